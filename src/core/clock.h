@@ -1,0 +1,48 @@
+// The one source of "now" (style.md habit 2). Services hold a `Clock&`; pure domain code in
+// rules/ and calendar/ never sees a clock, only a `Date today` taken once per request or
+// counter case, so that a decision can never straddle midnight JST.
+//
+// Thread-safety: implementations must be safe for concurrent Now() calls.
+#ifndef MYNACERT_CORE_CLOCK_H_
+#define MYNACERT_CORE_CLOCK_H_
+
+#include <chrono>
+
+#include "core/date.h"
+
+namespace mynacert {
+
+class Clock {
+ public:
+  virtual ~Clock() = default;
+  virtual std::chrono::system_clock::time_point Now() const = 0;
+
+  // Today's date in Japan: JST is UTC+9 with no DST since 1951, so no tz database is needed.
+  Date TodayJst() const;
+};
+
+// The wall clock.
+class RealClock final : public Clock {
+ public:
+  std::chrono::system_clock::time_point Now() const override {
+    return std::chrono::system_clock::now();
+  }
+};
+
+// A clock that says what it is told. For tests and for `--today` on the command line.
+class FixedClock final : public Clock {
+ public:
+  explicit FixedClock(std::chrono::system_clock::time_point t) : t_(t) {}
+  // Noon JST on `d`.
+  static FixedClock AtJstNoon(Date d);
+  std::chrono::system_clock::time_point Now() const override { return t_; }
+  void Set(std::chrono::system_clock::time_point t) { t_ = t; }
+  void Advance(std::chrono::system_clock::duration d) { t_ += d; }
+
+ private:
+  std::chrono::system_clock::time_point t_;
+};
+
+}  // namespace mynacert
+
+#endif  // MYNACERT_CORE_CLOCK_H_

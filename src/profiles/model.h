@@ -1,0 +1,108 @@
+// A municipality profile (自治体プロファイル): everything in which the five seed pages differ,
+// as data. One TOML file per municipality under profiles/ fills one `Municipality`;
+// adding a sixth municipality is adding a file (profiles/loader.h).
+//
+// Where the seeds differ the difference is a setting here, never a silent choice in code
+// (rules.md, preamble). Each field names the rule it parameterises.
+//
+// Thread-safety: plain values; a loaded profile is immutable and may be shared.
+#ifndef MYNACERT_PROFILES_MODEL_H_
+#define MYNACERT_PROFILES_MODEL_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "calendar/schedule.h"
+
+namespace mynacert::profiles {
+
+// ---- Date conventions the public sources leave open (jpki-facts.md B1, B2) ----
+
+// R-VAL: a 29 February birthday in a common year. Default 28 Feb (道路交通法92条の2 備考5
+// precedent); 1 Mar as a setting.
+enum class LeapDayBirthday { kFeb28, kMar1 };
+// R-WIN-1: the start of the renewal window at month ends. kCorrespondingDayPlusOne = reading A
+// (the day three months before, clamped to the month's last day, then the next day; the
+// default). kCivilCode = reading B (民法140/143 literal). jpki-facts.md B2 lists where they
+// differ.
+enum class WindowReading { kCorrespondingDayPlusOne, kCivilCode };
+
+struct RuleSettings {
+  LeapDayBirthday leap_day_birthday = LeapDayBirthday::kFeb28;
+  WindowReading window_reading = WindowReading::kCorrespondingDayPlusOne;
+  // R-WIN-1 / R-WIN-3: window length in months (3; 12 for holders abroad).
+  int window_months = 3;
+  int window_months_abroad = 12;
+};
+
+// ---- Procedures and applicants (R-PROC) ----
+
+enum class Procedure { kRenewal, kNewIssuance, kPinReset };
+// Who comes to the counter. The legal representative is split because the proof of
+// authority differs (戸籍謄本 vs 登記事項証明書, R-PROC-2).
+enum class Applicant {
+  kSelf,
+  kLegalRepParent,
+  kLegalRepGuardian,
+  kAgentWithForm,
+  kAgentWithoutForm,
+};
+// The applicant kinds a counter accepts (R-PROC-8: Setagaya corners take `self` only).
+enum class ApplicantClass { kSelf, kLegalRep, kAgent };
+
+// ---- Counters (R-OFF) ----
+
+enum class ReservationMode {
+  kWalkIn,    // no reservation possible (Yamagata; Yokohama 青葉区・西区; Kanazawa 市民センター)
+  kOptional,  // walk in, or book (Kanazawa City Hall via LINE, R-OFF-3)
+  kRequired,  // book first (16 Yokohama wards, R-OFF-5)
+};
+
+struct Counter {
+  std::string id;       // stable, ASCII: "yokohama-naka"
+  std::string name_ja;  // "中区役所戸籍課"
+  std::string name_en;  // "Naka Ward Office, Family Register Division"
+  calendar::CounterSchedule schedule;
+  std::vector<Procedure> procedures;         // which procedures it handles
+  std::vector<ApplicantClass> applicants;    // who it accepts (R-PROC-8)
+  ReservationMode reservation = ReservationMode::kWalkIn;
+  std::string note_ja;                       // "混雑: 10:00–11:30, 13:30–14:30" (R-OFF-2)
+};
+
+// Booking rules (R-OFF-3, R-OFF-6). Only meaningful where some counter is not walk-in.
+struct ReservationPolicy {
+  bool from_window_start = false;  // R-OFF-6: bookable from the first day of the window
+  int deadline_minute_day_before = -1;  // R-OFF-6: 17:00 the day before = 1020; -1 = none
+  int max_days_ahead = 0;          // R-OFF-6: 40 (0 = no limit)
+  bool max_day_closed_falls_back = false;  // R-OFF-6: 40th day closed -> the open day before
+  int min_days_ahead = 0;          // R-OFF-3: Kanazawa LINE, a week or more ahead = 7
+};
+
+struct Municipality {
+  std::string id;             // file stem: "yokohama"
+  std::string name_ja;        // "横浜市"
+  std::string name_en;        // "Yokohama City"
+  std::string prefecture_ja;  // "神奈川県"
+  std::string prefecture_en;  // "Kanagawa-ken" (sign-cert subject L=, jpki-facts A3)
+  std::string municipality_en;  // "Yokohama-shi"
+  std::string seed;           // "003_f7ea3655fef1d145.txt" ("" for a profile not from a seed)
+  std::string source_file;    // the file it was loaded from
+
+  RuleSettings rules;
+  std::vector<Counter> counters;
+  ReservationPolicy reservation;
+
+  // Procedure variants (R-PROC, R-ID) live in procedure_policy; see rules/procedures.h.
+  // (Filled by the loader; defined in profiles/procedure_policy.h.)
+
+  const Counter* FindCounter(std::string_view counter_id) const {
+    for (const Counter& c : counters)
+      if (c.id == counter_id) return &c;
+    return nullptr;
+  }
+};
+
+}  // namespace mynacert::profiles
+
+#endif  // MYNACERT_PROFILES_MODEL_H_
