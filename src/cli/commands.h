@@ -1,0 +1,47 @@
+// The sub-commands of `mynacert`. main.cc builds the CLI11 app and calls one Add*Command per
+// sub-command; each registers its flags and a callback that writes to ctx.out and sets
+// ctx.exit_code.
+//
+// Exit codes: 0 success; 2 bad input (an impossible date, an unknown municipality, conflicting
+// flags) with exactly one line on ctx.err naming the flag and the problem; 1 internal error.
+#ifndef MYNACERT_CLI_COMMANDS_H_
+#define MYNACERT_CLI_COMMANDS_H_
+
+#include <CLI/CLI.hpp>
+#include <iosfwd>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "core/result.h"
+#include "profiles/loader.h"
+
+namespace mynacert::cli {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitInternal = 1;
+inline constexpr int kExitBadInput = 2;
+
+struct CliContext {
+  std::ostream& out;
+  std::ostream& err;
+  // --profiles-dir: extra municipality profiles, loaded after the built-in five.
+  std::string profiles_dir;
+  int exit_code = kExitOk;
+
+  // The profile registry (built-in + profiles_dir), loaded on first use.
+  Result<const profiles::Registry*> Profiles();
+  // Prints `error.ToString()` as one line on err and sets exit_code (2 unless internal).
+  void Fail(const Error& error);
+
+ private:
+  std::optional<Result<profiles::Registry>> registry_;
+};
+
+void AddExplainCommand(CLI::App& app, CliContext& ctx);    // explain_cmd.cc
+void AddProcedureCommand(CLI::App& app, CliContext& ctx);  // procedure_cmd.cc
+void AddCalendarCommand(CLI::App& app, CliContext& ctx);   // calendar_cmd.cc
+
+}  // namespace mynacert::cli
+
+#endif  // MYNACERT_CLI_COMMANDS_H_
