@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cstdio>
+#include <ostream>
 
 namespace mynacert {
 
@@ -71,6 +72,8 @@ std::string_view WeekdayJa(unsigned weekday) {
                                                              "木", "金", "土"};
   return kNames[weekday % 7];
 }
+
+std::ostream& operator<<(std::ostream& os, Date d) { return os << d.ToString(); }
 
 bool IsLeapYear(int y) { return chr::year(y).is_leap(); }
 

@@ -16,6 +16,7 @@
 #include <chrono>
 #include <compare>
 #include <cstdint>
+#include <iosfwd>
 #include <string>
 #include <string_view>
 
@@ -79,6 +80,9 @@ class Date {
  private:
   int32_t days_ = 0;
 };
+
+// Writes ToString(); lets GoogleTest print dates.
+std::ostream& operator<<(std::ostream& os, Date d);
 
 // 日, 月, 火, 水, 木, 金, 土 for weekday() 0..6.
 std::string_view WeekdayJa(unsigned weekday);

@@ -1,1 +1,75 @@
-// placeholder until written
+#include "rules/dates.h"
+
+namespace mynacert::rules {
+
+Date BirthdayInYear(Date birth, int year, LeapDayBirthday leap) {
+  const unsigned m = birth.month();
+  const unsigned d = birth.day();
+  if (m == 2 && d == 29 && !IsLeapYear(year)) {
+    // B1: no JPKI text; 28 Feb is the Japanese statutory precedent, 1 Mar the alternative.
+    return leap == LeapDayBirthday::kFeb28 ? Date::Ymd(year, 2, 28) : Date::Ymd(year, 3, 1);
+  }
+  return Date::Ymd(year, m, d);
+}
+
+Date NthBirthdayAfter(Date birth, Date after, int n, LeapDayBirthday leap) {
+  const int y = after.year();
+  // 「発行の日後」: a birthday on `after` itself is not counted (B1).
+  const int first_year = BirthdayInYear(birth, y, leap) > after ? y : y + 1;
+  return BirthdayInYear(birth, first_year + n - 1, leap);
+}
+
+int AgeOn(Date birth, Date on) {
+  int age = on.year() - birth.year();
+  if (on.month() < birth.month() || (on.month() == birth.month() && on.day() < birth.day())) {
+    --age;
+  }
+  return age;
+}
+
+Date DateOfAge(Date birth, int age) {
+  const int y = birth.year() + age;
+  if (birth.month() == 2 && birth.day() == 29 && !IsLeapYear(y)) return Date::Ymd(y, 3, 1);
+  return Date::Ymd(y, birth.month(), birth.day());
+}
+
+namespace {
+
+// 民法143条: the last day of a period of `months` months whose first counted day is `start`.
+// A period starting on the 1st runs by whole calendar months; otherwise it ends on the day
+// before the corresponding day (応当日), or on the month's last day when that day is missing.
+Date CivilCodePeriodEnd(Date start, int months) {
+  if (start.day() == 1) return start.AddMonthsClamped(months - 1).LastDayOfMonth();
+  const Date same_day_target = start.AddMonthsClamped(months);
+  if (same_day_target.day() != start.day()) return same_day_target;  // clamped: month's last day
+  return same_day_target.AddDays(-1);
+}
+
+// Reading B: the window opens on the first day X from which the remaining period [X+1, expiry]
+// (初日不算入, 民法140条) is shorter than `months` months, i.e. expiry < end of a `months`-month
+// period starting X+1. The answer lies within a few days of the corresponding day, so a short
+// scan around it suffices (verified against a full scan in dates_test.cc).
+Date CivilCodeWindowStart(Date expiry, int months) {
+  const Date around = expiry.AddMonthsClamped(-months);
+  for (Date x = around.AddDays(-4); x <= around.AddDays(5); x = x.AddDays(1)) {
+    if (expiry < CivilCodePeriodEnd(x.AddDays(1), months)) return x;
+  }
+  return around.AddDays(1);  // unreachable for real calendars; reading A as the safe answer
+}
+
+}  // namespace
+
+Date RenewalWindowStart(Date expiry, int months, WindowReading reading) {
+  if (reading == WindowReading::kCivilCode) return CivilCodeWindowStart(expiry, months);
+  // R-WIN-1 (seeds 001, 002, 003): "3か月前の翌日": 7/7 -> 4/8; 5/31 -> 2/28(29) -> 3/1.
+  return expiry.AddMonthsClamped(-months).AddDays(1);
+}
+
+Date HealthInsuranceUsableUntil(Date auth_expiry) {
+  if (auth_expiry >= kHealthInsuranceMonthEndRuleFrom) {
+    return auth_expiry.AddMonthsClamped(3).LastDayOfMonth();
+  }
+  return auth_expiry.AddMonthsClamped(3);
+}
+
+}  // namespace mynacert::rules

@@ -1,0 +1,115 @@
+// The answer to "when do my card and each certificate expire, from when may I renew for free,
+// may I get a signature certificate at all?" for one holder on one day (rules.md R-VAL,
+// R-WIN, R-CERT-4/5). This is what `mynacert explain` prints.
+//
+// Assess() is the hot path (bench/rules_bench.cc; target >= 10 million assessments per second
+// per core): it allocates nothing. Each step records a compact `Note` (a code, two dates, a
+// number); Explain() turns the notes into `Reason`s with rule IDs and Japanese/English text
+// only when someone reads them.
+//
+// Thread-safety: pure functions.
+#ifndef MYNACERT_RULES_ASSESSMENT_H_
+#define MYNACERT_RULES_ASSESSMENT_H_
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "core/date.h"
+#include "core/result.h"
+#include "profiles/model.h"
+#include "rules/reasons.h"
+#include "rules/validity.h"
+
+namespace mynacert::rules {
+
+// What is known about the holder and the card. Field names follow the CLI flags.
+struct Facts {
+  Date birth;                      // --birth
+  Date card_applied;               // --card-applied (交付申請の受付日; R-VAL-3)
+  Date card_issued;                // --card-issued
+  std::optional<Date> cert_issued; // --cert-issued (default: card_issued)
+  bool cert_renewal = false;       // --cert-renewal: issued by a renewal inside the window
+  std::optional<Date> stay_until;  // --stay-until: foreign resident's period of stay (R-VAL-4)
+  bool abroad = false;             // --abroad: R-WIN-3
+  bool adult_ward = false;         // --adult-ward: 成年被後見人 (R-CERT-4)
+  std::optional<Date> sign_revoked_on;  // --sign-revoked-on: name/address/… changed (R-CERT-5)
+};
+
+enum class CertKind : uint8_t { kSign, kAuth };
+
+enum class CertStatus : uint8_t {
+  kValid,        // before the window: renewing now is a paid re-issue, shorter (R-WIN-4, R-VAL-7)
+  kRenewable,    // inside the window: free renewal (R-WIN-1, R-WIN-4)
+  kExpired,      // past expiry while the card is valid: free new issuance (R-WIN-5)
+  kCardExpired,  // the card itself has expired: renew the card (R-WIN-6)
+  kRevoked,      // sign cert revoked by a change of name/address/… (R-CERT-5)
+  kNotEligible,  // sign cert: under 15 or adult ward (R-CERT-4)
+  kNotIssued,    // sign cert: not issued with the card (holder was under 15), may be issued now
+};
+std::string_view CertStatusName(CertStatus s);  // "valid", "renewable", …, "not_issued"
+std::string_view CertStatusJa(CertStatus s);    // "有効", "更新可能", …
+
+// One step of the reasoning, rendered by Explain().
+enum class NoteCode : uint8_t {
+  kCardTenBirthdays, kCardFiveBirthdays, kCardThreshold20, kCardStayCap, kCardExpired,
+  kCardStillPhotoId,
+  kCertFifthBirthday, kCertSixthBirthday, kCertCappedByCard, kSignCappedByAuth,
+  kWindow, kWindowAbroad, kNoticeIrrelevant, kEarlyReissueShortens, kRenewedEndsWithCard,
+  kStatusValid, kStatusRenewable, kStatusRenewWithCard, kStatusExpired, kStatusRevoked,
+  kStatusCardExpired, kSignNotEligibleAge, kSignNotEligibleWard, kSignNotIssuedNowEligible,
+  kHealthInsurance, kHealthInsuranceWarning, kLeapDayBirthday, kSameDayCardAndCert,
+};
+struct Note {
+  NoteCode code;
+  CertKind kind = CertKind::kAuth;  // for certificate notes
+  Date a, b;
+  int n = 0;
+};
+
+struct CertAssessment {
+  CertKind kind = CertKind::kAuth;
+  bool issued = true;          // false: no such cert on the card (sign cert, R-CERT-4)
+  bool eligible = true;        // may this cert be held by the holder today (R-CERT-4)
+  CertValidity validity;       // meaningful when issued
+  Date renewal_from;           // first day of the free renewal window (R-WIN-1/3)
+  CertStatus status = CertStatus::kValid;
+  bool renew_with_card = false;  // expires with the card: renewed by a card renewal (R-WIN-6)
+  // The expiry a certificate issued today would get: renewal inside the window (R-VAL-1a),
+  // paid re-issue before it (R-VAL-7), new issuance after expiry or revocation (R-WIN-5).
+  // Absent when nothing can be issued today (card expired, not eligible).
+  std::optional<Date> if_issued_today;
+  std::optional<Date> eligible_from;  // sign cert: the 15th birthday when not yet eligible
+};
+
+struct Assessment {
+  Date today;
+  CardValidity card;
+  bool card_expired = false;
+  CertAssessment sign;
+  CertAssessment auth;
+  Date health_insurance_until;  // R-WIN-7
+  bool health_insurance_warning = false;  // hospitals warn from 3 months before (R-WIN-7)
+
+  std::array<Note, 32> notes{};
+  uint8_t note_count = 0;
+
+  void AddNote(Note n) {
+    if (note_count < notes.size()) notes[note_count++] = n;
+  }
+};
+
+// Validates the facts (every date on or after birth, applied <= issued, cert issued within the
+// card's life, today not before the card's issue, --cert-renewal only on a later issue) and
+// assesses them on `today`. Errors name the CLI flag (`--card-issued`, …).
+Result<Assessment> Assess(const Facts& facts, Date today, const profiles::RuleSettings& settings);
+
+// The notes as reasons with rule IDs, Japanese and English, in the order they were taken,
+// followed by the conventions that were applied (jpki-facts B1/B2).
+std::vector<Reason> Explain(const Assessment& a, const profiles::RuleSettings& settings);
+
+}  // namespace mynacert::rules
+
+#endif  // MYNACERT_RULES_ASSESSMENT_H_
