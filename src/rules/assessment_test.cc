@@ -1,1 +1,116 @@
-// placeholder until written
+#include "rules/assessment.h"
+
+#include <gtest/gtest.h>
+
+namespace mynacert::rules {
+namespace {
+
+constexpr auto D = Date::Ymd;
+
+Facts Adult() {
+  Facts f;
+  f.birth = D(1985, 7, 7);
+  f.card_applied = D(2021, 2, 1);
+  f.card_issued = D(2021, 3, 1);
+  return f;
+}
+
+struct BadInput {
+  const char* what;
+  Facts facts;
+  Date today;
+  const char* field;
+};
+
+TEST(Assess, RefusesImpossibleFactsNamingTheFlag) {
+  Facts applied_before_birth = Adult();
+  applied_before_birth.card_applied = D(1980, 1, 1);
+  Facts issued_before_applied = Adult();
+  issued_before_applied.card_issued = D(2021, 1, 1);
+  Facts cert_before_card = Adult();
+  cert_before_card.cert_issued = D(2020, 1, 1);
+  Facts renewal_on_card_day = Adult();
+  renewal_on_card_day.cert_issued = D(2021, 3, 1);
+  renewal_on_card_day.cert_renewal = true;
+  Facts renewal_without_date = Adult();
+  renewal_without_date.cert_renewal = true;
+  Facts stay_before_card = Adult();
+  stay_before_card.stay_until = D(2020, 12, 31);
+  Facts revoked_in_future = Adult();
+  revoked_in_future.sign_revoked_on = D(2024, 1, 1);
+  Facts ancient = Adult();
+  ancient.birth = D(1800, 1, 1);
+  const BadInput cases[] = {
+      {"application before birth", applied_before_birth, D(2022, 1, 1), "--card-applied"},
+      {"issued before applied", issued_before_applied, D(2022, 1, 1), "--card-issued"},
+      {"cert before card", cert_before_card, D(2022, 1, 1), "--cert-issued"},
+      {"renewal on the card's day", renewal_on_card_day, D(2022, 1, 1), "--cert-renewal"},
+      {"renewal without its date", renewal_without_date, D(2022, 1, 1), "--cert-renewal"},
+      {"stay ends before the card", stay_before_card, D(2022, 1, 1), "--stay-until"},
+      {"today before the card", Adult(), D(2020, 1, 1), "--today"},
+      {"revoked after today", revoked_in_future, D(2023, 1, 1), "--sign-revoked-on"},
+      {"born 1800", ancient, D(2023, 1, 1), "--birth"},
+  };
+  for (const BadInput& c : cases) {
+    auto a = Assess(c.facts, c.today, {});
+    ASSERT_FALSE(a.ok()) << c.what;
+    EXPECT_EQ(a.error().field, c.field) << c.what;
+    EXPECT_FALSE(a.error().message.empty());
+  }
+}
+
+TEST(Assess, EveryReasonCitesAKnownRuleAndHasBothLanguages) {
+  Facts f = Adult();
+  for (Date today = D(2021, 3, 1); today <= D(2031, 1, 1); today = today.AddDays(17)) {
+    auto a = Assess(f, today, {});
+    ASSERT_TRUE(a.ok());
+    for (const Reason& r : Explain(*a, {})) {
+      EXPECT_TRUE(IsKnownRule(r.rule)) << r.rule;
+      EXPECT_FALSE(r.ja.empty()) << r.rule;
+      EXPECT_FALSE(r.en.empty()) << r.rule;
+    }
+  }
+}
+
+TEST(Assess, StatusesFollowTheCalendarOfOneHolder) {
+  const Facts f = Adult();  // auth/sign expire 2025-07-07, card 2030-07-07
+  struct Step {
+    Date today;
+    CertStatus status;
+  } steps[] = {
+      {D(2021, 3, 1), CertStatus::kValid},      {D(2025, 4, 7), CertStatus::kValid},
+      {D(2025, 4, 8), CertStatus::kRenewable},  {D(2025, 7, 7), CertStatus::kRenewable},
+      {D(2025, 7, 8), CertStatus::kExpired},    {D(2030, 7, 7), CertStatus::kExpired},
+      {D(2030, 7, 8), CertStatus::kCardExpired},
+  };
+  for (const Step& s : steps) {
+    auto a = Assess(f, s.today, {});
+    ASSERT_TRUE(a.ok());
+    EXPECT_EQ(a->auth.status, s.status) << s.today.ToString();
+    EXPECT_EQ(a->sign.status, s.status) << s.today.ToString();
+  }
+}
+
+TEST(Assess, HealthInsuranceWarningFromThreeMonthsBeforeTheAuthExpiry) {
+  auto before = Assess(Adult(), D(2025, 4, 7), {});
+  auto inside = Assess(Adult(), D(2025, 4, 8), {});
+  ASSERT_TRUE(before.ok() && inside.ok());
+  EXPECT_FALSE(before->health_insurance_warning);
+  EXPECT_TRUE(inside->health_insurance_warning);
+  EXPECT_EQ(inside->health_insurance_until, D(2025, 10, 31));
+}
+
+TEST(Assess, RenewalOfACertThatEndsWithTheCardIsACardRenewal) {
+  // R-WIN-6: after the renewal of 2025 the certs end with the card; in 2030 the card is renewed.
+  Facts f = Adult();
+  f.cert_issued = D(2025, 5, 1);
+  f.cert_renewal = true;
+  auto a = Assess(f, D(2030, 5, 1), {});
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(a->auth.status, CertStatus::kRenewable);
+  EXPECT_TRUE(a->auth.renew_with_card);
+  EXPECT_FALSE(a->auth.if_issued_today.has_value());
+}
+
+}  // namespace
+}  // namespace mynacert::rules
