@@ -30,8 +30,7 @@ Run Mynacert(const std::string& args) {
   const std::string cmd = std::string(MYNACERT_BINARY) + " " + args + " >" + base + ".out 2>" +
                           base + ".err </dev/null";
   const int status = std::system(cmd.c_str());
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, Slurp(base + ".out"),
-          Slurp(base + ".err")};
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, Slurp(base + ".out"), Slurp(base + ".err")};
 }
 
 int Lines(const std::string& s) {
@@ -42,8 +41,7 @@ int Lines(const std::string& s) {
 
 TEST(CliExplain, JsonCarriesTheContractFields) {
   // Seed 001 (Kanazawa): expiry 7/7 -> renewal from 4/8.
-  Run r = Mynacert(
-      "explain --birth 1985-07-07 --card-issued 2021-03-01 --today 2025-04-08 --json");
+  Run r = Mynacert("explain --birth 1985-07-07 --card-issued 2021-03-01 --today 2025-04-08 --json");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["card"]["expires"], "2030-07-07");

@@ -32,7 +32,8 @@ nlohmann::json CertJson(const rules::CertAssessment& c) {
   j["status"] = std::string(rules::CertStatusName(c.status));
   j["status_ja"] = std::string(rules::CertStatusJa(c.status));
   j["expires"] = c.issued ? nlohmann::json(c.validity.expires.ToString()) : nlohmann::json(nullptr);
-  j["renewal_from"] = c.issued ? nlohmann::json(c.renewal_from.ToString()) : nlohmann::json(nullptr);
+  j["renewal_from"] =
+      c.issued ? nlohmann::json(c.renewal_from.ToString()) : nlohmann::json(nullptr);
   j["birthdays"] = c.issued ? nlohmann::json(c.validity.birthdays) : nlohmann::json(nullptr);
   j["capped_by"] = !c.issued                                     ? nlohmann::json(nullptr)
                    : c.validity.cap == rules::CertCap::kCard     ? nlohmann::json("card")
@@ -53,7 +54,8 @@ std::string CertLine(const char* ja, const char* en, const rules::CertAssessment
   s += "    状態 status:             " + std::string(rules::CertStatusJa(c.status)) + " / " +
        std::string(rules::CertStatusName(c.status)) + "\n";
   if (c.if_issued_today) {
-    s += "    今日発行なら if issued today: " + c.if_issued_today->ToStringWithWeekday() + " まで\n";
+    s +=
+        "    今日発行なら if issued today: " + c.if_issued_today->ToStringWithWeekday() + " まで\n";
   }
   return s;
 }
@@ -71,20 +73,22 @@ void Run(const ExplainFlags& fl, CliContext& ctx) {
   auto stay_until = ParseDateFlag(fl.stay_until, "--stay-until");
   auto revoked = ParseDateFlag(fl.sign_revoked_on, "--sign-revoked-on");
   auto today_flag = ParseDateFlag(fl.today, "--today");
-  for (const auto* r : {&birth, &card_issued, &card_applied, &cert_issued, &stay_until, &revoked,
-                        &today_flag}) {
+  for (const auto* r :
+       {&birth, &card_issued, &card_applied, &cert_issued, &stay_until, &revoked, &today_flag}) {
     if (fail_on(*r)) return;
   }
   if (fl.abroad && stay_until->has_value()) {
-    ctx.Fail(InvalidArgument("--abroad", "--stay-until (在留期間のある外国人住民) と --abroad "
-                                         "(国外転出者) は同時に指定できません (conflicting flags)",
+    ctx.Fail(InvalidArgument("--abroad",
+                             "--stay-until (在留期間のある外国人住民) と --abroad "
+                             "(国外転出者) は同時に指定できません (conflicting flags)",
                              "R-WIN-3"));
     return;
   }
   if (fl.adult_ward && revoked->has_value()) {
-    ctx.Fail(InvalidArgument("--sign-revoked-on", "成年被後見人には署名用電子証明書がないため "
-                                                  "失効日は指定できません (an adult ward has no "
-                                                  "sign cert to revoke)",
+    ctx.Fail(InvalidArgument("--sign-revoked-on",
+                             "成年被後見人には署名用電子証明書がないため "
+                             "失効日は指定できません (an adult ward has no "
+                             "sign cert to revoke)",
                              "R-CERT-4"));
     return;
   }
@@ -125,12 +129,10 @@ void Run(const ExplainFlags& fl, CliContext& ctx) {
     j["municipality"] = muni ? nlohmann::json(muni->id) : nlohmann::json(nullptr);
     j["settings"] = {{"leap_day_birthday", LeapName(settings.leap_day_birthday)},
                      {"renewal_window_reading", ReadingName(settings.window_reading)}};
-    j["card"] = {{"expires", a->card.expires.ToString()},
-                 {"expired", a->card_expired},
-                 {"age_at_issue", a->card.age_at_issue},
-                 {"age_threshold", a->card.age_threshold},
-                 {"birthdays", a->card.birthdays},
-                 {"capped_by_stay", a->card.capped_by_stay}};
+    j["card"] = {
+        {"expires", a->card.expires.ToString()}, {"expired", a->card_expired},
+        {"age_at_issue", a->card.age_at_issue},  {"age_threshold", a->card.age_threshold},
+        {"birthdays", a->card.birthdays},        {"capped_by_stay", a->card.capped_by_stay}};
     j["certificates"] = {{"sign", CertJson(a->sign)}, {"auth", CertJson(a->auth)}};
     j["health_insurance_until"] = a->health_insurance_until.ToString();
     j["health_insurance_warning"] = a->health_insurance_warning;
@@ -151,8 +153,8 @@ void Run(const ExplainFlags& fl, CliContext& ctx) {
   o << CertLine("署名用電子証明書", "sign cert", a->sign);
   o << CertLine("利用者証明用電子証明書", "auth cert", a->auth);
   o << "マイナ保険証 (health insurance use): " << a->health_insurance_until.ToStringWithWeekday()
-    << " まで / until" << (a->health_insurance_warning ? "  (更新の警告表示中 / warning shown)" : "")
-    << "\n\n";
+    << " まで / until"
+    << (a->health_insurance_warning ? "  (更新の警告表示中 / warning shown)" : "") << "\n\n";
   o << "理由 / why:\n" << ReasonsText(reasons);
 }
 
@@ -161,23 +163,29 @@ void Run(const ExplainFlags& fl, CliContext& ctx) {
 void AddExplainCommand(CLI::App& app, CliContext& ctx) {
   auto fl = std::make_shared<ExplainFlags>();
   CLI::App* cmd = app.add_subcommand(
-      "explain", "カードと電子証明書の有効期限・更新期間・状態を理由つきで説明 / explain expiry "
-                 "dates, renewal window and status, with rule IDs");
+      "explain",
+      "カードと電子証明書の有効期限・更新期間・状態を理由つきで説明 / explain expiry "
+      "dates, renewal window and status, with rule IDs");
   cmd->add_option("--birth", fl->birth, "生年月日 YYYY-MM-DD / birth date")->required();
   cmd->add_option("--card-issued", fl->card_issued, "カード発行日 / card issue date")->required();
-  cmd->add_option("--card-applied", fl->card_applied,
-                  "交付申請の受付日 (既定: 発行日) / application date (R-VAL-3; default: issue date)");
+  cmd->add_option(
+      "--card-applied", fl->card_applied,
+      "交付申請の受付日 (既定: 発行日) / application date (R-VAL-3; default: issue date)");
   cmd->add_option("--cert-issued", fl->cert_issued,
                   "電子証明書の発行日 (既定: カード発行日) / certificate issue date");
-  cmd->add_flag("--cert-renewal", fl->cert_renewal,
-                "証明書は更新期間内の更新で発行された / issued by a renewal inside the window (R-VAL-1a)");
+  cmd->add_flag(
+      "--cert-renewal", fl->cert_renewal,
+      "証明書は更新期間内の更新で発行された / issued by a renewal inside the window (R-VAL-1a)");
   cmd->add_option("--stay-until", fl->stay_until,
                   "在留期間の満了日 / end of a foreign resident's period of stay (R-VAL-4)");
-  cmd->add_flag("--abroad", fl->abroad, "国外転出者の継続利用 / living abroad with continued use (R-WIN-3)");
+  cmd->add_flag("--abroad", fl->abroad,
+                "国外転出者の継続利用 / living abroad with continued use (R-WIN-3)");
   cmd->add_flag("--adult-ward", fl->adult_ward, "成年被後見人 / adult ward (R-CERT-4)");
-  cmd->add_option("--sign-revoked-on", fl->sign_revoked_on,
-                  "氏名・住所等の変更で署名用が失効した日 / sign cert revoked by a change (R-CERT-5)");
-  cmd->add_option("--today", fl->today, "基準日 (既定: 日本時間の今日) / as-of date (default: today JST)");
+  cmd->add_option(
+      "--sign-revoked-on", fl->sign_revoked_on,
+      "氏名・住所等の変更で署名用が失効した日 / sign cert revoked by a change (R-CERT-5)");
+  cmd->add_option("--today", fl->today,
+                  "基準日 (既定: 日本時間の今日) / as-of date (default: today JST)");
   cmd->add_option("--municipality", fl->municipality,
                   "自治体 (日付の計算方法の設定) / municipality whose settings apply");
   cmd->add_flag("--json", fl->json, "JSON で出力 / JSON output");

@@ -40,7 +40,8 @@ std::string OneLine(std::string s) {
 int Main(int argc, char** argv) {
   CliContext ctx{std::cout, std::cerr};
   CLI::App app{
-      "mynacert — マイナンバーカードの電子証明書 (公的個人認証サービス) の規則・手続き・窓口カレンダー\n"
+      "mynacert — マイナンバーカードの電子証明書 (公的個人認証サービス) "
+      "の規則・手続き・窓口カレンダー\n"
       "mynacert — the My Number Card certificate rules, procedures and counter calendar"};
   app.require_subcommand(1);
   app.add_option("--profiles-dir", ctx.profiles_dir,

@@ -39,8 +39,7 @@ Result<Date> Date::Parse(std::string_view text, std::string_view field) {
       parts[i] = parts[i] * 10 + (c - '0');
     }
   }
-  return FromYmd(parts[0], static_cast<unsigned>(parts[1]), static_cast<unsigned>(parts[2]),
-                 field);
+  return FromYmd(parts[0], static_cast<unsigned>(parts[1]), static_cast<unsigned>(parts[2]), field);
 }
 
 Date Date::AddMonthsClamped(int n) const {

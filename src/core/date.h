@@ -34,8 +34,8 @@ class Date {
   static Result<Date> FromYmd(int y, unsigned m, unsigned d, std::string_view field = {});
   // Precondition: y-m-d exists. For constants in code and tests.
   static constexpr Date Ymd(int y, unsigned m, unsigned d) {
-    return Date(std::chrono::sys_days(std::chrono::year(y) / std::chrono::month(m) /
-                                      std::chrono::day(d)));
+    return Date(
+        std::chrono::sys_days(std::chrono::year(y) / std::chrono::month(m) / std::chrono::day(d)));
   }
   // Parses exactly "YYYY-MM-DD" (years 1000–9999). Anything else is kInvalidArgument
   // with `field` (e.g. "--birth") in the error.

@@ -4,11 +4,16 @@ namespace mynacert {
 
 const char* ErrorCodeName(ErrorCode code) {
   switch (code) {
-    case ErrorCode::kInvalidArgument: return "invalid_argument";
-    case ErrorCode::kNotFound: return "not_found";
-    case ErrorCode::kOutOfRange: return "out_of_range";
-    case ErrorCode::kFailedPrecondition: return "failed_precondition";
-    case ErrorCode::kInternal: return "internal";
+    case ErrorCode::kInvalidArgument:
+      return "invalid_argument";
+    case ErrorCode::kNotFound:
+      return "not_found";
+    case ErrorCode::kOutOfRange:
+      return "out_of_range";
+    case ErrorCode::kFailedPrecondition:
+      return "failed_precondition";
+    case ErrorCode::kInternal:
+      return "internal";
   }
   return "internal";
 }

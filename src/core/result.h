@@ -55,8 +55,8 @@ inline Error OutOfRange(std::string field, std::string message, std::string rule
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}        // NOLINT: implicit by design
-  Result(Error error) : v_(std::move(error)) {}    // NOLINT: implicit by design
+  Result(T value) : v_(std::move(value)) {}      // NOLINT: implicit by design
+  Result(Error error) : v_(std::move(error)) {}  // NOLINT: implicit by design
 
   bool ok() const { return v_.index() == 0; }
   explicit operator bool() const { return ok(); }
@@ -101,10 +101,10 @@ class [[nodiscard]] Status {
   auto tmp = (expr);                                    \
   if (!tmp.ok()) return tmp.error();                    \
   lhs = std::move(tmp).value()
-#define MYNACERT_RETURN_IF_ERROR(expr)            \
-  do {                                            \
-    auto status_ = (expr);                        \
-    if (!status_.ok()) return status_.error();    \
+#define MYNACERT_RETURN_IF_ERROR(expr)         \
+  do {                                         \
+    auto status_ = (expr);                     \
+    if (!status_.ok()) return status_.error(); \
   } while (false)
 
 #endif  // MYNACERT_CORE_RESULT_H_

@@ -15,7 +15,8 @@ constexpr int kMaxYear = 2199;
 
 Status CheckYear(Date d, const char* flag) {
   if (d.year() < kMinYear || d.year() > kMaxYear) {
-    return OutOfRange(flag, d.ToString() + " は対象範囲 (1890–2199年) の外です (outside 1890–2199)");
+    return OutOfRange(flag,
+                      d.ToString() + " は対象範囲 (1890–2199年) の外です (outside 1890–2199)");
   }
   return {};
 }
@@ -69,9 +70,8 @@ void AssessIssuedCert(const Facts& f, Date today, const profiles::RuleSettings& 
   c.if_issued_today =
       ComputeCertValidity(f.birth, today, false, card.expires, auth_cap_for_new, s).expires;
   a.AddNote({NoteCode::kStatusValid, c.kind, c.renewal_from, *c.if_issued_today, 0});
-  const Date in_window = ComputeCertValidity(f.birth, c.renewal_from, true, card.expires,
-                                             auth_cap_for_new, s)
-                             .expires;
+  const Date in_window =
+      ComputeCertValidity(f.birth, c.renewal_from, true, card.expires, auth_cap_for_new, s).expires;
   if (*c.if_issued_today < in_window) {
     a.AddNote({NoteCode::kEarlyReissueShortens, c.kind, *c.if_issued_today, in_window, 0});
   }
@@ -86,13 +86,15 @@ Result<Assessment> Assess(const Facts& f, Date today, const profiles::RuleSettin
   MYNACERT_RETURN_IF_ERROR(CheckYear(today, "--today"));
   const Date cert_issued = f.cert_issued.value_or(f.card_issued);
   if (f.card_applied < f.birth) {
-    return InvalidArgument("--card-applied", "交付申請日 " + f.card_applied.ToString() +
-                                                 " が生年月日より前です (application before birth)");
+    return InvalidArgument("--card-applied",
+                           "交付申請日 " + f.card_applied.ToString() +
+                               " が生年月日より前です (application before birth)");
   }
   if (f.card_issued < f.card_applied) {
-    return InvalidArgument("--card-issued", "カード発行日 " + f.card_issued.ToString() +
-                                                "が交付申請日 " + f.card_applied.ToString() +
-                                                " より前です (card issued before it was applied for)");
+    return InvalidArgument("--card-issued",
+                           "カード発行日 " + f.card_issued.ToString() + "が交付申請日 " +
+                               f.card_applied.ToString() +
+                               " より前です (card issued before it was applied for)");
   }
   if (cert_issued < f.card_issued) {
     return InvalidArgument("--cert-issued", "電子証明書の発行日 " + cert_issued.ToString() +
@@ -112,9 +114,10 @@ Result<Assessment> Assess(const Facts& f, Date today, const profiles::RuleSettin
                            "R-VAL-1a");
   }
   if (f.stay_until && *f.stay_until < f.card_issued) {
-    return InvalidArgument("--stay-until", "在留期間の満了日 " + f.stay_until->ToString() +
-                                               " がカード発行日より前です (period of stay ends "
-                                               "before the card was issued)",
+    return InvalidArgument("--stay-until",
+                           "在留期間の満了日 " + f.stay_until->ToString() +
+                               " がカード発行日より前です (period of stay ends "
+                               "before the card was issued)",
                            "R-VAL-4");
   }
   if (today < f.card_issued) {
@@ -153,8 +156,8 @@ Result<Assessment> Assess(const Facts& f, Date today, const profiles::RuleSettin
   // The auth cert (R-VAL-1/1a/5).
   CertAssessment& auth = a.auth;
   auth.kind = CertKind::kAuth;
-  auth.validity = ComputeCertValidity(f.birth, cert_issued, f.cert_renewal, a.card.expires,
-                                      std::nullopt, s);
+  auth.validity =
+      ComputeCertValidity(f.birth, cert_issued, f.cert_renewal, a.card.expires, std::nullopt, s);
   a.AddNote({f.cert_renewal ? NoteCode::kCertSixthBirthday : NoteCode::kCertFifthBirthday,
              CertKind::kAuth, auth.validity.birthday_expiry, cert_issued, 0});
   if (auth.validity.cap == CertCap::kCard) {
@@ -233,26 +236,40 @@ Result<Assessment> Assess(const Facts& f, Date today, const profiles::RuleSettin
 
 std::string_view CertStatusName(CertStatus s) {
   switch (s) {
-    case CertStatus::kValid: return "valid";
-    case CertStatus::kRenewable: return "renewable";
-    case CertStatus::kExpired: return "expired";
-    case CertStatus::kCardExpired: return "card_expired";
-    case CertStatus::kRevoked: return "revoked";
-    case CertStatus::kNotEligible: return "not_eligible";
-    case CertStatus::kNotIssued: return "not_issued";
+    case CertStatus::kValid:
+      return "valid";
+    case CertStatus::kRenewable:
+      return "renewable";
+    case CertStatus::kExpired:
+      return "expired";
+    case CertStatus::kCardExpired:
+      return "card_expired";
+    case CertStatus::kRevoked:
+      return "revoked";
+    case CertStatus::kNotEligible:
+      return "not_eligible";
+    case CertStatus::kNotIssued:
+      return "not_issued";
   }
   return "valid";
 }
 
 std::string_view CertStatusJa(CertStatus s) {
   switch (s) {
-    case CertStatus::kValid: return "有効 (更新期間前)";
-    case CertStatus::kRenewable: return "更新可能 (無料)";
-    case CertStatus::kExpired: return "有効期限切れ (新規発行可能)";
-    case CertStatus::kCardExpired: return "カードの有効期限切れ";
-    case CertStatus::kRevoked: return "失効";
-    case CertStatus::kNotEligible: return "発行対象外";
-    case CertStatus::kNotIssued: return "未発行 (新規発行可能)";
+    case CertStatus::kValid:
+      return "有効 (更新期間前)";
+    case CertStatus::kRenewable:
+      return "更新可能 (無料)";
+    case CertStatus::kExpired:
+      return "有効期限切れ (新規発行可能)";
+    case CertStatus::kCardExpired:
+      return "カードの有効期限切れ";
+    case CertStatus::kRevoked:
+      return "失効";
+    case CertStatus::kNotEligible:
+      return "発行対象外";
+    case CertStatus::kNotIssued:
+      return "未発行 (新規発行可能)";
   }
   return "";
 }
@@ -271,96 +288,166 @@ Reason Render(const Note& n, const profiles::RuleSettings& s) {
   const std::string ce = CertEn(n.kind);
   switch (n.code) {
     case NoteCode::kCardThreshold20:
-      return {"R-VAL-3", "交付申請日 " + a + " が2022-04-01より前のため、カードの有効期間を分ける年齢は20歳です。",
-              "The card was applied for on " + a + ", before 2022-04-01: the age threshold is 20, not 18."};
+      return {
+          "R-VAL-3",
+          "交付申請日 " + a + " が2022-04-01より前のため、カードの有効期間を分ける年齢は20歳です。",
+          "The card was applied for on " + a +
+              ", before 2022-04-01: the age threshold is 20, not 18."};
     case NoteCode::kCardTenBirthdays:
-      return {"R-VAL-2", "カード発行日 " + b + " に" + std::to_string(n.n) +
-                             "歳のため、カードは発行の日後10回目の誕生日 " + a + " まで有効です。",
+      return {"R-VAL-2",
+              "カード発行日 " + b + " に" + std::to_string(n.n) +
+                  "歳のため、カードは発行の日後10回目の誕生日 " + a + " まで有効です。",
               "Aged " + std::to_string(n.n) + " at the card's issue on " + b +
                   ": the card is valid until the 10th birthday after issue, " + a + "."};
     case NoteCode::kCardFiveBirthdays:
-      return {"R-VAL-2", "カード発行日 " + b + " に" + std::to_string(n.n) +
-                             "歳のため、カードは発行の日後5回目の誕生日 " + a + " まで有効です。",
+      return {"R-VAL-2",
+              "カード発行日 " + b + " に" + std::to_string(n.n) +
+                  "歳のため、カードは発行の日後5回目の誕生日 " + a + " まで有効です。",
               "Aged " + std::to_string(n.n) + " at the card's issue on " + b +
                   ": the card is valid until the 5th birthday after issue, " + a + "."};
     case NoteCode::kCardStayCap:
-      return {"R-VAL-4", "在留期間の定めがあるため、カードは在留期間の満了日 " + a + " までです。",
-              "Foreign resident with a fixed period of stay: the card ends with the stay, " + a + "."};
+      return {
+          "R-VAL-4", "在留期間の定めがあるため、カードは在留期間の満了日 " + a + " までです。",
+          "Foreign resident with a fixed period of stay: the card ends with the stay, " + a + "."};
     case NoteCode::kCardExpired:
-      return {"R-WIN-6", "カード本体の有効期限 " + a + " を過ぎています。カードの更新 (交付申請: オンラインまたは郵送、受取は予約のうえ窓口) が必要です。",
-              "The card itself expired on " + a + ": renew the card by application (online or by post; pick it up at the counter by appointment)."};
+      return {"R-WIN-6",
+              "カード本体の有効期限 " + a +
+                  " を過ぎています。カードの更新 (交付申請: "
+                  "オンラインまたは郵送、受取は予約のうえ窓口) が必要です。",
+              "The card itself expired on " + a +
+                  ": renew the card by application (online or by post; pick it up at the counter "
+                  "by appointment)."};
     case NoteCode::kCardStillPhotoId:
-      return {"R-VAL-8", "電子証明書の有効期限が切れても、カードは " + a + " まで顔写真付きの本人確認書類として使えます。",
-              "The card stays a valid photo ID until " + a + " although a certificate has expired."};
+      return {
+          "R-VAL-8",
+          "電子証明書の有効期限が切れても、カードは " + a +
+              " まで顔写真付きの本人確認書類として使えます。",
+          "The card stays a valid photo ID until " + a + " although a certificate has expired."};
     case NoteCode::kCertFifthBirthday:
-      return {"R-VAL-1", cj + "は発行日 " + b + " の後5回目の誕生日 " + a + " までです。",
-              "The " + ce + " issued on " + b + " runs to the 5th birthday after issue, " + a + "."};
+      return {
+          "R-VAL-1", cj + "は発行日 " + b + " の後5回目の誕生日 " + a + " までです。",
+          "The " + ce + " issued on " + b + " runs to the 5th birthday after issue, " + a + "."};
     case NoteCode::kCertSixthBirthday:
-      return {"R-VAL-1a", cj + "は更新期間内の更新 (" + b + ") で発行されたため、発行の日後6回目の誕生日 " + a + " までです。",
+      return {"R-VAL-1a",
+              cj + "は更新期間内の更新 (" + b + ") で発行されたため、発行の日後6回目の誕生日 " + a +
+                  " までです。",
               "The " + ce + " was issued by a renewal inside the window (" + b +
                   "): it runs to the 6th birthday after issue, " + a + "."};
     case NoteCode::kCertCappedByCard:
       return {"R-VAL-5", cj + "の有効期限はカードの有効期限 " + a + " を超えられません。",
               "The " + ce + " cannot outlive the card: it ends on " + a + "."};
     case NoteCode::kSignCappedByAuth:
-      return {"R-VAL-5", "署名用電子証明書は利用者証明用電子証明書の有効期限 " + a + " を超えられません。",
+      return {"R-VAL-5",
+              "署名用電子証明書は利用者証明用電子証明書の有効期限 " + a + " を超えられません。",
               "The sign cert cannot outlive the auth cert: it ends on " + a + "."};
     case NoteCode::kWindow:
-      return {"R-WIN-1", cj + "の更新は有効期限 " + a + " の3か月前の翌日 " + b + " から有効期限までです。",
-              "The " + ce + " can be renewed from " + b + ", the day after three months before its expiry " + a + ", up to that day."};
+      return {"R-WIN-1",
+              cj + "の更新は有効期限 " + a + " の3か月前の翌日 " + b + " から有効期限までです。",
+              "The " + ce + " can be renewed from " + b +
+                  ", the day after three months before its expiry " + a + ", up to that day."};
     case NoteCode::kWindowAbroad:
-      return {"R-WIN-3", "国外在住で継続利用中のため、" + cj + "の更新は有効期限 " + a + " の1年前の翌日 " + b + " からできます。",
-              "Living abroad with continued use: the " + ce + " can be renewed from " + b + ", one year before its expiry " + a + "."};
+      return {"R-WIN-3",
+              "国外在住で継続利用中のため、" + cj + "の更新は有効期限 " + a + " の1年前の翌日 " +
+                  b + " からできます。",
+              "Living abroad with continued use: the " + ce + " can be renewed from " + b +
+                  ", one year before its expiry " + a + "."};
     case NoteCode::kStatusValid:
-      return {"R-WIN-4", cj + "の無料の更新は " + a + " からです。今手続きすると有料の再交付となり、新しい証明書は " + b + " までです。",
-              "Free renewal of the " + ce + " opens on " + a + ". Doing it now is a paid re-issue; the new certificate would run to " + b + "."};
+      return {"R-WIN-4",
+              cj + "の無料の更新は " + a +
+                  " からです。今手続きすると有料の再交付となり、新しい証明書は " + b +
+                  " までです。",
+              "Free renewal of the " + ce + " opens on " + a +
+                  ". Doing it now is a paid re-issue; the new certificate would run to " + b + "."};
     case NoteCode::kEarlyReissueShortens:
-      return {"R-VAL-7", "更新期間より前に手続きすると、新しい" + cj + "の有効期限は " + b + " ではなく " + a + " と短くなります。",
-              "Renewing before the window shortens the new " + ce + ": " + a + " instead of " + b + "."};
+      return {"R-VAL-7",
+              "更新期間より前に手続きすると、新しい" + cj + "の有効期限は " + b + " ではなく " + a +
+                  " と短くなります。",
+              "Renewing before the window shortens the new " + ce + ": " + a + " instead of " + b +
+                  "."};
     case NoteCode::kNoticeIrrelevant:
-      return {"R-WIN-2", "更新期間は有効期限で決まります。有効期限通知書が届いていなくても " + a + " から手続きでき、早く届いても早まりません。",
-              "The window depends on the expiry date only: from " + a + " with or without the expiry notice, and an early notice does not open it earlier."};
+      return {
+          "R-WIN-2",
+          "更新期間は有効期限で決まります。有効期限通知書が届いていなくても " + a +
+              " から手続きでき、早く届いても早まりません。",
+          "The window depends on the expiry date only: from " + a +
+              " with or without the expiry notice, and an early notice does not open it earlier."};
     case NoteCode::kStatusRenewable:
-      return {"R-WIN-4", cj + "は更新期間中です。窓口で無料で更新でき、新しい証明書は発行の日後6回目の誕生日 " + a + " まで有効です (R-VAL-1a)。",
-              "The " + ce + " is inside its renewal window: renew it free at a counter; the new certificate runs to the 6th birthday after issue, " + a + " (R-VAL-1a)."};
+      return {"R-WIN-4",
+              cj +
+                  "は更新期間中です。窓口で無料で更新でき、新しい証明書は発行の日後6回目の誕生日 " +
+                  a + " まで有効です (R-VAL-1a)。",
+              "The " + ce +
+                  " is inside its renewal window: renew it free at a counter; the new certificate "
+                  "runs to the 6th birthday after issue, " +
+                  a + " (R-VAL-1a)."};
     case NoteCode::kRenewedEndsWithCard:
-      return {"R-VAL-6", "今更新すると、新しい" + cj + "の有効期限はカード本体と同じ " + a + " になります。",
+      return {"R-VAL-6",
+              "今更新すると、新しい" + cj + "の有効期限はカード本体と同じ " + a + " になります。",
               "Renewed now, the new " + ce + " expires with the card, on " + a + "."};
     case NoteCode::kStatusRenewWithCard:
-      return {"R-WIN-6", cj + "はカードと同じ " + a + " に満了するため、カード本体の更新 (交付申請) と同時に更新されます。",
-              "The " + ce + " ends with the card on " + a + ": it is renewed together with the card (apply for a new card)."};
+      return {"R-WIN-6",
+              cj + "はカードと同じ " + a +
+                  " に満了するため、カード本体の更新 (交付申請) と同時に更新されます。",
+              "The " + ce + " ends with the card on " + a +
+                  ": it is renewed together with the card (apply for a new card)."};
     case NoteCode::kStatusExpired:
-      return {"R-WIN-5", cj + "は " + a + " で有効期限が切れています。カードが有効な間はいつでも無料で新規発行でき (R-WIN-4)、今日発行すると " + b + " まで有効です。",
-              "The " + ce + " expired on " + a + ". While the card is valid a new one can be issued at any time, free (R-WIN-4); issued today it runs to " + b + "."};
+      return {"R-WIN-5",
+              cj + "は " + a +
+                  " で有効期限が切れています。カードが有効な間はいつでも無料で新規発行でき "
+                  "(R-WIN-4)、今日発行すると " +
+                  b + " まで有効です。",
+              "The " + ce + " expired on " + a +
+                  ". While the card is valid a new one can be issued at any time, free (R-WIN-4); "
+                  "issued today it runs to " +
+                  b + "."};
     case NoteCode::kStatusRevoked:
-      return {"R-CERT-5", "氏名・住所等の変更 (" + a + ") により署名用電子証明書は自動的に失効しました (利用者証明用電子証明書は失効しません)。新規発行すると " + b + " まで有効です。",
-              "The sign cert was revoked automatically by a change of name/address etc. on " + a + " (the auth cert stays). A new one issued today runs to " + b + "."};
+      return {"R-CERT-5",
+              "氏名・住所等の変更 (" + a +
+                  ") により署名用電子証明書は自動的に失効しました "
+                  "(利用者証明用電子証明書は失効しません)。新規発行すると " +
+                  b + " まで有効です。",
+              "The sign cert was revoked automatically by a change of name/address etc. on " + a +
+                  " (the auth cert stays). A new one issued today runs to " + b + "."};
     case NoteCode::kStatusCardExpired:
-      return {"R-WIN-6", cj + "はカードの有効期限 " + a + " とともに失効しています。電子証明書だけの更新はできません。",
+      return {"R-WIN-6",
+              cj + "はカードの有効期限 " + a +
+                  " とともに失効しています。電子証明書だけの更新はできません。",
               "The " + ce + " ended with the card on " + a + ": it cannot be renewed on its own."};
     case NoteCode::kSignNotEligibleAge:
-      return {"R-CERT-4", "署名用電子証明書は15歳未満の方には発行できません。" + a + " (15歳) から発行できます。",
-              "No sign cert under 15: it can be issued from " + a + " (age 15)."};
+      return {
+          "R-CERT-4",
+          "署名用電子証明書は15歳未満の方には発行できません。" + a + " (15歳) から発行できます。",
+          "No sign cert under 15: it can be issued from " + a + " (age 15)."};
     case NoteCode::kSignNotEligibleWard:
       return {"R-CERT-4", "署名用電子証明書は成年被後見人の方には発行できません。",
               "No sign cert for an adult ward (成年被後見人)."};
     case NoteCode::kSignNotIssuedNowEligible:
-      return {"R-CERT-4", "証明書の発行時に15歳未満だったため署名用電子証明書は搭載されていません。" + a + " に15歳になったので新規発行でき、今日発行すると " + b + " まで有効です。",
-              "No sign cert was issued because the holder was under 15; since " + a + " (age 15) one can be issued, running to " + b + " if issued today."};
+      return {"R-CERT-4",
+              "証明書の発行時に15歳未満だったため署名用電子証明書は搭載されていません。" + a +
+                  " に15歳になったので新規発行でき、今日発行すると " + b + " まで有効です。",
+              "No sign cert was issued because the holder was under 15; since " + a +
+                  " (age 15) one can be issued, running to " + b + " if issued today."};
     case NoteCode::kHealthInsurance:
-      return {"R-WIN-7", "マイナ保険証としての利用は、利用者証明用電子証明書の有効期限 " + b + " の後も " + a + " まで可能です。",
-              "Use as a health insurance card continues after the auth cert's expiry " + b + " until " + a + "."};
+      return {"R-WIN-7",
+              "マイナ保険証としての利用は、利用者証明用電子証明書の有効期限 " + b + " の後も " + a +
+                  " まで可能です。",
+              "Use as a health insurance card continues after the auth cert's expiry " + b +
+                  " until " + a + "."};
     case NoteCode::kHealthInsuranceWarning:
       return {"R-WIN-7", "医療機関では " + a + " から更新を促す警告が表示されます。",
               "Hospitals show a renewal warning from " + a + "."};
     case NoteCode::kLeapDayBirthday:
       return {"B1-LEAPDAY",
               s.leap_day_birthday == profiles::LeapDayBirthday::kFeb28
-                  ? "2月29日生まれのため、平年の誕生日は2月28日として計算しています (券面・証明書の印字を優先してください)。"
-                  : "2月29日生まれのため、平年の誕生日は3月1日として計算しています (券面・証明書の印字を優先してください)。",
+                  ? "2月29日生まれのため、平年の誕生日は2月28日として計算しています "
+                    "(券面・証明書の印字を優先してください)。"
+                  : "2月29日生まれのため、平年の誕生日は3月1日として計算しています "
+                    "(券面・証明書の印字を優先してください)。",
               s.leap_day_birthday == profiles::LeapDayBirthday::kFeb28
-                  ? "Born on 29 February: in common years the birthday is taken as 28 February (the printed card/certificate prevails)."
-                  : "Born on 29 February: in common years the birthday is taken as 1 March (the printed card/certificate prevails)."};
+                  ? "Born on 29 February: in common years the birthday is taken as 28 February "
+                    "(the printed card/certificate prevails)."
+                  : "Born on 29 February: in common years the birthday is taken as 1 March (the "
+                    "printed card/certificate prevails)."};
     case NoteCode::kSameDayCardAndCert:
       return {"R-VAL-6", "カード本体と電子証明書は同じ日 " + a + " に満了します。",
               "Card and certificates expire on the same day, " + a + "."};
@@ -376,11 +463,15 @@ std::vector<Reason> Explain(const Assessment& a, const profiles::RuleSettings& s
   for (uint8_t i = 0; i < a.note_count; ++i) out.push_back(Render(a.notes[i], s));
   out.push_back({"B2-WINDOW",
                  s.window_reading == profiles::WindowReading::kCorrespondingDayPlusOne
-                     ? "誕生日は発行日の翌日から数えます。更新開始日は「有効期限の3か月前の応当日 (月末は末日) の翌日」として計算しています。"
-                     : "誕生日は発行日の翌日から数えます。更新開始日は民法140条・143条の期間計算 (残り3か月未満となる日) で計算しています。",
+                     ? "誕生日は発行日の翌日から数えます。更新開始日は「有効期限の3か月前の応当日 "
+                       "(月末は末日) の翌日」として計算しています。"
+                     : "誕生日は発行日の翌日から数えます。更新開始日は民法140条・143条の期間計算 "
+                       "(残り3か月未満となる日) で計算しています。",
                  s.window_reading == profiles::WindowReading::kCorrespondingDayPlusOne
-                     ? "Birthdays are counted after the issue day. The window opens the day after the date three months before expiry (clamped to the month's last day)."
-                     : "Birthdays are counted after the issue day. The window opens on the first day with less than three months left, per Civil Code Arts. 140/143."});
+                     ? "Birthdays are counted after the issue day. The window opens the day after "
+                       "the date three months before expiry (clamped to the month's last day)."
+                     : "Birthdays are counted after the issue day. The window opens on the first "
+                       "day with less than three months left, per Civil Code Arts. 140/143."});
   return out;
 }
 

@@ -27,14 +27,14 @@ namespace mynacert::rules {
 
 // What is known about the holder and the card. Field names follow the CLI flags.
 struct Facts {
-  Date birth;                      // --birth
-  Date card_applied;               // --card-applied (交付申請の受付日; R-VAL-3)
-  Date card_issued;                // --card-issued
-  std::optional<Date> cert_issued; // --cert-issued (default: card_issued)
-  bool cert_renewal = false;       // --cert-renewal: issued by a renewal inside the window
-  std::optional<Date> stay_until;  // --stay-until: foreign resident's period of stay (R-VAL-4)
-  bool abroad = false;             // --abroad: R-WIN-3
-  bool adult_ward = false;         // --adult-ward: 成年被後見人 (R-CERT-4)
+  Date birth;                           // --birth
+  Date card_applied;                    // --card-applied (交付申請の受付日; R-VAL-3)
+  Date card_issued;                     // --card-issued
+  std::optional<Date> cert_issued;      // --cert-issued (default: card_issued)
+  bool cert_renewal = false;            // --cert-renewal: issued by a renewal inside the window
+  std::optional<Date> stay_until;       // --stay-until: foreign resident's period of stay (R-VAL-4)
+  bool abroad = false;                  // --abroad: R-WIN-3
+  bool adult_ward = false;              // --adult-ward: 成年被後見人 (R-CERT-4)
   std::optional<Date> sign_revoked_on;  // --sign-revoked-on: name/address/… changed (R-CERT-5)
 };
 
@@ -54,13 +54,34 @@ std::string_view CertStatusJa(CertStatus s);    // "有効", "更新可能", …
 
 // One step of the reasoning, rendered by Explain().
 enum class NoteCode : uint8_t {
-  kCardTenBirthdays, kCardFiveBirthdays, kCardThreshold20, kCardStayCap, kCardExpired,
+  kCardTenBirthdays,
+  kCardFiveBirthdays,
+  kCardThreshold20,
+  kCardStayCap,
+  kCardExpired,
   kCardStillPhotoId,
-  kCertFifthBirthday, kCertSixthBirthday, kCertCappedByCard, kSignCappedByAuth,
-  kWindow, kWindowAbroad, kNoticeIrrelevant, kEarlyReissueShortens, kRenewedEndsWithCard,
-  kStatusValid, kStatusRenewable, kStatusRenewWithCard, kStatusExpired, kStatusRevoked,
-  kStatusCardExpired, kSignNotEligibleAge, kSignNotEligibleWard, kSignNotIssuedNowEligible,
-  kHealthInsurance, kHealthInsuranceWarning, kLeapDayBirthday, kSameDayCardAndCert,
+  kCertFifthBirthday,
+  kCertSixthBirthday,
+  kCertCappedByCard,
+  kSignCappedByAuth,
+  kWindow,
+  kWindowAbroad,
+  kNoticeIrrelevant,
+  kEarlyReissueShortens,
+  kRenewedEndsWithCard,
+  kStatusValid,
+  kStatusRenewable,
+  kStatusRenewWithCard,
+  kStatusExpired,
+  kStatusRevoked,
+  kStatusCardExpired,
+  kSignNotEligibleAge,
+  kSignNotEligibleWard,
+  kSignNotIssuedNowEligible,
+  kHealthInsurance,
+  kHealthInsuranceWarning,
+  kLeapDayBirthday,
+  kSameDayCardAndCert,
 };
 struct Note {
   NoteCode code;
@@ -71,10 +92,10 @@ struct Note {
 
 struct CertAssessment {
   CertKind kind = CertKind::kAuth;
-  bool issued = true;          // false: no such cert on the card (sign cert, R-CERT-4)
-  bool eligible = true;        // may this cert be held by the holder today (R-CERT-4)
-  CertValidity validity;       // meaningful when issued
-  Date renewal_from;           // first day of the free renewal window (R-WIN-1/3)
+  bool issued = true;     // false: no such cert on the card (sign cert, R-CERT-4)
+  bool eligible = true;   // may this cert be held by the holder today (R-CERT-4)
+  CertValidity validity;  // meaningful when issued
+  Date renewal_from;      // first day of the free renewal window (R-WIN-1/3)
   CertStatus status = CertStatus::kValid;
   bool renew_with_card = false;  // expires with the card: renewed by a card renewal (R-WIN-6)
   // The expiry a certificate issued today would get: renewal inside the window (R-VAL-1a),
@@ -90,7 +111,7 @@ struct Assessment {
   bool card_expired = false;
   CertAssessment sign;
   CertAssessment auth;
-  Date health_insurance_until;  // R-WIN-7
+  Date health_insurance_until;            // R-WIN-7
   bool health_insurance_warning = false;  // hospitals warn from 3 months before (R-WIN-7)
 
   std::array<Note, 32> notes{};

@@ -78,9 +78,9 @@ TEST(Assess, StatusesFollowTheCalendarOfOneHolder) {
     Date today;
     CertStatus status;
   } steps[] = {
-      {D(2021, 3, 1), CertStatus::kValid},      {D(2025, 4, 7), CertStatus::kValid},
-      {D(2025, 4, 8), CertStatus::kRenewable},  {D(2025, 7, 7), CertStatus::kRenewable},
-      {D(2025, 7, 8), CertStatus::kExpired},    {D(2030, 7, 7), CertStatus::kExpired},
+      {D(2021, 3, 1), CertStatus::kValid},       {D(2025, 4, 7), CertStatus::kValid},
+      {D(2025, 4, 8), CertStatus::kRenewable},   {D(2025, 7, 7), CertStatus::kRenewable},
+      {D(2025, 7, 8), CertStatus::kExpired},     {D(2030, 7, 7), CertStatus::kExpired},
       {D(2030, 7, 8), CertStatus::kCardExpired},
   };
   for (const Step& s : steps) {

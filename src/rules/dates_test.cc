@@ -70,11 +70,9 @@ TEST(RenewalWindowStart, MatchesSeedsAndTheMonthEndTable) {
       {D(2026, 12, 30), D(2026, 10, 1), D(2026, 9, 30), "B2: 30 Dec"},
   };
   for (const WindowCase& c : cases) {
-    EXPECT_EQ(RenewalWindowStart(c.expiry, 3, WindowReading::kCorrespondingDayPlusOne),
-              c.reading_a)
+    EXPECT_EQ(RenewalWindowStart(c.expiry, 3, WindowReading::kCorrespondingDayPlusOne), c.reading_a)
         << c.source;
-    EXPECT_EQ(RenewalWindowStart(c.expiry, 3, WindowReading::kCivilCode), c.reading_b)
-        << c.source;
+    EXPECT_EQ(RenewalWindowStart(c.expiry, 3, WindowReading::kCivilCode), c.reading_b) << c.source;
   }
 }
 

@@ -4,20 +4,28 @@ namespace mynacert::rules {
 
 std::string_view PinKindJa(PinKind k) {
   switch (k) {
-    case PinKind::kSign: return "署名用電子証明書の暗証番号";
-    case PinKind::kAuth: return "利用者証明用電子証明書の暗証番号";
-    case PinKind::kJuki: return "住民基本台帳用暗証番号";
-    case PinKind::kKenmenHojo: return "券面事項入力補助用暗証番号";
+    case PinKind::kSign:
+      return "署名用電子証明書の暗証番号";
+    case PinKind::kAuth:
+      return "利用者証明用電子証明書の暗証番号";
+    case PinKind::kJuki:
+      return "住民基本台帳用暗証番号";
+    case PinKind::kKenmenHojo:
+      return "券面事項入力補助用暗証番号";
   }
   return "";
 }
 
 std::string_view PinKindName(PinKind k) {
   switch (k) {
-    case PinKind::kSign: return "sign";
-    case PinKind::kAuth: return "auth";
-    case PinKind::kJuki: return "juki";
-    case PinKind::kKenmenHojo: return "kenmen_hojo";
+    case PinKind::kSign:
+      return "sign";
+    case PinKind::kAuth:
+      return "auth";
+    case PinKind::kJuki:
+      return "juki";
+    case PinKind::kKenmenHojo:
+      return "kenmen_hojo";
   }
   return "";
 }
@@ -50,18 +58,21 @@ Result<std::string> NormalizePin(PinKind kind, std::string_view input, std::stri
     }
   }
   if (!letter || !digit) {
-    return InvalidArgument(f, name + "は英字と数字を両方含めてください (must mix letters and digits)",
-                           "R-CERT-2");
+    return InvalidArgument(
+        f, name + "は英字と数字を両方含めてください (must mix letters and digits)", "R-CERT-2");
   }
   return pin;
 }
 
 int MaxPinTries(PinKind kind, bool face_authentication) {
   switch (kind) {
-    case PinKind::kSign: return 5;                          // R-CERT-6
-    case PinKind::kAuth: return face_authentication ? 10 : 3;  // R-CERT-6 (顔認証: 10)
+    case PinKind::kSign:
+      return 5;  // R-CERT-6
+    case PinKind::kAuth:
+      return face_authentication ? 10 : 3;  // R-CERT-6 (顔認証: 10)
     case PinKind::kJuki:
-    case PinKind::kKenmenHojo: return 3;                    // R-CERT-6, jpki-facts B5
+    case PinKind::kKenmenHojo:
+      return 3;  // R-CERT-6, jpki-facts B5
   }
   return 3;
 }

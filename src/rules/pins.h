@@ -18,10 +18,10 @@
 namespace mynacert::rules {
 
 enum class PinKind : uint8_t {
-  kSign,          // 署名用電子証明書の暗証番号 (署名用パスワード): 6–16 A–Z/0–9, mixed
-  kAuth,          // 利用者証明用電子証明書の暗証番号: 4 digits
-  kJuki,          // 住民基本台帳用暗証番号: 4 digits
-  kKenmenHojo,    // 券面事項入力補助用暗証番号: 4 digits
+  kSign,  // 署名用電子証明書の暗証番号 (署名用パスワード): 6–16 A–Z/0–9, mixed
+  kAuth,        // 利用者証明用電子証明書の暗証番号: 4 digits
+  kJuki,        // 住民基本台帳用暗証番号: 4 digits
+  kKenmenHojo,  // 券面事項入力補助用暗証番号: 4 digits
 };
 std::string_view PinKindJa(PinKind k);
 std::string_view PinKindName(PinKind k);  // "sign", "auth", "juki", "kenmen_hojo"

@@ -21,7 +21,7 @@ TEST(NormalizePin, FormatsOfRCert2) {
       {PinKind::kSign, "ABCDEF", nullptr},             // no digit
       {PinKind::kSign, "123456", nullptr},             // no letter
       {PinKind::kSign, "ABC-123", nullptr},            // symbol
-      {PinKind::kSign, "ＡＢＣ１２３", nullptr},        // full-width
+      {PinKind::kSign, "ＡＢＣ１２３", nullptr},       // full-width
       {PinKind::kAuth, "1234", "1234"},
       {PinKind::kAuth, "123", nullptr},
       {PinKind::kAuth, "12345", nullptr},
@@ -48,8 +48,11 @@ TEST(PinRetryState, LocksAfterConsecutiveFailuresOfRCert6) {
     PinKind kind;
     bool face;
     int tries;
-  } kinds[] = {{PinKind::kSign, false, 5}, {PinKind::kAuth, false, 3}, {PinKind::kAuth, true, 10},
-               {PinKind::kJuki, false, 3}, {PinKind::kKenmenHojo, false, 3}};
+  } kinds[] = {{PinKind::kSign, false, 5},
+               {PinKind::kAuth, false, 3},
+               {PinKind::kAuth, true, 10},
+               {PinKind::kJuki, false, 3},
+               {PinKind::kKenmenHojo, false, 3}};
   for (const auto& k : kinds) {
     PinRetryState s(k.kind, k.face);
     EXPECT_EQ(s.max_tries(), k.tries);

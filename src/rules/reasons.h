@@ -17,8 +17,8 @@ namespace mynacert::rules {
 
 struct Reason {
   std::string rule;  // "R-WIN-1"
-  std::string ja;    // "有効期限 2026-07-07 の3か月前の翌日 2026-04-08 から更新できます。"
-  std::string en;    // "Renewal opens on 2026-04-08, the day after three months before expiry."
+  std::string ja;  // "有効期限 2026-07-07 の3か月前の翌日 2026-04-08 から更新できます。"
+  std::string en;  // "Renewal opens on 2026-04-08, the day after three months before expiry."
   friend bool operator==(const Reason&, const Reason&) = default;
 };
 

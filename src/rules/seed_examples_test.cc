@@ -99,8 +99,10 @@ TEST(SeedExamples, EveryRowHoldsAndCitesItsRule) {
     f.abroad = in.count("abroad") > 0;
     f.adult_ward = in.count("adult-ward") > 0;
     profiles::RuleSettings s;
-    if (in.count("leap") && in["leap"] == "mar1") s.leap_day_birthday = profiles::LeapDayBirthday::kMar1;
-    if (in.count("reading") && in["reading"] == "B") s.window_reading = profiles::WindowReading::kCivilCode;
+    if (in.count("leap") && in["leap"] == "mar1")
+      s.leap_day_birthday = profiles::LeapDayBirthday::kMar1;
+    if (in.count("reading") && in["reading"] == "B")
+      s.window_reading = profiles::WindowReading::kCivilCode;
     auto a = Assess(f, MustDate(in.at("today")), s);
     ASSERT_TRUE(a.ok()) << a.error().ToString();
     for (const auto& [path, want] : KeyValues(row.expectations)) {

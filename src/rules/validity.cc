@@ -21,8 +21,8 @@ CardValidity ComputeCardValidity(Date birth, Date applied, Date issued,
   return v;
 }
 
-CertValidity ComputeCertValidity(Date birth, Date issued, bool renewal_in_window,
-                                 Date card_expiry, std::optional<Date> auth_expiry,
+CertValidity ComputeCertValidity(Date birth, Date issued, bool renewal_in_window, Date card_expiry,
+                                 std::optional<Date> auth_expiry,
                                  const profiles::RuleSettings& settings) {
   CertValidity v;
   v.birthdays = renewal_in_window ? 6 : 5;  // R-VAL-1a : R-VAL-1

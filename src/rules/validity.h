@@ -47,8 +47,8 @@ struct CertValidity {
 
 // `renewal_in_window`: issued on a renewal applied for inside the renewal window (R-VAL-1a).
 // `auth_expiry`: for the sign cert, the auth cert's expiry when one is issued (R-VAL-5).
-CertValidity ComputeCertValidity(Date birth, Date issued, bool renewal_in_window,
-                                 Date card_expiry, std::optional<Date> auth_expiry,
+CertValidity ComputeCertValidity(Date birth, Date issued, bool renewal_in_window, Date card_expiry,
+                                 std::optional<Date> auth_expiry,
                                  const profiles::RuleSettings& settings);
 
 }  // namespace mynacert::rules
