@@ -74,6 +74,5 @@ std::string_view WeekdayJa(unsigned weekday) {
 
 std::ostream& operator<<(std::ostream& os, Date d) { return os << d.ToString(); }
 
-bool IsLeapYear(int y) { return chr::year(y).is_leap(); }
 
 }  // namespace mynacert

@@ -86,7 +86,9 @@ std::ostream& operator<<(std::ostream& os, Date d);
 
 // 日, 月, 火, 水, 木, 金, 土 for weekday() 0..6.
 std::string_view WeekdayJa(unsigned weekday);
-bool IsLeapYear(int year);
+constexpr bool IsLeapYear(int year) {
+  return year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+}
 
 }  // namespace mynacert
 

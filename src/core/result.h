@@ -12,6 +12,7 @@
 #ifndef MYNACERT_CORE_RESULT_H_
 #define MYNACERT_CORE_RESULT_H_
 
+#include <memory>
 #include <string>
 #include <utility>
 #include <variant>
@@ -55,8 +56,11 @@ inline Error OutOfRange(std::string field, std::string message, std::string rule
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}      // NOLINT: implicit by design
+  Result(const T& value) : v_(value) {}          // NOLINT: implicit by design
+  Result(T&& value) : v_(std::move(value)) {}    // NOLINT: implicit by design
   Result(Error error) : v_(std::move(error)) {}  // NOLINT: implicit by design
+  // Constructs the value in place (no copy of a large T): Result<Big> r(std::in_place);
+  explicit Result(std::in_place_t) : v_(std::in_place_index<0>) {}
 
   bool ok() const { return v_.index() == 0; }
   explicit operator bool() const { return ok(); }
@@ -77,17 +81,19 @@ class [[nodiscard]] Result {
   std::variant<T, Error> v_;
 };
 
-// A Result for calls that return nothing on success.
+// A Result for calls that return nothing on success. The ok path costs one pointer (no
+// strings are built), so Status is cheap on hot paths such as rules::Assess.
 class [[nodiscard]] Status {
  public:
   Status() = default;
-  Status(Error error) : error_(std::move(error)), ok_(false) {}  // NOLINT: implicit by design
-  bool ok() const { return ok_; }
-  const Error& error() const { return error_; }
+  Status(Error error)  // NOLINT: implicit by design
+      : error_(std::make_unique<Error>(std::move(error))) {}
+  bool ok() const { return error_ == nullptr; }
+  // Precondition: !ok().
+  const Error& error() const { return *error_; }
 
  private:
-  Error error_;
-  bool ok_ = true;
+  std::unique_ptr<Error> error_;
 };
 
 }  // namespace mynacert

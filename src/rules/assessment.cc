@@ -10,11 +10,11 @@ namespace {
 
 // Dates outside this range are refused: birthdays are computed up to ~16 years after the last
 // issue date, and no holder was born before it.
-constexpr int kMinYear = 1890;
-constexpr int kMaxYear = 2199;
+constexpr Date kMinDate = Date::Ymd(1890, 1, 1);
+constexpr Date kMaxDate = Date::Ymd(2199, 12, 31);
 
 Status CheckYear(Date d, const char* flag) {
-  if (d.year() < kMinYear || d.year() > kMaxYear) {
+  if (d < kMinDate || d > kMaxDate) {
     return OutOfRange(flag,
                       d.ToString() + " は対象範囲 (1890–2199年) の外です (outside 1890–2199)");
   }
@@ -137,7 +137,8 @@ Result<Assessment> Assess(const Facts& f, Date today, const profiles::RuleSettin
                            "R-CERT-5");
   }
 
-  Assessment a;
+  Result<Assessment> result(std::in_place);  // built in place: no copy of the notes
+  Assessment& a = result.value();
   a.today = today;
 
   // The card (R-VAL-2/3/4).
@@ -156,6 +157,7 @@ Result<Assessment> Assess(const Facts& f, Date today, const profiles::RuleSettin
   // The auth cert (R-VAL-1/1a/5).
   CertAssessment& auth = a.auth;
   auth.kind = CertKind::kAuth;
+  const uint8_t auth_notes_begin = a.note_count;
   auth.validity =
       ComputeCertValidity(f.birth, cert_issued, f.cert_renewal, a.card.expires, std::nullopt, s);
   a.AddNote({f.cert_renewal ? NoteCode::kCertSixthBirthday : NoteCode::kCertFifthBirthday,
@@ -176,7 +178,21 @@ Result<Assessment> Assess(const Facts& f, Date today, const profiles::RuleSettin
   const std::optional<Date> auth_cap_for_new =
       f.sign_revoked_on ? auth.validity.expires
                         : auth.if_issued_today.value_or(auth.validity.expires);
-  if (sign.issued) {
+  if (sign.issued && !f.sign_revoked_on) {
+    // Issued with the auth cert (same day, same renewal, same card): the sign cert's dates are
+    // the auth cert's, since R-VAL-5's cap by the auth cert never binds below them. Reusing
+    // them halves the work on the hot path; Properties.SignCertFollowsTheAuthCert pins it.
+    const CertKind kind = CertKind::kSign;
+    const uint8_t first_auth_note = auth_notes_begin;
+    const uint8_t end_auth_note = a.note_count;
+    sign = auth;
+    sign.kind = kind;
+    for (uint8_t i = first_auth_note; i < end_auth_note; ++i) {
+      Note n = a.notes[i];
+      n.kind = kind;
+      a.AddNote(n);
+    }
+  } else if (sign.issued) {
     sign.validity = ComputeCertValidity(f.birth, cert_issued, f.cert_renewal, a.card.expires,
                                         auth.validity.expires, s);
     a.AddNote({f.cert_renewal ? NoteCode::kCertSixthBirthday : NoteCode::kCertFifthBirthday,
@@ -228,10 +244,10 @@ Result<Assessment> Assess(const Facts& f, Date today, const profiles::RuleSettin
   if (a.health_insurance_warning) {
     a.AddNote({NoteCode::kHealthInsuranceWarning, CertKind::kAuth, warn_from, {}, 0});
   }
-  if (f.birth.month() == 2 && f.birth.day() == 29) {
+  if (const auto b = f.birth.ymd(); b.month() == std::chrono::February && b.day() == std::chrono::day(29)) {
     a.AddNote({NoteCode::kLeapDayBirthday, CertKind::kAuth, {}, {}, 0});
   }
-  return a;
+  return result;
 }
 
 std::string_view CertStatusName(CertStatus s) {

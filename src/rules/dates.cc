@@ -3,8 +3,9 @@
 namespace mynacert::rules {
 
 Date BirthdayInYear(Date birth, int year, LeapDayBirthday leap) {
-  const unsigned m = birth.month();
-  const unsigned d = birth.day();
+  const std::chrono::year_month_day b = birth.ymd();
+  const unsigned m = static_cast<unsigned>(b.month());
+  const unsigned d = static_cast<unsigned>(b.day());
   if (m == 2 && d == 29 && !IsLeapYear(year)) {
     // B1: no JPKI text; 28 Feb is the Japanese statutory precedent, 1 Mar the alternative.
     return leap == LeapDayBirthday::kFeb28 ? Date::Ymd(year, 2, 28) : Date::Ymd(year, 3, 1);
@@ -13,17 +14,33 @@ Date BirthdayInYear(Date birth, int year, LeapDayBirthday leap) {
 }
 
 Date NthBirthdayAfter(Date birth, Date after, int n, LeapDayBirthday leap) {
-  const int y = after.year();
+  // One civil conversion per date: this runs several times per assessment (bench/).
+  const std::chrono::year_month_day b = birth.ymd();
+  const std::chrono::year_month_day a = after.ymd();
+  const int y = static_cast<int>(a.year());
+  unsigned bm = static_cast<unsigned>(b.month());
+  unsigned bd = static_cast<unsigned>(b.day());
+  if (bm == 2 && bd == 29 && !IsLeapYear(y)) {  // B1: the birthday in a common year
+    if (leap == LeapDayBirthday::kFeb28) {
+      bd = 28;
+    } else {
+      bm = 3;
+      bd = 1;
+    }
+  }
+  const unsigned am = static_cast<unsigned>(a.month());
+  const unsigned ad = static_cast<unsigned>(a.day());
   // 「発行の日後」: a birthday on `after` itself is not counted (B1).
-  const int first_year = BirthdayInYear(birth, y, leap) > after ? y : y + 1;
+  const bool later_this_year = bm > am || (bm == am && bd > ad);
+  const int first_year = later_this_year ? y : y + 1;
   return BirthdayInYear(birth, first_year + n - 1, leap);
 }
 
 int AgeOn(Date birth, Date on) {
-  int age = on.year() - birth.year();
-  if (on.month() < birth.month() || (on.month() == birth.month() && on.day() < birth.day())) {
-    --age;
-  }
+  const std::chrono::year_month_day b = birth.ymd();
+  const std::chrono::year_month_day o = on.ymd();
+  int age = static_cast<int>(o.year()) - static_cast<int>(b.year());
+  if (o.month() < b.month() || (o.month() == b.month() && o.day() < b.day())) --age;
   return age;
 }
 

@@ -135,3 +135,47 @@ TEST(Properties, MinorsAndForeignResidentsCardAndCertEndTogether) {
 
 }  // namespace
 }  // namespace mynacert::rules
+
+namespace mynacert::rules {
+namespace {
+
+TEST(Properties, SignCertFollowsTheAuthCert) {
+  // Assess() reuses the auth cert's dates for a sign cert issued with it; recompute them from
+  // the rules (R-VAL-5 cap by the auth cert, R-WIN-1 window, R-VAL-1a/R-WIN-5 new expiry).
+  std::mt19937 rng(5);
+  auto between = [&](Date a, Date b) {
+    return a.AddDays(std::uniform_int_distribution<int>(0, b - a)(rng));
+  };
+  for (int i = 0; i < 50000; ++i) {
+    Facts f;
+    f.birth = between(Date::Ymd(1930, 1, 1), Date::Ymd(2008, 1, 1));
+    f.card_issued = between(Date::Ymd(2016, 1, 1), Date::Ymd(2026, 1, 1));
+    f.card_applied = f.card_issued;
+    if (i % 3 == 0) {
+      f.cert_issued = between(f.card_issued.AddDays(1), f.card_issued.AddDays(3000));
+      f.cert_renewal = i % 2 == 0;
+    }
+    if (i % 5 == 0) f.stay_until = between(f.card_issued, f.card_issued.AddDays(2000));
+    const Date issued = f.cert_issued.value_or(f.card_issued);
+    const Date today = between(issued, issued.AddDays(4000));
+    profiles::RuleSettings s;
+    if (i % 2) s.window_reading = profiles::WindowReading::kCivilCode;
+    auto a = Assess(f, today, s);
+    ASSERT_TRUE(a.ok()) << a.error().ToString();
+    if (!a->sign.issued) continue;
+    const CertValidity v = ComputeCertValidity(f.birth, issued, f.cert_renewal, a->card.expires,
+                                               a->auth.validity.expires, s);
+    ASSERT_EQ(a->sign.validity.expires, v.expires);
+    ASSERT_EQ(a->sign.renewal_from, RenewalWindowStart(v.expires, 3, s.window_reading));
+    ASSERT_EQ(a->sign.status, a->auth.status);
+    if (a->sign.if_issued_today) {
+      const bool renewal = a->sign.status == CertStatus::kRenewable;
+      const Date cap = a->auth.if_issued_today.value_or(a->auth.validity.expires);
+      ASSERT_EQ(*a->sign.if_issued_today,
+                ComputeCertValidity(f.birth, today, renewal, a->card.expires, cap, s).expires);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace mynacert::rules
