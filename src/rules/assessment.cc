@@ -239,7 +239,12 @@ Result<Assessment> Assess(const Facts& f, Date today, const profiles::RuleSettin
   a.health_insurance_until = HealthInsuranceUsableUntil(auth.validity.expires);
   a.AddNote({NoteCode::kHealthInsurance, CertKind::kAuth, a.health_insurance_until,
              auth.validity.expires, 0});
-  const Date warn_from = RenewalWindowStart(auth.validity.expires, 3, s.window_reading);
+  // The warning starts three months before expiry: the ordinary window (R-WIN-1), already
+  // computed unless the holder is abroad (R-WIN-3's one-year window).
+  const Date warn_from = f.abroad && s.window_months != s.window_months_abroad
+                             ? RenewalWindowStart(auth.validity.expires, s.window_months,
+                                                  s.window_reading)
+                             : auth.renewal_from;
   a.health_insurance_warning = today >= warn_from && today <= auth.validity.expires;
   if (a.health_insurance_warning) {
     a.AddNote({NoteCode::kHealthInsuranceWarning, CertKind::kAuth, warn_from, {}, 0});
@@ -298,8 +303,8 @@ std::string CertJa(CertKind k) {
 std::string CertEn(CertKind k) { return k == CertKind::kSign ? "sign cert" : "auth cert"; }
 
 Reason Render(const Note& n, const profiles::RuleSettings& s) {
-  const std::string a = n.a.ToString();
-  const std::string b = n.b.ToString();
+  const std::string a = n.a().ToString();
+  const std::string b = n.b().ToString();
   const std::string cj = CertJa(n.kind);
   const std::string ce = CertEn(n.kind);
   switch (n.code) {

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <optional>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "core/date.h"
@@ -83,12 +84,24 @@ enum class NoteCode : uint8_t {
   kLeapDayBirthday,
   kSameDayCardAndCert,
 };
+// Trivially default-constructible on purpose: the notes array of an Assessment is not
+// initialised (only [0, note_count) is ever read), so dates are kept as day numbers.
 struct Note {
+  Note() = default;
+  constexpr Note(NoteCode c, CertKind k, Date date_a, Date date_b, int number)
+      : code(c), kind(k), a_days(date_a.days_since_epoch()), b_days(date_b.days_since_epoch()),
+        n(number) {}
+  Date a() const { return Date::FromDays(a_days); }
+  Date b() const { return Date::FromDays(b_days); }
+
   NoteCode code;
-  CertKind kind = CertKind::kAuth;  // for certificate notes
-  Date a, b;
-  int n = 0;
+  CertKind kind;  // for certificate notes
+  int32_t a_days;
+  int32_t b_days;
+  int n;
 };
+
+static_assert(std::is_trivially_default_constructible_v<Note>);
 
 struct CertAssessment {
   CertKind kind = CertKind::kAuth;
@@ -106,6 +119,10 @@ struct CertAssessment {
 };
 
 struct Assessment {
+  // User-provided on purpose: value-initialisation (Result's in-place construction) must not
+  // zero the notes array first (measured: ~10% of an assessment).
+  Assessment() {}  // NOLINT(modernize-use-equals-default)
+
   Date today;
   CardValidity card;
   bool card_expired = false;
@@ -114,7 +131,7 @@ struct Assessment {
   Date health_insurance_until;            // R-WIN-7
   bool health_insurance_warning = false;  // hospitals warn from 3 months before (R-WIN-7)
 
-  std::array<Note, 32> notes{};
+  std::array<Note, 32> notes;  // [0, note_count) are set
   uint8_t note_count = 0;
 
   void AddNote(Note n) {
