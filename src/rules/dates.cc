@@ -14,34 +14,34 @@ Date BirthdayInYear(Date birth, int year, LeapDayBirthday leap) {
 }
 
 Date NthBirthdayAfter(Date birth, Date after, int n, LeapDayBirthday leap) {
-  // One civil conversion per date: this runs several times per assessment (bench/).
+  // One civil conversion per date and no data-dependent branches but the rare 29 February:
+  // this runs several times per assessment over a random population (bench/).
   const std::chrono::year_month_day b = birth.ymd();
   const std::chrono::year_month_day a = after.ymd();
   const int y = static_cast<int>(a.year());
-  unsigned bm = static_cast<unsigned>(b.month());
-  unsigned bd = static_cast<unsigned>(b.day());
-  if (bm == 2 && bd == 29 && !IsLeapYear(y)) {  // B1: the birthday in a common year
-    if (leap == LeapDayBirthday::kFeb28) {
-      bd = 28;
-    } else {
-      bm = 3;
-      bd = 1;
-    }
+  const unsigned bm = static_cast<unsigned>(b.month());
+  const unsigned bd = static_cast<unsigned>(b.day());
+  unsigned key = bm * 32 + bd;  // the birthday this year as month*32+day
+  if (key == 2 * 32 + 29 && !IsLeapYear(y)) {  // B1: the birthday in a common year
+    key = leap == LeapDayBirthday::kFeb28 ? 2 * 32 + 28 : 3 * 32 + 1;
   }
-  const unsigned am = static_cast<unsigned>(a.month());
-  const unsigned ad = static_cast<unsigned>(a.day());
+  const unsigned after_key =
+      static_cast<unsigned>(a.month()) * 32 + static_cast<unsigned>(a.day());
   // 「発行の日後」: a birthday on `after` itself is not counted (B1).
-  const bool later_this_year = bm > am || (bm == am && bd > ad);
-  const int first_year = later_this_year ? y : y + 1;
-  return BirthdayInYear(birth, first_year + n - 1, leap);
+  const int first_year = y + static_cast<int>(key <= after_key);
+  const int year = first_year + n - 1;
+  if (bm == 2 && bd == 29 && !IsLeapYear(year)) {
+    return leap == LeapDayBirthday::kFeb28 ? Date::Ymd(year, 2, 28) : Date::Ymd(year, 3, 1);
+  }
+  return Date::Ymd(year, bm, bd);
 }
 
 int AgeOn(Date birth, Date on) {
   const std::chrono::year_month_day b = birth.ymd();
   const std::chrono::year_month_day o = on.ymd();
-  int age = static_cast<int>(o.year()) - static_cast<int>(b.year());
-  if (o.month() < b.month() || (o.month() == b.month() && o.day() < b.day())) --age;
-  return age;
+  const unsigned birth_key = unsigned(b.month()) * 32 + unsigned(b.day());
+  const unsigned on_key = unsigned(o.month()) * 32 + unsigned(o.day());
+  return static_cast<int>(o.year()) - static_cast<int>(b.year()) - static_cast<int>(on_key < birth_key);
 }
 
 Date DateOfAge(Date birth, int age) {
