@@ -79,6 +79,76 @@ struct ReservationPolicy {
   int min_days_ahead = 0;          // R-OFF-3: Kanazawa LINE, a week or more ahead = 7
 };
 
+// ---- Procedure variants (R-PROC, R-ID, R-PIN) ----
+
+// One identity-document requirement as alternatives of (A count, B count):
+// "A×1" = {{1,0}}; "A×2 または A×1+B×1" = {{2,0},{1,1}}; "A×1 または B×1" = {{1,0},{0,1}}.
+// An A document also satisfies a B slot.
+struct IdCombo {
+  int a = 0;
+  int b = 0;
+  friend bool operator==(const IdCombo&, const IdCombo&) = default;
+};
+
+// Whose document it is.
+enum class Party { kHolder, kRepresentative, kAgent };
+
+// A document a visit requires. `item`: holder_card (本人のマイナンバーカード), id (本人確認書類,
+// with `whose` and `alternatives`), inquiry_form (照会書兼回答書), application_form (申請書),
+// expiry_notice (有効期限通知書; optional).
+struct DocumentSpec {
+  std::string item;
+  Party whose = Party::kHolder;
+  std::vector<IdCombo> alternatives;  // for item == "id"
+  bool health_insurance_card_accepted = false;  // R-ID-X: Yokohama, agent, 文書照会 visit 1
+  bool optional = false;                        // e.g. the expiry notice in Yokohama
+};
+
+// One visit of the 文書照会 procedure (R-PROC-6).
+struct InquiryVisit {
+  std::vector<DocumentSpec> documents;
+  // Staff actions: hand_over_application_form, take_copies, mail_inquiry_form, staff_enter_pin.
+  std::vector<std::string> actions;
+  int deadline_days_after_previous = 0;  // Kanazawa: 3rd visit within 30 days of the 2nd
+  bool any_counter = false;              // Kanazawa: "前回と違う窓口でも結構です"
+};
+
+// How guardians without a photo ID are handled (R-PROC-3).
+enum class NoPhotoIdGuardian { kRefuse, kDocumentInquiry };
+
+struct ProcedurePolicy {
+  // R-PROC-1: Suzuka also checks the 住民基本台帳用暗証番号.
+  bool check_juki_pin = false;
+  // R-PROC-2: the legal representative acts for holders under this age (15; Kanazawa: 未成年 18).
+  int legal_rep_age = 15;
+  // R-PROC-2: the representative may come without the holder (Kanazawa, Yamagata).
+  bool legal_rep_may_come_alone = false;
+  // R-PROC-2: 戸籍謄本 waived when the residence record shows the parent-child relation in one
+  // household; Kanazawa also when the 本籍 is in the city.
+  bool koseki_waived_same_household = true;
+  bool koseki_waived_honseki_in_city = false;
+  // R-PROC-2 (Yamagata): 戸籍謄本 and 登記事項証明書 issued within this many months (0 = any).
+  int authority_proof_max_months = 0;
+  // R-PROC-2 (Yamagata): a corporate guardian also shows an employee ID.
+  bool corporate_guardian_employee_id = false;
+  // R-PROC-3 (Yokohama): a sign-cert renewal of an adult ward needs the holder present.
+  bool adult_ward_sign_renewal_holder_present = false;
+  NoPhotoIdGuardian guardian_without_photo_id = NoPhotoIdGuardian::kRefuse;
+  // R-PROC-7 (Setagaya): after expiry the J-LIS form stays usable if name and address are
+  // unchanged. Elsewhere the form is valid until the certificate's expiry (jpki-facts B6;
+  // Suzuka says so explicitly).
+  bool expired_form_usable_if_unchanged = false;
+  // R-PROC-9: staff copy the documents (Kanazawa, Yokohama); name/address must match the
+  // residence record (Yokohama).
+  bool staff_copy_documents = false;
+  bool id_must_match_registry = false;
+  // R-ID-X and the local additions to R-ID-B (document ids of rules/id_documents.h).
+  std::vector<std::string> refused_documents;
+  std::vector<std::string> extra_b_documents;
+  // R-PROC-6: the 文書照会 visits.
+  std::vector<InquiryVisit> inquiry_visits;
+};
+
 struct Municipality {
   std::string id;             // file stem: "yokohama"
   std::string name_ja;        // "横浜市"
@@ -93,8 +163,7 @@ struct Municipality {
   std::vector<Counter> counters;
   ReservationPolicy reservation;
 
-  // Procedure variants (R-PROC, R-ID) live in procedure_policy; see rules/procedures.h.
-  // (Filled by the loader; defined in profiles/procedure_policy.h.)
+  ProcedurePolicy procedures;
 
   const Counter* FindCounter(std::string_view counter_id) const {
     for (const Counter& c : counters)

@@ -1,0 +1,148 @@
+#include "profiles/loader.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace mynacert::profiles {
+namespace {
+
+TEST(Registry, TheFiveSeedMunicipalitiesAreBuiltIn) {
+  auto reg = Registry::Builtin();
+  ASSERT_TRUE(reg.ok()) << reg.error().ToString();
+  for (const char* id : {"yamagata", "kanazawa", "setagaya", "yokohama", "suzuka"}) {
+    auto m = reg->Find(id);
+    ASSERT_TRUE(m.ok()) << id;
+    EXPECT_FALSE((*m)->seed.empty()) << id;
+    EXPECT_FALSE((*m)->counters.empty()) << id;
+    EXPECT_GE((*m)->procedures.inquiry_visits.size(), 2u) << id;
+  }
+  EXPECT_EQ(reg->all().size(), 5u);
+}
+
+TEST(Registry, SeedDifferencesAreSettings) {
+  auto reg = Registry::Builtin();
+  ASSERT_TRUE(reg.ok());
+  const Municipality& yokohama = **reg->Find("yokohama");
+  EXPECT_EQ(yokohama.counters.size(), 18u);  // R-OFF-5: 18 wards
+  int walk_in = 0;
+  for (const Counter& c : yokohama.counters) {
+    walk_in += c.reservation == ReservationMode::kWalkIn;
+    EXPECT_EQ(c.schedule.ordinal_saturdays, (1 << 2) | (1 << 4)) << c.id;
+    EXPECT_TRUE(c.schedule.ordinal_saturday_open_on_holiday) << c.id;
+  }
+  EXPECT_EQ(walk_in, 2);  // 青葉区, 西区
+  EXPECT_EQ(yokohama.reservation.max_days_ahead, 40);
+  EXPECT_EQ(yokohama.reservation.deadline_minute_day_before, 17 * 60);
+
+  const Municipality& kanazawa = **reg->Find("kanazawa");
+  ASSERT_EQ(kanazawa.procedures.inquiry_visits.size(), 3u);  // R-PROC-6
+  EXPECT_EQ(kanazawa.procedures.inquiry_visits[2].deadline_days_after_previous, 30);
+  EXPECT_TRUE(kanazawa.procedures.inquiry_visits[2].any_counter);
+  EXPECT_EQ(kanazawa.procedures.legal_rep_age, 18);
+
+  const Municipality& setagaya = **reg->Find("setagaya");
+  int self_only = 0;
+  for (const Counter& c : setagaya.counters) {
+    self_only += c.applicants == std::vector<ApplicantClass>{ApplicantClass::kSelf};
+  }
+  EXPECT_EQ(self_only, 12);  // R-PROC-8: 12 まちづくりセンター corners
+  EXPECT_EQ(setagaya.counters.size(), 22u);
+
+  EXPECT_TRUE((**reg->Find("suzuka")).procedures.check_juki_pin);  // R-PROC-1
+  EXPECT_EQ((**reg->Find("yamagata")).procedures.authority_proof_max_months, 3);
+  EXPECT_EQ((**reg->Find("yamagata")).counters[0].schedule.weekly[1]->from_minute, 8 * 60 + 30);
+}
+
+TEST(Registry, ASixthMunicipalityIsOneFile) {
+  auto reg = Registry::Load(std::string(MYNACERT_SOURCE_DIR) + "/tests/data/profiles/sixth");
+  ASSERT_TRUE(reg.ok()) << reg.error().ToString();
+  EXPECT_EQ(reg->all().size(), 6u);
+  auto m = reg->Find("testshi");
+  ASSERT_TRUE(m.ok());
+  EXPECT_EQ((*m)->rules.leap_day_birthday, LeapDayBirthday::kMar1);
+  EXPECT_EQ((*m)->rules.window_reading, WindowReading::kCivilCode);
+  EXPECT_EQ((*m)->counters[0].schedule.closures[0].from_day, 28u);
+}
+
+TEST(Registry, UnknownMunicipalityNamesTheKnownOnes) {
+  auto reg = Registry::Builtin();
+  auto m = reg->Find("osaka");
+  ASSERT_FALSE(m.ok());
+  EXPECT_NE(m.error().message.find("yokohama"), std::string::npos);
+  EXPECT_FALSE(Registry::Load("/nonexistent/folder").ok());
+}
+
+// A minimal valid profile; each broken case below replaces one line.
+const char* kValid = R"(id = "x"
+name_ja = "x市"
+name_en = "X City"
+prefecture_ja = "x県"
+prefecture_en = "X-ken"
+municipality_en = "X-shi"
+[[document_inquiry.visits]]
+documents = [{ item = "holder_card" }]
+[[document_inquiry.visits]]
+documents = [{ item = "id", whose = "agent", id = "A1" }]
+[[counters]]
+id = "c1"
+name_ja = "窓口"
+name_en = "Counter"
+weekdays = ["08:30", "17:00"]
+procedures = ["renewal"]
+applicants = ["self"]
+)";
+
+std::string Replace(std::string text, const std::string& from, const std::string& to) {
+  const auto at = text.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  return text.replace(at, from.size(), to);
+}
+
+struct Broken {
+  const char* what;
+  std::string text;
+  const char* field;  // expected Error::field
+};
+
+TEST(ParseProfile, EveryProblemNamesFileLineAndKey) {
+  ASSERT_TRUE(ParseProfile(kValid, "profiles/x.toml").ok());
+  const Broken cases[] = {
+      {"unknown key", Replace(kValid, "name_en = \"X City\"", "name_fr = \"X\""),
+       "profiles/x.toml:3 name_fr"},
+      {"wrong type", Replace(kValid, "name_en = \"X City\"", "name_en = 3"),
+       "profiles/x.toml:3 name_en"},
+      {"bad time", Replace(kValid, "\"17:00\"", "\"25:00\""),
+       "profiles/x.toml:15 counters[0].weekdays"},
+      {"closing before opening", Replace(kValid, "\"17:00\"", "\"08:00\""),
+       "profiles/x.toml:15 counters[0].weekdays"},
+      {"bad enum", Replace(kValid, "[\"renewal\"]", "[\"renew\"]"),
+       "profiles/x.toml:16 counters[0].procedures[0]"},
+      {"bad applicant", Replace(kValid, "[\"self\"]", "[\"friend\"]"),
+       "profiles/x.toml:17 counters[0].applicants[0]"},
+      {"duplicate counter",
+       std::string(kValid) + "[[counters]]\nid = \"c1\"\nname_ja = \"a\"\nname_en = \"b\"\n"
+                             "weekdays = [\"08:30\", \"17:00\"]\nprocedures = []\napplicants = []\n",
+       "profiles/x.toml:19 counters[1].id"},
+      {"id differs from the file name", Replace(kValid, "id = \"x\"", "id = \"y\""),
+       "profiles/x.toml:1 id"},
+      {"missing key", Replace(kValid, "name_ja = \"x市\"\n", ""), "profiles/x.toml:1 name_ja"},
+      {"bad id combination", Replace(kValid, "id = \"A1\"", "id = \"C1\""),
+       "profiles/x.toml:10 document_inquiry.visits[1].documents[0].id"},
+      {"bad leap setting", std::string(kValid) + "[rules]\nleap_day_birthday = \"feb29\"\n",
+       "profiles/x.toml:19 rules.leap_day_birthday"},
+      {"syntax error", Replace(kValid, "name_ja = \"x市\"", "name_ja = \"x市"), "profiles/x.toml:2"},
+      {"one inquiry visit only",
+       Replace(kValid, "[[document_inquiry.visits]]\ndocuments = [{ item = \"holder_card\" }]\n", ""),
+       "profiles/x.toml:7 document_inquiry.visits"},
+  };
+  for (const Broken& c : cases) {
+    auto m = ParseProfile(c.text, "profiles/x.toml");
+    ASSERT_FALSE(m.ok()) << c.what;
+    EXPECT_EQ(m.error().field, c.field) << c.what << ": " << m.error().ToString();
+    EXPECT_FALSE(m.error().message.empty()) << c.what;
+  }
+}
+
+}  // namespace
+}  // namespace mynacert::profiles
