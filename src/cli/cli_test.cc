@@ -11,7 +11,7 @@
 
 namespace {
 
-struct Run {
+struct Outcome {
   int exit_code;
   std::string out;
   std::string err;
@@ -24,7 +24,7 @@ std::string Slurp(const std::string& path) {
   return ss.str();
 }
 
-Run Mynacert(const std::string& args) {
+Outcome Mynacert(const std::string& args) {
   const std::string base = testing::TempDir() + "mynacert_cli_" +
                            testing::UnitTest::GetInstance()->current_test_info()->name();
   const std::string cmd = std::string(MYNACERT_BINARY) + " " + args + " >" + base + ".out 2>" +
@@ -41,7 +41,7 @@ int Lines(const std::string& s) {
 
 TEST(CliExplain, JsonCarriesTheContractFields) {
   // Seed 001 (Kanazawa): expiry 7/7 -> renewal from 4/8.
-  Run r = Mynacert("explain --birth 1985-07-07 --card-issued 2021-03-01 --today 2025-04-08 --json");
+  Outcome r = Mynacert("explain --birth 1985-07-07 --card-issued 2021-03-01 --today 2025-04-08 --json");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["card"]["expires"], "2030-07-07");
@@ -62,7 +62,7 @@ TEST(CliExplain, JsonCarriesTheContractFields) {
 }
 
 TEST(CliExplain, HumanOutputIsJapaneseWithEnglish) {
-  Run r = Mynacert("explain --birth 2013-09-01 --card-issued 2025-10-01 --today 2025-10-01");
+  Outcome r = Mynacert("explain --birth 2013-09-01 --card-issued 2025-10-01 --today 2025-10-01");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("署名用電子証明書 (sign cert)"), std::string::npos);
   EXPECT_NE(r.out.find("発行対象外"), std::string::npos);
@@ -71,7 +71,7 @@ TEST(CliExplain, HumanOutputIsJapaneseWithEnglish) {
 }
 
 TEST(CliExplain, MunicipalitySettingsApply) {
-  Run r = Mynacert(
+  Outcome r = Mynacert(
       "explain --birth 1980-04-30 --card-issued 2021-05-01 --today 2026-01-31 "
       "--municipality yokohama --json");
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -101,14 +101,99 @@ TEST(CliBadInput, OneLineNamingTheFlagAndExitCode2) {
       {"explain --card-issued 2021-03-01", "--birth"},
       {"explain --birth 1990-01-01 --card-issued 2021-03-01 --no-such-flag", "--no-such-flag"},
       {"", "subcommand"},
+      {"procedure --municipality yamagata --procedure renew --applicant self", "--procedure"},
+      {"procedure --municipality yamagata --procedure renewal --applicant friend", "--applicant"},
+      {"procedure --municipality yamagata --procedure renewal --applicant self --counter x",
+       "--counter"},
+      {"procedure --municipality yamagata --procedure renewal --applicant agent_with_form "
+       "--form-changed",
+       "--form-changed"},
+      {"calendar --municipality yokohama --from 2026-02-30", "--from"},
+      {"calendar --municipality yokohama --from 2026-03-01 --days 0", "--days"},
+      {"calendar --municipality yokohama --counter nowhere", "--counter"},
+      {"calendar --municipality nowhere", "--municipality"},
+      {"holidays --from 1900", "--from"},
+      {"--profiles-dir /nonexistent explain --birth 1990-01-01 --card-issued 2021-03-01 "
+       "--municipality yokohama",
+       "--profiles-dir"},
   };
   for (const BadCase& c : cases) {
-    Run r = Mynacert(c.args);
+    Outcome r = Mynacert(c.args);
     EXPECT_EQ(r.exit_code, 2) << c.args << "\n" << r.err;
     EXPECT_EQ(Lines(r.err), 1) << c.args << "\n" << r.err;
     EXPECT_NE(r.err.find(c.must_mention), std::string::npos) << c.args << "\n" << r.err;
     EXPECT_TRUE(r.out.empty()) << c.args;
   }
+}
+
+TEST(CliProcedure, JsonListsVisitsAndDocuments) {
+  // Seed 000 (Yamagata): an agent without the form, two visits.
+  Outcome r = Mynacert(
+      "procedure --municipality yamagata --procedure new_issuance --applicant agent_without_form "
+      "--json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["possible"], true);
+  EXPECT_EQ(j["same_day"], false);
+  ASSERT_EQ(j["visits"].size(), 2u);
+  EXPECT_EQ(j["visits"][1]["documents"].size(), 4u);
+  EXPECT_EQ(j["visits"][1]["documents"][2]["alternatives"], "A×2 または A×1+B×1");
+  EXPECT_EQ(j["reasons"][0]["rule"], "R-PROC-6");
+}
+
+TEST(CliProcedure, SetagayaCornerRefusesAnAgent) {
+  Outcome r = Mynacert(
+      "procedure --municipality setagaya --procedure renewal --applicant agent_with_form "
+      "--counter setagaya-corner-wakabayashi");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("[R-PROC-8]"), std::string::npos);
+  EXPECT_NE(r.out.find("受付できません"), std::string::npos);
+}
+
+TEST(CliCalendar, JsonShapeAndYokohamaSaturdays) {
+  Outcome r = Mynacert(
+      "calendar --municipality yokohama --counter yokohama-naka --from 2026-03-13 --days 9 --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(j["days"].size(), 9u);
+  // 2026-03-14: 2nd Saturday, open 09:00-12:00 (R-OFF-5).
+  EXPECT_EQ(j["days"][1]["date"], "2026-03-14");
+  EXPECT_EQ(j["days"][1]["open"], true);
+  EXPECT_EQ(j["days"][1]["hours"][0]["counter"], "yokohama-naka");
+  EXPECT_EQ(j["days"][1]["hours"][0]["from"], "09:00");
+  EXPECT_EQ(j["days"][1]["hours"][0]["to"], "12:00");
+  // 2026-03-20: 春分の日, closed.
+  EXPECT_EQ(j["days"][7]["holiday"], "春分の日");
+  EXPECT_EQ(j["days"][7]["open"], false);
+  EXPECT_TRUE(j["days"][7]["hours"].empty());
+  // 2026-03-21: 3rd Saturday, closed.
+  EXPECT_EQ(j["days"][8]["open"], false);
+  EXPECT_EQ(j["days"][0]["hours"][0]["from"], "08:45");
+}
+
+TEST(CliCalendar, YearEndIsClosed) {
+  Outcome r = Mynacert("calendar --municipality yamagata --from 2025-12-26 --days 10 --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["days"][0]["open"], true);   // Fri 12-26
+  for (int i = 3; i <= 8; ++i) EXPECT_EQ(j["days"][i]["open"], false) << i;  // 12-29 .. 01-03
+  EXPECT_EQ(j["days"][9]["open"], false);  // Sun 01-04
+}
+
+TEST(CliHolidays, CsvMatchesTheCabinetOfficeForm) {
+  Outcome r = Mynacert("holidays --from 2019 --to 2019 --csv");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("2019-05-01,休日（祝日扱い）\n"), std::string::npos);
+  EXPECT_NE(r.out.find("2019-10-14,体育の日（スポーツの日）\n"), std::string::npos);
+  EXPECT_EQ(r.out.find("2019-12-23"), std::string::npos);
+}
+
+TEST(CliProfiles, ASixthMunicipalityFromAFolder) {
+  Outcome r = Mynacert(std::string("--profiles-dir ") + MYNACERT_SOURCE_DIR +
+                       "/tests/data/profiles/sixth calendar --municipality testshi "
+                       "--from 2026-12-28 --days 1 --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["days"][0]["open"], false);  // 12-28 closure
 }
 
 }  // namespace

@@ -23,6 +23,8 @@ inline constexpr int kExitInternal = 1;
 inline constexpr int kExitBadInput = 2;
 
 struct CliContext {
+  CliContext(std::ostream& o, std::ostream& e) : out(o), err(e) {}
+
   std::ostream& out;
   std::ostream& err;
   // --profiles-dir: extra municipality profiles, loaded after the built-in five.

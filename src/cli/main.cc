@@ -38,7 +38,7 @@ std::string OneLine(std::string s) {
 }  // namespace
 
 int Main(int argc, char** argv) {
-  CliContext ctx{std::cout, std::cerr};
+  CliContext ctx(std::cout, std::cerr);
   CLI::App app{
       "mynacert — マイナンバーカードの電子証明書 (公的個人認証サービス) "
       "の規則・手続き・窓口カレンダー\n"

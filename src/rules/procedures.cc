@@ -1,1 +1,412 @@
-// placeholder until written
+#include "rules/procedures.h"
+
+#include <algorithm>
+
+#include "rules/id_documents.h"
+
+namespace mynacert::rules {
+
+namespace {
+
+using profiles::Applicant;
+using profiles::ApplicantClass;
+using profiles::Party;
+using profiles::Procedure;
+
+ApplicantClass ClassOf(Applicant a) {
+  switch (a) {
+    case Applicant::kSelf: return ApplicantClass::kSelf;
+    case Applicant::kLegalRepParent:
+    case Applicant::kLegalRepGuardian: return ApplicantClass::kLegalRep;
+    case Applicant::kAgentWithForm:
+    case Applicant::kAgentWithoutForm: return ApplicantClass::kAgent;
+  }
+  return ApplicantClass::kSelf;
+}
+
+bool Accepts(const profiles::Counter& c, Procedure p, ApplicantClass a) {
+  return std::find(c.procedures.begin(), c.procedures.end(), p) != c.procedures.end() &&
+         std::find(c.applicants.begin(), c.applicants.end(), a) != c.applicants.end();
+}
+
+const char* WhoseName(Party p) {
+  switch (p) {
+    case Party::kHolder: return "holder";
+    case Party::kRepresentative: return "representative";
+    case Party::kAgent: return "agent";
+  }
+  return "holder";
+}
+const char* WhoseJa(Party p) {
+  switch (p) {
+    case Party::kHolder: return "本人";
+    case Party::kRepresentative: return "法定代理人";
+    case Party::kAgent: return "代理人";
+  }
+  return "";
+}
+const char* WhoseEn(Party p) {
+  switch (p) {
+    case Party::kHolder: return "the holder";
+    case Party::kRepresentative: return "the legal representative";
+    case Party::kAgent: return "the agent";
+  }
+  return "";
+}
+
+DocumentLine HolderCard() {
+  return {"holder", "holder_card", "本人のマイナンバーカード (原本)", "the holder's My Number Card (original)",
+          "", false, {"R-PROC-1"}};
+}
+
+DocumentLine IdLine(Party whose, const std::vector<profiles::IdCombo>& alts, std::string rule,
+                    bool health_insurance_card = false, bool holder_non_card = false) {
+  std::string ja = std::string(WhoseJa(whose)) + "の本人確認書類 " + CombosJa(alts);
+  std::string en = std::string("identity document of ") + WhoseEn(whose) + ": " + CombosEn(alts);
+  if (holder_non_card) {
+    ja += " (マイナンバーカード以外)";
+    en += " (other than the My Number Card)";
+  }
+  if (health_insurance_card) {
+    ja += " (健康保険証も可)";
+    en += " (the health insurance card is accepted)";
+  }
+  ja += " — 原本・有効期限内";
+  en += " — original, unexpired";
+  std::vector<std::string> rules = {std::move(rule), "R-PROC-9"};
+  if (health_insurance_card) rules.push_back("R-ID-X");
+  return {WhoseName(whose), "id", ja, en, CombosJa(alts), false, rules};
+}
+
+DocumentLine InquiryForm(bool from_notice) {
+  if (from_notice) {
+    return {"holder", "inquiry_form",
+            "照会書兼回答書 (有効期限通知書に同封) — 本人が記入し自署 (できなければ記名押印)、暗証番号を記入して封緘または目隠し、有効期間内のもの",
+            "the inquiry-and-response form from the expiry notice — filled in and signed by the holder (or name and seal), PINs written and sealed or covered, within its validity",
+            "", false, {"R-PROC-4"}};
+  }
+  return {"holder", "inquiry_form",
+          "照会書兼回答書 (市区町村が本人の住所へ郵送したもの) — 本人が記入し自署 (できなければ記名押印)、暗証番号を記入して目隠し",
+          "the inquiry-and-response form mailed by the municipality to the holder's address — filled in and signed by the holder, PINs written and covered",
+          "", false, {"R-PROC-6"}};
+}
+
+StaffAction Action(const std::string& id) {
+  if (id == "hand_over_application_form") {
+    return {id, "申請書をお渡しします (本人が記入、できなければ代理人が代筆)",
+            "staff hand over the application form (the holder fills it in)"};
+  }
+  if (id == "take_copies") return {id, "書類のコピーをとり、原本を返却します", "staff copy the documents and return the originals"};
+  if (id == "mail_inquiry_form") {
+    return {id, "照会書兼回答書を本人の住民票の住所へ転送不要郵便で送ります",
+            "staff mail the inquiry-and-response form to the holder's registered address (転送不要: not forwarded)"};
+  }
+  if (id == "staff_enter_pin") return {id, "暗証番号は職員が本人に代わって入力します", "staff enter the PIN from the form on the holder's behalf"};
+  if (id == "reset_pin") return {id, "暗証番号を再設定します", "staff reset the PIN (the holder sets a new one)"};
+  return {id, id, id};
+}
+
+StaffAction PinCheck(const profiles::Municipality& m, bool sign) {
+  std::string ja = "窓口で暗証番号を照合します: 利用者証明用 (数字4桁)";
+  std::string en = "PINs checked at the counter: auth PIN (4 digits)";
+  if (sign) {
+    ja += "、署名用 (英数字6〜16桁)";
+    en += ", sign PIN (6–16 letters and digits)";
+  }
+  if (m.procedures.check_juki_pin) {
+    ja += "、住民基本台帳用 (数字4桁)";
+    en += ", 住基 PIN (4 digits)";
+  }
+  return {"check_pins", ja, en};
+}
+
+std::vector<profiles::IdCombo> Combos(std::initializer_list<profiles::IdCombo> c) { return c; }
+
+// R-PROC-6: the municipality's 文書照会 visits.
+void PlanDocumentInquiry(const profiles::Municipality& m, Party whose, ProcedurePlan& plan) {
+  plan.same_day = false;
+  plan.document_inquiry = true;
+  const auto& visits = m.procedures.inquiry_visits;
+  plan.reasons.push_back(
+      {"R-PROC-6",
+       "文書照会: " + m.name_ja + "では" + std::to_string(visits.size()) +
+           "回の来庁が必要です。照会書兼回答書は本人の住所に転送不要で郵送され、本人が記入して代理人に渡します。",
+       "Inquiry by post (文書照会): " + std::to_string(visits.size()) + " visits in " + m.name_en +
+           ". The form is mailed to the holder's registered address (not forwarded); the holder fills it in and gives it to the agent."});
+  for (size_t i = 0; i < visits.size(); ++i) {
+    const profiles::InquiryVisit& v = visits[i];
+    VisitPlan vp;
+    vp.number = static_cast<int>(i) + 1;
+    vp.deadline_days_after_previous = v.deadline_days_after_previous;
+    vp.any_counter = v.any_counter;
+    for (const profiles::DocumentSpec& d : v.documents) {
+      const Party p = d.whose == Party::kAgent ? whose : d.whose;
+      if (d.item == "holder_card") {
+        vp.documents.push_back(HolderCard());
+      } else if (d.item == "id") {
+        vp.documents.push_back(IdLine(p, d.alternatives, "R-PROC-6", d.health_insurance_card_accepted,
+                                      p == Party::kHolder));
+      } else if (d.item == "inquiry_form") {
+        vp.documents.push_back(InquiryForm(false));
+      } else if (d.item == "application_form") {
+        vp.documents.push_back({"holder", "application_form",
+                                "記入済みの 署名用/利用者証明用電子証明書 新規発行/更新申請書",
+                                "the filled-in certificate issuance/renewal application form", "",
+                                false, {"R-PROC-6"}});
+      } else if (d.item == "expiry_notice") {
+        vp.documents.push_back({"holder", "expiry_notice", "有効期限のお知らせ (届いていれば)",
+                                "the expiry notice (if received)", "", d.optional, {"R-NOT-3"}});
+      }
+    }
+    for (const std::string& a : v.actions) vp.staff_actions.push_back(Action(a));
+    plan.visits.push_back(std::move(vp));
+  }
+  for (size_t i = 1; i < visits.size(); ++i) {
+    if (visits[i].deadline_days_after_previous > 0) {
+      plan.reasons.push_back(
+          {"R-PROC-6",
+           std::to_string(i + 1) + "回目の来庁は前回から" +
+               std::to_string(visits[i].deadline_days_after_previous) + "日以内です" +
+               (visits[i].any_counter ? " (前回と違う窓口でも可)。" : "。"),
+           "Visit " + std::to_string(i + 1) + " must be within " +
+               std::to_string(visits[i].deadline_days_after_previous) + " days of the previous one" +
+               (visits[i].any_counter ? " (any counter)." : ".")});
+    }
+  }
+}
+
+}  // namespace
+
+std::string_view ProcedureName(Procedure p) {
+  switch (p) {
+    case Procedure::kRenewal: return "renewal";
+    case Procedure::kNewIssuance: return "new_issuance";
+    case Procedure::kPinReset: return "pin_reset";
+  }
+  return "";
+}
+
+std::string_view ApplicantName(Applicant a) {
+  switch (a) {
+    case Applicant::kSelf: return "self";
+    case Applicant::kLegalRepParent: return "legal_rep_parent";
+    case Applicant::kLegalRepGuardian: return "legal_rep_guardian";
+    case Applicant::kAgentWithForm: return "agent_with_form";
+    case Applicant::kAgentWithoutForm: return "agent_without_form";
+  }
+  return "";
+}
+
+Result<ProcedurePlan> PlanProcedure(const profiles::Municipality& m, Procedure procedure,
+                                    Applicant applicant, const Situation& s) {
+  const profiles::ProcedurePolicy& pol = m.procedures;
+  ProcedurePlan plan;
+  const ApplicantClass cls = ClassOf(applicant);
+  for (const profiles::Counter& c : m.counters) {
+    if (Accepts(c, procedure, cls)) plan.counters.push_back(&c);
+  }
+
+  // R-PROC-8: the counter where the applicant stands must take this applicant and procedure.
+  if (!s.counter_id.empty()) {
+    const profiles::Counter* here = m.FindCounter(s.counter_id);
+    if (!here) {
+      return NotFound("--counter", "'" + s.counter_id + "' は" + m.name_ja + "の窓口にありません (unknown counter)");
+    }
+    if (!Accepts(*here, procedure, cls)) {
+      plan.possible = false;
+      std::string where_ja, where_en;
+      for (const profiles::Counter* c : plan.counters) {
+        where_ja += (where_ja.empty() ? "" : "、") + c->name_ja;
+        where_en += (where_en.empty() ? "" : ", ") + c->name_en;
+      }
+      plan.refusals.push_back(
+          {"R-PROC-8", here->name_ja + "ではこの申請者・手続きを受け付けていません。次の窓口へ: " + where_ja,
+           here->name_en + " does not take this applicant or procedure. Go to: " + where_en});
+      return plan;
+    }
+  }
+
+  const bool needs_rep = s.holder_age < pol.legal_rep_age || s.adult_ward;
+  const bool rep = cls == ApplicantClass::kLegalRep;
+  // R-PROC-2 / R-PIN-1: minors and adult wards act through their legal representative.
+  if (needs_rep && cls != ApplicantClass::kLegalRep) {
+    plan.possible = false;
+    plan.refusals.push_back(
+        {procedure == Procedure::kPinReset ? "R-PIN-1" : "R-PROC-2",
+         std::string(s.adult_ward ? "成年被後見人" : std::to_string(pol.legal_rep_age) + "歳未満") +
+             "の方の手続きは法定代理人 (親権者・成年後見人等) が行います (--applicant legal_rep_parent / legal_rep_guardian)。",
+         std::string(s.adult_ward ? "For an adult ward" : "Under " + std::to_string(pol.legal_rep_age)) +
+             ", the legal representative (parent or guardian) applies."});
+    return plan;
+  }
+  if (rep && !needs_rep) {
+    plan.possible = false;
+    plan.refusals.push_back(
+        {"R-PROC-2",
+         "法定代理人による手続きは " + std::to_string(pol.legal_rep_age) + "歳未満または成年被後見人の方の場合です。本人または任意代理人の手続きを選んでください。",
+         "A legal representative applies only for a holder under " + std::to_string(pol.legal_rep_age) +
+             " or an adult ward; choose self or agent."});
+    return plan;
+  }
+  // R-CERT-4: no sign cert under 15 or for an adult ward.
+  if (s.sign_cert && procedure != Procedure::kPinReset && (s.holder_age < 15 || s.adult_ward)) {
+    plan.reasons.push_back({"R-CERT-4",
+                            "署名用電子証明書は15歳未満・成年被後見人の方には発行できません。利用者証明用のみの手続きです。",
+                            "No sign cert under 15 or for an adult ward: only the auth cert is handled."});
+  }
+  const bool sign = s.sign_cert && s.holder_age >= 15 && !s.adult_ward;
+
+  if (cls == ApplicantClass::kSelf) {
+    VisitPlan v;
+    v.holder_present = true;
+    v.documents.push_back(HolderCard());
+    if (procedure == Procedure::kPinReset || s.pin_forgotten) {
+      v.documents.push_back(IdLine(Party::kHolder, Combos({{1, 0}, {0, 1}}),
+                                   procedure == Procedure::kPinReset ? "R-PIN-1" : "R-PROC-1", false,
+                                   true));
+      v.staff_actions.push_back(Action("reset_pin"));
+      plan.reasons.push_back({procedure == Procedure::kPinReset ? "R-PIN-1" : "R-PROC-1",
+                              "暗証番号を忘れた場合は、本人確認書類 (A または B を1点) があれば同じ来庁で再設定できます。",
+                              "A forgotten PIN is reset in the same visit with one identity document (A or B)."});
+    }
+    if (procedure != Procedure::kPinReset) v.staff_actions.push_back(PinCheck(m, sign));
+    plan.reasons.push_back({"R-PROC-1", "本人が来庁する場合は1回で手続きできます (所要約10分, R-PROC-10)。",
+                            "The holder in person: one visit (about 10 minutes, R-PROC-10)."});
+    if (pol.check_juki_pin && procedure != Procedure::kPinReset) {
+      plan.reasons.push_back({"R-PROC-1", m.name_ja + "では住民基本台帳用暗証番号も照合します。",
+                              m.name_en + " also checks the 住基 PIN."});
+    }
+    plan.visits.push_back(std::move(v));
+  } else if (rep) {
+    if (!s.representative_has_photo_id) {
+      if (pol.guardian_without_photo_id == profiles::NoPhotoIdGuardian::kDocumentInquiry) {
+        plan.reasons.push_back({"R-PROC-3", "顔写真付きの本人確認書類がない法定代理人は文書照会になります。",
+                                "A representative without a photo ID goes through the inquiry by post."});
+        PlanDocumentInquiry(m, Party::kRepresentative, plan);
+        return plan;
+      }
+      plan.possible = false;
+      plan.refusals.push_back({"R-PROC-2", "法定代理人は顔写真付きの本人確認書類 (A 書類) を1点お持ちください。",
+                               "The legal representative needs one photo ID (an A document)."});
+      return plan;
+    }
+    VisitPlan v;
+    v.holder_present = !pol.legal_rep_may_come_alone;
+    v.documents.push_back(HolderCard());
+    v.documents.push_back(IdLine(Party::kRepresentative, Combos({{1, 0}}), "R-PROC-2"));
+    const bool ward = s.adult_ward;
+    const std::string months =
+        pol.authority_proof_max_months
+            ? " (発行から" + std::to_string(pol.authority_proof_max_months) + "か月以内)"
+            : "";
+    const std::string months_en =
+        pol.authority_proof_max_months
+            ? " (issued within " + std::to_string(pol.authority_proof_max_months) + " months)"
+            : "";
+    if (ward || applicant == Applicant::kLegalRepGuardian) {
+      if (ward) {
+        v.documents.push_back({"representative", "touki_jiko_shomei", "登記事項証明書" + months,
+                               "certificate of registered matters (成年後見登記)" + months_en, "", false,
+                               {"R-PROC-2"}});
+      } else {
+        v.documents.push_back({"representative", "koseki_tohon", "戸籍謄本 (未成年後見人)" + months,
+                               "family register transcript (guardian of a minor)" + months_en, "", false,
+                               {"R-PROC-2"}});
+      }
+      if (s.corporate_guardian && pol.corporate_guardian_employee_id) {
+        v.documents.push_back({"representative", "employee_id", "社員証 (成年後見人が法人の場合)",
+                               "employee ID (corporate guardian)", "", false, {"R-PROC-2"}});
+      }
+    } else {
+      const bool waived = (pol.koseki_waived_same_household && s.same_household) ||
+                          (pol.koseki_waived_honseki_in_city && s.honseki_in_city);
+      if (waived) {
+        plan.reasons.push_back({"R-PROC-2",
+                                "住民票で親子関係が確認できる (または本籍が市内の) ため、戸籍謄本は不要です。",
+                                "The residence record (or the 本籍 in the city) shows the relation: no family register transcript needed."});
+      } else {
+        v.documents.push_back({"representative", "koseki_tohon", "戸籍謄本" + months,
+                               "family register transcript (戸籍謄本)" + months_en, "", false,
+                               {"R-PROC-2"}});
+      }
+    }
+    // R-PROC-3 (Yokohama): a sign-cert renewal of an adult ward needs the holder too.
+    if (ward && pol.adult_ward_sign_renewal_holder_present && procedure == Procedure::kRenewal &&
+        s.sign_cert) {
+      v.holder_present = true;
+      plan.reasons.push_back({"R-PROC-3", "署名用電子証明書の更新では本人も窓口に同行する必要があります。",
+                              "For a sign-cert renewal the adult ward must come with the guardian."});
+    }
+    if (procedure == Procedure::kPinReset) v.staff_actions.push_back(Action("reset_pin"));
+    else v.staff_actions.push_back(PinCheck(m, sign));
+    plan.reasons.push_back({"R-PROC-2",
+                            v.holder_present ? "法定代理人が本人と一緒に来庁します。" : "法定代理人だけで来庁できます。",
+                            v.holder_present ? "The legal representative comes with the holder."
+                                             : "The legal representative may come alone."});
+    plan.visits.push_back(std::move(v));
+  } else {
+    // Agents (任意代理人).
+    bool form_usable = applicant == Applicant::kAgentWithForm;
+    if (form_usable && procedure == Procedure::kPinReset) {
+      form_usable = false;
+      plan.reasons.push_back({"R-PIN-1", "代理人による暗証番号の再設定は当日にはできず、文書照会になります。",
+                              "An agent cannot reset a PIN the same day: inquiry by post."});
+    } else if (form_usable && procedure == Procedure::kNewIssuance) {
+      form_usable = false;
+      plan.reasons.push_back({"R-PROC-6", "新規発行では有効期限通知書の照会書兼回答書は使えず、文書照会になります。",
+                              "The form of the expiry notice is for renewals: a new issuance by an agent goes through the inquiry by post."});
+    } else if (form_usable && s.cert_expired) {
+      if (pol.expired_form_usable_if_unchanged && !s.form_name_address_changed) {
+        plan.reasons.push_back({"R-PROC-7", "有効期限後でも、照会書兼回答書に印字された住所・氏名に変更がなければ使えます。",
+                                "After expiry the form stays usable because the printed name and address are unchanged."});
+      } else {
+        form_usable = false;
+        plan.reasons.push_back(pol.expired_form_usable_if_unchanged
+                                   ? Reason{"R-PROC-7", "住所・氏名が変わったため、照会書兼回答書は使えません。文書照会になります。",
+                                            "Name or address changed: the form cannot be used; inquiry by post."}
+                                   : Reason{"B6-FORM", "照会書兼回答書の有効期間 (証明書の有効期限まで) が過ぎているため使えません。文書照会になります。",
+                                            "The form was valid until the certificate's expiry: inquiry by post."});
+      }
+    }
+    if (form_usable && s.form_problem) {
+      form_usable = false;
+      plan.reasons.push_back({"R-PROC-5", "照会書兼回答書の暗証番号が照合できない・記入不足・目隠しがない場合は、文書照会になります。",
+                              "PIN mismatch, an incomplete form or an uncovered PIN: inquiry by post."});
+    }
+    if (form_usable) {
+      VisitPlan v;
+      v.documents.push_back(HolderCard());
+      v.documents.push_back(IdLine(Party::kAgent, Combos({{1, 0}}), "R-PROC-4"));
+      v.documents.push_back(InquiryForm(true));
+      v.staff_actions.push_back(Action("staff_enter_pin"));
+      if (pol.staff_copy_documents) v.staff_actions.push_back(Action("take_copies"));
+      plan.reasons.push_back({"R-PROC-4", "照会書兼回答書があれば代理人が1回の来庁で当日に手続きできます。",
+                              "With the inquiry-and-response form the agent completes it in one visit, the same day."});
+      plan.visits.push_back(std::move(v));
+    } else {
+      PlanDocumentInquiry(m, Party::kAgent, plan);
+    }
+  }
+  if (pol.staff_copy_documents || pol.id_must_match_registry) {
+    plan.reasons.push_back({"R-PROC-9",
+                            std::string("本人確認書類は原本・有効期限内のもの") +
+                                (pol.id_must_match_registry ? "で、氏名・住所が住民票と一致するもの" : "") +
+                                (pol.staff_copy_documents ? "。窓口で複写します。" : "。"),
+                            std::string("Identity documents: originals, unexpired") +
+                                (pol.id_must_match_registry ? ", name and address as in the residence record" : "") +
+                                (pol.staff_copy_documents ? "; staff copy them." : ".")});
+  }
+  if (!pol.refused_documents.empty()) {
+    std::string ja, en;
+    for (const std::string& id : pol.refused_documents) {
+      if (const IdDocumentKind* k = FindIdDocument(id)) {
+        ja += (ja.empty() ? "" : "・") + std::string(k->name_ja);
+        en += (en.empty() ? "" : ", ") + std::string(k->name_en);
+      }
+    }
+    plan.reasons.push_back({"R-ID-X", ja + "は本人確認書類として使えません。", en + ": not accepted as identity documents."});
+  }
+  return plan;
+}
+
+}  // namespace mynacert::rules

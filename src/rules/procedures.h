@@ -1,0 +1,78 @@
+// Who may come, what they bring, how many visits, and where (rules.md R-PROC, R-PIN-1,
+// R-CERT-4, R-ID): for a municipality, a procedure, an applicant and the situation, the visits
+// with their documents, or the refusal with its rule IDs. What a clerk checks at the counter
+// (the actual documents presented) is rules/id_documents.h; this is the requirements list.
+//
+// Thread-safety: pure functions.
+#ifndef MYNACERT_RULES_PROCEDURES_H_
+#define MYNACERT_RULES_PROCEDURES_H_
+
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "profiles/model.h"
+#include "rules/reasons.h"
+
+namespace mynacert::rules {
+
+struct Situation {
+  int holder_age = 30;               // at the visit
+  bool adult_ward = false;           // 成年被後見人
+  bool sign_cert = true;             // the procedure concerns the sign cert too
+  bool same_household = false;       // residence record shows the parent-child relation
+  bool honseki_in_city = false;      // 本籍 in the city (Kanazawa)
+  bool corporate_guardian = false;   // the guardian is a corporation (Yamagata)
+  bool representative_has_photo_id = true;  // R-PROC-3 (Yokohama)
+  bool cert_expired = false;         // the J-LIS form is valid until the cert's expiry (B6)
+  bool form_name_address_changed = false;   // R-PROC-7 (Setagaya)
+  bool form_problem = false;         // PIN mismatch, incomplete, PIN not hidden (R-PROC-5)
+  bool pin_forgotten = false;        // R-PROC-1: reset in the same visit with one A or B
+  std::string counter_id;            // where the applicant is, if known (R-PROC-8)
+};
+
+struct DocumentLine {
+  std::string whose;  // "holder" | "representative" | "agent"
+  std::string item;   // holder_card, id, inquiry_form, application_form, expiry_notice,
+                      // koseki_tohon, touki_jiko_shomei, employee_id
+  std::string ja, en;
+  std::string alternatives;  // for id: "A×2 または A×1+B×1"; else ""
+  bool optional = false;
+  std::vector<std::string> rules;
+};
+
+struct StaffAction {
+  std::string id;  // check_pins, reset_pin, hand_over_application_form, take_copies,
+                   // mail_inquiry_form, staff_enter_pin
+  std::string ja, en;
+};
+
+struct VisitPlan {
+  int number = 1;
+  bool holder_present = false;
+  int deadline_days_after_previous = 0;  // 0 = none
+  bool any_counter = false;
+  std::vector<DocumentLine> documents;
+  std::vector<StaffAction> staff_actions;
+};
+
+struct ProcedurePlan {
+  bool possible = true;        // false: refused as asked; `refusals` say why and what instead
+  bool same_day = true;
+  bool document_inquiry = false;  // 文書照会 (R-PROC-6)
+  std::vector<VisitPlan> visits;
+  std::vector<const profiles::Counter*> counters;  // where it can be done
+  std::vector<Reason> reasons;
+  std::vector<Reason> refusals;
+};
+
+// Errors only for an unknown `situation.counter_id` (field "--counter").
+Result<ProcedurePlan> PlanProcedure(const profiles::Municipality& m, profiles::Procedure procedure,
+                                    profiles::Applicant applicant, const Situation& situation);
+
+std::string_view ProcedureName(profiles::Procedure p);  // "renewal", …
+std::string_view ApplicantName(profiles::Applicant a);  // "agent_with_form", …
+
+}  // namespace mynacert::rules
+
+#endif  // MYNACERT_RULES_PROCEDURES_H_
