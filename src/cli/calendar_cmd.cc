@@ -132,7 +132,11 @@ void RunCalendar(const CalendarFlags& fl, CliContext& ctx) {
     }
     o << r.date.ToStringWithWeekday() << "  ";
     if (by_hours.empty()) {
-      o << "閉庁 closed  " << calendar::DescribeDay(r.statuses.front().second);
+      // DescribeDay starts with the date, already printed at the start of the line.
+      std::string why = calendar::DescribeDay(r.statuses.front().second);
+      const std::string prefix = r.date.ToStringWithWeekday() + " 閉庁: ";
+      if (why.rfind(prefix, 0) == 0) why = why.substr(prefix.size());
+      o << "閉庁 closed  " << why;
     } else {
       o << "開庁 open    ";
       bool first = true;
