@@ -43,9 +43,8 @@ std::vector<Case> Population(size_t n) {
   return out;
 }
 
-void BM_Assess(benchmark::State& state) {
+void RunAssessments(benchmark::State& state, const profiles::RuleSettings& settings) {
   const std::vector<Case> cases = Population(4096);
-  const profiles::RuleSettings settings;
   size_t i = 0;
   for (auto _ : state) {
     const Case& c = cases[i++ & 4095];
@@ -54,20 +53,15 @@ void BM_Assess(benchmark::State& state) {
   }
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
 }
+
+void BM_Assess(benchmark::State& state) { RunAssessments(state, profiles::RuleSettings{}); }
 BENCHMARK(BM_Assess);
 
 // The same with the Civil Code reading of the window (a short scan per certificate).
 void BM_AssessCivilCodeReading(benchmark::State& state) {
-  const std::vector<Case> cases = Population(4096);
   profiles::RuleSettings settings;
   settings.window_reading = profiles::WindowReading::kCivilCode;
-  size_t i = 0;
-  for (auto _ : state) {
-    const Case& c = cases[i++ & 4095];
-    auto a = rules::Assess(c.facts, c.today, settings);
-    benchmark::DoNotOptimize(a);
-  }
-  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
+  RunAssessments(state, settings);
 }
 BENCHMARK(BM_AssessCivilCodeReading);
 

@@ -33,14 +33,8 @@ void RunCalendar(const CalendarFlags& fl, CliContext& ctx) {
     return ctx.Fail(InvalidArgument("--days", "日数は1〜" + std::to_string(kMaxDays) +
                                                   "で指定してください (must be 1 to 3660)"));
   }
-  auto reg = ctx.Profiles();
-  if (!reg.ok()) return ctx.Fail(reg.error());
-  auto found = (*reg)->Find(fl.municipality);
-  if (!found.ok()) {
-    Error e = found.error();
-    e.field = "--municipality";
-    return ctx.Fail(e);
-  }
+  auto found = ctx.FindMunicipality(fl.municipality);
+  if (!found.ok()) return ctx.Fail(found.error());
   const profiles::Municipality& m = **found;
   std::vector<const profiles::Counter*> counters;
   if (fl.counter.empty()) {

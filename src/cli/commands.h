@@ -33,6 +33,8 @@ struct CliContext {
 
   // The profile registry (built-in + profiles_dir), loaded on first use.
   Result<const profiles::Registry*> Profiles();
+  // The profile of `id`, errors naming --municipality (or --profiles-dir when loading failed).
+  Result<const profiles::Municipality*> FindMunicipality(const std::string& id);
   // Prints `error.ToString()` as one line on err and sets exit_code (2 unless internal).
   void Fail(const Error& error);
 

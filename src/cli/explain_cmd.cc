@@ -105,15 +105,8 @@ void Run(const ExplainFlags& fl, CliContext& ctx) {
   profiles::RuleSettings settings;
   const profiles::Municipality* muni = nullptr;
   if (!fl.municipality.empty()) {
-    auto reg = ctx.Profiles();
-    if (fail_on(reg)) return;
-    auto m = (*reg)->Find(fl.municipality);
-    if (!m.ok()) {
-      Error e = m.error();
-      e.field = "--municipality";
-      ctx.Fail(e);
-      return;
-    }
+    auto m = ctx.FindMunicipality(fl.municipality);
+    if (fail_on(m)) return;
     muni = *m;
     settings = muni->rules;
   }

@@ -19,6 +19,18 @@ Result<const profiles::Registry*> CliContext::Profiles() {
   return &registry_->value();
 }
 
+Result<const profiles::Municipality*> CliContext::FindMunicipality(const std::string& id) {
+  auto reg = Profiles();
+  if (!reg.ok()) return reg.error();
+  auto found = (*reg)->Find(id);
+  if (!found.ok()) {
+    Error e = found.error();
+    e.field = "--municipality";
+    return e;
+  }
+  return *found;
+}
+
 void CliContext::Fail(const Error& error) {
   err << "mynacert: " << error.ToString() << "\n";
   exit_code = error.code == ErrorCode::kInternal ? kExitInternal : kExitBadInput;

@@ -53,14 +53,8 @@ void Run(const ProcedureFlags& fl, CliContext& ctx) {
                                                       "after the certificate expired)",
                                     "R-PROC-7"));
   }
-  auto reg = ctx.Profiles();
-  if (!reg.ok()) return ctx.Fail(reg.error());
-  auto found = (*reg)->Find(fl.municipality);
-  if (!found.ok()) {
-    Error e = found.error();
-    e.field = "--municipality";
-    return ctx.Fail(e);
-  }
+  auto found = ctx.FindMunicipality(fl.municipality);
+  if (!found.ok()) return ctx.Fail(found.error());
   const profiles::Municipality& m = **found;
   rules::Situation s;
   s.holder_age = fl.holder_age;
