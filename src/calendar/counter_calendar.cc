@@ -161,8 +161,8 @@ std::string DescribeDay(const DayStatus& day) {
     if (day.holiday != nullptr && day.rule == kRuleSaturdayOnHoliday) {
       const unsigned n = Ordinal(day.date);
       out += ": " + std::string(day.holiday->display_ja) + "ですが第" + std::to_string(n) +
-             "土曜日は開庁 (open: " + std::string(OrdinalEn(n)) +
-             " Saturday opening, though " + std::string(day.holiday->display_en) + ")";
+             "土曜日は開庁 (open: " + std::string(OrdinalEn(n)) + " Saturday opening, though " +
+             std::string(day.holiday->display_en) + ")";
     } else if (day.holiday != nullptr) {
       out += ": " + std::string(day.holiday->display_ja) + " (open; " +
              std::string(day.holiday->display_en) + ")";
@@ -183,8 +183,9 @@ std::string DescribeDay(const DayStatus& day) {
       break;
     }
     case ClosedReason::kNationalHoliday:
-      out += std::string(day.holiday->display_ja) + " (closed: " +
-             std::string(day.holiday->display_en) + "; " + std::string(day.holiday->basis) + ")";
+      out += std::string(day.holiday->display_ja) +
+             " (closed: " + std::string(day.holiday->display_en) + "; " +
+             std::string(day.holiday->basis) + ")";
       break;
     case ClosedReason::kWeekday:
     case ClosedReason::kNone: {
@@ -210,7 +211,8 @@ Status ValidateSchedule(const CounterSchedule& schedule) {
   };
   for (size_t wd = 0; wd < schedule.weekly.size(); ++wd) {
     const auto& hours = schedule.weekly[wd];
-    if (hours && !ValidRange(*hours)) return bad_range("weekly[" + std::to_string(wd) + "]", *hours);
+    if (hours && !ValidRange(*hours))
+      return bad_range("weekly[" + std::to_string(wd) + "]", *hours);
   }
   if ((schedule.ordinal_saturdays & ~kOrdinalBits) != 0) {
     return InvalidArgument("ordinal_saturdays",

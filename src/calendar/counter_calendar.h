@@ -55,7 +55,7 @@ std::string_view ClosedReasonName(ClosedReason reason);
 struct DayStatus {
   Date date;
   bool open = false;
-  TimeRange hours{};                         // when open; {0, 0} when closed
+  TimeRange hours{};                          // when open; {0, 0} when closed
   ClosedReason reason = ClosedReason::kNone;  // when closed
   // The national holiday on this day, open or closed; nullptr on an ordinary day. Points into
   // the static holiday table (valid for the life of the program).

@@ -75,8 +75,8 @@ constexpr std::array<NameText, static_cast<size_t>(Name::kCount)> kNames = {{
      "Substitute holiday (Mountain Day)"},
     {"敬老の日", "Respect for the Aged Day", "敬老の日", "Respect for the Aged Day",
      "振替休日 (敬老の日)", "Substitute holiday (Respect for the Aged Day)"},
-    {"秋分の日", "Autumnal Equinox Day", "秋分の日", "Autumnal Equinox Day",
-     "振替休日 (秋分の日)", "Substitute holiday (Autumnal Equinox Day)"},
+    {"秋分の日", "Autumnal Equinox Day", "秋分の日", "Autumnal Equinox Day", "振替休日 (秋分の日)",
+     "Substitute holiday (Autumnal Equinox Day)"},
     {"体育の日", "Health and Sports Day", "体育の日", "Health and Sports Day",
      "振替休日 (体育の日)", "Substitute holiday (Health and Sports Day)"},
     {"体育の日（スポーツの日）", "Health and Sports Day", "体育の日（スポーツの日）",
@@ -109,11 +109,14 @@ constexpr std::string_view kBasisArt3Para3 = "祝日法3条3項";
 // 平成三十二年東京オリンピック競技大会・東京パラリンピック競技大会特別措置法 32条.
 constexpr std::string_view kBasisOlympic2020 = "特措法32条1項";
 constexpr std::string_view kBasisOlympic2021 = "特措法32条2項";
-constexpr std::string_view kBasisKekkon1959 = "皇太子明仁親王の結婚の儀の行われる日を休日とする法律";
+constexpr std::string_view kBasisKekkon1959 =
+    "皇太子明仁親王の結婚の儀の行われる日を休日とする法律";
 constexpr std::string_view kBasisTaiso1989 = "昭和天皇の大喪の礼の行われる日を休日とする法律";
 constexpr std::string_view kBasisSokuiRei1990 = "即位礼正殿の儀の行われる日を休日とする法律";
-constexpr std::string_view kBasisKekkon1993 = "皇太子徳仁親王の結婚の儀の行われる日を休日とする法律";
-constexpr std::string_view kBasis2019 = "天皇の即位の日及び即位礼正殿の儀の行われる日を休日とする法律";
+constexpr std::string_view kBasisKekkon1993 =
+    "皇太子徳仁親王の結婚の儀の行われる日を休日とする法律";
+constexpr std::string_view kBasis2019 =
+    "天皇の即位の日及び即位礼正殿の儀の行われる日を休日とする法律";
 
 constexpr std::string_view kFurikaeEn = "Substitute Holiday";
 constexpr std::string_view kKokuminJa = "国民の休日";
@@ -407,16 +410,16 @@ bool IsProvisionalYear(int year, int current_year) { return year > current_year 
 
 Result<unsigned> VernalEquinoxDay(int year) {
   if (year < 1900 || year > 2099) {
-    return OutOfRange({}, std::to_string(year) +
-                              " 年の春分日は計算できません (the formula holds for 1900–2099)");
+    return OutOfRange(
+        {}, std::to_string(year) + " 年の春分日は計算できません (the formula holds for 1900–2099)");
   }
   return static_cast<unsigned>(VernalDay(year));
 }
 
 Result<unsigned> AutumnalEquinoxDay(int year) {
   if (year < 1900 || year > 2099) {
-    return OutOfRange({}, std::to_string(year) +
-                              " 年の秋分日は計算できません (the formula holds for 1900–2099)");
+    return OutOfRange(
+        {}, std::to_string(year) + " 年の秋分日は計算できません (the formula holds for 1900–2099)");
   }
   return static_cast<unsigned>(AutumnalDay(year));
 }

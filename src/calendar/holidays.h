@@ -61,9 +61,9 @@ std::string_view HolidayKindName(HolidayKind kind);
 struct Holiday {
   Date date;
   HolidayKind kind = HolidayKind::kShukujitsu;
-  std::string_view name_ja;     // as in the Cabinet Office CSV: "山の日", "休日"
-  std::string_view name_en;     // "Mountain Day", "Substitute Holiday"
-  std::string_view basis;       // "祝日法2条", "祝日法3条2項", "特措法32条2項", a law's title
+  std::string_view name_ja;  // as in the Cabinet Office CSV: "山の日", "休日"
+  std::string_view name_en;  // "Mountain Day", "Substitute Holiday"
+  std::string_view basis;  // "祝日法2条", "祝日法3条2項", "特措法32条2項", a law's title
   std::string_view display_ja;  // "山の日", "振替休日 (山の日)", "国民の休日"
   std::string_view display_en;  // "Mountain Day", "Substitute holiday (Mountain Day)"
 };
