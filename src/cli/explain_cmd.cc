@@ -84,14 +84,6 @@ void Run(const ExplainFlags& fl, CliContext& ctx) {
                              "R-WIN-3"));
     return;
   }
-  if (fl.adult_ward && revoked->has_value()) {
-    ctx.Fail(InvalidArgument("--sign-revoked-on",
-                             "成年被後見人には署名用電子証明書がないため "
-                             "失効日は指定できません (an adult ward has no "
-                             "sign cert to revoke)",
-                             "R-CERT-4"));
-    return;
-  }
   f.birth = **birth;
   f.card_issued = **card_issued;
   f.card_applied = card_applied->value_or(f.card_issued);
@@ -109,6 +101,14 @@ void Run(const ExplainFlags& fl, CliContext& ctx) {
     if (fail_on(m)) return;
     muni = *m;
     settings = muni->rules;
+  }
+  if (fl.adult_ward && revoked->has_value() && !settings.adult_ward_sign_cert) {
+    ctx.Fail(InvalidArgument("--sign-revoked-on",
+                             "成年被後見人には署名用電子証明書がないため "
+                             "失効日は指定できません (an adult ward has no "
+                             "sign cert to revoke)",
+                             "R-CERT-4"));
+    return;
   }
   // "Today" is taken once, here, for the whole answer (style.md habit 4).
   const Date today = today_flag->value_or(RealClock().TodayJst());

@@ -14,7 +14,7 @@ namespace {
 struct ProcedureFlags {
   std::string municipality, procedure, applicant, counter;
   int holder_age = 30;
-  bool adult_ward = false, auth_only = false, same_household = false, honseki_in_city = false;
+  bool adult_ward = false, auth_only = false, sign_only = false, same_household = false, honseki_in_city = false;
   bool corporate_guardian = false, no_photo_id = false, cert_expired = false;
   bool form_changed = false, form_problem = false, pin_forgotten = false, json = false;
 };
@@ -48,6 +48,9 @@ void Run(const ProcedureFlags& fl, CliContext& ctx) {
   if (fl.holder_age < 0 || fl.holder_age > 130) {
     return ctx.Fail(InvalidArgument("--holder-age", "年齢は0〜130です (must be 0 to 130)"));
   }
+  if (fl.auth_only && fl.sign_only) {
+    return ctx.Fail(InvalidArgument("--sign-only", "--auth-only と同時には指定できません (conflicting flags)"));
+  }
   if (fl.form_changed && !fl.cert_expired) {
     return ctx.Fail(InvalidArgument("--form-changed", "--cert-expired と一緒に指定します (applies "
                                                       "after the certificate expired)",
@@ -60,6 +63,7 @@ void Run(const ProcedureFlags& fl, CliContext& ctx) {
   s.holder_age = fl.holder_age;
   s.adult_ward = fl.adult_ward;
   s.sign_cert = !fl.auth_only;
+  s.sign_only = fl.sign_only;
   s.same_household = fl.same_household;
   s.honseki_in_city = fl.honseki_in_city;
   s.corporate_guardian = fl.corporate_guardian;
@@ -159,6 +163,7 @@ void AddProcedureCommand(CLI::App& app, CliContext& ctx) {
   cmd->add_option("--holder-age", fl->holder_age, "本人の年齢 (既定 30) / the holder's age");
   cmd->add_flag("--adult-ward", fl->adult_ward, "本人が成年被後見人 / the holder is an adult ward");
   cmd->add_flag("--auth-only", fl->auth_only, "利用者証明用のみ / the auth cert only");
+  cmd->add_flag("--sign-only", fl->sign_only, "署名用のみ / the sign cert only (R-CERT-4)");
   cmd->add_flag("--same-household", fl->same_household,
                 "住民票で親子関係が分かる / the residence record shows the parent-child relation");
   cmd->add_flag("--honseki-in-city", fl->honseki_in_city, "本籍が市内 / 本籍 in the city (Kanazawa)");

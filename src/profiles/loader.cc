@@ -243,6 +243,7 @@ Municipality ParseTable(const Reader& r, const toml::table& root, std::string_vi
     r.Fail(root.get("id")->source(), "id",
            "id '" + m.id + "' はファイル名 '" + stem + ".toml' と一致しません (id must equal the file name)");
   }
+  m.id_line = static_cast<int>(root.get("id")->source().begin.line);
   m.name_ja = r.String(root, "", "name_ja", true);
   m.name_en = r.String(root, "", "name_en", true);
   m.prefecture_ja = r.String(root, "", "prefecture_ja", true);
@@ -252,7 +253,8 @@ Municipality ParseTable(const Reader& r, const toml::table& root, std::string_vi
   m.source_file = std::string(source_name);
 
   if (const toml::table* t = r.Table(root, "", "rules", false)) {
-    r.CheckKeys(*t, "rules", {"leap_day_birthday", "renewal_window_reading"});
+    r.CheckKeys(*t, "rules", {"leap_day_birthday", "renewal_window_reading", "adult_ward_sign_cert"});
+    m.rules.adult_ward_sign_cert = r.Bool(*t, "rules", "adult_ward_sign_cert", false);
     m.rules.leap_day_birthday = r.Enum(*t, "rules", "leap_day_birthday", false,
                                        LeapDayBirthday::kFeb28,
                                        {{"feb28", LeapDayBirthday::kFeb28}, {"mar1", LeapDayBirthday::kMar1}});
@@ -328,7 +330,8 @@ Municipality ParseTable(const Reader& r, const toml::table& root, std::string_vi
       for (size_t j = 0; j < acts->size(); ++j) {
         v.actions.push_back(std::string(r.EnumValue<std::string_view>(
             (*acts)[j], Reader::Index(k + ".actions", j),
-            {{"hand_over_application_form", "hand_over_application_form"},
+            {{"agent_fills_application_form", "agent_fills_application_form"},
+             {"hand_over_application_form", "hand_over_application_form"},
              {"take_copies", "take_copies"},
              {"mail_inquiry_form", "mail_inquiry_form"},
              {"staff_enter_pin", "staff_enter_pin"}})));
@@ -453,7 +456,7 @@ Result<Registry> Registry::Load(const std::string& extra_dir) {
   auto add = [&](Result<Municipality> m) -> Status {
     if (!m.ok()) return m.error();
     if (!ids.insert(m->id).second) {
-      return InvalidArgument(m->source_file + " id",
+      return InvalidArgument(m->source_file + ":" + std::to_string(m->id_line) + " id",
                              "自治体 id '" + m->id + "' は既にあります (duplicate municipality id)");
     }
     reg.all_.push_back(std::move(m).value());

@@ -50,6 +50,8 @@ TEST(Registry, SeedDifferencesAreSettings) {
   EXPECT_EQ(setagaya.counters.size(), 22u);
 
   EXPECT_TRUE((**reg->Find("suzuka")).procedures.check_juki_pin);  // R-PROC-1
+  EXPECT_TRUE(yokohama.rules.adult_ward_sign_cert);   // R-PROC-3 (seed 003)
+  EXPECT_FALSE((**reg->Find("suzuka")).rules.adult_ward_sign_cert);  // R-CERT-4 (seed 004)
   EXPECT_EQ((**reg->Find("yamagata")).procedures.authority_proof_max_months, 3);
   EXPECT_EQ((**reg->Find("yamagata")).counters[0].schedule.weekly[1]->from_minute, 8 * 60 + 30);
 }
@@ -63,6 +65,13 @@ TEST(Registry, ASixthMunicipalityIsOneFile) {
   EXPECT_EQ((*m)->rules.leap_day_birthday, LeapDayBirthday::kMar1);
   EXPECT_EQ((*m)->rules.window_reading, WindowReading::kCivilCode);
   EXPECT_EQ((*m)->counters[0].schedule.closures[0].from_day, 28u);
+}
+
+TEST(Registry, AnIdClashNamesTheFileAndLine) {
+  auto reg = Registry::Load(std::string(MYNACERT_SOURCE_DIR) + "/tests/data/profiles/clash");
+  ASSERT_FALSE(reg.ok());
+  EXPECT_NE(reg.error().field.find("clash/yamagata.toml:2 id"), std::string::npos)
+      << reg.error().field;
 }
 
 TEST(Registry, UnknownMunicipalityNamesTheKnownOnes) {

@@ -34,6 +34,10 @@ struct RuleSettings {
   // R-WIN-1 / R-WIN-3: window length in months (3; 12 for holders abroad).
   int window_months = 3;
   int window_months_abroad = 12;
+  // R-CERT-4 (seed 004) vs R-PROC-3 (seed 003): Suzuka's page says no sign cert for an adult
+  // ward; Yokohama's page renews an adult ward's sign cert with the holder present. The seeds
+  // differ, so it is a setting: false (R-CERT-4, current law per jpki-facts A3) by default.
+  bool adult_ward_sign_cert = false;
 };
 
 // ---- Procedures and applicants (R-PROC) ----
@@ -107,7 +111,8 @@ struct DocumentSpec {
 // One visit of the 文書照会 procedure (R-PROC-6).
 struct InquiryVisit {
   std::vector<DocumentSpec> documents;
-  // Staff actions: hand_over_application_form, take_copies, mail_inquiry_form, staff_enter_pin.
+  // Staff actions: agent_fills_application_form, hand_over_application_form, take_copies,
+  // mail_inquiry_form, staff_enter_pin.
   std::vector<std::string> actions;
   int deadline_days_after_previous = 0;  // Kanazawa: 3rd visit within 30 days of the 2nd
   bool any_counter = false;              // Kanazawa: "前回と違う窓口でも結構です"
@@ -158,6 +163,7 @@ struct Municipality {
   std::string municipality_en;  // "Yokohama-shi"
   std::string seed;           // "003_f7ea3655fef1d145.txt" ("" for a profile not from a seed)
   std::string source_file;    // the file it was loaded from
+  int id_line = 0;            // the line of `id` in it (for errors about the id)
 
   RuleSettings rules;
   std::vector<Counter> counters;

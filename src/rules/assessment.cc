@@ -172,8 +172,10 @@ Result<Assessment> Assess(const Facts& f, Date today, const profiles::RuleSettin
   sign.kind = CertKind::kSign;
   const bool sign_age_at_issue_ok = AgeOn(f.birth, cert_issued) >= kSignMinAge;
   const bool sign_age_today_ok = AgeOn(f.birth, today) >= kSignMinAge;
-  sign.issued = sign_age_at_issue_ok && !f.adult_ward;
-  sign.eligible = sign_age_today_ok && !f.adult_ward;
+  // R-CERT-4, unless the profile follows seed 003 (RuleSettings::adult_ward_sign_cert).
+  const bool ward_excluded = f.adult_ward && !s.adult_ward_sign_cert;
+  sign.issued = sign_age_at_issue_ok && !ward_excluded;
+  sign.eligible = sign_age_today_ok && !ward_excluded;
   // A sign cert issued today is capped by the auth cert as it will stand after today's visit.
   const std::optional<Date> auth_cap_for_new =
       f.sign_revoked_on ? auth.validity.expires
@@ -203,7 +205,7 @@ Result<Assessment> Assess(const Facts& f, Date today, const profiles::RuleSettin
       a.AddNote({NoteCode::kSignCappedByAuth, CertKind::kSign, sign.validity.expires, {}, 0});
     }
     AssessIssuedCert(f, today, s, a.card, a.card_expired, auth_cap_for_new, sign, a);
-  } else if (f.adult_ward) {
+  } else if (ward_excluded) {
     sign.status = CertStatus::kNotEligible;
     a.AddNote({NoteCode::kSignNotEligibleWard, CertKind::kSign, {}, {}, 0});
   } else if (!sign_age_today_ok) {

@@ -112,5 +112,17 @@ TEST(Assess, RenewalOfACertThatEndsWithTheCardIsACardRenewal) {
   EXPECT_FALSE(a->auth.if_issued_today.has_value());
 }
 
+TEST(Assess, AdultWardSignCertIsAProfileSetting) {
+  Facts f = Adult();
+  f.adult_ward = true;
+  auto by_default = Assess(f, D(2022, 1, 1), {});
+  profiles::RuleSettings seed003;
+  seed003.adult_ward_sign_cert = true;
+  auto yokohama = Assess(f, D(2022, 1, 1), seed003);
+  ASSERT_TRUE(by_default.ok() && yokohama.ok());
+  EXPECT_EQ(by_default->sign.status, CertStatus::kNotEligible);  // R-CERT-4
+  EXPECT_EQ(yokohama->sign.status, CertStatus::kValid);          // R-PROC-3's reading
+}
+
 }  // namespace
 }  // namespace mynacert::rules

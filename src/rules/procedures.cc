@@ -92,6 +92,10 @@ DocumentLine InquiryForm(bool from_notice) {
 }
 
 StaffAction Action(const std::string& id) {
+  if (id == "agent_fills_application_form") {
+    return {id, "代理人が窓口で電子証明書の新規発行申請書を記入します",
+            "the agent fills in the certificate application form at the counter"};
+  }
   if (id == "hand_over_application_form") {
     return {id, "申請書をお渡しします (本人が記入、できなければ代理人が代筆)",
             "staff hand over the application form (the holder fills it in)"};
@@ -143,6 +147,13 @@ void PlanDocumentInquiry(const profiles::Municipality& m, Party whose, Procedure
       const Party p = d.whose == Party::kAgent ? whose : d.whose;
       if (d.item == "holder_card") {
         vp.documents.push_back(HolderCard());
+      } else if (d.item == "id" && p == Party::kRepresentative) {
+        // R-PROC-3: a representative without a photo ID: the mailed form confirms the request, so
+        // the visits take the ID they have (A or B) and the proof of authority.
+        vp.documents.push_back(IdLine(p, {{1, 0}, {0, 1}}, "R-PROC-3"));
+        vp.documents.push_back({"representative", "touki_jiko_shomei", "登記事項証明書",
+                                "certificate of registered matters (成年後見登記)", "", false,
+                                {"R-PROC-2"}});
       } else if (d.item == "id") {
         vp.documents.push_back(IdLine(p, d.alternatives, "R-PROC-6", d.health_insurance_card_accepted,
                                       p == Party::kHolder));
@@ -248,13 +259,21 @@ Result<ProcedurePlan> PlanProcedure(const profiles::Municipality& m, Procedure p
              " or an adult ward; choose self or agent."});
     return plan;
   }
-  // R-CERT-4: no sign cert under 15 or for an adult ward.
-  if (s.sign_cert && procedure != Procedure::kPinReset && (s.holder_age < 15 || s.adult_ward)) {
-    plan.reasons.push_back({"R-CERT-4",
-                            "署名用電子証明書は15歳未満・成年被後見人の方には発行できません。利用者証明用のみの手続きです。",
-                            "No sign cert under 15 or for an adult ward: only the auth cert is handled."});
+  // R-CERT-4: no sign cert under 15 or (unless the profile follows seed 003) for an adult ward.
+  const bool sign_excluded =
+      s.holder_age < 15 || (s.adult_ward && !m.rules.adult_ward_sign_cert);
+  if (s.sign_cert && procedure != Procedure::kPinReset && sign_excluded) {
+    const Reason r{"R-CERT-4",
+                   "署名用電子証明書は15歳未満・成年被後見人の方には発行できません。",
+                   "No sign cert under 15 or for an adult ward."};
+    if (s.sign_only) {
+      plan.possible = false;
+      plan.refusals.push_back(r);
+      return plan;
+    }
+    plan.reasons.push_back({r.rule, r.ja + "利用者証明用のみの手続きです。", r.en + " Only the auth cert is handled."});
   }
-  const bool sign = s.sign_cert && s.holder_age >= 15 && !s.adult_ward;
+  const bool sign = s.sign_cert && !sign_excluded;
 
   if (cls == ApplicantClass::kSelf) {
     VisitPlan v;
@@ -332,13 +351,19 @@ Result<ProcedurePlan> PlanProcedure(const profiles::Municipality& m, Procedure p
     }
     // R-PROC-3 (Yokohama): a sign-cert renewal of an adult ward needs the holder too.
     if (ward && pol.adult_ward_sign_renewal_holder_present && procedure == Procedure::kRenewal &&
-        s.sign_cert) {
+        sign) {
       v.holder_present = true;
       plan.reasons.push_back({"R-PROC-3", "署名用電子証明書の更新では本人も窓口に同行する必要があります。",
                               "For a sign-cert renewal the adult ward must come with the guardian."});
     }
-    if (procedure == Procedure::kPinReset) v.staff_actions.push_back(Action("reset_pin"));
-    else v.staff_actions.push_back(PinCheck(m, sign));
+    if (procedure == Procedure::kPinReset || s.pin_forgotten) {
+      // R-PROC-1 / R-PIN-1: the representative's A document (already required) suffices.
+      v.staff_actions.push_back(Action("reset_pin"));
+      plan.reasons.push_back({procedure == Procedure::kPinReset ? "R-PIN-1" : "R-PROC-1",
+                              "忘れた暗証番号は同じ来庁で再設定できます (法定代理人の本人確認書類で)。",
+                              "A forgotten PIN is reset in the same visit (with the representative's ID)."});
+    }
+    if (procedure != Procedure::kPinReset) v.staff_actions.push_back(PinCheck(m, sign));
     plan.reasons.push_back({"R-PROC-2",
                             v.holder_present ? "法定代理人が本人と一緒に来庁します。" : "法定代理人だけで来庁できます。",
                             v.holder_present ? "The legal representative comes with the holder."
@@ -351,11 +376,18 @@ Result<ProcedurePlan> PlanProcedure(const profiles::Municipality& m, Procedure p
       form_usable = false;
       plan.reasons.push_back({"R-PIN-1", "代理人による暗証番号の再設定は当日にはできず、文書照会になります。",
                               "An agent cannot reset a PIN the same day: inquiry by post."});
-    } else if (form_usable && procedure == Procedure::kNewIssuance) {
+    } else if (form_usable && s.pin_forgotten) {
+      // The form carries the PIN the holder knows; a forgotten PIN cannot be written on it.
+      form_usable = false;
+      plan.reasons.push_back({"R-PIN-1", "暗証番号が分からない場合、代理人は当日には手続きできず、文書照会で再設定します。",
+                              "With a forgotten PIN the agent cannot finish the same day: inquiry by post."});
+    } else if (form_usable && procedure == Procedure::kNewIssuance &&
+               !(s.cert_expired && pol.expired_form_usable_if_unchanged)) {
       form_usable = false;
       plan.reasons.push_back({"R-PROC-6", "新規発行では有効期限通知書の照会書兼回答書は使えず、文書照会になります。",
                               "The form of the expiry notice is for renewals: a new issuance by an agent goes through the inquiry by post."});
-    } else if (form_usable && s.cert_expired) {
+    }
+    if (form_usable && s.cert_expired) {
       if (pol.expired_form_usable_if_unchanged && !s.form_name_address_changed) {
         plan.reasons.push_back({"R-PROC-7", "有効期限後でも、照会書兼回答書に印字された住所・氏名に変更がなければ使えます。",
                                 "After expiry the form stays usable because the printed name and address are unchanged."});

@@ -20,6 +20,7 @@ struct Situation {
   int holder_age = 30;               // at the visit
   bool adult_ward = false;           // 成年被後見人
   bool sign_cert = true;             // the procedure concerns the sign cert too
+  bool sign_only = false;            // only the sign cert is asked for (refused by R-CERT-4)
   bool same_household = false;       // residence record shows the parent-child relation
   bool honseki_in_city = false;      // 本籍 in the city (Kanazawa)
   bool corporate_guardian = false;   // the guardian is a corporation (Yamagata)
@@ -42,8 +43,8 @@ struct DocumentLine {
 };
 
 struct StaffAction {
-  std::string id;  // check_pins, reset_pin, hand_over_application_form, take_copies,
-                   // mail_inquiry_form, staff_enter_pin
+  std::string id;  // check_pins, reset_pin, agent_fills_application_form,
+                   // hand_over_application_form, take_copies, mail_inquiry_form, staff_enter_pin
   std::string ja, en;
 };
 

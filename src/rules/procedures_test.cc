@@ -77,6 +77,11 @@ TEST(PlanProcedure, SeedSituations) {
   at_main.counter_id = "setagaya-setagaya";
   Situation ward_no_photo = ward;
   ward_no_photo.representative_has_photo_id = false;
+  Situation agent_forgot = Age(40);
+  agent_forgot.pin_forgotten = true;
+  Situation sign_only_child = Age(12);
+  sign_only_child.sign_only = true;
+  Situation setagaya_expired_new = expired_unchanged;
 
   const Row rows[] = {
       {"000", "R-PROC-1", "yamagata", Procedure::kRenewal, Applicant::kSelf, Age(40), true, true,
@@ -129,8 +134,10 @@ TEST(PlanProcedure, SeedSituations) {
        true, {"holder:holder_card representative:id(A×1) representative:touki_jiko_shomei"}},
       {"003", "R-PROC-3", "yokohama", Procedure::kRenewal, Applicant::kLegalRepGuardian,
        ward_no_photo, true, false,
-       {"holder:holder_card holder:expiry_notice representative:id(A×1 または B×1)",
-        "holder:holder_card holder:expiry_notice holder:inquiry_form representative:id(A×1)"}},
+       {"holder:holder_card holder:expiry_notice representative:id(A×1 または B×1) "
+        "representative:touki_jiko_shomei",
+        "holder:holder_card holder:expiry_notice holder:inquiry_form representative:id(A×1 または B×1) "
+        "representative:touki_jiko_shomei"}},
       {"004", "R-PROC-1", "suzuka", Procedure::kRenewal, Applicant::kSelf, Age(40), true, true,
        {"holder:holder_card"}},
       {"004", "B6-FORM", "suzuka", Procedure::kRenewal, Applicant::kAgentWithForm, expired_unchanged,
@@ -140,6 +147,16 @@ TEST(PlanProcedure, SeedSituations) {
        true, {"holder:holder_card representative:id(A×1) representative:koseki_tohon"}},
       {"004", "R-PIN-1", "suzuka", Procedure::kPinReset, Applicant::kSelf, Age(40), true, true,
        {"holder:holder_card holder:id(A×1 または B×1)"}},
+      {"000", "R-PIN-1", "yamagata", Procedure::kRenewal, Applicant::kAgentWithForm, agent_forgot,
+       true, false,
+       {"holder:holder_card agent:id(A×1)",
+        "holder:holder_card holder:id(A×1 または B×1) agent:id(A×2 または A×1+B×1) holder:inquiry_form"}},
+      {"004", "R-CERT-4", "suzuka", Procedure::kNewIssuance, Applicant::kLegalRepParent,
+       sign_only_child, false, true, {}},
+      {"002", "R-PROC-7", "setagaya", Procedure::kNewIssuance, Applicant::kAgentWithForm,
+       setagaya_expired_new, true, true, {"holder:holder_card agent:id(A×1) holder:inquiry_form"}},
+      {"004", "R-CERT-4", "suzuka", Procedure::kRenewal, Applicant::kLegalRepGuardian, ward, true, true,
+       {"holder:holder_card representative:id(A×1) representative:touki_jiko_shomei"}},
   };
   for (const Row& r : rows) {
     SCOPED_TRACE(std::string("seed ") + r.seed + " " + r.rule + " " + r.municipality + " " +
@@ -180,6 +197,36 @@ TEST(PlanProcedure, HolderPresenceOfTheLegalRepresentative) {
   EXPECT_FALSE(yamagata->visits[0].holder_present);
   EXPECT_TRUE(suzuka->visits[0].holder_present);
   EXPECT_TRUE(yokohama->visits[0].holder_present);  // R-PROC-3
+}
+
+TEST(PlanProcedure, ForgottenPinOfALegalRepresentativeIsResetInTheSameVisit) {
+  Situation s = Age(10);
+  s.pin_forgotten = true;
+  s.same_household = true;
+  auto plan = PlanProcedure(Muni("yamagata"), Procedure::kNewIssuance, Applicant::kLegalRepParent, s);
+  ASSERT_TRUE(plan.ok());
+  ASSERT_EQ(plan->visits.size(), 1u);
+  const auto& actions = plan->visits[0].staff_actions;
+  EXPECT_TRUE(std::any_of(actions.begin(), actions.end(),
+                          [](const StaffAction& a) { return a.id == "reset_pin"; }));
+  EXPECT_TRUE(Cites(*plan, "R-PROC-1"));
+}
+
+TEST(PlanProcedure, AdultWardSignCertFollowsTheProfile) {
+  // R-CERT-4 (seed 004) vs R-PROC-3 (seed 003): no contradiction within one municipality.
+  Situation ward = Age(70);
+  ward.adult_ward = true;
+  auto suzuka = PlanProcedure(Muni("suzuka"), Procedure::kRenewal, Applicant::kLegalRepGuardian, ward);
+  auto yokohama = PlanProcedure(Muni("yokohama"), Procedure::kRenewal, Applicant::kLegalRepGuardian, ward);
+  ASSERT_TRUE(suzuka.ok() && yokohama.ok());
+  EXPECT_TRUE(Cites(*suzuka, "R-CERT-4"));
+  EXPECT_FALSE(Cites(*suzuka, "R-PROC-3"));
+  EXPECT_FALSE(Cites(*yokohama, "R-CERT-4"));
+  EXPECT_TRUE(Cites(*yokohama, "R-PROC-3"));
+  ward.sign_cert = false;  // auth-only renewal in Yokohama: R-PROC-3 does not apply
+  auto auth_only = PlanProcedure(Muni("yokohama"), Procedure::kRenewal, Applicant::kLegalRepGuardian, ward);
+  ASSERT_TRUE(auth_only.ok());
+  EXPECT_FALSE(Cites(*auth_only, "R-PROC-3"));
 }
 
 TEST(PlanProcedure, UnknownCounterIsAnError) {
