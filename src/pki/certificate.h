@@ -1,0 +1,96 @@
+// The JPKI certificate profile (jpki-facts.md part A) and issuance with OpenSSL 3.
+//
+//   root CAs   two self-signed RSA-2048/SHA-256 roots, one for signature and one for user
+//              authentication, DN modelled on J-LIS's and marked as not J-LIS:
+//              C=JP, O=JPKI-MYNACERT, OU=JPKI for digital signature | user authentication,
+//              OU=mynacert test CA (not J-LIS).
+//   sign cert  subject C=JP, L=<prefecture>, L=<municipality>, CN=<issue serial>;
+//              subjectAltName: six otherNames (OIDs 1.2.392.200149.8.5.5.1–.6, UTF8String):
+//              name, its substitution flags, sex, birth date (EYYYYMMDD), address, its flags;
+//              keyUsage critical digitalSignature+nonRepudiation; certificatePolicies critical
+//              1.2.392.200149.8.5.1.1.20 with a CPS URI; CRL distribution point as a
+//              directoryName partitioned by municipality; issuerAltName.
+//   auth cert  subject C=JP, CN=<opaque id>; no personal data; keyUsage critical
+//              digitalSignature; certificatePolicies 1.2.392.200149.8.5.1.3.30.
+//   both       v3, positive random serial (127 bits), notAfter = the last valid day (a date
+//              of the rules engine) at 23:59:59 JST, written in UTC (14:59:59Z); AKI/SKI.
+//
+// The holder's key pair is generated on the card: issuance takes a public key only.
+//
+// Thread-safety: functions are independent; a CaGeneration must not be used from two threads
+// at once (OpenSSL signing contexts).
+#ifndef MYNACERT_PKI_CERTIFICATE_H_
+#define MYNACERT_PKI_CERTIFICATE_H_
+
+#include <chrono>
+#include <string>
+
+#include "core/date.h"
+#include "core/result.h"
+#include "pki/openssl.h"
+
+namespace mynacert::pki {
+
+using TimePoint = std::chrono::system_clock::time_point;
+
+enum class CaKind { kSign, kAuth };
+
+inline constexpr const char* kOidName = "1.2.392.200149.8.5.5.1";
+inline constexpr const char* kOidNameSubstitution = "1.2.392.200149.8.5.5.2";
+inline constexpr const char* kOidSex = "1.2.392.200149.8.5.5.3";
+inline constexpr const char* kOidBirthDate = "1.2.392.200149.8.5.5.4";
+inline constexpr const char* kOidAddress = "1.2.392.200149.8.5.5.5";
+inline constexpr const char* kOidAddressSubstitution = "1.2.392.200149.8.5.5.6";
+inline constexpr const char* kOidSignPolicy = "1.2.392.200149.8.5.1.1.20";
+inline constexpr const char* kOidAuthPolicy = "1.2.392.200149.8.5.1.3.30";
+inline constexpr const char* kCpsUri = "http://www.jpki.go.jp/cps.html";
+
+// A root CA generation: its key and self-signed certificate. The private key stays in this
+// process; it is never printed or written in clear.
+struct CaGeneration {
+  CaKind kind = CaKind::kSign;
+  int generation = 1;
+  EvpPkeyPtr key;
+  X509Ptr cert;
+};
+
+// An RSA key pair (2048 bits for JPKI: 施行規則第2条).
+Result<EvpPkeyPtr> GenerateRsaKey(int bits = 2048);
+
+// A self-signed root valid from `not_before` for `years` years.
+Result<CaGeneration> CreateRootCa(CaKind kind, int generation, TimePoint not_before, int years);
+
+// The sign cert's personal data (R-CERT-3), as the residence record has it.
+struct SignHolder {
+  std::string name;               // 氏名, 氏 and 名 separated by a full-width space
+  std::string name_substitution;  // one '0'/'1' per character of `name` ("" = all '0')
+  int sex = 0;                    // 1 男, 2 女, 9 適用不能 (JIS X 0303)
+  Date birth;
+  std::string address;               // from the prefecture, no postcode
+  std::string address_substitution;  // as name_substitution
+  std::string prefecture_en;         // subject L= and the CRL partition: "Kanagawa-ken"
+  std::string municipality_en;       // "Yokohama-shi"
+};
+
+// "EYYYYMMDD": era digit (1 明治, 2 大正, 3 昭和, 4 平成, 5 令和) then the Gregorian date
+// (jpki-facts A4): 1980-02-17 -> "319800217".
+std::string BirthDateField(Date birth);
+
+struct CertRequest {
+  CaKind kind = CaKind::kAuth;
+  EVP_PKEY* public_key = nullptr;  // generated on the card; not owned
+  TimePoint not_before;
+  Date last_valid_day;     // from the rules engine (R-VAL); 23:59:59 JST
+  std::string subject_cn;  // sign: the issue serial; auth: the opaque id
+  SignHolder holder;       // sign cert only
+};
+
+// Issues a certificate under `ca` (whose kind must match). Errors name the field at fault.
+Result<X509Ptr> IssueCertificate(const CaGeneration& ca, const CertRequest& request);
+
+// notAfter for a last valid day: that day 23:59:59 JST.
+TimePoint EndOfDayJst(Date day);
+
+}  // namespace mynacert::pki
+
+#endif  // MYNACERT_PKI_CERTIFICATE_H_

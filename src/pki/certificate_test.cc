@@ -1,0 +1,232 @@
+// The JPKI profile, checked by OpenSSL's own command-line tools (independent of our code).
+#include "pki/certificate.h"
+
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <string>
+
+namespace mynacert::pki {
+namespace {
+
+constexpr auto D = Date::Ymd;
+
+TimePoint At(Date d) { return TimePoint(d.sys_days()); }
+
+std::string TempPath(const std::string& name) {
+  return testing::TempDir() + "mynacert_pki_" +
+         testing::UnitTest::GetInstance()->current_test_info()->name() + "_" + name;
+}
+
+std::string Write(const std::string& name, const std::string& text) {
+  const std::string path = TempPath(name);
+  std::ofstream(path, std::ios::binary) << text;
+  return path;
+}
+
+// Runs a shell command; returns {exit code, stdout+stderr}.
+std::pair<int, std::string> Sh(const std::string& cmd) {
+  std::string out;
+  FILE* p = popen((cmd + " 2>&1").c_str(), "r");
+  if (!p) return {-1, ""};
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+  const int status = pclose(p);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+SignHolder Holder() {
+  SignHolder h;
+  h.name = "横浜　花子";  // 氏 and 名 separated by a full-width space
+  h.sex = 2;
+  h.birth = D(1985, 7, 7);
+  h.address = "神奈川県横浜市中区港町１－１";
+  h.prefecture_en = "Kanagawa-ken";
+  h.municipality_en = "Yokohama-shi";
+  return h;
+}
+
+class PkiTest : public testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto sign = CreateRootCa(CaKind::kSign, 1, At(D(2026, 1, 1)), 10);
+    auto auth = CreateRootCa(CaKind::kAuth, 1, At(D(2026, 1, 1)), 10);
+    auto holder = GenerateRsaKey();  // stands in for the card's key generation
+    ASSERT_TRUE(sign.ok() && auth.ok() && holder.ok());
+    sign_ca_ = new CaGeneration(std::move(sign).value());
+    auth_ca_ = new CaGeneration(std::move(auth).value());
+    holder_key_ = holder->release();
+  }
+  static void TearDownTestSuite() {
+    delete sign_ca_;
+    delete auth_ca_;
+    EVP_PKEY_free(holder_key_);
+  }
+  static CaGeneration* sign_ca_;
+  static CaGeneration* auth_ca_;
+  static EVP_PKEY* holder_key_;
+
+  CertRequest SignRequest() {
+    CertRequest r;
+    r.kind = CaKind::kSign;
+    r.public_key = holder_key_;
+    r.not_before = At(D(2026, 7, 7));
+    r.last_valid_day = D(2030, 7, 7);  // the rules engine's date (R-VAL-1)
+    r.subject_cn = "20260707090000000011410000000";
+    r.holder = Holder();
+    return r;
+  }
+};
+CaGeneration* PkiTest::sign_ca_ = nullptr;
+CaGeneration* PkiTest::auth_ca_ = nullptr;
+EVP_PKEY* PkiTest::holder_key_ = nullptr;
+
+// 2027-01-01 00:00:00 UTC, inside every validity below.
+constexpr const char* kAtTime = "1798761600";
+
+TEST_F(PkiTest, OpensslVerifyAcceptsTheSignCertUnderItsRoot) {
+  auto cert = IssueCertificate(*sign_ca_, SignRequest());
+  ASSERT_TRUE(cert.ok()) << cert.error().ToString();
+  const std::string ca = Write("ca.pem", CertificatePem(sign_ca_->cert.get()));
+  const std::string leaf = Write("leaf.pem", CertificatePem(cert->get()));
+  auto [rc, out] =
+      Sh("openssl verify -attime " + std::string(kAtTime) + " -CAfile " + ca + " " + leaf);
+  EXPECT_EQ(rc, 0) << out;
+  EXPECT_NE(out.find(": OK"), std::string::npos) << out;
+  // The auth root does not verify a sign cert: two separate hierarchies (jpki-facts A1).
+  const std::string other = Write("auth_ca.pem", CertificatePem(auth_ca_->cert.get()));
+  auto [rc2, out2] =
+      Sh("openssl verify -attime " + std::string(kAtTime) + " -CAfile " + other + " " + leaf);
+  EXPECT_NE(rc2, 0) << out2;
+}
+
+TEST_F(PkiTest, SignCertCarriesTheJpkiProfile) {
+  auto cert = IssueCertificate(*sign_ca_, SignRequest());
+  ASSERT_TRUE(cert.ok()) << cert.error().ToString();
+  const std::string leaf = Write("leaf.pem", CertificatePem(cert->get()));
+  auto [rc, text] = Sh("openssl x509 -noout -text -nameopt utf8,sep_comma_plus_space -in " + leaf);
+  ASSERT_EQ(rc, 0) << text;
+  for (const char* want :
+       {"Version: 3 (0x2)", "Signature Algorithm: sha256WithRSAEncryption",
+        "Public-Key: (2048 bit)",
+        "Subject: C=JP, L=Kanagawa-ken, L=Yokohama-shi, CN=20260707090000000011410000000",
+        "Issuer: C=JP, O=JPKI-MYNACERT, OU=JPKI for digital signature, OU=mynacert test CA (not "
+        "J-LIS)",
+        "Not After : Jul  7 14:59:59 2030 GMT",  // 2030-07-07 23:59:59 JST
+        "X509v3 Key Usage: critical", "Digital Signature, Non Repudiation",
+        "X509v3 Certificate Policies: critical", "Policy: 1.2.392.200149.8.5.1.1.20",
+        "CPS: http://www.jpki.go.jp/cps.html", "X509v3 CRL Distribution Points",
+        "OU = CRL Distribution Points, OU = Kanagawa-ken, CN = Yokohama-shi",
+        "X509v3 Issuer Alternative Name", "X509v3 Subject Alternative Name",
+        "X509v3 Authority Key Identifier", "X509v3 Subject Key Identifier"}) {
+    EXPECT_NE(text.find(want), std::string::npos) << want << "\n" << text;
+  }
+  EXPECT_EQ(text.find("Extended Key Usage"), std::string::npos);
+  // The personal data as otherNames in the order seen on a card (.1, .4, .3, .5, .2, .6).
+  EXPECT_NE(text.find("othername: 1.2.392.200149.8.5.5.1::横浜　花子, "
+                      "othername: 1.2.392.200149.8.5.5.4::319850707, "
+                      "othername: 1.2.392.200149.8.5.5.3::2, "
+                      "othername: 1.2.392.200149.8.5.5.5::神奈川県横浜市中区港町１－１, "
+                      "othername: 1.2.392.200149.8.5.5.2::00000, "
+                      "othername: 1.2.392.200149.8.5.5.6::00000000000000"),
+            std::string::npos)
+      << text;
+  // The DER parses as a whole, and the values are UTF8Strings.
+  auto [rc2, asn1] = Sh("openssl asn1parse -in " + leaf);
+  ASSERT_EQ(rc2, 0) << asn1;
+  auto [rc3, der] = Sh("openssl x509 -outform DER -in " + leaf + " | od -An -tx1 | tr -d ' \\n'");
+  ASSERT_EQ(rc3, 0);
+  // otherName .4 = [0] { UTF8String "319850707" }: a0 0b 0c 09 …
+  EXPECT_NE(der.find("2a83088c9b5508050504a00b0c09333139383530373037"), std::string::npos);
+}
+
+TEST_F(PkiTest, AuthCertHasNoPersonalData) {
+  CertRequest r;
+  r.kind = CaKind::kAuth;
+  r.public_key = holder_key_;
+  r.not_before = At(D(2026, 7, 7));
+  r.last_valid_day = D(2030, 7, 7);
+  r.subject_cn = "997794E9AGCIEG13221003A";
+  auto cert = IssueCertificate(*auth_ca_, r);
+  ASSERT_TRUE(cert.ok()) << cert.error().ToString();
+  const std::string ca = Write("ca.pem", CertificatePem(auth_ca_->cert.get()));
+  const std::string leaf = Write("leaf.pem", CertificatePem(cert->get()));
+  auto [rc, out] =
+      Sh("openssl verify -attime " + std::string(kAtTime) + " -CAfile " + ca + " " + leaf);
+  EXPECT_EQ(rc, 0) << out;
+  auto [rc2, text] = Sh("openssl x509 -noout -text -nameopt utf8,sep_comma_plus_space -in " + leaf);
+  ASSERT_EQ(rc2, 0);
+  EXPECT_NE(text.find("Subject: C=JP, CN=997794E9AGCIEG13221003A"), std::string::npos) << text;
+  EXPECT_NE(text.find("Policy: 1.2.392.200149.8.5.1.3.30"), std::string::npos);
+  EXPECT_NE(text.find("Digital Signature\n"), std::string::npos) << text;
+  EXPECT_EQ(text.find("Non Repudiation"), std::string::npos);
+  EXPECT_EQ(text.find("Subject Alternative Name"), std::string::npos);  // R-CERT-3
+  EXPECT_EQ(text.find("CRL Distribution"), std::string::npos);
+}
+
+TEST_F(PkiTest, SerialsArePositiveRandomAndUnique) {
+  std::set<std::string> seen;
+  for (int i = 0; i < 20; ++i) {
+    auto cert = IssueCertificate(*sign_ca_, SignRequest());
+    ASSERT_TRUE(cert.ok());
+    const ASN1_INTEGER* serial = X509_get0_serialNumber(cert->get());
+    BignumPtr bn(ASN1_INTEGER_to_BN(serial, nullptr));
+    EXPECT_FALSE(BN_is_negative(bn.get()));
+    EXPECT_GE(BN_num_bits(bn.get()), 64);
+    char* hex = BN_bn2hex(bn.get());
+    EXPECT_TRUE(seen.insert(hex).second);
+    OPENSSL_free(hex);
+  }
+}
+
+TEST_F(PkiTest, BadRequestsNameTheField) {
+  CertRequest wrong_ca = SignRequest();
+  EXPECT_EQ(IssueCertificate(*auth_ca_, wrong_ca).error().field, "kind");
+  CertRequest no_key = SignRequest();
+  no_key.public_key = nullptr;
+  EXPECT_EQ(IssueCertificate(*sign_ca_, no_key).error().field, "public_key");
+  CertRequest backwards = SignRequest();
+  backwards.last_valid_day = D(2026, 7, 6);
+  EXPECT_EQ(IssueCertificate(*sign_ca_, backwards).error().field, "last_valid_day");
+  CertRequest bad_sex = SignRequest();
+  bad_sex.holder.sex = 3;
+  EXPECT_EQ(IssueCertificate(*sign_ca_, bad_sex).error().field, "holder.sex");
+  CertRequest bad_flags = SignRequest();
+  bad_flags.holder.name_substitution = "0101";  // the name has 5 characters
+  EXPECT_EQ(IssueCertificate(*sign_ca_, bad_flags).error().field, "holder.name_substitution");
+  auto small = GenerateRsaKey(1024);
+  ASSERT_TRUE(small.ok());
+  CertRequest weak = SignRequest();
+  weak.public_key = small->get();
+  EXPECT_EQ(IssueCertificate(*sign_ca_, weak).error().field, "public_key");
+}
+
+TEST(BirthDateField, EraDigitThenGregorianDate) {
+  EXPECT_EQ(BirthDateField(D(1980, 2, 17)), "319800217");  // jpki-facts A4 example
+  EXPECT_EQ(BirthDateField(D(1989, 1, 7)), "319890107");   // last day of 昭和
+  EXPECT_EQ(BirthDateField(D(1989, 1, 8)), "419890108");   // first day of 平成
+  EXPECT_EQ(BirthDateField(D(2019, 4, 30)), "420190430");
+  EXPECT_EQ(BirthDateField(D(2019, 5, 1)), "520190501");    // 令和
+  EXPECT_EQ(BirthDateField(D(1926, 12, 24)), "219261224");  // 大正
+  EXPECT_EQ(BirthDateField(D(1912, 7, 29)), "119120729");   // 明治
+}
+
+TEST(EndOfDayJst, IsFourteenFiftyNineUtc) {
+  const auto t = EndOfDayJst(D(2030, 7, 7));
+  const time_t tt = std::chrono::system_clock::to_time_t(t);
+  std::tm utc{};
+  gmtime_r(&tt, &utc);
+  EXPECT_EQ(utc.tm_year + 1900, 2030);
+  EXPECT_EQ(utc.tm_mday, 7);
+  EXPECT_EQ(utc.tm_hour, 14);
+  EXPECT_EQ(utc.tm_min, 59);
+  EXPECT_EQ(utc.tm_sec, 59);
+}
+
+}  // namespace
+}  // namespace mynacert::pki

@@ -1,0 +1,50 @@
+// RAII ownership of OpenSSL 3 objects, and the error text of OpenSSL's error queue. Only the
+// EVP and OSSL_* APIs are used across src/pki (no deprecated RSA_* / low-level calls).
+//
+// Thread-safety: the wrappers are plain unique_ptrs; OpenSSL 3 objects are not shared.
+#ifndef MYNACERT_PKI_OPENSSL_H_
+#define MYNACERT_PKI_OPENSSL_H_
+
+#include <openssl/bio.h>
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+#include <memory>
+#include <string>
+
+namespace mynacert::pki {
+
+template <typename T, void (*Free)(T*)>
+struct OpenSslDeleter {
+  void operator()(T* p) const { Free(p); }
+};
+template <typename T, void (*Free)(T*)>
+using OpenSslPtr = std::unique_ptr<T, OpenSslDeleter<T, Free>>;
+
+using EvpPkeyPtr = OpenSslPtr<EVP_PKEY, EVP_PKEY_free>;
+using EvpPkeyCtxPtr = OpenSslPtr<EVP_PKEY_CTX, EVP_PKEY_CTX_free>;
+using X509Ptr = OpenSslPtr<X509, X509_free>;
+using X509NamePtr = OpenSslPtr<X509_NAME, X509_NAME_free>;
+using BioPtr = OpenSslPtr<BIO, BIO_free_all>;
+using BignumPtr = OpenSslPtr<BIGNUM, BN_free>;
+using Asn1IntegerPtr = OpenSslPtr<ASN1_INTEGER, ASN1_INTEGER_free>;
+using Asn1ObjectPtr = OpenSslPtr<ASN1_OBJECT, ASN1_OBJECT_free>;
+using GeneralNamesPtr = OpenSslPtr<GENERAL_NAMES, GENERAL_NAMES_free>;
+using CertPoliciesPtr = OpenSslPtr<CERTIFICATEPOLICIES, CERTIFICATEPOLICIES_free>;
+using CrlDistPointsPtr = OpenSslPtr<CRL_DIST_POINTS, CRL_DIST_POINTS_free>;
+using Asn1BitStringPtr = OpenSslPtr<ASN1_BIT_STRING, ASN1_BIT_STRING_free>;
+using BasicConstraintsPtr = OpenSslPtr<BASIC_CONSTRAINTS, BASIC_CONSTRAINTS_free>;
+
+// The queued OpenSSL errors as one line (and clears the queue); "" when none.
+std::string TakeOpenSslErrors();
+
+// PEM text of a certificate / of a public key.
+std::string CertificatePem(X509* cert);
+std::string PublicKeyPem(EVP_PKEY* key);
+// DER bytes of a certificate.
+std::string CertificateDer(X509* cert);
+
+}  // namespace mynacert::pki
+
+#endif  // MYNACERT_PKI_OPENSSL_H_
