@@ -188,6 +188,28 @@ TEST(CliHolidays, CsvMatchesTheCabinetOfficeForm) {
   EXPECT_EQ(r.out.find("2019-12-23"), std::string::npos);
 }
 
+TEST(CliCa, InitShowAndRefuseToOverwrite) {
+  const std::string dir = testing::TempDir() + "mynacert_cli_ca";
+  std::system(("rm -rf " + dir).c_str());
+  setenv("MYNACERT_TEST_CA_PASS", "a long enough passphrase", 1);
+  Outcome init = Mynacert("ca init --dir " + dir + " --passphrase env:MYNACERT_TEST_CA_PASS --json");
+  ASSERT_EQ(init.exit_code, 0) << init.err;
+  auto j = nlohmann::json::parse(init.out);
+  ASSERT_EQ(j["cas"].size(), 2u);
+  EXPECT_EQ(j["cas"][0]["kind"], "sign");
+  EXPECT_EQ(init.out.find("PRIVATE KEY"), std::string::npos);
+  Outcome show = Mynacert("ca show --dir " + dir + " --json");
+  ASSERT_EQ(show.exit_code, 0) << show.err;
+  EXPECT_EQ(nlohmann::json::parse(show.out)["cas"][1]["kind"], "auth");
+  Outcome again = Mynacert("ca init --dir " + dir + " --passphrase env:MYNACERT_TEST_CA_PASS");
+  EXPECT_EQ(again.exit_code, 2);
+  // A passphrase on the command line is refused without echoing it.
+  Outcome literal = Mynacert("ca init --dir " + dir + "2 --passphrase hunter2hunter2hunter2");
+  EXPECT_EQ(literal.exit_code, 2);
+  EXPECT_EQ(literal.err.find("hunter2"), std::string::npos) << literal.err;
+  EXPECT_NE(literal.err.find("--passphrase"), std::string::npos);
+}
+
 TEST(CliProfiles, ASixthMunicipalityFromAFolder) {
   Outcome r = Mynacert(std::string("--profiles-dir ") + MYNACERT_SOURCE_DIR +
                        "/tests/data/profiles/sixth calendar --municipality testshi "

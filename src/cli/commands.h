@@ -45,6 +45,7 @@ struct CliContext {
 void AddExplainCommand(CLI::App& app, CliContext& ctx);    // explain_cmd.cc
 void AddProcedureCommand(CLI::App& app, CliContext& ctx);  // procedure_cmd.cc
 void AddCalendarCommand(CLI::App& app, CliContext& ctx);   // calendar_cmd.cc (+ holidays)
+void AddCaCommand(CLI::App& app, CliContext& ctx);         // ca_cmd.cc
 
 }  // namespace mynacert::cli
 

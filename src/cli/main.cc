@@ -62,6 +62,7 @@ int Main(int argc, char** argv) {
   AddExplainCommand(app, ctx);
   AddProcedureCommand(app, ctx);
   AddCalendarCommand(app, ctx);
+  AddCaCommand(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
