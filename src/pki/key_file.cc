@@ -53,7 +53,9 @@ Result<std::string> ReadPassphrase(const std::string& source, const std::string&
 Status WriteFileAtomically(const std::string& path, const std::string& contents, int mode) {
   const std::filesystem::path target(path);
   const std::filesystem::path dir = target.has_parent_path() ? target.parent_path() : ".";
-  std::string tmp = (dir / (target.filename().string() + ".tmpXXXXXX")).string();
+  // mkstemp(3) replaces the six trailing 'X' of its template with a unique suffix.
+  const std::string unique_suffix(6, 'X');
+  std::string tmp = (dir / (target.filename().string() + ".tmp" + unique_suffix)).string();
   const int fd = mkstemp(tmp.data());
   if (fd < 0) return IoError(path, "一時ファイルを作れません (cannot create a temporary file)");
   bool ok = fchmod(fd, static_cast<mode_t>(mode)) == 0;
