@@ -1,0 +1,56 @@
+#include "pki/signer.h"
+
+#include <utility>
+
+namespace mynacert::pki {
+namespace {
+
+using EvpMdCtxPtr = OpenSslPtr<EVP_MD_CTX, EVP_MD_CTX_free>;
+
+class KeySigner final : public Signer {
+ public:
+  KeySigner(EvpPkeyPtr key, std::string description)
+      : key_(std::move(key)), description_(std::move(description)) {}
+
+  Result<std::string> Sign(std::string_view data) override {
+    EvpMdCtxPtr ctx(EVP_MD_CTX_new());
+    if (!ctx || EVP_DigestSignInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key_.get()) != 1) {
+      return Error{ErrorCode::kInternal, "signer", "EVP_DigestSignInit: " + TakeOpenSslErrors(),
+                   {}};
+    }
+    size_t length = 0;
+    const auto* in = reinterpret_cast<const unsigned char*>(data.data());
+    if (EVP_DigestSign(ctx.get(), nullptr, &length, in, data.size()) != 1) {
+      return Error{ErrorCode::kInternal, "signer", "EVP_DigestSign: " + TakeOpenSslErrors(), {}};
+    }
+    std::string signature(length, '\0');
+    if (EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(signature.data()), &length, in,
+                       data.size()) != 1) {
+      return Error{ErrorCode::kInternal, "signer", "EVP_DigestSign: " + TakeOpenSslErrors(), {}};
+    }
+    signature.resize(length);
+    return signature;
+  }
+
+  EVP_PKEY* public_key() const override { return key_.get(); }
+  std::string Describe() const override { return description_; }
+
+ private:
+  EvpPkeyPtr key_;  // EVP_PKEY signing is safe from several threads with a context each
+  std::string description_;
+};
+
+}  // namespace
+
+std::unique_ptr<Signer> MakeKeySigner(EvpPkeyPtr private_key, std::string description) {
+  return std::make_unique<KeySigner>(std::move(private_key), std::move(description));
+}
+
+std::string_view Sha256WithRsaAlgorithmDer() {
+  // SEQUENCE { OID 1.2.840.113549.1.1.11, NULL }
+  static constexpr char kDer[] =
+      "\x30\x0d\x06\x09\x2a\x86\x48\x86\xf7\x0d\x01\x01\x0b\x05\x00";
+  return std::string_view(kDer, sizeof(kDer) - 1);
+}
+
+}  // namespace mynacert::pki

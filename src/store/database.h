@@ -1,0 +1,98 @@
+// The store interface every persistent module uses (the CA now, the counter and the service
+// later): a small SQL database abstraction with one implementation per engine. SQLite is the
+// embedded default; PostgreSQL (libpq) comes behind the same interface.
+//
+// Portable SQL, so that one text runs on both engines:
+//   * parameters are written $1, $2, … (PostgreSQL's form; SQLite accepts it as named
+//     parameters) and bound by number;
+//   * column types: INTEGER, BIGINT, TEXT, BYTEA (binary; SQLite stores blobs as given);
+//   * no engine-specific functions in the shared SQL; times are BIGINT Unix seconds (UTC),
+//     dates TEXT 'YYYY-MM-DD'.
+//
+// Thread-safety: a Database (a connection) and its Statements belong to one thread at a
+// time. Open one connection per thread; SQLite's busy timeout and WAL let them coexist.
+#ifndef MYNACERT_STORE_DATABASE_H_
+#define MYNACERT_STORE_DATABASE_H_
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "core/result.h"
+
+namespace mynacert::store {
+
+// A prepared statement. Bind, then Step until it returns false; Reset to run it again.
+class Statement {
+ public:
+  virtual ~Statement() = default;
+  // index is 1-based: $1 is index 1.
+  virtual Status BindInt(int index, int64_t value) = 0;
+  virtual Status BindText(int index, std::string_view value) = 0;
+  virtual Status BindBlob(int index, std::string_view bytes) = 0;
+  virtual Status BindNull(int index) = 0;
+  // true: a row is available through Column*; false: done.
+  virtual Result<bool> Step() = 0;
+  // Columns are 0-based. Views stay valid until the next Step or Reset.
+  virtual bool ColumnIsNull(int column) = 0;
+  virtual int64_t ColumnInt(int column) = 0;
+  virtual std::string_view ColumnText(int column) = 0;
+  virtual std::string_view ColumnBlob(int column) = 0;
+  // Clears the bindings' results so that the statement can run again (bindings are kept
+  // until rebound).
+  virtual Status Reset() = 0;
+};
+
+class Database {
+ public:
+  virtual ~Database() = default;
+  // Runs SQL without parameters (several statements separated by ';' allowed).
+  virtual Status Execute(std::string_view sql) = 0;
+  virtual Result<std::unique_ptr<Statement>> Prepare(std::string_view sql) = 0;
+  virtual Status Begin() = 0;  // BEGIN IMMEDIATE on SQLite: writers serialise at Begin
+  virtual Status Commit() = 0;
+  virtual Status Rollback() = 0;
+  virtual std::string_view engine() const = 0;  // "sqlite", "postgresql"
+};
+
+// Rolls back on scope exit unless Commit() succeeded: an error or an exception in the middle
+// of a change leaves nothing half-written.
+class Transaction {
+ public:
+  static Result<Transaction> Begin(Database& db);
+  Transaction(Transaction&& other) noexcept;
+  Transaction& operator=(Transaction&&) = delete;
+  ~Transaction();
+  Status Commit();
+
+ private:
+  explicit Transaction(Database* db) : db_(db) {}
+  Database* db_;  // null once committed, rolled back or moved from
+};
+
+struct SqliteOptions {
+  int busy_timeout_ms = 5000;
+  bool wal = true;            // journal_mode=WAL (not for ":memory:")
+  bool synchronous_full = true;  // synchronous=FULL: a committed issuance survives power loss
+};
+
+// Opens (creating if missing) a SQLite database file; ":memory:" for a private in-memory one.
+// Errors name the path.
+Result<std::unique_ptr<Database>> OpenSqlite(const std::string& path,
+                                             const SqliteOptions& options = {});
+
+// One schema step. Steps are applied in order, each once, inside one transaction per step,
+// and recorded in the table schema_migrations(component, version, applied_at).
+struct Migration {
+  int version;
+  std::string_view sql;
+};
+// Brings `component`'s schema ("ca", "counter", …) up to the last step. Refuses a database
+// whose recorded version is newer than the code knows (kFailedPrecondition).
+Status Migrate(Database& db, std::string_view component, std::span<const Migration> steps);
+
+}  // namespace mynacert::store
+
+#endif  // MYNACERT_STORE_DATABASE_H_
