@@ -69,7 +69,7 @@ void AddCaCommand(CLI::App& app, CliContext& ctx) {
     }
     auto pass = pki::ReadPassphrase(init->passphrase, "--passphrase");
     if (!pass.ok()) return ctx.Fail(pass.error());
-    auto made = pki::InitCaDirectory(init->dir, *pass, RealClock().Now(), init->years);
+    auto made = pki::InitCaDirectory(init->dir, pki::KeySecrets{*pass, {}}, RealClock().Now(), init->years);
     if (!made.ok()) return ctx.Fail(made.error());
     Print(*made, init->json, ctx.out);
   });

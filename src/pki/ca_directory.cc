@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 
 #include "pki/key_file.h"
 
@@ -18,6 +19,16 @@ namespace {
 
 std::string BaseName(CaKind kind, int generation) {
   return std::string(CaKindName(kind)) + "-ca-" + std::to_string(generation);
+}
+
+std::string OcspBaseName(CaKind kind, int generation) {
+  return std::string(CaKindName(kind)) + "-ocsp-" + std::to_string(generation);
+}
+
+TimePoint TimeFromAsn1(const ASN1_TIME* t) {
+  std::tm tm{};
+  ASN1_TIME_to_tm(t, &tm);
+  return std::chrono::system_clock::from_time_t(timegm(&tm));
 }
 
 std::string Asn1TimeIso(const ASN1_TIME* t) {
@@ -67,10 +78,49 @@ Result<X509Ptr> ReadCertificate(const std::string& path) {
   return cert;
 }
 
+
+// Where a new generation's key goes: generated inside the HSM (the file records its URI) or
+// generated here and written encrypted.
+Result<std::shared_ptr<Signer>> NewCaKey(const std::string& base, const KeySecrets& secrets,
+                                         const HsmBackend* hsm, const std::string& label) {
+  if (hsm != nullptr) {
+    const std::string key_uri = hsm->token_uri + ";key=" + label;
+    MYNACERT_ASSIGN_OR_RETURN(std::unique_ptr<Signer> signer, hsm->generate(key_uri, secrets.hsm_pin));
+    MYNACERT_RETURN_IF_ERROR(WriteFileAtomically(base + ".key.uri", key_uri + "\n", 0644));
+    return std::shared_ptr<Signer>(std::move(signer));
+  }
+  MYNACERT_ASSIGN_OR_RETURN(EvpPkeyPtr key, GenerateRsaKey(2048));
+  MYNACERT_RETURN_IF_ERROR(SaveEncryptedPrivateKey(key.get(), base + ".key.pem", secrets.passphrase));
+  return std::shared_ptr<Signer>(MakeKeySigner(std::move(key), "key file " + base + ".key.pem"));
+}
+
+Status CreateGeneration(const std::string& dir, CaKind kind, int generation,
+                        const KeySecrets& secrets, TimePoint now, int years,
+                        const HsmBackend* hsm) {
+  const std::string base = (fs::path(dir) / BaseName(kind, generation)).string();
+  // The key first: a certificate without its key would be a CA that cannot sign.
+  MYNACERT_ASSIGN_OR_RETURN(std::shared_ptr<Signer> signer,
+                            NewCaKey(base, secrets, hsm, BaseName(kind, generation)));
+  MYNACERT_ASSIGN_OR_RETURN(CaGeneration ca,
+                            CreateRootCa(kind, generation, std::move(signer), now, years));
+  // The delegated OCSP responder, valid as long as the CA.
+  const std::string ocsp_base = (fs::path(dir) / OcspBaseName(kind, generation)).string();
+  MYNACERT_ASSIGN_OR_RETURN(EvpPkeyPtr ocsp_key, GenerateRsaKey(2048));
+  MYNACERT_ASSIGN_OR_RETURN(X509Ptr ocsp_cert, IssueOcspResponderCertificate(
+                                                   ca, ocsp_key.get(), now,
+                                                   TimeFromAsn1(X509_get0_notAfter(ca.cert.get()))));
+  MYNACERT_RETURN_IF_ERROR(
+      SaveEncryptedPrivateKey(ocsp_key.get(), ocsp_base + ".key.pem", secrets.passphrase));
+  MYNACERT_RETURN_IF_ERROR(
+      WriteFileAtomically(ocsp_base + ".crt.pem", CertificatePem(ocsp_cert.get()), 0644));
+  // The CA certificate last: its presence is what makes the generation exist.
+  return WriteFileAtomically(base + ".crt.pem", CertificatePem(ca.cert.get()), 0644);
+}
+
 }  // namespace
 
-Result<std::vector<CaInfo>> InitCaDirectory(const std::string& dir, const std::string& passphrase,
-                                            TimePoint now, int years) {
+Result<std::vector<CaInfo>> InitCaDirectory(const std::string& dir, const KeySecrets& secrets,
+                                            TimePoint now, int years, const HsmBackend* hsm) {
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec)
@@ -83,17 +133,27 @@ Result<std::vector<CaInfo>> InitCaDirectory(const std::string& dir, const std::s
         "既に認証局があります。上書きしません (a CA already exists here; it is never overwritten)",
         ""};
   }
-  std::vector<CaInfo> out;
   for (CaKind kind : {CaKind::kSign, CaKind::kAuth}) {
-    MYNACERT_ASSIGN_OR_RETURN(CaGeneration ca, CreateRootCa(kind, 1, now, years));
-    const std::string base = (fs::path(dir) / BaseName(kind, 1)).string();
-    // The key first: a certificate without its key would be a CA that cannot sign.
-    MYNACERT_RETURN_IF_ERROR(SaveEncryptedPrivateKey(ca.key.get(), base + ".key.pem", passphrase));
-    MYNACERT_RETURN_IF_ERROR(
-        WriteFileAtomically(base + ".crt.pem", CertificatePem(ca.cert.get()), 0644));
-    out.push_back(Describe(ca.cert.get(), kind, 1, base + ".crt.pem"));
+    MYNACERT_RETURN_IF_ERROR(CreateGeneration(dir, kind, 1, secrets, now, years, hsm));
   }
-  return out;
+  return DescribeCaDirectory(dir);
+}
+
+Result<CaInfo> RollOverCa(const std::string& dir, CaKind kind, const KeySecrets& secrets,
+                          TimePoint now, int years, const HsmBackend* hsm) {
+  const int latest = LatestGeneration(dir, kind);
+  if (latest == 0) return NotFound(dir, "認証局がありません (no CA here; run ca init first)");
+  MYNACERT_RETURN_IF_ERROR(CreateGeneration(dir, kind, latest + 1, secrets, now, years, hsm));
+  const std::string path = (fs::path(dir) / (BaseName(kind, latest + 1) + ".crt.pem")).string();
+  MYNACERT_ASSIGN_OR_RETURN(X509Ptr cert, ReadCertificate(path));
+  return Describe(cert.get(), kind, latest + 1, path);
+}
+
+int LatestGeneration(const std::string& dir, CaKind kind) {
+  std::error_code ec;
+  int g = 0;
+  while (fs::exists(fs::path(dir) / (BaseName(kind, g + 1) + ".crt.pem"), ec)) ++g;
+  return g;
 }
 
 Result<std::vector<CaInfo>> DescribeCaDirectory(const std::string& dir) {
@@ -102,9 +162,8 @@ Result<std::vector<CaInfo>> DescribeCaDirectory(const std::string& dir) {
     return NotFound(dir, "認証局のフォルダがありません (no such CA folder)");
   std::vector<CaInfo> out;
   for (CaKind kind : {CaKind::kSign, CaKind::kAuth}) {
-    for (int g = 1; g < 100; ++g) {
+    for (int g = 1; g <= LatestGeneration(dir, kind); ++g) {
       const std::string path = (fs::path(dir) / (BaseName(kind, g) + ".crt.pem")).string();
-      if (!fs::exists(path, ec)) break;
       MYNACERT_ASSIGN_OR_RETURN(X509Ptr cert, ReadCertificate(path));
       out.push_back(Describe(cert.get(), kind, g, path));
     }
@@ -112,20 +171,58 @@ Result<std::vector<CaInfo>> DescribeCaDirectory(const std::string& dir) {
   return out;
 }
 
+Result<X509Ptr> LoadCaCertificate(const std::string& dir, CaKind kind, int generation) {
+  return ReadCertificate((fs::path(dir) / (BaseName(kind, generation) + ".crt.pem")).string());
+}
+
 Result<CaGeneration> LoadCa(const std::string& dir, CaKind kind, int generation,
-                            const std::string& passphrase) {
+                            const KeySecrets& secrets, const HsmBackend* hsm) {
   const std::string base = (fs::path(dir) / BaseName(kind, generation)).string();
   CaGeneration ca;
   ca.kind = kind;
   ca.generation = generation;
   MYNACERT_ASSIGN_OR_RETURN(ca.cert, ReadCertificate(base + ".crt.pem"));
-  MYNACERT_ASSIGN_OR_RETURN(ca.key, LoadEncryptedPrivateKey(base + ".key.pem", passphrase));
-  if (X509_check_private_key(ca.cert.get(), ca.key.get()) != 1) {
+  std::error_code ec;
+  std::string key_path = base + ".key.pem";
+  if (fs::exists(base + ".key.uri", ec)) {
+    key_path = base + ".key.uri";
+    if (hsm == nullptr) {
+      return Error{ErrorCode::kFailedPrecondition, key_path,
+                   "この認証局の鍵は HSM にあります。--hsm-pin を指定してください (the key is in an "
+                   "HSM; give --hsm-pin)",
+                   ""};
+    }
+    std::ifstream in(key_path);
+    std::string uri;
+    std::getline(in, uri);
+    MYNACERT_ASSIGN_OR_RETURN(std::unique_ptr<Signer> signer, hsm->open(uri, secrets.hsm_pin));
+    ca.signer = std::move(signer);
+  } else {
+    MYNACERT_ASSIGN_OR_RETURN(EvpPkeyPtr key, LoadEncryptedPrivateKey(key_path, secrets.passphrase));
+    ca.signer = MakeKeySigner(std::move(key), "key file " + key_path);
+  }
+  if (EVP_PKEY_eq(X509_get0_pubkey(ca.cert.get()), ca.signer->public_key()) != 1) {
+    TakeOpenSslErrors();
+    return InvalidArgument(key_path,
+                           "鍵が証明書と一致しません (the key does not match the certificate)");
+  }
+  return ca;
+}
+
+Result<OcspResponderKey> LoadOcspResponder(const std::string& dir, CaKind kind, int generation,
+                                           const KeySecrets& secrets) {
+  const std::string base = (fs::path(dir) / OcspBaseName(kind, generation)).string();
+  OcspResponderKey out;
+  MYNACERT_ASSIGN_OR_RETURN(out.cert, ReadCertificate(base + ".crt.pem"));
+  MYNACERT_ASSIGN_OR_RETURN(EvpPkeyPtr key,
+                            LoadEncryptedPrivateKey(base + ".key.pem", secrets.passphrase));
+  if (EVP_PKEY_eq(X509_get0_pubkey(out.cert.get()), key.get()) != 1) {
     TakeOpenSslErrors();
     return InvalidArgument(base + ".key.pem",
                            "鍵が証明書と一致しません (the key does not match the certificate)");
   }
-  return ca;
+  out.signer = MakeKeySigner(std::move(key), "key file " + base + ".key.pem");
+  return out;
 }
 
 }  // namespace mynacert::pki

@@ -1,7 +1,14 @@
 // A certification authority on disk: a folder holding, per CA kind and generation, the
-// self-signed certificate (PEM) and the encrypted private key (PKCS#8, mode 0600):
+// self-signed certificate (PEM) and where its key is — an encrypted PKCS#8 file (mode 0600)
+// or, for a key inside an HSM, a file with the token's URI (no PIN) — and the delegated OCSP
+// responder of that generation (certificate + encrypted key file):
 //
-//   sign-ca-1.crt.pem  sign-ca-1.key.pem  auth-ca-1.crt.pem  auth-ca-1.key.pem
+//   sign-ca-1.crt.pem  sign-ca-1.key.pem | sign-ca-1.key.uri  sign-ocsp-1.crt.pem  sign-ocsp-1.key.pem
+//   auth-ca-1.crt.pem  …
+//
+// Key rollover (RollOverCa) adds generation N+1 with the same DN and a new key: certificates
+// name their issuer by key identifier (AKI = the generation's SKI), as J-LIS does; older
+// generations keep signing CRLs and OCSP answers for what they issued.
 //
 // `mynacert ca init` creates it; nothing here ever prints or returns a private key in clear.
 //
@@ -9,6 +16,8 @@
 #ifndef MYNACERT_PKI_CA_DIRECTORY_H_
 #define MYNACERT_PKI_CA_DIRECTORY_H_
 
+#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -28,15 +37,50 @@ struct CaInfo {
   std::string certificate_path;
 };
 
-// Creates generation 1 of both CAs in `dir` (created if missing). Refuses when `dir` already
-// holds a CA: a CA is never overwritten.
-Result<std::vector<CaInfo>> InitCaDirectory(const std::string& dir, const std::string& passphrase,
-                                            TimePoint now, int years = 10);
+// The secrets that open the keys: never on a command line, never logged.
+struct KeySecrets {
+  std::string passphrase;  // encrypts/decrypts the key files (CA keys and OCSP responder keys)
+  std::string hsm_pin;     // the HSM token's user PIN, when CA keys live there
+};
+
+// CA keys inside an HSM. The pki layer does not load PKCS#11 itself (src/hsm does); it gets
+// these two functions. `key_uri` is the token URI with ";key=<label>" appended.
+struct HsmBackend {
+  std::string token_uri;  // "pkcs11:module=/usr/lib/softhsm/libsofthsm2.so;token=mynacert"
+  std::function<Result<std::unique_ptr<Signer>>(const std::string& key_uri, const std::string& pin)>
+      generate;
+  std::function<Result<std::unique_ptr<Signer>>(const std::string& key_uri, const std::string& pin)>
+      open;
+};
+
+// A delegated OCSP responder of one CA generation (RFC 6960 4.2.2.2): a certificate issued by
+// that generation with extendedKeyUsage id-kp-OCSPSigning and id-pkix-ocsp-nocheck.
+struct OcspResponderKey {
+  std::shared_ptr<Signer> signer;
+  X509Ptr cert;
+};
+
+// Creates generation 1 of both CAs in `dir` (created if missing), with keys in files or, when
+// `hsm` is given, generated inside the token. Refuses when `dir` already holds a CA: a CA is
+// never overwritten.
+Result<std::vector<CaInfo>> InitCaDirectory(const std::string& dir, const KeySecrets& secrets,
+                                            TimePoint now, int years = 10,
+                                            const HsmBackend* hsm = nullptr);
+// Adds the next generation of `kind` (same DN, new key, new OCSP responder).
+Result<CaInfo> RollOverCa(const std::string& dir, CaKind kind, const KeySecrets& secrets,
+                          TimePoint now, int years = 10, const HsmBackend* hsm = nullptr);
 // The CAs found in `dir`, without touching the keys.
 Result<std::vector<CaInfo>> DescribeCaDirectory(const std::string& dir);
-// Loads one CA generation with its key (the passphrase decrypts it in memory only).
+// The newest generation of `kind` in `dir` (0 when none).
+int LatestGeneration(const std::string& dir, CaKind kind);
+// Loads one CA generation with its key (a key file is decrypted in memory only; a key in an
+// HSM needs `hsm`). Checks that the key matches the certificate.
 Result<CaGeneration> LoadCa(const std::string& dir, CaKind kind, int generation,
-                            const std::string& passphrase);
+                            const KeySecrets& secrets, const HsmBackend* hsm = nullptr);
+// The certificate of one CA generation, without its key.
+Result<X509Ptr> LoadCaCertificate(const std::string& dir, CaKind kind, int generation);
+Result<OcspResponderKey> LoadOcspResponder(const std::string& dir, CaKind kind, int generation,
+                                           const KeySecrets& secrets);
 
 std::string_view CaKindName(CaKind kind);  // "sign", "auth"
 

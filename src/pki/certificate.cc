@@ -1,5 +1,7 @@
 #include "pki/certificate.h"
 
+#include "pki/der.h"
+
 #include <openssl/rand.h>
 
 #include <cstdio>
@@ -242,17 +244,41 @@ Result<EvpPkeyPtr> GenerateRsaKey(int bits) {
   return key;
 }
 
-Result<CaGeneration> CreateRootCa(CaKind kind, int generation, TimePoint not_before, int years) {
+Result<X509Ptr> SignCertificate(X509* c, Signer& signer) {
+  // The TBSCertificate carries the algorithm too; OpenSSL only exposes it const because its
+  // own X509_sign sets it. We set it to what every Signer produces.
+  auto* tbs_algorithm = const_cast<X509_ALGOR*>(X509_get0_tbs_sigalg(c));
+  if (X509_ALGOR_set0(tbs_algorithm, OBJ_nid2obj(NID_sha256WithRSAEncryption), V_ASN1_NULL,
+                      nullptr) != 1) {
+    return OpenSslFailure("signature algorithm");
+  }
+  unsigned char* tbs_der = nullptr;
+  const int tbs_length = i2d_re_X509_tbs(c, &tbs_der);
+  if (tbs_length <= 0) return OpenSslFailure("encoding the TBSCertificate");
+  const std::string tbs(reinterpret_cast<char*>(tbs_der), static_cast<size_t>(tbs_length));
+  OPENSSL_free(tbs_der);
+  MYNACERT_ASSIGN_OR_RETURN(std::string signature, signer.Sign(tbs));
+  const std::string der = der::SignedSequence(tbs, signature);
+  const auto* p = reinterpret_cast<const unsigned char*>(der.data());
+  X509Ptr signed_cert(d2i_X509(nullptr, &p, static_cast<long>(der.size())));
+  if (!signed_cert) return OpenSslFailure("parsing the signed certificate");
+  return signed_cert;
+}
+
+Result<CaGeneration> CreateRootCa(CaKind kind, int generation, std::shared_ptr<Signer> signer,
+                                  TimePoint not_before, int years) {
   CaGeneration ca;
   ca.kind = kind;
   ca.generation = generation;
-  MYNACERT_ASSIGN_OR_RETURN(ca.key, GenerateRsaKey(2048));
-  ca.cert.reset(X509_new());
-  if (!ca.cert) return OpenSslFailure("X509_new");
-  X509* c = ca.cert.get();
+  ca.signer = std::move(signer);
+  if (!ca.signer) return InvalidArgument("signer", "CA の鍵がありません (no CA key)");
+  X509Ptr cert(X509_new());
+  if (!cert) return OpenSslFailure("X509_new");
+  X509* c = cert.get();
   MYNACERT_ASSIGN_OR_RETURN(X509NamePtr name, CaName(kind));
   if (X509_set_version(c, 2) != 1 || X509_set_subject_name(c, name.get()) != 1 ||
-      X509_set_issuer_name(c, name.get()) != 1 || X509_set_pubkey(c, ca.key.get()) != 1) {
+      X509_set_issuer_name(c, name.get()) != 1 ||
+      X509_set_pubkey(c, ca.signer->public_key()) != 1) {
     return OpenSslFailure("root certificate");
   }
   MYNACERT_RETURN_IF_ERROR(SetRandomSerial(c));
@@ -262,7 +288,7 @@ Result<CaGeneration> CreateRootCa(CaKind kind, int generation, TimePoint not_bef
   MYNACERT_RETURN_IF_ERROR(AddConfExtension(c, c, NID_key_usage, "critical,keyCertSign,cRLSign"));
   MYNACERT_RETURN_IF_ERROR(AddConfExtension(c, c, NID_subject_key_identifier, "hash"));
   MYNACERT_RETURN_IF_ERROR(AddConfExtension(c, c, NID_authority_key_identifier, "keyid:always"));
-  if (X509_sign(c, ca.key.get(), EVP_sha256()) <= 0) return OpenSslFailure("signing the root");
+  MYNACERT_ASSIGN_OR_RETURN(ca.cert, SignCertificate(c, *ca.signer));
   return ca;
 }
 
@@ -354,9 +380,31 @@ Result<X509Ptr> IssueCertificate(const CaGeneration& ca, const CertRequest& r) {
   MYNACERT_RETURN_IF_ERROR(AddConfExtension(c, ca.cert.get(), NID_subject_key_identifier, "hash"));
   MYNACERT_RETURN_IF_ERROR(
       AddConfExtension(c, ca.cert.get(), NID_authority_key_identifier, "keyid:always"));
-  if (X509_sign(c, ca.key.get(), EVP_sha256()) <= 0)
-    return OpenSslFailure("signing the certificate");
-  return cert;
+  return SignCertificate(c, *ca.signer);
+}
+
+Result<X509Ptr> IssueOcspResponderCertificate(const CaGeneration& ca, EVP_PKEY* responder_key,
+                                              TimePoint not_before, TimePoint not_after) {
+  X509Ptr cert(X509_new());
+  if (!cert) return OpenSslFailure("X509_new");
+  X509* c = cert.get();
+  MYNACERT_ASSIGN_OR_RETURN(X509NamePtr subject, CaName(ca.kind));
+  MYNACERT_RETURN_IF_ERROR(AddNameEntry(subject.get(), NID_commonName, V_ASN1_UTF8STRING,
+                                        "OCSP Responder G" + std::to_string(ca.generation)));
+  if (X509_set_version(c, 2) != 1 || X509_set_subject_name(c, subject.get()) != 1 ||
+      X509_set_issuer_name(c, X509_get_subject_name(ca.cert.get())) != 1 ||
+      X509_set_pubkey(c, responder_key) != 1) {
+    return OpenSslFailure("OCSP responder certificate");
+  }
+  MYNACERT_RETURN_IF_ERROR(SetRandomSerial(c));
+  MYNACERT_RETURN_IF_ERROR(SetValidity(c, not_before, not_after));
+  MYNACERT_RETURN_IF_ERROR(AddConfExtension(c, ca.cert.get(), NID_key_usage, "critical,digitalSignature"));
+  MYNACERT_RETURN_IF_ERROR(AddConfExtension(c, ca.cert.get(), NID_ext_key_usage, "OCSPSigning"));
+  MYNACERT_RETURN_IF_ERROR(AddConfExtension(c, ca.cert.get(), NID_id_pkix_OCSP_noCheck, "ignored"));
+  MYNACERT_RETURN_IF_ERROR(AddConfExtension(c, ca.cert.get(), NID_subject_key_identifier, "hash"));
+  MYNACERT_RETURN_IF_ERROR(
+      AddConfExtension(c, ca.cert.get(), NID_authority_key_identifier, "keyid:always"));
+  return SignCertificate(c, *ca.signer);
 }
 
 }  // namespace mynacert::pki

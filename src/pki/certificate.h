@@ -23,11 +23,13 @@
 #define MYNACERT_PKI_CERTIFICATE_H_
 
 #include <chrono>
+#include <memory>
 #include <string>
 
 #include "core/date.h"
 #include "core/result.h"
 #include "pki/openssl.h"
+#include "pki/signer.h"
 
 namespace mynacert::pki {
 
@@ -45,20 +47,26 @@ inline constexpr const char* kOidSignPolicy = "1.2.392.200149.8.5.1.1.20";
 inline constexpr const char* kOidAuthPolicy = "1.2.392.200149.8.5.1.3.30";
 inline constexpr const char* kCpsUri = "http://www.jpki.go.jp/cps.html";
 
-// A root CA generation: its key and self-signed certificate. The private key stays in this
-// process; it is never printed or written in clear.
+// A root CA generation: its self-signed certificate and the signer holding its key (a key
+// file decrypted in memory, or a key inside an HSM). The key is never printed or written in
+// clear. Generations of one kind share the DN; they differ by key identifier (SKI).
 struct CaGeneration {
   CaKind kind = CaKind::kSign;
   int generation = 1;
-  EvpPkeyPtr key;
+  std::shared_ptr<Signer> signer;
   X509Ptr cert;
 };
 
 // An RSA key pair (2048 bits for JPKI: 施行規則第2条).
 Result<EvpPkeyPtr> GenerateRsaKey(int bits = 2048);
 
-// A self-signed root valid from `not_before` for `years` years.
-Result<CaGeneration> CreateRootCa(CaKind kind, int generation, TimePoint not_before, int years);
+// A self-signed root over `signer`'s key, valid from `not_before` for `years` years.
+Result<CaGeneration> CreateRootCa(CaKind kind, int generation, std::shared_ptr<Signer> signer,
+                                  TimePoint not_before, int years);
+
+// Signs a certificate whose fields are all set (the signature algorithm is set here): the
+// TBSCertificate goes to `signer`, the result is parsed back by OpenSSL.
+Result<X509Ptr> SignCertificate(X509* unsigned_cert, Signer& signer);
 
 // The sign cert's personal data (R-CERT-3), as the residence record has it.
 struct SignHolder {
@@ -87,6 +95,11 @@ struct CertRequest {
 
 // Issues a certificate under `ca` (whose kind must match). Errors name the field at fault.
 Result<X509Ptr> IssueCertificate(const CaGeneration& ca, const CertRequest& request);
+
+// The delegated OCSP responder certificate of a CA generation (RFC 6960 4.2.2.2): keyUsage
+// digitalSignature, extendedKeyUsage id-kp-OCSPSigning, id-pkix-ocsp-nocheck.
+Result<X509Ptr> IssueOcspResponderCertificate(const CaGeneration& ca, EVP_PKEY* responder_key,
+                                              TimePoint not_before, TimePoint not_after);
 
 // notAfter for a last valid day: that day 23:59:59 JST.
 TimePoint EndOfDayJst(Date day);

@@ -54,8 +54,13 @@ SignHolder Holder() {
 class PkiTest : public testing::Test {
  protected:
   static void SetUpTestSuite() {
-    auto sign = CreateRootCa(CaKind::kSign, 1, At(D(2026, 1, 1)), 10);
-    auto auth = CreateRootCa(CaKind::kAuth, 1, At(D(2026, 1, 1)), 10);
+    auto sign_key = GenerateRsaKey();
+    auto auth_key = GenerateRsaKey();
+    ASSERT_TRUE(sign_key.ok() && auth_key.ok());
+    auto sign = CreateRootCa(CaKind::kSign, 1, MakeKeySigner(std::move(sign_key).value(), "test"),
+                             At(D(2026, 1, 1)), 10);
+    auto auth = CreateRootCa(CaKind::kAuth, 1, MakeKeySigner(std::move(auth_key).value(), "test"),
+                             At(D(2026, 1, 1)), 10);
     auto holder = GenerateRsaKey();  // stands in for the card's key generation
     ASSERT_TRUE(sign.ok() && auth.ok() && holder.ok());
     sign_ca_ = new CaGeneration(std::move(sign).value());

@@ -79,7 +79,7 @@ TEST(ReadPassphrase, FromEnvOrFileNeverFromArgv) {
 
 TEST(CaDirectory, InitDescribeLoadAndNeverOverwrite) {
   const std::string dir = Dir() + "/ca";
-  auto made = InitCaDirectory(dir, kPass, std::chrono::system_clock::now());
+  auto made = InitCaDirectory(dir, KeySecrets{kPass, {}}, std::chrono::system_clock::now());
   ASSERT_TRUE(made.ok()) << made.error().ToString();
   ASSERT_EQ(made->size(), 2u);
   EXPECT_NE((*made)[0].subject.find("OU=JPKI for digital signature"), std::string::npos)
@@ -91,15 +91,15 @@ TEST(CaDirectory, InitDescribeLoadAndNeverOverwrite) {
     EXPECT_EQ(
         Shell("openssl verify -CAfile " + info.certificate_path + " " + info.certificate_path), 0);
   }
-  auto again = InitCaDirectory(dir, kPass, std::chrono::system_clock::now());
+  auto again = InitCaDirectory(dir, KeySecrets{kPass, {}}, std::chrono::system_clock::now());
   ASSERT_FALSE(again.ok());
   EXPECT_EQ(again.error().code, ErrorCode::kFailedPrecondition);
   auto described = DescribeCaDirectory(dir);
   ASSERT_TRUE(described.ok());
   EXPECT_EQ(described->size(), 2u);
-  auto ca = LoadCa(dir, CaKind::kSign, 1, kPass);
+  auto ca = LoadCa(dir, CaKind::kSign, 1, KeySecrets{kPass, {}});
   ASSERT_TRUE(ca.ok()) << ca.error().ToString();
-  EXPECT_FALSE(LoadCa(dir, CaKind::kSign, 1, "a wrong passphrase!").ok());
+  EXPECT_FALSE(LoadCa(dir, CaKind::kSign, 1, KeySecrets{"a wrong passphrase!", {}}).ok());
   // No file in the folder holds a clear private key.
   for (const auto& e : std::filesystem::directory_iterator(dir)) {
     std::ifstream in(e.path());
@@ -107,6 +107,45 @@ TEST(CaDirectory, InitDescribeLoadAndNeverOverwrite) {
     EXPECT_EQ(text.find("BEGIN PRIVATE KEY"), std::string::npos) << e.path();
     EXPECT_EQ(text.find("BEGIN RSA PRIVATE KEY"), std::string::npos) << e.path();
   }
+}
+
+TEST(CaDirectory, RolloverKeepsTheDnAndChangesTheKeyIdentifier) {
+  const std::string dir = Dir() + "/rollover";
+  const KeySecrets secrets{kPass, {}};
+  ASSERT_TRUE(InitCaDirectory(dir, secrets, std::chrono::system_clock::now()).ok());
+  auto next = RollOverCa(dir, CaKind::kSign, secrets, std::chrono::system_clock::now());
+  ASSERT_TRUE(next.ok()) << next.error().ToString();
+  EXPECT_EQ(next->generation, 2);
+  EXPECT_EQ(LatestGeneration(dir, CaKind::kSign), 2);
+  EXPECT_EQ(LatestGeneration(dir, CaKind::kAuth), 1);
+  auto g1 = LoadCa(dir, CaKind::kSign, 1, secrets);
+  auto g2 = LoadCa(dir, CaKind::kSign, 2, secrets);
+  ASSERT_TRUE(g1.ok() && g2.ok());
+  EXPECT_EQ(X509_NAME_cmp(X509_get_subject_name(g1->cert.get()),
+                          X509_get_subject_name(g2->cert.get())),
+            0);
+  const ASN1_OCTET_STRING* ski1 = X509_get0_subject_key_id(g1->cert.get());
+  const ASN1_OCTET_STRING* ski2 = X509_get0_subject_key_id(g2->cert.get());
+  ASSERT_TRUE(ski1 && ski2);
+  EXPECT_NE(ASN1_OCTET_STRING_cmp(ski1, ski2), 0);
+  // Each generation has its delegated OCSP responder, issued by it, for OCSP signing only.
+  for (int g : {1, 2}) {
+    auto responder = LoadOcspResponder(dir, CaKind::kSign, g, secrets);
+    ASSERT_TRUE(responder.ok()) << responder.error().ToString();
+    const std::string base = dir + "/sign-ocsp-" + std::to_string(g);
+    const std::string ca = dir + "/sign-ca-" + std::to_string(g) + ".crt.pem";
+    EXPECT_EQ(Shell("openssl verify -purpose ocsphelper -CAfile " + ca + " " + base +
+                    ".crt.pem"),
+              0);
+    EXPECT_EQ(Shell("openssl x509 -noout -text -in " + base +
+                    ".crt.pem | grep -q 'OCSP Signing' && openssl x509 -noout -text -in " + base +
+                    ".crt.pem | grep -q 'OCSP No Check'"),
+              0);
+  }
+  // The generation-2 responder is not valid under generation 1 (different key, same DN).
+  EXPECT_NE(Shell("openssl verify -CAfile " + dir + "/sign-ca-1.crt.pem " + dir +
+                  "/sign-ocsp-2.crt.pem"),
+            0);
 }
 
 }  // namespace
