@@ -7,6 +7,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git ca-certificates
   libcli11-dev nlohmann-json3-dev libtomlplusplus-dev libssl-dev openssl
   libgtest-dev libgmock-dev googletest libbenchmark-dev
+  libsqlite3-dev libboost-dev softhsm2 libp11-kit-dev
   clang-format
 )
 # The holiday oracle test runs an npm package under Node; install Node only if absent

@@ -13,7 +13,6 @@ namespace mynacert::pki {
 
 namespace fs = std::filesystem;
 
-std::string_view CaKindName(CaKind kind) { return kind == CaKind::kSign ? "sign" : "auth"; }
 
 namespace {
 

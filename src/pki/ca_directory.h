@@ -82,7 +82,6 @@ Result<X509Ptr> LoadCaCertificate(const std::string& dir, CaKind kind, int gener
 Result<OcspResponderKey> LoadOcspResponder(const std::string& dir, CaKind kind, int generation,
                                            const KeySecrets& secrets);
 
-std::string_view CaKindName(CaKind kind);  // "sign", "auth"
 
 }  // namespace mynacert::pki
 

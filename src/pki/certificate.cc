@@ -10,6 +10,8 @@
 
 namespace mynacert::pki {
 
+std::string_view CaKindName(CaKind kind) { return kind == CaKind::kSign ? "sign" : "auth"; }
+
 namespace {
 
 Error OpenSslFailure(const std::string& what) {

@@ -36,6 +36,7 @@ namespace mynacert::pki {
 using TimePoint = std::chrono::system_clock::time_point;
 
 enum class CaKind { kSign, kAuth };
+std::string_view CaKindName(CaKind kind);  // "sign", "auth"
 
 inline constexpr const char* kOidName = "1.2.392.200149.8.5.5.1";
 inline constexpr const char* kOidNameSubstitution = "1.2.392.200149.8.5.5.2";

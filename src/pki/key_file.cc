@@ -22,6 +22,11 @@ Error IoError(const std::string& path, const std::string& what) {
 }  // namespace
 
 Result<std::string> ReadPassphrase(const std::string& source, const std::string& field) {
+  return ReadSecret(source, field, kMinPassphrase);
+}
+
+Result<std::string> ReadSecret(const std::string& source, const std::string& field,
+                               size_t min_bytes) {
   std::string pass;
   if (source.rfind("env:", 0) == 0) {
     const char* v = std::getenv(source.substr(4).c_str());
@@ -43,9 +48,10 @@ Result<std::string> ReadPassphrase(const std::string& source, const std::string&
         "env:変数名 か file:パス で指定してください (expected env:NAME or file:PATH; "
         "passphrases are never taken from the command line)");
   }
-  if (pass.size() < kMinPassphrase) {
-    return InvalidArgument(
-        field, "パスフレーズは12バイト以上必要です (passphrase too short: at least 12 bytes)");
+  if (pass.size() < min_bytes) {
+    return InvalidArgument(field, "短すぎます: " + std::to_string(min_bytes) +
+                                      "バイト以上必要です (too short: at least " +
+                                      std::to_string(min_bytes) + " bytes)");
   }
   return pass;
 }

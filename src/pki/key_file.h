@@ -18,6 +18,9 @@ namespace mynacert::pki {
 // Errors name `field` and never contain the passphrase. A passphrase shorter than 12 bytes is
 // refused.
 Result<std::string> ReadPassphrase(const std::string& source, const std::string& field);
+// The same for any secret (an HSM PIN): env:NAME or file:PATH, at least `min_bytes`.
+Result<std::string> ReadSecret(const std::string& source, const std::string& field,
+                               size_t min_bytes);
 
 Status SaveEncryptedPrivateKey(EVP_PKEY* key, const std::string& path,
                                const std::string& passphrase);

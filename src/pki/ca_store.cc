@@ -1,0 +1,497 @@
+#include "pki/ca_store.h"
+
+#include <algorithm>
+#include <array>
+#include <utility>
+
+namespace mynacert::pki {
+namespace {
+
+constexpr store::Migration kMigrations[] = {
+    {1, R"sql(
+CREATE TABLE ca_certificates (
+  ca_kind TEXT NOT NULL,
+  ca_generation INTEGER NOT NULL,
+  serial TEXT NOT NULL,
+  subject_cn TEXT NOT NULL,
+  not_before BIGINT NOT NULL,
+  not_after BIGINT NOT NULL,
+  issued_at BIGINT NOT NULL,
+  der BYTEA NOT NULL,
+  holder_ref TEXT NOT NULL,
+  state TEXT NOT NULL,
+  revoked_at BIGINT,
+  reason INTEGER,
+  changed_seq BIGINT NOT NULL,
+  PRIMARY KEY (ca_kind, serial)
+);
+CREATE INDEX ca_certificates_by_state ON ca_certificates (ca_kind, ca_generation, state);
+CREATE INDEX ca_certificates_by_change ON ca_certificates (changed_seq);
+CREATE INDEX ca_certificates_by_holder ON ca_certificates (holder_ref);
+CREATE TABLE ca_events (
+  seq BIGINT PRIMARY KEY,
+  at BIGINT NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  ca_kind TEXT NOT NULL,
+  serial TEXT NOT NULL,
+  reason INTEGER,
+  note TEXT NOT NULL
+);
+CREATE TABLE ca_crls (
+  ca_kind TEXT NOT NULL,
+  crl_number BIGINT NOT NULL,
+  ca_generation INTEGER NOT NULL,
+  delta_base BIGINT,
+  this_update BIGINT NOT NULL,
+  next_update BIGINT NOT NULL,
+  last_seq BIGINT NOT NULL,
+  entries BIGINT NOT NULL,
+  PRIMARY KEY (ca_kind, crl_number)
+);
+CREATE TABLE ca_counters (
+  name TEXT PRIMARY KEY,
+  value BIGINT NOT NULL
+);
+INSERT INTO ca_counters (name, value) VALUES ('event_seq', 0), ('crl_sign', 0), ('crl_auth', 0);
+)sql"},
+};
+
+constexpr std::array<std::pair<RevocationReason, std::string_view>, 9> kReasonNames = {{
+    {RevocationReason::kUnspecified, "unspecified"},
+    {RevocationReason::kKeyCompromise, "keyCompromise"},
+    {RevocationReason::kCaCompromise, "cACompromise"},
+    {RevocationReason::kAffiliationChanged, "affiliationChanged"},
+    {RevocationReason::kSuperseded, "superseded"},
+    {RevocationReason::kCessationOfOperation, "cessationOfOperation"},
+    {RevocationReason::kCertificateHold, "certificateHold"},
+    {RevocationReason::kRemoveFromCrl, "removeFromCRL"},
+    {RevocationReason::kPrivilegeWithdrawn, "privilegeWithdrawn"},
+}};
+
+CertState StateFromText(std::string_view s) {
+  if (s == "revoked") return CertState::kRevoked;
+  if (s == "hold") return CertState::kOnHold;
+  return CertState::kGood;
+}
+
+CaKind KindFromText(std::string_view s) { return s == "auth" ? CaKind::kAuth : CaKind::kSign; }
+
+constexpr std::string_view kSelectColumns =
+    "SELECT ca_kind, ca_generation, serial, subject_cn, not_before, not_after, issued_at, der, "
+    "holder_ref, state, revoked_at, reason, changed_seq FROM ca_certificates ";
+
+IssuedCert ReadRow(store::Statement& s) {
+  IssuedCert c;
+  c.kind = KindFromText(s.ColumnText(0));
+  c.generation = static_cast<int>(s.ColumnInt(1));
+  c.serial_hex = s.ColumnText(2);
+  c.subject_cn = s.ColumnText(3);
+  c.not_before = s.ColumnInt(4);
+  c.not_after = s.ColumnInt(5);
+  c.issued_at = s.ColumnInt(6);
+  c.der = s.ColumnBlob(7);
+  c.holder_ref = s.ColumnText(8);
+  c.state = StateFromText(s.ColumnText(9));
+  c.revoked_at = s.ColumnIsNull(10) ? 0 : s.ColumnInt(10);
+  c.reason = s.ColumnIsNull(11) ? RevocationReason::kUnspecified
+                                : static_cast<RevocationReason>(s.ColumnInt(11));
+  c.changed_seq = s.ColumnInt(12);
+  return c;
+}
+
+Error SerialNotFound(std::string_view serial) {
+  return NotFound("--serial", "その証明書は発行されていません (no such certificate: " +
+                                  std::string(serial) + ")");
+}
+
+}  // namespace
+
+Result<RevocationReason> ParseRevocationReason(std::string_view name, std::string_view field) {
+  std::string accepted;
+  for (const auto& [reason, text] : kReasonNames) {
+    if (text == name) return reason;
+    if (!accepted.empty()) accepted += ", ";
+    accepted += text;
+  }
+  return InvalidArgument(std::string(field),
+                         "失効理由が不明です (unknown revocation reason \"" + std::string(name) +
+                             "\"; one of " + accepted + ")",
+                         "R-CERT-5");
+}
+
+std::string_view RevocationReasonName(RevocationReason reason) {
+  for (const auto& [r, text] : kReasonNames) {
+    if (r == reason) return text;
+  }
+  return "unspecified";
+}
+
+std::string_view CertStateName(CertState state) {
+  switch (state) {
+    case CertState::kGood:
+      return "good";
+    case CertState::kRevoked:
+      return "revoked";
+    case CertState::kOnHold:
+      return "hold";
+  }
+  return "good";
+}
+
+std::string SerialHex(const ASN1_INTEGER* serial) {
+  BignumPtr bn(ASN1_INTEGER_to_BN(serial, nullptr));
+  if (!bn) return "";
+  char* hex = BN_bn2hex(bn.get());
+  std::string out = hex ? hex : "";
+  OPENSSL_free(hex);
+  return out;
+}
+
+Result<IssuedCert> DescribeIssued(X509* cert, CaKind kind, int generation, int64_t issued_at,
+                                  std::string holder_ref) {
+  IssuedCert c;
+  c.kind = kind;
+  c.generation = generation;
+  c.serial_hex = SerialHex(X509_get0_serialNumber(cert));
+  const X509_NAME* subject = X509_get_subject_name(cert);
+  const int at = X509_NAME_get_index_by_NID(subject, NID_commonName, -1);
+  if (at >= 0) {
+    const ASN1_STRING* cn = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subject, at));
+    c.subject_cn.assign(reinterpret_cast<const char*>(ASN1_STRING_get0_data(cn)),
+                        static_cast<size_t>(ASN1_STRING_length(cn)));
+  }
+  auto seconds = [](const ASN1_TIME* t) -> int64_t {
+    std::tm tm{};
+    if (ASN1_TIME_to_tm(t, &tm) != 1) return 0;
+    return static_cast<int64_t>(timegm(&tm));
+  };
+  c.not_before = seconds(X509_get0_notBefore(cert));
+  c.not_after = seconds(X509_get0_notAfter(cert));
+  c.issued_at = issued_at;
+  c.der = CertificateDer(cert);
+  c.holder_ref = std::move(holder_ref);
+  if (c.serial_hex.empty() || c.der.empty())
+    return Error{ErrorCode::kInternal, "certificate", "cannot read the issued certificate", ""};
+  return c;
+}
+
+Result<std::unique_ptr<CaStore>> CaStore::Open(std::unique_ptr<store::Database> db) {
+  MYNACERT_RETURN_IF_ERROR(store::Migrate(*db, "ca", kMigrations));
+  return std::unique_ptr<CaStore>(new CaStore(std::move(db)));
+}
+
+Result<std::unique_ptr<CaStore>> CaStore::OpenSqlite(const std::string& path) {
+  MYNACERT_ASSIGN_OR_RETURN(std::unique_ptr<store::Database> db, store::OpenSqlite(path));
+  return Open(std::move(db));
+}
+
+Result<int64_t> CaStore::NextCounter(std::string_view name) {
+  MYNACERT_ASSIGN_OR_RETURN(auto update,
+                            db_->Prepare("UPDATE ca_counters SET value = value + 1 WHERE name = $1"));
+  MYNACERT_RETURN_IF_ERROR(update->BindText(1, name));
+  MYNACERT_RETURN_IF_ERROR(update->Step());
+  MYNACERT_ASSIGN_OR_RETURN(auto read, db_->Prepare("SELECT value FROM ca_counters WHERE name = $1"));
+  MYNACERT_RETURN_IF_ERROR(read->BindText(1, name));
+  MYNACERT_ASSIGN_OR_RETURN(bool row, read->Step());
+  if (!row) return Error{ErrorCode::kInternal, "ca_counters", "missing counter", ""};
+  return read->ColumnInt(0);
+}
+
+Status CaStore::AppendEvent(const CaEvent& e) {
+  MYNACERT_ASSIGN_OR_RETURN(
+      auto s, db_->Prepare("INSERT INTO ca_events (seq, at, actor, action, ca_kind, serial, reason, "
+                           "note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"));
+  MYNACERT_RETURN_IF_ERROR(s->BindInt(1, e.seq));
+  MYNACERT_RETURN_IF_ERROR(s->BindInt(2, e.at));
+  MYNACERT_RETURN_IF_ERROR(s->BindText(3, e.actor));
+  MYNACERT_RETURN_IF_ERROR(s->BindText(4, e.action));
+  MYNACERT_RETURN_IF_ERROR(s->BindText(5, e.ca_kind));
+  MYNACERT_RETURN_IF_ERROR(s->BindText(6, e.serial_hex));
+  if (e.reason) {
+    MYNACERT_RETURN_IF_ERROR(s->BindInt(7, static_cast<int>(*e.reason)));
+  } else {
+    MYNACERT_RETURN_IF_ERROR(s->BindNull(7));
+  }
+  MYNACERT_RETURN_IF_ERROR(s->BindText(8, e.note));
+  MYNACERT_RETURN_IF_ERROR(s->Step());
+  return {};
+}
+
+Status CaStore::Insert(const IssuedCert& c, int64_t seq) {
+  MYNACERT_ASSIGN_OR_RETURN(
+      auto s,
+      db_->Prepare("INSERT INTO ca_certificates (ca_kind, ca_generation, serial, subject_cn, "
+                   "not_before, not_after, issued_at, der, holder_ref, state, changed_seq) VALUES "
+                   "($1, $2, $3, $4, $5, $6, $7, $8, $9, 'good', $10)"));
+  MYNACERT_RETURN_IF_ERROR(s->BindText(1, CaKindName(c.kind)));
+  MYNACERT_RETURN_IF_ERROR(s->BindInt(2, c.generation));
+  MYNACERT_RETURN_IF_ERROR(s->BindText(3, c.serial_hex));
+  MYNACERT_RETURN_IF_ERROR(s->BindText(4, c.subject_cn));
+  MYNACERT_RETURN_IF_ERROR(s->BindInt(5, c.not_before));
+  MYNACERT_RETURN_IF_ERROR(s->BindInt(6, c.not_after));
+  MYNACERT_RETURN_IF_ERROR(s->BindInt(7, c.issued_at));
+  MYNACERT_RETURN_IF_ERROR(s->BindBlob(8, c.der));
+  MYNACERT_RETURN_IF_ERROR(s->BindText(9, c.holder_ref));
+  MYNACERT_RETURN_IF_ERROR(s->BindInt(10, seq));
+  MYNACERT_RETURN_IF_ERROR(s->Step());
+  return {};
+}
+
+Status CaStore::RecordIssued(const IssuedCert& cert, std::string_view actor) {
+  MYNACERT_ASSIGN_OR_RETURN(store::Transaction tx, store::Transaction::Begin(*db_));
+  MYNACERT_ASSIGN_OR_RETURN(int64_t seq, NextCounter("event_seq"));
+  MYNACERT_RETURN_IF_ERROR(Insert(cert, seq));
+  MYNACERT_RETURN_IF_ERROR(AppendEvent(CaEvent{seq, cert.issued_at, std::string(actor), "issue",
+                                               std::string(CaKindName(cert.kind)), cert.serial_hex,
+                                               std::nullopt, cert.subject_cn}));
+  return tx.Commit();
+}
+
+Status CaStore::ChangeState(CaKind kind, std::string_view serial, RevocationReason reason,
+                            int64_t at, std::string_view actor, std::string_view note, bool release,
+                            std::string_view action) {
+  MYNACERT_ASSIGN_OR_RETURN(std::optional<IssuedCert> current, Find(kind, serial));
+  if (!current) return SerialNotFound(serial);
+  if (release) {
+    if (current->state != CertState::kOnHold) {
+      return Error{ErrorCode::kFailedPrecondition, "--serial",
+                   "一時保留中ではないため解除できません (the certificate is not on hold)", ""};
+    }
+  } else {
+    if (reason == RevocationReason::kRemoveFromCrl) {
+      return InvalidArgument("--reason",
+                             "removeFromCRL は失効理由ではありません (removeFromCRL is not a "
+                             "revocation reason; use ca release)");
+    }
+    if (current->state == CertState::kRevoked) {
+      return Error{ErrorCode::kFailedPrecondition, "--serial",
+                   "既に失効しています (already revoked: " +
+                       std::string(RevocationReasonName(current->reason)) + ")",
+                   ""};
+    }
+    if (current->state == CertState::kOnHold && reason == RevocationReason::kCertificateHold) {
+      return Error{ErrorCode::kFailedPrecondition, "--serial",
+                   "既に一時保留中です (already on hold)", ""};
+    }
+  }
+  MYNACERT_ASSIGN_OR_RETURN(int64_t seq, NextCounter("event_seq"));
+  MYNACERT_ASSIGN_OR_RETURN(
+      auto s, db_->Prepare("UPDATE ca_certificates SET state = $1, revoked_at = $2, reason = $3, "
+                           "changed_seq = $4 WHERE ca_kind = $5 AND serial = $6"));
+  if (release) {
+    MYNACERT_RETURN_IF_ERROR(s->BindText(1, "good"));
+    MYNACERT_RETURN_IF_ERROR(s->BindNull(2));
+    MYNACERT_RETURN_IF_ERROR(s->BindNull(3));
+  } else {
+    MYNACERT_RETURN_IF_ERROR(
+        s->BindText(1, reason == RevocationReason::kCertificateHold ? "hold" : "revoked"));
+    MYNACERT_RETURN_IF_ERROR(s->BindInt(2, at));
+    MYNACERT_RETURN_IF_ERROR(s->BindInt(3, static_cast<int>(reason)));
+  }
+  MYNACERT_RETURN_IF_ERROR(s->BindInt(4, seq));
+  MYNACERT_RETURN_IF_ERROR(s->BindText(5, CaKindName(kind)));
+  MYNACERT_RETURN_IF_ERROR(s->BindText(6, serial));
+  MYNACERT_RETURN_IF_ERROR(s->Step());
+  std::optional<RevocationReason> logged;
+  if (!release) logged = reason;
+  return AppendEvent(CaEvent{seq, at, std::string(actor), std::string(action),
+                             std::string(CaKindName(kind)), std::string(serial), logged,
+                             std::string(note)});
+}
+
+Status CaStore::Revoke(CaKind kind, std::string_view serial, RevocationReason reason, int64_t at,
+                       std::string_view actor, std::string_view note) {
+  MYNACERT_ASSIGN_OR_RETURN(store::Transaction tx, store::Transaction::Begin(*db_));
+  MYNACERT_RETURN_IF_ERROR(ChangeState(kind, serial, reason, at, actor, note, false,
+                                       reason == RevocationReason::kCertificateHold ? "hold"
+                                                                                     : "revoke"));
+  return tx.Commit();
+}
+
+Status CaStore::ReleaseHold(CaKind kind, std::string_view serial, int64_t at,
+                            std::string_view actor, std::string_view note) {
+  MYNACERT_ASSIGN_OR_RETURN(store::Transaction tx, store::Transaction::Begin(*db_));
+  MYNACERT_RETURN_IF_ERROR(ChangeState(kind, serial, RevocationReason::kRemoveFromCrl, at, actor,
+                                       note, true, "release"));
+  return tx.Commit();
+}
+
+Status CaStore::RecordRenewal(const IssuedCert& new_cert, std::string_view old_serial, int64_t at,
+                              std::string_view actor) {
+  MYNACERT_ASSIGN_OR_RETURN(store::Transaction tx, store::Transaction::Begin(*db_));
+  MYNACERT_ASSIGN_OR_RETURN(int64_t seq, NextCounter("event_seq"));
+  MYNACERT_RETURN_IF_ERROR(Insert(new_cert, seq));
+  MYNACERT_RETURN_IF_ERROR(AppendEvent(CaEvent{seq, new_cert.issued_at, std::string(actor),
+                                               "renew", std::string(CaKindName(new_cert.kind)),
+                                               new_cert.serial_hex, std::nullopt,
+                                               "replaces " + std::string(old_serial)}));
+  MYNACERT_RETURN_IF_ERROR(ChangeState(new_cert.kind, old_serial, RevocationReason::kSuperseded,
+                                       at, actor, "renewed as " + new_cert.serial_hex, false,
+                                       "revoke"));
+  return tx.Commit();
+}
+
+Result<std::optional<IssuedCert>> CaStore::Find(CaKind kind, std::string_view serial) {
+  MYNACERT_ASSIGN_OR_RETURN(
+      auto s, db_->Prepare(std::string(kSelectColumns) + "WHERE ca_kind = $1 AND serial = $2"));
+  MYNACERT_RETURN_IF_ERROR(s->BindText(1, CaKindName(kind)));
+  MYNACERT_RETURN_IF_ERROR(s->BindText(2, serial));
+  MYNACERT_ASSIGN_OR_RETURN(bool row, s->Step());
+  if (!row) return std::optional<IssuedCert>();
+  return std::optional<IssuedCert>(ReadRow(*s));
+}
+
+Result<std::vector<IssuedCert>> CaStore::FindByHolder(std::string_view holder_ref) {
+  MYNACERT_ASSIGN_OR_RETURN(
+      auto s, db_->Prepare(std::string(kSelectColumns) +
+                           "WHERE holder_ref = $1 ORDER BY issued_at DESC, changed_seq DESC"));
+  MYNACERT_RETURN_IF_ERROR(s->BindText(1, holder_ref));
+  std::vector<IssuedCert> out;
+  while (true) {
+    MYNACERT_ASSIGN_OR_RETURN(bool row, s->Step());
+    if (!row) break;
+    out.push_back(ReadRow(*s));
+  }
+  return out;
+}
+
+Status CaStore::ForEachRevoked(CaKind kind, int generation, const EntryFn& fn) {
+  MYNACERT_ASSIGN_OR_RETURN(
+      auto s, db_->Prepare("SELECT serial, revoked_at, reason FROM ca_certificates WHERE ca_kind = "
+                           "$1 AND ca_generation = $2 AND state <> 'good'"));
+  MYNACERT_RETURN_IF_ERROR(s->BindText(1, CaKindName(kind)));
+  MYNACERT_RETURN_IF_ERROR(s->BindInt(2, generation));
+  while (true) {
+    MYNACERT_ASSIGN_OR_RETURN(bool row, s->Step());
+    if (!row) return {};
+    fn(s->ColumnText(0), s->ColumnInt(1), static_cast<RevocationReason>(s->ColumnInt(2)));
+  }
+}
+
+Status CaStore::ForEachChangedSince(CaKind kind, int generation, int64_t seq, const EntryFn& fn) {
+  MYNACERT_ASSIGN_OR_RETURN(
+      auto s, db_->Prepare("SELECT serial, state, revoked_at, reason, changed_seq FROM "
+                           "ca_certificates WHERE changed_seq > $3 AND ca_kind = $1 AND "
+                           "ca_generation = $2"));
+  MYNACERT_RETURN_IF_ERROR(s->BindText(1, CaKindName(kind)));
+  MYNACERT_RETURN_IF_ERROR(s->BindInt(2, generation));
+  MYNACERT_RETURN_IF_ERROR(s->BindInt(3, seq));
+  while (true) {
+    MYNACERT_ASSIGN_OR_RETURN(bool row, s->Step());
+    if (!row) return {};
+    const CertState state = StateFromText(s->ColumnText(1));
+    if (state == CertState::kGood) {
+      // Issued after the base (nothing to say) or released from hold (removeFromCRL).
+      MYNACERT_ASSIGN_OR_RETURN(
+          auto at, db_->Prepare("SELECT at FROM ca_events WHERE ca_kind = $1 AND serial = $2 AND "
+                                "action = 'release' AND seq > $3 ORDER BY seq DESC"));
+      MYNACERT_RETURN_IF_ERROR(at->BindText(1, CaKindName(kind)));
+      MYNACERT_RETURN_IF_ERROR(at->BindText(2, s->ColumnText(0)));
+      MYNACERT_RETURN_IF_ERROR(at->BindInt(3, seq));
+      MYNACERT_ASSIGN_OR_RETURN(bool has, at->Step());
+      if (!has) continue;
+      fn(s->ColumnText(0), at->ColumnInt(0), RevocationReason::kRemoveFromCrl);
+      continue;
+    }
+    fn(s->ColumnText(0), s->ColumnInt(2), static_cast<RevocationReason>(s->ColumnInt(3)));
+  }
+}
+
+Result<std::vector<std::pair<CaKind, std::string>>> CaStore::ChangedSince(int64_t seq,
+                                                                           int64_t* last) {
+  MYNACERT_ASSIGN_OR_RETURN(
+      auto s, db_->Prepare("SELECT ca_kind, serial, changed_seq FROM ca_certificates WHERE "
+                           "changed_seq > $1"));
+  MYNACERT_RETURN_IF_ERROR(s->BindInt(1, seq));
+  std::vector<std::pair<CaKind, std::string>> out;
+  *last = seq;
+  while (true) {
+    MYNACERT_ASSIGN_OR_RETURN(bool row, s->Step());
+    if (!row) break;
+    out.emplace_back(KindFromText(s->ColumnText(0)), std::string(s->ColumnText(1)));
+    *last = std::max(*last, s->ColumnInt(2));
+  }
+  return out;
+}
+
+Result<int64_t> CaStore::LastSeq() {
+  MYNACERT_ASSIGN_OR_RETURN(auto s,
+                            db_->Prepare("SELECT value FROM ca_counters WHERE name = 'event_seq'"));
+  MYNACERT_ASSIGN_OR_RETURN(bool row, s->Step());
+  return row ? s->ColumnInt(0) : 0;
+}
+
+Result<int64_t> CaStore::RecordCrl(CaKind kind, CrlRecord r, std::string_view actor) {
+  MYNACERT_ASSIGN_OR_RETURN(int64_t number,
+                            NextCounter(kind == CaKind::kSign ? "crl_sign" : "crl_auth"));
+  MYNACERT_ASSIGN_OR_RETURN(
+      auto s, db_->Prepare("INSERT INTO ca_crls (ca_kind, crl_number, ca_generation, delta_base, "
+                           "this_update, next_update, last_seq, entries) VALUES ($1, $2, $3, $4, "
+                           "$5, $6, $7, $8)"));
+  MYNACERT_RETURN_IF_ERROR(s->BindText(1, CaKindName(kind)));
+  MYNACERT_RETURN_IF_ERROR(s->BindInt(2, number));
+  MYNACERT_RETURN_IF_ERROR(s->BindInt(3, r.generation));
+  if (r.delta_base) {
+    MYNACERT_RETURN_IF_ERROR(s->BindInt(4, *r.delta_base));
+  } else {
+    MYNACERT_RETURN_IF_ERROR(s->BindNull(4));
+  }
+  MYNACERT_RETURN_IF_ERROR(s->BindInt(5, r.this_update));
+  MYNACERT_RETURN_IF_ERROR(s->BindInt(6, r.next_update));
+  MYNACERT_RETURN_IF_ERROR(s->BindInt(7, r.last_seq));
+  MYNACERT_RETURN_IF_ERROR(s->BindInt(8, r.entries));
+  MYNACERT_RETURN_IF_ERROR(s->Step());
+  MYNACERT_ASSIGN_OR_RETURN(int64_t seq, NextCounter("event_seq"));
+  MYNACERT_RETURN_IF_ERROR(AppendEvent(
+      CaEvent{seq, r.this_update, std::string(actor), "crl", std::string(CaKindName(kind)), "",
+              std::nullopt,
+              (r.delta_base ? "delta CRL " : "CRL ") + std::to_string(number) + " generation " +
+                  std::to_string(r.generation) + ", " + std::to_string(r.entries) + " entries"}));
+  return number;
+}
+
+Result<std::optional<CrlRecord>> CaStore::LastFullCrl(CaKind kind, int generation) {
+  MYNACERT_ASSIGN_OR_RETURN(
+      auto s, db_->Prepare("SELECT crl_number, this_update, next_update, last_seq, entries FROM "
+                           "ca_crls WHERE ca_kind = $1 AND ca_generation = $2 AND delta_base IS "
+                           "NULL ORDER BY crl_number DESC"));
+  MYNACERT_RETURN_IF_ERROR(s->BindText(1, CaKindName(kind)));
+  MYNACERT_RETURN_IF_ERROR(s->BindInt(2, generation));
+  MYNACERT_ASSIGN_OR_RETURN(bool row, s->Step());
+  if (!row) return std::optional<CrlRecord>();
+  CrlRecord r;
+  r.number = s->ColumnInt(0);
+  r.generation = generation;
+  r.this_update = s->ColumnInt(1);
+  r.next_update = s->ColumnInt(2);
+  r.last_seq = s->ColumnInt(3);
+  r.entries = s->ColumnInt(4);
+  return std::optional<CrlRecord>(r);
+}
+
+Result<std::vector<CaEvent>> CaStore::Events(int64_t after_seq, int limit) {
+  MYNACERT_ASSIGN_OR_RETURN(
+      auto s, db_->Prepare("SELECT seq, at, actor, action, ca_kind, serial, reason, note FROM "
+                           "ca_events WHERE seq > $1 ORDER BY seq LIMIT $2"));
+  MYNACERT_RETURN_IF_ERROR(s->BindInt(1, after_seq));
+  MYNACERT_RETURN_IF_ERROR(s->BindInt(2, limit));
+  std::vector<CaEvent> out;
+  while (true) {
+    MYNACERT_ASSIGN_OR_RETURN(bool row, s->Step());
+    if (!row) break;
+    CaEvent e;
+    e.seq = s->ColumnInt(0);
+    e.at = s->ColumnInt(1);
+    e.actor = s->ColumnText(2);
+    e.action = s->ColumnText(3);
+    e.ca_kind = s->ColumnText(4);
+    e.serial_hex = s->ColumnText(5);
+    if (!s->ColumnIsNull(6)) e.reason = static_cast<RevocationReason>(s->ColumnInt(6));
+    e.note = s->ColumnText(7);
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+}  // namespace mynacert::pki

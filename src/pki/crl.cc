@@ -1,0 +1,136 @@
+#include "pki/crl.h"
+
+#include "pki/der.h"
+
+namespace mynacert::pki {
+namespace {
+
+// Extension ::= SEQUENCE { extnID, critical BOOLEAN DEFAULT FALSE, extnValue OCTET STRING }
+void AppendExtension(std::string& out, std::string_view oid, bool critical,
+                     std::string_view value) {
+  const size_t ext = der::Open(out, der::kSequence);
+  der::AppendOid(out, oid);
+  if (critical) out.append("\x01\x01\xff", 3);
+  der::AppendTlv(out, der::kOctetString, value);
+  der::Close(out, ext);
+}
+
+// One revokedCertificates entry. The reason code is omitted for unspecified (RFC 5280 5.3.1).
+void AppendEntry(std::string& out, std::string_view serial_hex, int64_t revoked_at,
+                 RevocationReason reason, std::string& scratch) {
+  const size_t entry = der::Open(out, der::kSequence);
+  der::Unhex(serial_hex.size() % 2 ? "0" + std::string(serial_hex) : serial_hex, &scratch);
+  der::AppendUnsignedInteger(out, scratch);
+  der::AppendTime(out, revoked_at);
+  if (reason != RevocationReason::kUnspecified) {
+    const size_t exts = der::Open(out, der::kSequence);
+    std::string value;
+    der::AppendEnumerated(value, static_cast<int>(reason));
+    AppendExtension(out, "2.5.29.21", false, value);
+    der::Close(out, exts);
+  }
+  der::Close(out, entry);
+}
+
+std::string KeyIdentifier(X509* ca_cert) {
+  const ASN1_OCTET_STRING* ski = X509_get0_subject_key_id(ca_cert);
+  if (!ski) return "";
+  return std::string(reinterpret_cast<const char*>(ASN1_STRING_get0_data(ski)),
+                     static_cast<size_t>(ASN1_STRING_length(ski)));
+}
+
+}  // namespace
+
+Result<CrlOutput> GenerateCrl(CaStore& store, const CaGeneration& ca, TimePoint now,
+                              const CrlOptions& options) {
+  if (!ca.signer || !ca.cert) return InvalidArgument("ca", "認証局が読み込まれていません (no CA)");
+  const std::string key_id = KeyIdentifier(ca.cert.get());
+  if (key_id.empty()) {
+    return Error{ErrorCode::kFailedPrecondition, "ca",
+                 "認証局証明書に SKI がありません (the CA certificate has no key identifier)", ""};
+  }
+  const int64_t this_update = std::chrono::duration_cast<std::chrono::seconds>(
+                                  now.time_since_epoch())
+                                  .count();
+  CrlOutput out;
+  out.record.generation = ca.generation;
+  out.record.this_update = this_update;
+  out.record.next_update = this_update + options.validity.count();
+
+  // The snapshot, the number and the record are one transaction: two CRLs never share a
+  // number and a CRL never misses an event it claims (last_seq).
+  MYNACERT_ASSIGN_OR_RETURN(store::Transaction tx, store::Transaction::Begin(store.database()));
+  MYNACERT_ASSIGN_OR_RETURN(out.record.last_seq, store.LastSeq());
+  std::optional<CrlRecord> base;
+  if (options.delta) {
+    MYNACERT_ASSIGN_OR_RETURN(base, store.LastFullCrl(ca.kind, ca.generation));
+    if (!base) {
+      return Error{ErrorCode::kFailedPrecondition, "--delta",
+                   "差分 CRL の基になる完全 CRL がありません (publish a full CRL first)", ""};
+    }
+    out.record.delta_base = base->number;
+  }
+
+  std::string entries;
+  std::string scratch;
+  int64_t count = 0;
+  auto add = [&](std::string_view serial, int64_t at, RevocationReason reason) {
+    AppendEntry(entries, serial, at, reason, scratch);
+    ++count;
+  };
+  if (options.delta) {
+    MYNACERT_RETURN_IF_ERROR(store.ForEachChangedSince(ca.kind, ca.generation, base->last_seq, add));
+  } else {
+    MYNACERT_RETURN_IF_ERROR(store.ForEachRevoked(ca.kind, ca.generation, add));
+  }
+  out.record.entries = count;
+  MYNACERT_ASSIGN_OR_RETURN(int64_t number, store.RecordCrl(ca.kind, out.record, options.actor));
+  out.record.number = number;
+
+  // TBSCertList
+  unsigned char* issuer_der = nullptr;
+  const int issuer_length = i2d_X509_NAME(X509_get_subject_name(ca.cert.get()), &issuer_der);
+  if (issuer_length <= 0) {
+    return Error{ErrorCode::kInternal, "ca", "cannot encode the issuer: " + TakeOpenSslErrors(), ""};
+  }
+  std::string tbs;
+  tbs.reserve(entries.size() + 512);
+  const size_t tbs_at = der::Open(tbs, der::kSequence);
+  der::AppendInteger(tbs, 1);  // v2
+  tbs.append(Sha256WithRsaAlgorithmDer());
+  tbs.append(reinterpret_cast<const char*>(issuer_der), static_cast<size_t>(issuer_length));
+  OPENSSL_free(issuer_der);
+  der::AppendTime(tbs, out.record.this_update);
+  der::AppendTime(tbs, out.record.next_update);
+  if (!entries.empty()) {
+    tbs.push_back(static_cast<char>(der::kSequence));
+    der::AppendLength(tbs, entries.size());
+    tbs.append(entries);
+    std::string().swap(entries);
+  }
+  const size_t explicit_at = der::Open(tbs, der::ContextConstructed(0));
+  const size_t exts_at = der::Open(tbs, der::kSequence);
+  {
+    std::string aki;  // AuthorityKeyIdentifier ::= SEQUENCE { [0] keyIdentifier }
+    der::AppendTlv(aki, der::kSequence, der::Tlv(der::ContextPrimitive(0), key_id));
+    AppendExtension(tbs, "2.5.29.35", false, aki);
+    std::string crl_number;
+    der::AppendInteger(crl_number, number);
+    AppendExtension(tbs, "2.5.29.20", false, crl_number);
+    if (base) {
+      std::string base_number;
+      der::AppendInteger(base_number, base->number);
+      AppendExtension(tbs, "2.5.29.27", true, base_number);  // deltaCRLIndicator
+    }
+  }
+  der::Close(tbs, exts_at);
+  der::Close(tbs, explicit_at);
+  der::Close(tbs, tbs_at);
+
+  MYNACERT_ASSIGN_OR_RETURN(std::string signature, ca.signer->Sign(tbs));
+  out.der = der::SignedSequence(tbs, signature);
+  MYNACERT_RETURN_IF_ERROR(tx.Commit());
+  return out;
+}
+
+}  // namespace mynacert::pki

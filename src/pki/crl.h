@@ -1,0 +1,44 @@
+// CRLs (RFC 5280 section 5) per CA generation: full CRLs and delta CRLs, written as DER
+// straight from the store's rows — no OpenSSL object per entry, so a million entries cost one
+// pass over the table, one buffer and one signature.
+//
+//   full   v2, issuer = the CA's DN, thisUpdate/nextUpdate, every revoked or held certificate
+//          of that generation (reasonCode unless unspecified), extensions: AKI (the
+//          generation's key id), cRLNumber.
+//   delta  the same with only what changed since the last full CRL (the base): new
+//          revocations and holds with their reason, released holds as removeFromCRL, and the
+//          critical deltaCRLIndicator = the base's number. Full and delta CRLs share one
+//          number sequence per CA kind (RFC 5280 5.2.3).
+//
+// Thread-safety: as CaStore (one per thread).
+#ifndef MYNACERT_PKI_CRL_H_
+#define MYNACERT_PKI_CRL_H_
+
+#include <chrono>
+#include <optional>
+#include <string>
+
+#include "core/result.h"
+#include "pki/ca_store.h"
+#include "pki/certificate.h"
+
+namespace mynacert::pki {
+
+struct CrlOptions {
+  std::chrono::seconds validity{std::chrono::hours(24)};  // nextUpdate - thisUpdate
+  bool delta = false;
+  std::string actor = "system";
+};
+
+struct CrlOutput {
+  std::string der;
+  CrlRecord record;
+};
+
+// Builds, signs and records the next CRL of `ca`. A delta needs a full CRL first.
+Result<CrlOutput> GenerateCrl(CaStore& store, const CaGeneration& ca, TimePoint now,
+                              const CrlOptions& options);
+
+}  // namespace mynacert::pki
+
+#endif  // MYNACERT_PKI_CRL_H_

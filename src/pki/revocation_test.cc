@@ -1,0 +1,334 @@
+// The CA store, CRLs and OCSP answers, checked by OpenSSL's own tools: `openssl verify
+// -crl_check`, `openssl crl`, `openssl asn1parse`, `openssl ocsp -respin` (which verifies the
+// response signature and the delegated responder).
+#include <gtest/gtest.h>
+#include <openssl/ocsp.h>
+#include <sys/wait.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "pki/ca_directory.h"
+#include "pki/ca_store.h"
+#include "pki/crl.h"
+#include "pki/key_file.h"
+#include "pki/ocsp.h"
+
+namespace mynacert::pki {
+namespace {
+
+const KeySecrets kSecrets{"correct horse battery staple", {}};
+
+std::string Dir() {
+  const std::string d = testing::TempDir() + "mynacert_revocation_" +
+                        testing::UnitTest::GetInstance()->current_test_info()->name();
+  std::filesystem::remove_all(d);
+  std::filesystem::create_directories(d);
+  return d;
+}
+
+// Runs a shell command; returns its exit code and (optionally) its output.
+int Shell(const std::string& cmd, std::string* output = nullptr) {
+  FILE* p = popen((cmd + " 2>&1").c_str(), "r");
+  std::string out;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+  const int s = pclose(p);
+  if (output) *output = out;
+  return WIFEXITED(s) ? WEXITSTATUS(s) : -1;
+}
+
+void WriteFile(const std::string& path, const std::string& bytes) {
+  std::ofstream(path, std::ios::binary) << bytes;
+}
+
+int64_t Now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+class RevocationTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = Dir();
+    ASSERT_TRUE(InitCaDirectory(dir_, kSecrets, std::chrono::system_clock::now() -
+                                                    std::chrono::hours(1))
+                    .ok());
+    auto ca = LoadCa(dir_, CaKind::kAuth, 1, kSecrets);
+    ASSERT_TRUE(ca.ok());
+    ca_ = std::move(ca).value();
+    auto store = CaStore::OpenSqlite(dir_ + "/ca.db");
+    ASSERT_TRUE(store.ok()) << store.error().ToString();
+    store_ = std::move(store).value();
+    auto key = GenerateRsaKey();
+    ASSERT_TRUE(key.ok());
+    holder_key_ = std::move(key).value();
+  }
+
+  // Issues an auth certificate, records it and writes it to <dir>/<name>.pem.
+  IssuedCert Issue(const std::string& name) {
+    CertRequest r;
+    r.kind = CaKind::kAuth;
+    r.public_key = holder_key_.get();
+    r.not_before = std::chrono::system_clock::now() - std::chrono::minutes(5);
+    r.last_valid_day = Date::Ymd(2031, 7, 7);
+    r.subject_cn = "holder-" + name;
+    auto cert = IssueCertificate(ca_, r);
+    EXPECT_TRUE(cert.ok());
+    auto row = DescribeIssued(cert->get(), CaKind::kAuth, 1, Now(), "card-" + name);
+    EXPECT_TRUE(row.ok());
+    EXPECT_TRUE(store_->RecordIssued(*row, "staff-001").ok());
+    WriteFile(dir_ + "/" + name + ".pem", CertificatePem(cert->get()));
+    return *row;
+  }
+
+  std::string Crl(bool delta, const std::string& name) {
+    CrlOptions options;
+    options.delta = delta;
+    auto crl = GenerateCrl(*store_, ca_, std::chrono::system_clock::now(), options);
+    EXPECT_TRUE(crl.ok()) << crl.error().ToString();
+    WriteFile(dir_ + "/" + name, crl->der);
+    return dir_ + "/" + name;
+  }
+
+  std::string dir_;
+  CaGeneration ca_;
+  std::unique_ptr<CaStore> store_;
+  EvpPkeyPtr holder_key_;
+};
+
+TEST_F(RevocationTest, OpensslVerifyAcceptsThenRejectsAfterRevocation) {
+  const IssuedCert cert = Issue("alice");
+  const std::string ca_pem = dir_ + "/auth-ca-1.crt.pem";
+  std::string crl_der = Crl(false, "full-1.crl");
+  ASSERT_EQ(Shell("openssl crl -inform DER -in " + crl_der + " -out " + dir_ + "/c1.pem"), 0);
+  std::string out;
+  EXPECT_EQ(Shell("openssl verify -crl_check -CAfile " + ca_pem + " -CRLfile " + dir_ +
+                      "/c1.pem " + dir_ + "/alice.pem",
+                  &out),
+            0)
+      << out;
+  ASSERT_TRUE(store_
+                  ->Revoke(CaKind::kAuth, cert.serial_hex, RevocationReason::kAffiliationChanged,
+                           Now(), "staff-001", "住所変更 (R-CERT-5)")
+                  .ok());
+  crl_der = Crl(false, "full-2.crl");
+  ASSERT_EQ(Shell("openssl crl -inform DER -in " + crl_der + " -out " + dir_ + "/c2.pem"), 0);
+  EXPECT_NE(Shell("openssl verify -crl_check -CAfile " + ca_pem + " -CRLfile " + dir_ +
+                      "/c2.pem " + dir_ + "/alice.pem",
+                  &out),
+            0);
+  EXPECT_NE(out.find("certificate revoked"), std::string::npos) << out;
+  // The CRL text: number 2, the serial, the reason, the AKI; signature verifies.
+  ASSERT_EQ(Shell("openssl crl -inform DER -noout -text -CAfile " + ca_pem + " -in " + crl_der,
+                  &out),
+            0);
+  EXPECT_NE(out.find("verify OK"), std::string::npos) << out;
+  EXPECT_NE(out.find("X509v3 CRL Number: \n                2"), std::string::npos) << out;
+  EXPECT_NE(out.find(cert.serial_hex), std::string::npos) << out;
+  EXPECT_NE(out.find("Affiliation Changed"), std::string::npos) << out;
+  EXPECT_NE(out.find("X509v3 Authority Key Identifier"), std::string::npos) << out;
+  EXPECT_EQ(Shell("openssl asn1parse -inform DER -in " + crl_der), 0);
+  // A revoked certificate cannot be revoked again; an unknown one is NotFound.
+  Status again = store_->Revoke(CaKind::kAuth, cert.serial_hex, RevocationReason::kKeyCompromise,
+                                Now(), "staff-001");
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().code, ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(store_->Revoke(CaKind::kAuth, "ABCDEF", RevocationReason::kKeyCompromise, Now(), "x")
+                .error()
+                .code,
+            ErrorCode::kNotFound);
+}
+
+TEST_F(RevocationTest, HoldReleaseAndDeltaCrls) {
+  const IssuedCert a = Issue("a");
+  const IssuedCert b = Issue("b");
+  Crl(false, "base.crl");  // number 1, empty
+  ASSERT_TRUE(store_->Revoke(CaKind::kAuth, a.serial_hex, RevocationReason::kCertificateHold, Now(),
+                             "staff-002")
+                  .ok());
+  ASSERT_TRUE(store_->Revoke(CaKind::kAuth, b.serial_hex, RevocationReason::kKeyCompromise, Now(),
+                             "staff-002")
+                  .ok());
+  std::string out;
+  std::string delta = Crl(true, "delta-2.crl");
+  ASSERT_EQ(Shell("openssl crl -inform DER -noout -text -in " + delta, &out), 0);
+  EXPECT_NE(out.find("Delta CRL Indicator: critical"), std::string::npos) << out;
+  EXPECT_NE(out.find("Certificate Hold"), std::string::npos) << out;
+  EXPECT_NE(out.find("Key Compromise"), std::string::npos) << out;
+  ASSERT_TRUE(store_->ReleaseHold(CaKind::kAuth, a.serial_hex, Now(), "staff-003").ok());
+  EXPECT_FALSE(store_->ReleaseHold(CaKind::kAuth, a.serial_hex, Now(), "staff-003").ok());
+  delta = Crl(true, "delta-3.crl");
+  ASSERT_EQ(Shell("openssl crl -inform DER -noout -text -in " + delta, &out), 0);
+  EXPECT_NE(out.find("Remove From CRL"), std::string::npos) << out;
+  const std::string full = Crl(false, "full-4.crl");
+  ASSERT_EQ(Shell("openssl crl -inform DER -noout -text -in " + full, &out), 0);
+  EXPECT_EQ(out.find(a.serial_hex), std::string::npos) << "released hold stays off the CRL";
+  EXPECT_NE(out.find(b.serial_hex), std::string::npos);
+  // The audit trail names every actor and action in order.
+  auto events = store_->Events(0, 100);
+  ASSERT_TRUE(events.ok());
+  std::string actions;
+  for (const CaEvent& e : *events) actions += e.action + "/" + e.actor + " ";
+  EXPECT_EQ(actions,
+            "issue/staff-001 issue/staff-001 crl/system hold/staff-002 revoke/staff-002 "
+            "crl/system release/staff-003 crl/system crl/system ");
+}
+
+TEST_F(RevocationTest, RenewalRevokesTheOldOneSupersededInOneTransaction) {
+  const IssuedCert old_cert = Issue("old");
+  CertRequest r;
+  r.kind = CaKind::kAuth;
+  r.public_key = holder_key_.get();
+  r.not_before = std::chrono::system_clock::now();
+  r.last_valid_day = Date::Ymd(2032, 1, 1);
+  r.subject_cn = "holder-new";
+  auto cert = IssueCertificate(ca_, r);
+  ASSERT_TRUE(cert.ok());
+  auto row = DescribeIssued(cert->get(), CaKind::kAuth, 1, Now(), "card-old");
+  ASSERT_TRUE(row.ok());
+  // Renewing an unknown serial fails and leaves the new certificate unrecorded.
+  EXPECT_FALSE(store_->RecordRenewal(*row, "00", Now(), "staff").ok());
+  auto missing = store_->Find(CaKind::kAuth, row->serial_hex);
+  ASSERT_TRUE(missing.ok());
+  EXPECT_FALSE(missing->has_value());
+  ASSERT_TRUE(store_->RecordRenewal(*row, old_cert.serial_hex, Now(), "staff").ok());
+  auto old_after = store_->Find(CaKind::kAuth, old_cert.serial_hex);
+  ASSERT_TRUE(old_after.ok() && old_after->has_value());
+  EXPECT_EQ((*old_after)->state, CertState::kRevoked);
+  EXPECT_EQ((*old_after)->reason, RevocationReason::kSuperseded);
+  auto by_holder = store_->FindByHolder("card-old");
+  ASSERT_TRUE(by_holder.ok());
+  EXPECT_EQ(by_holder->size(), 2u);
+}
+
+TEST_F(RevocationTest, ReasonNamesRoundTrip) {
+  for (const char* name : {"keyCompromise", "affiliationChanged", "superseded",
+                           "cessationOfOperation", "certificateHold", "unspecified"}) {
+    auto r = ParseRevocationReason(name, "--reason");
+    ASSERT_TRUE(r.ok()) << name;
+    EXPECT_EQ(RevocationReasonName(*r), name);
+  }
+  auto bad = ParseRevocationReason("stolen", "--reason");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().field, "--reason");
+  EXPECT_NE(bad.error().message.find("keyCompromise"), std::string::npos);
+}
+
+// --- OCSP -------------------------------------------------------------------------------
+
+std::string Request(const std::string& dir, const std::string& cert, bool nonce) {
+  const std::string path = dir + "/req.der";
+  std::filesystem::remove(path);
+  Shell("openssl ocsp -issuer " + dir + "/auth-ca-1.crt.pem -cert " + cert + " -reqout " + path +
+        (nonce ? "" : " -no_nonce"));
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+std::string CheckWithOpenssl(const std::string& dir, const std::string& cert,
+                             const std::string& response, const std::string& request = "") {
+  WriteFile(dir + "/resp.der", response);
+  std::string out;
+  // With -reqin (and no -cert, which would build a new request with a new nonce) openssl
+  // checks the response's nonce against the request's.
+  const std::string which = request.empty()
+                                ? " -issuer " + dir + "/auth-ca-1.crt.pem -cert " + cert
+                                : " -reqin " + dir + "/req.der";
+  Shell("openssl ocsp -respin " + dir + "/resp.der" + which + " -CAfile " + dir +
+            "/auth-ca-1.crt.pem -resp_text",
+        &out);
+  return out;
+}
+
+TEST_F(RevocationTest, OcspGoodRevokedUnknownNonceAndCache) {
+  const IssuedCert cert = Issue("carol");
+  auto store = CaStore::OpenSqlite(dir_ + "/ca.db");
+  ASSERT_TRUE(store.ok());
+  auto responder = OcspResponder::FromDirectory(dir_, kSecrets, std::move(store).value());
+  ASSERT_TRUE(responder.ok()) << responder.error().ToString();
+  OcspResponder& ocsp = **responder;
+
+  const std::string request = Request(dir_, dir_ + "/carol.pem", false);
+  ASSERT_FALSE(request.empty());
+  std::string out = CheckWithOpenssl(dir_, dir_ + "/carol.pem", ocsp.Respond(request));
+  EXPECT_NE(out.find("Response verify OK"), std::string::npos) << out;
+  EXPECT_NE(out.find(": good"), std::string::npos) << out;
+  EXPECT_NE(out.find("Responder Id: "), std::string::npos) << out;
+  // The second identical request is served from the pre-signed cache.
+  ocsp.Respond(request);
+  EXPECT_EQ(ocsp.stats().cache_hits, 1u);
+  EXPECT_EQ(ocsp.stats().signatures, 1u);
+
+  // Revocation reaches the cached answer through Refresh (re-signed, not just dropped).
+  ASSERT_TRUE(store_->Revoke(CaKind::kAuth, cert.serial_hex, RevocationReason::kKeyCompromise,
+                             Now(), "staff-001")
+                  .ok());
+  auto resigned = ocsp.Refresh();
+  ASSERT_TRUE(resigned.ok());
+  EXPECT_EQ(*resigned, 1);
+  out = CheckWithOpenssl(dir_, dir_ + "/carol.pem", ocsp.Respond(request));
+  EXPECT_NE(out.find("Response verify OK"), std::string::npos) << out;
+  EXPECT_NE(out.find(": revoked"), std::string::npos) << out;
+  EXPECT_NE(out.find("Reason: keyCompromise"), std::string::npos) << out;
+
+  // A nonce is echoed (openssl checks it against the request) and never cached.
+  const std::string with_nonce = Request(dir_, dir_ + "/carol.pem", true);
+  out = CheckWithOpenssl(dir_, dir_ + "/carol.pem", ocsp.Respond(with_nonce), with_nonce);
+  EXPECT_NE(out.find("Response verify OK"), std::string::npos) << out;
+  EXPECT_EQ(out.find("WARNING: no nonce"), std::string::npos) << out;
+  EXPECT_EQ(out.find("Nonce Verify error"), std::string::npos) << out;
+  EXPECT_NE(out.find("OCSP Nonce"), std::string::npos) << out;
+
+  // A certificate this CA never recorded: unknown.
+  CertRequest r;
+  r.kind = CaKind::kAuth;
+  r.public_key = holder_key_.get();
+  r.not_before = std::chrono::system_clock::now();
+  r.last_valid_day = Date::Ymd(2031, 1, 1);
+  r.subject_cn = "never-recorded";
+  auto stray = IssueCertificate(ca_, r);
+  ASSERT_TRUE(stray.ok());
+  WriteFile(dir_ + "/stray.pem", CertificatePem(stray->get()));
+  out = CheckWithOpenssl(dir_, dir_ + "/stray.pem",
+                         ocsp.Respond(Request(dir_, dir_ + "/stray.pem", false)));
+  EXPECT_NE(out.find(": unknown"), std::string::npos) << out;
+}
+
+TEST_F(RevocationTest, OcspMalformedAndUnauthorizedNeverCrash) {
+  auto store = CaStore::OpenSqlite(dir_ + "/ca.db");
+  ASSERT_TRUE(store.ok());
+  auto responder = OcspResponder::FromDirectory(dir_, kSecrets, std::move(store).value());
+  ASSERT_TRUE(responder.ok());
+  for (const std::string& garbage :
+       {std::string(), std::string("\x30"), std::string("\x30\x03\x02\x01\x00"),
+        std::string(5000, '\xff'), std::string("\x30\x80\x00\x00", 4)}) {
+    EXPECT_EQ((*responder)->Respond(garbage), OcspMalformedRequest());
+  }
+  // Truncations of a valid request.
+  const IssuedCert cert = Issue("dave");
+  const std::string request = Request(dir_, dir_ + "/dave.pem", false);
+  for (size_t n = 0; n < request.size(); ++n) {
+    EXPECT_EQ((*responder)->Respond(request.substr(0, n)), OcspMalformedRequest()) << n;
+  }
+  // A request about another CA (the sign CA's key hash): unauthorized.
+  const std::string other = dir_ + "/other-req.der";
+  Shell("openssl ocsp -no_nonce -issuer " + dir_ + "/sign-ca-1.crt.pem -serial 0x1234 -reqout " +
+        other);
+  std::ifstream in(other, std::ios::binary);
+  const std::string other_request(std::istreambuf_iterator<char>(in), {});
+  ASSERT_FALSE(other_request.empty());
+  // The sign CA is ours too: it answers unknown for a serial it never issued.
+  std::string out;
+  WriteFile(dir_ + "/resp.der", (*responder)->Respond(other_request));
+  Shell("openssl ocsp -respin " + dir_ + "/resp.der -resp_text -noverify", &out);
+  EXPECT_NE(out.find("unknown"), std::string::npos) << out;
+}
+
+}  // namespace
+}  // namespace mynacert::pki

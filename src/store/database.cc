@@ -1,0 +1,75 @@
+#include "store/database.h"
+
+#include <chrono>
+#include <string>
+
+namespace mynacert::store {
+
+Result<Transaction> Transaction::Begin(Database& db) {
+  MYNACERT_RETURN_IF_ERROR(db.Begin());
+  return Transaction(&db);
+}
+
+Transaction::Transaction(Transaction&& other) noexcept : db_(other.db_) { other.db_ = nullptr; }
+
+Transaction::~Transaction() {
+  if (db_ != nullptr) (void)db_->Rollback();
+}
+
+Status Transaction::Commit() {
+  if (db_ == nullptr) {
+    return Error{ErrorCode::kInternal, "database", "commit of a finished transaction", ""};
+  }
+  Database* db = db_;
+  MYNACERT_RETURN_IF_ERROR(db->Commit());
+  db_ = nullptr;
+  return {};
+}
+
+Status Migrate(Database& db, std::string_view component, std::span<const Migration> steps) {
+  for (size_t i = 1; i < steps.size(); ++i) {
+    if (steps[i].version <= steps[i - 1].version) {
+      return Error{ErrorCode::kInternal, "migrations",
+                   std::string(component) + ": versions must increase", ""};
+    }
+  }
+  MYNACERT_RETURN_IF_ERROR(
+      db.Execute("CREATE TABLE IF NOT EXISTS schema_migrations (component TEXT NOT NULL, version "
+                 "INTEGER NOT NULL, applied_at BIGINT NOT NULL, PRIMARY KEY (component, "
+                 "version))"));
+  int64_t current = 0;
+  {
+    MYNACERT_ASSIGN_OR_RETURN(
+        auto s, db.Prepare("SELECT MAX(version) FROM schema_migrations WHERE component = $1"));
+    MYNACERT_RETURN_IF_ERROR(s->BindText(1, component));
+    MYNACERT_ASSIGN_OR_RETURN(bool row, s->Step());
+    if (row && !s->ColumnIsNull(0)) current = s->ColumnInt(0);
+  }
+  const int64_t known = steps.empty() ? 0 : steps.back().version;
+  if (current > known) {
+    return Error{ErrorCode::kFailedPrecondition, "database",
+                 "データベースのスキーマが新しすぎます (" + std::string(component) +
+                     " schema version " + std::to_string(current) +
+                     " is newer than this program's " + std::to_string(known) + ")",
+                 ""};
+  }
+  for (const Migration& step : steps) {
+    if (step.version <= current) continue;
+    MYNACERT_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(db));
+    MYNACERT_RETURN_IF_ERROR(db.Execute(step.sql));
+    MYNACERT_ASSIGN_OR_RETURN(
+        auto s, db.Prepare("INSERT INTO schema_migrations (component, version, applied_at) VALUES "
+                           "($1, $2, $3)"));
+    MYNACERT_RETURN_IF_ERROR(s->BindText(1, component));
+    MYNACERT_RETURN_IF_ERROR(s->BindInt(2, step.version));
+    MYNACERT_RETURN_IF_ERROR(s->BindInt(
+        3, std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+               .count()));
+    MYNACERT_RETURN_IF_ERROR(s->Step());
+    MYNACERT_RETURN_IF_ERROR(tx.Commit());
+  }
+  return {};
+}
+
+}  // namespace mynacert::store
