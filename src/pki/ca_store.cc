@@ -176,6 +176,21 @@ Result<IssuedCert> DescribeIssued(X509* cert, CaKind kind, int generation, int64
   return c;
 }
 
+IssuedCert DescribeIssued(IssuedDer issued, CaKind kind, int generation, std::string subject_cn,
+                          int64_t issued_at, std::string holder_ref) {
+  IssuedCert c;
+  c.kind = kind;
+  c.generation = generation;
+  c.serial_hex = std::move(issued.serial_hex);
+  c.subject_cn = std::move(subject_cn);
+  c.not_before = issued.not_before;
+  c.not_after = issued.not_after;
+  c.issued_at = issued_at;
+  c.der = std::move(issued.der);
+  c.holder_ref = std::move(holder_ref);
+  return c;
+}
+
 Result<std::unique_ptr<CaStore>> CaStore::Open(std::unique_ptr<store::Database> db) {
   MYNACERT_RETURN_IF_ERROR(store::Migrate(*db, "ca", kMigrations));
   return std::unique_ptr<CaStore>(new CaStore(std::move(db)));

@@ -71,6 +71,9 @@ struct IssuedCert {
 // The row for a certificate just signed.
 Result<IssuedCert> DescribeIssued(X509* cert, CaKind kind, int generation, int64_t issued_at,
                                   std::string holder_ref);
+// The same from the issuance fast path (no parsing).
+IssuedCert DescribeIssued(IssuedDer issued, CaKind kind, int generation, std::string subject_cn,
+                          int64_t issued_at, std::string holder_ref);
 std::string SerialHex(const ASN1_INTEGER* serial);
 
 struct CaEvent {

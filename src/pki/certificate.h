@@ -97,6 +97,17 @@ struct CertRequest {
 // Issues a certificate under `ca` (whose kind must match). Errors name the field at fault.
 Result<X509Ptr> IssueCertificate(const CaGeneration& ca, const CertRequest& request);
 
+// The same, returning the DER without parsing it back (the issuance fast path: parsing a
+// certificate in OpenSSL 3 decodes its key through the provider decoders, ~15 % of an issuance).
+struct IssuedDer {
+  std::string der;
+  std::string serial_hex;  // upper-case hex, no leading zeros (BN_bn2hex)
+  int64_t not_before = 0;  // Unix seconds
+  int64_t not_after = 0;
+};
+Result<IssuedDer> IssueCertificateDer(const CaGeneration& ca, const CertRequest& request);
+Result<X509Ptr> ParseCertificateDer(std::string_view der);
+
 // The delegated OCSP responder certificate of a CA generation (RFC 6960 4.2.2.2): keyUsage
 // digitalSignature, extendedKeyUsage id-kp-OCSPSigning, id-pkix-ocsp-nocheck.
 Result<X509Ptr> IssueOcspResponderCertificate(const CaGeneration& ca, EVP_PKEY* responder_key,
