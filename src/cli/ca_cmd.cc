@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <ostream>
 
+#include "cli/ca_access.h"
 #include "cli/commands.h"
 #include "core/clock.h"
 #include "pki/ca_directory.h"
@@ -14,7 +15,8 @@ namespace mynacert::cli {
 namespace {
 
 struct CaFlags {
-  std::string dir, passphrase;
+  CaAccess access;
+  std::string dir, kind;
   int years = 10;
   bool json = false;
 };
@@ -56,22 +58,49 @@ void AddCaCommand(CLI::App& app, CliContext& ctx) {
   auto init = std::make_shared<CaFlags>();
   CLI::App* i =
       ca->add_subcommand("init", "署名用・利用者証明用の認証局を作る / create the two root CAs");
-  i->add_option("--dir", init->dir, "認証局のフォルダ / the CA folder")->required();
-  i->add_option("--passphrase", init->passphrase,
-                "鍵を暗号化するパスフレーズの場所: env:変数名 または file:パス / where the key "
-                "passphrase is: env:NAME or file:PATH")
-      ->required();
+  AddAccessFlags(*i, init->access, false);
+  i->add_option("--hsm", init->access.hsm,
+                "CA の鍵を HSM 内に生成: pkcs11:module=…;token=… / generate the CA keys inside "
+                "this PKCS#11 token (with --hsm-pin)");
   i->add_option("--years", init->years, "有効年数 (既定 10) / validity in years");
   i->add_flag("--json", init->json, "JSON で出力 / JSON output");
   i->callback([init, &ctx] {
     if (init->years < 1 || init->years > 30) {
       return ctx.Fail(InvalidArgument("--years", "1〜30年で指定してください (must be 1 to 30)"));
     }
-    auto pass = pki::ReadPassphrase(init->passphrase, "--passphrase");
-    if (!pass.ok()) return ctx.Fail(pass.error());
-    auto made = pki::InitCaDirectory(init->dir, pki::KeySecrets{*pass, {}}, RealClock().Now(), init->years);
+    auto secrets = ReadSecrets(init->access, true);
+    if (!secrets.ok()) return ctx.Fail(secrets.error());
+    if (!init->access.hsm.empty() && secrets->hsm_pin.empty()) {
+      return ctx.Fail(InvalidArgument("--hsm-pin", "--hsm には --hsm-pin が必要です (needed)"));
+    }
+    const pki::HsmBackend backend = MakeHsmBackend(init->access.hsm);
+    auto made = pki::InitCaDirectory(init->access.dir, *secrets, RealClock().Now(), init->years,
+                                     init->access.hsm.empty() ? nullptr : &backend);
     if (!made.ok()) return ctx.Fail(made.error());
     Print(*made, init->json, ctx.out);
+  });
+
+  auto roll = std::make_shared<CaFlags>();
+  CLI::App* r = ca->add_subcommand(
+      "rollover", "鍵の更新: 同じ名前の新しい世代 / key rollover: a new CA generation");
+  AddAccessFlags(*r, roll->access, true);
+  r->add_option("--kind", roll->kind, "sign | auth")->required();
+  r->add_option("--hsm", roll->access.hsm, "新しい鍵を HSM 内に生成 / new key in this token");
+  r->add_option("--years", roll->years, "有効年数 (既定 10)");
+  r->add_flag("--json", roll->json, "JSON で出力 / JSON output");
+  r->callback([roll, &ctx] {
+    if (roll->kind != "sign" && roll->kind != "auth") {
+      return ctx.Fail(InvalidArgument("--kind", "sign か auth (expected sign or auth)"));
+    }
+    auto secrets = ReadSecrets(roll->access, true);
+    if (!secrets.ok()) return ctx.Fail(secrets.error());
+    const pki::HsmBackend backend = MakeHsmBackend(roll->access.hsm);
+    auto made = pki::RollOverCa(roll->access.dir,
+                                roll->kind == "sign" ? pki::CaKind::kSign : pki::CaKind::kAuth,
+                                *secrets, RealClock().Now(), roll->years,
+                                roll->access.hsm.empty() ? nullptr : &backend);
+    if (!made.ok()) return ctx.Fail(made.error());
+    Print({*made}, roll->json, ctx.out);
   });
 
   auto show = std::make_shared<CaFlags>();
@@ -88,6 +117,9 @@ void AddCaCommand(CLI::App& app, CliContext& ctx) {
     }
     Print(*cas, show->json, ctx.out);
   });
+
+  AddCaAdminCommands(*ca, ctx);
+  AddCaOcspCommand(*ca, ctx);
 }
 
 }  // namespace mynacert::cli

@@ -46,6 +46,8 @@ void AddExplainCommand(CLI::App& app, CliContext& ctx);    // explain_cmd.cc
 void AddProcedureCommand(CLI::App& app, CliContext& ctx);  // procedure_cmd.cc
 void AddCalendarCommand(CLI::App& app, CliContext& ctx);   // calendar_cmd.cc (+ holidays)
 void AddCaCommand(CLI::App& app, CliContext& ctx);         // ca_cmd.cc
+void AddCaAdminCommands(CLI::App& ca, CliContext& ctx);    // ca_admin_cmd.cc
+void AddCaOcspCommand(CLI::App& ca, CliContext& ctx);      // ca_ocsp_cmd.cc
 
 }  // namespace mynacert::cli
 

@@ -1,0 +1,100 @@
+// `mynacert ca ocsp-serve`: the OCSP responder (RFC 6960) of every CA generation in a CA
+// folder, over HTTP (GET and POST) on an in-process event-driven server. Answers are signed by
+// the delegated responder keys; the CA keys are not loaded. Runs until SIGINT or SIGTERM,
+// polling the CA store for revocations every --refresh seconds and re-signing the cached
+// answers they touch.
+#include <signal.h>
+
+#include <chrono>
+#include <fstream>
+#include <memory>
+#include <ostream>
+
+#include "cli/ca_access.h"
+#include "cli/commands.h"
+#include "pki/ocsp.h"
+#include "server/ocsp_http.h"
+
+namespace mynacert::cli {
+namespace {
+
+struct ServeFlags {
+  CaAccess access;
+  std::string address = "127.0.0.1";
+  int port = 8080;
+  int threads = 1;
+  int refresh_seconds = 5;
+  int validity_hours = 24;
+  std::string port_file;
+};
+
+Status RunServe(const ServeFlags& f, CliContext& ctx) {
+  if (f.port < 0 || f.port > 65535) return InvalidArgument("--port", "0〜65535 (0 = any free port)");
+  if (f.threads < 1 || f.threads > 64) return InvalidArgument("--threads", "1〜64");
+  if (f.refresh_seconds < 1) return InvalidArgument("--refresh", "1 秒以上 (at least 1 second)");
+  if (f.validity_hours < 1 || f.validity_hours > 24 * 7) {
+    return InvalidArgument("--validity-hours", "1〜168");
+  }
+  MYNACERT_ASSIGN_OR_RETURN(pki::KeySecrets secrets, ReadSecrets(f.access, true));
+  MYNACERT_ASSIGN_OR_RETURN(auto store, OpenCaStore(f.access));
+  pki::OcspOptions options;
+  options.validity = std::chrono::hours(f.validity_hours);
+  MYNACERT_ASSIGN_OR_RETURN(
+      auto responder,
+      pki::OcspResponder::FromDirectory(f.access.dir, secrets, std::move(store), options));
+  pki::OcspResponder* r = responder.get();
+
+  // Block the stop signals before the server's threads start, so that they inherit the mask
+  // and only this thread receives them (sigtimedwait below).
+  sigset_t stop;
+  sigemptyset(&stop);
+  sigaddset(&stop, SIGINT);
+  sigaddset(&stop, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop, nullptr);
+
+  server::OcspHttpOptions http;
+  http.address = f.address;
+  http.port = static_cast<uint16_t>(f.port);
+  http.threads = f.threads;
+  server::OcspHttpServer server(http, [r](std::string_view der) { return r->Respond(der); });
+  MYNACERT_ASSIGN_OR_RETURN(uint16_t port, server.Start());
+  if (!f.port_file.empty()) {
+    std::ofstream(f.port_file) << port << "\n";
+  }
+  ctx.out << "OCSP レスポンダ起動 (OCSP responder listening) on http://" << f.address << ":" << port
+          << "/ — Ctrl-C で停止 (stop)" << std::endl;
+
+  timespec wait{f.refresh_seconds, 0};
+  while (true) {
+    const int sig = sigtimedwait(&stop, nullptr, &wait);
+    if (sig == SIGINT || sig == SIGTERM) break;
+    auto refreshed = r->Refresh();
+    if (!refreshed.ok()) ctx.err << "mynacert: " << refreshed.error().ToString() << std::endl;
+  }
+  server.Stop();
+  const auto stats = r->stats();
+  ctx.out << "停止 (stopped): " << stats.requests << " requests, " << stats.cache_hits
+          << " from cache, " << stats.signatures << " signed, " << stats.malformed
+          << " malformed" << std::endl;
+  return {};
+}
+
+}  // namespace
+
+void AddCaOcspCommand(CLI::App& ca, CliContext& ctx) {
+  auto f = std::make_shared<ServeFlags>();
+  CLI::App* s = ca.add_subcommand("ocsp-serve", "OCSP レスポンダ (HTTP) / serve OCSP");
+  AddAccessFlags(*s, f->access, false);
+  s->add_option("--address", f->address, "待ち受けアドレス (既定 127.0.0.1)");
+  s->add_option("--port", f->port, "ポート (既定 8080; 0 = 空いているポート)");
+  s->add_option("--threads", f->threads, "スレッド数 (既定 1)");
+  s->add_option("--refresh", f->refresh_seconds, "失効の確認間隔 秒 (既定 5) / store poll");
+  s->add_option("--validity-hours", f->validity_hours, "応答の有効時間 (既定 24) / nextUpdate");
+  s->add_option("--port-file", f->port_file, "使ったポート番号を書くファイル / write the port");
+  s->callback([f, &ctx] {
+    Status st = RunServe(*f, ctx);
+    if (!st.ok()) ctx.Fail(st.error());
+  });
+}
+
+}  // namespace mynacert::cli
