@@ -1,5 +1,6 @@
 #include "pki/der.h"
 
+#include <array>
 #include <charconv>
 #include <chrono>
 #include <vector>
@@ -196,22 +197,27 @@ std::string Hex(std::string_view bytes) {
 }
 
 bool Unhex(std::string_view hex, std::string* bytes) {
+  // -1 for a character that is not a hex digit. A CRL unhexes every serial: no branches per
+  // digit beyond the table.
+  static constexpr auto kTable = [] {
+    std::array<int8_t, 256> t{};
+    for (auto& v : t) v = -1;
+    for (int c = '0'; c <= '9'; ++c) t[c] = static_cast<int8_t>(c - '0');
+    for (int c = 'a'; c <= 'f'; ++c) t[c] = static_cast<int8_t>(c - 'a' + 10);
+    for (int c = 'A'; c <= 'F'; ++c) t[c] = static_cast<int8_t>(c - 'A' + 10);
+    return t;
+  }();
   if (hex.size() % 2 != 0) return false;
-  auto nibble = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
-  bytes->clear();
-  bytes->reserve(hex.size() / 2);
+  bytes->resize(hex.size() / 2);
+  char* out = bytes->data();
+  int bad = 0;
   for (size_t i = 0; i < hex.size(); i += 2) {
-    const int hi = nibble(hex[i]);
-    const int lo = nibble(hex[i + 1]);
-    if (hi < 0 || lo < 0) return false;
-    bytes->push_back(static_cast<char>(hi << 4 | lo));
+    const int hi = kTable[static_cast<unsigned char>(hex[i])];
+    const int lo = kTable[static_cast<unsigned char>(hex[i + 1])];
+    bad |= hi | lo;
+    *out++ = static_cast<char>(hi << 4 | lo);
   }
-  return true;
+  return bad >= 0;
 }
 
 }  // namespace mynacert::pki::der
