@@ -3,6 +3,7 @@
 #include "pki/der.h"
 
 #include <openssl/rand.h>
+#include <openssl/sha.h>
 
 #include <cstdio>
 #include <cstring>
@@ -55,44 +56,6 @@ Result<X509NamePtr> CaName(CaKind kind) {
   return name;
 }
 
-std::string SerialHexOf(const ASN1_INTEGER* serial) {
-  BignumPtr bn(ASN1_INTEGER_to_BN(serial, nullptr));
-  if (!bn) return "";
-  char* hex = BN_bn2hex(bn.get());
-  std::string out = hex ? hex : "";
-  OPENSSL_free(hex);
-  return out;
-}
-
-// SubjectPublicKeyInfo of an RSA key, written directly (rsaEncryption, NULL, RSAPublicKey):
-// X509_set_pubkey would run the key through OpenSSL 3's encoder and decoder, which costs as
-// much as a fifth of an issuance.
-int SetRsaPublicKey(X509* cert, EVP_PKEY* key) {
-  BIGNUM* n = nullptr;
-  BIGNUM* e = nullptr;
-  if (EVP_PKEY_get_bn_param(key, "n", &n) != 1 || EVP_PKEY_get_bn_param(key, "e", &e) != 1) {
-    BN_free(n);
-    BN_free(e);
-    return 0;
-  }
-  BignumPtr n_owner(n), e_owner(e);
-  std::string n_bytes(static_cast<size_t>(BN_num_bytes(n)), '\0');
-  std::string e_bytes(static_cast<size_t>(BN_num_bytes(e)), '\0');
-  BN_bn2bin(n, reinterpret_cast<unsigned char*>(n_bytes.data()));
-  BN_bn2bin(e, reinterpret_cast<unsigned char*>(e_bytes.data()));
-  std::string rsa_public_key;
-  const size_t at = der::Open(rsa_public_key, der::kSequence);
-  der::AppendUnsignedInteger(rsa_public_key, n_bytes);
-  der::AppendUnsignedInteger(rsa_public_key, e_bytes);
-  der::Close(rsa_public_key, at);
-  auto* bits = static_cast<unsigned char*>(OPENSSL_malloc(rsa_public_key.size()));
-  if (!bits) return 0;
-  std::memcpy(bits, rsa_public_key.data(), rsa_public_key.size());
-  // X509_PUBKEY_set0_param takes ownership of `bits`.
-  return X509_PUBKEY_set0_param(X509_get_X509_PUBKEY(cert), OBJ_nid2obj(NID_rsaEncryption),
-                                V_ASN1_NULL, nullptr, bits, static_cast<int>(rsa_public_key.size()));
-}
-
 // A positive serial with 127 random bits (RFC 5280: at most 20 octets; issue 3: >= 64 bits).
 Status SetRandomSerial(X509* cert) {
   unsigned char bytes[16];
@@ -111,127 +74,6 @@ Status SetValidity(X509* cert, TimePoint not_before, TimePoint not_after) {
   if (!ASN1_TIME_set(X509_getm_notBefore(cert), nb) ||
       !ASN1_TIME_set(X509_getm_notAfter(cert), na)) {
     return OpenSslFailure("validity");
-  }
-  return {};
-}
-
-// subjectAltName: otherName { type-id, [0] EXPLICIT UTF8String } per personal-data field.
-Status AddPersonalData(X509* cert, const std::vector<std::pair<const char*, std::string>>& fields) {
-  GeneralNamesPtr names(sk_GENERAL_NAME_new_null());
-  for (const auto& [oid, value] : fields) {
-    ASN1_OBJECT* type_id = OBJ_txt2obj(oid, 1);
-    ASN1_TYPE* any = ASN1_TYPE_new();
-    ASN1_UTF8STRING* text = ASN1_UTF8STRING_new();
-    GENERAL_NAME* gen = GENERAL_NAME_new();
-    if (!type_id || !any || !text || !gen ||
-        ASN1_STRING_set(text, value.data(), static_cast<int>(value.size())) != 1) {
-      ASN1_OBJECT_free(type_id);
-      ASN1_TYPE_free(any);
-      ASN1_UTF8STRING_free(text);
-      GENERAL_NAME_free(gen);
-      return OpenSslFailure("subjectAltName");
-    }
-    ASN1_TYPE_set(any, V_ASN1_UTF8STRING, text);                // takes `text`
-    if (GENERAL_NAME_set0_othername(gen, type_id, any) != 1) {  // takes both on success
-      ASN1_OBJECT_free(type_id);
-      ASN1_TYPE_free(any);
-      GENERAL_NAME_free(gen);
-      return OpenSslFailure("subjectAltName");
-    }
-    sk_GENERAL_NAME_push(names.get(), gen);
-  }
-  if (X509_add1_ext_i2d(cert, NID_subject_alt_name, names.get(), 0, X509V3_ADD_DEFAULT) != 1) {
-    return OpenSslFailure("subjectAltName");
-  }
-  return {};
-}
-
-Status AddPolicy(X509* cert, const char* policy_oid) {
-  CertPoliciesPtr policies(sk_POLICYINFO_new_null());
-  POLICYINFO* info = POLICYINFO_new();
-  POLICYQUALINFO* qualifier = POLICYQUALINFO_new();
-  if (!policies || !info || !qualifier) {
-    POLICYINFO_free(info);
-    POLICYQUALINFO_free(qualifier);
-    return OpenSslFailure("certificatePolicies");
-  }
-  sk_POLICYINFO_push(policies.get(), info);  // owned by `policies` from here
-  info->policyid = OBJ_txt2obj(policy_oid, 1);
-  info->qualifiers = sk_POLICYQUALINFO_new_null();
-  qualifier->pqualid = OBJ_nid2obj(NID_id_qt_cps);
-  qualifier->d.cpsuri = ASN1_IA5STRING_new();
-  if (!info->policyid || !info->qualifiers || !qualifier->d.cpsuri ||
-      ASN1_STRING_set(qualifier->d.cpsuri, kCpsUri, -1) != 1) {
-    POLICYQUALINFO_free(qualifier);
-    return OpenSslFailure("certificatePolicies");
-  }
-  sk_POLICYQUALINFO_push(info->qualifiers, qualifier);
-  // jpki-facts A3: certificatePolicies is critical on the sign cert; the same here for auth.
-  if (X509_add1_ext_i2d(cert, NID_certificate_policies, policies.get(), 1, X509V3_ADD_DEFAULT) !=
-      1) {
-    return OpenSslFailure("certificatePolicies");
-  }
-  return {};
-}
-
-// A directoryName GENERAL_NAMES (for the CRL distribution point and issuerAltName).
-Result<GeneralNamesPtr> DirName(X509NamePtr name) {
-  GeneralNamesPtr names(sk_GENERAL_NAME_new_null());
-  GENERAL_NAME* gen = GENERAL_NAME_new();
-  if (!names || !gen) {
-    GENERAL_NAME_free(gen);
-    return OpenSslFailure("directoryName");
-  }
-  GENERAL_NAME_set0_value(gen, GEN_DIRNAME, name.release());
-  sk_GENERAL_NAME_push(names.get(), gen);
-  return names;
-}
-
-// jpki-facts A3: C=JP, O=JPKI, OU=JPKI for digital signature, OU=CRL Distribution Points,
-// OU=<prefecture>, CN=<municipality> — here under O=JPKI-MYNACERT.
-Status AddCrlDistributionPoint(X509* cert, const SignHolder& h) {
-  X509NamePtr name(X509_NAME_new());
-  if (!name) return OpenSslFailure("CRL distribution point");
-  MYNACERT_RETURN_IF_ERROR(AddNameEntry(name.get(), NID_countryName, V_ASN1_PRINTABLESTRING, "JP"));
-  MYNACERT_RETURN_IF_ERROR(
-      AddNameEntry(name.get(), NID_organizationName, V_ASN1_UTF8STRING, "JPKI-MYNACERT"));
-  MYNACERT_RETURN_IF_ERROR(AddNameEntry(name.get(), NID_organizationalUnitName, V_ASN1_UTF8STRING,
-                                        "JPKI for digital signature"));
-  MYNACERT_RETURN_IF_ERROR(AddNameEntry(name.get(), NID_organizationalUnitName, V_ASN1_UTF8STRING,
-                                        "CRL Distribution Points"));
-  MYNACERT_RETURN_IF_ERROR(
-      AddNameEntry(name.get(), NID_organizationalUnitName, V_ASN1_UTF8STRING, h.prefecture_en));
-  MYNACERT_RETURN_IF_ERROR(
-      AddNameEntry(name.get(), NID_commonName, V_ASN1_UTF8STRING, h.municipality_en));
-  MYNACERT_ASSIGN_OR_RETURN(GeneralNamesPtr full, DirName(std::move(name)));
-  CrlDistPointsPtr points(sk_DIST_POINT_new_null());
-  DIST_POINT* dp = DIST_POINT_new();
-  if (!points || !dp) {
-    DIST_POINT_free(dp);
-    return OpenSslFailure("CRL distribution point");
-  }
-  sk_DIST_POINT_push(points.get(), dp);
-  dp->distpoint = DIST_POINT_NAME_new();
-  if (!dp->distpoint) return OpenSslFailure("CRL distribution point");
-  dp->distpoint->type = 0;  // fullName
-  dp->distpoint->name.fullname = full.release();
-  if (X509_add1_ext_i2d(cert, NID_crl_distribution_points, points.get(), 0, X509V3_ADD_DEFAULT) !=
-      1) {
-    return OpenSslFailure("CRL distribution point");
-  }
-  return {};
-}
-
-// jpki-facts A2: issuerAltName DirName C=JP, O=公的個人認証サービス — marked as ours.
-Status AddIssuerAltName(X509* cert) {
-  X509NamePtr name(X509_NAME_new());
-  if (!name) return OpenSslFailure("issuerAltName");
-  MYNACERT_RETURN_IF_ERROR(AddNameEntry(name.get(), NID_countryName, V_ASN1_PRINTABLESTRING, "JP"));
-  MYNACERT_RETURN_IF_ERROR(AddNameEntry(name.get(), NID_organizationName, V_ASN1_UTF8STRING,
-                                        "公的個人認証サービス (mynacert 試験用)"));
-  MYNACERT_ASSIGN_OR_RETURN(GeneralNamesPtr names, DirName(std::move(name)));
-  if (X509_add1_ext_i2d(cert, NID_issuer_alt_name, names.get(), 0, X509V3_ADD_DEFAULT) != 1) {
-    return OpenSslFailure("issuerAltName");
   }
   return {};
 }
@@ -343,8 +185,220 @@ Result<CaGeneration> CreateRootCa(CaKind kind, int generation, std::shared_ptr<S
 
 namespace {
 
-// The certificate of `r`, complete but for the signature.
-Result<X509Ptr> BuildCertificate(const CaGeneration& ca, const CertRequest& r) {
+// --- The TBSCertificate of a holder's certificate, written as DER ---------------------------
+// Built directly rather than through X509 objects: OpenSSL 3 routes every key and extension
+// through its encoders, which cost a third of an issuance on top of the signature. The
+// encoding is the one OpenSSL produced for the same profile (checked field by field by
+// `openssl x509 -text` in certificate_test.cc).
+
+struct Tbs {
+  std::string der;
+  std::string serial_hex;
+};
+
+// AttributeTypeAndValue in its own RDN: SET { SEQUENCE { type, value } }.
+void AppendRdn(std::string& out, std::string_view oid, uint8_t string_tag, std::string_view value) {
+  const size_t set = der::Open(out, der::kSet);
+  const size_t seq = der::Open(out, der::kSequence);
+  der::AppendOid(out, oid);
+  der::AppendTlv(out, string_tag, value);
+  der::Close(out, seq);
+  der::Close(out, set);
+}
+
+constexpr uint8_t kPrintableString = 0x13;
+constexpr uint8_t kUtf8String = 0x0c;
+constexpr uint8_t kIa5String = 0x16;
+
+// Extension ::= SEQUENCE { extnID, critical DEFAULT FALSE, extnValue OCTET STRING }
+void AppendExtension(std::string& out, std::string_view oid, bool critical, std::string_view value) {
+  const size_t ext = der::Open(out, der::kSequence);
+  der::AppendOid(out, oid);
+  if (critical) out.append("\x01\x01\xff", 3);
+  der::AppendTlv(out, der::kOctetString, value);
+  der::Close(out, ext);
+}
+
+// RSAPublicKey ::= SEQUENCE { modulus, publicExponent }
+Result<std::string> RsaPublicKeyDer(EVP_PKEY* key) {
+  BIGNUM* n = nullptr;
+  BIGNUM* e = nullptr;
+  if (EVP_PKEY_get_bn_param(key, "n", &n) != 1 || EVP_PKEY_get_bn_param(key, "e", &e) != 1) {
+    BN_free(n);
+    BN_free(e);
+    return OpenSslFailure("public key");
+  }
+  BignumPtr n_owner(n), e_owner(e);
+  std::string n_bytes(static_cast<size_t>(BN_num_bytes(n)), '\0');
+  std::string e_bytes(static_cast<size_t>(BN_num_bytes(e)), '\0');
+  BN_bn2bin(n, reinterpret_cast<unsigned char*>(n_bytes.data()));
+  BN_bn2bin(e, reinterpret_cast<unsigned char*>(e_bytes.data()));
+  std::string out;
+  const size_t at = der::Open(out, der::kSequence);
+  der::AppendUnsignedInteger(out, n_bytes);
+  der::AppendUnsignedInteger(out, e_bytes);
+  der::Close(out, at);
+  return out;
+}
+
+// C=JP, O=JPKI-MYNACERT, OU=JPKI for digital signature, OU=CRL Distribution Points,
+// OU=<prefecture>, CN=<municipality> (jpki-facts A3, under O=JPKI-MYNACERT).
+void AppendCrlDistributionPointName(std::string& out, const SignHolder& h) {
+  const size_t name = der::Open(out, der::kSequence);
+  AppendRdn(out, "2.5.4.6", kPrintableString, "JP");
+  AppendRdn(out, "2.5.4.10", kUtf8String, "JPKI-MYNACERT");
+  AppendRdn(out, "2.5.4.11", kUtf8String, "JPKI for digital signature");
+  AppendRdn(out, "2.5.4.11", kUtf8String, "CRL Distribution Points");
+  AppendRdn(out, "2.5.4.11", kUtf8String, h.prefecture_en);
+  AppendRdn(out, "2.5.4.3", kUtf8String, h.municipality_en);
+  der::Close(out, name);
+}
+
+Result<Tbs> TbsDer(const CaGeneration& ca, const CertRequest& r, TimePoint not_after) {
+  const SignHolder& h = r.holder;
+  const bool sign = r.kind == CaKind::kSign;
+  Tbs tbs;
+  std::string& out = tbs.der;
+  out.reserve(1600);
+  const size_t top = der::Open(out, der::kSequence);
+  out.append("\xa0\x03\x02\x01\x02", 5);  // [0] EXPLICIT version v3
+  // A positive serial with 127 random bits (RFC 5280: at most 20 octets; issue 3: >= 64 bits).
+  unsigned char serial[16];
+  if (RAND_bytes(serial, sizeof serial) != 1) return OpenSslFailure("RAND_bytes");
+  serial[0] = static_cast<unsigned char>((serial[0] & 0x7f) | 0x40);  // positive, 16 octets
+  const std::string_view serial_bytes(reinterpret_cast<char*>(serial), sizeof serial);
+  der::AppendUnsignedInteger(out, serial_bytes);
+  tbs.serial_hex = der::Hex(serial_bytes);
+  out.append(Sha256WithRsaAlgorithmDer());
+  // issuer: the CA's subject as encoded in its certificate
+  const X509_NAME* issuer = X509_get_subject_name(ca.cert.get());
+  const unsigned char* issuer_der = nullptr;
+  size_t issuer_length = 0;
+  if (X509_NAME_get0_der(issuer, &issuer_der, &issuer_length) != 1) {
+    return OpenSslFailure("issuer name");
+  }
+  out.append(reinterpret_cast<const char*>(issuer_der), issuer_length);
+  const size_t validity = der::Open(out, der::kSequence);
+  der::AppendTime(out, std::chrono::duration_cast<std::chrono::seconds>(
+                           r.not_before.time_since_epoch()).count());
+  der::AppendTime(out, std::chrono::duration_cast<std::chrono::seconds>(
+                           not_after.time_since_epoch()).count());
+  der::Close(out, validity);
+  const size_t subject = der::Open(out, der::kSequence);
+  AppendRdn(out, "2.5.4.6", kPrintableString, "JP");
+  if (sign) {
+    AppendRdn(out, "2.5.4.7", kUtf8String, h.prefecture_en);
+    AppendRdn(out, "2.5.4.7", kUtf8String, h.municipality_en);
+  }
+  AppendRdn(out, "2.5.4.3", kUtf8String, r.subject_cn);
+  der::Close(out, subject);
+  // SubjectPublicKeyInfo { rsaEncryption NULL, BIT STRING RSAPublicKey }
+  MYNACERT_ASSIGN_OR_RETURN(std::string rsa_key, RsaPublicKeyDer(r.public_key));
+  const size_t spki = der::Open(out, der::kSequence);
+  out.append("\x30\x0d\x06\x09\x2a\x86\x48\x86\xf7\x0d\x01\x01\x01\x05\x00", 15);
+  der::AppendBitString(out, rsa_key);
+  der::Close(out, spki);
+
+  const size_t explicit_exts = der::Open(out, der::ContextConstructed(3));
+  const size_t exts = der::Open(out, der::kSequence);
+  // keyUsage: digitalSignature(0) [+ nonRepudiation(1)], trailing zero bits dropped.
+  AppendExtension(out, "2.5.29.15", true,
+                  sign ? std::string_view("\x03\x02\x06\xc0", 4)
+                       : std::string_view("\x03\x02\x07\x80", 4));
+  std::string value;
+  if (sign) {
+    const std::string name_flags =
+        h.name_substitution.empty() ? std::string(Utf8Length(h.name), '0') : h.name_substitution;
+    const std::string address_flags = h.address_substitution.empty()
+                                          ? std::string(Utf8Length(h.address), '0')
+                                          : h.address_substitution;
+    // subjectAltName: otherName { type-id, [0] EXPLICIT UTF8String } per personal-data field,
+    // in the order seen on a card: .1, .4, .3, .5, .2, .6 (jpki-facts A4).
+    const std::pair<const char*, std::string> fields[] = {
+        {kOidName, h.name},       {kOidBirthDate, BirthDateField(h.birth)},
+        {kOidSex, std::to_string(h.sex)}, {kOidAddress, h.address},
+        {kOidNameSubstitution, name_flags}, {kOidAddressSubstitution, address_flags}};
+    value.clear();
+    const size_t names = der::Open(value, der::kSequence);
+    for (const auto& [oid, text] : fields) {
+      const size_t other = der::Open(value, der::ContextConstructed(0));
+      der::AppendOid(value, oid);
+      const size_t explicit_value = der::Open(value, der::ContextConstructed(0));
+      der::AppendTlv(value, kUtf8String, text);
+      der::Close(value, explicit_value);
+      der::Close(value, other);
+    }
+    der::Close(value, names);
+    AppendExtension(out, "2.5.29.17", false, value);
+  }
+  // certificatePolicies, critical (jpki-facts A3): the policy with a CPS URI qualifier.
+  value.clear();
+  {
+    const size_t policies = der::Open(value, der::kSequence);
+    const size_t info = der::Open(value, der::kSequence);
+    der::AppendOid(value, sign ? kOidSignPolicy : kOidAuthPolicy);
+    const size_t qualifiers = der::Open(value, der::kSequence);
+    const size_t qualifier = der::Open(value, der::kSequence);
+    der::AppendOid(value, "1.3.6.1.5.5.7.2.1");  // id-qt-cps
+    der::AppendTlv(value, kIa5String, kCpsUri);
+    der::Close(value, qualifier);
+    der::Close(value, qualifiers);
+    der::Close(value, info);
+    der::Close(value, policies);
+  }
+  AppendExtension(out, "2.5.29.32", true, value);
+  // issuerAltName: directoryName C=JP, O=公的個人認証サービス — marked as ours (jpki-facts A2).
+  value.clear();
+  {
+    const size_t names = der::Open(value, der::kSequence);
+    const size_t directory = der::Open(value, der::ContextConstructed(4));
+    const size_t name = der::Open(value, der::kSequence);
+    AppendRdn(value, "2.5.4.6", kPrintableString, "JP");
+    AppendRdn(value, "2.5.4.10", kUtf8String, "公的個人認証サービス (mynacert 試験用)");
+    der::Close(value, name);
+    der::Close(value, directory);
+    der::Close(value, names);
+  }
+  AppendExtension(out, "2.5.29.18", false, value);
+  if (sign) {
+    // cRLDistributionPoints: one point, fullName = a directoryName partitioned by municipality.
+    value.clear();
+    const size_t points = der::Open(value, der::kSequence);
+    const size_t point = der::Open(value, der::kSequence);
+    const size_t dp_name = der::Open(value, der::ContextConstructed(0));
+    const size_t full_name = der::Open(value, der::ContextConstructed(0));
+    const size_t directory = der::Open(value, der::ContextConstructed(4));
+    AppendCrlDistributionPointName(value, h);
+    der::Close(value, directory);
+    der::Close(value, full_name);
+    der::Close(value, dp_name);
+    der::Close(value, point);
+    der::Close(value, points);
+    AppendExtension(out, "2.5.29.31", false, value);
+  }
+  // subjectKeyIdentifier: SHA-1 of the subjectPublicKey bits (RFC 5280 4.2.1.2 method 1).
+  unsigned char ski[SHA_DIGEST_LENGTH];
+  SHA1(reinterpret_cast<const unsigned char*>(rsa_key.data()), rsa_key.size(), ski);
+  AppendExtension(out, "2.5.29.14", false,
+                  der::Tlv(der::kOctetString,
+                           std::string_view(reinterpret_cast<char*>(ski), sizeof ski)));
+  // authorityKeyIdentifier: the issuing generation's key id only.
+  const ASN1_OCTET_STRING* ca_ski = X509_get0_subject_key_id(ca.cert.get());
+  if (!ca_ski) return InvalidArgument("ca", "CA certificate without a key identifier");
+  value.clear();
+  der::AppendTlv(value, der::kSequence,
+                 der::Tlv(der::ContextPrimitive(0),
+                          std::string_view(reinterpret_cast<const char*>(ASN1_STRING_get0_data(ca_ski)),
+                                           static_cast<size_t>(ASN1_STRING_length(ca_ski)))));
+  AppendExtension(out, "2.5.29.35", false, value);
+  der::Close(out, exts);
+  der::Close(out, explicit_exts);
+  der::Close(out, top);
+  return tbs;
+}
+
+// The TBSCertificate of `r`, after checking it.
+Result<Tbs> BuildTbs(const CaGeneration& ca, const CertRequest& r) {
   if (r.kind != ca.kind) {
     return InvalidArgument("kind",
                            "証明書の種類と認証局が一致しません (the CA does not issue this kind)");
@@ -386,62 +440,17 @@ Result<X509Ptr> BuildCertificate(const CaGeneration& ca, const CertRequest& r) {
     }
   }
 
-  X509Ptr cert(X509_new());
-  if (!cert) return OpenSslFailure("X509_new");
-  X509* c = cert.get();
-  X509NamePtr subject(X509_NAME_new());
-  if (!subject) return OpenSslFailure("X509_NAME_new");
-  MYNACERT_RETURN_IF_ERROR(
-      AddNameEntry(subject.get(), NID_countryName, V_ASN1_PRINTABLESTRING, "JP"));
-  if (r.kind == CaKind::kSign) {
-    MYNACERT_RETURN_IF_ERROR(
-        AddNameEntry(subject.get(), NID_localityName, V_ASN1_UTF8STRING, h.prefecture_en));
-    MYNACERT_RETURN_IF_ERROR(
-        AddNameEntry(subject.get(), NID_localityName, V_ASN1_UTF8STRING, h.municipality_en));
-  }
-  MYNACERT_RETURN_IF_ERROR(
-      AddNameEntry(subject.get(), NID_commonName, V_ASN1_UTF8STRING, r.subject_cn));
-  if (X509_set_version(c, 2) != 1 || X509_set_subject_name(c, subject.get()) != 1 ||
-      X509_set_issuer_name(c, X509_get_subject_name(ca.cert.get())) != 1 ||
-      SetRsaPublicKey(c, r.public_key) != 1) {
-    return OpenSslFailure("certificate");
-  }
-  MYNACERT_RETURN_IF_ERROR(SetRandomSerial(c));
-  MYNACERT_RETURN_IF_ERROR(SetValidity(c, r.not_before, not_after));
-  MYNACERT_RETURN_IF_ERROR(AddConfExtension(c, ca.cert.get(), NID_key_usage,
-                                            r.kind == CaKind::kSign
-                                                ? "critical,digitalSignature,nonRepudiation"
-                                                : "critical,digitalSignature"));
-  if (r.kind == CaKind::kSign) {
-    const std::string name_flags =
-        h.name_substitution.empty() ? std::string(Utf8Length(h.name), '0') : h.name_substitution;
-    const std::string address_flags = h.address_substitution.empty()
-                                          ? std::string(Utf8Length(h.address), '0')
-                                          : h.address_substitution;
-    // The order seen on a card: .1, .4, .3, .5, .2, .6 (jpki-facts A4).
-    MYNACERT_RETURN_IF_ERROR(AddPersonalData(c, {{kOidName, h.name},
-                                                 {kOidBirthDate, BirthDateField(h.birth)},
-                                                 {kOidSex, std::to_string(h.sex)},
-                                                 {kOidAddress, h.address},
-                                                 {kOidNameSubstitution, name_flags},
-                                                 {kOidAddressSubstitution, address_flags}}));
-  }
-  MYNACERT_RETURN_IF_ERROR(AddPolicy(c, r.kind == CaKind::kSign ? kOidSignPolicy : kOidAuthPolicy));
-  MYNACERT_RETURN_IF_ERROR(AddIssuerAltName(c));
-  if (r.kind == CaKind::kSign) MYNACERT_RETURN_IF_ERROR(AddCrlDistributionPoint(c, h));
-  MYNACERT_RETURN_IF_ERROR(AddConfExtension(c, ca.cert.get(), NID_subject_key_identifier, "hash"));
-  MYNACERT_RETURN_IF_ERROR(
-      AddConfExtension(c, ca.cert.get(), NID_authority_key_identifier, "keyid:always"));
-  return cert;
+  return TbsDer(ca, r, not_after);
 }
 
 }  // namespace
 
 Result<IssuedDer> IssueCertificateDer(const CaGeneration& ca, const CertRequest& r) {
-  MYNACERT_ASSIGN_OR_RETURN(X509Ptr cert, BuildCertificate(ca, r));
+  MYNACERT_ASSIGN_OR_RETURN(Tbs tbs, BuildTbs(ca, r));
   IssuedDer out;
-  MYNACERT_ASSIGN_OR_RETURN(out.der, SignCertificateDer(cert.get(), *ca.signer));
-  out.serial_hex = SerialHexOf(X509_get0_serialNumber(cert.get()));
+  MYNACERT_ASSIGN_OR_RETURN(std::string signature, ca.signer->Sign(tbs.der));
+  out.der = der::SignedSequence(tbs.der, signature);
+  out.serial_hex = std::move(tbs.serial_hex);
   out.not_before = std::chrono::duration_cast<std::chrono::seconds>(
                        r.not_before.time_since_epoch()).count();
   out.not_after = std::chrono::duration_cast<std::chrono::seconds>(
