@@ -141,6 +141,9 @@ Result<std::unique_ptr<Database>> OpenSqlite(const std::string& path, const Sqli
   sqlite3_busy_timeout(db, options.busy_timeout_ms);
   std::string pragmas = "PRAGMA foreign_keys=ON;";
   if (options.wal && path != ":memory:") pragmas += "PRAGMA journal_mode=WAL;";
+  // Reads through a memory map instead of a pread per page: a CRL of 100 000 entries reads
+  // ~3 000 pages, which as syscalls were 90 % of its system time.
+  if (path != ":memory:") pragmas += "PRAGMA mmap_size=1073741824;";
   pragmas += options.synchronous_full ? "PRAGMA synchronous=FULL;" : "PRAGMA synchronous=NORMAL;";
   Status s = out->Execute(pragmas);
   if (!s.ok()) {
