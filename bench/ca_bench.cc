@@ -31,8 +31,14 @@ struct Fixture {
     r.not_before = std::chrono::system_clock::now();
     r.last_valid_day = Date::Ymd(2031, 7, 7);
     r.subject_cn = "20261123090000000011410000000";
-    r.holder = SignHolder{"横浜　花子", "", 2, Date::Ymd(1985, 7, 7), "神奈川県横浜市中区港町１－１",
-                          "", "Kanagawa-ken", "Yokohama-shi"};
+    r.holder = SignHolder{"横浜　花子",
+                          "",
+                          2,
+                          Date::Ymd(1985, 7, 7),
+                          "神奈川県横浜市中区港町１－１",
+                          "",
+                          "Kanagawa-ken",
+                          "Yokohama-shi"};
     return r;
   }
   EvpPkeyPtr holder;
@@ -68,7 +74,8 @@ BENCHMARK(BM_IssueCertificate)->Unit(benchmark::kMicrosecond);
 // Issue + record in the SQLite store (one transaction per certificate, WAL, synchronous=FULL:
 // every issuance durable before it is handed out).
 void BM_IssueAndRecord(benchmark::State& state) {
-  const std::string path = (std::filesystem::temp_directory_path() / "mynacert-bench-ca.db").string();
+  const std::string path =
+      (std::filesystem::temp_directory_path() / "mynacert-bench-ca.db").string();
   std::filesystem::remove(path);
   std::filesystem::remove(path + "-wal");
   auto store = CaStore::OpenSqlite(path);

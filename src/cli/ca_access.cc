@@ -22,7 +22,8 @@ void AddAccessFlags(CLI::App& app, CaAccess& a, bool actor_required) {
 Result<pki::KeySecrets> ReadSecrets(const CaAccess& a, bool need_passphrase) {
   pki::KeySecrets secrets;
   if (!a.passphrase.empty()) {
-    MYNACERT_ASSIGN_OR_RETURN(secrets.passphrase, pki::ReadPassphrase(a.passphrase, "--passphrase"));
+    MYNACERT_ASSIGN_OR_RETURN(secrets.passphrase,
+                              pki::ReadPassphrase(a.passphrase, "--passphrase"));
   } else if (need_passphrase) {
     return InvalidArgument("--passphrase",
                            "鍵のパスフレーズが必要です (needed: env:NAME or file:PATH)");
@@ -79,7 +80,8 @@ Result<pki::CaGeneration> LoadCaGeneration(const CaAccess& a, pki::CaKind kind, 
 Result<pki::CaGeneration> LoadLatestCa(const CaAccess& a, pki::CaKind kind) {
   const int latest = pki::LatestGeneration(a.dir, kind);
   if (latest == 0) {
-    return NotFound("--dir", "認証局がありません。先に ca init を実行してください (no CA; run ca init)");
+    return NotFound("--dir",
+                    "認証局がありません。先に ca init を実行してください (no CA; run ca init)");
   }
   return LoadCaGeneration(a, kind, latest);
 }

@@ -1,15 +1,15 @@
 // `mynacert ca issue | revoke | release | crl | rollover | log`: the CA's daily work (issue 3).
 // Every change names the staff member (--actor) and lands in the CA's audit trail (ca_events);
 // keys are opened from the CA folder with secrets read from env:NAME or file:PATH only.
+#include <openssl/pem.h>
+#include <openssl/rand.h>
+
 #include <chrono>
 #include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <ostream>
 #include <sstream>
-
-#include <openssl/pem.h>
-#include <openssl/rand.h>
 
 #include "cli/ca_access.h"
 #include "cli/commands.h"
@@ -105,9 +105,9 @@ Status RunIssue(const IssueFlags& f, CliContext& ctx) {
   request.subject_cn = !f.cn.empty() ? f.cn : RandomHex(kind == pki::CaKind::kSign ? 12 : 16);
   if (kind == pki::CaKind::kSign) {
     MYNACERT_ASSIGN_OR_RETURN(Date birth, Date::Parse(f.birth, "--birth"));
-    request.holder = pki::SignHolder{f.name,    f.name_flags,    f.sex,
-                                     birth,     f.address,       f.address_flags,
-                                     f.prefecture_en, f.municipality_en};
+    request.holder =
+        pki::SignHolder{f.name,    f.name_flags,    f.sex,           birth,
+                        f.address, f.address_flags, f.prefecture_en, f.municipality_en};
   }
   MYNACERT_ASSIGN_OR_RETURN(auto store, OpenCaStore(f.access));
   MYNACERT_ASSIGN_OR_RETURN(pki::CaGeneration ca, LoadLatestCa(f.access, kind));
@@ -203,9 +203,9 @@ Status RunCrl(const CrlFlags& f, CliContext& ctx) {
     return InvalidArgument("--hours", "1〜744 時間で指定してください (1 to 744 hours)");
   }
   MYNACERT_ASSIGN_OR_RETURN(auto store, OpenCaStore(f.access));
-  MYNACERT_ASSIGN_OR_RETURN(pki::CaGeneration ca, f.generation > 0
-                                                      ? LoadCaGeneration(f.access, kind, f.generation)
-                                                      : LoadLatestCa(f.access, kind));
+  MYNACERT_ASSIGN_OR_RETURN(pki::CaGeneration ca,
+                            f.generation > 0 ? LoadCaGeneration(f.access, kind, f.generation)
+                                             : LoadLatestCa(f.access, kind));
   pki::CrlOptions options;
   options.validity = std::chrono::hours(f.hours);
   options.delta = f.delta;
@@ -234,6 +234,46 @@ Status RunCrl(const CrlFlags& f, CliContext& ctx) {
   return {};
 }
 
+struct GetFlags {
+  CaAccess access;
+  std::string kind, serial, out;
+  bool json = false;
+};
+
+// A recorded certificate: its PEM (e.g. to finish an issuance interrupted after the commit) and
+// its state.
+Status RunGet(const GetFlags& f, CliContext& ctx) {
+  MYNACERT_ASSIGN_OR_RETURN(pki::CaKind kind, ParseKind(f.kind));
+  MYNACERT_ASSIGN_OR_RETURN(auto store, OpenCaStore(f.access));
+  std::string serial = f.serial;
+  for (char& c : serial) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  MYNACERT_ASSIGN_OR_RETURN(auto found, store->Find(kind, serial));
+  if (!found) return NotFound("--serial", "その証明書は発行されていません (no such certificate)");
+  MYNACERT_ASSIGN_OR_RETURN(pki::X509Ptr cert, pki::ParseCertificateDer(found->der));
+  const std::string pem = pki::CertificatePem(cert.get());
+  if (!f.out.empty()) MYNACERT_RETURN_IF_ERROR(pki::WriteFileAtomically(f.out, pem, 0644));
+  if (f.json) {
+    nlohmann::json j{{"kind", f.kind},
+                     {"generation", found->generation},
+                     {"serial", found->serial_hex},
+                     {"subject_cn", found->subject_cn},
+                     {"not_before", found->not_before},
+                     {"not_after", found->not_after},
+                     {"issued_at", found->issued_at},
+                     {"holder_ref", found->holder_ref},
+                     {"state", std::string(pki::CertStateName(found->state))}};
+    if (found->state != pki::CertState::kGood) {
+      j["revoked_at"] = found->revoked_at;
+      j["reason"] = std::string(pki::RevocationReasonName(found->reason));
+    }
+    if (f.out.empty()) j["certificate"] = pem;
+    ctx.out << j.dump(2) << "\n";
+  } else if (f.out.empty()) {
+    ctx.out << pem;
+  }
+  return {};
+}
+
 struct LogFlags {
   CaAccess access;
   int64_t after = 0;
@@ -245,16 +285,16 @@ Status RunLog(const LogFlags& f, CliContext& ctx) {
   MYNACERT_ASSIGN_OR_RETURN(auto events, store->Events(f.after, f.limit));
   nlohmann::json list = nlohmann::json::array();
   for (const pki::CaEvent& e : events) {
-    list.push_back({{"seq", e.seq},
-                    {"at", e.at},
-                    {"actor", e.actor},
-                    {"action", e.action},
-                    {"ca", e.ca_kind},
-                    {"serial", e.serial_hex},
-                    {"reason", e.reason ? nlohmann::json(std::string(
-                                              pki::RevocationReasonName(*e.reason)))
-                                        : nlohmann::json()},
-                    {"note", e.note}});
+    list.push_back(
+        {{"seq", e.seq},
+         {"at", e.at},
+         {"actor", e.actor},
+         {"action", e.action},
+         {"ca", e.ca_kind},
+         {"serial", e.serial_hex},
+         {"reason", e.reason ? nlohmann::json(std::string(pki::RevocationReasonName(*e.reason)))
+                             : nlohmann::json()},
+         {"note", e.note}});
   }
   ctx.out << nlohmann::json{{"events", list}}.dump(2) << "\n";
   return {};
@@ -317,7 +357,8 @@ void AddCaAdminCommands(CLI::App& ca, CliContext& ctx) {
     }
     r->add_option("--note", flags->note, "記録するメモ / a note for the audit trail");
     r->add_flag("--json", flags->json, "JSON で出力 / JSON output");
-    r->callback([flags, release, &ctx] { Run(ctx, [&] { return RunRevoke(*flags, release, ctx); }); });
+    r->callback(
+        [flags, release, &ctx] { Run(ctx, [&] { return RunRevoke(*flags, release, ctx); }); });
   }
 
   auto crl = std::make_shared<CrlFlags>();
@@ -330,6 +371,15 @@ void AddCaAdminCommands(CLI::App& ca, CliContext& ctx) {
   c->add_option("--out", crl->out, "出力先 (DER) / output file")->required();
   c->add_flag("--json", crl->json, "JSON で出力 / JSON output");
   c->callback([crl, &ctx] { Run(ctx, [&] { return RunCrl(*crl, ctx); }); });
+
+  auto get = std::make_shared<GetFlags>();
+  CLI::App* g = ca.add_subcommand("get", "発行済み証明書と状態 / a recorded certificate and its state");
+  AddAccessFlags(*g, get->access, false);
+  g->add_option("--kind", get->kind, "sign | auth")->required();
+  g->add_option("--serial", get->serial, "シリアル番号 (16進) / serial (hex)")->required();
+  g->add_option("--out", get->out, "証明書 (PEM) の出力先 / write the PEM here");
+  g->add_flag("--json", get->json, "JSON で出力 / JSON output");
+  g->callback([get, &ctx] { Run(ctx, [&] { return RunGet(*get, ctx); }); });
 
   auto log = std::make_shared<LogFlags>();
   CLI::App* l = ca.add_subcommand("log", "監査記録 (JSON) / the audit trail");

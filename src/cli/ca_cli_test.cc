@@ -44,11 +44,11 @@ class CaCli : public testing::Test {
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
     setenv("MYNACERT_TEST_PASS", "ca cli test passphrase", 1);
-    ASSERT_EQ(Sh("openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out " + dir_ +
-                  "/card.key && openssl pkey -in " + dir_ + "/card.key -pubout -out " + dir_ +
-                  "/card.pub")
-                  .code,
-              0);
+    ASSERT_EQ(
+        Sh("openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out " + dir_ +
+           "/card.key && openssl pkey -in " + dir_ + "/card.key -pubout -out " + dir_ + "/card.pub")
+            .code,
+        0);
   }
   std::string Ca(const std::string& args) {
     return kBin + " ca " + args + " --dir " + dir_ + "/ca --passphrase env:MYNACERT_TEST_PASS";
@@ -59,8 +59,8 @@ class CaCli : public testing::Test {
 TEST_F(CaCli, IssueVerifyRevokeCrlAndAudit) {
   ASSERT_EQ(Sh(Ca("init")).code, 0);
   Outcome issued = Sh(Ca("issue --actor staff-01 --kind auth --public-key " + dir_ +
-                          "/card.pub --birth 1985-07-07 --card-expiry 2035-07-07 --json --out " +
-                          dir_ + "/auth.pem"));
+                         "/card.pub --birth 1985-07-07 --card-expiry 2035-07-07 --json --out " +
+                         dir_ + "/auth.pem"));
   ASSERT_EQ(issued.code, 0) << issued.out;
   const auto j = nlohmann::json::parse(issued.out);
   const std::string serial = j["serial"];
@@ -69,20 +69,30 @@ TEST_F(CaCli, IssueVerifyRevokeCrlAndAudit) {
 
   ASSERT_EQ(Sh(Ca("crl --kind auth --out " + dir_ + "/1.crl")).code, 0);
   ASSERT_EQ(Sh("openssl crl -inform DER -in " + dir_ + "/1.crl -out " + dir_ + "/1.pem").code, 0);
-  Outcome ok = Sh("openssl verify -crl_check -CAfile " + ca_pem + " -CRLfile " + dir_ +
-                   "/1.pem " + dir_ + "/auth.pem");
+  Outcome ok = Sh("openssl verify -crl_check -CAfile " + ca_pem + " -CRLfile " + dir_ + "/1.pem " +
+                  dir_ + "/auth.pem");
   EXPECT_EQ(ok.code, 0) << ok.out;
 
   Outcome revoked = Sh(Ca("revoke --actor staff-02 --kind auth --serial " + serial +
-                           " --reason affiliationChanged --note 転居"));
+                          " --reason affiliationChanged --note 転居"));
   ASSERT_EQ(revoked.code, 0) << revoked.out;
   ASSERT_EQ(Sh(Ca("crl --kind auth --out " + dir_ + "/2.crl")).code, 0);
   ASSERT_EQ(Sh("openssl crl -inform DER -in " + dir_ + "/2.crl -out " + dir_ + "/2.pem").code, 0);
   Outcome rejected = Sh("openssl verify -crl_check -CAfile " + ca_pem + " -CRLfile " + dir_ +
-                         "/2.pem " + dir_ + "/auth.pem");
+                        "/2.pem " + dir_ + "/auth.pem");
   EXPECT_NE(rejected.code, 0);
   EXPECT_NE(rejected.out.find("certificate revoked"), std::string::npos) << rejected.out;
   EXPECT_EQ(Sh("openssl asn1parse -inform DER -in " + dir_ + "/2.crl").code, 0);
+
+  // `ca get` returns the recorded certificate (the same bytes) and its state.
+  Outcome got = Sh(kBin + " ca get --dir " + dir_ + "/ca --kind auth --json --serial " + serial);
+  ASSERT_EQ(got.code, 0) << got.out;
+  const auto g = nlohmann::json::parse(got.out);
+  EXPECT_EQ(g["state"], "revoked");
+  EXPECT_EQ(g["reason"], "affiliationChanged");
+  std::ifstream issued_pem(dir_ + "/auth.pem");
+  EXPECT_EQ(g["certificate"], std::string(std::istreambuf_iterator<char>(issued_pem), {}));
+  EXPECT_EQ(Sh(kBin + " ca get --dir " + dir_ + "/ca --kind auth --serial 00FF").code, 2);
 
   Outcome log = Sh(kBin + " ca log --dir " + dir_ + "/ca");
   ASSERT_EQ(log.code, 0) << log.out;
@@ -99,15 +109,15 @@ TEST_F(CaCli, IssueVerifyRevokeCrlAndAudit) {
 TEST_F(CaCli, RenewalSupersedesTheOldCertificate) {
   ASSERT_EQ(Sh(Ca("init")).code, 0);
   Outcome first = Sh(Ca("issue --actor s --kind auth --public-key " + dir_ +
-                         "/card.pub --last-valid-day 2030-01-01 --json"));
+                        "/card.pub --last-valid-day 2030-01-01 --json"));
   ASSERT_EQ(first.code, 0) << first.out;
   const std::string old_serial = nlohmann::json::parse(first.out)["serial"];
   Outcome renewed = Sh(Ca("issue --actor s --kind auth --public-key " + dir_ +
-                           "/card.pub --last-valid-day 2031-01-01 --json --renew " + old_serial));
+                          "/card.pub --last-valid-day 2031-01-01 --json --renew " + old_serial));
   ASSERT_EQ(renewed.code, 0) << renewed.out;
   EXPECT_EQ(nlohmann::json::parse(renewed.out)["renews"], old_serial);
   Outcome again = Sh(Ca("issue --actor s --kind auth --public-key " + dir_ +
-                         "/card.pub --last-valid-day 2031-01-01 --renew " + old_serial));
+                        "/card.pub --last-valid-day 2031-01-01 --renew " + old_serial));
   EXPECT_EQ(again.code, 2);
   EXPECT_NE(again.out.find("--renew"), std::string::npos) << again.out;
   ASSERT_EQ(Sh(Ca("crl --kind auth --out " + dir_ + "/c.crl")).code, 0);
@@ -117,9 +127,9 @@ TEST_F(CaCli, RenewalSupersedesTheOldCertificate) {
 
 TEST_F(CaCli, OcspServeAnswersOpensslGoodThenRevoked) {
   ASSERT_EQ(Sh(Ca("init")).code, 0);
-  Outcome issued = Sh(Ca("issue --actor staff-01 --kind auth --public-key " + dir_ +
-                          "/card.pub --last-valid-day 2031-07-07 --json --out " + dir_ +
-                          "/auth.pem"));
+  Outcome issued =
+      Sh(Ca("issue --actor staff-01 --kind auth --public-key " + dir_ +
+            "/card.pub --last-valid-day 2031-07-07 --json --out " + dir_ + "/auth.pem"));
   ASSERT_EQ(issued.code, 0) << issued.out;
   const std::string serial = nlohmann::json::parse(issued.out)["serial"];
   const std::string port_file = dir_ + "/port";
@@ -129,8 +139,8 @@ TEST_F(CaCli, OcspServeAnswersOpensslGoodThenRevoked) {
     const std::string log = dir_ + "/serve.log";
     freopen(log.c_str(), "w", stdout);
     execl(kBin.c_str(), kBin.c_str(), "ca", "ocsp-serve", "--dir", (dir_ + "/ca").c_str(),
-          "--passphrase", "env:MYNACERT_TEST_PASS", "--port", "0", "--port-file",
-          port_file.c_str(), "--refresh", "1", static_cast<char*>(nullptr));
+          "--passphrase", "env:MYNACERT_TEST_PASS", "--port", "0", "--port-file", port_file.c_str(),
+          "--refresh", "1", static_cast<char*>(nullptr));
     _exit(127);
   }
   std::string port;
@@ -140,15 +150,15 @@ TEST_F(CaCli, OcspServeAnswersOpensslGoodThenRevoked) {
   }
   ASSERT_FALSE(port.empty()) << "ocsp-serve did not start";
   const std::string ask = "openssl ocsp -issuer " + dir_ + "/ca/auth-ca-1.crt.pem -cert " + dir_ +
-                          "/auth.pem -CAfile " + dir_ + "/ca/auth-ca-1.crt.pem -url http://127.0.0.1:" +
-                          port;
+                          "/auth.pem -CAfile " + dir_ +
+                          "/ca/auth-ca-1.crt.pem -url http://127.0.0.1:" + port;
   Outcome good = Sh(ask);
   EXPECT_NE(good.out.find("Response verify OK"), std::string::npos) << good.out;
   EXPECT_NE(good.out.find("auth.pem: good"), std::string::npos) << good.out;
   // openssl ocsp only POSTs; GET is covered by the server tests. Here: a revocation made by
   // another process reaches the cached answer within one refresh.
   ASSERT_EQ(Sh(kBin + " ca revoke --dir " + dir_ + "/ca --actor staff-02 --kind auth --serial " +
-                serial + " --reason keyCompromise")
+               serial + " --reason keyCompromise")
                 .code,
             0);
   std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // one refresh
@@ -157,9 +167,10 @@ TEST_F(CaCli, OcspServeAnswersOpensslGoodThenRevoked) {
   EXPECT_NE(revoked.out.find("auth.pem: revoked"), std::string::npos) << revoked.out;
   EXPECT_NE(revoked.out.find("Reason: keyCompromise"), std::string::npos) << revoked.out;
   // Garbage over HTTP gets malformedRequest, and the server lives on.
-  Outcome garbage = Sh("printf 'POST / HTTP/1.1\\r\\nHost: x\\r\\nContent-Length: 3\\r\\n"
-                        "Connection: close\\r\\n\\r\\nabc' | timeout 5 bash -c 'exec 3<>/dev/tcp/127.0.0.1/" +
-                        port + "; cat >&3; cat <&3' | tail -c 5 | od -An -tx1");
+  Outcome garbage =
+      Sh("printf 'POST / HTTP/1.1\\r\\nHost: x\\r\\nContent-Length: 3\\r\\n"
+         "Connection: close\\r\\n\\r\\nabc' | timeout 5 bash -c 'exec 3<>/dev/tcp/127.0.0.1/" +
+         port + "; cat >&3; cat <&3' | tail -c 5 | od -An -tx1");
   EXPECT_NE(garbage.out.find("30 03 0a 01 01"), std::string::npos) << garbage.out;
   EXPECT_NE(Sh(ask).out.find("auth.pem: revoked"), std::string::npos);
   kill(pid, SIGTERM);
@@ -176,7 +187,7 @@ TEST_F(CaCli, CaKeysInSoftHsm) {
   setenv("SOFTHSM2_CONF", (dir_ + "/softhsm2.conf").c_str(), 1);
   setenv("MYNACERT_TEST_PIN", "246810", 1);
   ASSERT_EQ(Sh("softhsm2-util --init-token --free --label mynacert-ca --so-pin 13579111 --pin "
-                "246810")
+               "246810")
                 .code,
             0);
   const std::string hsm = "'pkcs11:module=/usr/lib/softhsm/libsofthsm2.so;token=mynacert-ca'";
@@ -184,16 +195,17 @@ TEST_F(CaCli, CaKeysInSoftHsm) {
   ASSERT_EQ(init.code, 0) << init.out;
   EXPECT_TRUE(std::filesystem::exists(dir_ + "/ca/auth-ca-1.key.uri"));
   EXPECT_FALSE(std::filesystem::exists(dir_ + "/ca/auth-ca-1.key.pem"));
-  Outcome issued = Sh(Ca("issue --hsm-pin env:MYNACERT_TEST_PIN --actor s --kind auth "
-                          "--public-key " + dir_ + "/card.pub --last-valid-day 2031-07-07 --out " +
-                          dir_ + "/hsm.pem"));
+  Outcome issued =
+      Sh(Ca("issue --hsm-pin env:MYNACERT_TEST_PIN --actor s --kind auth "
+            "--public-key " +
+            dir_ + "/card.pub --last-valid-day 2031-07-07 --out " + dir_ + "/hsm.pem"));
   ASSERT_EQ(issued.code, 0) << issued.out;
-  Outcome verified = Sh("openssl verify -CAfile " + dir_ + "/ca/auth-ca-1.crt.pem " + dir_ +
-                         "/hsm.pem");
+  Outcome verified =
+      Sh("openssl verify -CAfile " + dir_ + "/ca/auth-ca-1.crt.pem " + dir_ + "/hsm.pem");
   EXPECT_EQ(verified.code, 0) << verified.out;
   // Without the PIN the HSM-held key cannot be used, and the error says which flag.
   Outcome no_pin = Sh(Ca("issue --actor s --kind auth --public-key " + dir_ +
-                          "/card.pub --last-valid-day 2031-07-07"));
+                         "/card.pub --last-valid-day 2031-07-07"));
   EXPECT_EQ(no_pin.code, 2);
   EXPECT_NE(no_pin.out.find("--hsm-pin"), std::string::npos) << no_pin.out;
   unsetenv("SOFTHSM2_CONF");
@@ -228,9 +240,9 @@ TEST_F(CaCli, BadInputIsOneLineNamingTheFlag) {
     EXPECT_EQ(std::count(o.out.begin(), o.out.end(), '\n'), 1) << o.out;
   }
   // The passphrase is never accepted on the command line.
-  Outcome literal = Sh(kBin + " ca issue --dir " + dir_ + "/ca --passphrase hunter2hunter2 " +
-                        "--actor s --kind auth --public-key " + dir_ +
-                        "/card.pub --last-valid-day 2031-01-01");
+  Outcome literal =
+      Sh(kBin + " ca issue --dir " + dir_ + "/ca --passphrase hunter2hunter2 " +
+         "--actor s --kind auth --public-key " + dir_ + "/card.pub --last-valid-day 2031-01-01");
   EXPECT_EQ(literal.code, 2);
   EXPECT_EQ(literal.out.find("hunter2hunter2"), std::string::npos) << literal.out;
 }

@@ -95,10 +95,9 @@ void AddCaCommand(CLI::App& app, CliContext& ctx) {
     auto secrets = ReadSecrets(roll->access, true);
     if (!secrets.ok()) return ctx.Fail(secrets.error());
     const pki::HsmBackend backend = MakeHsmBackend(roll->access.hsm);
-    auto made = pki::RollOverCa(roll->access.dir,
-                                roll->kind == "sign" ? pki::CaKind::kSign : pki::CaKind::kAuth,
-                                *secrets, RealClock().Now(), roll->years,
-                                roll->access.hsm.empty() ? nullptr : &backend);
+    auto made = pki::RollOverCa(
+        roll->access.dir, roll->kind == "sign" ? pki::CaKind::kSign : pki::CaKind::kAuth, *secrets,
+        RealClock().Now(), roll->years, roll->access.hsm.empty() ? nullptr : &backend);
     if (!made.ok()) return ctx.Fail(made.error());
     Print({*made}, roll->json, ctx.out);
   });

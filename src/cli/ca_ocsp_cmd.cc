@@ -29,7 +29,8 @@ struct ServeFlags {
 };
 
 Status RunServe(const ServeFlags& f, CliContext& ctx) {
-  if (f.port < 0 || f.port > 65535) return InvalidArgument("--port", "0〜65535 (0 = any free port)");
+  if (f.port < 0 || f.port > 65535)
+    return InvalidArgument("--port", "0〜65535 (0 = any free port)");
   if (f.threads < 1 || f.threads > 64) return InvalidArgument("--threads", "1〜64");
   if (f.refresh_seconds < 1) return InvalidArgument("--refresh", "1 秒以上 (at least 1 second)");
   if (f.validity_hours < 1 || f.validity_hours > 24 * 7) {
@@ -39,9 +40,8 @@ Status RunServe(const ServeFlags& f, CliContext& ctx) {
   MYNACERT_ASSIGN_OR_RETURN(auto store, OpenCaStore(f.access));
   pki::OcspOptions options;
   options.validity = std::chrono::hours(f.validity_hours);
-  MYNACERT_ASSIGN_OR_RETURN(
-      auto responder,
-      pki::OcspResponder::FromDirectory(f.access.dir, secrets, std::move(store), options));
+  MYNACERT_ASSIGN_OR_RETURN(auto responder, pki::OcspResponder::FromDirectory(
+                                                f.access.dir, secrets, std::move(store), options));
   pki::OcspResponder* r = responder.get();
 
   // Block the stop signals before the server's threads start, so that they inherit the mask
@@ -74,8 +74,8 @@ Status RunServe(const ServeFlags& f, CliContext& ctx) {
   server.Stop();
   const auto stats = r->stats();
   ctx.out << "停止 (stopped): " << stats.requests << " requests, " << stats.cache_hits
-          << " from cache, " << stats.signatures << " signed, " << stats.malformed
-          << " malformed" << std::endl;
+          << " from cache, " << stats.signatures << " signed, " << stats.malformed << " malformed"
+          << std::endl;
   return {};
 }
 

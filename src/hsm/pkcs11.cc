@@ -16,21 +16,36 @@ namespace {
 
 std::string RvName(CK_RV rv) {
   switch (rv) {
-    case CKR_PIN_INCORRECT: return "CKR_PIN_INCORRECT";
-    case CKR_PIN_LOCKED: return "CKR_PIN_LOCKED";
-    case CKR_PIN_LEN_RANGE: return "CKR_PIN_LEN_RANGE";
-    case CKR_TOKEN_NOT_PRESENT: return "CKR_TOKEN_NOT_PRESENT";
-    case CKR_TOKEN_NOT_RECOGNIZED: return "CKR_TOKEN_NOT_RECOGNIZED";
-    case CKR_USER_NOT_LOGGED_IN: return "CKR_USER_NOT_LOGGED_IN";
-    case CKR_USER_PIN_NOT_INITIALIZED: return "CKR_USER_PIN_NOT_INITIALIZED";
-    case CKR_SESSION_HANDLE_INVALID: return "CKR_SESSION_HANDLE_INVALID";
-    case CKR_KEY_HANDLE_INVALID: return "CKR_KEY_HANDLE_INVALID";
-    case CKR_MECHANISM_INVALID: return "CKR_MECHANISM_INVALID";
-    case CKR_ATTRIBUTE_SENSITIVE: return "CKR_ATTRIBUTE_SENSITIVE";
-    case CKR_DEVICE_ERROR: return "CKR_DEVICE_ERROR";
-    case CKR_GENERAL_ERROR: return "CKR_GENERAL_ERROR";
-    case CKR_ARGUMENTS_BAD: return "CKR_ARGUMENTS_BAD";
-    case CKR_TEMPLATE_INCONSISTENT: return "CKR_TEMPLATE_INCONSISTENT";
+    case CKR_PIN_INCORRECT:
+      return "CKR_PIN_INCORRECT";
+    case CKR_PIN_LOCKED:
+      return "CKR_PIN_LOCKED";
+    case CKR_PIN_LEN_RANGE:
+      return "CKR_PIN_LEN_RANGE";
+    case CKR_TOKEN_NOT_PRESENT:
+      return "CKR_TOKEN_NOT_PRESENT";
+    case CKR_TOKEN_NOT_RECOGNIZED:
+      return "CKR_TOKEN_NOT_RECOGNIZED";
+    case CKR_USER_NOT_LOGGED_IN:
+      return "CKR_USER_NOT_LOGGED_IN";
+    case CKR_USER_PIN_NOT_INITIALIZED:
+      return "CKR_USER_PIN_NOT_INITIALIZED";
+    case CKR_SESSION_HANDLE_INVALID:
+      return "CKR_SESSION_HANDLE_INVALID";
+    case CKR_KEY_HANDLE_INVALID:
+      return "CKR_KEY_HANDLE_INVALID";
+    case CKR_MECHANISM_INVALID:
+      return "CKR_MECHANISM_INVALID";
+    case CKR_ATTRIBUTE_SENSITIVE:
+      return "CKR_ATTRIBUTE_SENSITIVE";
+    case CKR_DEVICE_ERROR:
+      return "CKR_DEVICE_ERROR";
+    case CKR_GENERAL_ERROR:
+      return "CKR_GENERAL_ERROR";
+    case CKR_ARGUMENTS_BAD:
+      return "CKR_ARGUMENTS_BAD";
+    case CKR_TEMPLATE_INCONSISTENT:
+      return "CKR_TEMPLATE_INCONSISTENT";
     default: {
       char buf[32];
       std::snprintf(buf, sizeof buf, "CKR 0x%08lx", static_cast<unsigned long>(rv));
@@ -181,7 +196,9 @@ class Pkcs11Signer final : public pki::Signer {
  public:
   Pkcs11Signer(std::unique_ptr<Session> session, CK_OBJECT_HANDLE key, pki::EvpPkeyPtr public_key,
                std::string description)
-      : session_(std::move(session)), key_(key), public_key_(std::move(public_key)),
+      : session_(std::move(session)),
+        key_(key),
+        public_key_(std::move(public_key)),
         description_(std::move(description)) {}
 
   Result<std::string> Sign(std::string_view data) override {
@@ -191,10 +208,9 @@ class Pkcs11Signer final : public pki::Signer {
     if (rv != CKR_OK) return Failure("key", "C_SignInit", rv);
     std::string signature(512, '\0');
     CK_ULONG length = signature.size();
-    rv = session_->f()->C_Sign(session_->h(),
-                               reinterpret_cast<CK_BYTE_PTR>(const_cast<char*>(data.data())),
-                               data.size(), reinterpret_cast<CK_BYTE_PTR>(signature.data()),
-                               &length);
+    rv = session_->f()->C_Sign(
+        session_->h(), reinterpret_cast<CK_BYTE_PTR>(const_cast<char*>(data.data())), data.size(),
+        reinterpret_cast<CK_BYTE_PTR>(signature.data()), &length);
     if (rv != CKR_OK) return Failure("key", "C_Sign", rv);
     signature.resize(length);
     return signature;
@@ -225,18 +241,22 @@ Result<TokenSpec> ParseTokenUri(std::string_view uri) {
     uri = end == std::string_view::npos ? std::string_view() : uri.substr(end + 1);
     const size_t eq = part.find('=');
     if (eq == std::string_view::npos) {
-      return InvalidArgument("--hsm", "属性は name=value です (expected name=value: " +
-                                          std::string(part) + ")");
+      return InvalidArgument(
+          "--hsm", "属性は name=value です (expected name=value: " + std::string(part) + ")");
     }
     const std::string_view name = part.substr(0, eq);
     const std::string value(part.substr(eq + 1));
-    if (name == "module") spec.module_path = value;
-    else if (name == "token") spec.token_label = value;
-    else if (name == "key") spec.key_label = value;
+    if (name == "module")
+      spec.module_path = value;
+    else if (name == "token")
+      spec.token_label = value;
+    else if (name == "key")
+      spec.key_label = value;
     else if (name == "pin" || name == "pin-value") {
       return InvalidArgument("--hsm", "PIN は URI に書かないでください (use --hsm-pin)");
     } else {
-      return InvalidArgument("--hsm", "不明な属性です (unknown attribute " + std::string(name) + ")");
+      return InvalidArgument("--hsm",
+                             "不明な属性です (unknown attribute " + std::string(name) + ")");
     }
   }
   if (spec.module_path.empty() || spec.token_label.empty()) {
@@ -262,17 +282,14 @@ Result<pki::EvpPkeyPtr> GenerateRsaKeyInToken(const TokenSpec& spec) {
   std::string label = spec.key_label;
   std::string id = spec.key_label;
   CK_ATTRIBUTE public_template[] = {
-      {CKA_TOKEN, &yes, sizeof yes},
-      {CKA_VERIFY, &yes, sizeof yes},
-      {CKA_MODULUS_BITS, &bits, sizeof bits},
-      {CKA_PUBLIC_EXPONENT, exponent, sizeof exponent},
-      {CKA_LABEL, label.data(), label.size()},
-      {CKA_ID, id.data(), id.size()},
+      {CKA_TOKEN, &yes, sizeof yes},           {CKA_VERIFY, &yes, sizeof yes},
+      {CKA_MODULUS_BITS, &bits, sizeof bits},  {CKA_PUBLIC_EXPONENT, exponent, sizeof exponent},
+      {CKA_LABEL, label.data(), label.size()}, {CKA_ID, id.data(), id.size()},
   };
   CK_ATTRIBUTE private_template[] = {
-      {CKA_TOKEN, &yes, sizeof yes},         {CKA_PRIVATE, &yes, sizeof yes},
-      {CKA_SENSITIVE, &yes, sizeof yes},     {CKA_EXTRACTABLE, &no, sizeof no},
-      {CKA_SIGN, &yes, sizeof yes},          {CKA_LABEL, label.data(), label.size()},
+      {CKA_TOKEN, &yes, sizeof yes},     {CKA_PRIVATE, &yes, sizeof yes},
+      {CKA_SENSITIVE, &yes, sizeof yes}, {CKA_EXTRACTABLE, &no, sizeof no},
+      {CKA_SIGN, &yes, sizeof yes},      {CKA_LABEL, label.data(), label.size()},
       {CKA_ID, id.data(), id.size()},
   };
   CK_OBJECT_HANDLE public_key = 0, private_key = 0;

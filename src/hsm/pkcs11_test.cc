@@ -148,14 +148,15 @@ TEST(Pkcs11, ErrorsNameTheFieldAndNeverThePin) {
 }
 
 TEST(Pkcs11, ParseTokenUri) {
-  auto spec = ParseTokenUri("pkcs11:module=/usr/lib/softhsm/libsofthsm2.so;token=mynacert;key=sign-ca-1");
+  auto spec =
+      ParseTokenUri("pkcs11:module=/usr/lib/softhsm/libsofthsm2.so;token=mynacert;key=sign-ca-1");
   ASSERT_TRUE(spec.ok());
   EXPECT_EQ(spec->module_path, "/usr/lib/softhsm/libsofthsm2.so");
   EXPECT_EQ(spec->token_label, "mynacert");
   EXPECT_EQ(spec->key_label, "sign-ca-1");
-  for (const char* bad : {"pkcs12:module=a;token=b", "pkcs11:module=a", "pkcs11:token=b",
-                          "pkcs11:module=a;token=b;pin=1234", "pkcs11:module=a;token=b;color=red",
-                          "pkcs11:module"}) {
+  for (const char* bad :
+       {"pkcs12:module=a;token=b", "pkcs11:module=a", "pkcs11:token=b",
+        "pkcs11:module=a;token=b;pin=1234", "pkcs11:module=a;token=b;color=red", "pkcs11:module"}) {
     auto r = ParseTokenUri(bad);
     ASSERT_FALSE(r.ok()) << bad;
     EXPECT_EQ(r.error().field, "--hsm");
@@ -202,7 +203,8 @@ TEST(Pkcs11, CaInsideTheTokenIssuesACertificateOpensslAccepts) {
   std::ofstream(g_dir + "/ca.pem") << pki::CertificatePem(ca->cert.get());
   std::ofstream(g_dir + "/leaf.pem") << pki::CertificatePem(cert->get());
   const int s = std::system(
-      ("openssl verify -CAfile " + g_dir + "/ca.pem " + g_dir + "/leaf.pem >/dev/null 2>&1").c_str());
+      ("openssl verify -CAfile " + g_dir + "/ca.pem " + g_dir + "/leaf.pem >/dev/null 2>&1")
+          .c_str());
   EXPECT_TRUE(WIFEXITED(s) && WEXITSTATUS(s) == 0);
 }
 

@@ -13,7 +13,6 @@ namespace mynacert::pki {
 
 namespace fs = std::filesystem;
 
-
 namespace {
 
 std::string BaseName(CaKind kind, int generation) {
@@ -77,19 +76,20 @@ Result<X509Ptr> ReadCertificate(const std::string& path) {
   return cert;
 }
 
-
 // Where a new generation's key goes: generated inside the HSM (the file records its URI) or
 // generated here and written encrypted.
 Result<std::shared_ptr<Signer>> NewCaKey(const std::string& base, const KeySecrets& secrets,
                                          const HsmBackend* hsm, const std::string& label) {
   if (hsm != nullptr) {
     const std::string key_uri = hsm->token_uri + ";key=" + label;
-    MYNACERT_ASSIGN_OR_RETURN(std::unique_ptr<Signer> signer, hsm->generate(key_uri, secrets.hsm_pin));
+    MYNACERT_ASSIGN_OR_RETURN(std::unique_ptr<Signer> signer,
+                              hsm->generate(key_uri, secrets.hsm_pin));
     MYNACERT_RETURN_IF_ERROR(WriteFileAtomically(base + ".key.uri", key_uri + "\n", 0644));
     return std::shared_ptr<Signer>(std::move(signer));
   }
   MYNACERT_ASSIGN_OR_RETURN(EvpPkeyPtr key, GenerateRsaKey(2048));
-  MYNACERT_RETURN_IF_ERROR(SaveEncryptedPrivateKey(key.get(), base + ".key.pem", secrets.passphrase));
+  MYNACERT_RETURN_IF_ERROR(
+      SaveEncryptedPrivateKey(key.get(), base + ".key.pem", secrets.passphrase));
   return std::shared_ptr<Signer>(MakeKeySigner(std::move(key), "key file " + base + ".key.pem"));
 }
 
@@ -105,9 +105,10 @@ Status CreateGeneration(const std::string& dir, CaKind kind, int generation,
   // The delegated OCSP responder, valid as long as the CA.
   const std::string ocsp_base = (fs::path(dir) / OcspBaseName(kind, generation)).string();
   MYNACERT_ASSIGN_OR_RETURN(EvpPkeyPtr ocsp_key, GenerateRsaKey(2048));
-  MYNACERT_ASSIGN_OR_RETURN(X509Ptr ocsp_cert, IssueOcspResponderCertificate(
-                                                   ca, ocsp_key.get(), now,
-                                                   TimeFromAsn1(X509_get0_notAfter(ca.cert.get()))));
+  MYNACERT_ASSIGN_OR_RETURN(
+      X509Ptr ocsp_cert,
+      IssueOcspResponderCertificate(ca, ocsp_key.get(), now,
+                                    TimeFromAsn1(X509_get0_notAfter(ca.cert.get()))));
   MYNACERT_RETURN_IF_ERROR(
       SaveEncryptedPrivateKey(ocsp_key.get(), ocsp_base + ".key.pem", secrets.passphrase));
   MYNACERT_RETURN_IF_ERROR(
@@ -186,10 +187,11 @@ Result<CaGeneration> LoadCa(const std::string& dir, CaKind kind, int generation,
   if (fs::exists(base + ".key.uri", ec)) {
     key_path = base + ".key.uri";
     if (hsm == nullptr) {
-      return Error{ErrorCode::kFailedPrecondition, key_path,
-                   "この認証局の鍵は HSM にあります。--hsm-pin を指定してください (the key is in an "
-                   "HSM; give --hsm-pin)",
-                   ""};
+      return Error{
+          ErrorCode::kFailedPrecondition, key_path,
+          "この認証局の鍵は HSM にあります。--hsm-pin を指定してください (the key is in an "
+          "HSM; give --hsm-pin)",
+          ""};
     }
     std::ifstream in(key_path);
     std::string uri;
@@ -197,7 +199,8 @@ Result<CaGeneration> LoadCa(const std::string& dir, CaKind kind, int generation,
     MYNACERT_ASSIGN_OR_RETURN(std::unique_ptr<Signer> signer, hsm->open(uri, secrets.hsm_pin));
     ca.signer = std::move(signer);
   } else {
-    MYNACERT_ASSIGN_OR_RETURN(EvpPkeyPtr key, LoadEncryptedPrivateKey(key_path, secrets.passphrase));
+    MYNACERT_ASSIGN_OR_RETURN(EvpPkeyPtr key,
+                              LoadEncryptedPrivateKey(key_path, secrets.passphrase));
     ca.signer = MakeKeySigner(std::move(key), "key file " + key_path);
   }
   if (EVP_PKEY_eq(X509_get0_pubkey(ca.cert.get()), ca.signer->public_key()) != 1) {

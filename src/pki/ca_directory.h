@@ -3,8 +3,8 @@
 // or, for a key inside an HSM, a file with the token's URI (no PIN) — and the delegated OCSP
 // responder of that generation (certificate + encrypted key file):
 //
-//   sign-ca-1.crt.pem  sign-ca-1.key.pem | sign-ca-1.key.uri  sign-ocsp-1.crt.pem  sign-ocsp-1.key.pem
-//   auth-ca-1.crt.pem  …
+//   sign-ca-1.crt.pem  sign-ca-1.key.pem | sign-ca-1.key.uri  sign-ocsp-1.crt.pem
+//   sign-ocsp-1.key.pem auth-ca-1.crt.pem  …
 //
 // Key rollover (RollOverCa) adds generation N+1 with the same DN and a new key: certificates
 // name their issuer by key identifier (AKI = the generation's SKI), as J-LIS does; older
@@ -81,7 +81,6 @@ Result<CaGeneration> LoadCa(const std::string& dir, CaKind kind, int generation,
 Result<X509Ptr> LoadCaCertificate(const std::string& dir, CaKind kind, int generation);
 Result<OcspResponderKey> LoadOcspResponder(const std::string& dir, CaKind kind, int generation,
                                            const KeySecrets& secrets);
-
 
 }  // namespace mynacert::pki
 

@@ -202,11 +202,12 @@ Result<std::unique_ptr<CaStore>> CaStore::OpenSqlite(const std::string& path) {
 }
 
 Result<int64_t> CaStore::NextCounter(std::string_view name) {
-  MYNACERT_ASSIGN_OR_RETURN(auto update,
-                            db_->Prepare("UPDATE ca_counters SET value = value + 1 WHERE name = $1"));
+  MYNACERT_ASSIGN_OR_RETURN(
+      auto update, db_->Prepare("UPDATE ca_counters SET value = value + 1 WHERE name = $1"));
   MYNACERT_RETURN_IF_ERROR(update->BindText(1, name));
   MYNACERT_RETURN_IF_ERROR(update->Step());
-  MYNACERT_ASSIGN_OR_RETURN(auto read, db_->Prepare("SELECT value FROM ca_counters WHERE name = $1"));
+  MYNACERT_ASSIGN_OR_RETURN(auto read,
+                            db_->Prepare("SELECT value FROM ca_counters WHERE name = $1"));
   MYNACERT_RETURN_IF_ERROR(read->BindText(1, name));
   MYNACERT_ASSIGN_OR_RETURN(bool row, read->Step());
   if (!row) return Error{ErrorCode::kInternal, "ca_counters", "missing counter", ""};
@@ -215,8 +216,9 @@ Result<int64_t> CaStore::NextCounter(std::string_view name) {
 
 Status CaStore::AppendEvent(const CaEvent& e) {
   MYNACERT_ASSIGN_OR_RETURN(
-      auto s, db_->Prepare("INSERT INTO ca_events (seq, at, actor, action, ca_kind, serial, reason, "
-                           "note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"));
+      auto s,
+      db_->Prepare("INSERT INTO ca_events (seq, at, actor, action, ca_kind, serial, reason, "
+                   "note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"));
   MYNACERT_RETURN_IF_ERROR(s->BindInt(1, e.seq));
   MYNACERT_RETURN_IF_ERROR(s->BindInt(2, e.at));
   MYNACERT_RETURN_IF_ERROR(s->BindText(3, e.actor));
@@ -318,9 +320,9 @@ Status CaStore::ChangeState(CaKind kind, std::string_view serial, RevocationReas
 Status CaStore::Revoke(CaKind kind, std::string_view serial, RevocationReason reason, int64_t at,
                        std::string_view actor, std::string_view note) {
   MYNACERT_ASSIGN_OR_RETURN(store::Transaction tx, store::Transaction::Begin(*db_));
-  MYNACERT_RETURN_IF_ERROR(ChangeState(kind, serial, reason, at, actor, note, false,
-                                       reason == RevocationReason::kCertificateHold ? "hold"
-                                                                                     : "revoke"));
+  MYNACERT_RETURN_IF_ERROR(
+      ChangeState(kind, serial, reason, at, actor, note, false,
+                  reason == RevocationReason::kCertificateHold ? "hold" : "revoke"));
   return tx.Commit();
 }
 
@@ -337,12 +339,11 @@ Status CaStore::RecordRenewal(const IssuedCert& new_cert, std::string_view old_s
   MYNACERT_ASSIGN_OR_RETURN(store::Transaction tx, store::Transaction::Begin(*db_));
   MYNACERT_ASSIGN_OR_RETURN(int64_t seq, NextCounter("event_seq"));
   MYNACERT_RETURN_IF_ERROR(Insert(new_cert, seq));
-  MYNACERT_RETURN_IF_ERROR(AppendEvent(CaEvent{seq, new_cert.issued_at, std::string(actor),
-                                               "renew", std::string(CaKindName(new_cert.kind)),
-                                               new_cert.serial_hex, std::nullopt,
-                                               "replaces " + std::string(old_serial)}));
-  MYNACERT_RETURN_IF_ERROR(ChangeState(new_cert.kind, old_serial, RevocationReason::kSuperseded,
-                                       at, actor, "renewed as " + new_cert.serial_hex, false,
+  MYNACERT_RETURN_IF_ERROR(AppendEvent(CaEvent{
+      seq, new_cert.issued_at, std::string(actor), "renew", std::string(CaKindName(new_cert.kind)),
+      new_cert.serial_hex, std::nullopt, "replaces " + std::string(old_serial)}));
+  MYNACERT_RETURN_IF_ERROR(ChangeState(new_cert.kind, old_serial, RevocationReason::kSuperseded, at,
+                                       actor, "renewed as " + new_cert.serial_hex, false,
                                        "revoke"));
   return tx.Commit();
 }
@@ -414,7 +415,7 @@ Status CaStore::ForEachChangedSince(CaKind kind, int generation, int64_t seq, co
 }
 
 Result<std::vector<std::pair<CaKind, std::string>>> CaStore::ChangedSince(int64_t seq,
-                                                                           int64_t* last) {
+                                                                          int64_t* last) {
   MYNACERT_ASSIGN_OR_RETURN(
       auto s, db_->Prepare("SELECT ca_kind, serial, changed_seq FROM ca_certificates WHERE "
                            "changed_seq > $1"));

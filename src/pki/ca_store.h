@@ -122,8 +122,8 @@ class CaStore {
   Result<std::vector<IssuedCert>> FindByHolder(std::string_view holder_ref);
 
   // Revoked and held certificates of one CA generation (the full CRL's entries).
-  using EntryFn = std::function<void(std::string_view serial_hex, int64_t revoked_at,
-                                     RevocationReason reason)>;
+  using EntryFn =
+      std::function<void(std::string_view serial_hex, int64_t revoked_at, RevocationReason reason)>;
   Status ForEachRevoked(CaKind kind, int generation, const EntryFn& fn);
   // Certificates of one generation whose state changed after event `seq` (a delta CRL; good
   // ones are reported with kRemoveFromCrl).

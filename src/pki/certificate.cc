@@ -1,7 +1,5 @@
 #include "pki/certificate.h"
 
-#include "pki/der.h"
-
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 
@@ -9,6 +7,8 @@
 #include <cstring>
 #include <utility>
 #include <vector>
+
+#include "pki/der.h"
 
 namespace mynacert::pki {
 
@@ -211,7 +211,8 @@ constexpr uint8_t kUtf8String = 0x0c;
 constexpr uint8_t kIa5String = 0x16;
 
 // Extension ::= SEQUENCE { extnID, critical DEFAULT FALSE, extnValue OCTET STRING }
-void AppendExtension(std::string& out, std::string_view oid, bool critical, std::string_view value) {
+void AppendExtension(std::string& out, std::string_view oid, bool critical,
+                     std::string_view value) {
   const size_t ext = der::Open(out, der::kSequence);
   der::AppendOid(out, oid);
   if (critical) out.append("\x01\x01\xff", 3);
@@ -279,10 +280,11 @@ Result<Tbs> TbsDer(const CaGeneration& ca, const CertRequest& r, TimePoint not_a
   }
   out.append(reinterpret_cast<const char*>(issuer_der), issuer_length);
   const size_t validity = der::Open(out, der::kSequence);
-  der::AppendTime(out, std::chrono::duration_cast<std::chrono::seconds>(
-                           r.not_before.time_since_epoch()).count());
-  der::AppendTime(out, std::chrono::duration_cast<std::chrono::seconds>(
-                           not_after.time_since_epoch()).count());
+  der::AppendTime(
+      out,
+      std::chrono::duration_cast<std::chrono::seconds>(r.not_before.time_since_epoch()).count());
+  der::AppendTime(
+      out, std::chrono::duration_cast<std::chrono::seconds>(not_after.time_since_epoch()).count());
   der::Close(out, validity);
   const size_t subject = der::Open(out, der::kSequence);
   AppendRdn(out, "2.5.4.6", kPrintableString, "JP");
@@ -302,9 +304,9 @@ Result<Tbs> TbsDer(const CaGeneration& ca, const CertRequest& r, TimePoint not_a
   const size_t explicit_exts = der::Open(out, der::ContextConstructed(3));
   const size_t exts = der::Open(out, der::kSequence);
   // keyUsage: digitalSignature(0) [+ nonRepudiation(1)], trailing zero bits dropped.
-  AppendExtension(out, "2.5.29.15", true,
-                  sign ? std::string_view("\x03\x02\x06\xc0", 4)
-                       : std::string_view("\x03\x02\x07\x80", 4));
+  AppendExtension(
+      out, "2.5.29.15", true,
+      sign ? std::string_view("\x03\x02\x06\xc0", 4) : std::string_view("\x03\x02\x07\x80", 4));
   std::string value;
   if (sign) {
     const std::string name_flags =
@@ -314,10 +316,12 @@ Result<Tbs> TbsDer(const CaGeneration& ca, const CertRequest& r, TimePoint not_a
                                           : h.address_substitution;
     // subjectAltName: otherName { type-id, [0] EXPLICIT UTF8String } per personal-data field,
     // in the order seen on a card: .1, .4, .3, .5, .2, .6 (jpki-facts A4).
-    const std::pair<const char*, std::string> fields[] = {
-        {kOidName, h.name},       {kOidBirthDate, BirthDateField(h.birth)},
-        {kOidSex, std::to_string(h.sex)}, {kOidAddress, h.address},
-        {kOidNameSubstitution, name_flags}, {kOidAddressSubstitution, address_flags}};
+    const std::pair<const char*, std::string> fields[] = {{kOidName, h.name},
+                                                          {kOidBirthDate, BirthDateField(h.birth)},
+                                                          {kOidSex, std::to_string(h.sex)},
+                                                          {kOidAddress, h.address},
+                                                          {kOidNameSubstitution, name_flags},
+                                                          {kOidAddressSubstitution, address_flags}};
     value.clear();
     const size_t names = der::Open(value, der::kSequence);
     for (const auto& [oid, text] : fields) {
@@ -379,17 +383,18 @@ Result<Tbs> TbsDer(const CaGeneration& ca, const CertRequest& r, TimePoint not_a
   // subjectKeyIdentifier: SHA-1 of the subjectPublicKey bits (RFC 5280 4.2.1.2 method 1).
   unsigned char ski[SHA_DIGEST_LENGTH];
   SHA1(reinterpret_cast<const unsigned char*>(rsa_key.data()), rsa_key.size(), ski);
-  AppendExtension(out, "2.5.29.14", false,
-                  der::Tlv(der::kOctetString,
-                           std::string_view(reinterpret_cast<char*>(ski), sizeof ski)));
+  AppendExtension(
+      out, "2.5.29.14", false,
+      der::Tlv(der::kOctetString, std::string_view(reinterpret_cast<char*>(ski), sizeof ski)));
   // authorityKeyIdentifier: the issuing generation's key id only.
   const ASN1_OCTET_STRING* ca_ski = X509_get0_subject_key_id(ca.cert.get());
   if (!ca_ski) return InvalidArgument("ca", "CA certificate without a key identifier");
   value.clear();
-  der::AppendTlv(value, der::kSequence,
-                 der::Tlv(der::ContextPrimitive(0),
-                          std::string_view(reinterpret_cast<const char*>(ASN1_STRING_get0_data(ca_ski)),
-                                           static_cast<size_t>(ASN1_STRING_length(ca_ski)))));
+  der::AppendTlv(
+      value, der::kSequence,
+      der::Tlv(der::ContextPrimitive(0),
+               std::string_view(reinterpret_cast<const char*>(ASN1_STRING_get0_data(ca_ski)),
+                                static_cast<size_t>(ASN1_STRING_length(ca_ski)))));
   AppendExtension(out, "2.5.29.35", false, value);
   der::Close(out, exts);
   der::Close(out, explicit_exts);
@@ -451,17 +456,17 @@ Result<IssuedDer> IssueCertificateDer(const CaGeneration& ca, const CertRequest&
   MYNACERT_ASSIGN_OR_RETURN(std::string signature, ca.signer->Sign(tbs.der));
   out.der = der::SignedSequence(tbs.der, signature);
   out.serial_hex = std::move(tbs.serial_hex);
-  out.not_before = std::chrono::duration_cast<std::chrono::seconds>(
-                       r.not_before.time_since_epoch()).count();
+  out.not_before =
+      std::chrono::duration_cast<std::chrono::seconds>(r.not_before.time_since_epoch()).count();
   out.not_after = std::chrono::duration_cast<std::chrono::seconds>(
-                      EndOfDayJst(r.last_valid_day).time_since_epoch()).count();
+                      EndOfDayJst(r.last_valid_day).time_since_epoch())
+                      .count();
   return out;
 }
 
 Result<X509Ptr> IssueCertificate(const CaGeneration& ca, const CertRequest& r) {
   MYNACERT_ASSIGN_OR_RETURN(IssuedDer issued, IssueCertificateDer(ca, r));
   return ParseCertificateDer(issued.der);
-
 }
 
 Result<X509Ptr> IssueOcspResponderCertificate(const CaGeneration& ca, EVP_PKEY* responder_key,
@@ -479,7 +484,8 @@ Result<X509Ptr> IssueOcspResponderCertificate(const CaGeneration& ca, EVP_PKEY* 
   }
   MYNACERT_RETURN_IF_ERROR(SetRandomSerial(c));
   MYNACERT_RETURN_IF_ERROR(SetValidity(c, not_before, not_after));
-  MYNACERT_RETURN_IF_ERROR(AddConfExtension(c, ca.cert.get(), NID_key_usage, "critical,digitalSignature"));
+  MYNACERT_RETURN_IF_ERROR(
+      AddConfExtension(c, ca.cert.get(), NID_key_usage, "critical,digitalSignature"));
   MYNACERT_RETURN_IF_ERROR(AddConfExtension(c, ca.cert.get(), NID_ext_key_usage, "OCSPSigning"));
   MYNACERT_RETURN_IF_ERROR(AddConfExtension(c, ca.cert.get(), NID_id_pkix_OCSP_noCheck, "ignored"));
   MYNACERT_RETURN_IF_ERROR(AddConfExtension(c, ca.cert.get(), NID_subject_key_identifier, "hash"));

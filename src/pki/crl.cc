@@ -49,9 +49,8 @@ Result<CrlOutput> GenerateCrl(CaStore& store, const CaGeneration& ca, TimePoint 
     return Error{ErrorCode::kFailedPrecondition, "ca",
                  "認証局証明書に SKI がありません (the CA certificate has no key identifier)", ""};
   }
-  const int64_t this_update = std::chrono::duration_cast<std::chrono::seconds>(
-                                  now.time_since_epoch())
-                                  .count();
+  const int64_t this_update =
+      std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
   CrlOutput out;
   out.record.generation = ca.generation;
   out.record.this_update = this_update;
@@ -79,7 +78,8 @@ Result<CrlOutput> GenerateCrl(CaStore& store, const CaGeneration& ca, TimePoint 
     ++count;
   };
   if (options.delta) {
-    MYNACERT_RETURN_IF_ERROR(store.ForEachChangedSince(ca.kind, ca.generation, base->last_seq, add));
+    MYNACERT_RETURN_IF_ERROR(
+        store.ForEachChangedSince(ca.kind, ca.generation, base->last_seq, add));
   } else {
     MYNACERT_RETURN_IF_ERROR(store.ForEachRevoked(ca.kind, ca.generation, add));
   }
@@ -91,7 +91,8 @@ Result<CrlOutput> GenerateCrl(CaStore& store, const CaGeneration& ca, TimePoint 
   unsigned char* issuer_der = nullptr;
   const int issuer_length = i2d_X509_NAME(X509_get_subject_name(ca.cert.get()), &issuer_der);
   if (issuer_length <= 0) {
-    return Error{ErrorCode::kInternal, "ca", "cannot encode the issuer: " + TakeOpenSslErrors(), ""};
+    return Error{ErrorCode::kInternal, "ca", "cannot encode the issuer: " + TakeOpenSslErrors(),
+                 ""};
   }
   std::string tbs;
   tbs.reserve(entries.size() + 512);

@@ -105,7 +105,8 @@ void CivilDigits(int64_t unix_seconds, char* digits /* 14 digits */) {
   const year_month_day ymd(day);
   const int secs = static_cast<int>(unix_seconds - day.time_since_epoch().count() * 86400);
   auto put = [&digits](int at, int width, int value) {
-    for (int i = width - 1; i >= 0; --i, value /= 10) digits[at + i] = static_cast<char>('0' + value % 10);
+    for (int i = width - 1; i >= 0; --i, value /= 10)
+      digits[at + i] = static_cast<char>('0' + value % 10);
   };
   put(0, 4, static_cast<int>(ymd.year()));
   put(4, 2, static_cast<int>(static_cast<unsigned>(ymd.month())));

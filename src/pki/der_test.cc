@@ -14,9 +14,8 @@ TEST(Der, LengthsShortAndLong) {
   struct Case {
     size_t length;
     const char* hex;
-  } cases[] = {{0, "00"},           {127, "7F"},          {128, "8180"},
-               {255, "81FF"},       {256, "820100"},      {65535, "82FFFF"},
-               {65536, "83010000"}, {50000000, "8402FAF080"}};
+  } cases[] = {{0, "00"},       {127, "7F"},       {128, "8180"},       {255, "81FF"},
+               {256, "820100"}, {65535, "82FFFF"}, {65536, "83010000"}, {50000000, "8402FAF080"}};
   for (const Case& c : cases) {
     std::string out;
     AppendLength(out, c.length);
@@ -29,9 +28,15 @@ TEST(Der, IntegersMinimalTwosComplement) {
   struct Case {
     int64_t value;
     const char* hex;
-  } cases[] = {{0, "020100"},       {1, "020101"},       {127, "02017F"},
-               {128, "02020080"},   {256, "02020100"},   {-1, "0201FF"},
-               {-128, "020180"},    {-129, "0202FF7F"},  {INT64_MAX, "02087FFFFFFFFFFFFFFF"},
+  } cases[] = {{0, "020100"},
+               {1, "020101"},
+               {127, "02017F"},
+               {128, "02020080"},
+               {256, "02020100"},
+               {-1, "0201FF"},
+               {-128, "020180"},
+               {-129, "0202FF7F"},
+               {INT64_MAX, "02087FFFFFFFFFFFFFFF"},
                {INT64_MIN, "02088000000000000000"}};
   for (const Case& c : cases) {
     std::string out;

@@ -121,9 +121,9 @@ TEST(CaDirectory, RolloverKeepsTheDnAndChangesTheKeyIdentifier) {
   auto g1 = LoadCa(dir, CaKind::kSign, 1, secrets);
   auto g2 = LoadCa(dir, CaKind::kSign, 2, secrets);
   ASSERT_TRUE(g1.ok() && g2.ok());
-  EXPECT_EQ(X509_NAME_cmp(X509_get_subject_name(g1->cert.get()),
-                          X509_get_subject_name(g2->cert.get())),
-            0);
+  EXPECT_EQ(
+      X509_NAME_cmp(X509_get_subject_name(g1->cert.get()), X509_get_subject_name(g2->cert.get())),
+      0);
   const ASN1_OCTET_STRING* ski1 = X509_get0_subject_key_id(g1->cert.get());
   const ASN1_OCTET_STRING* ski2 = X509_get0_subject_key_id(g2->cert.get());
   ASSERT_TRUE(ski1 && ski2);
@@ -134,8 +134,7 @@ TEST(CaDirectory, RolloverKeepsTheDnAndChangesTheKeyIdentifier) {
     ASSERT_TRUE(responder.ok()) << responder.error().ToString();
     const std::string base = dir + "/sign-ocsp-" + std::to_string(g);
     const std::string ca = dir + "/sign-ca-" + std::to_string(g) + ".crt.pem";
-    EXPECT_EQ(Shell("openssl verify -purpose ocsphelper -CAfile " + ca + " " + base +
-                    ".crt.pem"),
+    EXPECT_EQ(Shell("openssl verify -purpose ocsphelper -CAfile " + ca + " " + base + ".crt.pem"),
               0);
     EXPECT_EQ(Shell("openssl x509 -noout -text -in " + base +
                     ".crt.pem | grep -q 'OCSP Signing' && openssl x509 -noout -text -in " + base +
@@ -143,9 +142,9 @@ TEST(CaDirectory, RolloverKeepsTheDnAndChangesTheKeyIdentifier) {
               0);
   }
   // The generation-2 responder is not valid under generation 1 (different key, same DN).
-  EXPECT_NE(Shell("openssl verify -CAfile " + dir + "/sign-ca-1.crt.pem " + dir +
-                  "/sign-ocsp-2.crt.pem"),
-            0);
+  EXPECT_NE(
+      Shell("openssl verify -CAfile " + dir + "/sign-ca-1.crt.pem " + dir + "/sign-ocsp-2.crt.pem"),
+      0);
 }
 
 }  // namespace

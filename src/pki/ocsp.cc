@@ -176,7 +176,8 @@ std::string OcspResponder::Build(std::string_view request_der, bool* cacheable,
   *cacheable = false;
   const auto* p = reinterpret_cast<const unsigned char*>(request_der.data());
   OcspRequestPtr request(
-      request_der.empty() ? nullptr : d2i_OCSP_REQUEST(nullptr, &p, static_cast<long>(request_der.size())));
+      request_der.empty() ? nullptr
+                          : d2i_OCSP_REQUEST(nullptr, &p, static_cast<long>(request_der.size())));
   const int count = request ? OCSP_request_onereq_count(request.get()) : 0;
   if (!request || count <= 0 ||
       p != reinterpret_cast<const unsigned char*>(request_der.data() + request_der.size())) {
@@ -221,10 +222,10 @@ std::string OcspResponder::Build(std::string_view request_der, bool* cacheable,
     const int md_nid = OBJ_obj2nid(md);
     for (size_t k = 0; k < issuers_.size(); ++k) {
       const Issuer& is = issuers_[k];
-      const bool match =
-          (md_nid == NID_sha1 && View(name_hash) == is.name_sha1 && View(key_hash) == is.key_sha1) ||
-          (md_nid == NID_sha256 && View(name_hash) == is.name_sha256 &&
-           View(key_hash) == is.key_sha256);
+      const bool match = (md_nid == NID_sha1 && View(name_hash) == is.name_sha1 &&
+                          View(key_hash) == is.key_sha1) ||
+                         (md_nid == NID_sha256 && View(name_hash) == is.name_sha256 &&
+                          View(key_hash) == is.key_sha256);
       if (match) {
         one.issuer = k;
         if (!responder) responder = k;

@@ -50,8 +50,8 @@ struct OcspOptions {
 
 // RFC 6960 OCSPResponseStatus bodies without responseBytes.
 std::string_view OcspMalformedRequest();  // 30 03 0A 01 01
-std::string_view OcspInternalError();      // 30 03 0A 01 02
-std::string_view OcspUnauthorized();       // 30 03 0A 01 06
+std::string_view OcspInternalError();     // 30 03 0A 01 02
+std::string_view OcspUnauthorized();      // 30 03 0A 01 06
 
 class OcspResponder {
  public:

@@ -56,9 +56,9 @@ class RevocationTest : public testing::Test {
  protected:
   void SetUp() override {
     dir_ = Dir();
-    ASSERT_TRUE(InitCaDirectory(dir_, kSecrets, std::chrono::system_clock::now() -
-                                                    std::chrono::hours(1))
-                    .ok());
+    ASSERT_TRUE(
+        InitCaDirectory(dir_, kSecrets, std::chrono::system_clock::now() - std::chrono::hours(1))
+            .ok());
     auto ca = LoadCa(dir_, CaKind::kAuth, 1, kSecrets);
     ASSERT_TRUE(ca.ok());
     ca_ = std::move(ca).value();
@@ -108,8 +108,8 @@ TEST_F(RevocationTest, OpensslVerifyAcceptsThenRejectsAfterRevocation) {
   std::string crl_der = Crl(false, "full-1.crl");
   ASSERT_EQ(Shell("openssl crl -inform DER -in " + crl_der + " -out " + dir_ + "/c1.pem"), 0);
   std::string out;
-  EXPECT_EQ(Shell("openssl verify -crl_check -CAfile " + ca_pem + " -CRLfile " + dir_ +
-                      "/c1.pem " + dir_ + "/alice.pem",
+  EXPECT_EQ(Shell("openssl verify -crl_check -CAfile " + ca_pem + " -CRLfile " + dir_ + "/c1.pem " +
+                      dir_ + "/alice.pem",
                   &out),
             0)
       << out;
@@ -119,15 +119,14 @@ TEST_F(RevocationTest, OpensslVerifyAcceptsThenRejectsAfterRevocation) {
                   .ok());
   crl_der = Crl(false, "full-2.crl");
   ASSERT_EQ(Shell("openssl crl -inform DER -in " + crl_der + " -out " + dir_ + "/c2.pem"), 0);
-  EXPECT_NE(Shell("openssl verify -crl_check -CAfile " + ca_pem + " -CRLfile " + dir_ +
-                      "/c2.pem " + dir_ + "/alice.pem",
+  EXPECT_NE(Shell("openssl verify -crl_check -CAfile " + ca_pem + " -CRLfile " + dir_ + "/c2.pem " +
+                      dir_ + "/alice.pem",
                   &out),
             0);
   EXPECT_NE(out.find("certificate revoked"), std::string::npos) << out;
   // The CRL text: number 2, the serial, the reason, the AKI; signature verifies.
-  ASSERT_EQ(Shell("openssl crl -inform DER -noout -text -CAfile " + ca_pem + " -in " + crl_der,
-                  &out),
-            0);
+  ASSERT_EQ(
+      Shell("openssl crl -inform DER -noout -text -CAfile " + ca_pem + " -in " + crl_der, &out), 0);
   EXPECT_NE(out.find("verify OK"), std::string::npos) << out;
   EXPECT_NE(out.find("X509v3 CRL Number: \n                2"), std::string::npos) << out;
   EXPECT_NE(out.find(cert.serial_hex), std::string::npos) << out;
@@ -149,11 +148,13 @@ TEST_F(RevocationTest, HoldReleaseAndDeltaCrls) {
   const IssuedCert a = Issue("a");
   const IssuedCert b = Issue("b");
   Crl(false, "base.crl");  // number 1, empty
-  ASSERT_TRUE(store_->Revoke(CaKind::kAuth, a.serial_hex, RevocationReason::kCertificateHold, Now(),
-                             "staff-002")
+  ASSERT_TRUE(store_
+                  ->Revoke(CaKind::kAuth, a.serial_hex, RevocationReason::kCertificateHold, Now(),
+                           "staff-002")
                   .ok());
-  ASSERT_TRUE(store_->Revoke(CaKind::kAuth, b.serial_hex, RevocationReason::kKeyCompromise, Now(),
-                             "staff-002")
+  ASSERT_TRUE(store_
+                  ->Revoke(CaKind::kAuth, b.serial_hex, RevocationReason::kKeyCompromise, Now(),
+                           "staff-002")
                   .ok());
   std::string out;
   std::string delta = Crl(true, "delta-2.crl");
@@ -237,9 +238,8 @@ std::string CheckWithOpenssl(const std::string& dir, const std::string& cert,
   std::string out;
   // With -reqin (and no -cert, which would build a new request with a new nonce) openssl
   // checks the response's nonce against the request's.
-  const std::string which = request.empty()
-                                ? " -issuer " + dir + "/auth-ca-1.crt.pem -cert " + cert
-                                : " -reqin " + dir + "/req.der";
+  const std::string which = request.empty() ? " -issuer " + dir + "/auth-ca-1.crt.pem -cert " + cert
+                                            : " -reqin " + dir + "/req.der";
   Shell("openssl ocsp -respin " + dir + "/resp.der" + which + " -CAfile " + dir +
             "/auth-ca-1.crt.pem -resp_text",
         &out);
@@ -266,8 +266,9 @@ TEST_F(RevocationTest, OcspGoodRevokedUnknownNonceAndCache) {
   EXPECT_EQ(ocsp.stats().signatures, 1u);
 
   // Revocation reaches the cached answer through Refresh (re-signed, not just dropped).
-  ASSERT_TRUE(store_->Revoke(CaKind::kAuth, cert.serial_hex, RevocationReason::kKeyCompromise,
-                             Now(), "staff-001")
+  ASSERT_TRUE(store_
+                  ->Revoke(CaKind::kAuth, cert.serial_hex, RevocationReason::kKeyCompromise, Now(),
+                           "staff-001")
                   .ok());
   auto resigned = ocsp.Refresh();
   ASSERT_TRUE(resigned.ok());

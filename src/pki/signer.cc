@@ -13,8 +13,8 @@ class KeySigner final : public Signer {
       : key_(std::move(key)), description_(std::move(description)), initialised_(EVP_MD_CTX_new()) {
     // Initialising a signing context fetches the algorithms from the provider; done once here
     // and copied per signature (a fifth of the overhead of an issuance otherwise).
-    if (initialised_ && EVP_DigestSignInit(initialised_.get(), nullptr, EVP_sha256(), nullptr,
-                                           key_.get()) != 1) {
+    if (initialised_ &&
+        EVP_DigestSignInit(initialised_.get(), nullptr, EVP_sha256(), nullptr, key_.get()) != 1) {
       initialised_.reset();
       TakeOpenSslErrors();
     }
@@ -24,8 +24,8 @@ class KeySigner final : public Signer {
     EvpMdCtxPtr ctx(EVP_MD_CTX_new());
     // The initialised context is only read by the copy, so concurrent Sign calls are safe.
     if (!ctx || !initialised_ || EVP_MD_CTX_copy_ex(ctx.get(), initialised_.get()) != 1) {
-      return Error{ErrorCode::kInternal, "signer", "EVP_DigestSignInit: " + TakeOpenSslErrors(),
-                   {}};
+      return Error{
+          ErrorCode::kInternal, "signer", "EVP_DigestSignInit: " + TakeOpenSslErrors(), {}};
     }
     size_t length = 0;
     const auto* in = reinterpret_cast<const unsigned char*>(data.data());
@@ -58,8 +58,7 @@ std::unique_ptr<Signer> MakeKeySigner(EvpPkeyPtr private_key, std::string descri
 
 std::string_view Sha256WithRsaAlgorithmDer() {
   // SEQUENCE { OID 1.2.840.113549.1.1.11, NULL }
-  static constexpr char kDer[] =
-      "\x30\x0d\x06\x09\x2a\x86\x48\x86\xf7\x0d\x01\x01\x0b\x05\x00";
+  static constexpr char kDer[] = "\x30\x0d\x06\x09\x2a\x86\x48\x86\xf7\x0d\x01\x01\x0b\x05\x00";
   return std::string_view(kDer, sizeof(kDer) - 1);
 }
 

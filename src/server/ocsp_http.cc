@@ -52,12 +52,18 @@ Result<std::string> DecodeGetPath(std::string_view target) {
   int bits = 0;
   for (char c : b64) {
     int v;
-    if (c >= 'A' && c <= 'Z') v = c - 'A';
-    else if (c >= 'a' && c <= 'z') v = c - 'a' + 26;
-    else if (c >= '0' && c <= '9') v = c - '0' + 52;
-    else if (c == '+') v = 62;
-    else if (c == '/') v = 63;
-    else return InvalidArgument("path", "not base64");
+    if (c >= 'A' && c <= 'Z')
+      v = c - 'A';
+    else if (c >= 'a' && c <= 'z')
+      v = c - 'a' + 26;
+    else if (c >= '0' && c <= '9')
+      v = c - '0' + 52;
+    else if (c == '+')
+      v = 62;
+    else if (c == '/')
+      v = 63;
+    else
+      return InvalidArgument("path", "not base64");
     acc = (acc << 6) | static_cast<uint32_t>(v);
     bits += 6;
     if (bits >= 8) {
@@ -89,8 +95,9 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_->body_limit(options_.max_request_bytes);
     parser_->header_limit(8 * 1024);
     stream_.expires_after(options_.idle_timeout);
-    http::async_read(stream_, buffer_, *parser_,
-                     [self = shared_from_this()](beast::error_code ec, size_t) { self->OnRead(ec); });
+    http::async_read(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, size_t) { self->OnRead(ec); });
   }
 
   void OnRead(beast::error_code ec) {
@@ -141,16 +148,15 @@ class Session : public std::enable_shared_from_this<Session> {
     head_ += "\r\n\r\n";
     body_ = std::move(body);
     const std::array<asio::const_buffer, 2> buffers{asio::buffer(head_), asio::buffer(body_)};
-    asio::async_write(stream_, buffers,
-                      [self = shared_from_this()](beast::error_code ec, size_t) {
-                        if (ec) return;
-                        if (!self->keep_alive_) {
-                          beast::error_code ignored;
-                          self->stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-                          return;
-                        }
-                        self->Read();
-                      });
+    asio::async_write(stream_, buffers, [self = shared_from_this()](beast::error_code ec, size_t) {
+      if (ec) return;
+      if (!self->keep_alive_) {
+        beast::error_code ignored;
+        self->stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+        return;
+      }
+      self->Read();
+    });
   }
 
   beast::tcp_stream stream_;
@@ -168,7 +174,9 @@ class Session : public std::enable_shared_from_this<Session> {
 
 struct OcspHttpServer::Impl {
   Impl(OcspHttpOptions o, OcspHandler h)
-      : options(std::move(o)), handler(std::move(h)), ioc(std::max(1, options.threads)),
+      : options(std::move(o)),
+        handler(std::move(h)),
+        ioc(std::max(1, options.threads)),
         acceptor(ioc) {}
 
   void Accept() {

@@ -47,7 +47,8 @@ std::string Base64(const std::string& bytes) {
   std::string out;
   size_t i = 0;
   for (; i + 2 < bytes.size(); i += 3) {
-    const uint32_t v = (uint8_t(bytes[i]) << 16) | (uint8_t(bytes[i + 1]) << 8) | uint8_t(bytes[i + 2]);
+    const uint32_t v =
+        (uint8_t(bytes[i]) << 16) | (uint8_t(bytes[i + 1]) << 8) | uint8_t(bytes[i + 2]);
     out += {k[v >> 18], k[(v >> 12) & 63], k[(v >> 6) & 63], k[v & 63]};
   }
   if (bytes.size() - i == 1) {
@@ -63,10 +64,14 @@ std::string Base64(const std::string& bytes) {
 std::string UrlEncode(const std::string& s) {
   std::string out;
   for (char c : s) {
-    if (c == '+') out += "%2B";
-    else if (c == '/') out += "%2F";
-    else if (c == '=') out += "%3D";
-    else out += c;
+    if (c == '+')
+      out += "%2B";
+    else if (c == '/')
+      out += "%2F";
+    else if (c == '=')
+      out += "%3D";
+    else
+      out += c;
   }
   return out;
 }

@@ -74,7 +74,7 @@ class Transaction {
 
 struct SqliteOptions {
   int busy_timeout_ms = 5000;
-  bool wal = true;            // journal_mode=WAL (not for ":memory:")
+  bool wal = true;               // journal_mode=WAL (not for ":memory:")
   bool synchronous_full = true;  // synchronous=FULL: a committed issuance survives power loss
 };
 

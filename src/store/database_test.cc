@@ -11,8 +11,8 @@ namespace mynacert::store {
 namespace {
 
 std::string TempDb(const std::string& name) {
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("mynacert-store-" + std::to_string(::getpid()));
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("mynacert-store-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   const auto path = dir / name;
   std::filesystem::remove(path);
@@ -33,8 +33,8 @@ TEST(Sqlite, BindAndReadEveryType) {
   auto insert = db->Prepare("INSERT INTO t (i, s, b, n) VALUES ($1, $2, $3, $4)");
   ASSERT_TRUE(insert.ok());
   const std::string blob("\x00\x01\xff\x00z", 5);
-  for (int64_t v : {std::numeric_limits<int64_t>::min(), int64_t{0},
-                    std::numeric_limits<int64_t>::max()}) {
+  for (int64_t v :
+       {std::numeric_limits<int64_t>::min(), int64_t{0}, std::numeric_limits<int64_t>::max()}) {
     ASSERT_TRUE((*insert)->BindInt(1, v).ok());
     ASSERT_TRUE((*insert)->BindText(2, "横浜市中区").ok());
     ASSERT_TRUE((*insert)->BindBlob(3, blob).ok());

@@ -26,9 +26,9 @@ class SqliteStatement final : public Statement {
   }
   Status BindText(int index, std::string_view value) override {
     MYNACERT_ASSIGN_OR_RETURN(int at, Position(index));
-    return Check(sqlite3_bind_text64(stmt_, at, value.data(), value.size(), SQLITE_TRANSIENT,
-                                     SQLITE_UTF8),
-                 "bind");
+    return Check(
+        sqlite3_bind_text64(stmt_, at, value.data(), value.size(), SQLITE_TRANSIENT, SQLITE_UTF8),
+        "bind");
   }
   Status BindBlob(int index, std::string_view bytes) override {
     MYNACERT_ASSIGN_OR_RETURN(int at, Position(index));
@@ -75,8 +75,8 @@ class SqliteStatement final : public Statement {
     const std::string name = "$" + std::to_string(index);
     const int at = sqlite3_bind_parameter_index(stmt_, name.c_str());
     if (at == 0) {
-      return InvalidArgument("database", "the statement has no parameter " + name + " [" +
-                                             sql_.substr(0, 60) + "]");
+      return InvalidArgument(
+          "database", "the statement has no parameter " + name + " [" + sql_.substr(0, 60) + "]");
     }
     return at;
   }
@@ -124,11 +124,11 @@ class SqliteDatabase final : public Database {
 
 }  // namespace
 
-Result<std::unique_ptr<Database>> OpenSqlite(const std::string& path, const SqliteOptions& options) {
+Result<std::unique_ptr<Database>> OpenSqlite(const std::string& path,
+                                             const SqliteOptions& options) {
   sqlite3* db = nullptr;
-  const int rc = sqlite3_open_v2(path.c_str(), &db,
-                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                                 nullptr);
+  const int rc = sqlite3_open_v2(
+      path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     Error e{ErrorCode::kFailedPrecondition, path,
             std::string("データベースを開けません (cannot open the database): ") +
