@@ -55,6 +55,13 @@ CREATE TABLE ca_counters (
 );
 INSERT INTO ca_counters (name, value) VALUES ('event_seq', 0), ('crl_sign', 0), ('crl_auth', 0);
 )sql"},
+    // A covering index for the CRL scan: the entries come from the index alone, never from the
+    // table rows with their certificates (1.5 kB each on a real CA).
+    {2, R"sql(
+DROP INDEX ca_certificates_by_state;
+CREATE INDEX ca_certificates_revoked ON ca_certificates
+  (ca_kind, ca_generation, state, serial, revoked_at, reason);
+)sql"},
 };
 
 constexpr std::array<std::pair<RevocationReason, std::string_view>, 9> kReasonNames = {{
@@ -375,7 +382,7 @@ Result<std::vector<IssuedCert>> CaStore::FindByHolder(std::string_view holder_re
 Status CaStore::ForEachRevoked(CaKind kind, int generation, const EntryFn& fn) {
   MYNACERT_ASSIGN_OR_RETURN(
       auto s, db_->Prepare("SELECT serial, revoked_at, reason FROM ca_certificates WHERE ca_kind = "
-                           "$1 AND ca_generation = $2 AND state <> 'good'"));
+                           "$1 AND ca_generation = $2 AND state IN ('revoked', 'hold')"));
   MYNACERT_RETURN_IF_ERROR(s->BindText(1, CaKindName(kind)));
   MYNACERT_RETURN_IF_ERROR(s->BindInt(2, generation));
   while (true) {
