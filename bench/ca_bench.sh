@@ -159,6 +159,7 @@ ours_rps=$(wrk -t1 -c32 -d"${secs}s" -s "$work/post.lua" "http://127.0.0.1:$ours
 nginx_rps=$(wrk -t1 -c32 -d"${secs}s" "http://127.0.0.1:$nginx_port/resp.der" | rps)
 ours_ab=$(ab -q -t "$secs" -n 10000000 -c 8 -p "$work/req.der" -T application/ocsp-request \
   "http://127.0.0.1:$ours_port/" 2>/dev/null | ab_rps)
+nginx_ab=$(ab -q -t "$secs" -n 10000000 -c 8 "http://127.0.0.1:$nginx_port/resp.der" 2>/dev/null | ab_rps)
 openssl_ab=$(ab -q -t "$secs" -n 10000000 -c 8 -p "$work/req.der" -T application/ocsp-request \
   "http://127.0.0.1:$openssl_port/" 2>/dev/null | ab_rps)
 echo "## OCSP responses per second (loopback, one server thread / worker)"
@@ -167,5 +168,6 @@ echo "|---|---|---|---|"
 printf "| wrk -t1 -c32, keep-alive | mynacert ca ocsp-serve (POST, pre-signed cache) | %.0f | |\n" "$ours_rps"
 printf "| wrk -t1 -c32, keep-alive | nginx, one static pre-signed response (GET) | %.0f | ours ÷ nginx **%s×** |\n" "$nginx_rps" "$(ratio "$ours_rps" "$nginx_rps")"
 printf "| ab -c8, a connection per request | mynacert ca ocsp-serve (POST) | %.0f | |\n" "$ours_ab"
+printf "| ab -c8, a connection per request | nginx, the static response (GET) | %.0f | ours ÷ nginx %s× |\n" "$nginx_ab" "$(ratio "$ours_ab" "$nginx_ab")"
 printf "| ab -c8, a connection per request | openssl ocsp -index -port (POST) | %.0f | ours ÷ openssl **%s×** |\n" "$openssl_ab" "$(ratio "$ours_ab" "$openssl_ab")"
 printf "| | mynacert keep-alive ÷ openssl | | **%s×** |\n" "$(ratio "$ours_rps" "$openssl_ab")"
