@@ -127,7 +127,9 @@ Result<EvpPkeyPtr> GenerateRsaKey(int bits) {
   return key;
 }
 
-Result<std::string> SignCertificateDer(X509* c, Signer& signer) {
+namespace {
+
+Result<std::string> SignX509Der(X509* c, Signer& signer) {
   // The TBSCertificate carries the algorithm too; OpenSSL only exposes it const because its
   // own X509_sign sets it. We set it to what every Signer produces.
   auto* tbs_algorithm = const_cast<X509_ALGOR*>(X509_get0_tbs_sigalg(c));
@@ -144,6 +146,8 @@ Result<std::string> SignCertificateDer(X509* c, Signer& signer) {
   return der::SignedSequence(tbs, signature);
 }
 
+}  // namespace
+
 Result<X509Ptr> ParseCertificateDer(std::string_view der) {
   const auto* p = reinterpret_cast<const unsigned char*>(der.data());
   X509Ptr cert(d2i_X509(nullptr, &p, static_cast<long>(der.size())));
@@ -151,8 +155,8 @@ Result<X509Ptr> ParseCertificateDer(std::string_view der) {
   return cert;
 }
 
-Result<X509Ptr> SignCertificate(X509* c, Signer& signer) {
-  MYNACERT_ASSIGN_OR_RETURN(std::string der, SignCertificateDer(c, signer));
+Result<X509Ptr> SignX509(X509* c, Signer& signer) {
+  MYNACERT_ASSIGN_OR_RETURN(std::string der, SignX509Der(c, signer));
   return ParseCertificateDer(der);
 }
 
@@ -179,7 +183,7 @@ Result<CaGeneration> CreateRootCa(CaKind kind, int generation, std::shared_ptr<S
   MYNACERT_RETURN_IF_ERROR(AddConfExtension(c, c, NID_key_usage, "critical,keyCertSign,cRLSign"));
   MYNACERT_RETURN_IF_ERROR(AddConfExtension(c, c, NID_subject_key_identifier, "hash"));
   MYNACERT_RETURN_IF_ERROR(AddConfExtension(c, c, NID_authority_key_identifier, "keyid:always"));
-  MYNACERT_ASSIGN_OR_RETURN(ca.cert, SignCertificate(c, *ca.signer));
+  MYNACERT_ASSIGN_OR_RETURN(ca.cert, SignX509(c, *ca.signer));
   return ca;
 }
 
@@ -491,7 +495,7 @@ Result<X509Ptr> IssueOcspResponderCertificate(const CaGeneration& ca, EVP_PKEY* 
   MYNACERT_RETURN_IF_ERROR(AddConfExtension(c, ca.cert.get(), NID_subject_key_identifier, "hash"));
   MYNACERT_RETURN_IF_ERROR(
       AddConfExtension(c, ca.cert.get(), NID_authority_key_identifier, "keyid:always"));
-  return SignCertificate(c, *ca.signer);
+  return SignX509(c, *ca.signer);
 }
 
 }  // namespace mynacert::pki

@@ -65,9 +65,10 @@ Result<EvpPkeyPtr> GenerateRsaKey(int bits = 2048);
 Result<CaGeneration> CreateRootCa(CaKind kind, int generation, std::shared_ptr<Signer> signer,
                                   TimePoint not_before, int years);
 
-// Signs a certificate whose fields are all set (the signature algorithm is set here): the
+// Signs an X509 object whose fields are all set (roots and OCSP responder certificates; not to
+// be confused with the glossary's SignCertificate, the 署名用電子証明書) (the signature algorithm is set here): the
 // TBSCertificate goes to `signer`, the result is parsed back by OpenSSL.
-Result<X509Ptr> SignCertificate(X509* unsigned_cert, Signer& signer);
+Result<X509Ptr> SignX509(X509* unsigned_cert, Signer& signer);
 
 // The sign cert's personal data (R-CERT-3), as the residence record has it.
 struct SignHolder {
