@@ -104,6 +104,19 @@ Status RunIssue(const IssueFlags& f, CliContext& ctx) {
   // CN: the sign cert's issue serial, the auth cert's opaque id; generated when not given.
   request.subject_cn = !f.cn.empty() ? f.cn : RandomHex(kind == pki::CaKind::kSign ? 12 : 16);
   if (kind == pki::CaKind::kSign) {
+    // The sign certificate records the four items of the residence record (R-CERT-3).
+    for (const auto& [flag, value] :
+         {std::pair{"--name", &f.name}, std::pair{"--address", &f.address},
+          std::pair{"--prefecture-en", &f.prefecture_en},
+          std::pair{"--municipality-en", &f.municipality_en}}) {
+      if (value->empty()) {
+        return InvalidArgument(
+            flag, "署名用電子証明書には必要です (required for a sign certificate)", "R-CERT-3");
+      }
+    }
+    if (f.sex != 1 && f.sex != 2 && f.sex != 9) {
+      return InvalidArgument("--sex", "1 (男), 2 (女), 9 のいずれかです (1, 2 or 9)", "R-CERT-3");
+    }
     MYNACERT_ASSIGN_OR_RETURN(Date birth, Date::Parse(f.birth, "--birth"));
     request.holder =
         pki::SignHolder{f.name,    f.name_flags,    f.sex,           birth,
@@ -373,7 +386,8 @@ void AddCaAdminCommands(CLI::App& ca, CliContext& ctx) {
   c->callback([crl, &ctx] { Run(ctx, [&] { return RunCrl(*crl, ctx); }); });
 
   auto get = std::make_shared<GetFlags>();
-  CLI::App* g = ca.add_subcommand("get", "発行済み証明書と状態 / a recorded certificate and its state");
+  CLI::App* g =
+      ca.add_subcommand("get", "発行済み証明書と状態 / a recorded certificate and its state");
   AddAccessFlags(*g, get->access, false);
   g->add_option("--kind", get->kind, "sign | auth")->required();
   g->add_option("--serial", get->serial, "シリアル番号 (16進) / serial (hex)")->required();

@@ -226,7 +226,11 @@ TEST_F(CaCli, BadInputIsOneLineNamingTheFlag) {
        "--last-valid-day"},
       {"issue --actor s --kind sign --public-key " + dir_ +
            "/card.pub --last-valid-day 2031-01-01 --birth 1990-01-01",
-       "holder"},
+       "--name"},
+      {"issue --actor s --kind sign --public-key " + dir_ +
+           "/card.pub --last-valid-day 2031-01-01 --birth 1990-01-01 --name x --address y "
+           "--prefecture-en p --municipality-en m --sex 3",
+       "--sex"},
       {"revoke --actor s --kind auth --serial 00AB --reason stolen", "--reason"},
       {"revoke --actor s --kind auth --serial 00AB --reason keyCompromise", "--serial"},
       {"release --actor s --kind auth --serial 00AB", "--serial"},
