@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The README's main command: installs the dependencies, builds, and runs the main job —
-# `mynacert explain` on a worked example of the seeds, the procedure for an agent, and a
-# counter's calendar.
+# `mynacert explain` on a worked example of the seeds, the procedure for an agent, a counter's
+# calendar, and a test certification authority issuing and revoking a certificate.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -14,3 +14,18 @@ $m explain --birth 1985-07-07 --card-issued 2021-03-01 --today 2025-04-08 --muni
 $m procedure --municipality yamagata --procedure renewal --applicant agent_without_form
 # Seed 003 (横浜市): a ward counter over two weeks (2nd/4th Saturday mornings open).
 $m calendar --municipality yokohama --counter yokohama-naka --from 2026-03-09 --days 14
+# A test certification authority (marked not J-LIS) in a temporary folder: the two roots, an
+# auth certificate for a card's public key (validity from the rules engine, R-VAL-1), a
+# revocation for an address change (R-CERT-5), and the CRL that says so.
+ca=$(mktemp -d)
+export MYNACERT_DEMO_PASS="demo passphrase, never on argv"
+$m ca init --dir "$ca/ca" --passphrase env:MYNACERT_DEMO_PASS
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$ca/card.key" 2>/dev/null
+openssl pkey -in "$ca/card.key" -pubout -out "$ca/card.pub"
+$m ca issue --dir "$ca/ca" --passphrase env:MYNACERT_DEMO_PASS --actor demo --kind auth \
+  --public-key "$ca/card.pub" --birth 1985-07-07 --card-expiry 2035-07-07 --out "$ca/auth.pem"
+serial=$(openssl x509 -in "$ca/auth.pem" -noout -serial | cut -d= -f2)
+$m ca revoke --dir "$ca/ca" --actor demo --kind auth --serial "$serial" --reason affiliationChanged
+$m ca crl --dir "$ca/ca" --passphrase env:MYNACERT_DEMO_PASS --kind auth --out "$ca/auth.crl"
+openssl crl -inform DER -in "$ca/auth.crl" -noout -text | grep -A1 "Serial Number"
+rm -rf "$ca"
