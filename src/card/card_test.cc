@@ -1,0 +1,287 @@
+// The card against the checklist of jpki-card.md §7, row by row, with the exact status words;
+// persistence (PIN counts survive a killed process); keys never readable.
+#include "card/card.h"
+
+#include <gtest/gtest.h>
+#include <openssl/rsa.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "pki/certificate.h"
+#include "pki/der.h"
+
+namespace mynacert::card {
+namespace {
+
+std::string H(std::string_view hex) {
+  std::string clean;
+  for (char c : hex) {
+    if (c != ' ') clean.push_back(c);
+  }
+  std::string out;
+  EXPECT_TRUE(pki::der::Unhex(clean, &out)) << hex;
+  return out;
+}
+std::string Sw(const std::string& r) { return pki::der::Hex(r.substr(r.size() - 2)); }
+
+const char* kSecret = "card secret for tests";
+
+class CardTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = testing::TempDir() + "mynacert_card_" +
+           testing::UnitTest::GetInstance()->current_test_info()->name();
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    path_ = dir_ + "/card.json";
+    CardInit init{"1234", "abc123", "5678", "2468", "123456789012", "85070731205599"};
+    auto card = Card::Create(path_, kSecret, init);
+    ASSERT_TRUE(card.ok()) << card.error().ToString();
+    card_ = std::move(card).value();
+    // Issuer side: keys on the card, certificates from a CA for their public halves.
+    auto ca_key = pki::GenerateRsaKey();
+    auto ca = pki::CreateRootCa(pki::CaKind::kAuth, 1,
+                                pki::MakeKeySigner(std::move(ca_key).value(), "test"),
+                                std::chrono::system_clock::now(), 10);
+    ASSERT_TRUE(ca.ok());
+    auto pub = card_->GenerateKeyPair(KeySlot::kAuth);
+    ASSERT_TRUE(pub.ok());
+    auth_pub_ = std::move(pub).value();
+    pki::CertRequest r;
+    r.kind = pki::CaKind::kAuth;
+    r.public_key = auth_pub_.get();
+    r.not_before = std::chrono::system_clock::now();
+    r.last_valid_day = Date::Ymd(2031, 7, 7);
+    r.subject_cn = "card-test";
+    auto cert = pki::IssueCertificateDer(*ca, r);
+    ASSERT_TRUE(cert.ok());
+    auth_der_ = cert->der;
+    ASSERT_TRUE(card_->WriteCertificate(CertSlot::kAuth, auth_der_).ok());
+    ASSERT_TRUE(card_->WriteCertificate(CertSlot::kSign, auth_der_).ok());  // any DER will do here
+    ASSERT_TRUE(card_->GenerateKeyPair(KeySlot::kSign).ok());
+  }
+  std::string T(std::string_view hex) { return card_->Transmit(H(hex)); }
+  std::string SelectJpki() { return T("00A4040C0AD392F000260100000001"); }
+
+  std::string dir_, path_;
+  std::unique_ptr<Card> card_;
+  pki::EvpPkeyPtr auth_pub_;
+  std::string auth_der_;
+};
+
+TEST_F(CardTest, SelectRows1To4) {
+  EXPECT_EQ(Sw(SelectJpki()), "9000");                             // 1
+  EXPECT_EQ(Sw(T("00A4040C0AD392F000260100000002")), "6A82");      // 2
+  EXPECT_EQ(Sw(T("00A404000BE82B0601040181C31F020100")), "6A82");  // 2, case 4
+  EXPECT_EQ(Sw(T("00A4040C07A0000000791000 00")), "6A82");         // probe (P2 0C + Le)
+  EXPECT_EQ(Sw(SelectJpki()), "9000");
+  for (const char* ef : {"0006", "000A", "000B", "0001", "0002", "0017", "0018", "001A", "001B"}) {
+    EXPECT_EQ(Sw(T(std::string("00A4020C02") + ef)), "9000") << ef;  // 3
+  }
+  EXPECT_EQ(Sw(T("00A4020C020099")), "6A82");  // 4
+  card_->Reset();
+  EXPECT_EQ(Sw(T("00A4020C02000A")), "6A82");  // 4: no AP
+}
+
+TEST_F(CardTest, ReadBinaryRows5To8) {
+  SelectJpki();
+  T("00A4020C020006");
+  const std::string token = T("00B0000020");
+  EXPECT_EQ(token, std::string("JPKIAPICCTOKEN2") + std::string(17, ' ') + H("9000"));
+  T("00A4020C02000A");
+  std::string head = T("00B0000004");  // 5: OpenSC's size probe
+  ASSERT_EQ(Sw(head), "9000");
+  EXPECT_EQ(head.substr(0, 4), auth_der_.substr(0, 4));
+  // OpenSC's chunked read returns the exact DER.
+  std::string read;
+  for (size_t off = 0; off < auth_der_.size(); off += 256) {
+    char apdu[16];
+    std::snprintf(apdu, sizeof apdu, "00B0%04X00", static_cast<unsigned>(off));
+    const std::string r = T(apdu);
+    ASSERT_EQ(Sw(r), "9000");
+    read += r.substr(0, r.size() - 2);
+  }
+  EXPECT_EQ(read, auth_der_);
+  char past[16];
+  std::snprintf(past, sizeof past, "00B0%04X01", static_cast<unsigned>(auth_der_.size()));
+  EXPECT_EQ(Sw(T(past)), "6B00");  // 6
+  T("00A4020C020001");
+  EXPECT_EQ(Sw(T("00B0000004")), "6982");  // 7
+  T("00A4020C020017");
+  EXPECT_EQ(Sw(T("00B0000004")), "6986");  // 8: a key
+  T("00A4020C020018");
+  EXPECT_EQ(Sw(T("00B0000004")), "6986");  // 8: a PIN
+  SelectJpki();
+  EXPECT_EQ(Sw(T("00B0000004")), "6986");  // 8: no EF
+}
+
+TEST_F(CardTest, VerifyRows9To12AndTheCountPersists) {
+  SelectJpki();
+  T("00A4020C020018");
+  EXPECT_EQ(Sw(T("00200080")), "63C3");             // 9
+  EXPECT_EQ(Sw(T("0020008004 31323334")), "9000");  // 10
+  EXPECT_EQ(Sw(T("00200080")), "63C3");             // 9: verified, still 63C3
+  EXPECT_EQ(Sw(T("0020008004 30303030")), "63C2");  // 11
+  EXPECT_EQ(Sw(T("0020008004 30303030")), "63C1");
+  EXPECT_EQ(Sw(T("0020008004 31323334")), "9000");  // success resets (R-CERT-6)
+  EXPECT_EQ(Sw(T("00200080")), "63C3");
+  for (const char* expect : {"63C2", "63C1", "63C0"}) {
+    EXPECT_EQ(Sw(T("0020008004 39393939")), expect);
+  }
+  EXPECT_EQ(Sw(T("00200080")), "63C0");             // 9: blocked, not 6983
+  EXPECT_EQ(Sw(T("0020008004 31323334")), "6983");  // 12
+  EXPECT_EQ(card_->TriesLeft(PinId::kAuth), 0);
+  // Across a power cycle and a reopen of the card file.
+  card_.reset();
+  auto again = Card::Open(path_, kSecret);
+  ASSERT_TRUE(again.ok()) << again.error().ToString();
+  EXPECT_EQ((*again)->TriesLeft(PinId::kAuth), 0);
+  EXPECT_EQ((*again)->TriesLeft(PinId::kSign), 5);
+  // The issuer may reset the counter (ロック解除).
+  ASSERT_TRUE((*again)->ResetPinCounter(PinId::kAuth).ok());
+  EXPECT_EQ((*again)->TriesLeft(PinId::kAuth), 3);
+}
+
+TEST_F(CardTest, SignPinFiveTriesAndUpperCase) {
+  SelectJpki();
+  T("00A4020C02001B");
+  EXPECT_EQ(Sw(T("00200080")), "63C5");
+  EXPECT_EQ(Sw(T("0020008006 616263313233")), "63C4");  // "abc123": the card compares bytes
+  EXPECT_EQ(Sw(T("0020008006 414243313233")), "9000");  // "ABC123" (the tool upper-cases)
+  T("00A4020C020001");
+  EXPECT_EQ(Sw(T("00B0000004")), "9000");  // row 7 satisfied now
+  SelectJpki();                            // re-SELECT = logout
+  T("00A4020C020001");
+  EXPECT_EQ(Sw(T("00B0000004")), "6982");
+}
+
+TEST_F(CardTest, ChangePinRow13) {
+  SelectJpki();
+  T("00A4020C020018");
+  EXPECT_EQ(Sw(T("0024018004 39383736")), "6982");
+  T("0020008004 31323334");
+  EXPECT_EQ(Sw(T("0024018003 393837")), "6A80");  // not 4 digits (R-CERT-2)
+  EXPECT_EQ(Sw(T("0024018004 39383736")), "9000");
+  SelectJpki();
+  T("00A4020C020018");
+  EXPECT_EQ(Sw(T("0020008004 31323334")), "63C2");
+  EXPECT_EQ(Sw(T("0020008004 39383736")), "9000");
+}
+
+TEST_F(CardTest, SignatureRows14To17VerifiesWithTheCertificateKey) {
+  const std::string digest_info =
+      H("3031300D060960864801650304020105000420") + std::string(32, '\x5a');
+  const std::string apdu =
+      H("802A0080") + std::string(1, static_cast<char>(digest_info.size())) + digest_info + H("00");
+  SelectJpki();
+  T("00A4020C020017");
+  EXPECT_EQ(Sw(card_->Transmit(apdu)), "6982");  // 15
+  T("00A4020C020018");
+  T("0020008004 31323334");
+  T("00A4020C020017");
+  const std::string r = card_->Transmit(apdu);  // 14
+  ASSERT_EQ(Sw(r), "9000");
+  ASSERT_EQ(r.size(), 258u);
+  pki::EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new(auth_pub_.get(), nullptr));
+  ASSERT_EQ(EVP_PKEY_verify_init(ctx.get()), 1);
+  ASSERT_EQ(EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_PADDING), 1);
+  EXPECT_EQ(EVP_PKEY_verify(ctx.get(), reinterpret_cast<const unsigned char*>(r.data()), 256,
+                            reinterpret_cast<const unsigned char*>(digest_info.data()),
+                            digest_info.size()),
+            1);
+  T("00A4020C02000A");
+  EXPECT_EQ(Sw(card_->Transmit(apdu)), "6986");  // 16
+  T("00A4020C020017");
+  const std::string too_long = H("802A0080F6") + std::string(246, 'x') + H("00");
+  EXPECT_EQ(Sw(card_->Transmit(too_long)), "6700");  // 17
+  // The sign key needs the sign PIN, not the auth PIN.
+  T("00A4020C02001A");
+  EXPECT_EQ(Sw(card_->Transmit(apdu)), "6982");
+}
+
+TEST_F(CardTest, OtherInstructionsRow18) {
+  SelectJpki();
+  EXPECT_EQ(Sw(T("00CADF3005")), "6D00");
+  EXPECT_EQ(Sw(T("00CB3FFF035C017E08")), "6D00");
+  EXPECT_EQ(Sw(T("00B2010C00")), "6D00");
+  EXPECT_EQ(Sw(T("80CA000000")), "6D00");
+  EXPECT_EQ(Sw(T("A0A4040C02AABB")), "6E00");
+  EXPECT_EQ(Sw(T("00A4")), "6700");
+}
+
+TEST_F(CardTest, MynaPinStatusSequence) {
+  // Go myna 0.5.1 `myna pin status` (jpki-card.md §8), with the answers it expects.
+  const std::pair<const char*, const char*> trace[] = {
+      {"00A4040C0AD392F000260100000001", "9000"},
+      {"00A4020C020006", "9000"},
+      {"00A4020C020006", "9000"},
+      {"00B0000020", "9000"},
+      {"00A4040C0AD392F000260100000001", "9000"},
+      {"00A4020C020018", "9000"},
+      {"00200080", "63C3"},
+      {"00A4020C02001B", "9000"},
+      {"00200080", "63C5"},
+      {"00A4020C020006", "9000"},
+      {"00B0000020", "9000"},
+      {"00A4040C0AD3921000310001010402", "9000"},
+      {"00A4020C020013", "9000"},
+      {"00200080", "63C3"},
+      {"00A4020C020012", "9000"},
+      {"00200080", "63C3"},
+      {"00A4040C0AD3921000310001010408", "9000"},
+      {"00A4020C020011", "9000"},
+      {"00200080", "63C3"},
+      {"00A4020C020014", "9000"},
+      {"00200080", "63C3"},
+      {"00A4020C020015", "9000"},
+      {"00200080", "63C3"},
+  };
+  for (const auto& [apdu, sw] : trace) EXPECT_EQ(Sw(T(apdu)), sw) << apdu;
+  // The 券面事項入力補助 PIN A is the My Number.
+  EXPECT_EQ(Sw(T("00A4020C020014")), "9000");
+  EXPECT_EQ(Sw(T("002000800C 313233343536373839303132")), "9000");
+}
+
+TEST_F(CardTest, TheFileHoldsNoPinAndNoClearKey) {
+  std::ifstream in(path_);
+  const std::string text((std::istreambuf_iterator<char>(in)), {});
+  for (const char* secret : {"1234", "ABC123", "123456789012"}) {
+    EXPECT_EQ(text.find(pki::der::Hex(secret)), std::string::npos) << secret;
+  }
+  EXPECT_EQ(text.find("PRIVATE KEY"), std::string::npos);
+  EXPECT_EQ(std::filesystem::status(path_).permissions() & std::filesystem::perms::others_read,
+            std::filesystem::perms::none);
+  // A wrong secret cannot open the keys.
+  auto wrong = Card::Open(path_, "not the card secret");
+  ASSERT_FALSE(wrong.ok());
+  EXPECT_EQ(wrong.error().field, "--secret");
+}
+
+TEST_F(CardTest, AWrongPinTryIsOnDiskBeforeTheAnswer) {
+  // A child process sends one wrong PIN and is killed right after the answer: the count is
+  // already on disk.
+  card_.reset();
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    auto card = Card::Open(path_, kSecret);
+    if (!card.ok()) _exit(2);
+    (*card)->Transmit(H("00A4040C0AD392F000260100000001"));
+    (*card)->Transmit(H("00A4020C02001B"));
+    const std::string r = (*card)->Transmit(H("0020008006 303030303030"));
+    kill(getpid(), SIGKILL);
+    _exit(r.size());
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFSIGNALED(status));
+  auto card = Card::Open(path_, kSecret);
+  ASSERT_TRUE(card.ok());
+  EXPECT_EQ((*card)->TriesLeft(PinId::kSign), 4);
+}
+
+}  // namespace
+}  // namespace mynacert::card
