@@ -48,6 +48,7 @@ void AddCalendarCommand(CLI::App& app, CliContext& ctx);   // calendar_cmd.cc (+
 void AddCaCommand(CLI::App& app, CliContext& ctx);         // ca_cmd.cc
 void AddCaAdminCommands(CLI::App& ca, CliContext& ctx);    // ca_admin_cmd.cc
 void AddCaOcspCommand(CLI::App& ca, CliContext& ctx);      // ca_ocsp_cmd.cc
+void AddCardCommand(CLI::App& app, CliContext& ctx);       // card_cmd.cc
 
 }  // namespace mynacert::cli
 

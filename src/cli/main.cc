@@ -63,6 +63,7 @@ int Main(int argc, char** argv) {
   AddProcedureCommand(app, ctx);
   AddCalendarCommand(app, ctx);
   AddCaCommand(app, ctx);
+  AddCardCommand(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

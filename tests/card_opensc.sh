@@ -1,0 +1,177 @@
+#!/usr/bin/env bash
+# End to end: our virtual My Number Card in vsmartcard's virtual reader inside pcscd, judged by
+# OpenSC (opensc-tool, pkcs15-tool, pkcs11-tool with opensc-pkcs11.so), pcsc-tools' scriptor
+# and openssl (jpki-card.md §8). Runs in a private mount namespace with its own /run/pcscd and
+# its own vpcd port, so it never meets another pcscd; every process it starts is stopped by PID.
+#
+#   tests/card_opensc.sh <path to mynacert>
+#
+# Without the rights for a mount namespace it runs on the machine's /run/pcscd when no other
+# pcscd is running, and is skipped (exit 77) when one is.
+set -euo pipefail
+bin=$(readlink -f "$1")
+if [ -z "${MYNACERT_IN_NS:-}" ]; then
+  if [ "$(id -u)" -eq 0 ] && unshare -m --propagation private true 2>/dev/null; then
+    exec unshare -m --propagation private env MYNACERT_IN_NS=1 bash "$0" "$@"
+  fi
+  MYNACERT_IN_NS=0
+fi
+private_run=0
+if [ "$MYNACERT_IN_NS" = 1 ]; then
+  mkdir -p /run/pcscd
+  mount -t tmpfs tmpfs /run/pcscd 2>/dev/null && private_run=1
+fi
+if [ $private_run = 0 ] && pgrep -x pcscd >/dev/null; then
+  echo "card_opensc: another pcscd is running and no private /run/pcscd is possible; skipped"
+  exit 77
+fi
+for tool in pcscd opensc-tool pkcs15-tool pkcs11-tool scriptor openssl; do
+  command -v "$tool" >/dev/null || { echo "card_opensc: $tool missing (scripts/install-deps.sh)"; exit 1; }
+done
+work=$(mktemp -d /tmp/mynacert-card-opensc.XXXXXX)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+fail() { echo "card_opensc: FAIL: $*"; exit 1; }
+step() { echo "== $*"; }
+
+# A vpcd on a port of our own (two slots: port, port+1).
+port=$((40000 + ($$ % 5000) * 2))
+mkdir -p "$work/reader.conf.d"
+printf 'FRIENDLYNAME "Virtual PCD"\nDEVICENAME /dev/null:0x%X\nLIBPATH /usr/lib/pcsc/drivers/serial/libifdvpcd.so\nCHANNELID 0x%X\n' \
+  "$port" "$port" > "$work/reader.conf.d/vpcd"
+
+step "a card made at the counter: keys generated on the card, certificates from our CA"
+export MYNACERT_CARD_SECRET="card secret for the opensc test"
+export AUTH_PIN=1234 SIGN_PIN=ABC123 TEXT_PIN=5678 JUKI_PIN=2468 MY_NUMBER=123456789012 PIN_B=85070731205599
+export CA_PASS="ca passphrase for the opensc test"
+card="$work/card.json"
+"$bin" card new --card "$card" --secret env:MYNACERT_CARD_SECRET --auth-pin env:AUTH_PIN \
+  --sign-pin env:SIGN_PIN --text-pin env:TEXT_PIN --juki-pin env:JUKI_PIN --my-number env:MY_NUMBER \
+  --pin-b env:PIN_B >/dev/null
+"$bin" ca init --dir "$work/ca" --passphrase env:CA_PASS >/dev/null
+for slot in auth sign; do
+  "$bin" card keygen --card "$card" --secret env:MYNACERT_CARD_SECRET --slot $slot --out "$work/$slot.pub"
+done
+"$bin" ca issue --dir "$work/ca" --passphrase env:CA_PASS --actor test --kind auth \
+  --public-key "$work/auth.pub" --birth 1985-07-07 --card-expiry 2035-07-07 --out "$work/auth.pem" >/dev/null
+"$bin" ca issue --dir "$work/ca" --passphrase env:CA_PASS --actor test --kind sign \
+  --public-key "$work/sign.pub" --birth 1985-07-07 --card-expiry 2035-07-07 --name "横浜　花子" --sex 2 \
+  --address "神奈川県横浜市中区港町１－１" --prefecture-en Kanagawa-ken --municipality-en Yokohama-shi \
+  --out "$work/sign.pem" >/dev/null
+for slot in auth sign; do
+  "$bin" card write-cert --card "$card" --secret env:MYNACERT_CARD_SECRET --slot $slot --cert "$work/$slot.pem" >/dev/null
+  "$bin" card write-cert --card "$card" --secret env:MYNACERT_CARD_SECRET --slot $slot-ca \
+    --cert "$work/ca/$slot-ca-1.crt.pem" >/dev/null
+done
+
+step "pcscd and the card in the reader"
+pcscd -f -a -c "$work/reader.conf.d" > "$work/pcscd.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 100); do [ -S /run/pcscd/pcscd.comm ] && break; sleep 0.05; done
+[ -S /run/pcscd/pcscd.comm ] || fail "pcscd did not start: $(cat "$work/pcscd.log")"
+start_card() {
+  "$bin" card serve --card "$card" --secret env:MYNACERT_CARD_SECRET --vpcd "127.0.0.1:$port" \
+    > "$work/card.log" 2>&1 &
+  card_pid=$!
+  pids+=($card_pid)
+  for _ in $(seq 100); do opensc-tool -l 2>/dev/null | grep -q '^0 *Yes' && return 0; sleep 0.05; done
+  fail "the card did not appear: $(opensc-tool -l 2>&1)"
+}
+start_card
+
+step "opensc-tool: JPKI ATR, jpki driver"
+[ "$(opensc-tool -a 2>/dev/null | tail -1)" = "3b:e0:00:ff:81:31:fe:45:14" ] || fail "ATR"
+[ "$(opensc-tool -n 2>/dev/null | tail -1)" = "jpki" ] || fail "not recognised as jpki"
+
+step "pkcs15-tool: four certificates, bytes identical to what the CA issued"
+list=$(pkcs15-tool --list-certificates 2>&1)
+for name in "User Authentication Certificate" "Digital Signature Certificate" \
+            "User Authentication Certificate CA" "Digital Signature Certificate CA"; do
+  grep -q "\[$name\]" <<<"$list" || fail "missing $name: $list"
+done
+pkcs15-tool --read-certificate 01 2>/dev/null > "$work/read01.pem"
+cmp <(openssl x509 -in "$work/read01.pem" -outform DER) <(openssl x509 -in "$work/auth.pem" -outform DER) \
+  || fail "auth certificate differs"
+pkcs15-tool --read-certificate 03 2>/dev/null > "$work/read03.pem"
+cmp <(openssl x509 -in "$work/read03.pem" -outform DER) <(openssl x509 -in "$work/ca/auth-ca-1.crt.pem" -outform DER) \
+  || fail "auth CA certificate differs"
+
+step "pkcs11-tool signs with each key after its PIN; openssl verifies"
+module=/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so
+[ -f "$module" ] || module=$(find /usr/lib -name opensc-pkcs11.so | head -1)
+echo "mynacert card test $(date +%s%N)" > "$work/msg.txt"
+pkcs11-tool --module "$module" --slot 0 --login --pin "$AUTH_PIN" --sign --id 01 -m SHA256-RSA-PKCS \
+  -i "$work/msg.txt" -o "$work/sig_auth.bin" >/dev/null 2>&1 || fail "auth signature"
+openssl dgst -sha256 -verify <(openssl x509 -in "$work/auth.pem" -pubkey -noout) \
+  -signature "$work/sig_auth.bin" "$work/msg.txt" | grep -q "Verified OK" || fail "auth signature does not verify"
+pkcs11-tool --module "$module" --slot 1 --login --pin "$SIGN_PIN" --sign --id 02 -m SHA256-RSA-PKCS \
+  -i "$work/msg.txt" -o "$work/sig_sign.bin" >/dev/null 2>&1 || fail "sign signature"
+openssl dgst -sha256 -verify <(openssl x509 -in "$work/sign.pem" -pubkey -noout) \
+  -signature "$work/sig_sign.bin" "$work/msg.txt" | grep -q "Verified OK" || fail "sign signature does not verify"
+pkcs11-tool --module "$module" --slot 1 --login --pin "$SIGN_PIN" -r --type cert --id 02 2>/dev/null \
+  | cmp - <(openssl x509 -in "$work/sign.pem" -outform DER) || fail "sign certificate after login differs"
+
+step "scriptor replays myna's pin status sequence (jpki-card.md §8)"
+cat > "$work/pin_status.apdu" <<'APDU'
+00 A4 04 0C 0A D3 92 F0 00 26 01 00 00 00 01
+00 A4 02 0C 02 00 06
+00 B0 00 00 20
+00 A4 02 0C 02 00 18
+00 20 00 80
+00 A4 02 0C 02 00 1B
+00 20 00 80
+00 A4 04 0C 0A D3 92 10 00 31 00 01 01 04 02
+00 A4 02 0C 02 00 13
+00 20 00 80
+00 A4 02 0C 02 00 12
+00 20 00 80
+00 A4 04 0C 0A D3 92 10 00 31 00 01 01 04 08
+00 A4 02 0C 02 00 11
+00 20 00 80
+00 A4 02 0C 02 00 14
+00 20 00 80
+00 A4 02 0C 02 00 15
+00 20 00 80
+APDU
+replay=$(scriptor -r "Virtual PCD 00 00" "$work/pin_status.apdu" 2>&1)
+grep -q "4A 50 4B 49 41 50 49 43 43 54 4F 4B 45 4E 32" <<<"$replay" || fail "token: $replay"
+[ "$(grep -c '< 63 C3 : ' <<<"$replay")" -ge 5 ] || fail "PIN status: $replay"
+grep -q '< 63 C5 : ' <<<"$replay" || fail "sign PIN status: $replay"
+
+step "three wrong auth PINs lock it; the right one is refused afterwards"
+for i in 1 2 3; do
+  out=$(pkcs11-tool --module "$module" --slot 0 --login --pin 9999 --sign --id 01 -m SHA256-RSA-PKCS \
+    -i "$work/msg.txt" -o "$work/x.bin" 2>&1 || true)
+  grep -q "CKR_PIN_INCORRECT" <<<"$out" || fail "wrong PIN $i: $out"
+done
+out=$(pkcs11-tool --module "$module" --slot 0 --login --pin "$AUTH_PIN" --sign --id 01 -m SHA256-RSA-PKCS \
+  -i "$work/msg.txt" -o "$work/x.bin" 2>&1 || true)
+grep -q "CKR_PIN_LOCKED" <<<"$out" || fail "right PIN after lock: $out"
+
+step "five wrong sign PINs lock the sign PIN"
+for i in 1 2 3 4 5; do
+  pkcs11-tool --module "$module" --slot 1 --login --pin WRONG1 --sign --id 02 -m SHA256-RSA-PKCS \
+    -i "$work/msg.txt" -o "$work/x.bin" >/dev/null 2>&1 || true
+done
+out=$(pkcs11-tool --module "$module" --slot 1 --login --pin "$SIGN_PIN" --sign --id 02 -m SHA256-RSA-PKCS \
+  -i "$work/msg.txt" -o "$work/x.bin" 2>&1 || true)
+grep -q "CKR_PIN_LOCKED" <<<"$out" || fail "sign PIN not locked: $out"
+
+step "kill -9 the card: the reader sees it go, a restart brings it back with its counts"
+kill -9 "$card_pid"
+wait "$card_pid" 2>/dev/null || true
+for _ in $(seq 100); do opensc-tool -l 2>/dev/null | grep -q '^0 *No' && break; sleep 0.05; done
+start_card
+pins=$(pkcs15-tool --list-pins 2>&1)
+[ "$(grep -c 'Tries left     : 0' <<<"$pins")" = 2 ] || fail "counts lost: $pins"
+
+step "SIGTERM stops the card cleanly"
+kill -TERM "$card_pid"
+wait "$card_pid" || fail "card serve exit code $?"
+grep -q "停止 (stopped)" "$work/card.log" || fail "no clean stop: $(cat "$work/card.log")"
+echo "card_opensc: all checks passed"
