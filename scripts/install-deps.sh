@@ -9,6 +9,7 @@ packages=(
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   libsqlite3-dev libboost-dev softhsm2 libp11-kit-dev
   pcscd vsmartcard-vpcd opensc pcsc-tools
+  clang-14 libclang-rt-14-dev
   clang-format
 )
 # The holiday oracle test runs an npm package under Node; install Node only if absent

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The README's test command: installs the dependencies, builds the normal and the sanitizer
-# builds, and runs every test in both (the holiday oracle included).
+# builds, runs every test in both (the holiday oracle and OpenSC against the virtual card
+# included), and fuzzes the card's APDU handling for a minute.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -12,6 +13,8 @@ echo "== tests (release build)"
 ctest --test-dir build --output-on-failure -j "$(nproc)"
 echo "== tests (ASan + UBSan build)"
 ctest --test-dir build-asan --output-on-failure -j "$(nproc)"
+echo "== fuzzing the APDU parser and the card (libFuzzer, bounded)"
+scripts/fuzz.sh 60
 echo "== benchmarks build and run once (smoke)"
 ./build/bench/rules_bench --benchmark_min_time=0.01 >/dev/null
 echo "== all tests passed"

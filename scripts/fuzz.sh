@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets with clang (ASan + UBSan) in ./build-fuzz and runs each for a
+# bounded time: `scripts/fuzz.sh [seconds]` (default 60). A crash fails the script and leaves
+# the input in build-fuzz/crash-*.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds="${1:-60}"
+cxx=$(command -v clang++-14 || command -v clang++)
+flags="-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer"
+cmake -S . -B build-fuzz -G Ninja -DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DMYNACERT_BUILD_TESTS=OFF -DMYNACERT_BUILD_BENCHMARKS=OFF -DMYNACERT_BUILD_FUZZERS=ON \
+  -DCMAKE_CXX_FLAGS="$flags" -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" >/dev/null
+cmake --build build-fuzz --target apdu_fuzz -j "$(nproc)"
+mkdir -p build-fuzz/corpus-apdu
+# Seeds: the APDUs OpenSC and myna send (jpki-card.md §7, §8), length-prefixed.
+printf '\x0f\x00\xa4\x04\x0c\x0a\xd3\x92\xf0\x00\x26\x01\x00\x00\x00\x01\x07\x00\xa4\x02\x0c\x02\x00\x18\x04\x00\x20\x00\x80\x09\x00\x20\x00\x80\x04\x31\x32\x33\x34\x07\x00\xa4\x02\x0c\x02\x00\x17\x0a\x80\x2a\x00\x80\x04\x30\x31\x30\x0d\x00' \
+  > build-fuzz/corpus-apdu/opensc-sign
+cd build-fuzz
+./fuzz/apdu_fuzz -max_total_time="$seconds" -max_len=600 -print_final_stats=1 corpus-apdu 2>&1 | tail -12
