@@ -313,12 +313,6 @@ Status RunLog(const LogFlags& f, CliContext& ctx) {
   return {};
 }
 
-template <typename F>
-void Run(CliContext& ctx, F&& f) {
-  Status s = f();
-  if (!s.ok()) ctx.Fail(s.error());
-}
-
 }  // namespace
 
 void AddCaAdminCommands(CLI::App& ca, CliContext& ctx) {
@@ -353,7 +347,7 @@ void AddCaAdminCommands(CLI::App& ca, CliContext& ctx) {
                 "更新: この旧証明書を superseded で失効 / renewal of this serial");
   i->add_option("--out", issue->out, "証明書 (PEM) の出力先 / write the PEM here");
   i->add_flag("--json", issue->json, "JSON で出力 / JSON output");
-  i->callback([issue, &ctx] { Run(ctx, [&] { return RunIssue(*issue, ctx); }); });
+  i->callback([issue, &ctx] { RunCommand(ctx, [&] { return RunIssue(*issue, ctx); }); });
 
   for (bool release : {false, true}) {
     auto flags = std::make_shared<RevokeFlags>();
@@ -370,8 +364,9 @@ void AddCaAdminCommands(CLI::App& ca, CliContext& ctx) {
     }
     r->add_option("--note", flags->note, "記録するメモ / a note for the audit trail");
     r->add_flag("--json", flags->json, "JSON で出力 / JSON output");
-    r->callback(
-        [flags, release, &ctx] { Run(ctx, [&] { return RunRevoke(*flags, release, ctx); }); });
+    r->callback([flags, release, &ctx] {
+      RunCommand(ctx, [&] { return RunRevoke(*flags, release, ctx); });
+    });
   }
 
   auto crl = std::make_shared<CrlFlags>();
@@ -383,7 +378,7 @@ void AddCaAdminCommands(CLI::App& ca, CliContext& ctx) {
   c->add_flag("--delta", crl->delta, "差分 CRL / a delta CRL against the last full one");
   c->add_option("--out", crl->out, "出力先 (DER) / output file")->required();
   c->add_flag("--json", crl->json, "JSON で出力 / JSON output");
-  c->callback([crl, &ctx] { Run(ctx, [&] { return RunCrl(*crl, ctx); }); });
+  c->callback([crl, &ctx] { RunCommand(ctx, [&] { return RunCrl(*crl, ctx); }); });
 
   auto get = std::make_shared<GetFlags>();
   CLI::App* g =
@@ -393,14 +388,14 @@ void AddCaAdminCommands(CLI::App& ca, CliContext& ctx) {
   g->add_option("--serial", get->serial, "シリアル番号 (16進) / serial (hex)")->required();
   g->add_option("--out", get->out, "証明書 (PEM) の出力先 / write the PEM here");
   g->add_flag("--json", get->json, "JSON で出力 / JSON output");
-  g->callback([get, &ctx] { Run(ctx, [&] { return RunGet(*get, ctx); }); });
+  g->callback([get, &ctx] { RunCommand(ctx, [&] { return RunGet(*get, ctx); }); });
 
   auto log = std::make_shared<LogFlags>();
   CLI::App* l = ca.add_subcommand("log", "監査記録 (JSON) / the audit trail");
   AddAccessFlags(*l, log->access, false);
   l->add_option("--after", log->after, "この番号より後 / events after this seq");
   l->add_option("--limit", log->limit, "件数 (既定 100)");
-  l->callback([log, &ctx] { Run(ctx, [&] { return RunLog(*log, ctx); }); });
+  l->callback([log, &ctx] { RunCommand(ctx, [&] { return RunLog(*log, ctx); }); });
 }
 
 }  // namespace mynacert::cli

@@ -91,10 +91,7 @@ void AddCaOcspCommand(CLI::App& ca, CliContext& ctx) {
   s->add_option("--refresh", f->refresh_seconds, "失効の確認間隔 秒 (既定 5) / store poll");
   s->add_option("--validity-hours", f->validity_hours, "応答の有効時間 (既定 24) / nextUpdate");
   s->add_option("--port-file", f->port_file, "使ったポート番号を書くファイル / write the port");
-  s->callback([f, &ctx] {
-    Status st = RunServe(*f, ctx);
-    if (!st.ok()) ctx.Fail(st.error());
-  });
+  s->callback([f, &ctx] { RunCommand(ctx, [&] { return RunServe(*f, ctx); }); });
 }
 
 }  // namespace mynacert::cli

@@ -128,12 +128,6 @@ Status RunServe(const CardFlags& f, CliContext& ctx) {
   return {};
 }
 
-template <typename F>
-void Run(CliContext& ctx, F&& f) {
-  Status s = f();
-  if (!s.ok()) ctx.Fail(s.error());
-}
-
 }  // namespace
 
 void AddCardCommand(CLI::App& app, CliContext& ctx) {
@@ -157,7 +151,7 @@ void AddCardCommand(CLI::App& app, CliContext& ctx) {
   n->add_option("--juki-pin", nf->juki_pin, "住民基本台帳用 4桁 (env:/file:)")->required();
   n->add_option("--my-number", nf->my_number, "個人番号 12桁 = 照合番号A (env:/file:)")->required();
   n->add_option("--pin-b", nf->pin_b, "照合番号B 14桁 (env:/file:)")->required();
-  n->callback([nf, &ctx] { Run(ctx, [&] { return RunNew(*nf, ctx); }); });
+  n->callback([nf, &ctx] { RunCommand(ctx, [&] { return RunNew(*nf, ctx); }); });
 
   auto kf = std::make_shared<CardFlags>();
   CLI::App* k = card->add_subcommand(
@@ -166,7 +160,7 @@ void AddCardCommand(CLI::App& app, CliContext& ctx) {
   common(k, *kf);
   k->add_option("--slot", kf->slot, "auth | sign")->required();
   k->add_option("--out", kf->out, "公開鍵 (PEM) の出力先 / write the public key here");
-  k->callback([kf, &ctx] { Run(ctx, [&] { return RunKeygen(*kf, ctx); }); });
+  k->callback([kf, &ctx] { RunCommand(ctx, [&] { return RunKeygen(*kf, ctx); }); });
 
   auto wf = std::make_shared<CardFlags>();
   CLI::App* w = card->add_subcommand(
@@ -174,14 +168,14 @@ void AddCardCommand(CLI::App& app, CliContext& ctx) {
   common(w, *wf);
   w->add_option("--slot", wf->slot, "auth | sign | auth-ca | sign-ca")->required();
   w->add_option("--cert", wf->cert, "証明書 (PEM) / the certificate")->required();
-  w->callback([wf, &ctx] { Run(ctx, [&] { return RunWriteCert(*wf, ctx); }); });
+  w->callback([wf, &ctx] { RunCommand(ctx, [&] { return RunWriteCert(*wf, ctx); }); });
 
   auto sf = std::make_shared<CardFlags>();
   CLI::App* s = card->add_subcommand(
       "serve", "カードを vpcd (pcscd) に接続 / put the card into the virtual reader");
   common(s, *sf);
   s->add_option("--vpcd", sf->vpcd, "vpcd の host:port (既定 127.0.0.1:35963 = Virtual PCD 00 00)");
-  s->callback([sf, &ctx] { Run(ctx, [&] { return RunServe(*sf, ctx); }); });
+  s->callback([sf, &ctx] { RunCommand(ctx, [&] { return RunServe(*sf, ctx); }); });
 }
 
 }  // namespace mynacert::cli

@@ -42,6 +42,14 @@ struct CliContext {
   std::optional<Result<profiles::Registry>> registry_;
 };
 
+// Runs a sub-command body returning Status and reports its error (one line, exit code) via
+// ctx.Fail.
+template <typename F>
+void RunCommand(CliContext& ctx, F&& body) {
+  Status status = body();
+  if (!status.ok()) ctx.Fail(status.error());
+}
+
 void AddExplainCommand(CLI::App& app, CliContext& ctx);    // explain_cmd.cc
 void AddProcedureCommand(CLI::App& app, CliContext& ctx);  // procedure_cmd.cc
 void AddCalendarCommand(CLI::App& app, CliContext& ctx);   // calendar_cmd.cc (+ holidays)
