@@ -45,9 +45,11 @@ class OcspHttpServer {
   OcspHttpServer& operator=(const OcspHttpServer&) = delete;
 
   // Binds, listens and starts the threads; returns the bound port. Errors name --address or
-  // --port.
+  // --port; a second Start without a Stop in between is kFailedPrecondition.
   Result<uint16_t> Start();
-  // Stops accepting, drops the connections and joins the threads.
+  // Stops accepting, closes the listening socket and every connection (a request in flight
+  // gets no answer), and joins the threads. Idempotent; Start may be called again after it.
+  // Must not be called from the handler.
   void Stop();
   uint64_t requests_served() const;
 
