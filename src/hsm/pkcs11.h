@@ -6,8 +6,22 @@
 // A token is named by our own short URI form, without the PIN:
 //   pkcs11:module=/usr/lib/softhsm/libsofthsm2.so;token=mynacert;key=sign-ca-1
 //
+// Errors name their field: "module" (cannot load or initialise the module), "token" (no such
+// token, no session), "--hsm-pin" (empty or wrong PIN), "key" (no such key, duplicate label,
+// a token call failed), "--hsm" (a malformed URI). Messages are "日本語 (English: CKR_…)" and
+// never contain the PIN.
+//
+// PIN: PKCS#11 keeps one login per token and process, and C_Login on a token that is already
+// logged in succeeds without looking at the PIN. So a second signer on a logged-in token is
+// checked against a salted SHA-256 digest of the PIN that logged it in (kept in memory, never
+// the PIN itself).
+//
 // Thread-safety: modules are loaded and initialised once per process (C_Initialize with
-// CKF_OS_LOCKING_OK). A signer keeps one session and serialises its own Sign calls.
+// CKF_OS_LOCKING_OK) and stay loaded until exit: SoftHSM2 reads SOFTHSM2_CONF only at
+// C_Initialize, and a C_Finalize from a static destructor could run after the atexit cleanup of
+// the OpenSSL the module itself uses (not tried; the module is simply never unloaded). A signer
+// owns one logged-in session (closed by its destructor) and serialises its own Sign calls with a
+// mutex.
 #ifndef MYNACERT_HSM_PKCS11_H_
 #define MYNACERT_HSM_PKCS11_H_
 
