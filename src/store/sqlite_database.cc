@@ -107,9 +107,18 @@ class SqliteDatabase final : public Database {
   }
   Result<std::unique_ptr<Statement>> Prepare(std::string_view sql) override {
     sqlite3_stmt* stmt = nullptr;
-    if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), 0, &stmt, nullptr) !=
+    const char* tail = nullptr;
+    if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), 0, &stmt, &tail) !=
         SQLITE_OK) {
       return SqliteError(db_, "prepare", sql);
+    }
+    // One statement only: "SELECT …; DROP …" must not silently run half of itself.
+    const std::string_view rest(tail, static_cast<size_t>(sql.data() + sql.size() - tail));
+    if (stmt == nullptr || rest.find_first_not_of(" \t\r\n;") != std::string_view::npos) {
+      sqlite3_finalize(stmt);
+      return Error{ErrorCode::kInternal, "database",
+                   "prepare takes exactly one statement [" + std::string(sql.substr(0, 60)) + "]",
+                   ""};
     }
     return std::unique_ptr<Statement>(new SqliteStatement(db_, stmt, std::string(sql)));
   }
