@@ -99,7 +99,9 @@ std::string Seal(const std::array<uint8_t, 32>& key, std::string_view aad, std::
 
 Result<std::string> Unseal(const std::array<uint8_t, 32>& key, std::string_view aad,
                            std::string_view sealed) {
-  if (sealed.size() < 28) return InvalidArgument("card", "sealed key too short");
+  if (sealed.size() < 28)
+    return InvalidArgument("--card",
+                           "カードファイルの鍵が壊れています (a damaged key in the card file)");
   const size_t n = sealed.size() - 28;
   CipherCtxPtr ctx(EVP_CIPHER_CTX_new());
   std::string plain(n, '\0');
@@ -224,7 +226,9 @@ Status Card::LoadKey(KeySlot slot) {
   const auto* p = reinterpret_cast<const unsigned char*>(der.data());
   EVP_PKEY* key = d2i_AutoPrivateKey(nullptr, &p, static_cast<long>(der.size()));
   OPENSSL_cleanse(der.data(), der.size());
-  if (!key) return Error{ErrorCode::kInternal, "card", "damaged key", ""};
+  if (!key)
+    return Error{ErrorCode::kInternal, "--card",
+                 "カードファイルの鍵が壊れています (a damaged key in the card file)", ""};
   keys_[k].reset(key);
   return {};
 }

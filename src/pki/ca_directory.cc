@@ -49,10 +49,7 @@ CaInfo Describe(X509* cert, CaKind kind, int generation, const std::string& path
   char* data = nullptr;
   const long n = BIO_get_mem_data(bio.get(), &data);
   info.subject.assign(data, static_cast<size_t>(n));
-  BignumPtr bn(ASN1_INTEGER_to_BN(X509_get0_serialNumber(cert), nullptr));
-  char* hex = BN_bn2hex(bn.get());
-  info.serial_hex = hex;
-  OPENSSL_free(hex);
+  info.serial_hex = SerialHex(X509_get0_serialNumber(cert));
   info.not_before = Asn1TimeIso(X509_get0_notBefore(cert));
   info.not_after = Asn1TimeIso(X509_get0_notAfter(cert));
   unsigned char md[EVP_MAX_MD_SIZE];

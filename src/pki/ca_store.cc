@@ -146,15 +146,6 @@ std::string_view CertStateName(CertState state) {
   return "good";
 }
 
-std::string SerialHex(const ASN1_INTEGER* serial) {
-  BignumPtr bn(ASN1_INTEGER_to_BN(serial, nullptr));
-  if (!bn) return "";
-  char* hex = BN_bn2hex(bn.get());
-  std::string out = hex ? hex : "";
-  OPENSSL_free(hex);
-  return out;
-}
-
 Result<IssuedCert> DescribeIssued(X509* cert, CaKind kind, int generation, int64_t issued_at,
                                   std::string holder_ref) {
   IssuedCert c;

@@ -74,7 +74,6 @@ Result<IssuedCert> DescribeIssued(X509* cert, CaKind kind, int generation, int64
 // The same from the issuance fast path (no parsing).
 IssuedCert DescribeIssued(IssuedDer issued, CaKind kind, int generation, std::string subject_cn,
                           int64_t issued_at, std::string holder_ref);
-std::string SerialHex(const ASN1_INTEGER* serial);
 
 struct CaEvent {
   int64_t seq = 0;

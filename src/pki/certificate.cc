@@ -214,16 +214,6 @@ constexpr uint8_t kPrintableString = 0x13;
 constexpr uint8_t kUtf8String = 0x0c;
 constexpr uint8_t kIa5String = 0x16;
 
-// Extension ::= SEQUENCE { extnID, critical DEFAULT FALSE, extnValue OCTET STRING }
-void AppendExtension(std::string& out, std::string_view oid, bool critical,
-                     std::string_view value) {
-  const size_t ext = der::Open(out, der::kSequence);
-  der::AppendOid(out, oid);
-  if (critical) out.append("\x01\x01\xff", 3);
-  der::AppendTlv(out, der::kOctetString, value);
-  der::Close(out, ext);
-}
-
 // RSAPublicKey ::= SEQUENCE { modulus, publicExponent }
 Result<std::string> RsaPublicKeyDer(EVP_PKEY* key) {
   BIGNUM* n = nullptr;
@@ -308,7 +298,7 @@ Result<Tbs> TbsDer(const CaGeneration& ca, const CertRequest& r, TimePoint not_a
   const size_t explicit_exts = der::Open(out, der::ContextConstructed(3));
   const size_t exts = der::Open(out, der::kSequence);
   // keyUsage: digitalSignature(0) [+ nonRepudiation(1)], trailing zero bits dropped.
-  AppendExtension(
+  der::AppendExtension(
       out, "2.5.29.15", true,
       sign ? std::string_view("\x03\x02\x06\xc0", 4) : std::string_view("\x03\x02\x07\x80", 4));
   std::string value;
@@ -337,7 +327,7 @@ Result<Tbs> TbsDer(const CaGeneration& ca, const CertRequest& r, TimePoint not_a
       der::Close(value, other);
     }
     der::Close(value, names);
-    AppendExtension(out, "2.5.29.17", false, value);
+    der::AppendExtension(out, "2.5.29.17", false, value);
   }
   // certificatePolicies, critical (jpki-facts A3): the policy with a CPS URI qualifier.
   value.clear();
@@ -354,7 +344,7 @@ Result<Tbs> TbsDer(const CaGeneration& ca, const CertRequest& r, TimePoint not_a
     der::Close(value, info);
     der::Close(value, policies);
   }
-  AppendExtension(out, "2.5.29.32", true, value);
+  der::AppendExtension(out, "2.5.29.32", true, value);
   // issuerAltName: directoryName C=JP, O=公的個人認証サービス — marked as ours (jpki-facts A2).
   value.clear();
   {
@@ -367,7 +357,7 @@ Result<Tbs> TbsDer(const CaGeneration& ca, const CertRequest& r, TimePoint not_a
     der::Close(value, directory);
     der::Close(value, names);
   }
-  AppendExtension(out, "2.5.29.18", false, value);
+  der::AppendExtension(out, "2.5.29.18", false, value);
   if (sign) {
     // cRLDistributionPoints: one point, fullName = a directoryName partitioned by municipality.
     value.clear();
@@ -382,12 +372,12 @@ Result<Tbs> TbsDer(const CaGeneration& ca, const CertRequest& r, TimePoint not_a
     der::Close(value, dp_name);
     der::Close(value, point);
     der::Close(value, points);
-    AppendExtension(out, "2.5.29.31", false, value);
+    der::AppendExtension(out, "2.5.29.31", false, value);
   }
   // subjectKeyIdentifier: SHA-1 of the subjectPublicKey bits (RFC 5280 4.2.1.2 method 1).
   unsigned char ski[SHA_DIGEST_LENGTH];
   SHA1(reinterpret_cast<const unsigned char*>(rsa_key.data()), rsa_key.size(), ski);
-  AppendExtension(
+  der::AppendExtension(
       out, "2.5.29.14", false,
       der::Tlv(der::kOctetString, std::string_view(reinterpret_cast<char*>(ski), sizeof ski)));
   // authorityKeyIdentifier: the issuing generation's key id only.
@@ -399,7 +389,7 @@ Result<Tbs> TbsDer(const CaGeneration& ca, const CertRequest& r, TimePoint not_a
       der::Tlv(der::ContextPrimitive(0),
                std::string_view(reinterpret_cast<const char*>(ASN1_STRING_get0_data(ca_ski)),
                                 static_cast<size_t>(ASN1_STRING_length(ca_ski)))));
-  AppendExtension(out, "2.5.29.35", false, value);
+  der::AppendExtension(out, "2.5.29.35", false, value);
   der::Close(out, exts);
   der::Close(out, explicit_exts);
   der::Close(out, top);

@@ -65,9 +65,9 @@ Result<EvpPkeyPtr> GenerateRsaKey(int bits = 2048);
 Result<CaGeneration> CreateRootCa(CaKind kind, int generation, std::shared_ptr<Signer> signer,
                                   TimePoint not_before, int years);
 
-// Signs an X509 object whose fields are all set (roots and OCSP responder certificates; not to
-// be confused with the glossary's SignCertificate, the 署名用電子証明書) (the signature algorithm is set here): the
-// TBSCertificate goes to `signer`, the result is parsed back by OpenSSL.
+// Signs an X509 object whose other fields are all set (roots and OCSP responder certificates):
+// sets the signature algorithm, sends the TBSCertificate to `signer`, parses the result back.
+// Not the glossary's SignCertificate (署名用電子証明書).
 Result<X509Ptr> SignX509(X509* unsigned_cert, Signer& signer);
 
 // The sign cert's personal data (R-CERT-3), as the residence record has it.

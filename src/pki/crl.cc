@@ -5,16 +5,6 @@
 namespace mynacert::pki {
 namespace {
 
-// Extension ::= SEQUENCE { extnID, critical BOOLEAN DEFAULT FALSE, extnValue OCTET STRING }
-void AppendExtension(std::string& out, std::string_view oid, bool critical,
-                     std::string_view value) {
-  const size_t ext = der::Open(out, der::kSequence);
-  der::AppendOid(out, oid);
-  if (critical) out.append("\x01\x01\xff", 3);
-  der::AppendTlv(out, der::kOctetString, value);
-  der::Close(out, ext);
-}
-
 // One revokedCertificates entry. The reason code is omitted for unspecified (RFC 5280 5.3.1).
 void AppendEntry(std::string& out, std::string_view serial_hex, int64_t revoked_at,
                  RevocationReason reason, std::string& scratch) {
@@ -122,14 +112,14 @@ Result<CrlOutput> GenerateCrl(CaStore& store, const CaGeneration& ca, TimePoint 
   {
     std::string aki;  // AuthorityKeyIdentifier ::= SEQUENCE { [0] keyIdentifier }
     der::AppendTlv(aki, der::kSequence, der::Tlv(der::ContextPrimitive(0), key_id));
-    AppendExtension(tbs, "2.5.29.35", false, aki);
+    der::AppendExtension(tbs, "2.5.29.35", false, aki);
     std::string crl_number;
     der::AppendInteger(crl_number, number);
-    AppendExtension(tbs, "2.5.29.20", false, crl_number);
+    der::AppendExtension(tbs, "2.5.29.20", false, crl_number);
     if (base) {
       std::string base_number;
       der::AppendInteger(base_number, base->number);
-      AppendExtension(tbs, "2.5.29.27", true, base_number);  // deltaCRLIndicator
+      der::AppendExtension(tbs, "2.5.29.27", true, base_number);  // deltaCRLIndicator
     }
   }
   der::Close(tbs, exts_at);

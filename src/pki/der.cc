@@ -170,6 +170,15 @@ void AppendOid(std::string& out, std::string_view dotted) {
   AppendTlv(out, kOid, content);
 }
 
+void AppendExtension(std::string& out, std::string_view oid, bool critical,
+                     std::string_view value) {
+  const size_t ext = Open(out, kSequence);
+  AppendOid(out, oid);
+  if (critical) out.append("\x01\x01\xff", 3);
+  AppendTlv(out, kOctetString, value);
+  Close(out, ext);
+}
+
 std::string SignedSequence(std::string_view tbs, std::string_view signature,
                            std::string_view trailing) {
   const std::string_view alg = Sha256WithRsaAlgorithmDer();

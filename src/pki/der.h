@@ -51,6 +51,9 @@ void AppendGeneralizedTime(std::string& out, int64_t unix_seconds);
 // An OID from its dotted text ("2.5.29.21").
 void AppendOid(std::string& out, std::string_view dotted);
 
+// Extension ::= SEQUENCE { extnID, critical BOOLEAN DEFAULT FALSE, extnValue OCTET STRING }
+void AppendExtension(std::string& out, std::string_view oid, bool critical, std::string_view value);
+
 // SEQUENCE { tbs, sha256WithRSAEncryption, BIT STRING signature }: a Certificate,
 // CertificateList or the BasicOCSPResponse core.
 std::string SignedSequence(std::string_view tbs, std::string_view signature,

@@ -45,4 +45,13 @@ std::string CertificateDer(X509* cert) {
   return out;
 }
 
+std::string SerialHex(const ASN1_INTEGER* serial) {
+  BignumPtr bn(ASN1_INTEGER_to_BN(serial, nullptr));
+  if (!bn) return "";
+  char* hex = BN_bn2hex(bn.get());
+  std::string out = hex ? hex : "";
+  OPENSSL_free(hex);
+  return out;
+}
+
 }  // namespace mynacert::pki

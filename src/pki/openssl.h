@@ -42,6 +42,9 @@ std::string TakeOpenSslErrors();
 // PEM text of a certificate / of a public key.
 std::string CertificatePem(X509* cert);
 std::string PublicKeyPem(EVP_PKEY* key);
+// A serial number as upper-case hex without leading zeros (BN_bn2hex): how the CA store,
+// `ca show` and OCSP name certificates.
+std::string SerialHex(const ASN1_INTEGER* serial);
 // DER bytes of a certificate.
 std::string CertificateDer(X509* cert);
 
