@@ -25,7 +25,7 @@ card::Card& TheCard() {
     std::filesystem::remove(path);
     auto made = card::Card::Create(path, "card bench secret",
                                    {"1234", "ABC123", "5678", "2468", "123456789012",
-                                    "85070731205599"});
+                                    "85070731205599", "card bench issuer key"});
     auto card = std::move(made).value();
     (void)card->GenerateKeyPair(card::KeySlot::kAuth);
     return card.release();
@@ -63,9 +63,8 @@ void BM_CardVerifyAndSign(benchmark::State& state) {
   c.Transmit(H("00A4040C0AD392F000260100000001"));
   const std::string sel_pin = H("00A4020C020018"), verify = H("002000800431323334"),
                     sel_key = H("00A4020C020017");
-  const std::string sign = H("802A008033") +
-                           H("3031300D060960864801650304020105000420") + std::string(32, 'x') +
-                           H("00");
+  const std::string sign = H("802A008033") + H("3031300D060960864801650304020105000420") +
+                           std::string(32, 'x') + H("00");
   for (auto _ : state) {
     c.Transmit(sel_pin);
     c.Transmit(verify);

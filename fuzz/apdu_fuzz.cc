@@ -27,9 +27,9 @@ mynacert::card::Card* TheCard() {
     const std::string path = CardPath();
     std::filesystem::remove(path);
     std::atexit([] { std::filesystem::remove(CardPath()); });
-    auto made = mynacert::card::Card::Create(
-        path, "fuzzing card secret",
-        {"1234", "ABC123", "5678", "2468", "123456789012", "85070731205599"});
+    auto made = mynacert::card::Card::Create(path, "fuzzing card secret",
+                                             {"1234", "ABC123", "5678", "2468", "123456789012",
+                                              "85070731205599", "fuzzing issuer master key"});
     if (!made.ok()) std::abort();
     auto card = std::move(made).value();
     if (!card->GenerateKeyPair(mynacert::card::KeySlot::kAuth).ok()) std::abort();

@@ -45,29 +45,16 @@ mkdir -p "$work/reader.conf.d"
 printf 'FRIENDLYNAME "Virtual PCD"\nDEVICENAME /dev/null:0x%X\nLIBPATH /usr/lib/pcsc/drivers/serial/libifdvpcd.so\nCHANNELID 0x%X\n' \
   "$port" "$port" > "$work/reader.conf.d/vpcd"
 
-step "a card made at the counter: keys generated on the card, certificates from our CA"
+step "a new card (manufacture): PINs set, the issuer key derived for this card"
 export MYNACERT_CARD_SECRET="card secret for the opensc test"
+export ISSUER_KEY="issuer master key for the opensc test" WRONG_ISSUER_KEY="not the issuer key, but long enough"
 export AUTH_PIN=1234 SIGN_PIN=ABC123 TEXT_PIN=5678 JUKI_PIN=2468 MY_NUMBER=123456789012 PIN_B=85070731205599
 export CA_PASS="ca passphrase for the opensc test"
 card="$work/card.json"
-"$bin" card new --card "$card" --secret env:MYNACERT_CARD_SECRET --auth-pin env:AUTH_PIN \
-  --sign-pin env:SIGN_PIN --text-pin env:TEXT_PIN --juki-pin env:JUKI_PIN --my-number env:MY_NUMBER \
-  --pin-b env:PIN_B >/dev/null
+"$bin" card new --card "$card" --secret env:MYNACERT_CARD_SECRET --issuer-key env:ISSUER_KEY \
+  --auth-pin env:AUTH_PIN --sign-pin env:SIGN_PIN --text-pin env:TEXT_PIN --juki-pin env:JUKI_PIN \
+  --my-number env:MY_NUMBER --pin-b env:PIN_B >/dev/null
 "$bin" ca init --dir "$work/ca" --passphrase env:CA_PASS >/dev/null
-for slot in auth sign; do
-  "$bin" card keygen --card "$card" --secret env:MYNACERT_CARD_SECRET --slot $slot --out "$work/$slot.pub"
-done
-"$bin" ca issue --dir "$work/ca" --passphrase env:CA_PASS --actor test --kind auth \
-  --public-key "$work/auth.pub" --birth 1985-07-07 --card-expiry 2035-07-07 --out "$work/auth.pem" >/dev/null
-"$bin" ca issue --dir "$work/ca" --passphrase env:CA_PASS --actor test --kind sign \
-  --public-key "$work/sign.pub" --birth 1985-07-07 --card-expiry 2035-07-07 --name "横浜　花子" --sex 2 \
-  --address "神奈川県横浜市中区港町１－１" --prefecture-en Kanagawa-ken --municipality-en Yokohama-shi \
-  --out "$work/sign.pem" >/dev/null
-for slot in auth sign; do
-  "$bin" card write-cert --card "$card" --secret env:MYNACERT_CARD_SECRET --slot $slot --cert "$work/$slot.pem" >/dev/null
-  "$bin" card write-cert --card "$card" --secret env:MYNACERT_CARD_SECRET --slot $slot-ca \
-    --cert "$work/ca/$slot-ca-1.crt.pem" >/dev/null
-done
 
 step "pcscd and the card in the reader"
 pcscd -f -a -c "$work/reader.conf.d" > "$work/pcscd.log" 2>&1 &
@@ -83,6 +70,59 @@ start_card() {
   fail "the card did not appear: $(opensc-tool -l 2>&1)"
 }
 start_card
+reader="Virtual PCD 00 00"
+
+step "our PC/SC client lists the reader with the card"
+"$bin" card readers --json | grep -q '"card_present": true' || fail "card readers: $("$bin" card readers 2>&1)"
+
+step "the holder side cannot reach the issuer commands (69 82)"
+cat > "$work/holder_issuer.apdu" <<'APDU'
+00 A4 04 0C 0A D3 92 F0 00 26 01 00 00 00 01
+00 47 00 17
+00 D6 8A 00 04 30 82 00 00
+00 2C 03 98
+00 2C 02 98 04 31 31 31 31
+84 47 00 17 10 00 01 02 03 04 05 06 07 08 09 0A 0B 0C 0D 0E 0F
+84 2C 03 98 10 00 01 02 03 04 05 06 07 08 09 0A 0B 0C 0D 0E 0F
+84 82 00 00 10 00 01 02 03 04 05 06 07 08 09 0A 0B 0C 0D 0E 0F
+APDU
+replay=$(scriptor -r "$reader" "$work/holder_issuer.apdu" 2>&1)
+[ "$(grep -c '< 69 82 : ' <<<"$replay")" = 6 ] || fail "holder reached an issuer command: $replay"
+grep -q '< 69 85 : ' <<<"$replay" || fail "EXTERNAL AUTHENTICATE without INITIALIZE UPDATE: $replay"
+out=$("$bin" card keygen --reader "$reader" --issuer-key env:WRONG_ISSUER_KEY --slot auth 2>&1) \
+  && fail "a wrong issuer key generated a key: $out"
+grep -q -- "--issuer-key" <<<"$out" || fail "wrong issuer key message: $out"
+
+step "the counter, through the reader: keys made on the card, certificates from our CA written"
+for slot in auth sign; do
+  "$bin" card keygen --reader "$reader" --issuer-key env:ISSUER_KEY --slot $slot --out "$work/$slot.pub"
+done
+"$bin" ca issue --dir "$work/ca" --passphrase env:CA_PASS --actor test --kind auth \
+  --public-key "$work/auth.pub" --birth 1985-07-07 --card-expiry 2035-07-07 --out "$work/auth.pem" >/dev/null
+"$bin" ca issue --dir "$work/ca" --passphrase env:CA_PASS --actor test --kind sign \
+  --public-key "$work/sign.pub" --birth 1985-07-07 --card-expiry 2035-07-07 --name "横浜　花子" --sex 2 \
+  --address "神奈川県横浜市中区港町１－１" --prefecture-en Kanagawa-ken --municipality-en Yokohama-shi \
+  --out "$work/sign.pem" >/dev/null
+for slot in auth sign; do
+  "$bin" card write-cert --reader "$reader" --issuer-key env:ISSUER_KEY --slot $slot --cert "$work/$slot.pem" >/dev/null
+  "$bin" card write-cert --reader "$reader" --issuer-key env:ISSUER_KEY --slot $slot-ca \
+    --cert "$work/ca/$slot-ca-1.crt.pem" >/dev/null
+done
+
+step "card show through the reader: the auth certificate, its expiry, PIN tries; the sign certificate after the sign PIN"
+show=$("$bin" card show --reader "$reader" --json)
+serial=$(openssl x509 -in "$work/auth.pem" -noout -serial | cut -d= -f2)
+grep -q "\"serial\": \"$serial\"" <<<"$show" || fail "auth serial $serial: $show"
+grep -q '"valid_until": "2031-07-07"' <<<"$show" || fail "auth expiry: $show"
+grep -q '"auth": 3' <<<"$show" && grep -q '"sign": 5' <<<"$show" || fail "tries left: $show"
+grep -q "sign_certificate" <<<"$show" && fail "sign certificate shown without the sign PIN"
+show=$("$bin" card show --reader "$reader" --sign-pin env:SIGN_PIN)
+grep -q "横浜　花子" <<<"$show" || fail "sign certificate: $show"
+grep -q "更新できる期間 (renewal window, R-WIN-1): 2031-04-08 〜 2031-07-07" <<<"$show" || fail "window: $show"
+echo "signed by mynacert card sign $(date +%s%N)" > "$work/doc.txt"
+"$bin" card sign --reader "$reader" --slot auth --pin env:AUTH_PIN --in "$work/doc.txt" --out "$work/doc.sig" >/dev/null
+openssl dgst -sha256 -verify <(openssl x509 -in "$work/auth.pem" -pubkey -noout) \
+  -signature "$work/doc.sig" "$work/doc.txt" | grep -q "Verified OK" || fail "card sign does not verify"
 
 step "opensc-tool: JPKI ATR, jpki driver"
 [ "$(opensc-tool -a 2>/dev/null | tail -1)" = "3b:e0:00:ff:81:31:fe:45:14" ] || fail "ATR"
@@ -169,6 +209,17 @@ for _ in $(seq 100); do opensc-tool -l 2>/dev/null | grep -q '^0 *No' && break; 
 start_card
 pins=$(pkcs15-tool --list-pins 2>&1)
 [ "$(grep -c 'Tries left     : 0' <<<"$pins")" = 2 ] || fail "counts lost: $pins"
+
+step "the counter unlocks the auth PIN and sets a new sign PIN through the issuer channel (R-PIN-1)"
+"$bin" card unlock-pin --reader "$reader" --issuer-key env:ISSUER_KEY --pin-kind auth >/dev/null
+export NEW_SIGN_PIN=NEWPIN2026
+"$bin" card set-pin --reader "$reader" --issuer-key env:ISSUER_KEY --pin-kind sign --pin env:NEW_SIGN_PIN >/dev/null
+pkcs11-tool --module "$module" --slot 0 --login --pin "$AUTH_PIN" --sign --id 01 -m SHA256-RSA-PKCS \
+  -i "$work/msg.txt" -o "$work/x.bin" >/dev/null 2>&1 || fail "auth PIN still locked after unlock-pin"
+pkcs11-tool --module "$module" --slot 1 --login --pin "$NEW_SIGN_PIN" --sign --id 02 -m SHA256-RSA-PKCS \
+  -i "$work/msg.txt" -o "$work/x.bin" >/dev/null 2>&1 || fail "new sign PIN refused"
+"$bin" card verify-pin --reader "$reader" --pin-kind sign --pin env:SIGN_PIN >/dev/null 2>&1 \
+  && fail "the old sign PIN still works"
 
 step "SIGTERM stops the card cleanly"
 kill -TERM "$card_pid"

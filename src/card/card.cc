@@ -15,51 +15,9 @@
 namespace mynacert::card {
 namespace {
 
-constexpr std::string_view kAidJpki("\xD3\x92\xF0\x00\x26\x01\x00\x00\x00\x01", 10);
-constexpr std::string_view kAidText("\xD3\x92\x10\x00\x31\x00\x01\x01\x04\x08", 10);
-constexpr std::string_view kAidVisual("\xD3\x92\x10\x00\x31\x00\x01\x01\x04\x02", 10);
-constexpr std::string_view kAidJuki("\xD3\x92\x10\x00\x31\x00\x01\x01\x04\x01", 10);
-
-constexpr uint16_t kEfToken = 0x0006;
-constexpr uint16_t kEfAuthCert = 0x000A, kEfSignCert = 0x0001;
-constexpr uint16_t kEfAuthCa = 0x000B, kEfSignCa = 0x0002;
-constexpr uint16_t kEfAuthKey = 0x0017, kEfAuthPin = 0x0018;
-constexpr uint16_t kEfSignKey = 0x001A, kEfSignPin = 0x001B;
 constexpr int kPbkdf2PinIterations = 2000;
 constexpr int kPbkdf2KeyIterations = 200000;
-constexpr char kFormat[] = "mynacert-card/1";
-
-struct PinEf {
-  App app;
-  uint16_t ef;
-  PinId id;
-  rules::PinKind kind;
-};
-// PIN A/B of the 券面 and 券面事項入力補助 APs are not in rules.md: they count like the
-// 4-digit PINs (3 tries) here.
-constexpr PinEf kPinEfs[] = {
-    {App::kJpki, kEfAuthPin, PinId::kAuth, rules::PinKind::kAuth},
-    {App::kJpki, kEfSignPin, PinId::kSign, rules::PinKind::kSign},
-    {App::kText, 0x0011, PinId::kText, rules::PinKind::kKenmenHojo},
-    {App::kText, 0x0014, PinId::kTextA, rules::PinKind::kKenmenHojo},
-    {App::kText, 0x0015, PinId::kTextB, rules::PinKind::kKenmenHojo},
-    {App::kVisual, 0x0013, PinId::kVisualA, rules::PinKind::kKenmenHojo},
-    {App::kVisual, 0x0012, PinId::kVisualB, rules::PinKind::kKenmenHojo},
-    {App::kJuki, 0x001C, PinId::kJuki, rules::PinKind::kJuki},
-};
-
-const PinEf* FindPinEf(App app, uint16_t ef) {
-  for (const PinEf& p : kPinEfs) {
-    if (p.app == app && p.ef == ef) return &p;
-  }
-  return nullptr;
-}
-const PinEf& PinEfOf(PinId id) { return kPinEfs[static_cast<int>(id)]; }
-
-uint16_t CertEf(CertSlot slot) {
-  constexpr uint16_t kEfs[] = {kEfAuthCert, kEfSignCert, kEfAuthCa, kEfSignCa};
-  return kEfs[static_cast<int>(slot)];
-}
+constexpr char kFormat[] = "mynacert-card/2";  // /2: the issuer key
 
 std::string Pbkdf2(std::string_view secret, std::string_view salt, int iterations) {
   std::string out(32, '\0');
@@ -70,55 +28,25 @@ std::string Pbkdf2(std::string_view secret, std::string_view salt, int iteration
   return out;
 }
 
-std::string RandomBytes(size_t n) {
-  std::string out(n, '\0');
-  RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(n));
-  return out;
-}
-
-using CipherCtxPtr = pki::OpenSslPtr<EVP_CIPHER_CTX, EVP_CIPHER_CTX_free>;
+using sc::RandomBytes;
 
 // nonce (12) || ciphertext || tag (16), AES-256-GCM, the card id as associated data.
 std::string Seal(const std::array<uint8_t, 32>& key, std::string_view aad, std::string_view plain) {
   const std::string nonce = RandomBytes(12);
-  CipherCtxPtr ctx(EVP_CIPHER_CTX_new());
-  std::string out = nonce;
-  out.resize(12 + plain.size() + 16);
-  int len = 0;
-  auto* o = reinterpret_cast<unsigned char*>(out.data()) + 12;
-  EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, key.data(),
-                     reinterpret_cast<const unsigned char*>(nonce.data()));
-  EVP_EncryptUpdate(ctx.get(), nullptr, &len, reinterpret_cast<const unsigned char*>(aad.data()),
-                    static_cast<int>(aad.size()));
-  EVP_EncryptUpdate(ctx.get(), o, &len, reinterpret_cast<const unsigned char*>(plain.data()),
-                    static_cast<int>(plain.size()));
-  EVP_EncryptFinal_ex(ctx.get(), o + len, &len);
-  EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, 16, o + plain.size());
-  return out;
+  return nonce + sc::GcmSeal(key, nonce, aad, plain);
 }
 
 Result<std::string> Unseal(const std::array<uint8_t, 32>& key, std::string_view aad,
                            std::string_view sealed) {
-  if (sealed.size() < 28)
+  if (sealed.size() < 12 + sc::kTagSize)
     return InvalidArgument("--card",
                            "カードファイルの鍵が壊れています (a damaged key in the card file)");
-  const size_t n = sealed.size() - 28;
-  CipherCtxPtr ctx(EVP_CIPHER_CTX_new());
-  std::string plain(n, '\0');
-  int len = 0;
-  const auto* in = reinterpret_cast<const unsigned char*>(sealed.data());
-  EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, key.data(), in);
-  EVP_DecryptUpdate(ctx.get(), nullptr, &len, reinterpret_cast<const unsigned char*>(aad.data()),
-                    static_cast<int>(aad.size()));
-  auto* o = reinterpret_cast<unsigned char*>(plain.data());
-  EVP_DecryptUpdate(ctx.get(), o, &len, in + 12, static_cast<int>(n));
-  EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, 16, const_cast<unsigned char*>(in + 12 + n));
-  if (EVP_DecryptFinal_ex(ctx.get(), o + len, &len) != 1) {
-    OPENSSL_cleanse(plain.data(), plain.size());
+  std::optional<std::string> plain = sc::GcmOpen(key, sealed.substr(0, 12), aad, sealed.substr(12));
+  if (!plain) {
     return InvalidArgument(
         "--secret", "カードの鍵を復号できません (wrong card secret, or a damaged card file)");
   }
-  return plain;
+  return std::move(*plain);
 }
 
 std::string Hex(std::string_view b) { return pki::der::Hex(b); }
@@ -146,14 +74,39 @@ Result<std::unique_ptr<Card>> Card::Create(const std::string& path, const std::s
   card->files_[kEfToken] = std::string("JPKIAPICCTOKEN2") + std::string(17, ' ');
   for (const PinEf& p : kPinEfs)
     card->pins_[static_cast<int>(p.id)].state = rules::PinRetryState(p.kind);
-  const std::pair<PinId, const std::string*> initial[] = {
-      {PinId::kAuth, &init.auth_pin},   {PinId::kSign, &init.sign_pin},
-      {PinId::kText, &init.text_pin},   {PinId::kJuki, &init.juki_pin},
-      {PinId::kTextA, &init.my_number}, {PinId::kVisualA, &init.my_number},
-      {PinId::kTextB, &init.pin_b},     {PinId::kVisualB, &init.pin_b}};
-  for (const auto& [id, value] : initial) {
-    MYNACERT_RETURN_IF_ERROR(card->SetPin(id, *value));
+  struct Initial {
+    PinId id;
+    const std::string* value;
+    const char* field;
+  };
+  const Initial initial[] = {{PinId::kAuth, &init.auth_pin, "--auth-pin"},
+                             {PinId::kSign, &init.sign_pin, "--sign-pin"},
+                             {PinId::kText, &init.text_pin, "--text-pin"},
+                             {PinId::kJuki, &init.juki_pin, "--juki-pin"},
+                             {PinId::kTextA, &init.my_number, "--my-number"},
+                             {PinId::kVisualA, &init.my_number, "--my-number"},
+                             {PinId::kTextB, &init.pin_b, "--pin-b"},
+                             {PinId::kVisualB, &init.pin_b, "--pin-b"}};
+  if (init.issuer_master.size() < 16) {
+    return InvalidArgument(
+        "--issuer-key", "発行者鍵は16バイト以上です (the issuer secret needs at least 16 bytes)");
   }
+  card->issuer_key_ = sc::CardKey(init.issuer_master, Unhex(card->card_id_));
+  card->sealed_issuer_key_ =
+      Seal(card->key_, card->card_id_,
+           std::string_view(reinterpret_cast<const char*>(card->issuer_key_.data()), 32));
+  // Everything checked before the file exists: a bad PIN leaves no half-made card behind.
+  card->save_ = false;
+  for (const Initial& i : initial) {
+    Status set = card->SetPin(i.id, *i.value);
+    if (!set.ok()) {
+      Error e = set.error();
+      e.field = i.field;
+      return e;
+    }
+  }
+  card->save_ = true;
+  MYNACERT_RETURN_IF_ERROR(card->Save());
   return card;
 }
 
@@ -175,6 +128,7 @@ Result<std::unique_ptr<Card>> Card::Open(const std::string& path, const std::str
     }
     for (int k = 0; k < 2; ++k)
       card->sealed_keys_[k] = Unhex(j.at("keys").at(k).get<std::string>());
+    card->sealed_issuer_key_ = Unhex(j.at("issuer_key").get<std::string>());
     for (const PinEf& p : kPinEfs) {
       const auto& pj = j.at("pins").at(static_cast<int>(p.id));
       Pin& pin = card->pins_[static_cast<int>(p.id)];
@@ -189,7 +143,14 @@ Result<std::unique_ptr<Card>> Card::Open(const std::string& path, const std::str
   }
   const std::string key = Pbkdf2(secret, card->card_id_, kPbkdf2KeyIterations);
   std::copy(key.begin(), key.end(), card->key_.begin());
-  // Prove the secret now (not at the first signature) when a key is present.
+  // Prove the secret now (the issuer key is always there), not at the first signature.
+  MYNACERT_ASSIGN_OR_RETURN(std::string issuer_key,
+                            Unseal(card->key_, card->card_id_, card->sealed_issuer_key_));
+  if (issuer_key.size() != card->issuer_key_.size()) {
+    return InvalidArgument("--card", "カードファイルが壊れています (damaged card file)");
+  }
+  std::copy(issuer_key.begin(), issuer_key.end(), card->issuer_key_.begin());
+  OPENSSL_cleanse(issuer_key.data(), issuer_key.size());
   for (int k = 0; k < 2; ++k) {
     if (!card->sealed_keys_[k].empty()) {
       MYNACERT_RETURN_IF_ERROR(card->LoadKey(static_cast<KeySlot>(k)));
@@ -199,6 +160,7 @@ Result<std::unique_ptr<Card>> Card::Open(const std::string& path, const std::str
 }
 
 Status Card::Save() const {
+  if (!save_) return {};
   nlohmann::json j;
   j["format"] = kFormat;
   j["card_id"] = card_id_;
@@ -210,6 +172,7 @@ Status Card::Save() const {
   }
   j["files"] = files;
   j["keys"] = {Hex(sealed_keys_[0]), Hex(sealed_keys_[1])};
+  j["issuer_key"] = Hex(sealed_issuer_key_);
   nlohmann::json pins = nlohmann::json::array();
   for (const Pin& p : pins_) {
     pins.push_back(
@@ -306,6 +269,7 @@ void Card::Reset() {
   app_ = App::kNone;
   ef_ = 0;
   verified_.fill(false);
+  session_ = Session::kNone;
 }
 
 std::string Card::Transmit(std::string_view command) {
@@ -322,7 +286,12 @@ std::string Card::Dispatch(std::string_view bytes) {
   const Command& c = *parsed;
   if (c.cla == 0x80) {
     if (c.ins == 0x2A) return Sign(c);
+    if (c.ins == sc::kInsInitializeUpdate) return InitializeUpdate(c);
     return Response(kSwInsNotSupported);
+  }
+  if (c.cla == sc::kClaSecure) {
+    if (c.ins == sc::kInsExternalAuthenticate) return ExternalAuthenticate(c);
+    return Secured(c);
   }
   if (c.cla != 0x00) return Response(kSwClaNotSupported);
   switch (c.ins) {
@@ -334,6 +303,10 @@ std::string Card::Dispatch(std::string_view bytes) {
       return Verify(c);
     case 0x24:
       return ChangePin(c);
+    case 0x47:                                   // GENERATE ASYMMETRIC KEY PAIR
+    case 0xD6:                                   // UPDATE BINARY
+    case 0x2C:                                   // RESET RETRY COUNTER
+      return Response(kSwSecurityNotSatisfied);  // issuer commands: only in a session
     default:
       return Response(kSwInsNotSupported);
   }
@@ -454,6 +427,102 @@ std::string Card::Sign(const Command& c) {
   }
   signature.resize(length);
   return Response(kSwOk, signature);
+}
+
+// --- the issuer channel (secure_channel.h) --------------------------------------------------
+
+std::string Card::InitializeUpdate(const Command& c) {
+  if (c.p1 != 0x00 || c.p2 != 0x00) return Response(kSwWrongP1P2);
+  if (c.data.size() != sc::kChallengeSize) return Response(kSwWrongLength);
+  session_ = Session::kHalfOpen;
+  host_challenge_ = c.data;
+  card_challenge_ = RandomBytes(sc::kChallengeSize);
+  session_key_ = sc::SessionKey(issuer_key_, host_challenge_, card_challenge_);
+  session_counter_ = 0;
+  return Response(kSwOk, Unhex(card_id_) + card_challenge_ +
+                             sc::CardCryptogram(session_key_, host_challenge_, card_challenge_));
+}
+
+std::string Card::ExternalAuthenticate(const Command& c) {
+  if (session_ != Session::kHalfOpen) return Response(kSwConditionsNotSatisfied);
+  session_ = Session::kNone;  // one try per INITIALIZE UPDATE
+  if (c.p1 != 0x00 || c.p2 != 0x00) return Response(kSwWrongP1P2);
+  const std::string expected = sc::HostCryptogram(session_key_, host_challenge_, card_challenge_);
+  if (c.data.size() != expected.size() ||
+      CRYPTO_memcmp(c.data.data(), expected.data(), expected.size()) != 0) {
+    return Response(kSwSecurityNotSatisfied);
+  }
+  session_ = Session::kOpen;
+  return Response(kSwOk);
+}
+
+std::string Card::Secured(const Command& c) {
+  if (session_ != Session::kOpen) return Response(kSwSecurityNotSatisfied);
+  const uint32_t n = ++session_counter_;
+  const std::string header{static_cast<char>(c.cla), static_cast<char>(c.ins),
+                           static_cast<char>(c.p1), static_cast<char>(c.p2)};
+  std::optional<std::string> payload =
+      sc::GcmOpen(session_key_, sc::Nonce(sc::Direction::kCommand, n), header, c.data);
+  if (!payload) {
+    session_ = Session::kNone;  // forged, altered, replayed or out of order
+    return Response(0x6988);    // incorrect secure messaging data objects
+  }
+  Command inner = c;
+  inner.data = std::move(*payload);
+  std::string answer = IssuerCommand(inner);
+  OPENSSL_cleanse(inner.data.data(), inner.data.size());
+  const uint16_t sw = static_cast<uint16_t>(static_cast<uint8_t>(answer[answer.size() - 2]) << 8 |
+                                            static_cast<uint8_t>(answer.back()));
+  const std::string sw_bytes = answer.substr(answer.size() - 2);
+  const std::string sealed =
+      sc::GcmSeal(session_key_, sc::Nonce(sc::Direction::kResponse, n), sw_bytes,
+                  std::string_view(answer).substr(0, answer.size() - 2));
+  return Response(sw, sealed);
+}
+
+std::string Card::IssuerCommand(const Command& c) {
+  auto status_of = [](const Status& s) {
+    if (s.ok()) return Response(kSwOk);
+    return Response(s.error().code == ErrorCode::kInvalidArgument ? kSwWrongData : 0x6581);
+  };
+  switch (c.ins) {
+    case 0x47: {  // GENERATE ASYMMETRIC KEY PAIR, P2 = the key EF
+      if (c.p1 != 0x00 || (c.p2 != kEfAuthKey && c.p2 != kEfSignKey)) {
+        return Response(kSwWrongP1P2);
+      }
+      if (!c.data.empty()) return Response(kSwWrongLength);
+      auto pub = GenerateKeyPair(c.p2 == kEfAuthKey ? KeySlot::kAuth : KeySlot::kSign);
+      if (!pub.ok()) return Response(0x6581);
+      unsigned char* der = nullptr;
+      const int len = i2d_PUBKEY(pub->get(), &der);
+      if (len <= 0) return Response(0x6F00);
+      std::string spki(reinterpret_cast<char*>(der), static_cast<size_t>(len));
+      OPENSSL_free(der);
+      return Response(kSwOk, spki);
+    }
+    case 0xD6: {  // UPDATE BINARY by short EF identifier at offset 0: the whole file
+      if (!(c.p1 & 0x80) || c.p2 != 0x00) return Response(kSwWrongP1P2);
+      const uint16_t ef = c.p1 & 0x1F;
+      for (CertSlot slot :
+           {CertSlot::kAuth, CertSlot::kSign, CertSlot::kAuthCa, CertSlot::kSignCa}) {
+        if (CertEf(slot) == ef) return status_of(WriteCertificate(slot, c.data));
+      }
+      return Response(kSwFileNotFound);
+    }
+    case 0x2C: {  // RESET RETRY COUNTER, P2 = 80 | the PIN's EF
+      if (!(c.p2 & 0x80)) return Response(kSwWrongP1P2);
+      const PinEf* pin = FindPinEfAnyApp(c.p2 & 0x1F);
+      if (!pin) return Response(kSwFileNotFound);
+      if (c.p1 == 0x02) return status_of(SetPin(pin->id, c.data));
+      if (c.p1 == 0x03) {
+        if (!c.data.empty()) return Response(kSwWrongLength);
+        return status_of(ResetPinCounter(pin->id));
+      }
+      return Response(kSwWrongP1P2);
+    }
+    default:
+      return Response(kSwInsNotSupported);
+  }
 }
 
 }  // namespace mynacert::card

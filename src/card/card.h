@@ -1,29 +1,28 @@
 // The IC chip of a My Number Card, as a state machine over ISO 7816-4 APDUs (jpki-card.md §7).
-//
-// Applications (AIDs) and their elementary files:
-//   JPKI AP               D3 92 F0 00 26 01 00 00 00 01
-//     0006 token "JPKIAPICCTOKEN2" + 17 spaces    000A auth cert   000B auth CA cert
-//     0001 sign cert (needs the sign PIN)          0002 sign CA cert
-//     0017 auth key + 0018 auth PIN (4 digits, 3 tries)
-//     001A sign key + 001B sign PIN (6–16 of A–Z 0–9, 5 tries)          R-CERT-2, R-CERT-6
-//   券面事項入力補助 AP    D3 92 10 00 31 00 01 01 04 08: 0011 PIN (4 digits, 3 tries),
-//                         0014 PIN A (the My Number), 0015 PIN B
-//   券面 AP               D3 92 10 00 31 00 01 01 04 02: 0013 PIN A, 0012 PIN B
-//   住基 AP               D3 92 10 00 31 00 01 01 04 01: 001C PIN (4 digits, 3 tries) — the AID
-//                         is not documented by J-LIS; public sources disagree (jpki-card.md §2.1)
+// The applications, files and PINs are in layout.h.
 //
 // Holder side = Transmit(): SELECT (A4), READ BINARY (B0), VERIFY (20, also the empty status
 // query answering 63 Cx in every state), CHANGE REFERENCE DATA (24), and COMPUTE DIGITAL
 // SIGNATURE (80 2A 00 80: PKCS#1 v1.5 type 1 over the DigestInfo the host sends, RSA-2048).
 // Selecting an application clears every PIN-verified flag (OpenSC's logout).
 //
-// Issuer side = the C++ methods below (the counter terminal): generate a key pair on the card,
-// write a certificate, set or reset a PIN. No APDU reaches them.
+// Issuer side over APDUs = the issuer channel (secure_channel.h): INITIALIZE UPDATE (80 50) and
+// EXTERNAL AUTHENTICATE (84 82) open a session under the card's issuer key; then, CLA 84 only,
+// sealed with the session key:
+//   GENERATE ASYMMETRIC KEY PAIR 84 47 00 <17|1A>          → SubjectPublicKeyInfo (DER)
+//   UPDATE BINARY               84 D6 <80|SFI> 00 <DER>    → replaces the whole certificate EF
+//                                   (SFI 0A auth, 01 sign, 0B auth CA, 02 sign CA)
+//   RESET RETRY COUNTER         84 2C 02 <80|EF> <new PIN> → sets the PIN and its counter
+//                               84 2C 03 <80|EF>           → resets the counter (ロック解除)
+// The same INS with CLA 00 (a holder-side client) answer 69 82: they exist only inside a session.
+// The C++ issuer methods below do the same in-process (manufacture, and tests); whoever calls
+// them holds the card file and its secret already.
 //
 // State lives in a card file (the EEPROM), rewritten atomically after every change that must
-// survive a power cut — a PIN try is written before its answer leaves the card. Private keys are
-// encrypted in the file with AES-256-GCM under a key derived (PBKDF2) from a card secret and
-// the card's id: a simulation of a secure element, not one. No interface exports a private key.
+// survive a power cut — a PIN try is written before its answer leaves the card. Private keys and
+// the issuer key are encrypted in the file with AES-256-GCM under a key derived (PBKDF2) from a
+// card secret and the card's id: a simulation of a secure element, not one. No interface exports
+// a private key or the issuer key.
 //
 // Thread-safety: one Card per thread (the vpcd connection serialises APDUs).
 #ifndef MYNACERT_CARD_CARD_H_
@@ -37,38 +36,24 @@
 #include <string_view>
 
 #include "card/apdu.h"
+#include "card/layout.h"
+#include "card/secure_channel.h"
 #include "core/result.h"
 #include "pki/openssl.h"
 #include "rules/pins.h"
 
 namespace mynacert::card {
 
-enum class App : uint8_t { kNone, kJpki, kText, kVisual, kJuki };
-
-// The PINs of the card, by the application and EF that hold them.
-enum class PinId : uint8_t {
-  kAuth,     // JPKI 0018
-  kSign,     // JPKI 001B
-  kText,     // 券面事項入力補助 0011
-  kTextA,    // 券面事項入力補助 0014 (the My Number)
-  kTextB,    // 券面事項入力補助 0015
-  kVisualA,  // 券面 0013 (the My Number)
-  kVisualB,  // 券面 0012
-  kJuki,     // 住基 001C
-};
-inline constexpr int kPinCount = 8;
-
-enum class KeySlot : uint8_t { kAuth, kSign };                     // EF 0017, 001A
-enum class CertSlot : uint8_t { kAuth, kSign, kAuthCa, kSignCa };  // EF 000A, 0001, 000B, 0002
-
 // What the counter terminal sets when the card is made.
 struct CardInit {
-  std::string auth_pin;   // 4 digits
-  std::string sign_pin;   // 6–16 of A–Z 0–9 (upper-cased)
-  std::string text_pin;   // 4 digits (券面事項入力補助用)
-  std::string juki_pin;   // 4 digits (住民基本台帳用)
-  std::string my_number;  // 12 digits: PIN A of the 券面 and 券面事項入力補助 APs
-  std::string pin_b;      // birth YYMMDD + expiry YYYY + security code: PIN B
+  std::string auth_pin;       // 4 digits
+  std::string sign_pin;       // 6–16 of A–Z 0–9 (upper-cased)
+  std::string text_pin;       // 4 digits (券面事項入力補助用)
+  std::string juki_pin;       // 4 digits (住民基本台帳用)
+  std::string my_number;      // 12 digits: PIN A of the 券面 and 券面事項入力補助 APs
+  std::string pin_b;          // birth YYMMDD + expiry YYYY + security code: PIN B
+  std::string issuer_master;  // the issuer's secret (≥ 16 bytes): the card keeps only the
+                              // key derived from it for this card (secure_channel.h)
 };
 
 class Card {
@@ -110,21 +95,33 @@ class Card {
   std::string Verify(const Command& c);
   std::string ChangePin(const Command& c);
   std::string Sign(const Command& c);
+  std::string InitializeUpdate(const Command& c);
+  std::string ExternalAuthenticate(const Command& c);
+  std::string Secured(const Command& c);
+  std::string IssuerCommand(const Command& c);
   Pin* CurrentPin();
   Status LoadKey(KeySlot slot);
 
   std::string path_;
+  bool save_ = true;  // false while Create() is still checking its input
   std::string card_id_;
   std::array<uint8_t, 32> key_{};  // derived from the secret; encrypts private keys in the file
   std::map<uint16_t, std::string> files_;   // JPKI transparent EFs: 0006, 000A, 0001, 000B, 0002
   std::array<std::string, 2> sealed_keys_;  // AES-256-GCM(PKCS#8 DER) per KeySlot
   std::array<pki::EvpPkeyPtr, 2> keys_;     // decrypted on first use
   std::array<Pin, kPinCount> pins_;
+  std::string sealed_issuer_key_;  // AES-256-GCM(K_card)
+  sc::Key issuer_key_{};
 
   // volatile
   App app_ = App::kNone;
   uint16_t ef_ = 0;
   std::array<bool, kPinCount> verified_{};
+  enum class Session : uint8_t { kNone, kHalfOpen, kOpen };
+  Session session_ = Session::kNone;
+  std::string host_challenge_, card_challenge_;
+  sc::Key session_key_{};
+  uint32_t session_counter_ = 0;
 };
 
 }  // namespace mynacert::card

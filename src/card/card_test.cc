@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "card/secure_channel.h"
 #include "pki/certificate.h"
 #include "pki/der.h"
 
@@ -28,6 +29,7 @@ std::string H(std::string_view hex) {
 std::string Sw(const std::string& r) { return pki::der::Hex(r.substr(r.size() - 2)); }
 
 const char* kSecret = "card secret for tests";
+const char* kIssuer = "issuer master key for tests";
 
 class CardTest : public testing::Test {
  protected:
@@ -37,7 +39,7 @@ class CardTest : public testing::Test {
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
     path_ = dir_ + "/card.json";
-    CardInit init{"1234", "abc123", "5678", "2468", "123456789012", "85070731205599"};
+    CardInit init{"1234", "abc123", "5678", "2468", "123456789012", "85070731205599", kIssuer};
     auto card = Card::Create(path_, kSecret, init);
     ASSERT_TRUE(card.ok()) << card.error().ToString();
     card_ = std::move(card).value();
@@ -252,6 +254,11 @@ TEST_F(CardTest, TheFileHoldsNoPinAndNoClearKey) {
     EXPECT_EQ(text.find(pki::der::Hex(secret)), std::string::npos) << secret;
   }
   EXPECT_EQ(text.find("PRIVATE KEY"), std::string::npos);
+  // Nor the issuer key: neither the master nor the key derived for this card.
+  const sc::Key k = sc::CardKey(kIssuer, H(card_->card_id()));
+  EXPECT_EQ(text.find(pki::der::Hex(std::string_view(reinterpret_cast<const char*>(k.data()), 32))),
+            std::string::npos);
+  EXPECT_EQ(text.find(pki::der::Hex(kIssuer)), std::string::npos);
   EXPECT_EQ(std::filesystem::status(path_).permissions() & std::filesystem::perms::others_read,
             std::filesystem::perms::none);
   // A wrong secret cannot open the keys.
@@ -281,6 +288,169 @@ TEST_F(CardTest, AWrongPinTryIsOnDiskBeforeTheAnswer) {
   auto card = Card::Open(path_, kSecret);
   ASSERT_TRUE(card.ok());
   EXPECT_EQ((*card)->TriesLeft(PinId::kSign), 4);
+}
+
+// --- the issuer channel (secure_channel.h), on raw APDUs -----------------------------------
+
+// The host's half of a session, written out here so that each step can be broken on purpose.
+struct RawSession {
+  sc::Key key{};
+  uint32_t n = 0;
+  std::string Wrap(uint8_t ins, uint8_t p1, uint8_t p2, std::string_view payload) {
+    ++n;
+    const std::string header{'\x84', static_cast<char>(ins), static_cast<char>(p1),
+                             static_cast<char>(p2)};
+    const std::string sealed =
+        sc::GcmSeal(key, sc::Nonce(sc::Direction::kCommand, n), header, payload);
+    std::string apdu = header;
+    apdu += '\0';
+    apdu += static_cast<char>(sealed.size() >> 8);
+    apdu += static_cast<char>(sealed.size() & 0xff);
+    apdu += sealed;
+    apdu += std::string(2, '\0');  // extended Le: up to 65536
+    return apdu;
+  }
+  // The answer's data, opened under the same n; nullopt when it does not verify.
+  std::optional<std::string> Open(const std::string& answer) const {
+    return sc::GcmOpen(key, sc::Nonce(sc::Direction::kResponse, n),
+                       answer.substr(answer.size() - 2), answer.substr(0, answer.size() - 2));
+  }
+};
+
+class IssuerChannelTest : public CardTest {
+ protected:
+  // INITIALIZE UPDATE + EXTERNAL AUTHENTICATE under `master`.
+  std::optional<RawSession> Authenticate(std::string_view master) {
+    const std::string host = sc::RandomBytes(16);
+    const std::string init = card_->Transmit(H("8050000010") + host + std::string(1, '\0'));
+    EXPECT_EQ(Sw(init), "9000");
+    if (init.size() != 50) return std::nullopt;
+    const std::string card_id = init.substr(0, 16), card_ch = init.substr(16, 16);
+    EXPECT_EQ(pki::der::Hex(card_id), card_->card_id());
+    RawSession s;
+    s.key = sc::SessionKey(sc::CardKey(master, card_id), host, card_ch);
+    const bool card_proved = sc::CardCryptogram(s.key, host, card_ch) == init.substr(32, 16);
+    const std::string auth =
+        card_->Transmit(H("8482000010") + sc::HostCryptogram(s.key, host, card_ch));
+    if (!card_proved || Sw(auth) != "9000") return std::nullopt;
+    return s;
+  }
+};
+
+TEST_F(IssuerChannelTest, TheHolderSideCannotReachIssuerCommands) {
+  SelectJpki();
+  EXPECT_EQ(Sw(T("00470017")), "6982");             // GENERATE ASYMMETRIC KEY PAIR
+  EXPECT_EQ(Sw(T("00D68A0004 30820000")), "6982");  // UPDATE BINARY of the auth cert
+  EXPECT_EQ(Sw(T("002C0398")), "6982");             // RESET RETRY COUNTER
+  EXPECT_EQ(Sw(T("002C029804 31313131")), "6982");  // … with a new PIN
+  // CLA 84 without a session, and EXTERNAL AUTHENTICATE without INITIALIZE UPDATE.
+  EXPECT_EQ(Sw(T("8447001710 000102030405060708090A0B0C0D0E0F")), "6982");
+  EXPECT_EQ(Sw(T("8482000010 000102030405060708090A0B0C0D0E0F")), "6985");
+  EXPECT_EQ(card_->Certificate(CertSlot::kAuth), auth_der_);
+  EXPECT_EQ(card_->TriesLeft(PinId::kAuth), 3);
+}
+
+TEST_F(IssuerChannelTest, AWrongIssuerKeyIsRefusedBothWays) {
+  // The host sees that the card's cryptogram is not from its key; the card refuses the host's.
+  EXPECT_FALSE(Authenticate("another issuer's master key").has_value());
+  // One try per INITIALIZE UPDATE: the half-open session is gone.
+  EXPECT_EQ(Sw(T("8482000010 000102030405060708090A0B0C0D0E0F")), "6985");
+  EXPECT_EQ(Sw(T("8447001710 000102030405060708090A0B0C0D0E0F")), "6982");
+  EXPECT_EQ(Sw(T("80500000 0F 000102030405060708090A0B0C0D0E 00")), "6700");
+  EXPECT_EQ(Sw(T("80500100 10 000102030405060708090A0B0C0D0E0F 00")), "6A86");
+}
+
+TEST_F(IssuerChannelTest, KeyPairCertificateAndPinsThroughTheChannel) {
+  auto s = Authenticate(kIssuer);
+  ASSERT_TRUE(s.has_value());
+  // A new auth key: the public half comes back sealed.
+  std::string r = card_->Transmit(s->Wrap(0x47, 0x00, 0x17, ""));
+  ASSERT_EQ(Sw(r), "9000");
+  auto spki = s->Open(r);
+  ASSERT_TRUE(spki.has_value());
+  const auto* p = reinterpret_cast<const unsigned char*>(spki->data());
+  pki::EvpPkeyPtr pub(d2i_PUBKEY(nullptr, &p, static_cast<long>(spki->size())));
+  ASSERT_TRUE(pub);
+  EXPECT_EQ(EVP_PKEY_get_bits(pub.get()), 2048);
+  EXPECT_FALSE(EVP_PKEY_eq(pub.get(), auth_pub_.get()) == 1);
+  // The certificate EF is replaced whole; not-a-certificate is wrong data (6A80).
+  r = card_->Transmit(s->Wrap(0xD6, 0x80 | 0x0B, 0x00, auth_der_));
+  EXPECT_EQ(Sw(r), "9000");
+  EXPECT_TRUE(s->Open(r).has_value());
+  EXPECT_EQ(card_->Certificate(CertSlot::kAuthCa), auth_der_);
+  EXPECT_EQ(Sw(card_->Transmit(s->Wrap(0xD6, 0x80 | 0x0B, 0x00, "not DER"))), "6A80");
+  EXPECT_EQ(Sw(card_->Transmit(s->Wrap(0xD6, 0x80 | 0x0C, 0x00, auth_der_))), "6A82");
+  // The session survives selecting another AP: the 券面事項入力補助 PIN, named by its EF.
+  EXPECT_EQ(Sw(T("00A4040C0AD3921000310001010408")), "9000");
+  EXPECT_EQ(Sw(card_->Transmit(s->Wrap(0x2C, 0x02, 0x80 | 0x11, "9876"))), "9000");
+  EXPECT_EQ(Sw(card_->Transmit(s->Wrap(0x2C, 0x02, 0x80 | 0x11, "98765"))), "6A80");   // R-CERT-2
+  EXPECT_EQ(Sw(card_->Transmit(s->Wrap(0x2C, 0x02, 0x80 | 0x1B, "ABCDEF"))), "6A80");  // no digit
+  T("00A4020C020011");
+  EXPECT_EQ(Sw(T("0020008004 39383736")), "9000");
+  // A locked auth PIN unlocked (R-CERT-6, R-PIN-1): the PIN itself unchanged.
+  SelectJpki();
+  T("00A4020C020018");
+  for (int i = 0; i < 3; ++i) T("0020008004 39393939");
+  EXPECT_EQ(Sw(T("0020008004 31323334")), "6983");
+  EXPECT_EQ(Sw(card_->Transmit(s->Wrap(0x2C, 0x03, 0x80 | 0x18, ""))), "9000");
+  EXPECT_EQ(card_->TriesLeft(PinId::kAuth), 3);
+  EXPECT_EQ(Sw(T("0020008004 31323334")), "9000");
+  EXPECT_EQ(Sw(card_->Transmit(s->Wrap(0x2C, 0x03, 0x80 | 0x19, ""))), "6A82");  // no PIN 0019
+  EXPECT_EQ(Sw(card_->Transmit(s->Wrap(0x2C, 0x01, 0x80 | 0x18, ""))), "6A86");
+  EXPECT_EQ(Sw(card_->Transmit(s->Wrap(0x47, 0x00, 0x18, ""))), "6A86");
+  EXPECT_EQ(Sw(card_->Transmit(s->Wrap(0x20, 0x00, 0x80, "1234"))), "6D00");
+  // All of it is on disk.
+  card_.reset();
+  auto reopened = Card::Open(path_, kSecret);
+  ASSERT_TRUE(reopened.ok());
+  EXPECT_EQ((*reopened)->Certificate(CertSlot::kAuthCa), auth_der_);
+}
+
+TEST_F(IssuerChannelTest, ForgedReplayedOrReorderedCommandsEndTheSession) {
+  auto s = Authenticate(kIssuer);
+  ASSERT_TRUE(s.has_value());
+  const std::string unlock = s->Wrap(0x2C, 0x03, 0x80 | 0x18, "");
+  EXPECT_EQ(Sw(card_->Transmit(unlock)), "9000");
+  EXPECT_EQ(Sw(card_->Transmit(unlock)), "6988");                                // replayed
+  EXPECT_EQ(Sw(card_->Transmit(s->Wrap(0x2C, 0x03, 0x80 | 0x18, ""))), "6982");  // session gone
+
+  s = Authenticate(kIssuer);
+  ASSERT_TRUE(s.has_value());
+  std::string set = s->Wrap(0x2C, 0x02, 0x80 | 0x18, "4321");
+  set[3] = static_cast<char>(0x80 | 0x1C);  // aimed at another PIN: the header is authenticated
+  EXPECT_EQ(Sw(card_->Transmit(set)), "6988");
+
+  s = Authenticate(kIssuer);
+  ASSERT_TRUE(s.has_value());
+  set = s->Wrap(0x2C, 0x02, 0x80 | 0x18, "4321");
+  set[10] ^= 0x01;  // one bit of the sealed PIN
+  EXPECT_EQ(Sw(card_->Transmit(set)), "6988");
+
+  s = Authenticate(kIssuer);
+  ASSERT_TRUE(s.has_value());
+  const std::string first = s->Wrap(0x2C, 0x03, 0x80 | 0x18, "");  // never sent
+  const std::string second = s->Wrap(0x2C, 0x03, 0x80 | 0x1B, "");
+  EXPECT_EQ(Sw(card_->Transmit(second)), "6988");  // out of order
+
+  // A reset (power cycle) ends a session.
+  s = Authenticate(kIssuer);
+  ASSERT_TRUE(s.has_value());
+  card_->Reset();
+  EXPECT_EQ(Sw(card_->Transmit(s->Wrap(0x2C, 0x03, 0x80 | 0x18, ""))), "6982");
+  EXPECT_EQ(card_->TriesLeft(PinId::kAuth), 3);
+  EXPECT_EQ(card_->TriesLeft(PinId::kJuki), 3);
+}
+
+TEST_F(IssuerChannelTest, AnswersAreSealedUnderTheSession) {
+  auto s = Authenticate(kIssuer);
+  ASSERT_TRUE(s.has_value());
+  const std::string r = card_->Transmit(s->Wrap(0x2C, 0x03, 0x80 | 0x18, ""));
+  ASSERT_EQ(Sw(r), "9000");
+  EXPECT_EQ(r.size(), 16u + 2);  // the tag alone: no data, but authenticated with its SW
+  EXPECT_TRUE(s->Open(r).has_value());
+  std::string forged = r;
+  forged[forged.size() - 1] = 0x01;  // a different status word under the same tag
+  EXPECT_FALSE(s->Open(forged).has_value());
 }
 
 }  // namespace

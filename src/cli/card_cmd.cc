@@ -1,7 +1,10 @@
-// `mynacert card new | keygen | write-cert | serve`: the virtual My Number Card (issue 4).
-// new/keygen/write-cert are the issuer side (what the counter terminal does to a card); serve
-// connects the card to vpcd so that pcscd and OpenSC see it in "Virtual PCD 00 00". Secrets
-// (the card secret, PINs) come from env:NAME or file:PATH only.
+// `mynacert card new | serve`: the virtual My Number Card (issue 4) made and put into vpcd, so
+// that pcscd and OpenSC see it in "Virtual PCD 00 00".
+// `mynacert card keygen | write-cert | set-pin | unlock-pin`: the issuer side (what the counter
+// terminal does to a card, R-WIN-6, R-PIN-1) through the issuer channel (card/secure_channel.h)
+// to any card — a card file in-process or a card in a PC/SC reader.
+// Secrets (the card secret, the issuer key, PINs) come from env:NAME or file:PATH only.
+#include <openssl/crypto.h>
 #include <openssl/pem.h>
 #include <signal.h>
 
@@ -13,7 +16,9 @@
 #include <thread>
 
 #include "card/card.h"
+#include "card/host.h"
 #include "card/vpcd.h"
+#include "cli/card_access.h"
 #include "cli/commands.h"
 #include "pki/key_file.h"
 
@@ -21,15 +26,32 @@ namespace mynacert::cli {
 namespace {
 
 struct CardFlags {
-  std::string card, secret;
+  std::string card, secret, issuer_key;
   std::string auth_pin, sign_pin, text_pin, juki_pin, my_number, pin_b;
-  std::string slot, cert, out;
+  std::string slot, cert, out, pin_kind, pin;
   std::string vpcd = "127.0.0.1:35963";
+  CardAccess access;
 };
 
 Result<std::unique_ptr<card::Card>> OpenCard(const CardFlags& f) {
   MYNACERT_ASSIGN_OR_RETURN(std::string secret, pki::ReadPassphrase(f.secret, "--secret"));
   return card::Card::Open(f.card, secret);
+}
+
+// The card (wherever it is) and an open issuer session on it.
+struct Issuer {
+  std::unique_ptr<CardConnection> connection;
+  std::unique_ptr<card::IssuerSession> session;
+};
+Result<Issuer> OpenIssuer(const CardFlags& f) {
+  MYNACERT_ASSIGN_OR_RETURN(std::string master, pki::ReadSecret(f.issuer_key, "--issuer-key", 16));
+  Issuer i;
+  MYNACERT_ASSIGN_OR_RETURN(i.connection, ConnectCard(f.access));
+  auto session = card::IssuerSession::Open(i.connection->transport(), master);
+  OPENSSL_cleanse(master.data(), master.size());
+  if (!session.ok()) return session.error();
+  i.session = std::move(session).value();
+  return i;
 }
 
 Status RunNew(const CardFlags& f, CliContext& ctx) {
@@ -45,14 +67,9 @@ Status RunNew(const CardFlags& f, CliContext& ctx) {
   for (const auto& [source, target] : pins) {
     MYNACERT_ASSIGN_OR_RETURN(*target.first, pki::ReadSecret(*source, target.second, 4));
   }
-  auto made = card::Card::Create(f.card, secret, init);
-  if (!made.ok()) {
-    Error e = made.error();
-    if (e.field == "pin") e.field = "--auth-pin/--sign-pin/--text-pin/--juki-pin";
-    return e;
-  }
-  ctx.out << "カードを作りました (card created): " << f.card << " id " << (*made)->card_id()
-          << "\n";
+  MYNACERT_ASSIGN_OR_RETURN(init.issuer_master, pki::ReadSecret(f.issuer_key, "--issuer-key", 16));
+  MYNACERT_ASSIGN_OR_RETURN(auto made, card::Card::Create(f.card, secret, init));
+  ctx.out << "カードを作りました (card created): " << f.card << " id " << made->card_id() << "\n";
   return {};
 }
 
@@ -64,8 +81,14 @@ Result<card::KeySlot> KeySlotOf(const std::string& s) {
 
 Status RunKeygen(const CardFlags& f, CliContext& ctx) {
   MYNACERT_ASSIGN_OR_RETURN(card::KeySlot slot, KeySlotOf(f.slot));
-  MYNACERT_ASSIGN_OR_RETURN(auto c, OpenCard(f));
-  MYNACERT_ASSIGN_OR_RETURN(pki::EvpPkeyPtr pub, c->GenerateKeyPair(slot));
+  MYNACERT_ASSIGN_OR_RETURN(Issuer issuer, OpenIssuer(f));
+  MYNACERT_ASSIGN_OR_RETURN(std::string spki, issuer.session->GenerateKeyPair(slot));
+  const auto* p = reinterpret_cast<const unsigned char*>(spki.data());
+  pki::EvpPkeyPtr pub(d2i_PUBKEY(nullptr, &p, static_cast<long>(spki.size())));
+  if (!pub) {
+    pki::TakeOpenSslErrors();
+    return Error{ErrorCode::kInternal, "card", "カードの公開鍵が読めません (bad public key)", ""};
+  }
   const std::string pem = pki::PublicKeyPem(pub.get());
   if (f.out.empty()) {
     ctx.out << pem;
@@ -93,9 +116,31 @@ Status RunWriteCert(const CardFlags& f, CliContext& ctx) {
     pki::TakeOpenSslErrors();
     return InvalidArgument("--cert", "PEM の証明書が読めません (cannot read a PEM certificate)");
   }
-  MYNACERT_ASSIGN_OR_RETURN(auto c, OpenCard(f));
-  MYNACERT_RETURN_IF_ERROR(c->WriteCertificate(slot, pki::CertificateDer(cert.get())));
+  MYNACERT_ASSIGN_OR_RETURN(Issuer issuer, OpenIssuer(f));
+  MYNACERT_RETURN_IF_ERROR(issuer.session->WriteCertificate(slot, pki::CertificateDer(cert.get())));
   ctx.out << "書き込みました (written): " << f.slot << "\n";
+  return {};
+}
+
+// PIN 再設定 / 初期化 at the counter (R-PIN-1): a new PIN and a fresh counter.
+Status RunSetPin(const CardFlags& f, CliContext& ctx) {
+  MYNACERT_ASSIGN_OR_RETURN(card::PinId id, PinIdOf(f.pin_kind, "--pin-kind"));
+  MYNACERT_ASSIGN_OR_RETURN(std::string pin, pki::ReadSecret(f.pin, "--pin", 4));
+  MYNACERT_ASSIGN_OR_RETURN(pin, rules::NormalizePin(card::PinEfOf(id).kind, pin, "--pin"));
+  MYNACERT_ASSIGN_OR_RETURN(Issuer issuer, OpenIssuer(f));
+  Status set = issuer.session->SetPin(id, pin);
+  OPENSSL_cleanse(pin.data(), pin.size());
+  if (!set.ok()) return set;
+  ctx.out << "PIN を設定しました (PIN set): " << f.pin_kind << "\n";
+  return {};
+}
+
+// ロック解除 at the counter (R-CERT-6, R-PIN-1): the counter back to full, the PIN unchanged.
+Status RunUnlockPin(const CardFlags& f, CliContext& ctx) {
+  MYNACERT_ASSIGN_OR_RETURN(card::PinId id, PinIdOf(f.pin_kind, "--pin-kind"));
+  MYNACERT_ASSIGN_OR_RETURN(Issuer issuer, OpenIssuer(f));
+  MYNACERT_RETURN_IF_ERROR(issuer.session->ResetPinCounter(id));
+  ctx.out << "ロックを解除しました (unlocked): " << f.pin_kind << "\n";
   return {};
 }
 
@@ -141,9 +186,19 @@ void AddCardCommand(CLI::App& app, CliContext& ctx) {
         ->required();
   };
 
+  auto issuer = [](CLI::App* c, CardFlags& f) {
+    AddCardAccessFlags(c, f.access);
+    c->add_option("--issuer-key", f.issuer_key,
+                  "発行者鍵の場所: env:変数名 | file:パス / where the issuer key is")
+        ->required();
+  };
+
   auto nf = std::make_shared<CardFlags>();
   CLI::App* n = card->add_subcommand("new", "新しいカード (発行者側) / a new card (issuer side)");
   common(n, *nf);
+  n->add_option("--issuer-key", nf->issuer_key,
+                "発行者鍵 (16バイト以上) の場所: env:変数名 | file:パス / the issuer key")
+      ->required();
   n->add_option("--auth-pin", nf->auth_pin, "利用者証明用 4桁 (env:/file:)")->required();
   n->add_option("--sign-pin", nf->sign_pin, "署名用 6〜16桁 英大文字・数字 (env:/file:)")
       ->required();
@@ -157,7 +212,7 @@ void AddCardCommand(CLI::App& app, CliContext& ctx) {
   CLI::App* k = card->add_subcommand(
       "keygen",
       "カード内で鍵ペアを生成し公開鍵を出力 (発行者側) / generate a key pair on the card");
-  common(k, *kf);
+  issuer(k, *kf);
   k->add_option("--slot", kf->slot, "auth | sign")->required();
   k->add_option("--out", kf->out, "公開鍵 (PEM) の出力先 / write the public key here");
   k->callback([kf, &ctx] { RunCommand(ctx, [&] { return RunKeygen(*kf, ctx); }); });
@@ -165,10 +220,27 @@ void AddCardCommand(CLI::App& app, CliContext& ctx) {
   auto wf = std::make_shared<CardFlags>();
   CLI::App* w = card->add_subcommand(
       "write-cert", "証明書をカードに書き込む (発行者側) / write a certificate onto the card");
-  common(w, *wf);
+  issuer(w, *wf);
   w->add_option("--slot", wf->slot, "auth | sign | auth-ca | sign-ca")->required();
   w->add_option("--cert", wf->cert, "証明書 (PEM) / the certificate")->required();
   w->callback([wf, &ctx] { RunCommand(ctx, [&] { return RunWriteCert(*wf, ctx); }); });
+
+  auto pf = std::make_shared<CardFlags>();
+  CLI::App* p = card->add_subcommand(
+      "set-pin", "PIN の再設定・初期化 (発行者側) / set a PIN and reset its counter");
+  issuer(p, *pf);
+  p->add_option("--pin-kind", pf->pin_kind, "auth | sign | text | juki")->required();
+  p->add_option("--pin", pf->pin, "新しい PIN の場所 (env:/file:) / the new PIN")->required();
+  p->callback([pf, &ctx] { RunCommand(ctx, [&] { return RunSetPin(*pf, ctx); }); });
+
+  auto uf = std::make_shared<CardFlags>();
+  CLI::App* u =
+      card->add_subcommand("unlock-pin", "PIN ロック解除 (発行者側) / reset a PIN's retry counter");
+  issuer(u, *uf);
+  u->add_option("--pin-kind", uf->pin_kind, "auth | sign | text | juki")->required();
+  u->callback([uf, &ctx] { RunCommand(ctx, [&] { return RunUnlockPin(*uf, ctx); }); });
+
+  AddCardClientCommands(*card, ctx);
 
   auto sf = std::make_shared<CardFlags>();
   CLI::App* s = card->add_subcommand(

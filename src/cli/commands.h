@@ -57,6 +57,7 @@ void AddCaCommand(CLI::App& app, CliContext& ctx);         // ca_cmd.cc
 void AddCaAdminCommands(CLI::App& ca, CliContext& ctx);    // ca_admin_cmd.cc
 void AddCaOcspCommand(CLI::App& ca, CliContext& ctx);      // ca_ocsp_cmd.cc
 void AddCardCommand(CLI::App& app, CliContext& ctx);       // card_cmd.cc
+void AddCardClientCommands(CLI::App& card, CliContext& ctx);  // card_client_cmd.cc
 
 }  // namespace mynacert::cli
 

@@ -43,12 +43,7 @@ CaInfo Describe(X509* cert, CaKind kind, int generation, const std::string& path
   info.kind = kind;
   info.generation = generation;
   info.certificate_path = path;
-  BioPtr bio(BIO_new(BIO_s_mem()));
-  X509_NAME_print_ex(bio.get(), X509_get_subject_name(cert), 0,
-                     XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);
-  char* data = nullptr;
-  const long n = BIO_get_mem_data(bio.get(), &data);
-  info.subject.assign(data, static_cast<size_t>(n));
+  info.subject = NameText(X509_get_subject_name(cert));
   info.serial_hex = SerialHex(X509_get0_serialNumber(cert));
   info.not_before = Asn1TimeIso(X509_get0_notBefore(cert));
   info.not_after = Asn1TimeIso(X509_get0_notAfter(cert));

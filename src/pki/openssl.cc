@@ -3,6 +3,8 @@
 #include <openssl/err.h>
 #include <openssl/pem.h>
 
+#include <ctime>
+
 namespace mynacert::pki {
 
 std::string TakeOpenSslErrors() {
@@ -43,6 +45,22 @@ std::string CertificateDer(X509* cert) {
   std::string out(reinterpret_cast<char*>(der), static_cast<size_t>(n));
   OPENSSL_free(der);
   return out;
+}
+
+std::string NameText(const X509_NAME* name) {
+  BioPtr bio(BIO_new(BIO_s_mem()));
+  X509_NAME_print_ex(bio.get(), name, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);
+  char* data = nullptr;
+  const long n = BIO_get_mem_data(bio.get(), &data);
+  return std::string(data, static_cast<size_t>(n));
+}
+
+std::optional<Date> JstDate(const ASN1_TIME* t) {
+  std::tm tm{};
+  if (ASN1_TIME_to_tm(t, &tm) != 1) return std::nullopt;
+  const Date utc = Date::Ymd(tm.tm_year + 1900, static_cast<unsigned>(tm.tm_mon + 1),
+                             static_cast<unsigned>(tm.tm_mday));
+  return tm.tm_hour + 9 >= 24 ? utc.AddDays(1) : utc;
 }
 
 std::string SerialHex(const ASN1_INTEGER* serial) {

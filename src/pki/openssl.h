@@ -11,7 +11,10 @@
 #include <openssl/x509v3.h>
 
 #include <memory>
+#include <optional>
 #include <string>
+
+#include "core/date.h"
 
 namespace mynacert::pki {
 
@@ -47,6 +50,11 @@ std::string PublicKeyPem(EVP_PKEY* key);
 std::string SerialHex(const ASN1_INTEGER* serial);
 // DER bytes of a certificate.
 std::string CertificateDer(X509* cert);
+// A name as RFC 2253 text with UTF-8 kept ("CN=…,O=JPKI-MYNACERT,C=JP").
+std::string NameText(const X509_NAME* name);
+// The day in Japan (JST, UTC+9) of an ASN.1 time: a JPKI notAfter of 14:59:59Z is the last valid
+// day, 23:59:59 JST. nullopt when the time does not parse.
+std::optional<Date> JstDate(const ASN1_TIME* t);
 
 }  // namespace mynacert::pki
 

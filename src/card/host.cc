@@ -1,0 +1,274 @@
+#include "card/host.h"
+
+#include <openssl/crypto.h>
+
+#include <cstdio>
+
+#include "card/apdu.h"
+#include "card/card.h"
+#include "pki/der.h"
+
+namespace mynacert::card {
+namespace {
+
+std::string SwHex(uint16_t sw) {
+  char b[5];
+  std::snprintf(b, sizeof b, "%04X", sw);
+  return b;
+}
+
+Error CardError(uint16_t sw, const std::string& what) {
+  std::string why;
+  switch (sw) {
+    case kSwSecurityNotSatisfied:
+      why = "セキュリティ条件を満たしていません (security status not satisfied)";
+      break;
+    case kSwPinBlocked:
+      why = "PIN がロックされています (PIN locked)";
+      break;
+    case kSwFileNotFound:
+      why = "ファイルがありません (file not found)";
+      break;
+    case 0x6988:
+      why = "発行者チャネルのデータが不正です (bad secure messaging data)";
+      break;
+    case kSwWrongData:
+      why = "データが不正です (wrong data)";
+      break;
+    default:
+      why = "カードがエラーを返しました (the card refused)";
+  }
+  return Error{ErrorCode::kFailedPrecondition, "card", what + ": " + why + " SW " + SwHex(sw), ""};
+}
+
+}  // namespace
+
+Result<std::string> LocalTransport::Transmit(std::string_view command) {
+  return card_.Transmit(command);
+}
+
+std::string EncodeCommand(uint8_t cla, uint8_t ins, uint8_t p1, uint8_t p2, std::string_view data,
+                          uint32_t ne) {
+  std::string c{static_cast<char>(cla), static_cast<char>(ins), static_cast<char>(p1),
+                static_cast<char>(p2)};
+  const bool extended = data.size() > 255 || ne > 256;
+  if (!extended) {
+    if (!data.empty()) c.push_back(static_cast<char>(data.size()));
+    c.append(data);
+    if (ne != 0) c.push_back(static_cast<char>(ne == 256 ? 0 : ne));
+    return c;
+  }
+  c.push_back('\0');
+  if (!data.empty()) {
+    c.push_back(static_cast<char>(data.size() >> 8));
+    c.push_back(static_cast<char>(data.size() & 0xff));
+    c.append(data);
+  }
+  if (ne != 0) {
+    const uint32_t le = ne >= 65536 ? 0 : ne;
+    c.push_back(static_cast<char>(le >> 8));
+    c.push_back(static_cast<char>(le & 0xff));
+  }
+  return c;
+}
+
+Result<Answer> Exchange(Transport& t, std::string_view command) {
+  MYNACERT_ASSIGN_OR_RETURN(std::string r, t.Transmit(command));
+  if (r.size() < 2) {
+    return Error{ErrorCode::kInternal, "card", "カードの応答が短すぎます (answer shorter than SW)",
+                 ""};
+  }
+  Answer a;
+  a.sw = static_cast<uint16_t>(static_cast<uint8_t>(r[r.size() - 2]) << 8 |
+                               static_cast<uint8_t>(r.back()));
+  r.resize(r.size() - 2);
+  a.data = std::move(r);
+  return a;
+}
+
+// --- holder side ---------------------------------------------------------------------------
+
+Status JpkiClient::Select(App app) {
+  MYNACERT_ASSIGN_OR_RETURN(Answer a,
+                            Exchange(t_, EncodeCommand(0x00, 0xA4, 0x04, 0x0C, AidOf(app))));
+  if (a.sw != kSwOk) return CardError(a.sw, "SELECT AP");
+  app_ = app;
+  return {};
+}
+
+Status JpkiClient::SelectEf(uint16_t ef) {
+  const std::string id{static_cast<char>(ef >> 8), static_cast<char>(ef & 0xff)};
+  MYNACERT_ASSIGN_OR_RETURN(Answer a, Exchange(t_, EncodeCommand(0x00, 0xA4, 0x02, 0x0C, id)));
+  if (a.sw != kSwOk) return CardError(a.sw, "SELECT EF " + SwHex(ef));
+  return {};
+}
+
+Result<int> JpkiClient::TriesLeft(PinId pin) {
+  const PinEf& p = PinEfOf(pin);
+  if (app_ != p.app) MYNACERT_RETURN_IF_ERROR(Select(p.app));
+  MYNACERT_RETURN_IF_ERROR(SelectEf(p.ef));
+  MYNACERT_ASSIGN_OR_RETURN(Answer a, Exchange(t_, EncodeCommand(0x00, 0x20, 0x00, 0x80)));
+  if ((a.sw & 0xFFF0) == 0x63C0) return a.sw & 0x0F;
+  if (a.sw == kSwPinBlocked) return 0;
+  return CardError(a.sw, "VERIFY (status)");
+}
+
+Result<PinCheck> JpkiClient::Verify(PinId pin, std::string_view value) {
+  const PinEf& p = PinEfOf(pin);
+  if (value.empty() || value.size() > 255) {
+    return InvalidArgument("--pin", "PIN の長さが不正です (bad PIN length)");
+  }
+  if (app_ != p.app) MYNACERT_RETURN_IF_ERROR(Select(p.app));
+  MYNACERT_RETURN_IF_ERROR(SelectEf(p.ef));
+  std::string command = EncodeCommand(0x00, 0x20, 0x00, 0x80, value);
+  auto answer = Exchange(t_, command);
+  OPENSSL_cleanse(command.data(), command.size());
+  if (!answer.ok()) return answer.error();
+  PinCheck check;
+  if (answer->sw == kSwOk) {
+    check.verified = true;
+    check.tries_left = rules::PinRetryState(p.kind).tries_left();
+    return check;
+  }
+  if ((answer->sw & 0xFFF0) == 0x63C0) {
+    check.tries_left = answer->sw & 0x0F;
+    check.locked = check.tries_left == 0;
+    return check;
+  }
+  if (answer->sw == kSwPinBlocked) {
+    check.locked = true;
+    return check;
+  }
+  return CardError(answer->sw, "VERIFY");
+}
+
+Result<std::string> JpkiClient::ReadCertificate(CertSlot slot) {
+  if (app_ != App::kJpki) MYNACERT_RETURN_IF_ERROR(Select(App::kJpki));
+  MYNACERT_RETURN_IF_ERROR(SelectEf(CertEf(slot)));
+  // The file is sized by its DER header (30 82 HH LL), then read in ≤ 256-byte pieces.
+  MYNACERT_ASSIGN_OR_RETURN(Answer head, Exchange(t_, EncodeCommand(0x00, 0xB0, 0, 0, {}, 4)));
+  if (head.sw == kSwWrongOffset) {
+    return NotFound("card", "証明書が書き込まれていません (no certificate on the card)");
+  }
+  if (head.sw != kSwOk) return CardError(head.sw, "READ BINARY");
+  if (head.data.size() != 4 || static_cast<uint8_t>(head.data[0]) != 0x30 ||
+      static_cast<uint8_t>(head.data[1]) != 0x82) {
+    return NotFound("card", "証明書が書き込まれていません (no certificate on the card)");
+  }
+  const size_t total = 4 + (static_cast<size_t>(static_cast<uint8_t>(head.data[2])) << 8 |
+                            static_cast<uint8_t>(head.data[3]));
+  std::string der = head.data;
+  while (der.size() < total) {
+    const size_t offset = der.size();
+    if (offset > 0x7FFF) return CardError(kSwWrongOffset, "READ BINARY");
+    const uint32_t want = static_cast<uint32_t>(std::min<size_t>(total - offset, 256));
+    MYNACERT_ASSIGN_OR_RETURN(
+        Answer a, Exchange(t_, EncodeCommand(0x00, 0xB0, static_cast<uint8_t>(offset >> 8),
+                                             static_cast<uint8_t>(offset & 0xff), {}, want)));
+    if (a.sw != kSwOk || a.data.empty()) return CardError(a.sw, "READ BINARY");
+    der.append(a.data);
+  }
+  der.resize(total);
+  return der;
+}
+
+Result<std::string> JpkiClient::Sign(KeySlot slot, std::string_view digest_info) {
+  if (app_ != App::kJpki) MYNACERT_RETURN_IF_ERROR(Select(App::kJpki));
+  MYNACERT_RETURN_IF_ERROR(SelectEf(KeyEf(slot)));
+  MYNACERT_ASSIGN_OR_RETURN(Answer a,
+                            Exchange(t_, EncodeCommand(0x80, 0x2A, 0x00, 0x80, digest_info, 256)));
+  if (a.sw != kSwOk) return CardError(a.sw, "COMPUTE DIGITAL SIGNATURE");
+  return a.data;
+}
+
+// --- issuer side ---------------------------------------------------------------------------
+
+Result<std::unique_ptr<IssuerSession>> IssuerSession::Open(Transport& t, std::string_view master) {
+  std::unique_ptr<IssuerSession> s(new IssuerSession(t));
+  const std::string host_challenge = sc::RandomBytes(sc::kChallengeSize);
+  MYNACERT_ASSIGN_OR_RETURN(Answer init, Exchange(t, EncodeCommand(0x80, sc::kInsInitializeUpdate,
+                                                                   0, 0, host_challenge, 256)));
+  if (init.sw != kSwOk) return CardError(init.sw, "INITIALIZE UPDATE");
+  if (init.data.size() != 16 + sc::kChallengeSize + sc::kCryptogramSize) {
+    return Error{ErrorCode::kFailedPrecondition, "card",
+                 "発行者チャネルに対応していないカードです (the card has no issuer channel)", ""};
+  }
+  const std::string card_id = init.data.substr(0, 16);
+  const std::string card_challenge = init.data.substr(16, sc::kChallengeSize);
+  const std::string card_cryptogram = init.data.substr(32);
+  const sc::Key card_key = sc::CardKey(master, card_id);
+  s->session_ = sc::SessionKey(card_key, host_challenge, card_challenge);
+  const std::string expected = sc::CardCryptogram(s->session_, host_challenge, card_challenge);
+  if (CRYPTO_memcmp(expected.data(), card_cryptogram.data(), expected.size()) != 0) {
+    return Error{ErrorCode::kFailedPrecondition, "--issuer-key",
+                 "カードが発行者鍵を証明できません: 発行者鍵が違うか、別の発行者のカードです "
+                 "(the card does not prove the issuer key: wrong --issuer-key, or another "
+                 "issuer's card)",
+                 ""};
+  }
+  MYNACERT_ASSIGN_OR_RETURN(
+      Answer auth,
+      Exchange(t, EncodeCommand(sc::kClaSecure, sc::kInsExternalAuthenticate, 0, 0,
+                                sc::HostCryptogram(s->session_, host_challenge, card_challenge))));
+  if (auth.sw != kSwOk) return CardError(auth.sw, "EXTERNAL AUTHENTICATE");
+  s->card_id_ = pki::der::Hex(card_id);
+  return s;
+}
+
+Result<Answer> IssuerSession::Send(uint8_t ins, uint8_t p1, uint8_t p2, std::string_view payload,
+                                   bool long_answer) {
+  const uint32_t n = ++counter_;
+  const std::string header{static_cast<char>(sc::kClaSecure), static_cast<char>(ins),
+                           static_cast<char>(p1), static_cast<char>(p2)};
+  const std::string sealed =
+      sc::GcmSeal(session_, sc::Nonce(sc::Direction::kCommand, n), header, payload);
+  std::string command =
+      EncodeCommand(sc::kClaSecure, ins, p1, p2, sealed, long_answer ? 65536 : 256);
+  MYNACERT_ASSIGN_OR_RETURN(Answer a, Exchange(t_, command));
+  if (a.sw == 0x6988 || a.sw == kSwSecurityNotSatisfied) {
+    return CardError(a.sw, "発行者チャネル (issuer channel)");  // session ended, nothing sealed
+  }
+  const std::string sw{static_cast<char>(a.sw >> 8), static_cast<char>(a.sw & 0xff)};
+  std::optional<std::string> plain =
+      sc::GcmOpen(session_, sc::Nonce(sc::Direction::kResponse, n), sw, a.data);
+  if (!plain) {
+    return Error{ErrorCode::kFailedPrecondition, "card",
+                 "カードの応答を確認できません (the card's answer does not verify)", ""};
+  }
+  a.data = std::move(*plain);
+  return a;
+}
+
+Result<std::string> IssuerSession::GenerateKeyPair(KeySlot slot) {
+  MYNACERT_ASSIGN_OR_RETURN(
+      Answer a, Send(0x47, 0x00, static_cast<uint8_t>(KeyEf(slot)), {}, /*long_answer=*/true));
+  if (a.sw != kSwOk) return CardError(a.sw, "GENERATE ASYMMETRIC KEY PAIR");
+  return a.data;
+}
+
+Status IssuerSession::WriteCertificate(CertSlot slot, std::string_view der) {
+  MYNACERT_ASSIGN_OR_RETURN(
+      Answer a, Send(0xD6, static_cast<uint8_t>(0x80 | CertEf(slot)), 0x00, der, false));
+  if (a.sw != kSwOk) return CardError(a.sw, "UPDATE BINARY");
+  return {};
+}
+
+Status IssuerSession::SetPin(PinId pin, std::string_view value) {
+  MYNACERT_ASSIGN_OR_RETURN(
+      Answer a, Send(0x2C, 0x02, static_cast<uint8_t>(0x80 | PinEfOf(pin).ef), value, false));
+  if (a.sw == kSwWrongData) {
+    return InvalidArgument("--pin", std::string("PIN の形式が違います (wrong PIN format): ") +
+                                        PinEfOf(pin).name + " (R-CERT-2)");
+  }
+  if (a.sw != kSwOk) return CardError(a.sw, "RESET RETRY COUNTER");
+  return {};
+}
+
+Status IssuerSession::ResetPinCounter(PinId pin) {
+  MYNACERT_ASSIGN_OR_RETURN(
+      Answer a, Send(0x2C, 0x03, static_cast<uint8_t>(0x80 | PinEfOf(pin).ef), {}, false));
+  if (a.sw != kSwOk) return CardError(a.sw, "RESET RETRY COUNTER");
+  return {};
+}
+
+}  // namespace mynacert::card

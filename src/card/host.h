@@ -1,0 +1,108 @@
+// The host side of a My Number Card: what a client application (J-LIS's 利用者クライアント
+// ソフト, seeds 002 and 004) and the counter terminal send to a card, over any Transport — the
+// card in-process (LocalTransport), or any PC/SC reader (pcsc.h), a real card included.
+//
+//   JpkiClient     holder side: PIN tries left, VERIFY, certificates, signatures. It sends only
+//                  what a real JPKI card answers (short APDUs, jpki-card.md §7).
+//   IssuerSession  the counter's side of the issuer channel (secure_channel.h): key pairs on
+//                  the card, certificates, PINs set or unlocked (R-WIN-6, R-CERT-6).
+//
+// Thread-safety: one client per transport, one thread at a time.
+#ifndef MYNACERT_CARD_HOST_H_
+#define MYNACERT_CARD_HOST_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "card/layout.h"
+#include "card/secure_channel.h"
+#include "core/result.h"
+
+namespace mynacert::card {
+
+class Card;
+
+// One APDU out, its answer (data || SW1 SW2) back.
+class Transport {
+ public:
+  virtual ~Transport() = default;
+  virtual Result<std::string> Transmit(std::string_view command) = 0;
+};
+
+class LocalTransport final : public Transport {
+ public:
+  explicit LocalTransport(Card& card) : card_(card) {}
+  Result<std::string> Transmit(std::string_view command) override;
+
+ private:
+  Card& card_;
+};
+
+// A command APDU: short when it fits (Lc ≤ 255, Ne ≤ 256), extended otherwise.
+std::string EncodeCommand(uint8_t cla, uint8_t ins, uint8_t p1, uint8_t p2,
+                          std::string_view data = {}, uint32_t ne = 0);
+
+struct Answer {
+  uint16_t sw = 0;
+  std::string data;
+};
+// Transmits and splits the status word off; an answer shorter than two bytes is an error.
+Result<Answer> Exchange(Transport& t, std::string_view command);
+
+// The outcome of a VERIFY.
+struct PinCheck {
+  bool verified = false;
+  int tries_left = 0;  // after this try
+  bool locked = false;
+};
+
+class JpkiClient {
+ public:
+  explicit JpkiClient(Transport& t) : t_(t) {}
+
+  Status Select(App app);
+  // VERIFY with no data: tries left, without spending one (63 Cx). Selects the PIN's AP.
+  Result<int> TriesLeft(PinId pin);
+  // VERIFY. Selects the PIN's AP first only when it is not the current one, so a verified
+  // auth/sign PIN stays verified for the Sign that follows.
+  Result<PinCheck> Verify(PinId pin, std::string_view value);
+  // The DER of a certificate EF; the sign certificate needs the sign PIN verified first.
+  // NotFound when the EF is empty.
+  Result<std::string> ReadCertificate(CertSlot slot);
+  // PKCS#1 v1.5 over `digest_info` with the key of `slot` (its PIN verified first).
+  Result<std::string> Sign(KeySlot slot, std::string_view digest_info);
+
+ private:
+  Status SelectEf(uint16_t ef);
+  Transport& t_;
+  App app_ = App::kNone;
+};
+
+class IssuerSession {
+ public:
+  // INITIALIZE UPDATE + EXTERNAL AUTHENTICATE under the key derived from `master` for this
+  // card. Fails (and says which side) when the card does not prove the same key.
+  static Result<std::unique_ptr<IssuerSession>> Open(Transport& t, std::string_view master);
+
+  // The SubjectPublicKeyInfo (DER) of a new key pair made on the card.
+  Result<std::string> GenerateKeyPair(KeySlot slot);
+  Status WriteCertificate(CertSlot slot, std::string_view der);
+  Status SetPin(PinId pin, std::string_view value);        // also resets its counter (初期化)
+  Status ResetPinCounter(PinId pin);                       // ロック解除
+  const std::string& card_id() const { return card_id_; }  // hex
+
+ private:
+  explicit IssuerSession(Transport& t) : t_(t) {}
+  Result<Answer> Send(uint8_t ins, uint8_t p1, uint8_t p2, std::string_view payload,
+                      bool long_answer);
+  Transport& t_;
+  sc::Key session_{};
+  uint32_t counter_ = 0;
+  std::string card_id_;
+};
+
+}  // namespace mynacert::card
+
+#endif  // MYNACERT_CARD_HOST_H_

@@ -1,0 +1,111 @@
+// Where things are on a My Number Card's chip: the applications (AIDs), their elementary files
+// and the PINs, shared by the card (card.cc) and the host side (host.cc). jpki-card.md §1–§2.
+//
+//   JPKI AP               D3 92 F0 00 26 01 00 00 00 01
+//     0006 token "JPKIAPICCTOKEN2" + 17 spaces    000A auth cert   000B auth CA cert
+//     0001 sign cert (needs the sign PIN)          0002 sign CA cert
+//     0017 auth key + 0018 auth PIN (4 digits, 3 tries)
+//     001A sign key + 001B sign PIN (6–16 of A–Z 0–9, 5 tries)          R-CERT-2, R-CERT-6
+//   券面事項入力補助 AP    D3 92 10 00 31 00 01 01 04 08: 0011 PIN (4 digits, 3 tries),
+//                         0014 PIN A (the My Number), 0015 PIN B
+//   券面 AP               D3 92 10 00 31 00 01 01 04 02: 0013 PIN A, 0012 PIN B
+//   住基 AP               D3 92 10 00 31 00 01 01 04 01: 001C PIN (4 digits, 3 tries) — the AID
+//                         is not documented by J-LIS; public sources disagree (jpki-card.md §2.1)
+// The PIN EF numbers are unique across the APs, which lets the issuer channel name a PIN by
+// its EF alone (secure_channel.h).
+#ifndef MYNACERT_CARD_LAYOUT_H_
+#define MYNACERT_CARD_LAYOUT_H_
+
+#include <cstdint>
+#include <string_view>
+
+#include "rules/pins.h"
+
+namespace mynacert::card {
+
+enum class App : uint8_t { kNone, kJpki, kText, kVisual, kJuki };
+
+// The PINs of the card, by the application and EF that hold them.
+enum class PinId : uint8_t {
+  kAuth,     // JPKI 0018
+  kSign,     // JPKI 001B
+  kText,     // 券面事項入力補助 0011
+  kTextA,    // 券面事項入力補助 0014 (the My Number)
+  kTextB,    // 券面事項入力補助 0015
+  kVisualA,  // 券面 0013 (the My Number)
+  kVisualB,  // 券面 0012
+  kJuki,     // 住基 001C
+};
+inline constexpr int kPinCount = 8;
+
+enum class KeySlot : uint8_t { kAuth, kSign };                     // EF 0017, 001A
+enum class CertSlot : uint8_t { kAuth, kSign, kAuthCa, kSignCa };  // EF 000A, 0001, 000B, 0002
+
+inline constexpr std::string_view kAidJpki("\xD3\x92\xF0\x00\x26\x01\x00\x00\x00\x01", 10);
+inline constexpr std::string_view kAidText("\xD3\x92\x10\x00\x31\x00\x01\x01\x04\x08", 10);
+inline constexpr std::string_view kAidVisual("\xD3\x92\x10\x00\x31\x00\x01\x01\x04\x02", 10);
+inline constexpr std::string_view kAidJuki("\xD3\x92\x10\x00\x31\x00\x01\x01\x04\x01", 10);
+
+inline constexpr uint16_t kEfToken = 0x0006;
+inline constexpr uint16_t kEfAuthCert = 0x000A, kEfSignCert = 0x0001;
+inline constexpr uint16_t kEfAuthCa = 0x000B, kEfSignCa = 0x0002;
+inline constexpr uint16_t kEfAuthKey = 0x0017, kEfAuthPin = 0x0018;
+inline constexpr uint16_t kEfSignKey = 0x001A, kEfSignPin = 0x001B;
+
+struct PinEf {
+  App app;
+  uint16_t ef;
+  PinId id;
+  rules::PinKind kind;
+  const char* name;  // as the CLI and the counter name it
+};
+// In PinId order. PIN A/B of the 券面 and 券面事項入力補助 APs are not in rules.md: they
+// count like the 4-digit PINs (3 tries) here.
+inline constexpr PinEf kPinEfs[] = {
+    {App::kJpki, kEfAuthPin, PinId::kAuth, rules::PinKind::kAuth, "auth"},
+    {App::kJpki, kEfSignPin, PinId::kSign, rules::PinKind::kSign, "sign"},
+    {App::kText, 0x0011, PinId::kText, rules::PinKind::kKenmenHojo, "text"},
+    {App::kText, 0x0014, PinId::kTextA, rules::PinKind::kKenmenHojo, "text-a"},
+    {App::kText, 0x0015, PinId::kTextB, rules::PinKind::kKenmenHojo, "text-b"},
+    {App::kVisual, 0x0013, PinId::kVisualA, rules::PinKind::kKenmenHojo, "visual-a"},
+    {App::kVisual, 0x0012, PinId::kVisualB, rules::PinKind::kKenmenHojo, "visual-b"},
+    {App::kJuki, 0x001C, PinId::kJuki, rules::PinKind::kJuki, "juki"},
+};
+
+constexpr const PinEf& PinEfOf(PinId id) { return kPinEfs[static_cast<int>(id)]; }
+constexpr const PinEf* FindPinEf(App app, uint16_t ef) {
+  for (const PinEf& p : kPinEfs) {
+    if (p.app == app && p.ef == ef) return &p;
+  }
+  return nullptr;
+}
+constexpr const PinEf* FindPinEfAnyApp(uint16_t ef) {
+  for (const PinEf& p : kPinEfs) {
+    if (p.ef == ef) return &p;
+  }
+  return nullptr;
+}
+constexpr uint16_t CertEf(CertSlot slot) {
+  constexpr uint16_t kEfs[] = {kEfAuthCert, kEfSignCert, kEfAuthCa, kEfSignCa};
+  return kEfs[static_cast<int>(slot)];
+}
+constexpr uint16_t KeyEf(KeySlot slot) { return slot == KeySlot::kAuth ? kEfAuthKey : kEfSignKey; }
+constexpr std::string_view AidOf(App app) {
+  switch (app) {
+    case App::kJpki:
+      return kAidJpki;
+    case App::kText:
+      return kAidText;
+    case App::kVisual:
+      return kAidVisual;
+    case App::kJuki:
+      return kAidJuki;
+    case App::kNone:
+      break;
+  }
+  return {};
+}
+
+}  // namespace mynacert::card
+
+#endif  // MYNACERT_CARD_LAYOUT_H_
