@@ -15,7 +15,8 @@ packages=(
 # The holiday oracle test runs an npm package under Node; install Node only if absent
 # (Debian 12's nodejs is enough).
 # bench/ca_bench.sh compares with wrk, ab and nginx: `scripts/install-deps.sh --bench`.
-[ "${1:-}" = "--bench" ] && packages+=(wrk apache2-utils nginx-light)
+# bench/card_bench.sh compares with vsmartcard's own emulator (vicc).
+[ "${1:-}" = "--bench" ] && packages+=(wrk apache2-utils nginx-light vsmartcard-vpicc)
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || packages+=(npm)
 

@@ -6,44 +6,11 @@
 #
 #   tests/card_opensc.sh <path to mynacert>
 #
-# Without the rights for a mount namespace it runs on the machine's /run/pcscd when no other
-# pcscd is running, and is skipped (exit 77) when one is.
+# The harness (private pcscd, vpcd port, cleanup by PID): tests/pcsc_harness.sh.
 set -euo pipefail
 bin=$(readlink -f "$1")
-if [ -z "${MYNACERT_IN_NS:-}" ]; then
-  if [ "$(id -u)" -eq 0 ] && unshare -m --propagation private true 2>/dev/null; then
-    exec unshare -m --propagation private env MYNACERT_IN_NS=1 bash "$0" "$@"
-  fi
-  MYNACERT_IN_NS=0
-fi
-private_run=0
-if [ "$MYNACERT_IN_NS" = 1 ]; then
-  mkdir -p /run/pcscd
-  mount -t tmpfs tmpfs /run/pcscd 2>/dev/null && private_run=1
-fi
-if [ $private_run = 0 ] && pgrep -x pcscd >/dev/null; then
-  echo "card_opensc: another pcscd is running and no private /run/pcscd is possible; skipped"
-  exit 77
-fi
-for tool in pcscd opensc-tool pkcs15-tool pkcs11-tool scriptor openssl; do
-  command -v "$tool" >/dev/null || { echo "card_opensc: $tool missing (scripts/install-deps.sh)"; exit 1; }
-done
-work=$(mktemp -d /tmp/mynacert-card-opensc.XXXXXX)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-fail() { echo "card_opensc: FAIL: $*"; exit 1; }
-step() { echo "== $*"; }
-
-# A vpcd on a port of our own (two slots: port, port+1).
-port=$((40000 + ($$ % 5000) * 2))
-mkdir -p "$work/reader.conf.d"
-printf 'FRIENDLYNAME "Virtual PCD"\nDEVICENAME /dev/null:0x%X\nLIBPATH /usr/lib/pcsc/drivers/serial/libifdvpcd.so\nCHANNELID 0x%X\n' \
-  "$port" "$port" > "$work/reader.conf.d/vpcd"
+name=card_opensc
+source "$(dirname "$0")/pcsc_harness.sh" "$@"
 
 step "a new card (manufacture): PINs set, the issuer key derived for this card"
 export MYNACERT_CARD_SECRET="card secret for the opensc test"
@@ -57,20 +24,9 @@ card="$work/card.json"
 "$bin" ca init --dir "$work/ca" --passphrase env:CA_PASS >/dev/null
 
 step "pcscd and the card in the reader"
-pcscd -f -a -c "$work/reader.conf.d" > "$work/pcscd.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 100); do [ -S /run/pcscd/pcscd.comm ] && break; sleep 0.05; done
-[ -S /run/pcscd/pcscd.comm ] || fail "pcscd did not start: $(cat "$work/pcscd.log")"
-start_card() {
-  "$bin" card serve --card "$card" --secret env:MYNACERT_CARD_SECRET --vpcd "127.0.0.1:$port" \
-    > "$work/card.log" 2>&1 &
-  card_pid=$!
-  pids+=($card_pid)
-  for _ in $(seq 100); do opensc-tool -l 2>/dev/null | grep -q '^0 *Yes' && return 0; sleep 0.05; done
-  fail "the card did not appear: $(opensc-tool -l 2>&1)"
-}
+pcsc_start_pcscd
+start_card() { pcsc_start_card "$bin" "$card" MYNACERT_CARD_SECRET; }
 start_card
-reader="Virtual PCD 00 00"
 
 step "our PC/SC client lists the reader with the card"
 "$bin" card readers --json | grep -q '"card_present": true' || fail "card readers: $("$bin" card readers 2>&1)"

@@ -4,7 +4,6 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -40,30 +39,33 @@ int Connect(const VpcdOptions& o) {
   }
   int one = 1;
   setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  timeval timeout{0, 100 * 1000};  // how often a waiting card looks at the stop flag
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
   return fd;
 }
 
-// Reads exactly n bytes; 1 ok, 0 closed, -1 error, -2 stop requested.
+// Reads exactly n bytes; 1 ok, 0 closed, -1 error, -2 stop requested. The socket has a
+// receive timeout (SO_RCVTIMEO), so a blocked recv wakes up to look at `stop`.
 int ReadExactly(int fd, char* buf, size_t n, const std::atomic<bool>& stop) {
   size_t got = 0;
   while (got < n) {
-    pollfd p{fd, POLLIN, 0};
-    const int ready = poll(&p, 1, 100);
-    if (stop.load()) return -2;
-    if (ready < 0 && errno == EINTR) continue;
-    if (ready < 0) return -1;
-    if (ready == 0) continue;
     const ssize_t r = recv(fd, buf + got, n - got, 0);
+    if (stop.load()) return -2;
     if (r == 0) return 0;
     if (r < 0) {
-      if (errno == EINTR) continue;
+      if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK) continue;
       return -1;
     }
     got += static_cast<size_t>(r);
-    int one = 1;
-    setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof one);  // not sticky: every recv
   }
   return 1;
+}
+
+// Puts the socket in quick-ACK mode: the next segments are ACKed by the kernel as they arrive,
+// before this process even wakes up. Not sticky: set again before every command.
+void QuickAck(int fd) {
+  int one = 1;
+  setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof one);
 }
 
 bool SendFrame(int fd, std::string_view payload) {
@@ -80,6 +82,17 @@ bool SendFrame(int fd, std::string_view payload) {
     sent += static_cast<size_t>(w);
   }
   return true;
+}
+
+// Polls (MSG_PEEK, non-blocking) until data is readable, the peer is gone, or `spin` passed.
+void SpinForData(int fd, std::chrono::microseconds spin) {
+  if (spin.count() <= 0) return;
+  const auto until = std::chrono::steady_clock::now() + spin;
+  char byte;
+  while (std::chrono::steady_clock::now() < until) {
+    const ssize_t r = recv(fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    if (r != -1 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) return;
+  }
 }
 
 }  // namespace
@@ -100,6 +113,11 @@ Status ServeVpcd(Card& card, const VpcdOptions& options, const std::atomic<bool>
     card.Reset();
     while (true) {
       char header[2];
+      // vpcd writes the length and the payload in two send()s without TCP_NODELAY: its payload
+      // waits (Nagle) for the ACK of the length, which must therefore leave at once — a delayed
+      // ACK costs ~40 ms per APDU, an ACK sent after this process wakes ~25 µs.
+      QuickAck(s.fd());
+      SpinForData(s.fd(), options.spin);
       int r = ReadExactly(s.fd(), header, 2, stop);
       if (r != 1) break;
       const size_t length = static_cast<size_t>(static_cast<uint8_t>(header[0])) << 8 |

@@ -30,6 +30,10 @@ struct VpcdOptions {
   std::string host = "127.0.0.1";
   uint16_t port = 35963;  // vpcd slot 0 ("Virtual PCD 00 00")
   std::chrono::milliseconds retry{200};
+  // After each answer, poll for the next command this long before sleeping in recv(): on a VM
+  // a sleeping process (and its idle vCPU) takes tens of µs to wake, and OpenSC sends APDUs in
+  // bursts. 0 = never spin. bench/README.md has the figures (about 2× the APDU rate).
+  std::chrono::microseconds spin{200};
 };
 
 struct VpcdStats {

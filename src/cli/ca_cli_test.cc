@@ -16,23 +16,12 @@
 #include <string>
 #include <thread>
 
+#include "cli/shell_test_util.h"
+
 namespace {
 
-struct Outcome {
-  int code = -1;
-  std::string out;  // stdout and stderr together
-};
-
-Outcome Sh(const std::string& cmd) {
-  FILE* p = popen((cmd + " 2>&1").c_str(), "r");
-  Outcome o;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) o.out.append(buf, n);
-  const int s = pclose(p);
-  o.code = WIFEXITED(s) ? WEXITSTATUS(s) : -1;
-  return o;
-}
+using mynacert::cli::testing_util::Outcome;
+using mynacert::cli::testing_util::Sh;
 
 const std::string kBin = MYNACERT_BINARY;
 

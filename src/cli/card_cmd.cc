@@ -30,6 +30,7 @@ struct CardFlags {
   std::string auth_pin, sign_pin, text_pin, juki_pin, my_number, pin_b;
   std::string slot, cert, out, pin_kind, pin;
   std::string vpcd = "127.0.0.1:35963";
+  int spin_us = 200;
   CardAccess access;
 };
 
@@ -159,6 +160,10 @@ Status RunServe(const CardFlags& f, CliContext& ctx) {
   } catch (const std::exception&) {
     return InvalidArgument("--vpcd", "ポート番号が不正です (bad port)");
   }
+  if (f.spin_us < 0 || f.spin_us > 100000) {
+    return InvalidArgument("--spin-us", "0〜100000 (µs)");
+  }
+  options.spin = std::chrono::microseconds(f.spin_us);
   MYNACERT_ASSIGN_OR_RETURN(auto c, OpenCard(f));
   struct sigaction sa {};
   sa.sa_handler = OnStop;
@@ -247,6 +252,9 @@ void AddCardCommand(CLI::App& app, CliContext& ctx) {
       "serve", "カードを vpcd (pcscd) に接続 / put the card into the virtual reader");
   common(s, *sf);
   s->add_option("--vpcd", sf->vpcd, "vpcd の host:port (既定 127.0.0.1:35963 = Virtual PCD 00 00)");
+  s->add_option("--spin-us", sf->spin_us,
+                "応答後に次のコマンドを待つ busy-poll の時間 µs (既定 200, 0 で無効) / poll this long "
+                "for the next APDU before sleeping");
   s->callback([sf, &ctx] { RunCommand(ctx, [&] { return RunServe(*sf, ctx); }); });
 }
 
