@@ -54,9 +54,22 @@ const char* WhoseEn(Party p) {
   return "";
 }
 
+DocumentLine Line(std::string whose, std::string item, std::string ja, std::string en,
+                  std::string alternatives, bool optional, std::vector<std::string> rules) {
+  DocumentLine l;
+  l.whose = std::move(whose);
+  l.item = std::move(item);
+  l.ja = std::move(ja);
+  l.en = std::move(en);
+  l.alternatives = std::move(alternatives);
+  l.optional = optional;
+  l.rules = std::move(rules);
+  return l;
+}
+
 DocumentLine HolderCard() {
-  return {"holder", "holder_card", "本人のマイナンバーカード (原本)", "the holder's My Number Card (original)",
-          "", false, {"R-PROC-1"}};
+  return Line("holder", "holder_card", "本人のマイナンバーカード (原本)", "the holder's My Number Card (original)",
+          "", false, {"R-PROC-1"});
 }
 
 DocumentLine IdLine(Party whose, const std::vector<profiles::IdCombo>& alts, std::string rule,
@@ -75,20 +88,24 @@ DocumentLine IdLine(Party whose, const std::vector<profiles::IdCombo>& alts, std
   en += " — original, unexpired";
   std::vector<std::string> rules = {std::move(rule), "R-PROC-9"};
   if (health_insurance_card) rules.push_back("R-ID-X");
-  return {WhoseName(whose), "id", ja, en, CombosJa(alts), false, rules};
+  DocumentLine line = Line(WhoseName(whose), "id", ja, en, CombosJa(alts), false, rules);
+  line.combos = alts;
+  line.health_insurance_card = health_insurance_card;
+  line.excludes_holder_card = holder_non_card;
+  return line;
 }
 
 DocumentLine InquiryForm(bool from_notice) {
   if (from_notice) {
-    return {"holder", "inquiry_form",
+    return Line("holder", "inquiry_form",
             "照会書兼回答書 (有効期限通知書に同封) — 本人が記入し自署 (できなければ記名押印)、暗証番号を記入して封緘または目隠し、有効期間内のもの",
             "the inquiry-and-response form from the expiry notice — filled in and signed by the holder (or name and seal), PINs written and sealed or covered, within its validity",
-            "", false, {"R-PROC-4"}};
+            "", false, {"R-PROC-4"});
   }
-  return {"holder", "inquiry_form",
+  return Line("holder", "inquiry_form",
           "照会書兼回答書 (市区町村が本人の住所へ郵送したもの) — 本人が記入し自署 (できなければ記名押印)、暗証番号を記入して目隠し",
           "the inquiry-and-response form mailed by the municipality to the holder's address — filled in and signed by the holder, PINs written and covered",
-          "", false, {"R-PROC-6"}};
+          "", false, {"R-PROC-6"});
 }
 
 StaffAction Action(const std::string& id) {
@@ -151,22 +168,22 @@ void PlanDocumentInquiry(const profiles::Municipality& m, Party whose, Procedure
         // R-PROC-3: a representative without a photo ID: the mailed form confirms the request, so
         // the visits take the ID they have (A or B) and the proof of authority.
         vp.documents.push_back(IdLine(p, {{1, 0}, {0, 1}}, "R-PROC-3"));
-        vp.documents.push_back({"representative", "touki_jiko_shomei", "登記事項証明書",
+        vp.documents.push_back(Line("representative", "touki_jiko_shomei", "登記事項証明書",
                                 "certificate of registered matters (成年後見登記)", "", false,
-                                {"R-PROC-2"}});
+                                {"R-PROC-2"}));
       } else if (d.item == "id") {
         vp.documents.push_back(IdLine(p, d.alternatives, "R-PROC-6", d.health_insurance_card_accepted,
                                       p == Party::kHolder));
       } else if (d.item == "inquiry_form") {
         vp.documents.push_back(InquiryForm(false));
       } else if (d.item == "application_form") {
-        vp.documents.push_back({"holder", "application_form",
+        vp.documents.push_back(Line("holder", "application_form",
                                 "記入済みの 署名用/利用者証明用電子証明書 新規発行/更新申請書",
                                 "the filled-in certificate issuance/renewal application form", "",
-                                false, {"R-PROC-6"}});
+                                false, {"R-PROC-6"}));
       } else if (d.item == "expiry_notice") {
-        vp.documents.push_back({"holder", "expiry_notice", "有効期限のお知らせ (届いていれば)",
-                                "the expiry notice (if received)", "", d.optional, {"R-NOT-3"}});
+        vp.documents.push_back(Line("holder", "expiry_notice", "有効期限のお知らせ (届いていれば)",
+                                "the expiry notice (if received)", "", d.optional, {"R-NOT-3"}));
       }
     }
     for (const std::string& a : v.actions) vp.staff_actions.push_back(Action(a));
@@ -324,17 +341,17 @@ Result<ProcedurePlan> PlanProcedure(const profiles::Municipality& m, Procedure p
             : "";
     if (ward || applicant == Applicant::kLegalRepGuardian) {
       if (ward) {
-        v.documents.push_back({"representative", "touki_jiko_shomei", "登記事項証明書" + months,
+        v.documents.push_back(Line("representative", "touki_jiko_shomei", "登記事項証明書" + months,
                                "certificate of registered matters (成年後見登記)" + months_en, "", false,
-                               {"R-PROC-2"}});
+                               {"R-PROC-2"}));
       } else {
-        v.documents.push_back({"representative", "koseki_tohon", "戸籍謄本 (未成年後見人)" + months,
+        v.documents.push_back(Line("representative", "koseki_tohon", "戸籍謄本 (未成年後見人)" + months,
                                "family register transcript (guardian of a minor)" + months_en, "", false,
-                               {"R-PROC-2"}});
+                               {"R-PROC-2"}));
       }
       if (s.corporate_guardian && pol.corporate_guardian_employee_id) {
-        v.documents.push_back({"representative", "employee_id", "社員証 (成年後見人が法人の場合)",
-                               "employee ID (corporate guardian)", "", false, {"R-PROC-2"}});
+        v.documents.push_back(Line("representative", "employee_id", "社員証 (成年後見人が法人の場合)",
+                               "employee ID (corporate guardian)", "", false, {"R-PROC-2"}));
       }
     } else {
       const bool waived = (pol.koseki_waived_same_household && s.same_household) ||
@@ -344,9 +361,9 @@ Result<ProcedurePlan> PlanProcedure(const profiles::Municipality& m, Procedure p
                                 "住民票で親子関係が確認できる (または本籍が市内の) ため、戸籍謄本は不要です。",
                                 "The residence record (or the 本籍 in the city) shows the relation: no family register transcript needed."});
       } else {
-        v.documents.push_back({"representative", "koseki_tohon", "戸籍謄本" + months,
+        v.documents.push_back(Line("representative", "koseki_tohon", "戸籍謄本" + months,
                                "family register transcript (戸籍謄本)" + months_en, "", false,
-                               {"R-PROC-2"}});
+                               {"R-PROC-2"}));
       }
     }
     // R-PROC-3 (Yokohama): a sign-cert renewal of an adult ward needs the holder too.

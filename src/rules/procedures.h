@@ -40,6 +40,11 @@ struct DocumentLine {
   std::string alternatives;  // for id: "A×2 または A×1+B×1"; else ""
   bool optional = false;
   std::vector<std::string> rules;
+  // For item == "id": the alternatives as data, whether a health insurance card counts here
+  // (R-ID-X, Yokohama) and whether the holder's own My Number Card is excluded (R-PROC-6).
+  std::vector<profiles::IdCombo> combos;
+  bool health_insurance_card = false;
+  bool excludes_holder_card = false;
 };
 
 struct StaffAction {

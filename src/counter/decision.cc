@@ -1,0 +1,370 @@
+#include "counter/decision.h"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "rules/dates.h"
+
+namespace mynacert::counter {
+
+namespace {
+
+using profiles::Applicant;
+using profiles::Procedure;
+using rules::Reason;
+
+std::vector<const Document*> DocsOfVisit(const Case& c, int visit) {
+  std::vector<const Document*> out;
+  for (const Document& d : c.documents)
+    if (d.visit == visit) out.push_back(&d);
+  return out;
+}
+
+PlannedStep StepOf(const std::string& id) {
+  const std::string kind = id.find(':') == std::string::npos ? "" : id.substr(id.find(':') + 1);
+  const bool sign = kind == "sign";
+  const std::string cert_ja = sign ? "署名用電子証明書" : "利用者証明用電子証明書";
+  const std::string cert_en = sign ? "sign cert" : "auth cert";
+  if (id == "check_pins") return {id, "カードで暗証番号を照合", "check the PINs on the card"};
+  if (id.starts_with("reset_pin:")) {
+    return {id, kind + " の暗証番号を再設定 (新しい暗証番号)", "reset the " + kind + " PIN (a new PIN)"};
+  }
+  if (id.starts_with("keygen:")) {
+    return {id, "カード内で" + cert_ja + "の鍵ペアを生成", "generate the " + cert_en + " key pair on the card"};
+  }
+  if (id.starts_with("issue:")) return {id, "認証局が" + cert_ja + "を発行", "the CA issues the " + cert_en};
+  if (id.starts_with("write:")) return {id, cert_ja + "をカードに書き込み", "write the " + cert_en + " to the card"};
+  if (id.starts_with("revoke_old:")) {
+    return {id, "旧" + cert_ja + "を失効 (superseded)", "revoke the old " + cert_en + " (superseded)"};
+  }
+  if (id == "create_card") return {id, "カードを作成 (暗証番号を設定)", "make the card (PINs set)"};
+  if (id == "write_ca") return {id, "認証局の証明書をカードに書き込み", "write the CA certificates to the card"};
+  if (id == "close") return {id, "案件を完了", "close the case"};
+  return {id, id, id};
+}
+
+}  // namespace
+
+std::string_view OutcomeName(Outcome o) {
+  switch (o) {
+    case Outcome::kAccepted: return "accepted";
+    case Outcome::kMissing: return "missing";
+    case Outcome::kNextVisit: return "next_visit";
+    case Outcome::kRefused: return "refused";
+  }
+  return "";
+}
+
+std::string_view OutcomeJa(Outcome o) {
+  switch (o) {
+    case Outcome::kAccepted: return "受付可 (本日実施できます)";
+    case Outcome::kMissing: return "不足あり";
+    case Outcome::kNextVisit: return "次回来庁";
+    case Outcome::kRefused: return "受付不可";
+  }
+  return "";
+}
+
+Result<Procedure> ParseProcedure(std::string_view name, std::string_view field) {
+  for (Procedure p : {Procedure::kRenewal, Procedure::kNewIssuance, Procedure::kPinReset}) {
+    if (rules::ProcedureName(p) == name) return p;
+  }
+  return InvalidArgument(std::string(field), "'" + std::string(name) +
+                                                 "': renewal | new_issuance | pin_reset のいずれか");
+}
+
+Result<Applicant> ParseApplicant(std::string_view name, std::string_view field) {
+  for (Applicant a : {Applicant::kSelf, Applicant::kLegalRepParent, Applicant::kLegalRepGuardian,
+                      Applicant::kAgentWithForm, Applicant::kAgentWithoutForm}) {
+    if (rules::ApplicantName(a) == name) return a;
+  }
+  return InvalidArgument(std::string(field),
+                         "'" + std::string(name) +
+                             "': self | legal_rep_parent | legal_rep_guardian | agent_with_form | "
+                             "agent_without_form のいずれか");
+}
+
+std::optional<Reason> CheckPresented(const profiles::Municipality& m, const Document& d,
+                                     Date today, bool health_insurance_card_accepted) {
+  if (d.item == "id") {
+    rules::PresentedDocument p;
+    p.kind = d.kind;
+    p.expires = d.expires;
+    p.issued = d.issued;
+    p.original = d.original;
+    p.legible = d.legible;
+    rules::IdCheck check = rules::CheckIdentityDocument(m, p, today, health_insurance_card_accepted);
+    if (!check.accepted) return check.reason;
+    return std::nullopt;
+  }
+  if (!d.original) {
+    return Reason{"R-PROC-9", "書類はコピーでは受け付けできません。原本をお持ちください。",
+                  "A copy is refused: bring the original."};
+  }
+  if (d.item == "koseki_tohon" || d.item == "touki_jiko_shomei") {
+    if (!d.issued) {
+      return Reason{"R-PROC-2", "発行日が必要です (the issue date is needed)",
+                    "the issue date of the proof of authority is needed"};
+    }
+    return rules::CheckAuthorityProof(m, *d.issued, today);
+  }
+  return std::nullopt;
+}
+
+Result<Decision> Decide(const DecisionInput& in) {
+  const profiles::Municipality& m = *in.municipality;
+  const Case& c = in.the_case;
+  Decision d;
+  d.visit = c.visit;
+  const Visit* visit = c.current_visit();
+  if (!visit) return Error{ErrorCode::kInternal, "case", "案件に来庁記録がありません (no visit)", ""};
+
+  MYNACERT_ASSIGN_OR_RETURN(Procedure procedure, ParseProcedure(c.procedure, "procedure"));
+  MYNACERT_ASSIGN_OR_RETURN(Applicant applicant, ParseApplicant(c.applicant, "applicant"));
+  const std::vector<const Document*> docs = DocsOfVisit(c, c.visit);
+
+  // R-PROC-6: the deadline of this visit.
+  if (c.deadline && visit->on > *c.deadline) {
+    d.outcome = Outcome::kRefused;
+    d.refusals.push_back(
+        {"R-PROC-6",
+         "来庁期限 " + c.deadline->ToString() + " を過ぎています (" + visit->on.ToString() +
+             ")。照会書兼回答書は使えません。最初の来庁からやり直してください。",
+         "The visit is past its deadline " + c.deadline->ToString() + " (" + visit->on.ToString() +
+             "): start again from the first visit."});
+    return d;
+  }
+
+  // The card and its certificates (R-WIN-5, R-WIN-6, R-CERT-4).
+  if (!in.assessment) {
+    d.outcome = Outcome::kRefused;
+    d.refusals.push_back({"R-WIN-6", "有効なマイナンバーカードがありません。カードの交付申請が必要です。",
+                          "No valid My Number Card on record: the card must be applied for."});
+    return d;
+  }
+  const rules::Assessment& a = *in.assessment;
+  if (a.card_expired) {
+    d.outcome = Outcome::kRefused;
+    d.refusals.push_back({"R-WIN-6",
+                          "カードの有効期限 (" + a.card.expires.ToString() +
+                              ") が過ぎています。電子証明書だけの更新はできません。カードの更新を申請してください。",
+                          "The card expired on " + a.card.expires.ToString() +
+                              ": certificates cannot be renewed alone; apply for a new card."});
+    return d;
+  }
+
+  // The situation as the residence record and the case show it.
+  rules::Situation s;
+  s.holder_age = rules::AgeOn(in.resident.birth, visit->on);
+  s.adult_ward = in.resident.adult_ward;
+  s.sign_cert = c.flags.certs != "auth";
+  s.sign_only = c.flags.certs == "sign";
+  s.same_household = in.representative && in.representative_is_parent &&
+                     in.representative->household == in.resident.household;
+  s.honseki_in_city = c.flags.honseki_in_city;
+  s.corporate_guardian = c.flags.corporate_guardian;
+  s.representative_has_photo_id = c.flags.representative_has_photo_id;
+  s.pin_forgotten = c.flags.pin_forgotten;
+  s.counter_id = visit->counter_id;
+  const Document* form = nullptr;
+  for (const Document* doc : docs)
+    if (doc->item == "inquiry_form") form = doc;
+  s.cert_expired = a.auth.status == rules::CertStatus::kExpired;
+  if (applicant == Applicant::kAgentWithForm && form && form->expires && *form->expires < visit->on) {
+    s.cert_expired = true;  // B6: the form is valid until the certificate's expiry
+  }
+  s.form_name_address_changed = in.name_or_address_changed_since_form;
+  s.form_problem = c.flags.pin_mismatch ||
+                   (applicant == Applicant::kAgentWithForm && form &&
+                    (!form->form_signed || !form->form_pin_hidden || !form->form_complete));
+
+  MYNACERT_ASSIGN_OR_RETURN(rules::ProcedurePlan plan, rules::PlanProcedure(m, procedure, applicant, s));
+  d.reasons = plan.reasons;
+  d.document_inquiry = plan.document_inquiry;
+  d.visits_total = static_cast<int>(plan.visits.size());
+  if (!plan.possible) {
+    d.outcome = Outcome::kRefused;
+    d.refusals = plan.refusals;
+    return d;
+  }
+  // The agent brought the notice's form but it cannot be used: expired (B6 / R-PROC-7) →
+  // refused as asked, 文書照会 instead. A form problem (R-PROC-5) switches the case (service).
+  if (applicant == Applicant::kAgentWithForm && plan.document_inquiry && !s.form_problem) {
+    d.outcome = Outcome::kRefused;
+    d.refusals.push_back({"R-PROC-4",
+                          "照会書兼回答書が有効期間外のため受け付けできません。代理人は文書照会 (--applicant agent_without_form) で申請できます。",
+                          "The inquiry-and-response form is outside its validity: refused. The agent may apply by the inquiry by post (agent_without_form)."});
+    return d;
+  }
+  if (c.visit > d.visits_total) {
+    return Error{ErrorCode::kFailedPrecondition, "--case",
+                 "この手続きは" + std::to_string(d.visits_total) + "回の来庁です (this procedure has only " +
+                     std::to_string(d.visits_total) + " visits)",
+                 "R-PROC-6"};
+  }
+  const rules::VisitPlan& vp = plan.visits[c.visit - 1];
+  d.actions = vp.staff_actions;
+
+  // Who must be here.
+  if (vp.holder_present && !visit->holder_present) {
+    rules::DocumentLine who;
+    who.whose = "holder";
+    who.item = "holder_present";
+    who.ja = "本人の来庁";
+    who.en = "the holder in person";
+    who.rules = {applicant == Applicant::kSelf ? "R-PROC-1" : (s.adult_ward ? "R-PROC-3" : "R-PROC-2")};
+    d.missing.push_back(who);
+  }
+
+  // What must be presented at this visit.
+  for (const rules::DocumentLine& line : vp.documents) {
+    if (line.optional) continue;
+    bool satisfied = false;
+    if (line.item == "id") {
+      int count_a = 0, count_b = 0;
+      for (const Document* doc : docs) {
+        if (doc->item != "id" || doc->whose != line.whose) continue;
+        if (line.excludes_holder_card && doc->kind == "my_number_card") continue;
+        rules::PresentedDocument p;
+        p.kind = doc->kind;
+        p.expires = doc->expires;
+        p.issued = doc->issued;
+        const rules::IdCheck check = rules::CheckIdentityDocument(m, p, visit->on, line.health_insurance_card);
+        if (!check.accepted) continue;
+        if (check.category == rules::IdCategory::kA) ++count_a;
+        if (check.category == rules::IdCategory::kB) ++count_b;
+      }
+      satisfied = rules::SatisfiesAny(line.combos, count_a, count_b);
+    } else {
+      for (const Document* doc : docs) {
+        if (doc->item != line.item) continue;
+        if (auto problem = CheckPresented(m, *doc, visit->on, false)) {
+          d.document_checks.push_back(*problem);
+          continue;
+        }
+        satisfied = true;
+      }
+    }
+    if (!satisfied) d.missing.push_back(line);
+  }
+  if (!d.missing.empty()) {
+    d.outcome = Outcome::kMissing;
+    return d;
+  }
+
+  if (c.visit < d.visits_total) {
+    d.outcome = Outcome::kNextVisit;
+    const rules::VisitPlan& next = plan.visits[c.visit];
+    if (next.deadline_days_after_previous > 0) {
+      d.next_visit_by = visit->on.AddDays(next.deadline_days_after_previous);
+    }
+    const bool mailing = std::any_of(vp.staff_actions.begin(), vp.staff_actions.end(),
+                                     [](const rules::StaffAction& x) { return x.id == "mail_inquiry_form"; });
+    std::string by_ja = d.next_visit_by ? "遅くとも " + d.next_visit_by->ToString() + " までに" : "";
+    std::string by_en = d.next_visit_by ? ", at the latest on " + d.next_visit_by->ToString() : "";
+    if (mailing) {
+      d.reasons.push_back({"R-PROC-6",
+                           "文書照会: 照会書兼回答書を本日 (" + visit->on.ToString() + ") 住民票の住所へ転送不要で郵送します。代理人は" +
+                               by_ja + "それを持って" + std::to_string(c.visit + 1) + "回目の来庁をしてください (" + m.name_ja + ")。",
+                           "文書照会: the form is mailed today (" + visit->on.ToString() +
+                               ") to the registered address; the agent returns with it" + by_en + " (R-PROC-6, " +
+                               m.name_en + ")."});
+      if (in.resident.forwarding) {
+        d.reasons.push_back({"R-NOT-2",
+                             "注意: 転送届が出ているため、転送不要郵便の照会書兼回答書は届きません。住所を確認してください。",
+                             "Warning: a forwarding request is on file, so the 転送不要 form will not be delivered."});
+      }
+    } else {
+      d.reasons.push_back({"R-PROC-6",
+                           std::to_string(c.visit + 1) + "回目の来庁で手続きを続けます" +
+                               (by_ja.empty() ? "。" : " (" + by_ja + ")。"),
+                           "The procedure continues at visit " + std::to_string(c.visit + 1) + by_en + "."});
+    }
+    return d;
+  }
+
+  // Accepted: exactly what will be executed.
+  d.outcome = Outcome::kAccepted;
+  std::vector<std::string> steps;
+  if (procedure == Procedure::kPinReset) {
+    steps.push_back("reset_pin:" + c.flags.pin);
+  } else {
+    const bool sign_excluded = s.holder_age < 15 || (s.adult_ward && !m.rules.adult_ward_sign_cert);
+    const bool want_auth = c.flags.certs != "sign";
+    const bool want_sign = c.flags.certs != "auth" && !sign_excluded;
+    if (want_auth) {
+      if (!a.auth.if_issued_today) {
+        d.outcome = Outcome::kRefused;
+        d.refusals.push_back({"R-WIN-6", "利用者証明用電子証明書を本日発行できません。", "No auth cert can be issued today."});
+        return d;
+      }
+      d.auth_expiry = a.auth.if_issued_today;
+      if (a.auth.status == rules::CertStatus::kValid) d.paid_reissue = true;
+    }
+    if (want_sign) {
+      if (!a.sign.if_issued_today) {
+        d.outcome = Outcome::kRefused;
+        d.refusals.push_back({"R-CERT-4", "署名用電子証明書を本日発行できません。", "No sign cert can be issued today."});
+        return d;
+      }
+      d.sign_expiry = a.sign.if_issued_today;
+      if (a.sign.status == rules::CertStatus::kValid) d.paid_reissue = true;
+    }
+    if (d.paid_reissue) {
+      d.reasons.push_back({"R-WIN-4", "更新期間の前のため、有料の再交付となり、新しい証明書の有効期間は短くなります (R-VAL-7)。",
+                           "Before the renewal window: a paid re-issuance with a shorter validity (R-VAL-7)."});
+    } else {
+      d.reasons.push_back({"R-WIN-4", "手数料は無料です。", "Free of charge."});
+    }
+    if (c.flags.pin_forgotten) {
+      steps.push_back("reset_pin:auth");
+      if (want_sign) steps.push_back("reset_pin:sign");
+    } else {
+      steps.push_back("check_pins");
+    }
+    if (want_auth) steps.push_back("keygen:auth");
+    if (want_sign) steps.push_back("keygen:sign");
+    if (want_auth) steps.push_back("issue:auth");
+    if (want_sign) steps.push_back("issue:sign");
+    if (want_auth) steps.push_back("write:auth");
+    if (want_sign) steps.push_back("write:sign");
+    if (want_auth && in.has_active_auth) steps.push_back("revoke_old:auth");
+    if (want_sign && in.has_active_sign) steps.push_back("revoke_old:sign");
+  }
+  steps.push_back("close");
+  for (const std::string& id : steps) d.steps.push_back(StepOf(id));
+  return d;
+}
+
+std::string DecisionJson(const Decision& d) {
+  auto reasons = [](const std::vector<Reason>& rs) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const Reason& r : rs) out.push_back({{"rule", r.rule}, {"ja", r.ja}, {"en", r.en}});
+    return out;
+  };
+  nlohmann::json missing = nlohmann::json::array();
+  for (const rules::DocumentLine& l : d.missing) {
+    missing.push_back({{"whose", l.whose}, {"item", l.item}, {"ja", l.ja}, {"en", l.en}, {"rules", l.rules}});
+  }
+  nlohmann::json actions = nlohmann::json::array();
+  for (const rules::StaffAction& x : d.actions) actions.push_back({{"id", x.id}, {"ja", x.ja}, {"en", x.en}});
+  nlohmann::json steps = nlohmann::json::array();
+  for (const PlannedStep& x : d.steps) steps.push_back({{"id", x.id}, {"ja", x.ja}, {"en", x.en}});
+  nlohmann::json j{{"outcome", std::string(OutcomeName(d.outcome))},
+                   {"visit", d.visit},
+                   {"visits_total", d.visits_total},
+                   {"document_inquiry", d.document_inquiry},
+                   {"reasons", reasons(d.reasons)},
+                   {"refusals", reasons(d.refusals)},
+                   {"document_checks", reasons(d.document_checks)},
+                   {"missing", missing},
+                   {"actions", actions},
+                   {"steps", steps},
+                   {"paid_reissue", d.paid_reissue}};
+  j["next_visit_by"] = d.next_visit_by ? nlohmann::json(d.next_visit_by->ToString()) : nlohmann::json();
+  j["auth_expiry"] = d.auth_expiry ? nlohmann::json(d.auth_expiry->ToString()) : nlohmann::json();
+  j["sign_expiry"] = d.sign_expiry ? nlohmann::json(d.sign_expiry->ToString()) : nlohmann::json();
+  return j.dump();
+}
+
+}  // namespace mynacert::counter

@@ -1,0 +1,149 @@
+// The execution journal under kill -9: the process is killed (SIGKILL, by the failpoint hook)
+// after each step's action and after each step's commit in turn; a restarted counter's
+// Recover() must leave card, CA and store agreeing.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <cstdlib>
+
+#include "counter/testing.h"
+#include "pki/openssl.h"
+
+namespace mynacert::counter {
+namespace {
+
+using testing::CounterTest;
+
+constexpr Date kBirth = Date::Ymd(1980, 7, 7);
+constexpr Date kCardIssued = Date::Ymd(2021, 7, 7);
+constexpr Date kInWindow = Date::Ymd(2026, 5, 1);
+
+class Recovery : public CounterTest {
+ protected:
+  // Runs `body` in a child process with MYNACERT_FAILPOINT=point; expects it to die by SIGKILL.
+  template <typename F>
+  void CrashAt(const std::string& point, F body) {
+    counter_.reset();
+    store_.reset();
+    ca_store_.reset();
+    const pid_t pid = fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+      setenv("MYNACERT_FAILPOINT", point.c_str(), 1);
+      Reopen();
+      body();
+      _exit(0);  // the failpoint was not reached
+    }
+    int status = 0;
+    ASSERT_EQ(waitpid(pid, &status, 0), pid);
+    ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
+        << point << ": the child was not killed there (status " << status << ")";
+    Reopen();
+  }
+
+  // Card, CA and store agree: the card holds the holder's only good certificate of each kind,
+  // which the CA issued and the counter records as active; every other one is revoked.
+  void ExpectConsistent(int64_t r) {
+    auto card = *store_->ActiveCard(r);
+    ASSERT_TRUE(card);
+    auto in_ca = *ca_store_->FindByHolder("resident:" + std::to_string(r));
+    for (const char* kind : {"auth", "sign"}) {
+      const pki::CaKind ca_kind = std::string(kind) == "sign" ? pki::CaKind::kSign : pki::CaKind::kAuth;
+      const std::string on_card = CardCert(r, std::string(kind) == "sign" ? card::CertSlot::kSign : card::CertSlot::kAuth,
+                                           std::string(kind) == "sign" ? "ABC123" : "");
+      ASSERT_FALSE(on_card.empty()) << kind;
+      int good = 0;
+      for (const pki::IssuedCert& c : in_ca) {
+        if (c.kind != ca_kind || c.state != pki::CertState::kGood) continue;
+        ++good;
+        EXPECT_EQ(c.der, on_card) << kind << ": a good certificate that is not on the card";
+      }
+      EXPECT_EQ(good, 1) << kind;
+      auto active = *store_->ActiveCert(card->id, kind);
+      ASSERT_TRUE(active) << kind;
+      auto x509 = pki::ParseCertificateDer(on_card);
+      ASSERT_TRUE(x509.ok());
+      EXPECT_EQ(active->serial, pki::SerialHex(X509_get0_serialNumber(x509->get()))) << kind;
+    }
+    auto verified = store_->audit().Verify();
+    ASSERT_TRUE(verified.ok());
+    EXPECT_TRUE(verified->ok) << verified->problem;
+  }
+};
+
+TEST_F(Recovery, KillNineAtEveryStepOfARenewal) {
+  const std::vector<std::string> steps = {"check_pins", "keygen:auth", "keygen:sign", "issue:auth", "issue:sign",
+                                          "write:auth", "write:sign", "revoke_old:auth", "revoke_old:sign", "close"};
+  for (const std::string& step : steps) {
+    for (const char* when : {":started", ":acted", ":done"}) {
+      const std::string point = step + when;
+      SCOPED_TRACE(point);
+      const int64_t r = ResidentWithCard("yamagata", kBirth, kCardIssued);
+      const int64_t c = Open(r, "renewal", "self", "yamagata-cityhall", kInWindow, true);
+      ASSERT_TRUE(PresentItem(c, "holder_card").ok());
+      ASSERT_EQ(DecideOk(c).outcome, Outcome::kAccepted);
+      CrashAt(point, [&] { (void)counter_->Execute(c, env_); });
+
+      env_.today = kInWindow;
+      auto recovered = counter_->Recover(env_);
+      ASSERT_TRUE(recovered.ok()) << recovered.error().ToString();
+      EXPECT_TRUE(recovered->problems.empty()) << recovered->problems.front();
+      auto the_case = *store_->GetCase(c);
+      const bool before_keys = step == "check_pins";
+      if (before_keys) {
+        // Rolled back: nothing but a PIN check reached the card; run it again.
+        EXPECT_EQ(the_case.state, "accepted");
+        EXPECT_EQ(recovered->rolled_back, std::vector<int64_t>{c});
+        auto again = counter_->Execute(c, env_);
+        ASSERT_TRUE(again.ok()) << again.error().ToString();
+        EXPECT_TRUE(again->completed);
+      } else if (point == "close:done") {
+        EXPECT_TRUE(recovered->finished.empty());  // already complete when killed
+      } else {
+        EXPECT_EQ(recovered->finished, std::vector<int64_t>{c});
+      }
+      EXPECT_EQ(store_->GetCase(c)->state, "done");
+      ExpectConsistent(r);
+      // A second recovery finds nothing to do.
+      auto idle = counter_->Recover(env_);
+      ASSERT_TRUE(idle.ok());
+      EXPECT_TRUE(idle->finished.empty() && idle->rolled_back.empty());
+    }
+  }
+}
+
+TEST_F(Recovery, KillNineDuringCardIssuance) {
+  for (const char* point : {"create_card:started", "create_card:done", "write_ca:acted", "write:sign:acted"}) {
+    SCOPED_TRACE(point);
+    Resident res;
+    res.municipality = "suzuka";
+    res.name = "鈴鹿　一郎";
+    res.address = "三重県鈴鹿市神戸一丁目18番18号";
+    res.birth = kBirth;
+    res.sex = 1;
+    res.household = "S1";
+    auto r = counter_->AddResident(res, "clerk-1", env_.now);
+    ASSERT_TRUE(r.ok());
+    pins_ = {{"init:auth", "1234"}, {"init:sign", "ABC123"}, {"init:text", "1234"}, {"init:juki", "1234"},
+             {"auth", "1234"}, {"sign", "ABC123"}};
+    env_.today = kCardIssued;
+    CrashAt(point, [&] { (void)counter_->IssueCard(*r, kCardIssued.AddDays(-30), env_); });
+    env_.today = kCardIssued;
+    auto recovered = counter_->Recover(env_);
+    ASSERT_TRUE(recovered.ok()) << recovered.error().ToString();
+    EXPECT_TRUE(recovered->problems.empty()) << recovered->problems.front();
+    if (std::string(point) == "create_card:started") {
+      EXPECT_EQ(recovered->rolled_back.size(), 1u);
+      EXPECT_FALSE(*store_->ActiveCard(*r));
+      auto again = counter_->IssueCard(*r, kCardIssued.AddDays(-30), env_);
+      ASSERT_TRUE(again.ok()) << again.error().ToString();
+    } else {
+      EXPECT_EQ(recovered->finished.size(), 1u);
+    }
+    ExpectConsistent(*r);
+  }
+}
+
+}  // namespace
+}  // namespace mynacert::counter

@@ -1,0 +1,49 @@
+// The counter's schema (src/store/migrations/counter/*.sql), the id allocator, and two small
+// helpers that bind parameters in one call.
+//
+// Thread-safety: functions over one connection, one thread at a time.
+#ifndef MYNACERT_COUNTER_SCHEMA_H_
+#define MYNACERT_COUNTER_SCHEMA_H_
+
+#include <cstdint>
+#include <initializer_list>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include "core/date.h"
+#include "core/result.h"
+#include "store/database.h"
+
+namespace mynacert::counter {
+
+// Applies the numbered migration files not yet applied (component "counter").
+Status MigrateCounter(store::Database& db);
+
+// The next id of sequence `name` ("resident", "case", …), inside the caller's transaction.
+Result<int64_t> NextId(store::Database& db, std::string_view name);
+
+// A bound parameter: NULL, an integer or text. Text views must outlive the call.
+using Param = std::variant<std::nullptr_t, int64_t, std::string_view>;
+inline Param Text(const std::string& s) { return std::string_view(s); }
+inline Param OptDate(const std::optional<Date>& d, std::string& buffer) {
+  if (!d) return nullptr;
+  buffer = d->ToString();
+  return std::string_view(buffer);
+}
+
+// Prepares `sql` and binds `params` to $1, $2, …; the statement is ready to Step.
+Result<std::unique_ptr<store::Statement>> Query(store::Database& db, std::string_view sql,
+                                                std::initializer_list<Param> params);
+// Runs a statement that returns no rows.
+Status Run(store::Database& db, std::string_view sql, std::initializer_list<Param> params);
+
+// Column helpers.
+std::optional<Date> ColumnDate(store::Statement& s, int column);
+std::string ColumnString(store::Statement& s, int column);
+
+}  // namespace mynacert::counter
+
+#endif  // MYNACERT_COUNTER_SCHEMA_H_

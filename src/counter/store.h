@@ -1,0 +1,229 @@
+// The counter's records behind the store interface (store/database.h): the resident registry
+// slice (住民記録), cards and certificates per resident with their history, cases with their
+// visits, documents and execution journal, and the revocations a change of the record queues
+// (R-CERT-5). One CounterStore per connection; schema in src/store/migrations/counter/.
+//
+// The store only records; what may be done is counter/decision.h, and doing it (card, CA) is
+// counter/execution.h.
+//
+// Thread-safety: one CounterStore per thread (it owns one connection).
+#ifndef MYNACERT_COUNTER_STORE_H_
+#define MYNACERT_COUNTER_STORE_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/date.h"
+#include "core/result.h"
+#include "counter/audit.h"
+#include "store/database.h"
+
+namespace mynacert::counter {
+
+struct Resident {
+  int64_t id = 0;
+  std::string municipality;  // profile id
+  std::string name;          // 氏 and 名 separated by a full-width space
+  std::string name_kana;
+  std::string tsusho;  // 通称
+  std::string kyuuji;  // 旧氏
+  std::string address;
+  Date birth;
+  int sex = 9;  // 1 男 2 女 9 適用不能
+  std::string household;
+  std::string nationality = "JP";
+  std::optional<Date> stay_until;  // R-VAL-4
+  bool adult_ward = false;         // R-CERT-4, R-PROC-2
+  bool abroad = false;             // R-WIN-3
+  bool forwarding = false;         // R-NOT-2: 転送不要 mail is not delivered
+  std::string my_number;           // 12 digits, with its check digit
+};
+
+// A change of the record (`resident change`): only the fields set change.
+struct ResidentChange {
+  std::optional<std::string> name, tsusho, kyuuji, address, household, nationality;
+  std::optional<Date> birth;
+  std::optional<int> sex;
+  std::optional<Date> stay_until;
+  std::optional<bool> adult_ward, abroad, forwarding;
+};
+
+// The fields whose change revokes the sign cert (R-CERT-5).
+bool RevokesSignCert(std::string_view field);
+
+struct ResidentEvent {
+  int64_t id = 0;
+  Date on;
+  std::string clerk, field, old_value, new_value;
+};
+
+struct CardRecord {
+  int64_t id = 0;
+  int64_t resident_id = 0;
+  std::string location;  // "file:<path>" | "reader:<name>"
+  std::string chip_id;
+  Date applied, issued, expires;
+  std::string state = "active";  // active | replaced | returned
+};
+
+struct CertRecord {
+  int64_t id = 0;
+  int64_t resident_id = 0;
+  int64_t card_id = 0;
+  std::string kind;  // sign | auth
+  std::string serial;
+  Date issued, last_valid_day;
+  bool renewal = false;
+  std::string state = "active";  // active | superseded | revoked
+  std::string reason;            // RFC 5280 name when not active
+  std::optional<Date> ended_on;
+  int64_t case_id = 0;
+};
+
+// Case flags: what the clerk recorded about the situation (rules::Situation).
+struct CaseFlags {
+  std::string certs = "both";  // both | auth | sign: which certificates the case is about
+  bool pin_forgotten = false;  // R-PROC-1: reset in the same visit
+  std::string pin = "auth";    // pin_reset: which PIN (auth | sign | text | juki)
+  bool honseki_in_city = false;             // R-PROC-2 (Kanazawa)
+  bool corporate_guardian = false;          // R-PROC-2 (Yamagata)
+  bool representative_has_photo_id = true;  // R-PROC-3
+  bool pin_mismatch = false;  // R-PROC-5: the form's PIN did not match the card
+  std::string switched_from;  // the applicant before a switch to 文書照会
+};
+
+struct Visit {
+  int number = 1;
+  Date on;
+  std::string counter_id;
+  std::string clerk;
+  bool holder_present = false;
+};
+
+struct Document {
+  int visit = 1;
+  int seq = 0;
+  std::string whose = "holder";  // holder | representative | agent
+  std::string item;  // holder_card | id | inquiry_form | application_form | koseki_tohon |
+                     // touki_jiko_shomei | employee_id | expiry_notice
+  std::string kind;      // id: catalog id
+  std::string category;  // A | B (id, as accepted)
+  std::optional<Date> issued;
+  std::optional<Date> expires;  // inquiry_form: its validity
+  std::string form_source;      // jlis | municipal
+  std::optional<Date> form_printed;
+  bool form_signed = true;
+  bool form_pin_hidden = true;
+  bool form_complete = true;
+  // Checked when presented, never stored: a copy or an illegible document is refused
+  // (R-PROC-9) before it is recorded.
+  bool original = true;
+  bool legible = true;
+};
+
+struct Step {
+  int seq = 0;
+  std::string step;   // check_pins, reset_pin:auth, keygen:auth, issue:sign, write:auth, …
+  std::string state;  // planned | started | done
+  std::string data;   // JSON (public key, serial); never a PIN
+};
+
+struct Case {
+  int64_t id = 0;
+  int64_t resident_id = 0;
+  std::string municipality;
+  std::string procedure;  // renewal | new_issuance | pin_reset | card_issuance
+  std::string applicant;  // self | legal_rep_parent | legal_rep_guardian | agent_with_form |
+                          // agent_without_form
+  int64_t representative_id = 0;
+  CaseFlags flags;
+  std::string state = "open";  // open | waiting | accepted | executing | done | refused
+  int visit = 1;
+  std::optional<Date> deadline;
+  std::string decision;  // JSON
+  int64_t opened_at = 0;
+  std::vector<Visit> visits;
+  std::vector<Document> documents;
+  std::vector<Step> steps;
+
+  const Visit* current_visit() const { return visits.empty() ? nullptr : &visits.back(); }
+};
+
+class CounterStore {
+ public:
+  // Migrates the schema, then wraps `db`.
+  static Result<std::unique_ptr<CounterStore>> Open(std::unique_ptr<store::Database> db);
+  static Result<std::unique_ptr<CounterStore>> OpenSqlite(const std::string& path);
+
+  store::Database& db() { return *db_; }
+  AuditLog& audit() { return audit_; }
+
+  // ---- registry ----
+  // Inserts (allocating the id and, if empty, a My Number); in the caller's transaction.
+  Result<int64_t> AddResident(Resident r, int64_t at);
+  Result<Resident> GetResident(int64_t id);  // NotFound names --resident
+  Result<std::vector<Resident>> ListResidents(const std::string& municipality);
+  // Applies the change and records one event per changed field (in the caller's transaction).
+  // Returns the fields that changed.
+  Result<std::vector<std::string>> ChangeResident(int64_t id, const ResidentChange& change,
+                                                  Date on, std::string_view clerk, int64_t at);
+  Result<std::vector<ResidentEvent>> Events(int64_t resident_id);
+  Status AddRelation(int64_t parent_id, int64_t child_id);
+  Result<bool> IsParentOf(int64_t parent_id, int64_t child_id);
+
+  // ---- cards and certificates ----
+  Result<int64_t> AddCard(CardRecord c, int64_t at);
+  Result<std::optional<CardRecord>> ActiveCard(int64_t resident_id);
+  Result<std::vector<CardRecord>> Cards(int64_t resident_id);
+  Status SetCardState(int64_t card_id, std::string_view state);
+  Result<int64_t> AddCert(CertRecord c);
+  // Newest first.
+  Result<std::vector<CertRecord>> Certs(int64_t resident_id);
+  Result<std::optional<CertRecord>> ActiveCert(int64_t card_id, std::string_view kind);
+  Status EndCert(std::string_view kind, std::string_view serial, std::string_view state,
+                 std::string_view reason, Date on);
+
+  // ---- cases ----
+  Result<int64_t> OpenCase(Case c, const Visit& first, int64_t at);
+  Result<Case> GetCase(int64_t id);  // NotFound names --case; with visits, documents, steps
+  Result<std::vector<int64_t>> CasesInState(std::string_view state);
+  Result<std::vector<int64_t>> CasesOf(int64_t resident_id);
+  Status UpdateCase(const Case& c, int64_t at);  // applicant, flags, state, visit, deadline, decision
+  Status AddVisit(int64_t case_id, const Visit& v);
+  Result<int> AddDocument(int64_t case_id, Document d);  // returns seq
+  // Replaces the case's journal with `steps` (id, initial data), all `planned`.
+  Status PlanSteps(int64_t case_id, const std::vector<std::pair<std::string, std::string>>& steps);
+  Status MarkStep(int64_t case_id, int seq, std::string_view state, std::string_view data,
+                  int64_t at);
+
+  // ---- R-CERT-5 revocations queued by a change ----
+  struct PendingRevocation {
+    int64_t id = 0;
+    int64_t resident_id = 0;
+    std::string kind, serial, reason;
+    int64_t at = 0;
+    Date on;
+    std::string clerk;
+  };
+  Result<int64_t> QueueRevocation(const PendingRevocation& p);
+  Result<std::vector<PendingRevocation>> PendingRevocations();
+  Status MarkRevocationDone(int64_t id);
+
+ private:
+  explicit CounterStore(std::unique_ptr<store::Database> db)
+      : db_(std::move(db)), audit_(*db_) {}
+  std::unique_ptr<store::Database> db_;
+  AuditLog audit_;
+};
+
+// A 12-digit My Number whose last digit is the check digit of 行政手続における特定の個人を
+// 識別するための番号の利用等に関する法律施行令 第8条 over the first eleven.
+std::string MyNumberWithCheckDigit(std::string_view eleven_digits);
+bool ValidMyNumber(std::string_view twelve_digits);
+
+}  // namespace mynacert::counter
+
+#endif  // MYNACERT_COUNTER_STORE_H_

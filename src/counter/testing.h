@@ -1,0 +1,226 @@
+// Test fixture for the counter: a real CA (generation 1 of both roots, made once per test
+// binary), a CA store and a counter store on SQLite in a fresh folder, the built-in profiles,
+// card files of the card model reached in-process, and PINs from a table the test fills.
+#ifndef MYNACERT_COUNTER_TESTING_H_
+#define MYNACERT_COUNTER_TESTING_H_
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "card/card.h"
+#include "card/host.h"
+#include "core/clock.h"
+#include "counter/execution.h"
+#include "pki/ca_directory.h"
+#include "pki/ca_store.h"
+#include "profiles/loader.h"
+
+namespace mynacert::counter::testing {
+
+inline constexpr const char* kIssuerMaster = "issuer-master-key-for-tests-0123456789";
+inline constexpr const char* kCardSecret = "card-secret-for-tests";
+
+class FileCardLink final : public CardLink {
+ public:
+  explicit FileCardLink(std::unique_ptr<card::Card> c) : card_(std::move(c)), t_(*card_) {}
+  card::Transport& transport() override { return t_; }
+
+ private:
+  std::unique_ptr<card::Card> card_;
+  card::LocalTransport t_;
+};
+
+inline Result<std::unique_ptr<CardLink>> OpenFileCard(const CardRecord& record) {
+  if (record.location.rfind("file:", 0) != 0) {
+    return NotFound("--reader", "card at " + record.location + " needs a reader");
+  }
+  MYNACERT_ASSIGN_OR_RETURN(auto c, card::Card::Open(record.location.substr(5), kCardSecret));
+  return std::unique_ptr<CardLink>(std::make_unique<FileCardLink>(std::move(c)));
+}
+
+class CounterTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    ca_dir_ = new std::string(std::filesystem::temp_directory_path() /
+                              ("mynacert-counter-ca-" + std::to_string(getpid())));
+    std::filesystem::remove_all(*ca_dir_);
+    pki::KeySecrets secrets{"ca-passphrase-for-tests", ""};
+    ASSERT_TRUE(pki::InitCaDirectory(*ca_dir_, secrets, RealClock().Now()).ok());
+    auto sign = pki::LoadCa(*ca_dir_, pki::CaKind::kSign, 1, secrets);
+    auto auth = pki::LoadCa(*ca_dir_, pki::CaKind::kAuth, 1, secrets);
+    ASSERT_TRUE(sign.ok() && auth.ok());
+    sign_ca_ = new pki::CaGeneration(std::move(sign).value());
+    auth_ca_ = new pki::CaGeneration(std::move(auth).value());
+  }
+  static void TearDownTestSuite() {
+    std::filesystem::remove_all(*ca_dir_);
+    delete sign_ca_;
+    delete auth_ca_;
+    delete ca_dir_;
+  }
+
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("mynacert-counter-" + std::to_string(getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_ / "cards");
+    auto reg = profiles::Registry::Builtin();
+    ASSERT_TRUE(reg.ok());
+    profiles_ = std::make_unique<profiles::Registry>(std::move(reg).value());
+    Reopen();
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  // (Re)opens the stores, as a restarted process would.
+  void Reopen() {
+    counter_.reset();
+    store_.reset();
+    ca_store_.reset();
+    auto s = CounterStore::OpenSqlite(dir_ / "counter.db");
+    ASSERT_TRUE(s.ok()) << s.error().ToString();
+    store_ = std::move(s).value();
+    auto ca = pki::CaStore::OpenSqlite(dir_ / "ca.db");
+    ASSERT_TRUE(ca.ok()) << ca.error().ToString();
+    ca_store_ = std::move(ca).value();
+    counter_ = std::make_unique<Counter>(*store_, *profiles_);
+    env_.ca_store = ca_store_.get();
+    env_.sign_ca = sign_ca_;
+    env_.auth_ca = auth_ca_;
+    env_.issuer_master = kIssuerMaster;
+    env_.card_secret = kCardSecret;
+    env_.open_card = OpenFileCard;
+    env_.pin = [this](std::string_view which) -> Result<std::string> {
+      auto it = pins_.find(std::string(which));
+      if (it == pins_.end()) return InvalidArgument("PIN", "no PIN for " + std::string(which));
+      return it->second;
+    };
+    env_.new_card_path = [this](const Resident& r, int64_t case_id) {
+      return (dir_ / "cards" / (std::to_string(r.id) + "-" + std::to_string(case_id) + ".card")).string();
+    };
+    env_.clerk = "clerk-1";
+    env_.now = std::chrono::duration_cast<std::chrono::seconds>(
+                   std::chrono::system_clock::now().time_since_epoch())
+                   .count();
+  }
+
+  // A resident with a card (both certificates where eligible) issued on `card_issued`.
+  int64_t ResidentWithCard(const std::string& municipality, Date birth, Date card_issued,
+                           bool adult_ward = false, const std::string& household = "H1") {
+    Resident r;
+    r.municipality = municipality;
+    r.name = "山田　花子";
+    r.name_kana = "ヤマダ　ハナコ";
+    r.address = "山形県山形市旅篭町二丁目3番25号";
+    r.birth = birth;
+    r.sex = 2;
+    r.household = household;
+    r.adult_ward = adult_ward;
+    auto id = counter_->AddResident(r, "clerk-1", env_.now);
+    EXPECT_TRUE(id.ok()) << id.error().ToString();
+    pins_["init:auth"] = "1234";
+    pins_["init:sign"] = "ABC123";
+    pins_["init:text"] = "1234";
+    pins_["init:juki"] = "1234";
+    env_.today = card_issued;
+    auto issued = counter_->IssueCard(*id, card_issued.AddDays(-30), env_);
+    EXPECT_TRUE(issued.ok()) << issued.error().ToString();
+    if (issued.ok()) {
+      EXPECT_TRUE(issued->completed);
+    }
+    pins_["auth"] = "1234";
+    pins_["sign"] = "ABC123";
+    pins_["juki"] = "1234";
+    return *id;
+  }
+
+  int64_t Open(int64_t resident, const std::string& procedure, const std::string& applicant,
+               const std::string& counter_id, Date on, bool holder_present,
+               CaseFlags flags = {}, int64_t representative = 0) {
+    OpenRequest req;
+    req.resident_id = resident;
+    req.procedure = procedure;
+    req.applicant = applicant;
+    req.representative_id = representative;
+    req.flags = flags;
+    req.visit.on = on;
+    req.visit.counter_id = counter_id;
+    req.visit.clerk = "clerk-1";
+    req.visit.holder_present = holder_present;
+    auto id = counter_->OpenCase(req, env_.now);
+    EXPECT_TRUE(id.ok()) << id.error().ToString();
+    env_.today = on;
+    return id.ok() ? *id : 0;
+  }
+
+  Status PresentId(int64_t case_id, const std::string& whose, const std::string& kind,
+                   std::optional<Date> expires = Date::Ymd(2035, 1, 1)) {
+    Document d;
+    d.whose = whose;
+    d.item = "id";
+    d.kind = kind;
+    d.expires = expires;
+    return counter_->Present(case_id, d, "clerk-1", env_.now);
+  }
+  Status PresentItem(int64_t case_id, const std::string& item,
+                     const std::string& whose = "holder") {
+    Document d;
+    d.whose = whose;
+    d.item = item;
+    return counter_->Present(case_id, d, "clerk-1", env_.now);
+  }
+  Status PresentForm(int64_t case_id, const std::string& source, Date valid_until,
+                     bool pin_hidden = true, std::optional<Date> printed = std::nullopt) {
+    Document d;
+    d.whose = "holder";
+    d.item = "inquiry_form";
+    d.form_source = source;
+    d.expires = valid_until;
+    d.form_pin_hidden = pin_hidden;
+    d.form_printed = printed;
+    return counter_->Present(case_id, d, "clerk-1", env_.now);
+  }
+
+  Decision DecideOk(int64_t case_id) {
+    auto d = counter_->Decide(case_id, "clerk-1", env_.now);
+    EXPECT_TRUE(d.ok()) << d.error().ToString();
+    return d.ok() ? *d : Decision{};
+  }
+
+  // The card's current auth/sign certificate DER, read as a client would.
+  std::string CardCert(int64_t resident, card::CertSlot slot, const std::string& sign_pin = "") {
+    auto card = store_->ActiveCard(resident);
+    if (!card.ok() || !*card) return {};
+    auto link = OpenFileCard(**card);
+    if (!link.ok()) return {};
+    card::JpkiClient client((*link)->transport());
+    if (!sign_pin.empty()) (void)client.Verify(card::PinId::kSign, sign_pin);
+    auto der = client.ReadCertificate(slot);
+    return der.ok() ? *der : std::string();
+  }
+
+  static std::string* ca_dir_;
+  static pki::CaGeneration* sign_ca_;
+  static pki::CaGeneration* auth_ca_;
+
+  std::filesystem::path dir_;
+  std::unique_ptr<profiles::Registry> profiles_;
+  std::unique_ptr<CounterStore> store_;
+  std::unique_ptr<pki::CaStore> ca_store_;
+  std::unique_ptr<Counter> counter_;
+  ExecutionEnv env_;
+  std::map<std::string, std::string> pins_;
+};
+
+inline std::string* CounterTest::ca_dir_ = nullptr;
+inline pki::CaGeneration* CounterTest::sign_ca_ = nullptr;
+inline pki::CaGeneration* CounterTest::auth_ca_ = nullptr;
+
+}  // namespace mynacert::counter::testing
+
+#endif  // MYNACERT_COUNTER_TESTING_H_
