@@ -246,6 +246,7 @@ void AddCardCommand(CLI::App& app, CliContext& ctx) {
   u->callback([uf, &ctx] { RunCommand(ctx, [&] { return RunUnlockPin(*uf, ctx); }); });
 
   AddCardClientCommands(*card, ctx);
+  AddCardIssueCommand(*card, ctx);
 
   auto sf = std::make_shared<CardFlags>();
   CLI::App* s = card->add_subcommand(

@@ -58,6 +58,8 @@ void AddCaAdminCommands(CLI::App& ca, CliContext& ctx);    // ca_admin_cmd.cc
 void AddCaOcspCommand(CLI::App& ca, CliContext& ctx);      // ca_ocsp_cmd.cc
 void AddCardCommand(CLI::App& app, CliContext& ctx);       // card_cmd.cc
 void AddCardClientCommands(CLI::App& card, CliContext& ctx);  // card_client_cmd.cc
+void AddCounterCommands(CLI::App& app, CliContext& ctx);   // counter_cmd.cc: resident, counter, audit
+void AddCardIssueCommand(CLI::App& card, CliContext& ctx);  // counter_cmd.cc: card issue
 
 }  // namespace mynacert::cli
 

@@ -64,6 +64,7 @@ int Main(int argc, char** argv) {
   AddCalendarCommand(app, ctx);
   AddCaCommand(app, ctx);
   AddCardCommand(app, ctx);
+  AddCounterCommands(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -1,0 +1,690 @@
+// `mynacert resident …`, `mynacert counter …`, `mynacert audit verify` and `mynacert card
+// issue`: the counter (issue 5) over counter/execution.h.
+//
+// Everything lives under --home (default $MYNACERT_HOME, else ./mynacert-home): counter.db,
+// the CA folder ca/ (its ca.db inside) and cards/ (card files of the card model). Secrets come
+// from env:NAME or file:PATH only: --passphrase (the CA keys, default env:MYNACERT_CA_PASSPHRASE),
+// --issuer-key (the card issuer channel, default env:MYNACERT_ISSUER_KEY), --card-secret (card
+// files, default env:MYNACERT_CARD_SECRET). PINs are read from the terminal without echo, or one
+// per line from stdin — never from the command line — and are never stored or logged.
+#include <termios.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <ostream>
+
+#include "cli/commands.h"
+#include "core/clock.h"
+#include "counter/execution.h"
+#include "pki/ca_directory.h"
+#include "pki/key_file.h"
+
+namespace mynacert::cli {
+namespace {
+
+using nlohmann::json;
+
+struct Home {
+  std::string home;
+  std::string passphrase = "env:MYNACERT_CA_PASSPHRASE";
+  std::string issuer_key = "env:MYNACERT_ISSUER_KEY";
+  std::string card_secret = "env:MYNACERT_CARD_SECRET";
+  std::string clerk;
+  bool json = false;
+
+  std::string Dir() const {
+    if (!home.empty()) return home;
+    if (const char* env = std::getenv("MYNACERT_HOME")) return env;
+    return "mynacert-home";
+  }
+};
+
+void AddHomeFlags(CLI::App* c, Home& h, bool clerk) {
+  c->add_option("--home", h.home, "データの場所 (既定 $MYNACERT_HOME または ./mynacert-home)");
+  if (clerk) c->add_option("--clerk", h.clerk, "操作する職員 (監査記録) / the clerk acting")->required();
+  c->add_flag("--json", h.json, "JSON で出力 / JSON output");
+}
+void AddSecretFlags(CLI::App* c, Home& h) {
+  c->add_option("--passphrase", h.passphrase, "認証局の鍵のパスフレーズ (env:/file:)");
+  c->add_option("--issuer-key", h.issuer_key, "カード発行者鍵 (env:/file:)");
+  c->add_option("--card-secret", h.card_secret, "カードファイルの秘密 (env:/file:)");
+}
+
+Result<Date> DateFlag(const std::string& text, const std::string& field) {
+  if (text.empty()) return RealClock().TodayJst();
+  return Date::Parse(text, field);
+}
+
+int64_t Now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// The stores and (when `secrets`) the CA keys and the card access.
+struct Session {
+  std::unique_ptr<profiles::Registry> profiles;
+  std::unique_ptr<counter::CounterStore> store;
+  std::unique_ptr<pki::CaStore> ca_store;
+  std::unique_ptr<counter::Counter> counter;
+  pki::CaGeneration sign_ca, auth_ca;
+  counter::ExecutionEnv env;
+};
+
+class FileCardLink final : public counter::CardLink {
+ public:
+  explicit FileCardLink(std::unique_ptr<card::Card> c) : card_(std::move(c)), t_(*card_) {}
+  card::Transport& transport() override { return t_; }
+
+ private:
+  std::unique_ptr<card::Card> card_;
+  card::LocalTransport t_;
+};
+
+// A PIN from the terminal (no echo) or one line of stdin.
+Result<std::string> AskPin(std::string_view which) {
+  std::string label = std::string(which);
+  if (label.rfind("new:", 0) == 0) label = "新しい " + label.substr(4) + " PIN (new)";
+  else if (label.rfind("init:", 0) == 0) label = label.substr(5) + " PIN (カードに設定 / to set)";
+  else label += " PIN";
+  const bool tty = isatty(STDIN_FILENO);
+  termios old{};
+  if (tty) {
+    std::cerr << label << ": " << std::flush;
+    tcgetattr(STDIN_FILENO, &old);
+    termios quiet = old;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+  }
+  std::string line;
+  const bool got = static_cast<bool>(std::getline(std::cin, line));
+  if (tty) {
+    tcsetattr(STDIN_FILENO, TCSANOW, &old);
+    std::cerr << "\n";
+  }
+  if (!got) return InvalidArgument("stdin", label + " を標準入力から読めません (one PIN per line on stdin)");
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  return line;
+}
+
+Result<std::unique_ptr<Session>> OpenSession(const Home& h, CliContext& ctx, bool secrets) {
+  auto s = std::make_unique<Session>();
+  const std::filesystem::path dir = h.Dir();
+  std::error_code ec;
+  std::filesystem::create_directories(dir / "cards", ec);
+  if (ec) return InvalidArgument("--home", dir.string() + ": " + ec.message());
+  MYNACERT_ASSIGN_OR_RETURN(const profiles::Registry* reg, ctx.Profiles());
+  s->profiles = std::make_unique<profiles::Registry>(*reg);
+  MYNACERT_ASSIGN_OR_RETURN(s->store, counter::CounterStore::OpenSqlite((dir / "counter.db").string()));
+  s->counter = std::make_unique<counter::Counter>(*s->store, *s->profiles);
+  s->env.clerk = h.clerk.empty() ? "system" : h.clerk;
+  s->env.now = Now();
+  s->env.today = RealClock().TodayJst();
+  if (!secrets) return s;
+  const std::string ca_dir = (dir / "ca").string();
+  MYNACERT_ASSIGN_OR_RETURN(std::string pass, pki::ReadPassphrase(h.passphrase, "--passphrase"));
+  pki::KeySecrets keys{pass, ""};
+  if (pki::LatestGeneration(ca_dir, pki::CaKind::kSign) == 0) {
+    MYNACERT_ASSIGN_OR_RETURN(auto made, pki::InitCaDirectory(ca_dir, keys, RealClock().Now()));
+    ctx.err << "認証局を作りました (CA created): " << ca_dir << "\n";
+  }
+  MYNACERT_ASSIGN_OR_RETURN(s->sign_ca, pki::LoadCa(ca_dir, pki::CaKind::kSign, pki::LatestGeneration(ca_dir, pki::CaKind::kSign), keys));
+  MYNACERT_ASSIGN_OR_RETURN(s->auth_ca, pki::LoadCa(ca_dir, pki::CaKind::kAuth, pki::LatestGeneration(ca_dir, pki::CaKind::kAuth), keys));
+  MYNACERT_ASSIGN_OR_RETURN(s->ca_store, pki::CaStore::OpenSqlite(ca_dir + "/ca.db"));
+  MYNACERT_ASSIGN_OR_RETURN(s->env.issuer_master, pki::ReadSecret(h.issuer_key, "--issuer-key", 16));
+  MYNACERT_ASSIGN_OR_RETURN(s->env.card_secret, pki::ReadPassphrase(h.card_secret, "--card-secret"));
+  s->env.ca_store = s->ca_store.get();
+  s->env.sign_ca = &s->sign_ca;
+  s->env.auth_ca = &s->auth_ca;
+  const std::string secret = s->env.card_secret;
+  s->env.open_card = [secret](const counter::CardRecord& r) -> Result<std::unique_ptr<counter::CardLink>> {
+    if (r.location.rfind("file:", 0) != 0) {
+      return NotFound("--card", "カード " + r.location + " はこの端末にありません (not a card file)");
+    }
+    MYNACERT_ASSIGN_OR_RETURN(auto c, card::Card::Open(r.location.substr(5), secret));
+    return std::unique_ptr<counter::CardLink>(std::make_unique<FileCardLink>(std::move(c)));
+  };
+  s->env.new_card_path = [dir](const counter::Resident& r, int64_t case_id) {
+    return (dir / "cards" / ("resident-" + std::to_string(r.id) + "-case-" + std::to_string(case_id) + ".card")).string();
+  };
+  s->env.pin = AskPin;
+  // Recovery runs on every start of a command that holds the secrets (issue 5).
+  MYNACERT_ASSIGN_OR_RETURN(counter::RecoveryReport rec, s->counter->Recover(s->env));
+  for (int64_t id : rec.finished) ctx.err << "復旧: 案件 " << id << " を完了しました (recovered: finished)\n";
+  for (int64_t id : rec.rolled_back) ctx.err << "復旧: 案件 " << id << " を取り消しました (recovered: rolled back)\n";
+  for (const std::string& p : rec.problems) ctx.err << "復旧できません (cannot recover): " << p << "\n";
+  return s;
+}
+
+json ResidentJson(const counter::Resident& r) {
+  return {{"id", r.id}, {"municipality", r.municipality}, {"name", r.name}, {"name_kana", r.name_kana},
+          {"tsusho", r.tsusho}, {"kyuuji", r.kyuuji}, {"address", r.address}, {"birth", r.birth.ToString()},
+          {"sex", r.sex}, {"household", r.household}, {"nationality", r.nationality},
+          {"stay_until", r.stay_until ? json(r.stay_until->ToString()) : json()}, {"adult_ward", r.adult_ward},
+          {"abroad", r.abroad}, {"forwarding", r.forwarding}};
+}
+
+void PrintDecision(const counter::Decision& d, bool as_json, std::ostream& o) {
+  if (as_json) {
+    o << json::parse(counter::DecisionJson(d)).dump(2) << "\n";
+    return;
+  }
+  o << "判定 (decision): " << counter::OutcomeJa(d.outcome) << " / " << counter::OutcomeName(d.outcome)
+    << "  来庁 " << d.visit << "/" << d.visits_total << "\n";
+  for (const auto& r : d.refusals) o << "  ✗ [" << r.rule << "] " << r.ja << "\n      " << r.en << "\n";
+  for (const auto& l : d.missing) {
+    o << "  不足 (missing): " << l.ja << " [" << (l.rules.empty() ? "" : l.rules.front()) << "]\n";
+  }
+  for (const auto& r : d.document_checks) o << "  書類 [" << r.rule << "] " << r.ja << "\n";
+  for (const auto& r : d.reasons) o << "  ・[" << r.rule << "] " << r.ja << "\n      " << r.en << "\n";
+  for (const auto& a : d.actions) o << "  職員: " << a.ja << "\n";
+  if (d.next_visit_by) o << "  次回来庁の期限 (next visit by): " << d.next_visit_by->ToStringWithWeekday() << "\n";
+  if (d.auth_expiry) o << "  新しい利用者証明用電子証明書の有効期限: " << d.auth_expiry->ToString() << "\n";
+  if (d.sign_expiry) o << "  新しい署名用電子証明書の有効期限: " << d.sign_expiry->ToString() << "\n";
+  if (!d.steps.empty()) {
+    o << "  実行する手順 (steps):\n";
+    for (const auto& s : d.steps) o << "    - " << s.id << ": " << s.ja << " / " << s.en << "\n";
+  }
+}
+
+// "kind=passport,whose=agent,expires=2030-01-01,copy"
+Result<counter::Document> ParseDocument(const std::string& spec) {
+  counter::Document d;
+  size_t start = 0;
+  bool first = true;
+  while (start <= spec.size()) {
+    size_t comma = spec.find(',', start);
+    if (comma == std::string::npos) comma = spec.size();
+    const std::string part = spec.substr(start, comma - start);
+    start = comma + 1;
+    if (part.empty()) continue;
+    const size_t eq = part.find('=');
+    const std::string key = eq == std::string::npos ? part : part.substr(0, eq);
+    const std::string value = eq == std::string::npos ? "" : part.substr(eq + 1);
+    if (first && eq == std::string::npos) {
+      d.item = key;
+    } else if (key == "item") {
+      d.item = value;
+    } else if (key == "kind") {
+      d.item = d.item.empty() ? "id" : d.item;
+      d.kind = value;
+    } else if (key == "whose") {
+      d.whose = value;
+    } else if (key == "expires" || key == "valid-until") {
+      MYNACERT_ASSIGN_OR_RETURN(Date x, Date::Parse(value, "--document " + key));
+      d.expires = x;
+    } else if (key == "issued") {
+      MYNACERT_ASSIGN_OR_RETURN(Date x, Date::Parse(value, "--document issued"));
+      d.issued = x;
+    } else if (key == "printed") {
+      MYNACERT_ASSIGN_OR_RETURN(Date x, Date::Parse(value, "--document printed"));
+      d.form_printed = x;
+    } else if (key == "source") {
+      d.form_source = value;
+    } else if (key == "copy") {
+      d.original = false;
+    } else if (key == "illegible") {
+      d.legible = false;
+    } else if (key == "unsigned") {
+      d.form_signed = false;
+    } else if (key == "pin-visible") {
+      d.form_pin_hidden = false;
+    } else if (key == "incomplete") {
+      d.form_complete = false;
+    } else {
+      return InvalidArgument("--document", "'" + key + "' は使えません (item, kind, whose, expires, issued, source, printed, copy, unsigned, pin-visible, incomplete)");
+    }
+    first = false;
+  }
+  if (d.item.empty()) return InvalidArgument("--document", "書類の種類が必要です (e.g. id,kind=passport,whose=agent)");
+  return d;
+}
+
+struct Flags {
+  Home home;
+  int64_t resident = 0, case_id = 0, representative = 0, parent = 0;
+  std::string municipality, name, kana, tsusho, kyuuji, address, birth, household, nationality, stay_until;
+  int sex = 0;
+  bool adult_ward = false, abroad = false, forwarding = false;
+  std::optional<bool> set_adult_ward, set_abroad, set_forwarding;
+  std::string procedure = "renewal", applicant = "self", counter_id, date, applied, certs = "both", pin = "auth";
+  bool holder_present = false, pin_forgotten = false, honseki = false, corporate = false, no_photo_id = false;
+  std::vector<std::string> documents;
+};
+
+Status RunResidentAdd(const Flags& f, CliContext& ctx) {
+  MYNACERT_ASSIGN_OR_RETURN(auto s, OpenSession(f.home, ctx, false));
+  counter::Resident r;
+  r.municipality = f.municipality;
+  r.name = f.name;
+  r.name_kana = f.kana;
+  r.tsusho = f.tsusho;
+  r.kyuuji = f.kyuuji;
+  r.address = f.address;
+  MYNACERT_ASSIGN_OR_RETURN(r.birth, Date::Parse(f.birth, "--birth"));
+  if (r.birth > RealClock().TodayJst()) return InvalidArgument("--birth", "未来の日付です (in the future)");
+  r.sex = f.sex;
+  r.household = f.household.empty() ? "H-" + f.name : f.household;
+  r.nationality = f.nationality.empty() ? "JP" : f.nationality;
+  if (!f.stay_until.empty()) {
+    MYNACERT_ASSIGN_OR_RETURN(Date d, Date::Parse(f.stay_until, "--stay-until"));
+    r.stay_until = d;
+  }
+  r.adult_ward = f.adult_ward;
+  r.abroad = f.abroad;
+  r.forwarding = f.forwarding;
+  MYNACERT_ASSIGN_OR_RETURN(int64_t id, s->counter->AddResident(r, f.home.clerk, Now()));
+  if (f.parent) MYNACERT_RETURN_IF_ERROR(s->store->AddRelation(f.parent, id));
+  if (f.home.json) {
+    ctx.out << json{{"resident", id}}.dump(2) << "\n";
+  } else {
+    ctx.out << "住民を登録しました (resident added): " << id << "\n";
+  }
+  return {};
+}
+
+Status RunResidentShow(const Flags& f, CliContext& ctx) {
+  MYNACERT_ASSIGN_OR_RETURN(auto s, OpenSession(f.home, ctx, false));
+  MYNACERT_ASSIGN_OR_RETURN(counter::Resident r, s->store->GetResident(f.resident));
+  MYNACERT_ASSIGN_OR_RETURN(auto cards, s->store->Cards(r.id));
+  MYNACERT_ASSIGN_OR_RETURN(auto certs, s->store->Certs(r.id));
+  MYNACERT_ASSIGN_OR_RETURN(auto events, s->store->Events(r.id));
+  MYNACERT_ASSIGN_OR_RETURN(auto cases, s->store->CasesOf(r.id));
+  json j = ResidentJson(r);
+  j["cards"] = json::array();
+  for (const auto& c : cards) {
+    j["cards"].push_back({{"id", c.id}, {"issued", c.issued.ToString()}, {"expires", c.expires.ToString()}, {"state", c.state}, {"chip_id", c.chip_id}});
+  }
+  j["certificates"] = json::array();
+  for (const auto& c : certs) {
+    j["certificates"].push_back({{"kind", c.kind}, {"serial", c.serial}, {"card", c.card_id}, {"issued", c.issued.ToString()},
+                                 {"last_valid_day", c.last_valid_day.ToString()}, {"state", c.state}, {"reason", c.reason},
+                                 {"ended_on", c.ended_on ? json(c.ended_on->ToString()) : json()}});
+  }
+  j["events"] = json::array();
+  for (const auto& e : events) {
+    j["events"].push_back({{"on", e.on.ToString()}, {"field", e.field}, {"old", e.old_value}, {"new", e.new_value}, {"clerk", e.clerk}});
+  }
+  j["cases"] = cases;
+  MYNACERT_ASSIGN_OR_RETURN(auto assessment, s->counter->AssessResident(r, RealClock().TodayJst()));
+  if (assessment) {
+    j["today"] = {{"card_expires", assessment->card.expires.ToString()},
+                  {"auth", std::string(rules::CertStatusName(assessment->auth.status))},
+                  {"sign", std::string(rules::CertStatusName(assessment->sign.status))},
+                  {"renewal_from", assessment->auth.renewal_from.ToString()}};
+  }
+  if (f.home.json) {
+    ctx.out << j.dump(2) << "\n";
+    return {};
+  }
+  ctx.out << "住民 " << r.id << ": " << r.name << " (" << r.birth.ToString() << ", " << r.municipality << ")\n"
+          << "  住所: " << r.address << "\n";
+  for (const auto& c : cards) {
+    ctx.out << "  カード " << c.id << ": " << c.issued.ToString() << " 〜 " << c.expires.ToString() << " [" << c.state << "]\n";
+  }
+  for (const auto& c : certs) {
+    ctx.out << "  " << (c.kind == "sign" ? "署名用" : "利用者証明用") << " " << c.serial << ": " << c.issued.ToString()
+            << " 〜 " << c.last_valid_day.ToString() << " [" << c.state << (c.reason.empty() ? "" : " " + c.reason) << "]\n";
+  }
+  if (assessment) {
+    ctx.out << "  本日: 利用者証明用 " << rules::CertStatusJa(assessment->auth.status) << "、署名用 "
+            << rules::CertStatusJa(assessment->sign.status) << "、更新は " << assessment->auth.renewal_from.ToString() << " から\n";
+  }
+  for (const auto& e : events) ctx.out << "  異動 " << e.on.ToString() << " " << e.field << ": " << e.old_value << " → " << e.new_value << "\n";
+  return {};
+}
+
+Status RunResidentChange(const Flags& f, CliContext& ctx) {
+  MYNACERT_ASSIGN_OR_RETURN(auto s, OpenSession(f.home, ctx, true));
+  counter::ResidentChange ch;
+  if (!f.name.empty()) ch.name = f.name;
+  if (!f.tsusho.empty()) ch.tsusho = f.tsusho;
+  if (!f.kyuuji.empty()) ch.kyuuji = f.kyuuji;
+  if (!f.address.empty()) ch.address = f.address;
+  if (!f.household.empty()) ch.household = f.household;
+  if (!f.nationality.empty()) ch.nationality = f.nationality;
+  if (!f.birth.empty()) {
+    MYNACERT_ASSIGN_OR_RETURN(Date d, Date::Parse(f.birth, "--birth"));
+    ch.birth = d;
+  }
+  if (f.sex) ch.sex = f.sex;
+  if (!f.stay_until.empty()) {
+    MYNACERT_ASSIGN_OR_RETURN(Date d, Date::Parse(f.stay_until, "--stay-until"));
+    ch.stay_until = d;
+  }
+  ch.adult_ward = f.set_adult_ward;
+  ch.abroad = f.set_abroad;
+  ch.forwarding = f.set_forwarding;
+  MYNACERT_ASSIGN_OR_RETURN(Date on, DateFlag(f.date, "--date"));
+  MYNACERT_ASSIGN_OR_RETURN(auto report, s->counter->ChangeResident(f.resident, ch, on, f.home.clerk, Now(), s->ca_store.get()));
+  if (f.home.json) {
+    ctx.out << json{{"fields", report.fields}, {"revoked", report.revoked_serials}}.dump(2) << "\n";
+    return {};
+  }
+  ctx.out << "変更しました (changed): ";
+  for (const auto& x : report.fields) ctx.out << x << " ";
+  ctx.out << "\n";
+  for (const auto& serial : report.revoked_serials) {
+    ctx.out << "  署名用電子証明書 " << serial << " を失効しました (affiliationChanged, R-CERT-5)\n";
+  }
+  return {};
+}
+
+void PrintReport(const counter::ExecutionReport& r, bool as_json, std::ostream& o) {
+  if (as_json) {
+    json j{{"completed", r.completed}, {"steps", r.steps_done}};
+    j["issued"] = json::array();
+    for (const auto& [k, s] : r.new_serials) j["issued"].push_back({{"kind", k}, {"serial", s}});
+    j["revoked"] = json::array();
+    for (const auto& [k, s] : r.revoked) j["revoked"].push_back({{"kind", k}, {"serial", s}});
+    if (r.pin_failure) j["pin_failure"] = {{"pin", r.pin_failure->pin}, {"tries_left", r.pin_failure->tries_left}, {"locked", r.pin_failure->locked}};
+    if (r.decision_after) j["decision"] = json::parse(counter::DecisionJson(*r.decision_after));
+    o << j.dump(2) << "\n";
+    return;
+  }
+  for (const auto& s : r.steps_done) o << "  ✓ " << s << "\n";
+  for (const auto& [k, s] : r.new_serials) o << "  発行 (issued) " << k << ": " << s << "\n";
+  for (const auto& [k, s] : r.revoked) o << "  失効 (revoked, superseded) " << k << ": " << s << "\n";
+  if (r.completed) o << "完了しました (done)\n";
+  if (r.decision_after) PrintDecision(*r.decision_after, false, o);
+}
+
+Status RunCardIssue(const Flags& f, CliContext& ctx) {
+  MYNACERT_ASSIGN_OR_RETURN(auto s, OpenSession(f.home, ctx, true));
+  MYNACERT_ASSIGN_OR_RETURN(Date today, DateFlag(f.date, "--date"));
+  MYNACERT_ASSIGN_OR_RETURN(Date applied, f.applied.empty() ? Result<Date>(today) : Date::Parse(f.applied, "--applied"));
+  s->env.today = today;
+  int64_t case_id = 0;
+  MYNACERT_ASSIGN_OR_RETURN(auto report, s->counter->IssueCard(f.resident, applied, s->env, &case_id));
+  if (!f.home.json) ctx.out << "カードを発行しました (card issued), 案件 (case) " << case_id << "\n";
+  PrintReport(report, f.home.json, ctx.out);
+  return {};
+}
+
+Status RunOpen(const Flags& f, CliContext& ctx) {
+  MYNACERT_ASSIGN_OR_RETURN(auto s, OpenSession(f.home, ctx, false));
+  counter::OpenRequest req;
+  req.resident_id = f.resident;
+  req.procedure = f.procedure;
+  req.applicant = f.applicant;
+  req.representative_id = f.representative;
+  req.flags.certs = f.certs;
+  req.flags.pin = f.pin;
+  req.flags.pin_forgotten = f.pin_forgotten;
+  req.flags.honseki_in_city = f.honseki;
+  req.flags.corporate_guardian = f.corporate;
+  req.flags.representative_has_photo_id = !f.no_photo_id;
+  MYNACERT_ASSIGN_OR_RETURN(req.visit.on, DateFlag(f.date, "--date"));
+  req.visit.counter_id = f.counter_id;
+  req.visit.clerk = f.home.clerk;
+  req.visit.holder_present = f.holder_present || f.applicant == "self";
+  std::vector<counter::Document> docs;
+  for (const std::string& spec : f.documents) {  // malformed specs fail before the case exists
+    MYNACERT_ASSIGN_OR_RETURN(counter::Document d, ParseDocument(spec));
+    docs.push_back(d);
+  }
+  MYNACERT_ASSIGN_OR_RETURN(int64_t id, s->counter->OpenCase(req, Now()));
+  if (f.home.json) {
+    ctx.out << json{{"case", id}}.dump(2) << "\n";
+  } else {
+    ctx.out << "案件を開きました (case opened): " << id << "\n";
+  }
+  for (const counter::Document& d : docs) {
+    MYNACERT_RETURN_IF_ERROR(s->counter->Present(id, d, f.home.clerk, Now()));
+  }
+  return {};
+}
+
+Status RunPresent(const Flags& f, CliContext& ctx) {
+  MYNACERT_ASSIGN_OR_RETURN(auto s, OpenSession(f.home, ctx, false));
+  if (f.documents.empty()) return InvalidArgument("--document", "書類を指定してください (at least one --document)");
+  for (const std::string& spec : f.documents) {
+    MYNACERT_ASSIGN_OR_RETURN(counter::Document d, ParseDocument(spec));
+    MYNACERT_RETURN_IF_ERROR(s->counter->Present(f.case_id, d, f.home.clerk, Now()));
+    if (!f.home.json) ctx.out << "受け付けました (recorded): " << spec << "\n";
+  }
+  if (f.home.json) ctx.out << json{{"case", f.case_id}, {"recorded", f.documents.size()}}.dump(2) << "\n";
+  return {};
+}
+
+Status RunVisit(const Flags& f, CliContext& ctx) {
+  MYNACERT_ASSIGN_OR_RETURN(auto s, OpenSession(f.home, ctx, false));
+  counter::Visit v;
+  MYNACERT_ASSIGN_OR_RETURN(v.on, DateFlag(f.date, "--date"));
+  v.counter_id = f.counter_id;
+  v.clerk = f.home.clerk;
+  v.holder_present = f.holder_present;
+  MYNACERT_RETURN_IF_ERROR(s->counter->NextVisit(f.case_id, v, Now()));
+  for (const std::string& spec : f.documents) {
+    MYNACERT_ASSIGN_OR_RETURN(counter::Document d, ParseDocument(spec));
+    MYNACERT_RETURN_IF_ERROR(s->counter->Present(f.case_id, d, f.home.clerk, Now()));
+  }
+  ctx.out << (f.home.json ? json{{"case", f.case_id}}.dump(2) : "来庁を記録しました (visit recorded)") << "\n";
+  return {};
+}
+
+Status RunDecide(const Flags& f, CliContext& ctx) {
+  MYNACERT_ASSIGN_OR_RETURN(auto s, OpenSession(f.home, ctx, false));
+  MYNACERT_ASSIGN_OR_RETURN(counter::Decision d, s->counter->Decide(f.case_id, f.home.clerk, Now()));
+  PrintDecision(d, f.home.json, ctx.out);
+  return {};
+}
+
+Status RunExecute(const Flags& f, CliContext& ctx) {
+  MYNACERT_ASSIGN_OR_RETURN(auto s, OpenSession(f.home, ctx, true));
+  MYNACERT_ASSIGN_OR_RETURN(counter::Case c, s->store->GetCase(f.case_id));
+  s->env.today = c.current_visit()->on;
+  MYNACERT_ASSIGN_OR_RETURN(auto report, s->counter->Execute(f.case_id, s->env));
+  PrintReport(report, f.home.json, ctx.out);
+  if (report.pin_failure) {
+    const auto& p = *report.pin_failure;
+    return InvalidArgument("PIN (" + p.pin + ")",
+                           p.locked ? "暗証番号がロックされました。本人確認書類で再設定してください (locked: reset with an ID, --procedure pin_reset)"
+                                    : "暗証番号が一致しません。残り " + std::to_string(p.tries_left) + " 回 (wrong PIN; tries left)",
+                           c.applicant == "agent_with_form" ? "R-PROC-5" : "R-CERT-6");
+  }
+  if (!report.completed && report.decision_after) {
+    return InvalidArgument("--case", "受付可ではありません (not accepted now)");
+  }
+  return {};
+}
+
+Status RunShow(const Flags& f, CliContext& ctx) {
+  MYNACERT_ASSIGN_OR_RETURN(auto s, OpenSession(f.home, ctx, false));
+  MYNACERT_ASSIGN_OR_RETURN(counter::Case c, s->store->GetCase(f.case_id));
+  json j{{"case", c.id}, {"resident", c.resident_id}, {"municipality", c.municipality}, {"procedure", c.procedure},
+         {"applicant", c.applicant}, {"state", c.state}, {"visit", c.visit},
+         {"deadline", c.deadline ? json(c.deadline->ToString()) : json()},
+         {"decision", json::parse(c.decision.empty() ? "{}" : c.decision, nullptr, false)}};
+  j["visits"] = json::array();
+  for (const auto& v : c.visits) j["visits"].push_back({{"number", v.number}, {"on", v.on.ToString()}, {"counter", v.counter_id}, {"clerk", v.clerk}, {"holder_present", v.holder_present}});
+  j["documents"] = json::array();
+  for (const auto& d : c.documents) j["documents"].push_back({{"visit", d.visit}, {"item", d.item}, {"kind", d.kind}, {"whose", d.whose}, {"category", d.category}});
+  j["steps"] = json::array();
+  for (const auto& st : c.steps) j["steps"].push_back({{"step", st.step}, {"state", st.state}});
+  MYNACERT_ASSIGN_OR_RETURN(auto log, s->store->audit().Read(c.id, 0, 0, 1000));
+  j["audit"] = json::array();
+  for (const auto& a : log) j["audit"].push_back({{"seq", a.seq}, {"at", a.at}, {"clerk", a.clerk}, {"action", a.action}, {"detail", json::parse(a.detail, nullptr, false)}});
+  ctx.out << j.dump(2) << "\n";
+  return {};
+}
+
+Status RunRecover(const Flags& f, CliContext& ctx) {
+  MYNACERT_ASSIGN_OR_RETURN(auto s, OpenSession(f.home, ctx, true));  // recovers on open
+  MYNACERT_ASSIGN_OR_RETURN(auto executing, s->store->CasesInState("executing"));
+  ctx.out << (f.home.json ? json{{"unfinished", executing}}.dump(2) : "復旧を確認しました (recovery checked); 未完了 " + std::to_string(executing.size()) + " 件") << "\n";
+  return executing.empty() ? Status{} : Status{Error{ErrorCode::kFailedPrecondition, "--card", "復旧できない案件があります (unrecovered cases remain)", ""}};
+}
+
+Status RunAuditVerify(const Flags& f, CliContext& ctx) {
+  MYNACERT_ASSIGN_OR_RETURN(auto s, OpenSession(f.home, ctx, false));
+  MYNACERT_ASSIGN_OR_RETURN(counter::AuditVerification v, s->store->audit().Verify());
+  if (f.home.json) {
+    ctx.out << json{{"ok", v.ok}, {"records", v.records}, {"head_seq", v.head_seq}, {"head_hash", v.head_hash},
+                    {"first_bad_seq", v.first_bad_seq}, {"problem", v.problem}}.dump(2) << "\n";
+  } else if (v.ok) {
+    ctx.out << "監査記録は改ざんされていません (audit log intact): " << v.records << " 件, head " << v.head_seq << " " << v.head_hash << "\n";
+  }
+  if (!v.ok) {
+    return Error{ErrorCode::kFailedPrecondition, "audit_log", "記録 " + std::to_string(v.first_bad_seq) + ": " + v.problem, ""};
+  }
+  return {};
+}
+
+}  // namespace
+
+void AddCounterCommands(CLI::App& app, CliContext& ctx) {
+  auto f = std::make_shared<Flags>();
+  auto run = [&ctx](Status (*fn)(const Flags&, CliContext&), std::shared_ptr<Flags> flags) {
+    return [fn, flags, &ctx] { RunCommand(ctx, [&] { return fn(*flags, ctx); }); };
+  };
+
+  CLI::App* resident = app.add_subcommand("resident", "住民記録 / the residence record");
+  resident->require_subcommand(1);
+  {
+    auto fl = std::make_shared<Flags>();
+    CLI::App* c = resident->add_subcommand("add", "住民を登録 / add a resident");
+    AddHomeFlags(c, fl->home, true);
+    c->add_option("--municipality", fl->municipality, "自治体 (yamagata, kanazawa, setagaya, yokohama, suzuka)")->required();
+    c->add_option("--name", fl->name, "氏名 (氏と名は全角スペースで区切る)")->required();
+    c->add_option("--kana", fl->kana, "フリガナ");
+    c->add_option("--tsusho", fl->tsusho, "通称");
+    c->add_option("--kyuuji", fl->kyuuji, "旧氏");
+    c->add_option("--address", fl->address, "住所")->required();
+    c->add_option("--birth", fl->birth, "生年月日 YYYY-MM-DD")->required();
+    c->add_option("--sex", fl->sex, "1 男, 2 女, 9 適用不能")->required();
+    c->add_option("--household", fl->household, "世帯番号");
+    c->add_option("--nationality", fl->nationality, "国籍 (既定 JP)");
+    c->add_option("--stay-until", fl->stay_until, "在留期間の満了日 (R-VAL-4)");
+    c->add_option("--parent", fl->parent, "親の住民番号 (続柄: 子)");
+    c->add_flag("--adult-ward", fl->adult_ward, "成年被後見人 (R-CERT-4)");
+    c->add_flag("--abroad", fl->abroad, "国外転出者 (R-WIN-3)");
+    c->add_flag("--forwarding", fl->forwarding, "転送届あり (R-NOT-2)");
+    c->callback(run(RunResidentAdd, fl));
+  }
+  {
+    auto fl = std::make_shared<Flags>();
+    CLI::App* c = resident->add_subcommand("show", "住民・カード・証明書・異動 / a resident with history");
+    AddHomeFlags(c, fl->home, false);
+    c->add_option("--resident", fl->resident, "住民番号")->required();
+    c->callback(run(RunResidentShow, fl));
+  }
+  {
+    auto fl = std::make_shared<Flags>();
+    CLI::App* c = resident->add_subcommand("change", "異動 (氏名・住所の変更で署名用は失効 R-CERT-5) / a change");
+    AddHomeFlags(c, fl->home, true);
+    AddSecretFlags(c, fl->home);
+    c->add_option("--resident", fl->resident, "住民番号")->required();
+    c->add_option("--name", fl->name, "氏名");
+    c->add_option("--tsusho", fl->tsusho, "通称");
+    c->add_option("--kyuuji", fl->kyuuji, "旧氏");
+    c->add_option("--address", fl->address, "住所");
+    c->add_option("--birth", fl->birth, "生年月日");
+    c->add_option("--sex", fl->sex, "性別");
+    c->add_option("--household", fl->household, "世帯番号");
+    c->add_option("--nationality", fl->nationality, "国籍");
+    c->add_option("--stay-until", fl->stay_until, "在留期間の満了日");
+    c->add_option("--adult-ward", fl->set_adult_ward, "成年被後見人 true|false");
+    c->add_option("--abroad", fl->set_abroad, "国外転出 true|false");
+    c->add_option("--forwarding", fl->set_forwarding, "転送届 true|false");
+    c->add_option("--date", fl->date, "異動日 (既定 今日)");
+    c->callback(run(RunResidentChange, fl));
+  }
+
+  CLI::App* counter = app.add_subcommand("counter", "窓口の案件 / cases at the counter");
+  counter->require_subcommand(1);
+  auto doc_help = "書類: holder_card | id,kind=passport,whose=agent,expires=2030-01-01 | inquiry_form,source=jlis,valid-until=…,printed=… [,copy,unsigned,pin-visible]";
+  {
+    auto fl = std::make_shared<Flags>();
+    CLI::App* c = counter->add_subcommand("open", "案件を開く (1回目の来庁) / open a case");
+    AddHomeFlags(c, fl->home, true);
+    c->add_option("--resident", fl->resident, "住民番号")->required();
+    c->add_option("--procedure", fl->procedure, "renewal | new_issuance | pin_reset");
+    c->add_option("--applicant", fl->applicant, "self | legal_rep_parent | legal_rep_guardian | agent_with_form | agent_without_form");
+    c->add_option("--representative", fl->representative, "法定代理人の住民番号");
+    c->add_option("--counter", fl->counter_id, "窓口 ID")->required();
+    c->add_option("--date", fl->date, "来庁日 (既定 今日)");
+    c->add_option("--certs", fl->certs, "both | auth | sign");
+    c->add_option("--pin", fl->pin, "pin_reset: auth | sign | text | juki");
+    c->add_flag("--holder-present", fl->holder_present, "本人も来庁");
+    c->add_flag("--pin-forgotten", fl->pin_forgotten, "暗証番号を忘れた (R-PROC-1)");
+    c->add_flag("--honseki-in-city", fl->honseki, "本籍が市内 (R-PROC-2)");
+    c->add_flag("--corporate-guardian", fl->corporate, "法人後見人 (R-PROC-2)");
+    c->add_flag("--no-photo-id", fl->no_photo_id, "法定代理人に顔写真付き書類なし (R-PROC-3)");
+    c->add_option("--document", fl->documents, doc_help);
+    c->callback(run(RunOpen, fl));
+  }
+  {
+    auto fl = std::make_shared<Flags>();
+    CLI::App* c = counter->add_subcommand("present", "提示書類を記録 / record presented documents");
+    AddHomeFlags(c, fl->home, true);
+    c->add_option("--case", fl->case_id, "案件番号")->required();
+    c->add_option("--document", fl->documents, doc_help);
+    c->callback(run(RunPresent, fl));
+  }
+  {
+    auto fl = std::make_shared<Flags>();
+    CLI::App* c = counter->add_subcommand("visit", "次の来庁 (文書照会) / the next visit");
+    AddHomeFlags(c, fl->home, true);
+    c->add_option("--case", fl->case_id, "案件番号")->required();
+    c->add_option("--counter", fl->counter_id, "窓口 ID")->required();
+    c->add_option("--date", fl->date, "来庁日 (既定 今日)");
+    c->add_flag("--holder-present", fl->holder_present, "本人も来庁");
+    c->add_option("--document", fl->documents, doc_help);
+    c->callback(run(RunVisit, fl));
+  }
+  {
+    auto fl = std::make_shared<Flags>();
+    CLI::App* c = counter->add_subcommand("decide", "判定 (規則 ID 付き) / decide, citing rule IDs");
+    AddHomeFlags(c, fl->home, true);
+    c->add_option("--case", fl->case_id, "案件番号")->required();
+    c->callback(run(RunDecide, fl));
+  }
+  {
+    auto fl = std::make_shared<Flags>();
+    CLI::App* c = counter->add_subcommand("execute", "実行: 暗証番号照合→鍵生成→発行→書込→旧証明書失効 / execute");
+    AddHomeFlags(c, fl->home, true);
+    AddSecretFlags(c, fl->home);
+    c->add_option("--case", fl->case_id, "案件番号")->required();
+    c->callback(run(RunExecute, fl));
+  }
+  {
+    auto fl = std::make_shared<Flags>();
+    CLI::App* c = counter->add_subcommand("show", "案件の記録 (JSON) / a case with its audit trail");
+    AddHomeFlags(c, fl->home, false);
+    c->add_option("--case", fl->case_id, "案件番号")->required();
+    c->callback(run(RunShow, fl));
+  }
+  {
+    auto fl = std::make_shared<Flags>();
+    CLI::App* c = counter->add_subcommand("recover", "中断した実行の完了・取消 / finish or roll back interrupted executions");
+    AddHomeFlags(c, fl->home, false);
+    AddSecretFlags(c, fl->home);
+    c->callback(run(RunRecover, fl));
+  }
+
+  CLI::App* audit = app.add_subcommand("audit", "監査記録 / the audit log");
+  audit->require_subcommand(1);
+  {
+    auto fl = std::make_shared<Flags>();
+    CLI::App* c = audit->add_subcommand("verify", "ハッシュ連鎖を検証 / verify the hash chain");
+    AddHomeFlags(c, fl->home, false);
+    c->callback(run(RunAuditVerify, fl));
+  }
+  (void)f;
+}
+
+void AddCardIssueCommand(CLI::App& card, CliContext& ctx) {
+  auto fl = std::make_shared<Flags>();
+  CLI::App* c = card.add_subcommand("issue", "新しいカードと両方の証明書 (R-WIN-6) / a new card with both certificates");
+  AddHomeFlags(c, fl->home, true);
+  AddSecretFlags(c, fl->home);
+  c->add_option("--resident", fl->resident, "住民番号")->required();
+  c->add_option("--date", fl->date, "交付日 (既定 今日)");
+  c->add_option("--applied", fl->applied, "交付申請の受付日 (R-VAL-3; 既定 交付日)");
+  c->callback([fl, &ctx] { RunCommand(ctx, [&] { return RunCardIssue(*fl, ctx); }); });
+}
+
+}  // namespace mynacert::cli
