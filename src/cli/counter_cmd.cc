@@ -73,16 +73,6 @@ struct Session {
   counter::ExecutionEnv env;
 };
 
-class FileCardLink final : public counter::CardLink {
- public:
-  explicit FileCardLink(std::unique_ptr<card::Card> c) : card_(std::move(c)), t_(*card_) {}
-  card::Transport& transport() override { return t_; }
-
- private:
-  std::unique_ptr<card::Card> card_;
-  card::LocalTransport t_;
-};
-
 // A PIN from the terminal (no echo) or one line of stdin.
 Result<std::string> AskPin(std::string_view which) {
   std::string label = std::string(which);
@@ -139,13 +129,7 @@ Result<std::unique_ptr<Session>> OpenSession(const Home& h, CliContext& ctx, boo
   s->env.sign_ca = &s->sign_ca;
   s->env.auth_ca = &s->auth_ca;
   const std::string secret = s->env.card_secret;
-  s->env.open_card = [secret](const counter::CardRecord& r) -> Result<std::unique_ptr<counter::CardLink>> {
-    if (r.location.rfind("file:", 0) != 0) {
-      return NotFound("--card", "カード " + r.location + " はこの端末にありません (not a card file)");
-    }
-    MYNACERT_ASSIGN_OR_RETURN(auto c, card::Card::Open(r.location.substr(5), secret));
-    return std::unique_ptr<counter::CardLink>(std::make_unique<FileCardLink>(std::move(c)));
-  };
+  s->env.open_card = [secret](const counter::CardRecord& r) { return counter::OpenCardFile(r, secret); };
   s->env.new_card_path = [dir](const counter::Resident& r, int64_t case_id) {
     return (dir / "cards" / ("resident-" + std::to_string(r.id) + "-case-" + std::to_string(case_id) + ".card")).string();
   };
@@ -536,7 +520,6 @@ Status RunAuditVerify(const Flags& f, CliContext& ctx) {
 }  // namespace
 
 void AddCounterCommands(CLI::App& app, CliContext& ctx) {
-  auto f = std::make_shared<Flags>();
   auto run = [&ctx](Status (*fn)(const Flags&, CliContext&), std::shared_ptr<Flags> flags) {
     return [fn, flags, &ctx] { RunCommand(ctx, [&] { return fn(*flags, ctx); }); };
   };
@@ -673,7 +656,6 @@ void AddCounterCommands(CLI::App& app, CliContext& ctx) {
     AddHomeFlags(c, fl->home, false);
     c->callback(run(RunAuditVerify, fl));
   }
-  (void)f;
 }
 
 void AddCardIssueCommand(CLI::App& card, CliContext& ctx) {

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -44,6 +45,17 @@ std::string RandomHex(size_t bytes) {
   std::string raw(bytes, '\0');
   RAND_bytes(reinterpret_cast<unsigned char*>(raw.data()), static_cast<int>(bytes));
   return pki::der::Hex(raw);
+}
+
+// The card's 4-digit security code (part of PIN B), uniform over 0000–9999.
+std::string SecurityCode() {
+  uint32_t v = 0;
+  do {
+    RAND_bytes(reinterpret_cast<unsigned char*>(&v), sizeof v);
+  } while (v >= 4294960000u);  // 4294960000 = 429496 × 10000: no modulo bias
+  char out[5];
+  std::snprintf(out, sizeof out, "%04u", static_cast<unsigned>(v % 10000));
+  return out;
 }
 
 std::string Unhex(std::string_view hex) {
@@ -89,6 +101,27 @@ class Wiped {
 };
 
 }  // namespace
+
+namespace {
+class FileCardLink final : public CardLink {
+ public:
+  explicit FileCardLink(std::unique_ptr<card::Card> c) : card_(std::move(c)), t_(*card_) {}
+  card::Transport& transport() override { return t_; }
+
+ private:
+  std::unique_ptr<card::Card> card_;
+  card::LocalTransport t_;
+};
+}  // namespace
+
+Result<std::unique_ptr<CardLink>> OpenCardFile(const CardRecord& record, const std::string& secret) {
+  if (record.location.rfind("file:", 0) != 0) {
+    return NotFound("--card", "カード " + record.location +
+                                  " はこの端末のカードファイルではありません (not a card file; a reader card needs --reader)");
+  }
+  MYNACERT_ASSIGN_OR_RETURN(auto c, card::Card::Open(record.location.substr(5), secret));
+  return std::unique_ptr<CardLink>(std::make_unique<FileCardLink>(std::move(c)));
+}
 
 void Failpoint(std::string_view point) {
   const char* target = std::getenv("MYNACERT_FAILPOINT");
@@ -463,7 +496,6 @@ Result<ExecutionReport> Counter::Execute(int64_t case_id, ExecutionEnv& env) {
   {
     MYNACERT_ASSIGN_OR_RETURN(store::Transaction tx, store::Transaction::Begin(store_.db()));
     MYNACERT_RETURN_IF_ERROR(store_.PlanSteps(case_id, steps));
-    c.state = "executing";
     MYNACERT_ASSIGN_OR_RETURN(Case fresh, store_.GetCase(case_id));
     fresh.state = "executing";
     MYNACERT_RETURN_IF_ERROR(store_.UpdateCase(fresh, env.now));
@@ -666,7 +698,7 @@ Result<ExecutionReport> Counter::RunSteps(int64_t case_id, ExecutionEnv& env, bo
       MYNACERT_ASSIGN_OR_RETURN(const Date expires, Date::Parse(data.value("expires", ""), "expires"));
       const std::string birth = resident.birth.ToString();
       init.pin_b = birth.substr(2, 2) + birth.substr(5, 2) + birth.substr(8, 2) + expires.ToString().substr(0, 4) +
-                   std::to_string(1000 + (static_cast<unsigned char>(RandomHex(1)[0]) * 37) % 9000);
+                   SecurityCode();
       init.issuer_master = env.issuer_master;
       auto made = card::Card::Create(path, env.card_secret, init);
       for (std::string* p : {&init.auth_pin, &init.sign_pin, &init.text_pin, &init.juki_pin, &init.issuer_master}) {

@@ -49,6 +49,8 @@ class CardLink {
   virtual card::Transport& transport() = 0;
 };
 using CardOpener = std::function<Result<std::unique_ptr<CardLink>>(const CardRecord& card)>;
+// The card model's file (location "file:<path>"), opened in-process with its secret.
+Result<std::unique_ptr<CardLink>> OpenCardFile(const CardRecord& record, const std::string& secret);
 
 // What an execution needs besides the store: the CA (its store and signing keys), the issuer
 // key of the card channel, a way to reach the card, and the PINs staff type in.

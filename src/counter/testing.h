@@ -25,22 +25,8 @@ namespace mynacert::counter::testing {
 inline constexpr const char* kIssuerMaster = "issuer-master-key-for-tests-0123456789";
 inline constexpr const char* kCardSecret = "card-secret-for-tests";
 
-class FileCardLink final : public CardLink {
- public:
-  explicit FileCardLink(std::unique_ptr<card::Card> c) : card_(std::move(c)), t_(*card_) {}
-  card::Transport& transport() override { return t_; }
-
- private:
-  std::unique_ptr<card::Card> card_;
-  card::LocalTransport t_;
-};
-
 inline Result<std::unique_ptr<CardLink>> OpenFileCard(const CardRecord& record) {
-  if (record.location.rfind("file:", 0) != 0) {
-    return NotFound("--reader", "card at " + record.location + " needs a reader");
-  }
-  MYNACERT_ASSIGN_OR_RETURN(auto c, card::Card::Open(record.location.substr(5), kCardSecret));
-  return std::unique_ptr<CardLink>(std::make_unique<FileCardLink>(std::move(c)));
+  return OpenCardFile(record, kCardSecret);
 }
 
 class CounterTest : public ::testing::Test {
