@@ -3,8 +3,11 @@
 // (expires 2031-07-07, R-VAL-2), certificates expire 2026-07-07 (R-VAL-1), renewal window from
 // 2026-04-08 (R-WIN-1).
 #include <gtest/gtest.h>
+#include <openssl/ocsp.h>
 
 #include "counter/testing.h"
+#include "pki/certificate.h"
+#include "pki/ocsp.h"
 #include "pki/openssl.h"
 
 namespace mynacert::counter {
@@ -20,6 +23,44 @@ bool Cites(const std::vector<rules::Reason>& reasons, const std::string& rule) {
   for (const rules::Reason& r : reasons)
     if (r.rule == rule) return true;
   return false;
+}
+
+// What the CA's OCSP responder (the one `mynacert ca ocsp-serve` runs) answers about `der`:
+// "good", "revoked:<reason code>" or "unknown"; the answer's signature is checked against
+// `issuer` (the responder's certificate is delegated by it).
+std::string OcspStatus(pki::OcspResponder& responder, const std::string& der, X509* issuer) {
+  auto cert = pki::ParseCertificateDer(der);
+  if (!cert.ok()) return "unparsable certificate";
+  OCSP_REQUEST* req = OCSP_REQUEST_new();
+  OCSP_CERTID* id = OCSP_cert_to_id(EVP_sha1(), cert->get(), issuer);
+  OCSP_request_add0_id(req, OCSP_CERTID_dup(id));
+  unsigned char* buf = nullptr;
+  const int len = i2d_OCSP_REQUEST(req, &buf);
+  const std::string request(reinterpret_cast<char*>(buf), static_cast<size_t>(len));
+  OPENSSL_free(buf);
+  OCSP_REQUEST_free(req);
+  const std::string answer = responder.Respond(request);
+  const unsigned char* p = reinterpret_cast<const unsigned char*>(answer.data());
+  OCSP_RESPONSE* resp = d2i_OCSP_RESPONSE(nullptr, &p, static_cast<long>(answer.size()));
+  std::string out = "no answer";
+  if (resp && OCSP_response_status(resp) == OCSP_RESPONSE_STATUS_SUCCESSFUL) {
+    OCSP_BASICRESP* basic = OCSP_response_get1_basic(resp);
+    X509_STORE* trust = X509_STORE_new();
+    X509_STORE_add_cert(trust, issuer);
+    int status = -1, reason = -1;
+    if (OCSP_basic_verify(basic, nullptr, trust, 0) != 1) {
+      out = "bad signature";
+    } else if (OCSP_resp_find_status(basic, id, &status, &reason, nullptr, nullptr, nullptr) == 1) {
+      out = status == V_OCSP_CERTSTATUS_GOOD      ? "good"
+            : status == V_OCSP_CERTSTATUS_REVOKED ? "revoked:" + std::to_string(reason)
+                                                  : "unknown";
+    }
+    X509_STORE_free(trust);
+    OCSP_BASICRESP_free(basic);
+  }
+  OCSP_RESPONSE_free(resp);
+  OCSP_CERTID_free(id);
+  return out;
 }
 
 std::vector<std::string> StepIds(const Decision& d) {
@@ -350,13 +391,23 @@ TEST_F(Scenario, YokohamaAdultWardSignRenewalNeedsTheHolder) {
   EXPECT_EQ(d.missing[0].rules[0], "R-PROC-3");
 }
 
-// R-CERT-5: a move revokes the sign cert (affiliationChanged) in the CA; the auth cert stays;
-// then a new sign cert is issued at the counter.
+// R-CERT-5: a move revokes the sign cert (affiliationChanged) in the CA, and the CA's OCSP
+// responder says so; the auth cert stays good; then a new sign cert is issued at the counter.
 TEST_F(Scenario, AddressChangeRevokesTheSignCertThenNewIssuance) {
   const int64_t r = ResidentWithCard("yokohama", kBirth, kCardIssued);
   auto card = *store_->ActiveCard(r);
   auto sign = *store_->ActiveCert(card->id, "sign");
   auto auth = *store_->ActiveCert(card->id, "auth");
+  const std::string old_sign_der = CardCert(r, card::CertSlot::kSign, "ABC123");
+  const std::string auth_der = CardCert(r, card::CertSlot::kAuth);
+  // The responder as `ca ocsp-serve` builds it: from the CA folder, over its own store handle.
+  auto ocsp_store = pki::CaStore::OpenSqlite(dir_ / "ca.db");
+  ASSERT_TRUE(ocsp_store.ok());
+  auto responder = pki::OcspResponder::FromDirectory(*ca_dir_, {"ca-passphrase-for-tests", ""},
+                                                     std::move(ocsp_store).value());
+  ASSERT_TRUE(responder.ok()) << responder.error().ToString();
+  pki::OcspResponder& ocsp = **responder;
+  EXPECT_EQ(OcspStatus(ocsp, old_sign_der, sign_ca_->cert.get()), "good");
   ResidentChange move;
   move.address = "神奈川県横浜市中区港町一丁目1番地";
   auto changed = counter_->ChangeResident(r, move, Date::Ymd(2025, 3, 1), "clerk-1", env_.now, ca_store_.get());
@@ -366,6 +417,10 @@ TEST_F(Scenario, AddressChangeRevokesTheSignCertThenNewIssuance) {
   EXPECT_EQ(in_ca->state, pki::CertState::kRevoked);
   EXPECT_EQ(in_ca->reason, pki::RevocationReason::kAffiliationChanged);
   EXPECT_EQ((*ca_store_->Find(pki::CaKind::kAuth, auth->serial))->state, pki::CertState::kGood);
+  ASSERT_TRUE(ocsp.Refresh().ok());  // what the server's refresh loop does
+  EXPECT_EQ(OcspStatus(ocsp, old_sign_der, sign_ca_->cert.get()),
+            "revoked:" + std::to_string(OCSP_REVOKED_STATUS_AFFILIATIONCHANGED));
+  EXPECT_EQ(OcspStatus(ocsp, auth_der, auth_ca_->cert.get()), "good");
 
   CaseFlags flags;
   flags.certs = "sign";
@@ -381,6 +436,7 @@ TEST_F(Scenario, AddressChangeRevokesTheSignCertThenNewIssuance) {
   auto x509 = pki::ParseCertificateDer(der);
   ASSERT_TRUE(x509.ok());
   EXPECT_EQ(pki::SerialHex(X509_get0_serialNumber(x509->get())), run->new_serials[0].second);
+  EXPECT_EQ(OcspStatus(ocsp, der, sign_ca_->cert.get()), "good");
 }
 
 // R-CERT-6: three wrong auth PINs lock it; a PIN reset with an ID makes it usable again.
