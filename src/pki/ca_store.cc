@@ -7,61 +7,9 @@
 namespace mynacert::pki {
 namespace {
 
+// The schema steps: src/store/migrations/ca/*.sql, compiled in by CMake.
 constexpr store::Migration kMigrations[] = {
-    {1, R"sql(
-CREATE TABLE ca_certificates (
-  ca_kind TEXT NOT NULL,
-  ca_generation INTEGER NOT NULL,
-  serial TEXT NOT NULL,
-  subject_cn TEXT NOT NULL,
-  not_before BIGINT NOT NULL,
-  not_after BIGINT NOT NULL,
-  issued_at BIGINT NOT NULL,
-  der BYTEA NOT NULL,
-  holder_ref TEXT NOT NULL,
-  state TEXT NOT NULL,
-  revoked_at BIGINT,
-  reason INTEGER,
-  changed_seq BIGINT NOT NULL,
-  PRIMARY KEY (ca_kind, serial)
-);
-CREATE INDEX ca_certificates_by_state ON ca_certificates (ca_kind, ca_generation, state);
-CREATE INDEX ca_certificates_by_change ON ca_certificates (changed_seq);
-CREATE INDEX ca_certificates_by_holder ON ca_certificates (holder_ref);
-CREATE TABLE ca_events (
-  seq BIGINT PRIMARY KEY,
-  at BIGINT NOT NULL,
-  actor TEXT NOT NULL,
-  action TEXT NOT NULL,
-  ca_kind TEXT NOT NULL,
-  serial TEXT NOT NULL,
-  reason INTEGER,
-  note TEXT NOT NULL
-);
-CREATE TABLE ca_crls (
-  ca_kind TEXT NOT NULL,
-  crl_number BIGINT NOT NULL,
-  ca_generation INTEGER NOT NULL,
-  delta_base BIGINT,
-  this_update BIGINT NOT NULL,
-  next_update BIGINT NOT NULL,
-  last_seq BIGINT NOT NULL,
-  entries BIGINT NOT NULL,
-  PRIMARY KEY (ca_kind, crl_number)
-);
-CREATE TABLE ca_counters (
-  name TEXT PRIMARY KEY,
-  value BIGINT NOT NULL
-);
-INSERT INTO ca_counters (name, value) VALUES ('event_seq', 0), ('crl_sign', 0), ('crl_auth', 0);
-)sql"},
-    // A covering index for the CRL scan: the entries come from the index alone, never from the
-    // table rows with their certificates (1.5 kB each on a real CA).
-    {2, R"sql(
-DROP INDEX ca_certificates_by_state;
-CREATE INDEX ca_certificates_revoked ON ca_certificates
-  (ca_kind, ca_generation, state, serial, revoked_at, reason);
-)sql"},
+#include "ca_migrations.inc"
 };
 
 constexpr std::array<std::pair<RevocationReason, std::string_view>, 9> kReasonNames = {{
