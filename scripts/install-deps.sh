@@ -8,7 +8,7 @@ packages=(
   libcli11-dev nlohmann-json3-dev libtomlplusplus-dev libssl-dev openssl
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   libsqlite3-dev libboost-dev softhsm2 libp11-kit-dev
-  pcscd vsmartcard-vpcd opensc pcsc-tools libpcsclite-dev
+  pcscd vsmartcard-vpcd opensc pcsc-tools libpcsclite-dev jq
   clang-14 libclang-rt-14-dev
   clang-format
 )

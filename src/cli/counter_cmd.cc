@@ -13,9 +13,11 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <ostream>
 
+#include "cli/card_access.h"
 #include "cli/commands.h"
 #include "core/clock.h"
 #include "counter/execution.h"
@@ -34,6 +36,9 @@ struct Home {
   std::string card_secret = "env:MYNACERT_CARD_SECRET";
   std::string clerk;
   bool json = false;
+  // The card in a PC/SC reader (`--reader`, "" = the first reader with a card) instead of the
+  // card file on record.
+  std::optional<std::string> reader;
 
   std::string Dir() const {
     if (!home.empty()) return home;
@@ -52,6 +57,24 @@ void AddSecretFlags(CLI::App* c, Home& h) {
   c->add_option("--issuer-key", h.issuer_key, "カード発行者鍵 (env:/file:)");
   c->add_option("--card-secret", h.card_secret, "カードファイルの秘密 (env:/file:)");
 }
+void AddReaderFlag(CLI::App* c, Home& h) {
+  c->add_option_function<std::string>(
+       "--reader", [&h](const std::string& name) { h.reader = name; },
+       "PC/SC リーダーのカードで実行 (名前を省くとカードの入った最初のリーダー) / run on the card in a "
+       "PC/SC reader; it must be the resident's card")
+      ->expected(0, 1)
+      ->default_str("");
+}
+
+// The card in a PC/SC reader, through pcscd (card/pcsc.h).
+class ReaderCardLink : public counter::CardLink {
+ public:
+  explicit ReaderCardLink(std::unique_ptr<CardConnection> c) : c_(std::move(c)) {}
+  card::Transport& transport() override { return c_->transport(); }
+
+ private:
+  std::unique_ptr<CardConnection> c_;
+};
 
 Result<Date> DateFlag(const std::string& text, const std::string& field) {
   if (text.empty()) return RealClock().TodayJst();
@@ -129,7 +152,17 @@ Result<std::unique_ptr<Session>> OpenSession(const Home& h, CliContext& ctx, boo
   s->env.sign_ca = &s->sign_ca;
   s->env.auth_ca = &s->auth_ca;
   const std::string secret = s->env.card_secret;
-  s->env.open_card = [secret](const counter::CardRecord& r) { return counter::OpenCardFile(r, secret); };
+  if (h.reader) {
+    const std::string reader = *h.reader;
+    s->env.open_card = [reader](const counter::CardRecord&) -> Result<std::unique_ptr<counter::CardLink>> {
+      CardAccess access;
+      access.reader = reader;
+      MYNACERT_ASSIGN_OR_RETURN(auto c, ConnectCard(access));
+      return std::unique_ptr<counter::CardLink>(std::make_unique<ReaderCardLink>(std::move(c)));
+    };
+  } else {
+    s->env.open_card = [secret](const counter::CardRecord& r) { return counter::OpenCardFile(r, secret); };
+  }
   s->env.new_card_path = [dir](const counter::Resident& r, int64_t case_id) {
     return (dir / "cards" / ("resident-" + std::to_string(r.id) + "-case-" + std::to_string(case_id) + ".card")).string();
   };
@@ -630,6 +663,7 @@ void AddCounterCommands(CLI::App& app, CliContext& ctx) {
     CLI::App* c = counter->add_subcommand("execute", "実行: 暗証番号照合→鍵生成→発行→書込→旧証明書失効 / execute");
     AddHomeFlags(c, fl->home, true);
     AddSecretFlags(c, fl->home);
+    AddReaderFlag(c, fl->home);
     c->add_option("--case", fl->case_id, "案件番号")->required();
     c->callback(run(RunExecute, fl));
   }
@@ -645,6 +679,7 @@ void AddCounterCommands(CLI::App& app, CliContext& ctx) {
     CLI::App* c = counter->add_subcommand("recover", "中断した実行の完了・取消 / finish or roll back interrupted executions");
     AddHomeFlags(c, fl->home, false);
     AddSecretFlags(c, fl->home);
+    AddReaderFlag(c, fl->home);
     c->callback(run(RunRecover, fl));
   }
 

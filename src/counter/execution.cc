@@ -493,6 +493,10 @@ Result<ExecutionReport> Counter::Execute(int64_t case_id, ExecutionEnv& env) {
     }
     steps.emplace_back(s.id, data.dump());
   }
+  // The card first: absent, unreachable or someone else's, the case stays accepted and
+  // nothing is journaled.
+  if (!card) return NotFound("--resident", "有効なカードがありません (no active card)");
+  MYNACERT_ASSIGN_OR_RETURN(std::unique_ptr<CardLink> link, ReachCard(resident, *card, env));
   {
     MYNACERT_ASSIGN_OR_RETURN(store::Transaction tx, store::Transaction::Begin(store_.db()));
     MYNACERT_RETURN_IF_ERROR(store_.PlanSteps(case_id, steps));
@@ -504,24 +508,44 @@ Result<ExecutionReport> Counter::Execute(int64_t case_id, ExecutionEnv& env) {
     MYNACERT_RETURN_IF_ERROR(Audit(env.clerk, case_id, c.resident_id, "execute_start", json{{"steps", ids}}.dump(), env.now));
     MYNACERT_RETURN_IF_ERROR(tx.Commit());
   }
-  return RunSteps(case_id, env, false);
+  return RunSteps(case_id, env, false, std::move(link));
 }
 
-Result<ExecutionReport> Counter::RunSteps(int64_t case_id, ExecutionEnv& env, bool recovering) {
+Result<std::unique_ptr<CardLink>> Counter::ReachCard(const Resident& resident, const CardRecord& record,
+                                                     ExecutionEnv& env) {
+  MYNACERT_ASSIGN_OR_RETURN(std::unique_ptr<CardLink> link, env.open_card(record));
+  // A card in a reader could be anyone's: its chip ID, proven under the issuer key, must be
+  // the one on record before any PIN is tried on it.
+  if (!record.chip_id.empty()) {
+    MYNACERT_ASSIGN_OR_RETURN(auto probe, card::IssuerSession::Open(link->transport(), env.issuer_master));
+    if (probe->card_id() != record.chip_id) {
+      return Error{ErrorCode::kFailedPrecondition, "--reader",
+                   "このカードは住民 " + std::to_string(resident.id) + " のカードではありません (chip " +
+                       probe->card_id() + "; the resident's card is " + record.chip_id + ")",
+                   ""};
+    }
+  }
+  return link;
+}
+
+Result<ExecutionReport> Counter::RunSteps(int64_t case_id, ExecutionEnv& env, bool recovering,
+                                          std::unique_ptr<CardLink> link) {
   ExecutionReport report;
   MYNACERT_ASSIGN_OR_RETURN(Case c, store_.GetCase(case_id));
   MYNACERT_ASSIGN_OR_RETURN(Resident resident, store_.GetResident(c.resident_id));
   MYNACERT_ASSIGN_OR_RETURN(const profiles::Municipality* m, profiles_.Find(c.municipality));
   const std::string holder_ref = "resident:" + std::to_string(resident.id);
 
-  std::unique_ptr<CardLink> link;
   std::unique_ptr<card::IssuerSession> session;
   std::optional<CardRecord> card_record;
+  if (link) {
+    MYNACERT_ASSIGN_OR_RETURN(card_record, store_.ActiveCard(resident.id));
+  }
   auto need_link = [&]() -> Status {
     if (link) return {};
     MYNACERT_ASSIGN_OR_RETURN(card_record, store_.ActiveCard(resident.id));
     if (!card_record) return NotFound("--resident", "有効なカードがありません (no active card)");
-    MYNACERT_ASSIGN_OR_RETURN(link, env.open_card(*card_record));
+    MYNACERT_ASSIGN_OR_RETURN(link, ReachCard(resident, *card_record, env));
     return {};
   };
   auto need_session = [&]() -> Status {

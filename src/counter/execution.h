@@ -148,7 +148,11 @@ class Counter {
 
  private:
   Result<DecisionInput> InputFor(const Case& c, Date today);
-  Result<ExecutionReport> RunSteps(int64_t case_id, ExecutionEnv& env, bool recovering);
+  // `link`: the card already reached (Execute reaches it before journaling anything).
+  Result<ExecutionReport> RunSteps(int64_t case_id, ExecutionEnv& env, bool recovering,
+                                   std::unique_ptr<CardLink> link = nullptr);
+  Result<std::unique_ptr<CardLink>> ReachCard(const Resident& resident, const CardRecord& record,
+                                              ExecutionEnv& env);
   Status Audit(std::string_view clerk, int64_t case_id, int64_t resident_id,
                std::string_view action, const std::string& detail, int64_t at);
 

@@ -14,6 +14,7 @@ namespace mynacert::counter {
 namespace {
 
 using testing::CounterTest;
+using testing::OpenFileCard;
 
 constexpr Date kBirth = Date::Ymd(1980, 7, 7);
 constexpr Date kCardIssued = Date::Ymd(2021, 7, 7);
@@ -437,6 +438,36 @@ TEST_F(Scenario, AddressChangeRevokesTheSignCertThenNewIssuance) {
   ASSERT_TRUE(x509.ok());
   EXPECT_EQ(pki::SerialHex(X509_get0_serialNumber(x509->get())), run->new_serials[0].second);
   EXPECT_EQ(OcspStatus(ocsp, der, sign_ca_->cert.get()), "good");
+}
+
+// A card in a reader may be anyone's: the execution proves the chip ID under the issuer key
+// before the first PIN, so another resident's card loses no PIN try and nothing is issued.
+TEST_F(Scenario, SomeoneElsesCardIsRefusedBeforeAnyPin) {
+  const int64_t holder = ResidentWithCard("yamagata", kBirth, kCardIssued, false, "H1");
+  const int64_t other = ResidentWithCard("yamagata", kBirth, kCardIssued, false, "H2");
+  const int64_t c = Open(holder, "renewal", "self", "yamagata-cityhall", kInWindow, true);
+  ASSERT_TRUE(PresentItem(c, "holder_card").ok());
+  ASSERT_EQ(DecideOk(c).outcome, Outcome::kAccepted);
+  const CardRecord others_card = **store_->ActiveCard(other);
+  env_.open_card = [&](const CardRecord&) { return OpenFileCard(others_card); };
+  pins_["auth"] = "9999";  // would cost a try if it reached the card
+  auto run = counter_->Execute(c, env_);
+  ASSERT_FALSE(run.ok());
+  EXPECT_EQ(run.error().code, ErrorCode::kFailedPrecondition);
+  EXPECT_NE(run.error().message.find("カードではありません"), std::string::npos) << run.error().ToString();
+  auto link = OpenFileCard(others_card);
+  ASSERT_TRUE(link.ok());
+  card::JpkiClient client((*link)->transport());
+  EXPECT_EQ(*client.TriesLeft(card::PinId::kAuth), 3);
+  EXPECT_EQ(ca_store_->FindByHolder("resident:" + std::to_string(holder))->size(), 2u);  // nothing issued
+  EXPECT_EQ(store_->GetCase(c)->state, "accepted");  // nothing journaled, nothing to recover
+
+  // The right card: the renewal runs.
+  env_.open_card = OpenFileCard;
+  pins_["auth"] = "1234";
+  auto good = counter_->Execute(c, env_);
+  ASSERT_TRUE(good.ok()) << good.error().ToString();
+  EXPECT_TRUE(good->completed);
 }
 
 // R-CERT-6: three wrong auth PINs lock it; a PIN reset with an ID makes it usable again.

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# The counter with the card in a PC/SC reader (issue 5): `counter execute --reader` renews the
+# certificates of a card served through pcscd + vpcd, refuses someone else's card before any
+# PIN is tried, and what it wrote is read back by OpenSC and verified by openssl.
+#
+#   tests/counter_pcsc.sh <path to mynacert>
+#
+# The harness (private pcscd, vpcd port, cleanup by PID): tests/pcsc_harness.sh.
+set -euo pipefail
+bin=$(readlink -f "$1")
+name=counter_pcsc
+source "$(dirname "$0")/pcsc_harness.sh" "$@"
+command -v jq >/dev/null || { echo "$name: jq missing (scripts/install-deps.sh)"; exit 1; }
+
+export MYNACERT_HOME="$work/home" MYNACERT_CA_PASSPHRASE="ca passphrase for the counter pcsc test" \
+       MYNACERT_ISSUER_KEY="issuer master key for the counter pcsc test" \
+       MYNACERT_CARD_SECRET="card secret for the counter pcsc test"
+m() { "$bin" "$@"; }
+
+step "two residents of Yamagata, each with a card issued 2021-07-07 (certificates expire 2026-07-07)"
+for who in 1 2; do
+  m resident add --clerk c1 --municipality yamagata --name "山形　花子$who" \
+    --address '山形県山形市旅篭町二丁目3番25号' --birth 1980-07-07 --sex 2 --household "H$who" >/dev/null
+  printf '1234\nABC123\n1234\n1234\n' |
+    m card issue --clerk c1 --resident $who --date 2021-07-07 --applied 2021-06-01 >/dev/null
+done
+card1=$(ls "$MYNACERT_HOME"/cards/resident-1-*.card)
+card2=$(ls "$MYNACERT_HOME"/cards/resident-2-*.card)
+case=$(m counter open --clerk c1 --resident 1 --counter yamagata-cityhall --date 2026-05-01 \
+         --document holder_card --json | jq -r .case)
+[ "$(m counter decide --clerk c1 --case "$case" --json | jq -r .outcome)" = accepted ] || fail "not accepted"
+
+pcsc_start_pcscd
+step "resident 2's card in the reader: refused before any PIN, nothing journaled"
+pcsc_start_card "$bin" "$card2" MYNACERT_CARD_SECRET
+if out=$(printf '9999\n9999\n' | m counter execute --clerk c1 --case "$case" --reader "$reader" 2>&1); then
+  fail "executed on someone else's card: $out"
+fi
+grep -q "カードではありません" <<<"$out" || fail "refusal: $out"
+[ "$(m card show --reader "$reader" --json | jq -r .pin_tries_left.auth)" = 3 ] || fail "a PIN try was spent"
+[ "$(m counter show --case "$case" | jq -r .state)" = accepted ] || fail "case left executing"
+
+step "resident 1's card in the reader: the renewal runs through pcscd"
+kill -TERM "$card_pid"; wait "$card_pid" || true
+for _ in $(seq 100); do opensc-tool -l 2>/dev/null | grep -q '^0 *No' && break; sleep 0.05; done
+pcsc_start_card "$bin" "$card1" MYNACERT_CARD_SECRET
+run=$(printf '1234\nABC123\n' | m counter execute --clerk c1 --case "$case" --reader "$reader" --json)
+[ "$(jq -r .completed <<<"$run")" = true ] || fail "execute: $run"
+auth_serial=$(jq -r '.issued[] | select(.kind == "auth") | .serial' <<<"$run")
+
+step "OpenSC reads the new auth certificate off the card; openssl verifies it against the CA"
+pkcs15-tool --read-certificate 01 2>/dev/null > "$work/auth.pem"
+got=$(openssl x509 -in "$work/auth.pem" -noout -serial | cut -d= -f2)
+[ "${got,,}" = "${auth_serial,,}" ] || fail "card holds serial $got, the counter issued $auth_serial"
+openssl verify -CAfile "$MYNACERT_HOME/ca/auth-ca-1.crt.pem" "$work/auth.pem" | grep -q ': OK' \
+  || fail "openssl verify"
+end=$(openssl x509 -in "$work/auth.pem" -noout -enddate | cut -d= -f2)
+[ "$end" = "Jul  7 14:59:59 2031 GMT" ] || fail "notAfter $end, not 2031-07-07 23:59:59 JST (R-VAL-1a)"
+m resident show --resident 1 --json | jq -e '.certificates[] | select(.kind == "auth" and .state == "active" and .last_valid_day == "2031-07-07")' >/dev/null \
+  || fail "the new auth certificate is not on record until the card's expiry (R-VAL-1a)"
+m audit verify >/dev/null || fail "audit chain"
+echo "$name: all checks passed"
