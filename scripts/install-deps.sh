@@ -9,6 +9,7 @@ packages=(
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   libsqlite3-dev libboost-dev softhsm2 libp11-kit-dev
   pcscd vsmartcard-vpcd opensc pcsc-tools libpcsclite-dev jq
+  libcairo2-dev libpango1.0-dev fonts-noto-cjk poppler-utils chromium
   clang-14 libclang-rt-14-dev
   clang-format
 )

@@ -60,6 +60,8 @@ void AddCardCommand(CLI::App& app, CliContext& ctx);       // card_cmd.cc
 void AddCardClientCommands(CLI::App& card, CliContext& ctx);  // card_client_cmd.cc
 void AddCounterCommands(CLI::App& app, CliContext& ctx);   // counter_cmd.cc: resident, counter, audit
 void AddCardIssueCommand(CLI::App& card, CliContext& ctx);  // counter_cmd.cc: card issue
+void AddReservationCommands(CLI::App& app, CliContext& ctx);  // reservation_cmd.cc
+void AddNoticesCommands(CLI::App& app, CliContext& ctx);      // notices_cmd.cc
 
 }  // namespace mynacert::cli
 

@@ -65,6 +65,8 @@ int Main(int argc, char** argv) {
   AddCaCommand(app, ctx);
   AddCardCommand(app, ctx);
   AddCounterCommands(app, ctx);
+  AddReservationCommands(app, ctx);
+  AddNoticesCommands(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

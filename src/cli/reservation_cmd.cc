@@ -1,0 +1,8 @@
+// Placeholder until the reservation commands land (issue 6).
+#include "cli/commands.h"
+
+namespace mynacert::cli {
+
+void AddReservationCommands(CLI::App&, CliContext&) {}
+
+}  // namespace mynacert::cli

@@ -1,0 +1,2 @@
+// Placeholder until the notices library lands (issue 6).
+namespace mynacert::notices {}

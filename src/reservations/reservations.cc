@@ -1,0 +1,2 @@
+// Placeholder until the reservations library lands (issue 6).
+namespace mynacert::reservations {}
