@@ -7,6 +7,7 @@
 #include "cli/format.h"
 #include "core/clock.h"
 #include "rules/assessment.h"
+#include "service/explain.h"
 
 namespace mynacert::cli {
 
@@ -17,33 +18,6 @@ struct ExplainFlags {
   std::string municipality;
   bool cert_renewal = false, abroad = false, adult_ward = false, json = false;
 };
-
-const char* LeapName(profiles::LeapDayBirthday l) {
-  return l == profiles::LeapDayBirthday::kFeb28 ? "feb28" : "mar1";
-}
-const char* ReadingName(profiles::WindowReading r) {
-  return r == profiles::WindowReading::kCorrespondingDayPlusOne ? "A" : "B";
-}
-
-nlohmann::json CertJson(const rules::CertAssessment& c) {
-  nlohmann::json j;
-  j["issued"] = c.issued;
-  j["eligible"] = c.eligible;
-  j["status"] = std::string(rules::CertStatusName(c.status));
-  j["status_ja"] = std::string(rules::CertStatusJa(c.status));
-  j["expires"] = c.issued ? nlohmann::json(c.validity.expires.ToString()) : nlohmann::json(nullptr);
-  j["renewal_from"] =
-      c.issued ? nlohmann::json(c.renewal_from.ToString()) : nlohmann::json(nullptr);
-  j["birthdays"] = c.issued ? nlohmann::json(c.validity.birthdays) : nlohmann::json(nullptr);
-  j["capped_by"] = !c.issued                                     ? nlohmann::json(nullptr)
-                   : c.validity.cap == rules::CertCap::kCard     ? nlohmann::json("card")
-                   : c.validity.cap == rules::CertCap::kAuthCert ? nlohmann::json("auth_cert")
-                                                                 : nlohmann::json(nullptr);
-  j["renew_with_card"] = c.issued && c.renew_with_card;
-  j["if_issued_today"] = DateOrNull(c.if_issued_today);
-  j["eligible_from"] = DateOrNull(c.eligible_from);
-  return j;
-}
 
 std::string CertLine(const char* ja, const char* en, const rules::CertAssessment& c) {
   std::string s = std::string(ja) + " (" + en + ")\n";
@@ -61,78 +35,21 @@ std::string CertLine(const char* ja, const char* en, const rules::CertAssessment
 }
 
 void Run(const ExplainFlags& fl, CliContext& ctx) {
-  rules::Facts f;
-  auto fail_on = [&](const auto& r) {
-    if (!r.ok()) ctx.Fail(r.error());
-    return !r.ok();
-  };
-  auto birth = ParseDateFlag(fl.birth, "--birth");
-  auto card_issued = ParseDateFlag(fl.card_issued, "--card-issued");
-  auto card_applied = ParseDateFlag(fl.card_applied, "--card-applied");
-  auto cert_issued = ParseDateFlag(fl.cert_issued, "--cert-issued");
-  auto stay_until = ParseDateFlag(fl.stay_until, "--stay-until");
-  auto revoked = ParseDateFlag(fl.sign_revoked_on, "--sign-revoked-on");
-  auto today_flag = ParseDateFlag(fl.today, "--today");
-  for (const auto* r :
-       {&birth, &card_issued, &card_applied, &cert_issued, &stay_until, &revoked, &today_flag}) {
-    if (fail_on(*r)) return;
-  }
-  if (fl.abroad && stay_until->has_value()) {
-    ctx.Fail(InvalidArgument("--abroad",
-                             "--stay-until (在留期間のある外国人住民) と --abroad "
-                             "(国外転出者) は同時に指定できません (conflicting flags)",
-                             "R-WIN-3"));
-    return;
-  }
-  f.birth = **birth;
-  f.card_issued = **card_issued;
-  f.card_applied = card_applied->value_or(f.card_issued);
-  f.cert_issued = *cert_issued;
-  f.cert_renewal = fl.cert_renewal;
-  f.stay_until = *stay_until;
-  f.abroad = fl.abroad;
-  f.adult_ward = fl.adult_ward;
-  f.sign_revoked_on = *revoked;
-
-  profiles::RuleSettings settings;
-  const profiles::Municipality* muni = nullptr;
-  if (!fl.municipality.empty()) {
-    auto m = ctx.FindMunicipality(fl.municipality);
-    if (fail_on(m)) return;
-    muni = *m;
-    settings = muni->rules;
-  }
-  if (fl.adult_ward && revoked->has_value() && !settings.adult_ward_sign_cert) {
-    ctx.Fail(InvalidArgument("--sign-revoked-on",
-                             "成年被後見人には署名用電子証明書がないため "
-                             "失効日は指定できません (an adult ward has no "
-                             "sign cert to revoke)",
-                             "R-CERT-4"));
-    return;
-  }
-  // "Today" is taken once, here, for the whole answer (style.md habit 4).
-  const Date today = today_flag->value_or(RealClock().TodayJst());
-  auto a = rules::Assess(f, today, settings);
-  if (fail_on(a)) return;
-  const auto reasons = rules::Explain(*a, settings);
-
+  auto reg = ctx.Profiles();
+  if (!reg.ok()) return ctx.Fail(reg.error());
+  service::ExplainQuery q{fl.birth, fl.card_applied, fl.card_issued, fl.cert_issued, fl.stay_until,
+                          fl.sign_revoked_on, fl.today, fl.municipality, fl.cert_renewal,
+                          fl.abroad, fl.adult_ward};
+  auto e = service::Explain(q, **reg, RealClock().TodayJst(), "--");
+  if (!e.ok()) return ctx.Fail(e.error());
   if (fl.json) {
-    nlohmann::json j;
-    j["today"] = today.ToString();
-    j["municipality"] = muni ? nlohmann::json(muni->id) : nlohmann::json(nullptr);
-    j["settings"] = {{"leap_day_birthday", LeapName(settings.leap_day_birthday)},
-                     {"renewal_window_reading", ReadingName(settings.window_reading)}};
-    j["card"] = {
-        {"expires", a->card.expires.ToString()}, {"expired", a->card_expired},
-        {"age_at_issue", a->card.age_at_issue},  {"age_threshold", a->card.age_threshold},
-        {"birthdays", a->card.birthdays},        {"capped_by_stay", a->card.capped_by_stay}};
-    j["certificates"] = {{"sign", CertJson(a->sign)}, {"auth", CertJson(a->auth)}};
-    j["health_insurance_until"] = a->health_insurance_until.ToString();
-    j["health_insurance_warning"] = a->health_insurance_warning;
-    j["reasons"] = ReasonsJson(reasons);
-    ctx.out << j.dump(2) << "\n";
+    ctx.out << service::ExplanationJson(*e).dump(2) << "\n";
     return;
   }
+  const rules::Assessment* a = &e->assessment;
+  const profiles::Municipality* muni = e->municipality;
+  const Date today = e->today;
+  const auto& reasons = e->reasons;
   std::ostream& o = ctx.out;
   o << "基準日 as of: " << today.ToStringWithWeekday();
   if (muni) o << "   自治体 municipality: " << muni->name_ja << " (" << muni->name_en << ")";

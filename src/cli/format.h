@@ -10,15 +10,16 @@
 #include "core/date.h"
 #include "core/result.h"
 #include "rules/reasons.h"
+#include "service/explain.h"
 
 namespace mynacert::cli {
 
 // A date flag: empty -> nullopt; otherwise strictly YYYY-MM-DD, the error naming `flag`.
-Result<std::optional<Date>> ParseDateFlag(const std::string& value, const char* flag);
-
-nlohmann::json DateOrNull(const std::optional<Date>& d);
-// [{"rule","text","text_en","source"}] — `text` is Japanese, the user-facing default.
-nlohmann::json ReasonsJson(const std::vector<rules::Reason>& reasons);
+inline Result<std::optional<Date>> ParseDateFlag(const std::string& value, const char* flag) {
+  return service::ParseDateField(value, flag);
+}
+using service::DateOrNull;
+using service::ReasonsJson;
 // "  [R-WIN-1] 日本語\n           English\n" lines.
 std::string ReasonsText(const std::vector<rules::Reason>& reasons);
 

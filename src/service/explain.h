@@ -1,0 +1,48 @@
+// The rules explained for one holder: the facts as text fields (command-line flags or query
+// parameters), parsed and checked, assessed by the rules engine, and rendered as the JSON that
+// `mynacert explain --json` prints and `GET /api/explain` returns — one code path for both.
+#ifndef MYNACERT_SERVICE_EXPLAIN_H_
+#define MYNACERT_SERVICE_EXPLAIN_H_
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/date.h"
+#include "core/result.h"
+#include "profiles/loader.h"
+#include "rules/assessment.h"
+#include "rules/reasons.h"
+
+namespace mynacert::service {
+
+// A date field: empty -> nullopt; otherwise strictly YYYY-MM-DD, the error naming `field`.
+Result<std::optional<Date>> ParseDateField(const std::string& value, const std::string& field);
+nlohmann::json DateOrNull(const std::optional<Date>& d);
+// [{"rule","text","text_en","source"}] — `text` is Japanese, the user-facing default.
+nlohmann::json ReasonsJson(const std::vector<rules::Reason>& reasons);
+
+struct ExplainQuery {
+  std::string birth, card_applied, card_issued, cert_issued, stay_until, sign_revoked_on, today;
+  std::string municipality;
+  bool cert_renewal = false, abroad = false, adult_ward = false;
+};
+
+struct Explanation {
+  Date today;
+  const profiles::Municipality* municipality = nullptr;
+  profiles::RuleSettings settings;
+  rules::Assessment assessment;
+  std::vector<rules::Reason> reasons;
+};
+
+// Errors name the field as `prefix` + its name with '_' → '-' when prefix is "--" (the CLI's
+// flags: --card-issued) and as is otherwise (the API's parameters: card_issued).
+Result<Explanation> Explain(const ExplainQuery& q, const profiles::Registry& profiles,
+                            Date default_today, const std::string& prefix);
+nlohmann::json ExplanationJson(const Explanation& e);
+
+}  // namespace mynacert::service
+
+#endif  // MYNACERT_SERVICE_EXPLAIN_H_
