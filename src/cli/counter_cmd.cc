@@ -21,6 +21,8 @@
 #include "cli/commands.h"
 #include "core/clock.h"
 #include "counter/execution.h"
+#include "counter/views.h"
+#include "counter/workspace.h"
 #include "pki/ca_directory.h"
 #include "pki/key_file.h"
 
@@ -86,15 +88,7 @@ int64_t Now() {
       .count();
 }
 
-// The stores and (when `secrets`) the CA keys and the card access.
-struct Session {
-  std::unique_ptr<profiles::Registry> profiles;
-  std::unique_ptr<counter::CounterStore> store;
-  std::unique_ptr<pki::CaStore> ca_store;
-  std::unique_ptr<counter::Counter> counter;
-  pki::CaGeneration sign_ca, auth_ca;
-  counter::ExecutionEnv env;
-};
+using Session = counter::Workspace;
 
 // A PIN from the terminal (no echo) or one line of stdin.
 Result<std::string> AskPin(std::string_view which) {
@@ -123,35 +117,12 @@ Result<std::string> AskPin(std::string_view which) {
 }
 
 Result<std::unique_ptr<Session>> OpenSession(const Home& h, CliContext& ctx, bool secrets) {
-  auto s = std::make_unique<Session>();
-  const std::filesystem::path dir = h.Dir();
-  std::error_code ec;
-  std::filesystem::create_directories(dir / "cards", ec);
-  if (ec) return InvalidArgument("--home", dir.string() + ": " + ec.message());
   MYNACERT_ASSIGN_OR_RETURN(const profiles::Registry* reg, ctx.Profiles());
-  s->profiles = std::make_unique<profiles::Registry>(*reg);
-  MYNACERT_ASSIGN_OR_RETURN(s->store, counter::CounterStore::OpenSqlite((dir / "counter.db").string()));
-  s->counter = std::make_unique<counter::Counter>(*s->store, *s->profiles);
+  const counter::WorkspaceSecrets from{h.passphrase, h.issuer_key, h.card_secret};
+  MYNACERT_ASSIGN_OR_RETURN(auto s, counter::OpenWorkspace(h.Dir(), *reg, secrets ? &from : nullptr));
+  for (const std::string& note : s->notes) ctx.err << note << "\n";
   s->env.clerk = h.clerk.empty() ? "system" : h.clerk;
-  s->env.now = Now();
-  s->env.today = RealClock().TodayJst();
   if (!secrets) return s;
-  const std::string ca_dir = (dir / "ca").string();
-  MYNACERT_ASSIGN_OR_RETURN(std::string pass, pki::ReadPassphrase(h.passphrase, "--passphrase"));
-  pki::KeySecrets keys{pass, ""};
-  if (pki::LatestGeneration(ca_dir, pki::CaKind::kSign) == 0) {
-    MYNACERT_ASSIGN_OR_RETURN(auto made, pki::InitCaDirectory(ca_dir, keys, RealClock().Now()));
-    ctx.err << "認証局を作りました (CA created): " << ca_dir << "\n";
-  }
-  MYNACERT_ASSIGN_OR_RETURN(s->sign_ca, pki::LoadCa(ca_dir, pki::CaKind::kSign, pki::LatestGeneration(ca_dir, pki::CaKind::kSign), keys));
-  MYNACERT_ASSIGN_OR_RETURN(s->auth_ca, pki::LoadCa(ca_dir, pki::CaKind::kAuth, pki::LatestGeneration(ca_dir, pki::CaKind::kAuth), keys));
-  MYNACERT_ASSIGN_OR_RETURN(s->ca_store, pki::CaStore::OpenSqlite(ca_dir + "/ca.db"));
-  MYNACERT_ASSIGN_OR_RETURN(s->env.issuer_master, pki::ReadSecret(h.issuer_key, "--issuer-key", 16));
-  MYNACERT_ASSIGN_OR_RETURN(s->env.card_secret, pki::ReadPassphrase(h.card_secret, "--card-secret"));
-  s->env.ca_store = s->ca_store.get();
-  s->env.sign_ca = &s->sign_ca;
-  s->env.auth_ca = &s->auth_ca;
-  const std::string secret = s->env.card_secret;
   if (h.reader) {
     const std::string reader = *h.reader;
     s->env.open_card = [reader](const counter::CardRecord&) -> Result<std::unique_ptr<counter::CardLink>> {
@@ -160,12 +131,7 @@ Result<std::unique_ptr<Session>> OpenSession(const Home& h, CliContext& ctx, boo
       MYNACERT_ASSIGN_OR_RETURN(auto c, ConnectCard(access));
       return std::unique_ptr<counter::CardLink>(std::make_unique<ReaderCardLink>(std::move(c)));
     };
-  } else {
-    s->env.open_card = [secret](const counter::CardRecord& r) { return counter::OpenCardFile(r, secret); };
   }
-  s->env.new_card_path = [dir](const counter::Resident& r, int64_t case_id) {
-    return (dir / "cards" / ("resident-" + std::to_string(r.id) + "-case-" + std::to_string(case_id) + ".card")).string();
-  };
   s->env.pin = AskPin;
   // Recovery runs on every start of a command that holds the secrets (issue 5).
   MYNACERT_ASSIGN_OR_RETURN(counter::RecoveryReport rec, s->counter->Recover(s->env));
@@ -173,14 +139,6 @@ Result<std::unique_ptr<Session>> OpenSession(const Home& h, CliContext& ctx, boo
   for (int64_t id : rec.rolled_back) ctx.err << "復旧: 案件 " << id << " を取り消しました (recovered: rolled back)\n";
   for (const std::string& p : rec.problems) ctx.err << "復旧できません (cannot recover): " << p << "\n";
   return s;
-}
-
-json ResidentJson(const counter::Resident& r) {
-  return {{"id", r.id}, {"municipality", r.municipality}, {"name", r.name}, {"name_kana", r.name_kana},
-          {"tsusho", r.tsusho}, {"kyuuji", r.kyuuji}, {"address", r.address}, {"birth", r.birth.ToString()},
-          {"sex", r.sex}, {"household", r.household}, {"nationality", r.nationality},
-          {"stay_until", r.stay_until ? json(r.stay_until->ToString()) : json()}, {"adult_ward", r.adult_ward},
-          {"abroad", r.abroad}, {"forwarding", r.forwarding}};
 }
 
 void PrintDecision(const counter::Decision& d, bool as_json, std::ostream& o) {
@@ -208,9 +166,8 @@ void PrintDecision(const counter::Decision& d, bool as_json, std::ostream& o) {
 
 // "kind=passport,whose=agent,expires=2030-01-01,copy"
 Result<counter::Document> ParseDocument(const std::string& spec) {
-  counter::Document d;
+  std::vector<std::pair<std::string, std::string>> fields;
   size_t start = 0;
-  bool first = true;
   while (start <= spec.size()) {
     size_t comma = spec.find(',', start);
     if (comma == std::string::npos) comma = spec.size();
@@ -218,45 +175,13 @@ Result<counter::Document> ParseDocument(const std::string& spec) {
     start = comma + 1;
     if (part.empty()) continue;
     const size_t eq = part.find('=');
-    const std::string key = eq == std::string::npos ? part : part.substr(0, eq);
-    const std::string value = eq == std::string::npos ? "" : part.substr(eq + 1);
-    if (first && eq == std::string::npos) {
-      d.item = key;
-    } else if (key == "item") {
-      d.item = value;
-    } else if (key == "kind") {
-      d.item = d.item.empty() ? "id" : d.item;
-      d.kind = value;
-    } else if (key == "whose") {
-      d.whose = value;
-    } else if (key == "expires" || key == "valid-until") {
-      MYNACERT_ASSIGN_OR_RETURN(Date x, Date::Parse(value, "--document " + key));
-      d.expires = x;
-    } else if (key == "issued") {
-      MYNACERT_ASSIGN_OR_RETURN(Date x, Date::Parse(value, "--document issued"));
-      d.issued = x;
-    } else if (key == "printed") {
-      MYNACERT_ASSIGN_OR_RETURN(Date x, Date::Parse(value, "--document printed"));
-      d.form_printed = x;
-    } else if (key == "source") {
-      d.form_source = value;
-    } else if (key == "copy") {
-      d.original = false;
-    } else if (key == "illegible") {
-      d.legible = false;
-    } else if (key == "unsigned") {
-      d.form_signed = false;
-    } else if (key == "pin-visible") {
-      d.form_pin_hidden = false;
-    } else if (key == "incomplete") {
-      d.form_complete = false;
+    if (fields.empty() && eq == std::string::npos) {
+      fields.emplace_back("item", part);  // "holder_card" alone names the item
     } else {
-      return InvalidArgument("--document", "'" + key + "' は使えません (item, kind, whose, expires, issued, source, printed, copy, unsigned, pin-visible, incomplete)");
+      fields.emplace_back(part.substr(0, eq), eq == std::string::npos ? "" : part.substr(eq + 1));
     }
-    first = false;
   }
-  if (d.item.empty()) return InvalidArgument("--document", "書類の種類が必要です (e.g. id,kind=passport,whose=agent)");
-  return d;
+  return counter::DocumentFrom(fields, "--document");
 }
 
 struct Flags {
@@ -309,7 +234,7 @@ Status RunResidentShow(const Flags& f, CliContext& ctx) {
   MYNACERT_ASSIGN_OR_RETURN(auto certs, s->store->Certs(r.id));
   MYNACERT_ASSIGN_OR_RETURN(auto events, s->store->Events(r.id));
   MYNACERT_ASSIGN_OR_RETURN(auto cases, s->store->CasesOf(r.id));
-  json j = ResidentJson(r);
+  json j = counter::ResidentJson(r);
   j["cards"] = json::array();
   for (const auto& c : cards) {
     j["cards"].push_back({{"id", c.id}, {"issued", c.issued.ToString()}, {"expires", c.expires.ToString()}, {"state", c.state}, {"chip_id", c.chip_id}});
@@ -511,19 +436,8 @@ Status RunExecute(const Flags& f, CliContext& ctx) {
 Status RunShow(const Flags& f, CliContext& ctx) {
   MYNACERT_ASSIGN_OR_RETURN(auto s, OpenSession(f.home, ctx, false));
   MYNACERT_ASSIGN_OR_RETURN(counter::Case c, s->store->GetCase(f.case_id));
-  json j{{"case", c.id}, {"resident", c.resident_id}, {"municipality", c.municipality}, {"procedure", c.procedure},
-         {"applicant", c.applicant}, {"state", c.state}, {"visit", c.visit},
-         {"deadline", c.deadline ? json(c.deadline->ToString()) : json()},
-         {"decision", json::parse(c.decision.empty() ? "{}" : c.decision, nullptr, false)}};
-  j["visits"] = json::array();
-  for (const auto& v : c.visits) j["visits"].push_back({{"number", v.number}, {"on", v.on.ToString()}, {"counter", v.counter_id}, {"clerk", v.clerk}, {"holder_present", v.holder_present}});
-  j["documents"] = json::array();
-  for (const auto& d : c.documents) j["documents"].push_back({{"visit", d.visit}, {"item", d.item}, {"kind", d.kind}, {"whose", d.whose}, {"category", d.category}});
-  j["steps"] = json::array();
-  for (const auto& st : c.steps) j["steps"].push_back({{"step", st.step}, {"state", st.state}});
   MYNACERT_ASSIGN_OR_RETURN(auto log, s->store->audit().Read(c.id, 0, 0, 1000));
-  j["audit"] = json::array();
-  for (const auto& a : log) j["audit"].push_back({{"seq", a.seq}, {"at", a.at}, {"clerk", a.clerk}, {"action", a.action}, {"detail", json::parse(a.detail, nullptr, false)}});
+  const json j = counter::CaseJson(c, log);
   ctx.out << j.dump(2) << "\n";
   return {};
 }

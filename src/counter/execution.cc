@@ -508,7 +508,23 @@ Result<ExecutionReport> Counter::Execute(int64_t case_id, ExecutionEnv& env) {
     MYNACERT_RETURN_IF_ERROR(Audit(env.clerk, case_id, c.resident_id, "execute_start", json{{"steps", ids}}.dump(), env.now));
     MYNACERT_RETURN_IF_ERROR(tx.Commit());
   }
-  return RunSteps(case_id, env, false, std::move(link));
+  auto run = RunSteps(case_id, env, false, std::move(link));
+  if (run.ok()) return run;
+  // Stopped before any key was generated (a PIN not given, the card gone during the PIN
+  // check): nothing to finish, so the case goes back to accepted now rather than waiting for
+  // `counter recover`.
+  MYNACERT_ASSIGN_OR_RETURN(Case after, store_.GetCase(case_id));
+  for (const Step& s : after.steps) {
+    if (s.state != "planned" && s.step != "check_pins" && !StartsWith(s.step, "reset_pin:")) return run;
+  }
+  MYNACERT_ASSIGN_OR_RETURN(store::Transaction tx, store::Transaction::Begin(store_.db()));
+  MYNACERT_RETURN_IF_ERROR(store_.PlanSteps(case_id, {}));
+  after.state = "accepted";
+  MYNACERT_RETURN_IF_ERROR(store_.UpdateCase(after, env.now));
+  MYNACERT_RETURN_IF_ERROR(Audit(env.clerk, case_id, after.resident_id, "rolled_back",
+                                 json{{"reason", run.error().ToString()}}.dump(), env.now));
+  MYNACERT_RETURN_IF_ERROR(tx.Commit());
+  return run;
 }
 
 Result<std::unique_ptr<CardLink>> Counter::ReachCard(const Resident& resident, const CardRecord& record,
