@@ -62,6 +62,7 @@ void AddCounterCommands(CLI::App& app, CliContext& ctx);   // counter_cmd.cc: re
 void AddCardIssueCommand(CLI::App& card, CliContext& ctx);  // counter_cmd.cc: card issue
 void AddReservationCommands(CLI::App& app, CliContext& ctx);  // reservation_cmd.cc
 void AddNoticesCommands(CLI::App& app, CliContext& ctx);      // notices_cmd.cc
+void AddServeCommands(CLI::App& app, CliContext& ctx);        // serve_cmd.cc: serve, staff
 
 }  // namespace mynacert::cli
 

@@ -67,6 +67,7 @@ int Main(int argc, char** argv) {
   AddCounterCommands(app, ctx);
   AddReservationCommands(app, ctx);
   AddNoticesCommands(app, ctx);
+  AddServeCommands(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

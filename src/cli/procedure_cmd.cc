@@ -6,6 +6,7 @@
 #include "cli/commands.h"
 #include "cli/format.h"
 #include "rules/procedures.h"
+#include "service/explain.h"
 
 namespace mynacert::cli {
 
@@ -77,43 +78,7 @@ void Run(const ProcedureFlags& fl, CliContext& ctx) {
   if (!plan.ok()) return ctx.Fail(plan.error());
 
   if (fl.json) {
-    nlohmann::json visits = nlohmann::json::array();
-    for (const rules::VisitPlan& v : plan->visits) {
-      nlohmann::json docs = nlohmann::json::array();
-      for (const rules::DocumentLine& d : v.documents) {
-        docs.push_back({{"whose", d.whose}, {"what", d.item}, {"text", d.ja}, {"text_en", d.en},
-                        {"alternatives", d.alternatives.empty() ? nlohmann::json(nullptr)
-                                                                : nlohmann::json(d.alternatives)},
-                        {"optional", d.optional}, {"rules", d.rules}});
-      }
-      nlohmann::json actions = nlohmann::json::array();
-      for (const rules::StaffAction& a : v.staff_actions) {
-        actions.push_back({{"id", a.id}, {"text", a.ja}, {"text_en", a.en}});
-      }
-      visits.push_back({{"number", v.number},
-                        {"holder_present", v.holder_present},
-                        {"deadline_days_after_previous",
-                         v.deadline_days_after_previous ? nlohmann::json(v.deadline_days_after_previous)
-                                                        : nlohmann::json(nullptr)},
-                        {"any_counter", v.any_counter},
-                        {"documents", docs},
-                        {"staff_actions", actions}});
-    }
-    nlohmann::json counters = nlohmann::json::array();
-    for (const profiles::Counter* c : plan->counters) {
-      counters.push_back({{"id", c->id}, {"name_ja", c->name_ja}, {"name_en", c->name_en}});
-    }
-    nlohmann::json j = {{"municipality", m.id},
-                        {"procedure", fl.procedure},
-                        {"applicant", fl.applicant},
-                        {"possible", plan->possible},
-                        {"same_day", plan->possible && plan->same_day},
-                        {"document_inquiry", plan->document_inquiry},
-                        {"visits", visits},
-                        {"counters", counters},
-                        {"refusals", ReasonsJson(plan->refusals)},
-                        {"reasons", ReasonsJson(plan->reasons)}};
-    ctx.out << j.dump(2) << "\n";
+    ctx.out << service::PlanJson(m, fl.procedure, fl.applicant, *plan).dump(2) << "\n";
     return;
   }
   std::ostream& o = ctx.out;

@@ -14,6 +14,10 @@ const char* ErrorCodeName(ErrorCode code) {
       return "failed_precondition";
     case ErrorCode::kInternal:
       return "internal";
+    case ErrorCode::kUnauthenticated:
+      return "unauthenticated";
+    case ErrorCode::kPermissionDenied:
+      return "permission_denied";
   }
   return "internal";
 }

@@ -29,7 +29,15 @@ namespace mynacert {
 //  kFailedPrecondition  the system is not in a state to do it (a profile that failed
 //                    validation, a store not migrated).
 //  kInternal         a broken invariant of ours; never caused by user input.
-enum class ErrorCode { kInvalidArgument, kNotFound, kOutOfRange, kFailedPrecondition, kInternal };
+enum class ErrorCode {
+  kInvalidArgument,
+  kNotFound,
+  kOutOfRange,
+  kFailedPrecondition,
+  kInternal,
+  kUnauthenticated,   // no or an expired staff session, a wrong password
+  kPermissionDenied,  // a role that may not do this, a locked account, a bad CSRF token
+};
 
 const char* ErrorCodeName(ErrorCode code);
 

@@ -129,4 +129,45 @@ nlohmann::json ExplanationJson(const Explanation& e) {
   return j;
 }
 
+nlohmann::json PlanJson(const profiles::Municipality& m, std::string_view procedure,
+                        std::string_view applicant, const rules::ProcedurePlan& plan) {
+  nlohmann::json visits = nlohmann::json::array();
+  for (const rules::VisitPlan& v : plan.visits) {
+    nlohmann::json docs = nlohmann::json::array();
+    for (const rules::DocumentLine& d : v.documents) {
+      docs.push_back({{"whose", d.whose}, {"what", d.item}, {"text", d.ja}, {"text_en", d.en},
+                      {"alternatives", d.alternatives.empty() ? nlohmann::json(nullptr)
+                                                              : nlohmann::json(d.alternatives)},
+                      {"optional", d.optional}, {"rules", d.rules}});
+    }
+    nlohmann::json actions = nlohmann::json::array();
+    for (const rules::StaffAction& a : v.staff_actions) {
+      actions.push_back({{"id", a.id}, {"text", a.ja}, {"text_en", a.en}});
+    }
+    visits.push_back({{"number", v.number},
+                      {"holder_present", v.holder_present},
+                      {"deadline_days_after_previous",
+                       v.deadline_days_after_previous ? nlohmann::json(v.deadline_days_after_previous)
+                                                      : nlohmann::json(nullptr)},
+                      {"any_counter", v.any_counter},
+                      {"documents", docs},
+                      {"staff_actions", actions}});
+  }
+  nlohmann::json counters = nlohmann::json::array();
+  for (const profiles::Counter* c : plan.counters) {
+    counters.push_back({{"id", c->id}, {"name_ja", c->name_ja}, {"name_en", c->name_en}});
+  }
+  nlohmann::json j = {{"municipality", m.id},
+                      {"procedure", std::string(procedure)},
+                      {"applicant", std::string(applicant)},
+                      {"possible", plan.possible},
+                      {"same_day", plan.possible && plan.same_day},
+                      {"document_inquiry", plan.document_inquiry},
+                      {"visits", visits},
+                      {"counters", counters},
+                      {"refusals", ReasonsJson(plan.refusals)},
+                      {"reasons", ReasonsJson(plan.reasons)}};
+  return j;
+}
+
 }  // namespace mynacert::service

@@ -13,6 +13,7 @@
 #include "core/result.h"
 #include "profiles/loader.h"
 #include "rules/assessment.h"
+#include "rules/procedures.h"
 #include "rules/reasons.h"
 
 namespace mynacert::service {
@@ -42,6 +43,11 @@ struct Explanation {
 Result<Explanation> Explain(const ExplainQuery& q, const profiles::Registry& profiles,
                             Date default_today, const std::string& prefix);
 nlohmann::json ExplanationJson(const Explanation& e);
+
+// What `mynacert procedure --json` prints and `GET /api/procedure` returns: the visits with
+// their documents and staff actions, the counters that take it, refusals and reasons.
+nlohmann::json PlanJson(const profiles::Municipality& m, std::string_view procedure,
+                        std::string_view applicant, const rules::ProcedurePlan& plan);
 
 }  // namespace mynacert::service
 

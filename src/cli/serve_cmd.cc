@@ -1,0 +1,135 @@
+// `mynacert serve`: the service (issue 6) — the JSON API, the UI and the CA's OCSP endpoint —
+// over one home folder; and `mynacert staff add`, the accounts that log in to it.
+#include <signal.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <ostream>
+
+#include "cli/commands.h"
+#include "core/clock.h"
+#include "server/http.h"
+#include "service/app.h"
+
+namespace mynacert::cli {
+namespace {
+
+struct ServeFlags {
+  std::string home, address = "127.0.0.1", port_file, name, role = "clerk";
+  int port = 8080, threads = 8;
+  counter::WorkspaceSecrets secrets;
+
+  std::string Dir() const {
+    if (!home.empty()) return home;
+    if (const char* env = std::getenv("MYNACERT_HOME")) return env;
+    return "mynacert-home";
+  }
+};
+
+Status RunServe(const ServeFlags& f, CliContext& ctx) {
+  if (f.port < 0 || f.port > 65535) return InvalidArgument("--port", "0〜65535 (0 = any free port)");
+  if (f.threads < 1 || f.threads > 256) return InvalidArgument("--threads", "1〜256");
+  MYNACERT_ASSIGN_OR_RETURN(const profiles::Registry* reg, ctx.Profiles());
+  service::ServiceConfig config;
+  config.home = f.Dir();
+  config.secrets = f.secrets;
+  MYNACERT_ASSIGN_OR_RETURN(auto svc, service::Service::Open(config, *reg));
+  for (const std::string& note : svc->workspace().notes) ctx.err << note << "\n";
+  MYNACERT_ASSIGN_OR_RETURN(int64_t staff, svc->staff().StaffCount());
+
+  // Block the stop signals before the server's threads start, so that they inherit the mask
+  // and only this thread receives them (sigtimedwait below).
+  sigset_t stop;
+  sigemptyset(&stop);
+  sigaddset(&stop, SIGINT);
+  sigaddset(&stop, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop, nullptr);
+  server::HttpOptions http;
+  http.address = f.address;
+  http.port = static_cast<uint16_t>(f.port);
+  http.threads = f.threads;
+  service::Service* s = svc.get();
+  server::HttpServer server(http, [s](const server::HttpRequest& r) { return s->Handle(r); });
+  MYNACERT_ASSIGN_OR_RETURN(uint16_t port, server.Start());
+  if (!f.port_file.empty()) std::ofstream(f.port_file) << port << "\n";
+  ctx.out << "mynacert serve: http://" << f.address << ":" << port << "/ — Ctrl-C で停止 (stop)" << std::endl;
+  if (staff == 0) {
+    ctx.out << "職員アカウントがありません: `mynacert staff add --name NAME --role supervisor` "
+               "(no staff account yet)" << std::endl;
+  }
+  timespec wait{5, 0};
+  while (true) {
+    const int sig = sigtimedwait(&stop, nullptr, &wait);
+    if (sig == SIGINT || sig == SIGTERM) break;
+    Status tick = s->Tick();
+    if (!tick.ok()) ctx.err << "mynacert: " << tick.error().ToString() << std::endl;
+  }
+  server.Stop();
+  ctx.out << "停止 (stopped): " << server.requests_served() << " requests" << std::endl;
+  return {};
+}
+
+// The password from the terminal (no echo) or one line of stdin; never from argv.
+Result<std::string> AskPassword() {
+  const bool tty = isatty(STDIN_FILENO);
+  termios old{};
+  if (tty) {
+    std::cerr << "パスワード (password, 12+ characters): " << std::flush;
+    tcgetattr(STDIN_FILENO, &old);
+    termios quiet = old;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+  }
+  std::string line;
+  const bool got = static_cast<bool>(std::getline(std::cin, line));
+  if (tty) {
+    tcsetattr(STDIN_FILENO, TCSANOW, &old);
+    std::cerr << "\n";
+  }
+  if (!got) return InvalidArgument("stdin", "パスワードを標準入力から読めません (the password on one stdin line)");
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  return line;
+}
+
+Status RunStaffAdd(const ServeFlags& f, CliContext& ctx) {
+  std::error_code ec;
+  std::filesystem::create_directories(f.Dir(), ec);
+  if (ec) return InvalidArgument("--home", f.Dir() + ": " + ec.message());
+  MYNACERT_ASSIGN_OR_RETURN(auto staff, service::StaffStore::OpenSqlite(f.Dir() + "/counter.db"));
+  MYNACERT_ASSIGN_OR_RETURN(std::string password, AskPassword());
+  const int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                          std::chrono::system_clock::now().time_since_epoch()).count();
+  MYNACERT_RETURN_IF_ERROR(staff->AddStaff(f.name, f.role, password, now));
+  ctx.out << "職員を登録しました (staff saved): " << f.name << " (" << f.role << ")\n";
+  return {};
+}
+
+}  // namespace
+
+void AddServeCommands(CLI::App& app, CliContext& ctx) {
+  auto f = std::make_shared<ServeFlags>();
+  CLI::App* s = app.add_subcommand("serve", "API・画面・OCSP を提供 / serve the API, the UI and OCSP");
+  s->add_option("--home", f->home, "データの場所 (既定 $MYNACERT_HOME または ./mynacert-home)");
+  s->add_option("--address", f->address, "待ち受けアドレス (既定 127.0.0.1)");
+  s->add_option("--port", f->port, "ポート (既定 8080; 0 = 空いているポート)");
+  s->add_option("--threads", f->threads, "スレッド数 (既定 8)");
+  s->add_option("--port-file", f->port_file, "使ったポート番号を書くファイル / write the port");
+  s->add_option("--passphrase", f->secrets.passphrase, "認証局の鍵のパスフレーズ (env:/file:)");
+  s->add_option("--issuer-key", f->secrets.issuer_key, "カード発行者鍵 (env:/file:)");
+  s->add_option("--card-secret", f->secrets.card_secret, "カードファイルの秘密 (env:/file:)");
+  s->callback([f, &ctx] { RunCommand(ctx, [&] { return RunServe(*f, ctx); }); });
+
+  CLI::App* staff = app.add_subcommand("staff", "職員アカウント / staff accounts");
+  staff->require_subcommand(1);
+  auto g = std::make_shared<ServeFlags>();
+  CLI::App* add = staff->add_subcommand("add", "職員を登録 (パスワードは標準入力) / add or reset a staff account");
+  add->add_option("--home", g->home, "データの場所");
+  add->add_option("--name", g->name, "職員名")->required();
+  add->add_option("--role", g->role, "clerk (窓口) | supervisor (監督者)");
+  add->callback([g, &ctx] { RunCommand(ctx, [&] { return RunStaffAdd(*g, ctx); }); });
+}
+
+}  // namespace mynacert::cli

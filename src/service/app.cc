@@ -1,0 +1,507 @@
+#include "service/app.h"
+
+#include <openssl/crypto.h>
+
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "calendar/counter_calendar.h"
+#include "counter/views.h"
+#include "pki/key_file.h"
+#include "service/assets.h"
+#include "server/ocsp_http.h"
+#include "service/explain.h"
+
+namespace mynacert::service {
+namespace {
+
+using nlohmann::json;
+using server::HttpRequest;
+using server::HttpResponse;
+
+const RealClock kWallClock;
+
+int StatusOf(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::kInvalidArgument:
+    case ErrorCode::kOutOfRange:
+      return 400;
+    case ErrorCode::kUnauthenticated:
+      return 401;
+    case ErrorCode::kPermissionDenied:
+      return 403;
+    case ErrorCode::kNotFound:
+      return 404;
+    case ErrorCode::kFailedPrecondition:
+      return 409;
+    case ErrorCode::kInternal:
+      return 500;
+  }
+  return 500;
+}
+
+HttpResponse Json(int status, const json& body) {
+  HttpResponse r;
+  r.status = status;
+  r.body = body.dump();
+  return r;
+}
+
+HttpResponse Fail(const Error& e) {
+  return Json(StatusOf(e.code), {{"error",
+                                  {{"code", ErrorCodeName(e.code)},
+                                   {"field", e.field},
+                                   {"message", e.message},
+                                   {"rule", e.rule.empty() ? json() : json(e.rule)}}}});
+}
+
+HttpResponse Fail(int status, std::string_view code, std::string_view message) {
+  return Json(status, {{"error", {{"code", code}, {"field", ""}, {"message", message}, {"rule", nullptr}}}});
+}
+
+// The request body as a JSON object; errors name "body".
+Result<json> BodyJson(const HttpRequest& req) {
+  if (req.body.empty()) return json::object();
+  json j = json::parse(req.body, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) {
+    return InvalidArgument("body", "JSON オブジェクトではありません (the body is not a JSON object)");
+  }
+  return j;
+}
+
+Result<std::string> Str(const json& j, const std::string& key, bool required) {
+  auto it = j.find(key);
+  if (it == j.end() || it->is_null()) {
+    if (required) return InvalidArgument(key, "必須です (required)");
+    return std::string();
+  }
+  if (!it->is_string()) return InvalidArgument(key, "文字列で指定してください (a string)");
+  return it->get<std::string>();
+}
+
+Result<int64_t> Int(const json& j, const std::string& key) {
+  auto it = j.find(key);
+  if (it == j.end() || !it->is_number_integer()) return InvalidArgument(key, "整数が必要です (an integer is required)");
+  return it->get<int64_t>();
+}
+
+bool Bool(const json& j, const std::string& key) {
+  auto it = j.find(key);
+  return it != j.end() && it->is_boolean() && it->get<bool>();
+}
+
+Result<int64_t> PathId(std::string_view text, const std::string& field) {
+  if (text.empty() || text.size() > 18) return InvalidArgument(field, "番号が不正です (not a number)");
+  int64_t v = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return InvalidArgument(field, "番号が不正です (not a number)");
+    v = v * 10 + (c - '0');
+  }
+  return v;
+}
+
+std::string Q(const HttpRequest& r, const std::string& key) {
+  auto it = r.query.find(key);
+  return it == r.query.end() ? std::string() : it->second;
+}
+
+bool QFlag(const HttpRequest& r, const std::string& key) {
+  const std::string v = Q(r, key);
+  return v == "1" || v == "true" || v == "yes";
+}
+
+// "/api/cases/12/decide" split on '/': {"api","cases","12","decide"}.
+std::vector<std::string_view> Segments(std::string_view path) {
+  std::vector<std::string_view> out;
+  size_t pos = 0;
+  while (pos < path.size()) {
+    if (path[pos] == '/') {
+      ++pos;
+      continue;
+    }
+    size_t end = path.find('/', pos);
+    if (end == std::string_view::npos) end = path.size();
+    out.push_back(path.substr(pos, end - pos));
+    pos = end;
+  }
+  return out;
+}
+
+void SecurityHeaders(HttpResponse& r, bool api) {
+  r.headers.emplace_back("Content-Security-Policy",
+                         "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+                         "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'");
+  r.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  r.headers.emplace_back("X-Frame-Options", "DENY");
+  r.headers.emplace_back("Referrer-Policy", "no-referrer");
+  if (api) r.headers.emplace_back("Cache-Control", "no-store");
+}
+
+json CounterJson(const profiles::Counter& c) {
+  json procedures = json::array();
+  for (profiles::Procedure p : c.procedures) procedures.push_back(std::string(rules::ProcedureName(p)));
+  const char* mode = c.reservation == profiles::ReservationMode::kWalkIn     ? "walk_in"
+                     : c.reservation == profiles::ReservationMode::kOptional ? "optional"
+                                                                             : "required";
+  return {{"id", c.id}, {"name_ja", c.name_ja}, {"name_en", c.name_en}, {"reservation", mode},
+          {"procedures", procedures}, {"note_ja", c.note_ja}};
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Service>> Service::Open(const ServiceConfig& config, const profiles::Registry& profiles) {
+  std::unique_ptr<Service> s(new Service());
+  s->config_ = config;
+  if (!s->config_.clock) s->config_.clock = &kWallClock;
+  MYNACERT_ASSIGN_OR_RETURN(s->ws_, counter::OpenWorkspace(config.home, profiles, &config.secrets));
+  MYNACERT_ASSIGN_OR_RETURN(s->staff_, StaffStore::OpenSqlite(s->ws_->DbPath()));
+  MYNACERT_ASSIGN_OR_RETURN(std::string pass, pki::ReadPassphrase(config.secrets.passphrase, "--passphrase"));
+  MYNACERT_ASSIGN_OR_RETURN(auto ocsp_store, pki::CaStore::OpenSqlite(s->ws_->CaDir() + "/ca.db"));
+  MYNACERT_ASSIGN_OR_RETURN(s->ocsp_, pki::OcspResponder::FromDirectory(s->ws_->CaDir(), {pass, ""},
+                                                                       std::move(ocsp_store)));
+  // An interrupted execution from a previous run is finished or rolled back first (issue 5).
+  MYNACERT_ASSIGN_OR_RETURN(counter::RecoveryReport rec, s->ws_->counter->Recover(s->ws_->env));
+  (void)rec;
+  return s;
+}
+
+Status Service::Tick() {
+  auto refreshed = ocsp_->Refresh();
+  if (!refreshed.ok()) return refreshed.error();
+  return {};
+}
+
+HttpResponse Service::Handle(const HttpRequest& req) {
+  HttpResponse r;
+  if (req.bad_target) {
+    r = Fail(400, "bad_request", "URL のエンコードが不正です (bad percent-encoding in the URL)");
+  } else {
+    try {
+      r = Dispatch(req);
+    } catch (const std::exception& e) {
+      r = Fail(500, "internal", std::string("内部エラー (internal error): ") + e.what());
+    }
+  }
+  SecurityHeaders(r, req.path.rfind("/api/", 0) == 0);
+  return r;
+}
+
+HttpResponse Service::Dispatch(const HttpRequest& req) {
+  const auto seg = Segments(req.path);
+  const std::string& m = req.method;
+  const int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                          config_.clock->Now().time_since_epoch()).count();
+  const Date today = config_.clock->TodayJst();
+  const profiles::Registry& profiles = *ws_->profiles;
+
+  // ---- static UI and the CA's relying-party endpoints ----
+  if (seg.empty() || seg[0] != "api") {
+    if (!seg.empty() && seg[0] == "ocsp") {
+      HttpResponse r;
+      r.content_type = "application/ocsp-response";
+      if (m == "POST") {
+        r.body = ocsp_->Respond(req.body);
+      } else if (m == "GET" && seg.size() >= 2) {
+        auto der = server::DecodeGetPath(req.target);
+        r.body = der.ok() ? ocsp_->Respond(*der) : std::string(pki::OcspMalformedRequest());
+      } else {
+        return Fail(405, "method_not_allowed", "GET または POST です (GET or POST)");
+      }
+      return r;
+    }
+    if (m != "GET" && m != "HEAD") return Fail(405, "method_not_allowed", "GET のみです (GET only)");
+    const Asset* a = FindAsset(req.path == "/" ? "/index.html" : req.path);
+    if (!a) return Fail(404, "not_found", "ページがありません (no such page)");
+    HttpResponse r;
+    r.content_type = std::string(a->type);
+    r.body = std::string(a->body);
+    r.headers.emplace_back("Cache-Control", "no-cache");
+    return r;
+  }
+
+  // ---- residents: the rules, no login, no resident data ----
+  if (seg.size() == 2 && seg[1] == "health" && m == "GET") return Json(200, {{"ok", true}, {"today", today.ToString()}});
+  if (seg.size() == 2 && seg[1] == "municipalities" && m == "GET") {
+    json out = json::array();
+    for (const profiles::Municipality& mu : profiles.all()) {
+      json counters = json::array();
+      for (const profiles::Counter& c : mu.counters) counters.push_back(CounterJson(c));
+      out.push_back({{"id", mu.id}, {"name_ja", mu.name_ja}, {"name_en", mu.name_en}, {"counters", counters}});
+    }
+    return Json(200, out);
+  }
+  if (seg.size() == 2 && seg[1] == "explain" && m == "GET") {
+    ExplainQuery q{Q(req, "birth"), Q(req, "card_applied"), Q(req, "card_issued"), Q(req, "cert_issued"),
+                   Q(req, "stay_until"), Q(req, "sign_revoked_on"), Q(req, "today"), Q(req, "municipality"),
+                   QFlag(req, "cert_renewal"), QFlag(req, "abroad"), QFlag(req, "adult_ward")};
+    auto e = Explain(q, profiles, today, "");
+    if (!e.ok()) return Fail(e.error());
+    return Json(200, ExplanationJson(*e));
+  }
+  if (seg.size() == 2 && seg[1] == "procedure" && m == "GET") {
+    auto mu = profiles.Find(Q(req, "municipality"));
+    if (!mu.ok()) return Fail(Error{ErrorCode::kNotFound, "municipality", mu.error().message, ""});
+    const std::string procedure = Q(req, "procedure").empty() ? "renewal" : Q(req, "procedure");
+    const std::string applicant = Q(req, "applicant").empty() ? "self" : Q(req, "applicant");
+    auto p = counter::ParseProcedure(procedure, "procedure");
+    if (!p.ok()) return Fail(p.error());
+    auto a = counter::ParseApplicant(applicant, "applicant");
+    if (!a.ok()) return Fail(a.error());
+    rules::Situation s;
+    if (!Q(req, "holder_age").empty()) {
+      auto age = PathId(Q(req, "holder_age"), "holder_age");
+      if (!age.ok() || *age > 130) return Fail(InvalidArgument("holder_age", "年齢は0〜130です (0 to 130)"));
+      s.holder_age = static_cast<int>(*age);
+    }
+    s.adult_ward = QFlag(req, "adult_ward");
+    s.pin_forgotten = QFlag(req, "pin_forgotten");
+    s.cert_expired = QFlag(req, "cert_expired");
+    s.same_household = QFlag(req, "same_household");
+    s.counter_id = Q(req, "counter");
+    auto plan = rules::PlanProcedure(**mu, *p, *a, s);
+    if (!plan.ok()) return Fail(plan.error());
+    return Json(200, PlanJson(**mu, procedure, applicant, *plan));
+  }
+  if (seg.size() == 2 && seg[1] == "calendar" && m == "GET") {
+    const std::string counter_id = Q(req, "counter");
+    const profiles::Counter* c = nullptr;
+    for (const profiles::Municipality& mu : profiles.all())
+      if (!c) c = mu.FindCounter(counter_id);
+    if (!c) return Fail(Error{ErrorCode::kNotFound, "counter", "窓口がありません (unknown counter '" + counter_id + "')", ""});
+    auto from = ParseDateField(Q(req, "from"), "from");
+    if (!from.ok()) return Fail(from.error());
+    int days = 14;
+    if (!Q(req, "days").empty()) {
+      auto d = PathId(Q(req, "days"), "days");
+      if (!d.ok() || *d < 1 || *d > 366) return Fail(InvalidArgument("days", "1〜366 日です (1 to 366)"));
+      days = static_cast<int>(*d);
+    }
+    const Date start = from->value_or(today);
+    auto list = calendar::CounterDays(c->schedule, start, start.AddDays(days - 1));
+    if (!list.ok()) return Fail(list.error());
+    json out = json::array();
+    for (const calendar::DayStatus& d : *list) {
+      out.push_back({{"date", d.date.ToString()}, {"label", d.date.ToStringWithWeekday()}, {"open", d.open},
+                     {"from", d.open ? json(calendar::FormatMinute(d.hours.from_minute)) : json()},
+                     {"to", d.open ? json(calendar::FormatMinute(d.hours.to_minute)) : json()},
+                     {"holiday", d.holiday ? json(std::string(d.holiday->name_ja)) : json()},
+                     {"rule", std::string(d.rule)}});
+    }
+    return Json(200, {{"counter", CounterJson(*c)}, {"days", out}});
+  }
+
+  // ---- staff ----
+  if (seg.size() >= 2 && seg[1] == "staff" && seg.size() == 3 && seg[2] == "login" && m == "POST") {
+    auto body = BodyJson(req);
+    if (!body.ok()) return Fail(body.error());
+    auto name = Str(*body, "name", true);
+    if (!name.ok()) return Fail(name.error());
+    auto password = Str(*body, "password", true);
+    if (!password.ok()) return Fail(password.error());
+    std::lock_guard lock(mu_);
+    auto s = staff_->Login(*name, *password, now);
+    if (auto tx = store::Transaction::Begin(ws_->store->db()); tx.ok()) {
+      (void)ws_->store->audit().Append(now, *name, 0, 0, s.ok() ? "login" : "login_failed",
+                                       json{{"remote", req.remote}}.dump());
+      (void)tx->Commit();
+    }
+    if (!s.ok()) return Fail(s.error());
+    HttpResponse r = Json(200, {{"name", s->staff}, {"role", s->role}, {"csrf", s->csrf}});
+    r.headers.emplace_back("Set-Cookie", "mynacert_session=" + s->token +
+                                             "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
+                                             std::to_string(kSessionSeconds));
+    return r;
+  }
+
+  // Everything else under /api needs a staff session.
+  StaffSession who;
+  {
+    std::lock_guard lock(mu_);
+    auto s = staff_->Check(req.Cookie("mynacert_session"), now);
+    if (!s.ok()) return Fail(s.error());
+    who = *s;
+  }
+  const bool mutating = m != "GET" && m != "HEAD";
+  if (mutating && req.Header("x-csrf-token") != who.csrf) {
+    return Fail(Error{ErrorCode::kPermissionDenied, "X-CSRF-Token",
+                      "CSRF トークンが一致しません。再読み込みしてください (CSRF token missing or wrong)", ""});
+  }
+  if (seg.size() == 3 && seg[1] == "staff" && seg[2] == "me" && m == "GET") {
+    return Json(200, {{"name", who.staff}, {"role", who.role}, {"csrf", who.csrf}});
+  }
+  if (seg.size() == 3 && seg[1] == "staff" && seg[2] == "logout" && m == "POST") {
+    std::lock_guard lock(mu_);
+    (void)staff_->Logout(req.Cookie("mynacert_session"));
+    HttpResponse r = Json(200, {{"ok", true}});
+    r.headers.emplace_back("Set-Cookie", "mynacert_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+    return r;
+  }
+
+  std::lock_guard lock(mu_);
+  counter::Counter& counter = *ws_->counter;
+  counter::CounterStore& store = *ws_->store;
+  if (seg.size() == 2 && seg[1] == "residents" && m == "GET") {
+    const std::string q = Q(req, "q");
+    json out = json::array();
+    for (const profiles::Municipality& mu : profiles.all()) {
+      auto list = store.ListResidents(mu.id);
+      if (!list.ok()) return Fail(list.error());
+      for (const counter::Resident& r : *list) {
+        if (!q.empty() && r.name.find(q) == std::string::npos && r.name_kana.find(q) == std::string::npos &&
+            std::to_string(r.id) != q) {
+          continue;
+        }
+        out.push_back(counter::ResidentJson(r));
+        if (out.size() >= 50) break;
+      }
+    }
+    return Json(200, out);
+  }
+  if (seg.size() == 3 && seg[1] == "residents" && m == "GET") {
+    auto id = PathId(seg[2], "resident");
+    if (!id.ok()) return Fail(id.error());
+    auto r = store.GetResident(*id);
+    if (!r.ok()) return Fail(r.error());
+    json j = counter::ResidentJson(*r);
+    auto cards = store.Cards(*id);
+    auto certs = store.Certs(*id);
+    auto cases = store.CasesOf(*id);
+    if (!cards.ok() || !certs.ok() || !cases.ok()) return Fail(500, "internal", "store");
+    j["cards"] = json::array();
+    for (const auto& c : *cards) {
+      j["cards"].push_back({{"id", c.id}, {"issued", c.issued.ToString()}, {"expires", c.expires.ToString()}, {"state", c.state}});
+    }
+    j["certificates"] = json::array();
+    for (const auto& c : *certs) {
+      j["certificates"].push_back({{"kind", c.kind}, {"serial", c.serial}, {"issued", c.issued.ToString()},
+                                   {"last_valid_day", c.last_valid_day.ToString()}, {"state", c.state}, {"reason", c.reason}});
+    }
+    j["cases"] = *cases;
+    auto a = counter.AssessResident(*r, today);
+    if (a.ok() && *a) {
+      j["today"] = {{"date", today.ToString()},
+                    {"card_expires", (*a)->card.expires.ToString()},
+                    {"auth", std::string(rules::CertStatusName((*a)->auth.status))},
+                    {"auth_ja", std::string(rules::CertStatusJa((*a)->auth.status))},
+                    {"sign", std::string(rules::CertStatusName((*a)->sign.status))},
+                    {"sign_ja", std::string(rules::CertStatusJa((*a)->sign.status))},
+                    {"renewal_from", (*a)->auth.renewal_from.ToString()}};
+    }
+    return Json(200, j);
+  }
+  if (seg.size() == 2 && seg[1] == "cases" && m == "POST") {
+    auto body = BodyJson(req);
+    if (!body.ok()) return Fail(body.error());
+    counter::OpenRequest o;
+    auto resident = Int(*body, "resident");
+    if (!resident.ok()) return Fail(resident.error());
+    o.resident_id = *resident;
+    for (auto [key, dest] : {std::pair<const char*, std::string*>{"procedure", &o.procedure}, {"applicant", &o.applicant},
+                             {"counter", &o.visit.counter_id}}) {
+      auto v = Str(*body, key, true);
+      if (!v.ok()) return Fail(v.error());
+      *dest = *v;
+    }
+    auto certs = Str(*body, "certs", false);
+    if (certs.ok() && !certs->empty()) o.flags.certs = *certs;
+    auto pin = Str(*body, "pin", false);
+    if (pin.ok() && !pin->empty()) o.flags.pin = *pin;
+    o.flags.pin_forgotten = Bool(*body, "pin_forgotten");
+    o.flags.honseki_in_city = Bool(*body, "honseki_in_city");
+    o.flags.representative_has_photo_id = !Bool(*body, "no_photo_id");
+    if (body->contains("representative")) {
+      auto rep = Int(*body, "representative");
+      if (!rep.ok()) return Fail(rep.error());
+      o.representative_id = *rep;
+    }
+    auto date = Str(*body, "date", false);
+    if (!date.ok()) return Fail(date.error());
+    auto on = ParseDateField(*date, "date");
+    if (!on.ok()) return Fail(on.error());
+    o.visit.on = on->value_or(today);
+    o.visit.clerk = who.staff;
+    o.visit.holder_present = Bool(*body, "holder_present") || o.applicant == "self";
+    auto id = counter.OpenCase(o, now);
+    if (!id.ok()) return Fail(id.error());
+    return Json(201, {{"case", *id}});
+  }
+  if (seg.size() >= 3 && seg[1] == "cases") {
+    auto id = PathId(seg[2], "case");
+    if (!id.ok()) return Fail(id.error());
+    if (seg.size() == 3 && m == "GET") {
+      auto c = store.GetCase(*id);
+      if (!c.ok()) return Fail(c.error());
+      auto log = store.audit().Read(*id, 0, 0, 1000);
+      if (!log.ok()) return Fail(log.error());
+      return Json(200, counter::CaseJson(*c, *log));
+    }
+    if (seg.size() == 4 && seg[3] == "documents" && m == "POST") {
+      auto body = BodyJson(req);
+      if (!body.ok()) return Fail(body.error());
+      std::vector<std::pair<std::string, std::string>> fields;
+      for (auto it = body->begin(); it != body->end(); ++it) {
+        if (it->is_string()) fields.emplace_back(it.key(), it->get<std::string>());
+        else if (it->is_boolean() && it->get<bool>()) fields.emplace_back(it.key(), "");
+        else if (!it->is_boolean()) return Fail(InvalidArgument(it.key(), "文字列か真偽値です (a string or a boolean)"));
+      }
+      auto d = counter::DocumentFrom(fields, "document");
+      if (!d.ok()) return Fail(d.error());
+      Status st = counter.Present(*id, *d, who.staff, now);
+      if (!st.ok()) return Fail(st.error());
+      return Json(201, {{"case", *id}, {"recorded", d->item}});
+    }
+    if (seg.size() == 4 && seg[3] == "decide" && m == "POST") {
+      auto d = counter.Decide(*id, who.staff, now);
+      if (!d.ok()) return Fail(d.error());
+      return Json(200, json::parse(counter::DecisionJson(*d)));
+    }
+    if (seg.size() == 4 && seg[3] == "execute" && m == "POST") {
+      auto body = BodyJson(req);
+      if (!body.ok()) return Fail(body.error());
+      // PINs typed by the clerk (the holder's, or the agent's form): used for this request only,
+      // never stored or logged (issue 5).
+      std::map<std::string, std::string> pins;
+      if (auto it = body->find("pins"); it != body->end() && it->is_object()) {
+        for (auto p = it->begin(); p != it->end(); ++p) {
+          if (p->is_string()) pins[p.key()] = p->get<std::string>();
+        }
+      }
+      counter::ExecutionEnv env = ws_->env;
+      env.clerk = who.staff;
+      env.now = now;
+      env.today = today;
+      env.pin = [&pins](std::string_view which) -> Result<std::string> {
+        auto it = pins.find(std::string(which));
+        if (it == pins.end()) {
+          return InvalidArgument("pins." + std::string(which), "暗証番号を入力してください (PIN required)");
+        }
+        return it->second;
+      };
+      auto run = counter.Execute(*id, env);
+      for (auto& [k, v] : pins) OPENSSL_cleanse(v.data(), v.size());
+      if (!run.ok()) return Fail(run.error());
+      json j{{"completed", run->completed}, {"steps", run->steps_done}};
+      j["issued"] = json::array();
+      for (const auto& [k, s] : run->new_serials) j["issued"].push_back({{"kind", k}, {"serial", s}});
+      j["revoked"] = json::array();
+      for (const auto& [k, s] : run->revoked) j["revoked"].push_back({{"kind", k}, {"serial", s}});
+      if (run->pin_failure) {
+        j["pin_failure"] = {{"pin", run->pin_failure->pin}, {"tries_left", run->pin_failure->tries_left},
+                            {"locked", run->pin_failure->locked}};
+      }
+      if (run->decision_after) j["decision"] = json::parse(counter::DecisionJson(*run->decision_after));
+      return Json(200, j);
+    }
+  }
+  if (seg.size() == 3 && seg[1] == "audit" && seg[2] == "verify" && m == "GET") {
+    if (who.role != "supervisor") {
+      return Fail(Error{ErrorCode::kPermissionDenied, "role", "監督者のみです (supervisors only)", ""});
+    }
+    auto v = store.audit().Verify();
+    if (!v.ok()) return Fail(v.error());
+    return Json(200, {{"ok", v->ok}, {"records", v->records}, {"first_bad_seq", v->first_bad_seq}, {"problem", v->problem}});
+  }
+  return Fail(404, "not_found", "そのような API はありません (no such endpoint: " + m + " " + req.path + ")");
+}
+
+}  // namespace mynacert::service
