@@ -3,7 +3,6 @@
 // the delegated responder keys; the CA keys are not loaded. Runs until SIGINT or SIGTERM,
 // polling the CA store for revocations every --refresh seconds and re-signing the cached
 // answers they touch.
-#include <signal.h>
 
 #include <chrono>
 #include <fstream>
@@ -12,6 +11,7 @@
 
 #include "cli/ca_access.h"
 #include "cli/commands.h"
+#include "cli/terminal.h"
 #include "pki/ocsp.h"
 #include "server/ocsp_http.h"
 
@@ -46,11 +46,7 @@ Status RunServe(const ServeFlags& f, CliContext& ctx) {
 
   // Block the stop signals before the server's threads start, so that they inherit the mask
   // and only this thread receives them (sigtimedwait below).
-  sigset_t stop;
-  sigemptyset(&stop);
-  sigaddset(&stop, SIGINT);
-  sigaddset(&stop, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop, nullptr);
+  const sigset_t stop = BlockStopSignals();
 
   server::OcspHttpOptions http;
   http.address = f.address;
@@ -64,10 +60,7 @@ Status RunServe(const ServeFlags& f, CliContext& ctx) {
   ctx.out << "OCSP レスポンダ起動 (OCSP responder listening) on http://" << f.address << ":" << port
           << "/ — Ctrl-C で停止 (stop)" << std::endl;
 
-  timespec wait{f.refresh_seconds, 0};
-  while (true) {
-    const int sig = sigtimedwait(&stop, nullptr, &wait);
-    if (sig == SIGINT || sig == SIGTERM) break;
+  while (!WaitForStop(stop, f.refresh_seconds)) {
     auto refreshed = r->Refresh();
     if (!refreshed.ok()) ctx.err << "mynacert: " << refreshed.error().ToString() << std::endl;
   }

@@ -7,8 +7,6 @@
 // --issuer-key (the card issuer channel, default env:MYNACERT_ISSUER_KEY), --card-secret (card
 // files, default env:MYNACERT_CARD_SECRET). PINs are read from the terminal without echo, or one
 // per line from stdin — never from the command line — and are never stored or logged.
-#include <termios.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <iostream>
@@ -19,6 +17,7 @@
 
 #include "cli/card_access.h"
 #include "cli/commands.h"
+#include "cli/terminal.h"
 #include "core/clock.h"
 #include "counter/execution.h"
 #include "counter/views.h"
@@ -96,24 +95,7 @@ Result<std::string> AskPin(std::string_view which) {
   if (label.rfind("new:", 0) == 0) label = "新しい " + label.substr(4) + " PIN (new)";
   else if (label.rfind("init:", 0) == 0) label = label.substr(5) + " PIN (カードに設定 / to set)";
   else label += " PIN";
-  const bool tty = isatty(STDIN_FILENO);
-  termios old{};
-  if (tty) {
-    std::cerr << label << ": " << std::flush;
-    tcgetattr(STDIN_FILENO, &old);
-    termios quiet = old;
-    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
-    tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
-  }
-  std::string line;
-  const bool got = static_cast<bool>(std::getline(std::cin, line));
-  if (tty) {
-    tcsetattr(STDIN_FILENO, TCSANOW, &old);
-    std::cerr << "\n";
-  }
-  if (!got) return InvalidArgument("stdin", label + " を標準入力から読めません (one PIN per line on stdin)");
-  if (!line.empty() && line.back() == '\r') line.pop_back();
-  return line;
+  return ReadQuietLine(label, "one PIN per line on stdin");
 }
 
 Result<std::unique_ptr<Session>> OpenSession(const Home& h, CliContext& ctx, bool secrets) {

@@ -1,15 +1,12 @@
 // `mynacert serve`: the service (issue 6) — the JSON API, the UI and the CA's OCSP endpoint —
 // over one home folder; and `mynacert staff add`, the accounts that log in to it.
-#include <signal.h>
-#include <termios.h>
-#include <unistd.h>
-
 #include <fstream>
 #include <iostream>
 #include <memory>
 #include <ostream>
 
 #include "cli/commands.h"
+#include "cli/terminal.h"
 #include "core/clock.h"
 #include "server/http.h"
 #include "service/app.h"
@@ -42,11 +39,7 @@ Status RunServe(const ServeFlags& f, CliContext& ctx) {
 
   // Block the stop signals before the server's threads start, so that they inherit the mask
   // and only this thread receives them (sigtimedwait below).
-  sigset_t stop;
-  sigemptyset(&stop);
-  sigaddset(&stop, SIGINT);
-  sigaddset(&stop, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop, nullptr);
+  const sigset_t stop = BlockStopSignals();
   server::HttpOptions http;
   http.address = f.address;
   http.port = static_cast<uint16_t>(f.port);
@@ -60,10 +53,7 @@ Status RunServe(const ServeFlags& f, CliContext& ctx) {
     ctx.out << "職員アカウントがありません: `mynacert staff add --name NAME --role supervisor` "
                "(no staff account yet)" << std::endl;
   }
-  timespec wait{5, 0};
-  while (true) {
-    const int sig = sigtimedwait(&stop, nullptr, &wait);
-    if (sig == SIGINT || sig == SIGTERM) break;
+  while (!WaitForStop(stop, 5)) {
     Status tick = s->Tick();
     if (!tick.ok()) ctx.err << "mynacert: " << tick.error().ToString() << std::endl;
   }
@@ -72,34 +62,13 @@ Status RunServe(const ServeFlags& f, CliContext& ctx) {
   return {};
 }
 
-// The password from the terminal (no echo) or one line of stdin; never from argv.
-Result<std::string> AskPassword() {
-  const bool tty = isatty(STDIN_FILENO);
-  termios old{};
-  if (tty) {
-    std::cerr << "パスワード (password, 12+ characters): " << std::flush;
-    tcgetattr(STDIN_FILENO, &old);
-    termios quiet = old;
-    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
-    tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
-  }
-  std::string line;
-  const bool got = static_cast<bool>(std::getline(std::cin, line));
-  if (tty) {
-    tcsetattr(STDIN_FILENO, TCSANOW, &old);
-    std::cerr << "\n";
-  }
-  if (!got) return InvalidArgument("stdin", "パスワードを標準入力から読めません (the password on one stdin line)");
-  if (!line.empty() && line.back() == '\r') line.pop_back();
-  return line;
-}
-
 Status RunStaffAdd(const ServeFlags& f, CliContext& ctx) {
   std::error_code ec;
   std::filesystem::create_directories(f.Dir(), ec);
   if (ec) return InvalidArgument("--home", f.Dir() + ": " + ec.message());
   MYNACERT_ASSIGN_OR_RETURN(auto staff, service::StaffStore::OpenSqlite(f.Dir() + "/counter.db"));
-  MYNACERT_ASSIGN_OR_RETURN(std::string password, AskPassword());
+  MYNACERT_ASSIGN_OR_RETURN(std::string password,
+                            ReadQuietLine("パスワード (password, 12+ characters)", "the password on one stdin line"));
   const int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
                           std::chrono::system_clock::now().time_since_epoch()).count();
   MYNACERT_RETURN_IF_ERROR(staff->AddStaff(f.name, f.role, password, now));

@@ -48,8 +48,7 @@ Result<std::string> DecodeGetPath(std::string_view target) {
 struct OcspHttpServer::Impl {
   explicit Impl(OcspHttpOptions o, OcspHandler h)
       : handler(std::move(h)),
-        http(HttpOptions{o.address, o.port, o.threads, o.max_request_bytes, o.idle_timeout},
-             [this](const HttpRequest& req) { return Handle(req); }) {}
+        http(std::move(o), [this](const HttpRequest& req) { return Handle(req); }) {}
 
   HttpResponse Handle(const HttpRequest& req) const {
     HttpResponse r;

@@ -23,16 +23,12 @@
 #include <string_view>
 
 #include "core/result.h"
+#include "server/http.h"
 
 namespace mynacert::server {
 
-struct OcspHttpOptions {
-  std::string address = "127.0.0.1";
-  uint16_t port = 0;  // 0: any free port (Start returns it)
-  int threads = 1;
-  size_t max_request_bytes = 64 * 1024;
-  std::chrono::seconds idle_timeout{30};
-};
+// The server's options (http.h): address, port (0 = any), threads, body limit, idle timeout.
+using OcspHttpOptions = HttpOptions;
 
 // DER OCSPRequest in, DER OCSPResponse out; never throws.
 using OcspHandler = std::function<std::string(std::string_view request_der)>;
