@@ -1,5 +1,6 @@
 // The expiry-notice batch (issue 6, rules.md R-NOT): for a run date D, which holders get a
-// notice today, the letters as PDF, and the mail vendor's CSV — each notice once.
+// notice today, the letters as PDF (one print file per chunk, notices/pdf.h), and the mail
+// vendor's CSV — each notice once. docs/notices.md has the rules, the layout and the figures.
 //
 // Selection (docs/notices.md):
 //   * a notice is about one certificate expiry: the active auth cert's last valid day, and the
@@ -68,7 +69,8 @@ struct DueNotice {
 };
 
 struct Selection {
-  // In production order: municipality, resident, expiry; a city notice before J-LIS's.
+  // In production order: municipality, resident, expiry. A holder never has both kinds due
+  // for one expiry on the same day (J-LIS's waits for a day after the city's).
   std::vector<DueNotice> due;
   int already_sent = 0;      // in their send period but recorded before (skipped)
   int waiting_for_city = 0;  // J-LIS notices held until the city's went out on an earlier day

@@ -246,10 +246,12 @@ TEST_F(NoticesTest, YokohamaCityNoticeFirstThenJlis) {
   EXPECT_EQ(early.mailed_jlis + early.mailed_city, 0);
   EXPECT_EQ(early.already_sent, 1);
   // … and goes out from then, after the city's.
-  RunReport second = Run(Options(Date::Ymd(2026, 4, 22)));
+  RunReport second = Run(Options(Date::Ymd(2026, 4, 22), true));
   EXPECT_EQ(second.mailed_jlis, 1);
   EXPECT_EQ(second.mailed_city, 0);
   EXPECT_EQ(issued_.size(), 1u);
+  ASSERT_EQ(second.produced.size(), 1u);
+  EXPECT_EQ(second.produced[0].pages, 2);  // J-LIS's letter lists all 18 wards, still one page
 }
 
 TEST_F(NoticesTest, YokohamaCatchUpSendsTheCityNoticeOneDayEarlier) {
