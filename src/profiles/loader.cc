@@ -235,7 +235,8 @@ DocumentSpec ParseDocument(const Reader& r, const toml::node& n, const std::stri
 Municipality ParseTable(const Reader& r, const toml::table& root, std::string_view source_name) {
   r.CheckKeys(root, "",
               {"id", "name_ja", "name_en", "prefecture_ja", "prefecture_en", "municipality_en",
-               "seed", "rules", "reservation", "procedures", "document_inquiry", "counters"});
+               "seed", "rules", "reservation", "procedures", "document_inquiry", "counters",
+               "notices"});
   Municipality m;
   m.id = r.String(root, "", "id", true);
   const std::string stem = std::filesystem::path(std::string(source_name)).stem().string();
@@ -266,7 +267,8 @@ Municipality ParseTable(const Reader& r, const toml::table& root, std::string_vi
   if (const toml::table* t = r.Table(root, "", "reservation", false)) {
     r.CheckKeys(*t, "reservation",
                 {"from_window_start", "deadline_day_before", "max_days_ahead",
-                 "max_day_closed_falls_back", "min_days_ahead"});
+                 "max_day_closed_falls_back", "min_days_ahead", "requires_reservation_id",
+                 "slot_minutes", "slot_capacity"});
     m.reservation.from_window_start = r.Bool(*t, "reservation", "from_window_start", false);
     if (const toml::node* n = t->get("deadline_day_before")) {
       m.reservation.deadline_minute_day_before = r.Minute(*n, "reservation.deadline_day_before");
@@ -275,6 +277,11 @@ Municipality ParseTable(const Reader& r, const toml::table& root, std::string_vi
     m.reservation.max_day_closed_falls_back =
         r.Bool(*t, "reservation", "max_day_closed_falls_back", false);
     m.reservation.min_days_ahead = r.Int(*t, "reservation", "min_days_ahead", 0, 0, 366);
+    m.reservation.requires_reservation_id =
+        r.Bool(*t, "reservation", "requires_reservation_id", false);
+    // Slots: positive, and a slot no longer than a day.
+    m.reservation.slot_minutes = r.Int(*t, "reservation", "slot_minutes", 30, 1, 24 * 60);
+    m.reservation.slot_capacity = r.Int(*t, "reservation", "slot_capacity", 1, 1, 1000);
   }
 
   ProcedurePolicy& p = m.procedures;
@@ -305,6 +312,18 @@ Municipality ParseTable(const Reader& r, const toml::table& root, std::string_vi
     p.id_must_match_registry = r.Bool(*t, k, "id_must_match_registry", false);
     p.refused_documents = r.Strings(*t, k, "refused_documents");
     p.extra_b_documents = r.Strings(*t, k, "extra_b_documents");
+  }
+
+  // R-NOT-1/3: when the expiry notices go out (days before the certificate's expiry).
+  if (const toml::table* t = r.Table(root, "", "notices", false)) {
+    r.CheckKeys(*t, "notices", {"jlis_lead_days", "city_lead_days"});
+    m.notices.jlis_lead_days = r.Int(*t, "notices", "jlis_lead_days", 76, 1, 366);
+    m.notices.city_lead_days = r.Int(*t, "notices", "city_lead_days", 0, 0, 366);
+    if (m.notices.city_lead_days != 0 && m.notices.city_lead_days <= m.notices.jlis_lead_days) {
+      r.Fail(t->get("city_lead_days")->source(), "notices.city_lead_days",
+             "市の通知は J-LIS の通知より前に送ります (R-NOT-3: must exceed notices.jlis_lead_days = " +
+                 std::to_string(m.notices.jlis_lead_days) + ")");
+    }
   }
 
   const toml::table* inquiry = r.Table(root, "", "document_inquiry", true);

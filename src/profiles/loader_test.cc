@@ -153,5 +153,91 @@ TEST(ParseProfile, EveryProblemNamesFileLineAndKey) {
   }
 }
 
+// R-NOT-1/3: the notice lead times, in days before the certificate's expiry.
+TEST(ParseProfile, NoticeLeadTimes) {
+  auto reg = Registry::Builtin();
+  ASSERT_TRUE(reg.ok());
+  for (const Municipality& m : reg->all()) {
+    EXPECT_GE(m.notices.jlis_lead_days, 61) << m.id;  // about 2-3 months (seeds 000, 001, 004)
+    EXPECT_LE(m.notices.jlis_lead_days, 92) << m.id;
+  }
+  const Municipality& yokohama = **reg->Find("yokohama");
+  EXPECT_GT(yokohama.notices.city_lead_days, yokohama.notices.jlis_lead_days);  // R-NOT-3
+  EXPECT_EQ((**reg->Find("kanazawa")).notices.jlis_lead_days, 76);  // 約2か月半前
+  EXPECT_EQ((**reg->Find("yamagata")).notices.city_lead_days, 0);
+
+  auto parsed = ParseProfile(std::string(kValid) + "[notices]\njlis_lead_days = 60\ncity_lead_days = 90\n",
+                             "profiles/x.toml");
+  ASSERT_TRUE(parsed.ok()) << parsed.error().ToString();
+  EXPECT_EQ(parsed->notices.jlis_lead_days, 60);
+  EXPECT_EQ(parsed->notices.city_lead_days, 90);
+  EXPECT_EQ(ParseProfile(kValid, "profiles/x.toml")->notices.city_lead_days, 0);
+
+  const Broken cases[] = {
+      {"city notice after J-LIS's", std::string(kValid) + "[notices]\njlis_lead_days = 76\ncity_lead_days = 70\n",
+       "profiles/x.toml:20 notices.city_lead_days"},
+      {"lead out of range", std::string(kValid) + "[notices]\njlis_lead_days = 0\n",
+       "profiles/x.toml:19 notices.jlis_lead_days"},
+      {"lead not a number", std::string(kValid) + "[notices]\njlis_lead_days = \"2.5 months\"\n",
+       "profiles/x.toml:19 notices.jlis_lead_days"},
+      {"unknown notice key", std::string(kValid) + "[notices]\nlead_months = 2\n",
+       "profiles/x.toml:19 notices.lead_months"},
+  };
+  for (const Broken& c : cases) {
+    auto m = ParseProfile(c.text, "profiles/x.toml");
+    ASSERT_FALSE(m.ok()) << c.what;
+    EXPECT_EQ(m.error().field, c.field) << c.what << ": " << m.error().ToString();
+  }
+}
+
+// R-OFF-6 and the slot settings (local, not from a seed) of [reservation].
+TEST(ParseProfile, ReservationSlotsAndReservationId) {
+  auto reg = Registry::Builtin();
+  ASSERT_TRUE(reg.ok());
+  const Municipality& yokohama = **reg->Find("yokohama");
+  EXPECT_TRUE(yokohama.reservation.requires_reservation_id);  // R-OFF-6: 予約ID
+  EXPECT_EQ(yokohama.reservation.slot_minutes, 30);
+  EXPECT_EQ(yokohama.reservation.slot_capacity, 2);
+  const Municipality& kanazawa = **reg->Find("kanazawa");
+  EXPECT_FALSE(kanazawa.reservation.requires_reservation_id);  // LINE, no ID (R-OFF-3)
+  EXPECT_EQ(kanazawa.reservation.min_days_ahead, 7);
+  EXPECT_EQ(kanazawa.reservation.slot_minutes, 30);
+  EXPECT_EQ(kanazawa.reservation.slot_capacity, 2);
+
+  auto defaults = ParseProfile(kValid, "profiles/x.toml");
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_FALSE(defaults->reservation.requires_reservation_id);
+  EXPECT_EQ(defaults->reservation.slot_minutes, 30);
+  EXPECT_EQ(defaults->reservation.slot_capacity, 1);
+  auto set = ParseProfile(std::string(kValid) +
+                              "[reservation]\nslot_minutes = 15\nslot_capacity = 4\n"
+                              "requires_reservation_id = true\n",
+                          "profiles/x.toml");
+  ASSERT_TRUE(set.ok()) << set.error().ToString();
+  EXPECT_EQ(set->reservation.slot_minutes, 15);
+  EXPECT_EQ(set->reservation.slot_capacity, 4);
+  EXPECT_TRUE(set->reservation.requires_reservation_id);
+
+  const Broken cases[] = {
+      {"zero slot length", std::string(kValid) + "[reservation]\nslot_minutes = 0\n",
+       "profiles/x.toml:19 reservation.slot_minutes"},
+      {"negative capacity", std::string(kValid) + "[reservation]\nslot_capacity = -2\n",
+       "profiles/x.toml:19 reservation.slot_capacity"},
+      {"slot longer than a day", std::string(kValid) + "[reservation]\nslot_minutes = 1441\n",
+       "profiles/x.toml:19 reservation.slot_minutes"},
+      {"capacity as text", std::string(kValid) + "[reservation]\nslot_capacity = \"2\"\n",
+       "profiles/x.toml:19 reservation.slot_capacity"},
+      {"reservation id not a bool",
+       std::string(kValid) + "[reservation]\nrequires_reservation_id = \"yes\"\n",
+       "profiles/x.toml:19 reservation.requires_reservation_id"},
+  };
+  for (const Broken& c : cases) {
+    auto m = ParseProfile(c.text, "profiles/x.toml");
+    ASSERT_FALSE(m.ok()) << c.what;
+    EXPECT_EQ(m.error().field, c.field) << c.what << ": " << m.error().ToString();
+    EXPECT_FALSE(m.error().message.empty()) << c.what;
+  }
+}
+
 }  // namespace
 }  // namespace mynacert::profiles

@@ -75,12 +75,19 @@ struct Counter {
 };
 
 // Booking rules (R-OFF-3, R-OFF-6). Only meaningful where some counter is not walk-in.
+// src/reservations/ applies them (docs/reservations.md).
 struct ReservationPolicy {
   bool from_window_start = false;  // R-OFF-6: bookable from the first day of the window
   int deadline_minute_day_before = -1;  // R-OFF-6: 17:00 the day before = 1020; -1 = none
   int max_days_ahead = 0;          // R-OFF-6: 40 (0 = no limit)
   bool max_day_closed_falls_back = false;  // R-OFF-6: 40th day closed -> the open day before
   int min_days_ahead = 0;          // R-OFF-3: Kanazawa LINE, a week or more ahead = 7
+  // R-OFF-6 / R-NOT-3 (Yokohama): a booking needs the 予約ID printed on the city's notice.
+  bool requires_reservation_id = false;
+  // The slots a counter's opening hours are cut into, and the bookings each slot takes. No seed
+  // gives them: local settings, not rules.
+  int slot_minutes = 30;
+  int slot_capacity = 1;
 };
 
 // ---- Procedure variants (R-PROC, R-ID, R-PIN) ----
@@ -154,6 +161,20 @@ struct ProcedurePolicy {
   std::vector<InquiryVisit> inquiry_visits;
 };
 
+// ---- Expiry notices (R-NOT) ----
+
+// When the expiry notices are mailed, in days before the certificate's last valid day. The
+// seeds give months loosely (000, 004: 2–3 months; 001: about 2.5 months), so a profile states
+// days and its TOML comment names the seed. The notice batch (src/notices/) reads this.
+struct NoticePolicy {
+  // R-NOT-1: J-LIS's 有効期限通知書 (blue envelope). 76 days = 2.5 months.
+  int jlis_lead_days = 76;
+  // R-NOT-3 (Yokohama): the city's own notice (white envelope: the ward's counter and a
+  // reservation ID, 予約ID通知書), this many days before expiry; 0 = the city mails none. When
+  // set it exceeds jlis_lead_days: the white envelope comes before the blue one.
+  int city_lead_days = 0;
+};
+
 struct Municipality {
   std::string id;             // file stem: "yokohama"
   std::string name_ja;        // "横浜市"
@@ -170,6 +191,7 @@ struct Municipality {
   ReservationPolicy reservation;
 
   ProcedurePolicy procedures;
+  NoticePolicy notices;  // R-NOT-1/3
 
   const Counter* FindCounter(std::string_view counter_id) const {
     for (const Counter& c : counters)

@@ -1,2 +1,462 @@
-// Placeholder until the reservations library lands (issue 6).
-namespace mynacert::reservations {}
+#include "reservations/reservations.h"
+
+#include <chrono>
+#include <initializer_list>
+#include <variant>
+
+namespace mynacert::reservations {
+
+namespace {
+
+constexpr store::Migration kMigrations[] = {
+#include "reservations_migrations.inc"
+};
+
+// A bound parameter: NULL, an integer or text (views must outlive the call).
+using Param = std::variant<std::nullptr_t, int64_t, std::string_view>;
+
+Result<std::unique_ptr<store::Statement>> Query(store::Database& db, std::string_view sql,
+                                                std::initializer_list<Param> params) {
+  MYNACERT_ASSIGN_OR_RETURN(auto s, db.Prepare(sql));
+  int i = 1;
+  for (const Param& p : params) {
+    if (std::holds_alternative<std::nullptr_t>(p)) {
+      MYNACERT_RETURN_IF_ERROR(s->BindNull(i));
+    } else if (const int64_t* n = std::get_if<int64_t>(&p)) {
+      MYNACERT_RETURN_IF_ERROR(s->BindInt(i, *n));
+    } else {
+      MYNACERT_RETURN_IF_ERROR(s->BindText(i, std::get<std::string_view>(p)));
+    }
+    ++i;
+  }
+  return s;
+}
+
+Status Run(store::Database& db, std::string_view sql, std::initializer_list<Param> params) {
+  MYNACERT_ASSIGN_OR_RETURN(auto s, Query(db, sql, params));
+  MYNACERT_ASSIGN_OR_RETURN(bool row, s->Step());
+  (void)row;
+  return {};
+}
+
+// Runs an UPDATE … RETURNING: true when it changed a row.
+Result<bool> Changed(store::Database& db, std::string_view sql, std::initializer_list<Param> params) {
+  MYNACERT_ASSIGN_OR_RETURN(auto s, Query(db, sql, params));
+  MYNACERT_ASSIGN_OR_RETURN(bool row, s->Step());
+  if (row) {
+    // Finish the statement so that the change is complete before the next one.
+    while (true) {
+      MYNACERT_ASSIGN_OR_RETURN(bool more, s->Step());
+      if (!more) break;
+    }
+  }
+  return row;
+}
+
+std::string Text(store::Statement& s, int column) {
+  return s.ColumnIsNull(column) ? std::string() : std::string(s.ColumnText(column));
+}
+
+Date DateColumn(store::Statement& s, int column) {
+  auto d = Date::Parse(s.ColumnText(column));
+  return d.ok() ? *d : Date();
+}
+
+int64_t NowSeconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// The next booking number, inside the caller's transaction.
+Result<int64_t> NextNumber(store::Database& db) {
+  MYNACERT_ASSIGN_OR_RETURN(
+      auto up, Query(db, "UPDATE reservation_sequences SET value = value + 1 WHERE name = 'booking' "
+                         "RETURNING value", {}));
+  MYNACERT_ASSIGN_OR_RETURN(bool row, up->Step());
+  if (row) return up->ColumnInt(0);
+  MYNACERT_RETURN_IF_ERROR(
+      Run(db, "INSERT INTO reservation_sequences (name, value) VALUES ('booking', 1)", {}));
+  return int64_t{1};
+}
+
+constexpr std::string_view kBookingColumns =
+    "number, municipality, counter_id, day, start_minute, end_minute, code, resident_id, name, "
+    "phone, status, created_at, cancelled_at";
+
+Booking ReadBooking(store::Statement& s) {
+  Booking b;
+  b.number = s.ColumnInt(0);
+  b.municipality = Text(s, 1);
+  b.counter_id = Text(s, 2);
+  b.day = DateColumn(s, 3);
+  b.start_minute = static_cast<int>(s.ColumnInt(4));
+  b.end_minute = static_cast<int>(s.ColumnInt(5));
+  b.code = Text(s, 6);
+  if (!s.ColumnIsNull(7)) b.resident_id = s.ColumnInt(7);
+  b.name = Text(s, 8);
+  b.phone = Text(s, 9);
+  b.status = Text(s, 10);
+  b.created_at = s.ColumnInt(11);
+  if (!s.ColumnIsNull(12)) b.cancelled_at = s.ColumnInt(12);
+  return b;
+}
+
+Result<std::optional<CodeRecord>> LoadCode(store::Database& db, const std::string& canonical) {
+  MYNACERT_ASSIGN_OR_RETURN(
+      auto s, Query(db,
+                    "SELECT code, resident_id, municipality, cert_expiry, window_start FROM "
+                    "reservation_codes WHERE code = $1",
+                    {canonical}));
+  MYNACERT_ASSIGN_OR_RETURN(bool row, s->Step());
+  if (!row) return std::optional<CodeRecord>();
+  CodeRecord r;
+  r.code = Text(*s, 0);
+  r.resident_id = s->ColumnInt(1);
+  r.municipality = Text(*s, 2);
+  r.cert_expiry = DateColumn(*s, 3);
+  r.window_start = DateColumn(*s, 4);
+  return std::optional<CodeRecord>(std::move(r));
+}
+
+Status CheckContact(const BookingRequest& r) {
+  // Blank: only spaces, tabs and ideographic spaces (U+3000 is E3 80 80 in UTF-8).
+  if (r.name.find_first_not_of(" \t\xE3\x80") == std::string::npos) {
+    return InvalidArgument("--name", "連絡先の氏名が必要です (a contact name is required)");
+  }
+  if (r.name.size() > 100) {
+    return InvalidArgument("--name", "氏名が長すぎます (at most 100 bytes)");
+  }
+  for (char c : r.name) {
+    if (static_cast<unsigned char>(c) < 0x20) {
+      return InvalidArgument("--name", "氏名に制御文字があります (control characters)");
+    }
+  }
+  if (r.phone.empty()) return {};
+  int digits = 0;
+  for (char c : r.phone) {
+    if (c >= '0' && c <= '9') {
+      ++digits;
+    } else if (c != '-' && c != '+' && c != '(' && c != ')' && c != ' ') {
+      return InvalidArgument("--phone", "電話番号は数字と - + ( ) だけで書きます (digits and - + ( ) only)");
+    }
+  }
+  if (digits < 6 || digits > 15 || r.phone.size() > 24) {
+    return InvalidArgument("--phone", "電話番号の桁数が正しくありません (6 to 15 digits)");
+  }
+  return {};
+}
+
+}  // namespace
+
+Status MigrateReservations(store::Database& db) {
+  return store::Migrate(db, "reservations", kMigrations);
+}
+
+Result<std::unique_ptr<ReservationStore>> ReservationStore::Open(
+    std::unique_ptr<store::Database> db) {
+  MYNACERT_RETURN_IF_ERROR(MigrateReservations(*db));
+  return std::unique_ptr<ReservationStore>(new ReservationStore(std::move(db)));
+}
+
+Result<std::unique_ptr<ReservationStore>> ReservationStore::OpenSqlite(
+    const std::string& path, const store::SqliteOptions& options) {
+  MYNACERT_ASSIGN_OR_RETURN(auto db, store::OpenSqlite(path, options));
+  return Open(std::move(db));
+}
+
+// ---- 予約ID ----
+
+Result<std::string> ReservationStore::IssueReservationId(int64_t resident_id,
+                                                         std::string_view municipality,
+                                                         Date cert_expiry, Date window_start) {
+  if (resident_id <= 0) {
+    return InvalidArgument("--resident", "住民番号は正の整数です (a positive resident number)");
+  }
+  if (municipality.empty()) {
+    return InvalidArgument("--municipality", "自治体が必要です (municipality required)");
+  }
+  if (window_start > cert_expiry) {
+    return InvalidArgument("--window-start",
+                           "更新手続期間の初日 " + window_start.ToString() + " が有効期限 " +
+                               cert_expiry.ToString() + " より後です (window start after expiry)",
+                           "R-WIN-1");
+  }
+  const std::string expiry = cert_expiry.ToString();
+  const std::string start = window_start.ToString();
+  auto existing = [&]() -> Result<std::optional<std::string>> {
+    MYNACERT_ASSIGN_OR_RETURN(
+        auto s, Query(*db_,
+                      "SELECT code FROM reservation_codes WHERE resident_id = $1 AND "
+                      "cert_expiry = $2",
+                      {resident_id, expiry}));
+    MYNACERT_ASSIGN_OR_RETURN(bool row, s->Step());
+    if (!row) return std::optional<std::string>();
+    return std::optional<std::string>(GroupSymbols(s->ColumnText(0)));
+  };
+  // ON CONFLICT DO NOTHING covers both a concurrent issue for the same (resident, expiry) and
+  // the (2^-50) chance of a code drawn twice; the SELECT after it tells them apart.
+  for (int attempt = 0; attempt < 8; ++attempt) {
+    MYNACERT_ASSIGN_OR_RETURN(std::optional<std::string> found, existing());
+    if (found) return *found;
+    MYNACERT_ASSIGN_OR_RETURN(std::string code, NewReservationCode());
+    MYNACERT_RETURN_IF_ERROR(
+        Run(*db_,
+            "INSERT INTO reservation_codes (code, resident_id, municipality, cert_expiry, "
+            "window_start, booking_number, booking_day, issued_at) VALUES ($1, $2, $3, $4, $5, "
+            "NULL, NULL, $6) ON CONFLICT DO NOTHING",
+            {code, resident_id, municipality, expiry, start, NowSeconds()}));
+  }
+  return Error{ErrorCode::kInternal, "reservation_codes",
+               "予約IDを発行できません (could not issue a reservation ID)", ""};
+}
+
+Result<std::optional<CodeRecord>> ReservationStore::FindReservationId(std::string_view typed) {
+  MYNACERT_ASSIGN_OR_RETURN(std::string canonical, NormalizeReservationCode(typed, "--code"));
+  return LoadCode(*db_, canonical);
+}
+
+// ---- slots and bookings ----
+
+Result<DaySlots> ReservationStore::SlotView(const profiles::Municipality& m,
+                                            std::string_view counter_id, Date date) {
+  const profiles::Counter* c = m.FindCounter(counter_id);
+  if (c == nullptr) {
+    return NotFound("--counter", "窓口 '" + std::string(counter_id) + "' は" + m.name_ja +
+                                     "にありません (unknown counter)");
+  }
+  MYNACERT_ASSIGN_OR_RETURN(DaySlots day, SlotsForDay(m, *c, date));
+  if (day.slots.empty()) return day;
+  const std::string d = date.ToString();
+  MYNACERT_ASSIGN_OR_RETURN(
+      auto s, Query(*db_,
+                    "SELECT start_minute, booked FROM reservation_slots WHERE municipality = $1 "
+                    "AND counter_id = $2 AND day = $3",
+                    {m.id, counter_id, d}));
+  while (true) {
+    MYNACERT_ASSIGN_OR_RETURN(bool row, s->Step());
+    if (!row) break;
+    const int start = static_cast<int>(s->ColumnInt(0));
+    for (Slot& slot : day.slots) {
+      if (slot.start_minute == start) slot.booked = static_cast<int>(s->ColumnInt(1));
+    }
+  }
+  return day;
+}
+
+Result<BookingResult> ReservationStore::Book(const profiles::Municipality& m,
+                                             const BookingRequest& req) {
+  const profiles::Counter* c = m.FindCounter(req.counter_id);
+  if (c == nullptr) {
+    return NotFound("--counter", "窓口 '" + req.counter_id + "' は" + m.name_ja +
+                                     "にありません (unknown counter)");
+  }
+  MYNACERT_RETURN_IF_ERROR(CheckContact(req));
+  BookingResult out;
+  auto refuse = [&out](Refusal r) -> Result<BookingResult> {
+    out.refusal = std::move(r);
+    return std::move(out);
+  };
+
+  // The counter and the slot first: a walk-in counter says so before asking for a 予約ID.
+  MYNACERT_ASSIGN_OR_RETURN(auto found, FindSlot(m, *c, req.date, req.start_minute));
+  if (Refusal* r = std::get_if<Refusal>(&found)) return refuse(std::move(*r));
+  const Slot slot = std::get<Slot>(found);
+
+  std::optional<std::string> code;
+  if (!req.code.empty()) {
+    auto read = ReadReservationCode(req.code);
+    if (const CodeProblem* p = std::get_if<CodeProblem>(&read)) return refuse(CodeInvalid(p->ja, p->en));
+    code = std::get<std::string>(std::move(read));
+  } else if (m.reservation.requires_reservation_id) {
+    return refuse(CodeRequired(m));
+  }
+
+  // Everything below runs in one transaction; a refusal returns before Commit, so the
+  // destructor rolls back whatever was changed.
+  MYNACERT_ASSIGN_OR_RETURN(store::Transaction tx, store::Transaction::Begin(*db_));
+  std::optional<Date> window_start = req.window_start;
+  if (code) {
+    MYNACERT_ASSIGN_OR_RETURN(std::optional<CodeRecord> rec, LoadCode(*db_, *code));
+    if (!rec) return refuse(CodeUnknown());
+    if (auto r = CheckCode(m, *rec, req.now)) return refuse(std::move(*r));
+    window_start = rec->window_start;  // R-OFF-6: from the first day of the window
+  }
+  MYNACERT_ASSIGN_OR_RETURN(std::optional<Refusal> rule,
+                            CheckBooking(m, *c, req.date, req.start_minute, req.now, window_start));
+  if (rule) return refuse(std::move(*rule));
+
+  // The place: the conditional UPDATE decides (see the header).
+  const std::string day = req.date.ToString();
+  const int64_t start = slot.start_minute;
+  const int64_t capacity = slot.capacity;
+  MYNACERT_RETURN_IF_ERROR(
+      Run(*db_,
+          "INSERT INTO reservation_slots (municipality, counter_id, day, start_minute, capacity, "
+          "booked) VALUES ($1, $2, $3, $4, $5, 0) ON CONFLICT DO NOTHING",
+          {m.id, req.counter_id, day, start, capacity}));
+  MYNACERT_ASSIGN_OR_RETURN(
+      bool took,
+      Changed(*db_,
+              "UPDATE reservation_slots SET booked = booked + 1, capacity = $5 WHERE "
+              "municipality = $1 AND counter_id = $2 AND day = $3 AND start_minute = $4 AND "
+              "booked < $5 RETURNING booked",
+              {m.id, req.counter_id, day, start, capacity}));
+  if (!took) return refuse(Full(m, slot));
+
+  MYNACERT_ASSIGN_OR_RETURN(int64_t number, NextNumber(*db_));
+  if (code) {
+    // One confirmed booking per 予約ID: claimed like the place. A booking whose day has passed
+    // no longer holds the code.
+    const std::string today = req.now.date.ToString();
+    MYNACERT_ASSIGN_OR_RETURN(
+        bool claimed,
+        Changed(*db_,
+                "UPDATE reservation_codes SET booking_number = $2, booking_day = $3 WHERE code = "
+                "$1 AND (booking_number IS NULL OR booking_day < $4) RETURNING code",
+                {*code, number, day, today}));
+    if (!claimed) {
+      MYNACERT_ASSIGN_OR_RETURN(
+          auto held, Query(*db_,
+                           "SELECT booking_number, booking_day FROM reservation_codes WHERE "
+                           "code = $1",
+                           {*code}));
+      MYNACERT_ASSIGN_OR_RETURN(bool row, held->Step());
+      if (!row) return refuse(CodeUnknown());
+      return refuse(CodeInUse(held->ColumnInt(0), DateColumn(*held, 1)));
+    }
+  }
+
+  MYNACERT_ASSIGN_OR_RETURN(std::string token, NewCancelToken());
+  Booking& b = out.booking;
+  b.number = number;
+  b.municipality = m.id;
+  b.counter_id = req.counter_id;
+  b.day = req.date;
+  b.start_minute = slot.start_minute;
+  b.end_minute = slot.end_minute;
+  b.code = code.value_or("");
+  if (!code) b.resident_id = req.resident_id;
+  b.name = req.name;
+  b.phone = req.phone;
+  b.status = "confirmed";
+  b.created_at = ToUnixSeconds(req.now);
+  const std::string hash = Sha256Hex(token);
+  const Param code_param = code ? Param(std::string_view(*code)) : Param(nullptr);
+  const Param resident_param = b.resident_id ? Param(*b.resident_id) : Param(nullptr);
+  MYNACERT_ASSIGN_OR_RETURN(
+      auto ins, Query(*db_,
+                      "INSERT INTO reservation_bookings (number, municipality, counter_id, day, "
+                      "start_minute, end_minute, code, resident_id, name, phone, "
+                      "cancel_token_hash, status, created_at, cancelled_at) VALUES ($1, $2, $3, "
+                      "$4, $5, $6, $7, $8, $9, $10, $11, 'confirmed', $12, NULL)",
+                      {number, m.id, req.counter_id, day, start, int64_t{slot.end_minute},
+                       code_param, resident_param, req.name, req.phone, hash, b.created_at}));
+  MYNACERT_ASSIGN_OR_RETURN(bool ins_row, ins->Step());
+  (void)ins_row;
+  MYNACERT_RETURN_IF_ERROR(tx.Commit());
+  out.cancel_token = GroupSymbols(token);
+  return out;
+}
+
+Result<Booking> ReservationStore::GetBooking(int64_t number) {
+  MYNACERT_ASSIGN_OR_RETURN(
+      auto s, Query(*db_,
+                    "SELECT " + std::string(kBookingColumns) +
+                        " FROM reservation_bookings WHERE number = $1",
+                    {number}));
+  MYNACERT_ASSIGN_OR_RETURN(bool row, s->Step());
+  if (!row) {
+    return NotFound("--number", "予約番号 " + std::to_string(number) + " はありません (no such booking)");
+  }
+  return ReadBooking(*s);
+}
+
+Result<Booking> ReservationStore::Cancel(int64_t number, std::string_view secret,
+                                         JstDateTime now) {
+  const Error mismatch = NotFound(
+      "--number", "予約番号と予約ID (または取消番号) が一致しません (booking number and reservation "
+                  "ID or cancel token do not match)");
+  MYNACERT_ASSIGN_OR_RETURN(store::Transaction tx, store::Transaction::Begin(*db_));
+  MYNACERT_ASSIGN_OR_RETURN(
+      auto s, Query(*db_,
+                    "SELECT " + std::string(kBookingColumns) +
+                        ", cancel_token_hash FROM reservation_bookings WHERE number = $1",
+                    {number}));
+  MYNACERT_ASSIGN_OR_RETURN(bool row, s->Step());
+  if (!row) return mismatch;
+  Booking b = ReadBooking(*s);
+  const std::string token_hash = Text(*s, 13);
+  s.reset();
+  // The 予約ID it was made with, or the cancel token (compared as its hash).
+  bool ok = false;
+  if (auto code = ReadReservationCode(secret); std::holds_alternative<std::string>(code)) {
+    ok = !b.code.empty() && std::get<std::string>(code) == b.code;
+  } else if (auto token = ReadCancelToken(secret); std::holds_alternative<std::string>(token)) {
+    ok = Sha256Hex(std::get<std::string>(token)) == token_hash;
+  }
+  if (!ok) return mismatch;
+  if (b.status != "confirmed") {
+    return Error{ErrorCode::kFailedPrecondition, "--number",
+                 "予約番号 " + std::to_string(number) + " は既に取り消されています (already cancelled)", ""};
+  }
+  if (JstDateTime{b.day, b.start_minute} <= now) {
+    return Error{ErrorCode::kFailedPrecondition, "--number",
+                 "予約の時刻 " + b.day.ToString() + " " + calendar::FormatMinute(b.start_minute) +
+                     " を過ぎているため取り消せません (the slot has begun)",
+                 ""};
+  }
+  const int64_t at = ToUnixSeconds(now);
+  MYNACERT_ASSIGN_OR_RETURN(
+      bool cancelled,
+      Changed(*db_,
+              "UPDATE reservation_bookings SET status = 'cancelled', cancelled_at = $2 WHERE "
+              "number = $1 AND status = 'confirmed' RETURNING number",
+              {number, at}));
+  if (!cancelled) {
+    return Error{ErrorCode::kFailedPrecondition, "--number", "既に取り消されています (already cancelled)", ""};
+  }
+  const std::string day = b.day.ToString();
+  MYNACERT_ASSIGN_OR_RETURN(
+      bool freed,
+      Changed(*db_,
+              "UPDATE reservation_slots SET booked = booked - 1 WHERE municipality = $1 AND "
+              "counter_id = $2 AND day = $3 AND start_minute = $4 AND booked > 0 RETURNING booked",
+              {b.municipality, b.counter_id, day, int64_t{b.start_minute}}));
+  if (!freed) {
+    return Error{ErrorCode::kInternal, "reservation_slots",
+                 "予約枠の数が合いません (slot count out of step with booking " +
+                     std::to_string(number) + ")",
+                 ""};
+  }
+  if (!b.code.empty()) {
+    MYNACERT_RETURN_IF_ERROR(Run(*db_,
+                                 "UPDATE reservation_codes SET booking_number = NULL, booking_day "
+                                 "= NULL WHERE code = $1 AND booking_number = $2",
+                                 {b.code, number}));
+  }
+  MYNACERT_RETURN_IF_ERROR(tx.Commit());
+  b.status = "cancelled";
+  b.cancelled_at = at;
+  return b;
+}
+
+Result<std::vector<Booking>> ReservationStore::List(std::string_view municipality,
+                                                    std::string_view counter_id, Date date) {
+  const std::string day = date.ToString();
+  MYNACERT_ASSIGN_OR_RETURN(
+      auto s, Query(*db_,
+                    "SELECT " + std::string(kBookingColumns) +
+                        " FROM reservation_bookings WHERE municipality = $1 AND counter_id = $2 "
+                        "AND day = $3 ORDER BY start_minute, number",
+                    {municipality, counter_id, day}));
+  std::vector<Booking> out;
+  while (true) {
+    MYNACERT_ASSIGN_OR_RETURN(bool row, s->Step());
+    if (!row) break;
+    out.push_back(ReadBooking(*s));
+  }
+  return out;
+}
+
+}  // namespace mynacert::reservations

@@ -1,0 +1,85 @@
+// What an expiry notice says (R-NOT, R-WIN-1, R-PROC-4/6): the content of one letter,
+// composed from the residence record, the profile and the rules engine, before any layout.
+// The PDF renderer (notices/pdf.h) only places this text; tests read it without a PDF.
+//
+// Page 1 is the notice — J-LIS's 有効期限通知書, or the city's 有効期限のお知らせ (予約ID通知書)
+// that names the ward's counter and carries the reservation ID (R-NOT-3). Page 2 is the
+// 照会書兼回答書 for an agent (R-PROC-4): holder, agent, declaration, and a PIN box with the
+// instruction to hide it — the form never carries a PIN, only empty boxes.
+//
+// Thread-safety: pure functions.
+#ifndef MYNACERT_NOTICES_LETTER_H_
+#define MYNACERT_NOTICES_LETTER_H_
+
+#include <string>
+#include <vector>
+
+#include "core/date.h"
+#include "core/result.h"
+#include "counter/store.h"
+#include "notices/notices.h"
+#include "profiles/model.h"
+
+namespace mynacert::notices {
+
+struct CertLine {
+  std::string ja, en;  // "利用者証明用電子証明書", "user-authentication certificate"
+  Date expiry;
+};
+
+// Who comes, how many visits, what each visit needs (from rules::PlanProcedure).
+struct PlanBlock {
+  std::string title_ja, title_en;  // "本人が来庁する場合", "The holder in person"
+  int visits = 1;
+  std::vector<std::string> lines;  // "1回目: 本人のマイナンバーカード (原本)、…"
+  std::vector<std::string> notes;  // reasons worth printing, with their rule IDs
+};
+
+// Counters with the same hours and reservation mode, named together.
+struct CounterGroup {
+  std::string names_ja;  // "鶴見区役所戸籍課登録担当"
+  std::string hours_ja;  // "平日 8:45–17:00、第2・第4土曜日 9:00–12:00"
+  std::string note_ja;   // "予約制", "本人のみ (R-PROC-8)", the counter's note
+};
+
+struct Letter {
+  std::string letter_id;
+  Kind kind = Kind::kJlis;
+  Date run_date;
+  std::string municipality_ja;  // "横浜市"
+  std::string sender_ja;        // J-LIS (差出人 the city) or the ward office
+  std::string name;             // 氏名 as recorded
+  std::string postal_name;      // "山田　花子 様"
+  std::string address;
+  Date birth;
+  std::vector<CertLine> certs;  // those expiring on cert_expiry
+  Date cert_expiry;
+  Date window_start;            // R-WIN-1 (R-WIN-3 for holders abroad)
+  bool card_expires_too = false;  // R-WIN-6: the card expires the same day
+  std::string reservation_id;     // city notice (R-NOT-3)
+  std::vector<std::string> reservation_rules;  // R-OFF-6 lines for the city notice
+  std::string home_counter_ja;    // the ward's counter (R-NOT-3), "" if none matched
+  std::vector<CounterGroup> counters;
+  std::vector<PlanBlock> plans;   // self (or legal representative), agent with the form
+  std::string form_valid_ja;      // the 照会書兼回答書's validity (B6 / R-PROC-7)
+  std::vector<std::string> notes;  // R-WIN-2, R-WIN-4, R-NOT-4, …
+};
+
+// Composes the letter for `due`. `reservation_id` only for a city notice.
+Result<Letter> ComposeLetter(const profiles::Municipality& m, const counter::Resident& r,
+                             const DueNotice& due, Date run_date, const std::string& letter_id,
+                             const std::string& reservation_id);
+
+// The renewal window's first day for a holder (R-WIN-1, R-WIN-3 abroad).
+Date WindowStart(const profiles::Municipality& m, bool abroad, Date cert_expiry);
+
+// "jlis-20260707-000000042": stable for (kind, expiry, resident), so a resumed run writes the
+// same file names and the ID is unique exactly when the notices_sent key is.
+std::string LetterId(Kind kind, Date cert_expiry, int64_t resident_id);
+
+// The counter whose ward appears in the address ("横浜市中区…" → 中区役所…), or null.
+const profiles::Counter* WardCounter(const profiles::Municipality& m, const std::string& address);
+
+}  // namespace mynacert::notices
+
+#endif  // MYNACERT_NOTICES_LETTER_H_

@@ -1,0 +1,568 @@
+// The expiry-notice batch (R-NOT): selection with real dates, idempotency and resumption, the
+// letters as PDF read back with pdftotext, the mail vendor's CSV.
+//
+// Residents, cards and certificates are inserted through counter::CounterStore directly (no CA
+// is needed to decide who gets a notice).
+#include "notices/notices.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "notices/letter.h"
+#include "notices/pdf.h"
+
+namespace mynacert::notices {
+namespace {
+
+constexpr Date kExpiry = Date::Ymd(2026, 7, 7);
+
+struct HolderSpec {
+  std::string municipality = "yamagata";
+  std::string name = "山形　花子";
+  std::string address = "山形県山形市旅篭町二丁目3番25号";
+  Date birth = Date::Ymd(1980, 7, 7);
+  Date auth_expiry = kExpiry;
+  std::optional<Date> sign_expiry = kExpiry;  // nullopt: no sign cert (under 15)
+  bool forwarding = false;
+  bool adult_ward = false;
+  std::string card_state = "active";
+  std::string cert_state = "active";
+  bool renewed = false;  // renewed inside the window: new certs to expiry + 5 years (R-VAL-1a)
+};
+
+class NoticesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("mynacert-notices-" + std::to_string(getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    auto reg = profiles::Registry::Builtin();
+    ASSERT_TRUE(reg.ok());
+    profiles_ = std::make_unique<profiles::Registry>(std::move(reg).value());
+    auto s = counter::CounterStore::OpenSqlite((dir_ / "counter.db").string());
+    ASSERT_TRUE(s.ok()) << s.error().ToString();
+    store_ = std::move(s).value();
+  }
+  void TearDown() override {
+    if (!std::getenv("MYNACERT_NOTICES_KEEP")) std::filesystem::remove_all(dir_);  // to look at the PDFs
+  }
+
+  int64_t Holder(const HolderSpec& h) {
+    counter::Resident r;
+    r.municipality = h.municipality;
+    r.name = h.name;
+    r.name_kana = "ヤマガタ　ハナコ";
+    r.address = h.address;
+    r.birth = h.birth;
+    r.sex = 2;
+    r.household = "H" + std::to_string(++households_);
+    r.forwarding = h.forwarding;
+    r.adult_ward = h.adult_ward;
+    auto id = store_->AddResident(r, 1);
+    EXPECT_TRUE(id.ok()) << id.error().ToString();
+    counter::CardRecord card;
+    card.resident_id = *id;
+    card.location = "file:/dev/null";
+    card.chip_id = "00";
+    card.issued = h.auth_expiry.AddYearsClamped(-5);
+    card.applied = card.issued.AddDays(-30);
+    card.expires = h.auth_expiry.AddYearsClamped(5);
+    card.state = h.card_state;
+    auto card_id = store_->AddCard(card, 1);
+    EXPECT_TRUE(card_id.ok());
+    auto cert = [&](const std::string& kind, Date expiry, const std::string& state, int n) {
+      counter::CertRecord c;
+      c.resident_id = *id;
+      c.card_id = *card_id;
+      c.kind = kind;
+      c.serial = kind + "-" + std::to_string(*id) + "-" + std::to_string(n);
+      c.issued = expiry.AddYearsClamped(-5);
+      c.last_valid_day = expiry;
+      c.state = state;
+      EXPECT_TRUE(store_->AddCert(c).ok());
+    };
+    const std::string first_state = h.renewed ? "superseded" : h.cert_state;
+    cert("auth", h.auth_expiry, first_state, 1);
+    if (h.sign_expiry) cert("sign", *h.sign_expiry, first_state, 1);
+    if (h.renewed) {
+      cert("auth", h.auth_expiry.AddYearsClamped(5), "active", 2);
+      if (h.sign_expiry) cert("sign", h.sign_expiry->AddYearsClamped(5), "active", 2);
+    }
+    return *id;
+  }
+
+  // What SelectDue says about one resident on `day`: "city", "jlis", "jlis:undeliverable", …
+  std::vector<std::string> DueFor(int64_t resident, Date day, Selection* out = nullptr) {
+    auto sel = SelectDue(store_->db(), *profiles_, day);
+    EXPECT_TRUE(sel.ok()) << sel.error().ToString();
+    std::vector<std::string> got;
+    for (const DueNotice& d : sel->due) {
+      if (d.resident_id != resident) continue;
+      got.push_back(std::string(KindName(d.kind)) + "@" + d.cert_expiry.ToString() +
+                    (d.undeliverable ? ":undeliverable" : "") + (d.sign ? "" : ":auth-only"));
+    }
+    if (out) *out = *sel;
+    return got;
+  }
+
+  RunOptions Options(Date day, bool pdf = false) {
+    RunOptions o;
+    o.run_date = day;
+    o.out_dir = (dir_ / "out").string();
+    o.pdf = pdf;
+    o.now = 1780000000;
+    o.reservation_ids = [this](int64_t resident, const std::string& municipality, Date expiry,
+                               Date window_start) -> Result<std::string> {
+      issued_.push_back({resident, window_start});
+      EXPECT_EQ(municipality, "yokohama");
+      return "Y" + std::to_string(resident) + "-" + std::to_string(expiry.day()) + "41";
+    };
+    return o;
+  }
+
+  RunReport Run(const RunOptions& o) {
+    auto r = RunBatch(*store_, *profiles_, o);
+    EXPECT_TRUE(r.ok()) << r.error().ToString();
+    return r.ok() ? *r : RunReport{};
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<profiles::Registry> profiles_;
+  std::unique_ptr<counter::CounterStore> store_;
+  int households_ = 0;
+  std::vector<std::pair<int64_t, Date>> issued_;  // reservation IDs asked for
+};
+
+std::string ReadAll(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::vector<std::string> Lines(const std::string& text) {
+  std::vector<std::string> out;
+  std::stringstream ss(text);
+  for (std::string line; std::getline(ss, line);) out.push_back(line);
+  return out;
+}
+
+// ---- selection (R-NOT-1..4), real dates ----
+
+struct SelectionCase {
+  const char* what;
+  HolderSpec holder;
+  Date day;
+  std::vector<std::string> due;
+};
+
+HolderSpec Yamagata() { return HolderSpec{}; }
+HolderSpec With(HolderSpec h, void (*f)(HolderSpec&)) {
+  f(h);
+  return h;
+}
+
+TEST_F(NoticesTest, SelectionWithRealDates) {
+  // Yamagata's lead is 76 days: 2026-07-07 − 76 days = 2026-04-22 (R-NOT-1).
+  // Yokohama's city notice 95 days before: 2026-04-03 (R-NOT-3).
+  const std::string j = "jlis@2026-07-07";
+  const SelectionCase cases[] = {
+      {"the day before the send date", Yamagata(), Date::Ymd(2026, 4, 21), {}},
+      {"the send date", Yamagata(), Date::Ymd(2026, 4, 22), {j}},
+      {"a later day catches up", Yamagata(), Date::Ymd(2026, 6, 1), {j}},
+      {"the expiry day itself", Yamagata(), kExpiry, {j}},
+      {"never after expiry", Yamagata(), Date::Ymd(2026, 7, 8), {}},
+      {"renewed: the active certs expire 2031-07-07 (R-NOT-4)",
+       With(Yamagata(), [](HolderSpec& h) { h.renewed = true; }), Date::Ymd(2026, 5, 1), {}},
+      {"forwarding request on file: undeliverable (R-NOT-2)",
+       With(Yamagata(), [](HolderSpec& h) { h.forwarding = true; }), Date::Ymd(2026, 5, 1),
+       {j + ":undeliverable"}},
+      {"card returned (deceased, 返納)",
+       With(Yamagata(), [](HolderSpec& h) { h.card_state = "returned"; }), Date::Ymd(2026, 5, 1), {}},
+      {"no active certificate (revoked)",
+       With(Yamagata(), [](HolderSpec& h) { h.cert_state = "revoked"; }), Date::Ymd(2026, 5, 1), {}},
+      {"under 15: auth cert only",
+       With(Yamagata(), [](HolderSpec& h) { h.birth = Date::Ymd(2016, 7, 7); h.sign_expiry.reset(); }),
+       Date::Ymd(2026, 5, 1), {j + ":auth-only"}},
+      {"a sign cert expiring on another day gets its own notice",
+       With(Yamagata(), [](HolderSpec& h) { h.sign_expiry = Date::Ymd(2026, 6, 1); }),
+       Date::Ymd(2026, 5, 1), {"jlis@2026-06-01", j + ":auth-only"}},
+      {"Kanazawa: about 2.5 months (76 days)",
+       With(Yamagata(), [](HolderSpec& h) { h.municipality = "kanazawa"; }), Date::Ymd(2026, 4, 22), {j}},
+      {"Yokohama: the city notice is not due yet",
+       With(Yamagata(), [](HolderSpec& h) { h.municipality = "yokohama"; }), Date::Ymd(2026, 4, 2), {}},
+      {"Yokohama: the city notice from 95 days before",
+       With(Yamagata(), [](HolderSpec& h) { h.municipality = "yokohama"; }), Date::Ymd(2026, 4, 3),
+       {"city@2026-07-07"}},
+      {"Yokohama: J-LIS's waits for the city's, even when both are due (R-NOT-3)",
+       With(Yamagata(), [](HolderSpec& h) { h.municipality = "yokohama"; }), Date::Ymd(2026, 5, 1),
+       {"city@2026-07-07"}},
+  };
+  for (const SelectionCase& c : cases) {
+    const int64_t id = Holder(c.holder);
+    EXPECT_EQ(DueFor(id, c.day), c.due) << c.what;
+  }
+}
+
+TEST_F(NoticesTest, TheSendDateIsTheLeadBeforeExpiry) {
+  const int64_t id = Holder(Yamagata());
+  Selection sel;
+  ASSERT_EQ(DueFor(id, Date::Ymd(2026, 5, 1), &sel).size(), 1u);
+  EXPECT_EQ(sel.due[0].send_date, Date::Ymd(2026, 4, 22));
+  EXPECT_EQ(sel.due[0].card_expiry, Date::Ymd(2031, 7, 7));
+  EXPECT_TRUE(sel.due[0].auth && sel.due[0].sign);
+}
+
+// ---- Yokohama: the city notice first, with a reservation ID; then J-LIS's ----
+
+TEST_F(NoticesTest, YokohamaCityNoticeFirstThenJlis) {
+  HolderSpec h;
+  h.municipality = "yokohama";
+  h.name = "横浜　太郎";
+  h.address = "神奈川県横浜市中区港町1丁目1番地";
+  const int64_t id = Holder(h);
+
+  RunReport first = Run(Options(Date::Ymd(2026, 4, 3)));
+  EXPECT_EQ(first.mailed_city, 1);
+  EXPECT_EQ(first.mailed_jlis, 0);
+  ASSERT_EQ(first.produced.size(), 1u);
+  EXPECT_EQ(first.produced[0].kind, Kind::kCity);
+  EXPECT_EQ(first.produced[0].reservation_id, "Y" + std::to_string(id) + "-741");
+  ASSERT_EQ(issued_.size(), 1u);
+  EXPECT_EQ(issued_[0].second, Date::Ymd(2026, 4, 8));  // R-WIN-1: expiry 7/7 -> from 4/8
+
+  // J-LIS's is not due before its own send date (2026-04-22) …
+  RunReport early = Run(Options(Date::Ymd(2026, 4, 21)));
+  EXPECT_EQ(early.mailed_jlis + early.mailed_city, 0);
+  EXPECT_EQ(early.already_sent, 1);
+  // … and goes out from then, after the city's.
+  RunReport second = Run(Options(Date::Ymd(2026, 4, 22), true));
+  EXPECT_EQ(second.mailed_jlis, 1);
+  EXPECT_EQ(second.mailed_city, 0);
+  EXPECT_EQ(issued_.size(), 1u);
+  ASSERT_EQ(second.produced.size(), 1u);
+  EXPECT_EQ(second.produced[0].pages, 2);  // J-LIS's letter lists all 18 wards, still one page
+}
+
+TEST_F(NoticesTest, YokohamaCatchUpSendsTheCityNoticeOneDayEarlier) {
+  HolderSpec h;
+  h.municipality = "yokohama";
+  h.address = "神奈川県横浜市港南区港南4丁目2番10号";
+  Holder(h);
+  RunReport a = Run(Options(Date::Ymd(2026, 5, 1)));  // both due; J-LIS's held
+  EXPECT_EQ(a.mailed_city, 1);
+  EXPECT_EQ(a.mailed_jlis, 0);
+  EXPECT_EQ(a.waiting_for_city, 1);
+  RunReport again = Run(Options(Date::Ymd(2026, 5, 1)));  // same day: still held
+  EXPECT_EQ(again.mailed_jlis + again.mailed_city, 0);
+  RunReport b = Run(Options(Date::Ymd(2026, 5, 2)));
+  EXPECT_EQ(b.mailed_jlis, 1);
+}
+
+TEST_F(NoticesTest, YokohamaHolderWhoRenewedAfterTheCityNoticeGetsNoJlisNotice) {
+  HolderSpec h;
+  h.municipality = "yokohama";
+  const int64_t id = Holder(h);
+  EXPECT_EQ(Run(Options(Date::Ymd(2026, 4, 3))).mailed_city, 1);
+  // Renewed at the ward on 2026-04-10 (R-VAL-1a: to 2031-07-07).
+  auto certs = store_->Certs(id);
+  ASSERT_TRUE(certs.ok());
+  auto card = store_->ActiveCard(id);
+  ASSERT_TRUE(card.ok() && *card);
+  for (const counter::CertRecord& c : *certs) {
+    ASSERT_TRUE(store_->EndCert(c.kind, c.serial, "superseded", "superseded", Date::Ymd(2026, 4, 10)).ok());
+    counter::CertRecord n = c;
+    n.serial += "-renewed";
+    n.issued = Date::Ymd(2026, 4, 10);
+    n.last_valid_day = Date::Ymd(2031, 7, 7);
+    n.renewal = true;
+    ASSERT_TRUE(store_->AddCert(n).ok());
+  }
+  RunReport r = Run(Options(Date::Ymd(2026, 4, 22)));
+  EXPECT_EQ(r.mailed_jlis + r.mailed_city + r.waiting_for_city, 0);  // R-NOT-4
+}
+
+TEST_F(NoticesTest, ForwardingIsListedAsUndeliverableNotMailed) {
+  HolderSpec h;
+  h.forwarding = true;
+  const int64_t id = Holder(h);
+  RunReport r = Run(Options(Date::Ymd(2026, 5, 1), true));
+  EXPECT_EQ(r.undeliverable, 1);
+  EXPECT_EQ(r.mailed_jlis, 0);
+  ASSERT_EQ(r.produced.size(), 1u);
+  EXPECT_EQ(r.produced[0].outcome, "undeliverable");
+  EXPECT_TRUE(r.produced[0].letter_file.empty());  // no letter rendered
+  EXPECT_EQ(Lines(ReadAll(r.csv_path)).size(), 1u);  // header only: nothing for the vendor
+  const auto staff = Lines(ReadAll(r.undeliverable_csv_path));
+  ASSERT_EQ(staff.size(), 2u);
+  EXPECT_NE(staff[1].find(std::to_string(id)), std::string::npos);
+  // Recorded once: the next day does not list it again.
+  EXPECT_EQ(Run(Options(Date::Ymd(2026, 5, 2))).undeliverable, 0);
+}
+
+// ---- idempotency ----
+
+TEST_F(NoticesTest, RunningTheSameDayTwiceSendsNothingTwice) {
+  for (int i = 0; i < 3; ++i) Holder(Yamagata());
+  RunReport first = Run(Options(Date::Ymd(2026, 5, 1)));
+  EXPECT_EQ(first.mailed_jlis, 3);
+  EXPECT_EQ(first.batch_id, "20260501-1");
+  RunReport second = Run(Options(Date::Ymd(2026, 5, 1)));
+  EXPECT_EQ(second.mailed_jlis, 0);
+  EXPECT_EQ(second.already_sent, 3);
+  EXPECT_EQ(second.batch_id, "20260501-2");
+  EXPECT_FALSE(second.resumed);
+  EXPECT_EQ(Lines(ReadAll(second.csv_path)).size(), 1u);  // the second CSV is empty
+  // Nor a later day.
+  EXPECT_EQ(Run(Options(Date::Ymd(2026, 5, 2))).mailed_jlis, 0);
+  auto listed = ListSent(store_->db(), Date::Ymd(2026, 5, 1));
+  ASSERT_TRUE(listed.ok());
+  EXPECT_EQ(listed->size(), 3u);
+}
+
+TEST_F(NoticesTest, APartialRunIsResumedWithoutDuplicates) {
+  std::vector<int64_t> ids;
+  for (int i = 0; i < 7; ++i) ids.push_back(Holder(Yamagata()));
+  RunOptions o = Options(Date::Ymd(2026, 5, 1));
+  o.chunk_size = 2;
+  o.after_chunk = [](size_t chunk) -> Status {
+    if (chunk == 2) return Error{ErrorCode::kInternal, "test", "crash after chunk 2", ""};
+    return {};
+  };
+  auto crashed = RunBatch(*store_, *profiles_, o);
+  ASSERT_FALSE(crashed.ok());
+  auto partial = ListSent(store_->db(), Date::Ymd(2026, 5, 1));
+  ASSERT_TRUE(partial.ok());
+  EXPECT_EQ(partial->size(), 4u);  // two chunks committed
+
+  // The store is reopened, as a restarted process would.
+  store_.reset();
+  auto s = counter::CounterStore::OpenSqlite((dir_ / "counter.db").string());
+  ASSERT_TRUE(s.ok());
+  store_ = std::move(s).value();
+  RunOptions again = Options(Date::Ymd(2026, 5, 1));
+  again.chunk_size = 2;
+  std::vector<std::pair<size_t, size_t>> progress;
+  again.progress = [&](size_t done, size_t total) { progress.emplace_back(done, total); };
+  RunReport resumed = Run(again);
+  EXPECT_TRUE(resumed.resumed);
+  EXPECT_EQ(resumed.batch_id, "20260501-1");
+  EXPECT_EQ(resumed.mailed_jlis, 3);
+  EXPECT_EQ(resumed.already_sent, 4);
+  ASSERT_FALSE(progress.empty());
+  EXPECT_EQ(progress.back(), std::make_pair(size_t{3}, size_t{3}));
+
+  auto all = ListSent(store_->db(), Date::Ymd(2026, 5, 1));
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 7u);
+  std::map<int64_t, int> per_resident;
+  for (const SentNotice& n : *all) ++per_resident[n.resident_id];
+  for (int64_t id : ids) EXPECT_EQ(per_resident[id], 1) << id;
+  // The batch's CSV lists all seven, the chunks before the crash included.
+  EXPECT_EQ(Lines(ReadAll(resumed.csv_path)).size(), 8u);
+}
+
+// ---- letters ----
+
+// pdftotext's text of pages [first, first + pages) of a PDF ("" when it fails).
+std::string PdfText(const std::string& pdf, int first, int pages) {
+  const std::string txt = pdf + "." + std::to_string(first) + ".txt";
+  const std::string cmd = "pdftotext -enc UTF-8 -f " + std::to_string(first) + " -l " +
+                          std::to_string(first + pages - 1) + " '" + pdf + "' '" + txt +
+                          "' 2>/dev/null";
+  if (std::system(cmd.c_str()) != 0) return {};
+  return ReadAll(txt);
+}
+
+bool HavePdftotext() { return std::system("command -v pdftotext >/dev/null 2>&1") == 0; }
+
+TEST_F(NoticesTest, TheLetterOpensAndSaysWhoAndWhen) {
+  if (!HavePdftotext()) GTEST_SKIP() << "pdftotext (poppler-utils) not installed";
+  Holder(Yamagata());
+  HolderSpec comma;
+  comma.name = "最上　一郎";
+  comma.address = "山形県山形市七日町1丁目, 2番";  // a comma: quoted in the CSV
+  Holder(comma);
+  RunReport r = Run(Options(Date::Ymd(2026, 5, 1), true));
+  ASSERT_EQ(r.mailed_jlis, 2);
+  const SentNotice& n = r.produced[0];
+  ASSERT_FALSE(n.letter_file.empty());
+  EXPECT_EQ(n.first_page, 1);
+  EXPECT_EQ(n.pages, 2);
+  // Both letters are page ranges of the chunk's print file (notices/pdf.h).
+  EXPECT_EQ(r.produced[1].letter_file, n.letter_file);
+  EXPECT_EQ(r.produced[1].first_page, 3);
+  const std::string text = PdfText(n.letter_file, n.first_page, n.pages);
+  ASSERT_FALSE(text.empty());
+  EXPECT_NE(text.find("山形"), std::string::npos);
+  EXPECT_NE(text.find("花子"), std::string::npos);
+  EXPECT_NE(text.find("2026-07-07"), std::string::npos);   // the expiry
+  EXPECT_NE(text.find("2026-04-08"), std::string::npos);   // the window start (R-WIN-1)
+  EXPECT_NE(text.find("照会書兼回答書"), std::string::npos);  // page 2 (R-PROC-4)
+  EXPECT_NE(text.find("目隠し"), std::string::npos);
+  EXPECT_NE(text.find("R-NOT-4"), std::string::npos);
+  EXPECT_NE(text.find("08:30"), std::string::npos);  // the counter's hours
+  EXPECT_EQ(text.find("最上"), std::string::npos);    // the next letter is not in this range
+  const std::string second = PdfText(n.letter_file, 3, 2);
+  EXPECT_NE(second.find("最上"), std::string::npos);
+  EXPECT_EQ(second.find("花子"), std::string::npos);
+
+  // The mail vendor's CSV: a header and one row per mailed letter.
+  const auto csv = Lines(ReadAll(r.csv_path));
+  ASSERT_EQ(csv.size(), 3u);
+  EXPECT_EQ(csv[0], "letter_id,kind,postal_name,address,file,first_page,pages");
+  EXPECT_EQ(csv[1], n.letter_id + ",jlis,山形　花子 様,山形県山形市旅篭町二丁目3番25号,"
+                    "20260501-1-000001.pdf,1,2");
+  EXPECT_NE(csv[2].find(",\"山形県山形市七日町1丁目, 2番\","), std::string::npos) << csv[2];
+}
+
+TEST_F(NoticesTest, TheYokohamaCityLetterShowsTheReservationIdAndTheWard) {
+  if (!HavePdftotext()) GTEST_SKIP() << "pdftotext (poppler-utils) not installed";
+  HolderSpec h;
+  h.municipality = "yokohama";
+  h.name = "横浜　太郎";
+  h.address = "神奈川県横浜市青葉区市ケ尾町31番地4";
+  const int64_t id = Holder(h);
+  RunReport r = Run(Options(Date::Ymd(2026, 4, 3), true));
+  ASSERT_EQ(r.mailed_city, 1);
+  EXPECT_EQ(r.produced[0].pages, 2);
+  const std::string text = PdfText(r.produced[0].letter_file, 1, r.produced[0].pages);
+  EXPECT_NE(text.find("予約ID"), std::string::npos);
+  EXPECT_NE(text.find("Y" + std::to_string(id) + "-741"), std::string::npos);
+  EXPECT_NE(text.find("青葉区役所戸籍課登録担当"), std::string::npos);  // the ward's counter
+  EXPECT_EQ(text.find("鶴見区役所"), std::string::npos);              // and only it
+  EXPECT_NE(text.find("2026-07-07"), std::string::npos);
+}
+
+TEST_F(NoticesTest, WardCounterMatchesTheWardNotASuffix) {
+  const profiles::Municipality& y = **profiles_->Find("yokohama");
+  const profiles::Counter* minami = WardCounter(y, "神奈川県横浜市南区浦舟町3丁目46番地");
+  const profiles::Counter* konan = WardCounter(y, "神奈川県横浜市港南区港南4丁目2番10号");
+  ASSERT_TRUE(minami && konan);
+  EXPECT_EQ(minami->id, "yokohama-minami");
+  EXPECT_EQ(konan->id, "yokohama-konan");
+  EXPECT_EQ(WardCounter(y, "東京都世田谷区世田谷4丁目21番27号"), nullptr);
+}
+
+TEST_F(NoticesTest, TheLetterPlansSelfAndAgentFromTheRulesEngine) {
+  const profiles::Municipality& kanazawa = **profiles_->Find("kanazawa");
+  counter::Resident r;
+  r.name = "金沢　花子";
+  r.address = "石川県金沢市広坂1丁目1番1号";
+  r.birth = Date::Ymd(1980, 7, 7);
+  DueNotice due;
+  due.resident_id = 1;
+  due.municipality = "kanazawa";
+  due.cert_expiry = kExpiry;
+  due.auth = due.sign = true;
+  due.card_expiry = Date::Ymd(2031, 7, 7);
+  auto l = ComposeLetter(kanazawa, r, due, Date::Ymd(2026, 5, 1), "jlis-20260707-000000001", "");
+  ASSERT_TRUE(l.ok());
+  EXPECT_EQ(l->window_start, Date::Ymd(2026, 4, 8));
+  ASSERT_EQ(l->plans.size(), 2u);
+  EXPECT_EQ(l->plans[0].visits, 1);  // self (R-PROC-1)
+  EXPECT_EQ(l->plans[1].visits, 1);  // agent with the form (R-PROC-4)
+  bool three_visits = false;  // Kanazawa's 文書照会 has 3 visits (R-PROC-6)
+  for (const std::string& n : l->plans[1].notes) three_visits |= n.find("3回の来庁") != std::string::npos;
+  EXPECT_TRUE(three_visits);
+  EXPECT_FALSE(l->card_expires_too);
+
+  // A 10-year-old: the parent comes (R-PROC-2); the card expires with the cert (R-WIN-6).
+  r.birth = Date::Ymd(2016, 1, 1);
+  due.sign = false;
+  due.card_expiry = kExpiry;
+  l = ComposeLetter(kanazawa, r, due, Date::Ymd(2026, 5, 1), "jlis-20260707-000000001", "");
+  ASSERT_TRUE(l.ok());
+  ASSERT_EQ(l->plans.size(), 1u);
+  EXPECT_NE(l->plans[0].title_ja.find("法定代理人"), std::string::npos);
+  EXPECT_TRUE(l->card_expires_too);
+  ASSERT_EQ(l->certs.size(), 1u);
+}
+
+TEST_F(NoticesTest, RenderingIsFastWithFontsLoadedOnce) {
+  auto renderer = LetterRenderer::Create();
+  ASSERT_TRUE(renderer.ok()) << renderer.error().ToString();
+  const profiles::Municipality& setagaya = **profiles_->Find("setagaya");  // 22 counters
+  counter::Resident r;
+  r.name = "世田谷　一郎";
+  r.address = "東京都世田谷区世田谷4丁目21番27号";
+  r.birth = Date::Ymd(1980, 7, 7);
+  DueNotice due;
+  due.municipality = "setagaya";
+  due.cert_expiry = kExpiry;
+  due.auth = due.sign = true;
+  due.card_expiry = Date::Ymd(2031, 7, 7);
+  auto l = ComposeLetter(setagaya, r, due, Date::Ymd(2026, 5, 1), "jlis-20260707-000000001", "");
+  ASSERT_TRUE(l.ok());
+  auto ms = [](auto a, auto b) { return std::chrono::duration<double, std::milli>(b - a).count(); };
+
+  // One letter alone in a file: the fonts' subsets dominate.
+  const auto t0 = std::chrono::steady_clock::now();
+  auto pages = (*renderer)->Render(*l, (dir_ / "one.pdf").string());
+  const auto t1 = std::chrono::steady_clock::now();
+  ASSERT_TRUE(pages.ok()) << pages.error().ToString();
+  EXPECT_EQ(*pages, 2);  // Setagaya's 22 counters still fit on page 1
+
+  // A chunk's print file: the fonts are embedded once.
+  constexpr int kLetters = 100;
+  ASSERT_TRUE((*renderer)->Open((dir_ / "chunk.pdf").string()).ok());
+  for (int i = 0; i < kLetters; ++i) ASSERT_TRUE((*renderer)->Append(*l).ok());
+  ASSERT_TRUE((*renderer)->Close().ok());
+  const auto t2 = std::chrono::steady_clock::now();
+  EXPECT_EQ((*renderer)->pages_written(), 2 * kLetters);
+  const auto one = std::filesystem::file_size(dir_ / "one.pdf");
+  const auto chunk = std::filesystem::file_size(dir_ / "chunk.pdf");
+  std::printf("one letter alone: %.1f ms, %ju bytes; in a print file of %d: %.1f ms, %ju bytes per letter\n",
+              ms(t0, t1), static_cast<uintmax_t>(one), kLetters, ms(t1, t2) / kLetters,
+              static_cast<uintmax_t>(chunk / kLetters));
+  EXPECT_LT(ms(t1, t2) / kLetters, 50.0);
+  EXPECT_LT(chunk / kLetters, one / 4);
+}
+
+// ---- scale (run by hand: --gtest_also_run_disabled_tests; MYNACERT_NOTICES_N holders) ----
+
+TEST_F(NoticesTest, DISABLED_SelectionOverManyHolders) {
+  const char* env = std::getenv("MYNACERT_NOTICES_N");
+  const int n = env ? std::atoi(env) : 100000;
+  {
+    auto tx = store::Transaction::Begin(store_->db());
+    ASSERT_TRUE(tx.ok());
+    for (int i = 0; i < n; ++i) {
+      HolderSpec h;
+      // Expiries spread over five years from 2026-01-01: about 4% fall in a 76-day window.
+      h.auth_expiry = Date::Ymd(2026, 1, 1).AddDays(i % 1826);
+      h.sign_expiry = h.auth_expiry;
+      h.municipality = i % 5 == 0 ? "yokohama" : "yamagata";
+      Holder(h);
+    }
+    ASSERT_TRUE(tx->Commit().ok());
+  }
+  const auto t0 = std::chrono::steady_clock::now();
+  auto sel = SelectDue(store_->db(), *profiles_, Date::Ymd(2026, 5, 1));
+  const auto t1 = std::chrono::steady_clock::now();
+  ASSERT_TRUE(sel.ok());
+  RunOptions o = Options(Date::Ymd(2026, 5, 1));
+  o.chunk_size = 1000;
+  RunReport r = Run(o);
+  const auto t2 = std::chrono::steady_clock::now();
+  RunReport again = Run(o);
+  const auto t3 = std::chrono::steady_clock::now();
+  auto ms = [](auto a, auto b) { return std::chrono::duration<double, std::milli>(b - a).count(); };
+  std::printf("%d holders: select %.0f ms (%zu due), run --no-pdf %.0f ms (jlis %d, city %d), rerun %.0f ms (skipped %d)\n",
+              n, ms(t0, t1), sel->due.size(), ms(t1, t2), r.mailed_jlis, r.mailed_city, ms(t2, t3),
+              again.already_sent);
+  EXPECT_EQ(again.mailed_jlis + again.mailed_city, 0);
+}
+
+}  // namespace
+}  // namespace mynacert::notices

@@ -1,0 +1,139 @@
+// Counter reservations (issue 6, R-OFF-5/6): the 予約ID of the city's notice (R-NOT-3), the
+// slot view, booking and cancelling, over the store interface (store/database.h). The rules
+// themselves are pure (booking_rules.h); this adds what needs the database.
+//
+// No double booking, in portable SQL. A booking runs in one transaction that
+//   1. makes sure the slot's row exists (INSERT … ON CONFLICT DO NOTHING),
+//   2. takes a place with UPDATE … SET booked = booked + 1 WHERE … AND booked < capacity
+//      RETURNING booked — a row comes back only if a place was free,
+//   3. with a 予約ID, claims the code the same way (… WHERE booking_number IS NULL …),
+//   4. inserts the booking only when both updates changed a row, then commits.
+// The decision "is there a place?" is taken by the UPDATE on the row it changes, never by an
+// earlier read, so it holds on SQLite (writers serialise at BEGIN IMMEDIATE) and on
+// PostgreSQL under READ COMMITTED (the row lock makes a second UPDATE wait and re-check
+// booked < capacity on the committed row). Cancelling decrements in the same way.
+// reservations_test.cc runs 1 000 concurrent bookers, each on its own connection, at one slot.
+//
+// Example:
+//   auto store = reservations::ReservationStore::OpenSqlite(home + "/counter.db");
+//   auto code = (*store)->IssueReservationId(42, "yokohama", expiry, window_start);
+//   reservations::BookingRequest req;
+//   req.counter_id = "yokohama-naka"; req.date = d; req.start_minute = 9 * 60 + 15;
+//   req.code = *code; req.name = "横浜　太郎"; req.now = reservations::ToJst(clock.Now());
+//   auto r = (*store)->Book(yokohama, req);   // r->refusal, or r->booking and r->cancel_token
+//
+// Thread-safety: a store owns one connection; use one store per thread (each opening the same
+// file), as store::Database requires.
+#ifndef MYNACERT_RESERVATIONS_RESERVATIONS_H_
+#define MYNACERT_RESERVATIONS_RESERVATIONS_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/date.h"
+#include "core/result.h"
+#include "profiles/model.h"
+#include "reservations/booking_rules.h"
+#include "reservations/reservation_code.h"
+#include "store/database.h"
+
+namespace mynacert::reservations {
+
+// Applies the numbered migration files not yet applied (component "reservations").
+Status MigrateReservations(store::Database& db);
+
+// A booking as stored.
+struct Booking {
+  int64_t number = 0;  // 予約番号
+  std::string municipality;
+  std::string counter_id;
+  Date day;
+  int start_minute = 0;
+  int end_minute = 0;
+  std::string code;                     // the canonical 予約ID; "" when booked without one
+  std::optional<int64_t> resident_id;   // only when booked without a 予約ID
+  std::string name;                     // contact name
+  std::string phone;                    // "" when none given
+  std::string status;                   // "confirmed" | "cancelled"
+  int64_t created_at = 0;               // Unix seconds
+  std::optional<int64_t> cancelled_at;
+};
+
+struct BookingRequest {
+  std::string counter_id;
+  Date date;
+  int start_minute = 0;
+  // The 予約ID as typed ("" = none). Needed where the profile has requires_reservation_id; its
+  // window_start is then the start of R-OFF-6's booking period.
+  std::string code;
+  // Without a 予約ID (Kanazawa's bookings): the resident, if known, and the first day of the
+  // holder's renewal window, if the profile books from it (R-OFF-6).
+  std::optional<int64_t> resident_id;
+  std::optional<Date> window_start;
+  std::string name;   // required, at most 100 bytes
+  std::string phone;  // optional: digits with - + ( ) and spaces, 6–15 digits
+  JstDateTime now;    // when the booking is made (JST), taken once by the caller
+};
+
+struct BookingResult {
+  std::optional<Refusal> refusal;  // set when refused; nothing was written
+  Booking booking;                 // when confirmed
+  std::string cancel_token;        // when confirmed: grouped, shown once, stored only hashed
+  bool confirmed() const { return !refusal.has_value(); }
+};
+
+class ReservationStore {
+ public:
+  // Migrates the schema, then wraps `db`.
+  static Result<std::unique_ptr<ReservationStore>> Open(std::unique_ptr<store::Database> db);
+  static Result<std::unique_ptr<ReservationStore>> OpenSqlite(
+      const std::string& path, const store::SqliteOptions& options = {});
+
+  store::Database& db() { return *db_; }
+
+  // ---- 予約ID (R-NOT-3) ----
+  // The 予約ID of the resident's renewal for the certificate expiring on `cert_expiry`, grouped
+  // for print ("7KQ2-M9XD-4TC"). Idempotent per (resident_id, cert_expiry): a second call
+  // returns the code of the first, whatever the other arguments. Uses no transaction of its
+  // own (each statement is atomic), so it may run inside a caller's transaction on db().
+  // Errors: kInvalidArgument when window_start > cert_expiry (R-WIN-1), resident_id <= 0 or
+  // municipality is empty.
+  Result<std::string> IssueReservationId(int64_t resident_id, std::string_view municipality,
+                                         Date cert_expiry, Date window_start);
+  // The record of a code as typed (any grouping or case); nullopt when never issued.
+  // kInvalidArgument naming --code when the text is not a well-formed code.
+  Result<std::optional<CodeRecord>> FindReservationId(std::string_view typed);
+
+  // ---- slots and bookings ----
+  // The slots of `counter_id` on `date` with their booked counts. A walk-in counter or a closed
+  // day gives DaySlots::refusal and no slots. kNotFound naming --counter for an unknown counter.
+  Result<DaySlots> SlotView(const profiles::Municipality& m, std::string_view counter_id,
+                            Date date);
+  // Books one place, or says why not (BookingResult::refusal, nothing written): the rules of
+  // booking_rules.h, the 予約ID (required, issued here, not lapsed, no other confirmed
+  // booking whose day has not passed), and a free place ("満席 (full)" otherwise).
+  // Errors (not refusals): unknown counter (--counter), a missing or too long name (--name),
+  // a malformed phone (--phone), a database failure.
+  Result<BookingResult> Book(const profiles::Municipality& m, const BookingRequest& request);
+  // Cancels a confirmed booking whose slot has not begun at `now`. `secret` is the 予約ID it
+  // was made with or its cancel token. Frees the place and the 予約ID. Errors: kNotFound
+  // (--number) when the number and secret do not match (one message for both, so numbers
+  // cannot be probed); kFailedPrecondition when already cancelled or begun.
+  Result<Booking> Cancel(int64_t number, std::string_view secret, JstDateTime now);
+  Result<Booking> GetBooking(int64_t number);  // kNotFound naming --number
+  // The bookings of one counter and day (confirmed and cancelled), by start and number.
+  Result<std::vector<Booking>> List(std::string_view municipality, std::string_view counter_id,
+                                    Date date);
+
+ private:
+  explicit ReservationStore(std::unique_ptr<store::Database> db) : db_(std::move(db)) {}
+  std::unique_ptr<store::Database> db_;
+};
+
+}  // namespace mynacert::reservations
+
+#endif  // MYNACERT_RESERVATIONS_RESERVATIONS_H_

@@ -1,0 +1,427 @@
+// The reservation store (reservations.h) on SQLite files in a temp folder: 予約ID issue, booking
+// refusals that need the database, cancel and rebook, and no double booking under 1 000
+// concurrent bookers, each on its own connection.
+#include "reservations/reservations.h"
+
+#include <gtest/gtest.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <functional>
+#include <latch>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "profiles/loader.h"
+
+namespace mynacert::reservations {
+namespace {
+
+using profiles::Municipality;
+
+const profiles::Registry& Reg() {
+  static const profiles::Registry reg = *profiles::Registry::Builtin();
+  return reg;
+}
+const Municipality& Profile(std::string_view id) { return **Reg().Find(id); }
+
+constexpr int Hm(int h, int m) { return h * 60 + m; }
+JstDateTime At(int y, unsigned mo, unsigned d, int h, int mi) {
+  return JstDateTime{Date::Ymd(y, mo, d), Hm(h, mi)};
+}
+
+class ReservationStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("mynacert-reservations-" + std::to_string(getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    path_ = (dir_ / "counter.db").string();
+    auto s = ReservationStore::OpenSqlite(path_);
+    ASSERT_TRUE(s.ok()) << s.error().ToString();
+    store_ = std::move(*s);
+  }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  // A Yokohama request for Tue 2026-12-01 09:15, made on 2026-11-20 10:00.
+  static BookingRequest Request(const std::string& code) {
+    BookingRequest r;
+    r.counter_id = "yokohama-naka";
+    r.date = Date::Ymd(2026, 12, 1);
+    r.start_minute = Hm(9, 15);
+    r.code = code;
+    r.name = "横浜　太郎";
+    r.phone = "045-000-0000";
+    r.now = At(2026, 11, 20, 10, 0);
+    return r;
+  }
+  // A 予約ID for a certificate expiring 2027-01-31 (window from 2026-11-01).
+  std::string Code(int64_t resident) {
+    auto c = store_->IssueReservationId(resident, "yokohama", Date::Ymd(2027, 1, 31),
+                                        Date::Ymd(2026, 11, 1));
+    EXPECT_TRUE(c.ok()) << c.error().ToString();
+    return c.ok() ? *c : std::string();
+  }
+  RefusalCode Refused(const Municipality& m, const BookingRequest& r) {
+    auto out = store_->Book(m, r);
+    EXPECT_TRUE(out.ok()) << out.error().ToString();
+    if (!out.ok() || out->confirmed()) {
+      ADD_FAILURE() << "expected a refusal";
+      return RefusalCode::kFull;
+    }
+    return out->refusal->code;
+  }
+
+  std::filesystem::path dir_;
+  std::string path_;
+  std::unique_ptr<ReservationStore> store_;
+};
+
+TEST_F(ReservationStoreTest, ReservationIdIsIdempotentPerResidentAndExpiry) {
+  const std::string a = Code(7);
+  EXPECT_EQ(a.size(), 13u);  // XXXX-XXXX-XXX
+  EXPECT_EQ(a[4], '-');
+  EXPECT_EQ(Code(7), a);  // the notices batch may run twice
+  auto again = store_->IssueReservationId(7, "yokohama", Date::Ymd(2027, 1, 31), Date::Ymd(2026, 11, 2));
+  EXPECT_EQ(*again, a);  // the first issue wins
+  auto next = store_->IssueReservationId(7, "yokohama", Date::Ymd(2032, 1, 31), Date::Ymd(2031, 11, 1));
+  EXPECT_NE(*next, a);  // the next renewal gets a new one
+  auto rec = store_->FindReservationId(a);
+  ASSERT_TRUE(rec.ok() && rec->has_value());
+  EXPECT_EQ((*rec)->resident_id, 7);
+  EXPECT_EQ((*rec)->window_start, Date::Ymd(2026, 11, 1));
+  // Codes of consecutive residents share nothing that could be guessed.
+  std::set<std::string> codes;
+  for (int64_t r = 100; r < 300; ++r) codes.insert(Code(r));
+  EXPECT_EQ(codes.size(), 200u);
+  auto bad = store_->IssueReservationId(8, "yokohama", Date::Ymd(2027, 1, 31), Date::Ymd(2027, 2, 1));
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().rule, "R-WIN-1");
+  // It works inside a caller's transaction (the notices batch may hold one on db()).
+  {
+    auto tx = store::Transaction::Begin(store_->db());
+    ASSERT_TRUE(tx.ok());
+    EXPECT_TRUE(store_->IssueReservationId(9, "yokohama", Date::Ymd(2027, 1, 31), Date::Ymd(2026, 11, 1)).ok());
+    ASSERT_TRUE(tx->Commit().ok());
+  }
+  EXPECT_TRUE((*store_->FindReservationId(Code(9))).has_value());
+}
+
+TEST_F(ReservationStoreTest, BookWithAReservationId) {
+  const Municipality& y = Profile("yokohama");
+  const std::string code = Code(1);
+  auto r = store_->Book(y, Request(code));
+  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  ASSERT_TRUE(r->confirmed()) << r->refusal->reason.ja;
+  EXPECT_EQ(r->booking.number, 1);
+  EXPECT_EQ(r->booking.end_minute, Hm(9, 45));
+  EXPECT_EQ(r->booking.code, *NormalizeReservationCode(code, "--code"));
+  EXPECT_FALSE(r->booking.resident_id);  // the code is the link; no resident number copied
+  EXPECT_EQ(r->cancel_token.size(), 14u);
+  auto view = store_->SlotView(y, "yokohama-naka", Date::Ymd(2026, 12, 1));
+  ASSERT_TRUE(view.ok());
+  EXPECT_EQ(view->slots[1].start_minute, Hm(9, 15));
+  EXPECT_EQ(view->slots[1].booked, 1);
+  EXPECT_EQ(view->slots[1].available(), 1);
+  EXPECT_EQ(view->slots[0].booked, 0);
+  auto list = store_->List("yokohama", "yokohama-naka", Date::Ymd(2026, 12, 1));
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->size(), 1u);
+  EXPECT_EQ((*list)[0].name, "横浜　太郎");
+  EXPECT_EQ((*list)[0].status, "confirmed");
+}
+
+TEST_F(ReservationStoreTest, ReservationIdRefusals) {
+  const Municipality& y = Profile("yokohama");
+  EXPECT_EQ(Refused(y, Request("")), RefusalCode::kCodeRequired);
+  std::string code = Code(1);
+  std::string typo = code;
+  typo[0] = typo[0] == '7' ? '8' : '7';
+  EXPECT_EQ(Refused(y, Request(typo)), RefusalCode::kCodeInvalid);
+  const std::string never = GroupSymbols(*NewReservationCode());
+  EXPECT_EQ(Refused(y, Request(never)), RefusalCode::kCodeUnknown);
+  auto other = store_->IssueReservationId(2, "kanazawa", Date::Ymd(2027, 1, 31), Date::Ymd(2026, 11, 1));
+  EXPECT_EQ(Refused(y, Request(*other)), RefusalCode::kCodeOtherMunicipality);
+  // R-OFF-6: the code's window start is the first booking day.
+  auto later = store_->IssueReservationId(3, "yokohama", Date::Ymd(2027, 3, 24), Date::Ymd(2026, 12, 25));
+  BookingRequest early = Request(*later);
+  early.date = Date::Ymd(2027, 1, 5);
+  early.now = At(2026, 12, 24, 12, 0);
+  EXPECT_EQ(Refused(y, early), RefusalCode::kBeforeWindow);
+  early.now = At(2026, 12, 25, 0, 0);
+  EXPECT_TRUE(store_->Book(y, early)->confirmed());
+  // After the certificate's expiry the code has lapsed.
+  BookingRequest lapsed = Request(code);
+  lapsed.now = At(2027, 2, 1, 10, 0);
+  lapsed.date = Date::Ymd(2027, 2, 3);
+  EXPECT_EQ(Refused(y, lapsed), RefusalCode::kCodeExpired);
+  // A walk-in counter says so before asking for a code.
+  BookingRequest nishi = Request("");
+  nishi.counter_id = "yokohama-nishi";
+  auto w = store_->Book(y, nishi);
+  ASSERT_TRUE(w.ok() && !w->confirmed());
+  EXPECT_EQ(w->refusal->code, RefusalCode::kWalkIn);
+  EXPECT_EQ(w->refusal->reason.rule, "R-OFF-5");
+  auto view = store_->SlotView(y, "yokohama-nishi", Date::Ymd(2026, 12, 1));
+  ASSERT_TRUE(view.ok() && view->refusal);
+  EXPECT_EQ(view->refusal->reason.rule, "R-OFF-5");
+  // Nothing was written by any refusal.
+  auto list = store_->List("yokohama", "yokohama-naka", Date::Ymd(2026, 12, 1));
+  EXPECT_TRUE(list->empty());
+}
+
+TEST_F(ReservationStoreTest, OneBookingPerCodeAtATime) {
+  const Municipality& y = Profile("yokohama");
+  const std::string code = Code(1);
+  auto first = store_->Book(y, Request(code));
+  ASSERT_TRUE(first->confirmed());
+  BookingRequest other = Request(code);
+  other.start_minute = Hm(10, 15);
+  auto second = store_->Book(y, other);
+  ASSERT_TRUE(second.ok() && !second->confirmed());
+  EXPECT_EQ(second->refusal->code, RefusalCode::kCodeInUse);
+  EXPECT_NE(second->refusal->reason.ja.find("予約番号 1"), std::string::npos);
+  // The refused attempt took no place in 10:15.
+  EXPECT_EQ(store_->SlotView(y, "yokohama-naka", Date::Ymd(2026, 12, 1))->slots[3].booked, 0);
+  // Cancel with the code itself, then the other slot is free to book.
+  auto cancelled = store_->Cancel(first->booking.number, code, At(2026, 11, 21, 9, 0));
+  ASSERT_TRUE(cancelled.ok()) << cancelled.error().ToString();
+  EXPECT_EQ(cancelled->status, "cancelled");
+  auto rebooked = store_->Book(y, other);
+  ASSERT_TRUE(rebooked->confirmed()) << rebooked->refusal->reason.ja;
+  EXPECT_EQ(rebooked->booking.number, 2);
+  // A booking whose day has passed (a missed visit) no longer holds the code.
+  BookingRequest after = Request(code);
+  after.now = At(2026, 12, 2, 10, 0);
+  after.date = Date::Ymd(2026, 12, 10);
+  EXPECT_TRUE(store_->Book(y, after)->confirmed());
+}
+
+TEST_F(ReservationStoreTest, FullThenCancelThenRebook) {
+  const Municipality& y = Profile("yokohama");  // slot_capacity 2
+  auto a = store_->Book(y, Request(Code(1)));
+  auto b = store_->Book(y, Request(Code(2)));
+  ASSERT_TRUE(a->confirmed() && b->confirmed());
+  auto c = store_->Book(y, Request(Code(3)));
+  ASSERT_TRUE(c.ok() && !c->confirmed());
+  EXPECT_EQ(c->refusal->code, RefusalCode::kFull);
+  EXPECT_EQ(c->refusal->reason.rule, "R-OFF-6");
+  EXPECT_NE(c->refusal->reason.ja.find("満席"), std::string::npos);
+  EXPECT_NE(c->refusal->reason.en.find("Full"), std::string::npos);
+
+  // Cancel by the cancel token (as typed, in lower case).
+  std::string token = a->cancel_token;
+  for (char& ch : token) ch = static_cast<char>(std::tolower(ch));
+  EXPECT_FALSE(store_->Cancel(a->booking.number, "AAAA-AAAA-AAAA", At(2026, 11, 21, 9, 0)).ok());
+  EXPECT_FALSE(store_->Cancel(a->booking.number, b->cancel_token, At(2026, 11, 21, 9, 0)).ok());
+  EXPECT_EQ(store_->Cancel(999, token, At(2026, 11, 21, 9, 0)).error().code, ErrorCode::kNotFound);
+  auto done = store_->Cancel(a->booking.number, token, At(2026, 11, 21, 9, 0));
+  ASSERT_TRUE(done.ok()) << done.error().ToString();
+  auto twice = store_->Cancel(a->booking.number, token, At(2026, 11, 21, 9, 5));
+  ASSERT_FALSE(twice.ok());
+  EXPECT_EQ(twice.error().code, ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(store_->SlotView(y, "yokohama-naka", Date::Ymd(2026, 12, 1))->slots[1].booked, 1);
+  EXPECT_TRUE(store_->Book(y, Request(Code(3)))->confirmed());
+  EXPECT_EQ(store_->Book(y, Request(Code(4)))->refusal->code, RefusalCode::kFull);
+  // A slot that has begun cannot be cancelled.
+  auto begun = store_->Cancel(b->booking.number, b->cancel_token, At(2026, 12, 1, 9, 15));
+  ASSERT_FALSE(begun.ok());
+  EXPECT_EQ(begun.error().code, ErrorCode::kFailedPrecondition);
+  auto list = store_->List("yokohama", "yokohama-naka", Date::Ymd(2026, 12, 1));
+  ASSERT_EQ(list->size(), 3u);
+  EXPECT_EQ((*list)[0].status, "cancelled");
+  EXPECT_TRUE((*list)[0].cancelled_at.has_value());
+}
+
+TEST_F(ReservationStoreTest, KanazawaBooksWithoutACode) {
+  const Municipality& k = Profile("kanazawa");
+  BookingRequest r;
+  r.counter_id = "kanazawa-cityhall";
+  r.date = Date::Ymd(2026, 6, 8);
+  r.start_minute = Hm(17, 30);
+  r.resident_id = 12;
+  r.name = "金沢　花子";
+  r.now = At(2026, 6, 1, 10, 0);
+  auto ok = store_->Book(k, r);
+  ASSERT_TRUE(ok.ok() && ok->confirmed()) << (ok.ok() ? ok->refusal->reason.ja : ok.error().ToString());
+  EXPECT_EQ(ok->booking.resident_id, 12);
+  EXPECT_EQ(ok->booking.end_minute, Hm(17, 45));
+  r.date = Date::Ymd(2026, 6, 5);
+  EXPECT_EQ(Refused(k, r), RefusalCode::kTooSoon);
+}
+
+TEST_F(ReservationStoreTest, BadInputIsAnError) {
+  const Municipality& y = Profile("yokohama");
+  BookingRequest r = Request(Code(1));
+  r.counter_id = "yokohama-nowhere";
+  EXPECT_EQ(store_->Book(y, r).error().field, "--counter");
+  r = Request(Code(1));
+  r.name = "　 ";
+  EXPECT_EQ(store_->Book(y, r).error().field, "--name");
+  r = Request(Code(1));
+  r.phone = "045-abc";
+  EXPECT_EQ(store_->Book(y, r).error().field, "--phone");
+  EXPECT_EQ(store_->SlotView(y, "nowhere", Date::Ymd(2026, 12, 1)).error().field, "--counter");
+}
+
+// ---- concurrency ----
+
+struct Burst {
+  int confirmed = 0;
+  int full = 0;
+  std::map<std::string, int> other;  // anything else: refusal names and errors, with counts
+};
+
+// Runs `attempt(i)` on `n` threads released together; each thread opens its own connection
+// to `path` first (outside the timed part).
+Burst RunBurst(const std::string& path, int n,
+               const std::function<std::string(int, ReservationStore&)>& attempt) {
+  Burst out;
+  std::mutex mu;
+  std::latch ready(n);
+  std::vector<std::thread> threads;
+  threads.reserve(static_cast<size_t>(n));
+  for (int i = 0; i < n; ++i) {
+    threads.emplace_back([&, i] {
+      // 1 000 writers queue for SQLite's one write lock: under ASan or a loaded machine the
+      // last may wait longer than the default 5 s. Waiting longer changes no outcome.
+      store::SqliteOptions options;
+      options.busy_timeout_ms = 60000;
+      auto s = ReservationStore::OpenSqlite(path, options);
+      ready.arrive_and_wait();
+      const std::string outcome = s.ok() ? attempt(i, **s) : "open: " + s.error().ToString();
+      std::lock_guard lock(mu);
+      if (outcome == "confirmed") {
+        ++out.confirmed;
+      } else if (outcome == "full") {
+        ++out.full;
+      } else {
+        ++out.other[outcome];
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  return out;
+}
+
+// What the database says about Yokohama 中区, 2026-12-01 09:15.
+struct Counted {
+  int64_t bookings = 0;  // confirmed rows
+  int64_t booked = 0;    // the slot's counter
+};
+Counted Count(const std::string& path) {
+  Counted c;
+  auto db = store::OpenSqlite(path);
+  auto q = (*db)->Prepare(
+      "SELECT COUNT(*) FROM reservation_bookings WHERE counter_id = 'yokohama-naka' AND day = "
+      "'2026-12-01' AND start_minute = 555 AND status = 'confirmed'");
+  if ((*q)->Step().ok()) c.bookings = (*q)->ColumnInt(0);
+  auto s = (*db)->Prepare(
+      "SELECT booked FROM reservation_slots WHERE counter_id = 'yokohama-naka' AND day = "
+      "'2026-12-01' AND start_minute = 555");
+  if (auto row = (*s)->Step(); row.ok() && *row) c.booked = (*s)->ColumnInt(0);
+  return c;
+}
+
+void RaiseFileLimit() {
+  // Each connection holds the database, its WAL and its shared memory open.
+  rlimit lim{};
+  if (getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur < lim.rlim_max) {
+    lim.rlim_cur = lim.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &lim);
+  }
+}
+
+TEST_F(ReservationStoreTest, ThousandConcurrentBookersNeverOverbook) {
+  RaiseFileLimit();
+  constexpr int kBookers = 1000;
+  constexpr int kCapacity = 3;
+  Municipality y = Profile("yokohama");
+  y.reservation.slot_capacity = kCapacity;
+  std::vector<std::string> codes;
+  {
+    auto tx = store::Transaction::Begin(store_->db());  // one commit for 1 000 issues
+    for (int i = 0; i < kBookers; ++i) codes.push_back(Code(1000 + i));
+    ASSERT_TRUE(tx->Commit().ok());
+  }
+  const Burst burst = RunBurst(path_, kBookers, [&](int i, ReservationStore& s) -> std::string {
+    auto r = s.Book(y, Request(codes[static_cast<size_t>(i)]));
+    if (!r.ok()) return "error: " + r.error().ToString();
+    if (r->confirmed()) return "confirmed";
+    if (r->refusal->code == RefusalCode::kFull &&
+        r->refusal->reason.ja.find("満席") != std::string::npos) {
+      return "full";
+    }
+    return std::string(RefusalCodeName(r->refusal->code));
+  });
+  EXPECT_EQ(burst.confirmed, kCapacity);
+  EXPECT_EQ(burst.full, kBookers - kCapacity);
+  for (const auto& [what, n] : burst.other) ADD_FAILURE() << n << " x " << what;
+  const Counted db = Count(path_);
+  EXPECT_EQ(db.bookings, kCapacity);
+  EXPECT_EQ(db.booked, kCapacity);
+
+  // Cancel one, then exactly one more booker gets in.
+  auto list = store_->List("yokohama", "yokohama-naka", Date::Ymd(2026, 12, 1));
+  ASSERT_EQ(list->size(), static_cast<size_t>(kCapacity));
+  ASSERT_TRUE(store_->Cancel((*list)[0].number, (*list)[0].code, At(2026, 11, 21, 9, 0)).ok());
+  std::vector<std::string> fresh;
+  for (int i = 0; i < 50; ++i) fresh.push_back(Code(5000 + i));
+  const Burst again = RunBurst(path_, 50, [&](int i, ReservationStore& s) -> std::string {
+    auto r = s.Book(y, Request(fresh[static_cast<size_t>(i)]));
+    if (!r.ok()) return "error: " + r.error().ToString();
+    if (r->confirmed()) return "confirmed";
+    return r->refusal->code == RefusalCode::kFull ? "full" : std::string(RefusalCodeName(r->refusal->code));
+  });
+  EXPECT_EQ(again.confirmed, 1);
+  EXPECT_EQ(again.full, 49);
+  EXPECT_TRUE(again.other.empty());
+  EXPECT_EQ(Count(path_).bookings, kCapacity);
+}
+
+// The check above can fail: the same burst and count against a booker that reads the number
+// of bookings, then writes in a second transaction (the read-then-write race the conditional
+// UPDATE avoids) books more than the capacity, and the same assertions would catch it.
+TEST_F(ReservationStoreTest, TheBurstCatchesAReadThenWriteRace) {
+  RaiseFileLimit();
+  constexpr int kBookers = 16;
+  constexpr int kCapacity = 3;
+  std::latch all_read(kBookers);
+  const Burst burst = RunBurst(path_, kBookers, [&](int i, ReservationStore& s) -> std::string {
+    store::Database& db = s.db();
+    int64_t taken = 0;
+    {
+      auto q = db.Prepare(
+          "SELECT COUNT(*) FROM reservation_bookings WHERE counter_id = 'yokohama-naka' AND day "
+          "= '2026-12-01' AND start_minute = 555 AND status = 'confirmed'");
+      if (!q.ok() || !(*q)->Step().ok()) return "error: read";
+      taken = (*q)->ColumnInt(0);
+    }
+    all_read.arrive_and_wait();  // every booker has seen the slot empty
+    if (taken >= kCapacity) return "full";
+    auto tx = store::Transaction::Begin(db);
+    if (!tx.ok()) return "error: " + tx.error().ToString();
+    auto ins = db.Prepare(
+        "INSERT INTO reservation_bookings (number, municipality, counter_id, day, start_minute, "
+        "end_minute, code, resident_id, name, phone, cancel_token_hash, status, created_at, "
+        "cancelled_at) VALUES ($1, 'yokohama', 'yokohama-naka', '2026-12-01', 555, 585, NULL, "
+        "NULL, 'x', '', '', 'confirmed', 0, NULL)");
+    if (!ins.ok() || !(*ins)->BindInt(1, 10000 + i).ok() || !(*ins)->Step().ok()) return "error: insert";
+    if (!tx->Commit().ok()) return "error: commit";
+    return "confirmed";
+  });
+  EXPECT_GT(burst.confirmed, kCapacity);  // the race overbooks ...
+  EXPECT_GT(Count(path_).bookings, kCapacity);  // ... and the count in the database shows it
+}
+
+}  // namespace
+}  // namespace mynacert::reservations
