@@ -62,7 +62,7 @@ Error Broken(const std::string& serial, const std::string& what) {
 }
 
 Error NoActive(std::string_view kind, const std::string& why) {
-  return NotFound("kind", std::string(CertificateKindJa(kind)) + "の有効な証明書がありません (no active " +
+  return NotFound("kind", "有効な" + std::string(CertificateKindJa(kind)) + "がありません (no active " +
                               std::string(kind) + " certificate): " + why);
 }
 
