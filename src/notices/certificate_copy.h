@@ -7,7 +7,7 @@
 //
 //   CertificateCopyFor   what is printed, from the counter's records and the certificate the CA
 //                        store holds (DER) for the resident's active certificate of a kind;
-//   RenderCertificateCopy  one A4 page as PDF bytes (cairo + pango, Noto CJK, as the letters).
+//   RenderCertificateCopy  an A4 page as PDF bytes (cairo + pango, Noto CJK, as the letters).
 //
 // What a copy holds (jpki-facts.md A3/A5): the sign certificate's personal data is read from
 // the certificate itself (subjectAltName otherNames: name, birth date, sex, address), so the copy
@@ -74,7 +74,8 @@ Result<CertificateCopy> CertificateCopyFor(counter::CounterStore& store, pki::Ca
 Result<CertificateCopy> CertificateCopyFor(counter::Workspace& ws, int64_t resident_id,
                                            std::string_view kind, Date today);
 
-// One A4 page as PDF bytes. Fails (kFailedPrecondition, "fonts") without Noto CJK JP, and
+// One A4 page as PDF bytes (the notes go on a second page only when a very long name and a
+// 200-character address leave no room above the footer). Fails (kFailedPrecondition, "fonts") without Noto CJK JP, and
 // (kInvalidArgument, "kind") for a kind other than auth/sign.
 //
 // Measured (2 shared cores): about 1.0 MB and 0.10–0.14 s per page. Nearly all of it is the

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -95,6 +96,7 @@ TEST_F(CertificateCopyTest, TheSignCopyShowsNameAddressSerialAndExpiry) {
   EXPECT_NE(flat.find(copy->sha256_fingerprint), std::string::npos);
   EXPECT_NE(text.find("山形市"), std::string::npos);
   EXPECT_NE(flat.find("電子証明書そのものではなく"), std::string::npos);  // a copy, not a certificate
+  EXPECT_EQ(std::count(text.begin(), text.end(), '\f'), 1) << "one page";
 }
 
 TEST_F(CertificateCopyTest, TheFingerprintIsOpensslsOfTheCertificateInTheCa) {
@@ -142,6 +144,7 @@ TEST_F(CertificateCopyTest, TheAuthCopyHasNoAddressBirthOrSex) {
   EXPECT_EQ(text.find("1980-07-07"), std::string::npos);
   EXPECT_EQ(text.find("生年月日\n"), std::string::npos);  // no birth-date row
   EXPECT_EQ(text.find("female"), std::string::npos);
+  EXPECT_EQ(std::count(text.begin(), text.end(), '\f'), 1) << "one page";
 }
 
 TEST_F(CertificateCopyTest, AnUnknownResidentIsNotFoundNamingResident) {
@@ -256,6 +259,36 @@ TEST_F(CertificateCopyTest, AWorkspaceWithoutSecretsReadsTheCaStore) {
   ASSERT_FALSE(none.ok());
   EXPECT_EQ(none.error().code, ErrorCode::kFailedPrecondition);
   EXPECT_EQ(none.error().field, "ca");
+}
+
+// The address may be 200 characters (jpki-facts A4): it wraps inside its cell, whole.
+TEST_F(CertificateCopyTest, ALongAddressWrapsWhole) {
+  if (!HavePdftotext()) GTEST_SKIP() << "pdftotext (poppler-utils) not installed";
+  CertificateCopy c;
+  c.kind = "sign";
+  c.serial_hex = "1234567890ABCDEF1234567890ABCDEF";
+  c.name = "寿限無寿限無五劫の擦り切れ　海砂利水魚の水行末雲来末風来末食う寝る処に住む処";
+  for (int i = 0; c.address.size() < 3 * 190; ++i) c.address += "東京都世田谷区太子堂一丁目";
+  c.address += "１２－７－２０２";
+  c.birth = kBirth;
+  c.sex = 9;
+  c.issued = kIssued;
+  c.last_valid_day = kLastValid;
+  c.subject_dn = "CN=20260707120000000010000ABCDEFGHI,L=Setagaya-ku,L=Tokyo-to,C=JP";
+  c.issuer_dn = "OU=mynacert test CA (not J-LIS),OU=JPKI for digital signature,O=JPKI-MYNACERT,C=JP";
+  c.sha256_fingerprint = std::string(95, 'A');
+  for (size_t i = 2; i < 95; i += 3) c.sha256_fingerprint[i] = ':';
+  c.municipality_ja = "世田谷区";
+  c.printed_on = kIssued;
+  auto pdf = RenderCertificateCopy(c);
+  ASSERT_TRUE(pdf.ok()) << pdf.error().ToString();
+  const std::string text = PdfText(*pdf, "long");
+  const std::string flat = WithoutSpace(text);
+  EXPECT_NE(flat.find(c.address), std::string::npos) << flat;
+  EXPECT_NE(flat.find("適用不能"), std::string::npos);
+  // The notes move to a second page rather than run into the footer.
+  EXPECT_NE(flat.find("暗証番号はこの書面に記載されません"), std::string::npos);
+  EXPECT_LE(std::count(text.begin(), text.end(), '\f'), 2);
 }
 
 // Measured, printed for the record: the first render loads the fonts; later ones reuse them.
