@@ -63,6 +63,7 @@ void AddCardIssueCommand(CLI::App& card, CliContext& ctx);  // counter_cmd.cc: c
 void AddReservationCommands(CLI::App& app, CliContext& ctx);  // reservation_cmd.cc
 void AddNoticesCommands(CLI::App& app, CliContext& ctx);      // notices_cmd.cc
 void AddServeCommands(CLI::App& app, CliContext& ctx);        // serve_cmd.cc: serve, staff
+void AddDemoCommands(CLI::App& app, CliContext& ctx);         // demo_cmd.cc: demo seed
 
 }  // namespace mynacert::cli
 
