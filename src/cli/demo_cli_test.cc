@@ -23,8 +23,9 @@ class DemoCli : public ::testing::Test {
             ("mynacert-demo-cli-" + std::to_string(getpid()) + "-" +
              ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::remove_all(home_);
-    env_ = "MYNACERT_CA_PASSPHRASE=cli-test-ca-pass MYNACERT_ISSUER_KEY=cli-test-issuer-key-0123 "
-           "MYNACERT_CARD_SECRET=cli-test-card DEMO_STAFF_PASSWORD=demo-staff-password-1 ";
+    env_ =
+        "MYNACERT_CA_PASSPHRASE=cli-test-ca-pass MYNACERT_ISSUER_KEY=cli-test-issuer-key-0123 "
+        "MYNACERT_CARD_SECRET=cli-test-card DEMO_STAFF_PASSWORD=demo-staff-password-1 ";
   }
   void TearDown() override { std::filesystem::remove_all(home_); }
   // stdout only when `stdout_only` (the JSON), else stdout and stderr together.
@@ -33,14 +34,18 @@ class DemoCli : public ::testing::Test {
     return Sh(stdout_only ? "(" + cmd + " 2>/dev/null)" : cmd);
   }
   std::string Home() const { return "--home " + home_.string(); }
-  static int Lines(const std::string& s) { return static_cast<int>(std::count(s.begin(), s.end(), '\n')); }
+  static int Lines(const std::string& s) {
+    return static_cast<int>(std::count(s.begin(), s.end(), '\n'));
+  }
 
   std::filesystem::path home_;
   std::string env_;
 };
 
 TEST_F(DemoCli, SeedsTheJsonTheBrowserTestsReadThenRefusesOrSkipsASecondSeed) {
-  auto seed = M("demo seed " + Home() + " --today 2028-02-29 --staff-password env:DEMO_STAFF_PASSWORD --json", true);
+  auto seed = M(
+      "demo seed " + Home() + " --today 2028-02-29 --staff-password env:DEMO_STAFF_PASSWORD --json",
+      true);
   ASSERT_EQ(seed.code, 0) << seed.out;
   const auto j = nlohmann::json::parse(seed.out);
   EXPECT_EQ(j["today"], "2028-02-29");  // a leap day as "today"
@@ -54,7 +59,8 @@ TEST_F(DemoCli, SeedsTheJsonTheBrowserTestsReadThenRefusesOrSkipsASecondSeed) {
     EXPECT_TRUE(r["situation_ja"].is_string());
     EXPECT_TRUE(r["cert_expiry"].is_string());
     EXPECT_TRUE(r["card_expiry"].is_string());
-    if (r["municipality"] == "yokohama" && r["situation"] == "in_window" && r["reservation_id"].is_string()) {
+    if (r["municipality"] == "yokohama" && r["situation"] == "in_window" &&
+        r["reservation_id"].is_string()) {
       yokohama_booker = &r;
     }
   }
@@ -89,7 +95,8 @@ TEST_F(DemoCli, BadInputIsOneLineExitTwoAndWritesNothing) {
            {"", "MYNACERT_CA_PASSPHRASE= ", "--passphrase"},
            {"--card-secret file:/nonexistent/secret", "", "--card-secret"},
        }) {
-    auto o = Sh(env_ + c.env + MYNACERT_BINARY + std::string(" demo seed ") + Home() + " " + c.args);
+    auto o =
+        Sh(env_ + c.env + MYNACERT_BINARY + std::string(" demo seed ") + Home() + " " + c.args);
     EXPECT_EQ(o.code, 2) << c.args << "\n" << o.out;
     EXPECT_EQ(Lines(o.out), 1) << o.out;
     EXPECT_NE(o.out.find(c.field), std::string::npos) << o.out;
@@ -97,9 +104,12 @@ TEST_F(DemoCli, BadInputIsOneLineExitTwoAndWritesNothing) {
   }
 
   // A home that already has a resident of its own.
-  ASSERT_EQ(M("resident add --clerk c1 " + Home() +
-              " --municipality yamagata --name '山形　花子' --address '山形県山形市旅篭町二丁目3番25号' "
-              "--birth 1980-07-07 --sex 2").code, 0);
+  ASSERT_EQ(
+      M("resident add --clerk c1 " + Home() +
+        " --municipality yamagata --name '山形　花子' --address '山形県山形市旅篭町二丁目3番25号' "
+        "--birth 1980-07-07 --sex 2")
+          .code,
+      0);
   auto refused = M("demo seed " + Home());
   EXPECT_EQ(refused.code, 2) << refused.out;
   EXPECT_NE(refused.out.find("--home"), std::string::npos) << refused.out;

@@ -58,7 +58,8 @@ size_t DisplayWidth(std::string_view s) {
       len = 2;
       cp = c & 0x1F;
     }
-    for (size_t k = 1; k < len && i + k < s.size(); ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+    for (size_t k = 1; k < len && i + k < s.size(); ++k)
+      cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
     const bool wide = (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
                       (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
                       (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
@@ -75,7 +76,8 @@ std::string Pad(std::string_view s, size_t width) {
   return out;
 }
 
-void PrintTables(const demo::SeedReport& report, const profiles::Registry& profiles, std::ostream& o) {
+void PrintTables(const demo::SeedReport& report, const profiles::Registry& profiles,
+                 std::ostream& o) {
   std::map<std::string, std::vector<const demo::SeededResident*>> by_city;
   std::vector<std::string> order;
   for (const demo::SeededResident& r : report.residents) {
@@ -86,16 +88,16 @@ void PrintTables(const demo::SeedReport& report, const profiles::Registry& profi
   for (const std::string& id : order) {
     auto m = profiles.Find(id);
     o << "\n" << (m.ok() ? (*m)->name_ja + " " + (*m)->name_en : id) << " (" << id << ")\n";
-    o << "  " << Pad("id", 4) << " " << Pad("氏名 (name)", 22) << " " << Pad("状況 / situation", 34) << " "
-      << Pad("証明書期限", 11) << " " << Pad("カード期限", 11) << " 予約ID\n";
-    o << "  " << Pad("", 4) << " " << Pad("フリガナ", 22) << " " << Pad("code", 34) << " " << Pad("状態 (auth)", 11)
-      << "\n";
+    o << "  " << Pad("id", 4) << " " << Pad("氏名 (name)", 22) << " " << Pad("状況 / situation", 34)
+      << " " << Pad("証明書期限", 11) << " " << Pad("カード期限", 11) << " 予約ID\n";
+    o << "  " << Pad("", 4) << " " << Pad("フリガナ", 22) << " " << Pad("code", 34) << " "
+      << Pad("状態 (auth)", 11) << "\n";
     for (const demo::SeededResident* r : by_city[id]) {
       o << "  " << Pad(std::to_string(r->id), 4) << " " << Pad(r->name, 22) << " "
-        << Pad(demo::SituationJa(r->situation), 34) << " " << Pad(r->cert_expiry.ToString(), 11) << " "
-        << Pad(r->card_expiry.ToString(), 11) << " " << r->reservation_id << "\n";
-      o << "  " << Pad("", 4) << " " << Pad(r->name_kana, 22) << " " << Pad(demo::SituationCode(r->situation), 34)
-        << " " << Pad(r->auth_status, 11) << "\n";
+        << Pad(demo::SituationJa(r->situation), 34) << " " << Pad(r->cert_expiry.ToString(), 11)
+        << " " << Pad(r->card_expiry.ToString(), 11) << " " << r->reservation_id << "\n";
+      o << "  " << Pad("", 4) << " " << Pad(r->name_kana, 22) << " "
+        << Pad(demo::SituationCode(r->situation), 34) << " " << Pad(r->auth_status, 11) << "\n";
     }
   }
   o << "\nカードの暗証番号 (PINs of every demo card, docs/demo.md): 利用者証明用 / 署名用 / "
@@ -114,7 +116,9 @@ class SeedLock {
   static Result<SeedLock> Take(const std::filesystem::path& home) {
     const std::string path = (home / ".demo-seed.lock").string();
     const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-    if (fd < 0) return InvalidArgument("--home", path + ": ロックファイルを作れません (cannot create the lock file)");
+    if (fd < 0)
+      return InvalidArgument("--home",
+                             path + ": ロックファイルを作れません (cannot create the lock file)");
     if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
       ::close(fd);
       return Error{ErrorCode::kFailedPrecondition, "--home",
@@ -143,7 +147,8 @@ Status RunDemoSeed(const DemoFlags& f, CliContext& ctx) {
   }
   std::optional<std::string> password;
   if (!f.staff_password.empty()) {
-    MYNACERT_ASSIGN_OR_RETURN(std::string pw, pki::ReadSecret(f.staff_password, "--staff-password", 12));
+    MYNACERT_ASSIGN_OR_RETURN(std::string pw,
+                              pki::ReadSecret(f.staff_password, "--staff-password", 12));
     password = std::move(pw);
   }
   MYNACERT_ASSIGN_OR_RETURN(const profiles::Registry* reg, ctx.Profiles());
@@ -153,30 +158,36 @@ Status RunDemoSeed(const DemoFlags& f, CliContext& ctx) {
 
   // A home with residents: refused (or left alone with --if-empty) before anything is written.
   if (std::filesystem::exists(home / "counter.db")) {
-    MYNACERT_ASSIGN_OR_RETURN(auto store, counter::CounterStore::OpenSqlite((home / "counter.db").string()));
+    MYNACERT_ASSIGN_OR_RETURN(auto store,
+                              counter::CounterStore::OpenSqlite((home / "counter.db").string()));
     MYNACERT_ASSIGN_OR_RETURN(int64_t existing, demo::CountResidents(*store));
     if (existing > 0 && f.if_empty) {
       if (f.json) {
         ctx.out << json{{"skipped", true}, {"residents_in_home", existing}}.dump(2) << "\n";
       } else {
-        ctx.out << "住民が既に " << existing << " 人います。デモは作りません (the home already has " << existing
-                << " residents: nothing seeded)\n";
+        ctx.out << "住民が既に " << existing << " 人います。デモは作りません (the home already has "
+                << existing << " residents: nothing seeded)\n";
       }
       return {};
     }
     if (existing > 0) {
       return Error{ErrorCode::kFailedPrecondition, "--home",
                    home.string() + " には既に住民が " + std::to_string(existing) +
-                       " 人います。何も書き込んでいません (already has " + std::to_string(existing) +
-                       " residents; nothing was written — use a new --home, or --if-empty to leave it as it is)",
+                       " 人います。何も書き込んでいません (already has " +
+                       std::to_string(existing) +
+                       " residents; nothing was written — use a new --home, or --if-empty to leave "
+                       "it as it is)",
                    ""};
     }
   }
 
   // The secrets, as OpenWorkspace will read them: a missing one fails before anything exists.
-  MYNACERT_ASSIGN_OR_RETURN(std::string pass, pki::ReadPassphrase(f.secrets.passphrase, "--passphrase"));
-  MYNACERT_ASSIGN_OR_RETURN(std::string issuer, pki::ReadSecret(f.secrets.issuer_key, "--issuer-key", 16));
-  MYNACERT_ASSIGN_OR_RETURN(std::string card, pki::ReadPassphrase(f.secrets.card_secret, "--card-secret"));
+  MYNACERT_ASSIGN_OR_RETURN(std::string pass,
+                            pki::ReadPassphrase(f.secrets.passphrase, "--passphrase"));
+  MYNACERT_ASSIGN_OR_RETURN(std::string issuer,
+                            pki::ReadSecret(f.secrets.issuer_key, "--issuer-key", 16));
+  MYNACERT_ASSIGN_OR_RETURN(std::string card,
+                            pki::ReadPassphrase(f.secrets.card_secret, "--card-secret"));
   (void)pass, (void)issuer, (void)card;
 
   std::filesystem::create_directories(home, ec);
@@ -188,7 +199,8 @@ Status RunDemoSeed(const DemoFlags& f, CliContext& ctx) {
   demo::SeedOptions o;
   o.today = today;
   o.staff_password = password;
-  o.now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+  o.now = std::chrono::duration_cast<std::chrono::seconds>(
+              std::chrono::system_clock::now().time_since_epoch())
               .count();
   std::string current;
   o.progress = [&ctx, &current](size_t done, size_t total, const demo::SeededResident& r) {
@@ -200,7 +212,8 @@ Status RunDemoSeed(const DemoFlags& f, CliContext& ctx) {
   };
   const auto start = std::chrono::steady_clock::now();
   MYNACERT_ASSIGN_OR_RETURN(demo::SeedReport report, demo::Seed(*ws, o));
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (f.json) {
     ctx.out << demo::ReportJson(report).dump(2) << "\n";
   } else {
@@ -208,8 +221,8 @@ Status RunDemoSeed(const DemoFlags& f, CliContext& ctx) {
   }
   std::ostringstream took;
   took << std::fixed << std::setprecision(1) << seconds;
-  ctx.err << "demo seed: " << home.string() << " に " << report.residents.size() << " 人 (residents) seeded in "
-          << took.str() << " s" << std::endl;
+  ctx.err << "demo seed: " << home.string() << " に " << report.residents.size()
+          << " 人 (residents) seeded in " << took.str() << " s" << std::endl;
   return {};
 }
 
@@ -219,17 +232,20 @@ void AddDemoCommands(CLI::App& app, CliContext& ctx) {
   CLI::App* demo = app.add_subcommand("demo", "デモ用のデータ / demo data");
   demo->require_subcommand(1);
   auto f = std::make_shared<DemoFlags>();
-  CLI::App* seed = demo->add_subcommand(
-      "seed", "5自治体のデモ住民 (全ての状況) を作る / seed demo residents in every situation (docs/demo.md)");
+  CLI::App* seed = demo->add_subcommand("seed",
+                                        "5自治体のデモ住民 (全ての状況) を作る / seed demo "
+                                        "residents in every situation (docs/demo.md)");
   seed->add_option("--home", f->home, "データの場所 (既定 $MYNACERT_HOME または ./mynacert-home)");
-  seed->add_option("--today", f->today, "基準日 YYYY-MM-DD (既定 今日 JST): 状況はこの日を基準に作る");
+  seed->add_option("--today", f->today,
+                   "基準日 YYYY-MM-DD (既定 今日 JST): 状況はこの日を基準に作る");
   seed->add_option("--staff-password", f->staff_password,
                    "職員 clerk と supervisor のパスワード (env:NAME | file:PATH, 12文字以上)");
   seed->add_option("--passphrase", f->secrets.passphrase, "認証局の鍵のパスフレーズ (env:/file:)");
   seed->add_option("--issuer-key", f->secrets.issuer_key, "カード発行者鍵 (env:/file:)");
   seed->add_option("--card-secret", f->secrets.card_secret, "カードファイルの秘密 (env:/file:)");
-  seed->add_flag("--if-empty", f->if_empty,
-                 "住民がいるホームはそのままにして終了 0 (scripts) / leave a home with residents as it is");
+  seed->add_flag(
+      "--if-empty", f->if_empty,
+      "住民がいるホームはそのままにして終了 0 (scripts) / leave a home with residents as it is");
   seed->add_flag("--json", f->json, "JSON で出力 / JSON output");
   seed->callback([f, &ctx] { RunCommand(ctx, [&] { return RunDemoSeed(*f, ctx); }); });
 }

@@ -52,6 +52,8 @@ using S = Situation;
 // Rows 0/1 are in the window; row 0 is the parent of the child in row 4, row 2 of the teenager
 // in row 5, row 1 the guardian (成年後見人) of the adult ward in row 6.
 const std::vector<City>& Cities() {
+  // One resident per line.
+  // clang-format off
   static const std::vector<City> kCities = {
       {"yamagata", "YMG",
        {
@@ -134,6 +136,7 @@ const std::vector<City>& Cities() {
            {S::kLeapDayBirth, "河野　健", "コウノ　ケン", 1, "三重県鈴鹿市岸岡町2890番地", 46, 0, 5},
        }},
   };
+  // clang-format on
   return kCities;
 }
 
@@ -187,54 +190,90 @@ std::string StatusName(CertStatus s) { return std::string(rules::CertStatusName(
 
 std::string_view SituationCode(Situation s) {
   switch (s) {
-    case S::kInWindow: return "in_window";
-    case S::kBeforeWindow: return "before_window";
-    case S::kExpired: return "expired";
-    case S::kMinorUnder15: return "minor_under_15";
-    case S::kMinor15To17: return "minor_15_17";
-    case S::kAdultWard: return "adult_ward";
-    case S::kForeignStay: return "foreign_stay";
-    case S::kAbroad: return "abroad";
-    case S::kRevokedAfterMove: return "revoked_after_move";
-    case S::kForwarding: return "forwarding";
-    case S::kNoticeDueToday: return "notice_due_today";
-    case S::kLeapDayBirth: return "leap_day_birth";
+    case S::kInWindow:
+      return "in_window";
+    case S::kBeforeWindow:
+      return "before_window";
+    case S::kExpired:
+      return "expired";
+    case S::kMinorUnder15:
+      return "minor_under_15";
+    case S::kMinor15To17:
+      return "minor_15_17";
+    case S::kAdultWard:
+      return "adult_ward";
+    case S::kForeignStay:
+      return "foreign_stay";
+    case S::kAbroad:
+      return "abroad";
+    case S::kRevokedAfterMove:
+      return "revoked_after_move";
+    case S::kForwarding:
+      return "forwarding";
+    case S::kNoticeDueToday:
+      return "notice_due_today";
+    case S::kLeapDayBirth:
+      return "leap_day_birth";
   }
   return "?";
 }
 
 std::string_view SituationJa(Situation s) {
   switch (s) {
-    case S::kInWindow: return "更新期間内 (無料更新可)";
-    case S::kBeforeWindow: return "更新期間前";
-    case S::kExpired: return "電子証明書の有効期限切れ";
-    case S::kMinorUnder15: return "15歳未満 (法定代理人)";
-    case S::kMinor15To17: return "15〜17歳";
-    case S::kAdultWard: return "成年被後見人 (成年後見人)";
-    case S::kForeignStay: return "在留期間のある外国人住民";
-    case S::kAbroad: return "国外転出者 (継続利用)";
-    case S::kRevokedAfterMove: return "転居で署名用電子証明書が失効";
-    case S::kForwarding: return "転送届あり (通知書は配達されない)";
-    case S::kNoticeDueToday: return "本日が有効期限通知書の発送日";
-    case S::kLeapDayBirth: return "2月29日生まれ";
+    case S::kInWindow:
+      return "更新期間内 (無料更新可)";
+    case S::kBeforeWindow:
+      return "更新期間前";
+    case S::kExpired:
+      return "電子証明書の有効期限切れ";
+    case S::kMinorUnder15:
+      return "15歳未満 (法定代理人)";
+    case S::kMinor15To17:
+      return "15〜17歳";
+    case S::kAdultWard:
+      return "成年被後見人 (成年後見人)";
+    case S::kForeignStay:
+      return "在留期間のある外国人住民";
+    case S::kAbroad:
+      return "国外転出者 (継続利用)";
+    case S::kRevokedAfterMove:
+      return "転居で署名用電子証明書が失効";
+    case S::kForwarding:
+      return "転送届あり (通知書は配達されない)";
+    case S::kNoticeDueToday:
+      return "本日が有効期限通知書の発送日";
+    case S::kLeapDayBirth:
+      return "2月29日生まれ";
   }
   return "?";
 }
 
 std::string_view SituationEn(Situation s) {
   switch (s) {
-    case S::kInWindow: return "inside the free renewal window";
-    case S::kBeforeWindow: return "renewal window not open yet";
-    case S::kExpired: return "certificates expired, card valid";
-    case S::kMinorUnder15: return "under 15: legal representative";
-    case S::kMinor15To17: return "aged 15-17";
-    case S::kAdultWard: return "adult ward: guardian";
-    case S::kForeignStay: return "foreign resident, period of stay caps the card";
-    case S::kAbroad: return "living abroad, card kept in use";
-    case S::kRevokedAfterMove: return "sign cert revoked by a move";
-    case S::kForwarding: return "forwarding request: notice undeliverable";
-    case S::kNoticeDueToday: return "expiry notice due today";
-    case S::kLeapDayBirth: return "born on 29 February";
+    case S::kInWindow:
+      return "inside the free renewal window";
+    case S::kBeforeWindow:
+      return "renewal window not open yet";
+    case S::kExpired:
+      return "certificates expired, card valid";
+    case S::kMinorUnder15:
+      return "under 15: legal representative";
+    case S::kMinor15To17:
+      return "aged 15-17";
+    case S::kAdultWard:
+      return "adult ward: guardian";
+    case S::kForeignStay:
+      return "foreign resident, period of stay caps the card";
+    case S::kAbroad:
+      return "living abroad, card kept in use";
+    case S::kRevokedAfterMove:
+      return "sign cert revoked by a move";
+    case S::kForwarding:
+      return "forwarding request: notice undeliverable";
+    case S::kNoticeDueToday:
+      return "expiry notice due today";
+    case S::kLeapDayBirth:
+      return "born on 29 February";
   }
   return "?";
 }
@@ -243,7 +282,9 @@ Result<Situation> ParseSituation(std::string_view code, std::string_view field) 
   for (Situation s : kAllSituations) {
     if (SituationCode(s) == code) return s;
   }
-  return InvalidArgument(std::string(field), "'" + std::string(code) + "' は状況コードではありません (unknown situation)");
+  return InvalidArgument(
+      std::string(field),
+      "'" + std::string(code) + "' は状況コードではありません (unknown situation)");
 }
 
 std::optional<std::string> CheckSituation(const PlannedResident& p, const rules::Assessment& a,
@@ -260,14 +301,17 @@ std::optional<std::string> CheckSituation(const PlannedResident& p, const rules:
   need(!a.card_expired, "the card is valid (R-VAL-8)");
   switch (p.situation) {
     case S::kInWindow:
-      need(is(auth, CertStatus::kRenewable) && !auth.renew_with_card, "auth cert renewable at the counter (R-WIN-1)");
+      need(is(auth, CertStatus::kRenewable) && !auth.renew_with_card,
+           "auth cert renewable at the counter (R-WIN-1)");
       need(is(sign, CertStatus::kRenewable), "sign cert renewable (R-WIN-1)");
       break;
     case S::kBeforeWindow:
-      need(is(auth, CertStatus::kValid) && is(sign, CertStatus::kValid), "both certs valid, before the window (R-WIN-4)");
+      need(is(auth, CertStatus::kValid) && is(sign, CertStatus::kValid),
+           "both certs valid, before the window (R-WIN-4)");
       break;
     case S::kExpired:
-      need(is(auth, CertStatus::kExpired) && is(sign, CertStatus::kExpired), "both certs expired (R-WIN-5)");
+      need(is(auth, CertStatus::kExpired) && is(sign, CertStatus::kExpired),
+           "both certs expired (R-WIN-5)");
       break;
     case S::kMinorUnder15:
       need(age < 15, "under 15 today");
@@ -278,17 +322,21 @@ std::optional<std::string> CheckSituation(const PlannedResident& p, const rules:
     case S::kMinor15To17:
       need(age >= 15 && age <= 17, "aged 15-17 today");
       need(a.card.birthdays == 5, "a 5-birthday card (R-VAL-2)");
-      need(sign.issued && is(sign, CertStatus::kValid), "a valid sign cert (issued at 15 or later)");
+      need(sign.issued && is(sign, CertStatus::kValid),
+           "a valid sign cert (issued at 15 or later)");
       need(expiry == a.card.expires, "card and certs end together (R-VAL-6)");
       break;
     case S::kAdultWard:
       need(p.record.adult_ward, "recorded as an adult ward");
-      need(is(auth, CertStatus::kRenewable) && !auth.renew_with_card, "auth cert renewable (R-WIN-1)");
-      need(m.rules.adult_ward_sign_cert ? is(sign, CertStatus::kRenewable) : is(sign, CertStatus::kNotEligible),
+      need(is(auth, CertStatus::kRenewable) && !auth.renew_with_card,
+           "auth cert renewable (R-WIN-1)");
+      need(m.rules.adult_ward_sign_cert ? is(sign, CertStatus::kRenewable)
+                                        : is(sign, CertStatus::kNotEligible),
            "sign cert as the profile says (R-CERT-4 / R-PROC-3)");
       break;
     case S::kForeignStay:
-      need(p.record.stay_until && a.card.capped_by_stay, "the card capped by the period of stay (R-VAL-4)");
+      need(p.record.stay_until && a.card.capped_by_stay,
+           "the card capped by the period of stay (R-VAL-4)");
       need(p.record.stay_until && expiry == *p.record.stay_until && expiry == a.card.expires,
            "card and certs end with the stay (R-VAL-6)");
       break;
@@ -304,19 +352,25 @@ std::optional<std::string> CheckSituation(const PlannedResident& p, const rules:
       break;
     case S::kForwarding:
       need(p.record.forwarding, "forwarding request on file");
-      need(is(auth, CertStatus::kRenewable) && !auth.renew_with_card, "auth cert renewable (R-WIN-1)");
-      need(expiry.AddDays(-FirstNoticeLead(m)) <= today && today <= expiry, "a notice is due (R-NOT-1/3)");
+      need(is(auth, CertStatus::kRenewable) && !auth.renew_with_card,
+           "auth cert renewable (R-WIN-1)");
+      need(expiry.AddDays(-FirstNoticeLead(m)) <= today && today <= expiry,
+           "a notice is due (R-NOT-1/3)");
       break;
     case S::kNoticeDueToday:
-      need(expiry.AddDays(-FirstNoticeLead(m)) == today, "the first notice's send date is today (R-NOT-1/3)");
-      need(is(auth, CertStatus::kValid) || is(auth, CertStatus::kRenewable), "auth cert not expired");
+      need(expiry.AddDays(-FirstNoticeLead(m)) == today,
+           "the first notice's send date is today (R-NOT-1/3)");
+      need(is(auth, CertStatus::kValid) || is(auth, CertStatus::kRenewable),
+           "auth cert not expired");
       break;
     case S::kLeapDayBirth:
       need(p.record.birth.month() == 2 && p.record.birth.day() == 29, "born on 29 February");
-      need(expiry.month() == 2 && is(auth, CertStatus::kValid), "auth cert valid, ending in February");
+      need(expiry.month() == 2 && is(auth, CertStatus::kValid),
+           "auth cert valid, ending in February");
       break;
   }
-  if (p.situation != S::kForeignStay && p.situation != S::kMinorUnder15 && p.situation != S::kMinor15To17) {
+  if (p.situation != S::kForeignStay && p.situation != S::kMinorUnder15 &&
+      p.situation != S::kMinor15To17) {
     need(!a.card.capped_by_stay && a.card.birthdays == 10, "an adult's 10-birthday card (R-VAL-2)");
   }
   if (problems.empty()) return std::nullopt;
@@ -342,7 +396,8 @@ Result<std::vector<PlannedResident>> Plan(Date today, const profiles::Registry& 
       r.sex = row.sex;
       r.address = row.address;
       r.nationality = row.nationality;
-      r.household = std::string(city.household_prefix) + (i + 1 < 10 ? "-0" : "-") + std::to_string(i + 1);
+      r.household =
+          std::string(city.household_prefix) + (i + 1 < 10 ? "-0" : "-") + std::to_string(i + 1);
       Dates d;
       switch (row.situation) {
         case S::kNoticeDueToday:
@@ -365,7 +420,9 @@ Result<std::vector<PlannedResident>> Plan(Date today, const profiles::Registry& 
           while (!IsLeapYear(year)) --year;
           d.birth = Date::Ymd(year, 2, 29);
           int expiry_year = today.year();
-          while (rules::BirthdayInYear(d.birth, expiry_year, s.leap_day_birthday) <= today.AddDays(100)) ++expiry_year;
+          while (rules::BirthdayInYear(d.birth, expiry_year, s.leap_day_birthday) <=
+                 today.AddDays(100))
+            ++expiry_year;
           d.issued = Date::Ymd(expiry_year - 5, 3, 1).AddDays(row.k);
           d.applied = d.issued.AddDays(-25);
           break;
@@ -390,15 +447,17 @@ Result<std::vector<PlannedResident>> Plan(Date today, const profiles::Registry& 
       }
       if (row.representative >= 0) p.representative = static_cast<int>(base) + row.representative;
       if (p.card_issued > today || p.card_applied < r.birth) {
-        return Internal(std::string("demo plan: ") + row.name + ": card issued " + p.card_issued.ToString() +
-                        " outside " + r.birth.ToString() + "…" + today.ToString());
+        return Internal(std::string("demo plan: ") + row.name + ": card issued " +
+                        p.card_issued.ToString() + " outside " + r.birth.ToString() + "…" +
+                        today.ToString());
       }
       auto a = rules::Assess(FactsOf(p), today, s);
-      if (!a.ok()) return Internal(std::string("demo plan: ") + row.name + ": " + a.error().ToString());
+      if (!a.ok())
+        return Internal(std::string("demo plan: ") + row.name + ": " + a.error().ToString());
       p.expected_cert_expiry = a->auth.validity.expires;
       if (auto problem = CheckSituation(p, *a, *m, today)) {
-        return Internal(std::string("demo plan for ") + today.ToString() + ": " + row.name + " (" + city.id +
-                        ") is not in its situation: " + *problem);
+        return Internal(std::string("demo plan for ") + today.ToString() + ": " + row.name + " (" +
+                        city.id + ") is not in its situation: " + *problem);
       }
       plan.push_back(std::move(p));
     }
@@ -414,10 +473,12 @@ Result<int64_t> CountResidents(counter::CounterStore& store) {
 namespace {
 
 // An error part-way: which resident, which step, and what the home now holds.
-Error Stopped(Error e, size_t index, size_t total, const PlannedResident& p, std::string_view step) {
-  e.message = "demo seed が途中で止まりました (stopped) at resident " + std::to_string(index + 1) + "/" +
-              std::to_string(total) + " " + p.record.name + " (" + p.record.municipality + ", " +
-              std::string(step) + "): " + (e.field.empty() ? "" : e.field + ": ") + e.message +
+Error Stopped(Error e, size_t index, size_t total, const PlannedResident& p,
+              std::string_view step) {
+  e.message = "demo seed が途中で止まりました (stopped) at resident " + std::to_string(index + 1) +
+              "/" + std::to_string(total) + " " + p.record.name + " (" + p.record.municipality +
+              ", " + std::string(step) + "): " + (e.field.empty() ? "" : e.field + ": ") +
+              e.message +
               " — the residents before it are in the home; seed again into a new --home "
               "(or delete this one)";
   e.field = "--home";
@@ -433,11 +494,13 @@ Result<SeedReport> Seed(counter::Workspace& ws, const SeedOptions& o) {
   }
   MYNACERT_ASSIGN_OR_RETURN(int64_t existing, CountResidents(*ws.store));
   if (existing > 0) {
-    return Error{ErrorCode::kFailedPrecondition, "--home",
-                 ws.dir.string() + " には既に住民が " + std::to_string(existing) +
-                     " 人います。デモは住民のいないホームにだけ作ります (already has " + std::to_string(existing) +
-                     " residents; demo seed writes only into a home without residents, nothing was written)",
-                 ""};
+    return Error{
+        ErrorCode::kFailedPrecondition, "--home",
+        ws.dir.string() + " には既に住民が " + std::to_string(existing) +
+            " 人います。デモは住民のいないホームにだけ作ります (already has " +
+            std::to_string(existing) +
+            " residents; demo seed writes only into a home without residents, nothing was written)",
+        ""};
   }
   MYNACERT_ASSIGN_OR_RETURN(std::vector<PlannedResident> plan, Plan(o.today, *ws.profiles));
 
@@ -483,15 +546,18 @@ Result<SeedReport> Seed(counter::Workspace& ws, const SeedOptions& o) {
     auto issued = counter.IssueCard(*id, p.card_applied, env);
     if (!issued.ok()) return Stopped(issued.error(), i, plan.size(), p, "card issue");
     if (!issued->completed) {
-      return Stopped(Internal("the card issuance did not complete"), i, plan.size(), p, "card issue");
+      return Stopped(Internal("the card issuance did not complete"), i, plan.size(), p,
+                     "card issue");
     }
     if (p.moved_to) {  // 転居: the sign cert is revoked, the auth cert is not (R-CERT-5)
       counter::ResidentChange move;
       move.address = *p.moved_to;
-      auto changed = counter.ChangeResident(*id, move, *p.moved_on, env.clerk, o.now, ws.ca_store.get());
+      auto changed =
+          counter.ChangeResident(*id, move, *p.moved_on, env.clerk, o.now, ws.ca_store.get());
       if (!changed.ok()) return Stopped(changed.error(), i, plan.size(), p, "address change");
       if (changed->revoked_serials.empty()) {
-        return Stopped(Internal("the move revoked no sign cert"), i, plan.size(), p, "address change");
+        return Stopped(Internal("the move revoked no sign cert"), i, plan.size(), p,
+                       "address change");
       }
     }
     if (o.progress) {
@@ -515,7 +581,8 @@ Result<SeedReport> Seed(counter::Workspace& ws, const SeedOptions& o) {
     MYNACERT_ASSIGN_OR_RETURN(auto assessment, counter.AssessResident(r, o.today));
     if (!card || !assessment) return Internal("demo seed: " + r.name + " has no active card");
     if (auto problem = CheckSituation(p, *assessment, *m, o.today)) {
-      return Internal("demo seed: " + r.name + " (" + r.municipality + ") is not in its situation as seeded: " + *problem);
+      return Internal("demo seed: " + r.name + " (" + r.municipality +
+                      ") is not in its situation as seeded: " + *problem);
     }
     SeededResident s;
     s.id = r.id;
@@ -552,10 +619,12 @@ Result<SeedReport> Seed(counter::Workspace& ws, const SeedOptions& o) {
         (assessment->auth.status == CertStatus::kRenewable ||
          s.cert_expiry.AddDays(-m->notices.city_lead_days) <= o.today)) {
       if (!reservations) {
-        MYNACERT_ASSIGN_OR_RETURN(reservations, reservations::ReservationStore::OpenSqlite(ws.DbPath()));
+        MYNACERT_ASSIGN_OR_RETURN(reservations,
+                                  reservations::ReservationStore::OpenSqlite(ws.DbPath()));
       }
-      MYNACERT_ASSIGN_OR_RETURN(s.reservation_id, reservations->IssueReservationId(
-                                                      r.id, r.municipality, s.cert_expiry, s.renewal_from));
+      MYNACERT_ASSIGN_OR_RETURN(
+          s.reservation_id,
+          reservations->IssueReservationId(r.id, r.municipality, s.cert_expiry, s.renewal_from));
     }
     report.residents.push_back(std::move(s));
   }

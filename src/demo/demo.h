@@ -68,10 +68,10 @@ enum class Situation : uint8_t {
   kLeapDayBirth,      // leap_day_birth: born 29 February (R-VAL, jpki-facts B1)
 };
 inline constexpr std::array kAllSituations = {
-    Situation::kInWindow,       Situation::kBeforeWindow,     Situation::kExpired,
-    Situation::kMinorUnder15,   Situation::kMinor15To17,      Situation::kAdultWard,
-    Situation::kForeignStay,    Situation::kAbroad,           Situation::kRevokedAfterMove,
-    Situation::kForwarding,     Situation::kNoticeDueToday,   Situation::kLeapDayBirth,
+    Situation::kInWindow,     Situation::kBeforeWindow,   Situation::kExpired,
+    Situation::kMinorUnder15, Situation::kMinor15To17,    Situation::kAdultWard,
+    Situation::kForeignStay,  Situation::kAbroad,         Situation::kRevokedAfterMove,
+    Situation::kForwarding,   Situation::kNoticeDueToday, Situation::kLeapDayBirth,
 };
 std::string_view SituationCode(Situation s);  // "in_window", …
 std::string_view SituationJa(Situation s);    // "更新期間内", …
@@ -114,10 +114,10 @@ struct SeededResident {
   Date cert_expiry;  // the auth cert's last valid day (the sign cert's is sign_expiry)
   std::optional<Date> sign_expiry;  // absent when no sign cert was issued
   Date card_expiry;
-  Date renewal_from;  // first day of the free renewal window (R-WIN-1/3)
+  Date renewal_from;                     // first day of the free renewal window (R-WIN-1/3)
   std::string auth_status, sign_status;  // rules::CertStatusName on `today`
-  std::string reservation_id;  // 予約ID (R-NOT-3), "" when none
-  int64_t representative_id = 0;  // the legal representative's resident id, 0 when none
+  std::string reservation_id;            // 予約ID (R-NOT-3), "" when none
+  int64_t representative_id = 0;         // the legal representative's resident id, 0 when none
 };
 
 struct SeedReport {

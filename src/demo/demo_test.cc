@@ -28,7 +28,8 @@ using rules::CertStatus;
 
 constexpr Date kToday = Date::Ymd(2026, 5, 13);
 constexpr const char* kStaffPassword = "demo-staff-password-for-tests";
-const std::set<std::string> kMunicipalities = {"yamagata", "kanazawa", "setagaya", "yokohama", "suzuka"};
+const std::set<std::string> kMunicipalities = {"yamagata", "kanazawa", "setagaya", "yokohama",
+                                               "suzuka"};
 
 std::set<std::string> AllCodes() {
   std::set<std::string> out;
@@ -40,7 +41,8 @@ std::set<std::string> AllCodes() {
 // of demo.cc: the auth and sign certs' statuses, and the situation's own facts.
 void ExpectSituation(Situation s, const counter::Resident& r, const rules::Assessment& a,
                      const profiles::Municipality& m, Date today) {
-  SCOPED_TRACE(std::string(SituationCode(s)) + " " + r.name + " (" + r.municipality + ") on " + today.ToString());
+  SCOPED_TRACE(std::string(SituationCode(s)) + " " + r.name + " (" + r.municipality + ") on " +
+               today.ToString());
   const Date expiry = a.auth.validity.expires;
   const bool yokohama = m.id == "yokohama";
   auto statuses = [&](CertStatus auth, CertStatus sign) {
@@ -75,7 +77,8 @@ void ExpectSituation(Situation s, const counter::Resident& r, const rules::Asses
       break;
     case Situation::kAdultWard:  // R-CERT-4, except Yokohama's seed 003 (R-PROC-3)
       EXPECT_TRUE(r.adult_ward);
-      statuses(CertStatus::kRenewable, yokohama ? CertStatus::kRenewable : CertStatus::kNotEligible);
+      statuses(CertStatus::kRenewable,
+               yokohama ? CertStatus::kRenewable : CertStatus::kNotEligible);
       break;
     case Situation::kForeignStay:  // R-VAL-4
       ASSERT_TRUE(r.stay_until.has_value());
@@ -128,7 +131,8 @@ TEST(DemoPlan, PutsEveryResidentInItsSituationOnEveryDayOfFourYears) {
   auto reg = profiles::Registry::Builtin();
   ASSERT_TRUE(reg.ok());
   int days = 0;
-  for (Date today = Date::Ymd(2026, 1, 1); today <= Date::Ymd(2029, 12, 31); today = today.AddDays(1)) {
+  for (Date today = Date::Ymd(2026, 1, 1); today <= Date::Ymd(2029, 12, 31);
+       today = today.AddDays(1)) {
     auto plan = Plan(today, *reg);
     ASSERT_TRUE(plan.ok()) << today << ": " << plan.error().ToString();
     ASSERT_EQ(plan->size(), 65u);
@@ -179,7 +183,8 @@ class DemoSeed : public ::testing::Test {
     auto reg = profiles::Registry::Builtin();
     ASSERT_TRUE(reg.ok());
     registry_ = new profiles::Registry(std::move(reg).value());
-    const counter::WorkspaceSecrets secrets{"env:MYNACERT_DEMO_TEST_PASS", "env:MYNACERT_DEMO_TEST_ISSUER",
+    const counter::WorkspaceSecrets secrets{"env:MYNACERT_DEMO_TEST_PASS",
+                                            "env:MYNACERT_DEMO_TEST_ISSUER",
                                             "env:MYNACERT_DEMO_TEST_CARD"};
     auto ws = counter::OpenWorkspace(*dir_, *registry_, &secrets);
     ASSERT_TRUE(ws.ok()) << ws.error().ToString();
@@ -204,7 +209,8 @@ class DemoSeed : public ::testing::Test {
   void SetUp() override { ASSERT_NE(report_, nullptr) << "the seed failed"; }
 
   static int64_t Now() {
-    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
         .count();
   }
   static std::vector<const SeededResident*> With(Situation s) {
@@ -216,7 +222,8 @@ class DemoSeed : public ::testing::Test {
   }
   static size_t CardFiles() {
     size_t n = 0;
-    for (const auto& e : std::filesystem::directory_iterator(*dir_ / "cards")) n += e.is_regular_file();
+    for (const auto& e : std::filesystem::directory_iterator(*dir_ / "cards"))
+      n += e.is_regular_file();
     return n;
   }
 
@@ -239,7 +246,8 @@ TEST_F(DemoSeed, HasEverySituationInEveryMunicipality) {
   EXPECT_EQ(report_->today, kToday);
   ASSERT_EQ(report_->residents.size(), 65u);
   std::map<std::string, std::set<std::string>> codes;
-  for (const SeededResident& r : report_->residents) codes[r.municipality].emplace(SituationCode(r.situation));
+  for (const SeededResident& r : report_->residents)
+    codes[r.municipality].emplace(SituationCode(r.situation));
   for (const std::string& id : kMunicipalities) EXPECT_EQ(codes[id], AllCodes()) << id;
   EXPECT_EQ(report_->staff, (std::vector<std::string>{"clerk", "supervisor"}));
   auto all = ws_->store->ListResidents("");
@@ -301,11 +309,12 @@ TEST_F(DemoSeed, CardsHoldCertificatesSignedByTheCaAndOpenWithTheDemoPins) {
       ASSERT_TRUE(x.ok());
       const pki::CaGeneration& ca = sign ? ws_->sign_ca : ws_->auth_ca;
       EXPECT_EQ(X509_verify(x->get(), X509_get0_pubkey(ca.cert.get())), 1) << rec.kind;
-      EXPECT_EQ(X509_NAME_cmp(X509_get_issuer_name(x->get()), X509_get_subject_name(ca.cert.get())), 0);
+      EXPECT_EQ(X509_NAME_cmp(X509_get_issuer_name(x->get()), X509_get_subject_name(ca.cert.get())),
+                0);
       auto issued = ws_->ca_store->Find(sign ? pki::CaKind::kSign : pki::CaKind::kAuth, rec.serial);
       ASSERT_TRUE(issued.ok() && issued->has_value()) << rec.serial;
       EXPECT_EQ((*issued)->der, *der);  // the card holds the certificate the CA recorded
-      if (rec.state == "revoked") {  // R-CERT-5, delivered to the CA
+      if (rec.state == "revoked") {     // R-CERT-5, delivered to the CA
         EXPECT_EQ(s.situation, Situation::kRevokedAfterMove);
         EXPECT_EQ((*issued)->state, pki::CertState::kRevoked);
         EXPECT_EQ((*issued)->reason, pki::RevocationReason::kAffiliationChanged);
@@ -361,9 +370,10 @@ TEST_F(DemoSeed, YokohamaHoldersInsideTheWindowHaveAReservationIdThatIsFound) {
       EXPECT_EQ(s.reservation_id, "");
       continue;
     }
-    const bool expected = s.situation == Situation::kInWindow || s.situation == Situation::kAdultWard ||
-                          s.situation == Situation::kAbroad || s.situation == Situation::kForwarding ||
-                          s.situation == Situation::kNoticeDueToday;
+    const bool expected =
+        s.situation == Situation::kInWindow || s.situation == Situation::kAdultWard ||
+        s.situation == Situation::kAbroad || s.situation == Situation::kForwarding ||
+        s.situation == Situation::kNoticeDueToday;
     EXPECT_EQ(!s.reservation_id.empty(), expected);
     if (s.reservation_id.empty()) continue;
     ++with_id;
@@ -385,7 +395,8 @@ TEST_F(DemoSeed, YokohamaHoldersInsideTheWindowHaveAReservationIdThatIsFound) {
 TEST_F(DemoSeed, RepresentativesAreRecorded) {
   for (const SeededResident& s : report_->residents) {
     SCOPED_TRACE(s.name);
-    const bool minor = s.situation == Situation::kMinorUnder15 || s.situation == Situation::kMinor15To17;
+    const bool minor =
+        s.situation == Situation::kMinorUnder15 || s.situation == Situation::kMinor15To17;
     if (minor || s.situation == Situation::kAdultWard) {
       ASSERT_NE(s.representative_id, 0);
       auto rep = ws_->store->GetResident(s.representative_id);
@@ -423,12 +434,13 @@ TEST_F(DemoSeed, JsonHasTheFieldsTheBrowserTestsRead) {
   ASSERT_EQ(j["residents"].size(), 65u);
   bool yokohama_in_window_with_id = false;
   for (const auto& r : j["residents"]) {
-    for (const char* key : {"id", "name", "municipality", "situation", "situation_ja", "cert_expiry", "card_expiry",
-                            "reservation_id"}) {
+    for (const char* key : {"id", "name", "municipality", "situation", "situation_ja",
+                            "cert_expiry", "card_expiry", "reservation_id"}) {
       EXPECT_TRUE(r.contains(key)) << key;
     }
     EXPECT_TRUE(ParseSituation(r["situation"].get<std::string>()).ok());
-    if (r["municipality"] == "yokohama" && r["situation"] == "in_window" && r["reservation_id"].is_string()) {
+    if (r["municipality"] == "yokohama" && r["situation"] == "in_window" &&
+        r["reservation_id"].is_string()) {
       yokohama_in_window_with_id = true;
     }
   }
@@ -461,7 +473,8 @@ TEST_F(DemoSeed, SecondSeedOnTheSameHomeIsRefusedAndWritesNothing) {
 }
 
 TEST(DemoSeedWithoutSecrets, IsRefused) {
-  const auto dir = std::filesystem::temp_directory_path() / ("mynacert-demo-nosecrets-" + std::to_string(getpid()));
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("mynacert-demo-nosecrets-" + std::to_string(getpid()));
   auto reg = profiles::Registry::Builtin();
   ASSERT_TRUE(reg.ok());
   auto ws = counter::OpenWorkspace(dir, *reg, nullptr);
