@@ -38,7 +38,7 @@ async function run() {
       const r = await api('POST', '/api/notices/run', body);
       const runDate = r.run_date || date;
       const n = (x) => (Array.isArray(x) ? x.length : Number(x || 0));
-      show($('#nt-report'), `<div class="report" id="nt-run-report"><h3>${t('実行結果', 'Run report')}: ${esc(r.batch_id)} (${day(runDate)})${r.resumed ? ` <span class="tag">${t('再開', 'resumed')}</span>` : ''}</h3>
+      show($('#nt-report'), `<div class="report" id="nt-run-report"><h3>${t('実行結果', 'Run report')}: ${esc(r.batch_id)} — ${day(runDate)}${r.resumed ? ` <span class="tag">${t('再開', 'resumed')}</span>` : ''}</h3>
         <dl class="counts">
           <dt>${t('市の通知 (予約ID通知書) 郵送', "city notices mailed")}</dt><dd id="nt-mailed-city">${n(r.mailed_city)}</dd>
           <dt>${t('J-LIS 有効期限通知書 郵送', 'J-LIS notices mailed')}</dt><dd id="nt-mailed-jlis">${n(r.mailed_jlis)}</dd>

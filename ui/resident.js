@@ -261,7 +261,9 @@ async function onBook(ev) {
       const b = await api('POST', '/api/bookings', body);
       show(out, receiptHtml(b, found.counter), true);
       $('#bk-print').addEventListener('click', () => window.print());
-      form.reset();
+      // The counter, the day and the 予約ID stay as chosen; the slot list shows the new count.
+      $('#bk-name').value = '';
+      $('#bk-phone').value = '';
       loadSlots();
     } catch (err) {
       show(out, `<h3>${t('予約できませんでした', 'Not booked')}</h3>${errorHtml(err)}`, true);

@@ -497,9 +497,10 @@ export async function bookingsPage(main) {
       const list = Array.isArray(res) ? res : (res.bookings || []);
       const confirmed = list.filter((b) => b.status !== 'cancelled').length;
       show($('#bl-result'), `<h3>${esc(counterName(findCounter(counter)?.counter))} — ${day(date)}</h3>
-        <p>${t(`予約 ${confirmed} 件 (取消 ${list.length - confirmed} 件)`, `${confirmed} booked (${list.length - confirmed} cancelled)`)}</p>
+        <p>${t(`予約 ${confirmed} 件 (取消 ${list.length - confirmed} 件)`, `${confirmed} booked (${list.length - confirmed} cancelled)`)} <button type="button" id="bl-print">${t('印刷', 'Print')}</button></p>
         ${list.length ? table([t('時間', 'Time'), t('予約番号', 'No.'), t('お名前', 'Name'), t('電話', 'Phone'), t('予約ID', 'Reservation ID'), t('状態', 'Status')],
           list.sort((a, b) => String(a.start).localeCompare(String(b.start)) || a.number - b.number).map((b) => `<tr class="${b.status === 'cancelled' ? 'cancelled' : ''}"><td>${esc(b.start)}〜${esc(b.end)}</td><td>${esc(b.number)}</td><td>${esc(b.name)}</td><td>${esc(b.phone || '')}</td><td class="mono">${esc(b.code || '')}</td><td>${b.status === 'cancelled' ? t('取消', 'cancelled') : t('予約', 'booked')}</td></tr>`), 'bookings') : ''}`);
+      $('#bl-print').addEventListener('click', () => window.print());
     } catch (err) { show($('#bl-result'), errorHtml(err)); }
   };
   $('#bookings-form').addEventListener('submit', (ev) => { ev.preventDefault(); run(); });

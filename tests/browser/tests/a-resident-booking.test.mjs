@@ -1,0 +1,95 @@
+// (a) A resident of Yokohama on a phone checks their dates, then books a visit to the ward
+// office with the 予約ID of the city's notice (R-OFF-6, R-NOT-3): the ID is checked and its
+// first bookable day shown, a day and a slot with free places chosen, the booking made; the
+// 予約番号 and the cancel code are shown once and print alone. A clerk then sees the booking in
+// the counter's list of the day.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { launch, seed, pick, login, shot, assertClean, artifact, scenario, endpointMissing } from '../lib/harness.mjs';
+
+let chrome;
+before(async () => { chrome = await launch(); });
+after(async () => { await chrome?.close(); });
+
+const DAY = /^\d{4}-\d{2}-\d{2} \([日月火水木金土]\)$/;
+
+test('a Yokohama resident checks the dates and books a slot with the reservation ID', async (t) => {
+  if (await endpointMissing('/api/slots?counter=yokohama-naka&date=2030-01-07')) {
+    t.skip('this build has no /api/slots yet (docs/api.md: reservations)');
+    return;
+  }
+  const { residents } = seed();
+  const holder = pick(residents, (r) => r.municipality === 'yokohama' && r.reservation_id, 'Yokohama resident with a reservation_id');
+  const page = await chrome.newPage({ phone: true });
+  let number;
+  let date;
+  await scenario(page, 'a', async () => {
+    await page.goto('/');
+    await page.waitForSelector('#explain');
+
+    // The date check (R-VAL, R-WIN): the holder's dates from the demo record.
+    await page.selectOption('#ex-muni', 'yokohama');
+    await page.fill('#explain input[name="birth"]', holder.birth || '1980-01-02');
+    await page.fill('#explain input[name="card_issued"]', holder.card_issued || holder.card_issue || '2022-01-12');
+    await page.click('#explain button[type="submit"]');
+    await page.waitForSelector('#answer table');
+    const firstRow = await page.$$eval('#answer tbody tr td', (tds) => tds.map((td) => td.textContent.trim()));
+    assert.match(firstRow[0], DAY, 'the card expiry as 2026-07-07 (火)');
+    await shot(page, 'a1-resident-dates');
+
+    // The booking: Yokohama's 中区 counter takes bookings with the 予約ID only.
+    await page.click('#to-booking');
+    assert.equal(await page.inputValue('#bk-muni'), 'yokohama');
+    await page.selectOption('#bk-counter', 'yokohama-naka');
+    await page.waitForSelector('#bk-code-box:not([hidden])');
+    await page.fill('#bk-code', holder.reservation_id.toLowerCase().replaceAll('-', ' '));
+    await page.click('#bk-code-check');
+    await page.waitForSelector('#bk-code-result .ok');
+    const codeText = await page.textContent('#bk-code-result');
+    assert.match(codeText, /予約受付開始/);
+    assert.ok(codeText.includes(holder.reservation_id), 'the typed ID is read as meant and shown normalised');
+    assert.equal(await page.inputValue('#bk-code'), holder.reservation_id);
+
+    // The first bookable day and its first slot with a free place.
+    await page.waitForFunction(() => document.querySelector('#bk-date')?.value && document.querySelector('#bk-slots input[name="start"]'));
+    date = await page.inputValue('#bk-date');
+    const slot = page.locator('#bk-slots input[name="start"]:checked');
+    assert.equal(await slot.count(), 1, 'a free slot is preselected');
+    const start = await slot.inputValue();
+    assert.match(await page.textContent('#bk-slots'), /空き \d+\/\d+/);
+    await page.fill('#bk-name', holder.name);
+    await page.fill('#bk-phone', '045-000-0000');
+    await shot(page, 'a2-resident-booking-form');
+    await page.click('#bk-submit');
+    await page.waitForSelector('#receipt');
+    number = (await page.textContent('#bk-number')).trim();
+    assert.match(number, /^\S+$/, 'a 予約番号');
+    assert.match((await page.textContent('#bk-token')).trim(), /^[0-9A-Z-]{8,}$/, 'the cancel code');
+    assert.match(await page.textContent('#receipt'), new RegExp(`${date} \\([日月火水木金土]\\) ${start}`));
+    await shot(page, 'a3-resident-booked');
+
+    // Print: only the receipt.
+    await page.emulateMedia({ media: 'print' });
+    assert.equal(await page.isVisible('#explain'), false);
+    assert.equal(await page.isVisible('#receipt'), true);
+    await shot(page, 'a4-resident-receipt-print');
+    fs.writeFileSync(artifact('a4-resident-receipt.pdf'), await page.pdf({ format: 'A4' }));
+    await page.emulateMedia({ media: 'screen' });
+    await assertClean(page);
+  });
+
+  // The counter's list of the day shows it.
+  const staff = await chrome.newPage();
+  await scenario(staff, 'a-staff', async () => {
+    await login(staff, 'clerk');
+    await staff.goto('/#/staff/bookings');
+    await staff.selectOption('#bl-counter', 'yokohama-naka');
+    await staff.fill('#bl-date', date);
+    await staff.click('#bookings-form button[type="submit"]');
+    await staff.waitForSelector('#bl-result table.bookings');
+    assert.match(await staff.textContent('#bl-result table.bookings'), new RegExp(`\\b${number}\\b`));
+    await shot(staff, 'a5-clerk-bookings-of-the-day');
+    await assertClean(staff);
+  });
+});
