@@ -31,6 +31,11 @@ for tool in node npm jq curl; do
     exit 77
   fi
 done
+node_major="$(node -p 'process.versions.node.split(".")[0]')"
+if [ "$node_major" -lt 20 ]; then
+  echo "SKIP: node $(node --version) is too old for playwright-core (20 or later)"
+  exit 77
+fi
 if [ ! -x "$chromium" ]; then
   echo "SKIP: $chromium not found (apt-get install chromium; scripts/install-deps.sh does)"
   exit 77
@@ -141,5 +146,13 @@ if [ $# -gt 0 ]; then files=("$@"); else files=(tests/*.test.mjs); fi
 status=0
 node --test --test-concurrency=1 --test-timeout=240000 "${files[@]}" || status=$?
 t3=$(date +%s.%N)
+
+# The server stops on SIGTERM; under ASan/UBSan its log must show no report.
+kill -TERM "$server_pid" 2>/dev/null || true
+for _ in $(seq 1 100); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
+if grep -qE 'ERROR: (Address|Leak|Undefined)Sanitizer|runtime error:' "$work/server.log"; then
+  echo "run.sh: the server's log has a sanitizer report (see $artifacts/server.log)" >&2
+  status=1
+fi
 echo "run.sh: tests took $(awk "BEGIN{printf \"%.1f\", $t3 - $t2}") s; screenshots in $artifacts"
 exit "$status"
