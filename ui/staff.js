@@ -15,6 +15,7 @@ const WHOSE = { holder: ['本人', 'holder'], agent: ['代理人', 'agent'], rep
 const OUTCOME = { accepted: ['受付可 (本日実施できます)', 'accepted'], missing: ['不足あり', 'missing'], next_visit: ['次回来庁', 'next visit'], refused: ['受付不可', 'refused'] };
 const CASE_STATE = { open: ['受付中', 'open'], accepted: ['受付可', 'accepted'], waiting: ['次回来庁待ち', 'waiting'], refused: ['受付不可', 'refused'], executing: ['実行中', 'executing'], done: ['完了', 'done'], cancelled: ['取消', 'cancelled'] };
 const CERT_KIND = { auth: ['利用者証明用電子証明書', 'authentication certificate'], sign: ['署名用電子証明書', 'signature certificate'] };
+const CERT_STATE = { active: ['有効', 'active'], revoked: ['失効', 'revoked'], superseded: ['更新により失効', 'superseded'], expired: ['期限切れ', 'expired'] };
 const label = (map, k) => esc(map[k] ? t(...map[k]) : k);
 
 // R-ID-A, R-ID-B, and documents a municipality may add or refuse (R-ID-X): the server decides.
@@ -129,7 +130,7 @@ export async function residentDetail(main, id) {
   try {
     const [r, munis] = await Promise.all([api('GET', `/api/residents/${encodeURIComponent(id)}`), municipalities()]);
     const muni = munis.find((m) => m.id === r.municipality);
-    const active = r.certificates.filter((c) => c.state === 'active' || c.state === 'good' || c.state === 'valid').map((c) => c.kind);
+    const active = r.certificates.filter((c) => c.state === 'active').map((c) => c.kind);
     body.innerHTML = `<section aria-labelledby="h-res"><h2 id="h-res" tabindex="-1">${esc(r.name)} <small>${esc(r.name_kana)}</small></h2>
       <p>${t('住民番号', 'Resident')} ${esc(r.id)} — ${esc(muni ? t(muni.name_ja, muni.name_en) : r.municipality)} — ${esc(r.address)} — ${t('生年月日', 'born')} ${day(r.birth)}</p>
       ${r.forwarding ? `<p class="notice">${t('転送届あり: 転送不要郵便は届きません', 'Forwarding request on file: 転送不要 mail is not delivered')}${rule('R-NOT-2')}</p>` : ''}
@@ -138,7 +139,7 @@ export async function residentDetail(main, id) {
         ${t('無料更新の開始', 'Free renewal from')} ${day(r.today.renewal_from)} — ${t('カードの有効期限', 'card expires')} ${day(r.today.card_expires)}</p>` : ''}
       <h3>${t('電子証明書', 'Certificates')}</h3>
       ${table([t('種類', 'Kind'), t('シリアル', 'Serial'), t('発行', 'Issued'), t('最終日', 'Last day'), t('状態', 'State')],
-        r.certificates.map((c) => `<tr><td>${label(CERT_KIND, c.kind)}</td><td class="mono">${esc(c.serial)}</td><td>${day(c.issued)}</td><td>${day(c.last_valid_day)}</td><td>${esc(c.state)} ${esc(c.reason)}</td></tr>`))}
+        r.certificates.map((c) => `<tr><td>${label(CERT_KIND, c.kind)}</td><td class="mono">${esc(c.serial)}</td><td>${day(c.issued)}</td><td>${day(c.last_valid_day)}</td><td>${label(CERT_STATE, c.state)}${c.reason && c.reason !== c.state ? ` <small>${esc(c.reason)}</small>` : ''}</td></tr>`))}
       <p class="actions">${copyLinks(r.id, [...new Set(active)])}</p>
       <h3>${t('案件', 'Cases')}</h3>
       ${r.cases.length ? `<ul>${r.cases.map((c) => `<li><a href="#/staff/case/${esc(c.id ?? c)}">${t('案件', 'Case')} ${esc(c.id ?? c)}</a></li>`).join('')}</ul>` : `<p>${t('なし', 'none')}</p>`}

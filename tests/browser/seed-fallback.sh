@@ -25,7 +25,8 @@ birth="1980-$md"
 issued="$(date -d "$(( ${expiry:0:4} - 5 ))-$md + 10 days" +%F)"
 applied="$(date -d "$issued - 30 days" +%F)"
 
-pins_auth=1234 pins_sign=ABC123 pins_text=1234 pins_juki=1234
+# The PINs of docs/demo.md (the demo cards of `demo seed`).
+pins_auth=1234 pins_sign=ABC123 pins_text=5678 pins_juki=2468
 
 add_resident() {  # municipality name kana address situation [extra flags…] → prints the id
   local muni="$1" name="$2" kana="$3" address="$4"
@@ -56,7 +57,7 @@ jq -n --arg today "$today" --arg birth "$birth" --arg issued "$issued" --arg exp
   staff: [{name: "clerk", role: "clerk"}, {name: "supervisor", role: "supervisor"}],
   pins: {auth: $auth, sign: $sign, text: $text, juki: $juki},
   residents: [
-    {id: $yamagata, name: "山形　花子", municipality: "yamagata", situation: "in_window", birth: $birth, card_issued: $issued, cert_expires: $expiry, reservation_id: null},
-    {id: $yokohama, name: "横浜　太郎", municipality: "yokohama", situation: "in_window", birth: $birth, card_issued: $issued, cert_expires: $expiry, reservation_id: $code},
-    {id: $forwarding, name: "転送　届子", municipality: "yamagata", situation: "forwarding", birth: $birth, card_issued: $issued, cert_expires: $expiry, reservation_id: null}
+    {id: $yamagata, name: "山形　花子", municipality: "yamagata", situation: "in_window", birth: $birth, card_issued: $issued, cert_expiry: $expiry, reservation_id: null},
+    {id: $yokohama, name: "横浜　太郎", municipality: "yokohama", situation: "in_window", birth: $birth, card_issued: $issued, cert_expiry: $expiry, reservation_id: $code},
+    {id: $forwarding, name: "転送　届子", municipality: "yamagata", situation: "forwarding", birth: $birth, card_issued: $issued, cert_expiry: $expiry, reservation_id: null}
   ]}'

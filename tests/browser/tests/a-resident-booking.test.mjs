@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { launch, seed, pick, login, shot, assertClean, artifact, scenario, endpointMissing } from '../lib/harness.mjs';
+import { launch, seed, pick, login, shot, assertClean, artifact, scenario, endpointMissing, cardIssuedOf } from '../lib/harness.mjs';
 
 let chrome;
 before(async () => { chrome = await launch(); });
@@ -20,22 +20,30 @@ test('a Yokohama resident checks the dates and books a slot with the reservation
     return;
   }
   const { residents } = seed();
-  const holder = pick(residents, (r) => r.municipality === 'yokohama' && r.reservation_id, 'Yokohama resident with a reservation_id');
+  // Inside the renewal window, so that the 予約ID is bookable today (R-OFF-6).
+  const holder = pick(residents, (r) => r.municipality === 'yokohama' && r.reservation_id && r.situation === 'in_window',
+    'Yokohama resident in the renewal window with a reservation_id');
   const page = await chrome.newPage({ phone: true });
   let number;
   let date;
+  let token;
   await scenario(page, 'a', async () => {
     await page.goto('/');
     await page.waitForSelector('#explain');
 
     // The date check (R-VAL, R-WIN): the holder's dates from the demo record.
     await page.selectOption('#ex-muni', 'yokohama');
-    await page.fill('#explain input[name="birth"]', holder.birth || '1980-01-02');
-    await page.fill('#explain input[name="card_issued"]', holder.card_issued || holder.card_issue || '2022-01-12');
+    await page.fill('#explain input[name="birth"]', holder.birth);
+    await page.fill('#explain input[name="card_issued"]', cardIssuedOf(holder));
     await page.click('#explain button[type="submit"]');
     await page.waitForSelector('#answer table');
-    const firstRow = await page.$$eval('#answer tbody tr td', (tds) => tds.map((td) => td.textContent.trim()));
-    assert.match(firstRow[0], DAY, 'the card expiry as 2026-07-07 (火)');
+    const cells = await page.$$eval('#answer tbody tr td', (tds) => tds.map((td) => td.textContent.trim()));
+    assert.match(cells[0], DAY, 'the card expiry as 2026-07-07 (火)');
+    // Auth row: expiry, status, free renewal from — the record's expiry, renewable now.
+    const expiry = holder.cert_expiry || holder.cert_expires;
+    assert.ok(cells[3].startsWith(`${expiry} (`), `auth expiry ${cells[3]} is the record's ${expiry}`);
+    assert.match(cells[3], DAY);
+    assert.match(await page.textContent('#answer'), /R-WIN-1/);
     await shot(page, 'a1-resident-dates');
 
     // The booking: Yokohama's 中区 counter takes bookings with the 予約ID only.
@@ -65,7 +73,8 @@ test('a Yokohama resident checks the dates and books a slot with the reservation
     await page.waitForSelector('#receipt');
     number = (await page.textContent('#bk-number')).trim();
     assert.match(number, /^\S+$/, 'a 予約番号');
-    assert.match((await page.textContent('#bk-token')).trim(), /^[0-9A-Z-]{8,}$/, 'the cancel code');
+    token = (await page.textContent('#bk-token')).trim();
+    assert.match(token, /^[0-9A-Z-]{8,}$/, 'the cancel code');
     assert.match(await page.textContent('#receipt'), new RegExp(`${date} \\([日月火水木金土]\\) ${start}`));
     await shot(page, 'a3-resident-booked');
 
@@ -91,5 +100,22 @@ test('a Yokohama resident checks the dates and books a slot with the reservation
     assert.match(await staff.textContent('#bl-result table.bookings'), new RegExp(`\\b${number}\\b`));
     await shot(staff, 'a5-clerk-bookings-of-the-day');
     await assertClean(staff);
+  });
+
+  // The resident cancels with the number and the cancel code; a wrong code finds nothing
+  // (the same 404 whatever is wrong, so numbers cannot be probed).
+  page.expectProblem(/status of 404/);
+  await scenario(page, 'a-cancel', async () => {
+    await page.fill('#cx-number', number);
+    await page.fill('#cx-secret', 'WRONG-CODE-0000');
+    await page.click('#cancel button[type="submit"]');
+    await page.waitForSelector('#cx-result .error');
+    await page.fill('#cx-number', number);
+    await page.fill('#cx-secret', token);
+    await page.click('#cancel button[type="submit"]');
+    await page.waitForSelector('#cx-result .ok');
+    assert.match(await page.textContent('#cx-result'), /取り消しました/);
+    await shot(page, 'a6-resident-cancelled');
+    await assertClean(page);
   });
 });
