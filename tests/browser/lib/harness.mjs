@@ -124,9 +124,7 @@ export async function assertClean(page) {
   assert.deepEqual([...page.problems, ...csp.map((c) => `CSP: ${c}`)], [], 'console errors, page errors, CSP violations or 5xx answers');
 }
 
-let shotNo = 0;
 export async function shot(page, name, opts = {}) {
-  shotNo += 1;
   const file = path.join(ARTIFACTS, `${name}.png`);
   await page.screenshot({ path: file, fullPage: true, ...opts });
   return file;
