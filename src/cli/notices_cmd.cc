@@ -22,6 +22,7 @@
 #include "cli/commands.h"
 #include "core/clock.h"
 #include "counter/store.h"
+#include "notices/notice_json.h"
 #include "notices/notices.h"
 #include "reservations/reservations.h"
 
@@ -54,22 +55,6 @@ Result<std::unique_ptr<counter::CounterStore>> OpenCounter(const NoticeFlags& f)
   std::filesystem::create_directories(dir, ec);
   if (ec) return InvalidArgument("--home", dir.string() + ": " + ec.message());
   return counter::CounterStore::OpenSqlite((dir / "counter.db").string());
-}
-
-json SentJson(const notices::SentNotice& n) {
-  return {{"letter_id", n.letter_id},
-          {"kind", std::string(notices::KindName(n.kind))},
-          {"resident", n.resident_id},
-          {"municipality", n.municipality},
-          {"cert_expiry", n.cert_expiry.ToString()},
-          {"run_date", n.run_date.ToString()},
-          {"batch", n.batch_id},
-          {"outcome", n.outcome},
-          {"postal_name", n.postal_name},
-          {"reservation_id", n.reservation_id.empty() ? json() : json(n.reservation_id)},
-          {"file", n.letter_file.empty() ? json() : json(n.letter_file)},
-          {"first_page", n.first_page},
-          {"pages", n.pages}};
 }
 
 std::string KindJa(notices::Kind k) {
@@ -114,24 +99,7 @@ Status RunNotices(const NoticeFlags& f, CliContext& ctx) {
   const notices::RunReport& r = *run;
 
   if (f.json) {
-    json letters = json::array(), undeliverable = json::array();
-    for (const notices::SentNotice& n : r.produced) {
-      (n.outcome == "mailed" ? letters : undeliverable).push_back(SentJson(n));
-    }
-    ctx.out << json{{"date", day.ToString()},
-                    {"batch", r.batch_id},
-                    {"resumed", r.resumed},
-                    {"mailed", {{"jlis", r.mailed_jlis}, {"city", r.mailed_city}}},
-                    {"undeliverable", r.undeliverable},
-                    {"already_sent", r.already_sent},
-                    {"waiting_for_city", r.waiting_for_city},
-                    {"csv", r.csv_path},
-                    {"undeliverable_csv", r.undeliverable_csv_path},
-                    {"letters", letters},
-                    {"undeliverable_letters", undeliverable},
-                    {"problems", r.problems}}
-                   .dump(2)
-            << "\n";
+    ctx.out << notices::RunReportJson(r).dump(2) << "\n";
     return {};
   }
   std::ostream& w = ctx.out;
@@ -161,7 +129,7 @@ Status ListNotices(const NoticeFlags& f, CliContext& ctx) {
   MYNACERT_ASSIGN_OR_RETURN(std::vector<notices::SentNotice> rows, notices::ListSent(store->db(), day));
   if (f.json) {
     json all = json::array();
-    for (const notices::SentNotice& n : rows) all.push_back(SentJson(n));
+    for (const notices::SentNotice& n : rows) all.push_back(notices::SentJson(n));
     ctx.out << json{{"date", day.ToString()}, {"notices", all}}.dump(2) << "\n";
     return {};
   }

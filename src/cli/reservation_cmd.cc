@@ -15,6 +15,7 @@
 
 #include "cli/commands.h"
 #include "core/clock.h"
+#include "reservations/reservation_json.h"
 #include "reservations/reservations.h"
 #include "rules/dates.h"
 
@@ -89,50 +90,11 @@ Result<const profiles::Counter*> FindCounter(const profiles::Municipality& m, co
 
 // A refusal as the one-line error of the CLI, naming the flag at fault.
 Error RefusalError(const Refusal& r, bool with_code) {
-  std::string field;
-  switch (r.code) {
-    case RefusalCode::kWalkIn: field = "--counter"; break;
-    case RefusalCode::kNoSuchSlot:
-    case RefusalCode::kFull: field = "--time"; break;
-    case RefusalCode::kBeforeWindow: field = with_code ? "--code" : "--window-start"; break;
-    case RefusalCode::kCodeRequired:
-    case RefusalCode::kCodeInvalid:
-    case RefusalCode::kCodeUnknown:
-    case RefusalCode::kCodeOtherMunicipality:
-    case RefusalCode::kCodeExpired:
-    case RefusalCode::kCodeInUse: field = "--code"; break;
-    case RefusalCode::kClosedDay:
-    case RefusalCode::kDeadlinePassed:
-    case RefusalCode::kTooFarAhead:
-    case RefusalCode::kTooSoon:
-    case RefusalCode::kPast: field = "--date"; break;
-  }
-  return Error{ErrorCode::kFailedPrecondition, field, r.reason.ja + " (" + r.reason.en + ")",
-               r.reason.rule};
-}
-
-json RefusalJson(const Refusal& r) {
-  return {{"code", std::string(reservations::RefusalCodeName(r.code))},
-          {"rule", r.reason.rule},
-          {"text", r.reason.ja},
-          {"text_en", r.reason.en}};
+  return Error{ErrorCode::kFailedPrecondition, "--" + reservations::RefusalField(r.code, with_code),
+               r.reason.ja + " (" + r.reason.en + ")", r.reason.rule};
 }
 
 std::string Span(int from, int to) { return calendar::FormatMinute(from) + "–" + calendar::FormatMinute(to); }
-
-json BookingJson(const reservations::Booking& b) {
-  return {{"number", b.number},
-          {"municipality", b.municipality},
-          {"counter", b.counter_id},
-          {"date", b.day.ToString()},
-          {"start", calendar::FormatMinute(b.start_minute)},
-          {"end", calendar::FormatMinute(b.end_minute)},
-          {"code", b.code.empty() ? json() : json(reservations::GroupSymbols(b.code))},
-          {"resident", b.resident_id ? json(*b.resident_id) : json()},
-          {"name", b.name},
-          {"phone", b.phone},
-          {"status", b.status}};
-}
 
 Status RunSlots(const Flags& f, CliContext& ctx) {
   MYNACERT_ASSIGN_OR_RETURN(const profiles::Municipality* m, FindProfile(f, ctx));
@@ -149,35 +111,16 @@ Status RunSlots(const Flags& f, CliContext& ctx) {
   if (view->refusal && view->refusal->code == RefusalCode::kWalkIn) {
     return RefusalError(*view->refusal, false);  // R-OFF-5 / R-OFF-2 / R-OFF-3
   }
+  if (f.json) {
+    MYNACERT_ASSIGN_OR_RETURN(json j, reservations::SlotsJson(*m, *c, *view, date, now));
+    ctx.out << j.dump(2) << "\n";
+    return {};
+  }
   // Whether each slot can be booked at --now (the 予約ID's own checks aside).
   std::vector<std::optional<Refusal>> now_refusals;
   for (const reservations::Slot& s : view->slots) {
     MYNACERT_ASSIGN_OR_RETURN(auto r, reservations::CheckBooking(*m, *c, date, s.start_minute, now, std::nullopt));
     now_refusals.push_back(std::move(r));
-  }
-  if (f.json) {
-    json slots = json::array();
-    for (size_t i = 0; i < view->slots.size(); ++i) {
-      const reservations::Slot& s = view->slots[i];
-      slots.push_back({{"start", calendar::FormatMinute(s.start_minute)},
-                       {"end", calendar::FormatMinute(s.end_minute)},
-                       {"capacity", s.capacity},
-                       {"booked", s.booked},
-                       {"available", s.available()},
-                       {"bookable_now", !now_refusals[i] && s.available() > 0},
-                       {"refusal", now_refusals[i] ? RefusalJson(*now_refusals[i]) : json()}});
-    }
-    ctx.out << json{{"municipality", m->id},
-                    {"counter", c->id},
-                    {"date", date.ToString()},
-                    {"now", reservations::FormatJstDateTime(now)},
-                    {"open", view->day.open},
-                    {"day", calendar::DescribeDay(view->day)},
-                    {"refusal", view->refusal ? RefusalJson(*view->refusal) : json()},
-                    {"slots", slots}}
-                   .dump(2)
-            << "\n";
-    return {};
   }
   ctx.out << c->name_ja << " (" << c->id << ")\n" << calendar::DescribeDay(view->day) << "\n";
   if (view->refusal) {
@@ -259,7 +202,7 @@ Status RunBook(const Flags& f, CliContext& ctx) {
   if (!result->confirmed()) return RefusalError(*result->refusal, !f.code.empty());
   const reservations::Booking& b = result->booking;
   if (f.json) {
-    json j = BookingJson(b);
+    json j = reservations::BookingJson(b);
     j["booked"] = true;
     j["cancel_token"] = result->cancel_token;
     ctx.out << j.dump(2) << "\n";
@@ -280,7 +223,7 @@ Status RunCancel(const Flags& f, CliContext& ctx) {
   MYNACERT_ASSIGN_OR_RETURN(reservations::Booking b,
                             store->Cancel(f.number, f.code.empty() ? f.token : f.code, now));
   if (f.json) {
-    json j = BookingJson(b);
+    json j = reservations::BookingJson(b);
     j["cancelled"] = true;
     ctx.out << j.dump(2) << "\n";
   } else {
@@ -298,7 +241,7 @@ Status RunList(const Flags& f, CliContext& ctx) {
   MYNACERT_ASSIGN_OR_RETURN(auto list, store->List(m->id, c->id, date));
   if (f.json) {
     json arr = json::array();
-    for (const auto& b : list) arr.push_back(BookingJson(b));
+    for (const auto& b : list) arr.push_back(reservations::BookingJson(b));
     ctx.out << json{{"municipality", m->id}, {"counter", c->id}, {"date", date.ToString()}, {"bookings", arr}}.dump(2)
             << "\n";
     return {};

@@ -2,12 +2,24 @@
 
 #include <openssl/crypto.h>
 
+#include <algorithm>
 #include <map>
+#include <tuple>
 #include <nlohmann/json.hpp>
+
+#include <openssl/x509.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include "calendar/counter_calendar.h"
 #include "counter/views.h"
+#include "notices/notice_json.h"
+#include "notices/notices.h"
+#include "pki/crl.h"
 #include "pki/key_file.h"
+#include "reservations/reservation_json.h"
 #include "service/assets.h"
 #include "server/ocsp_http.h"
 #include "service/explain.h"
@@ -147,7 +159,97 @@ json CounterJson(const profiles::Counter& c) {
           {"procedures", procedures}, {"note_ja", c.note_ja}};
 }
 
+
+// The profile and counter of a counter ID (IDs are unique across the profiles).
+Result<std::pair<const profiles::Municipality*, const profiles::Counter*>> FindCounterAnywhere(
+    const profiles::Registry& profiles, const std::string& id) {
+  for (const profiles::Municipality& mu : profiles.all()) {
+    if (const profiles::Counter* c = mu.FindCounter(id)) return std::pair{&mu, c};
+  }
+  return Error{ErrorCode::kNotFound, "counter", "窓口がありません (unknown counter '" + id + "')", ""};
+}
+
+// An error of a library that names a CLI flag ("--name") names the JSON field ("name").
+Error AsField(Error e, std::string_view renamed_time = "time") {
+  if (e.field.rfind("--", 0) == 0) e.field = e.field.substr(2);
+  if (e.field == "time") e.field = std::string(renamed_time);
+  return e;
+}
+
+// A file name of a notice run's folder: letters, digits, '.', '-', '_' and no leading dot.
+bool SafeFileName(std::string_view name) {
+  if (name.empty() || name.size() > 128 || name[0] == '.') return false;
+  for (char c : name) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '.' || c == '-' || c == '_';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+json FilesOf(const std::filesystem::path& dir) {
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
+    if (e.is_regular_file() && SafeFileName(e.path().filename().string())) {
+      names.push_back(e.path().filename().string());
+    }
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+Result<std::string> ReadWholeFile(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return NotFound("name", "ファイルがありません (no such file)");
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+std::string CertDer(X509* cert) {
+  unsigned char* der = nullptr;
+  const int n = i2d_X509(cert, &der);
+  if (n <= 0) return {};
+  std::string out(reinterpret_cast<char*>(der), static_cast<size_t>(n));
+  OPENSSL_free(der);
+  return out;
+}
+
 }  // namespace
+
+class Service::Lease {
+ public:
+  Lease(Service* s, std::unique_ptr<reservations::ReservationStore> store) : s_(s), store_(std::move(store)) {}
+  Lease(Lease&&) = default;
+  ~Lease() {
+    if (!store_) return;
+    std::lock_guard lock(s_->pool_mu_);
+    s_->pool_.push_back(std::move(store_));
+  }
+  reservations::ReservationStore* operator->() { return store_.get(); }
+
+ private:
+  Service* s_;
+  std::unique_ptr<reservations::ReservationStore> store_;
+};
+
+Result<Service::Lease> Service::LeaseReservations() {
+  {
+    std::lock_guard lock(pool_mu_);
+    if (!pool_.empty()) {
+      auto store = std::move(pool_.back());
+      pool_.pop_back();
+      return Lease(this, std::move(store));
+    }
+  }
+  // A new connection when every pooled one is lent: at most one per serving thread in
+  // practice. Writers wait for each other up to 30 s (SQLite serialises them).
+  store::SqliteOptions o;
+  o.busy_timeout_ms = 30000;
+  MYNACERT_ASSIGN_OR_RETURN(auto store, reservations::ReservationStore::OpenSqlite(ws_->DbPath(), o));
+  return Lease(this, std::move(store));
+}
 
 Result<std::unique_ptr<Service>> Service::Open(const ServiceConfig& config, const profiles::Registry& profiles) {
   std::unique_ptr<Service> s(new Service());
@@ -155,6 +257,11 @@ Result<std::unique_ptr<Service>> Service::Open(const ServiceConfig& config, cons
   if (!s->config_.clock) s->config_.clock = &kWallClock;
   MYNACERT_ASSIGN_OR_RETURN(s->ws_, counter::OpenWorkspace(config.home, profiles, &config.secrets));
   MYNACERT_ASSIGN_OR_RETURN(s->staff_, StaffStore::OpenSqlite(s->ws_->DbPath()));
+  {
+    // The reservations schema migrated now, and the pool's first connection made.
+    auto first = s->LeaseReservations();
+    if (!first.ok()) return first.error();
+  }
   MYNACERT_ASSIGN_OR_RETURN(std::string pass, pki::ReadPassphrase(config.secrets.passphrase, "--passphrase"));
   MYNACERT_ASSIGN_OR_RETURN(auto ocsp_store, pki::CaStore::OpenSqlite(s->ws_->CaDir() + "/ca.db"));
   MYNACERT_ASSIGN_OR_RETURN(s->ocsp_, pki::OcspResponder::FromDirectory(s->ws_->CaDir(), {pass, ""},
@@ -195,6 +302,7 @@ HttpResponse Service::Dispatch(const HttpRequest& req) {
   const profiles::Registry& profiles = *ws_->profiles;
 
   // ---- static UI and the CA's relying-party endpoints ----
+  if (!seg.empty() && (seg[0] == "crl" || seg[0] == "ca")) return Relying(req, seg);
   if (seg.empty() || seg[0] != "api") {
     if (!seg.empty() && seg[0] == "ocsp") {
       HttpResponse r;
@@ -290,6 +398,12 @@ HttpResponse Service::Dispatch(const HttpRequest& req) {
     return Json(200, {{"counter", CounterJson(*c)}, {"days", out}});
   }
 
+  // ---- residents: bookings (no login; a booking is found by its number and secret) ----
+  if (seg.size() >= 2 && (seg[1] == "slots" || seg[1] == "reservation-ids" ||
+                          (seg[1] == "bookings" && m == "POST"))) {
+    return Bookings(req, seg);
+  }
+
   // ---- staff ----
   if (seg.size() >= 2 && seg[1] == "staff" && seg.size() == 3 && seg[2] == "login" && m == "POST") {
     auto body = BodyJson(req);
@@ -335,6 +449,21 @@ HttpResponse Service::Dispatch(const HttpRequest& req) {
     HttpResponse r = Json(200, {{"ok", true}});
     r.headers.emplace_back("Set-Cookie", "mynacert_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
     return r;
+  }
+
+  if (seg.size() == 2 && seg[1] == "bookings" && m == "GET") {
+    auto found = FindCounterAnywhere(profiles, Q(req, "counter"));
+    if (!found.ok()) return Fail(found.error());
+    auto date = ParseDateField(Q(req, "date"), "date");
+    if (!date.ok()) return Fail(date.error());
+    auto store = LeaseReservations();
+    if (!store.ok()) return Fail(store.error());
+    auto list = (*store)->List(found->first->id, found->second->id, date->value_or(today));
+    if (!list.ok()) return Fail(AsField(list.error()));
+    json arr = json::array();
+    for (const auto& b : *list) arr.push_back(reservations::BookingJson(b));
+    return Json(200, {{"municipality", found->first->id}, {"counter", found->second->id},
+                      {"date", date->value_or(today).ToString()}, {"bookings", arr}});
   }
 
   std::lock_guard lock(mu_);
@@ -493,6 +622,70 @@ HttpResponse Service::Dispatch(const HttpRequest& req) {
       return Json(200, j);
     }
   }
+  if (seg.size() >= 2 && seg[1] == "notices") {
+    const std::filesystem::path out_dir = ws_->dir / "notices";
+    if (seg.size() == 3 && seg[2] == "run" && m == "POST") {
+      if (who.role != "supervisor") {
+        return Fail(Error{ErrorCode::kPermissionDenied, "role", "監督者のみです (supervisors only)", ""});
+      }
+      auto body = BodyJson(req);
+      if (!body.ok()) return Fail(body.error());
+      auto date_text = Str(*body, "date", false);
+      if (!date_text.ok()) return Fail(date_text.error());
+      auto date = ParseDateField(*date_text, "date");
+      if (!date.ok()) return Fail(date.error());
+      notices::RunOptions o;
+      o.run_date = date->value_or(today);
+      o.out_dir = out_dir.string();
+      o.pdf = !body->contains("pdf") || Bool(*body, "pdf");
+      o.now = now;
+      // 予約IDs (R-NOT-3) on a connection of their own, outside the batch's transactions.
+      auto ids = LeaseReservations();
+      if (!ids.ok()) return Fail(ids.error());
+      o.reservation_ids = [&ids](int64_t resident, const std::string& municipality, Date expiry, Date window_start) {
+        return (*ids)->IssueReservationId(resident, municipality, expiry, window_start);
+      };
+      auto run = notices::RunBatch(store, profiles, o);
+      if (!run.ok()) return Fail(run.error());
+      json j = notices::RunReportJson(*run);
+      if (auto tx = store::Transaction::Begin(store.db()); tx.ok()) {
+        (void)store.audit().Append(now, who.staff, 0, 0, "notices_run",
+                                   json{{"date", j["date"]}, {"batch", j["batch"]}, {"mailed", j["mailed"]},
+                                        {"undeliverable", j["undeliverable"]}}.dump());
+        (void)tx->Commit();
+      }
+      j["files"] = FilesOf(out_dir / o.run_date.ToString());
+      return Json(200, j);
+    }
+    if (seg.size() == 2 && m == "GET") {
+      auto date = ParseDateField(Q(req, "date"), "date");
+      if (!date.ok()) return Fail(date.error());
+      const Date day = date->value_or(today);
+      auto rows = notices::ListSent(store.db(), day);
+      if (!rows.ok()) return Fail(rows.error());
+      json all = json::array();
+      for (const notices::SentNotice& n : *rows) all.push_back(notices::SentJson(n));
+      return Json(200, {{"date", day.ToString()}, {"notices", all}, {"files", FilesOf(out_dir / day.ToString())}});
+    }
+    if (seg.size() == 5 && seg[2] == "files" && m == "GET") {
+      auto day = Date::Parse(seg[3], "date");
+      if (!day.ok()) return Fail(day.error());
+      const std::string name(seg[4]);
+      const bool pdf = name.size() > 4 && name.ends_with(".pdf");
+      const bool csv = name.size() > 4 && name.ends_with(".csv");
+      if (!SafeFileName(name) || !(pdf || csv)) {
+        return Fail(InvalidArgument("name", "ファイル名が不正です (not a letter or CSV file name)"));
+      }
+      auto body = ReadWholeFile(out_dir / day->ToString() / name);
+      if (!body.ok()) return Fail(body.error());
+      HttpResponse r;
+      r.content_type = pdf ? "application/pdf" : "text/csv; charset=utf-8";
+      r.body = std::move(*body);
+      r.headers.emplace_back("Content-Disposition",
+                             std::string(pdf ? "inline" : "attachment") + "; filename=\"" + name + "\"");
+      return r;
+    }
+  }
   if (seg.size() == 3 && seg[1] == "audit" && seg[2] == "verify" && m == "GET") {
     if (who.role != "supervisor") {
       return Fail(Error{ErrorCode::kPermissionDenied, "role", "監督者のみです (supervisors only)", ""});
@@ -502,6 +695,145 @@ HttpResponse Service::Dispatch(const HttpRequest& req) {
     return Json(200, {{"ok", v->ok}, {"records", v->records}, {"first_bad_seq", v->first_bad_seq}, {"problem", v->problem}});
   }
   return Fail(404, "not_found", "そのような API はありません (no such endpoint: " + m + " " + req.path + ")");
+}
+
+HttpResponse Service::Bookings(const HttpRequest& req, const std::vector<std::string_view>& seg) {
+  const std::string& m = req.method;
+  const profiles::Registry& profiles = *ws_->profiles;
+  const reservations::JstDateTime now = reservations::ToJst(config_.clock->Now());
+  if (seg.size() == 2 && seg[1] == "slots" && m == "GET") {
+    auto found = FindCounterAnywhere(profiles, Q(req, "counter"));
+    if (!found.ok()) return Fail(found.error());
+    auto date = ParseDateField(Q(req, "date"), "date");
+    if (!date.ok()) return Fail(date.error());
+    const Date day = date->value_or(now.date);
+    auto store = LeaseReservations();
+    if (!store.ok()) return Fail(store.error());
+    auto view = (*store)->SlotView(*found->first, found->second->id, day);
+    if (!view.ok()) {
+      Error e = AsField(view.error());
+      if (e.code == ErrorCode::kOutOfRange) e.field = "date";
+      return Fail(e);
+    }
+    auto j = reservations::SlotsJson(*found->first, *found->second, *view, day, now);
+    if (!j.ok()) return Fail(AsField(j.error()));
+    return Json(200, *j);
+  }
+  if (seg.size() == 3 && seg[1] == "reservation-ids" && m == "GET") {
+    auto store = LeaseReservations();
+    if (!store.ok()) return Fail(store.error());
+    auto rec = (*store)->FindReservationId(seg[2]);
+    if (!rec.ok()) return Fail(AsField(rec.error()));
+    if (!*rec) return Fail(Error{ErrorCode::kNotFound, "code", "この予約IDは発行されていません (no such reservation ID)", "R-OFF-6"});
+    const reservations::CodeRecord& c = **rec;
+    // Only what booking needs: no name, no resident number.
+    return Json(200, {{"code", reservations::GroupSymbols(c.code)}, {"municipality", c.municipality},
+                      {"bookable_from", c.window_start.ToString()}, {"valid_until", c.cert_expiry.ToString()}});
+  }
+  if (seg.size() == 2 && seg[1] == "bookings" && m == "POST") {
+    auto body = BodyJson(req);
+    if (!body.ok()) return Fail(body.error());
+    reservations::BookingRequest b;
+    std::string date_text, start_text;
+    for (auto [key, dest, required] : {std::tuple<const char*, std::string*, bool>{"counter", &b.counter_id, true},
+                                       {"date", &date_text, true}, {"start", &start_text, true},
+                                       {"name", &b.name, true}, {"phone", &b.phone, false}, {"code", &b.code, false}}) {
+      auto v = Str(*body, key, required);
+      if (!v.ok()) return Fail(v.error());
+      *dest = *v;
+    }
+    auto found = FindCounterAnywhere(profiles, b.counter_id);
+    if (!found.ok()) return Fail(found.error());
+    auto date = Date::Parse(date_text, "date");
+    if (!date.ok()) return Fail(date.error());
+    b.date = *date;
+    auto start = reservations::ParseMinute(start_text, "start");
+    if (!start.ok()) return Fail(start.error());
+    b.start_minute = *start;
+    b.now = now;
+    auto store = LeaseReservations();
+    if (!store.ok()) return Fail(store.error());
+    auto result = (*store)->Book(*found->first, b);
+    if (!result.ok()) {
+      Error e = AsField(result.error(), "start");
+      if (e.code == ErrorCode::kOutOfRange) e.field = "date";
+      return Fail(e);
+    }
+    if (!result->confirmed()) {
+      const reservations::Refusal& r = *result->refusal;
+      std::string field = reservations::RefusalField(r.code, !b.code.empty());
+      if (field == "time") field = "start";
+      return Json(409, {{"error", {{"code", std::string(reservations::RefusalCodeName(r.code))}, {"field", field},
+                                   {"message", r.reason.ja + " (" + r.reason.en + ")"}, {"rule", r.reason.rule}}}});
+    }
+    json j = reservations::BookingJson(result->booking);
+    j["cancel_token"] = result->cancel_token;
+    j["counter_name_ja"] = found->second->name_ja;
+    j["counter_name_en"] = found->second->name_en;
+    return Json(201, j);
+  }
+  if (seg.size() == 4 && seg[1] == "bookings" && seg[3] == "cancel" && m == "POST") {
+    auto number = PathId(seg[2], "number");
+    if (!number.ok()) return Fail(number.error());
+    auto body = BodyJson(req);
+    if (!body.ok()) return Fail(body.error());
+    auto secret = Str(*body, "secret", true);
+    if (!secret.ok()) return Fail(secret.error());
+    auto store = LeaseReservations();
+    if (!store.ok()) return Fail(store.error());
+    auto b = (*store)->Cancel(*number, *secret, now);
+    if (!b.ok()) return Fail(AsField(b.error()));
+    return Json(200, reservations::BookingJson(*b));
+  }
+  return Fail(404, "not_found", "そのような API はありません (no such endpoint: " + m + " " + req.path + ")");
+}
+
+// The CA for relying parties: the current CRL and CA certificate of each kind, DER.
+HttpResponse Service::Relying(const HttpRequest& req, const std::vector<std::string_view>& seg) {
+  if (req.method != "GET" && req.method != "HEAD") return Fail(405, "method_not_allowed", "GET のみです (GET only)");
+  const bool crl = seg[0] == "crl";
+  if (seg.size() != 2 || !(seg[1] == (crl ? "auth.crl" : "auth.crt") || seg[1] == (crl ? "sign.crl" : "sign.crt"))) {
+    return Fail(404, "not_found", crl ? "auth.crl か sign.crl です (auth.crl or sign.crl)"
+                                      : "auth.crt か sign.crt です (auth.crt or sign.crt)");
+  }
+  const bool auth = seg[1].starts_with("auth");
+  std::lock_guard lock(mu_);
+  const pki::CaGeneration& ca = auth ? ws_->auth_ca : ws_->sign_ca;
+  HttpResponse r;
+  r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + std::string(seg[1]) + "\"");
+  if (!crl) {
+    r.content_type = "application/pkix-cert";
+    r.body = CertDer(ca.cert.get());
+    return r;
+  }
+  // A new CRL when a certificate of this CA changed since the cached one, or when the cached
+  // one is past half its 24 h validity; otherwise the cached bytes (CRL numbers stay few).
+  CrlCache& cache = crl_[auth ? 1 : 0];
+  const auto clock_now = config_.clock->Now();
+  const int64_t now = std::chrono::duration_cast<std::chrono::seconds>(clock_now.time_since_epoch()).count();
+  int64_t last = cache.seq;
+  bool stale = cache.der.empty() || now - cache.made_at > 12 * 3600;
+  if (!stale) {
+    auto changed = ws_->ca_store->ChangedSince(cache.seq, &last);
+    if (!changed.ok()) return Fail(changed.error());
+    for (const auto& [kind, serial] : *changed) stale = stale || kind == ca.kind;
+  }
+  if (stale) {
+    auto seq = ws_->ca_store->LastSeq();
+    if (!seq.ok()) return Fail(seq.error());
+    pki::CrlOptions o;
+    o.actor = "serve";
+    auto made = pki::GenerateCrl(*ws_->ca_store, ca, clock_now, o);
+    if (!made.ok()) return Fail(made.error());
+    cache.der = std::move(made->der);
+    cache.seq = *seq;
+    cache.made_at = now;
+  } else {
+    cache.seq = last;
+  }
+  r.content_type = "application/pkix-crl";
+  r.body = cache.der;
+  return r;
 }
 
 }  // namespace mynacert::service

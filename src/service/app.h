@@ -20,11 +20,14 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "core/clock.h"
 #include "core/date.h"
 #include "counter/workspace.h"
 #include "pki/ocsp.h"
+#include "reservations/reservations.h"
 #include "server/http.h"
 #include "service/staff.h"
 
@@ -50,14 +53,29 @@ class Service {
 
  private:
   Service() = default;
-  struct Route;
   server::HttpResponse Dispatch(const server::HttpRequest& request);
+  server::HttpResponse Bookings(const server::HttpRequest& request, const std::vector<std::string_view>& seg);
+  server::HttpResponse Relying(const server::HttpRequest& request, const std::vector<std::string_view>& seg);
+
+  // A reservations store (its own SQLite connection) lent to one request at a time: bookings
+  // run in parallel up to the pool's size, and no double booking rests on the conditional
+  // UPDATE of reservations.h, not on a lock of ours.
+  class Lease;
+  Result<Lease> LeaseReservations();
 
   ServiceConfig config_;
   std::unique_ptr<counter::Workspace> ws_;
   std::unique_ptr<StaffStore> staff_;
   std::unique_ptr<pki::OcspResponder> ocsp_;
-  std::mutex mu_;  // ws_ and staff_: one SQLite connection each
+  std::mutex mu_;  // ws_ and staff_: one SQLite connection each; the CRL cache
+  std::mutex pool_mu_;
+  std::vector<std::unique_ptr<reservations::ReservationStore>> pool_;
+  struct CrlCache {
+    std::string der;
+    int64_t seq = -1;    // the CA store's change sequence it covers
+    int64_t made_at = 0;
+  };
+  CrlCache crl_[2];  // [0] sign, [1] auth
 };
 
 }  // namespace mynacert::service

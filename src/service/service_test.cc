@@ -15,6 +15,13 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include <openssl/x509.h>
+
+#include <atomic>
+#include <thread>
+
+#include "pki/ca_store.h"
+#include "reservations/reservations.h"
 #include "server/http.h"
 
 namespace mynacert::service {
@@ -249,6 +256,270 @@ TEST_F(ServiceTest, ClerkRenewsOverTheApi) {
   EXPECT_EQ(shown.Json()["state"], "done") << shown.body;
   EXPECT_EQ(shown.body.find("1234"), std::string::npos);  // no PIN in the record
   EXPECT_EQ(shown.body.find("ABC123"), std::string::npos);
+}
+
+// Adds a Yamagata-style resident with a card and certificates issued on `issued` (the seeds'
+// worked example: issued 2021-07-07 → certificates expire 2026-07-07).
+int64_t AddHolder(counter::Workspace& ws, const std::string& municipality, const std::string& name,
+                  const std::string& address, Date issued, bool forwarding = false) {
+  counter::Resident res;
+  res.municipality = municipality;
+  res.name = name;
+  res.name_kana = "テスト";
+  res.address = address;
+  res.birth = Date::Ymd(1980, 7, 7);
+  res.sex = 2;
+  res.household = "H-" + name;
+  res.forwarding = forwarding;
+  auto id = ws.counter->AddResident(res, "test", 0);
+  EXPECT_TRUE(id.ok());
+  counter::ExecutionEnv env = ws.env;
+  env.today = issued;
+  env.pin = [](std::string_view which) -> Result<std::string> {
+    return std::string(which == "init:sign" ? "ABC123" : "1234");
+  };
+  auto card = ws.counter->IssueCard(*id, issued.AddDays(-30), env);
+  EXPECT_TRUE(card.ok() && card->completed) << (card.ok() ? "" : card.error().ToString());
+  return *id;
+}
+
+json With(json j, const std::string& key, const json& value) {
+  j[key] = value;
+  return j;
+}
+
+// A resident books in Yokohama with the 予約ID of the city's notice (R-OFF-6, R-NOT-3), sees
+// the refusals with their rule IDs, cancels with the token; staff see the counter's day.
+TEST_F(ServiceTest, ResidentsBookAndCancelOverTheApi) {
+  std::string code;
+  {
+    auto store = reservations::ReservationStore::OpenSqlite(svc_->workspace().DbPath());
+    ASSERT_TRUE(store.ok());
+    auto c = (*store)->IssueReservationId(7, "yokohama", Date::Ymd(2026, 7, 7), Date::Ymd(2026, 4, 8));
+    ASSERT_TRUE(c.ok());
+    code = *c;
+  }
+  Reply id = Get("/api/reservation-ids/" + code);
+  ASSERT_EQ(id.status, 200) << id.body;
+  EXPECT_EQ(id.Json()["municipality"], "yokohama");
+  EXPECT_EQ(id.Json()["bookable_from"], "2026-04-08");
+  EXPECT_EQ(id.body.find("\"resident\""), std::string::npos);  // no resident data
+  ExpectJsonError(Get("/api/reservation-ids/7KQ2-M9XD-4TX"), 400, "code");  // check symbol wrong
+
+  // Today is 2026-05-01 (Fri) noon; 2026-05-11 (Mon) is open, within 40 days.
+  Reply slots = Get("/api/slots?counter=yokohama-naka&date=2026-05-11");
+  ASSERT_EQ(slots.status, 200) << slots.body;
+  const json sj = slots.Json();
+  ASSERT_FALSE(sj["slots"].empty());
+  EXPECT_EQ(sj["slots"][0]["start"], "08:45");
+  EXPECT_EQ(sj["slots"][0]["capacity"], 2);
+  EXPECT_TRUE(sj["slots"][0]["bookable_now"]);
+  EXPECT_EQ(sj["last_bookable"], "2026-06-10");
+  Reply walk_in = Get("/api/slots?counter=yokohama-nishi&date=2026-05-11");
+  ASSERT_EQ(walk_in.status, 200);
+  EXPECT_EQ(walk_in.Json()["refusal"]["code"], "walk_in");
+  EXPECT_TRUE(walk_in.Json()["slots"].empty());
+
+  const json booking{{"counter", "yokohama-naka"}, {"date", "2026-05-11"}, {"start", "09:15"}, {"name", "横浜　太郎"}};
+  Reply no_code = Post("/api/bookings", booking);
+  ExpectJsonError(no_code, 409, "code");
+  EXPECT_EQ(no_code.Json()["error"]["code"], "code_required");
+  EXPECT_EQ(no_code.Json()["error"]["rule"], "R-OFF-6");
+  json with_code = booking;
+  with_code["code"] = code;
+  Reply too_far = Post("/api/bookings", With(with_code, "date", "2026-06-15"));
+  ExpectJsonError(too_far, 409, "date");
+  EXPECT_EQ(too_far.Json()["error"]["code"], "too_far_ahead");
+  Reply tomorrow = Post("/api/bookings", With(with_code, "date", "2026-05-02"));
+  EXPECT_EQ(tomorrow.status, 409);  // a Saturday that is not the 2nd/4th: closed (R-OFF-5)
+  Reply booked = Post("/api/bookings", with_code);
+  ASSERT_EQ(booked.status, 201) << booked.body;
+  const json b = booked.Json();
+  EXPECT_EQ(b["start"], "09:15");
+  EXPECT_EQ(b["end"], "09:45");
+  EXPECT_EQ(b["status"], "confirmed");
+  const std::string token = b["cancel_token"];
+  ASSERT_FALSE(token.empty());
+  Reply again = Post("/api/bookings", With(with_code, "start", "10:15"));
+  EXPECT_EQ(again.Json()["error"]["code"], "code_in_use") << again.body;
+  EXPECT_EQ(Get("/api/slots?counter=yokohama-naka&date=2026-05-11").Json()["slots"][1]["booked"], 1);
+
+  // Bad input: 4xx with the field named.
+  ExpectJsonError(Post("/api/bookings", With(with_code, "start", "9:15")), 400, "start");
+  ExpectJsonError(Post("/api/bookings", With(with_code, "date", "2026-02-30")), 400, "date");
+  ExpectJsonError(Post("/api/bookings", With(with_code, "counter", "atlantis")), 404, "counter");
+  ExpectJsonError(Post("/api/bookings", With(with_code, "name", "")), 400, "name");
+  ExpectJsonError(Post("/api/bookings", With(with_code, "name", 5)), 400, "name");
+  ExpectJsonError(Get("/api/slots?counter=yokohama-naka&date=1800-01-01"), 400, "date");
+
+  // Staff only: the counter's day.
+  ExpectJsonError(Get("/api/bookings?counter=yokohama-naka&date=2026-05-11"), 401, "session");
+  Login();
+  Reply day = Get("/api/bookings?counter=yokohama-naka&date=2026-05-11");
+  ASSERT_EQ(day.status, 200) << day.body;
+  ASSERT_EQ(day.Json()["bookings"].size(), 1u);
+  EXPECT_EQ(day.Json()["bookings"][0]["name"], "横浜　太郎");
+
+  const std::string cancel = "/api/bookings/" + std::to_string(b["number"].get<int64_t>()) + "/cancel";
+  ExpectJsonError(Post(cancel, {{"secret", "WRONG-TOKEN-0000"}}), 404, "number");
+  ExpectJsonError(Post("/api/bookings/999999/cancel", {{"secret", token}}), 404, "number");
+  Reply cancelled = Post(cancel, {{"secret", token}});
+  ASSERT_EQ(cancelled.status, 200) << cancelled.body;
+  EXPECT_EQ(cancelled.Json()["status"], "cancelled");
+  EXPECT_EQ(Post(cancel, {{"secret", token}}).status, 409);  // already cancelled
+  // The 予約ID is free again.
+  EXPECT_EQ(Post("/api/bookings", with_code).status, 201);
+}
+
+// No double booking over HTTP: 1 000 booking requests at one Kanazawa City Hall slot (capacity
+// 2, no 予約ID needed, R-OFF-3), all in flight at once on 1 000 connections; exactly 2 confirmed.
+TEST_F(ServiceTest, AThousandConcurrentBookingsFillASlotExactly) {
+  constexpr int kRequests = 1000;
+  asio::io_context ioc;
+  std::atomic<int> created{0}, full{0}, other{0};
+  struct Call {
+    beast::tcp_stream stream;
+    http::request<http::string_body> req;
+    beast::flat_buffer buffer;
+    http::response<http::string_body> res;
+    explicit Call(asio::io_context& io) : stream(io) {}
+  };
+  std::vector<std::unique_ptr<Call>> calls;
+  const asio::ip::tcp::endpoint at(asio::ip::make_address("127.0.0.1"), port_);
+  for (int i = 0; i < kRequests; ++i) {
+    auto call = std::make_unique<Call>(ioc);
+    call->req = {http::verb::post, "/api/bookings", 11};
+    call->req.set(http::field::host, "127.0.0.1");
+    call->req.set(http::field::content_type, "application/json");
+    call->req.body() = json{{"counter", "kanazawa-cityhall"}, {"date", "2026-05-11"}, {"start", "10:00"},
+                            {"name", "金沢　" + std::to_string(i)}}.dump();
+    call->req.prepare_payload();
+    Call* c = call.get();
+    c->stream.async_connect(at, [c, &created, &full, &other](beast::error_code ec) {
+      if (ec) { ++other; ADD_FAILURE() << "connect: " << ec.message(); return; }
+      http::async_write(c->stream, c->req, [c, &created, &full, &other](beast::error_code ec, size_t) {
+        if (ec) { ++other; ADD_FAILURE() << "write: " << ec.message(); return; }
+        http::async_read(c->stream, c->buffer, c->res, [c, &created, &full, &other](beast::error_code ec, size_t) {
+          if (ec) { ++other; ADD_FAILURE() << "read: " << ec.message(); return; }
+          if (c->res.result_int() == 201) {
+            ++created;
+          } else if (c->res.result_int() == 409 && c->res.body().find("\"full\"") != std::string::npos) {
+            ++full;
+          } else {
+            ++other;
+            ADD_FAILURE() << c->res.result_int() << " " << c->res.body();
+          }
+        });
+      });
+    });
+    calls.push_back(std::move(call));
+  }
+  std::vector<std::thread> runners;
+  for (int t = 0; t < 4; ++t) runners.emplace_back([&ioc] { ioc.run(); });
+  for (auto& t : runners) t.join();
+  EXPECT_EQ(created.load(), 2);
+  EXPECT_EQ(full.load(), kRequests - 2);
+  EXPECT_EQ(other.load(), 0);
+  Login();
+  Reply day = Get("/api/bookings?counter=kanazawa-cityhall&date=2026-05-11");
+  ASSERT_EQ(day.status, 200) << day.body;
+  EXPECT_EQ(day.Json()["bookings"].size(), 2u);
+}
+
+// A supervisor runs the day's notice batch over the API (R-NOT-1/2): the letter is a PDF, the
+// holder with a forwarding request is listed as undeliverable, a second run sends nothing.
+TEST_F(ServiceTest, SupervisorRunsTheNoticeBatch) {
+  counter::Workspace& ws = svc_->workspace();
+  // Certificates issued 2021-07-07 expire 2026-07-07; J-LIS's notice is due 76 days before.
+  AddHolder(ws, "yamagata", "山形　一郎", "山形県山形市旅篭町二丁目3番25号", Date::Ymd(2021, 7, 7));
+  AddHolder(ws, "yamagata", "山形　次郎", "山形県山形市七日町一丁目1番1号", Date::Ymd(2021, 7, 7), true);
+  Login("clerk");
+  ExpectJsonError(Post("/api/notices/run", json::object()), 403, "role");
+  Reply listed_before = Get("/api/notices?date=2026-05-01");
+  ASSERT_EQ(listed_before.status, 200) << listed_before.body;
+  EXPECT_TRUE(listed_before.Json()["notices"].empty());
+  ASSERT_TRUE(svc_->staff().AddStaff("boss", "supervisor", "a supervisor password", 0).ok());
+  Reply login = Post("/api/staff/login", {{"name", "boss"}, {"password", "a supervisor password"}});
+  ASSERT_EQ(login.status, 200);
+  cookie_ = login.headers["Set-Cookie"].substr(0, login.headers["Set-Cookie"].find(';'));
+  csrf_ = login.Json()["csrf"];
+  ExpectJsonError(Post("/api/notices/run", {{"date", "2026-13-01"}}), 400, "date");
+
+  Reply run = Post("/api/notices/run", json::object());
+  ASSERT_EQ(run.status, 200) << run.body;
+  const json r = run.Json();
+  EXPECT_EQ(r["date"], "2026-05-01");
+  EXPECT_EQ(r["mailed"]["jlis"], 1);
+  EXPECT_EQ(r["undeliverable"], 1);
+  ASSERT_EQ(r["letters"].size(), 1u);
+  EXPECT_EQ(r["letters"][0]["postal_name"], "山形　一郎 様");
+  EXPECT_EQ(r["undeliverable_letters"][0]["postal_name"], "山形　次郎 様");
+  const std::string file = r["letters"][0]["file_name"];
+  ASSERT_FALSE(file.empty());
+  bool listed = false;
+  for (const auto& f : r["files"]) listed = listed || f == file;
+  EXPECT_TRUE(listed) << r["files"].dump();
+
+  Reply pdf = Get("/api/notices/files/2026-05-01/" + file);
+  ASSERT_EQ(pdf.status, 200) << pdf.body.substr(0, 200);
+  EXPECT_EQ(pdf.headers["Content-Type"], "application/pdf");
+  EXPECT_EQ(pdf.body.rfind("%PDF-", 0), 0u);
+  ExpectJsonError(Get("/api/notices/files/2026-05-01/counter.db"), 400, "name");
+  ExpectJsonError(Get("/api/notices/files/2026-05-01/.x.pdf"), 400, "name");
+  ExpectJsonError(Get("/api/notices/files/2026-05-01/%2E%2E%2Fcounter.db"), 404, "");
+  ExpectJsonError(Get("/api/notices/files/2026-05-01/nothing.pdf"), 404, "name");
+
+  // Idempotent per day: a second run sends nothing again.
+  Reply second = Post("/api/notices/run", json::object());
+  ASSERT_EQ(second.status, 200) << second.body;
+  EXPECT_EQ(second.Json()["mailed"]["jlis"], 0);
+  EXPECT_EQ(second.Json()["undeliverable"], 0);
+  Reply listed_after = Get("/api/notices?date=2026-05-01");
+  ASSERT_EQ(listed_after.status, 200);
+  EXPECT_EQ(listed_after.Json()["notices"].size(), 2u);
+  // The run is in the audit log.
+  Reply audit = Get("/api/audit/verify");
+  EXPECT_EQ(audit.Json()["ok"], true) << audit.body;
+}
+
+// The CA for relying parties: the CRL and CA certificate, DER; the CRL is re-made after a
+// revocation and not before.
+TEST_F(ServiceTest, CrlAndCaCertificate) {
+  counter::Workspace& ws = svc_->workspace();
+  Reply cert = Get("/ca/auth.crt");
+  ASSERT_EQ(cert.status, 200);
+  EXPECT_EQ(cert.headers["Content-Type"], "application/pkix-cert");
+  const unsigned char* p = reinterpret_cast<const unsigned char*>(cert.body.data());
+  X509* ca = d2i_X509(nullptr, &p, static_cast<long>(cert.body.size()));
+  ASSERT_NE(ca, nullptr);
+  Reply crl = Get("/crl/auth.crl");
+  ASSERT_EQ(crl.status, 200);
+  EXPECT_EQ(crl.headers["Content-Type"], "application/pkix-crl");
+  p = reinterpret_cast<const unsigned char*>(crl.body.data());
+  X509_CRL* parsed = d2i_X509_CRL(nullptr, &p, static_cast<long>(crl.body.size()));
+  ASSERT_NE(parsed, nullptr);
+  EXPECT_EQ(X509_CRL_verify(parsed, X509_get0_pubkey(ca)), 1);  // signed by the auth CA
+  EXPECT_EQ(X509_CRL_get_REVOKED(parsed), nullptr);  // nothing revoked yet
+  X509_CRL_free(parsed);
+  EXPECT_EQ(Get("/crl/auth.crl").body, crl.body);  // nothing changed: the same CRL
+
+  const int64_t id = AddHolder(ws, "yamagata", "山形　三郎", "山形県山形市旅篭町二丁目3番25号", Date::Ymd(2021, 7, 7));
+  auto certs = ws.store->Certs(id);
+  ASSERT_TRUE(certs.ok());
+  std::string serial;
+  for (const auto& c : *certs) if (c.kind == "auth") serial = c.serial;
+  ASSERT_FALSE(serial.empty());
+  ASSERT_TRUE(ws.ca_store->Revoke(pki::CaKind::kAuth, serial, pki::RevocationReason::kKeyCompromise, 0, "test").ok());
+  Reply after = Get("/crl/auth.crl");
+  ASSERT_EQ(after.status, 200);
+  p = reinterpret_cast<const unsigned char*>(after.body.data());
+  parsed = d2i_X509_CRL(nullptr, &p, static_cast<long>(after.body.size()));
+  ASSERT_NE(parsed, nullptr);
+  EXPECT_EQ(sk_X509_REVOKED_num(X509_CRL_get_REVOKED(parsed)), 1);
+  X509_CRL_free(parsed);
+  X509_free(ca);
+  ExpectJsonError(Get("/crl/other.crl"), 404, "");
+  ExpectJsonError(Send(http::verb::post, "/crl/auth.crl"), 405, "");
 }
 
 }  // namespace

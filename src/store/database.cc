@@ -37,14 +37,14 @@ Status Migrate(Database& db, std::string_view component, std::span<const Migrati
       db.Execute("CREATE TABLE IF NOT EXISTS schema_migrations (component TEXT NOT NULL, version "
                  "INTEGER NOT NULL, applied_at BIGINT NOT NULL, PRIMARY KEY (component, "
                  "version))"));
-  int64_t current = 0;
-  {
+  auto current_version = [&db, component]() -> Result<int64_t> {
     MYNACERT_ASSIGN_OR_RETURN(
         auto s, db.Prepare("SELECT MAX(version) FROM schema_migrations WHERE component = $1"));
     MYNACERT_RETURN_IF_ERROR(s->BindText(1, component));
     MYNACERT_ASSIGN_OR_RETURN(bool row, s->Step());
-    if (row && !s->ColumnIsNull(0)) current = s->ColumnInt(0);
-  }
+    return row && !s->ColumnIsNull(0) ? s->ColumnInt(0) : int64_t{0};
+  };
+  MYNACERT_ASSIGN_OR_RETURN(int64_t current, current_version());
   const int64_t known = steps.empty() ? 0 : steps.back().version;
   if (current > known) {
     return Error{ErrorCode::kFailedPrecondition, "database",
@@ -56,6 +56,10 @@ Status Migrate(Database& db, std::string_view component, std::span<const Migrati
   for (const Migration& step : steps) {
     if (step.version <= current) continue;
     MYNACERT_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(db));
+    // Another connection may have applied it since the read above (two processes, or a
+    // service's connections opening at once): read again under the write lock.
+    MYNACERT_ASSIGN_OR_RETURN(current, current_version());
+    if (step.version <= current) continue;  // tx rolls back, nothing written
     MYNACERT_RETURN_IF_ERROR(db.Execute(step.sql));
     MYNACERT_ASSIGN_OR_RETURN(
         auto s, db.Prepare("INSERT INTO schema_migrations (component, version, applied_at) VALUES "

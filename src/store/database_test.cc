@@ -7,6 +7,9 @@
 #include <filesystem>
 #include <limits>
 #include <string>
+#include <latch>
+#include <thread>
+#include <vector>
 
 namespace mynacert::store {
 namespace {
@@ -181,6 +184,33 @@ TEST(Migrate, AppliesOnceAddsStepsRefusesNewerAndRollsBackAFailedStep) {
     // Components are independent: "other" starts at version 0 (and its step fails here only
     // because table m exists).
     EXPECT_FALSE(Migrate(*db, "other", kV1).ok());
+  }
+}
+
+// Connections that open a new database at the same moment (a service's pool) each migrate it:
+// one applies every step, the others find them applied under the write lock and do nothing.
+TEST(Migrate, ConcurrentFirstOpensApplyEachStepOnce) {
+  constexpr int kRounds = 20, kConnections = 8;
+  for (int round = 0; round < kRounds; ++round) {
+    const std::string path = TempDb("migrate-race-" + std::to_string(round) + ".db");
+    std::vector<std::unique_ptr<Database>> dbs;
+    for (int i = 0; i < kConnections; ++i) dbs.push_back(Open(path, 30000));
+    std::latch start(kConnections);
+    std::vector<std::string> errors(kConnections);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < kConnections; ++i) {
+      threads.emplace_back([&, i] {
+        start.arrive_and_wait();  // all read "no schema yet" together
+        Status st = Migrate(*dbs[i], "test", kV2);
+        if (!st.ok()) errors[i] = st.error().ToString();
+      });
+    }
+    for (auto& t : threads) t.join();
+    for (const std::string& e : errors) ASSERT_EQ(e, "") << "round " << round;
+    auto rows = dbs[0]->Prepare("SELECT COUNT(*) FROM schema_migrations WHERE component = 'test'");
+    ASSERT_TRUE(rows.ok());
+    ASSERT_TRUE(*(*rows)->Step());
+    EXPECT_EQ((*rows)->ColumnInt(0), 2);
   }
 }
 

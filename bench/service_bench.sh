@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# Issue 6 benchmarks of `mynacert serve`, each side by side with its baseline in one run:
+#   1. GET /api/explain (the rules over HTTP: parse, assess, explain in Japanese and English,
+#      JSON) vs. GET /api/health on the same server (the HTTP floor: same server, no rules) and
+#      vs. nginx serving the same explain JSON as a static file;
+#   2. POST /api/bookings (a SQLite transaction per request: slot row, conditional UPDATE,
+#      insert) vs. GET /api/slots on the same counter (a read on a pooled connection);
+#   3. the notice batch over 1 000 000 synthetic holders (notices_test's scale test:
+#      selection, and the run with --no-pdf) — see docs/notices.md.
+#
+# usage: bench/service_bench.sh [--quick]   (--quick: 2 s runs, no 1 M batch — a smoke test)
+# Needs: scripts/build.sh (release); wrk and nginx (scripts/install-deps.sh --bench).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+quick=0
+[ "${1:-}" = "--quick" ] && quick=1
+B=./build
+M=$B/mynacert
+for tool in wrk curl jq; do command -v "$tool" >/dev/null || { echo "service_bench: needs $tool" >&2; exit 2; }; done
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+[ -x "$NGINX" ] || { echo "service_bench: needs nginx" >&2; exit 2; }
+work=$(mktemp -d /tmp/mynacert-svc-bench.XXXXXX)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+secs=10
+[ $quick = 1 ] && secs=2
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+rps() { awk '/Requests\/sec/ { print $2 }'; }
+lat() { awk '/Latency/ { print $2 }'; }
+
+export MYNACERT_CA_PASSPHRASE="bench CA passphrase" MYNACERT_ISSUER_KEY="bench issuer key" \
+  MYNACERT_CARD_SECRET="bench card secret"
+$M serve --home "$work/home" --port 0 --port-file "$work/port" --threads "$(nproc)" >"$work/serve.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.1; done
+port=$(cat "$work/port")
+base="http://127.0.0.1:$port"
+curl -fsS "$base/api/health" >/dev/null
+
+echo "# mynacert service benchmarks — $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, serve --threads $(nproc)"
+echo
+
+# 1. The rules over HTTP ----------------------------------------------------------------------
+q="/api/explain?municipality=yamagata&birth=1980-07-07&card_issued=2021-07-07&today=2026-05-01"
+mkdir -p "$work/www"
+curl -fsS "$base$q" >"$work/www/explain.json"
+nginx_port=$((20000 + RANDOM % 20000))
+cat >"$work/nginx.conf" <<NGINX
+worker_processes $(nproc);
+pid $work/nginx.pid;
+error_log $work/nginx-error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  server {
+    listen 127.0.0.1:$nginx_port;
+    root $work/www;
+    location / { default_type application/json; }
+  }
+}
+NGINX
+"$NGINX" -c "$work/nginx.conf" -p "$work" 2>/dev/null
+sleep 0.3
+explain_out=$(wrk -t2 -c64 -d"${secs}s" "$base$q")
+health_out=$(wrk -t2 -c64 -d"${secs}s" "$base/api/health")
+nginx_out=$(wrk -t2 -c64 -d"${secs}s" "http://127.0.0.1:$nginx_port/explain.json")
+explain=$(echo "$explain_out" | rps); health=$(echo "$health_out" | rps); nginx=$(echo "$nginx_out" | rps)
+echo "## 1. GET /api/explain (wrk -t2 -c64, ${secs} s each, keep-alive; $(wc -c <"$work/www/explain.json") bytes of JSON)"
+echo
+echo "| target | requests/s | mean latency | ratio |"
+echo "|---|---|---|---|"
+printf "| mynacert GET /api/explain (seed example, Yamagata) | %.0f | %s | |\n" "$explain" "$(echo "$explain_out" | lat)"
+printf "| mynacert GET /api/health (same server, no rules) | %.0f | %s | explain ÷ health **%s×** |\n" "$health" "$(echo "$health_out" | lat)" "$(ratio "$explain" "$health")"
+printf "| nginx, the same JSON as a static file | %.0f | %s | explain ÷ nginx **%s×** |\n" "$nginx" "$(echo "$nginx_out" | lat)" "$(ratio "$explain" "$nginx")"
+echo
+
+# 2. Booking ----------------------------------------------------------------------------------
+# Kanazawa City Hall (bookable without a 予約ID, 7+ days ahead, R-OFF-3): each request books the
+# next slot of a rotating set of 8 weeks of open days, so the first requests are confirmed and
+# the rest find the slot full — both paths are a write transaction.
+days=()
+d=$(date -d "+8 days" +%F)
+while [ ${#days[@]} -lt 20 ]; do
+  open=$(curl -fsS "$base/api/slots?counter=kanazawa-cityhall&date=$d" | jq -r '.slots | length')
+  [ "$open" -gt 0 ] && days+=("$d")
+  d=$(date -d "$d +1 day" +%F)
+done
+{
+  echo 'local days = {'
+  for x in "${days[@]}"; do echo "  \"$x\","; done
+  echo '}'
+  cat <<'LUA'
+local starts = {"08:45","09:15","09:45","10:15","10:45","11:15","11:45","12:15","12:45","13:15","13:45","14:15","14:45","15:15","15:45","16:15","16:45","17:15"}
+local n = 0
+request = function()
+  n = n + 1
+  local body = string.format('{"counter":"kanazawa-cityhall","date":"%s","start":"%s","name":"bench %d"}',
+    days[(n % #days) + 1], starts[(math.floor(n / #days) % #starts) + 1], n)
+  return wrk.format("POST", "/api/bookings", {["Content-Type"] = "application/json"}, body)
+end
+local codes = {}
+response = function(status) codes[status] = (codes[status] or 0) + 1 end
+done = function()
+  for k, v in pairs(codes) do io.write(string.format("status %d: %d\n", k, v)) end
+end
+LUA
+} >"$work/book.lua"
+slot_q="/api/slots?counter=kanazawa-cityhall&date=${days[0]}"
+book_out=$(wrk -t2 -c16 -d"${secs}s" -s "$work/book.lua" "$base")
+slots_out=$(wrk -t2 -c16 -d"${secs}s" "$base$slot_q")
+book=$(echo "$book_out" | rps); slots=$(echo "$slots_out" | rps)
+created=$(echo "$book_out" | awk '/^status 201/ { print $3 }'); full=$(echo "$book_out" | awk '/^status 409/ { print $3 }')
+other=$(echo "$book_out" | awk '/^status/ && $2 != "201:" && $2 != "409:" { s += $3 } END { print s + 0 }')
+echo "## 2. POST /api/bookings (wrk -t2 -c16, ${secs} s each)"
+echo
+echo "| target | requests/s | mean latency | ratio |"
+echo "|---|---|---|---|"
+printf "| POST /api/bookings (%s confirmed, %s full, %s other) | %.0f | %s | |\n" "${created:-0}" "${full:-0}" "$other" "$book" "$(echo "$book_out" | lat)"
+printf "| GET /api/slots, same counter (read) | %.0f | %s | book ÷ slots **%s×** |\n" "$slots" "$(echo "$slots_out" | lat)" "$(ratio "$book" "$slots")"
+echo
+[ "$other" = 0 ] || { echo "service_bench: unexpected statuses" >&2; echo "$book_out" >&2; exit 1; }
+
+# 3. The notice batch over 1 M holders --------------------------------------------------------
+if [ $quick = 0 ]; then
+  echo "## 3. Notice batch over 1 000 000 synthetic holders (SQLite)"
+  echo
+  MYNACERT_NOTICES_N=1000000 $B/src/notices/notices_test --gtest_also_run_disabled_tests \
+    --gtest_filter='NoticesTest.SelectionOverManyHolders' 2>&1 | grep -E '^(select|run|rerun|holders|due)|ms' | sed 's/^/    /'
+fi

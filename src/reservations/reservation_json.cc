@@ -1,0 +1,91 @@
+#include "reservations/reservation_json.h"
+
+#include <optional>
+#include <vector>
+
+#include "calendar/counter_calendar.h"
+
+namespace mynacert::reservations {
+
+using nlohmann::json;
+
+json RefusalJson(const Refusal& r) {
+  return {{"code", std::string(RefusalCodeName(r.code))},
+          {"rule", r.reason.rule},
+          {"text", r.reason.ja},
+          {"text_en", r.reason.en}};
+}
+
+std::string RefusalField(RefusalCode code, bool with_code) {
+  switch (code) {
+    case RefusalCode::kWalkIn:
+      return "counter";
+    case RefusalCode::kNoSuchSlot:
+    case RefusalCode::kFull:
+      return "time";
+    case RefusalCode::kBeforeWindow:
+      return with_code ? "code" : "window_start";
+    case RefusalCode::kCodeRequired:
+    case RefusalCode::kCodeInvalid:
+    case RefusalCode::kCodeUnknown:
+    case RefusalCode::kCodeOtherMunicipality:
+    case RefusalCode::kCodeExpired:
+    case RefusalCode::kCodeInUse:
+      return "code";
+    case RefusalCode::kClosedDay:
+    case RefusalCode::kDeadlinePassed:
+    case RefusalCode::kTooFarAhead:
+    case RefusalCode::kTooSoon:
+    case RefusalCode::kPast:
+      return "date";
+  }
+  return "date";
+}
+
+json BookingJson(const Booking& b) {
+  return {{"number", b.number},
+          {"municipality", b.municipality},
+          {"counter", b.counter_id},
+          {"date", b.day.ToString()},
+          {"label", b.day.ToStringWithWeekday()},
+          {"start", calendar::FormatMinute(b.start_minute)},
+          {"end", calendar::FormatMinute(b.end_minute)},
+          {"code", b.code.empty() ? json() : json(GroupSymbols(b.code))},
+          {"resident", b.resident_id ? json(*b.resident_id) : json()},
+          {"name", b.name},
+          {"phone", b.phone},
+          {"status", b.status}};
+}
+
+Result<json> SlotsJson(const profiles::Municipality& m, const profiles::Counter& c,
+                       const DaySlots& view, Date date, JstDateTime now) {
+  json slots = json::array();
+  for (const Slot& s : view.slots) {
+    MYNACERT_ASSIGN_OR_RETURN(std::optional<Refusal> r,
+                              CheckBooking(m, c, date, s.start_minute, now, std::nullopt));
+    slots.push_back({{"start", calendar::FormatMinute(s.start_minute)},
+                     {"end", calendar::FormatMinute(s.end_minute)},
+                     {"capacity", s.capacity},
+                     {"booked", s.booked},
+                     {"available", s.available()},
+                     {"bookable_now", !r && s.available() > 0},
+                     {"refusal", r ? RefusalJson(*r) : json()}});
+  }
+  json last = nullptr;
+  if (c.reservation != profiles::ReservationMode::kWalkIn) {
+    MYNACERT_ASSIGN_OR_RETURN(std::optional<Date> l, LastBookableDay(m, c, now.date));
+    if (l) last = l->ToString();
+  }
+  return json{{"municipality", m.id},
+              {"counter", c.id},
+              {"date", date.ToString()},
+              {"label", date.ToStringWithWeekday()},
+              {"now", FormatJstDateTime(now)},
+              {"open", view.day.open},
+              {"day", calendar::DescribeDay(view.day)},
+              {"refusal", view.refusal ? RefusalJson(*view.refusal) : json()},
+              {"last_bookable", last},
+              {"slots", slots}};
+}
+
+}  // namespace mynacert::reservations
