@@ -78,6 +78,8 @@ export function findCounter(id) {
   return null;
 }
 
+// A refusal of the reservation rules: {code, rule, text, text_en} (docs/api.md).
+export const refusalText = (r) => (r ? t(r.text ?? r.message ?? '', r.text_en ?? r.message ?? '') : '');
 export const rule = (r) => (r ? ` <span class="rule">${esc(Array.isArray(r) ? r.join(' ') : r)}</span>` : '');
 // An error as the API gives it: the message (Japanese with the English in parentheses), the
 // field at fault and the rule ID.

@@ -36,12 +36,13 @@ async function run() {
       if (date) body.date = date;
       if ($('#nt-nopdf').checked) body.pdf = false;
       const r = await api('POST', '/api/notices/run', body);
-      const runDate = r.run_date || date;
+      const runDate = r.date || r.run_date || date;
       const n = (x) => (Array.isArray(x) ? x.length : Number(x || 0));
-      show($('#nt-report'), `<div class="report" id="nt-run-report"><h3>${t('実行結果', 'Run report')}: ${esc(r.batch_id)} — ${day(runDate)}${r.resumed ? ` <span class="tag">${t('再開', 'resumed')}</span>` : ''}</h3>
+      const mailed = r.mailed && typeof r.mailed === 'object' ? r.mailed : { city: r.mailed_city, jlis: r.mailed_jlis };
+      show($('#nt-report'), `<div class="report" id="nt-run-report"><h3>${t('実行結果', 'Run report')}: ${esc(r.batch || r.batch_id)} — ${day(runDate)}${r.resumed ? ` <span class="tag">${t('再開', 'resumed')}</span>` : ''}</h3>
         <dl class="counts">
-          <dt>${t('市の通知 (予約ID通知書) 郵送', "city notices mailed")}</dt><dd id="nt-mailed-city">${n(r.mailed_city)}</dd>
-          <dt>${t('J-LIS 有効期限通知書 郵送', 'J-LIS notices mailed')}</dt><dd id="nt-mailed-jlis">${n(r.mailed_jlis)}</dd>
+          <dt>${t('市の通知 (予約ID通知書) 郵送', "city notices mailed")}${rule('R-NOT-3')}</dt><dd id="nt-mailed-city">${n(mailed.city)}</dd>
+          <dt>${t('J-LIS 有効期限通知書 郵送', 'J-LIS notices mailed')}${rule('R-NOT-1')}</dt><dd id="nt-mailed-jlis">${n(mailed.jlis)}</dd>
           <dt>${t('転送不要のため郵送せず', 'not mailed (forwarding request)')}${rule('R-NOT-2')}</dt><dd id="nt-undeliverable">${n(r.undeliverable)}</dd>
           <dt>${t('送付済みのため省略', 'already sent')}</dt><dd>${n(r.already_sent)}</dd>
           <dt>${t('市の通知待ち (J-LIS)', 'J-LIS waiting for the city')}${rule('R-NOT-3')}</dt><dd>${n(r.waiting_for_city)}</dd>
@@ -68,7 +69,7 @@ async function list() {
     const notices = res.notices || [];
     const mailed = notices.filter((x) => x.outcome !== 'undeliverable');
     const undeliverable = notices.filter((x) => x.outcome === 'undeliverable');
-    const letterLink = (x) => (x.file ? `<a href="${fileUrl(res.date || date, x.file)}${x.first_page ? `#page=${Number(x.first_page)}` : ''}" target="_blank" rel="noopener" data-letter="${esc(x.letter_id)}">${esc(x.letter_id)}</a>` : esc(x.letter_id));
+    const letterLink = (x) => (x.file_name || x.file ? `<a href="${fileUrl(x.run_date || res.date || date, x.file_name || x.file)}${x.first_page ? `#page=${Number(x.first_page)}` : ''}" target="_blank" rel="noopener" data-letter="${esc(x.letter_id)}">${esc(x.letter_id)}</a>` : esc(x.letter_id));
     const row = (x, withFile) => `<tr><td class="mono">${withFile ? letterLink(x) : esc(x.letter_id)}</td><td>${kindLabel(x.kind)}</td><td><a href="#/staff/resident/${esc(x.resident)}">${esc(x.postal_name)}</a></td><td>${esc(x.address)}</td><td>${esc(mname(x.municipality))}</td><td>${day(x.cert_expiry)}</td><td class="mono">${esc(x.reservation_id || '')}</td>${withFile ? `<td>${x.pages ? t(`${x.first_page}ページ目から ${x.pages} 枚`, `p. ${x.first_page}, ${x.pages} pp.`) : ''}</td>` : ''}</tr>`;
     const head = [t('通知 ID', 'Letter'), t('種類', 'Kind'), t('宛名', 'Name'), t('住所', 'Address'), t('市区町村', 'Municipality'), t('証明書の有効期限', 'Cert expiry'), t('予約ID', 'Reservation ID')];
     show($('#nt-list'), `<h3>${day(res.date || date)} — ${t(`通知 ${notices.length} 件`, `${notices.length} notices`)}</h3>

@@ -1,7 +1,7 @@
 // mynacert UI — the residents' page: expiry dates and procedure (/api/explain, /api/procedure),
 // booking a visit (/api/calendar, /api/slots, /api/reservation-ids, /api/bookings) and
 // cancelling a booking. No login, no resident data (docs/api.md, docs/reservations.md).
-import { $, state, t, esc, day, addDays, nowJst, api, errorHtml, reasonsHtml, rule, show, busy, municipalities, counterName, findCounter } from './lib.js';
+import { $, state, t, esc, day, addDays, nowJst, api, errorHtml, reasonsHtml, rule, refusalText, show, busy, municipalities, counterName, findCounter } from './lib.js';
 
 const MODE = {
   walk_in: ['予約不要 (直接お越しください)', 'no reservation (walk in)'],
@@ -153,7 +153,7 @@ async function onCounter() {
         api('GET', `/api/slots?${new URLSearchParams({ counter: counter.id, date: state.today || nowJst().date })}`).catch(() => null),
       ]);
       if (currentCounter()?.counter.id !== counter.id) return;
-      const why = slots && slots.refusal ? `<p>${esc(slots.refusal.message)}${rule(slots.refusal.rule)}</p>` : '';
+      const why = slots && slots.refusal ? `<p>${esc(refusalText(slots.refusal))}${rule(slots.refusal.rule)}</p>` : '';
       show(info, `<p class="notice"><strong>${t('この窓口は予約を受け付けていません。直接お越しください。', 'This counter takes no bookings: please walk in.')}</strong></p>${why}${note}
         <h3>${t('開庁日 (14日間)', 'Open days (14 days)')}</h3>
         <ul class="days">${cal.days.filter((d) => d.open).map((d) => `<li>${day(d.date)} ${esc(d.from)}〜${esc(d.to)}</li>`).join('')}</ul>`);
@@ -164,9 +164,10 @@ async function onCounter() {
   await loadDays(counter);
 }
 
-// The open days a booking made now may be for: from the first day whose booking deadline
-// (17:00 the day before, R-OFF-6) has not passed, to the last bookable day the server names
-// (R-OFF-6: 40 days ahead). The server checks every rule again; this list only helps.
+// The open days a booking made now may be for: from the first day with a slot bookable now
+// (the server says so per slot: 17:00 the day before and 40 days ahead, R-OFF-6; a week ahead
+// in Kanazawa, R-OFF-3) to the last bookable day it names. The server checks every rule again
+// when the booking is made; this list only spares the resident the refused days.
 async function loadDays(counter) {
   const sel = $('#bk-date');
   sel.innerHTML = `<option value="">${t('読み込み中…', 'Loading…')}</option>`;
@@ -175,13 +176,10 @@ async function loadDays(counter) {
     const today = state.today || nowJst().date;
     const cal = await api('GET', `/api/calendar?${new URLSearchParams({ counter: counter.id, from: addDays(today, 1), days: '60' })}`);
     const open = cal.days.filter((d) => d.open);
-    let first = null;
-    let last = null;
-    if (open.length) {
-      const probe = await api('GET', `/api/slots?${new URLSearchParams({ counter: counter.id, date: open[0].date })}`);
-      last = probe.last_bookable || null;
-      first = probe.first_bookable || null;
-    }
+    const probes = await Promise.all(open.slice(0, 12).map((d) => api('GET', `/api/slots?${new URLSearchParams({ counter: counter.id, date: d.date })}`).catch(() => null)));
+    const last = probes.find((p) => p)?.last_bookable || null;
+    const firstOk = probes.find((p) => p && (p.slots || []).some((x) => x.bookable_now ?? x.available > 0));
+    let first = firstOk ? firstOk.date : null;
     if (!first) {
       const now = nowJst();
       first = now.minutes < 17 * 60 ? addDays(now.date, 1) : addDays(now.date, 2);
@@ -208,13 +206,17 @@ async function loadSlots() {
   try {
     const s = await api('GET', `/api/slots?${new URLSearchParams({ counter: found.counter.id, date })}`);
     if ($('#bk-date').value !== date) return;
-    if (s.refusal) { show(box, `<p class="error">${esc(s.refusal.message)}${rule(s.refusal.rule)}</p>`); return; }
-    const firstFree = s.slots.findIndex((x) => x.available > 0);
+    if (s.refusal) { show(box, `<p class="error">${esc(refusalText(s.refusal))}${rule(s.refusal.rule)}</p>`); return; }
+    // A slot is offered when the server says it is bookable now (free and inside every rule).
+    const ok = (x) => (x.bookable_now ?? x.available > 0) && x.available > 0;
+    const firstFree = s.slots.findIndex(ok);
+    const why = s.slots.find((x) => !ok(x) && x.available > 0 && x.refusal);
     show(box, s.slots.length ? `<div class="slots">${s.slots.map((x, i) => {
       const full = x.available <= 0;
-      return `<label class="slot${full ? ' full' : ''}"><input type="radio" name="start" value="${esc(x.start)}"${full ? ' disabled' : ''}${i === firstFree ? ' checked' : ''}>
-        <span>${esc(x.start)}〜${esc(x.end)}</span> <span class="places">${full ? t('満席', 'full') : t(`空き ${x.available}/${x.capacity}`, `${x.available}/${x.capacity} free`)}</span></label>`;
-    }).join('')}</div>` : `<p>${t('この日は予約枠がありません', 'No slots on this day')}</p>`);
+      const closed = !full && !ok(x);
+      return `<label class="slot${full || closed ? ' full' : ''}"><input type="radio" name="start" value="${esc(x.start)}"${full || closed ? ' disabled' : ''}${i === firstFree ? ' checked' : ''}>
+        <span>${esc(x.start)}〜${esc(x.end)}</span> <span class="places">${full ? t('満席', 'full') : closed ? t('受付外', 'not bookable') : t(`空き ${x.available}/${x.capacity}`, `${x.available}/${x.capacity} free`)}</span></label>`;
+    }).join('')}</div>${why ? `<p class="hint">${t('受付外', 'Not bookable')}: ${esc(refusalText(why.refusal))}${rule(why.refusal.rule)}</p>` : ''}` : `<p>${t('この日は予約枠がありません', 'No slots on this day')}</p>`);
   } catch (err) { show(box, errorHtml(err)); }
 }
 
@@ -228,7 +230,7 @@ async function checkCode() {
     const today = state.today || nowJst().date;
     const wrongCity = r.municipality && r.municipality !== $('#bk-muni').value;
     show(out, `<p class="ok">${t('予約ID', 'Reservation ID')} <strong class="code">${esc(r.code)}</strong> (${esc(m ? t(m.name_ja, m.name_en) : r.municipality)}) —
-      ${t('予約受付開始', 'bookable from')} <strong>${day(r.bookable_from)}</strong>${rule('R-OFF-6')}</p>
+      ${t('予約受付開始', 'bookable from')} <strong>${day(r.bookable_from)}</strong>${r.valid_until ? ` — ${t('有効期限', 'valid until')} ${day(r.valid_until)}` : ''}${rule('R-OFF-6')}</p>
       ${r.bookable_from && r.bookable_from > today ? `<p class="error">${t(`更新期間の前のため、${day(r.bookable_from)} から予約できます。`, `Before the renewal window: bookable from ${day(r.bookable_from)}.`)}</p>` : ''}
       ${wrongCity ? `<p class="error">${t('この予約IDは別の市区町村のものです。', 'This ID belongs to another municipality.')}</p>` : ''}`);
     $('#bk-code').value = r.code;
@@ -277,7 +279,7 @@ function receiptHtml(b, counter) {
     <h3>${t('予約を受け付けました', 'Booked')}</h3>
     <dl>
       <dt>${t('予約番号', 'Booking number')}</dt><dd class="big" id="bk-number">${esc(b.number)}</dd>
-      <dt>${t('窓口', 'Counter')}</dt><dd>${esc(counterName(counter))}</dd>
+      <dt>${t('窓口', 'Counter')}</dt><dd>${esc(b.counter_name_ja ? t(b.counter_name_ja, b.counter_name_en || b.counter_name_ja) : counterName(counter))}</dd>
       <dt>${t('日時', 'When')}</dt><dd>${day(b.date)} ${esc(b.start)}〜${esc(b.end)}</dd>
       ${b.code ? `<dt>${t('予約ID', 'Reservation ID')}</dt><dd class="code">${esc(b.code)}</dd>` : ''}
       <dt>${t('お名前', 'Name')}</dt><dd>${esc(b.name)}</dd>

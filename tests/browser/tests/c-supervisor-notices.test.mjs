@@ -39,9 +39,10 @@ test('a supervisor runs the notice batch, opens a letter and sees the undelivera
     const letter = page.locator('#nt-list table.mailed a[data-letter]').first();
     const id = await letter.getAttribute('data-letter');
     const resp = await clickForResponse(page, `#nt-list table.mailed a[data-letter="${id}"]`, '/api/notices/files/');
-    assert.equal(resp.status(), 200, `letter ${id}: HTTP ${resp.status()}`);
-    assert.match(resp.headers()['content-type'] || '', /^application\/pdf/);
-    const pdf = await resp.body();
+    assert.equal(resp.status, 200, `letter ${id}: HTTP ${resp.status}`);
+    assert.match(resp.type, /^application\/pdf/);
+    assert.match(resp.againType, /^application\/pdf/);
+    const pdf = resp.body;
     assert.equal(pdf.subarray(0, 5).toString(), '%PDF-');
     fs.writeFileSync(artifact('c2-notice-print-file.pdf'), pdf);
 
