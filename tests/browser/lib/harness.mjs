@@ -166,14 +166,3 @@ export async function scenario(page, name, fn) {
     throw err;
   }
 }
-
-// True while the server does not have an endpoint of docs/api.md yet (it answers "no such
-// endpoint", or asks for a staff session on a residents' path). Used to skip a scenario on a
-// build that predates the endpoint; never once the endpoint is on main.
-export async function endpointMissing(pathAndQuery, method = 'GET') {
-  const r = await fetch(BASE + pathAndQuery, { method, headers: { 'Content-Type': 'application/json' }, body: method === 'GET' ? undefined : '{}' });
-  if (r.status === 401) return true;
-  if (r.status !== 404) return false;
-  const j = await r.json().catch(() => ({}));
-  return /no such endpoint/.test(j.error?.message || '');
-}
