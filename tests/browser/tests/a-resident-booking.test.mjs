@@ -78,8 +78,8 @@ test('a Yokohama resident checks the dates and books a slot with the reservation
     await page.emulateMedia({ media: 'print' });
     assert.equal(await page.isVisible('#explain'), false);
     assert.equal(await page.isVisible('#receipt'), true);
-    await shot(page, 'a4-resident-receipt-print');
-    fs.writeFileSync(artifact('a4-resident-receipt.pdf'), await page.pdf({ format: 'A4' }));
+    await shot(page, 'a3-resident-receipt-print');
+    fs.writeFileSync(artifact('a3-resident-receipt.pdf'), await page.pdf({ format: 'A4' }));
     await page.emulateMedia({ media: 'screen' });
     await assertClean(page);
   });
@@ -95,8 +95,21 @@ test('a Yokohama resident checks the dates and books a slot with the reservation
     await staff.waitForSelector('#bl-result table.bookings');
     const numbers = await staff.$$eval('#bl-result table.bookings tbody tr td:nth-child(2)', (tds) => tds.map((td) => td.textContent.trim()));
     assert.ok(numbers.includes(number), `booking ${number} in the day's list ${JSON.stringify(numbers)}`);
-    await shot(staff, 'a5-clerk-bookings-of-the-day');
+    await shot(staff, 'a4-clerk-bookings-of-the-day');
     await assertClean(staff);
+  });
+
+  // A second booking with the same 予約ID is refused while the first stands (code_in_use,
+  // R-OFF-6): the message and the rule are shown.
+  page.expectProblem(/status of 409/);
+  await scenario(page, 'a-refused', async () => {
+    await page.fill('#bk-name', holder.name);
+    await page.click('#bk-submit');
+    await page.waitForSelector('#bk-result .error');
+    const refused = await page.textContent('#bk-result');
+    assert.match(refused, /予約できませんでした/);
+    assert.match(refused, /R-OFF-6/);
+    await shot(page, 'a5-resident-refused-code-in-use');
   });
 
   // The resident cancels with the number and the cancel code; a wrong code finds nothing
