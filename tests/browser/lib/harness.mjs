@@ -127,9 +127,11 @@ export async function assertClean(page) {
   assert.deepEqual([...page.problems, ...csp.map((c) => `CSP: ${c}`)], [], 'console errors, page errors, CSP violations or 5xx answers');
 }
 
-export async function shot(page, name, opts = {}) {
+// A full-page PNG; with {element: selector} only that element (readable on a long phone page).
+export async function shot(page, name, { element, ...opts } = {}) {
   const file = path.join(ARTIFACTS, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: true, ...opts });
+  if (element) await page.locator(element).screenshot({ path: file, ...opts });
+  else await page.screenshot({ path: file, fullPage: true, ...opts });
   return file;
 }
 

@@ -64,7 +64,7 @@ test('a Yokohama resident checks the dates and books a slot with the reservation
     assert.match(await page.textContent('#bk-slots'), /空き \d+\/\d+/);
     await page.fill('#bk-name', holder.name);
     await page.fill('#bk-phone', '045-000-0000');
-    await shot(page, 'a2-resident-booking-form');
+    await shot(page, 'a2-resident-booking-form', { element: '#booking' });
     await page.click('#bk-submit');
     await page.waitForSelector('#receipt');
     number = (await page.textContent('#bk-number')).trim();
@@ -72,7 +72,7 @@ test('a Yokohama resident checks the dates and books a slot with the reservation
     token = (await page.textContent('#bk-token')).trim();
     assert.match(token, /^[0-9A-Z-]{8,}$/, 'the cancel code');
     assert.match(await page.textContent('#receipt'), new RegExp(`${date} \\([日月火水木金土]\\) ${start}`));
-    await shot(page, 'a3-resident-booked');
+    await shot(page, 'a3-resident-booked', { element: '#booking' });
 
     // Print: only the receipt.
     await page.emulateMedia({ media: 'print' });
@@ -109,7 +109,7 @@ test('a Yokohama resident checks the dates and books a slot with the reservation
     const refused = await page.textContent('#bk-result');
     assert.match(refused, /予約できませんでした/);
     assert.match(refused, /R-OFF-6/);
-    await shot(page, 'a5-resident-refused-code-in-use');
+    await shot(page, 'a5-resident-refused-code-in-use', { element: '#bk-result' });
   });
 
   // The resident cancels with the number and the cancel code; a wrong code finds nothing
@@ -125,7 +125,7 @@ test('a Yokohama resident checks the dates and books a slot with the reservation
     await page.click('#cancel button[type="submit"]');
     await page.waitForSelector('#cx-result .ok');
     assert.match(await page.textContent('#cx-result'), /取り消しました/);
-    await shot(page, 'a6-resident-cancelled');
+    await shot(page, 'a6-resident-cancelled', { element: '#cx-result' });
     await assertClean(page);
   });
 });
