@@ -63,6 +63,7 @@ void AddCardIssueCommand(CLI::App& card, CliContext& ctx);  // counter_cmd.cc: c
 void AddReservationCommands(CLI::App& app, CliContext& ctx);  // reservation_cmd.cc
 void AddNoticesCommands(CLI::App& app, CliContext& ctx);      // notices_cmd.cc
 void AddServeCommands(CLI::App& app, CliContext& ctx);        // serve_cmd.cc: serve, staff
+void AddCertificateCopyCommand(CLI::App& app, CliContext& ctx);  // certificate_copy_cmd.cc
 
 }  // namespace mynacert::cli
 

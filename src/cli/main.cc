@@ -68,6 +68,7 @@ int Main(int argc, char** argv) {
   AddReservationCommands(app, ctx);
   AddNoticesCommands(app, ctx);
   AddServeCommands(app, ctx);
+  AddCertificateCopyCommand(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

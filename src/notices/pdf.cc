@@ -7,13 +7,15 @@
 #include <algorithm>
 #include <string>
 
+#include "notices/pdf_text.h"
+
 namespace mynacert::notices {
 
 namespace {
 
-// A4 in PDF points; 18 mm margins.
-constexpr double kPageWidth = 595.276;
-constexpr double kPageHeight = 841.890;
+// A4; 18 mm margins.
+constexpr double kPageWidth = kA4Width;
+constexpr double kPageHeight = kA4Height;
 constexpr double kMargin = 51.0;
 constexpr double kLeft = kMargin;
 constexpr double kWidth = kPageWidth - 2 * kMargin;
@@ -30,8 +32,7 @@ constexpr Rgb kBlue{0.05, 0.2, 0.55};
 }  // namespace
 
 struct LetterRenderer::Impl {
-  PangoFontMap* font_map = nullptr;
-  PangoContext* context = nullptr;
+  std::unique_ptr<CjkText> text;  // the pango context over Noto CJK (pdf_text.h)
   PangoFontDescription* body = nullptr;     // Noto Sans CJK JP 9.5
   PangoFontDescription* bold = nullptr;     // Noto Sans CJK JP Bold 9.5
   PangoFontDescription* small = nullptr;    // Noto Sans CJK JP 7.5
@@ -54,8 +55,6 @@ struct LetterRenderer::Impl {
     for (PangoFontDescription* d : {body, bold, small, name, title, heading, big}) {
       if (d) pango_font_description_free(d);
     }
-    if (context) g_object_unref(context);
-    if (font_map) g_object_unref(font_map);
   }
 };
 
@@ -153,13 +152,7 @@ class Writer {
  private:
   PangoLayout* Layout(const std::string& text, const PangoFontDescription* font, double width,
                       PangoAlignment align) {
-    PangoLayout* layout = pango_layout_new(f_.context);
-    pango_layout_set_font_description(layout, font);
-    pango_layout_set_width(layout, static_cast<int>(width * PANGO_SCALE));
-    pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR);
-    pango_layout_set_alignment(layout, align);
-    pango_layout_set_text(layout, text.data(), static_cast<int>(text.size()));
-    return layout;
+    return f_.text->Layout(text, font, width, align);
   }
   void Footer() {
     const double y = kPageHeight - kMargin;
@@ -340,10 +333,7 @@ LetterRenderer::~LetterRenderer() = default;
 
 Result<std::unique_ptr<LetterRenderer>> LetterRenderer::Create() {
   auto impl = std::make_unique<Impl>();
-  impl->font_map = pango_cairo_font_map_new();
-  impl->context = pango_font_map_create_context(impl->font_map);
-  // PDF units are points: 72 dpi makes a font size of 10 a 10-point font.
-  pango_cairo_context_set_resolution(impl->context, 72.0);
+  MYNACERT_ASSIGN_OR_RETURN(impl->text, CjkText::Create());
   impl->body = pango_font_description_from_string("Noto Sans CJK JP 9.5");
   impl->bold = pango_font_description_from_string("Noto Sans CJK JP Bold 9.5");
   impl->small = pango_font_description_from_string("Noto Sans CJK JP 7.5");
@@ -351,24 +341,6 @@ Result<std::unique_ptr<LetterRenderer>> LetterRenderer::Create() {
   impl->title = pango_font_description_from_string("Noto Serif CJK JP Bold 15");
   impl->heading = pango_font_description_from_string("Noto Serif CJK JP Bold 11");
   impl->big = pango_font_description_from_string("Noto Sans CJK JP Bold 20");
-  for (const char* family : {"Noto Sans CJK JP", "Noto Serif CJK JP"}) {
-    PangoFontDescription* d = pango_font_description_from_string(family);
-    PangoFont* font = pango_font_map_load_font(impl->font_map, impl->context, d);
-    std::string got;
-    if (font) {
-      PangoFontDescription* actual = pango_font_describe(font);
-      got = pango_font_description_get_family(actual) ? pango_font_description_get_family(actual) : "";
-      pango_font_description_free(actual);
-      g_object_unref(font);
-    }
-    pango_font_description_free(d);
-    if (got != family) {
-      return Error{ErrorCode::kFailedPrecondition, "fonts",
-                   std::string("フォント ") + family + " がありません (font not installed: apt-get install fonts-noto-cjk; got '" +
-                       got + "')",
-                   ""};
-    }
-  }
   return std::unique_ptr<LetterRenderer>(new LetterRenderer(std::move(impl)));
 }
 
@@ -385,7 +357,7 @@ Status LetterRenderer::Open(const std::string& path) {
   cairo_pdf_surface_set_metadata(impl_->surface, CAIRO_PDF_METADATA_CREATOR, "mynacert");
   impl_->cr = cairo_create(impl_->surface);
   // The shared context follows this surface's transformation and font options.
-  pango_cairo_update_context(impl_->cr, impl_->context);
+  impl_->text->Attach(impl_->cr);
   path_ = path;
   pages_written_ = 0;
   return {};

@@ -15,6 +15,7 @@
 
 #include "calendar/counter_calendar.h"
 #include "counter/views.h"
+#include "notices/certificate_copy.h"
 #include "notices/notice_json.h"
 #include "notices/notices.h"
 #include "pki/crl.h"
@@ -140,9 +141,13 @@ std::vector<std::string_view> Segments(std::string_view path) {
 }
 
 void SecurityHeaders(HttpResponse& r, bool api) {
+  // A PDF (letters, certificate copies) is shown by the browser's viewer, which a document
+  // policy with object-src 'none' would block; it gets no script of ours, only the framing rule.
   r.headers.emplace_back("Content-Security-Policy",
-                         "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-                         "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'");
+                         r.content_type == "application/pdf"
+                             ? "frame-ancestors 'none'"
+                             : "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+                               "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'");
   r.headers.emplace_back("X-Content-Type-Options", "nosniff");
   r.headers.emplace_back("X-Frame-Options", "DENY");
   r.headers.emplace_back("Referrer-Policy", "no-referrer");
@@ -485,6 +490,23 @@ HttpResponse Service::Dispatch(const HttpRequest& req) {
       }
     }
     return Json(200, out);
+  }
+  if (seg.size() == 4 && seg[1] == "residents" && seg[3] == "certificate-copy" && m == "GET") {
+    // 電子証明書の写し (R-PROC-11): rendered, audited, then handed over; never stored here.
+    auto id = PathId(seg[2], "resident");
+    if (!id.ok()) return Fail(id.error());
+    auto copy = notices::CertificateCopyFor(*ws_, *id, Q(req, "kind"), today);
+    if (!copy.ok()) return Fail(copy.error());
+    auto pdf = notices::RenderCertificateCopy(*copy);
+    if (!pdf.ok()) return Fail(pdf.error());
+    Status audited = notices::RecordCertificateCopy(store, *id, *copy, who.staff, now);
+    if (!audited.ok()) return Fail(audited.error());
+    HttpResponse r;
+    r.content_type = "application/pdf";
+    r.body = std::move(*pdf);
+    r.headers.emplace_back("Content-Disposition", "inline; filename=\"certificate-copy-" + copy->kind + "-" +
+                                                      copy->serial_hex + ".pdf\"");
+    return r;
   }
   if (seg.size() == 3 && seg[1] == "residents" && m == "GET") {
     auto id = PathId(seg[2], "resident");

@@ -256,6 +256,16 @@ TEST_F(ServiceTest, ClerkRenewsOverTheApi) {
   EXPECT_EQ(shown.Json()["state"], "done") << shown.body;
   EXPECT_EQ(shown.body.find("1234"), std::string::npos);  // no PIN in the record
   EXPECT_EQ(shown.body.find("ABC123"), std::string::npos);
+
+  // 電子証明書の写し (R-PROC-11) of the new sign certificate: a PDF, audited.
+  Reply copy = Get("/api/residents/" + std::to_string(*id) + "/certificate-copy?kind=sign");
+  ASSERT_EQ(copy.status, 200) << copy.body.substr(0, 300);
+  EXPECT_EQ(copy.headers["Content-Type"], "application/pdf");
+  EXPECT_EQ(copy.body.rfind("%PDF-", 0), 0u);
+  EXPECT_NE(copy.headers["Content-Disposition"].find(run.Json()["issued"][1]["serial"].get<std::string>()),
+            std::string::npos) << copy.headers["Content-Disposition"];
+  ExpectJsonError(Get("/api/residents/" + std::to_string(*id) + "/certificate-copy?kind=both"), 400, "kind");
+  ExpectJsonError(Get("/api/residents/99999/certificate-copy?kind=sign"), 404, "resident");
 }
 
 // Adds a Yamagata-style resident with a card and certificates issued on `issued` (the seeds'

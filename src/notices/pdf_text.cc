@@ -1,0 +1,48 @@
+#include "notices/pdf_text.h"
+
+namespace mynacert::notices {
+
+CjkText::~CjkText() {
+  if (context_) g_object_unref(context_);
+  if (font_map_) g_object_unref(font_map_);
+}
+
+Result<std::unique_ptr<CjkText>> CjkText::Create() {
+  std::unique_ptr<CjkText> t(new CjkText());
+  t->font_map_ = pango_cairo_font_map_new();
+  t->context_ = pango_font_map_create_context(t->font_map_);
+  // PDF units are points: 72 dpi makes a font size of 10 a 10-point font.
+  pango_cairo_context_set_resolution(t->context_, 72.0);
+  for (const char* family : {"Noto Sans CJK JP", "Noto Serif CJK JP"}) {
+    PangoFontDescription* d = pango_font_description_from_string(family);
+    PangoFont* font = pango_font_map_load_font(t->font_map_, t->context_, d);
+    std::string got;
+    if (font) {
+      PangoFontDescription* actual = pango_font_describe(font);
+      got = pango_font_description_get_family(actual) ? pango_font_description_get_family(actual) : "";
+      pango_font_description_free(actual);
+      g_object_unref(font);
+    }
+    pango_font_description_free(d);
+    if (got != family) {
+      return Error{ErrorCode::kFailedPrecondition, "fonts",
+                   std::string("フォント ") + family + " がありません (font not installed: apt-get install fonts-noto-cjk; got '" +
+                       got + "')",
+                   ""};
+    }
+  }
+  return t;
+}
+
+PangoLayout* CjkText::Layout(const std::string& text, const PangoFontDescription* font,
+                             double width, PangoAlignment align) const {
+  PangoLayout* layout = pango_layout_new(context_);
+  pango_layout_set_font_description(layout, font);
+  pango_layout_set_width(layout, static_cast<int>(width * PANGO_SCALE));
+  pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR);
+  pango_layout_set_alignment(layout, align);
+  pango_layout_set_text(layout, text.data(), static_cast<int>(text.size()));
+  return layout;
+}
+
+}  // namespace mynacert::notices

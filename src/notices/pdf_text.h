@@ -1,0 +1,51 @@
+// What the notices' PDFs share (internal to src/notices/): the A4 page in PDF points, and
+// Japanese text through pango over cairo with the Noto CJK fonts of fonts-noto-cjk — Noto Sans
+// CJK JP for text, Noto Serif CJK JP for titles — checked once when the context is made.
+//
+// Used by the expiry letters (pdf.cc) and the certificate copy (certificate_copy.cc).
+//
+// Thread-safety: one CjkText per thread (a pango context and its font cache are not shared).
+#ifndef MYNACERT_NOTICES_PDF_TEXT_H_
+#define MYNACERT_NOTICES_PDF_TEXT_H_
+
+#include <cairo.h>
+#include <pango/pangocairo.h>
+
+#include <memory>
+#include <string>
+
+#include "core/result.h"
+
+namespace mynacert::notices {
+
+// A4 in PDF points.
+inline constexpr double kA4Width = 595.276;
+inline constexpr double kA4Height = 841.890;
+
+class CjkText {
+ public:
+  // Fails (kFailedPrecondition, field "fonts") when Noto Sans CJK JP or Noto Serif CJK JP is
+  // not installed: pango would silently fall back to a font without the kanji.
+  static Result<std::unique_ptr<CjkText>> Create();
+  ~CjkText();
+  CjkText(const CjkText&) = delete;
+  CjkText& operator=(const CjkText&) = delete;
+
+  PangoContext* context() const { return context_; }
+  // Makes the context follow `cr`'s transformation and font options; call once per new
+  // cairo context before laying out text for it.
+  void Attach(cairo_t* cr) const { pango_cairo_update_context(cr, context_); }
+  // A layout of `text` in `font`, wrapped (word, then character) to `width` points. The
+  // caller owns it (g_object_unref).
+  PangoLayout* Layout(const std::string& text, const PangoFontDescription* font, double width,
+                      PangoAlignment align = PANGO_ALIGN_LEFT) const;
+
+ private:
+  CjkText() = default;
+  PangoFontMap* font_map_ = nullptr;
+  PangoContext* context_ = nullptr;
+};
+
+}  // namespace mynacert::notices
+
+#endif  // MYNACERT_NOTICES_PDF_TEXT_H_
