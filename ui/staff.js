@@ -131,6 +131,11 @@ export async function residentDetail(main, id) {
     const [r, munis] = await Promise.all([api('GET', `/api/residents/${encodeURIComponent(id)}`), municipalities()]);
     const muni = munis.find((m) => m.id === r.municipality);
     const active = r.certificates.filter((c) => c.state === 'active').map((c) => c.kind);
+    // The ward's own counter first where the address names the ward (横浜市中区… → 中区役所).
+    const homeCounter = (muni ? muni.counters : []).find((c) => {
+      const ward = /^(\S+?区)/.exec(c.name_ja || '');
+      return ward && String(r.address).includes(ward[1]);
+    })?.id;
     body.innerHTML = `<section aria-labelledby="h-res"><h2 id="h-res" tabindex="-1">${esc(r.name)} <small>${esc(r.name_kana)}</small></h2>
       <p>${t('住民番号', 'Resident')} ${esc(r.id)} — ${esc(muni ? t(muni.name_ja, muni.name_en) : r.municipality)} — ${esc(r.address)} — ${t('生年月日', 'born')} ${day(r.birth)}</p>
       ${r.forwarding ? `<p class="notice">${t('転送届あり: 転送不要郵便は届きません', 'Forwarding request on file: 転送不要 mail is not delivered')}${rule('R-NOT-2')}</p>` : ''}
@@ -148,7 +153,7 @@ export async function residentDetail(main, id) {
       <form id="open-case">
         <label>${t('手続き', 'Procedure')}<select name="procedure" id="oc-procedure">${Object.keys(PROCEDURES).map((k) => `<option value="${k}">${label(PROCEDURES, k)}</option>`).join('')}</select></label>
         <label>${t('来庁者', 'Applicant')}<select name="applicant" id="oc-applicant">${Object.keys(APPLICANTS).map((k) => `<option value="${k}">${label(APPLICANTS, k)}</option>`).join('')}</select></label>
-        <label>${t('窓口', 'Counter')}<select name="counter" id="oc-counter">${(muni ? muni.counters : []).map((c) => `<option value="${esc(c.id)}">${esc(counterName(c))}</option>`).join('')}</select></label>
+        <label>${t('窓口', 'Counter')}<select name="counter" id="oc-counter">${(muni ? muni.counters : []).map((c) => `<option value="${esc(c.id)}"${c.id === homeCounter ? ' selected' : ''}>${esc(counterName(c))}</option>`).join('')}</select></label>
         <label>${t('来庁日', 'Visit date')}<input name="date" type="date" id="oc-date" value="${esc(state.today || '')}"></label>
         <label data-for="renewal new_issuance">${t('対象の証明書', 'Certificates')}<select name="certs" id="oc-certs"><option value="both">${t('両方', 'both')}</option><option value="auth">${t('利用者証明用のみ', 'auth only')}</option><option value="sign">${t('署名用のみ', 'sign only')}</option></select></label>
         <label data-for="pin_reset">${t('再設定する暗証番号', 'PIN to reset')}<select name="pin" id="oc-pin"><option value="auth">${t('利用者証明用', 'auth')}</option><option value="sign">${t('署名用', 'sign')}</option></select></label>
