@@ -134,7 +134,7 @@ export async function residentDetail(main, id) {
     // The ward's own counter first where the address names the ward (横浜市中区… → 中区役所).
     const homeCounter = (muni ? muni.counters : []).find((c) => {
       const ward = /^(\S+?区)/.exec(c.name_ja || '');
-      return ward && String(r.address).includes(ward[1]);
+      return ward && String(r.address).includes(`市${ward[1]}`);  // 市南区 is not 市港南区
     })?.id;
     body.innerHTML = `<section aria-labelledby="h-res"><h2 id="h-res" tabindex="-1">${esc(r.name)} <small>${esc(r.name_kana)}</small></h2>
       <p>${t('住民番号', 'Resident')} ${esc(r.id)} — ${esc(muni ? t(muni.name_ja, muni.name_en) : r.municipality)} — ${esc(r.address)} — ${t('生年月日', 'born')} ${day(r.birth)}</p>
