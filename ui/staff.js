@@ -350,13 +350,23 @@ export async function casePage(main, id) {
       <div id="decision" aria-live="polite">${decisionHtml(c.decision)}</div>
       <div id="exec-box">${c.state === 'accepted' && c.decision && c.decision.outcome === 'accepted' ? executeFormHtml(c.decision, c.applicant) : ''}</div>
       <div id="exec-result" aria-live="polite">${c.state === 'done' ? doneHtml(r.id, c) : ''}</div>
-    </section>`;
+      ${c.state === 'waiting' ? `<p class="notice">${t(`次回来庁の期限: ${day(c.deadline)}。次回の来庁の記録はこの画面ではまだできません (mynacert counter visit)。`, `Next visit by ${day(c.deadline)}. The next visit is not yet recorded from this page (mynacert counter visit).`)}${rule('R-PROC-6')}</p>` : ''}
+    </section>
+    ${c.audit && c.audit.length ? `<section aria-labelledby="h-audit"><details><summary id="h-audit">${t(`監査記録 (${c.audit.length} 件)`, `Audit records (${c.audit.length})`)}</summary>
+      ${table(['#', t('日時', 'When'), t('職員', 'Staff'), t('操作', 'Action')], c.audit.map((a) => `<tr><td>${esc(a.seq)}</td><td>${esc(jstTime(a.at))}</td><td>${esc(a.clerk)}</td><td><code>${esc(a.action)}</code></td></tr>`), 'audit')}</details></section>` : ''}`;
 
     $('#docs').addEventListener('submit', (ev) => recordDocuments(ev, c));
     $('#decide').addEventListener('click', () => decide(c, r));
     if ($('#execute')) bindExecute(c, r);
   } catch (err) { show(body, errorHtml(err)); }
 }
+
+// Seconds since the epoch as JST "2026-07-07 (火) 09:12".
+const jstTime = (secs) => {
+  if (!Number.isFinite(Number(secs))) return String(secs ?? '');
+  const d = new Date(Number(secs) * 1000 + 9 * 3600 * 1000).toISOString();
+  return `${day(d.slice(0, 10))} ${d.slice(11, 16)}`;
+};
 
 const docsTable = (docs) => (docs.length
   ? table([t('書類', 'Item'), t('種類', 'Kind'), t('誰の', 'Whose'), t('区分', 'Category')],
