@@ -1,39 +1,96 @@
 #!/usr/bin/env bash
-# The README's main command: installs the dependencies, builds, and runs the main job —
-# `mynacert explain` on a worked example of the seeds, the procedure for an agent, a counter's
-# calendar, and a test certification authority issuing and revoking a certificate.
+# The README's main command: installs the dependencies, builds, and starts the main job — the
+# service (`mynacert serve`: the API, the web UI, OCSP) over a home folder with a demo
+# population in every situation of the five seed municipalities (docs/demo.md). Open the printed
+# URL and log in as `supervisor` or `clerk`.
+#
+# Home: $MYNACERT_HOME, else ./mynacert-home. On the first run it makes the three secrets
+# (<home>/secrets.env) and a staff password (<home>/staff-password.txt), both mode 0600, and
+# seeds the demo; later runs reuse them and seed nothing. Port: $PORT, else 8080. Stop: Ctrl-C.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 scripts/build.sh release
 m=./build/mynacert
-set -x
+
+# Two one-line examples of the rules engine.
 # Seed 001 (金沢市): a certificate expiring on 7/7 can be renewed free from 4/8.
 $m explain --birth 1985-07-07 --card-issued 2021-03-01 --today 2025-04-08 --municipality kanazawa
 # Seed 000 (山形市): an agent without the inquiry-and-response form: 文書照会, two visits.
 $m procedure --municipality yamagata --procedure renewal --applicant agent_without_form
-# Seed 003 (横浜市): a ward counter over two weeks (2nd/4th Saturday mornings open).
-$m calendar --municipality yokohama --counter yokohama-naka --from 2026-03-09 --days 14
-# A test certification authority (marked not J-LIS) and a virtual My Number Card in a temporary
-# folder: the two roots; a key pair generated on the card through the issuer channel; an auth
-# certificate for it (validity from the rules engine, R-VAL-1) written onto the card (R-WIN-6);
-# the holder's view of the card; a revocation for an address change (R-CERT-5) and the CRL.
-ca=$(mktemp -d)
-export MYNACERT_DEMO_PASS="demo passphrase, never on argv" DEMO_CARD="demo card secret"
-export DEMO_ISSUER="demo issuer master key" DEMO_AUTH=1234 DEMO_SIGN=DEMO2026 DEMO_TEXT=5678 \
-  DEMO_JUKI=2468 DEMO_NUMBER=123456789012 DEMO_PINB=85070735205599
-$m ca init --dir "$ca/ca" --passphrase env:MYNACERT_DEMO_PASS
-card=(--card "$ca/card.json" --secret env:DEMO_CARD)
-$m card new "${card[@]}" --issuer-key env:DEMO_ISSUER --auth-pin env:DEMO_AUTH \
-  --sign-pin env:DEMO_SIGN --text-pin env:DEMO_TEXT --juki-pin env:DEMO_JUKI \
-  --my-number env:DEMO_NUMBER --pin-b env:DEMO_PINB
-$m card keygen "${card[@]}" --issuer-key env:DEMO_ISSUER --slot auth --out "$ca/card.pub"
-$m ca issue --dir "$ca/ca" --passphrase env:MYNACERT_DEMO_PASS --actor demo --kind auth \
-  --public-key "$ca/card.pub" --birth 1985-07-07 --card-expiry 2035-07-07 --out "$ca/auth.pem"
-$m card write-cert "${card[@]}" --issuer-key env:DEMO_ISSUER --slot auth --cert "$ca/auth.pem"
-$m card show "${card[@]}"
-serial=$(openssl x509 -in "$ca/auth.pem" -noout -serial | cut -d= -f2)
-$m ca revoke --dir "$ca/ca" --actor demo --kind auth --serial "$serial" --reason affiliationChanged
-$m ca crl --dir "$ca/ca" --passphrase env:MYNACERT_DEMO_PASS --kind auth --out "$ca/auth.crl"
-openssl crl -inform DER -in "$ca/auth.crl" -noout -text | grep -A1 "Serial Number"
-rm -rf "$ca"
+
+umask 077
+home="${MYNACERT_HOME:-./mynacert-home}"
+mkdir -p "$home"
+home="$(cd "$home" && pwd)"
+chmod 700 "$home"
+
+# The secrets of this home: the CA keys' passphrase, the card issuer key, the card files' secret.
+secrets="$home/secrets.env"
+if [ -f "$secrets" ]; then
+  set -a; . "$secrets"; set +a
+elif [ -e "$home/ca" ] || [ -e "$home/counter.db" ]; then
+  # A home made by hand (README): its secrets are the caller's, never replaced here.
+  for v in MYNACERT_CA_PASSPHRASE MYNACERT_ISSUER_KEY MYNACERT_CARD_SECRET; do
+    if [ -z "${!v:-}" ]; then
+      echo "start.sh: $home has data but no secrets.env; export $v (and the other two) or choose" \
+           "another MYNACERT_HOME" >&2
+      exit 2
+    fi
+  done
+else
+  {
+    echo "# mynacert secrets of this home, made by scripts/start.sh. The CA keys and the card files"
+    echo "# are encrypted with them: losing this file loses the home."
+    echo "MYNACERT_CA_PASSPHRASE=$(openssl rand -hex 24)"
+    echo "MYNACERT_ISSUER_KEY=$(openssl rand -hex 24)"
+    echo "MYNACERT_CARD_SECRET=$(openssl rand -hex 24)"
+  } > "$secrets.tmp"
+  chmod 600 "$secrets.tmp"
+  mv "$secrets.tmp" "$secrets"
+  set -a; . "$secrets"; set +a
+fi
+
+# The staff password (accounts `clerk` and `supervisor`).
+pwfile="$home/staff-password.txt"
+new_password=""
+if [ ! -f "$pwfile" ]; then
+  new_password="$(openssl rand -base64 24 | tr -dc 'A-Za-z0-9' | head -c 20)"
+  printf '%s\n' "$new_password" > "$pwfile.tmp"
+  chmod 600 "$pwfile.tmp"
+  mv "$pwfile.tmp" "$pwfile"
+fi
+
+# The demo population, once: `--if-empty` leaves a home that has residents as it is.
+residents="$home/demo-residents.json"
+seeded="$($m demo seed --home "$home" --staff-password "file:$pwfile" --if-empty --json)"
+if [ "$(jq -r '.skipped // false' <<<"$seeded")" = true ]; then
+  if [ -f "$residents" ]; then
+    echo "demo: already seeded ($(jq '.residents | length' "$residents") residents, seeded for" \
+         "$(jq -r .today "$residents")): $residents"
+  else
+    echo "demo: $home has $(jq .residents_in_home <<<"$seeded") residents but no completed demo seed" \
+         "(an interrupted seed, or a home made by hand); to start over, stop and remove $home" >&2
+  fi
+  if [ -n "$new_password" ]; then  # a new password for an existing home: reset both accounts
+    for who in clerk supervisor; do
+      printf '%s\n' "$new_password" | $m staff add --home "$home" --name "$who" --role "$who"
+    done
+  fi
+else
+  printf '%s\n' "$seeded" > "$residents"
+  echo "demo: seeded for $(jq -r .today "$residents") — id, name, situation, certificate expiry, 予約ID:"
+  jq -r '.residents[] |
+           "  \(.municipality)\t\(.id)\t\(.name)\t\(.situation)\t\(.cert_expiry)\t\(.reservation_id // "")"' \
+    "$residents"
+  echo "demo: the whole list: $residents; the situations and the PINs of every card: docs/demo.md"
+fi
+
+port="${PORT:-8080}"
+echo
+echo "mynacert: http://127.0.0.1:$port/"
+echo "staff: supervisor, clerk — password in $pwfile"
+if [ -n "$new_password" ]; then
+  echo "staff password (shown this once; a local demo): $new_password"
+fi
+exec "$m" serve --home "$home" --port "$port"

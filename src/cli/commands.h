@@ -64,6 +64,7 @@ void AddReservationCommands(CLI::App& app, CliContext& ctx);  // reservation_cmd
 void AddNoticesCommands(CLI::App& app, CliContext& ctx);      // notices_cmd.cc
 void AddServeCommands(CLI::App& app, CliContext& ctx);        // serve_cmd.cc: serve, staff
 void AddCertificateCopyCommand(CLI::App& app, CliContext& ctx);  // certificate_copy_cmd.cc
+void AddDemoCommands(CLI::App& app, CliContext& ctx);         // demo_cmd.cc: demo seed
 
 }  // namespace mynacert::cli
 

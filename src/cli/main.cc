@@ -69,6 +69,7 @@ int Main(int argc, char** argv) {
   AddNoticesCommands(app, ctx);
   AddServeCommands(app, ctx);
   AddCertificateCopyCommand(app, ctx);
+  AddDemoCommands(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
