@@ -4,7 +4,7 @@
 import { $, state, t, esc, day, api, errorHtml, rule, show, busy, municipalities, table } from './lib.js';
 import { staffFrame } from './staff.js';
 
-const KIND = { jlis: ['有効期限通知書 (J-LIS)', 'J-LIS expiry notice'], city: ['予約ID通知書 (市)', "the city's notice with the reservation ID"] };
+const KIND = { jlis: ['J-LIS 通知書', 'J-LIS notice'], city: ['市の予約ID通知書', "city's notice"] };
 const kindLabel = (k) => esc(KIND[k] ? t(...KIND[k]) : k);
 const fileUrl = (date, name) => `/api/notices/files/${encodeURIComponent(date)}/${encodeURIComponent(name)}`;
 
@@ -70,7 +70,7 @@ async function list() {
     const mailed = notices.filter((x) => x.outcome !== 'undeliverable');
     const undeliverable = notices.filter((x) => x.outcome === 'undeliverable');
     const letterLink = (x) => (x.file_name || x.file ? `<a href="${fileUrl(x.run_date || res.date || date, x.file_name || x.file)}${x.first_page ? `#page=${Number(x.first_page)}` : ''}" target="_blank" rel="noopener" data-letter="${esc(x.letter_id)}">${esc(x.letter_id)}</a>` : esc(x.letter_id));
-    const row = (x, withFile) => `<tr><td class="mono">${withFile ? letterLink(x) : esc(x.letter_id)}</td><td>${kindLabel(x.kind)}</td><td><a href="#/staff/resident/${esc(x.resident)}">${esc(x.postal_name)}</a></td><td>${esc(x.address)}</td><td>${esc(mname(x.municipality))}</td><td>${day(x.cert_expiry)}</td><td class="mono">${esc(x.reservation_id || '')}</td>${withFile ? `<td>${x.pages ? t(`${x.first_page}ページ目から ${x.pages} 枚`, `p. ${x.first_page}, ${x.pages} pp.`) : ''}</td>` : ''}</tr>`;
+    const row = (x, withFile) => `<tr><td class="mono nowrap">${withFile ? letterLink(x) : esc(x.letter_id)}</td><td>${kindLabel(x.kind)}</td><td><a href="#/staff/resident/${esc(x.resident)}">${esc(x.postal_name)}</a></td><td>${esc(x.address)}</td><td>${esc(mname(x.municipality))}</td><td>${day(x.cert_expiry)}</td><td class="mono nowrap">${esc(x.reservation_id || '')}</td>${withFile ? `<td class="nowrap">${x.pages ? `${t('', 'p. ')}${x.first_page}–${x.first_page + x.pages - 1}${t(' ページ', '')}` : ''}</td>` : ''}</tr>`;
     const head = [t('通知 ID', 'Letter'), t('種類', 'Kind'), t('宛名', 'Name'), t('住所', 'Address'), t('市区町村', 'Municipality'), t('証明書の有効期限', 'Cert expiry'), t('予約ID', 'Reservation ID')];
     show($('#nt-list'), `<h3>${day(res.date || date)} — ${t(`通知 ${notices.length} 件`, `${notices.length} notices`)}</h3>
       ${filesHtml(res.date || date, res.files)}
