@@ -9,12 +9,14 @@ packages=(
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   libsqlite3-dev libboost-dev softhsm2 libp11-kit-dev
   pcscd vsmartcard-vpcd opensc pcsc-tools libpcsclite-dev jq
-  libcairo2-dev libpango1.0-dev fonts-noto-cjk poppler-utils chromium
+  libcairo2-dev libpango1.0-dev fonts-noto-cjk poppler-utils
+  chromium curl  # the browser tests (tests/browser/run.sh; playwright-core comes from npm there)
   clang-14 libclang-rt-14-dev
   clang-format
 )
-# The holiday oracle test runs an npm package under Node; install Node only if absent
-# (Debian 12's nodejs is enough).
+# The holiday oracle and the browser tests run npm packages under Node; install Node only if
+# absent (Debian 12's nodejs is enough; tests/browser/run.sh runs `npm ci` for playwright-core
+# and never downloads a browser).
 # bench/ca_bench.sh compares with wrk, ab and nginx: `scripts/install-deps.sh --bench`.
 # bench/card_bench.sh compares with vsmartcard's own emulator (vicc).
 [ "${1:-}" = "--bench" ] && packages+=(wrk apache2-utils nginx-light vsmartcard-vpicc)

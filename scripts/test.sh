@@ -11,6 +11,7 @@ export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 echo "== tests (release build)"
 ctest --test-dir build --output-on-failure -j "$(nproc)"
+echo "   (browser_ui: the UI in headless Chromium; screenshots in build/browser-artifacts/)"
 echo "== tests (ASan + UBSan build)"
 ctest --test-dir build-asan --output-on-failure -j "$(nproc)"
 echo "== fuzzing the APDU parser and the card (libFuzzer, bounded)"

@@ -1,0 +1,131 @@
+// (a) A resident of Yokohama on a phone checks their dates, then books a visit to the ward
+// office with the 予約ID of the city's notice (R-OFF-6, R-NOT-3): the ID is checked and its
+// first bookable day shown, a day and a slot with free places chosen, the booking made; the
+// 予約番号 and the cancel code are shown once and print alone. A clerk then sees the booking in
+// the counter's list of the day.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { launch, seed, pick, login, shot, assertClean, artifact, scenario, cardIssuedOf } from '../lib/harness.mjs';
+
+let chrome;
+before(async () => { chrome = await launch(); });
+after(async () => { await chrome?.close(); });
+
+const DAY = /^\d{4}-\d{2}-\d{2} \([日月火水木金土]\)$/;
+
+test('a Yokohama resident checks the dates and books a slot with the reservation ID', async () => {
+  const { residents } = seed();
+  // Inside the renewal window, so that the 予約ID is bookable today (R-OFF-6).
+  const holder = pick(residents, (r) => r.municipality === 'yokohama' && r.reservation_id && r.situation === 'in_window',
+    'Yokohama resident in the renewal window with a reservation_id');
+  const page = await chrome.newPage({ phone: true });
+  let number;
+  let date;
+  let token;
+  await scenario(page, 'a', async () => {
+    await page.goto('/');
+    await page.waitForSelector('#explain');
+
+    // The date check (R-VAL, R-WIN): the holder's dates from the demo record.
+    await page.selectOption('#ex-muni', 'yokohama');
+    await page.fill('#explain input[name="birth"]', holder.birth);
+    await page.fill('#explain input[name="card_issued"]', cardIssuedOf(holder));
+    await page.click('#explain button[type="submit"]');
+    await page.waitForSelector('#answer table');
+    const cells = await page.$$eval('#answer tbody tr td', (tds) => tds.map((td) => td.textContent.trim()));
+    assert.match(cells[0], DAY, 'the card expiry as 2026-07-07 (火)');
+    // Auth row: expiry, status, free renewal from — the record's expiry, renewable now.
+    const expiry = holder.cert_expiry || holder.cert_expires;
+    assert.ok(cells[3].startsWith(`${expiry} (`), `auth expiry ${cells[3]} is the record's ${expiry}`);
+    assert.match(cells[3], DAY);
+    assert.match(await page.textContent('#answer'), /R-WIN-1/);
+    await shot(page, 'a1-resident-dates');
+
+    // The booking: Yokohama's 中区 counter takes bookings with the 予約ID only.
+    await page.click('#to-booking');
+    assert.equal(await page.inputValue('#bk-muni'), 'yokohama');
+    await page.selectOption('#bk-counter', 'yokohama-naka');
+    await page.waitForSelector('#bk-code-box:not([hidden])');
+    await page.fill('#bk-code', holder.reservation_id.toLowerCase().replaceAll('-', ' '));
+    await page.click('#bk-code-check');
+    await page.waitForSelector('#bk-code-result .ok');
+    const codeText = await page.textContent('#bk-code-result');
+    assert.match(codeText, /予約受付開始/);
+    assert.ok(codeText.includes(holder.reservation_id), 'the typed ID is read as meant and shown normalised');
+    assert.equal(await page.inputValue('#bk-code'), holder.reservation_id);
+
+    // The first bookable day and its first slot with a free place.
+    await page.waitForFunction(() => document.querySelector('#bk-date')?.value && document.querySelector('#bk-slots input[name="start"]'));
+    date = await page.inputValue('#bk-date');
+    const slot = page.locator('#bk-slots input[name="start"]:checked');
+    assert.equal(await slot.count(), 1, 'a free slot is preselected');
+    const start = await slot.inputValue();
+    assert.match(await page.textContent('#bk-slots'), /空き \d+\/\d+/);
+    await page.fill('#bk-name', holder.name);
+    await page.fill('#bk-phone', '045-000-0000');
+    await shot(page, 'a2-resident-booking-form', { element: '#booking' });
+    await page.click('#bk-submit');
+    await page.waitForSelector('#receipt');
+    number = (await page.textContent('#bk-number')).trim();
+    assert.match(number, /^\S+$/, 'a 予約番号');
+    token = (await page.textContent('#bk-token')).trim();
+    assert.match(token, /^[0-9A-Z-]{8,}$/, 'the cancel code');
+    assert.match(await page.textContent('#receipt'), new RegExp(`${date} \\([日月火水木金土]\\) ${start}`));
+    await shot(page, 'a3-resident-booked', { element: '#booking' });
+
+    // Print: only the receipt.
+    await page.emulateMedia({ media: 'print' });
+    assert.equal(await page.isVisible('#explain'), false);
+    assert.equal(await page.isVisible('#receipt'), true);
+    await shot(page, 'a3-resident-receipt-print');
+    fs.writeFileSync(artifact('a3-resident-receipt.pdf'), await page.pdf({ format: 'A4' }));
+    await page.emulateMedia({ media: 'screen' });
+    await assertClean(page);
+  });
+
+  // The counter's list of the day shows it.
+  const staff = await chrome.newPage();
+  await scenario(staff, 'a-staff', async () => {
+    await login(staff, 'clerk');
+    await staff.goto('/#/staff/bookings');
+    await staff.selectOption('#bl-counter', 'yokohama-naka');
+    await staff.fill('#bl-date', date);
+    await staff.click('#bookings-form button[type="submit"]');
+    await staff.waitForSelector('#bl-result table.bookings');
+    const numbers = await staff.$$eval('#bl-result table.bookings tbody tr td:nth-child(2)', (tds) => tds.map((td) => td.textContent.trim()));
+    assert.ok(numbers.includes(number), `booking ${number} in the day's list ${JSON.stringify(numbers)}`);
+    await shot(staff, 'a4-clerk-bookings-of-the-day');
+    await assertClean(staff);
+  });
+
+  // A second booking with the same 予約ID is refused while the first stands (code_in_use,
+  // R-OFF-6): the message and the rule are shown.
+  page.expectProblem(/status of 409/);
+  await scenario(page, 'a-refused', async () => {
+    await page.fill('#bk-name', holder.name);
+    await page.click('#bk-submit');
+    await page.waitForSelector('#bk-result .error');
+    const refused = await page.textContent('#bk-result');
+    assert.match(refused, /予約できませんでした/);
+    assert.match(refused, /R-OFF-6/);
+    await shot(page, 'a5-resident-refused-code-in-use', { element: '#bk-result' });
+  });
+
+  // The resident cancels with the number and the cancel code; a wrong code finds nothing
+  // (the same 404 whatever is wrong, so numbers cannot be probed).
+  page.expectProblem(/status of 404/);
+  await scenario(page, 'a-cancel', async () => {
+    await page.fill('#cx-number', number);
+    await page.fill('#cx-secret', 'WRONG-CODE-0000');
+    await page.click('#cancel button[type="submit"]');
+    await page.waitForSelector('#cx-result .error');
+    await page.fill('#cx-number', number);
+    await page.fill('#cx-secret', token);
+    await page.click('#cancel button[type="submit"]');
+    await page.waitForSelector('#cx-result .ok');
+    assert.match(await page.textContent('#cx-result'), /取り消しました/);
+    await shot(page, 'a6-resident-cancelled', { element: '#cx-result' });
+    await assertClean(page);
+  });
+});

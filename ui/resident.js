@@ -1,0 +1,314 @@
+// mynacert UI — the residents' page: expiry dates and procedure (/api/explain, /api/procedure),
+// booking a visit (/api/calendar, /api/slots, /api/reservation-ids, /api/bookings) and
+// cancelling a booking. No login, no resident data (docs/api.md, docs/reservations.md).
+import { $, state, t, esc, day, addDays, nowJst, api, errorHtml, reasonsHtml, rule, refusalText, show, busy, municipalities, counterName, findCounter } from './lib.js';
+
+const MODE = {
+  walk_in: ['予約不要 (直接お越しください)', 'no reservation (walk in)'],
+  optional: ['予約できます', 'reservation possible'],
+  required: ['予約制', 'by reservation only'],
+};
+
+export async function residentPage(main) {
+  const munis = await municipalities();
+  const muniOptions = munis.map((m) => `<option value="${esc(m.id)}">${esc(t(m.name_ja, m.name_en))}</option>`).join('');
+  main.innerHTML = `
+  <section aria-labelledby="h-explain">
+    <h2 id="h-explain" tabindex="-1">${t('有効期限と更新の確認', 'Check your expiry dates')}</h2>
+    <form id="explain">
+      <label>${t('市区町村', 'Municipality')}<select name="municipality" id="ex-muni">${muniOptions}</select></label>
+      <label>${t('生年月日', 'Birth date')}<input name="birth" type="date" required></label>
+      <label>${t('カードの発行日', 'Card issue date')}<input name="card_issued" type="date" required></label>
+      <label>${t('手続きに来る人', 'Who comes')}<select name="applicant">
+        <option value="self">${t('本人', 'The holder')}</option>
+        <option value="agent_with_form">${t('代理人 (照会書兼回答書あり)', 'An agent with the inquiry form')}</option>
+        <option value="agent_without_form">${t('代理人 (照会書なし)', 'An agent without the form')}</option>
+        <option value="legal_rep_parent">${t('親権者', 'A parent')}</option>
+        <option value="legal_rep_guardian">${t('成年後見人', 'A guardian')}</option></select></label>
+      <button class="primary" type="submit">${t('確認する', 'Check')}</button>
+    </form>
+    <div id="answer" aria-live="polite"></div>
+  </section>
+
+  <section id="booking" aria-labelledby="h-booking">
+    <h2 id="h-booking" tabindex="-1">${t('窓口の予約', 'Book a visit to a counter')}</h2>
+    <p class="hint">${t('電子証明書の更新は窓口でのみできます。予約制の窓口は予約してからお越しください。', 'Certificates are renewed at a counter only. Book first where the counter works by reservation.')}</p>
+    <form id="book" novalidate>
+      <label>${t('市区町村', 'Municipality')}<select name="municipality" id="bk-muni">${muniOptions}</select></label>
+      <label>${t('窓口', 'Counter')}<select name="counter" id="bk-counter"></select></label>
+      <div id="bk-counter-info" class="wide" aria-live="polite"></div>
+      <fieldset id="bk-code-box" class="wide" hidden>
+        <legend>${t('予約ID (市から届いた白い封筒「予約ID通知書」に記載)', 'Reservation ID (in the city\'s white envelope)')}</legend>
+        <label>${t('予約ID', 'Reservation ID')}<input name="code" id="bk-code" autocomplete="off" autocapitalize="characters" spellcheck="false" placeholder="7KQ2-M9XD-4TC" aria-describedby="bk-code-result"></label>
+        <button type="button" id="bk-code-check">${t('予約IDを確認', 'Check the ID')}</button>
+        <div id="bk-code-result" aria-live="polite"></div>
+      </fieldset>
+      <div id="bk-when" class="wide" hidden>
+        <label>${t('来庁日', 'Day of the visit')}<select name="date" id="bk-date"></select></label>
+        <fieldset id="bk-slots-box"><legend>${t('時間帯 (空き/定員)', 'Time (free/places)')}</legend><div id="bk-slots" aria-live="polite"></div></fieldset>
+        <label>${t('お名前', 'Name')}<input name="name" id="bk-name" autocomplete="name" required maxlength="100"></label>
+        <label>${t('電話番号 (任意)', 'Phone (optional)')}<input name="phone" id="bk-phone" type="tel" autocomplete="tel" maxlength="20" inputmode="tel"></label>
+        <button class="primary" type="submit" id="bk-submit">${t('予約する', 'Book')}</button>
+      </div>
+    </form>
+    <div id="bk-result" aria-live="polite"></div>
+  </section>
+
+  <section aria-labelledby="h-cancel">
+    <h2 id="h-cancel">${t('予約の取消', 'Cancel a booking')}</h2>
+    <form id="cancel">
+      <label>${t('予約番号', 'Booking number')}<input name="number" id="cx-number" inputmode="numeric" required autocomplete="off"></label>
+      <label>${t('予約ID または 取消コード', 'Reservation ID or cancel code')}<input name="secret" id="cx-secret" required autocomplete="off" spellcheck="false"></label>
+      <button type="submit">${t('取り消す', 'Cancel the booking')}</button>
+    </form>
+    <div id="cx-result" aria-live="polite"></div>
+  </section>`;
+
+  $('#explain').addEventListener('submit', onExplain);
+  $('#ex-muni').addEventListener('change', (ev) => {
+    // The booking follows the municipality chosen for the check.
+    $('#bk-muni').value = ev.target.value;
+    onMunicipality();
+  });
+  $('#bk-muni').addEventListener('change', onMunicipality);
+  $('#bk-counter').addEventListener('change', onCounter);
+  $('#bk-code-check').addEventListener('click', checkCode);
+  $('#bk-code').addEventListener('keydown', (ev) => { if (ev.key === 'Enter') { ev.preventDefault(); checkCode(); } });
+  $('#bk-date').addEventListener('change', loadSlots);
+  $('#book').addEventListener('submit', onBook);
+  $('#cancel').addEventListener('submit', onCancel);
+  onMunicipality();
+}
+
+async function onExplain(ev) {
+  ev.preventDefault();
+  const f = new FormData(ev.target);
+  const out = $('#answer');
+  await busy(ev.target, async () => {
+    try {
+      const q = new URLSearchParams({ municipality: f.get('municipality'), birth: f.get('birth'), card_issued: f.get('card_issued') });
+      const e = await api('GET', `/api/explain?${q}`);
+      const today = state.today || nowJst().date;
+      const birth = String(f.get('birth'));
+      let age = Number(today.slice(0, 4)) - Number(birth.slice(0, 4));
+      if (today.slice(5) < birth.slice(5)) age -= 1;
+      const p = await api('GET', `/api/procedure?${new URLSearchParams({ municipality: f.get('municipality'), applicant: f.get('applicant'), holder_age: String(Math.max(0, age)) })}`);
+      const cert = (c, ja, en) => `<tr><th scope="row">${t(ja, en)}</th><td>${day(c.expires)}</td><td><span class="status ${esc(c.status)}">${esc(t(c.status_ja, c.status))}</span></td><td>${day(c.renewal_from)}</td></tr>`;
+      show(out, `
+        <h3>${t('結果', 'Result')}</h3>
+        <div class="scroll"><table><thead><tr><th></th><th scope="col">${t('有効期限', 'Expires')}</th><th scope="col">${t('状態', 'Status')}</th><th scope="col">${t('無料更新の開始', 'Free renewal from')}</th></tr></thead><tbody>
+        <tr><th scope="row">${t('カード', 'Card')}</th><td>${day(e.card.expires)}</td><td></td><td></td></tr>
+        ${cert(e.certificates.auth, '利用者証明用電子証明書', 'Authentication certificate')}
+        ${cert(e.certificates.sign, '署名用電子証明書', 'Signature certificate')}</tbody></table></div>
+        ${reasonsHtml(e.reasons)}
+        <h3>${t('持ち物と来庁回数', 'What to bring, how many visits')}</h3>
+        ${p.possible ? p.visits.map((v) => `<h4>${t(`${v.number}回目`, `Visit ${v.number}`)}</h4><ul>${v.documents.map((d) => `<li>${esc(t(d.text, d.text_en))}${rule(d.rules)}</li>`).join('')}</ul>`).join('') : reasonsHtml(p.refusals)}
+        ${reasonsHtml(p.reasons, 'small')}
+        <h3>${t('窓口', 'Counters')}</h3><ul>${p.counters.map((c) => `<li>${esc(counterName(c))}</li>`).join('')}</ul>
+        <p><a href="#booking" id="to-booking">${t('窓口を予約する →', 'Book a visit →')}</a></p>`);
+      $('#to-booking').addEventListener('click', (e2) => { e2.preventDefault(); $('#h-booking').focus(); $('#booking').scrollIntoView(); });
+    } catch (err) {
+      show(out, errorHtml(err));
+    }
+  });
+}
+
+// ---- booking ----
+
+function currentMuni() { return state.munis.find((m) => m.id === $('#bk-muni').value); }
+function currentCounter() { return findCounter($('#bk-counter').value); }
+// Yokohama: the 予約ID is required (R-OFF-6). The profile's flag where the API gives it, else a
+// counter that takes reservations only.
+function needsCode(muni, counter) {
+  const flag = muni.reservation && muni.reservation.requires_reservation_id;
+  return flag === undefined ? counter.reservation === 'required' : Boolean(flag);
+}
+
+function onMunicipality() {
+  const m = currentMuni();
+  // Bookable counters first; walk-in counters stay listed so residents learn to walk in.
+  const sorted = [...m.counters].sort((a, b) => (a.reservation === 'walk_in') - (b.reservation === 'walk_in'));
+  $('#bk-counter').innerHTML = sorted.map((c) => `<option value="${esc(c.id)}">${esc(counterName(c))} — ${esc(t(...(MODE[c.reservation] || [c.reservation, c.reservation])))}</option>`).join('');
+  onCounter();
+}
+
+async function onCounter() {
+  const found = currentCounter();
+  const info = $('#bk-counter-info');
+  $('#bk-result').innerHTML = '';
+  $('#bk-code-result').innerHTML = '';
+  if (!found) return;
+  const { muni, counter } = found;
+  const walkIn = counter.reservation === 'walk_in';
+  $('#bk-when').hidden = walkIn;
+  $('#bk-code-box').hidden = walkIn || !needsCode(muni, counter);
+  $('#bk-code').required = !$('#bk-code-box').hidden;
+  const note = counter.note_ja ? `<p class="hint">${esc(counter.note_ja)}</p>` : '';
+  if (walkIn) {
+    // No booking: the counter's next open days instead (R-OFF-1).
+    show(info, `<p class="notice"><strong>${t('この窓口は予約を受け付けていません。直接お越しください。', 'This counter takes no bookings: please walk in.')}</strong></p>${note}<p>${t('読み込み中…', 'Loading…')}</p>`);
+    try {
+      const [cal, slots] = await Promise.all([
+        api('GET', `/api/calendar?${new URLSearchParams({ counter: counter.id, days: '14' })}`),
+        api('GET', `/api/slots?${new URLSearchParams({ counter: counter.id, date: state.today || nowJst().date })}`).catch(() => null),
+      ]);
+      if (currentCounter()?.counter.id !== counter.id) return;
+      const why = slots && slots.refusal ? `<p>${esc(refusalText(slots.refusal))}${rule(slots.refusal.rule)}</p>` : '';
+      show(info, `<p class="notice"><strong>${t('この窓口は予約を受け付けていません。直接お越しください。', 'This counter takes no bookings: please walk in.')}</strong></p>${why}${note}
+        <h3>${t('開庁日 (14日間)', 'Open days (14 days)')}</h3>
+        <ul class="days">${cal.days.filter((d) => d.open).map((d) => `<li>${day(d.date)} ${esc(d.from)}〜${esc(d.to)}</li>`).join('')}</ul>`);
+    } catch (err) { show(info, errorHtml(err)); }
+    return;
+  }
+  show(info, `<p>${esc(t(...MODE[counter.reservation]))}${needsCode(muni, counter) ? t('。予約には市から届いた予約IDが必要です', ': the reservation ID from the city\'s notice is needed') : ''}${rule(counter.reservation === 'required' ? 'R-OFF-6' : '')}</p>${note}`);
+  await loadDays(counter);
+}
+
+// The open days a booking made now may be for: from the first day with a slot bookable now
+// (the server says so per slot: 17:00 the day before and 40 days ahead, R-OFF-6; a week ahead
+// in Kanazawa, R-OFF-3) to the last bookable day it names. The server checks every rule again
+// when the booking is made; this list only spares the resident the refused days.
+async function loadDays(counter) {
+  const sel = $('#bk-date');
+  sel.innerHTML = `<option value="">${t('読み込み中…', 'Loading…')}</option>`;
+  $('#bk-slots').innerHTML = '';
+  try {
+    const today = state.today || nowJst().date;
+    const cal = await api('GET', `/api/calendar?${new URLSearchParams({ counter: counter.id, from: addDays(today, 1), days: '60' })}`);
+    const open = cal.days.filter((d) => d.open);
+    const probes = await Promise.all(open.slice(0, 12).map((d) => api('GET', `/api/slots?${new URLSearchParams({ counter: counter.id, date: d.date })}`).catch(() => null)));
+    const last = probes.find((p) => p)?.last_bookable || null;
+    const firstOk = probes.find((p) => p && (p.slots || []).some((x) => x.bookable_now ?? x.available > 0));
+    let first = firstOk ? firstOk.date : null;
+    if (!first) {
+      const now = nowJst();
+      first = now.minutes < 17 * 60 ? addDays(now.date, 1) : addDays(now.date, 2);
+    }
+    const days = open.filter((d) => d.date >= first && (!last || d.date <= last));
+    if (currentCounter()?.counter.id !== counter.id) return;
+    sel.innerHTML = days.length
+      ? days.map((d) => `<option value="${esc(d.date)}">${day(d.date)} ${esc(d.from)}〜${esc(d.to)}${d.holiday ? ` ${esc(d.holiday)}` : ''}</option>`).join('')
+      : `<option value="">${t('予約できる日がありません', 'no bookable day')}</option>`;
+    if (last) $('#bk-counter-info').insertAdjacentHTML('beforeend', `<p class="hint">${t(`予約は ${day(last)} の分まで (前日17時まで)`, `Bookable up to ${day(last)} (until 17:00 the day before)`)}${rule('R-OFF-6')}</p>`);
+    await loadSlots();
+  } catch (err) {
+    sel.innerHTML = '';
+    show($('#bk-slots'), errorHtml(err));
+  }
+}
+
+async function loadSlots() {
+  const box = $('#bk-slots');
+  const date = $('#bk-date').value;
+  const found = currentCounter();
+  if (!date || !found) { box.innerHTML = ''; return; }
+  box.innerHTML = `<p>${t('読み込み中…', 'Loading…')}</p>`;
+  try {
+    const s = await api('GET', `/api/slots?${new URLSearchParams({ counter: found.counter.id, date })}`);
+    if ($('#bk-date').value !== date) return;
+    if (s.refusal) { show(box, `<p class="error">${esc(refusalText(s.refusal))}${rule(s.refusal.rule)}</p>`); return; }
+    // A slot is offered when the server says it is bookable now (free and inside every rule).
+    const ok = (x) => (x.bookable_now ?? x.available > 0) && x.available > 0;
+    const firstFree = s.slots.findIndex(ok);
+    const why = s.slots.find((x) => !ok(x) && x.available > 0 && x.refusal);
+    show(box, s.slots.length ? `<div class="slots">${s.slots.map((x, i) => {
+      const full = x.available <= 0;
+      const closed = !full && !ok(x);
+      return `<label class="slot${full || closed ? ' full' : ''}"><input type="radio" name="start" value="${esc(x.start)}"${full || closed ? ' disabled' : ''}${i === firstFree ? ' checked' : ''}>
+        <span>${esc(x.start)}〜${esc(x.end)}</span> <span class="places">${full ? t('満席', 'full') : closed ? t('受付外', 'not bookable') : t(`空き ${x.available}/${x.capacity}`, `${x.available}/${x.capacity} free`)}</span></label>`;
+    }).join('')}</div>${why ? `<p class="hint">${t('受付外', 'Not bookable')}: ${esc(refusalText(why.refusal))}${rule(why.refusal.rule)}</p>` : ''}` : `<p>${t('この日は予約枠がありません', 'No slots on this day')}</p>`);
+  } catch (err) { show(box, errorHtml(err)); }
+}
+
+async function checkCode() {
+  const out = $('#bk-code-result');
+  const code = $('#bk-code').value.trim();
+  if (!code) { show(out, `<p class="error" role="alert">${t('予約IDを入力してください', 'Enter the reservation ID')}</p>`); return null; }
+  try {
+    const r = await api('GET', `/api/reservation-ids/${encodeURIComponent(code)}`);
+    const m = state.munis.find((x) => x.id === r.municipality);
+    const today = state.today || nowJst().date;
+    const wrongCity = r.municipality && r.municipality !== $('#bk-muni').value;
+    show(out, `<p class="ok">${t('予約ID', 'Reservation ID')} <strong class="code">${esc(r.code)}</strong> (${esc(m ? t(m.name_ja, m.name_en) : r.municipality)}) —
+      ${t('予約受付開始', 'bookable from')} <strong>${day(r.bookable_from)}</strong>${r.valid_until ? ` — ${t('有効期限', 'valid until')} ${day(r.valid_until)}` : ''}${rule('R-OFF-6')}</p>
+      ${r.bookable_from && r.bookable_from > today ? `<p class="error">${t(`更新期間の前のため、${day(r.bookable_from)} から予約できます。`, `Before the renewal window: bookable from ${day(r.bookable_from)}.`)}</p>` : ''}
+      ${wrongCity ? `<p class="error">${t('この予約IDは別の市区町村のものです。', 'This ID belongs to another municipality.')}</p>` : ''}`);
+    $('#bk-code').value = r.code;
+    return r;
+  } catch (err) {
+    show(out, errorHtml(err));
+    return null;
+  }
+}
+
+async function onBook(ev) {
+  ev.preventDefault();
+  const form = ev.target;
+  const out = $('#bk-result');
+  const found = currentCounter();
+  const start = $('input[name="start"]:checked', form);
+  const name = $('#bk-name').value.trim();
+  const problems = [];
+  if (!$('#bk-date').value) problems.push(t('来庁日を選んでください', 'Choose a day'));
+  if (!start) problems.push(t('時間帯を選んでください', 'Choose a time'));
+  if (!name) problems.push(t('お名前を入力してください', 'Enter your name'));
+  if ($('#bk-code').required && !$('#bk-code').value.trim()) problems.push(t('予約IDを入力してください', 'Enter the reservation ID'));
+  if (problems.length) { show(out, `<ul class="error" role="alert">${problems.map((p) => `<li>${esc(p)}</li>`).join('')}</ul>`); return; }
+  const body = { counter: found.counter.id, date: $('#bk-date').value, start: start.value, name };
+  const phone = $('#bk-phone').value.trim();
+  if (phone) body.phone = phone;
+  if (!$('#bk-code-box').hidden && $('#bk-code').value.trim()) body.code = $('#bk-code').value.trim();
+  await busy(form, async () => {
+    try {
+      const b = await api('POST', '/api/bookings', body);
+      show(out, receiptHtml(b, found.counter), true);
+      $('#bk-print').addEventListener('click', () => window.print());
+      // The counter, the day and the 予約ID stay as chosen; the slot list shows the new count.
+      $('#bk-name').value = '';
+      $('#bk-phone').value = '';
+      loadSlots();
+    } catch (err) {
+      show(out, `<h3>${t('予約できませんでした', 'Not booked')}</h3>${errorHtml(err)}`, true);
+      if (err.code === 'full') loadSlots();
+    }
+  });
+}
+
+function receiptHtml(b, counter) {
+  return `<div class="receipt" id="receipt">
+    <h3>${t('予約を受け付けました', 'Booked')}</h3>
+    <dl>
+      <dt>${t('予約番号', 'Booking number')}</dt><dd class="big" id="bk-number">${esc(b.number)}</dd>
+      <dt>${t('窓口', 'Counter')}</dt><dd>${esc(b.counter_name_ja ? t(b.counter_name_ja, b.counter_name_en || b.counter_name_ja) : counterName(counter))}</dd>
+      <dt>${t('日時', 'When')}</dt><dd>${day(b.date)} ${esc(b.start)}〜${esc(b.end)}</dd>
+      ${b.code ? `<dt>${t('予約ID', 'Reservation ID')}</dt><dd class="code">${esc(b.code)}</dd>` : ''}
+      <dt>${t('お名前', 'Name')}</dt><dd>${esc(b.name)}</dd>
+      <dt>${t('取消コード', 'Cancel code')}</dt><dd class="code big" id="bk-token">${esc(b.cancel_token)}</dd>
+    </dl>
+    <p class="warn">${t('取消コードはこの画面にだけ表示されます。印刷するか控えてください。予約を取り消すには、予約番号と予約ID または 取消コードが必要です。',
+      'The cancel code is shown only now: print it or write it down. To cancel you need the booking number and the reservation ID or the cancel code.')}</p>
+    <p class="hint">${t('当日はマイナンバーカードと必要な書類をお持ちください。', 'Bring the My Number Card and the documents on the day.')}</p>
+    <button type="button" id="bk-print">${t('印刷する', 'Print')}</button>
+  </div>`;
+}
+
+async function onCancel(ev) {
+  ev.preventDefault();
+  const form = ev.target;
+  const out = $('#cx-result');
+  const number = $('#cx-number').value.trim();
+  const secret = $('#cx-secret').value.trim();
+  if (!/^\d+$/.test(number) || !secret) {
+    show(out, `<p class="error" role="alert">${t('予約番号 (数字) と 予約ID または 取消コードを入力してください', 'Enter the booking number and the reservation ID or cancel code')}</p>`);
+    return;
+  }
+  await busy(form, async () => {
+    try {
+      const b = await api('POST', `/api/bookings/${encodeURIComponent(number)}/cancel`, { secret });
+      const c = findCounter(b.counter);
+      show(out, `<p class="ok" role="status">${t('予約を取り消しました', 'The booking is cancelled')}: ${t('予約番号', 'No.')} ${esc(b.number)} — ${esc(c ? counterName(c.counter) : b.counter)} ${day(b.date)} ${esc(b.start)}</p>`, true);
+      form.reset();
+    } catch (err) { show(out, errorHtml(err), true); }
+  });
+}
+
