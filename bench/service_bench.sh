@@ -138,5 +138,5 @@ if [ $quick = 0 ]; then
   echo "## 3. Notice batch over 1 000 000 synthetic holders (SQLite)"
   echo
   MYNACERT_NOTICES_N=1000000 $B/src/notices/notices_test --gtest_also_run_disabled_tests \
-    --gtest_filter='NoticesTest.SelectionOverManyHolders' 2>&1 | grep -E '^(select|run|rerun|holders|due)|ms' | sed 's/^/    /'
+    --gtest_filter='NoticesTest.DISABLED_SelectionOverManyHolders' 2>&1 | grep -E 'holders:' | sed 's/^/    /'
 fi

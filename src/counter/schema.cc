@@ -10,30 +10,6 @@ constexpr store::Migration kMigrations[] = {
 
 Status MigrateCounter(store::Database& db) { return store::Migrate(db, "counter", kMigrations); }
 
-Result<std::unique_ptr<store::Statement>> Query(store::Database& db, std::string_view sql,
-                                                std::initializer_list<Param> params) {
-  MYNACERT_ASSIGN_OR_RETURN(auto s, db.Prepare(sql));
-  int i = 1;
-  for (const Param& p : params) {
-    if (std::holds_alternative<std::nullptr_t>(p)) {
-      MYNACERT_RETURN_IF_ERROR(s->BindNull(i));
-    } else if (const int64_t* n = std::get_if<int64_t>(&p)) {
-      MYNACERT_RETURN_IF_ERROR(s->BindInt(i, *n));
-    } else {
-      MYNACERT_RETURN_IF_ERROR(s->BindText(i, std::get<std::string_view>(p)));
-    }
-    ++i;
-  }
-  return s;
-}
-
-Status Run(store::Database& db, std::string_view sql, std::initializer_list<Param> params) {
-  MYNACERT_ASSIGN_OR_RETURN(auto s, Query(db, sql, params));
-  MYNACERT_ASSIGN_OR_RETURN(bool row, s->Step());
-  (void)row;
-  return {};
-}
-
 std::optional<Date> ColumnDate(store::Statement& s, int column) {
   if (s.ColumnIsNull(column)) return std::nullopt;
   auto d = Date::Parse(s.ColumnText(column));

@@ -25,8 +25,10 @@ Status MigrateCounter(store::Database& db);
 // The next id of sequence `name` ("resident", "case", …), inside the caller's transaction.
 Result<int64_t> NextId(store::Database& db, std::string_view name);
 
-// A bound parameter: NULL, an integer or text. Text views must outlive the call.
-using Param = std::variant<std::nullptr_t, int64_t, std::string_view>;
+// Parameters bound in one call (store/database.h).
+using store::Param;
+using store::Query;
+using store::Run;
 inline Param Text(const std::string& s) { return std::string_view(s); }
 inline Param OptDate(const std::optional<Date>& d, std::string& buffer) {
   if (!d) return nullptr;
@@ -34,11 +36,6 @@ inline Param OptDate(const std::optional<Date>& d, std::string& buffer) {
   return std::string_view(buffer);
 }
 
-// Prepares `sql` and binds `params` to $1, $2, …; the statement is ready to Step.
-Result<std::unique_ptr<store::Statement>> Query(store::Database& db, std::string_view sql,
-                                                std::initializer_list<Param> params);
-// Runs a statement that returns no rows.
-Status Run(store::Database& db, std::string_view sql, std::initializer_list<Param> params);
 
 // Column helpers.
 std::optional<Date> ColumnDate(store::Statement& s, int column);

@@ -35,20 +35,10 @@ class Prepared {
     MYNACERT_ASSIGN_OR_RETURN(auto s, db.Prepare(sql));
     return Prepared(std::move(s));
   }
-  store::Statement& Bind(std::initializer_list<counter::Param> params) {
-    (void)s_->Reset();
-    int i = 1;
-    for (const counter::Param& p : params) {
-      if (std::holds_alternative<std::nullptr_t>(p)) {
-        (void)s_->BindNull(i);
-      } else if (const int64_t* n = std::get_if<int64_t>(&p)) {
-        (void)s_->BindInt(i, *n);
-      } else {
-        (void)s_->BindText(i, std::get<std::string_view>(p));
-      }
-      ++i;
-    }
-    return *s_;
+  Result<store::Statement*> Bind(std::initializer_list<store::Param> params) {
+    MYNACERT_RETURN_IF_ERROR(s_->Reset());
+    MYNACERT_RETURN_IF_ERROR(store::Bind(*s_, params));
+    return s_.get();
   }
 
  private:
@@ -374,7 +364,8 @@ Result<RunReport> RunBatch(counter::CounterStore& store, const profiles::Registr
       const profiles::Municipality& m = **profiles.Find(due.municipality);
       counter::Resident r;
       {
-        store::Statement& s = get_resident.Bind({due.resident_id});
+        MYNACERT_ASSIGN_OR_RETURN(store::Statement * bound, get_resident.Bind({due.resident_id}));
+        store::Statement& s = *bound;
         MYNACERT_ASSIGN_OR_RETURN(bool row, s.Step());
         if (!row) continue;  // removed since the selection
         r.id = due.resident_id;
@@ -436,7 +427,8 @@ Result<RunReport> RunBatch(counter::CounterStore& store, const profiles::Registr
       const std::string expiry = n.cert_expiry.ToString();
       const std::string_view kind = KindName(n.kind);
       {
-        store::Statement& s = exists.Bind({n.resident_id, kind, Text(expiry)});
+        MYNACERT_ASSIGN_OR_RETURN(store::Statement * bound, exists.Bind({n.resident_id, kind, Text(expiry)}));
+        store::Statement& s = *bound;
         MYNACERT_ASSIGN_OR_RETURN(bool row, s.Step());
         (void)s.Reset();
         if (row) {  // recorded by a concurrent run since the selection
@@ -444,12 +436,13 @@ Result<RunReport> RunBatch(counter::CounterStore& store, const profiles::Registr
           continue;
         }
       }
-      store::Statement& s = insert.Bind(
-          {n.resident_id, kind, Text(expiry), Text(day_text), Text(report.batch_id), ++seq,
+      MYNACERT_ASSIGN_OR_RETURN(
+          store::Statement * bound,
+          insert.Bind({n.resident_id, kind, Text(expiry), Text(day_text), Text(report.batch_id), ++seq,
            Text(n.letter_id), Text(n.outcome), Text(n.municipality), Text(n.postal_name),
            Text(n.address), Text(n.reservation_id), Text(n.letter_file), int64_t{n.first_page},
-           int64_t{n.pages}, now});
-      auto stepped = s.Step();
+           int64_t{n.pages}, now}));
+      auto stepped = bound->Step();
       if (!stepped.ok()) return stepped.error();
       committed.push_back(std::move(n));
     }

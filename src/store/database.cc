@@ -75,4 +75,33 @@ Status Migrate(Database& db, std::string_view component, std::span<const Migrati
   return {};
 }
 
+Status Bind(Statement& s, std::initializer_list<Param> params) {
+  int i = 1;
+  for (const Param& p : params) {
+    if (std::holds_alternative<std::nullptr_t>(p)) {
+      MYNACERT_RETURN_IF_ERROR(s.BindNull(i));
+    } else if (const int64_t* n = std::get_if<int64_t>(&p)) {
+      MYNACERT_RETURN_IF_ERROR(s.BindInt(i, *n));
+    } else {
+      MYNACERT_RETURN_IF_ERROR(s.BindText(i, std::get<std::string_view>(p)));
+    }
+    ++i;
+  }
+  return {};
+}
+
+Result<std::unique_ptr<Statement>> Query(Database& db, std::string_view sql,
+                                         std::initializer_list<Param> params) {
+  MYNACERT_ASSIGN_OR_RETURN(auto s, db.Prepare(sql));
+  MYNACERT_RETURN_IF_ERROR(Bind(*s, params));
+  return s;
+}
+
+Status Run(Database& db, std::string_view sql, std::initializer_list<Param> params) {
+  MYNACERT_ASSIGN_OR_RETURN(auto s, Query(db, sql, params));
+  MYNACERT_ASSIGN_OR_RETURN(bool row, s->Step());
+  (void)row;
+  return {};
+}
+
 }  // namespace mynacert::store

@@ -16,6 +16,8 @@
 
 #include <cstdint>
 #include <memory>
+#include <variant>
+#include <initializer_list>
 #include <span>
 #include <string>
 #include <string_view>
@@ -92,6 +94,17 @@ struct Migration {
 // Brings `component`'s schema ("ca", "counter", …) up to the last step. Refuses a database
 // whose recorded version is newer than the code knows (kFailedPrecondition).
 Status Migrate(Database& db, std::string_view component, std::span<const Migration> steps);
+
+// A bound parameter: NULL, an integer or text. Text views must outlive the call.
+using Param = std::variant<std::nullptr_t, int64_t, std::string_view>;
+
+// Binds `params` to $1, $2, … of a prepared (or Reset) statement.
+Status Bind(Statement& s, std::initializer_list<Param> params);
+// Prepares `sql` and binds `params` to $1, $2, …; the statement is ready to Step.
+Result<std::unique_ptr<Statement>> Query(Database& db, std::string_view sql,
+                                         std::initializer_list<Param> params);
+// Runs a statement that returns no rows.
+Status Run(Database& db, std::string_view sql, std::initializer_list<Param> params);
 
 }  // namespace mynacert::store
 
