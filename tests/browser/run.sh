@@ -96,8 +96,8 @@ export MYNACERT_CA_PASSPHRASE="browser-test CA passphrase $$"
 export MYNACERT_ISSUER_KEY="browser-test issuer key 0123456789abcdef"
 export MYNACERT_CARD_SECRET="browser-test card secret $$"
 export MYNACERT_DEMO_STAFF_PASSWORD="browser-test staff password $$"
-# Under ASan: the leak reports of cairo's and fontconfig's own caches are suppressed (lsan.supp).
-export LSAN_OPTIONS="${LSAN_OPTIONS:+$LSAN_OPTIONS:}suppressions=$here/lsan.supp"
+# Under ASan: the leak reports of cairo's and fontconfig's own caches are suppressed (tests/lsan.supp).
+export LSAN_OPTIONS="${LSAN_OPTIONS:+$LSAN_OPTIONS:}suppressions=$here/../lsan.supp"
 
 t0=$(date +%s.%N)
 if "$bin" --help 2>/dev/null | grep -qE '^ +demo +'; then
