@@ -12,6 +12,11 @@
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #include <boost/beast/http.hpp>
 #pragma GCC diagnostic pop
+#include <sys/resource.h>
+
+#include <limits>
+#include <list>
+#include <mutex>
 #include <optional>
 #include <thread>
 #include <vector>
@@ -70,6 +75,47 @@ Result<std::string> PercentDecode(std::string_view s, bool plus_is_space) {
   return out;
 }
 
+bool ValidUtf8(std::string_view s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const size_t n = s.size();
+  size_t i = 0;
+  while (i < n) {
+    const unsigned c = p[i];
+    if (c < 0x80) {
+      if (c == 0) return false;
+      ++i;
+      continue;
+    }
+    // RFC 3629 §4: the second byte's range excludes overlongs (E0, F0), surrogates (ED) and
+    // code points over U+10FFFF (F4); C0, C1 and F5–FF never occur.
+    size_t len;
+    unsigned lo = 0x80, hi = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF) {
+      len = 2;
+    } else if (c == 0xE0) {
+      len = 3, lo = 0xA0;
+    } else if (c == 0xED) {
+      len = 3, hi = 0x9F;
+    } else if (c >= 0xE1 && c <= 0xEF) {
+      len = 3;
+    } else if (c == 0xF0) {
+      len = 4, lo = 0x90;
+    } else if (c == 0xF4) {
+      len = 4, hi = 0x8F;
+    } else if (c >= 0xF1 && c <= 0xF3) {
+      len = 4;
+    } else {
+      return false;
+    }
+    if (n - i < len || p[i + 1] < lo || p[i + 1] > hi) return false;
+    for (size_t k = 2; k < len; ++k) {
+      if ((p[i + k] & 0xC0) != 0x80) return false;
+    }
+    i += len;
+  }
+  return true;
+}
+
 Result<std::map<std::string, std::string>> ParseQuery(std::string_view query) {
   std::map<std::string, std::string> out;
   size_t pos = 0;
@@ -81,11 +127,16 @@ Result<std::map<std::string, std::string>> ParseQuery(std::string_view query) {
     if (part.empty()) continue;
     const size_t eq = part.find('=');
     auto key = PercentDecode(part.substr(0, eq), true);
-    if (!key.ok()) return InvalidArgument("query", "クエリの書式が不正です (bad query)");
+    if (!key.ok() || !ValidUtf8(*key)) {
+      return InvalidArgument("query", "クエリの書式が不正です (bad query)");
+    }
     std::string value;
     if (eq != std::string_view::npos) {
       auto v = PercentDecode(part.substr(eq + 1), true);
-      if (!v.ok()) return InvalidArgument(*key, "値のエンコードが不正です (bad percent-encoding)");
+      if (!v.ok() || !ValidUtf8(*v)) {
+        return InvalidArgument(key->empty() ? std::string("query") : *key,
+                               "値のエンコードが不正です (bad percent-encoding or UTF-8)");
+      }
       value = std::move(v).value();
     }
     out[std::move(key).value()] = std::move(value);
@@ -100,12 +151,59 @@ const char* ReasonPhrase(int status) {
   return r.empty() ? "Unknown" : r.data();
 }
 
+HttpResponse DefaultTooLarge() {
+  HttpResponse r;
+  r.status = 413;
+  r.body = R"j({"error":{"code":"payload_too_large","message":"リクエストが大きすぎます (request body too large)"}})j";
+  return r;
+}
+
+// Written (best effort, without waiting) to a connection refused at the cap.
+const std::string& Overloaded() {
+  static const std::string answer = [] {
+    const std::string body =
+        R"j({"error":{"code":"overloaded","message":"接続が多すぎます (too many connections)"}})j";
+    return "HTTP/1.1 503 Service Unavailable\r\nServer: mynacert\r\n"
+           "Content-Type: application/json; charset=utf-8\r\nRetry-After: 1\r\n"
+           "Content-Length: " +
+           std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
+  }();
+  return answer;
+}
+
+class Session;
+
+// The connections of one server: how many are open, and which wait for a request (idle), the
+// longest-waiting first. Sessions link and unlink themselves on their strands; the acceptor
+// sheds from the front.
+struct Registry {
+  std::mutex mu;
+  size_t live = 0;
+  std::list<Session*> idle;
+  std::atomic<uint64_t> shed{0};
+
+  std::shared_ptr<Session> PopIdleLocked();
+};
+
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket socket, const HttpOptions& options, const HttpHandler& handler,
-          std::atomic<uint64_t>& served)
-      : stream_(std::move(socket)), options_(options), handler_(handler), served_(served) {}
+          std::atomic<uint64_t>& served, Registry& registry)
+      : stream_(std::move(socket)),
+        options_(options),
+        handler_(handler),
+        served_(served),
+        registry_(registry) {}
 
+  ~Session() {
+    std::lock_guard lock(registry_.mu);
+    if (idle_) registry_.idle.erase(idle_it_);
+    if (!shed_) --registry_.live;
+  }
+
+  auto executor() { return stream_.get_executor(); }
+
+  // On the session's strand.
   void Start() {
     beast::error_code ec;
     stream_.socket().set_option(tcp::no_delay(true), ec);
@@ -113,22 +211,64 @@ class Session : public std::enable_shared_from_this<Session> {
     Read();
   }
 
- private:
-  void Read() {
-    parser_.emplace();
-    parser_->body_limit(options_.max_request_bytes);
-    parser_->header_limit(16 * 1024);
-    stream_.expires_after(options_.idle_timeout);
-    http::async_read(stream_, buffer_, *parser_,
-                     [self = shared_from_this()](beast::error_code ec, size_t) { self->OnRead(ec); });
+  // On the session's strand, after PopIdleLocked took it off the idle list.
+  void Shed() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    stream_.close();
   }
 
-  void OnRead(beast::error_code ec) {
+ private:
+  friend struct Registry;
+
+  void Read() {
+    parser_.emplace();
+    // Unlimited until the head is read (OnHeader chooses). Not boost::none: Beast 1.74 compares
+    // the Content-Length with the optional at the end of the header, and any value > none.
+    parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
+    parser_->header_limit(16 * 1024);
+    stream_.expires_after(options_.idle_timeout);
+    {
+      std::lock_guard lock(registry_.mu);
+      idle_it_ = registry_.idle.insert(registry_.idle.end(), this);
+      idle_ = true;
+    }
+    http::async_read_header(stream_, buffer_, *parser_,
+                            [self = shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
+  }
+
+  void OnHeader(beast::error_code ec) {
+    {
+      std::lock_guard lock(registry_.mu);
+      if (shed_) return;  // Shed() closes the connection
+      registry_.idle.erase(idle_it_);
+      idle_ = false;
+    }
+    if (ec) {
+      beast::error_code ignored;
+      stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+      return;
+    }
+    MakeHead();
+    size_t limit = options_.body_limit ? options_.body_limit(req_) : 0;
+    if (limit == 0) limit = options_.max_request_bytes;
+    const auto length = parser_->content_length();
+    if (length && *length > limit) {  // refused before reading a byte of it
+      TooLarge();
+      return;
+    }
+    if (parser_->is_done()) {
+      Handle();
+      return;
+    }
+    parser_->body_limit(limit);
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = shared_from_this()](beast::error_code ec, size_t) { self->OnBody(ec); });
+  }
+
+  void OnBody(beast::error_code ec) {
     if (ec == http::error::body_limit) {
-      HttpResponse r;
-      r.status = 413;
-      r.body = R"j({"error":{"code":"payload_too_large","message":"リクエストが大きすぎます (request body too large)"}})j";
-      Reply(std::move(r), false, 11);
+      TooLarge();
       return;
     }
     if (ec) {
@@ -136,35 +276,59 @@ class Session : public std::enable_shared_from_this<Session> {
       stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
       return;
     }
-    auto& msg = parser_->get();
-    HttpRequest req;
-    req.method = std::string(msg.method_string());
-    req.target = std::string(msg.target());
-    req.remote = remote_;
-    const size_t q = req.target.find('?');
-    const std::string_view raw_path = std::string_view(req.target).substr(0, q);
-    bool bad = false;
+    req_.body = std::move(parser_->get().body());
+    Handle();
+  }
+
+  // Fills req_ from the parsed header: everything but the body.
+  void MakeHead() {
+    const auto& msg = parser_->get();
+    req_ = HttpRequest{};
+    req_.method = std::string(msg.method_string());
+    req_.target = std::string(msg.target());
+    req_.remote = remote_;
+    head_only_ = msg.method() == http::verb::head;
+    const size_t q = req_.target.find('?');
+    const std::string_view raw_path = std::string_view(req_.target).substr(0, q);
     if (raw_path.find('%') == std::string_view::npos) {
-      req.path = std::string(raw_path);
+      req_.path = std::string(raw_path);
+      if (!ValidUtf8(req_.path)) req_.bad_field = "path";
     } else {
       auto p = PercentDecode(raw_path, false);
-      bad = !p.ok();
-      if (p.ok()) req.path = std::move(p).value();
+      if (p.ok() && ValidUtf8(*p)) {
+        req_.path = std::move(p).value();
+      } else {
+        req_.bad_field = "path";
+      }
     }
     if (q != std::string::npos) {
-      auto parsed = ParseQuery(std::string_view(req.target).substr(q + 1));
-      bad = bad || !parsed.ok();
-      if (parsed.ok()) req.query = std::move(parsed).value();
+      auto parsed = ParseQuery(std::string_view(req_.target).substr(q + 1));
+      if (parsed.ok()) {
+        req_.query = std::move(parsed).value();
+      } else if (req_.bad_field.empty()) {
+        req_.bad_field = parsed.error().field;
+      }
     }
     for (const auto& f : msg) {
       std::string name(f.name_string());
       std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
-      req.headers[std::move(name)] = std::string(f.value());
+      req_.headers[std::move(name)] = std::string(f.value());
     }
-    req.body = std::move(msg.body());
-    if (bad) req.path = std::string(raw_path);
-    req.bad_target = bad;
-    Reply(handler_(req), msg.keep_alive(), msg.version());
+    if (!req_.bad_field.empty()) {
+      req_.bad_target = true;
+      req_.path = std::string(raw_path);
+      req_.query.clear();
+    }
+  }
+
+  void Handle() {
+    const auto& msg = parser_->get();
+    Reply(handler_(req_), msg.keep_alive(), msg.version());
+  }
+
+  void TooLarge() {
+    Reply(options_.too_large ? options_.too_large(req_) : DefaultTooLarge(), false,
+          parser_->get().version());
   }
 
   // The response is written by hand (a status line, the headers, the body as a second
@@ -186,11 +350,15 @@ class Session : public std::enable_shared_from_this<Session> {
       head_ += value;
     }
     head_ += "\r\nContent-Length: ";
-    head_ += std::to_string(r.body.size());
+    head_ += std::to_string(r.body.size());  // for HEAD too: the length the body would have
     if (version == 10 && keep_alive_) head_ += "\r\nConnection: keep-alive";
     if (version != 10 && !keep_alive_) head_ += "\r\nConnection: close";
     head_ += "\r\n\r\n";
-    body_ = std::move(r.body);
+    if (head_only_) {
+      body_.clear();
+    } else {
+      body_ = std::move(r.body);
+    }
     const std::array<asio::const_buffer, 2> buffers{asio::buffer(head_), asio::buffer(body_)};
     asio::async_write(stream_, buffers, [self = shared_from_this()](beast::error_code ec, size_t) {
       if (ec) return;
@@ -206,37 +374,157 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
+  HttpRequest req_;
   std::string head_;
   std::string body_;
   std::string remote_;
   bool keep_alive_ = true;
+  bool head_only_ = false;
   const HttpOptions& options_;
   const HttpHandler& handler_;
   std::atomic<uint64_t>& served_;
+  Registry& registry_;
+  // Guarded by registry_.mu:
+  std::list<Session*>::iterator idle_it_;
+  bool idle_ = false;  // linked in registry_.idle
+  bool shed_ = false;  // taken off by the acceptor; no longer counted in live
 };
+
+// The longest-idle session that is still alive, unlinked, marked shed and no longer counted;
+// null when none is idle.
+std::shared_ptr<Session> Registry::PopIdleLocked() {
+  for (auto it = idle.begin(); it != idle.end(); ++it) {
+    Session* s = *it;
+    auto alive = s->weak_from_this().lock();
+    if (!alive) continue;  // in its destructor, waiting for mu to unlink itself
+    idle.erase(it);
+    s->idle_ = false;
+    s->shed_ = true;
+    --live;
+    shed.fetch_add(1, std::memory_order_relaxed);
+    return alive;
+  }
+  return nullptr;
+}
+
+void CloseSession(std::shared_ptr<Session> s) {
+  auto ex = s->executor();
+  asio::post(ex, [s = std::move(s)] { s->Shed(); });
+}
+
+// Accept errors that concern one connection (accept(2): "treat them like EAGAIN"): retried at
+// once. Anything else — EMFILE, ENFILE, ENOBUFS, ENOMEM, the unknown — waits (backoff).
+bool TransientAcceptError(const beast::error_code& ec) {
+  namespace errc = boost::system::errc;
+  return ec == asio::error::connection_aborted || ec == errc::protocol_error ||
+         ec == errc::operation_not_permitted || ec == errc::network_down ||
+         ec == errc::no_protocol_option || ec == errc::host_unreachable ||
+         ec == errc::operation_not_supported || ec == errc::network_unreachable;
+}
+
+size_t DefaultMaxConnections() {
+  rlimit rl{};
+  if (getrlimit(RLIMIT_NOFILE, &rl) != 0) return 1024 - 64;
+  rlim_t soft = rl.rlim_cur;
+  if (soft == RLIM_INFINITY || soft > (rlim_t{1} << 20)) soft = rlim_t{1} << 20;
+  return soft > 64 + 16 ? static_cast<size_t>(soft - 64) : 16;
+}
 
 }  // namespace
 
 // The io_context and the acceptor live from Start to Stop. Stop destroys both once the threads
 // have joined: destroying the io_context destroys every pending handler, and with them the
-// sessions they own, which closes each connection (no registry of sessions is needed).
+// sessions they own, which closes each connection and unlinks it from the registry.
 struct HttpServer::Impl {
   Impl(HttpOptions o, HttpHandler h) : options(std::move(o)), handler(std::move(h)) {}
 
+  // The accept chain: one accept outstanding at a time, so OnAccept never runs twice at once.
   void Accept() {
     acceptor->async_accept(asio::make_strand(*ioc), [this](beast::error_code ec, tcp::socket s) {
-      if (ec == asio::error::operation_aborted) return;
-      if (!ec) std::make_shared<Session>(std::move(s), options, handler, served)->Start();
-      Accept();
+      OnAccept(ec, std::move(s));
     });
+  }
+
+  void OnAccept(beast::error_code ec, tcp::socket s) {
+    if (ec == asio::error::operation_aborted) return;
+    if (ec && TransientAcceptError(ec)) {
+      Accept();
+      return;
+    }
+    if (ec) {
+      // Out of descriptors (or memory): accepting again at once would fail again at once, and
+      // the pending connection keeps the listener readable — a busy loop. If an idle
+      // connection holds a descriptor, it is shed and the accept retried once it is closed;
+      // otherwise the accept waits, 50 ms doubling to 1 s.
+      if (ec == asio::error::no_descriptors ||
+          ec == boost::system::errc::too_many_files_open_in_system) {
+        std::shared_ptr<Session> victim;
+        {
+          std::lock_guard lock(registry.mu);
+          victim = registry.PopIdleLocked();
+        }
+        if (victim) {
+          auto ex = victim->executor();
+          asio::post(ex, [this, victim = std::move(victim)] {
+            victim->Shed();
+            Accept();
+          });
+          return;
+        }
+      }
+      backoff = backoff.count() == 0 ? std::chrono::milliseconds(50)
+                                     : std::min(backoff * 2, std::chrono::milliseconds(1000));
+      accept_timer->expires_after(backoff);
+      accept_timer->async_wait([this](beast::error_code timer_ec) {
+        if (!timer_ec) Accept();
+      });
+      return;
+    }
+    backoff = std::chrono::milliseconds(0);
+    Admit(std::move(s));
+    Accept();
+  }
+
+  // At the cap the longest-idle connection makes room; with none idle the new one is refused
+  // (a 503 written without waiting — the socket's send buffer is empty — then closed).
+  void Admit(tcp::socket s) {
+    std::shared_ptr<Session> victim;
+    bool admitted = true;
+    {
+      std::lock_guard lock(registry.mu);
+      if (registry.live >= max_connections) victim = registry.PopIdleLocked();
+      if (registry.live >= max_connections) {
+        admitted = false;
+      } else {
+        ++registry.live;
+      }
+    }
+    if (victim) CloseSession(std::move(victim));
+    if (!admitted) {
+      refused.fetch_add(1, std::memory_order_relaxed);
+      beast::error_code ignored;
+      s.non_blocking(true, ignored);
+      s.write_some(asio::buffer(Overloaded()), ignored);
+      s.shutdown(tcp::socket::shutdown_both, ignored);
+      s.close(ignored);
+      return;
+    }
+    auto session = std::make_shared<Session>(std::move(s), options, handler, served, registry);
+    auto ex = session->executor();
+    asio::dispatch(ex, [session = std::move(session)] { session->Start(); });
   }
 
   HttpOptions options;
   HttpHandler handler;
+  size_t max_connections = 0;
+  std::chrono::milliseconds backoff{0};
   std::optional<asio::io_context> ioc;
   std::optional<tcp::acceptor> acceptor;  // declared after ioc: destroyed before it
+  std::optional<asio::steady_timer> accept_timer;
   std::vector<std::thread> threads;
   std::atomic<uint64_t> served{0};
+  std::atomic<uint64_t> refused{0};
+  Registry registry;
 };
 
 HttpServer::HttpServer(HttpOptions options, HttpHandler handler)
@@ -273,6 +561,10 @@ Result<uint16_t> HttpServer::Start() {
                  ""};
   }
   const uint16_t port = a.local_endpoint().port();
+  impl_->max_connections =
+      impl_->options.max_connections ? impl_->options.max_connections : DefaultMaxConnections();
+  impl_->backoff = std::chrono::milliseconds(0);
+  impl_->accept_timer.emplace(*impl_->ioc);
   impl_->Accept();
   for (int i = 0; i < threads; ++i) {
     impl_->threads.emplace_back([this] { impl_->ioc->run(); });
@@ -289,9 +581,17 @@ void HttpServer::Stop() {
   impl_->threads.clear();
   // No thread runs the io_context now, so the acceptor and the sessions can be torn down here.
   impl_->acceptor.reset();
+  impl_->accept_timer.reset();
   impl_->ioc.reset();
 }
 
 uint64_t HttpServer::requests_served() const { return impl_->served.load(); }
+
+size_t HttpServer::connections() const {
+  std::lock_guard lock(impl_->registry.mu);
+  return impl_->registry.live;
+}
+
+uint64_t HttpServer::connections_shed() const { return impl_->registry.shed.load(); }
 
 }  // namespace mynacert::server

@@ -2,9 +2,27 @@
 // whole to one handler, and its response written back (keep-alive as asked). Used by the OCSP
 // responder (ocsp_http.h) and by `mynacert serve` (service/).
 //
-//   * a body over `max_request_bytes` gets 413 and the connection closes; a header over 16 kB
-//     or bytes that are not HTTP close the connection;
-//   * idle connections close after `idle_timeout`;
+//   * the header is read first (over 16 kB, or bytes that are not HTTP, close the connection);
+//     then `body_limit(head)` (or `max_request_bytes`) bounds the body. A Content-Length over
+//     it is refused before any body byte is read; a chunked body is cut when it passes it.
+//     Either way the answer is `too_large(head)` (default: a JSON 413) and the connection closes;
+//   * HEAD: the answer has the head of the handler's response, with the Content-Length its body
+//     would have, and no body (RFC 9110 §9.3.2). The handler sees method "HEAD"; answering it
+//     like GET is the application's choice;
+//   * the path and each query key and value must percent-decode to well-formed UTF-8 without
+//     NUL (no overlongs, surrogates or code points over U+10FFFF); otherwise the handler still
+//     gets the request, with `bad_target` set, `bad_field` naming what was wrong ("path",
+//     "query" for a key, else the key whose value was bad), the path raw and the query empty;
+//   * at most `max_connections` connections live at once (0: RLIMIT_NOFILE's soft limit at
+//     Start minus 64 descriptors kept for files and SQLite, at least 16). A connection over
+//     the cap sheds the connection that has been idle longest — one waiting for the header of
+//     its next (or first) request, not one whose request is being read, handled or answered;
+//     when none is idle the new one gets a 503 with Retry-After and is closed at once;
+//   * accept errors that mean "out of resources" (EMFILE, ENFILE, ENOBUFS, ENOMEM, …) do not
+//     re-arm the accept at once (that spins at 100 % CPU while the backlog stays full): the
+//     next accept waits 50 ms, doubling to 1 s while the errors last; on EMFILE/ENFILE the
+//     longest-idle connection is shed too, so the descriptor limit cannot stop the service;
+//   * idle connections close after `idle_timeout` (which also bounds reading one request);
 //   * the handler runs on one of `threads` threads and must be thread-safe; it may block (the
 //     service's handlers read SQLite), so the service runs more threads than cores.
 //
@@ -35,6 +53,9 @@ struct HttpRequest {
   std::string body;
   std::string remote;  // peer address
   bool bad_target = false;  // the path or query did not percent-decode (path/query left raw)
+                            // or was not well-formed UTF-8 / held a NUL
+  std::string bad_field;    // when bad_target: "path", "query" (a bad key), or the query key
+                            // whose value was bad; "" otherwise
 
   std::string Header(std::string_view name) const;  // lower-case name; "" when absent
   std::string Cookie(std::string_view name) const;
@@ -55,6 +76,15 @@ struct HttpOptions {
   int threads = 1;
   size_t max_request_bytes = 64 * 1024;
   std::chrono::seconds idle_timeout{30};
+  // Connections open at once; 0: RLIMIT_NOFILE's soft limit (read at Start) minus 64, ≥ 16.
+  size_t max_connections = 0;
+  // The body limit of one request, chosen from its head (method, target, path, query, headers,
+  // remote and bad_target/bad_field filled; body empty). Null, or a return of 0:
+  // max_request_bytes. Called on a server thread; must be thread-safe and must not block.
+  std::function<size_t(const HttpRequest& head)> body_limit;
+  // The answer to a request whose body is over its limit (the connection closes after it).
+  // Null: 413 with a JSON error {"error":{"code":"payload_too_large",…}}.
+  std::function<HttpResponse(const HttpRequest& head)> too_large;
 };
 
 class HttpServer {
@@ -71,6 +101,10 @@ class HttpServer {
   // called from the handler.
   void Stop();
   uint64_t requests_served() const;
+  // Connections open now (admitted and not yet closed or shed).
+  size_t connections() const;
+  // Connections shed since construction to make room for a new one (the cap, or EMFILE).
+  uint64_t connections_shed() const;
 
  private:
   struct Impl;
@@ -79,8 +113,13 @@ class HttpServer {
 
 // "%E5%B1%B1+x" → "山 x" (with plus_is_space); nullopt-like error on a bad escape.
 Result<std::string> PercentDecode(std::string_view s, bool plus_is_space);
-// "a=1&b=%20" → {a:1, b:" "}; malformed escapes are an error naming the key.
+// "a=1&b=%20" → {a:1, b:" "}; malformed escapes, or a key or value that does not decode to
+// well-formed UTF-8 without NUL (ValidUtf8), are an error whose field is the key ("query" for
+// a bad key or an empty one).
 Result<std::map<std::string, std::string>> ParseQuery(std::string_view query);
+// Well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing over U+10FFFF) with no
+// NUL byte.
+bool ValidUtf8(std::string_view s);
 
 }  // namespace mynacert::server
 
