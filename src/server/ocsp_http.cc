@@ -45,10 +45,29 @@ Result<std::string> DecodeGetPath(std::string_view target) {
   return out;
 }
 
+namespace {
+
+// A body over the limit is an OCSP error too (malformedRequest, RFC 6960 §4.2.1), with the HTTP
+// status 413: an OCSP client parses the body as an OCSPResponse whatever the status.
+OcspHttpOptions WithOcspErrors(OcspHttpOptions o) {
+  if (!o.too_large) {
+    o.too_large = [](const HttpRequest&) {
+      HttpResponse r;
+      r.status = 413;
+      r.content_type = "application/ocsp-response";
+      r.body = std::string(MalformedRequestResponse());
+      return r;
+    };
+  }
+  return o;
+}
+
+}  // namespace
+
 struct OcspHttpServer::Impl {
   explicit Impl(OcspHttpOptions o, OcspHandler h)
       : handler(std::move(h)),
-        http(std::move(o), [this](const HttpRequest& req) { return Handle(req); }) {}
+        http(WithOcspErrors(std::move(o)), [this](const HttpRequest& req) { return Handle(req); }) {}
 
   HttpResponse Handle(const HttpRequest& req) const {
     HttpResponse r;
