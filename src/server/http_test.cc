@@ -15,6 +15,7 @@
 #include <boost/asio.hpp>
 #include <chrono>
 #include <fstream>
+#include <iostream>
 #include <mutex>
 #include <sstream>
 #include <string>
@@ -488,7 +489,8 @@ void SaturateAndCheck(size_t max_connections) {
   const milliseconds cpu_before = CpuTime(child);
   std::this_thread::sleep_for(milliseconds(1000));
   const milliseconds cpu_used = CpuTime(child) - cpu_before;
-  EXPECT_LT(cpu_used, milliseconds(300)) << "CPU used by the server over 1 s while saturated";
+  std::cout << "server CPU over 1 s while saturated: " << cpu_used.count() << " ms\n";
+  EXPECT_LT(cpu_used, milliseconds(200)) << "CPU used by the server over 1 s while saturated";
 
   // Saturated, it still answers: a new connection sheds the longest-idle one.
   std::string got = Get(port, "/api/health", milliseconds(3000));
