@@ -2,8 +2,8 @@
 
 namespace mynacert {
 
-Date Clock::TodayJst() const {
-  const auto jst = Now() + std::chrono::hours(9);
+Date Clock::JstDate(std::chrono::system_clock::time_point t) {
+  const auto jst = t + std::chrono::hours(9);
   return Date(std::chrono::floor<std::chrono::days>(jst));
 }
 

@@ -18,7 +18,9 @@ class Clock {
   virtual std::chrono::system_clock::time_point Now() const = 0;
 
   // Today's date in Japan: JST is UTC+9 with no DST since 1951, so no tz database is needed.
-  Date TodayJst() const;
+  Date TodayJst() const { return JstDate(Now()); }
+  // The date in Japan at `t`.
+  static Date JstDate(std::chrono::system_clock::time_point t);
 };
 
 // The wall clock.

@@ -38,7 +38,7 @@ class Date {
         std::chrono::sys_days(std::chrono::year(y) / std::chrono::month(m) / std::chrono::day(d)));
   }
   // Parses exactly "YYYY-MM-DD" (years 1000–9999). Anything else is kInvalidArgument
-  // with `field` (e.g. "--birth") in the error.
+  // with `field` (e.g. "birth") in the error.
   static Result<Date> Parse(std::string_view text, std::string_view field = {});
   static constexpr Date FromDays(int32_t days_since_epoch) {
     Date d;

@@ -12,6 +12,7 @@
 #ifndef MYNACERT_CORE_RESULT_H_
 #define MYNACERT_CORE_RESULT_H_
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <utility>
@@ -36,16 +37,19 @@ enum class ErrorCode {
   kFailedPrecondition,
   kInternal,
   kUnauthenticated,   // no or an expired staff session, a wrong password
-  kPermissionDenied,  // a role that may not do this, a locked account, a bad CSRF token
+  kPermissionDenied,  // a role that may not do this, a bad CSRF token
+  kResourceExhausted, // too many requests from one address or booker, a login flood: try
+                      // again after Error::retry_after_seconds (HTTP 429 with Retry-After)
 };
 
 const char* ErrorCodeName(ErrorCode code);
 
 struct Error {
   ErrorCode code = ErrorCode::kInvalidArgument;
-  std::string field;    // "--birth", "profiles/yokohama.toml:12 counters[0].hours", "" if none
+  std::string field;    // "birth", "profiles/yokohama.toml:12 counters[0].hours", "" if none
   std::string message;  // one sentence, Japanese first where it faces a resident or a clerk
   std::string rule;     // "R-VAL-2" when the input contradicts a rule, else ""
+  int64_t retry_after_seconds = 0;  // kResourceExhausted: when to try again (≥ 1)
 
   // "--birth: 2026-02-30 is not a date (R-VAL-1)" — the one line the CLI prints.
   std::string ToString() const;
@@ -106,7 +110,7 @@ class [[nodiscard]] Status {
 
 }  // namespace mynacert
 
-// Propagates an error: `MYNACERT_ASSIGN_OR_RETURN(Date d, Date::Parse(s, "--birth"));`
+// Propagates an error: `MYNACERT_ASSIGN_OR_RETURN(Date d, Date::Parse(s, "birth"));`
 #define MYNACERT_CONCAT_INNER_(a, b) a##b
 #define MYNACERT_CONCAT_(a, b) MYNACERT_CONCAT_INNER_(a, b)
 #define MYNACERT_ASSIGN_OR_RETURN(lhs, expr) \
