@@ -35,8 +35,12 @@ struct CliContext {
   Result<const profiles::Registry*> Profiles();
   // The profile of `id`, errors naming --municipality (or --profiles-dir when loading failed).
   Result<const profiles::Municipality*> FindMunicipality(const std::string& id);
-  // Prints `error.ToString()` as one line on err and sets exit_code (2 unless internal).
+  // Prints `error.ToString()` as one line on err and sets exit_code (2 unless internal). The
+  // modules below name fields ("case", "card_secret"); where the running command has the flag
+  // of that name (--case, --card-secret) the line names the flag: the CLI's edge, not theirs.
   void Fail(const Error& error);
+  // The command line being run (set by Main), for Fail's field-to-flag mapping.
+  CLI::App* root = nullptr;
 
  private:
   std::optional<Result<profiles::Registry>> registry_;

@@ -40,7 +40,7 @@ void Run(const ExplainFlags& fl, CliContext& ctx) {
   service::ExplainQuery q{fl.birth, fl.card_applied, fl.card_issued, fl.cert_issued, fl.stay_until,
                           fl.sign_revoked_on, fl.today, fl.municipality, fl.cert_renewal,
                           fl.abroad, fl.adult_ward};
-  auto e = service::Explain(q, **reg, RealClock().TodayJst(), "--");
+  auto e = service::Explain(q, **reg, RealClock().TodayJst());
   if (!e.ok()) return ctx.Fail(e.error());
   if (fl.json) {
     ctx.out << service::ExplanationJson(*e).dump(2) << "\n";

@@ -197,7 +197,7 @@ Result<Decision> Decide(const DecisionInput& in) {
     return d;
   }
   if (c.visit > d.visits_total) {
-    return Error{ErrorCode::kFailedPrecondition, "--case",
+    return Error{ErrorCode::kFailedPrecondition, "case",
                  "この手続きは" + std::to_string(d.visits_total) + "回の来庁です (this procedure has only " +
                      std::to_string(d.visits_total) + " visits)",
                  "R-PROC-6"};

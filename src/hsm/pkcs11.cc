@@ -226,7 +226,7 @@ class Logins {
 class Session {
  public:
   static Result<std::unique_ptr<Session>> Open(const TokenSpec& spec) {
-    if (spec.pin.empty()) return InvalidArgument("--hsm-pin", "PIN が空です (empty PIN)");
+    if (spec.pin.empty()) return InvalidArgument("hsm_pin", "PIN が空です (empty PIN)");
     MYNACERT_ASSIGN_OR_RETURN(CK_FUNCTION_LIST_PTR f, LoadModule(spec.module_path));
     CK_ULONG count = 0;
     CK_RV rv = f->C_GetSlotList(CK_TRUE, nullptr, &count);
@@ -247,7 +247,7 @@ class Session {
       std::unique_ptr<Session> s(new Session(f, h));
       rv = Logins::Get().Login(f, slots[i], h, spec.pin);
       if (rv != CKR_OK) {
-        return Failure("--hsm-pin", "HSM にログインできません",
+        return Failure("hsm_pin", "HSM にログインできません",
                        "C_Login to token \"" + spec.token_label + "\"", rv);
       }
       return s;
@@ -364,7 +364,7 @@ class Pkcs11Signer final : public pki::Signer {
 Result<TokenSpec> ParseTokenUri(std::string_view uri) {
   constexpr std::string_view kScheme = "pkcs11:";
   if (uri.substr(0, kScheme.size()) != kScheme) {
-    return InvalidArgument("--hsm", "pkcs11:module=…;token=… の形で指定してください");
+    return InvalidArgument("hsm", "pkcs11:module=…;token=… の形で指定してください");
   }
   uri.remove_prefix(kScheme.size());
   TokenSpec spec;
@@ -375,7 +375,7 @@ Result<TokenSpec> ParseTokenUri(std::string_view uri) {
     const size_t eq = part.find('=');
     if (eq == std::string_view::npos) {
       return InvalidArgument(
-          "--hsm", "属性は name=value です (expected name=value: " + std::string(part) + ")");
+          "hsm", "属性は name=value です (expected name=value: " + std::string(part) + ")");
     }
     const std::string_view name = part.substr(0, eq);
     const std::string value(part.substr(eq + 1));
@@ -386,14 +386,14 @@ Result<TokenSpec> ParseTokenUri(std::string_view uri) {
     else if (name == "key")
       spec.key_label = value;
     else if (name == "pin" || name == "pin-value") {
-      return InvalidArgument("--hsm", "PIN は URI に書かないでください (use --hsm-pin)");
+      return InvalidArgument("hsm", "PIN は URI に書かないでください (use --hsm-pin)");
     } else {
-      return InvalidArgument("--hsm",
+      return InvalidArgument("hsm",
                              "不明な属性です (unknown attribute " + std::string(name) + ")");
     }
   }
   if (spec.module_path.empty() || spec.token_label.empty()) {
-    return InvalidArgument("--hsm", "module と token が必要です (module= and token= are required)");
+    return InvalidArgument("hsm", "module と token が必要です (module= and token= are required)");
   }
   return spec;
 }

@@ -7,8 +7,8 @@
 //   pkcs11:module=/usr/lib/softhsm/libsofthsm2.so;token=mynacert;key=sign-ca-1
 //
 // Errors name their field: "module" (cannot load or initialise the module), "token" (no such
-// token, no session), "--hsm-pin" (empty or wrong PIN), "key" (no such key, duplicate label,
-// a token call failed), "--hsm" (a malformed URI). Messages are "日本語 (English: CKR_…)" and
+// token, no session), "hsm_pin" (empty or wrong PIN), "key" (no such key, duplicate label,
+// a token call failed), "hsm" (a malformed URI). Messages are "日本語 (English: CKR_…)" and
 // never contain the PIN.
 //
 // PIN: PKCS#11 keeps one login per token and process, and C_Login on a token that is already
@@ -42,7 +42,7 @@ struct TokenSpec {
   std::string pin;  // never logged, never part of an error
 };
 
-// "pkcs11:module=…;token=…[;key=…]". Errors name "--hsm".
+// "pkcs11:module=…;token=…[;key=…]". Errors name "hsm".
 Result<TokenSpec> ParseTokenUri(std::string_view uri);
 
 // Generates an RSA-2048 key pair inside the token (private half: CKA_SENSITIVE, not

@@ -202,7 +202,7 @@ TEST_F(softhsm, WrongPinIsRefusedWithoutShowingThePin) {
   auto r = OpenPkcs11Signer(wrong);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument);
-  EXPECT_EQ(r.error().field, "--hsm-pin");
+  EXPECT_EQ(r.error().field, "hsm_pin");
   EXPECT_NE(r.error().message.find("CKR_PIN_INCORRECT"), std::string::npos) << r.error().message;
   EXPECT_EQ(r.error().ToString().find("99999999"), std::string::npos);
   EXPECT_EQ(r.error().ToString().find(kPin), std::string::npos);
@@ -222,7 +222,7 @@ TEST_F(softhsm, WrongPinIsRefusedWhileTheTokenIsLoggedIn) {
   wrong.pin = "1111";
   auto r = OpenPkcs11Signer(wrong);
   ASSERT_FALSE(r.ok()) << "a wrong PIN opened a signer";
-  EXPECT_EQ(r.error().field, "--hsm-pin");
+  EXPECT_EQ(r.error().field, "hsm_pin");
   EXPECT_NE(r.error().message.find("CKR_PIN_INCORRECT"), std::string::npos) << r.error().message;
   EXPECT_EQ(r.error().ToString().find("1111"), std::string::npos);
   TokenSpec wrong_generate = Spec("logged-in-2");
@@ -242,7 +242,7 @@ TEST_F(softhsm, EmptyPinIsRefusedBeforeTheToken) {
   auto r = OpenPkcs11Signer(empty_pin);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument);
-  EXPECT_EQ(r.error().field, "--hsm-pin");
+  EXPECT_EQ(r.error().field, "hsm_pin");
   EXPECT_FALSE(GenerateRsaKeyInToken(empty_pin).ok());
 }
 
@@ -305,7 +305,7 @@ TEST_F(softhsm, ParseTokenUri) {
         "pkcs11:module=a;token=b;pin=1234", "pkcs11:module=a;token=b;color=red", "pkcs11:module"}) {
     auto r = ParseTokenUri(bad);
     ASSERT_FALSE(r.ok()) << bad;
-    EXPECT_EQ(r.error().field, "--hsm");
+    EXPECT_EQ(r.error().field, "hsm");
     EXPECT_EQ(r.error().ToString().find("1234"), std::string::npos);
   }
 }

@@ -130,13 +130,13 @@ Status WriteFileAtomically(const std::string& path, const std::string& text) {
   const std::string tmp = path + ".tmp";
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) return InvalidArgument("--out", tmp + " に書けません (cannot write)");
+    if (!out) return InvalidArgument("out", tmp + " に書けません (cannot write)");
     out << text;
-    if (!out.flush()) return InvalidArgument("--out", tmp + " に書けません (cannot write)");
+    if (!out.flush()) return InvalidArgument("out", tmp + " に書けません (cannot write)");
   }
   std::error_code ec;
   std::filesystem::rename(tmp, path, ec);
-  if (ec) return InvalidArgument("--out", path + ": " + ec.message());
+  if (ec) return InvalidArgument("out", path + ": " + ec.message());
   return {};
 }
 
@@ -316,7 +316,7 @@ Result<RunReport> RunBatch(counter::CounterStore& store, const profiles::Registr
   const std::filesystem::path dir = std::filesystem::path(options.out_dir) / day_text;
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
-  if (ec) return InvalidArgument("--out", dir.string() + ": " + ec.message());
+  if (ec) return InvalidArgument("out", dir.string() + ": " + ec.message());
   std::unique_ptr<LetterRenderer> renderer;
   if (options.pdf && !sel.due.empty()) {
     MYNACERT_ASSIGN_OR_RETURN(renderer, LetterRenderer::Create());

@@ -56,7 +56,7 @@ IssuedCert ReadRow(store::Statement& s) {
 }
 
 Error SerialNotFound(std::string_view serial) {
-  return NotFound("--serial", "その証明書は発行されていません (no such certificate: " +
+  return NotFound("serial", "その証明書は発行されていません (no such certificate: " +
                                   std::string(serial) + ")");
 }
 
@@ -218,23 +218,23 @@ Status CaStore::ChangeState(CaKind kind, std::string_view serial, RevocationReas
   if (!current) return SerialNotFound(serial);
   if (release) {
     if (current->state != CertState::kOnHold) {
-      return Error{ErrorCode::kFailedPrecondition, "--serial",
+      return Error{ErrorCode::kFailedPrecondition, "serial",
                    "一時保留中ではないため解除できません (the certificate is not on hold)", ""};
     }
   } else {
     if (reason == RevocationReason::kRemoveFromCrl) {
-      return InvalidArgument("--reason",
+      return InvalidArgument("reason",
                              "removeFromCRL は失効理由ではありません (removeFromCRL is not a "
                              "revocation reason; use ca release)");
     }
     if (current->state == CertState::kRevoked) {
-      return Error{ErrorCode::kFailedPrecondition, "--serial",
+      return Error{ErrorCode::kFailedPrecondition, "serial",
                    "既に失効しています (already revoked: " +
                        std::string(RevocationReasonName(current->reason)) + ")",
                    ""};
     }
     if (current->state == CertState::kOnHold && reason == RevocationReason::kCertificateHold) {
-      return Error{ErrorCode::kFailedPrecondition, "--serial",
+      return Error{ErrorCode::kFailedPrecondition, "serial",
                    "既に一時保留中です (already on hold)", ""};
     }
   }

@@ -54,7 +54,7 @@ Result<CrlOutput> GenerateCrl(CaStore& store, const CaGeneration& ca, TimePoint 
   if (options.delta) {
     MYNACERT_ASSIGN_OR_RETURN(base, store.LastFullCrl(ca.kind, ca.generation));
     if (!base) {
-      return Error{ErrorCode::kFailedPrecondition, "--delta",
+      return Error{ErrorCode::kFailedPrecondition, "delta",
                    "差分 CRL の基になる完全 CRL がありません (publish a full CRL first)", ""};
     }
     out.record.delta_base = base->number;

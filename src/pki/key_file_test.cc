@@ -65,16 +65,16 @@ TEST(KeyFile, WrongPassphraseIsACleanErrorWithoutThePassphrase) {
 TEST(ReadPassphrase, FromEnvOrFileNeverFromArgv) {
   const std::string dir = Dir();
   setenv("MYNACERT_TEST_PASS", kPass, 1);
-  EXPECT_EQ(*ReadPassphrase("env:MYNACERT_TEST_PASS", "--passphrase"), kPass);
+  EXPECT_EQ(*ReadPassphrase("env:MYNACERT_TEST_PASS", "passphrase"), kPass);
   std::ofstream(dir + "/p") << kPass << "\r\n";
-  EXPECT_EQ(*ReadPassphrase("file:" + dir + "/p", "--passphrase"), kPass);
-  auto literal = ReadPassphrase(kPass, "--passphrase");
+  EXPECT_EQ(*ReadPassphrase("file:" + dir + "/p", "passphrase"), kPass);
+  auto literal = ReadPassphrase(kPass, "passphrase");
   ASSERT_FALSE(literal.ok());
-  EXPECT_EQ(literal.error().field, "--passphrase");
+  EXPECT_EQ(literal.error().field, "passphrase");
   EXPECT_EQ(literal.error().ToString().find(kPass), std::string::npos);
   setenv("MYNACERT_TEST_SHORT", "short", 1);
-  EXPECT_FALSE(ReadPassphrase("env:MYNACERT_TEST_SHORT", "--passphrase").ok());
-  EXPECT_FALSE(ReadPassphrase("env:MYNACERT_NOT_SET_ANYWHERE", "--passphrase").ok());
+  EXPECT_FALSE(ReadPassphrase("env:MYNACERT_TEST_SHORT", "passphrase").ok());
+  EXPECT_FALSE(ReadPassphrase("env:MYNACERT_NOT_SET_ANYWHERE", "passphrase").ok());
 }
 
 TEST(CaDirectory, InitDescribeLoadAndNeverOverwrite) {

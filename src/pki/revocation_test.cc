@@ -211,13 +211,13 @@ TEST_F(RevocationTest, RenewalRevokesTheOldOneSupersededInOneTransaction) {
 TEST_F(RevocationTest, ReasonNamesRoundTrip) {
   for (const char* name : {"keyCompromise", "affiliationChanged", "superseded",
                            "cessationOfOperation", "certificateHold", "unspecified"}) {
-    auto r = ParseRevocationReason(name, "--reason");
+    auto r = ParseRevocationReason(name, "reason");
     ASSERT_TRUE(r.ok()) << name;
     EXPECT_EQ(RevocationReasonName(*r), name);
   }
-  auto bad = ParseRevocationReason("stolen", "--reason");
+  auto bad = ParseRevocationReason("stolen", "reason");
   ASSERT_FALSE(bad.ok());
-  EXPECT_EQ(bad.error().field, "--reason");
+  EXPECT_EQ(bad.error().field, "reason");
   EXPECT_NE(bad.error().message.find("keyCompromise"), std::string::npos);
 }
 

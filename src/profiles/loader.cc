@@ -487,7 +487,7 @@ Result<Registry> Registry::Load(const std::string& extra_dir) {
   if (!extra_dir.empty()) {
     std::error_code ec;
     if (!std::filesystem::is_directory(extra_dir, ec)) {
-      return NotFound("--profiles-dir", "'" + extra_dir + "' はフォルダではありません (not a directory)");
+      return NotFound("profiles_dir", "'" + extra_dir + "' はフォルダではありません (not a directory)");
     }
     std::vector<std::string> files;
     for (const auto& entry : std::filesystem::directory_iterator(extra_dir, ec)) {

@@ -80,58 +80,58 @@ void AssessIssuedCert(const Facts& f, Date today, const profiles::RuleSettings& 
 }  // namespace
 
 Result<Assessment> Assess(const Facts& f, Date today, const profiles::RuleSettings& s) {
-  MYNACERT_RETURN_IF_ERROR(CheckYear(f.birth, "--birth"));
-  MYNACERT_RETURN_IF_ERROR(CheckYear(f.card_applied, "--card-applied"));
-  MYNACERT_RETURN_IF_ERROR(CheckYear(f.card_issued, "--card-issued"));
-  MYNACERT_RETURN_IF_ERROR(CheckYear(today, "--today"));
+  MYNACERT_RETURN_IF_ERROR(CheckYear(f.birth, "birth"));
+  MYNACERT_RETURN_IF_ERROR(CheckYear(f.card_applied, "card_applied"));
+  MYNACERT_RETURN_IF_ERROR(CheckYear(f.card_issued, "card_issued"));
+  MYNACERT_RETURN_IF_ERROR(CheckYear(today, "today"));
   const Date cert_issued = f.cert_issued.value_or(f.card_issued);
   if (f.card_applied < f.birth) {
-    return InvalidArgument("--card-applied",
+    return InvalidArgument("card_applied",
                            "交付申請日 " + f.card_applied.ToString() +
                                " が生年月日より前です (application before birth)");
   }
   if (f.card_issued < f.card_applied) {
-    return InvalidArgument("--card-issued",
+    return InvalidArgument("card_issued",
                            "カード発行日 " + f.card_issued.ToString() + "が交付申請日 " +
                                f.card_applied.ToString() +
                                " より前です (card issued before it was applied for)");
   }
   if (cert_issued < f.card_issued) {
-    return InvalidArgument("--cert-issued", "電子証明書の発行日 " + cert_issued.ToString() +
+    return InvalidArgument("cert_issued", "電子証明書の発行日 " + cert_issued.ToString() +
                                                 " がカード発行日より前です (certificate issued "
                                                 "before the card)");
   }
   if (f.cert_renewal && !f.cert_issued) {
-    return InvalidArgument("--cert-renewal",
+    return InvalidArgument("cert_renewal",
                            "更新で発行された日付を --cert-issued で指定してください "
                            "(--cert-renewal needs --cert-issued, the renewal's date)",
                            "R-VAL-1a");
   }
   if (f.cert_renewal && cert_issued == f.card_issued) {
-    return InvalidArgument("--cert-renewal",
+    return InvalidArgument("cert_renewal",
                            "更新による発行はカード発行日より後の日付です (a renewal cannot be on "
                            "the card's issue day)",
                            "R-VAL-1a");
   }
   if (f.stay_until && *f.stay_until < f.card_issued) {
-    return InvalidArgument("--stay-until",
+    return InvalidArgument("stay_until",
                            "在留期間の満了日 " + f.stay_until->ToString() +
                                " がカード発行日より前です (period of stay ends "
                                "before the card was issued)",
                            "R-VAL-4");
   }
   if (today < f.card_issued) {
-    return InvalidArgument("--today", "基準日 " + today.ToString() +
+    return InvalidArgument("today", "基準日 " + today.ToString() +
                                           " がカード発行日より前です (today is before the card "
                                           "was issued)");
   }
   if (today < cert_issued) {
-    return InvalidArgument("--today", "基準日 " + today.ToString() +
+    return InvalidArgument("today", "基準日 " + today.ToString() +
                                           " が電子証明書の発行日より前です (today is before the "
                                           "certificates were issued)");
   }
   if (f.sign_revoked_on && (*f.sign_revoked_on < cert_issued || *f.sign_revoked_on > today)) {
-    return InvalidArgument("--sign-revoked-on",
+    return InvalidArgument("sign_revoked_on",
                            "失効日は証明書の発行日から基準日までの日付です (the revocation date "
                            "must lie between the certificate's issue date and today)",
                            "R-CERT-5");

@@ -41,15 +41,15 @@ TEST(Assess, RefusesImpossibleFactsNamingTheFlag) {
   Facts ancient = Adult();
   ancient.birth = D(1800, 1, 1);
   const BadInput cases[] = {
-      {"application before birth", applied_before_birth, D(2022, 1, 1), "--card-applied"},
-      {"issued before applied", issued_before_applied, D(2022, 1, 1), "--card-issued"},
-      {"cert before card", cert_before_card, D(2022, 1, 1), "--cert-issued"},
-      {"renewal on the card's day", renewal_on_card_day, D(2022, 1, 1), "--cert-renewal"},
-      {"renewal without its date", renewal_without_date, D(2022, 1, 1), "--cert-renewal"},
-      {"stay ends before the card", stay_before_card, D(2022, 1, 1), "--stay-until"},
-      {"today before the card", Adult(), D(2020, 1, 1), "--today"},
-      {"revoked after today", revoked_in_future, D(2023, 1, 1), "--sign-revoked-on"},
-      {"born 1800", ancient, D(2023, 1, 1), "--birth"},
+      {"application before birth", applied_before_birth, D(2022, 1, 1), "card_applied"},
+      {"issued before applied", issued_before_applied, D(2022, 1, 1), "card_issued"},
+      {"cert before card", cert_before_card, D(2022, 1, 1), "cert_issued"},
+      {"renewal on the card's day", renewal_on_card_day, D(2022, 1, 1), "cert_renewal"},
+      {"renewal without its date", renewal_without_date, D(2022, 1, 1), "cert_renewal"},
+      {"stay ends before the card", stay_before_card, D(2022, 1, 1), "stay_until"},
+      {"today before the card", Adult(), D(2020, 1, 1), "today"},
+      {"revoked after today", revoked_in_future, D(2023, 1, 1), "sign_revoked_on"},
+      {"born 1800", ancient, D(2023, 1, 1), "birth"},
   };
   for (const BadInput& c : cases) {
     auto a = Assess(c.facts, c.today, {});

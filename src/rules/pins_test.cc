@@ -30,14 +30,14 @@ TEST(NormalizePin, FormatsOfRCert2) {
       {PinKind::kKenmenHojo, "abcd", nullptr},
   };
   for (const PinCase& c : cases) {
-    auto r = NormalizePin(c.kind, c.input, "--pin");
+    auto r = NormalizePin(c.kind, c.input, "pin");
     if (c.normalized) {
       ASSERT_TRUE(r.ok()) << c.input << ": " << r.error().ToString();
       EXPECT_EQ(*r, c.normalized);
     } else {
       ASSERT_FALSE(r.ok()) << c.input;
       EXPECT_EQ(r.error().rule, "R-CERT-2");
-      EXPECT_EQ(r.error().field, "--pin");
+      EXPECT_EQ(r.error().field, "pin");
       EXPECT_EQ(r.error().ToString().find(c.input), std::string::npos) << "error echoes the PIN";
     }
   }

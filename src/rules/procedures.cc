@@ -238,7 +238,7 @@ Result<ProcedurePlan> PlanProcedure(const profiles::Municipality& m, Procedure p
   if (!s.counter_id.empty()) {
     const profiles::Counter* here = m.FindCounter(s.counter_id);
     if (!here) {
-      return NotFound("--counter", "'" + s.counter_id + "' は" + m.name_ja + "の窓口にありません (unknown counter)");
+      return NotFound("counter", "'" + s.counter_id + "' は" + m.name_ja + "の窓口にありません (unknown counter)");
     }
     if (!Accepts(*here, procedure, cls)) {
       plan.possible = false;

@@ -72,7 +72,7 @@ struct ProcedurePlan {
   std::vector<Reason> refusals;
 };
 
-// Errors only for an unknown `situation.counter_id` (field "--counter").
+// Errors only for an unknown `situation.counter_id` (field "counter").
 Result<ProcedurePlan> PlanProcedure(const profiles::Municipality& m, profiles::Procedure procedure,
                                     profiles::Applicant applicant, const Situation& situation);
 

@@ -234,7 +234,7 @@ TEST(PlanProcedure, UnknownCounterIsAnError) {
   s.counter_id = "nowhere";
   auto plan = PlanProcedure(Muni("setagaya"), Procedure::kRenewal, Applicant::kSelf, s);
   ASSERT_FALSE(plan.ok());
-  EXPECT_EQ(plan.error().field, "--counter");
+  EXPECT_EQ(plan.error().field, "counter");
 }
 
 TEST(PlanProcedure, SetagayaAgentsAreSentToTheTenMainCounters) {

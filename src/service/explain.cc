@@ -57,24 +57,20 @@ nlohmann::json CertJson(const rules::CertAssessment& c) {
 }  // namespace
 
 Result<Explanation> Explain(const ExplainQuery& q, const profiles::Registry& profiles,
-                            Date default_today, const std::string& prefix) {
-  auto name = [&](std::string field) {
-    if (prefix == "--") std::replace(field.begin(), field.end(), '_', '-');
-    return prefix + field;
-  };
-  if (q.birth.empty()) return InvalidArgument(name("birth"), "生年月日が必要です (required)");
-  if (q.card_issued.empty()) return InvalidArgument(name("card_issued"), "カード発行日が必要です (required)");
-  MYNACERT_ASSIGN_OR_RETURN(auto birth, ParseDateField(q.birth, name("birth")));
-  MYNACERT_ASSIGN_OR_RETURN(auto card_issued, ParseDateField(q.card_issued, name("card_issued")));
-  MYNACERT_ASSIGN_OR_RETURN(auto card_applied, ParseDateField(q.card_applied, name("card_applied")));
-  MYNACERT_ASSIGN_OR_RETURN(auto cert_issued, ParseDateField(q.cert_issued, name("cert_issued")));
-  MYNACERT_ASSIGN_OR_RETURN(auto stay_until, ParseDateField(q.stay_until, name("stay_until")));
-  MYNACERT_ASSIGN_OR_RETURN(auto revoked, ParseDateField(q.sign_revoked_on, name("sign_revoked_on")));
-  MYNACERT_ASSIGN_OR_RETURN(auto today, ParseDateField(q.today, name("today")));
+                            Date default_today) {
+  if (q.birth.empty()) return InvalidArgument("birth", "生年月日が必要です (required)");
+  if (q.card_issued.empty()) return InvalidArgument("card_issued", "カード発行日が必要です (required)");
+  MYNACERT_ASSIGN_OR_RETURN(auto birth, ParseDateField(q.birth, "birth"));
+  MYNACERT_ASSIGN_OR_RETURN(auto card_issued, ParseDateField(q.card_issued, "card_issued"));
+  MYNACERT_ASSIGN_OR_RETURN(auto card_applied, ParseDateField(q.card_applied, "card_applied"));
+  MYNACERT_ASSIGN_OR_RETURN(auto cert_issued, ParseDateField(q.cert_issued, "cert_issued"));
+  MYNACERT_ASSIGN_OR_RETURN(auto stay_until, ParseDateField(q.stay_until, "stay_until"));
+  MYNACERT_ASSIGN_OR_RETURN(auto revoked, ParseDateField(q.sign_revoked_on, "sign_revoked_on"));
+  MYNACERT_ASSIGN_OR_RETURN(auto today, ParseDateField(q.today, "today"));
   if (q.abroad && stay_until) {
-    return InvalidArgument(name("abroad"),
-                           name("stay_until") + " (在留期間のある外国人住民) と " + name("abroad") +
-                               " (国外転出者) は同時に指定できません (conflicting)",
+    return InvalidArgument("abroad",
+                           "stay_until (在留期間のある外国人住民) と abroad (国外転出者) は同時に指定できません "
+                           "(conflicting)",
                            "R-WIN-3");
   }
   rules::Facts f;
@@ -93,14 +89,14 @@ Result<Explanation> Explain(const ExplainQuery& q, const profiles::Registry& pro
     auto m = profiles.Find(q.municipality);
     if (!m.ok()) {
       Error err = m.error();
-      err.field = name("municipality");
+      err.field = "municipality";
       return err;
     }
     e.municipality = *m;
     e.settings = e.municipality->rules;
   }
   if (q.adult_ward && revoked && !e.settings.adult_ward_sign_cert) {
-    return InvalidArgument(name("sign_revoked_on"),
+    return InvalidArgument("sign_revoked_on",
                            "成年被後見人には署名用電子証明書がないため失効日は指定できません "
                            "(an adult ward has no sign cert to revoke)",
                            "R-CERT-4");

@@ -38,10 +38,10 @@ struct Explanation {
   std::vector<rules::Reason> reasons;
 };
 
-// Errors name the field as `prefix` + its name with '_' → '-' when prefix is "--" (the CLI's
-// flags: --card-issued) and as is otherwise (the API's parameters: card_issued).
+// Errors name the API's parameters (card_issued); the CLI shows them as its flags
+// (--card-issued) at its own edge.
 Result<Explanation> Explain(const ExplainQuery& q, const profiles::Registry& profiles,
-                            Date default_today, const std::string& prefix);
+                            Date default_today);
 nlohmann::json ExplanationJson(const Explanation& e);
 
 // What `mynacert procedure --json` prints and `GET /api/procedure` returns: the visits with
