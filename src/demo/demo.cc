@@ -5,7 +5,7 @@
 #include "counter/execution.h"
 #include "reservations/reservations.h"
 #include "rules/dates.h"
-#include "service/staff.h"
+#include "staff/staff.h"
 
 namespace mynacert::demo {
 
@@ -507,7 +507,7 @@ Result<SeedReport> Seed(counter::Workspace& ws, const SeedOptions& o) {
   SeedReport report;
   report.today = o.today;
   if (o.staff_password) {
-    MYNACERT_ASSIGN_OR_RETURN(auto staff, service::StaffStore::OpenSqlite(ws.DbPath()));
+    MYNACERT_ASSIGN_OR_RETURN(auto staff, staff::StaffStore::OpenSqlite(ws.DbPath()));
     for (std::string_view name : kStaffNames) {
       Status added = staff->AddStaff(name, name, *o.staff_password, o.now);
       if (!added.ok()) {

@@ -19,7 +19,7 @@
 #include "pki/certificate.h"
 #include "reservations/reservations.h"
 #include "rules/dates.h"
-#include "service/staff.h"
+#include "staff/staff.h"
 
 namespace mynacert::demo {
 namespace {
@@ -417,14 +417,14 @@ TEST_F(DemoSeed, RepresentativesAreRecorded) {
 }
 
 TEST_F(DemoSeed, StaffLogInWithThePassword) {
-  auto staff = service::StaffStore::OpenSqlite(ws_->DbPath());
+  auto staff = staff::StaffStore::OpenSqlite(ws_->DbPath());
   ASSERT_TRUE(staff.ok());
   for (const char* name : {"clerk", "supervisor"}) {
-    auto session = (*staff)->Login(name, kStaffPassword, Now());
+    auto session = (*staff)->Login(name, kStaffPassword, "127.0.0.1", Now());
     ASSERT_TRUE(session.ok()) << session.error().ToString();
     EXPECT_EQ(session->role, name);
   }
-  EXPECT_FALSE((*staff)->Login("clerk", "not-the-password-at-all", Now()).ok());
+  EXPECT_FALSE((*staff)->Login("clerk", "not-the-password-at-all", "127.0.0.1", Now()).ok());
 }
 
 TEST_F(DemoSeed, JsonHasTheFieldsTheBrowserTestsRead) {
@@ -467,9 +467,9 @@ TEST_F(DemoSeed, SecondSeedOnTheSameHomeIsRefusedAndWritesNothing) {
   auto audit_after = ws_->store->audit().Verify();
   ASSERT_TRUE(audit_after.ok());
   EXPECT_EQ(audit_after->records, audit_before->records);
-  auto staff = service::StaffStore::OpenSqlite(ws_->DbPath());
+  auto staff = staff::StaffStore::OpenSqlite(ws_->DbPath());
   ASSERT_TRUE(staff.ok());
-  EXPECT_TRUE((*staff)->Login("supervisor", kStaffPassword, Now()).ok());  // password unchanged
+  EXPECT_TRUE((*staff)->Login("supervisor", kStaffPassword, "127.0.0.1", Now()).ok());  // password unchanged
 }
 
 TEST(DemoSeedWithoutSecrets, IsRefused) {
