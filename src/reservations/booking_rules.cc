@@ -123,6 +123,7 @@ std::string_view RefusalCodeName(RefusalCode code) {
     case RefusalCode::kCodeExpired: return "code_expired";
     case RefusalCode::kCodeInUse: return "code_in_use";
     case RefusalCode::kFull: return "full";
+    case RefusalCode::kBookerHasBooking: return "booker_has_booking";
   }
   return "";
 }
@@ -177,6 +178,17 @@ Refusal Full(const profiles::Municipality& m, const Slot& slot) {
                   std::to_string(slot.capacity) + ")。別の枠をお選びください。",
               "Full: the slot " + when + " is fully booked (capacity " +
                   std::to_string(slot.capacity) + "); choose another slot.");
+}
+
+Refusal BookerHasBooking(int64_t booking_number, Date day, bool by_phone) {
+  const std::string ja = by_phone ? "この電話番号" : "このお名前";
+  const std::string en = by_phone ? "this phone number" : "this name";
+  return Make(RefusalCode::kBookerHasBooking, "",
+              ja + "で、この窓口の予約が既にあります (予約番号 " + std::to_string(booking_number) + "、" +
+                  day.ToStringWithWeekday() + ")。変更するには先に取り消してください。",
+              "There is already a booking at this counter for " + en + " (number " +
+                  std::to_string(booking_number) + " on " + day.ToString() +
+                  "); cancel it first to book another slot.");
 }
 
 // ---- slots ----

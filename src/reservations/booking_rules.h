@@ -72,10 +72,12 @@ enum class RefusalCode {
   kCodeExpired,            // past its certificate's expiry day
   kCodeInUse,              // already holds a confirmed booking
   kFull,                   // 満席: the slot has its capacity of bookings
+  kBookerHasBooking,       // without a 予約ID: this phone number (or name) already holds a
+                           // booking at this counter (a setting, not a rule of the seeds)
 };
 // "walk_in", "closed_day", "no_such_slot", "before_window", "deadline_passed", "too_far_ahead",
 // "too_soon", "past", "code_required", "code_invalid", "code_unknown",
-// "code_other_municipality", "code_expired", "code_in_use", "full".
+// "code_other_municipality", "code_expired", "code_in_use", "full", "booker_has_booking".
 std::string_view RefusalCodeName(RefusalCode code);
 
 // A refusal: the code and the reason with its rule ID, Japanese first, English alongside,
@@ -157,6 +159,7 @@ Refusal CodeInvalid(const std::string& why_ja, const std::string& why_en);
 Refusal CodeUnknown();
 Refusal CodeInUse(int64_t booking_number, Date day);
 Refusal Full(const profiles::Municipality& m, const Slot& slot);
+Refusal BookerHasBooking(int64_t booking_number, Date day, bool by_phone);
 
 }  // namespace mynacert::reservations
 

@@ -293,16 +293,16 @@ TEST(CheckCode, MunicipalityAndExpiry) {
 }
 
 TEST(JstTime, ParseFormatAndClock) {
-  auto t = ParseJstDateTime("2026-11-20T10:00", "--now");
+  auto t = ParseJstDateTime("2026-11-20T10:00", "now");
   ASSERT_TRUE(t.ok());
   EXPECT_EQ(t->date, Date::Ymd(2026, 11, 20));
   EXPECT_EQ(t->minute, Hm(10, 0));
   EXPECT_EQ(FormatJstDateTime(*t), "2026-11-20T10:00");
   for (const char* bad : {"2026-11-20 10:00", "2026-11-20T24:00", "2026-02-30T10:00",
                           "2026-11-20T9:00", "2026-11-20"}) {
-    auto r = ParseJstDateTime(bad, "--now");
+    auto r = ParseJstDateTime(bad, "now");
     ASSERT_FALSE(r.ok()) << bad;
-    EXPECT_EQ(r.error().field, "--now");
+    EXPECT_EQ(r.error().field, "now");
   }
   // 2026-11-20T01:00Z is 10:00 JST; 2026-11-19T15:30Z is 00:30 JST the next day.
   const auto utc = std::chrono::sys_days(std::chrono::year(2026) / 11 / 20) + std::chrono::hours(1);
@@ -310,8 +310,8 @@ TEST(JstTime, ParseFormatAndClock) {
   EXPECT_EQ(ToUnixSeconds(*t), std::chrono::duration_cast<std::chrono::seconds>(utc.time_since_epoch()).count());
   const auto late = std::chrono::sys_days(std::chrono::year(2026) / 11 / 19) + std::chrono::minutes(15 * 60 + 30);
   EXPECT_EQ(ToJst(late), At(2026, 11, 20, 0, 30));
-  EXPECT_EQ(*ParseMinute("09:30", "--time"), Hm(9, 30));
-  EXPECT_FALSE(ParseMinute("9:30", "--time").ok());
+  EXPECT_EQ(*ParseMinute("09:30", "time"), Hm(9, 30));
+  EXPECT_FALSE(ParseMinute("9:30", "time").ok());
 }
 
 }  // namespace

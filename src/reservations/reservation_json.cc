@@ -20,6 +20,8 @@ std::string RefusalField(RefusalCode code, bool with_code) {
   switch (code) {
     case RefusalCode::kWalkIn:
       return "counter";
+    case RefusalCode::kBookerHasBooking:
+      return "phone";
     case RefusalCode::kNoSuchSlot:
     case RefusalCode::kFull:
       return "time";

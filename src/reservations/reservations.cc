@@ -99,14 +99,14 @@ Result<std::optional<CodeRecord>> LoadCode(store::Database& db, const std::strin
 Status CheckContact(const BookingRequest& r) {
   // Blank: only spaces, tabs and ideographic spaces (U+3000 is E3 80 80 in UTF-8).
   if (r.name.find_first_not_of(" \t\xE3\x80") == std::string::npos) {
-    return InvalidArgument("--name", "連絡先の氏名が必要です (a contact name is required)");
+    return InvalidArgument("name", "連絡先の氏名が必要です (a contact name is required)");
   }
   if (r.name.size() > 100) {
-    return InvalidArgument("--name", "氏名が長すぎます (at most 100 bytes)");
+    return InvalidArgument("name", "氏名が長すぎます (at most 100 bytes)");
   }
   for (char c : r.name) {
     if (static_cast<unsigned char>(c) < 0x20) {
-      return InvalidArgument("--name", "氏名に制御文字があります (control characters)");
+      return InvalidArgument("name", "氏名に制御文字があります (control characters)");
     }
   }
   if (r.phone.empty()) return {};
@@ -115,13 +115,36 @@ Status CheckContact(const BookingRequest& r) {
     if (c >= '0' && c <= '9') {
       ++digits;
     } else if (c != '-' && c != '+' && c != '(' && c != ')' && c != ' ') {
-      return InvalidArgument("--phone", "電話番号は数字と - + ( ) だけで書きます (digits and - + ( ) only)");
+      return InvalidArgument("phone", "電話番号は数字と - + ( ) だけで書きます (digits and - + ( ) only)");
     }
   }
   if (digits < 6 || digits > 15 || r.phone.size() > 24) {
-    return InvalidArgument("--phone", "電話番号の桁数が正しくありません (6 to 15 digits)");
+    return InvalidArgument("phone", "電話番号の桁数が正しくありません (6 to 15 digits)");
   }
   return {};
+}
+
+// Who books without a 予約ID: the phone's digits, else the name without spaces (ASCII and
+// U+3000), so "金沢　太郎" and "金沢 太郎" are one booker.
+std::string BookerKey(const BookingRequest& r) {
+  std::string key;
+  if (!r.phone.empty()) {
+    key = "tel:";
+    for (char c : r.phone) {
+      if (c >= '0' && c <= '9') key.push_back(c);
+    }
+    return key;
+  }
+  key = "name:";
+  for (size_t i = 0; i < r.name.size(); ++i) {
+    if (r.name[i] == ' ' || r.name[i] == '\t') continue;
+    if (r.name.compare(i, 3, "\xE3\x80\x80") == 0) {
+      i += 2;
+      continue;
+    }
+    key.push_back(r.name[i]);
+  }
+  return key;
 }
 
 }  // namespace
@@ -148,13 +171,13 @@ Result<std::string> ReservationStore::IssueReservationId(int64_t resident_id,
                                                          std::string_view municipality,
                                                          Date cert_expiry, Date window_start) {
   if (resident_id <= 0) {
-    return InvalidArgument("--resident", "住民番号は正の整数です (a positive resident number)");
+    return InvalidArgument("resident", "住民番号は正の整数です (a positive resident number)");
   }
   if (municipality.empty()) {
-    return InvalidArgument("--municipality", "自治体が必要です (municipality required)");
+    return InvalidArgument("municipality", "自治体が必要です (municipality required)");
   }
   if (window_start > cert_expiry) {
-    return InvalidArgument("--window-start",
+    return InvalidArgument("window_start",
                            "更新手続期間の初日 " + window_start.ToString() + " が有効期限 " +
                                cert_expiry.ToString() + " より後です (window start after expiry)",
                            "R-WIN-1");
@@ -189,7 +212,7 @@ Result<std::string> ReservationStore::IssueReservationId(int64_t resident_id,
 }
 
 Result<std::optional<CodeRecord>> ReservationStore::FindReservationId(std::string_view typed) {
-  MYNACERT_ASSIGN_OR_RETURN(std::string canonical, NormalizeReservationCode(typed, "--code"));
+  MYNACERT_ASSIGN_OR_RETURN(std::string canonical, NormalizeReservationCode(typed, "code"));
   return LoadCode(*db_, canonical);
 }
 
@@ -199,7 +222,7 @@ Result<DaySlots> ReservationStore::SlotView(const profiles::Municipality& m,
                                             std::string_view counter_id, Date date) {
   const profiles::Counter* c = m.FindCounter(counter_id);
   if (c == nullptr) {
-    return NotFound("--counter", "窓口 '" + std::string(counter_id) + "' は" + m.name_ja +
+    return NotFound("counter", "窓口 '" + std::string(counter_id) + "' は" + m.name_ja +
                                      "にありません (unknown counter)");
   }
   MYNACERT_ASSIGN_OR_RETURN(DaySlots day, SlotsForDay(m, *c, date));
@@ -225,7 +248,7 @@ Result<BookingResult> ReservationStore::Book(const profiles::Municipality& m,
                                              const BookingRequest& req) {
   const profiles::Counter* c = m.FindCounter(req.counter_id);
   if (c == nullptr) {
-    return NotFound("--counter", "窓口 '" + req.counter_id + "' は" + m.name_ja +
+    return NotFound("counter", "窓口 '" + req.counter_id + "' は" + m.name_ja +
                                      "にありません (unknown counter)");
   }
   MYNACERT_RETURN_IF_ERROR(CheckContact(req));
@@ -262,6 +285,27 @@ Result<BookingResult> ReservationStore::Book(const profiles::Municipality& m,
   MYNACERT_ASSIGN_OR_RETURN(std::optional<Refusal> rule,
                             CheckBooking(m, *c, req.date, req.start_minute, req.now, window_start));
   if (rule) return refuse(std::move(*rule));
+  const std::string booker = code ? std::string() : BookerKey(req);
+  if (!code && req.max_active_per_booker > 0) {
+    // Inside the writing transaction: two bookings of one booker cannot both pass.
+    MYNACERT_ASSIGN_OR_RETURN(
+        auto held, Query(*db_,
+                         "SELECT number, day FROM reservation_bookings WHERE municipality = $1 AND "
+                         "counter_id = $2 AND booker_key = $3 AND status = 'confirmed' AND day >= $4 "
+                         "ORDER BY day, number",
+                         {m.id, req.counter_id, booker, req.now.date.ToString()}));
+    int64_t active = 0, first = 0;
+    Date first_day = req.date;
+    for (;;) {
+      MYNACERT_ASSIGN_OR_RETURN(bool row, held->Step());
+      if (!row) break;
+      if (active++ == 0) {
+        first = held->ColumnInt(0);
+        first_day = DateColumn(*held, 1);
+      }
+    }
+    if (active >= req.max_active_per_booker) return refuse(BookerHasBooking(first, first_day, !req.phone.empty()));
+  }
 
   // The place: the conditional UPDATE decides (see the header).
   const std::string day = req.date.ToString();
@@ -325,10 +369,11 @@ Result<BookingResult> ReservationStore::Book(const profiles::Municipality& m,
       auto ins, Query(*db_,
                       "INSERT INTO reservation_bookings (number, municipality, counter_id, day, "
                       "start_minute, end_minute, code, resident_id, name, phone, "
-                      "cancel_token_hash, status, created_at, cancelled_at) VALUES ($1, $2, $3, "
-                      "$4, $5, $6, $7, $8, $9, $10, $11, 'confirmed', $12, NULL)",
+                      "cancel_token_hash, status, created_at, cancelled_at, booker_key) VALUES ($1, $2, $3, "
+                      "$4, $5, $6, $7, $8, $9, $10, $11, 'confirmed', $12, NULL, $13)",
                       {number, m.id, req.counter_id, day, start, int64_t{slot.end_minute},
-                       code_param, resident_param, req.name, req.phone, hash, b.created_at}));
+                       code_param, resident_param, req.name, req.phone, hash, b.created_at,
+                       booker.empty() ? Param(nullptr) : Param(std::string_view(booker))}));
   MYNACERT_ASSIGN_OR_RETURN(bool ins_row, ins->Step());
   (void)ins_row;
   MYNACERT_RETURN_IF_ERROR(tx.Commit());
@@ -344,7 +389,7 @@ Result<Booking> ReservationStore::GetBooking(int64_t number) {
                     {number}));
   MYNACERT_ASSIGN_OR_RETURN(bool row, s->Step());
   if (!row) {
-    return NotFound("--number", "予約番号 " + std::to_string(number) + " はありません (no such booking)");
+    return NotFound("number", "予約番号 " + std::to_string(number) + " はありません (no such booking)");
   }
   return ReadBooking(*s);
 }
@@ -352,7 +397,7 @@ Result<Booking> ReservationStore::GetBooking(int64_t number) {
 Result<Booking> ReservationStore::Cancel(int64_t number, std::string_view secret,
                                          JstDateTime now) {
   const Error mismatch = NotFound(
-      "--number", "予約番号と予約ID (または取消番号) が一致しません (booking number and reservation "
+      "number", "予約番号と予約ID (または取消番号) が一致しません (booking number and reservation "
                   "ID or cancel token do not match)");
   MYNACERT_ASSIGN_OR_RETURN(store::Transaction tx, store::Transaction::Begin(*db_));
   MYNACERT_ASSIGN_OR_RETURN(
@@ -374,11 +419,11 @@ Result<Booking> ReservationStore::Cancel(int64_t number, std::string_view secret
   }
   if (!ok) return mismatch;
   if (b.status != "confirmed") {
-    return Error{ErrorCode::kFailedPrecondition, "--number",
+    return Error{ErrorCode::kFailedPrecondition, "number",
                  "予約番号 " + std::to_string(number) + " は既に取り消されています (already cancelled)", ""};
   }
   if (JstDateTime{b.day, b.start_minute} <= now) {
-    return Error{ErrorCode::kFailedPrecondition, "--number",
+    return Error{ErrorCode::kFailedPrecondition, "number",
                  "予約の時刻 " + b.day.ToString() + " " + calendar::FormatMinute(b.start_minute) +
                      " を過ぎているため取り消せません (the slot has begun)",
                  ""};
@@ -391,7 +436,7 @@ Result<Booking> ReservationStore::Cancel(int64_t number, std::string_view secret
               "number = $1 AND status = 'confirmed' RETURNING number",
               {number, at}));
   if (!cancelled) {
-    return Error{ErrorCode::kFailedPrecondition, "--number", "既に取り消されています (already cancelled)", ""};
+    return Error{ErrorCode::kFailedPrecondition, "number", "既に取り消されています (already cancelled)", ""};
   }
   const std::string day = b.day.ToString();
   MYNACERT_ASSIGN_OR_RETURN(

@@ -77,6 +77,10 @@ struct BookingRequest {
   std::string name;   // required, at most 100 bytes
   std::string phone;  // optional: digits with - + ( ) and spaces, 6–15 digits
   JstDateTime now;    // when the booking is made (JST), taken once by the caller
+  // Without a 予約ID: how many bookings not yet past one booker (the phone's digits, else the
+  // name without spaces) may hold at one counter; 0 = no limit. With a 予約ID the code itself
+  // allows one (R-OFF-6). Refused as kBookerHasBooking.
+  int max_active_per_booker = 1;
 };
 
 struct BookingResult {

@@ -124,7 +124,7 @@ TEST_F(ReservationStoreTest, BookWithAReservationId) {
   ASSERT_TRUE(r->confirmed()) << r->refusal->reason.ja;
   EXPECT_EQ(r->booking.number, 1);
   EXPECT_EQ(r->booking.end_minute, Hm(9, 45));
-  EXPECT_EQ(r->booking.code, *NormalizeReservationCode(code, "--code"));
+  EXPECT_EQ(r->booking.code, *NormalizeReservationCode(code, "code"));
   EXPECT_FALSE(r->booking.resident_id);  // the code is the link; no resident number copied
   EXPECT_EQ(r->cancel_token.size(), 14u);
   auto view = store_->SlotView(y, "yokohama-naka", Date::Ymd(2026, 12, 1));
@@ -259,18 +259,50 @@ TEST_F(ReservationStoreTest, KanazawaBooksWithoutACode) {
   EXPECT_EQ(Refused(k, r), RefusalCode::kTooSoon);
 }
 
+// Without a 予約ID one booker (phone digits, else the name without spaces) holds one booking at
+// a counter (issue 14: one anonymous client booked all 824 places of Kanazawa City Hall).
+TEST_F(ReservationStoreTest, OneBookerOneBookingPerCounterWithoutACode) {
+  const Municipality& k = Profile("kanazawa");
+  BookingRequest r;
+  r.counter_id = "kanazawa-cityhall";
+  r.date = Date::Ymd(2026, 6, 8);
+  r.start_minute = Hm(17, 30);
+  r.name = "金沢　花子";
+  r.phone = "076-220-2111";
+  r.now = At(2026, 6, 1, 10, 0);
+  auto first = store_->Book(k, r);
+  ASSERT_TRUE(first.ok() && first->confirmed());
+  BookingRequest again = r;
+  again.date = Date::Ymd(2026, 6, 9);
+  again.phone = "(076) 2202111";  // the same digits
+  again.name = "別の名前";
+  EXPECT_EQ(Refused(k, again), RefusalCode::kBookerHasBooking);
+  BookingRequest by_name = r;
+  by_name.phone.clear();
+  by_name.name = "金沢 太郎";
+  ASSERT_TRUE(store_->Book(k, by_name)->confirmed());
+  by_name.name = "金沢太郎";  // spaces do not make another booker
+  by_name.date = Date::Ymd(2026, 6, 10);
+  EXPECT_EQ(Refused(k, by_name), RefusalCode::kBookerHasBooking);
+  by_name.max_active_per_booker = 0;  // the setting off
+  EXPECT_TRUE(store_->Book(k, by_name)->confirmed());
+  // After a cancellation the booker may book again.
+  ASSERT_TRUE(store_->Cancel(first->booking.number, first->cancel_token, r.now).ok());
+  EXPECT_TRUE(store_->Book(k, again)->confirmed());
+}
+
 TEST_F(ReservationStoreTest, BadInputIsAnError) {
   const Municipality& y = Profile("yokohama");
   BookingRequest r = Request(Code(1));
   r.counter_id = "yokohama-nowhere";
-  EXPECT_EQ(store_->Book(y, r).error().field, "--counter");
+  EXPECT_EQ(store_->Book(y, r).error().field, "counter");
   r = Request(Code(1));
   r.name = "　 ";
-  EXPECT_EQ(store_->Book(y, r).error().field, "--name");
+  EXPECT_EQ(store_->Book(y, r).error().field, "name");
   r = Request(Code(1));
   r.phone = "045-abc";
-  EXPECT_EQ(store_->Book(y, r).error().field, "--phone");
-  EXPECT_EQ(store_->SlotView(y, "nowhere", Date::Ymd(2026, 12, 1)).error().field, "--counter");
+  EXPECT_EQ(store_->Book(y, r).error().field, "phone");
+  EXPECT_EQ(store_->SlotView(y, "nowhere", Date::Ymd(2026, 12, 1)).error().field, "counter");
 }
 
 // ---- concurrency ----
