@@ -146,6 +146,68 @@ Result<std::map<std::string, std::string>> ParseQuery(std::string_view query) {
 
 namespace {
 
+// The request as handlers see it, from Beast's parsed header: everything but the body.
+HttpRequest HeadOf(const http::request_header<>& msg, const std::string& remote) {
+  HttpRequest req;
+  req.method = std::string(msg.method_string());
+  req.target = std::string(msg.target());
+  req.remote = remote;
+  const size_t q = req.target.find('?');
+  const std::string_view raw_path = std::string_view(req.target).substr(0, q);
+  if (raw_path.find('%') == std::string_view::npos) {
+    req.path = std::string(raw_path);
+    if (!ValidUtf8(req.path)) req.bad_field = "path";
+  } else {
+    auto p = PercentDecode(raw_path, false);
+    if (p.ok() && ValidUtf8(*p)) {
+      req.path = std::move(p).value();
+    } else {
+      req.bad_field = "path";
+    }
+  }
+  if (q != std::string::npos) {
+    auto parsed = ParseQuery(std::string_view(req.target).substr(q + 1));
+    if (parsed.ok()) {
+      req.query = std::move(parsed).value();
+    } else if (req.bad_field.empty()) {
+      req.bad_field = parsed.error().field;
+    }
+  }
+  for (const auto& f : msg) {
+    std::string name(f.name_string());
+    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+    req.headers[std::move(name)] = std::string(f.value());
+  }
+  if (!req.bad_field.empty()) {
+    req.bad_target = true;
+    req.path = std::string(raw_path);
+    req.query.clear();
+  }
+  return req;
+}
+
+}  // namespace
+
+Result<HttpRequest> ParseHttpRequest(std::string_view bytes, const std::string& remote) {
+  http::request_parser<http::string_body> parser;
+  parser.header_limit(16 * 1024);
+  parser.body_limit(1 << 20);
+  parser.eager(true);
+  beast::error_code ec;
+  size_t used = 0;
+  while (!ec && !parser.is_done() && used < bytes.size()) {
+    used += parser.put(asio::buffer(bytes.data() + used, bytes.size() - used), ec);
+    if (ec == http::error::need_more) break;
+  }
+  if (!ec && !parser.is_done()) parser.put_eof(ec);
+  if (ec || !parser.is_done()) return InvalidArgument("request", "HTTP ではありません (not an HTTP request)");
+  HttpRequest req = HeadOf(parser.get(), remote);
+  req.body = std::move(parser.get().body());
+  return req;
+}
+
+namespace {
+
 const char* ReasonPhrase(int status) {
   const auto r = http::obsolete_reason(static_cast<http::status>(status));
   return r.empty() ? "Unknown" : r.data();
@@ -283,42 +345,8 @@ class Session : public std::enable_shared_from_this<Session> {
   // Fills req_ from the parsed header: everything but the body.
   void MakeHead() {
     const auto& msg = parser_->get();
-    req_ = HttpRequest{};
-    req_.method = std::string(msg.method_string());
-    req_.target = std::string(msg.target());
-    req_.remote = remote_;
+    req_ = HeadOf(msg, remote_);
     head_only_ = msg.method() == http::verb::head;
-    const size_t q = req_.target.find('?');
-    const std::string_view raw_path = std::string_view(req_.target).substr(0, q);
-    if (raw_path.find('%') == std::string_view::npos) {
-      req_.path = std::string(raw_path);
-      if (!ValidUtf8(req_.path)) req_.bad_field = "path";
-    } else {
-      auto p = PercentDecode(raw_path, false);
-      if (p.ok() && ValidUtf8(*p)) {
-        req_.path = std::move(p).value();
-      } else {
-        req_.bad_field = "path";
-      }
-    }
-    if (q != std::string::npos) {
-      auto parsed = ParseQuery(std::string_view(req_.target).substr(q + 1));
-      if (parsed.ok()) {
-        req_.query = std::move(parsed).value();
-      } else if (req_.bad_field.empty()) {
-        req_.bad_field = parsed.error().field;
-      }
-    }
-    for (const auto& f : msg) {
-      std::string name(f.name_string());
-      std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
-      req_.headers[std::move(name)] = std::string(f.value());
-    }
-    if (!req_.bad_field.empty()) {
-      req_.bad_target = true;
-      req_.path = std::string(raw_path);
-      req_.query.clear();
-    }
   }
 
   void Handle() {

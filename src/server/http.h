@@ -117,6 +117,10 @@ Result<std::string> PercentDecode(std::string_view s, bool plus_is_space);
 // well-formed UTF-8 without NUL (ValidUtf8), are an error whose field is the key ("query" for
 // a bad key or an empty one).
 Result<std::map<std::string, std::string>> ParseQuery(std::string_view query);
+// One whole request from its bytes, as the server would hand it to the handler (the parsing
+// and decoding above, a body up to 1 MiB); for the fuzzer and tests. kInvalidArgument when the
+// bytes are not one complete HTTP request.
+Result<HttpRequest> ParseHttpRequest(std::string_view bytes, const std::string& remote);
 // Well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing over U+10FFFF) with no
 // NUL byte.
 bool ValidUtf8(std::string_view s);
