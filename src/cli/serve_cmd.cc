@@ -4,12 +4,15 @@
 #include <iostream>
 #include <memory>
 #include <ostream>
+#include <tuple>
 
 #include "cli/commands.h"
 #include "cli/terminal.h"
 #include "core/clock.h"
 #include "server/http.h"
 #include "service/app.h"
+#include "server/rate_limit.h"
+#include "staff/staff.h"
 
 namespace mynacert::cli {
 namespace {
@@ -18,6 +21,10 @@ struct ServeFlags {
   std::string home, address = "127.0.0.1", port_file, name, role = "clerk";
   int port = 8080, threads = 8;
   counter::WorkspaceSecrets secrets;
+  // Rate limits per address, "BURST/PER_MINUTE" (server::ParseRateLimit); "" keeps the default.
+  std::string limit_login, limit_booking, limit_lookup, limit_cancel;
+  int per_booker = 1;
+  int max_connections = 0;
 
   std::string Dir() const {
     if (!home.empty()) return home;
@@ -29,10 +36,20 @@ struct ServeFlags {
 Status RunServe(const ServeFlags& f, CliContext& ctx) {
   if (f.port < 0 || f.port > 65535) return InvalidArgument("--port", "0〜65535 (0 = any free port)");
   if (f.threads < 1 || f.threads > 256) return InvalidArgument("--threads", "1〜256");
+  if (f.max_connections < 0 || f.max_connections > 1000000) return InvalidArgument("--max-connections", "0〜1000000");
   MYNACERT_ASSIGN_OR_RETURN(const profiles::Registry* reg, ctx.Profiles());
   service::ServiceConfig config;
   config.home = f.Dir();
   config.secrets = f.secrets;
+  for (auto [text, flag, dest] : {std::tuple{&f.limit_login, "--limit-login", &config.limits.login},
+                                  std::tuple{&f.limit_booking, "--limit-booking", &config.limits.booking},
+                                  std::tuple{&f.limit_lookup, "--limit-lookup", &config.limits.lookup},
+                                  std::tuple{&f.limit_cancel, "--limit-cancel", &config.limits.cancel}}) {
+    if (text->empty()) continue;
+    MYNACERT_ASSIGN_OR_RETURN(*dest, server::ParseRateLimit(*text, flag));
+  }
+  if (f.per_booker < 0 || f.per_booker > 1000) return InvalidArgument("--bookings-per-booker", "0〜1000");
+  config.limits.bookings_per_booker = f.per_booker;
   MYNACERT_ASSIGN_OR_RETURN(auto svc, service::Service::Open(config, *reg));
   for (const std::string& note : svc->workspace().notes) ctx.err << note << "\n";
   MYNACERT_ASSIGN_OR_RETURN(int64_t staff, svc->staff().StaffCount());
@@ -44,7 +61,11 @@ Status RunServe(const ServeFlags& f, CliContext& ctx) {
   http.address = f.address;
   http.port = static_cast<uint16_t>(f.port);
   http.threads = f.threads;
+  http.max_connections = static_cast<size_t>(f.max_connections);
   service::Service* s = svc.get();
+  // Each route's body limit, read from the head before the body (server/router.h).
+  http.body_limit = [s](const server::HttpRequest& head) { return s->BodyLimit(head); };
+  http.too_large = [s](const server::HttpRequest& head) { return s->TooLarge(head); };
   server::HttpServer server(http, [s](const server::HttpRequest& r) { return s->Handle(r); });
   MYNACERT_ASSIGN_OR_RETURN(uint16_t port, server.Start());
   if (!f.port_file.empty()) std::ofstream(f.port_file) << port << "\n";
@@ -66,7 +87,7 @@ Status RunStaffAdd(const ServeFlags& f, CliContext& ctx) {
   std::error_code ec;
   std::filesystem::create_directories(f.Dir(), ec);
   if (ec) return InvalidArgument("--home", f.Dir() + ": " + ec.message());
-  MYNACERT_ASSIGN_OR_RETURN(auto staff, service::StaffStore::OpenSqlite(f.Dir() + "/counter.db"));
+  MYNACERT_ASSIGN_OR_RETURN(auto staff, staff::StaffStore::OpenSqlite(f.Dir() + "/counter.db"));
   MYNACERT_ASSIGN_OR_RETURN(std::string password,
                             ReadQuietLine("パスワード (password, 12+ characters)", "the password on one stdin line"));
   const int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
@@ -86,9 +107,18 @@ void AddServeCommands(CLI::App& app, CliContext& ctx) {
   s->add_option("--port", f->port, "ポート (既定 8080; 0 = 空いているポート)");
   s->add_option("--threads", f->threads, "スレッド数 (既定 8)");
   s->add_option("--port-file", f->port_file, "使ったポート番号を書くファイル / write the port");
+  s->add_option("--max-connections", f->max_connections,
+                "同時接続の上限 (既定 0 = ファイル記述子の上限 − 64) / connections at once (0: RLIMIT_NOFILE − 64)");
   s->add_option("--passphrase", f->secrets.passphrase, "認証局の鍵のパスフレーズ (env:/file:)");
   s->add_option("--issuer-key", f->secrets.issuer_key, "カード発行者鍵 (env:/file:)");
   s->add_option("--card-secret", f->secrets.card_secret, "カードファイルの秘密 (env:/file:)");
+  s->add_option("--limit-login", f->limit_login, "ログイン試行の上限 / login attempts per address, BURST/PER_MINUTE (既定 10/10)");
+  s->add_option("--limit-booking", f->limit_booking, "予約の上限 / bookings per address (既定 5/1)");
+  s->add_option("--limit-lookup", f->limit_lookup, "予約ID照会の上限 / 予約ID lookups per address (既定 20/20)");
+  s->add_option("--limit-cancel", f->limit_cancel, "取消の上限 / cancellations per address (既定 5/2)");
+  s->add_option("--bookings-per-booker", f->per_booker,
+                "予約IDなしで1人(電話番号・氏名)が1窓口に持てる予約数 / bookings one booker may hold at a counter "
+                "without a 予約ID (既定 1; 0 = 無制限)");
   s->callback([f, &ctx] { RunCommand(ctx, [&] { return RunServe(*f, ctx); }); });
 
   CLI::App* staff = app.add_subcommand("staff", "職員アカウント / staff accounts");

@@ -1,22 +1,31 @@
-// `mynacert serve`: the JSON API, the UI assets and the CA's OCSP endpoint in one process over
-// one home folder (counter/workspace.h). docs/api.md lists every endpoint.
+// `mynacert serve`: the JSON API, the UI assets and the CA's relying-party endpoints (OCSP,
+// CRLs, CA certificates) in one process over one home folder (counter/workspace.h).
+// docs/api.md lists every endpoint.
 //
-//   * residents' endpoints (/api/explain, /api/procedure, /api/municipalities, /api/calendar)
-//     need no login and expose no resident data;
-//   * staff endpoints need a session cookie (HttpOnly, SameSite=Strict) and, when they change
-//     state, the session's CSRF token in X-CSRF-Token; staff actions go to the audit log;
-//   * every error is JSON {"error": {"code", "field", "message", "rule"}} with a 4xx status
-//     (5xx only for a fault of ours), never an HTML page or a dropped connection;
-//   * every answer carries the security headers (CSP without inline script, nosniff,
-//     frame-ancestors none, no referrer); API answers are not cached.
+// The API is one route table (server/router.h): each endpoint declares its method, path, access
+// (public, relying party, staff, supervisor), body limit and rate-limit class, and is
+// registered by the file of its area:
+//   api_public.cc    the rules for residents (explain, procedure, calendar, …) and the UI files
+//   api_bookings.cc  slots, 予約ID lookups, bookings and cancellations (rate-limited per address)
+//   api_staff.cc     login, logout, me
+//   api_cases.cc     residents, certificate copies and counter cases
+//   api_notices.cc   the notice batch, its files, the audit check
+//   api_relying.cc   /ocsp, /crl/*.crl, /ca/*.crt
+//
+// Every error is JSON {"error": {"code", "field", "message", "rule"}} with a 4xx status (5xx
+// only for a fault of ours, never with its text), every answer carries the security headers
+// (CSP without inline script, nosniff, frame-ancestors none, no referrer) and API answers are
+// not cached.
 //
 // Thread-safety: Handle may be called from any number of threads. The rules endpoints run
-// without a lock; the counter's store is one SQLite connection, used under a mutex.
+// without a lock; logins hash outside every lock (staff/staff.h); the counter's store is one
+// SQLite connection used under `counter_mu_`; bookings lease connections from a pool.
 #ifndef MYNACERT_SERVICE_APP_H_
 #define MYNACERT_SERVICE_APP_H_
 
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -29,16 +38,29 @@
 #include "pki/ocsp.h"
 #include "reservations/reservations.h"
 #include "server/http.h"
-#include "service/staff.h"
+#include "server/router.h"
+#include "staff/staff.h"
 
 namespace mynacert::service {
+
+// Rate limits per caller address (server::ParseRateLimit's "BURST/PER_MINUTE"). The defaults
+// let a family book and look up what it needs and stop a script: the attack that booked all
+// 824 places of a city hall in 1.3 s now gets 5 and then one a minute.
+struct ServiceLimits {
+  server::RateLimit login{10, 10};     // POST /api/staff/login
+  server::RateLimit booking{5, 1};     // POST /api/bookings
+  server::RateLimit lookup{20, 20};    // GET /api/reservation-ids/{code}
+  server::RateLimit cancel{5, 2};      // POST /api/bookings/{n}/cancel
+  int bookings_per_booker = 1;         // without a 予約ID, per counter (BookingRequest)
+  int parallel_hashes = 0;             // staff::StaffOptions
+};
 
 struct ServiceConfig {
   std::filesystem::path home;
   counter::WorkspaceSecrets secrets;
-  // The clock (tests pin it; null = the wall clock); "today" is its JST date, taken once per
-  // request.
+  // The clock (tests pin it; null = the wall clock); read once per request (RequestContext).
   const Clock* clock = nullptr;
+  ServiceLimits limits;
 };
 
 class Service {
@@ -48,34 +70,61 @@ class Service {
   server::HttpResponse Handle(const server::HttpRequest& request);
   // Periodic work of the serving loop: the OCSP answers re-signed after revocations.
   Status Tick();
-  StaffStore& staff() { return *staff_; }
+  staff::StaffStore& staff() { return *staff_; }
   counter::Workspace& workspace() { return *ws_; }
+  const server::Router& router() const { return *router_; }
+  // The transport's hooks (server::HttpOptions::body_limit, too_large).
+  size_t BodyLimit(const server::HttpRequest& head) const { return router_->BodyLimit(head); }
+  server::HttpResponse TooLarge(const server::HttpRequest& head) const;
 
  private:
   Service() = default;
-  server::HttpResponse Dispatch(const server::HttpRequest& request);
-  server::HttpResponse Bookings(const server::HttpRequest& request, const std::vector<std::string_view>& seg);
-  server::HttpResponse Relying(const server::HttpRequest& request, const std::vector<std::string_view>& seg);
+  Status AddPublicRoutes();
+  Status AddBookingRoutes();
+  Status AddStaffRoutes();
+  Status AddCaseRoutes();
+  Status AddNoticeRoutes();
+  Status AddRelyingRoutes();
 
   // A reservations store (its own SQLite connection) lent to one request at a time: bookings
   // run in parallel up to the pool's size, and no double booking rests on the conditional
   // UPDATE of reservations.h, not on a lock of ours.
   class Lease;
   Result<Lease> LeaseReservations();
+  // Appends one record to the counter's audit log in its own transaction.
+  Status Audit(int64_t at, std::string_view who, std::string_view action, const std::string& detail);
 
   ServiceConfig config_;
   std::unique_ptr<counter::Workspace> ws_;
-  std::unique_ptr<StaffStore> staff_;
+  std::unique_ptr<staff::StaffStore> staff_;
   std::unique_ptr<pki::OcspResponder> ocsp_;
-  std::mutex mu_;  // ws_ and staff_: one SQLite connection each; the CRL cache
+  std::unique_ptr<server::Router> router_;
+  std::mutex counter_mu_;  // ws_ (the counter's and the CA's connections) and crl_
   std::mutex pool_mu_;
   std::vector<std::unique_ptr<reservations::ReservationStore>> pool_;
   struct CrlCache {
     std::string der;
-    int64_t seq = -1;    // the CA store's change sequence it covers
+    int64_t seq = -1;  // the CA store's change sequence it covers
     int64_t made_at = 0;
   };
   CrlCache crl_[2];  // [0] sign, [1] auth
+};
+
+// A pooled reservations connection, returned to the pool when the lease ends.
+class Service::Lease {
+ public:
+  Lease(Service* s, std::unique_ptr<reservations::ReservationStore> store) : s_(s), store_(std::move(store)) {}
+  Lease(Lease&&) = default;
+  ~Lease() {
+    if (!store_) return;
+    std::lock_guard lock(s_->pool_mu_);
+    s_->pool_.push_back(std::move(store_));
+  }
+  reservations::ReservationStore* operator->() { return store_.get(); }
+
+ private:
+  Service* s_;
+  std::unique_ptr<reservations::ReservationStore> store_;
 };
 
 }  // namespace mynacert::service

@@ -15,4 +15,6 @@ const Asset* FindAsset(std::string_view path) {
   return nullptr;
 }
 
+std::span<const Asset> AllAssets() { return kAssets; }
+
 }  // namespace mynacert::service

@@ -3,6 +3,7 @@
 #ifndef MYNACERT_SERVICE_ASSETS_H_
 #define MYNACERT_SERVICE_ASSETS_H_
 
+#include <span>
 #include <string_view>
 
 namespace mynacert::service {
@@ -14,6 +15,7 @@ struct Asset {
 };
 
 const Asset* FindAsset(std::string_view path);
+std::span<const Asset> AllAssets();
 
 }  // namespace mynacert::service
 

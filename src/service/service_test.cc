@@ -52,19 +52,35 @@ class ServiceTest : public ::testing::Test {
     auto reg = profiles::Registry::Builtin();
     ASSERT_TRUE(reg.ok());
     profiles_ = std::make_unique<profiles::Registry>(std::move(reg).value());
+    Start(ServiceLimits{});
+  }
+  // (Re)starts the service and its server on the same home with these limits.
+  void Start(const ServiceLimits& limits) {
+    server_.reset();
+    svc_.reset();
     ServiceConfig config;
     config.home = home_;
     config.secrets = {"env:MYNACERT_TEST_CA_PASS", "env:MYNACERT_TEST_ISSUER", "env:MYNACERT_TEST_CARD"};
     config.clock = &clock_;
+    config.limits = limits;
     auto svc = Service::Open(config, *profiles_);
     ASSERT_TRUE(svc.ok()) << svc.error().ToString();
     svc_ = std::move(svc).value();
     server::HttpOptions options;
     options.threads = 4;
+    options.body_limit = [this](const server::HttpRequest& head) { return svc_->BodyLimit(head); };
+    options.too_large = [this](const server::HttpRequest& head) { return svc_->TooLarge(head); };
     server_ = std::make_unique<server::HttpServer>(options, [this](const server::HttpRequest& r) { return svc_->Handle(r); });
     auto port = server_->Start();
     ASSERT_TRUE(port.ok());
     port_ = *port;
+  }
+  // Bookings and lookups without the per-address limits (tests that book many times from one
+  // address; the limits have tests of their own).
+  static ServiceLimits Unlimited() {
+    ServiceLimits l;
+    l.booking = l.lookup = l.cancel = l.login = server::RateLimit{};
+    return l;
   }
   void TearDown() override {
     server_.reset();
@@ -73,15 +89,18 @@ class ServiceTest : public ::testing::Test {
   }
 
   Reply Send(http::verb verb, const std::string& target, const std::string& body = "",
-             const std::map<std::string, std::string>& headers = {}) {
+             const std::map<std::string, std::string>& headers = {}, const std::string& from = "127.0.0.1") {
     asio::io_context ioc;
     beast::tcp_stream stream(ioc);
+    // Any address of 127.0.0.0/8 is this machine: a test can come from several callers.
+    stream.socket().open(asio::ip::tcp::v4());
+    stream.socket().bind(asio::ip::tcp::endpoint(asio::ip::make_address(from), 0));
     stream.connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port_));
     http::request<http::string_body> req{verb, target, 11};
     req.set(http::field::host, "127.0.0.1");
     if (!cookie_.empty()) req.set(http::field::cookie, cookie_);
     for (const auto& [k, v] : headers) req.set(k, v);
-    if (!body.empty()) req.set(http::field::content_type, "application/json");
+    if (!body.empty() && !headers.count("Content-Type")) req.set(http::field::content_type, "application/json");
     req.body() = body;
     req.prepare_payload();
     http::write(stream, req);
@@ -96,8 +115,8 @@ class ServiceTest : public ::testing::Test {
     return r;
   }
   Reply Get(const std::string& target) { return Send(http::verb::get, target); }
-  Reply Post(const std::string& target, const json& body) {
-    return Send(http::verb::post, target, body.dump(), {{"X-CSRF-Token", csrf_}});
+  Reply Post(const std::string& target, const json& body, const std::string& from = "127.0.0.1") {
+    return Send(http::verb::post, target, body.dump(), {{"X-CSRF-Token", csrf_}}, from);
   }
   void Login(const std::string& role = "clerk") {
     ASSERT_TRUE(svc_->staff().AddStaff("tanaka", role, "correct horse battery", 0).ok());
@@ -161,7 +180,7 @@ TEST_F(ServiceTest, BadInputIsA4xxWithAJsonError) {
   ExpectJsonError(Get("/api/procedure?municipality=yokohama&applicant=neighbour"), 400, "applicant");
   ExpectJsonError(Get("/api/calendar?counter=nowhere"), 404, "counter");
   ExpectJsonError(Get("/api/calendar?counter=yokohama-naka&days=9999"), 400, "days");
-  ExpectJsonError(Get("/api/no-such-thing"), 401, "session");  // staff area: a session first
+  ExpectJsonError(Get("/api/no-such-thing"), 404, "path");
   ExpectJsonError(Send(http::verb::post, "/api/staff/login", "{not json"), 400, "body");
   ExpectJsonError(Send(http::verb::post, "/api/staff/login", "[1,2]"), 400, "body");
   ExpectJsonError(Post("/api/staff/login", {{"name", "x"}}), 400, "password");
@@ -187,9 +206,13 @@ TEST_F(ServiceTest, StaffSessionsPasswordsAndCsrf) {
   EXPECT_FALSE(svc_->staff().AddStaff("boss", "admin", "another long password", 0).ok());
   ExpectJsonError(Post("/api/staff/login", {{"name", "sato"}, {"password", "wrong password!"}}), 401, "password");
   ExpectJsonError(Post("/api/staff/login", {{"name", "nobody"}, {"password", "wrong password!"}}), 401, "password");
-  for (int i = 0; i < kMaxFailedLogins - 1; ++i) Post("/api/staff/login", {{"name", "sato"}, {"password", "nope nope nope"}});
-  // Five wrong in a row: locked, even with the right password, until 15 minutes pass.
-  ExpectJsonError(Post("/api/staff/login", {{"name", "sato"}, {"password", "another long password"}}), 403, "name");
+  for (int i = 0; i < staff::kMaxFailedLogins - 1; ++i) Post("/api/staff/login", {{"name", "sato"}, {"password", "nope nope nope"}});
+  // Five wrong in a row from one address: locked there, even with the right password, until 15
+  // minutes pass — and only there: the clerk at another address still logs in.
+  Reply locked = Post("/api/staff/login", {{"name", "sato"}, {"password", "another long password"}});
+  ExpectJsonError(locked, 429, "name");
+  EXPECT_FALSE(locked.headers["Retry-After"].empty());
+  EXPECT_EQ(Post("/api/staff/login", {{"name", "sato"}, {"password", "another long password"}}, "127.0.0.2").status, 200);
   clock_.Advance(std::chrono::minutes(16));
   EXPECT_EQ(Post("/api/staff/login", {{"name", "sato"}, {"password", "another long password"}}).status, 200);
 
@@ -202,8 +225,8 @@ TEST_F(ServiceTest, StaffSessionsPasswordsAndCsrf) {
   EXPECT_EQ(Post("/api/staff/logout", json::object()).status, 200);
   ExpectJsonError(Get("/api/staff/me"), 401, "session");
   // Passwords are stored as scrypt hashes only.
-  EXPECT_TRUE(CheckPassword("correct horse battery", *HashPassword("correct horse battery")));
-  EXPECT_FALSE(CheckPassword("correct horse batterY", *HashPassword("correct horse battery")));
+  EXPECT_TRUE(staff::CheckPassword("correct horse battery", *staff::HashPassword("correct horse battery")));
+  EXPECT_FALSE(staff::CheckPassword("correct horse batterY", *staff::HashPassword("correct horse battery")));
 }
 
 // A clerk renews for the holder over the API: open, present, decide, execute with the PINs
@@ -301,6 +324,7 @@ json With(json j, const std::string& key, const json& value) {
 // A resident books in Yokohama with the 予約ID of the city's notice (R-OFF-6, R-NOT-3), sees
 // the refusals with their rule IDs, cancels with the token; staff see the counter's day.
 TEST_F(ServiceTest, ResidentsBookAndCancelOverTheApi) {
+  Start(Unlimited());
   std::string code;
   {
     auto store = reservations::ReservationStore::OpenSqlite(svc_->workspace().DbPath());
@@ -384,6 +408,7 @@ TEST_F(ServiceTest, ResidentsBookAndCancelOverTheApi) {
 // No double booking over HTTP: 1 000 booking requests at one Kanazawa City Hall slot (capacity
 // 2, no 予約ID needed, R-OFF-3), all in flight at once on 1 000 connections; exactly 2 confirmed.
 TEST_F(ServiceTest, AThousandConcurrentBookingsFillASlotExactly) {
+  Start(Unlimited());
   constexpr int kRequests = 1000;
   asio::io_context ioc;
   std::atomic<int> created{0}, full{0}, other{0};
@@ -530,6 +555,157 @@ TEST_F(ServiceTest, CrlAndCaCertificate) {
   X509_free(ca);
   ExpectJsonError(Get("/crl/other.crl"), 404, "");
   ExpectJsonError(Send(http::verb::post, "/crl/auth.crl"), 405, "");
+}
+
+// The route table (issue 14): every route declares who may call it, and a staff route called
+// without a session is 401 whatever its method and path parameters.
+TEST_F(ServiceTest, EveryRouteDeclaresItsAccessAndStaffRoutesNeedASession) {
+  const auto& routes = svc_->router().routes();
+  ASSERT_GT(routes.size(), 20u);
+  int staff_routes = 0;
+  for (const server::Route& r : routes) {
+    EXPECT_NE(r.access, server::Access::kUndeclared) << r.method << " " << r.pattern;
+    if (r.access != server::Access::kStaff && r.access != server::Access::kSupervisor) continue;
+    ++staff_routes;
+    std::string path = r.pattern;
+    for (size_t at; (at = path.find('{')) != std::string::npos;) path.replace(at, path.find('}', at) - at + 1, "1");
+    const http::verb verb = http::string_to_verb(r.method);
+    ExpectJsonError(Send(verb, path, r.method == "GET" ? "" : "{}"), 401, "session");
+  }
+  EXPECT_GE(staff_routes, 12);
+  // A route without declared access cannot be registered.
+  server::Router router(clock_, nullptr);
+  Status added = router.Add({"GET", "/x", server::Access::kUndeclared, 0, "", true,
+                             [](server::RequestContext&) { return server::HttpResponse{}; }});
+  ASSERT_FALSE(added.ok());
+  EXPECT_EQ(added.error().field, "route");
+}
+
+// Login is JSON only (a cross-site form cannot log a victim in), names are 1–64 bytes, and
+// an unknown name is answered exactly like a known one.
+TEST_F(ServiceTest, LoginIsJsonOnlyWithBoundedNames) {
+  ASSERT_TRUE(svc_->staff().AddStaff("sato", "clerk", "another long password", 0).ok());
+  const std::string body = json{{"name", "sato"}, {"password", "another long password"}}.dump();
+  ExpectJsonError(Send(http::verb::post, "/api/staff/login", body, {{"Content-Type", "text/plain"}}), 415,
+                  "Content-Type");
+  ExpectJsonError(Send(http::verb::post, "/api/staff/login", "name=sato&password=x",
+                       {{"Content-Type", "application/x-www-form-urlencoded"}}),
+                  415, "Content-Type");
+  ExpectJsonError(Post("/api/staff/login", {{"name", std::string(65, 'a')}, {"password", "x"}}), 400, "name");
+  ExpectJsonError(Post("/api/staff/login", {{"name", std::string(60000, 'a')}, {"password", "x"}}), 413, "body");
+  Reply known = Post("/api/staff/login", {{"name", "sato"}, {"password", "wrong password!"}});
+  Reply unknown = Post("/api/staff/login", {{"name", "satou"}, {"password", "wrong password!"}});
+  EXPECT_EQ(known.status, 401);
+  EXPECT_EQ(known.body, unknown.body);
+  // Unknown names lock like known ones: the lock tells nothing either.
+  for (int i = 0; i < staff::kMaxFailedLogins; ++i) {
+    Post("/api/staff/login", {{"name", "sato"}, {"password", "wrong password!"}}, "127.0.0.3");
+    Post("/api/staff/login", {{"name", "ghost"}, {"password", "wrong password!"}}, "127.0.0.3");
+  }
+  Reply a = Post("/api/staff/login", {{"name", "sato"}, {"password", "wrong password!"}}, "127.0.0.3");
+  Reply b = Post("/api/staff/login", {{"name", "ghost"}, {"password", "wrong password!"}}, "127.0.0.3");
+  EXPECT_EQ(a.status, 429);
+  EXPECT_EQ(a.body, b.body);
+  // Never in the audit log: the 60 kB name.
+  auto audit = svc_->workspace().store->audit().Read(0, 0, 0, 1000);
+  ASSERT_TRUE(audit.ok());
+  for (const auto& rec : *audit) EXPECT_LE(rec.clerk.size(), staff::kMaxNameBytes);
+}
+
+// A login flood (issue 14): 64 parallel attempts for an unknown name. Before, scrypt ran under
+// the service-wide lock on the I/O threads and /api/health and OCSP stalled for seconds; now the
+// flood is answered 401 or 429 and the other routes keep answering meanwhile.
+TEST_F(ServiceTest, ALoginFloodLeavesTheOtherRoutesAnswering) {
+  constexpr int kLogins = 64;
+  std::atomic<int> refused{0}, limited{0}, other{0};
+  std::atomic<bool> flooding{true};
+  std::vector<std::thread> flood;
+  for (int i = 0; i < kLogins; ++i) {
+    flood.emplace_back([&, i] {
+      Reply r = Post("/api/staff/login", {{"name", "nobody" + std::to_string(i % 4)}, {"password", "guess guess guess"}},
+                     "127.0.1." + std::to_string(1 + i % 8));
+      if (r.status == 401) ++refused;
+      else if (r.status == 429 && !r.headers["Retry-After"].empty()) ++limited;
+      else ++other;
+    });
+  }
+  int answered = 0;
+  std::chrono::steady_clock::duration slowest{};
+  std::thread prober([&] {
+    while (flooding) {
+      const auto t0 = std::chrono::steady_clock::now();
+      if (Get("/api/health").status == 200) ++answered;
+      slowest = std::max(slowest, std::chrono::steady_clock::now() - t0);
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  });
+  for (auto& t : flood) t.join();
+  flooding = false;
+  prober.join();
+  EXPECT_EQ(other.load(), 0);
+  EXPECT_EQ(refused + limited, kLogins);
+  EXPECT_GT(answered, 0);
+  // Before: 10 s. The bound is loose for a loaded sanitizer build; bench/ measures the ratio.
+  EXPECT_LT(std::chrono::duration_cast<std::chrono::milliseconds>(slowest).count(), 1500);
+  // OCSP (an empty POST: malformedRequest) answers too.
+  Reply ocsp = Send(http::verb::post, "/ocsp", "", {{"Content-Type", "application/ocsp-request"}});
+  EXPECT_EQ(ocsp.status, 200);
+  EXPECT_EQ(ocsp.headers["Content-Type"], "application/ocsp-response");
+}
+
+// A booking flood (issue 14): one anonymous address booked all 824 places of Kanazawa City Hall
+// in 1.3 s. Now the address gets its burst and then 429 with Retry-After; another address is
+// unaffected; 予約ID lookups and cancels are limited the same way.
+TEST_F(ServiceTest, ABookingFloodFromOneAddressIsLimited) {
+  int created = 0, limited = 0;
+  for (int i = 0; i < 30; ++i) {
+    const std::string start = i % 2 ? "10:00" : "10:30";
+    Reply r = Post("/api/bookings", {{"counter", "kanazawa-cityhall"}, {"date", "2026-05-1" + std::to_string(1 + i / 10)},
+                                     {"start", start}, {"name", "金沢　" + std::to_string(i)}});
+    if (r.status == 201) ++created;
+    if (r.status == 429) {
+      ++limited;
+      EXPECT_FALSE(r.headers["Retry-After"].empty());
+      EXPECT_EQ(r.Json()["error"]["code"], "rate_limited");
+    }
+  }
+  EXPECT_LE(created, ServiceLimits{}.booking.burst);
+  EXPECT_GE(limited, 30 - ServiceLimits{}.booking.burst);
+  Reply other = Post("/api/bookings", {{"counter", "kanazawa-cityhall"}, {"date", "2026-05-13"}, {"start", "11:00"},
+                                       {"name", "金沢　別人"}},
+                      "127.0.0.9");
+  EXPECT_NE(other.status, 429) << other.body;
+  int lookups_limited = 0;
+  for (int i = 0; i < 40; ++i) lookups_limited += Get("/api/reservation-ids/7KQ2-M9XD-4TC").status == 429;
+  EXPECT_GE(lookups_limited, 40 - ServiceLimits{}.lookup.burst);
+  int cancels_limited = 0;
+  for (int i = 0; i < 20; ++i) cancels_limited += Post("/api/bookings/1/cancel", {{"secret", "x"}}).status == 429;
+  EXPECT_GE(cancels_limited, 20 - ServiceLimits{}.cancel.burst);
+  // A minute later the address may book again (one token a minute).
+  clock_.Advance(std::chrono::seconds(61));
+  EXPECT_NE(Post("/api/bookings", {{"counter", "kanazawa-cityhall"}, {"date", "2026-05-14"}, {"start", "11:00"},
+                                   {"name", "金沢　再"}}).status,
+            429);
+}
+
+// HTTP details (issue 14): HEAD wherever GET (no body, the GET's length; a staff route's HEAD
+// still needs a session), invalid UTF-8 in the URL is a 400 naming the field, an OCSP body over
+// the limit is an OCSP error, not JSON, and an exception's text never reaches the caller.
+TEST_F(ServiceTest, HeadUtf8AndOcspSizeErrors) {
+  Reply get = Get("/api/health");
+  Reply head = Send(http::verb::head, "/api/health");
+  EXPECT_EQ(head.status, 200);
+  EXPECT_TRUE(head.body.empty());
+  EXPECT_EQ(head.headers["Content-Length"], std::to_string(get.body.size()));
+  EXPECT_EQ(Send(http::verb::head, "/").status, 200);
+  EXPECT_EQ(Send(http::verb::head, "/api/staff/me").status, 401);
+  ExpectJsonError(Get("/api/explain?birth=%FF&card_issued=2021-07-07"), 400, "birth");
+  ExpectJsonError(Get("/api/explain?municipality=%C0%AF"), 400, "municipality");
+  ExpectJsonError(Get("/api/calendar?counter=%ED%A0%80"), 400, "counter");
+  ExpectJsonError(Get("/api/%FF"), 400, "path");
+  Reply big = Send(http::verb::post, "/ocsp", std::string(70 * 1024, '\x30'), {{"Content-Type", "application/ocsp-request"}});
+  EXPECT_EQ(big.headers["Content-Type"], "application/ocsp-response");
+  EXPECT_EQ(big.body, std::string("\x30\x03\x0a\x01\x01", 5));  // malformedRequest
 }
 
 }  // namespace
