@@ -30,7 +30,7 @@ class DemoCli : public ::testing::Test {
   void TearDown() override { std::filesystem::remove_all(home_); }
   // stdout only when `stdout_only` (the JSON), else stdout and stderr together.
   testing_util::Outcome M(const std::string& args, bool stdout_only = false) {
-    const std::string cmd = env_ + MYNACERT_BINARY + std::string(" ") + args;
+    const std::string cmd = "umask 022; " + env_ + MYNACERT_BINARY + std::string(" ") + args;
     return Sh(stdout_only ? "(" + cmd + " 2>/dev/null)" : cmd);
   }
   std::string Home() const { return "--home " + home_.string(); }
@@ -43,6 +43,7 @@ class DemoCli : public ::testing::Test {
 };
 
 TEST_F(DemoCli, SeedsTheJsonTheBrowserTestsReadThenRefusesOrSkipsASecondSeed) {
+  // Under the common umask 022 (issue 14: counter.db, letters and CSVs were 0644).
   auto seed = M(
       "demo seed " + Home() + " --today 2028-02-29 --staff-password env:DEMO_STAFF_PASSWORD --json",
       true);
@@ -82,6 +83,22 @@ TEST_F(DemoCli, SeedsTheJsonTheBrowserTestsReadThenRefusesOrSkipsASecondSeed) {
   auto skip_json = M("demo seed " + Home() + " --if-empty --json", true);
   ASSERT_EQ(skip_json.code, 0);
   EXPECT_EQ(nlohmann::json::parse(skip_json.out)["skipped"], true);
+
+  // The notice batch's letters and CSVs too; then nothing in the home is readable by others.
+  auto run = M("notices run " + Home() + " --date 2028-02-29");
+  ASSERT_EQ(run.code, 0) << run.out;
+  int files = 0;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(home_)) {
+    const auto perms = e.symlink_status().permissions();
+    ++files;
+    EXPECT_EQ(perms & (std::filesystem::perms::group_all | std::filesystem::perms::others_all),
+              std::filesystem::perms::none)
+        << e.path();
+  }
+  EXPECT_GT(files, 65);
+  EXPECT_EQ(std::filesystem::status(home_).permissions() &
+                (std::filesystem::perms::group_all | std::filesystem::perms::others_all),
+            std::filesystem::perms::none);
 }
 
 TEST_F(DemoCli, BadInputIsOneLineExitTwoAndWritesNothing) {

@@ -1,4 +1,6 @@
 // mynacert: the command line. Each sub-command lives in its own *_cmd.cc (commands.h).
+#include <sys/stat.h>
+
 #include <cstdlib>
 #include <iostream>
 #include <string>
@@ -31,8 +33,29 @@ Result<const profiles::Municipality*> CliContext::FindMunicipality(const std::st
   return *found;
 }
 
+// "card_secret" → "--card-secret" when the command being run has that option.
+static std::string FlagOf(CLI::App* root, const std::string& field) {
+  if (!root || field.empty() || field.rfind("--", 0) == 0) return field;
+  CLI::App* cmd = root;
+  for (;;) {
+    auto subs = cmd->get_subcommands();
+    if (subs.empty()) break;
+    cmd = subs.front();
+  }
+  std::string flag = "--" + field;
+  for (char& c : flag) {
+    if (c == '_') c = '-';
+  }
+  for (CLI::App* a = cmd; a; a = a->get_parent()) {
+    if (a->get_option_no_throw(flag)) return flag;
+  }
+  return field;
+}
+
 void CliContext::Fail(const Error& error) {
-  err << "mynacert: " << error.ToString() << "\n";
+  Error shown = error;
+  shown.field = FlagOf(root, error.field);
+  err << "mynacert: " << shown.ToString() << "\n";
   exit_code = error.code == ErrorCode::kInternal ? kExitInternal : kExitBadInput;
 }
 
@@ -56,6 +79,7 @@ int Main(int argc, char** argv) {
       "の規則・手続き・窓口カレンダー\n"
       "mynacert — the My Number Card certificate rules, procedures and counter calendar"};
   app.require_subcommand(1);
+  ctx.root = &app;
   app.add_option("--profiles-dir", ctx.profiles_dir,
                  "追加の自治体プロファイル (*.toml) のフォルダ / extra municipality profiles");
   app.set_version_flag("--version", "mynacert 0.1.0");
@@ -90,4 +114,9 @@ int Main(int argc, char** argv) {
 
 }  // namespace mynacert::cli
 
-int main(int argc, char** argv) { return mynacert::cli::Main(argc, argv); }
+int main(int argc, char** argv) {
+  // Everything mynacert writes (the home, counter.db with names, addresses and My Numbers, card
+  // files, keys, letters, CSVs) is the operator's alone, whatever the caller's umask (issue 14).
+  umask(077);
+  return mynacert::cli::Main(argc, argv);
+}
