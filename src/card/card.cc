@@ -1,12 +1,17 @@
 #include "card/card.h"
 
+#include <fcntl.h>
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
 #include <openssl/rsa.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
+#include <utility>
 
 #include "pki/certificate.h"
 #include "pki/der.h"
@@ -17,7 +22,9 @@ namespace {
 
 constexpr int kPbkdf2PinIterations = 2000;
 constexpr int kPbkdf2KeyIterations = 200000;
-constexpr char kFormat[] = "mynacert-card/2";  // /2: the issuer key
+// /2: the issuer key. /3: the PIN records, counters, EFs and keys sealed as one state.
+constexpr char kFormat[] = "mynacert-card/3";
+constexpr char kFormatUnsealed[] = "mynacert-card/2";
 
 std::string Pbkdf2(std::string_view secret, std::string_view salt, int iterations) {
   std::string out(32, '\0');
@@ -30,40 +37,244 @@ std::string Pbkdf2(std::string_view secret, std::string_view salt, int iteration
 
 using sc::RandomBytes;
 
-// nonce (12) || ciphertext || tag (16), AES-256-GCM, the card id as associated data.
+// nonce (12) || ciphertext || tag (16), AES-256-GCM.
 std::string Seal(const std::array<uint8_t, 32>& key, std::string_view aad, std::string_view plain) {
   const std::string nonce = RandomBytes(12);
   return nonce + sc::GcmSeal(key, nonce, aad, plain);
 }
 
-Result<std::string> Unseal(const std::array<uint8_t, 32>& key, std::string_view aad,
-                           std::string_view sealed) {
-  if (sealed.size() < 12 + sc::kTagSize)
-    return InvalidArgument("--card",
-                           "カードファイルの鍵が壊れています (a damaged key in the card file)");
-  std::optional<std::string> plain = sc::GcmOpen(key, sealed.substr(0, 12), aad, sealed.substr(12));
-  if (!plain) {
-    return InvalidArgument(
-        "--secret", "カードの鍵を復号できません (wrong card secret, or a damaged card file)");
-  }
-  return std::move(*plain);
+std::optional<std::string> Unseal(const std::array<uint8_t, 32>& key, std::string_view aad,
+                                  std::string_view sealed) {
+  if (sealed.size() < 12 + sc::kTagSize) return std::nullopt;
+  return sc::GcmOpen(key, sealed.substr(0, 12), aad, sealed.substr(12));
+}
+
+// The state's associated data: the card id, and what the blob is (a sealed key, also under the
+// card id, is never taken for a state).
+std::string StateAad(const std::string& card_id) { return "mynacert-card/3 state " + card_id; }
+
+Error Damaged(const std::string& path, const std::string& why) {
+  return Error{ErrorCode::kFailedPrecondition, "card",
+               "カードファイルが壊れています (damaged card file: " + path + "; " + why + ")", ""};
 }
 
 std::string Hex(std::string_view b) { return pki::der::Hex(b); }
 std::string Unhex(const std::string& h) {
   std::string out;
-  pki::der::Unhex(h, &out);
+  if (!pki::der::Unhex(h, &out)) throw std::invalid_argument("not hex");
   return out;
 }
 
+// The card file's outer JSON: format, card id, sealed issuer key, sealed state.
+Result<nlohmann::json> ReadCardFile(const std::string& path, struct stat* st) {
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) {
+      return NotFound("card", "カードファイルがありません (no card file: " + path + ")");
+    }
+    return Error{ErrorCode::kFailedPrecondition, "card",
+                 "カードファイルが読めません (cannot read the card file: " + path + ")", ""};
+  }
+  std::string text;
+  bool ok = fstat(fd, st) == 0;
+  char buf[8192];
+  while (ok) {
+    const ssize_t n = read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      ok = n == 0;
+      break;
+    }
+    text.append(buf, static_cast<size_t>(n));
+  }
+  close(fd);
+  if (!ok) {
+    return Error{ErrorCode::kFailedPrecondition, "card",
+                 "カードファイルが読めません (cannot read the card file: " + path + ")", ""};
+  }
+  nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+  if (j.is_discarded() || !j.is_object() || !j.contains("format")) {
+    return InvalidArgument("card", "カードファイルではありません (not a card file: " + path + ")");
+  }
+  const std::string format = j["format"].is_string() ? j["format"].get<std::string>() : "";
+  if (format == kFormatUnsealed) {
+    return Error{ErrorCode::kFailedPrecondition, "card",
+                 "古い形式のカードファイルです。PIN の記録が封印されていないため使えません。"
+                 "カードを作り直してください (" +
+                     path +
+                     " is a mynacert-card/2 file, whose PIN records and counters are not sealed; "
+                     "it is no longer read: re-issue the card with `mynacert card new`, or re-make "
+                     "the demo home)",
+                 ""};
+  }
+  if (format != kFormat) {
+    return InvalidArgument("card", "カードファイルではありません (not a card file: " + path + ")");
+  }
+  return j;
+}
+
 }  // namespace
+
+// --- the card file: its lock, its seal ----------------------------------------------------
+
+class Card::FileLock {
+ public:
+  static Result<FileLock> Acquire(const std::string& card_path) {
+    const std::string path = card_path + ".lock";
+    const int fd = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0) {
+      return Error{ErrorCode::kFailedPrecondition, "card",
+                   "カードファイルをロックできません (cannot create the lock " + path + ")", ""};
+    }
+    fchmod(fd, 0600);  // whatever the umask, or whoever made it before
+    FileLock lock(fd);
+    int r;
+    do {
+      r = flock(fd, LOCK_EX);
+    } while (r != 0 && errno == EINTR);
+    if (r != 0) {
+      return Error{ErrorCode::kFailedPrecondition, "card",
+                   "カードファイルをロックできません (cannot lock " + path + ")", ""};
+    }
+    return lock;
+  }
+  FileLock() = default;
+  FileLock(FileLock&& o) noexcept : fd_(std::exchange(o.fd_, -1)) {}
+  FileLock& operator=(FileLock&&) = delete;
+  ~FileLock() {
+    if (fd_ >= 0) close(fd_);  // releases the flock
+  }
+
+ private:
+  explicit FileLock(int fd) : fd_(fd) {}
+  int fd_ = -1;
+};
+
+struct Card::Update {
+  FileLock lock;
+  State state;
+};
+
+namespace {
+// Which version of the file `st` describes (a save is a rename of a new file: a new inode).
+template <typename Stamp>
+Stamp StampOf(const struct stat& st) {
+  Stamp s;
+  s.dev = st.st_dev;
+  s.ino = st.st_ino;
+  s.size = static_cast<uint64_t>(st.st_size);
+  s.mtime_ns = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+  s.ctime_ns = static_cast<int64_t>(st.st_ctim.tv_sec) * 1000000000 + st.st_ctim.tv_nsec;
+  return s;
+}
+}  // namespace
+
+Result<Card::State> Card::Load(Stamp* stamp) const {
+  struct stat st {};
+  MYNACERT_ASSIGN_OR_RETURN(nlohmann::json j, ReadCardFile(path_, &st));
+  State s;
+  try {
+    if (j.at("card_id").get<std::string>() != card_id_) {
+      return Damaged(path_, "another card's file");
+    }
+    std::optional<std::string> plain =
+        Unseal(key_, StateAad(card_id_), Unhex(j.at("state").get<std::string>()));
+    if (!plain) return Damaged(path_, "the sealed state does not verify");
+    nlohmann::json sj = nlohmann::json::parse(*plain, nullptr, false);
+    OPENSSL_cleanse(plain->data(), plain->size());
+    if (sj.is_discarded()) return Damaged(path_, "the sealed state is not JSON");
+    for (const auto& [ef, value] : sj.at("files").items()) {
+      s.files[static_cast<uint16_t>(std::stoul(ef, nullptr, 16))] = Unhex(value.get<std::string>());
+    }
+    for (int k = 0; k < 2; ++k) s.sealed_keys[k] = Unhex(sj.at("keys").at(k).get<std::string>());
+    for (const PinEf& p : kPinEfs) {
+      const auto& pj = sj.at("pins").at(static_cast<int>(p.id));
+      Pin& pin = s.pins[static_cast<int>(p.id)];
+      pin.salt = Unhex(pj.at("salt").get<std::string>());
+      pin.hash = Unhex(pj.at("hash").get<std::string>());
+      pin.state = rules::PinRetryState(p.kind);
+      pin.state.set_tries_left(pj.at("tries_left").get<int>());
+    }
+  } catch (const std::exception& e) {
+    return Damaged(path_, e.what());
+  }
+  if (stamp) *stamp = StampOf<Stamp>(st);
+  return s;
+}
+
+Status Card::Store(const State& s) {
+  nlohmann::json sj;
+  nlohmann::json files = nlohmann::json::object();
+  for (const auto& [ef, value] : s.files) {
+    char name[5];
+    std::snprintf(name, sizeof name, "%04X", ef);
+    files[name] = Hex(value);
+  }
+  sj["files"] = files;
+  sj["keys"] = {Hex(s.sealed_keys[0]), Hex(s.sealed_keys[1])};
+  nlohmann::json pins = nlohmann::json::array();
+  for (const Pin& p : s.pins) {
+    pins.push_back(
+        {{"salt", Hex(p.salt)}, {"hash", Hex(p.hash)}, {"tries_left", p.state.tries_left()}});
+  }
+  sj["pins"] = pins;
+  std::string plain = sj.dump();
+  nlohmann::json j;
+  j["format"] = kFormat;
+  j["card_id"] = card_id_;
+  j["issuer_key"] = Hex(sealed_issuer_key_);
+  j["state"] = Hex(Seal(key_, StateAad(card_id_), plain));
+  OPENSSL_cleanse(plain.data(), plain.size());
+  MYNACERT_RETURN_IF_ERROR(pki::WriteFileAtomically(path_, j.dump(1) + "\n", 0600));
+  struct stat st {};
+  stamp_ = stat(path_.c_str(), &st) == 0 ? StampOf<Stamp>(st) : Stamp{};
+  return {};
+}
+
+void Card::Adopt(State s) {
+  for (int k = 0; k < 2; ++k) {
+    if (s.sealed_keys[k] != state_.sealed_keys[k]) keys_[k].reset();  // a new key pair
+  }
+  for (int i = 0; i < kPinCount; ++i) {
+    if (s.pins[i].hash != state_.pins[i].hash) verified_[i] = false;  // a PIN set elsewhere
+  }
+  state_ = std::move(s);
+}
+
+Status Card::Refresh() {
+  if (!save_) return {};
+  struct stat st {};
+  if (stat(path_.c_str(), &st) == 0 && StampOf<Stamp>(st) == stamp_) return {};
+  Stamp stamp;
+  MYNACERT_ASSIGN_OR_RETURN(State s, Load(&stamp));
+  Adopt(std::move(s));
+  stamp_ = stamp;
+  return {};
+}
+
+Result<Card::Update> Card::Begin() {
+  if (!save_) return Update{FileLock(), state_};
+  MYNACERT_ASSIGN_OR_RETURN(FileLock lock, FileLock::Acquire(path_));
+  Stamp stamp;
+  MYNACERT_ASSIGN_OR_RETURN(State s, Load(&stamp));
+  return Update{std::move(lock), std::move(s)};
+}
+
+Status Card::Commit(const Update& u) {
+  if (save_) MYNACERT_RETURN_IF_ERROR(Store(u.state));
+  Adopt(u.state);
+  return {};
+}
+
+// --- making and opening ---------------------------------------------------------------------
 
 Result<std::unique_ptr<Card>> Card::Create(const std::string& path, const std::string& secret,
                                            const CardInit& init) {
   std::error_code ec;
   if (std::filesystem::exists(path, ec)) {
-    return Error{ErrorCode::kFailedPrecondition, path,
-                 "既にカードがあります。上書きしません (a card file exists; never overwritten)",
+    return Error{ErrorCode::kFailedPrecondition, "card",
+                 "既にカードがあります。上書きしません (a card file exists; never overwritten: " +
+                     path + ")",
                  ""};
   }
   std::unique_ptr<Card> card(new Card());
@@ -71,25 +282,25 @@ Result<std::unique_ptr<Card>> Card::Create(const std::string& path, const std::s
   card->card_id_ = Hex(RandomBytes(16));
   const std::string key = Pbkdf2(secret, card->card_id_, kPbkdf2KeyIterations);
   std::copy(key.begin(), key.end(), card->key_.begin());
-  card->files_[kEfToken] = std::string("JPKIAPICCTOKEN2") + std::string(17, ' ');
+  card->state_.files[kEfToken] = std::string("JPKIAPICCTOKEN2") + std::string(17, ' ');
   for (const PinEf& p : kPinEfs)
-    card->pins_[static_cast<int>(p.id)].state = rules::PinRetryState(p.kind);
+    card->state_.pins[static_cast<int>(p.id)].state = rules::PinRetryState(p.kind);
   struct Initial {
     PinId id;
     const std::string* value;
     const char* field;
   };
-  const Initial initial[] = {{PinId::kAuth, &init.auth_pin, "--auth-pin"},
-                             {PinId::kSign, &init.sign_pin, "--sign-pin"},
-                             {PinId::kText, &init.text_pin, "--text-pin"},
-                             {PinId::kJuki, &init.juki_pin, "--juki-pin"},
-                             {PinId::kTextA, &init.my_number, "--my-number"},
-                             {PinId::kVisualA, &init.my_number, "--my-number"},
-                             {PinId::kTextB, &init.pin_b, "--pin-b"},
-                             {PinId::kVisualB, &init.pin_b, "--pin-b"}};
+  const Initial initial[] = {{PinId::kAuth, &init.auth_pin, "auth_pin"},
+                             {PinId::kSign, &init.sign_pin, "sign_pin"},
+                             {PinId::kText, &init.text_pin, "text_pin"},
+                             {PinId::kJuki, &init.juki_pin, "juki_pin"},
+                             {PinId::kTextA, &init.my_number, "my_number"},
+                             {PinId::kVisualA, &init.my_number, "my_number"},
+                             {PinId::kTextB, &init.pin_b, "pin_b"},
+                             {PinId::kVisualB, &init.pin_b, "pin_b"}};
   if (init.issuer_master.size() < 16) {
     return InvalidArgument(
-        "--issuer-key", "発行者鍵は16バイト以上です (the issuer secret needs at least 16 bytes)");
+        "issuer_key", "発行者鍵は16バイト以上です (the issuer secret needs at least 16 bytes)");
   }
   card->issuer_key_ = sc::CardKey(init.issuer_master, Unhex(card->card_id_));
   card->sealed_issuer_key_ =
@@ -106,92 +317,59 @@ Result<std::unique_ptr<Card>> Card::Create(const std::string& path, const std::s
     }
   }
   card->save_ = true;
-  MYNACERT_RETURN_IF_ERROR(card->Save());
+  // Under the lock, so that two makers of one path cannot both think they made it.
+  MYNACERT_ASSIGN_OR_RETURN(FileLock lock, FileLock::Acquire(path));
+  if (std::filesystem::exists(path, ec)) {
+    return Error{ErrorCode::kFailedPrecondition, "card",
+                 "既にカードがあります。上書きしません (a card file exists; never overwritten: " +
+                     path + ")",
+                 ""};
+  }
+  MYNACERT_RETURN_IF_ERROR(card->Store(card->state_));
   return card;
 }
 
 Result<std::unique_ptr<Card>> Card::Open(const std::string& path, const std::string& secret) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return NotFound("--card", "カードファイルがありません (no card file: " + path + ")");
-  nlohmann::json j = nlohmann::json::parse(in, nullptr, false);
-  if (j.is_discarded() || !j.is_object() || j.value("format", "") != kFormat) {
-    return InvalidArgument("--card",
-                           "カードファイルではありません (not a card file: " + path + ")");
-  }
+  struct stat st {};
+  MYNACERT_ASSIGN_OR_RETURN(nlohmann::json j, ReadCardFile(path, &st));
   std::unique_ptr<Card> card(new Card());
   card->path_ = path;
   try {
     card->card_id_ = j.at("card_id").get<std::string>();
-    for (const auto& [ef, value] : j.at("files").items()) {
-      card->files_[static_cast<uint16_t>(std::stoul(ef, nullptr, 16))] =
-          Unhex(value.get<std::string>());
-    }
-    for (int k = 0; k < 2; ++k)
-      card->sealed_keys_[k] = Unhex(j.at("keys").at(k).get<std::string>());
     card->sealed_issuer_key_ = Unhex(j.at("issuer_key").get<std::string>());
-    for (const PinEf& p : kPinEfs) {
-      const auto& pj = j.at("pins").at(static_cast<int>(p.id));
-      Pin& pin = card->pins_[static_cast<int>(p.id)];
-      pin.salt = Unhex(pj.at("salt").get<std::string>());
-      pin.hash = Unhex(pj.at("hash").get<std::string>());
-      pin.state = rules::PinRetryState(p.kind);
-      pin.state.set_tries_left(pj.at("tries_left").get<int>());
-    }
   } catch (const std::exception& e) {
-    return InvalidArgument(
-        "--card", std::string("カードファイルが壊れています (damaged card file): ") + e.what());
+    return Damaged(path, e.what());
   }
   const std::string key = Pbkdf2(secret, card->card_id_, kPbkdf2KeyIterations);
   std::copy(key.begin(), key.end(), card->key_.begin());
   // Prove the secret now (the issuer key is always there), not at the first signature.
-  MYNACERT_ASSIGN_OR_RETURN(std::string issuer_key,
-                            Unseal(card->key_, card->card_id_, card->sealed_issuer_key_));
-  if (issuer_key.size() != card->issuer_key_.size()) {
-    return InvalidArgument("--card", "カードファイルが壊れています (damaged card file)");
+  std::optional<std::string> issuer_key =
+      Unseal(card->key_, card->card_id_, card->sealed_issuer_key_);
+  if (!issuer_key) {
+    return InvalidArgument(
+        "secret", "カードの鍵を復号できません (wrong card secret, or a damaged card file)");
   }
-  std::copy(issuer_key.begin(), issuer_key.end(), card->issuer_key_.begin());
-  OPENSSL_cleanse(issuer_key.data(), issuer_key.size());
+  if (issuer_key->size() != card->issuer_key_.size()) return Damaged(path, "the issuer key");
+  std::copy(issuer_key->begin(), issuer_key->end(), card->issuer_key_.begin());
+  OPENSSL_cleanse(issuer_key->data(), issuer_key->size());
+  MYNACERT_RETURN_IF_ERROR(card->Refresh());
   for (int k = 0; k < 2; ++k) {
-    if (!card->sealed_keys_[k].empty()) {
+    if (!card->state_.sealed_keys[k].empty()) {
       MYNACERT_RETURN_IF_ERROR(card->LoadKey(static_cast<KeySlot>(k)));
     }
   }
   return card;
 }
 
-Status Card::Save() const {
-  if (!save_) return {};
-  nlohmann::json j;
-  j["format"] = kFormat;
-  j["card_id"] = card_id_;
-  nlohmann::json files = nlohmann::json::object();
-  for (const auto& [ef, value] : files_) {
-    char name[5];
-    std::snprintf(name, sizeof name, "%04X", ef);
-    files[name] = Hex(value);
-  }
-  j["files"] = files;
-  j["keys"] = {Hex(sealed_keys_[0]), Hex(sealed_keys_[1])};
-  j["issuer_key"] = Hex(sealed_issuer_key_);
-  nlohmann::json pins = nlohmann::json::array();
-  for (const Pin& p : pins_) {
-    pins.push_back(
-        {{"salt", Hex(p.salt)}, {"hash", Hex(p.hash)}, {"tries_left", p.state.tries_left()}});
-  }
-  j["pins"] = pins;
-  return pki::WriteFileAtomically(path_, j.dump(1) + "\n", 0600);
-}
-
 Status Card::LoadKey(KeySlot slot) {
   const int k = static_cast<int>(slot);
   if (keys_[k]) return {};
-  MYNACERT_ASSIGN_OR_RETURN(std::string der, Unseal(key_, card_id_, sealed_keys_[k]));
-  const auto* p = reinterpret_cast<const unsigned char*>(der.data());
-  EVP_PKEY* key = d2i_AutoPrivateKey(nullptr, &p, static_cast<long>(der.size()));
-  OPENSSL_cleanse(der.data(), der.size());
-  if (!key)
-    return Error{ErrorCode::kInternal, "--card",
-                 "カードファイルの鍵が壊れています (a damaged key in the card file)", ""};
+  std::optional<std::string> der = Unseal(key_, card_id_, state_.sealed_keys[k]);
+  if (!der) return Damaged(path_, "a private key does not verify");
+  const auto* p = reinterpret_cast<const unsigned char*>(der->data());
+  EVP_PKEY* key = d2i_AutoPrivateKey(nullptr, &p, static_cast<long>(der->size()));
+  OPENSSL_cleanse(der->data(), der->size());
+  if (!key) return Damaged(path_, "a private key");
   keys_[k].reset(key);
   return {};
 }
@@ -204,7 +382,8 @@ Result<pki::EvpPkeyPtr> Card::GenerateKeyPair(KeySlot slot) {
   const int len = i2d_PrivateKey(key.get(), &der);
   if (len <= 0) return Error{ErrorCode::kInternal, "card", "key encoding", ""};
   const int k = static_cast<int>(slot);
-  sealed_keys_[k] = Seal(key_, card_id_, std::string_view(reinterpret_cast<char*>(der), len));
+  const std::string sealed =
+      Seal(key_, card_id_, std::string_view(reinterpret_cast<char*>(der), len));
   OPENSSL_clear_free(der, static_cast<size_t>(len));
   // The public half leaves the card; the private one stays in keys_.
   unsigned char* pub = nullptr;
@@ -212,8 +391,10 @@ Result<pki::EvpPkeyPtr> Card::GenerateKeyPair(KeySlot slot) {
   const unsigned char* p = pub;
   pki::EvpPkeyPtr public_key(d2i_PUBKEY(nullptr, &p, pub_len));
   OPENSSL_free(pub);
+  MYNACERT_ASSIGN_OR_RETURN(Update u, Begin());
+  u.state.sealed_keys[k] = sealed;
+  MYNACERT_RETURN_IF_ERROR(Commit(u));
   keys_[k] = std::move(key);
-  MYNACERT_RETURN_IF_ERROR(Save());
   return public_key;
 }
 
@@ -224,8 +405,9 @@ Status Card::WriteCertificate(CertSlot slot, std::string_view der) {
     return InvalidArgument("certificate",
                            "DER の証明書 (30 82 …) ではありません (not a DER certificate)");
   }
-  files_[CertEf(slot)] = std::string(der);
-  return Save();
+  MYNACERT_ASSIGN_OR_RETURN(Update u, Begin());
+  u.state.files[CertEf(slot)] = std::string(der);
+  return Commit(u);
 }
 
 Status Card::SetPin(PinId id, std::string_view new_pin) {
@@ -242,25 +424,34 @@ Status Card::SetPin(PinId id, std::string_view new_pin) {
   } else {
     MYNACERT_ASSIGN_OR_RETURN(value, rules::NormalizePin(ef.kind, new_pin, "pin"));
   }
-  Pin& pin = pins_[static_cast<int>(id)];
-  pin.salt = RandomBytes(16);
-  pin.hash = Pbkdf2(value, pin.salt, kPbkdf2PinIterations);
+  const std::string salt = RandomBytes(16);
+  const std::string hash = Pbkdf2(value, salt, kPbkdf2PinIterations);
   OPENSSL_cleanse(value.data(), value.size());
-  pin.state.Reset();
   verified_[static_cast<int>(id)] = false;
-  return Save();
+  MYNACERT_ASSIGN_OR_RETURN(Update u, Begin());
+  Pin& pin = u.state.pins[static_cast<int>(id)];
+  pin.salt = salt;
+  pin.hash = hash;
+  pin.state.Reset();
+  return Commit(u);
 }
 
 Status Card::ResetPinCounter(PinId id) {
-  pins_[static_cast<int>(id)].state.Reset();
-  return Save();
+  MYNACERT_ASSIGN_OR_RETURN(Update u, Begin());
+  u.state.pins[static_cast<int>(id)].state.Reset();
+  return Commit(u);
 }
 
-int Card::TriesLeft(PinId id) const { return pins_[static_cast<int>(id)].state.tries_left(); }
+int Card::TriesLeft(PinId id) const {
+  auto s = Load(nullptr);
+  return s.ok() ? s->pins[static_cast<int>(id)].state.tries_left() : 0;
+}
 
 std::string Card::Certificate(CertSlot slot) const {
-  auto it = files_.find(CertEf(slot));
-  return it == files_.end() ? std::string() : it->second;
+  auto s = Load(nullptr);
+  if (!s.ok()) return {};
+  auto it = s->files.find(CertEf(slot));
+  return it == s->files.end() ? std::string() : it->second;
 }
 
 // --- holder side ---------------------------------------------------------------------------
@@ -324,6 +515,7 @@ std::string Card::Select(const Command& c) {
     else if (c.data == kAidJuki)
       app = App::kJuki;
     if (app == App::kNone) return Response(kSwFileNotFound);
+    if (!Refresh().ok()) return Response(0x6581);  // another process may have changed the card
     app_ = app;
     ef_ = 0;
     verified_.fill(false);  // OpenSC's logout is a re-SELECT of the AP
@@ -331,12 +523,13 @@ std::string Card::Select(const Command& c) {
   }
   if (c.p1 == 0x02) {  // an EF under the current DF, by file id
     if (c.data.size() != 2) return Response(kSwWrongLength);
+    if (!Refresh().ok()) return Response(0x6581);
     const uint16_t ef = static_cast<uint16_t>(static_cast<uint8_t>(c.data[0]) << 8 |
                                               static_cast<uint8_t>(c.data[1]));
     const bool known =
         FindPinEf(app_, ef) != nullptr ||
         (app_ == App::kJpki &&
-         (files_.count(ef) != 0 || ef == kEfAuthKey || ef == kEfSignKey || ef == kEfAuthCert ||
+         (state_.files.count(ef) != 0 || ef == kEfAuthKey || ef == kEfSignKey || ef == kEfAuthCert ||
           ef == kEfSignCert || ef == kEfAuthCa || ef == kEfSignCa));
     if (!known) return Response(kSwFileNotFound);
     ef_ = ef;
@@ -348,8 +541,8 @@ std::string Card::Select(const Command& c) {
 std::string Card::ReadBinary(const Command& c) {
   if (c.p1 & 0x80) return Response(kSwWrongP1P2);  // short EF identifiers are not used
   if (app_ != App::kJpki || ef_ == 0) return Response(kSwCommandNotAllowed);
-  const auto it = files_.find(ef_);
-  if (it == files_.end()) {
+  const auto it = state_.files.find(ef_);
+  if (it == state_.files.end()) {
     // A key or PIN EF, or a certificate EF not written yet.
     const bool is_cert =
         ef_ == kEfAuthCert || ef_ == kEfSignCert || ef_ == kEfAuthCa || ef_ == kEfSignCa;
@@ -365,30 +558,36 @@ std::string Card::ReadBinary(const Command& c) {
   return Response(kSwOk, std::string_view(data).substr(offset, c.ne));
 }
 
-Card::Pin* Card::CurrentPin() {
-  const PinEf* ef = FindPinEf(app_, ef_);
-  return ef ? &pins_[static_cast<int>(ef->id)] : nullptr;
-}
-
 std::string Card::Verify(const Command& c) {
   if (c.p1 != 0x00 || c.p2 != 0x80) return Response(kSwWrongP1P2);
-  Pin* pin = CurrentPin();
-  if (!pin) return Response(kSwCommandNotAllowed);
-  const int id = static_cast<int>(FindPinEf(app_, ef_)->id);
-  // The status query: 63 Cx in every state — verified, blocked (63 C0) — as OpenSC needs.
-  if (c.data.empty()) return Response(card::TriesLeft(pin->state.tries_left()));
-  if (pin->state.locked()) return Response(kSwPinBlocked);
-  const std::string hash = Pbkdf2(c.data, pin->salt, kPbkdf2PinIterations);
-  const bool correct = hash.size() == pin->hash.size() &&
-                       CRYPTO_memcmp(hash.data(), pin->hash.data(), hash.size()) == 0;
-  const int before = pin->state.tries_left();
-  pin->state.Record(correct);  // R-CERT-6: consecutive failures; success resets
-  verified_[id] = correct;
-  // The count is on the card before the answer leaves it: pulling the card (or kill -9) after
-  // a wrong PIN cannot give the try back.
-  if (pin->state.tries_left() != before && !Save().ok()) return Response(0x6581);  // memory failure
-  if (correct) return Response(kSwOk);
-  return Response(card::TriesLeft(pin->state.tries_left()));
+  const PinEf* ef = FindPinEf(app_, ef_);
+  if (!ef) return Response(kSwCommandNotAllowed);
+  const int id = static_cast<int>(ef->id);
+  // The status query: 63 Cx in every state — verified, blocked (63 C0) — as OpenSC needs; the
+  // count as the card file holds it now.
+  if (c.data.empty()) {
+    if (!Refresh().ok()) return Response(0x6581);  // memory failure
+    return Response(card::TriesLeft(state_.pins[id].state.tries_left()));
+  }
+  verified_[id] = false;
+  // Under the card file's lock, on its state as read now: another process's tries count.
+  auto u = Begin();
+  if (!u.ok()) return Response(0x6581);
+  Pin& pin = u->state.pins[id];
+  if (pin.state.locked()) return Response(kSwPinBlocked);
+  // The try is on the card before the PIN is compared: if it cannot be written (a full or
+  // read-only disk) there is no comparison at all, and pulling the card (kill -9) at any
+  // point cannot give a try back.
+  pin.state.Record(false);
+  if (!Commit(*u).ok()) return Response(0x6581);
+  const std::string hash = Pbkdf2(c.data, pin.salt, kPbkdf2PinIterations);
+  const bool correct = hash.size() == pin.hash.size() &&
+                       CRYPTO_memcmp(hash.data(), pin.hash.data(), hash.size()) == 0;
+  if (!correct) return Response(card::TriesLeft(pin.state.tries_left()));
+  pin.state.Reset();  // R-CERT-6: consecutive failures; success resets
+  if (!Commit(*u).ok()) return Response(0x6581);
+  verified_[id] = true;
+  return Response(kSwOk);
 }
 
 std::string Card::ChangePin(const Command& c) {
@@ -410,9 +609,10 @@ std::string Card::Sign(const Command& c) {
   }
   const KeySlot slot = ef_ == kEfAuthKey ? KeySlot::kAuth : KeySlot::kSign;
   const PinId pin = slot == KeySlot::kAuth ? PinId::kAuth : PinId::kSign;
+  if (!Refresh().ok()) return Response(0x6581);  // a key renewed through another process
   if (!verified_[static_cast<int>(pin)]) return Response(kSwSecurityNotSatisfied);
   if (c.data.empty() || c.data.size() > 245) return Response(kSwWrongLength);  // k - 11
-  if (sealed_keys_[static_cast<int>(slot)].empty()) return Response(kSwConditionsNotSatisfied);
+  if (state_.sealed_keys[static_cast<int>(slot)].empty()) return Response(kSwConditionsNotSatisfied);
   if (!LoadKey(slot).ok()) return Response(0x6F00);
   pki::EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new(keys_[static_cast<int>(slot)].get(), nullptr));
   size_t length = 256;

@@ -18,13 +18,38 @@
 // The C++ issuer methods below do the same in-process (manufacture, and tests); whoever calls
 // them holds the card file and its secret already.
 //
-// State lives in a card file (the EEPROM), rewritten atomically after every change that must
-// survive a power cut — a PIN try is written before its answer leaves the card. Private keys and
-// the issuer key are encrypted in the file with AES-256-GCM under a key derived (PBKDF2) from a
-// card secret and the card's id: a simulation of a secure element, not one. No interface exports
-// a private key or the issuer key.
+// State lives in a card file (the EEPROM), format "mynacert-card/3", rewritten atomically
+// (temp file, fsync, rename) after every change. Several Cards may hold one file at once — a
+// `card serve`, the counter's execution, one-shot `card …` processes — so the file, not the
+// object, is the card:
+//  * The lock. Every change (a VERIFY with data, CHANGE REFERENCE DATA, SetPin,
+//    ResetPinCounter, GenerateKeyPair, WriteCertificate) holds flock(LOCK_EX) on the sidecar
+//    `<card file>.lock` (the card file itself is replaced by rename, so it cannot carry the
+//    lock), re-reads the state from the file, changes it, writes it, and only then lets go.
+//    Reads that matter (TriesLeft, the VERIFY status query, SELECT, a signature) re-read the
+//    file when it has changed since this Card last saw it. Re-reading costs one AES-GCM
+//    decryption: the card key from the secret is derived once, at Open.
+//  * The seal. Everything that changes — the EFs, the private keys (each also sealed on its
+//    own), the PIN salts, PBKDF2 hashes and retry counters — is one AES-256-GCM blob under a key
+//    derived (PBKDF2, 200 000 rounds) from the card secret and the card id, the card id in the
+//    associated data. Without the secret the file shows no PIN hash to guess offline, and an
+//    edited counter, hash or byte is refused as a damaged file (Open fails; a Card that finds
+//    its file damaged answers 65 81 and writes nothing). A "/2" file (counters in clear) is
+//    refused too: reading it would let anyone turn a "/3" file back into an editable one.
+//    What a file cannot stop: putting back a whole older copy of itself (a real chip's
+//    EEPROM cannot be rolled back; a file can).
+//  * The fail-closed VERIFY. Under the lock: blocked → 69 83; else the counter is lowered and
+//    written BEFORE the PIN is compared; if that write fails (full or read-only disk) the
+//    answer is 65 81 and no comparison is made. A right PIN then restores the counter with a
+//    second write. A crash (kill -9) between the two can lose a try, never give one back.
+// This simulates a secure element; it is not one. No interface exports a private key or the
+// issuer key. Files (the card file and its lock) are 0600 whatever the umask.
 //
-// Thread-safety: one Card per thread (the vpcd connection serialises APDUs).
+// Errors name plain fields ("card", "secret", "issuer_key", "auth_pin", …); the CLI maps them
+// to its flags.
+//
+// Thread-safety: one Card per thread (the vpcd connection serialises APDUs); any number of
+// Cards, in any processes, on one card file.
 #ifndef MYNACERT_CARD_CARD_H_
 #define MYNACERT_CARD_CARD_H_
 
@@ -76,7 +101,8 @@ class Card {
   Status SetPin(PinId pin, std::string_view new_pin);  // also resets its counter (初期化)
   Status ResetPinCounter(PinId pin);                   // ロック解除
 
-  // Observations (the counter's "PIN tries left" and a test's view); no secrets.
+  // Observations (the counter's "PIN tries left" and a test's view); no secrets. As the card
+  // file holds them now; TriesLeft is 0 (blocked) when the file cannot be read.
   int TriesLeft(PinId pin) const;
   std::string Certificate(CertSlot slot) const;
   const std::string& card_id() const { return card_id_; }
@@ -87,8 +113,28 @@ class Card {
     std::string hash;  // PBKDF2-HMAC-SHA256(PIN, salt): never the PIN itself
     rules::PinRetryState state{rules::PinKind::kAuth};
   };
+  // What the card file holds under its seal: everything that changes.
+  struct State {
+    std::map<uint16_t, std::string> files;   // JPKI transparent EFs: 0006, 000A, 0001, 000B, 0002
+    std::array<std::string, 2> sealed_keys;  // AES-256-GCM(PKCS#8 DER) per KeySlot
+    std::array<Pin, kPinCount> pins;
+  };
+  // Which version of the card file this Card last read or wrote (each save is a new inode).
+  struct Stamp {
+    uint64_t dev = 0, ino = 0, size = 0;
+    int64_t mtime_ns = 0, ctime_ns = 0;
+    bool operator==(const Stamp&) const = default;
+  };
+  class FileLock;  // flock(LOCK_EX) on "<card file>.lock", released by the destructor
+  // One change to the card file: the lock held and the state as read under it.
+  struct Update;
   Card() = default;
-  Status Save() const;
+  Result<Update> Begin();             // locks, re-reads (in memory while Create builds the card)
+  Status Commit(const Update& u);     // writes u's state, then adopts it; the lock stays held
+  Result<State> Load(Stamp* stamp) const;  // the state as the file holds it now
+  Status Refresh();                        // Load() + Adopt() when the file has changed
+  void Adopt(State s);
+  Status Store(const State& s);
   std::string Dispatch(std::string_view command);
   std::string Select(const Command& c);
   std::string ReadBinary(const Command& c);
@@ -99,18 +145,16 @@ class Card {
   std::string ExternalAuthenticate(const Command& c);
   std::string Secured(const Command& c);
   std::string IssuerCommand(const Command& c);
-  Pin* CurrentPin();
   Status LoadKey(KeySlot slot);
 
   std::string path_;
   bool save_ = true;  // false while Create() is still checking its input
   std::string card_id_;
-  std::array<uint8_t, 32> key_{};  // derived from the secret; encrypts private keys in the file
-  std::map<uint16_t, std::string> files_;   // JPKI transparent EFs: 0006, 000A, 0001, 000B, 0002
-  std::array<std::string, 2> sealed_keys_;  // AES-256-GCM(PKCS#8 DER) per KeySlot
-  std::array<pki::EvpPkeyPtr, 2> keys_;     // decrypted on first use
-  std::array<Pin, kPinCount> pins_;
-  std::string sealed_issuer_key_;  // AES-256-GCM(K_card)
+  std::array<uint8_t, 32> key_{};  // derived from the secret; seals the state in the file
+  State state_;                    // as last read from or written to the file
+  Stamp stamp_;
+  std::array<pki::EvpPkeyPtr, 2> keys_;  // decrypted on first use; dropped when a key changes
+  std::string sealed_issuer_key_;        // AES-256-GCM(K_card)
   sc::Key issuer_key_{};
 
   // volatile

@@ -3,12 +3,21 @@
 #include "card/card.h"
 
 #include <gtest/gtest.h>
+#include <openssl/evp.h>
 #include <openssl/rsa.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <latch>
+#include <nlohmann/json.hpp>
+#include <thread>
+#include <vector>
 
 #include "card/secure_channel.h"
 #include "pki/certificate.h"
@@ -264,7 +273,7 @@ TEST_F(CardTest, TheFileHoldsNoPinAndNoClearKey) {
   // A wrong secret cannot open the keys.
   auto wrong = Card::Open(path_, "not the card secret");
   ASSERT_FALSE(wrong.ok());
-  EXPECT_EQ(wrong.error().field, "--secret");
+  EXPECT_EQ(wrong.error().field, "secret");
 }
 
 TEST_F(CardTest, AWrongPinTryIsOnDiskBeforeTheAnswer) {
@@ -288,6 +297,261 @@ TEST_F(CardTest, AWrongPinTryIsOnDiskBeforeTheAnswer) {
   auto card = Card::Open(path_, kSecret);
   ASSERT_TRUE(card.ok());
   EXPECT_EQ((*card)->TriesLeft(PinId::kSign), 4);
+}
+
+// --- the card file shared and attacked (an attacker's report: parallel tries, a full disk,
+// an edited file) -------------------------------------------------------------------------
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), {});
+}
+void WriteAll(const std::string& path, const std::string& text) {
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << text;
+}
+// The auth PIN EF selected on `card`.
+void SelectAuthPin(Card& card) {
+  card.Transmit(H("00A4040C0AD392F000260100000001"));
+  card.Transmit(H("00A4020C020018"));
+}
+
+TEST_F(CardTest, TenCardsOnOneFileShareOneRetryCounter) {
+  // Ten Card objects on one file (ten `card serve`s or counter terminals), nine wrong PINs and
+  // the right one sent at once: the tries are counted on the file, not in each object.
+  std::vector<std::unique_ptr<Card>> cards;
+  for (int i = 0; i < 10; ++i) {
+    auto c = Card::Open(path_, kSecret);
+    ASSERT_TRUE(c.ok()) << c.error().ToString();
+    SelectAuthPin(**c);
+    cards.push_back(std::move(c).value());
+  }
+  std::vector<std::string> answers(10);
+  std::latch start(10);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 10; ++i) {
+    threads.emplace_back([&, i] {
+      start.arrive_and_wait();
+      answers[i] = Sw(cards[i]->Transmit(H(i == 0 ? "0020008004 31323334" : "0020008004 39393939")));
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  std::map<std::string, int> n;
+  for (int i = 1; i < 10; ++i) {
+    EXPECT_TRUE(answers[i] == "63C2" || answers[i] == "63C1" || answers[i] == "63C0" ||
+                answers[i] == "6983")
+        << answers[i];
+    ++n[answers[i]];
+  }
+  EXPECT_TRUE(answers[0] == "9000" || answers[0] == "6983") << answers[0];
+  // One history: at most two runs of wrong tries (before and after the right PIN resets the
+  // count), the last one ending blocked; without the right PIN's reset, exactly 3 counted.
+  EXPECT_LE(n["63C2"], answers[0] == "9000" ? 2 : 1);
+  EXPECT_LE(n["63C1"], answers[0] == "9000" ? 2 : 1);
+  EXPECT_EQ(n["63C0"], 1);
+  EXPECT_EQ(card_->TriesLeft(PinId::kAuth), 0);
+  EXPECT_EQ(Sw(cards[3]->Transmit(H("0020008004 31323334"))), "6983");
+  auto reopened = Card::Open(path_, kSecret);
+  ASSERT_TRUE(reopened.ok()) << reopened.error().ToString();
+  EXPECT_EQ((*reopened)->TriesLeft(PinId::kAuth), 0);
+}
+
+TEST_F(CardTest, ALongLivedCardSeesTriesCountedByAnother) {
+  // `card serve` keeps its Card for hours; a try counted through another Card on the same file
+  // (another process) must count for it too.
+  SelectAuthPin(*card_);
+  auto other = Card::Open(path_, kSecret);
+  ASSERT_TRUE(other.ok());
+  SelectAuthPin(**other);
+  for (const char* expect : {"63C2", "63C1", "63C0"}) {
+    EXPECT_EQ(Sw((*other)->Transmit(H("0020008004 39393939"))), expect);
+  }
+  EXPECT_EQ(Sw(T("00200080")), "63C0");
+  EXPECT_EQ(card_->TriesLeft(PinId::kAuth), 0);
+  EXPECT_EQ(Sw(T("0020008004 31323334")), "6983");
+  // And the unlock by the issuer through one is seen by the other.
+  ASSERT_TRUE((*other)->ResetPinCounter(PinId::kAuth).ok());
+  EXPECT_EQ(Sw(T("0020008004 31323334")), "9000");
+}
+
+// Runs `body` in a child process that cannot grow any file past 512 bytes (a full disk, also
+// for root: RLIMIT_FSIZE, with SIGXFSZ ignored so write(2) fails with EFBIG). `body` returns
+// the bit mask of its failed checks; the child's exit code.
+int WithFullDisk(const std::function<int()>& body) {
+  const pid_t pid = fork();
+  if (pid == 0) {
+    signal(SIGXFSZ, SIG_IGN);
+    const rlimit limit{512, 512};
+    if (setrlimit(RLIMIT_FSIZE, &limit) != 0) _exit(0x80);
+    _exit(body());
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 0xFF;
+}
+
+TEST_F(CardTest, AFullDiskFailsTheVerifyClosed) {
+  card_.reset();
+  const std::string before = ReadAll(path_);
+  ASSERT_GT(before.size(), 512u);  // every save must fail under the limit
+  const int failed = WithFullDisk([&] {
+    int bad = 0;
+    auto card = Card::Open(path_, kSecret);
+    if (!card.ok()) return 0x40;
+    SelectAuthPin(**card);
+    // The right PIN first: a try that cannot be counted is no try at all.
+    if (Sw((*card)->Transmit(H("0020008004 31323334"))) != "6581") bad |= 0x01;
+    if (Sw((*card)->Transmit(H("0020008004 39393939"))) != "6581") bad |= 0x02;
+    if (Sw((*card)->Transmit(H("0020008004 31323334"))) != "6581") bad |= 0x04;
+    // Nothing verified: the auth key does not sign.
+    (*card)->Transmit(H("00A4020C020017"));
+    const std::string digest_info =
+        H("3031300D060960864801650304020105000420") + std::string(32, 'x');
+    const std::string sign = H("802A008033") + digest_info + H("00");
+    if (Sw((*card)->Transmit(sign)) != "6982") bad |= 0x08;
+    // A fresh Card (a new `verify-pin` process) is no way round it.
+    auto fresh = Card::Open(path_, kSecret);
+    if (!fresh.ok()) return bad | 0x40;
+    SelectAuthPin(**fresh);
+    if (Sw((*fresh)->Transmit(H("0020008004 31323334"))) != "6581") bad |= 0x10;
+    if (Sw((*fresh)->Transmit(H("00200080"))) != "63C3") bad |= 0x20;
+    return bad;
+  });
+  EXPECT_EQ(failed, 0) << "failed checks (bit mask): " << failed;
+  EXPECT_EQ(ReadAll(path_), before);  // the file unchanged
+  auto card = Card::Open(path_, kSecret);
+  ASSERT_TRUE(card.ok());
+  EXPECT_EQ((*card)->TriesLeft(PinId::kAuth), 3);
+}
+
+// Every value named `key` in `j`, at any depth, set by `edit`; how many there were.
+int EditAll(nlohmann::json& j, const std::string& key,
+            const std::function<void(nlohmann::json&)>& edit) {
+  int n = 0;
+  if (j.is_object()) {
+    for (auto& [k, v] : j.items()) {
+      if (k == key) {
+        edit(v);
+        ++n;
+      } else {
+        n += EditAll(v, key, edit);
+      }
+    }
+  } else if (j.is_array()) {
+    for (auto& v : j) n += EditAll(v, key, edit);
+  }
+  return n;
+}
+
+TEST_F(CardTest, AnEditedTriesLeftDoesNotUnlock) {
+  SelectAuthPin(*card_);
+  for (int i = 0; i < 3; ++i) T("0020008004 39393939");
+  ASSERT_EQ(card_->TriesLeft(PinId::kAuth), 0);
+  card_.reset();
+  nlohmann::json j = nlohmann::json::parse(ReadAll(path_));
+  // The attacker's edit: every counter back to its maximum.
+  const int edited = EditAll(j, "tries_left", [](nlohmann::json& v) { v = 3; });
+  EXPECT_EQ(edited, 0) << "a PIN counter in clear in the card file";
+  WriteAll(path_, j.dump(1));
+  auto card = Card::Open(path_, kSecret);
+  if (card.ok()) {
+    EXPECT_EQ((*card)->TriesLeft(PinId::kAuth), 0) << "unlocked by an edit";
+    SelectAuthPin(**card);
+    EXPECT_EQ(Sw((*card)->Transmit(H("0020008004 31323334"))), "6983");
+  }
+}
+
+TEST_F(CardTest, AnEditedPinHashIsRefused) {
+  // The attacker writes a PIN record of their own (a PIN they know, a fresh counter) into the
+  // file; on a "/3" file that means going back to the "/2" format, whose records were in clear.
+  card_.reset();
+  nlohmann::json j = nlohmann::json::parse(ReadAll(path_));
+  const std::string salt(16, 's');
+  std::string hash(32, '\0');
+  PKCS5_PBKDF2_HMAC("0000", 4, reinterpret_cast<const unsigned char*>(salt.data()), 16, 2000,
+                    EVP_sha256(), 32, reinterpret_cast<unsigned char*>(hash.data()));
+  j["format"] = "mynacert-card/2";
+  if (!j.contains("pins")) {
+    j["pins"] = nlohmann::json::array();
+    for (int i = 0; i < kPinCount; ++i) j["pins"].push_back(nlohmann::json::object());
+  }
+  j["pins"][static_cast<int>(PinId::kAuth)] = {
+      {"salt", pki::der::Hex(salt)}, {"hash", pki::der::Hex(hash)}, {"tries_left", 3}};
+  WriteAll(path_, j.dump(1));
+  auto card = Card::Open(path_, kSecret);
+  ASSERT_FALSE(card.ok()) << "a card file with the attacker's PIN opened";
+  EXPECT_EQ(card.error().field, "card");
+  // Actionable: the old format is not read any more; the card must be made again.
+  EXPECT_NE(card.error().message.find("re-issue"), std::string::npos) << card.error().message;
+}
+
+TEST_F(CardTest, AFlippedByteIsRefusedAsDamaged) {
+  SelectAuthPin(*card_);
+  T("0020008004 39393939");
+  card_.reset();
+  const std::string good = ReadAll(path_);
+  // Every string in the file but its format, one at a time: a bit flipped in the middle.
+  std::vector<nlohmann::json::json_pointer> strings;
+  std::function<void(const nlohmann::json&, const nlohmann::json::json_pointer&)> walk =
+      [&](const nlohmann::json& v, const nlohmann::json::json_pointer& at) {
+        if (v.is_string() && at.to_string() != "/format") strings.push_back(at);
+        if (v.is_object()) {
+          for (const auto& [k, e] : v.items()) walk(e, at / k);
+        } else if (v.is_array()) {
+          for (size_t i = 0; i < v.size(); ++i) walk(v[i], at / i);
+        }
+      };
+  walk(nlohmann::json::parse(good), nlohmann::json::json_pointer());
+  ASSERT_FALSE(strings.empty());
+  for (const auto& at : strings) {
+    nlohmann::json j = nlohmann::json::parse(good);
+    std::string& value = j[at].get_ref<std::string&>();
+    char& c = value[value.size() / 2];
+    c = c == '0' ? '1' : '0';
+    WriteAll(path_, j.dump(1));
+    auto card = Card::Open(path_, kSecret);
+    ASSERT_FALSE(card.ok()) << "a card file with " << at.to_string() << " changed opened";
+    EXPECT_NE(card.error().message.find("damaged"), std::string::npos) << card.error().message;
+    // The sealed state: only the file can be at fault (the secret opened the issuer key).
+    if (at.to_string() == "/state") {
+      EXPECT_EQ(card.error().field, "card");
+    }
+  }
+  // Only a damaged file is called damaged: the intact one opens, with the try counted.
+  WriteAll(path_, good);
+  auto intact = Card::Open(path_, kSecret);
+  ASSERT_TRUE(intact.ok()) << intact.error().ToString();
+  EXPECT_EQ((*intact)->TriesLeft(PinId::kAuth), 2);
+}
+
+TEST_F(CardTest, ALiveCardFindingItsFileDamagedChangesNothing) {
+  SelectAuthPin(*card_);
+  const std::string good = ReadAll(path_);
+  std::string bad = good;
+  bad[bad.size() / 2] = bad[bad.size() / 2] == '0' ? '1' : '0';
+  WriteAll(path_, bad);
+  EXPECT_EQ(Sw(T("0020008004 39393939")), "6581");
+  EXPECT_EQ(Sw(T("0020008004 31323334")), "6581");
+  EXPECT_FALSE(card_->ResetPinCounter(PinId::kAuth).ok());
+  EXPECT_FALSE(card_->SetPin(PinId::kAuth, "4321").ok());
+  EXPECT_EQ(ReadAll(path_), bad);  // not overwritten with the card's memory
+  WriteAll(path_, good);
+  EXPECT_EQ(Sw(T("00200080")), "63C3");
+  EXPECT_EQ(Sw(T("0020008004 31323334")), "9000");
+}
+
+TEST_F(CardTest, TheCardFileAndItsLockArePrivateWhateverTheUmask) {
+  card_.reset();
+  std::filesystem::remove(path_);
+  const mode_t old = umask(0);
+  CardInit init{"1234", "abc123", "5678", "2468", "123456789012", "85070731205599", kIssuer};
+  auto card = Card::Create(path_, kSecret, init);
+  umask(old);
+  ASSERT_TRUE(card.ok()) << card.error().ToString();
+  for (const std::string& p : {path_, path_ + ".lock"}) {
+    struct stat st {};
+    ASSERT_EQ(stat(p.c_str(), &st), 0) << p;
+    EXPECT_EQ(st.st_mode & 0777, 0600u) << p;
+  }
 }
 
 // --- the issuer channel (secure_channel.h), on raw APDUs -----------------------------------
