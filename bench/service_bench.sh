@@ -1,5 +1,8 @@
 #!/usr/bin/env bash
-# Issue 6 benchmarks of `mynacert serve`, each side by side with its baseline in one run:
+# Benchmarks of `mynacert serve` (issues 6 and 14), each side by side with its baseline in one run:
+#   0. /api/health and GET /ocsp p99 latency while 64 connections flood POST /api/staff/login,
+#      vs. the same server idle — with the per-address login limit off (only the bounded
+#      scrypt pool protects the service) and with the defaults (the limit answers 429 first);
 #   1. GET /api/explain (the rules over HTTP: parse, assess, explain in Japanese and English,
 #      JSON) vs. GET /api/health on the same server (the HTTP floor: same server, no rules) and
 #      vs. nginx serving the same explain JSON as a static file;
@@ -35,7 +38,10 @@ lat() { awk '/Latency/ { print $2 }'; }
 
 export MYNACERT_CA_PASSPHRASE="bench CA passphrase" MYNACERT_ISSUER_KEY="bench issuer key" \
   MYNACERT_CARD_SECRET="bench card secret"
-$M serve --home "$work/home" --port 0 --port-file "$work/port" --threads "$(nproc)" >"$work/serve.log" 2>&1 &
+# The per-address limits off on this server: wrk comes from one address and measures the paths
+# themselves (section 0 also runs a server with the defaults).
+$M serve --home "$work/home" --port 0 --port-file "$work/port" --threads "$(nproc)" \
+  --limit-login off --limit-booking off --limit-lookup off --limit-cancel off >"$work/serve.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.1; done
 port=$(cat "$work/port")
@@ -43,6 +49,51 @@ base="http://127.0.0.1:$port"
 curl -fsS "$base/api/health" >/dev/null
 
 echo "# mynacert service benchmarks — $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, serve --threads $(nproc)"
+echo
+
+# 0. A login flood ----------------------------------------------------------------------------
+# p99 in ms from wrk --latency ("99%  1.23ms").
+p99() { awk '$1 == "99%" { v = $2; u = v; sub(/[0-9.]+/, "", u); sub(/[a-z]+$/, "", v);
+  f = (u == "us") ? 0.001 : (u == "s") ? 1000 : 1; printf "%.3f", v * f }'; }
+cat >"$work/login.lua" <<'LUA'
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.body = '{"name":"nobody","password":"a guess that is wrong"}'
+LUA
+# An OCSP request for serial 1 of the auth CA, as a GET (RFC 6960 A.1).
+curl -fsS "$base/ca/auth.crt" -o "$work/auth.crt"
+openssl ocsp -issuer <(openssl x509 -inform DER -in "$work/auth.crt") -serial 1 -no_nonce -reqout "$work/req.der" >/dev/null 2>&1
+ocsp_q="/ocsp/$(base64 -w0 "$work/req.der" | sed 's/+/%2B/g; s/\//%2F/g; s/=/%3D/g')"
+curl -fsS "$base$ocsp_q" -o /dev/null
+flood_secs=$((secs + 4))
+probe() {  # $1 base URL → "health_p99 ocsp_p99"
+  local h o
+  h=$(wrk -t1 -c4 -d"$((secs / 2))s" --latency "$1/api/health" | p99)
+  o=$(wrk -t1 -c4 -d"$((secs / 2))s" --latency "$1$ocsp_q" | p99)
+  echo "$h $o"
+}
+flood_row() {  # $1 label, $2 base URL
+  read -r idle_h idle_o < <(probe "$2")
+  wrk -t1 -c64 -d"${flood_secs}s" -s "$work/login.lua" "$2/api/staff/login" >"$work/flood.out" 2>&1 &
+  local wp=$!
+  sleep 1
+  read -r busy_h busy_o < <(probe "$2")
+  wait "$wp" || true
+  local logins; logins=$(rps <"$work/flood.out")
+  printf "| %s | %s | %s | **%s×** | %s | %s | **%s×** | %.0f |\n" "$1" "$idle_h" "$busy_h" "$(ratio "$busy_h" "$idle_h")" \
+    "$idle_o" "$busy_o" "$(ratio "$busy_o" "$idle_o")" "$logins"
+}
+$M serve --home "$work/home2" --port 0 --port-file "$work/port2" --threads "$(nproc)" >"$work/serve2.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 300); do [ -s "$work/port2" ] && break; sleep 0.1; done
+base2="http://127.0.0.1:$(cat "$work/port2")"
+curl -fsS "$base2$ocsp_q" -o /dev/null || true
+echo "## 0. p99 latency while 64 connections flood POST /api/staff/login (wrk -c64), vs. idle"
+echo
+echo "| server | health p99 idle (ms) | flooded | ratio | GET /ocsp p99 idle (ms) | flooded | ratio | login answers/s |"
+echo "|---|---|---|---|---|---|---|---|"
+flood_row "login limit off: only the bounded scrypt pool" "$base"
+flood_row "defaults (10 logins, then 10/min per address)" "$base2"
 echo
 
 # 1. The rules over HTTP ----------------------------------------------------------------------
