@@ -89,6 +89,8 @@ void AddServeCommands(CLI::App& app, CliContext& ctx) {
   s->add_option("--passphrase", f->secrets.passphrase, "認証局の鍵のパスフレーズ (env:/file:)");
   s->add_option("--issuer-key", f->secrets.issuer_key, "カード発行者鍵 (env:/file:)");
   s->add_option("--card-secret", f->secrets.card_secret, "カードファイルの秘密 (env:/file:)");
+  s->add_option("--audit-key", f->secrets.audit_key,
+                "監査ログの鍵 (env:/file:; 既定 <home>/audit.key) / the audit log's key");
   s->callback([f, &ctx] { RunCommand(ctx, [&] { return RunServe(*f, ctx); }); });
 
   CLI::App* staff = app.add_subcommand("staff", "職員アカウント / staff accounts");

@@ -16,6 +16,7 @@
 #include "card/host.h"
 #include "core/clock.h"
 #include "counter/execution.h"
+#include "counter/workspace.h"
 #include "pki/ca_directory.h"
 #include "pki/ca_store.h"
 #include "profiles/loader.h"
@@ -71,6 +72,9 @@ class CounterTest : public ::testing::Test {
     auto s = CounterStore::OpenSqlite(dir_ / "counter.db");
     ASSERT_TRUE(s.ok()) << s.error().ToString();
     store_ = std::move(s).value();
+    // Keyed and anchored as OpenWorkspace does: <dir>/audit.key, <dir>/audit.head.
+    Status anchored = AnchorAuditLog(dir_, "", store_->audit(), nullptr);
+    ASSERT_TRUE(anchored.ok()) << anchored.error().ToString();
     auto ca = pki::CaStore::OpenSqlite(dir_ / "ca.db");
     ASSERT_TRUE(ca.ok()) << ca.error().ToString();
     ca_store_ = std::move(ca).value();

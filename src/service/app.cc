@@ -714,7 +714,9 @@ HttpResponse Service::Dispatch(const HttpRequest& req) {
     }
     auto v = store.audit().Verify();
     if (!v.ok()) return Fail(v.error());
-    return Json(200, {{"ok", v->ok}, {"records", v->records}, {"first_bad_seq", v->first_bad_seq}, {"problem", v->problem}});
+    return Json(200, {{"ok", v->ok}, {"records", v->records}, {"first_bad_seq", v->first_bad_seq}, {"problem", v->problem},
+                      {"head_seq", v->head_seq}, {"keyed", v->keyed}, {"checkpoint_seq", v->checkpoint_seq},
+                      {"note", v->note}});
   }
   return Fail(404, "not_found", "そのような API はありません (no such endpoint: " + m + " " + req.path + ")");
 }

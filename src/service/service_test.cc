@@ -54,7 +54,7 @@ class ServiceTest : public ::testing::Test {
     profiles_ = std::make_unique<profiles::Registry>(std::move(reg).value());
     ServiceConfig config;
     config.home = home_;
-    config.secrets = {"env:MYNACERT_TEST_CA_PASS", "env:MYNACERT_TEST_ISSUER", "env:MYNACERT_TEST_CARD"};
+    config.secrets = {"env:MYNACERT_TEST_CA_PASS", "env:MYNACERT_TEST_ISSUER", "env:MYNACERT_TEST_CARD", ""};
     config.clock = &clock_;
     auto svc = Service::Open(config, *profiles_);
     ASSERT_TRUE(svc.ok()) << svc.error().ToString();
