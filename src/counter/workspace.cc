@@ -111,7 +111,9 @@ Result<std::unique_ptr<Workspace>> OpenWorkspace(const std::filesystem::path& di
   MYNACERT_ASSIGN_OR_RETURN(w->store, CounterStore::OpenSqlite(w->DbPath()));
   const std::string audit_source = !audit_key.empty() ? audit_key : secrets ? secrets->audit_key : "";
   MYNACERT_RETURN_IF_ERROR(AnchorAuditLog(dir, audit_source, w->store->audit(), &w->notes));
+  MYNACERT_RETURN_IF_ERROR(RelocateCardFiles(*w->store, dir));
   w->counter = std::make_unique<Counter>(*w->store, *w->profiles);
+  w->env.home = dir;
   w->env.now = std::chrono::duration_cast<std::chrono::seconds>(
                    std::chrono::system_clock::now().time_since_epoch())
                    .count();
@@ -136,9 +138,11 @@ Result<std::unique_ptr<Workspace>> OpenWorkspace(const std::filesystem::path& di
   w->env.sign_ca = &w->sign_ca;
   w->env.auth_ca = &w->auth_ca;
   const std::string secret = w->env.card_secret;
-  w->env.open_card = [secret](const CardRecord& r) { return OpenCardFile(r, secret); };
-  w->env.new_card_path = [dir](const Resident& r, int64_t case_id) {
-    return (dir / "cards" / ("resident-" + std::to_string(r.id) + "-case-" + std::to_string(case_id) + ".card"))
+  w->env.open_card = [secret, dir](const CardRecord& r) { return OpenCardFile(r, secret, dir); };
+  // Relative to the home (ExecutionEnv::home): a copied home writes its own cards.
+  w->env.new_card_path = [](const Resident& r, int64_t case_id) {
+    return (std::filesystem::path("cards") /
+            ("resident-" + std::to_string(r.id) + "-case-" + std::to_string(case_id) + ".card"))
         .string();
   };
   return w;
