@@ -188,8 +188,22 @@ Status RelocateCardFiles(CounterStore& store, const std::filesystem::path& home)
       const std::string location = ColumnString(*s, 1);
       if (location.rfind("file:", 0) != 0) continue;
       const std::filesystem::path p(location.substr(5));
-      if (!p.is_absolute()) continue;  // already relative to the home
-      auto relocated = CardFileLocation(home, p);
+      std::error_code ec;
+      std::filesystem::path file = p;
+      if (!p.is_absolute()) {
+        // Relative to the home (normalised), or (before) to the working directory of a
+        // relative --home such as ./mynacert-home: the file that exists decides.
+        auto in_home = CardFilePath(home, location);
+        if (in_home.ok() && std::filesystem::exists(*in_home, ec)) {
+          file = *in_home;
+        } else if (std::filesystem::exists(p, ec)) {
+          file = std::filesystem::absolute(p, ec);
+        } else {
+          continue;
+        }
+      }
+      auto relocated = CardFileLocation(home, file);
+      if (relocated.ok() && *relocated == location) continue;
       if (relocated.ok()) moves.emplace_back(s->ColumnInt(0), *relocated);  // else refused when used
     }
   }

@@ -179,6 +179,10 @@ TEST_F(Scenario, CardLocationsOutsideTheHomeAreRefused) {
   Reopen();
   EXPECT_EQ((*store_->ActiveCard(r))->location, card->location);
   EXPECT_FALSE(CardCert(r, card::CertSlot::kAuth).empty());
+  // Before, a relative --home (./mynacert-home) gave paths relative to the working directory.
+  set_location("file:" + std::filesystem::relative(file).string());
+  Reopen();
+  EXPECT_EQ((*store_->ActiveCard(r))->location, card->location);
 
   const std::filesystem::path outside = dir_.string() + "-outside";
   std::filesystem::remove_all(outside);
