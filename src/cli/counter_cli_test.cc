@@ -76,6 +76,43 @@ TEST_F(CounterCli, RenewalFromOpenToAVerifiedCertificate) {
   EXPECT_NE(tampered.out.find("記録 5"), std::string::npos) << tampered.out;
 }
 
+// The audit log's head is anchored outside the database (audit.head under audit.key): the
+// newest records deleted, or all of them, are found; a home whose key is gone does not open,
+// and no new key is made for it.
+TEST_F(CounterCli, AuditVerifyFindsATruncatedOrEmptiedLog) {
+  const std::string add = "resident add --clerk c1 --municipality yamagata --address X --birth 1990-01-01 --sex 1 --name ";
+  ASSERT_EQ(M(add + "'A　B'").code, 0);
+  ASSERT_EQ(M(add + "'C　D'").code, 0);
+  auto ok = M("audit verify --json");
+  ASSERT_EQ(ok.code, 0) << ok.out;
+  auto j = nlohmann::json::parse(ok.out);
+  EXPECT_TRUE(j["keyed"].get<bool>());
+  EXPECT_EQ(j["checkpoint_seq"], j["head_seq"]);
+  EXPECT_TRUE(std::filesystem::exists(home_ / "audit.key"));
+  {
+    auto db = store::OpenSqlite((home_ / "counter.db").string());
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE((*db)->Execute("DELETE FROM audit_log WHERE seq = (SELECT MAX(seq) FROM audit_log)").ok());
+  }
+  auto truncated = M("audit verify");
+  EXPECT_NE(truncated.code, 0);
+  EXPECT_NE(truncated.out.find("truncated"), std::string::npos) << truncated.out;
+  {
+    auto db = store::OpenSqlite((home_ / "counter.db").string());
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE((*db)->Execute("DELETE FROM audit_log").ok());
+  }
+  auto emptied = M("audit verify");
+  EXPECT_NE(emptied.code, 0);
+  EXPECT_NE(emptied.out.find("emptied"), std::string::npos) << emptied.out;
+
+  std::filesystem::remove(home_ / "audit.key");
+  auto no_key = M(add + "'E　F'");
+  EXPECT_NE(no_key.code, 0);
+  EXPECT_NE(no_key.out.find("audit_key"), std::string::npos) << no_key.out;
+  EXPECT_FALSE(std::filesystem::exists(home_ / "audit.key"));
+}
+
 TEST_F(CounterCli, BadInputIsOneLineAndExitTwo) {
   ASSERT_EQ(M("resident add --clerk c1 --municipality yamagata --name 'A　B' --address X --birth 1990-01-01 --sex 1").code, 0);
   for (const std::string& args :

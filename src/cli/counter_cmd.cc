@@ -35,6 +35,7 @@ struct Home {
   std::string passphrase = "env:MYNACERT_CA_PASSPHRASE";
   std::string issuer_key = "env:MYNACERT_ISSUER_KEY";
   std::string card_secret = "env:MYNACERT_CARD_SECRET";
+  std::string audit_key;  // "" = <home>/audit.key (counter/audit.h)
   std::string clerk;
   bool json = false;
   // The card in a PC/SC reader (`--reader`, "" = the first reader with a card) instead of the
@@ -52,6 +53,8 @@ void AddHomeFlags(CLI::App* c, Home& h, bool clerk) {
   c->add_option("--home", h.home, "データの場所 (既定 $MYNACERT_HOME または ./mynacert-home)");
   if (clerk) c->add_option("--clerk", h.clerk, "操作する職員 (監査記録) / the clerk acting")->required();
   c->add_flag("--json", h.json, "JSON で出力 / JSON output");
+  c->add_option("--audit-key", h.audit_key,
+                "監査ログの鍵 (env:/file:; 既定 <home>/audit.key) / the audit log's key");
 }
 void AddSecretFlags(CLI::App* c, Home& h) {
   c->add_option("--passphrase", h.passphrase, "認証局の鍵のパスフレーズ (env:/file:)");
@@ -100,8 +103,8 @@ Result<std::string> AskPin(std::string_view which) {
 
 Result<std::unique_ptr<Session>> OpenSession(const Home& h, CliContext& ctx, bool secrets) {
   MYNACERT_ASSIGN_OR_RETURN(const profiles::Registry* reg, ctx.Profiles());
-  const counter::WorkspaceSecrets from{h.passphrase, h.issuer_key, h.card_secret};
-  MYNACERT_ASSIGN_OR_RETURN(auto s, counter::OpenWorkspace(h.Dir(), *reg, secrets ? &from : nullptr));
+  const counter::WorkspaceSecrets from{h.passphrase, h.issuer_key, h.card_secret, h.audit_key};
+  MYNACERT_ASSIGN_OR_RETURN(auto s, counter::OpenWorkspace(h.Dir(), *reg, secrets ? &from : nullptr, h.audit_key));
   for (const std::string& note : s->notes) ctx.err << note << "\n";
   s->env.clerk = h.clerk.empty() ? "system" : h.clerk;
   if (!secrets) return s;
@@ -436,12 +439,16 @@ Status RunAuditVerify(const Flags& f, CliContext& ctx) {
   MYNACERT_ASSIGN_OR_RETURN(counter::AuditVerification v, s->store->audit().Verify());
   if (f.home.json) {
     ctx.out << json{{"ok", v.ok}, {"records", v.records}, {"head_seq", v.head_seq}, {"head_hash", v.head_hash},
-                    {"first_bad_seq", v.first_bad_seq}, {"problem", v.problem}}.dump(2) << "\n";
+                    {"first_bad_seq", v.first_bad_seq}, {"problem", v.problem}, {"keyed", v.keyed},
+                    {"checkpoint_seq", v.checkpoint_seq}, {"note", v.note}}.dump(2) << "\n";
   } else if (v.ok) {
     ctx.out << "監査記録は改ざんされていません (audit log intact): " << v.records << " 件, head " << v.head_seq << " " << v.head_hash << "\n";
+    if (!v.note.empty()) ctx.out << v.note << "\n";
   }
   if (!v.ok) {
-    return Error{ErrorCode::kFailedPrecondition, "audit_log", "記録 " + std::to_string(v.first_bad_seq) + ": " + v.problem, ""};
+    // first_bad_seq 0: the problem is the checkpoint file, not a record.
+    return Error{ErrorCode::kFailedPrecondition, "audit_log",
+                 v.first_bad_seq > 0 ? "記録 " + std::to_string(v.first_bad_seq) + ": " + v.problem : v.problem, ""};
   }
   return {};
 }

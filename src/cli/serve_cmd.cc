@@ -119,6 +119,8 @@ void AddServeCommands(CLI::App& app, CliContext& ctx) {
   s->add_option("--bookings-per-booker", f->per_booker,
                 "予約IDなしで1人(電話番号・氏名)が1窓口に持てる予約数 / bookings one booker may hold at a counter "
                 "without a 予約ID (既定 1; 0 = 無制限)");
+  s->add_option("--audit-key", f->secrets.audit_key,
+                "監査ログの鍵 (env:/file:; 既定 <home>/audit.key) / the audit log's key");
   s->callback([f, &ctx] { RunCommand(ctx, [&] { return RunServe(*f, ctx); }); });
 
   CLI::App* staff = app.add_subcommand("staff", "職員アカウント / staff accounts");

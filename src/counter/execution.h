@@ -25,6 +25,7 @@
 #define MYNACERT_COUNTER_EXECUTION_H_
 
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -49,8 +50,22 @@ class CardLink {
   virtual card::Transport& transport() = 0;
 };
 using CardOpener = std::function<Result<std::unique_ptr<CardLink>>(const CardRecord& card)>;
-// The card model's file (location "file:<path>"), opened in-process with its secret.
-Result<std::unique_ptr<CardLink>> OpenCardFile(const CardRecord& record, const std::string& secret);
+// Card files (the card model) live in the home folder and are recorded relative to it,
+// "file:cards/<name>", so that a copied or restored home writes its own cards, never the
+// original's. A location that is absolute or escapes the home (`..`, a symbolic link to
+// outside: weakly canonical paths compared) is refused (field card).
+//
+// The card file a location names, resolved against `home`.
+Result<std::filesystem::path> CardFilePath(const std::filesystem::path& home, std::string_view location);
+// The location ("file:<relative path>") of the card file `path`: relative to `home`, or
+// absolute inside it.
+Result<std::string> CardFileLocation(const std::filesystem::path& home, const std::filesystem::path& path);
+// Rewrites the cards' absolute locations inside `home` (homes from before relative
+// locations) as relative ones; absolute locations outside it are left, and refused when used.
+Status RelocateCardFiles(CounterStore& store, const std::filesystem::path& home);
+// The card model's file, opened in-process with its secret.
+Result<std::unique_ptr<CardLink>> OpenCardFile(const CardRecord& record, const std::string& secret,
+                                               const std::filesystem::path& home);
 
 // What an execution needs besides the store: the CA (its store and signing keys), the issuer
 // key of the card channel, a way to reach the card, and the PINs staff type in.
@@ -63,7 +78,9 @@ struct ExecutionEnv {
   // Asked for "auth", "sign", "juki" (to check), "new:auth" … (to set), "init:auth" … (a new
   // card). Returned PINs are wiped after use and never stored or logged.
   std::function<Result<std::string>(std::string_view which)> pin;
-  // Where a new card file goes (card issuance with the card model).
+  // The home folder card file locations are relative to (counter/workspace.h).
+  std::filesystem::path home;
+  // Where a new card file goes (card issuance with the card model): relative to `home`.
   std::function<std::string(const Resident& r, int64_t case_id)> new_card_path;
   std::string card_secret;  // encrypts a new card file (the card model)
   std::string clerk = "system";

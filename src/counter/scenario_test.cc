@@ -5,6 +5,11 @@
 #include <gtest/gtest.h>
 #include <openssl/ocsp.h>
 
+#include <fstream>
+#include <iterator>
+#include <map>
+
+#include "counter/schema.h"
 #include "counter/testing.h"
 #include "pki/certificate.h"
 #include "pki/ocsp.h"
@@ -119,6 +124,84 @@ TEST_F(Scenario, SelfRenewalInsideTheWindowYamagata) {
   auto verified = store_->audit().Verify();
   ASSERT_TRUE(verified.ok());
   EXPECT_TRUE(verified->ok) << verified->problem;
+}
+
+// A copied (or restored) home writes its own card files: card locations are relative to the
+// home, so renewing on the copy leaves the original's cards byte for byte as they were.
+TEST_F(Scenario, ACopiedHomeWritesItsOwnCardsNotTheOriginals) {
+  const int64_t r = ResidentWithCard("yamagata", kBirth, kCardIssued);
+  const std::filesystem::path original = dir_;
+  auto read_cards = [](const std::filesystem::path& home) {
+    std::map<std::string, std::string> files;
+    for (const auto& e : std::filesystem::directory_iterator(home / "cards")) {
+      std::ifstream in(e.path(), std::ios::binary);
+      files[e.path().filename().string()] = std::string(std::istreambuf_iterator<char>(in), {});
+    }
+    return files;
+  };
+  const auto before = read_cards(original);
+  ASSERT_FALSE(before.empty());
+
+  counter_.reset();
+  store_.reset();
+  ca_store_.reset();
+  const std::filesystem::path copy = original.string() + "-copy";
+  std::filesystem::remove_all(copy);
+  std::filesystem::copy(original, copy, std::filesystem::copy_options::recursive);
+  dir_ = copy;  // TearDown removes the copy
+  Reopen();
+
+  const int64_t c = Open(r, "renewal", "self", "yamagata-cityhall", kInWindow, true);
+  ASSERT_TRUE(PresentItem(c, "holder_card").ok());
+  ASSERT_EQ(DecideOk(c).outcome, Outcome::kAccepted);
+  auto run = counter_->Execute(c, env_);
+  ASSERT_TRUE(run.ok()) << run.error().ToString();
+  EXPECT_TRUE(run->completed);
+
+  EXPECT_TRUE(read_cards(original) == before) << "the original home's card files were written";
+  EXPECT_FALSE(read_cards(copy) == before) << "the copy's card files were not written";
+  std::filesystem::remove_all(original);
+}
+
+// Card locations are relative to the home. A home from before that (absolute paths inside
+// it) is rewritten on open; an absolute path outside it, `..` or a symbolic link out of the
+// home is refused when the card is used, naming the field card.
+TEST_F(Scenario, CardLocationsOutsideTheHomeAreRefused) {
+  const int64_t r = ResidentWithCard("yamagata", kBirth, kCardIssued);
+  auto card = *store_->ActiveCard(r);
+  ASSERT_EQ(card->location.rfind("file:cards/", 0), 0u) << card->location;
+  const std::filesystem::path file = dir_ / card->location.substr(5);
+  auto set_location = [&](const std::string& location) {
+    ASSERT_TRUE(counter::Run(store_->db(), "UPDATE cards SET location = $1 WHERE id = $2", {Text(location), card->id}).ok());
+  };
+
+  set_location("file:" + std::filesystem::absolute(file).string());  // as written before
+  Reopen();
+  EXPECT_EQ((*store_->ActiveCard(r))->location, card->location);
+  EXPECT_FALSE(CardCert(r, card::CertSlot::kAuth).empty());
+  // Before, a relative --home (./mynacert-home) gave paths relative to the working directory.
+  set_location("file:" + std::filesystem::relative(file).string());
+  Reopen();
+  EXPECT_EQ((*store_->ActiveCard(r))->location, card->location);
+
+  const std::filesystem::path outside = dir_.string() + "-outside";
+  std::filesystem::remove_all(outside);
+  std::filesystem::create_directories(outside);
+  std::filesystem::copy_file(file, outside / "elsewhere.card");
+  std::filesystem::create_directory_symlink(outside, dir_ / "cards" / "link");
+  for (const std::string& location :
+       {"file:" + (outside / "elsewhere.card").string(), std::string("file:../") + outside.filename().string() + "/elsewhere.card",
+        std::string("file:cards/link/elsewhere.card")}) {
+    set_location(location);
+    Reopen();
+    auto c = *store_->ActiveCard(r);
+    EXPECT_EQ(c->location, location);  // outside: left as it is, and refused when used
+    auto link = OpenFileCard(*c, dir_);
+    ASSERT_FALSE(link.ok()) << location;
+    EXPECT_EQ(link.error().field, "card");
+    EXPECT_NE(link.error().message.find("home folder"), std::string::npos) << link.error().message;
+  }
+  std::filesystem::remove_all(outside);
 }
 
 // R-PROC-1: a forgotten PIN is reset in the same visit with one A or B document; Yamagata
@@ -449,13 +532,13 @@ TEST_F(Scenario, SomeoneElsesCardIsRefusedBeforeAnyPin) {
   ASSERT_TRUE(PresentItem(c, "holder_card").ok());
   ASSERT_EQ(DecideOk(c).outcome, Outcome::kAccepted);
   const CardRecord others_card = **store_->ActiveCard(other);
-  env_.open_card = [&](const CardRecord&) { return OpenFileCard(others_card); };
+  env_.open_card = [&](const CardRecord&) { return OpenFileCard(others_card, dir_); };
   pins_["auth"] = "9999";  // would cost a try if it reached the card
   auto run = counter_->Execute(c, env_);
   ASSERT_FALSE(run.ok());
   EXPECT_EQ(run.error().code, ErrorCode::kFailedPrecondition);
   EXPECT_NE(run.error().message.find("カードではありません"), std::string::npos) << run.error().ToString();
-  auto link = OpenFileCard(others_card);
+  auto link = OpenFileCard(others_card, dir_);
   ASSERT_TRUE(link.ok());
   card::JpkiClient client((*link)->transport());
   EXPECT_EQ(*client.TriesLeft(card::PinId::kAuth), 3);
@@ -463,7 +546,7 @@ TEST_F(Scenario, SomeoneElsesCardIsRefusedBeforeAnyPin) {
   EXPECT_EQ(store_->GetCase(c)->state, "accepted");  // nothing journaled, nothing to recover
 
   // The right card: the renewal runs.
-  env_.open_card = OpenFileCard;
+  env_.open_card = [this](const CardRecord& card) { return OpenFileCard(card, dir_); };
   pins_["auth"] = "1234";
   auto good = counter_->Execute(c, env_);
   ASSERT_TRUE(good.ok()) << good.error().ToString();

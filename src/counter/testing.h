@@ -16,6 +16,7 @@
 #include "card/host.h"
 #include "core/clock.h"
 #include "counter/execution.h"
+#include "counter/workspace.h"
 #include "pki/ca_directory.h"
 #include "pki/ca_store.h"
 #include "profiles/loader.h"
@@ -25,8 +26,9 @@ namespace mynacert::counter::testing {
 inline constexpr const char* kIssuerMaster = "issuer-master-key-for-tests-0123456789";
 inline constexpr const char* kCardSecret = "card-secret-for-tests";
 
-inline Result<std::unique_ptr<CardLink>> OpenFileCard(const CardRecord& record) {
-  return OpenCardFile(record, kCardSecret);
+inline Result<std::unique_ptr<CardLink>> OpenFileCard(const CardRecord& record,
+                                                      const std::filesystem::path& home) {
+  return OpenCardFile(record, kCardSecret, home);
 }
 
 class CounterTest : public ::testing::Test {
@@ -71,6 +73,11 @@ class CounterTest : public ::testing::Test {
     auto s = CounterStore::OpenSqlite(dir_ / "counter.db");
     ASSERT_TRUE(s.ok()) << s.error().ToString();
     store_ = std::move(s).value();
+    // Keyed and anchored as OpenWorkspace does: <dir>/audit.key, <dir>/audit.head.
+    Status anchored = AnchorAuditLog(dir_, "", store_->audit(), nullptr);
+    ASSERT_TRUE(anchored.ok()) << anchored.error().ToString();
+    Status relocated = RelocateCardFiles(*store_, dir_);
+    ASSERT_TRUE(relocated.ok()) << relocated.error().ToString();
     auto ca = pki::CaStore::OpenSqlite(dir_ / "ca.db");
     ASSERT_TRUE(ca.ok()) << ca.error().ToString();
     ca_store_ = std::move(ca).value();
@@ -80,14 +87,15 @@ class CounterTest : public ::testing::Test {
     env_.auth_ca = auth_ca_;
     env_.issuer_master = kIssuerMaster;
     env_.card_secret = kCardSecret;
-    env_.open_card = OpenFileCard;
+    env_.home = dir_;
+    env_.open_card = [this](const CardRecord& r) { return OpenFileCard(r, dir_); };
     env_.pin = [this](std::string_view which) -> Result<std::string> {
       auto it = pins_.find(std::string(which));
       if (it == pins_.end()) return InvalidArgument("PIN", "no PIN for " + std::string(which));
       return it->second;
     };
-    env_.new_card_path = [this](const Resident& r, int64_t case_id) {
-      return (dir_ / "cards" / (std::to_string(r.id) + "-" + std::to_string(case_id) + ".card")).string();
+    env_.new_card_path = [](const Resident& r, int64_t case_id) {
+      return (std::filesystem::path("cards") / (std::to_string(r.id) + "-" + std::to_string(case_id) + ".card")).string();
     };
     env_.clerk = "clerk-1";
     env_.now = std::chrono::duration_cast<std::chrono::seconds>(
@@ -182,7 +190,7 @@ class CounterTest : public ::testing::Test {
   std::string CardCert(int64_t resident, card::CertSlot slot, const std::string& sign_pin = "") {
     auto card = store_->ActiveCard(resident);
     if (!card.ok() || !*card) return {};
-    auto link = OpenFileCard(**card);
+    auto link = OpenFileCard(**card, dir_);
     if (!link.ok()) return {};
     card::JpkiClient client((*link)->transport());
     if (!sign_pin.empty()) (void)client.Verify(card::PinId::kSign, sign_pin);

@@ -1,13 +1,107 @@
 #include "counter/workspace.h"
 
+#include <openssl/rand.h>
+
+#include <cctype>
+
 #include "core/clock.h"
+#include "counter/schema.h"
 #include "pki/key_file.h"
 
 namespace mynacert::counter {
 
+namespace {
+Error Precondition(std::string field, std::string message) {
+  return Error{ErrorCode::kFailedPrecondition, std::move(field), std::move(message), ""};
+}
+
+std::string ToHex(const unsigned char* p, size_t n) {
+  static const char* digits = "0123456789abcdef";
+  std::string out;
+  for (size_t i = 0; i < n; ++i) {
+    out.push_back(digits[p[i] >> 4]);
+    out.push_back(digits[p[i] & 15]);
+  }
+  return out;
+}
+
+Result<std::string> KeyFromHex(std::string text) {
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.pop_back();
+  auto nibble = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  std::string key;
+  if (text.size() == kAuditKeyBytes * 2) {
+    for (size_t i = 0; i < text.size(); i += 2) {
+      const int hi = nibble(text[i]), lo = nibble(text[i + 1]);
+      if (hi < 0 || lo < 0) break;
+      key.push_back(static_cast<char>(hi * 16 + lo));
+    }
+  }
+  if (key.size() != kAuditKeyBytes) {
+    return InvalidArgument("audit_key", "監査ログの鍵は 16 進 64 桁です (expected 64 hex digits: " +
+                                            std::to_string(kAuditKeyBytes) + " bytes)");
+  }
+  return key;
+}
+}  // namespace
+
+Status AnchorAuditLog(const std::filesystem::path& home, const std::string& key_source,
+                      AuditLog& log, std::vector<std::string>* notes) {
+  const std::filesystem::path head = home / "audit.head";
+  const std::filesystem::path lock_path = home / "audit.lock";
+  const std::filesystem::path key_file = home / "audit.key";
+  std::string source = key_source;
+  bool made = false;
+  MYNACERT_ASSIGN_OR_RETURN(const bool keyed_rows, log.HasKeyedRecords());
+  std::error_code ec;
+  if (source.empty()) {
+    // Under the lock: two processes opening a new home at once make one key, not two.
+    MYNACERT_ASSIGN_OR_RETURN(AuditFileLock lock, AuditFileLock::Take(lock_path));
+    if (!std::filesystem::exists(key_file, ec)) {
+      if (keyed_rows || std::filesystem::exists(head, ec)) {
+        return Precondition(
+            "audit_key",
+            key_file.string() + ": 監査ログの鍵がありません (the audit key is missing but the log " +
+                "is keyed — it has " + (keyed_rows ? "keyed records" : "a checkpoint audit.head") +
+                "; restore audit.key from the home's backup, or give its source env:NAME or "
+                "file:PATH; a new key is never made for a keyed log)");
+      }
+      unsigned char bytes[kAuditKeyBytes];
+      if (RAND_bytes(bytes, sizeof bytes) != 1) {
+        return Error{ErrorCode::kInternal, "audit_key", "乱数を得られません (the CSPRNG failed)", ""};
+      }
+      const std::string hex = ToHex(bytes, sizeof bytes);
+      OPENSSL_cleanse(bytes, sizeof bytes);
+      MYNACERT_RETURN_IF_ERROR(pki::WriteFileAtomically(key_file.string(), hex + "\n", 0600));
+      made = true;
+      if (notes) {
+        notes->push_back("監査ログの鍵を作りました (audit key created; back it up with the home): " +
+                         key_file.string());
+      }
+    }
+    source = "file:" + key_file.string();
+  }
+  MYNACERT_ASSIGN_OR_RETURN(std::string text, pki::ReadSecret(source, "audit_key", kAuditKeyBytes * 2));
+  MYNACERT_ASSIGN_OR_RETURN(std::string key, KeyFromHex(std::move(text)));
+  log.Anchor(AuditAnchor{std::move(key), head, lock_path});
+  // The first checkpoint, at the head as it is: with a new key, or with a key from elsewhere
+  // on a log that has no keyed record yet (a new home, or one from before the key). A
+  // checkpoint missing from a keyed log is not recreated: Verify reports it.
+  const bool from_elsewhere = !key_source.empty();
+  if (!std::filesystem::exists(head, ec) && (made || (from_elsewhere && !keyed_rows))) {
+    MYNACERT_RETURN_IF_ERROR(log.CreateCheckpoint());
+  }
+  return {};
+}
+
 Result<std::unique_ptr<Workspace>> OpenWorkspace(const std::filesystem::path& dir,
                                                  const profiles::Registry& profiles,
-                                                 const WorkspaceSecrets* secrets) {
+                                                 const WorkspaceSecrets* secrets,
+                                                 const std::string& audit_key) {
   auto w = std::make_unique<Workspace>();
   w->dir = dir;
   std::error_code ec;
@@ -15,7 +109,11 @@ Result<std::unique_ptr<Workspace>> OpenWorkspace(const std::filesystem::path& di
   if (ec) return InvalidArgument("--home", dir.string() + ": " + ec.message());
   w->profiles = std::make_unique<profiles::Registry>(profiles);
   MYNACERT_ASSIGN_OR_RETURN(w->store, CounterStore::OpenSqlite(w->DbPath()));
+  const std::string audit_source = !audit_key.empty() ? audit_key : secrets ? secrets->audit_key : "";
+  MYNACERT_RETURN_IF_ERROR(AnchorAuditLog(dir, audit_source, w->store->audit(), &w->notes));
+  MYNACERT_RETURN_IF_ERROR(RelocateCardFiles(*w->store, dir));
   w->counter = std::make_unique<Counter>(*w->store, *w->profiles);
+  w->env.home = dir;
   w->env.now = std::chrono::duration_cast<std::chrono::seconds>(
                    std::chrono::system_clock::now().time_since_epoch())
                    .count();
@@ -40,9 +138,11 @@ Result<std::unique_ptr<Workspace>> OpenWorkspace(const std::filesystem::path& di
   w->env.sign_ca = &w->sign_ca;
   w->env.auth_ca = &w->auth_ca;
   const std::string secret = w->env.card_secret;
-  w->env.open_card = [secret](const CardRecord& r) { return OpenCardFile(r, secret); };
-  w->env.new_card_path = [dir](const Resident& r, int64_t case_id) {
-    return (dir / "cards" / ("resident-" + std::to_string(r.id) + "-case-" + std::to_string(case_id) + ".card"))
+  w->env.open_card = [secret, dir](const CardRecord& r) { return OpenCardFile(r, secret, dir); };
+  // Relative to the home (ExecutionEnv::home): a copied home writes its own cards.
+  w->env.new_card_path = [](const Resident& r, int64_t case_id) {
+    return (std::filesystem::path("cards") /
+            ("resident-" + std::to_string(r.id) + "-case-" + std::to_string(case_id) + ".card"))
         .string();
   };
   return w;

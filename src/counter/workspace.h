@@ -1,6 +1,8 @@
 // A counter workspace: everything under one home folder — counter.db (the counter's store,
 // shared by reservations and notices), the CA folder ca/ (created on first use) and cards/
-// (card files of the card model) — opened once by a CLI command or by `mynacert serve`.
+// (card files of the card model, recorded relative to the home: counter/execution.h), the
+// audit log's key audit.key and checkpoint audit.head (counter/audit.h) — opened once by a CLI
+// command or by `mynacert serve`.
 #ifndef MYNACERT_COUNTER_WORKSPACE_H_
 #define MYNACERT_COUNTER_WORKSPACE_H_
 
@@ -21,6 +23,9 @@ struct WorkspaceSecrets {
   std::string passphrase = "env:MYNACERT_CA_PASSPHRASE";  // the CA keys
   std::string issuer_key = "env:MYNACERT_ISSUER_KEY";     // the card issuer channel
   std::string card_secret = "env:MYNACERT_CARD_SECRET";   // card files
+  // The audit log's key (64 hex digits): "" = the home's own <home>/audit.key, made with a
+  // new home. Also read without the CA secrets (OpenWorkspace's audit_key).
+  std::string audit_key;
 };
 
 struct Workspace {
@@ -38,11 +43,23 @@ struct Workspace {
   std::string DbPath() const { return (dir / "counter.db").string(); }
 };
 
-// Opens the stores; with `secrets`, also loads (or first creates) the CA and reads the issuer
-// key and the card secret. Errors name --home, --passphrase, --issuer-key or --card-secret.
+// Opens the stores and keys the audit log (AnchorAuditLog); with `secrets`, also loads (or
+// first creates) the CA and reads the issuer key and the card secret. The audit key's source
+// is `audit_key`, else secrets->audit_key, else <home>/audit.key. Errors name --home,
+// --passphrase, --issuer-key, --card-secret or audit_key.
 Result<std::unique_ptr<Workspace>> OpenWorkspace(const std::filesystem::path& dir,
                                                  const profiles::Registry& profiles,
-                                                 const WorkspaceSecrets* secrets);
+                                                 const WorkspaceSecrets* secrets,
+                                                 const std::string& audit_key = "");
+
+// Keys `log` with the home's audit key and anchors its head in <home>/audit.head. With no
+// `key_source`, the key is <home>/audit.key: made (0600, 32 random bytes as hex) when the log
+// has no keyed record and there is no checkpoint, with the first checkpoint; missing from a
+// keyed log, an error (audit_key) — never a new key. With `key_source` (env:NAME or
+// file:PATH), the key is read from there, and the first checkpoint is written when the log
+// has no keyed record yet. `notes` gets "audit key created".
+Status AnchorAuditLog(const std::filesystem::path& home, const std::string& key_source, AuditLog& log,
+                      std::vector<std::string>* notes);
 
 }  // namespace mynacert::counter
 

@@ -185,7 +185,7 @@ class DemoSeed : public ::testing::Test {
     registry_ = new profiles::Registry(std::move(reg).value());
     const counter::WorkspaceSecrets secrets{"env:MYNACERT_DEMO_TEST_PASS",
                                             "env:MYNACERT_DEMO_TEST_ISSUER",
-                                            "env:MYNACERT_DEMO_TEST_CARD"};
+                                            "env:MYNACERT_DEMO_TEST_CARD", ""};
     auto ws = counter::OpenWorkspace(*dir_, *registry_, &secrets);
     ASSERT_TRUE(ws.ok()) << ws.error().ToString();
     ws_ = std::move(ws).value().release();

@@ -122,7 +122,8 @@ Status Service::AddNoticeRoutes() {
     auto v = ws_->store->audit().Verify();
     if (!v.ok()) return Fail(v.error());
     return Json(200, {{"ok", v->ok}, {"records", v->records}, {"first_bad_seq", v->first_bad_seq},
-                      {"problem", v->problem}});
+                      {"problem", v->problem}, {"head_seq", v->head_seq}, {"keyed", v->keyed},
+                      {"checkpoint_seq", v->checkpoint_seq}, {"note", v->note}});
   }}));
   return {};
 }

@@ -60,7 +60,7 @@ class ServiceTest : public ::testing::Test {
     svc_.reset();
     ServiceConfig config;
     config.home = home_;
-    config.secrets = {"env:MYNACERT_TEST_CA_PASS", "env:MYNACERT_TEST_ISSUER", "env:MYNACERT_TEST_CARD"};
+    config.secrets = {"env:MYNACERT_TEST_CA_PASS", "env:MYNACERT_TEST_ISSUER", "env:MYNACERT_TEST_CARD", ""};
     config.clock = &clock_;
     config.limits = limits;
     auto svc = Service::Open(config, *profiles_);

@@ -23,6 +23,7 @@ Status Transaction::Commit() {
   Database* db = db_;
   MYNACERT_RETURN_IF_ERROR(db->Commit());
   db_ = nullptr;
+  db->RunAfterCommit();
   return {};
 }
 

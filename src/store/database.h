@@ -15,6 +15,8 @@
 #define MYNACERT_STORE_DATABASE_H_
 
 #include <cstdint>
+#include <functional>
+#include <vector>
 #include <memory>
 #include <variant>
 #include <initializer_list>
@@ -57,6 +59,17 @@ class Database {
   virtual Status Commit() = 0;
   virtual Status Rollback() = 0;
   virtual std::string_view engine() const = 0;  // "sqlite", "postgresql"
+
+  // Callbacks run after each successful Transaction::Commit, in the order added, outside the
+  // transaction (the audit log's checkpoint, counter/audit.h). They must not throw; what they
+  // fail to do they report themselves, since the commit stands.
+  void AddAfterCommit(std::function<void()> fn) { after_commit_.push_back(std::move(fn)); }
+  void RunAfterCommit() {
+    for (const auto& fn : after_commit_) fn();
+  }
+
+ private:
+  std::vector<std::function<void()>> after_commit_;
 };
 
 // Rolls back on scope exit unless Commit() succeeded: an error or an exception in the middle

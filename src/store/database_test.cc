@@ -132,6 +132,34 @@ TEST(Sqlite, TransactionRollsBackUnlessCommitted) {
   EXPECT_EQ((*s)->ColumnText(0), "2");
 }
 
+// After-commit callbacks (the audit log's checkpoint) run once per successful commit, after it,
+// and never for a rollback.
+TEST(Sqlite, AfterCommitCallbacksRunOnlyAfterACommit) {
+  auto db = Open(TempDb("after-commit.db"));
+  ASSERT_TRUE(db->Execute("CREATE TABLE t (v INTEGER)").ok());
+  int runs = 0;
+  int64_t seen = -1;
+  db->AddAfterCommit([&] {
+    ++runs;
+    auto s = db->Prepare("SELECT COUNT(*) FROM t");  // outside the transaction: committed rows
+    if (s.ok() && *(*s)->Step()) seen = (*s)->ColumnInt(0);
+  });
+  {
+    auto tx = Transaction::Begin(*db);
+    ASSERT_TRUE(tx.ok());
+    ASSERT_TRUE(db->Execute("INSERT INTO t VALUES (1)").ok());
+  }  // rolled back
+  EXPECT_EQ(runs, 0);
+  {
+    auto tx = Transaction::Begin(*db);
+    ASSERT_TRUE(tx.ok());
+    ASSERT_TRUE(db->Execute("INSERT INTO t VALUES (2)").ok());
+    ASSERT_TRUE(tx->Commit().ok());
+  }
+  EXPECT_EQ(runs, 1);
+  EXPECT_EQ(seen, 1);
+}
+
 TEST(Sqlite, SecondWriterWaitsThenFails) {
   const std::string path = TempDb("busy.db");
   auto a = Open(path);
