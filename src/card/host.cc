@@ -117,7 +117,7 @@ Result<int> JpkiClient::TriesLeft(PinId pin) {
 Result<PinCheck> JpkiClient::Verify(PinId pin, std::string_view value) {
   const PinEf& p = PinEfOf(pin);
   if (value.empty() || value.size() > 255) {
-    return InvalidArgument("--pin", "PIN の長さが不正です (bad PIN length)");
+    return InvalidArgument("pin", "PIN の長さが不正です (bad PIN length)");
   }
   if (app_ != p.app) MYNACERT_RETURN_IF_ERROR(Select(p.app));
   MYNACERT_RETURN_IF_ERROR(SelectEf(p.ef));
@@ -201,7 +201,7 @@ Result<std::unique_ptr<IssuerSession>> IssuerSession::Open(Transport& t, std::st
   s->session_ = sc::SessionKey(card_key, host_challenge, card_challenge);
   const std::string expected = sc::CardCryptogram(s->session_, host_challenge, card_challenge);
   if (CRYPTO_memcmp(expected.data(), card_cryptogram.data(), expected.size()) != 0) {
-    return Error{ErrorCode::kFailedPrecondition, "--issuer-key",
+    return Error{ErrorCode::kFailedPrecondition, "issuer_key",
                  "カードが発行者鍵を証明できません: 発行者鍵が違うか、別の発行者のカードです "
                  "(the card does not prove the issuer key: wrong --issuer-key, or another "
                  "issuer's card)",
@@ -258,7 +258,7 @@ Status IssuerSession::SetPin(PinId pin, std::string_view value) {
   MYNACERT_ASSIGN_OR_RETURN(
       Answer a, Send(0x2C, 0x02, static_cast<uint8_t>(0x80 | PinEfOf(pin).ef), value, false));
   if (a.sw == kSwWrongData) {
-    return InvalidArgument("--pin", std::string("PIN の形式が違います (wrong PIN format): ") +
+    return InvalidArgument("pin", std::string("PIN の形式が違います (wrong PIN format): ") +
                                         PinEfOf(pin).name + " (R-CERT-2)");
   }
   if (a.sw != kSwOk) return CardError(a.sw, "RESET RETRY COUNTER");

@@ -174,7 +174,7 @@ TEST_F(HostTest, PinTriesLockAndTheCounterUnlocks) {
   // A new sign PIN: format checked on the card (R-CERT-2), the old one gone.
   Status bad = (*session)->SetPin(PinId::kSign, "abcdef");
   ASSERT_FALSE(bad.ok());
-  EXPECT_EQ(bad.error().field, "--pin");
+  EXPECT_EQ(bad.error().field, "pin");
   ASSERT_TRUE((*session)->SetPin(PinId::kSign, "NEW2026").ok());
   EXPECT_FALSE(client.Verify(PinId::kSign, "ABC123")->verified);
   EXPECT_TRUE(client.Verify(PinId::kSign, "NEW2026")->verified);
@@ -183,7 +183,7 @@ TEST_F(HostTest, PinTriesLockAndTheCounterUnlocks) {
 TEST_F(HostTest, AnotherIssuersKeyOpensNoSession) {
   auto session = IssuerSession::Open(*transport_, "some other municipality's key");
   ASSERT_FALSE(session.ok());
-  EXPECT_EQ(session.error().field, "--issuer-key");
+  EXPECT_EQ(session.error().field, "issuer_key");
 }
 
 // A man in the middle that flips one bit of every answer longer than a status word.
@@ -212,7 +212,7 @@ TEST_F(HostTest, ATamperedAnswerIsNotBelieved) {
   // And a tampered INITIALIZE UPDATE answer fails the card's cryptogram check.
   auto again = IssuerSession::Open(mitm, kIssuer);
   ASSERT_FALSE(again.ok());
-  EXPECT_EQ(again.error().field, "--issuer-key");
+  EXPECT_EQ(again.error().field, "issuer_key");
 }
 
 }  // namespace

@@ -23,7 +23,7 @@ Error PcscError(LONG rv, const std::string& what) {
   } else if (rv == SCARD_E_UNKNOWN_READER) {
     hint = " — そのリーダーはありません (no such reader)";
   }
-  return Error{ErrorCode::kFailedPrecondition, "--reader",
+  return Error{ErrorCode::kFailedPrecondition, "reader",
                what + ": " + pcsc_stringify_error(rv) + " (" + code + ")" + hint, ""};
 }
 
@@ -99,7 +99,7 @@ Result<std::unique_ptr<Transport>> PcscContext::Connect(const std::string& reade
       }
     }
     if (name.empty()) {
-      return Error{ErrorCode::kNotFound, "--reader",
+      return Error{ErrorCode::kNotFound, "reader",
                    "カードの入ったリーダーがありません (no reader with a card in it)", ""};
     }
   }

@@ -1,8 +1,9 @@
 // Errors as values at module boundaries (architecture.md, "Principles").
 //
 // `Result<T>` holds either a `T` or an `Error`. An `Error` names what went wrong in
-// words a counter clerk or a developer can act on: the field (a CLI flag, a profile key,
-// a JSON member), the rule ID when a rule was broken, and a message.
+// words a counter clerk or a developer can act on: the field (a JSON member or parameter, which
+// the CLI shows as its flag — card_issued as --card-issued —, or a profile key), the rule ID
+// when a rule was broken, and a message.
 //
 // A rule *refusal* ("the renewal window is not open yet") is not an error: it is a normal
 // answer of the rules engine with its rule IDs. Errors are for input that cannot be
@@ -46,7 +47,7 @@ const char* ErrorCodeName(ErrorCode code);
 
 struct Error {
   ErrorCode code = ErrorCode::kInvalidArgument;
-  std::string field;    // "birth", "profiles/yokohama.toml:12 counters[0].hours", "" if none
+  std::string field;    // "birth", "card_issued", "profiles/yokohama.toml:12 counters[0].hours", "" if none
   std::string message;  // one sentence, Japanese first where it faces a resident or a clerk
   std::string rule;     // "R-VAL-2" when the input contradicts a rule, else ""
   int64_t retry_after_seconds = 0;  // kResourceExhausted: when to try again (≥ 1)

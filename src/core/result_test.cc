@@ -6,7 +6,7 @@ namespace mynacert {
 namespace {
 
 Result<int> Half(int n) {
-  if (n % 2 != 0) return InvalidArgument("--n", "奇数です (odd)", "R-TEST-1");
+  if (n % 2 != 0) return InvalidArgument("n", "奇数です (odd)", "R-TEST-1");
   return n / 2;
 }
 
@@ -20,7 +20,7 @@ TEST(Result, PropagatesTheFirstError) {
   EXPECT_EQ(*Quarter(8), 2);
   auto r = Quarter(6);
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().ToString(), "--n: 奇数です (odd) (R-TEST-1)");
+  EXPECT_EQ(r.error().ToString(), "n: 奇数です (odd) (R-TEST-1)");
   EXPECT_STREQ(ErrorCodeName(r.error().code), "invalid_argument");
 }
 

@@ -39,7 +39,7 @@ Result<card::PinId> PinIdFor(std::string_view kind) {
   if (kind == "sign") return card::PinId::kSign;
   if (kind == "text") return card::PinId::kText;
   if (kind == "juki") return card::PinId::kJuki;
-  return InvalidArgument("--pin", "auth | sign | text | juki のいずれか");
+  return InvalidArgument("pin", "auth | sign | text | juki のいずれか");
 }
 
 std::string RandomHex(size_t bytes) {
@@ -239,11 +239,11 @@ Status Counter::Audit(std::string_view clerk, int64_t case_id, int64_t resident_
 Result<int64_t> Counter::AddResident(const Resident& r, std::string_view clerk, int64_t at) {
   MYNACERT_RETURN_IF_ERROR(profiles_.Find(r.municipality).ok()
                                ? Status{}
-                               : Status{NotFound("--municipality", "'" + r.municipality + "' は登録されていない自治体です (unknown municipality)")});
-  if (r.name.empty()) return InvalidArgument("--name", "氏名が必要です (required)");
-  if (r.address.empty()) return InvalidArgument("--address", "住所が必要です (required)");
+                               : Status{NotFound("municipality", "'" + r.municipality + "' は登録されていない自治体です (unknown municipality)")});
+  if (r.name.empty()) return InvalidArgument("name", "氏名が必要です (required)");
+  if (r.address.empty()) return InvalidArgument("address", "住所が必要です (required)");
   if (r.sex != 1 && r.sex != 2 && r.sex != 9) {
-    return InvalidArgument("--sex", "1 (男), 2 (女), 9 (適用不能) のいずれか (JIS X 0303)");
+    return InvalidArgument("sex", "1 (男), 2 (女), 9 (適用不能) のいずれか (JIS X 0303)");
   }
   MYNACERT_ASSIGN_OR_RETURN(store::Transaction tx, store::Transaction::Begin(store_.db()));
   MYNACERT_ASSIGN_OR_RETURN(int64_t id, store_.AddResident(r, at));
@@ -387,18 +387,18 @@ Result<DecisionInput> Counter::InputFor(const Case& c, Date today) {
 Result<int64_t> Counter::OpenCase(const OpenRequest& r, int64_t at) {
   MYNACERT_ASSIGN_OR_RETURN(Resident resident, store_.GetResident(r.resident_id));
   MYNACERT_ASSIGN_OR_RETURN(const profiles::Municipality* m, profiles_.Find(resident.municipality));
-  MYNACERT_ASSIGN_OR_RETURN(auto procedure, ParseProcedure(r.procedure, "--procedure"));
+  MYNACERT_ASSIGN_OR_RETURN(auto procedure, ParseProcedure(r.procedure, "procedure"));
   (void)procedure;
-  MYNACERT_ASSIGN_OR_RETURN(auto applicant, ParseApplicant(r.applicant, "--applicant"));
+  MYNACERT_ASSIGN_OR_RETURN(auto applicant, ParseApplicant(r.applicant, "applicant"));
   (void)applicant;
   if (r.visit.counter_id.empty() || !m->FindCounter(r.visit.counter_id)) {
     std::string known;
     for (const profiles::Counter& c : m->counters) known += (known.empty() ? "" : ", ") + c.id;
-    return NotFound("--counter", "'" + r.visit.counter_id + "' は" + m->name_ja +
+    return NotFound("counter", "'" + r.visit.counter_id + "' は" + m->name_ja +
                                      "の窓口にありません (known: " + known + ")");
   }
   if (r.flags.certs != "both" && r.flags.certs != "auth" && r.flags.certs != "sign") {
-    return InvalidArgument("--certs", "both | auth | sign のいずれか");
+    return InvalidArgument("certs", "both | auth | sign のいずれか");
   }
   MYNACERT_ASSIGN_OR_RETURN(card::PinId pin_id, PinIdFor(r.flags.pin));
   (void)pin_id;
@@ -427,23 +427,23 @@ Result<int64_t> Counter::OpenCase(const OpenRequest& r, int64_t at) {
 Status Counter::Present(int64_t case_id, Document d, std::string_view clerk, int64_t at) {
   MYNACERT_ASSIGN_OR_RETURN(Case c, store_.GetCase(case_id));
   if (c.state != "open" && c.state != "accepted") {
-    return Error{ErrorCode::kFailedPrecondition, "--case",
+    return Error{ErrorCode::kFailedPrecondition, "case",
                  "案件は " + c.state + " の状態です。書類を受け付けられません (the case is " + c.state + ")", ""};
   }
   MYNACERT_ASSIGN_OR_RETURN(const profiles::Municipality* m, profiles_.Find(c.municipality));
   static const std::vector<std::string> kItems = {"holder_card", "id", "inquiry_form", "application_form",
                                                   "koseki_tohon", "touki_jiko_shomei", "employee_id", "expiry_notice"};
   if (std::find(kItems.begin(), kItems.end(), d.item) == kItems.end()) {
-    return InvalidArgument("--document", "'" + d.item + "': holder_card | id | inquiry_form | application_form | koseki_tohon | touki_jiko_shomei | employee_id | expiry_notice");
+    return InvalidArgument("document", "'" + d.item + "': holder_card | id | inquiry_form | application_form | koseki_tohon | touki_jiko_shomei | employee_id | expiry_notice");
   }
   if (d.whose != "holder" && d.whose != "representative" && d.whose != "agent") {
-    return InvalidArgument("--document", "whose は holder | representative | agent");
+    return InvalidArgument("document", "whose は holder | representative | agent");
   }
   if (d.item == "id" && !rules::FindIdDocument(d.kind)) {
-    return InvalidArgument("--document", "'" + d.kind + "' は本人確認書類の一覧にありません (unknown identity document; see `mynacert procedure --documents`)", "R-ID-X");
+    return InvalidArgument("document", "'" + d.kind + "' は本人確認書類の一覧にありません (unknown identity document; see `mynacert procedure --documents`)", "R-ID-X");
   }
   if (d.item == "inquiry_form" && d.form_source != "jlis" && d.form_source != "municipal") {
-    return InvalidArgument("--document", "照会書兼回答書の source は jlis | municipal");
+    return InvalidArgument("document", "照会書兼回答書の source は jlis | municipal");
   }
   const Visit* visit = c.current_visit();
   d.visit = c.visit;
@@ -460,7 +460,7 @@ Status Counter::Present(int64_t case_id, Document d, std::string_view clerk, int
                                    json{{"visit", c.visit}, {"item", d.item}, {"kind", d.kind}, {"whose", d.whose},
                                         {"rule", problem->rule}, {"reason", problem->en}}.dump(), at));
     MYNACERT_RETURN_IF_ERROR(tx.Commit());
-    return InvalidArgument("--document", problem->ja + " / " + problem->en, problem->rule);
+    return InvalidArgument("document", problem->ja + " / " + problem->en, problem->rule);
   }
   if (d.item == "id") {
     rules::PresentedDocument p;
@@ -492,15 +492,15 @@ Status Counter::Present(int64_t case_id, Document d, std::string_view clerk, int
 Status Counter::NextVisit(int64_t case_id, const Visit& v, int64_t at) {
   MYNACERT_ASSIGN_OR_RETURN(Case c, store_.GetCase(case_id));
   if (c.state != "waiting") {
-    return Error{ErrorCode::kFailedPrecondition, "--case",
+    return Error{ErrorCode::kFailedPrecondition, "case",
                  "案件は次回来庁待ちではありません (the case is " + c.state + ", not waiting for a visit)", "R-PROC-6"};
   }
   MYNACERT_ASSIGN_OR_RETURN(const profiles::Municipality* m, profiles_.Find(c.municipality));
   if (!m->FindCounter(v.counter_id)) {
-    return NotFound("--counter", "'" + v.counter_id + "' は" + m->name_ja + "の窓口にありません (unknown counter)");
+    return NotFound("counter", "'" + v.counter_id + "' は" + m->name_ja + "の窓口にありません (unknown counter)");
   }
   if (v.on < c.current_visit()->on) {
-    return InvalidArgument("--date", "前回の来庁 (" + c.current_visit()->on.ToString() + ") より前です (before the previous visit)");
+    return InvalidArgument("date", "前回の来庁 (" + c.current_visit()->on.ToString() + ") より前です (before the previous visit)");
   }
   Visit next = v;
   next.number = c.visit + 1;
@@ -523,7 +523,7 @@ Result<Decision> Counter::Decide(int64_t case_id, std::string_view clerk, int64_
 Result<Decision> Counter::Decide(int64_t case_id, std::string_view clerk, int64_t at, Date today) {
   MYNACERT_ASSIGN_OR_RETURN(Case c, store_.GetCase(case_id));
   if (c.state == "done" || c.state == "executing" || c.state == "cancelled") {
-    return Error{ErrorCode::kFailedPrecondition, "--case", "案件は " + c.state + " です (the case is " + c.state + ")", ""};
+    return Error{ErrorCode::kFailedPrecondition, "case", "案件は " + c.state + " です (the case is " + c.state + ")", ""};
   }
   MYNACERT_ASSIGN_OR_RETURN(DecisionInput in, InputFor(c, today));
   MYNACERT_ASSIGN_OR_RETURN(Decision d, counter::Decide(in));
@@ -559,11 +559,11 @@ Result<Decision> Counter::Decide(int64_t case_id, std::string_view clerk, int64_
 Result<ExecutionReport> Counter::Execute(int64_t case_id, ExecutionEnv& env) {
   MYNACERT_ASSIGN_OR_RETURN(Case c, store_.GetCase(case_id));
   if (c.state == "executing") {
-    return Error{ErrorCode::kFailedPrecondition, "--case",
+    return Error{ErrorCode::kFailedPrecondition, "case",
                  "前回の実行が中断しています。`mynacert counter recover` を実行してください (an interrupted execution: run counter recover)", ""};
   }
   if (c.state != "accepted") {
-    return Error{ErrorCode::kFailedPrecondition, "--case",
+    return Error{ErrorCode::kFailedPrecondition, "case",
                  "案件は受付可になっていません (state " + c.state + "; decide first)", ""};
   }
   // Decide again: the record or the card may have changed since.
@@ -594,7 +594,7 @@ Result<ExecutionReport> Counter::Execute(int64_t case_id, ExecutionEnv& env) {
   }
   // The card first: absent, unreachable or someone else's, the case stays accepted and
   // nothing is journaled.
-  if (!card) return NotFound("--resident", "有効なカードがありません (no active card)");
+  if (!card) return NotFound("resident", "有効なカードがありません (no active card)");
   MYNACERT_ASSIGN_OR_RETURN(std::unique_ptr<CardLink> link, ReachCard(resident, *card, env));
   {
     MYNACERT_ASSIGN_OR_RETURN(store::Transaction tx, store::Transaction::Begin(store_.db()));
@@ -634,7 +634,7 @@ Result<std::unique_ptr<CardLink>> Counter::ReachCard(const Resident& resident, c
   if (!record.chip_id.empty()) {
     MYNACERT_ASSIGN_OR_RETURN(auto probe, card::IssuerSession::Open(link->transport(), env.issuer_master));
     if (probe->card_id() != record.chip_id) {
-      return Error{ErrorCode::kFailedPrecondition, "--reader",
+      return Error{ErrorCode::kFailedPrecondition, "reader",
                    "このカードは住民 " + std::to_string(resident.id) + " のカードではありません (chip " +
                        probe->card_id() + "; the resident's card is " + record.chip_id + ")",
                    ""};
@@ -659,7 +659,7 @@ Result<ExecutionReport> Counter::RunSteps(int64_t case_id, ExecutionEnv& env, bo
   auto need_link = [&]() -> Status {
     if (link) return {};
     MYNACERT_ASSIGN_OR_RETURN(card_record, store_.ActiveCard(resident.id));
-    if (!card_record) return NotFound("--resident", "有効なカードがありません (no active card)");
+    if (!card_record) return NotFound("resident", "有効なカードがありません (no active card)");
     MYNACERT_ASSIGN_OR_RETURN(link, ReachCard(resident, *card_record, env));
     return {};
   };
@@ -678,7 +678,7 @@ Result<ExecutionReport> Counter::RunSteps(int64_t case_id, ExecutionEnv& env, bo
   for (Step& step : c.steps) {
     if (step.state == "done") continue;
     if (recovering && (step.step == "check_pins" || StartsWith(step.step, "reset_pin:"))) {
-      return Error{ErrorCode::kFailedPrecondition, "--case", "暗証番号の照合は復旧では行えません (cannot recover a PIN step)", ""};
+      return Error{ErrorCode::kFailedPrecondition, "case", "暗証番号の照合は復旧では行えません (cannot recover a PIN step)", ""};
     }
     {
       MYNACERT_ASSIGN_OR_RETURN(store::Transaction tx, store::Transaction::Begin(store_.db()));
@@ -766,7 +766,7 @@ Result<ExecutionReport> Counter::RunSteps(int64_t case_id, ExecutionEnv& env, bo
         pki::EvpPkeyPtr pub(d2i_PUBKEY(nullptr, &p, static_cast<long>(spki.size())));
         if (!pub) return Error{ErrorCode::kInternal, "card", "カードの公開鍵が読めません (bad public key)", ""};
         const pki::CaGeneration* ca = ca_kind == pki::CaKind::kSign ? env.sign_ca : env.auth_ca;
-        if (!ca) return Error{ErrorCode::kFailedPrecondition, "--ca-dir", "認証局の鍵がありません (no CA)", ""};
+        if (!ca) return Error{ErrorCode::kFailedPrecondition, "ca_dir", "認証局の鍵がありません (no CA)", ""};
         pki::CertRequest req;
         req.kind = ca_kind;
         req.public_key = pub.get();
@@ -866,7 +866,7 @@ Result<ExecutionReport> Counter::RunSteps(int64_t case_id, ExecutionEnv& env, bo
     } else if (step.step == "write_ca") {
       MYNACERT_RETURN_IF_ERROR(need_session());
       for (const pki::CaGeneration* ca : {env.auth_ca, env.sign_ca}) {
-        if (!ca) return Error{ErrorCode::kFailedPrecondition, "--ca-dir", "認証局がありません (no CA)", ""};
+        if (!ca) return Error{ErrorCode::kFailedPrecondition, "ca_dir", "認証局がありません (no CA)", ""};
         MYNACERT_RETURN_IF_ERROR(session->WriteCertificate(
             ca->kind == pki::CaKind::kSign ? card::CertSlot::kSignCa : card::CertSlot::kAuthCa,
             pki::CertificateDer(ca->cert.get())));
@@ -949,9 +949,9 @@ Result<ExecutionReport> Counter::IssueCard(int64_t resident_id, Date applied, Ex
                                            int64_t* case_id_out) {
   MYNACERT_ASSIGN_OR_RETURN(Resident r, store_.GetResident(resident_id));
   MYNACERT_ASSIGN_OR_RETURN(const profiles::Municipality* m, profiles_.Find(r.municipality));
-  if (applied > env.today) return InvalidArgument("--applied", "交付申請日が今日より後です (after today)");
-  if (applied < r.birth) return InvalidArgument("--applied", "生年月日より前です (before the birth date)");
-  if (!env.new_card_path) return Error{ErrorCode::kFailedPrecondition, "--home", "カードファイルの場所がありません", ""};
+  if (applied > env.today) return InvalidArgument("applied", "交付申請日が今日より後です (after today)");
+  if (applied < r.birth) return InvalidArgument("applied", "生年月日より前です (before the birth date)");
+  if (!env.new_card_path) return Error{ErrorCode::kFailedPrecondition, "home", "カードファイルの場所がありません", ""};
   if (env.home.empty()) {
     return Error{ErrorCode::kFailedPrecondition, "home",
                  "カードファイルを置くホームフォルダがありません (no home folder for card files)", ""};

@@ -601,14 +601,14 @@ TEST_F(Scenario, BadInputNamesTheFieldAndTheRule) {
   req.visit.counter_id = "yamagata-cityhall";
   auto unknown = counter_->OpenCase(req, env_.now);
   ASSERT_FALSE(unknown.ok());
-  EXPECT_EQ(unknown.error().field, "--resident");
+  EXPECT_EQ(unknown.error().field, "resident");
 
   const int64_t r = ResidentWithCard("yamagata", kBirth, kCardIssued);
   req.resident_id = r;
   req.visit.counter_id = "nowhere";
   auto bad_counter = counter_->OpenCase(req, env_.now);
   ASSERT_FALSE(bad_counter.ok());
-  EXPECT_EQ(bad_counter.error().field, "--counter");
+  EXPECT_EQ(bad_counter.error().field, "counter");
 
   const int64_t c = Open(r, "renewal", "self", "yamagata-cityhall", kInWindow, true, {});
   Document copy;
@@ -619,7 +619,7 @@ TEST_F(Scenario, BadInputNamesTheFieldAndTheRule) {
   Status s = counter_->Present(c, copy, "clerk-1", env_.now);
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.error().rule, "R-PROC-9");
-  EXPECT_EQ(s.error().field, "--document");
+  EXPECT_EQ(s.error().field, "document");
   Document unknown_kind = copy;
   unknown_kind.original = true;
   unknown_kind.kind = "library_card";

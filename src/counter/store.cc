@@ -165,7 +165,7 @@ Result<std::unique_ptr<CounterStore>> CounterStore::OpenSqlite(const std::string
 Result<int64_t> CounterStore::AddResident(Resident r, int64_t at) {
   if (r.my_number.empty()) r.my_number = MyNumberWithCheckDigit(RandomDigits(11));
   if (!ValidMyNumber(r.my_number)) {
-    return InvalidArgument("--my-number", "個人番号は12桁で、検査用数字が正しいものです (12 digits with a valid check digit)");
+    return InvalidArgument("my_number", "個人番号は12桁で、検査用数字が正しいものです (12 digits with a valid check digit)");
   }
   MYNACERT_ASSIGN_OR_RETURN(r.id, NextId(*db_, "resident"));
   std::string birth = r.birth.ToString(), stay;
@@ -187,7 +187,7 @@ Result<Resident> CounterStore::GetResident(int64_t id) {
       Query(*db_, "SELECT " + std::string(kResidentColumns) + " FROM residents WHERE id = $1", {id}));
   MYNACERT_ASSIGN_OR_RETURN(bool row, s->Step());
   if (!row) {
-    return NotFound("--resident", "住民 " + std::to_string(id) + " は登録されていません (unknown resident)");
+    return NotFound("resident", "住民 " + std::to_string(id) + " は登録されていません (unknown resident)");
   }
   return ReadResident(*s);
 }
@@ -284,8 +284,8 @@ Result<std::vector<ResidentEvent>> CounterStore::Events(int64_t resident_id) {
 }
 
 Status CounterStore::AddRelation(int64_t parent_id, int64_t child_id) {
-  MYNACERT_RETURN_IF_ERROR(GetResident(parent_id).ok() ? Status{} : Status{NotFound("--parent", "親の住民が登録されていません (unknown parent)")});
-  MYNACERT_RETURN_IF_ERROR(GetResident(child_id).ok() ? Status{} : Status{NotFound("--resident", "子の住民が登録されていません (unknown child)")});
+  MYNACERT_RETURN_IF_ERROR(GetResident(parent_id).ok() ? Status{} : Status{NotFound("parent", "親の住民が登録されていません (unknown parent)")});
+  MYNACERT_RETURN_IF_ERROR(GetResident(child_id).ok() ? Status{} : Status{NotFound("resident", "子の住民が登録されていません (unknown child)")});
   MYNACERT_ASSIGN_OR_RETURN(bool exists, IsParentOf(parent_id, child_id));
   if (exists) return {};
   return Run(*db_, "INSERT INTO resident_relations (parent_id, child_id) VALUES ($1, $2)",
@@ -412,7 +412,7 @@ Result<Case> CounterStore::GetCase(int64_t id) {
                       "cases WHERE id = $1",
                       {id}));
     MYNACERT_ASSIGN_OR_RETURN(bool row, s->Step());
-    if (!row) return NotFound("--case", "案件 " + std::to_string(id) + " はありません (unknown case)");
+    if (!row) return NotFound("case", "案件 " + std::to_string(id) + " はありません (unknown case)");
     c.id = s->ColumnInt(0);
     c.resident_id = s->ColumnInt(1);
     c.municipality = ColumnString(*s, 2);

@@ -42,7 +42,7 @@ TEST(CounterStore, ResidentChangesAreEvents) {
   ASSERT_EQ(events->size(), 2u);
   EXPECT_EQ((*events)[0].old_value, r.address);
   EXPECT_TRUE(store.GetResident(*id)->forwarding);
-  EXPECT_EQ(store.GetResident(999).error().field, "--resident");
+  EXPECT_EQ(store.GetResident(999).error().field, "resident");
 }
 
 TEST(CounterStore, MigrationsAreNumberedFiles) {

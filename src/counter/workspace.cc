@@ -106,7 +106,7 @@ Result<std::unique_ptr<Workspace>> OpenWorkspace(const std::filesystem::path& di
   w->dir = dir;
   std::error_code ec;
   std::filesystem::create_directories(dir / "cards", ec);
-  if (ec) return InvalidArgument("--home", dir.string() + ": " + ec.message());
+  if (ec) return InvalidArgument("home", dir.string() + ": " + ec.message());
   w->profiles = std::make_unique<profiles::Registry>(profiles);
   MYNACERT_ASSIGN_OR_RETURN(w->store, CounterStore::OpenSqlite(w->DbPath()));
   const std::string audit_source = !audit_key.empty() ? audit_key : secrets ? secrets->audit_key : "";
@@ -120,7 +120,7 @@ Result<std::unique_ptr<Workspace>> OpenWorkspace(const std::filesystem::path& di
   w->env.today = RealClock().TodayJst();
   if (!secrets) return w;
   const std::string ca_dir = w->CaDir();
-  MYNACERT_ASSIGN_OR_RETURN(std::string pass, pki::ReadPassphrase(secrets->passphrase, "--passphrase"));
+  MYNACERT_ASSIGN_OR_RETURN(std::string pass, pki::ReadPassphrase(secrets->passphrase, "passphrase"));
   pki::KeySecrets keys{pass, ""};
   if (pki::LatestGeneration(ca_dir, pki::CaKind::kSign) == 0) {
     MYNACERT_ASSIGN_OR_RETURN(auto made, pki::InitCaDirectory(ca_dir, keys, RealClock().Now()));
@@ -132,8 +132,8 @@ Result<std::unique_ptr<Workspace>> OpenWorkspace(const std::filesystem::path& di
   MYNACERT_ASSIGN_OR_RETURN(w->auth_ca, pki::LoadCa(ca_dir, pki::CaKind::kAuth,
                                                     pki::LatestGeneration(ca_dir, pki::CaKind::kAuth), keys));
   MYNACERT_ASSIGN_OR_RETURN(w->ca_store, pki::CaStore::OpenSqlite(ca_dir + "/ca.db"));
-  MYNACERT_ASSIGN_OR_RETURN(w->env.issuer_master, pki::ReadSecret(secrets->issuer_key, "--issuer-key", 16));
-  MYNACERT_ASSIGN_OR_RETURN(w->env.card_secret, pki::ReadPassphrase(secrets->card_secret, "--card-secret"));
+  MYNACERT_ASSIGN_OR_RETURN(w->env.issuer_master, pki::ReadSecret(secrets->issuer_key, "issuer_key", 16));
+  MYNACERT_ASSIGN_OR_RETURN(w->env.card_secret, pki::ReadPassphrase(secrets->card_secret, "card_secret"));
   w->env.ca_store = w->ca_store.get();
   w->env.sign_ca = &w->sign_ca;
   w->env.auth_ca = &w->auth_ca;

@@ -481,7 +481,7 @@ Error Stopped(Error e, size_t index, size_t total, const PlannedResident& p,
               e.message +
               " — the residents before it are in the home; seed again into a new --home "
               "(or delete this one)";
-  e.field = "--home";
+  e.field = "home";
   return e;
 }
 
@@ -489,13 +489,13 @@ Error Stopped(Error e, size_t index, size_t total, const PlannedResident& p,
 
 Result<SeedReport> Seed(counter::Workspace& ws, const SeedOptions& o) {
   if (!ws.ca_store || !ws.env.sign_ca || !ws.env.auth_ca) {
-    return Error{ErrorCode::kFailedPrecondition, "--passphrase",
+    return Error{ErrorCode::kFailedPrecondition, "passphrase",
                  "認証局を開いていません (the workspace was opened without its secrets)", ""};
   }
   MYNACERT_ASSIGN_OR_RETURN(int64_t existing, CountResidents(*ws.store));
   if (existing > 0) {
     return Error{
-        ErrorCode::kFailedPrecondition, "--home",
+        ErrorCode::kFailedPrecondition, "home",
         ws.dir.string() + " には既に住民が " + std::to_string(existing) +
             " 人います。デモは住民のいないホームにだけ作ります (already has " +
             std::to_string(existing) +
@@ -512,7 +512,7 @@ Result<SeedReport> Seed(counter::Workspace& ws, const SeedOptions& o) {
       Status added = staff->AddStaff(name, name, *o.staff_password, o.now);
       if (!added.ok()) {
         Error e = added.error();
-        if (e.field == "--password") e.field = "--staff-password";
+        if (e.field == "password") e.field = "staff_password";
         return e;
       }
       report.staff.emplace_back(name);

@@ -459,7 +459,7 @@ TEST_F(DemoSeed, SecondSeedOnTheSameHomeIsRefusedAndWritesNothing) {
   auto again = Seed(*ws_, o);
   ASSERT_FALSE(again.ok());
   EXPECT_EQ(again.error().code, ErrorCode::kFailedPrecondition);
-  EXPECT_EQ(again.error().field, "--home");
+  EXPECT_EQ(again.error().field, "home");
   auto count = CountResidents(*ws_->store);
   ASSERT_TRUE(count.ok());
   EXPECT_EQ(*count, 65);
@@ -483,7 +483,7 @@ TEST(DemoSeedWithoutSecrets, IsRefused) {
   o.today = kToday;
   auto r = Seed(**ws, o);
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().field, "--passphrase");
+  EXPECT_EQ(r.error().field, "passphrase");
   auto count = CountResidents(*(*ws)->store);
   ASSERT_TRUE(count.ok());
   EXPECT_EQ(*count, 0);

@@ -572,7 +572,7 @@ Result<uint16_t> HttpServer::Start() {
   if (ec) {
     impl_->acceptor.reset();
     impl_->ioc.reset();
-    return InvalidArgument("--address", "アドレスが不正です (bad address): " + ec.message());
+    return InvalidArgument("address", "アドレスが不正です (bad address): " + ec.message());
   }
   const tcp::endpoint endpoint(address, impl_->options.port);
   auto& a = *impl_->acceptor;
@@ -583,7 +583,7 @@ Result<uint16_t> HttpServer::Start() {
   if (ec) {
     impl_->acceptor.reset();
     impl_->ioc.reset();
-    return Error{ErrorCode::kFailedPrecondition, "--port",
+    return Error{ErrorCode::kFailedPrecondition, "port",
                  "待ち受けできません (cannot listen on " + impl_->options.address + ":" +
                      std::to_string(impl_->options.port) + "): " + ec.message(),
                  ""};

@@ -396,7 +396,7 @@ TEST(ServerStart, BadAddressAndBusyPortNameTheFlag) {
   OcspHttpServer bad(o, Echo);
   auto r = bad.Start();
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().field, "--address");
+  EXPECT_EQ(r.error().field, "address");
   OcspHttpServer first(OcspHttpOptions{}, Echo);
   auto port = first.Start();
   ASSERT_TRUE(port.ok());
@@ -405,7 +405,7 @@ TEST(ServerStart, BadAddressAndBusyPortNameTheFlag) {
   OcspHttpServer second(same, Echo);
   auto busy = second.Start();
   ASSERT_FALSE(busy.ok());
-  EXPECT_EQ(busy.error().field, "--port");
+  EXPECT_EQ(busy.error().field, "port");
 }
 
 }  // namespace

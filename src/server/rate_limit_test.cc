@@ -34,15 +34,15 @@ TEST(RateLimiter, MadeUpKeysCannotGrowItWithoutBound) {
 }
 
 TEST(RateLimit, ParsesBurstPerMinute) {
-  auto r = ParseRateLimit("5/10", "--limit-booking");
+  auto r = ParseRateLimit("5/10", "limit_booking");
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->burst, 5);
   EXPECT_EQ(r->per_minute, 10);
   EXPECT_EQ(ParseRateLimit("off", "x")->burst, 0);
   for (const char* bad : {"", "5", "5/", "/5", "-1/5", "5/0", "a/b", "5/10x"}) {
-    auto e = ParseRateLimit(bad, "--limit-booking");
+    auto e = ParseRateLimit(bad, "limit_booking");
     ASSERT_FALSE(e.ok()) << bad;
-    EXPECT_EQ(e.error().field, "--limit-booking");
+    EXPECT_EQ(e.error().field, "limit_booking");
   }
 }
 

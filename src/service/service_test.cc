@@ -259,7 +259,7 @@ TEST_F(ServiceTest, ClerkRenewsOverTheApi) {
   Reply detail = Get("/api/residents/" + std::to_string(*id));
   ASSERT_EQ(detail.status, 200);
   EXPECT_EQ(detail.Json()["today"]["auth"], "renewable");
-  ExpectJsonError(Get("/api/residents/99999"), 404, "--resident");
+  ExpectJsonError(Get("/api/residents/99999"), 404, "resident");
 
   Reply opened = Post("/api/cases", {{"resident", *id}, {"procedure", "renewal"}, {"applicant", "self"},
                                      {"counter", "yamagata-cityhall"}});
