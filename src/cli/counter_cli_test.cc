@@ -109,7 +109,7 @@ TEST_F(CounterCli, AuditVerifyFindsATruncatedOrEmptiedLog) {
   std::filesystem::remove(home_ / "audit.key");
   auto no_key = M(add + "'E　F'");
   EXPECT_NE(no_key.code, 0);
-  EXPECT_NE(no_key.out.find("audit_key"), std::string::npos) << no_key.out;
+  EXPECT_NE(no_key.out.find("--audit-key"), std::string::npos) << no_key.out;  // the field, shown as its flag
   EXPECT_FALSE(std::filesystem::exists(home_ / "audit.key"));
 }
 
