@@ -16,6 +16,7 @@
 #include <string>
 
 #include "pki/ca_store.h"
+#include "core/hex.h"
 #include "pki/der.h"
 
 using namespace mynacert;
@@ -109,7 +110,7 @@ int main(int argc, char** argv) {
     std::string raw(16, '\0');
     for (auto& c : raw) c = static_cast<char>(rng());
     raw[0] = static_cast<char>((raw[0] & 0x7f) | 0x40);
-    add(pki::der::Hex(raw), true, reasons[i % 4], now - static_cast<int64_t>(rng() % 86400000));
+    add(HexUpper(raw), true, reasons[i % 4], now - static_cast<int64_t>(rng() % 86400000));
   }
   for (int i = 3; i < argc; ++i) add(argv[i], false, pki::RevocationReason::kUnspecified, 0);
   if (!d.Commit().ok()) return 1;

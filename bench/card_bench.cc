@@ -11,8 +11,8 @@
 #include "card/card.h"
 #include "card/host.h"
 #include "card/pcsc.h"
+#include "core/hex.h"
 #include "pki/certificate.h"
-#include "pki/der.h"
 
 using namespace mynacert;
 
@@ -20,7 +20,7 @@ namespace {
 
 std::string H(std::string_view hex) {
   std::string out;
-  pki::der::Unhex(hex, &out);
+  mynacert::Unhex(hex, &out);
   return out;
 }
 

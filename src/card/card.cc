@@ -13,8 +13,8 @@
 #include <nlohmann/json.hpp>
 #include <utility>
 
+#include "core/hex.h"
 #include "pki/certificate.h"
-#include "pki/der.h"
 #include "pki/key_file.h"
 
 namespace mynacert::card {
@@ -58,10 +58,9 @@ Error Damaged(const std::string& path, const std::string& why) {
                "カードファイルが壊れています (damaged card file: " + path + "; " + why + ")", ""};
 }
 
-std::string Hex(std::string_view b) { return pki::der::Hex(b); }
 std::string Unhex(const std::string& h) {
   std::string out;
-  if (!pki::der::Unhex(h, &out)) throw std::invalid_argument("not hex");
+  if (!mynacert::Unhex(h, &out)) throw std::invalid_argument("not hex");
   return out;
 }
 
@@ -208,22 +207,22 @@ Status Card::Store(const State& s) {
   for (const auto& [ef, value] : s.files) {
     char name[5];
     std::snprintf(name, sizeof name, "%04X", ef);
-    files[name] = Hex(value);
+    files[name] = HexUpper(value);
   }
   sj["files"] = files;
-  sj["keys"] = {Hex(s.sealed_keys[0]), Hex(s.sealed_keys[1])};
+  sj["keys"] = {HexUpper(s.sealed_keys[0]), HexUpper(s.sealed_keys[1])};
   nlohmann::json pins = nlohmann::json::array();
   for (const Pin& p : s.pins) {
     pins.push_back(
-        {{"salt", Hex(p.salt)}, {"hash", Hex(p.hash)}, {"tries_left", p.state.tries_left()}});
+        {{"salt", HexUpper(p.salt)}, {"hash", HexUpper(p.hash)}, {"tries_left", p.state.tries_left()}});
   }
   sj["pins"] = pins;
   std::string plain = sj.dump();
   nlohmann::json j;
   j["format"] = kFormat;
   j["card_id"] = card_id_;
-  j["issuer_key"] = Hex(sealed_issuer_key_);
-  j["state"] = Hex(Seal(key_, StateAad(card_id_), plain));
+  j["issuer_key"] = HexUpper(sealed_issuer_key_);
+  j["state"] = HexUpper(Seal(key_, StateAad(card_id_), plain));
   OPENSSL_cleanse(plain.data(), plain.size());
   MYNACERT_RETURN_IF_ERROR(pki::WriteFileAtomically(path_, j.dump(1) + "\n", 0600));
   struct stat st {};
@@ -279,7 +278,7 @@ Result<std::unique_ptr<Card>> Card::Create(const std::string& path, const std::s
   }
   std::unique_ptr<Card> card(new Card());
   card->path_ = path;
-  card->card_id_ = Hex(RandomBytes(16));
+  card->card_id_ = HexUpper(RandomBytes(16));
   const std::string key = Pbkdf2(secret, card->card_id_, kPbkdf2KeyIterations);
   std::copy(key.begin(), key.end(), card->key_.begin());
   card->state_.files[kEfToken] = std::string("JPKIAPICCTOKEN2") + std::string(17, ' ');

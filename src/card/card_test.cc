@@ -20,8 +20,8 @@
 #include <vector>
 
 #include "card/secure_channel.h"
+#include "core/hex.h"
 #include "pki/certificate.h"
-#include "pki/der.h"
 
 namespace mynacert::card {
 namespace {
@@ -32,10 +32,10 @@ std::string H(std::string_view hex) {
     if (c != ' ') clean.push_back(c);
   }
   std::string out;
-  EXPECT_TRUE(pki::der::Unhex(clean, &out)) << hex;
+  EXPECT_TRUE(mynacert::Unhex(clean, &out)) << hex;
   return out;
 }
-std::string Sw(const std::string& r) { return pki::der::Hex(r.substr(r.size() - 2)); }
+std::string Sw(const std::string& r) { return HexUpper(r.substr(r.size() - 2)); }
 
 const char* kSecret = "card secret for tests";
 const char* kIssuer = "issuer master key for tests";
@@ -260,14 +260,14 @@ TEST_F(CardTest, TheFileHoldsNoPinAndNoClearKey) {
   std::ifstream in(path_);
   const std::string text((std::istreambuf_iterator<char>(in)), {});
   for (const char* secret : {"1234", "ABC123", "123456789012"}) {
-    EXPECT_EQ(text.find(pki::der::Hex(secret)), std::string::npos) << secret;
+    EXPECT_EQ(text.find(HexUpper(secret)), std::string::npos) << secret;
   }
   EXPECT_EQ(text.find("PRIVATE KEY"), std::string::npos);
   // Nor the issuer key: neither the master nor the key derived for this card.
   const sc::Key k = sc::CardKey(kIssuer, H(card_->card_id()));
-  EXPECT_EQ(text.find(pki::der::Hex(std::string_view(reinterpret_cast<const char*>(k.data()), 32))),
+  EXPECT_EQ(text.find(HexUpper(std::string_view(reinterpret_cast<const char*>(k.data()), 32))),
             std::string::npos);
-  EXPECT_EQ(text.find(pki::der::Hex(kIssuer)), std::string::npos);
+  EXPECT_EQ(text.find(HexUpper(kIssuer)), std::string::npos);
   EXPECT_EQ(std::filesystem::status(path_).permissions() & std::filesystem::perms::others_read,
             std::filesystem::perms::none);
   // A wrong secret cannot open the keys.
@@ -475,7 +475,7 @@ TEST_F(CardTest, AnEditedPinHashIsRefused) {
     for (int i = 0; i < kPinCount; ++i) j["pins"].push_back(nlohmann::json::object());
   }
   j["pins"][static_cast<int>(PinId::kAuth)] = {
-      {"salt", pki::der::Hex(salt)}, {"hash", pki::der::Hex(hash)}, {"tries_left", 3}};
+      {"salt", HexUpper(salt)}, {"hash", HexUpper(hash)}, {"tries_left", 3}};
   WriteAll(path_, j.dump(1));
   auto card = Card::Open(path_, kSecret);
   ASSERT_FALSE(card.ok()) << "a card file with the attacker's PIN opened";
@@ -590,7 +590,7 @@ class IssuerChannelTest : public CardTest {
     EXPECT_EQ(Sw(init), "9000");
     if (init.size() != 50) return std::nullopt;
     const std::string card_id = init.substr(0, 16), card_ch = init.substr(16, 16);
-    EXPECT_EQ(pki::der::Hex(card_id), card_->card_id());
+    EXPECT_EQ(HexUpper(card_id), card_->card_id());
     RawSession s;
     s.key = sc::SessionKey(sc::CardKey(master, card_id), host, card_ch);
     const bool card_proved = sc::CardCryptogram(s.key, host, card_ch) == init.substr(32, 16);

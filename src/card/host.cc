@@ -7,7 +7,7 @@
 
 #include "card/apdu.h"
 #include "card/card.h"
-#include "pki/der.h"
+#include "core/hex.h"
 
 namespace mynacert::card {
 namespace {
@@ -212,7 +212,7 @@ Result<std::unique_ptr<IssuerSession>> IssuerSession::Open(Transport& t, std::st
       Exchange(t, EncodeCommand(sc::kClaSecure, sc::kInsExternalAuthenticate, 0, 0,
                                 sc::HostCryptogram(s->session_, host_challenge, card_challenge))));
   if (auth.sw != kSwOk) return CardError(auth.sw, "EXTERNAL AUTHENTICATE");
-  s->card_id_ = pki::der::Hex(card_id);
+  s->card_id_ = HexUpper(card_id);
   return s;
 }
 

@@ -10,8 +10,8 @@
 
 #include "card/apdu.h"
 #include "card/card.h"
+#include "core/hex.h"
 #include "pki/certificate.h"
-#include "pki/der.h"
 
 namespace mynacert::card {
 namespace {
@@ -23,7 +23,7 @@ std::string H(std::string_view hex) {
   for (char c : hex) {
     if (c != ' ') clean.push_back(c);
   }
-  EXPECT_TRUE(pki::der::Unhex(clean, &out)) << hex;
+  EXPECT_TRUE(mynacert::Unhex(clean, &out)) << hex;
   return out;
 }
 

@@ -2,7 +2,6 @@
 // Every change names the staff member (--actor) and lands in the CA's audit trail (ca_events);
 // keys are opened from the CA folder with secrets read from env:NAME or file:PATH only.
 #include <openssl/pem.h>
-#include <openssl/rand.h>
 
 #include <chrono>
 #include <fstream>
@@ -16,7 +15,6 @@
 #include "core/clock.h"
 #include "pki/ca_store.h"
 #include "pki/crl.h"
-#include "pki/der.h"
 #include "pki/key_file.h"
 #include "rules/validity.h"
 
@@ -49,12 +47,6 @@ Result<pki::EvpPkeyPtr> ReadPublicKey(const std::string& path) {
                            "PEM の公開鍵 (BEGIN PUBLIC KEY) が読めません (not a PEM public key)");
   }
   return key;
-}
-
-std::string RandomHex(size_t bytes) {
-  std::string raw(bytes, '\0');
-  RAND_bytes(reinterpret_cast<unsigned char*>(raw.data()), static_cast<int>(bytes));
-  return pki::der::Hex(raw);
 }
 
 // The last valid day: given, or computed by the rules engine (R-VAL-1/1a/5).
@@ -102,7 +94,11 @@ Status RunIssue(const IssueFlags& f, CliContext& ctx) {
   request.not_before = now;
   request.last_valid_day = last_day;
   // CN: the sign cert's issue serial, the auth cert's opaque id; generated when not given.
-  request.subject_cn = !f.cn.empty() ? f.cn : RandomHex(kind == pki::CaKind::kSign ? 12 : 16);
+  if (!f.cn.empty()) {
+    request.subject_cn = f.cn;
+  } else {
+    MYNACERT_ASSIGN_OR_RETURN(request.subject_cn, pki::NewSubjectCn(kind));
+  }
   if (kind == pki::CaKind::kSign) {
     // The sign certificate records the four items of the residence record (R-CERT-3).
     for (const auto& [flag, value] :

@@ -15,8 +15,8 @@
 #include "cli/card_access.h"
 #include "cli/commands.h"
 #include "core/clock.h"
+#include "core/hex.h"
 #include "pki/certificate.h"
-#include "pki/der.h"
 #include "pki/key_file.h"
 #include "pki/openssl.h"
 #include "rules/dates.h"
@@ -85,26 +85,13 @@ nlohmann::json DescribeCertificate(const std::string& der, Date today, bool pers
             .ToString();
   }
   if (personal) {  // R-CERT-3: the sign certificate's personal data, from its otherNames
-    pki::GeneralNamesPtr names(
-        static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(x, NID_subject_alt_name, nullptr, nullptr)));
-    const std::pair<const char*, const char*> fields[] = {
-        {pki::kOidName, "name"},       {pki::kOidNameSubstitution, "name_substitute"},
-        {pki::kOidSex, "sex"},         {pki::kOidBirthDate, "birth_date"},
-        {pki::kOidAddress, "address"}, {pki::kOidAddressSubstitution, "address_substitute"}};
-    for (int i = 0; names && i < sk_GENERAL_NAME_num(names.get()); ++i) {
-      const GENERAL_NAME* g = sk_GENERAL_NAME_value(names.get(), i);
-      if (g->type != GEN_OTHERNAME) continue;
-      char oid[64];
-      OBJ_obj2txt(oid, sizeof oid, g->d.otherName->type_id, 1);
-      const ASN1_TYPE* v = g->d.otherName->value;
-      if (v->type != V_ASN1_UTF8STRING) continue;
-      for (const auto& [want, key] : fields) {
-        if (std::string_view(oid) == want) {
-          j[key] =
-              std::string(reinterpret_cast<const char*>(ASN1_STRING_get0_data(v->value.utf8string)),
-                          static_cast<size_t>(ASN1_STRING_length(v->value.utf8string)));
-        }
-      }
+    const pki::CertifiedPersonalData data = pki::ReadPersonalData(x);
+    const std::pair<const char*, const std::optional<std::string>*> fields[] = {
+        {"name", &data.name},       {"name_substitute", &data.name_substitution},
+        {"sex", &data.sex},         {"birth_date", &data.birth_date},
+        {"address", &data.address}, {"address_substitute", &data.address_substitution}};
+    for (const auto& [key, value] : fields) {
+      if (*value) j[key] = **value;
     }
   }
   return j;
@@ -157,7 +144,7 @@ Status RunReaders(const ClientFlags& f, CliContext& ctx) {
     nlohmann::json j = nlohmann::json::array();
     for (const auto& r : readers) {
       j.push_back(
-          {{"name", r.name}, {"card_present", r.card_present}, {"atr", pki::der::Hex(r.atr)}});
+          {{"name", r.name}, {"card_present", r.card_present}, {"atr", HexUpper(r.atr)}});
     }
     ctx.out << j.dump(2) << "\n";
     return {};
@@ -166,7 +153,7 @@ Status RunReaders(const ClientFlags& f, CliContext& ctx) {
   for (const auto& r : readers) {
     ctx.out << r.name << ": ";
     if (r.card_present) {
-      ctx.out << "カードあり (card) ATR " << pki::der::Hex(r.atr) << "\n";
+      ctx.out << "カードあり (card) ATR " << HexUpper(r.atr) << "\n";
     } else {
       ctx.out << "カードなし (empty)\n";
     }
@@ -313,7 +300,7 @@ Status RunSign(const ClientFlags& f, CliContext& ctx) {
   unsigned char md[SHA256_DIGEST_LENGTH];
   SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), md);
   std::string digest_info;
-  pki::der::Unhex("3031300d060960864801650304020105000420", &digest_info);
+  mynacert::Unhex("3031300d060960864801650304020105000420", &digest_info);
   digest_info.append(reinterpret_cast<const char*>(md), sizeof md);
 
   const card::PinId pin_id = slot == card::KeySlot::kAuth ? card::PinId::kAuth : card::PinId::kSign;

@@ -34,11 +34,7 @@ struct CopyFlags {
   std::string date;
   bool json = false;
 
-  std::filesystem::path Home() const {
-    if (!home.empty()) return home;
-    if (const char* env = std::getenv("MYNACERT_HOME")) return env;
-    return "mynacert-home";
-  }
+  std::filesystem::path Home() const { return HomeDir(home); }
 };
 
 int64_t Now() {
@@ -111,7 +107,7 @@ void AddCertificateCopyCommand(CLI::App& app, CliContext& ctx) {
   c->add_option("--kind", f->kind, "auth (利用者証明用) | sign (署名用)")->required();
   c->add_option("--out", f->out, "PDF の出力先 (- で標準出力) / the PDF file, - for stdout")->required();
   c->add_option("--clerk", f->clerk, "操作する職員 (監査記録) / the clerk acting")->required();
-  c->add_option("--home", f->home, "データの場所 (既定 $MYNACERT_HOME または ./mynacert-home)");
+  AddHomeOption(*c, f->home);
   c->add_option("--date", f->date, "印刷日 YYYY-MM-DD (既定: 今日) / print date (default: today, JST)");
   c->add_flag("--json", f->json, "JSON で出力 / JSON output");
   c->callback([f, &ctx] { RunCommand(ctx, [&] { return RunCertificateCopy(*f, ctx); }); });

@@ -46,6 +46,12 @@ struct CliContext {
   std::optional<Result<profiles::Registry>> registry_;
 };
 
+// The data directory of the commands that keep state (counter.db, cards, notices): `home_flag`
+// (--home) when given, else $MYNACERT_HOME, else ./mynacert-home.
+std::string HomeDir(const std::string& home_flag);
+// Adds --home, read by HomeDir, to `command`.
+CLI::Option* AddHomeOption(CLI::App& command, std::string& home_flag);
+
 // Runs a sub-command body returning Status and reports its error (one line, exit code) via
 // ctx.Fail.
 template <typename F>

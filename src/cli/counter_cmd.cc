@@ -42,15 +42,11 @@ struct Home {
   // card file on record.
   std::optional<std::string> reader;
 
-  std::string Dir() const {
-    if (!home.empty()) return home;
-    if (const char* env = std::getenv("MYNACERT_HOME")) return env;
-    return "mynacert-home";
-  }
+  std::string Dir() const { return HomeDir(home); }
 };
 
 void AddHomeFlags(CLI::App* c, Home& h, bool clerk) {
-  c->add_option("--home", h.home, "データの場所 (既定 $MYNACERT_HOME または ./mynacert-home)");
+  AddHomeOption(*c, h.home);
   if (clerk) c->add_option("--clerk", h.clerk, "操作する職員 (監査記録) / the clerk acting")->required();
   c->add_flag("--json", h.json, "JSON で出力 / JSON output");
   c->add_option("--audit-key", h.audit_key,

@@ -34,11 +34,7 @@ struct DemoFlags {
   bool json = false;
   bool if_empty = false;
 
-  std::string Dir() const {
-    if (!home.empty()) return home;
-    if (const char* env = std::getenv("MYNACERT_HOME")) return env;
-    return "mynacert-home";
-  }
+  std::string Dir() const { return HomeDir(home); }
 };
 
 // Columns on a terminal: East Asian wide characters (kanji, kana, full-width forms) take two.
@@ -235,7 +231,7 @@ void AddDemoCommands(CLI::App& app, CliContext& ctx) {
   CLI::App* seed = demo->add_subcommand("seed",
                                         "5自治体のデモ住民 (全ての状況) を作る / seed demo "
                                         "residents in every situation (docs/demo.md)");
-  seed->add_option("--home", f->home, "データの場所 (既定 $MYNACERT_HOME または ./mynacert-home)");
+  AddHomeOption(*seed, f->home);
   seed->add_option("--today", f->today,
                    "基準日 YYYY-MM-DD (既定 今日 JST): 状況はこの日を基準に作る");
   seed->add_option("--staff-password", f->staff_password,

@@ -59,6 +59,16 @@ void CliContext::Fail(const Error& error) {
   exit_code = error.code == ErrorCode::kInternal ? kExitInternal : kExitBadInput;
 }
 
+std::string HomeDir(const std::string& home_flag) {
+  if (!home_flag.empty()) return home_flag;
+  if (const char* env = std::getenv("MYNACERT_HOME")) return env;
+  return "mynacert-home";
+}
+
+CLI::Option* AddHomeOption(CLI::App& command, std::string& home_flag) {
+  return command.add_option("--home", home_flag, "データの場所 (既定 $MYNACERT_HOME または ./mynacert-home)");
+}
+
 namespace {
 
 // CLI11's messages name the option; keep them on one line and prefix them like ours.

@@ -38,11 +38,7 @@ struct NoticeFlags {
   bool no_pdf = false;
   bool json = false;
 
-  std::filesystem::path Home() const {
-    if (!home.empty()) return home;
-    if (const char* env = std::getenv("MYNACERT_HOME")) return env;
-    return "mynacert-home";
-  }
+  std::filesystem::path Home() const { return HomeDir(home); }
   Result<Date> Day() const {
     if (date.empty()) return RealClock().TodayJst();
     return Date::Parse(date, "--date");
@@ -153,7 +149,7 @@ void AddNoticesCommands(CLI::App& app, CliContext& ctx) {
   notices->require_subcommand(1);
   auto common = [](CLI::App* c, NoticeFlags& f) {
     c->add_option("--date", f.date, "実行日 YYYY-MM-DD (既定: 今日) / run date (default: today, JST)");
-    c->add_option("--home", f.home, "データの場所 (既定 $MYNACERT_HOME または ./mynacert-home)");
+    AddHomeOption(*c, f.home);
     c->add_flag("--json", f.json, "JSON で出力 / JSON output");
   };
   {

@@ -34,15 +34,11 @@ struct Flags {
   int64_t resident = 0;
   int64_t number = 0;
 
-  std::string Dir() const {
-    if (!home.empty()) return home;
-    if (const char* env = std::getenv("MYNACERT_HOME")) return env;
-    return "mynacert-home";
-  }
+  std::string Dir() const { return HomeDir(home); }
 };
 
 void AddHomeFlags(CLI::App* c, Flags& f) {
-  c->add_option("--home", f.home, "データの場所 (既定 $MYNACERT_HOME または ./mynacert-home)");
+  AddHomeOption(*c, f.home);
   c->add_flag("--json", f.json, "JSON で出力 / JSON output");
 }
 void AddNowFlag(CLI::App* c, Flags& f) {

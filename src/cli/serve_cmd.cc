@@ -26,11 +26,7 @@ struct ServeFlags {
   int per_booker = 1;
   int max_connections = 0;
 
-  std::string Dir() const {
-    if (!home.empty()) return home;
-    if (const char* env = std::getenv("MYNACERT_HOME")) return env;
-    return "mynacert-home";
-  }
+  std::string Dir() const { return HomeDir(home); }
 };
 
 Status RunServe(const ServeFlags& f, CliContext& ctx) {
@@ -102,7 +98,7 @@ Status RunStaffAdd(const ServeFlags& f, CliContext& ctx) {
 void AddServeCommands(CLI::App& app, CliContext& ctx) {
   auto f = std::make_shared<ServeFlags>();
   CLI::App* s = app.add_subcommand("serve", "API・画面・OCSP を提供 / serve the API, the UI and OCSP");
-  s->add_option("--home", f->home, "データの場所 (既定 $MYNACERT_HOME または ./mynacert-home)");
+  AddHomeOption(*s, f->home);
   s->add_option("--address", f->address, "待ち受けアドレス (既定 127.0.0.1)");
   s->add_option("--port", f->port, "ポート (既定 8080; 0 = 空いているポート)");
   s->add_option("--threads", f->threads, "スレッド数 (既定 8)");

@@ -12,24 +12,15 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "core/hex.h"
 #include "counter/schema.h"
 #include "pki/key_file.h"
+#include "pki/openssl.h"
 
 namespace mynacert::counter {
 
 namespace {
 const std::string kGenesis(64, '0');
-
-std::string Hex(const unsigned char* p, size_t n) {
-  static const char* digits = "0123456789abcdef";
-  std::string out;
-  out.reserve(n * 2);
-  for (size_t i = 0; i < n; ++i) {
-    out.push_back(digits[p[i] >> 4]);
-    out.push_back(digits[p[i] & 15]);
-  }
-  return out;
-}
 
 AuditRecord ReadRow(store::Statement& s) {
   AuditRecord r;
@@ -65,7 +56,7 @@ std::string Hmac(std::string_view key, std::string_view text) {
   unsigned int len = 0;
   HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
        reinterpret_cast<const unsigned char*>(text.data()), text.size(), md, &len);
-  return Hex(md, len);
+  return HexLower(std::string_view(reinterpret_cast<const char*>(md), len));
 }
 
 std::string CheckpointMac(const AuditCheckpoint& cp, std::string_view key) {
@@ -107,11 +98,7 @@ AuditFileLock::~AuditFileLock() {
 }
 
 std::string AuditLog::HashOf(const AuditRecord& r) {
-  const std::string text = ChainText(r);
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(text.data(), text.size(), md, &len, EVP_sha256(), nullptr);
-  return Hex(md, len);
+  return pki::Sha256Hex(ChainText(r));
 }
 
 std::string AuditLog::MacOf(const AuditRecord& r, std::string_view key) {

@@ -13,7 +13,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
-#include "pki/der.h"
+#include "core/hex.h"
 #include "rules/dates.h"
 #include "rules/pins.h"
 #include "rules/validity.h"
@@ -40,12 +40,6 @@ Result<card::PinId> PinIdFor(std::string_view kind) {
   if (kind == "text") return card::PinId::kText;
   if (kind == "juki") return card::PinId::kJuki;
   return InvalidArgument("pin", "auth | sign | text | juki のいずれか");
-}
-
-std::string RandomHex(size_t bytes) {
-  std::string raw(bytes, '\0');
-  RAND_bytes(reinterpret_cast<unsigned char*>(raw.data()), static_cast<int>(bytes));
-  return pki::der::Hex(raw);
 }
 
 // The card's 4-digit security code (part of PIN B), uniform over 0000–9999.
@@ -749,7 +743,7 @@ Result<ExecutionReport> Counter::RunSteps(int64_t case_id, ExecutionEnv& env, bo
     } else if (StartsWith(step.step, "keygen:")) {
       MYNACERT_RETURN_IF_ERROR(need_session());
       MYNACERT_ASSIGN_OR_RETURN(std::string spki, session->GenerateKeyPair(kind == "sign" ? card::KeySlot::kSign : card::KeySlot::kAuth));
-      data["spki"] = pki::der::Hex(spki);
+      data["spki"] = HexUpper(spki);
     } else if (StartsWith(step.step, "issue:")) {
       const json key = step_data("keygen:" + kind);
       const std::string spki = Unhex(key.value("spki", ""));
@@ -774,7 +768,7 @@ Result<ExecutionReport> Counter::RunSteps(int64_t case_id, ExecutionEnv& env, bo
         req.not_before = std::min(std::chrono::system_clock::time_point(std::chrono::seconds(env.now)),
                                   pki::EndOfDayJst(env.today) - std::chrono::seconds(86399));
         MYNACERT_ASSIGN_OR_RETURN(req.last_valid_day, Date::Parse(data.value("last_valid_day", ""), "last_valid_day"));
-        req.subject_cn = RandomHex(ca_kind == pki::CaKind::kSign ? 12 : 16);
+        MYNACERT_ASSIGN_OR_RETURN(req.subject_cn, pki::NewSubjectCn(ca_kind));
         if (ca_kind == pki::CaKind::kSign) {
           req.holder.name = resident.name;
           req.holder.sex = resident.sex;

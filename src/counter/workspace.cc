@@ -5,6 +5,7 @@
 #include <cctype>
 
 #include "core/clock.h"
+#include "core/hex.h"
 #include "counter/schema.h"
 #include "pki/key_file.h"
 
@@ -15,33 +16,10 @@ Error Precondition(std::string field, std::string message) {
   return Error{ErrorCode::kFailedPrecondition, std::move(field), std::move(message), ""};
 }
 
-std::string ToHex(const unsigned char* p, size_t n) {
-  static const char* digits = "0123456789abcdef";
-  std::string out;
-  for (size_t i = 0; i < n; ++i) {
-    out.push_back(digits[p[i] >> 4]);
-    out.push_back(digits[p[i] & 15]);
-  }
-  return out;
-}
-
 Result<std::string> KeyFromHex(std::string text) {
   while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.pop_back();
-  auto nibble = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
   std::string key;
-  if (text.size() == kAuditKeyBytes * 2) {
-    for (size_t i = 0; i < text.size(); i += 2) {
-      const int hi = nibble(text[i]), lo = nibble(text[i + 1]);
-      if (hi < 0 || lo < 0) break;
-      key.push_back(static_cast<char>(hi * 16 + lo));
-    }
-  }
-  if (key.size() != kAuditKeyBytes) {
+  if (text.size() != kAuditKeyBytes * 2 || !Unhex(text, &key)) {
     return InvalidArgument("audit_key", "監査ログの鍵は 16 進 64 桁です (expected 64 hex digits: " +
                                             std::to_string(kAuditKeyBytes) + " bytes)");
   }
@@ -74,7 +52,7 @@ Status AnchorAuditLog(const std::filesystem::path& home, const std::string& key_
       if (RAND_bytes(bytes, sizeof bytes) != 1) {
         return Error{ErrorCode::kInternal, "audit_key", "乱数を得られません (the CSPRNG failed)", ""};
       }
-      const std::string hex = ToHex(bytes, sizeof bytes);
+      const std::string hex = HexLower(std::string_view(reinterpret_cast<const char*>(bytes), sizeof bytes));
       OPENSSL_cleanse(bytes, sizeof bytes);
       MYNACERT_RETURN_IF_ERROR(pki::WriteFileAtomically(key_file.string(), hex + "\n", 0600));
       made = true;

@@ -38,24 +38,6 @@ std::string Fingerprint(std::string_view der) {
   return out;
 }
 
-// The sign certificate's personal data: subjectAltName otherNames (jpki-facts A4), OID -> text.
-std::vector<std::pair<std::string, std::string>> PersonalData(X509* cert) {
-  std::vector<std::pair<std::string, std::string>> out;
-  pki::GeneralNamesPtr names(
-      static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr)));
-  for (int i = 0; names && i < sk_GENERAL_NAME_num(names.get()); ++i) {
-    const GENERAL_NAME* g = sk_GENERAL_NAME_value(names.get(), i);
-    if (g->type != GEN_OTHERNAME) continue;
-    char oid[64];
-    OBJ_obj2txt(oid, sizeof oid, g->d.otherName->type_id, 1);
-    const ASN1_TYPE* v = g->d.otherName->value;
-    if (v->type != V_ASN1_UTF8STRING) continue;
-    out.emplace_back(oid, std::string(reinterpret_cast<const char*>(ASN1_STRING_get0_data(v->value.utf8string)),
-                                      static_cast<size_t>(ASN1_STRING_length(v->value.utf8string))));
-  }
-  return out;
-}
-
 Error Broken(const std::string& serial, const std::string& what) {
   return Error{ErrorCode::kInternal, "ca",
                "証明書 " + serial + " の内容が記録と合いません (the certificate contradicts the record): " + what, ""};
@@ -124,15 +106,12 @@ Result<CertificateCopy> CertificateCopyFor(counter::CounterStore& store, pki::Ca
 
   if (kind == "sign") {
     // R-PROC-11 (seed 002): "電子証明書に記録された住所や氏名" — from the certificate itself.
-    for (const auto& [oid, text] : PersonalData(cert.get())) {
-      if (oid == pki::kOidName) c.name = text;
-      if (oid == pki::kOidAddress) c.address = text;
-      if (oid == pki::kOidSex && text.size() == 1) c.sex = text[0] - '0';
-      if (oid == pki::kOidBirthDate && text.size() == 9) {
-        // "EYYYYMMDD": the era digit, then the Gregorian date (jpki-facts A4).
-        auto birth = Date::Parse(text.substr(1, 4) + "-" + text.substr(5, 2) + "-" + text.substr(7, 2));
-        if (birth.ok()) c.birth = *birth;
-      }
+    const pki::CertifiedPersonalData data = pki::ReadPersonalData(cert.get());
+    if (data.name) c.name = *data.name;
+    if (data.address) c.address = *data.address;
+    if (data.sex && data.sex->size() == 1) c.sex = (*data.sex)[0] - '0';
+    if (data.birth_date) {
+      if (auto birth = pki::ParseBirthDateField(*data.birth_date)) c.birth = *birth;
     }
     if (c.name.empty() || c.address.empty() || c.sex == 0 || c.birth == Date()) {
       return Broken(record->serial, "subjectAltName without the personal data (R-CERT-3)");

@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/hex.h"
 #include "pki/der.h"
 
 namespace mynacert::pki {
@@ -119,6 +120,44 @@ std::string BirthDateField(Date birth) {
   char buf[16];
   std::snprintf(buf, sizeof buf, "%d%04d%02u%02u", era, birth.year(), birth.month(), birth.day());
   return buf;
+}
+
+std::optional<Date> ParseBirthDateField(std::string_view field) {
+  if (field.size() != 9) return std::nullopt;
+  const std::string text(field);
+  auto birth = Date::Parse(text.substr(1, 4) + "-" + text.substr(5, 2) + "-" + text.substr(7, 2));
+  if (!birth.ok()) return std::nullopt;
+  return *birth;
+}
+
+CertifiedPersonalData ReadPersonalData(X509* cert) {
+  CertifiedPersonalData out;
+  const std::pair<const char*, std::optional<std::string>*> fields[] = {
+      {kOidName, &out.name},       {kOidNameSubstitution, &out.name_substitution},
+      {kOidSex, &out.sex},         {kOidBirthDate, &out.birth_date},
+      {kOidAddress, &out.address}, {kOidAddressSubstitution, &out.address_substitution}};
+  GeneralNamesPtr names(
+      static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr)));
+  for (int i = 0; names && i < sk_GENERAL_NAME_num(names.get()); ++i) {
+    const GENERAL_NAME* g = sk_GENERAL_NAME_value(names.get(), i);
+    if (g->type != GEN_OTHERNAME) continue;
+    char oid[64];
+    OBJ_obj2txt(oid, sizeof oid, g->d.otherName->type_id, 1);
+    const ASN1_TYPE* v = g->d.otherName->value;
+    if (v->type != V_ASN1_UTF8STRING) continue;
+    for (const auto& [want, field] : fields) {
+      if (std::string_view(oid) == want) {
+        *field = std::string(reinterpret_cast<const char*>(ASN1_STRING_get0_data(v->value.utf8string)),
+                             static_cast<size_t>(ASN1_STRING_length(v->value.utf8string)));
+      }
+    }
+  }
+  return out;
+}
+
+Result<std::string> NewSubjectCn(CaKind kind) {
+  MYNACERT_ASSIGN_OR_RETURN(const std::string raw, RandomBytes(kind == CaKind::kSign ? 12 : 16));
+  return HexUpper(raw);
 }
 
 Result<EvpPkeyPtr> GenerateRsaKey(int bits) {
@@ -263,7 +302,7 @@ Result<Tbs> TbsDer(const CaGeneration& ca, const CertRequest& r, TimePoint not_a
   serial[0] = static_cast<unsigned char>((serial[0] & 0x7f) | 0x40);  // positive, 16 octets
   const std::string_view serial_bytes(reinterpret_cast<char*>(serial), sizeof serial);
   der::AppendUnsignedInteger(out, serial_bytes);
-  tbs.serial_hex = der::Hex(serial_bytes);
+  tbs.serial_hex = HexUpper(serial_bytes);
   out.append(Sha256WithRsaAlgorithmDer());
   // issuer: the CA's subject as encoded in its certificate
   const X509_NAME* issuer = X509_get_subject_name(ca.cert.get());

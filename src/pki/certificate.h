@@ -24,7 +24,9 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "core/date.h"
 #include "core/result.h"
@@ -85,6 +87,18 @@ struct SignHolder {
 // "EYYYYMMDD": era digit (1 明治, 2 大正, 3 昭和, 4 平成, 5 令和) then the Gregorian date
 // (jpki-facts A4): 1980-02-17 -> "319800217".
 std::string BirthDateField(Date birth);
+// The date of a BirthDateField ("EYYYYMMDD" -> its Gregorian date); nullopt when malformed.
+std::optional<Date> ParseBirthDateField(std::string_view field);
+
+// The personal data a sign certificate carries (R-CERT-3): the UTF8String otherNames of its
+// subjectAltName (jpki-facts A4), as recorded; nullopt for an item the certificate lacks.
+struct CertifiedPersonalData {
+  std::optional<std::string> name, name_substitution;
+  std::optional<std::string> sex;         // "1", "2" or "9"
+  std::optional<std::string> birth_date;  // BirthDateField "EYYYYMMDD"
+  std::optional<std::string> address, address_substitution;
+};
+CertifiedPersonalData ReadPersonalData(X509* cert);
 
 struct CertRequest {
   CaKind kind = CaKind::kAuth;
@@ -94,6 +108,10 @@ struct CertRequest {
   std::string subject_cn;  // sign: the issue serial; auth: the opaque id
   SignHolder holder;       // sign cert only
 };
+
+// A subject_cn for a request that names none: random upper-case hex, 24 digits for a sign
+// certificate (its issue serial), 32 for an auth certificate (its opaque id).
+Result<std::string> NewSubjectCn(CaKind kind);
 
 // Issues a certificate under `ca` (whose kind must match). Errors name the field at fault.
 Result<X509Ptr> IssueCertificate(const CaGeneration& ca, const CertRequest& request);

@@ -174,6 +174,28 @@ TEST_F(PkiTest, AuthCertHasNoPersonalData) {
   EXPECT_EQ(text.find("CRL Distribution"), std::string::npos);
 }
 
+TEST_F(PkiTest, ReadPersonalDataGivesBackTheHolder) {
+  auto cert = IssueCertificate(*sign_ca_, SignRequest());
+  ASSERT_TRUE(cert.ok()) << cert.error().ToString();
+  const CertifiedPersonalData data = ReadPersonalData(cert->get());
+  EXPECT_EQ(data.name, Holder().name);
+  EXPECT_EQ(data.address, Holder().address);
+  EXPECT_EQ(data.sex, "2");
+  EXPECT_EQ(data.birth_date, "319850707");
+  ASSERT_TRUE(data.name_substitution.has_value());
+  EXPECT_EQ(*data.name_substitution, std::string(5, '0'));  // one flag per character of the name
+  EXPECT_TRUE(data.address_substitution.has_value());
+
+  CertRequest r = SignRequest();
+  r.kind = CaKind::kAuth;
+  r.holder = SignHolder();
+  auto auth = IssueCertificate(*auth_ca_, r);
+  ASSERT_TRUE(auth.ok()) << auth.error().ToString();
+  const CertifiedPersonalData none = ReadPersonalData(auth->get());  // R-CERT-3: no SAN
+  EXPECT_FALSE(none.name || none.name_substitution || none.sex || none.birth_date || none.address ||
+               none.address_substitution);
+}
+
 TEST_F(PkiTest, SerialsArePositiveRandomAndUnique) {
   std::set<std::string> seen;
   for (int i = 0; i < 20; ++i) {
@@ -219,6 +241,24 @@ TEST(BirthDateField, EraDigitThenGregorianDate) {
   EXPECT_EQ(BirthDateField(D(2019, 5, 1)), "520190501");    // 令和
   EXPECT_EQ(BirthDateField(D(1926, 12, 24)), "219261224");  // 大正
   EXPECT_EQ(BirthDateField(D(1912, 7, 29)), "119120729");   // 明治
+}
+
+TEST(ParseBirthDateField, GregorianDateAfterTheEraDigit) {
+  EXPECT_EQ(ParseBirthDateField("319800217"), D(1980, 2, 17));
+  EXPECT_EQ(ParseBirthDateField(BirthDateField(D(2019, 5, 1))), D(2019, 5, 1));
+  EXPECT_EQ(ParseBirthDateField("19800217"), std::nullopt);   // no era digit
+  EXPECT_EQ(ParseBirthDateField("319800230"), std::nullopt);  // no such day
+  EXPECT_EQ(ParseBirthDateField(""), std::nullopt);
+}
+
+TEST(NewSubjectCn, RandomUpperCaseHexOfTheKindsLength) {
+  auto sign = NewSubjectCn(CaKind::kSign);
+  auto auth = NewSubjectCn(CaKind::kAuth);
+  ASSERT_TRUE(sign.ok() && auth.ok());
+  EXPECT_EQ(sign->size(), 24u);
+  EXPECT_EQ(auth->size(), 32u);
+  for (char c : *sign + *auth) EXPECT_TRUE((c >= '0' && c <= '9') || (c >= 'A' && c <= 'F')) << c;
+  EXPECT_NE(*NewSubjectCn(CaKind::kSign), *sign);
 }
 
 TEST(EndOfDayJst, IsFourteenFiftyNineUtc) {

@@ -1,5 +1,6 @@
 #include "pki/crl.h"
 
+#include "core/hex.h"
 #include "pki/der.h"
 
 namespace mynacert::pki {
@@ -9,7 +10,7 @@ namespace {
 void AppendEntry(std::string& out, std::string_view serial_hex, int64_t revoked_at,
                  RevocationReason reason, std::string& scratch) {
   const size_t entry = der::Open(out, der::kSequence);
-  der::Unhex(serial_hex.size() % 2 ? "0" + std::string(serial_hex) : serial_hex, &scratch);
+  mynacert::Unhex(serial_hex.size() % 2 ? "0" + std::string(serial_hex) : serial_hex, &scratch);
   der::AppendUnsignedInteger(out, scratch);
   der::AppendTime(out, revoked_at);
   if (reason != RevocationReason::kUnspecified) {

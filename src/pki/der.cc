@@ -195,39 +195,4 @@ std::string SignedSequence(std::string_view tbs, std::string_view signature,
   return out;
 }
 
-std::string Hex(std::string_view bytes) {
-  static constexpr char kDigits[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (unsigned char c : bytes) {
-    out.push_back(kDigits[c >> 4]);
-    out.push_back(kDigits[c & 0xf]);
-  }
-  return out;
-}
-
-bool Unhex(std::string_view hex, std::string* bytes) {
-  // -1 for a character that is not a hex digit. A CRL unhexes every serial: no branches per
-  // digit beyond the table.
-  static constexpr auto kTable = [] {
-    std::array<int8_t, 256> t{};
-    for (auto& v : t) v = -1;
-    for (int c = '0'; c <= '9'; ++c) t[c] = static_cast<int8_t>(c - '0');
-    for (int c = 'a'; c <= 'f'; ++c) t[c] = static_cast<int8_t>(c - 'a' + 10);
-    for (int c = 'A'; c <= 'F'; ++c) t[c] = static_cast<int8_t>(c - 'A' + 10);
-    return t;
-  }();
-  if (hex.size() % 2 != 0) return false;
-  bytes->resize(hex.size() / 2);
-  char* out = bytes->data();
-  int bad = 0;
-  for (size_t i = 0; i < hex.size(); i += 2) {
-    const int hi = kTable[static_cast<unsigned char>(hex[i])];
-    const int lo = kTable[static_cast<unsigned char>(hex[i + 1])];
-    bad |= hi | lo;
-    *out++ = static_cast<char>(hi << 4 | lo);
-  }
-  return bad >= 0;
-}
-
 }  // namespace mynacert::pki::der

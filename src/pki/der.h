@@ -59,11 +59,6 @@ void AppendExtension(std::string& out, std::string_view oid, bool critical, std:
 std::string SignedSequence(std::string_view tbs, std::string_view signature,
                            std::string_view trailing = {});
 
-// Hex of bytes, upper case, no separators ("0A1B").
-std::string Hex(std::string_view bytes);
-// Bytes of hex text; false when not even-length hex.
-bool Unhex(std::string_view hex, std::string* bytes);
-
 }  // namespace mynacert::pki::der
 
 #endif  // MYNACERT_PKI_DER_H_

@@ -2,8 +2,11 @@
 
 #include <openssl/err.h>
 #include <openssl/pem.h>
+#include <openssl/rand.h>
 
 #include <ctime>
+
+#include "core/hex.h"
 
 namespace mynacert::pki {
 
@@ -69,6 +72,21 @@ std::string SerialHex(const ASN1_INTEGER* serial) {
   char* hex = BN_bn2hex(bn.get());
   std::string out = hex ? hex : "";
   OPENSSL_free(hex);
+  return out;
+}
+
+std::string Sha256Hex(std::string_view bytes) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(bytes.data(), bytes.size(), md, &len, EVP_sha256(), nullptr);
+  return HexLower(std::string_view(reinterpret_cast<const char*>(md), len));
+}
+
+Result<std::string> RandomBytes(size_t n) {
+  std::string out(n, '\0');
+  if (RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(n)) != 1) {
+    return Error{ErrorCode::kInternal, "", "乱数を得られません (RAND_bytes failed)", ""};
+  }
   return out;
 }
 

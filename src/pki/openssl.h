@@ -13,8 +13,10 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "core/date.h"
+#include "core/result.h"
 
 namespace mynacert::pki {
 
@@ -55,6 +57,12 @@ std::string NameText(const X509_NAME* name);
 // The day in Japan (JST, UTC+9) of an ASN.1 time: a JPKI notAfter of 14:59:59Z is the last valid
 // day, 23:59:59 JST. nullopt when the time does not parse.
 std::optional<Date> JstDate(const ASN1_TIME* t);
+
+// SHA-256 of `bytes` as lower-case hex (64 digits): the stored form of staff session tokens,
+// reservation cancel tokens and the audit chain's hashes.
+std::string Sha256Hex(std::string_view bytes);
+// `n` bytes from OpenSSL's CSPRNG (RAND_bytes); kInternal when it fails.
+Result<std::string> RandomBytes(size_t n);
 
 }  // namespace mynacert::pki
 

@@ -54,9 +54,6 @@ std::string GroupSymbols(std::string_view canonical);
 // The Luhn mod 32 check symbol of `payload` (canonical symbols).
 char CheckSymbol(std::string_view payload);
 
-// SHA-256 of `text`, lower-case hex (the stored form of a cancel token).
-std::string Sha256Hex(std::string_view text);
-
 }  // namespace mynacert::reservations
 
 #endif  // MYNACERT_RESERVATIONS_RESERVATION_CODE_H_

@@ -6,6 +6,8 @@
 #include <set>
 #include <string>
 
+#include "pki/openssl.h"
+
 namespace mynacert::reservations {
 namespace {
 
@@ -100,7 +102,8 @@ TEST(CancelToken, RandomAndHashed) {
   EXPECT_EQ(t->size(), 12u);
   EXPECT_EQ(*NormalizeCancelToken(GroupSymbols(*t), "token"), *t);
   EXPECT_NE(*NewCancelToken(), *t);
-  EXPECT_EQ(Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  // The stored form of a cancel token: lower-case hex SHA-256.
+  EXPECT_EQ(pki::Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
 }  // namespace

@@ -4,6 +4,8 @@
 #include <initializer_list>
 #include <variant>
 
+#include "pki/openssl.h"
+
 namespace mynacert::reservations {
 
 namespace {
@@ -362,7 +364,7 @@ Result<BookingResult> ReservationStore::Book(const profiles::Municipality& m,
   b.phone = req.phone;
   b.status = "confirmed";
   b.created_at = ToUnixSeconds(req.now);
-  const std::string hash = Sha256Hex(token);
+  const std::string hash = pki::Sha256Hex(token);
   const Param code_param = code ? Param(std::string_view(*code)) : Param(nullptr);
   const Param resident_param = b.resident_id ? Param(*b.resident_id) : Param(nullptr);
   MYNACERT_ASSIGN_OR_RETURN(
@@ -415,7 +417,7 @@ Result<Booking> ReservationStore::Cancel(int64_t number, std::string_view secret
   if (auto code = ReadReservationCode(secret); std::holds_alternative<std::string>(code)) {
     ok = !b.code.empty() && std::get<std::string>(code) == b.code;
   } else if (auto token = ReadCancelToken(secret); std::holds_alternative<std::string>(token)) {
-    ok = Sha256Hex(std::get<std::string>(token)) == token_hash;
+    ok = pki::Sha256Hex(std::get<std::string>(token)) == token_hash;
   }
   if (!ok) return mismatch;
   if (b.status != "confirmed") {

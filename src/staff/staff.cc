@@ -2,8 +2,6 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/rand.h>
-#include <openssl/sha.h>
 
 #include <array>
 #include <charconv>
@@ -11,6 +9,8 @@
 #include <algorithm>
 #include <thread>
 
+#include "core/hex.h"
+#include "pki/openssl.h"
 #include "store/database.h"
 
 namespace mynacert::staff {
@@ -22,40 +22,6 @@ constexpr store::Migration kMigrations[] = {
 
 constexpr uint64_t kN = 1 << 15, kR = 8, kP = 1;
 
-std::string Hex(const unsigned char* p, size_t n) {
-  static const char* d = "0123456789abcdef";
-  std::string s;
-  s.reserve(n * 2);
-  for (size_t i = 0; i < n; ++i) {
-    s.push_back(d[p[i] >> 4]);
-    s.push_back(d[p[i] & 15]);
-  }
-  return s;
-}
-
-std::string Unhex(std::string_view h) {
-  std::string out;
-  for (size_t i = 0; i + 1 < h.size(); i += 2) {
-    auto v = [](char c) { return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10; };
-    out.push_back(static_cast<char>(v(h[i]) << 4 | v(h[i + 1])));
-  }
-  return out;
-}
-
-Result<std::string> RandomHex(size_t bytes) {
-  std::array<unsigned char, 64> buf{};
-  if (RAND_bytes(buf.data(), static_cast<int>(bytes)) != 1) {
-    return Error{ErrorCode::kInternal, "", "乱数を得られません (RAND_bytes failed)", ""};
-  }
-  return Hex(buf.data(), bytes);
-}
-
-std::string Sha256Hex(std::string_view s) {
-  unsigned char d[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(s.data()), s.size(), d);
-  return Hex(d, sizeof d);
-}
-
 bool Scrypt(std::string_view password, std::string_view salt, uint64_t n, uint64_t r, uint64_t p,
             unsigned char* out, size_t out_len) {
   return EVP_PBE_scrypt(password.data(), password.size(), reinterpret_cast<const unsigned char*>(salt.data()),
@@ -65,17 +31,13 @@ bool Scrypt(std::string_view password, std::string_view salt, uint64_t n, uint64
 }  // namespace
 
 Result<std::string> HashPassword(std::string_view password) {
-  std::array<unsigned char, 16> salt{};
-  if (RAND_bytes(salt.data(), salt.size()) != 1) {
-    return Error{ErrorCode::kInternal, "", "乱数を得られません (RAND_bytes failed)", ""};
-  }
+  MYNACERT_ASSIGN_OR_RETURN(const std::string salt, pki::RandomBytes(16));
   std::array<unsigned char, 32> hash{};
-  if (!Scrypt(password, std::string_view(reinterpret_cast<const char*>(salt.data()), salt.size()), kN, kR, kP,
-              hash.data(), hash.size())) {
+  if (!Scrypt(password, salt, kN, kR, kP, hash.data(), hash.size())) {
     return Error{ErrorCode::kInternal, "", "scrypt に失敗しました (scrypt failed)", ""};
   }
   return "scrypt$" + std::to_string(kN) + "$" + std::to_string(kR) + "$" + std::to_string(kP) + "$" +
-         Hex(salt.data(), salt.size()) + "$" + Hex(hash.data(), hash.size());
+         HexLower(salt) + "$" + HexLower(std::string_view(reinterpret_cast<const char*>(hash.data()), hash.size()));
 }
 
 bool CheckPassword(std::string_view password, std::string_view stored) {
@@ -94,7 +56,8 @@ bool CheckPassword(std::string_view password, std::string_view stored) {
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), *out);
     if (ec != std::errc() || end != text.data() + text.size()) return false;
   }
-  const std::string salt = Unhex(f[4]), want = Unhex(f[5]);
+  std::string salt, want;
+  if (!Unhex(f[4], &salt) || !Unhex(f[5], &want)) return false;
   if (want.size() != 32 || n > (1u << 20) || r > 32 || p > 16) return false;
   std::array<unsigned char, 32> got{};
   if (!Scrypt(password, salt, n, r, p, got.data(), got.size())) return false;
@@ -242,8 +205,10 @@ Result<StaffSession> StaffStore::Login(std::string_view name, std::string_view p
     return wrong;
   }
   StaffSession s;
-  MYNACERT_ASSIGN_OR_RETURN(s.token, RandomHex(32));
-  MYNACERT_ASSIGN_OR_RETURN(s.csrf, RandomHex(16));
+  MYNACERT_ASSIGN_OR_RETURN(const std::string token, pki::RandomBytes(32));
+  MYNACERT_ASSIGN_OR_RETURN(const std::string csrf, pki::RandomBytes(16));
+  s.token = HexLower(token);
+  s.csrf = HexLower(csrf);
   s.staff = std::string(name);
   s.role = role;
   s.expires_at = now + kSessionSeconds;
@@ -251,7 +216,7 @@ Result<StaffSession> StaffStore::Login(std::string_view name, std::string_view p
   MYNACERT_RETURN_IF_ERROR(store::Run(*db_, "DELETE FROM service_login_failures WHERE name = $1 AND address = $2",
                                       {name, address}));
   MYNACERT_RETURN_IF_ERROR(store::Run(*db_, "DELETE FROM service_sessions WHERE expires_at < $1", {now}));
-  const std::string digest = Sha256Hex(s.token);
+  const std::string digest = pki::Sha256Hex(s.token);
   MYNACERT_RETURN_IF_ERROR(store::Run(*db_,
                                       "INSERT INTO service_sessions (token_sha256, staff, csrf, created_at, expires_at) "
                                       "VALUES ($1, $2, $3, $4, $5)",
@@ -264,7 +229,7 @@ Result<StaffSession> StaffStore::Check(std::string_view token, int64_t now) {
   const Error none{ErrorCode::kUnauthenticated, "session",
                    "ログインしてください (log in first; the session is missing or expired)", ""};
   if (token.size() != 64) return none;
-  const std::string digest = Sha256Hex(token);
+  const std::string digest = pki::Sha256Hex(token);
   std::lock_guard lock(mu_);
   MYNACERT_ASSIGN_OR_RETURN(auto q, store::Query(*db_,
                                                  "SELECT s.staff, t.role, s.csrf, s.expires_at FROM service_sessions s "
@@ -281,7 +246,7 @@ Result<StaffSession> StaffStore::Check(std::string_view token, int64_t now) {
 }
 
 Status StaffStore::Logout(std::string_view token) {
-  const std::string digest = Sha256Hex(token);
+  const std::string digest = pki::Sha256Hex(token);
   std::lock_guard lock(mu_);
   return store::Run(*db_, "DELETE FROM service_sessions WHERE token_sha256 = $1", {std::string_view(digest)});
 }
