@@ -26,8 +26,9 @@ std::vector<std::string_view> Segments(std::string_view path) {
   return out;
 }
 
-bool Matches(std::string_view pattern, std::string_view path, std::vector<std::string>* params) {
-  const auto want = Segments(pattern), got = Segments(path);
+// The pattern's segments (split once, at Add) against the path's (split once per request).
+bool Matches(const std::vector<std::string>& want, const std::vector<std::string_view>& got,
+             std::vector<std::string>* params) {
   params->clear();
   for (size_t i = 0; i < want.size(); ++i) {
     if (want[i] == "*" && i + 1 == want.size()) return true;
@@ -151,6 +152,9 @@ Status Router::Add(Route route) {
   for (const Route& r : routes_) {
     if (r.method == route.method && r.pattern == route.pattern) return InvalidArgument("route", name + ": registered twice");
   }
+  std::vector<std::string> segments;
+  for (std::string_view seg : Segments(route.pattern)) segments.emplace_back(seg);
+  patterns_.push_back(std::move(segments));
   routes_.push_back(std::move(route));
   return {};
 }
@@ -159,8 +163,10 @@ Router::Match Router::Find(std::string_view method, std::string_view path) const
   Match m;
   std::vector<std::string> params;
   const std::string_view as = method == "HEAD" ? std::string_view("GET") : method;
-  for (const Route& r : routes_) {
-    if (!Matches(r.pattern, path, &params)) continue;
+  const auto got = Segments(path);
+  for (size_t i = 0; i < routes_.size(); ++i) {
+    const Route& r = routes_[i];
+    if (!Matches(patterns_[i], got, &params)) continue;
     if (r.method == as) {
       m.route = &r;
       m.params = std::move(params);
@@ -181,8 +187,9 @@ size_t Router::BodyLimit(const HttpRequest& head) const {
   if (m.route) return m.route->body_limit;
   size_t most = 1024;  // no route: an error answer follows, read little
   std::vector<std::string> params;
-  for (const Route& r : routes_) {
-    if (Matches(r.pattern, head.path, &params)) most = std::max(most, r.body_limit);
+  const auto got = Segments(head.path);
+  for (size_t i = 0; i < routes_.size(); ++i) {
+    if (Matches(patterns_[i], got, &params)) most = std::max(most, routes_[i].body_limit);
   }
   return most;
 }

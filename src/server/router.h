@@ -137,6 +137,7 @@ class Router {
   const Clock& clock_;
   Authenticator authenticate_;
   std::vector<Route> routes_;
+  std::vector<std::vector<std::string>> patterns_;  // routes_[i].pattern split on '/'
   std::map<std::string, RateLimit, std::less<>> limits_;
   RateLimiter limiter_;
 };
