@@ -1,6 +1,8 @@
 #include "server/http.h"
 
 #include <algorithm>
+#include <cerrno>
+#include <initializer_list>
 #include <array>
 #include <atomic>
 #include <boost/asio.hpp>
@@ -442,12 +444,19 @@ void CloseSession(std::shared_ptr<Session> s) {
 
 // Accept errors that concern one connection (accept(2): "treat them like EAGAIN"): retried at
 // once. Anything else — EMFILE, ENFILE, ENOBUFS, ENOMEM, the unknown — waits (backoff).
+// The errno values are compared directly: comparing an error_code with an errc condition goes
+// through error_category::equivalent, which UBSan's vptr check flags in Boost 1.74.
+bool SystemError(const beast::error_code& ec, std::initializer_list<int> values) {
+  if (ec.category() != boost::system::system_category()) return false;
+  for (int v : values) {
+    if (ec.value() == v) return true;
+  }
+  return false;
+}
+
 bool TransientAcceptError(const beast::error_code& ec) {
-  namespace errc = boost::system::errc;
-  return ec == asio::error::connection_aborted || ec == errc::protocol_error ||
-         ec == errc::operation_not_permitted || ec == errc::network_down ||
-         ec == errc::no_protocol_option || ec == errc::host_unreachable ||
-         ec == errc::operation_not_supported || ec == errc::network_unreachable;
+  return SystemError(ec, {ECONNABORTED, EPROTO, EPERM, ENETDOWN, ENOPROTOOPT, EHOSTUNREACH, EOPNOTSUPP,
+                          ENETUNREACH});
 }
 
 size_t DefaultMaxConnections() {
@@ -484,8 +493,7 @@ struct HttpServer::Impl {
       // the pending connection keeps the listener readable — a busy loop. If an idle
       // connection holds a descriptor, it is shed and the accept retried once it is closed;
       // otherwise the accept waits, 50 ms doubling to 1 s.
-      if (ec == asio::error::no_descriptors ||
-          ec == boost::system::errc::too_many_files_open_in_system) {
+      if (SystemError(ec, {EMFILE, ENFILE})) {
         std::shared_ptr<Session> victim;
         {
           std::lock_guard lock(registry.mu);
