@@ -49,7 +49,7 @@ World& TheWorld() {
     world->profiles = std::make_unique<mynacert::profiles::Registry>(std::move(reg).value());
     mynacert::service::ServiceConfig config;
     config.home = world->home;
-    config.secrets = {"env:MYNACERT_FUZZ_CA", "env:MYNACERT_FUZZ_ISSUER", "env:MYNACERT_FUZZ_CARD"};
+    config.secrets = {"env:MYNACERT_FUZZ_CA", "env:MYNACERT_FUZZ_ISSUER", "env:MYNACERT_FUZZ_CARD", ""};
     config.clock = &world->clock;
     config.limits.booking = config.limits.lookup = config.limits.cancel = config.limits.login = {};
     auto svc = mynacert::service::Service::Open(config, *world->profiles);
