@@ -38,7 +38,7 @@ struct CopyFlags {
 };
 
 int64_t Now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::seconds>(RealClock().Now().time_since_epoch())
       .count();
 }
 

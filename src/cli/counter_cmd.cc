@@ -82,7 +82,7 @@ Result<Date> DateFlag(const std::string& text, const std::string& field) {
 }
 
 int64_t Now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::seconds>(RealClock().Now().time_since_epoch())
       .count();
 }
 

@@ -196,7 +196,7 @@ Status RunDemoSeed(const DemoFlags& f, CliContext& ctx) {
   o.today = today;
   o.staff_password = password;
   o.now = std::chrono::duration_cast<std::chrono::seconds>(
-              std::chrono::system_clock::now().time_since_epoch())
+              RealClock().Now().time_since_epoch())
               .count();
   std::string current;
   o.progress = [&ctx, &current](size_t done, size_t total, const demo::SeededResident& r) {

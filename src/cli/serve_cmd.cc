@@ -87,7 +87,7 @@ Status RunStaffAdd(const ServeFlags& f, CliContext& ctx) {
   MYNACERT_ASSIGN_OR_RETURN(std::string password,
                             ReadQuietLine("パスワード (password, 12+ characters)", "the password on one stdin line"));
   const int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
-                          std::chrono::system_clock::now().time_since_epoch()).count();
+                          RealClock().Now().time_since_epoch()).count();
   MYNACERT_RETURN_IF_ERROR(staff->AddStaff(f.name, f.role, password, now));
   ctx.out << "職員を登録しました (staff saved): " << f.name << " (" << f.role << ")\n";
   return {};

@@ -52,7 +52,7 @@ struct Error {
   std::string rule;     // "R-VAL-2" when the input contradicts a rule, else ""
   int64_t retry_after_seconds = 0;  // kResourceExhausted: when to try again (≥ 1)
 
-  // "--birth: 2026-02-30 is not a date (R-VAL-1)" — the one line the CLI prints.
+  // "birth: 2026-02-30 is not a date (R-VAL-1)"; the CLI prints the field as its flag.
   std::string ToString() const;
 };
 

@@ -93,7 +93,7 @@ Result<std::unique_ptr<Workspace>> OpenWorkspace(const std::filesystem::path& di
   w->counter = std::make_unique<Counter>(*w->store, *w->profiles);
   w->env.home = dir;
   w->env.now = std::chrono::duration_cast<std::chrono::seconds>(
-                   std::chrono::system_clock::now().time_since_epoch())
+                   RealClock().Now().time_since_epoch())
                    .count();
   w->env.today = RealClock().TodayJst();
   if (!secrets) return w;

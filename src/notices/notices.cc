@@ -1,4 +1,5 @@
 #include "notices/notices.h"
+#include "core/clock.h"
 
 #include <algorithm>
 #include <chrono>
@@ -48,7 +49,7 @@ class Prepared {
 
 int64_t NowSeconds() {
   return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
+             RealClock().Now().time_since_epoch())
       .count();
 }
 

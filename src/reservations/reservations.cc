@@ -1,4 +1,5 @@
 #include "reservations/reservations.h"
+#include "core/clock.h"
 
 #include <chrono>
 #include <initializer_list>
@@ -43,7 +44,7 @@ Date DateColumn(store::Statement& s, int column) {
 
 int64_t NowSeconds() {
   return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
+             RealClock().Now().time_since_epoch())
       .count();
 }
 

@@ -1,4 +1,5 @@
 #include "store/database.h"
+#include "core/clock.h"
 
 #include <chrono>
 #include <string>
@@ -68,7 +69,7 @@ Status Migrate(Database& db, std::string_view component, std::span<const Migrati
     MYNACERT_RETURN_IF_ERROR(s->BindText(1, component));
     MYNACERT_RETURN_IF_ERROR(s->BindInt(2, step.version));
     MYNACERT_RETURN_IF_ERROR(s->BindInt(3, std::chrono::duration_cast<std::chrono::seconds>(
-                                               std::chrono::system_clock::now().time_since_epoch())
+                                               RealClock().Now().time_since_epoch())
                                                .count()));
     MYNACERT_RETURN_IF_ERROR(s->Step());
     MYNACERT_RETURN_IF_ERROR(tx.Commit());
