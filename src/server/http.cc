@@ -449,8 +449,7 @@ void CloseSession(std::shared_ptr<Session> s) {
 
 // Accept errors that concern one connection (accept(2): "treat them like EAGAIN"): retried at
 // once. Anything else — EMFILE, ENFILE, ENOBUFS, ENOMEM, the unknown — waits (backoff).
-// The errno values are compared directly: comparing an error_code with an errc condition goes
-// through error_category::equivalent, which UBSan's vptr check flags in Boost 1.74.
+// accept(2)'s failures are errno values in the system category; they are compared as such.
 bool SystemError(const beast::error_code& ec, std::initializer_list<int> values) {
   if (ec.category() != boost::system::system_category()) return false;
   for (int v : values) {
