@@ -38,8 +38,8 @@ inline Param OptDate(const std::optional<Date>& d, std::string& buffer) {
 
 
 // Column helpers.
-std::optional<Date> ColumnDate(store::Statement& s, int column);
-std::string ColumnString(store::Statement& s, int column);
+using store::ColumnDate;
+using store::ColumnString;
 
 }  // namespace mynacert::counter
 

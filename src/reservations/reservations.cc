@@ -33,31 +33,10 @@ Result<bool> Changed(store::Database& db, std::string_view sql, std::initializer
   return row;
 }
 
-std::string Text(store::Statement& s, int column) {
-  return s.ColumnIsNull(column) ? std::string() : std::string(s.ColumnText(column));
-}
-
-Date DateColumn(store::Statement& s, int column) {
-  auto d = Date::Parse(s.ColumnText(column));
-  return d.ok() ? *d : Date();
-}
-
 int64_t NowSeconds() {
   return std::chrono::duration_cast<std::chrono::seconds>(
              RealClock().Now().time_since_epoch())
       .count();
-}
-
-// The next booking number, inside the caller's transaction.
-Result<int64_t> NextNumber(store::Database& db) {
-  MYNACERT_ASSIGN_OR_RETURN(
-      auto up, Query(db, "UPDATE reservation_sequences SET value = value + 1 WHERE name = 'booking' "
-                         "RETURNING value", {}));
-  MYNACERT_ASSIGN_OR_RETURN(bool row, up->Step());
-  if (row) return up->ColumnInt(0);
-  MYNACERT_RETURN_IF_ERROR(
-      Run(db, "INSERT INTO reservation_sequences (name, value) VALUES ('booking', 1)", {}));
-  return int64_t{1};
 }
 
 constexpr std::string_view kBookingColumns =
@@ -67,16 +46,16 @@ constexpr std::string_view kBookingColumns =
 Booking ReadBooking(store::Statement& s) {
   Booking b;
   b.number = s.ColumnInt(0);
-  b.municipality = Text(s, 1);
-  b.counter_id = Text(s, 2);
-  b.day = DateColumn(s, 3);
+  b.municipality = store::ColumnString(s, 1);
+  b.counter_id = store::ColumnString(s, 2);
+  b.day = store::ColumnDate(s, 3).value_or(Date());
   b.start_minute = static_cast<int>(s.ColumnInt(4));
   b.end_minute = static_cast<int>(s.ColumnInt(5));
-  b.code = Text(s, 6);
+  b.code = store::ColumnString(s, 6);
   if (!s.ColumnIsNull(7)) b.resident_id = s.ColumnInt(7);
-  b.name = Text(s, 8);
-  b.phone = Text(s, 9);
-  b.status = Text(s, 10);
+  b.name = store::ColumnString(s, 8);
+  b.phone = store::ColumnString(s, 9);
+  b.status = store::ColumnString(s, 10);
   b.created_at = s.ColumnInt(11);
   if (!s.ColumnIsNull(12)) b.cancelled_at = s.ColumnInt(12);
   return b;
@@ -91,11 +70,11 @@ Result<std::optional<CodeRecord>> LoadCode(store::Database& db, const std::strin
   MYNACERT_ASSIGN_OR_RETURN(bool row, s->Step());
   if (!row) return std::optional<CodeRecord>();
   CodeRecord r;
-  r.code = Text(*s, 0);
+  r.code = store::ColumnString(*s, 0);
   r.resident_id = s->ColumnInt(1);
-  r.municipality = Text(*s, 2);
-  r.cert_expiry = DateColumn(*s, 3);
-  r.window_start = DateColumn(*s, 4);
+  r.municipality = store::ColumnString(*s, 2);
+  r.cert_expiry = store::ColumnDate(*s, 3).value_or(Date());
+  r.window_start = store::ColumnDate(*s, 4).value_or(Date());
   return std::optional<CodeRecord>(std::move(r));
 }
 
@@ -304,7 +283,7 @@ Result<BookingResult> ReservationStore::Book(const profiles::Municipality& m,
       if (!row) break;
       if (active++ == 0) {
         first = held->ColumnInt(0);
-        first_day = DateColumn(*held, 1);
+        first_day = store::ColumnDate(*held, 1).value_or(Date());
       }
     }
     if (active >= req.max_active_per_booker) return refuse(BookerHasBooking(first, first_day, !req.phone.empty()));
@@ -328,7 +307,7 @@ Result<BookingResult> ReservationStore::Book(const profiles::Municipality& m,
               {m.id, req.counter_id, day, start, capacity}));
   if (!took) return refuse(Full(m, slot));
 
-  MYNACERT_ASSIGN_OR_RETURN(int64_t number, NextNumber(*db_));
+  MYNACERT_ASSIGN_OR_RETURN(int64_t number, store::NextInSequence(*db_, "reservation_sequences", "booking"));
   if (code) {
     // One confirmed booking per 予約ID: claimed like the place. A booking whose day has passed
     // no longer holds the code.
@@ -347,7 +326,7 @@ Result<BookingResult> ReservationStore::Book(const profiles::Municipality& m,
                            {*code}));
       MYNACERT_ASSIGN_OR_RETURN(bool row, held->Step());
       if (!row) return refuse(CodeUnknown());
-      return refuse(CodeInUse(held->ColumnInt(0), DateColumn(*held, 1)));
+      return refuse(CodeInUse(held->ColumnInt(0), store::ColumnDate(*held, 1).value_or(Date())));
     }
   }
 
@@ -411,7 +390,7 @@ Result<Booking> ReservationStore::Cancel(int64_t number, std::string_view secret
   MYNACERT_ASSIGN_OR_RETURN(bool row, s->Step());
   if (!row) return mismatch;
   Booking b = ReadBooking(*s);
-  const std::string token_hash = Text(*s, 13);
+  const std::string token_hash = store::ColumnString(*s, 13);
   s.reset();
   // The 予約ID it was made with, or the cancel token (compared as its hash).
   bool ok = false;

@@ -106,4 +106,34 @@ Status Run(Database& db, std::string_view sql, std::initializer_list<Param> para
   return {};
 }
 
+std::string ColumnString(Statement& s, int column) {
+  if (s.ColumnIsNull(column)) return {};
+  return std::string(s.ColumnText(column));
+}
+
+std::optional<Date> ColumnDate(Statement& s, int column) {
+  if (s.ColumnIsNull(column)) return std::nullopt;
+  auto d = Date::Parse(s.ColumnText(column));
+  if (!d.ok()) return std::nullopt;
+  return *d;
+}
+
+Result<int64_t> NextInSequence(Database& db, std::string_view table, std::string_view name) {
+  if (table.empty() || table.find_first_not_of("abcdefghijklmnopqrstuvwxyz_") != std::string_view::npos) {
+    return InvalidArgument("table", "not a sequence table: " + std::string(table));
+  }
+  const std::string t(table);
+  MYNACERT_ASSIGN_OR_RETURN(
+      auto up, Query(db, "UPDATE " + t + " SET value = value + 1 WHERE name = $1 RETURNING value", {name}));
+  MYNACERT_ASSIGN_OR_RETURN(bool row, up->Step());
+  if (row) {
+    const int64_t value = up->ColumnInt(0);
+    MYNACERT_ASSIGN_OR_RETURN(bool more, up->Step());  // finish the statement
+    (void)more;
+    return value;
+  }
+  MYNACERT_RETURN_IF_ERROR(Run(db, "INSERT INTO " + t + " (name, value) VALUES ($1, 1)", {name}));
+  return int64_t{1};
+}
+
 }  // namespace mynacert::store

@@ -20,10 +20,12 @@
 #include <memory>
 #include <variant>
 #include <initializer_list>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 
+#include "core/date.h"
 #include "core/result.h"
 
 namespace mynacert::store {
@@ -118,6 +120,16 @@ Result<std::unique_ptr<Statement>> Query(Database& db, std::string_view sql,
                                          std::initializer_list<Param> params);
 // Runs a statement that returns no rows.
 Status Run(Database& db, std::string_view sql, std::initializer_list<Param> params);
+
+// Nullable columns: NULL reads as "" and as nullopt (so does a date that does not parse).
+std::string ColumnString(Statement& s, int column);
+std::optional<Date> ColumnDate(Statement& s, int column);
+
+// The next value (1, 2, …) of the sequence `name` kept in `table` (columns name TEXT PRIMARY
+// KEY, value INTEGER), allocated inside the caller's transaction with portable SQL (no
+// AUTOINCREMENT or SERIAL), so that every engine numbers alike. `table` is the component's
+// own constant ([a-z_]+), never input.
+Result<int64_t> NextInSequence(Database& db, std::string_view table, std::string_view name);
 
 }  // namespace mynacert::store
 

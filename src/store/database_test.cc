@@ -184,6 +184,36 @@ constexpr Migration kBroken[] = {{1, "CREATE TABLE m (a INTEGER)"},
                                  {3, "CREATE TABLE n (x INTEGER); INSERT INTO nowhere VALUES (1)"}};
 constexpr Migration kUnordered[] = {{2, "SELECT 1"}, {1, "SELECT 1"}};
 
+TEST(Sqlite, NullableColumnReaders) {
+  auto db = Open(":memory:");
+  auto q = Query(*db, "SELECT NULL, 'x', '2027-02-10', 'not a date'", {});
+  ASSERT_TRUE(q.ok());
+  ASSERT_TRUE(*(*q)->Step());
+  EXPECT_EQ(ColumnString(**q, 0), "");
+  EXPECT_EQ(ColumnString(**q, 1), "x");
+  EXPECT_FALSE(ColumnDate(**q, 0).has_value());
+  EXPECT_EQ(ColumnDate(**q, 2), Date::Ymd(2027, 2, 10));
+  EXPECT_FALSE(ColumnDate(**q, 3).has_value());
+}
+
+// Sequences count from 1, each name on its own, and a rolled-back allocation is not used up.
+TEST(Sqlite, SequencesCountPerNameInsideTheTransaction) {
+  auto db = Open(":memory:");
+  ASSERT_TRUE(db->Execute("CREATE TABLE t_ids (name TEXT PRIMARY KEY, value INTEGER NOT NULL)").ok());
+  EXPECT_EQ(*NextInSequence(*db, "t_ids", "a"), 1);
+  EXPECT_EQ(*NextInSequence(*db, "t_ids", "a"), 2);
+  EXPECT_EQ(*NextInSequence(*db, "t_ids", "b"), 1);
+  {
+    auto tx = Transaction::Begin(*db);
+    ASSERT_TRUE(tx.ok());
+    EXPECT_EQ(*NextInSequence(*db, "t_ids", "a"), 3);
+  }  // rolled back
+  EXPECT_EQ(*NextInSequence(*db, "t_ids", "a"), 3);
+  auto bad = NextInSequence(*db, "t_ids; DROP TABLE t_ids", "a");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().field, "table");
+}
+
 TEST(Migrate, AppliesOnceAddsStepsRefusesNewerAndRollsBackAFailedStep) {
   const std::string path = TempDb("migrate.db");
   {
