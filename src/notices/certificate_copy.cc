@@ -171,11 +171,6 @@ constexpr double kLeft = kMargin;
 constexpr double kWidth = kA4Width - 2 * kMargin;
 constexpr double kLabelWidth = 150.0;
 
-struct Rgb {
-  double r, g, b;
-};
-constexpr Rgb kBlack{0, 0, 0};
-constexpr Rgb kGray{0.35, 0.35, 0.35};
 
 // The fonts of a copy, made once per thread: the pango context's font cache is what makes a
 // second render fast.
@@ -209,41 +204,9 @@ Result<CopyFonts*> ThreadFonts() {
   return fonts.get();
 }
 
-class Page {
+class Page : public Canvas {
  public:
-  Page(const CopyFonts& f, cairo_t* cr) : f_(f), cr_(cr) {}
-
-  double Draw(const std::string& text, const PangoFontDescription* font, double x, double y,
-              double width, Rgb color = kBlack, PangoAlignment align = PANGO_ALIGN_LEFT) {
-    PangoLayout* layout = f_.text->Layout(text, font, width, align);
-    int w = 0, h = 0;
-    pango_layout_get_size(layout, &w, &h);
-    cairo_set_source_rgb(cr_, color.r, color.g, color.b);
-    cairo_move_to(cr_, x, y);
-    pango_cairo_show_layout(cr_, layout);
-    g_object_unref(layout);
-    return static_cast<double>(h) / PANGO_SCALE;
-  }
-  double Measure(const std::string& text, const PangoFontDescription* font, double width) {
-    PangoLayout* layout = f_.text->Layout(text, font, width, PANGO_ALIGN_LEFT);
-    int w = 0, h = 0;
-    pango_layout_get_size(layout, &w, &h);
-    g_object_unref(layout);
-    return static_cast<double>(h) / PANGO_SCALE;
-  }
-  void Line(double x0, double y0, double x1, double y1, double width = 0.5, Rgb color = kBlack) {
-    cairo_set_source_rgb(cr_, color.r, color.g, color.b);
-    cairo_set_line_width(cr_, width);
-    cairo_move_to(cr_, x0, y0);
-    cairo_line_to(cr_, x1, y1);
-    cairo_stroke(cr_);
-  }
-  void Box(double x, double y, double w, double h, double width = 0.6) {
-    cairo_set_source_rgb(cr_, 0, 0, 0);
-    cairo_set_line_width(cr_, width);
-    cairo_rectangle(cr_, x, y, w, h);
-    cairo_stroke(cr_);
-  }
+  Page(const CopyFonts& f, cairo_t* cr) : Canvas(*f.text, cr), f_(f) {}
 
   // One row of the table at `y`: the label in Japanese with English under it, the value on
   // the right. Returns the row's height.
@@ -264,7 +227,6 @@ class Page {
 
  private:
   const CopyFonts& f_;
-  cairo_t* cr_;
 };
 
 std::string SexText(int sex) {

@@ -21,11 +21,6 @@ constexpr double kLeft = kMargin;
 constexpr double kWidth = kPageWidth - 2 * kMargin;
 constexpr double kBottom = kPageHeight - kMargin - 18;  // room for the footer
 
-struct Rgb {
-  double r, g, b;
-};
-constexpr Rgb kBlack{0, 0, 0};
-constexpr Rgb kGray{0.35, 0.35, 0.35};
 constexpr Rgb kRed{0.75, 0.05, 0.05};
 constexpr Rgb kBlue{0.05, 0.2, 0.55};
 
@@ -61,36 +56,15 @@ struct LetterRenderer::Impl {
 namespace {
 
 // One letter being drawn: a cursor down the page, page breaks, and a footer on every page.
-class Writer {
+class Writer : public Canvas {
  public:
   Writer(LetterRenderer::Impl& fonts, cairo_t* cr, const Letter& letter)
-      : f_(fonts), cr_(cr), letter_(letter) {}
+      : Canvas(*fonts.text, cr), f_(fonts), letter_(letter) {}
 
   int pages() const { return pages_; }
   double y() const { return y_; }
   void set_y(double y) { y_ = y; }
   void Skip(double dy) { y_ += dy; }
-  cairo_t* cr() { return cr_; }
-
-  // Draws text at (x, y) wrapped to `width`; returns its height. Does not move the cursor.
-  double Draw(const std::string& text, const PangoFontDescription* font, double x, double y,
-              double width, Rgb color = kBlack, PangoAlignment align = PANGO_ALIGN_LEFT) {
-    PangoLayout* layout = Layout(text, font, width, align);
-    int w = 0, h = 0;
-    pango_layout_get_size(layout, &w, &h);
-    cairo_set_source_rgb(cr_, color.r, color.g, color.b);
-    cairo_move_to(cr_, x, y);
-    pango_cairo_show_layout(cr_, layout);
-    g_object_unref(layout);
-    return static_cast<double>(h) / PANGO_SCALE;
-  }
-  double Measure(const std::string& text, const PangoFontDescription* font, double width) {
-    PangoLayout* layout = Layout(text, font, width, PANGO_ALIGN_LEFT);
-    int w = 0, h = 0;
-    pango_layout_get_size(layout, &w, &h);
-    g_object_unref(layout);
-    return static_cast<double>(h) / PANGO_SCALE;
-  }
 
   // A paragraph at the cursor (indented by `indent`), on the next page if it does not fit.
   void Paragraph(const std::string& text, const PangoFontDescription* font, double indent = 0,
@@ -115,24 +89,6 @@ class Writer {
     y_ += 4;
   }
 
-  void Line(double x0, double y0, double x1, double y1, double width = 0.5, Rgb color = kBlack) {
-    cairo_set_source_rgb(cr_, color.r, color.g, color.b);
-    cairo_set_line_width(cr_, width);
-    cairo_move_to(cr_, x0, y0);
-    cairo_line_to(cr_, x1, y1);
-    cairo_stroke(cr_);
-  }
-  void Box(double x, double y, double w, double h, double width = 0.6, Rgb color = kBlack,
-           bool dashed = false) {
-    cairo_set_source_rgb(cr_, color.r, color.g, color.b);
-    cairo_set_line_width(cr_, width);
-    const double dash[] = {3.0, 2.0};
-    cairo_set_dash(cr_, dash, dashed ? 2 : 0, 0);
-    cairo_rectangle(cr_, x, y, w, h);
-    cairo_stroke(cr_);
-    cairo_set_dash(cr_, dash, 0, 0);
-  }
-
   // Room for `h` more points on this page, else a new page.
   void Ensure(double h) {
     if (y_ + h > kBottom) NewPage();
@@ -150,10 +106,6 @@ class Writer {
   }
 
  private:
-  PangoLayout* Layout(const std::string& text, const PangoFontDescription* font, double width,
-                      PangoAlignment align) {
-    return f_.text->Layout(text, font, width, align);
-  }
   void Footer() {
     const double y = kPageHeight - kMargin;
     Line(kLeft, y - 4, kLeft + kWidth, y - 4, 0.3, kGray);
@@ -164,7 +116,6 @@ class Writer {
   }
 
   LetterRenderer::Impl& f_;
-  cairo_t* cr_;
   const Letter& letter_;
   int pages_ = 1;
   double y_ = kMargin;

@@ -45,4 +45,43 @@ PangoLayout* CjkText::Layout(const std::string& text, const PangoFontDescription
   return layout;
 }
 
+double Canvas::Draw(const std::string& text, const PangoFontDescription* font, double x, double y,
+                    double width, Rgb color, PangoAlignment align) {
+  PangoLayout* layout = text_.Layout(text, font, width, align);
+  int w = 0, h = 0;
+  pango_layout_get_size(layout, &w, &h);
+  cairo_set_source_rgb(cr_, color.r, color.g, color.b);
+  cairo_move_to(cr_, x, y);
+  pango_cairo_show_layout(cr_, layout);
+  g_object_unref(layout);
+  return static_cast<double>(h) / PANGO_SCALE;
+}
+
+double Canvas::Measure(const std::string& text, const PangoFontDescription* font,
+                       double width) const {
+  PangoLayout* layout = text_.Layout(text, font, width, PANGO_ALIGN_LEFT);
+  int w = 0, h = 0;
+  pango_layout_get_size(layout, &w, &h);
+  g_object_unref(layout);
+  return static_cast<double>(h) / PANGO_SCALE;
+}
+
+void Canvas::Line(double x0, double y0, double x1, double y1, double width, Rgb color) {
+  cairo_set_source_rgb(cr_, color.r, color.g, color.b);
+  cairo_set_line_width(cr_, width);
+  cairo_move_to(cr_, x0, y0);
+  cairo_line_to(cr_, x1, y1);
+  cairo_stroke(cr_);
+}
+
+void Canvas::Box(double x, double y, double w, double h, double width, Rgb color, bool dashed) {
+  cairo_set_source_rgb(cr_, color.r, color.g, color.b);
+  cairo_set_line_width(cr_, width);
+  const double dash[] = {3.0, 2.0};
+  cairo_set_dash(cr_, dash, dashed ? 2 : 0, 0);
+  cairo_rectangle(cr_, x, y, w, h);
+  cairo_stroke(cr_);
+  cairo_set_dash(cr_, dash, 0, 0);
+}
+
 }  // namespace mynacert::notices

@@ -2,7 +2,8 @@
 // Japanese text through pango over cairo with the Noto CJK fonts of fonts-noto-cjk — Noto Sans
 // CJK JP for text, Noto Serif CJK JP for titles — checked once when the context is made.
 //
-// Used by the expiry letters (pdf.cc) and the certificate copy (certificate_copy.cc).
+// Used by the expiry letters (pdf.cc) and the certificate copy (certificate_copy.cc), which
+// both draw through a Canvas.
 //
 // Thread-safety: one CjkText per thread (a pango context and its font cache are not shared).
 #ifndef MYNACERT_NOTICES_PDF_TEXT_H_
@@ -44,6 +45,33 @@ class CjkText {
   CjkText() = default;
   PangoFontMap* font_map_ = nullptr;
   PangoContext* context_ = nullptr;
+};
+
+struct Rgb {
+  double r, g, b;
+};
+inline constexpr Rgb kBlack{0, 0, 0};
+inline constexpr Rgb kGray{0.35, 0.35, 0.35};
+
+// Drawing on one cairo context: text laid out by a CjkText (attached to that context), lines
+// and boxes. Coordinates in points from the top left.
+class Canvas {
+ public:
+  Canvas(const CjkText& text, cairo_t* cr) : text_(text), cr_(cr) {}
+  cairo_t* cr() const { return cr_; }
+
+  // Draws `text` at (x, y) wrapped to `width`; returns its height.
+  double Draw(const std::string& text, const PangoFontDescription* font, double x, double y,
+              double width, Rgb color = kBlack, PangoAlignment align = PANGO_ALIGN_LEFT);
+  // The height Draw would give it.
+  double Measure(const std::string& text, const PangoFontDescription* font, double width) const;
+  void Line(double x0, double y0, double x1, double y1, double width = 0.5, Rgb color = kBlack);
+  void Box(double x, double y, double w, double h, double width = 0.6, Rgb color = kBlack,
+           bool dashed = false);
+
+ protected:
+  const CjkText& text_;
+  cairo_t* cr_;
 };
 
 }  // namespace mynacert::notices
