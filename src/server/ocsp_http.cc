@@ -64,26 +64,28 @@ OcspHttpOptions WithOcspErrors(OcspHttpOptions o) {
 
 }  // namespace
 
+HttpResponse OcspHttpAnswer(const HttpRequest& req, const OcspHandler& handler) {
+  HttpResponse r;
+  r.content_type = "application/ocsp-response";
+  if (req.method == "POST") {
+    r.body = req.body.empty() ? std::string(MalformedRequestResponse()) : handler(req.body);
+  } else if (req.method == "GET" || req.method == "HEAD") {
+    auto der = DecodeGetPath(req.target);
+    r.body = der.ok() ? handler(*der) : std::string(MalformedRequestResponse());
+  } else {
+    r.status = 405;
+    r.content_type = "text/plain";
+    r.headers.emplace_back("Allow", "GET, HEAD, POST");
+  }
+  return r;
+}
+
 struct OcspHttpServer::Impl {
   explicit Impl(OcspHttpOptions o, OcspHandler h)
       : handler(std::move(h)),
         http(WithOcspErrors(std::move(o)), [this](const HttpRequest& req) { return Handle(req); }) {}
 
-  HttpResponse Handle(const HttpRequest& req) const {
-    HttpResponse r;
-    r.content_type = "application/ocsp-response";
-    if (req.method == "POST") {
-      r.body = req.body.empty() ? std::string(MalformedRequestResponse()) : handler(req.body);
-    } else if (req.method == "GET") {
-      auto der = DecodeGetPath(req.target);
-      r.body = der.ok() ? handler(*der) : std::string(MalformedRequestResponse());
-    } else {
-      r.status = 405;
-      r.content_type = "text/plain";
-      r.headers.emplace_back("Allow", "GET, POST");
-    }
-    return r;
-  }
+  HttpResponse Handle(const HttpRequest& req) const { return OcspHttpAnswer(req, handler); }
 
   OcspHandler handler;
   HttpServer http;

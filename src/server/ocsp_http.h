@@ -59,6 +59,10 @@ class OcspHttpServer {
 Result<std::string> DecodeGetPath(std::string_view target);
 // OCSPResponse { malformedRequest }: 30 03 0A 01 01.
 std::string_view MalformedRequestResponse();
+// The answer of an OCSP endpoint over HTTP (RFC 6960 A.1), for this server and for any route
+// table serving OCSP: POST with the DER request as the body, GET with it in the path
+// (DecodeGetPath); an empty or undecodable request is malformedRequest; another method 405.
+HttpResponse OcspHttpAnswer(const HttpRequest& req, const OcspHandler& handler);
 
 }  // namespace mynacert::server
 

@@ -124,7 +124,7 @@ TEST_F(ServerTest, PostAndGetRoundTripExactBytes) {
   EXPECT_EQ(res.body(), MalformedRequestResponse());
   res = c.Send(http::verb::put, "/", "x");
   EXPECT_EQ(res.result(), http::status::method_not_allowed);
-  EXPECT_EQ(res[http::field::allow], "GET, POST");
+  EXPECT_EQ(res[http::field::allow], "GET, HEAD, POST");
   EXPECT_EQ(server_->requests_served(), 5u);
 }
 
@@ -317,17 +317,18 @@ TEST_F(ServerTest, OversizedBodyGets413AndTheConnectionCloses) {
             "R:" + std::string(1024, 'y'));
 }
 
-TEST_F(ServerTest, MethodsOtherThanGetAndPostGet405) {
+// HEAD is answered like GET (RFC 9110 §9.3.2; the transport drops the body).
+TEST_F(ServerTest, MethodsOtherThanGetHeadAndPostGet405) {
   StartServer();
   Client c(port_);
-  for (auto verb : {http::verb::put, http::verb::delete_, http::verb::head, http::verb::options}) {
+  for (auto verb : {http::verb::put, http::verb::delete_, http::verb::options}) {
     auto res = c.Send(verb, "/", "");
     EXPECT_EQ(res.result(), http::status::method_not_allowed) << http::to_string(verb);
-    EXPECT_EQ(res[http::field::allow], "GET, POST");
+    EXPECT_EQ(res[http::field::allow], "GET, HEAD, POST");
   }
   // The connection survived the 405s.
   EXPECT_EQ(c.Send(http::verb::post, "/", "z").body(), "R:z");
-  EXPECT_EQ(server_->requests_served(), 5u);
+  EXPECT_EQ(server_->requests_served(), 4u);
 }
 
 TEST_F(ServerTest, RawNonHttpStreamIsClosed) {

@@ -22,18 +22,12 @@ HttpResponse OcspAnswer(std::string der) {
 Status Service::AddRelyingRoutes() {
   server::Router& r = *router_;
   // An OCSP client gets OCSP's own error (malformedRequest), never a JSON one.
-  auto ocsp_too_large = [] { return OcspAnswer(std::string(pki::OcspMalformedRequest())); };
-
-  MYNACERT_RETURN_IF_ERROR(r.Add({"POST", "/ocsp", Access::kRelyingParty, kOcspBody, "", false,
-                                  [this](RequestContext& c) { return OcspAnswer(ocsp_->Respond(c.http.body)); },
-                                  ocsp_too_large}));
-  MYNACERT_RETURN_IF_ERROR(r.Add({"GET", "/ocsp/*", Access::kRelyingParty, kNoBody, "", false,
-                                  [this](RequestContext& c) {
-                                    auto der = server::DecodeGetPath(c.http.target);
-                                    return OcspAnswer(der.ok() ? ocsp_->Respond(*der)
-                                                               : std::string(pki::OcspMalformedRequest()));
-                                  },
-                                  ocsp_too_large}));
+  auto ocsp_too_large = [] { return OcspAnswer(std::string(server::MalformedRequestResponse())); };
+  auto ocsp = [this](RequestContext& c) {
+    return server::OcspHttpAnswer(c.http, [this](std::string_view der) { return ocsp_->Respond(der); });
+  };
+  MYNACERT_RETURN_IF_ERROR(r.Add({"POST", "/ocsp", Access::kRelyingParty, kOcspBody, "", false, ocsp, ocsp_too_large}));
+  MYNACERT_RETURN_IF_ERROR(r.Add({"GET", "/ocsp/*", Access::kRelyingParty, kNoBody, "", false, ocsp, ocsp_too_large}));
 
   for (const bool auth : {true, false}) {
     const std::string kind = auth ? "auth" : "sign";
