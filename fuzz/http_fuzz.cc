@@ -107,7 +107,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   } else {
     return 0;
   }
-  if (req.body.size() > w.service->BodyLimit(req)) {
+  const mynacert::server::RequestPlan plan = w.service->Plan(req);
+  req.route = plan.route;
+  if (req.body.size() > plan.body_limit) {
     Check(req, w.service->TooLarge(req));
     return 0;
   }

@@ -11,6 +11,7 @@
 #include "core/clock.h"
 #include "server/http.h"
 #include "service/app.h"
+#include "staff/staff.h"
 #include "server/rate_limit.h"
 #include "staff/staff.h"
 
@@ -58,9 +59,11 @@ Status RunServe(const ServeFlags& f, CliContext& ctx) {
   http.port = static_cast<uint16_t>(f.port);
   http.threads = f.threads;
   http.max_connections = static_cast<size_t>(f.max_connections);
+  // The logins' scrypt runs on the slow pool, as many at once as the staff store allows.
+  http.slow_threads = staff::DefaultParallelHashes();
   service::Service* s = svc.get();
-  // Each route's body limit, read from the head before the body (server/router.h).
-  http.body_limit = [s](const server::HttpRequest& head) { return s->BodyLimit(head); };
+  // Each route's body limit and slowness, from the head before the body (server/router.h).
+  http.plan = [s](const server::HttpRequest& head) { return s->Plan(head); };
   http.too_large = [s](const server::HttpRequest& head) { return s->TooLarge(head); };
   server::HttpServer server(http, [s](const server::HttpRequest& r) { return s->Handle(r); });
   MYNACERT_ASSIGN_OR_RETURN(uint16_t port, server.Start());

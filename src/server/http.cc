@@ -1,12 +1,12 @@
 #include "server/http.h"
 
 #include <algorithm>
-#include <cerrno>
-#include <initializer_list>
 #include <array>
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
+#include <cerrno>
+#include <initializer_list>
 // g++ 12 with -fsanitize=address,undefined (MYNACERT_SANITIZE) reports a false
 // -Wmaybe-uninitialized on the boost::optional<uint64_t> content length inside Beast 1.74's
 // basic_parser; -Werror would then fail the sanitizer build. (clang, for the fuzzers, has no such
@@ -20,6 +20,8 @@
 #pragma GCC diagnostic pop
 #endif
 #include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <limits>
 #include <list>
@@ -49,7 +51,8 @@ std::string HttpRequest::Cookie(std::string_view name) const {
     std::string_view part(all.data() + pos, end - pos);
     while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
     const size_t eq = part.find('=');
-    if (eq != std::string_view::npos && part.substr(0, eq) == name) return std::string(part.substr(eq + 1));
+    if (eq != std::string_view::npos && part.substr(0, eq) == name)
+      return std::string(part.substr(eq + 1));
     pos = end + 1;
   }
   return {};
@@ -182,7 +185,8 @@ HttpRequest HeadOf(const http::request_header<>& msg, const std::string& remote)
   }
   for (const auto& f : msg) {
     std::string name(f.name_string());
-    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+    std::transform(name.begin(), name.end(), name.begin(),
+                   [](unsigned char c) { return std::tolower(c); });
     req.headers[std::move(name)] = std::string(f.value());
   }
   if (!req.bad_field.empty()) {
@@ -207,7 +211,8 @@ Result<HttpRequest> ParseHttpRequest(std::string_view bytes, const std::string& 
     if (ec == http::error::need_more) break;
   }
   if (!ec && !parser.is_done()) parser.put_eof(ec);
-  if (ec || !parser.is_done()) return InvalidArgument("request", "HTTP ではありません (not an HTTP request)");
+  if (ec || !parser.is_done())
+    return InvalidArgument("request", "HTTP ではありません (not an HTTP request)");
   HttpRequest req = HeadOf(parser.get(), remote);
   req.body = std::move(parser.get().body());
   return req;
@@ -223,7 +228,16 @@ const char* ReasonPhrase(int status) {
 HttpResponse DefaultTooLarge() {
   HttpResponse r;
   r.status = 413;
-  r.body = R"j({"error":{"code":"payload_too_large","message":"リクエストが大きすぎます (request body too large)"}})j";
+  r.body =
+      R"j({"error":{"code":"payload_too_large","message":"リクエストが大きすぎます (request body too large)"}})j";
+  return r;
+}
+
+HttpResponse SlowQueueFull() {
+  HttpResponse r;
+  r.status = 503;
+  r.headers.emplace_back("Retry-After", "1");
+  r.body = R"j({"error":{"code":"overloaded","field":"","message":"混み合っています。少し待ってもう一度 (busy; try again in a second)","rule":null}})j";
   return r;
 }
 
@@ -242,6 +256,15 @@ const std::string& Overloaded() {
 
 class Session;
 
+// Linux schedules threads, not processes: setpriority on the calling thread's id lowers only
+// it. Best effort (an unprivileged process may always lower, never raise).
+void LowerThisThreadOnce(int nice) {
+  thread_local bool done = false;
+  if (done || nice == 0) return;
+  done = true;
+  setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), nice);
+}
+
 // The connections of one server: how many are open, and which wait for a request (idle), the
 // longest-waiting first. Sessions link and unlink themselves on their strands; the acceptor
 // sheds from the front.
@@ -257,12 +280,15 @@ struct Registry {
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket socket, const HttpOptions& options, const HttpHandler& handler,
-          std::atomic<uint64_t>& served, Registry& registry)
+          std::atomic<uint64_t>& served, Registry& registry, asio::thread_pool* slow,
+          std::atomic<size_t>& slow_pending)
       : stream_(std::move(socket)),
         options_(options),
         handler_(handler),
         served_(served),
-        registry_(registry) {}
+        registry_(registry),
+        slow_(slow),
+        slow_pending_(slow_pending) {}
 
   ~Session() {
     std::lock_guard lock(registry_.mu);
@@ -302,8 +328,9 @@ class Session : public std::enable_shared_from_this<Session> {
       idle_it_ = registry_.idle.insert(registry_.idle.end(), this);
       idle_ = true;
     }
-    http::async_read_header(stream_, buffer_, *parser_,
-                            [self = shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
+    http::async_read_header(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
   }
 
   void OnHeader(beast::error_code ec) {
@@ -319,8 +346,9 @@ class Session : public std::enable_shared_from_this<Session> {
       return;
     }
     MakeHead();
-    size_t limit = options_.body_limit ? options_.body_limit(req_) : 0;
-    if (limit == 0) limit = options_.max_request_bytes;
+    plan_ = options_.plan ? options_.plan(req_) : RequestPlan{};
+    req_.route = plan_.route;
+    const size_t limit = plan_.body_limit ? plan_.body_limit : options_.max_request_bytes;
     const auto length = parser_->content_length();
     if (length && *length > limit) {  // refused before reading a byte of it
       TooLarge();
@@ -331,8 +359,9 @@ class Session : public std::enable_shared_from_this<Session> {
       return;
     }
     parser_->body_limit(limit);
-    http::async_read(stream_, buffer_, *parser_,
-                     [self = shared_from_this()](beast::error_code ec, size_t) { self->OnBody(ec); });
+    http::async_read(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, size_t) { self->OnBody(ec); });
   }
 
   void OnBody(beast::error_code ec) {
@@ -358,7 +387,26 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void Handle() {
     const auto& msg = parser_->get();
-    Reply(handler_(req_), msg.keep_alive(), msg.version());
+    const bool keep_alive = msg.keep_alive();
+    const unsigned version = msg.version();
+    if (plan_.slow && slow_) {
+      if (slow_pending_.fetch_add(1) >= options_.slow_queue) {
+        slow_pending_.fetch_sub(1);
+        Reply(SlowQueueFull(), keep_alive, version);
+        return;
+      }
+      // Nothing else touches req_ until the answer is written: no read is outstanding.
+      asio::post(*slow_, [self = shared_from_this(), keep_alive, version] {
+        LowerThisThreadOnce(self->options_.slow_nice);
+        HttpResponse r = self->handler_(self->req_);
+        self->slow_pending_.fetch_sub(1);
+        asio::post(self->executor(), [self, r = std::move(r), keep_alive, version]() mutable {
+          self->Reply(std::move(r), keep_alive, version);
+        });
+      });
+      return;
+    }
+    Reply(handler_(req_), keep_alive, version);
   }
 
   void TooLarge() {
@@ -410,6 +458,7 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   HttpRequest req_;
+  RequestPlan plan_;
   std::string head_;
   std::string body_;
   std::string remote_;
@@ -419,6 +468,8 @@ class Session : public std::enable_shared_from_this<Session> {
   const HttpHandler& handler_;
   std::atomic<uint64_t>& served_;
   Registry& registry_;
+  asio::thread_pool* slow_;  // null: slow requests run inline
+  std::atomic<size_t>& slow_pending_;  // slow requests queued or running, server-wide
   // Guarded by registry_.mu:
   std::list<Session*>::iterator idle_it_;
   bool idle_ = false;  // linked in registry_.idle
@@ -459,8 +510,8 @@ bool SystemError(const beast::error_code& ec, std::initializer_list<int> values)
 }
 
 bool TransientAcceptError(const beast::error_code& ec) {
-  return SystemError(ec, {ECONNABORTED, EPROTO, EPERM, ENETDOWN, ENOPROTOOPT, EHOSTUNREACH, EOPNOTSUPP,
-                          ENETUNREACH});
+  return SystemError(ec, {ECONNABORTED, EPROTO, EPERM, ENETDOWN, ENOPROTOOPT, EHOSTUNREACH,
+                          EOPNOTSUPP, ENETUNREACH});
 }
 
 size_t DefaultMaxConnections() {
@@ -549,7 +600,8 @@ struct HttpServer::Impl {
       s.close(ignored);
       return;
     }
-    auto session = std::make_shared<Session>(std::move(s), options, handler, served, registry);
+    auto session = std::make_shared<Session>(std::move(s), options, handler, served, registry,
+                                             slow ? &*slow : nullptr, slow_pending);
     auto ex = session->executor();
     asio::dispatch(ex, [session = std::move(session)] { session->Start(); });
   }
@@ -562,6 +614,8 @@ struct HttpServer::Impl {
   std::optional<tcp::acceptor> acceptor;  // declared after ioc: destroyed before it
   std::optional<asio::steady_timer> accept_timer;
   std::vector<std::thread> threads;
+  std::optional<asio::thread_pool> slow;  // RequestPlan::slow requests
+  std::atomic<size_t> slow_pending{0};
   std::atomic<uint64_t> served{0};
   std::atomic<uint64_t> refused{0};
   Registry registry;
@@ -604,7 +658,10 @@ Result<uint16_t> HttpServer::Start() {
   impl_->max_connections =
       impl_->options.max_connections ? impl_->options.max_connections : DefaultMaxConnections();
   impl_->backoff = std::chrono::milliseconds(0);
+  impl_->slow_pending = 0;
   impl_->accept_timer.emplace(*impl_->ioc);
+  if (impl_->options.plan)
+    impl_->slow.emplace(static_cast<size_t>(std::max(1, impl_->options.slow_threads)));
   impl_->Accept();
   for (int i = 0; i < threads; ++i) {
     impl_->threads.emplace_back([this] { impl_->ioc->run(); });
@@ -619,6 +676,13 @@ void HttpServer::Stop() {
     if (t.joinable()) t.join();
   }
   impl_->threads.clear();
+  // A slow handler still running finishes (its answer is posted to the stopped io_context and
+  // dropped with it); queued ones are discarded. Before the io_context goes: they post to it.
+  if (impl_->slow) {
+    impl_->slow->stop();
+    impl_->slow->join();
+    impl_->slow.reset();
+  }
   // No thread runs the io_context now, so the acceptor and the sessions can be torn down here.
   impl_->acceptor.reset();
   impl_->accept_timer.reset();

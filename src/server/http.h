@@ -3,7 +3,7 @@
 // responder (ocsp_http.h) and by `mynacert serve` (service/).
 //
 //   * the header is read first (over 16 kB, or bytes that are not HTTP, close the connection);
-//     then `body_limit(head)` (or `max_request_bytes`) bounds the body. A Content-Length over
+//     then `plan(head).body_limit` (or `max_request_bytes`) bounds the body. A Content-Length over
 //     it is refused before any body byte is read; a chunked body is cut when it passes it.
 //     Either way the answer is `too_large(head)` (default: a JSON 413) and the connection closes;
 //   * HEAD: the answer has the head of the handler's response, with the Content-Length its body
@@ -23,8 +23,14 @@
 //     next accept waits 50 ms, doubling to 1 s while the errors last; on EMFILE/ENFILE the
 //     longest-idle connection is shed too, so the descriptor limit cannot stop the service;
 //   * idle connections close after `idle_timeout` (which also bounds reading one request);
-//   * the handler runs on one of `threads` threads and must be thread-safe; it may block (the
-//     service's handlers read SQLite), so the service runs more threads than cores.
+//   * the handler runs on one of `threads` serving threads and must be thread-safe; it may
+//     block briefly (the service's handlers read SQLite), so the service runs more threads than
+//     cores. A request whose plan says `slow` (a staff login's scrypt: tens of ms and 32 MiB)
+//     runs instead on a pool of `slow_threads` threads at a lower CPU priority (`slow_nice`),
+//     and its answer is written from the connection's strand: a flood of slow requests can
+//     neither occupy the serving threads nor take their CPU. At most `slow_queue` slow requests
+//     wait or run at once; one more is answered 503 with Retry-After at once (a queue that
+//     grew with the flood would make every login, a clerk's too, wait behind it);
 //
 // Thread-safety: Start/Stop from one thread.
 #ifndef MYNACERT_SERVER_HTTP_H_
@@ -45,17 +51,19 @@
 namespace mynacert::server {
 
 struct HttpRequest {
-  std::string method;  // "GET", "POST", …
-  std::string target;  // as sent: "/api/explain?birth=1980-07-07"
-  std::string path;    // percent-decoded, without the query: "/api/explain"
+  std::string method;                          // "GET", "POST", …
+  std::string target;                          // as sent: "/api/explain?birth=1980-07-07"
+  std::string path;                            // percent-decoded, without the query: "/api/explain"
   std::map<std::string, std::string> query;    // decoded; a repeated key keeps the last value
   std::map<std::string, std::string> headers;  // names lower-cased
   std::string body;
-  std::string remote;  // peer address
+  std::string remote;       // peer address
   bool bad_target = false;  // the path or query did not percent-decode (path/query left raw)
                             // or was not well-formed UTF-8 / held a NUL
   std::string bad_field;    // when bad_target: "path", "query" (a bad key), or the query key
                             // whose value was bad; "" otherwise
+  int route = -1;           // RequestPlan::route of this request's head (the application's
+                            // own index, so it need not match the path twice); -1: none
 
   std::string Header(std::string_view name) const;  // lower-case name; "" when absent
   std::string Cookie(std::string_view name) const;
@@ -70,6 +78,13 @@ struct HttpResponse {
 
 using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
 
+// What the transport needs to know of a request from its head, before its body is read.
+struct RequestPlan {
+  size_t body_limit = 0;  // 0: HttpOptions::max_request_bytes
+  bool slow = false;      // the handler runs on the slow pool, not on a serving thread
+  int route = -1;         // handed to the handler as HttpRequest::route
+};
+
 struct HttpOptions {
   std::string address = "127.0.0.1";
   uint16_t port = 0;  // 0: any free port (Start returns it)
@@ -78,10 +93,15 @@ struct HttpOptions {
   std::chrono::seconds idle_timeout{30};
   // Connections open at once; 0: RLIMIT_NOFILE's soft limit (read at Start) minus 64, ≥ 16.
   size_t max_connections = 0;
-  // The body limit of one request, chosen from its head (method, target, path, query, headers,
-  // remote and bad_target/bad_field filled; body empty). Null, or a return of 0:
-  // max_request_bytes. Called on a server thread; must be thread-safe and must not block.
-  std::function<size_t(const HttpRequest& head)> body_limit;
+  // The plan of one request, chosen from its head (method, target, path, query, headers,
+  // remote and bad_target/bad_field filled; body empty). Null: the default RequestPlan. Called
+  // on a serving thread; must be thread-safe and must not block.
+  std::function<RequestPlan(const HttpRequest& head)> plan;
+  // The pool for slow requests (RequestPlan::slow): its threads, and their niceness (Linux
+  // schedules threads, so only these are lowered; 0 leaves them as the process is).
+  int slow_threads = 1;
+  int slow_nice = 10;
+  size_t slow_queue = 16;
   // The answer to a request whose body is over its limit (the connection closes after it).
   // Null: 413 with a JSON error {"error":{"code":"payload_too_large",…}}.
   std::function<HttpResponse(const HttpRequest& head)> too_large;

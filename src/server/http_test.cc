@@ -8,6 +8,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -216,15 +217,16 @@ TEST(HttpServerTest, HeadGetsTheLengthOfTheBodyButNoBody) {
 
 TEST(HttpServerTest, BodyLimitHookAndTooLargeHook) {
   std::mutex mu;
-  std::vector<std::string> seen;  // what body_limit saw: path, a header, the body
+  std::vector<std::string> seen;  // what plan saw: path, a header, the body
   HttpOptions o;
   o.max_request_bytes = 100;
-  o.body_limit = [&](const HttpRequest& head) -> size_t {
+  o.plan = [&](const HttpRequest& head) {
     std::lock_guard lock(mu);
     seen.push_back(head.method + " " + head.path + " " + head.Header("x-test") + " [" + head.body + "]");
-    if (head.path == "/small") return 10;
-    if (head.path == "/big") return 1000;
-    return 0;  // max_request_bytes
+    RequestPlan plan;
+    if (head.path == "/small") plan.body_limit = 10;
+    if (head.path == "/big") plan.body_limit = 1000;
+    return plan;  // else 0: max_request_bytes
   };
   o.too_large = [](const HttpRequest& head) {
     HttpResponse r;
@@ -292,6 +294,80 @@ TEST(HttpServerTest, BodyLimitHookAndTooLargeHook) {
                     "5\r\n12345\r\n5\r\n12345\r\n0\r\n\r\n",
                     &closed, milliseconds(3000));
   EXPECT_EQ(BodyOf(got), "got 10") << got;
+}
+
+// A slow request (a login's scrypt) runs on the slow pool at a lower priority: with one
+// serving thread, a quick request is answered while three slow ones are still running, and the
+// slow handler's thread is the one lowered, not the serving thread.
+TEST(HttpServerTest, SlowRequestsLeaveTheServingThreadsFree) {
+  HttpOptions o;
+  o.threads = 1;
+  o.slow_threads = 1;
+  o.slow_nice = 7;
+  o.plan = [](const HttpRequest& head) {
+    RequestPlan plan;
+    plan.slow = head.path == "/slow";
+    return plan;
+  };
+  auto handler = [](const HttpRequest& req) {
+    HttpResponse r;
+    r.content_type = "text/plain";
+    if (req.path == "/slow") std::this_thread::sleep_for(milliseconds(300));
+    errno = 0;
+    r.body = req.path + " nice " + std::to_string(getpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid))));
+    return r;
+  };
+  uint16_t port = 0;
+  auto server = StartServer(o, handler, &port);
+  const int own = getpriority(PRIO_PROCESS, 0);
+  std::vector<std::thread> slow;
+  std::vector<std::string> slow_got(3);
+  for (int i = 0; i < 3; ++i) {
+    slow.emplace_back([&, i] { slow_got[i] = Get(port, "/slow", milliseconds(5000)); });
+  }
+  std::this_thread::sleep_for(milliseconds(100));  // the three are queued or running
+  const auto started = std::chrono::steady_clock::now();
+  const std::string quick = Get(port, "/quick");
+  const auto took = std::chrono::steady_clock::now() - started;
+  EXPECT_EQ(BodyOf(quick), "/quick nice " + std::to_string(own)) << quick;
+  EXPECT_LT(took, milliseconds(200)) << "a quick request waited behind the slow ones";
+  for (auto& t : slow) t.join();
+  for (const std::string& got : slow_got) {
+    EXPECT_EQ(BodyOf(got), "/slow nice " + std::to_string(std::min(19, own + 7))) << got;
+  }
+}
+
+// The slow queue is bounded: beyond `slow_queue` waiting or running, a slow request is answered
+// 503 with Retry-After at once instead of waiting behind the flood.
+TEST(HttpServerTest, AFullSlowQueueAnswers503AtOnce) {
+  HttpOptions o;
+  o.threads = 2;
+  o.slow_threads = 1;
+  o.slow_queue = 2;
+  o.plan = [](const HttpRequest&) {
+    RequestPlan plan;
+    plan.slow = true;
+    return plan;
+  };
+  auto handler = [](const HttpRequest&) {
+    std::this_thread::sleep_for(milliseconds(400));
+    return Ok(HttpRequest{});
+  };
+  uint16_t port = 0;
+  auto server = StartServer(o, handler, &port);
+  std::vector<std::thread> slow;
+  std::vector<std::string> got(2);
+  for (int i = 0; i < 2; ++i) slow.emplace_back([&, i] { got[i] = Get(port, "/login", milliseconds(5000)); });
+  std::this_thread::sleep_for(milliseconds(100));
+  const auto started = std::chrono::steady_clock::now();
+  const std::string third = Get(port, "/login");
+  EXPECT_LT(std::chrono::steady_clock::now() - started, milliseconds(200));
+  EXPECT_EQ(third.rfind("HTTP/1.1 503 ", 0), 0u) << third;
+  EXPECT_NE(third.find("Retry-After: 1\r\n"), std::string::npos) << third;
+  for (auto& t : slow) t.join();
+  for (const std::string& g : got) EXPECT_EQ(g.rfind("HTTP/1.1 200 ", 0), 0u) << g;
+  // Once they are done, the queue takes requests again.
+  EXPECT_EQ(Get(port, "/login").rfind("HTTP/1.1 200 ", 0), 0u);
 }
 
 TEST(HttpServerTest, DefaultTooLargeIsJson413) {

@@ -49,7 +49,8 @@ bool IsJson(std::string_view content_type) {
   std::string_view t = content_type.substr(0, semi);
   while (!t.empty() && t.back() == ' ') t.remove_suffix(1);
   std::string lower(t);
-  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
   return lower == "application/json";
 }
 
@@ -113,23 +114,28 @@ HttpResponse ErrorResponse(const Error& e) {
                   {"rule", e.rule.empty() ? json() : json(e.rule)}}}}
                .dump(-1, ' ', false, json::error_handler_t::replace);
   if (e.code == ErrorCode::kResourceExhausted) {
-    r.headers.emplace_back("Retry-After", std::to_string(std::max<int64_t>(1, e.retry_after_seconds)));
+    r.headers.emplace_back("Retry-After",
+                           std::to_string(std::max<int64_t>(1, e.retry_after_seconds)));
   }
   return r;
 }
 
-HttpResponse ErrorResponse(int status, std::string_view code, std::string_view field, std::string_view message) {
+HttpResponse ErrorResponse(int status, std::string_view code, std::string_view field,
+                           std::string_view message) {
   HttpResponse r;
   r.status = status;
-  r.body = json{{"error", {{"code", code}, {"field", field}, {"message", message}, {"rule", nullptr}}}}.dump(
-      -1, ' ', false, json::error_handler_t::replace);
+  r.body =
+      json{{"error", {{"code", code}, {"field", field}, {"message", message}, {"rule", nullptr}}}}
+          .dump(-1, ' ', false, json::error_handler_t::replace);
   return r;
 }
 
 Router::Router(const Clock& clock, Authenticator authenticate)
     : clock_(clock), authenticate_(std::move(authenticate)) {}
 
-void Router::SetLimit(const std::string& rate_class, RateLimit limit) { limits_[rate_class] = limit; }
+void Router::SetLimit(const std::string& rate_class, RateLimit limit) {
+  limits_[rate_class] = limit;
+}
 
 const RateLimit* Router::Limit(std::string_view rate_class) const {
   auto it = limits_.find(rate_class);
@@ -139,10 +145,12 @@ const RateLimit* Router::Limit(std::string_view rate_class) const {
 Status Router::Add(Route route) {
   const std::string name = route.method + " " + route.pattern;
   if (route.access == Access::kUndeclared) {
-    return InvalidArgument("route", name + ": access is not declared (public, relying party, staff, supervisor)");
+    return InvalidArgument(
+        "route", name + ": access is not declared (public, relying party, staff, supervisor)");
   }
   if (!route.handler) return InvalidArgument("route", name + ": no handler");
-  if (route.pattern.empty() || route.pattern[0] != '/') return InvalidArgument("route", name + ": pattern must start with /");
+  if (route.pattern.empty() || route.pattern[0] != '/')
+    return InvalidArgument("route", name + ": pattern must start with /");
   if (route.method.empty() || route.method == "HEAD") {
     return InvalidArgument("route", name + ": a method (HEAD is answered by the GET route)");
   }
@@ -150,7 +158,8 @@ Status Router::Add(Route route) {
     return InvalidArgument("route", name + ": unknown rate-limit class '" + route.rate + "'");
   }
   for (const Route& r : routes_) {
-    if (r.method == route.method && r.pattern == route.pattern) return InvalidArgument("route", name + ": registered twice");
+    if (r.method == route.method && r.pattern == route.pattern)
+      return InvalidArgument("route", name + ": registered twice");
   }
   std::vector<std::string> segments;
   for (std::string_view seg : Segments(route.pattern)) segments.emplace_back(seg);
@@ -182,36 +191,57 @@ Router::Match Router::Find(std::string_view method, std::string_view path) const
   return m;
 }
 
-size_t Router::BodyLimit(const HttpRequest& head) const {
+Router::Match Router::FindFor(const HttpRequest& request) const {
+  const int i = request.route;
+  if (i < 0 || static_cast<size_t>(i) >= routes_.size()) return Find(request.method, request.path);
+  // The plan matched this head already; only the parameters are taken again.
+  Match m;
+  m.route = &routes_[static_cast<size_t>(i)];
+  Matches(patterns_[static_cast<size_t>(i)], Segments(request.path), &m.params);
+  return m;
+}
+
+RequestPlan Router::Plan(const HttpRequest& head) const {
+  RequestPlan plan;
   Match m = Find(head.method, head.path);
-  if (m.route) return m.route->body_limit;
-  size_t most = 1024;  // no route: an error answer follows, read little
+  if (m.route) {
+    plan.body_limit = m.route->body_limit;
+    plan.slow = m.route->slow;
+    plan.route = static_cast<int>(m.route - routes_.data());
+    return plan;
+  }
+  plan.body_limit = 1024;  // no route: an error answer follows, read little
   std::vector<std::string> params;
   const auto got = Segments(head.path);
   for (size_t i = 0; i < routes_.size(); ++i) {
-    if (Matches(patterns_[i], got, &params)) most = std::max(most, routes_[i].body_limit);
+    if (Matches(patterns_[i], got, &params))
+      plan.body_limit = std::max(plan.body_limit, routes_[i].body_limit);
   }
-  return most;
+  return plan;
 }
 
 HttpResponse Router::TooLarge(const HttpRequest& head) const {
-  Match m = Find(head.method, head.path);
+  Match m = FindFor(head);
   if (m.route && m.route->too_large) return m.route->too_large();
-  return ErrorResponse(413, "payload_too_large", "body", "リクエストが大きすぎます (request body too large)");
+  return ErrorResponse(413, "payload_too_large", "body",
+                       "リクエストが大きすぎます (request body too large)");
 }
 
 HttpResponse Router::Handle(const HttpRequest& req) {
   if (req.bad_target) {
-    return ErrorResponse(InvalidArgument(req.bad_field.empty() ? "path" : req.bad_field,
-                                         "URL のエンコードが不正です (bad percent-encoding or invalid UTF-8)"));
+    return ErrorResponse(
+        InvalidArgument(req.bad_field.empty() ? "path" : req.bad_field,
+                        "URL のエンコードが不正です (bad percent-encoding or invalid UTF-8)"));
   }
-  Match m = Find(req.method, req.path);
+  Match m = FindFor(req);
   if (!m.route) {
     if (m.allow.empty()) {
-      return ErrorResponse(404, "not_found", "path", "そのような URL はありません (no such endpoint: " + req.path + ")");
+      return ErrorResponse(404, "not_found", "path",
+                           "そのような URL はありません (no such endpoint: " + req.path + ")");
     }
-    HttpResponse r = ErrorResponse(405, "method_not_allowed", "method",
-                                   "このメソッドは使えません (method not allowed; allowed: " + m.allow + ")");
+    HttpResponse r =
+        ErrorResponse(405, "method_not_allowed", "method",
+                      "このメソッドは使えません (method not allowed; allowed: " + m.allow + ")");
     r.headers.emplace_back("Allow", m.allow);
     return r;
   }
@@ -223,11 +253,12 @@ HttpResponse Router::Handle(const HttpRequest& req) {
   if (!route.rate.empty()) {
     const int64_t wait = limiter_.Take(route.rate, req.remote, *Limit(route.rate), ctx.clock);
     if (wait > 0) {
-      Error e{ErrorCode::kResourceExhausted, "",
-              "短い時間に多くの要求がありました。" + std::to_string(wait) +
-                  "秒後にもう一度お試しください (too many requests from this address; try again in " +
-                  std::to_string(wait) + " s)",
-              ""};
+      Error e{
+          ErrorCode::kResourceExhausted, "",
+          "短い時間に多くの要求がありました。" + std::to_string(wait) +
+              "秒後にもう一度お試しください (too many requests from this address; try again in " +
+              std::to_string(wait) + " s)",
+          ""};
       e.retry_after_seconds = wait;
       HttpResponse r = ErrorResponse(e);
       r.headers.emplace_back("X-RateLimit-Class", route.rate);
@@ -235,15 +266,19 @@ HttpResponse Router::Handle(const HttpRequest& req) {
     }
   }
   if (route.access == Access::kStaff || route.access == Access::kSupervisor) {
-    if (!authenticate_) return ErrorResponse(Error{ErrorCode::kUnauthenticated, "session", "ログインしてください (log in first)", ""});
+    if (!authenticate_)
+      return ErrorResponse(
+          Error{ErrorCode::kUnauthenticated, "session", "ログインしてください (log in first)", ""});
     auto who = authenticate_(req, ctx.now);
     if (!who.ok()) return ErrorResponse(who.error());
     if (route.access == Access::kSupervisor && who->role != "supervisor") {
-      return ErrorResponse(Error{ErrorCode::kPermissionDenied, "role", "監督者のみです (supervisors only)", ""});
+      return ErrorResponse(
+          Error{ErrorCode::kPermissionDenied, "role", "監督者のみです (supervisors only)", ""});
     }
     if (Mutating(req.method) && (who->csrf.empty() || req.Header("x-csrf-token") != who->csrf)) {
-      return ErrorResponse(Error{ErrorCode::kPermissionDenied, "X-CSRF-Token",
-                                 "CSRF トークンが一致しません。再読み込みしてください (CSRF token missing or wrong)", ""});
+      return ErrorResponse(Error{
+          ErrorCode::kPermissionDenied, "X-CSRF-Token",
+          "CSRF トークンが一致しません。再読み込みしてください (CSRF token missing or wrong)", ""});
     }
     ctx.who = std::move(*who);
   }
@@ -256,7 +291,8 @@ HttpResponse Router::Handle(const HttpRequest& req) {
     return route.handler(ctx);
   } catch (const std::exception& e) {
     // The exception's text is for the operator's log, never for the caller.
-    std::cerr << "mynacert: " << req.method << " " << route.pattern << ": internal error: " << e.what() << std::endl;
+    std::cerr << "mynacert: " << req.method << " " << route.pattern
+              << ": internal error: " << e.what() << std::endl;
     return ErrorResponse(500, "internal", "", "内部エラー (internal error)");
   }
 }

@@ -76,8 +76,8 @@ using RouteHandler = std::function<HttpResponse(RequestContext&)>;
 
 struct Route {
   Route() = default;
-  Route(std::string method, std::string pattern, Access access, size_t body_limit, std::string rate, bool json_body,
-        RouteHandler handler, std::function<HttpResponse()> too_large = nullptr)
+  Route(std::string method, std::string pattern, Access access, size_t body_limit, std::string rate,
+        bool json_body, RouteHandler handler, std::function<HttpResponse()> too_large = nullptr)
       : method(std::move(method)),
         pattern(std::move(pattern)),
         access(access),
@@ -93,6 +93,9 @@ struct Route {
   size_t body_limit = 16 * 1024;  // bytes
   std::string rate;               // a class given to Router::SetLimit, or "" for none
   bool json_body = true;          // a non-empty body must be application/json
+  // Runs on the transport's slow pool at a lower CPU priority (RequestPlan::slow), not on a
+  // serving thread: work of tens of milliseconds of CPU, like a login's scrypt.
+  bool slow = false;
   RouteHandler handler;
   // The answer to a body over body_limit (default: JSON 413); OCSP answers in its own format.
   std::function<HttpResponse()> too_large;
@@ -102,7 +105,8 @@ struct Route {
 // code (400, 401, 403, 404, 409, 429 with Retry-After, 500).
 int StatusOf(ErrorCode code);
 HttpResponse ErrorResponse(const Error& e);
-HttpResponse ErrorResponse(int status, std::string_view code, std::string_view field, std::string_view message);
+HttpResponse ErrorResponse(int status, std::string_view code, std::string_view field,
+                           std::string_view message);
 
 class Router {
  public:
@@ -117,10 +121,12 @@ class Router {
   void SetLimit(const std::string& rate_class, RateLimit limit);
   const RateLimit* Limit(std::string_view rate_class) const;
 
+  // A request whose `route` is set (by Plan, from the same head) is not matched again.
   HttpResponse Handle(const HttpRequest& request);
-  // For the transport, before the body is read: the matched route's limit (the largest of the
-  // path's routes when the method has none, so a 405 is still answered).
-  size_t BodyLimit(const HttpRequest& head) const;
+  // For the transport, from the head, before the body is read: the matched route (its index,
+  // body limit and slowness); with no route for the method, the largest limit of the path's
+  // routes, so that a 405 is still answered.
+  RequestPlan Plan(const HttpRequest& head) const;
   HttpResponse TooLarge(const HttpRequest& head) const;
 
   const std::vector<Route>& routes() const { return routes_; }
@@ -133,6 +139,8 @@ class Router {
     std::string allow;  // when the path matched but not the method
   };
   Match Find(std::string_view method, std::string_view path) const;
+  // Find, or the route the plan already found for this request (HttpRequest::route).
+  Match FindFor(const HttpRequest& request) const;
 
   const Clock& clock_;
   Authenticator authenticate_;

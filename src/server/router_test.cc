@@ -81,7 +81,7 @@ TEST_F(RouterTest, MethodsPathsAndBodies) {
   HttpRequest head;
   head.method = "POST";
   head.path = "/api/bookings";
-  EXPECT_EQ(router_.BodyLimit(head), 100u);
+  EXPECT_EQ(router_.Plan(head).body_limit, 100u);
 }
 
 TEST_F(RouterTest, RateClassesArePerAddress) {

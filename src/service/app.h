@@ -74,7 +74,7 @@ class Service {
   counter::Workspace& workspace() { return *ws_; }
   const server::Router& router() const { return *router_; }
   // The transport's hooks (server::HttpOptions::body_limit, too_large).
-  size_t BodyLimit(const server::HttpRequest& head) const { return router_->BodyLimit(head); }
+  server::RequestPlan Plan(const server::HttpRequest& head) const { return router_->Plan(head); }
   server::HttpResponse TooLarge(const server::HttpRequest& head) const;
 
  private:

@@ -65,6 +65,10 @@ bool CheckPassword(std::string_view password, std::string_view stored) {
 }
 
 
+int DefaultParallelHashes() {
+  return std::max(1, static_cast<int>(std::thread::hardware_concurrency()) / 2);
+}
+
 StaffStore::StaffStore(std::unique_ptr<store::Database> db, int parallel_hashes)
     : db_(std::move(db)), hashing_(parallel_hashes) {}
 
@@ -73,7 +77,7 @@ StaffStore::~StaffStore() = default;
 Result<std::unique_ptr<StaffStore>> StaffStore::Open(std::unique_ptr<store::Database> db, StaffOptions options) {
   MYNACERT_RETURN_IF_ERROR(store::Migrate(*db, "service", kMigrations));
   int hashes = options.parallel_hashes;
-  if (hashes <= 0) hashes = std::max(1, static_cast<int>(std::thread::hardware_concurrency()) / 2);
+  if (hashes <= 0) hashes = DefaultParallelHashes();
   return std::unique_ptr<StaffStore>(new StaffStore(std::move(db), hashes));
 }
 

@@ -54,6 +54,9 @@ struct StaffOptions {
   // other cores to everything else.
   int parallel_hashes = 0;
 };
+// Half the cores, at least 1: the default of parallel_hashes (and of the HTTP transport's slow
+// pool, which runs the logins).
+int DefaultParallelHashes();
 
 class StaffStore {
  public:
