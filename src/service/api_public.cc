@@ -49,7 +49,9 @@ Status Service::AddPublicRoutes() {
                    c.QueryFlag("abroad"),  c.QueryFlag("adult_ward")};
     auto e = Explain(q, profiles, c.today);
     if (!e.ok()) return Fail(e.error());
-    return Json(200, ExplanationJson(*e));
+    HttpResponse res;
+    res.body = ExplanationText(*e);
+    return res;
   }}));
 
   MYNACERT_RETURN_IF_ERROR(r.Add({"GET", "/api/procedure", Access::kPublic, kNoBody, "", true, [&profiles](RequestContext& c) {

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "service/json_out.h"
+
 namespace mynacert::service {
 
 Result<std::optional<Date>> ParseDateField(const std::string& value, const std::string& field) {
@@ -33,25 +35,6 @@ const char* LeapName(profiles::LeapDayBirthday l) {
 }
 const char* ReadingName(profiles::WindowReading r) {
   return r == profiles::WindowReading::kCorrespondingDayPlusOne ? "A" : "B";
-}
-
-nlohmann::json CertJson(const rules::CertAssessment& c) {
-  nlohmann::json j;
-  j["issued"] = c.issued;
-  j["eligible"] = c.eligible;
-  j["status"] = std::string(rules::CertStatusName(c.status));
-  j["status_ja"] = std::string(rules::CertStatusJa(c.status));
-  j["expires"] = c.issued ? nlohmann::json(c.validity.expires.ToString()) : nlohmann::json(nullptr);
-  j["renewal_from"] = c.issued ? nlohmann::json(c.renewal_from.ToString()) : nlohmann::json(nullptr);
-  j["birthdays"] = c.issued ? nlohmann::json(c.validity.birthdays) : nlohmann::json(nullptr);
-  j["capped_by"] = !c.issued                                     ? nlohmann::json(nullptr)
-                   : c.validity.cap == rules::CertCap::kCard     ? nlohmann::json("card")
-                   : c.validity.cap == rules::CertCap::kAuthCert ? nlohmann::json("auth_cert")
-                                                                 : nlohmann::json(nullptr);
-  j["renew_with_card"] = c.issued && c.renew_with_card;
-  j["if_issued_today"] = DateOrNull(c.if_issued_today);
-  j["eligible_from"] = DateOrNull(c.eligible_from);
-  return j;
 }
 
 }  // namespace
@@ -108,22 +91,77 @@ Result<Explanation> Explain(const ExplainQuery& q, const profiles::Registry& pro
   return e;
 }
 
-nlohmann::json ExplanationJson(const Explanation& e) {
-  const rules::Assessment& a = e.assessment;
-  nlohmann::json j;
-  j["today"] = e.today.ToString();
-  j["municipality"] = e.municipality ? nlohmann::json(e.municipality->id) : nlohmann::json(nullptr);
-  j["settings"] = {{"leap_day_birthday", LeapName(e.settings.leap_day_birthday)},
-                   {"renewal_window_reading", ReadingName(e.settings.window_reading)}};
-  j["card"] = {{"expires", a.card.expires.ToString()}, {"expired", a.card_expired},
-               {"age_at_issue", a.card.age_at_issue},  {"age_threshold", a.card.age_threshold},
-               {"birthdays", a.card.birthdays},        {"capped_by_stay", a.card.capped_by_stay}};
-  j["certificates"] = {{"sign", CertJson(a.sign)}, {"auth", CertJson(a.auth)}};
-  j["health_insurance_until"] = a.health_insurance_until.ToString();
-  j["health_insurance_warning"] = a.health_insurance_warning;
-  j["reasons"] = ReasonsJson(e.reasons);
-  return j;
+namespace {
+
+// A certificate's assessment, keys in nlohmann's (sorted) order.
+void WriteCert(JsonOut& o, const rules::CertAssessment& c) {
+  o.Object();
+  o.Key("birthdays");
+  c.issued ? o.Int(c.validity.birthdays) : o.Null();
+  o.Key("capped_by");
+  if (c.issued && c.validity.cap == rules::CertCap::kCard) {
+    o.Str("card");
+  } else if (c.issued && c.validity.cap == rules::CertCap::kAuthCert) {
+    o.Str("auth_cert");
+  } else {
+    o.Null();
+  }
+  o.Key("eligible").Bool(c.eligible);
+  o.Key("eligible_from").StrOrNull(c.eligible_from ? std::optional(c.eligible_from->ToString()) : std::nullopt);
+  o.Key("expires").StrOrNull(c.issued ? std::optional(c.validity.expires.ToString()) : std::nullopt);
+  o.Key("if_issued_today")
+      .StrOrNull(c.if_issued_today ? std::optional(c.if_issued_today->ToString()) : std::nullopt);
+  o.Key("issued").Bool(c.issued);
+  o.Key("renew_with_card").Bool(c.issued && c.renew_with_card);
+  o.Key("renewal_from").StrOrNull(c.issued ? std::optional(c.renewal_from.ToString()) : std::nullopt);
+  o.Key("status").Str(rules::CertStatusName(c.status));
+  o.Key("status_ja").Str(rules::CertStatusJa(c.status));
+  o.EndObject();
 }
+
+}  // namespace
+
+std::string ExplanationText(const Explanation& e) {
+  const rules::Assessment& a = e.assessment;
+  JsonOut o;
+  o.Object();
+  o.Key("card").Object();
+  o.Key("age_at_issue").Int(a.card.age_at_issue);
+  o.Key("age_threshold").Int(a.card.age_threshold);
+  o.Key("birthdays").Int(a.card.birthdays);
+  o.Key("capped_by_stay").Bool(a.card.capped_by_stay);
+  o.Key("expired").Bool(a.card_expired);
+  o.Key("expires").Str(a.card.expires.ToString());
+  o.EndObject();
+  o.Key("certificates").Object();
+  o.Key("auth");
+  WriteCert(o, a.auth);
+  o.Key("sign");
+  WriteCert(o, a.sign);
+  o.EndObject();
+  o.Key("health_insurance_until").Str(a.health_insurance_until.ToString());
+  o.Key("health_insurance_warning").Bool(a.health_insurance_warning);
+  o.Key("municipality").StrOrNull(e.municipality ? std::optional(e.municipality->id) : std::nullopt);
+  o.Key("reasons").Array();
+  for (const rules::Reason& r : e.reasons) {
+    o.Object();
+    o.Key("rule").Str(r.rule);
+    o.Key("source").Str(rules::RuleSource(r.rule));
+    o.Key("text").Str(r.ja);
+    o.Key("text_en").Str(r.en);
+    o.EndObject();
+  }
+  o.EndArray();
+  o.Key("settings").Object();
+  o.Key("leap_day_birthday").Str(LeapName(e.settings.leap_day_birthday));
+  o.Key("renewal_window_reading").Str(ReadingName(e.settings.window_reading));
+  o.EndObject();
+  o.Key("today").Str(e.today.ToString());
+  o.EndObject();
+  return o.Finish();
+}
+
+nlohmann::json ExplanationJson(const Explanation& e) { return nlohmann::json::parse(ExplanationText(e)); }
 
 nlohmann::json PlanJson(const profiles::Municipality& m, std::string_view procedure,
                         std::string_view applicant, const rules::ProcedurePlan& plan) {

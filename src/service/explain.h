@@ -42,6 +42,9 @@ struct Explanation {
 // (--card-issued) at its own edge.
 Result<Explanation> Explain(const ExplainQuery& q, const profiles::Registry& profiles,
                             Date default_today);
+// The explanation as JSON text (GET /api/explain), written directly (json_out.h), keys sorted;
+// and as a document (`mynacert explain --json` pretty-prints it), parsed from that text.
+std::string ExplanationText(const Explanation& e);
 nlohmann::json ExplanationJson(const Explanation& e);
 
 // What `mynacert procedure --json` prints and `GET /api/procedure` returns: the visits with

@@ -23,6 +23,8 @@
 #include "pki/ca_store.h"
 #include "reservations/reservations.h"
 #include "server/http.h"
+#include "service/explain.h"
+#include "service/json_out.h"
 
 namespace mynacert::service {
 namespace {
@@ -38,6 +40,46 @@ struct Reply {
   std::map<std::string, std::string> headers;
   json Json() const { return json::parse(body, nullptr, false); }
 };
+
+// JsonOut writes strings byte for byte as nlohmann's dump does (with its replacement of bytes
+// that are not UTF-8), so that the direct writer and the document agree.
+TEST(JsonOut, StringsAsNlohmannWritesThem) {
+  const std::string cases[] = {"", "plain", "引用符 \"q\" と \\", "改行\nタブ\t\r\b\f", std::string("nul\0x", 5),
+                               "\x01\x1f\x7f", "令和8年12月2日(水)", "bad \xff byte", "cut \xe5\xb1"};
+  for (const std::string& s : cases) {
+    EXPECT_EQ(JsonOut().Str(s).Finish(), nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))
+        << s;
+  }
+  JsonOut o;
+  o.Object().Key("a").Array().Int(-1).Bool(true).Null().Object().EndObject().EndArray().Key("b").StrOrNull(std::nullopt);
+  o.EndObject();
+  EXPECT_EQ(o.Finish(), R"({"a":[-1,true,null,{}],"b":null})");
+}
+
+// GET /api/explain's text, written directly, is the same bytes nlohmann writes for the same
+// document (so its keys are in the same order): checked over the seed examples' shapes — with
+// and without a municipality, a certificate not issued, a foreign resident, an adult ward.
+TEST(ExplanationText, IsWhatTheDocumentDumpsTo) {
+  auto reg = profiles::Registry::Builtin();
+  ASSERT_TRUE(reg.ok());
+  const ExplainQuery queries[] = {
+      {"1980-07-07", "", "2021-07-07", "", "", "", "2026-05-01", "yamagata", false, false, false},
+      {"1980-07-07", "", "2021-07-07", "", "", "", "2026-05-01", "", false, false, false},
+      {"2000-02-29", "2016-01-10", "2016-02-01", "2021-03-01", "", "", "2026-02-01", "setagaya", true, false, false},
+      {"1990-01-15", "", "2024-04-01", "", "2027-02-10", "", "2026-12-02", "kanazawa", false, false, false},
+      {"1950-03-03", "", "2022-05-05", "", "", "", "2026-12-02", "suzuka", false, false, true},
+      {"2010-10-10", "", "2023-01-01", "", "", "", "2026-12-02", "yokohama", false, true, false}};
+  for (const ExplainQuery& q : queries) {
+    auto e = Explain(q, *reg, Date::Ymd(2026, 12, 2));
+    ASSERT_TRUE(e.ok()) << q.birth << " " << q.municipality << ": " << e.error().ToString();
+    const std::string text = ExplanationText(*e);
+    const nlohmann::json doc = nlohmann::json::parse(text);
+    EXPECT_EQ(doc.dump(), text) << q.birth << " " << q.municipality;
+    EXPECT_EQ(doc["today"], q.today);
+    EXPECT_FALSE(doc["reasons"].empty());
+    EXPECT_EQ(ExplanationJson(*e), doc);
+  }
+}
 
 class ServiceTest : public ::testing::Test {
  protected:
