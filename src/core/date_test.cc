@@ -12,6 +12,9 @@ TEST(Date, ParsesIsoDates) {
   EXPECT_EQ(d->month(), 7u);
   EXPECT_EQ(d->day(), 7u);
   EXPECT_EQ(d->ToString(), "2026-07-07");
+  EXPECT_EQ(Date::Ymd(1000, 1, 9).ToString(), "1000-01-09");
+  EXPECT_EQ(Date::Ymd(9999, 12, 31).ToString(), "9999-12-31");
+  EXPECT_EQ(Date::Ymd(812, 10, 1).ToString(), "0812-10-01");
   EXPECT_EQ(d->ToStringWithWeekday(), "2026-07-07 (火)");
 }
 

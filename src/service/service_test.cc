@@ -45,7 +45,9 @@ struct Reply {
 // that are not UTF-8), so that the direct writer and the document agree.
 TEST(JsonOut, StringsAsNlohmannWritesThem) {
   const std::string cases[] = {"", "plain", "引用符 \"q\" と \\", "改行\nタブ\t\r\b\f", std::string("nul\0x", 5),
-                               "\x01\x1f\x7f", "令和8年12月2日(水)", "bad \xff byte", "cut \xe5\xb1"};
+                               "\x01\x1f\x7f", "令和8年12月2日(水)", "bad \xff byte", "cut \xe5\xb1",
+                               // past eight bytes, escapes at every offset of a word
+                               "abcdefgh\"ijklmno\\pqrstuv\x1fwxyz0123456789ABCDEFG\n", "0123456789abcdef\x7f\x80"};
   for (const std::string& s : cases) {
     EXPECT_EQ(JsonOut().Str(s).Finish(), nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))
         << s;
