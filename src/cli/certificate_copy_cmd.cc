@@ -37,10 +37,7 @@ struct CopyFlags {
   std::filesystem::path Home() const { return HomeDir(home); }
 };
 
-int64_t Now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(RealClock().Now().time_since_epoch())
-      .count();
-}
+int64_t Now() { return RealClock().UnixSeconds(); }
 
 // The library names its inputs as the web API does ("resident", "kind"); here they are flags.
 Error AsFlag(Error e) {

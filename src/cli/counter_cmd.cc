@@ -81,10 +81,7 @@ Result<Date> DateFlag(const std::string& text, const std::string& field) {
   return Date::Parse(text, field);
 }
 
-int64_t Now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(RealClock().Now().time_since_epoch())
-      .count();
-}
+int64_t Now() { return RealClock().UnixSeconds(); }
 
 using Session = counter::Workspace;
 

@@ -195,9 +195,7 @@ Status RunDemoSeed(const DemoFlags& f, CliContext& ctx) {
   demo::SeedOptions o;
   o.today = today;
   o.staff_password = password;
-  o.now = std::chrono::duration_cast<std::chrono::seconds>(
-              RealClock().Now().time_since_epoch())
-              .count();
+  o.now = RealClock().UnixSeconds();
   std::string current;
   o.progress = [&ctx, &current](size_t done, size_t total, const demo::SeededResident& r) {
     if (r.municipality != current) {

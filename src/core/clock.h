@@ -7,6 +7,7 @@
 #define MYNACERT_CORE_CLOCK_H_
 
 #include <chrono>
+#include <cstdint>
 
 #include "core/date.h"
 
@@ -17,6 +18,10 @@ class Clock {
   virtual ~Clock() = default;
   virtual std::chrono::system_clock::time_point Now() const = 0;
 
+  // Now as whole seconds since the Unix epoch (how the stores record times).
+  int64_t UnixSeconds() const {
+    return std::chrono::duration_cast<std::chrono::seconds>(Now().time_since_epoch()).count();
+  }
   // Today's date in Japan: JST is UTC+9 with no DST since 1951, so no tz database is needed.
   Date TodayJst() const { return JstDate(Now()); }
   // The date in Japan at `t`.

@@ -33,11 +33,6 @@ Result<bool> Changed(store::Database& db, std::string_view sql, std::initializer
   return row;
 }
 
-int64_t NowSeconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             RealClock().Now().time_since_epoch())
-      .count();
-}
 
 constexpr std::string_view kBookingColumns =
     "number, municipality, counter_id, day, start_minute, end_minute, code, resident_id, name, "
@@ -136,15 +131,18 @@ Status MigrateReservations(store::Database& db) {
 }
 
 Result<std::unique_ptr<ReservationStore>> ReservationStore::Open(
-    std::unique_ptr<store::Database> db) {
+    std::unique_ptr<store::Database> db, const Clock* clock) {
+  static const RealClock kWallClock;
   MYNACERT_RETURN_IF_ERROR(MigrateReservations(*db));
-  return std::unique_ptr<ReservationStore>(new ReservationStore(std::move(db)));
+  std::unique_ptr<ReservationStore> s(new ReservationStore(std::move(db)));
+  s->clock_ = clock ? clock : &kWallClock;
+  return s;
 }
 
 Result<std::unique_ptr<ReservationStore>> ReservationStore::OpenSqlite(
-    const std::string& path, const store::SqliteOptions& options) {
+    const std::string& path, const store::SqliteOptions& options, const Clock* clock) {
   MYNACERT_ASSIGN_OR_RETURN(auto db, store::OpenSqlite(path, options));
-  return Open(std::move(db));
+  return Open(std::move(db), clock);
 }
 
 // ---- 予約ID ----
@@ -187,7 +185,7 @@ Result<std::string> ReservationStore::IssueReservationId(int64_t resident_id,
             "INSERT INTO reservation_codes (code, resident_id, municipality, cert_expiry, "
             "window_start, booking_number, booking_day, issued_at) VALUES ($1, $2, $3, $4, $5, "
             "NULL, NULL, $6) ON CONFLICT DO NOTHING",
-            {code, resident_id, municipality, expiry, start, NowSeconds()}));
+            {code, resident_id, municipality, expiry, start, clock_->UnixSeconds()}));
   }
   return Error{ErrorCode::kInternal, "reservation_codes",
                "予約IDを発行できません (could not issue a reservation ID)", ""};

@@ -34,6 +34,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/clock.h"
 #include "core/date.h"
 #include "core/result.h"
 #include "profiles/model.h"
@@ -93,9 +94,12 @@ struct BookingResult {
 class ReservationStore {
  public:
   // Migrates the schema, then wraps `db`.
-  static Result<std::unique_ptr<ReservationStore>> Open(std::unique_ptr<store::Database> db);
+  // `clock` stamps what the store records of its own accord (a 予約ID's issued_at); null: the
+  // wall clock. It must outlive the store.
+  static Result<std::unique_ptr<ReservationStore>> Open(std::unique_ptr<store::Database> db,
+                                                        const Clock* clock = nullptr);
   static Result<std::unique_ptr<ReservationStore>> OpenSqlite(
-      const std::string& path, const store::SqliteOptions& options = {});
+      const std::string& path, const store::SqliteOptions& options = {}, const Clock* clock = nullptr);
 
   store::Database& db() { return *db_; }
 
@@ -136,6 +140,7 @@ class ReservationStore {
  private:
   explicit ReservationStore(std::unique_ptr<store::Database> db) : db_(std::move(db)) {}
   std::unique_ptr<store::Database> db_;
+  const Clock* clock_;
 };
 
 }  // namespace mynacert::reservations

@@ -38,7 +38,7 @@ Result<Service::Lease> Service::LeaseReservations() {
   // practice. Writers wait for each other up to 30 s (SQLite serialises them).
   store::SqliteOptions o;
   o.busy_timeout_ms = 30000;
-  MYNACERT_ASSIGN_OR_RETURN(auto store, reservations::ReservationStore::OpenSqlite(ws_->DbPath(), o));
+  MYNACERT_ASSIGN_OR_RETURN(auto store, reservations::ReservationStore::OpenSqlite(ws_->DbPath(), o, config_.clock));
   return Lease(this, std::move(store));
 }
 
