@@ -181,6 +181,11 @@ echo "| target | requests/s | mean latency | ratio |"
 echo "|---|---|---|---|"
 printf "| POST /api/bookings (%s confirmed, %s full, %s other) | %.0f | %s | |\n" "${created:-0}" "${full:-0}" "$other" "$book" "$(echo "$book_out" | lat)"
 printf "| GET /api/slots, same counter (read) | %.0f | %s | book ÷ slots **%s×** |\n" "$slots" "$(echo "$slots_out" | lat)" "$(ratio "$book" "$slots")"
+# Each confirmed booking is one SQLite commit (WAL, synchronous=FULL: one fsync), so the ratio
+# follows the disk: the same run's synchronous 4 kB writes, for context.
+dsync=$(dd if=/dev/zero of="$work/dsync" bs=4k count=200 oflag=dsync 2>&1 | awk '/copied/ { print $(NF-3) }')
+echo
+echo "This disk: 200 synchronous 4 kB writes in ${dsync} s ($(awk -v t="$dsync" 'BEGIN { printf "%.1f", t * 1000 / 200 }') ms each)."
 echo
 [ "$other" = 0 ] || { echo "service_bench: unexpected statuses" >&2; echo "$book_out" >&2; exit 1; }
 

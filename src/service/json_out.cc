@@ -3,6 +3,7 @@
 #include <cstring>
 #include <nlohmann/json.hpp>
 
+#include "core/hex.h"
 #include "server/http.h"
 
 namespace mynacert::service {
@@ -65,12 +66,9 @@ JsonOut& JsonOut::Str(std::string_view s) {
       case '\f':
         out_ += "\\f";
         break;
-      default: {
-        static constexpr char kHex[] = "0123456789abcdef";
+      default:
         out_ += "\\u00";
-        out_ += kHex[c >> 4];
-        out_ += kHex[c & 0xf];
-      }
+        out_ += HexLower(std::string_view(s.data() + i, 1));
     }
   }
   out_.append(s.data() + run, s.size() - run);
