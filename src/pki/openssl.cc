@@ -41,14 +41,22 @@ std::string PublicKeyPem(EVP_PKEY* key) {
   return BioText(bio.get());
 }
 
-std::string CertificateDer(X509* cert) {
+namespace {
+// The DER an i2d_ function writes for `object`; "" when it fails.
+template <typename T>
+std::string ToDer(int (*i2d)(const T*, unsigned char**), const T* object) {
   unsigned char* der = nullptr;
-  const int n = i2d_X509(cert, &der);
+  const int n = i2d(object, &der);
   if (n <= 0) return {};
   std::string out(reinterpret_cast<char*>(der), static_cast<size_t>(n));
   OPENSSL_free(der);
   return out;
 }
+}  // namespace
+
+std::string CertificateDer(X509* cert) { return ToDer(i2d_X509, cert); }
+
+std::string PublicKeyDer(EVP_PKEY* key) { return ToDer(i2d_PUBKEY, key); }
 
 std::string NameText(const X509_NAME* name) {
   BioPtr bio(BIO_new(BIO_s_mem()));

@@ -52,6 +52,8 @@ std::string PublicKeyPem(EVP_PKEY* key);
 std::string SerialHex(const ASN1_INTEGER* serial);
 // DER bytes of a certificate.
 std::string CertificateDer(X509* cert);
+// DER bytes of a public key: its SubjectPublicKeyInfo (as a card reports a key it generated).
+std::string PublicKeyDer(EVP_PKEY* key);
 // A name as RFC 2253 text with UTF-8 kept ("CN=…,O=JPKI-MYNACERT,C=JP").
 std::string NameText(const X509_NAME* name);
 // The day in Japan (JST, UTC+9) of an ASN.1 time: a JPKI notAfter of 14:59:59Z is the last valid
