@@ -49,9 +49,11 @@ class Recovery : public CounterTest {
     ASSERT_TRUE(card);
     auto in_ca = *ca_store_->FindByHolder("resident:" + std::to_string(r));
     for (const char* kind : {"auth", "sign"}) {
-      const pki::CaKind ca_kind = std::string(kind) == "sign" ? pki::CaKind::kSign : pki::CaKind::kAuth;
-      const std::string on_card = CardCert(r, std::string(kind) == "sign" ? card::CertSlot::kSign : card::CertSlot::kAuth,
-                                           std::string(kind) == "sign" ? "ABC123" : "");
+      const pki::CaKind ca_kind =
+          std::string(kind) == "sign" ? pki::CaKind::kSign : pki::CaKind::kAuth;
+      const std::string on_card =
+          CardCert(r, std::string(kind) == "sign" ? card::CertSlot::kSign : card::CertSlot::kAuth,
+                   std::string(kind) == "sign" ? "ABC123" : "");
       ASSERT_FALSE(on_card.empty()) << kind;
       int good = 0;
       for (const pki::IssuedCert& c : in_ca) {
@@ -73,8 +75,9 @@ class Recovery : public CounterTest {
 };
 
 TEST_F(Recovery, KillNineAtEveryStepOfARenewal) {
-  const std::vector<std::string> steps = {"check_pins", "keygen:auth", "keygen:sign", "issue:auth", "issue:sign",
-                                          "write:auth", "write:sign", "revoke_old:auth", "revoke_old:sign", "close"};
+  const std::vector<std::string> steps = {
+      "check_pins", "keygen:auth", "keygen:sign",     "issue:auth",      "issue:sign",
+      "write:auth", "write:sign",  "revoke_old:auth", "revoke_old:sign", "close"};
   for (const std::string& step : steps) {
     for (const char* when : {":started", ":acted", ":done"}) {
       const std::string point = step + when;
@@ -114,7 +117,8 @@ TEST_F(Recovery, KillNineAtEveryStepOfARenewal) {
 }
 
 TEST_F(Recovery, KillNineDuringCardIssuance) {
-  for (const char* point : {"create_card:started", "create_card:done", "write_ca:acted", "write:sign:acted"}) {
+  for (const char* point :
+       {"create_card:started", "create_card:done", "write_ca:acted", "write:sign:acted"}) {
     SCOPED_TRACE(point);
     Resident res;
     res.municipality = "suzuka";
@@ -125,8 +129,8 @@ TEST_F(Recovery, KillNineDuringCardIssuance) {
     res.household = "S1";
     auto r = counter_->AddResident(res, "clerk-1", env_.now);
     ASSERT_TRUE(r.ok());
-    pins_ = {{"init:auth", "1234"}, {"init:sign", "ABC123"}, {"init:text", "1234"}, {"init:juki", "1234"},
-             {"auth", "1234"}, {"sign", "ABC123"}};
+    pins_ = {{"init:auth", "1234"}, {"init:sign", "ABC123"}, {"init:text", "1234"},
+             {"init:juki", "1234"}, {"auth", "1234"},        {"sign", "ABC123"}};
     env_.today = kCardIssued;
     CrashAt(point, [&] { (void)counter_->IssueCard(*r, kCardIssued.AddDays(-30), env_); });
     env_.today = kCardIssued;
@@ -142,6 +146,34 @@ TEST_F(Recovery, KillNineDuringCardIssuance) {
       EXPECT_EQ(recovered->finished.size(), 1u);
     }
     ExpectConsistent(*r);
+  }
+}
+
+// The journal's step names as stored (case_steps.step): each parses to its kind and back to
+// the same text; a name the journal never wrote is an error naming the field.
+TEST(ExecutionStepNames, StoredNamesRoundTrip) {
+  for (const char* text :
+       {"check_pins", "reset_pin:auth", "reset_pin:sign", "reset_pin:text", "reset_pin:juki",
+        "keygen:auth", "keygen:sign", "issue:auth", "issue:sign", "write:auth", "write:sign",
+        "revoke_old:auth", "revoke_old:sign", "create_card", "write_ca", "close"}) {
+    auto step = ParseStep(text, "case_steps.step");
+    ASSERT_TRUE(step.ok()) << text;
+    EXPECT_EQ(FormatStep(*step), text);
+  }
+  auto keygen = ParseStep("keygen:sign", "case_steps.step");
+  ASSERT_TRUE(keygen.ok());
+  EXPECT_EQ(*keygen, MakeStep(StepKind::kKeygen, pki::CaKind::kSign));
+  auto reset = ParseStep("reset_pin:juki", "case_steps.step");
+  ASSERT_TRUE(reset.ok());
+  EXPECT_EQ(*reset, MakeResetPin(card::PinId::kJuki));
+}
+
+TEST(ExecutionStepNames, UnknownNamesAreErrorsNamingTheField) {
+  for (const char* text : {"", "keygen", "keygen:", "keygen:juki", "reset_pin:visual", "close:auth",
+                           "check_pins:sign", "format_card", "Close"}) {
+    auto step = ParseStep(text, "case_steps.step");
+    ASSERT_FALSE(step.ok()) << text;
+    EXPECT_EQ(step.error().field, "case_steps.step") << text;
   }
 }
 

@@ -1,6 +1,6 @@
 // A counter workspace: everything under one home folder — counter.db (the counter's store,
 // shared by reservations and notices), the CA folder ca/ (created on first use) and cards/
-// (card files of the card model, recorded relative to the home: counter/execution.h), the
+// (card files of the card model, recorded relative to the home: counter/card_files.h), the
 // audit log's key audit.key and checkpoint audit.head (counter/audit.h) — opened once by a CLI
 // command or by `mynacert serve`.
 #ifndef MYNACERT_COUNTER_WORKSPACE_H_
