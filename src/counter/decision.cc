@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "counter/internal.h"
 #include "rules/dates.h"
 
 namespace mynacert::counter {
@@ -20,26 +21,34 @@ std::vector<const Document*> DocsOfVisit(const Case& c, int visit) {
   return out;
 }
 
-PlannedStep StepOf(const std::string& id) {
-  const std::string kind = id.find(':') == std::string::npos ? "" : id.substr(id.find(':') + 1);
-  const bool sign = kind == "sign";
+// A planned step with its description for the clerk (Japanese, English).
+PlannedStep StepOf(const StepName& step) {
+  const std::string id = FormatStep(step);
+  const bool sign = step.key == pki::CaKind::kSign;
   const std::string cert_ja = sign ? "署名用電子証明書" : "利用者証明用電子証明書";
   const std::string cert_en = sign ? "sign cert" : "auth cert";
-  if (id == "check_pins") return {id, "カードで暗証番号を照合", "check the PINs on the card"};
-  if (id.starts_with("reset_pin:")) {
-    return {id, kind + " の暗証番号を再設定 (新しい暗証番号)", "reset the " + kind + " PIN (a new PIN)"};
+  switch (step.kind) {
+    case StepKind::kCheckPins:
+      return {id, "カードで暗証番号を照合", "check the PINs on the card"};
+    case StepKind::kResetPin: {
+      const std::string pin(step.pin ? internal::PinName(*step.pin) : "");
+      return {id, pin + " の暗証番号を再設定 (新しい暗証番号)", "reset the " + pin + " PIN (a new PIN)"};
+    }
+    case StepKind::kKeygen:
+      return {id, "カード内で" + cert_ja + "の鍵ペアを生成", "generate the " + cert_en + " key pair on the card"};
+    case StepKind::kIssue:
+      return {id, "認証局が" + cert_ja + "を発行", "the CA issues the " + cert_en};
+    case StepKind::kWrite:
+      return {id, cert_ja + "をカードに書き込み", "write the " + cert_en + " to the card"};
+    case StepKind::kRevokeOld:
+      return {id, "旧" + cert_ja + "を失効 (superseded)", "revoke the old " + cert_en + " (superseded)"};
+    case StepKind::kCreateCard:
+      return {id, "カードを作成 (暗証番号を設定)", "make the card (PINs set)"};
+    case StepKind::kWriteCa:
+      return {id, "認証局の証明書をカードに書き込み", "write the CA certificates to the card"};
+    case StepKind::kClose:
+      return {id, "案件を完了", "close the case"};
   }
-  if (id.starts_with("keygen:")) {
-    return {id, "カード内で" + cert_ja + "の鍵ペアを生成", "generate the " + cert_en + " key pair on the card"};
-  }
-  if (id.starts_with("issue:")) return {id, "認証局が" + cert_ja + "を発行", "the CA issues the " + cert_en};
-  if (id.starts_with("write:")) return {id, cert_ja + "をカードに書き込み", "write the " + cert_en + " to the card"};
-  if (id.starts_with("revoke_old:")) {
-    return {id, "旧" + cert_ja + "を失効 (superseded)", "revoke the old " + cert_en + " (superseded)"};
-  }
-  if (id == "create_card") return {id, "カードを作成 (暗証番号を設定)", "make the card (PINs set)"};
-  if (id == "write_ca") return {id, "認証局の証明書をカードに書き込み", "write the CA certificates to the card"};
-  if (id == "close") return {id, "案件を完了", "close the case"};
   return {id, id, id};
 }
 
@@ -285,9 +294,10 @@ Result<Decision> Decide(const DecisionInput& in) {
 
   // Accepted: exactly what will be executed.
   d.outcome = Outcome::kAccepted;
-  std::vector<std::string> steps;
+  std::vector<StepName> steps;
   if (procedure == Procedure::kPinReset) {
-    steps.push_back("reset_pin:" + c.flags.pin);
+    MYNACERT_ASSIGN_OR_RETURN(const card::PinId pin, internal::ParsePinName(c.flags.pin, "pin"));
+    steps.push_back(MakeResetPin(pin));
   } else {
     const bool sign_excluded = s.holder_age < 15 || (s.adult_ward && !m.rules.adult_ward_sign_cert);
     const bool want_auth = c.flags.certs != "sign";
@@ -317,22 +327,22 @@ Result<Decision> Decide(const DecisionInput& in) {
       d.reasons.push_back({"R-WIN-4", "手数料は無料です。", "Free of charge."});
     }
     if (c.flags.pin_forgotten) {
-      steps.push_back("reset_pin:auth");
-      if (want_sign) steps.push_back("reset_pin:sign");
+      steps.push_back(MakeResetPin(card::PinId::kAuth));
+      if (want_sign) steps.push_back(MakeResetPin(card::PinId::kSign));
     } else {
-      steps.push_back("check_pins");
+      steps.push_back(MakeStep(StepKind::kCheckPins));
     }
-    if (want_auth) steps.push_back("keygen:auth");
-    if (want_sign) steps.push_back("keygen:sign");
-    if (want_auth) steps.push_back("issue:auth");
-    if (want_sign) steps.push_back("issue:sign");
-    if (want_auth) steps.push_back("write:auth");
-    if (want_sign) steps.push_back("write:sign");
-    if (want_auth && in.has_active_auth) steps.push_back("revoke_old:auth");
-    if (want_sign && in.has_active_sign) steps.push_back("revoke_old:sign");
+    if (want_auth) steps.push_back(MakeStep(StepKind::kKeygen, pki::CaKind::kAuth));
+    if (want_sign) steps.push_back(MakeStep(StepKind::kKeygen, pki::CaKind::kSign));
+    if (want_auth) steps.push_back(MakeStep(StepKind::kIssue, pki::CaKind::kAuth));
+    if (want_sign) steps.push_back(MakeStep(StepKind::kIssue, pki::CaKind::kSign));
+    if (want_auth) steps.push_back(MakeStep(StepKind::kWrite, pki::CaKind::kAuth));
+    if (want_sign) steps.push_back(MakeStep(StepKind::kWrite, pki::CaKind::kSign));
+    if (want_auth && in.has_active_auth) steps.push_back(MakeStep(StepKind::kRevokeOld, pki::CaKind::kAuth));
+    if (want_sign && in.has_active_sign) steps.push_back(MakeStep(StepKind::kRevokeOld, pki::CaKind::kSign));
   }
-  steps.push_back("close");
-  for (const std::string& id : steps) d.steps.push_back(StepOf(id));
+  steps.push_back(MakeStep(StepKind::kClose));
+  for (const StepName& step : steps) d.steps.push_back(StepOf(step));
   return d;
 }
 

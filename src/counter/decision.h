@@ -21,6 +21,7 @@
 
 #include "core/date.h"
 #include "core/result.h"
+#include "counter/steps.h"
 #include "counter/store.h"
 #include "profiles/model.h"
 #include "rules/assessment.h"

@@ -40,6 +40,7 @@
 #include "counter/cases.h"
 #include "counter/decision.h"
 #include "counter/registry.h"
+#include "counter/steps.h"
 #include "counter/store.h"
 #include "pki/ca_store.h"
 #include "pki/certificate.h"
@@ -90,35 +91,6 @@ struct RecoveryReport {
   std::vector<std::string> problems;     // cases that could not be recovered now, and why
 };
 
-// A journal step (case_steps.step): its kind, the PIN a reset_pin sets, the key pair (by the
-// CA that certifies it) a keygen, issue, write or revoke_old acts on. create_card and write_ca
-// are the steps of a card issuance (IssueCard).
-enum class StepKind {
-  kCheckPins,   // check_pins
-  kResetPin,    // reset_pin:<pin>
-  kKeygen,      // keygen:<key>
-  kIssue,       // issue:<key>
-  kWrite,       // write:<key>
-  kRevokeOld,   // revoke_old:<key>
-  kCreateCard,  // create_card
-  kWriteCa,     // write_ca
-  kClose,       // close
-};
-struct StepName {
-  StepKind kind = StepKind::kClose;
-  std::optional<card::PinId> pin;  // reset_pin only: auth | sign | text | juki
-  std::optional<pki::CaKind> key;  // keygen, issue, write, revoke_old only: auth | sign
-  bool operator==(const StepName&) const = default;
-};
-StepName MakeStep(StepKind kind);
-StepName MakeStep(StepKind kind, pki::CaKind key);
-StepName MakeResetPin(card::PinId pin);
-// The stored text, as the journal has always written it: "check_pins", "reset_pin:auth",
-// "keygen:sign", "issue:auth", "write:auth", "revoke_old:sign", "create_card", "write_ca",
-// "close".
-std::string FormatStep(const StepName& step);
-// The inverse of FormatStep; an unknown name is an error naming `field`.
-Result<StepName> ParseStep(std::string_view text, std::string_view field);
 
 class Execution {
  public:
