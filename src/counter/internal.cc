@@ -1,7 +1,5 @@
 #include "counter/internal.h"
 
-#include <utility>
-
 namespace mynacert::counter::internal {
 
 Status Audit(CounterStore& store, std::string_view clerk, int64_t case_id, int64_t resident_id,
@@ -11,25 +9,15 @@ Status Audit(CounterStore& store, std::string_view clerk, int64_t case_id, int64
   return {};
 }
 
-namespace {
-constexpr std::pair<card::PinId, std::string_view> kPinNames[] = {
-    {card::PinId::kAuth, "auth"},
-    {card::PinId::kSign, "sign"},
-    {card::PinId::kText, "text"},
-    {card::PinId::kJuki, "juki"},
-};
-}  // namespace
+// The PINs a case may name; their names are card/layout.h's (PinEf::name).
+constexpr card::PinId kCasePins[] = {card::PinId::kAuth, card::PinId::kSign, card::PinId::kText,
+                                     card::PinId::kJuki};
 
-std::string_view PinName(card::PinId id) {
-  for (const auto& [pin, name] : kPinNames) {
-    if (pin == id) return name;
-  }
-  return "";
-}
+std::string_view PinName(card::PinId id) { return card::PinEfOf(id).name; }
 
 Result<card::PinId> ParsePinName(std::string_view name, std::string_view field) {
-  for (const auto& [pin, text] : kPinNames) {
-    if (text == name) return pin;
+  for (card::PinId pin : kCasePins) {
+    if (PinName(pin) == name) return pin;
   }
   return InvalidArgument(std::string(field), "auth | sign | text | juki のいずれか");
 }
