@@ -1,5 +1,6 @@
 #include "cli/card_access.h"
 
+#include "card/layout.h"
 #include "pki/key_file.h"
 
 namespace mynacert::cli {
@@ -37,10 +38,9 @@ Result<std::unique_ptr<CardConnection>> ConnectCard(const CardAccess& access) {
 }
 
 Result<card::PinId> PinIdOf(const std::string& name, const std::string& field) {
-  if (name == "auth") return card::PinId::kAuth;
-  if (name == "sign") return card::PinId::kSign;
-  if (name == "text") return card::PinId::kText;
-  if (name == "juki") return card::PinId::kJuki;
+  for (card::PinId id : {card::PinId::kAuth, card::PinId::kSign, card::PinId::kText, card::PinId::kJuki}) {
+    if (name == card::PinEfOf(id).name) return id;  // the names of card/layout.h
+  }
   return InvalidArgument(field, "auth, sign, text, juki のいずれか (one of auth, sign, text, juki)",
                          "R-CERT-2");
 }
