@@ -78,7 +78,7 @@ void BM_IssueAndRecord(benchmark::State& state) {
       (std::filesystem::temp_directory_path() / "mynacert-bench-ca.db").string();
   std::filesystem::remove(path);
   std::filesystem::remove(path + "-wal");
-  auto store = CaStore::OpenSqlite(path);
+  auto store = CaStore::Open(path);
   if (!store.ok()) {
     state.SkipWithError(store.error().ToString().c_str());
     return;

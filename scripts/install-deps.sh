@@ -8,6 +8,7 @@ packages=(
   libcli11-dev nlohmann-json3-dev libtomlplusplus-dev libssl-dev openssl
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   libsqlite3-dev libboost-dev softhsm2 libp11-kit-dev
+  libpq-dev postgresql nginx-light  # the PostgreSQL engine, its test server, the cluster (scripts/cluster.sh)
   pcscd vsmartcard-vpcd opensc pcsc-tools libpcsclite-dev jq
   libcairo2-dev libpango1.0-dev fonts-noto-cjk poppler-utils
   chromium curl  # the browser tests (tests/browser/run.sh; playwright-core comes from npm there)

@@ -56,13 +56,13 @@ pki::HsmBackend MakeHsmBackend(const std::string& token_uri) {
   return backend;
 }
 
-Result<std::unique_ptr<pki::CaStore>> OpenCaStore(const CaAccess& a) {
+Result<std::unique_ptr<pki::CaStore>> OpenCaStore(const CaAccess& a, const CliContext& ctx) {
   std::error_code ec;
   if (!std::filesystem::is_directory(a.dir, ec)) {
     return NotFound("--dir", "認証局のフォルダがありません (no such CA folder: " + a.dir + ")");
   }
-  const std::string path = a.db.empty() ? (std::filesystem::path(a.dir) / "ca.db").string() : a.db;
-  auto store = pki::CaStore::OpenSqlite(path);
+  const std::string path = a.db.empty() ? ctx.StoreIn(a.dir, "ca.db") : a.db;
+  auto store = pki::CaStore::Open(path);
   if (!store.ok()) {
     Error e = store.error();
     if (e.field.empty()) e.field = "--db";

@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "cli/commands.h"
 #include "core/result.h"
 #include "pki/ca_directory.h"
 #include "pki/ca_store.h"
@@ -28,7 +29,9 @@ void AddAccessFlags(CLI::App& app, CaAccess& access, bool actor_required);
 Result<pki::KeySecrets> ReadSecrets(const CaAccess& access, bool need_passphrase);
 // The HSM backend over src/hsm (PKCS#11), for `token_uri`.
 pki::HsmBackend MakeHsmBackend(const std::string& token_uri);
-Result<std::unique_ptr<pki::CaStore>> OpenCaStore(const CaAccess& access);
+// The CA's store: --db when given, else the command line's database (--database,
+// $MYNACERT_DATABASE), else <dir>/ca.db.
+Result<std::unique_ptr<pki::CaStore>> OpenCaStore(const CaAccess& access, const CliContext& ctx);
 Result<pki::CaGeneration> LoadCaGeneration(const CaAccess& access, pki::CaKind kind,
                                            int generation);
 Result<pki::CaGeneration> LoadLatestCa(const CaAccess& access, pki::CaKind kind);

@@ -118,7 +118,7 @@ Status RunIssue(const IssueFlags& f, CliContext& ctx) {
         pki::SignHolder{f.name,    f.name_flags,    f.sex,           birth,
                         f.address, f.address_flags, f.prefecture_en, f.municipality_en};
   }
-  MYNACERT_ASSIGN_OR_RETURN(auto store, OpenCaStore(f.access));
+  MYNACERT_ASSIGN_OR_RETURN(auto store, OpenCaStore(f.access, ctx));
   MYNACERT_ASSIGN_OR_RETURN(pki::CaGeneration ca, LoadLatestCa(f.access, kind));
   if (!f.renew.empty()) {
     // Checked before signing so that a wrong serial costs nothing.
@@ -169,7 +169,7 @@ struct RevokeFlags {
 
 Status RunRevoke(const RevokeFlags& f, bool release, CliContext& ctx) {
   MYNACERT_ASSIGN_OR_RETURN(pki::CaKind kind, ParseKind(f.kind));
-  MYNACERT_ASSIGN_OR_RETURN(auto store, OpenCaStore(f.access));
+  MYNACERT_ASSIGN_OR_RETURN(auto store, OpenCaStore(f.access, ctx));
   const int64_t now = Seconds(RealClock().Now());
   std::string serial = f.serial;
   for (char& c : serial) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -211,7 +211,7 @@ Status RunCrl(const CrlFlags& f, CliContext& ctx) {
   if (f.hours < 1 || f.hours > 24 * 31) {
     return InvalidArgument("--hours", "1〜744 時間で指定してください (1 to 744 hours)");
   }
-  MYNACERT_ASSIGN_OR_RETURN(auto store, OpenCaStore(f.access));
+  MYNACERT_ASSIGN_OR_RETURN(auto store, OpenCaStore(f.access, ctx));
   MYNACERT_ASSIGN_OR_RETURN(pki::CaGeneration ca,
                             f.generation > 0 ? LoadCaGeneration(f.access, kind, f.generation)
                                              : LoadLatestCa(f.access, kind));
@@ -253,7 +253,7 @@ struct GetFlags {
 // its state.
 Status RunGet(const GetFlags& f, CliContext& ctx) {
   MYNACERT_ASSIGN_OR_RETURN(pki::CaKind kind, ParseKind(f.kind));
-  MYNACERT_ASSIGN_OR_RETURN(auto store, OpenCaStore(f.access));
+  MYNACERT_ASSIGN_OR_RETURN(auto store, OpenCaStore(f.access, ctx));
   std::string serial = f.serial;
   for (char& c : serial) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   MYNACERT_ASSIGN_OR_RETURN(auto found, store->Find(kind, serial));
@@ -290,7 +290,7 @@ struct LogFlags {
 };
 
 Status RunLog(const LogFlags& f, CliContext& ctx) {
-  MYNACERT_ASSIGN_OR_RETURN(auto store, OpenCaStore(f.access));
+  MYNACERT_ASSIGN_OR_RETURN(auto store, OpenCaStore(f.access, ctx));
   MYNACERT_ASSIGN_OR_RETURN(auto events, store->Events(f.after, f.limit));
   nlohmann::json list = nlohmann::json::array();
   for (const pki::CaEvent& e : events) {

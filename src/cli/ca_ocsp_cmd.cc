@@ -37,7 +37,7 @@ Status RunServe(const ServeFlags& f, CliContext& ctx) {
     return InvalidArgument("--validity-hours", "1〜168");
   }
   MYNACERT_ASSIGN_OR_RETURN(pki::KeySecrets secrets, ReadSecrets(f.access, true));
-  MYNACERT_ASSIGN_OR_RETURN(auto store, OpenCaStore(f.access));
+  MYNACERT_ASSIGN_OR_RETURN(auto store, OpenCaStore(f.access, ctx));
   pki::OcspOptions options;
   options.validity = std::chrono::hours(f.validity_hours);
   MYNACERT_ASSIGN_OR_RETURN(auto responder, pki::OcspResponder::FromDirectory(
@@ -60,7 +60,7 @@ Status RunServe(const ServeFlags& f, CliContext& ctx) {
   ctx.out << "OCSP レスポンダ起動 (OCSP responder listening) on http://" << f.address << ":" << port
           << "/ — Ctrl-C で停止 (stop)" << std::endl;
 
-  while (!WaitForStop(stop, f.refresh_seconds)) {
+  while (!WaitForStop(stop, std::chrono::seconds(f.refresh_seconds))) {
     auto refreshed = r->Refresh();
     if (!refreshed.ok()) ctx.err << "mynacert: " << refreshed.error().ToString() << std::endl;
   }

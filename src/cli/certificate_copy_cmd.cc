@@ -56,7 +56,7 @@ Status RunCertificateCopy(const CopyFlags& f, CliContext& ctx) {
     MYNACERT_ASSIGN_OR_RETURN(today, Date::Parse(f.date, "--date"));
   }
   MYNACERT_ASSIGN_OR_RETURN(const profiles::Registry* reg, ctx.Profiles());
-  MYNACERT_ASSIGN_OR_RETURN(auto ws, counter::OpenWorkspace(f.Home(), *reg, nullptr));
+  MYNACERT_ASSIGN_OR_RETURN(auto ws, counter::OpenWorkspace(f.Home(), *reg, nullptr, "", ctx.Database()));
   auto copy = notices::CertificateCopyFor(*ws, f.resident, f.kind, today);
   if (!copy.ok()) return AsFlag(copy.error());
   MYNACERT_ASSIGN_OR_RETURN(std::string pdf, notices::RenderCertificateCopy(*copy));

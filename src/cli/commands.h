@@ -29,7 +29,15 @@ struct CliContext {
   std::ostream& err;
   // --profiles-dir: extra municipality profiles, loaded after the built-in five.
   std::string profiles_dir;
+  // --database (any command that opens a store): see Database().
+  std::string database_flag;
   int exit_code = kExitOk;
+
+  // The database of the stores: --database, else $MYNACERT_DATABASE, else "" (SQLite files in
+  // the home).
+  std::string Database() const;
+  // Where a home's store lives: Database() when set, else <home>/<file> (counter.db, ca/ca.db).
+  std::string StoreIn(const std::string& home, const std::string& file) const;
 
   // The profile registry (built-in + profiles_dir), loaded on first use.
   Result<const profiles::Registry*> Profiles();
@@ -75,6 +83,7 @@ void AddNoticesCommands(CLI::App& app, CliContext& ctx);      // notices_cmd.cc
 void AddServeCommands(CLI::App& app, CliContext& ctx);        // serve_cmd.cc: serve, staff
 void AddCertificateCopyCommand(CLI::App& app, CliContext& ctx);  // certificate_copy_cmd.cc
 void AddDemoCommands(CLI::App& app, CliContext& ctx);         // demo_cmd.cc: demo seed
+void AddDbCommands(CLI::App& app, CliContext& ctx);           // db_cmd.cc: db migrate, db copy
 
 }  // namespace mynacert::cli
 

@@ -97,7 +97,7 @@ Result<std::string> AskPin(std::string_view which) {
 Result<std::unique_ptr<Session>> OpenSession(const Home& h, CliContext& ctx, bool secrets) {
   MYNACERT_ASSIGN_OR_RETURN(const profiles::Registry* reg, ctx.Profiles());
   const counter::WorkspaceSecrets from{h.passphrase, h.issuer_key, h.card_secret, h.audit_key};
-  MYNACERT_ASSIGN_OR_RETURN(auto s, counter::OpenWorkspace(h.Dir(), *reg, secrets ? &from : nullptr, h.audit_key));
+  MYNACERT_ASSIGN_OR_RETURN(auto s, counter::OpenWorkspace(h.Dir(), *reg, secrets ? &from : nullptr, h.audit_key, ctx.Database()));
   for (const std::string& note : s->notes) ctx.err << note << "\n";
   s->env.clerk = h.clerk.empty() ? "system" : h.clerk;
   if (!secrets) return s;

@@ -153,9 +153,9 @@ Status RunDemoSeed(const DemoFlags& f, CliContext& ctx) {
   (void)plan;
 
   // A home with residents: refused (or left alone with --if-empty) before anything is written.
-  if (std::filesystem::exists(home / "counter.db")) {
+  if (!ctx.Database().empty() || std::filesystem::exists(home / "counter.db")) {
     MYNACERT_ASSIGN_OR_RETURN(auto store,
-                              counter::CounterStore::OpenSqlite((home / "counter.db").string()));
+                              counter::CounterStore::Open(ctx.StoreIn(home.string(), "counter.db")));
     MYNACERT_ASSIGN_OR_RETURN(int64_t existing, demo::CountResidents(*store));
     if (existing > 0 && f.if_empty) {
       if (f.json) {
@@ -189,7 +189,7 @@ Status RunDemoSeed(const DemoFlags& f, CliContext& ctx) {
   std::filesystem::create_directories(home, ec);
   if (ec) return InvalidArgument("--home", home.string() + ": " + ec.message());
   MYNACERT_ASSIGN_OR_RETURN(SeedLock lock, SeedLock::Take(home));
-  MYNACERT_ASSIGN_OR_RETURN(auto ws, counter::OpenWorkspace(home, *reg, &f.secrets));
+  MYNACERT_ASSIGN_OR_RETURN(auto ws, counter::OpenWorkspace(home, *reg, &f.secrets, "", ctx.Database()));
   for (const std::string& note : ws->notes) ctx.err << note << "\n";
 
   demo::SeedOptions o;

@@ -2,10 +2,12 @@
 #include <sys/stat.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <string>
 
 #include "cli/commands.h"
+#include "store/database.h"
 
 namespace mynacert::cli {
 
@@ -59,6 +61,13 @@ void CliContext::Fail(const Error& error) {
   exit_code = error.code == ErrorCode::kInternal ? kExitInternal : kExitBadInput;
 }
 
+std::string CliContext::Database() const { return store::ConfiguredLocator(database_flag); }
+
+std::string CliContext::StoreIn(const std::string& home, const std::string& file) const {
+  const std::string db = Database();
+  return db.empty() ? (std::filesystem::path(home) / file).string() : db;
+}
+
 std::string HomeDir(const std::string& home_flag) {
   if (!home_flag.empty()) return home_flag;
   if (const char* env = std::getenv("MYNACERT_HOME")) return env;
@@ -92,6 +101,12 @@ int Main(int argc, char** argv) {
   ctx.root = &app;
   app.add_option("--profiles-dir", ctx.profiles_dir,
                  "追加の自治体プロファイル (*.toml) のフォルダ / extra municipality profiles");
+  // Given anywhere on the line (`mynacert serve --database …`): unknown to the sub-command, it
+  // falls through to here.
+  app.add_option("--database", ctx.database_flag,
+                 "データベース: sqlite:PATH または postgresql://… (既定 $MYNACERT_DATABASE、なければ "
+                 "<home> の SQLite) / the database");
+  app.fallthrough();
   app.set_version_flag("--version", "mynacert 0.1.0");
   AddExplainCommand(app, ctx);
   AddProcedureCommand(app, ctx);
@@ -104,6 +119,7 @@ int Main(int argc, char** argv) {
   AddServeCommands(app, ctx);
   AddCertificateCopyCommand(app, ctx);
   AddDemoCommands(app, ctx);
+  AddDbCommands(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

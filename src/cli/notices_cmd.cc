@@ -45,12 +45,12 @@ struct NoticeFlags {
   }
 };
 
-Result<std::unique_ptr<counter::CounterStore>> OpenCounter(const NoticeFlags& f) {
+Result<std::unique_ptr<counter::CounterStore>> OpenCounter(const NoticeFlags& f, const CliContext& ctx) {
   const std::filesystem::path dir = f.Home();
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) return InvalidArgument("--home", dir.string() + ": " + ec.message());
-  return counter::CounterStore::OpenSqlite((dir / "counter.db").string());
+  return counter::CounterStore::Open(ctx.StoreIn(dir.string(), "counter.db"));
 }
 
 std::string KindJa(notices::Kind k) {
@@ -68,11 +68,11 @@ void DrawProgress(size_t done, size_t total) {
 Status RunNotices(const NoticeFlags& f, CliContext& ctx) {
   MYNACERT_ASSIGN_OR_RETURN(Date day, f.Day());
   MYNACERT_ASSIGN_OR_RETURN(const profiles::Registry* reg, ctx.Profiles());
-  MYNACERT_ASSIGN_OR_RETURN(auto store, OpenCounter(f));
+  MYNACERT_ASSIGN_OR_RETURN(auto store, OpenCounter(f, ctx));
   // The 予約ID issuer (R-NOT-3): the reservations store on its own connection to counter.db,
   // called outside the batch's transactions; idempotent per (resident, expiry).
   MYNACERT_ASSIGN_OR_RETURN(auto reservations,
-                            reservations::ReservationStore::OpenSqlite((f.Home() / "counter.db").string()));
+                            reservations::ReservationStore::Open(ctx.StoreIn(f.Home().string(), "counter.db")));
 
   notices::RunOptions o;
   o.run_date = day;
@@ -121,7 +121,7 @@ Status RunNotices(const NoticeFlags& f, CliContext& ctx) {
 
 Status ListNotices(const NoticeFlags& f, CliContext& ctx) {
   MYNACERT_ASSIGN_OR_RETURN(Date day, f.Day());
-  MYNACERT_ASSIGN_OR_RETURN(auto store, OpenCounter(f));
+  MYNACERT_ASSIGN_OR_RETURN(auto store, OpenCounter(f, ctx));
   MYNACERT_ASSIGN_OR_RETURN(std::vector<notices::SentNotice> rows, notices::ListSent(store->db(), day));
   if (f.json) {
     json all = json::array();

@@ -45,12 +45,12 @@ void AddNowFlag(CLI::App* c, Flags& f) {
   c->add_option("--now", f.now, "現在時刻 (JST) YYYY-MM-DDTHH:MM (既定 今) / the time of the request");
 }
 
-Result<std::unique_ptr<reservations::ReservationStore>> OpenStore(const Flags& f) {
+Result<std::unique_ptr<reservations::ReservationStore>> OpenStore(const Flags& f, const CliContext& ctx) {
   const std::filesystem::path dir = f.Dir();
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) return InvalidArgument("--home", dir.string() + ": " + ec.message());
-  return reservations::ReservationStore::OpenSqlite((dir / "counter.db").string());
+  return reservations::ReservationStore::Open(ctx.StoreIn(dir.string(), "counter.db"));
 }
 
 Result<reservations::JstDateTime> Now(const Flags& f) {
@@ -97,7 +97,7 @@ Status RunSlots(const Flags& f, CliContext& ctx) {
   MYNACERT_ASSIGN_OR_RETURN(const profiles::Counter* c, FindCounter(*m, f.counter));
   MYNACERT_ASSIGN_OR_RETURN(Date date, Date::Parse(f.date, "--date"));
   MYNACERT_ASSIGN_OR_RETURN(reservations::JstDateTime now, Now(f));
-  MYNACERT_ASSIGN_OR_RETURN(auto store, OpenStore(f));
+  MYNACERT_ASSIGN_OR_RETURN(auto store, OpenStore(f, ctx));
   auto view = store->SlotView(*m, c->id, date);
   if (!view.ok()) {
     Error e = view.error();
@@ -152,7 +152,7 @@ Status RunIssueId(const Flags& f, CliContext& ctx) {
   if (!f.window_start.empty()) {
     MYNACERT_ASSIGN_OR_RETURN(window, Date::Parse(f.window_start, "--window-start"));
   }
-  MYNACERT_ASSIGN_OR_RETURN(auto store, OpenStore(f));
+  MYNACERT_ASSIGN_OR_RETURN(auto store, OpenStore(f, ctx));
   MYNACERT_ASSIGN_OR_RETURN(std::string code, store->IssueReservationId(f.resident, m->id, expires, window));
   MYNACERT_ASSIGN_OR_RETURN(auto rec, store->FindReservationId(code));
   if (!rec) return Error{ErrorCode::kInternal, "reservation_codes", "issued code not found", ""};
@@ -188,7 +188,7 @@ Status RunBook(const Flags& f, CliContext& ctx) {
   }
   req.name = f.name;
   req.phone = f.phone;
-  MYNACERT_ASSIGN_OR_RETURN(auto store, OpenStore(f));
+  MYNACERT_ASSIGN_OR_RETURN(auto store, OpenStore(f, ctx));
   auto result = store->Book(*m, req);
   if (!result.ok()) {
     Error e = result.error();
@@ -215,7 +215,7 @@ Status RunCancel(const Flags& f, CliContext& ctx) {
     return InvalidArgument("--code", "--code (予約ID) か --token (取消番号) のどちらか一つを指定します (exactly one of --code, --token)");
   }
   MYNACERT_ASSIGN_OR_RETURN(reservations::JstDateTime now, Now(f));
-  MYNACERT_ASSIGN_OR_RETURN(auto store, OpenStore(f));
+  MYNACERT_ASSIGN_OR_RETURN(auto store, OpenStore(f, ctx));
   MYNACERT_ASSIGN_OR_RETURN(reservations::Booking b,
                             store->Cancel(f.number, f.code.empty() ? f.token : f.code, now));
   if (f.json) {
@@ -233,7 +233,7 @@ Status RunList(const Flags& f, CliContext& ctx) {
   MYNACERT_ASSIGN_OR_RETURN(const profiles::Municipality* m, FindProfile(f, ctx));
   MYNACERT_ASSIGN_OR_RETURN(const profiles::Counter* c, FindCounter(*m, f.counter));
   MYNACERT_ASSIGN_OR_RETURN(Date date, Date::Parse(f.date, "--date"));
-  MYNACERT_ASSIGN_OR_RETURN(auto store, OpenStore(f));
+  MYNACERT_ASSIGN_OR_RETURN(auto store, OpenStore(f, ctx));
   MYNACERT_ASSIGN_OR_RETURN(auto list, store->List(m->id, c->id, date));
   if (f.json) {
     json arr = json::array();

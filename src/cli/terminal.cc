@@ -37,8 +37,9 @@ sigset_t BlockStopSignals() {
   return stop;
 }
 
-bool WaitForStop(const sigset_t& stop, int seconds) {
-  timespec wait{seconds, 0};
+bool WaitForStop(const sigset_t& stop, std::chrono::milliseconds wait_for) {
+  timespec wait{static_cast<time_t>(wait_for.count() / 1000),
+                static_cast<long>(wait_for.count() % 1000) * 1000000L};
   const int sig = sigtimedwait(&stop, nullptr, &wait);
   return sig == SIGINT || sig == SIGTERM;
 }

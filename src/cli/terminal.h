@@ -4,6 +4,7 @@
 
 #include <signal.h>
 
+#include <chrono>
 #include <string>
 
 #include "core/result.h"
@@ -19,7 +20,7 @@ Result<std::string> ReadQuietLine(const std::string& label, const std::string& w
 // they inherit the mask — and returns the set for WaitForStop.
 sigset_t BlockStopSignals();
 // Waits up to `seconds` for SIGINT/SIGTERM; true when one came.
-bool WaitForStop(const sigset_t& stop, int seconds);
+bool WaitForStop(const sigset_t& stop, std::chrono::milliseconds wait_for);
 
 }  // namespace mynacert::cli
 

@@ -1,6 +1,8 @@
 #include "counter/audit.h"
 
 #include <gtest/gtest.h>
+
+#include "store/testing.h"
 #include <unistd.h>
 
 #include <cstdlib>
@@ -18,9 +20,12 @@ namespace {
 
 // A home folder's store, keyed and anchored as OpenWorkspace does it (audit.key, audit.head),
 // with five records each committed in its own transaction.
-class AuditTest : public ::testing::Test {
+class AuditTest : public store::testing::EngineTest {
  protected:
   void SetUp() override {
+    store::testing::EngineTest::SetUp();
+    if (IsSkipped() || HasFailure()) return;
+    database_ = locator();
     dir_ = std::filesystem::temp_directory_path() /
            ("mynacert-audit-" + std::to_string(getpid()) + "-" +
             ::testing::UnitTest::GetInstance()->current_test_info()->name());
@@ -35,7 +40,7 @@ class AuditTest : public ::testing::Test {
   }
   void Open(bool keyed) {
     store_.reset();
-    auto s = CounterStore::OpenSqlite((dir_ / "counter.db").string());
+    auto s = CounterStore::Open(Db());
     ASSERT_TRUE(s.ok()) << s.error().ToString();
     store_ = std::move(s).value();
     if (keyed) {
@@ -58,11 +63,21 @@ class AuditTest : public ::testing::Test {
   void WriteFile(const std::filesystem::path& p, const std::string& text) {
     std::ofstream(p, std::ios::binary | std::ios::trunc) << text;
   }
+  // The store's database: the PostgreSQL one, or the file in the home folder.
+  std::string Db() const { return postgres() ? database_ : (dir_ / "counter.db").string(); }
+  // An empty home and an empty database, as a new home has.
+  void NewHome() {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    if (postgres()) database_ = store::testing::FreshDatabase(GetParam(), "new-home");
+  }
+  std::string database_;
   std::filesystem::path dir_;
   std::unique_ptr<CounterStore> store_;
 };
 
-TEST_F(AuditTest, AnUntouchedChainVerifies) {
+TEST_P(AuditTest, AnUntouchedChainVerifies) {
   auto v = store_->audit().Verify();
   ASSERT_TRUE(v.ok());
   EXPECT_TRUE(v->ok);
@@ -84,7 +99,7 @@ TEST_F(AuditTest, AnUntouchedChainVerifies) {
   EXPECT_EQ(rows->front().prev_hash, (*store_->audit().Read(2, 0, 0, 10))[0].hash);
 }
 
-TEST_F(AuditTest, AnEditedRowIsFound) {
+TEST_P(AuditTest, AnEditedRowIsFound) {
   ASSERT_TRUE(store_->db().Execute("UPDATE audit_log SET clerk = 'someone-else' WHERE seq = 3").ok());
   auto v = store_->audit().Verify();
   ASSERT_TRUE(v.ok());
@@ -92,7 +107,7 @@ TEST_F(AuditTest, AnEditedRowIsFound) {
   EXPECT_EQ(v->first_bad_seq, 3);
 }
 
-TEST_F(AuditTest, AnEditWithItsOwnHashRecomputedIsFound) {
+TEST_P(AuditTest, AnEditWithItsOwnHashRecomputedIsFound) {
   // Editing a row and fixing its own hash (without the key) fails that row's MAC.
   auto rows = *store_->audit().Read(0, 0, 0, 10);
   AuditRecord edited = rows[1];
@@ -106,7 +121,7 @@ TEST_F(AuditTest, AnEditWithItsOwnHashRecomputedIsFound) {
   EXPECT_NE(v->problem.find("MAC mismatch"), std::string::npos) << v->problem;
 }
 
-TEST_F(AuditTest, ADeletedRowIsFound) {
+TEST_P(AuditTest, ADeletedRowIsFound) {
   ASSERT_TRUE(store_->db().Execute("DELETE FROM audit_log WHERE seq = 2").ok());
   auto v = store_->audit().Verify();
   EXPECT_FALSE(v->ok);
@@ -117,7 +132,7 @@ TEST_F(AuditTest, ADeletedRowIsFound) {
 // (a) An attacker without the key edits a row and recomputes every later hash the way the
 // unkeyed chain did (SHA-256 over the previous hash and the fields): the chain links up again,
 // but the keyed MAC of the edited row does not match.
-TEST_F(AuditTest, AnEditWithTheWholeChainRecomputedIsFound) {
+TEST_P(AuditTest, AnEditWithTheWholeChainRecomputedIsFound) {
   auto rows = *store_->audit().Read(0, 0, 0, 10);
   ASSERT_EQ(rows.size(), 5u);
   rows[1].detail = R"({"outcome":"refused"})";
@@ -139,7 +154,7 @@ TEST_F(AuditTest, AnEditWithTheWholeChainRecomputedIsFound) {
 // (a') The same attacker also marks every row as written before the key (scheme sha256) and
 // recomputes the chain from the first row: every row checks, but the record at the
 // checkpoint's seq no longer has the checkpoint's hash.
-TEST_F(AuditTest, AChainRewrittenAsUnkeyedIsFound) {
+TEST_P(AuditTest, AChainRewrittenAsUnkeyedIsFound) {
   auto rows = *store_->audit().Read(0, 0, 0, 10);
   rows[1].detail = R"({"outcome":"refused"})";
   std::string prev(64, '0');
@@ -161,7 +176,7 @@ TEST_F(AuditTest, AChainRewrittenAsUnkeyedIsFound) {
 }
 
 // (b) Deleting the newest rows leaves a valid shorter chain; the checkpoint remembers the head.
-TEST_F(AuditTest, ATruncatedTailIsFound) {
+TEST_P(AuditTest, ATruncatedTailIsFound) {
   ASSERT_TRUE(store_->db().Execute("DELETE FROM audit_log WHERE seq > 3").ok());
   auto v = store_->audit().Verify();
   ASSERT_TRUE(v.ok());
@@ -171,7 +186,7 @@ TEST_F(AuditTest, ATruncatedTailIsFound) {
 }
 
 // (c) An emptied table is not an intact empty log.
-TEST_F(AuditTest, AnEmptiedTableIsFound) {
+TEST_P(AuditTest, AnEmptiedTableIsFound) {
   ASSERT_TRUE(store_->db().Execute("DELETE FROM audit_log").ok());
   auto v = store_->audit().Verify();
   ASSERT_TRUE(v.ok());
@@ -182,7 +197,7 @@ TEST_F(AuditTest, AnEmptiedTableIsFound) {
 
 // A crash between a commit and its checkpoint leaves audit.head behind the table: not
 // tampering, as long as the record at its seq still has its hash. The next commit moves it on.
-TEST_F(AuditTest, ACheckpointLeftBehindByACrashIsNotTampering) {
+TEST_P(AuditTest, ACheckpointLeftBehindByACrashIsNotTampering) {
   const std::string old_head = ReadFile(dir_ / "audit.head");
   AppendOne(5);
   AppendOne(6);
@@ -202,8 +217,8 @@ TEST_F(AuditTest, ACheckpointLeftBehindByACrashIsNotTampering) {
 
 // The checkpoint never goes back: a second connection (another process on the same home)
 // that commits after the first sees the head, not its own older view.
-TEST_F(AuditTest, TwoConnectionsNeverLowerTheCheckpoint) {
-  auto other = CounterStore::OpenSqlite((dir_ / "counter.db").string());
+TEST_P(AuditTest, TwoConnectionsNeverLowerTheCheckpoint) {
+  auto other = CounterStore::Open(Db());
   ASSERT_TRUE(other.ok());
   ASSERT_TRUE(AnchorAuditLog(dir_, "", (*other)->audit(), nullptr).ok());
   AppendOne(5);
@@ -220,7 +235,7 @@ TEST_F(AuditTest, TwoConnectionsNeverLowerTheCheckpoint) {
   EXPECT_EQ(v->checkpoint_seq, 7);
 }
 
-TEST_F(AuditTest, AnEditedCheckpointIsFound) {
+TEST_P(AuditTest, AnEditedCheckpointIsFound) {
   auto head = nlohmann::json::parse(ReadFile(dir_ / "audit.head"));
   head["seq"] = 3;  // hiding the last two records; the MAC is the attacker's problem
   head["records"] = 3;
@@ -231,7 +246,7 @@ TEST_F(AuditTest, AnEditedCheckpointIsFound) {
   EXPECT_NE(v->problem.find("checkpoint edited"), std::string::npos) << v->problem;
 }
 
-TEST_F(AuditTest, AMissingCheckpointIsFoundAndNotRecreated) {
+TEST_P(AuditTest, AMissingCheckpointIsFoundAndNotRecreated) {
   std::filesystem::remove(dir_ / "audit.head");
   auto v = store_->audit().Verify();
   ASSERT_TRUE(v.ok());
@@ -244,9 +259,9 @@ TEST_F(AuditTest, AMissingCheckpointIsFoundAndNotRecreated) {
 }
 
 // A keyed log whose key file is gone does not open, and no new key is made.
-TEST_F(AuditTest, AMissingKeyIsAnErrorNeverANewKey) {
+TEST_P(AuditTest, AMissingKeyIsAnErrorNeverANewKey) {
   std::filesystem::remove(dir_ / "audit.key");
-  auto s = CounterStore::OpenSqlite((dir_ / "counter.db").string());
+  auto s = CounterStore::Open(Db());
   ASSERT_TRUE(s.ok());
   Status anchored = AnchorAuditLog(dir_, "", (*s)->audit(), nullptr);
   ASSERT_FALSE(anchored.ok());
@@ -263,10 +278,8 @@ TEST_F(AuditTest, AMissingKeyIsAnErrorNeverANewKey) {
 
 // A home from before the key: its SHA-256 chain keeps verifying and keyed records chain onto
 // it; an unkeyed record after a keyed one is then tampering.
-TEST_F(AuditTest, AnOldSha256ChainThenKeyedRecordsVerifies) {
-  store_.reset();
-  std::filesystem::remove_all(dir_);
-  std::filesystem::create_directories(dir_);
+TEST_P(AuditTest, AnOldSha256ChainThenKeyedRecordsVerifies) {
+  NewHome();
   Open(false);
   for (int i = 0; i < 3; ++i) AppendOne(i);
   EXPECT_EQ((*store_->audit().Read(0, 0, 0, 10))[0].scheme, kAuditSchemeSha256);
@@ -297,12 +310,10 @@ TEST_F(AuditTest, AnOldSha256ChainThenKeyedRecordsVerifies) {
 }
 
 // The key from elsewhere (env:NAME): no audit.key in the home; the first checkpoint is made.
-TEST_F(AuditTest, TheKeyFromAnEnvironmentVariable) {
-  store_.reset();
-  std::filesystem::remove_all(dir_);
-  std::filesystem::create_directories(dir_);
+TEST_P(AuditTest, TheKeyFromAnEnvironmentVariable) {
+  NewHome();
   ::setenv("MYNACERT_TEST_AUDIT_KEY", std::string(64, 'a').c_str(), 1);
-  auto s = CounterStore::OpenSqlite((dir_ / "counter.db").string());
+  auto s = CounterStore::Open(Db());
   ASSERT_TRUE(s.ok());
   store_ = std::move(s).value();
   ASSERT_TRUE(AnchorAuditLog(dir_, "env:MYNACERT_TEST_AUDIT_KEY", store_->audit(), nullptr).ok());
@@ -317,6 +328,9 @@ TEST_F(AuditTest, TheKeyFromAnEnvironmentVariable) {
   EXPECT_EQ(bad.error().field, "audit_key");
   ::unsetenv("MYNACERT_TEST_AUDIT_KEY");
 }
+
+INSTANTIATE_TEST_SUITE_P(Engines, AuditTest, ::testing::ValuesIn(store::testing::kEngines),
+                         store::testing::EngineName);
 
 }  // namespace
 }  // namespace mynacert::counter

@@ -19,7 +19,7 @@ constexpr Date kBirth = Date::Ymd(1980, 7, 7);
 constexpr Date kCardIssued = Date::Ymd(2021, 7, 7);
 constexpr Date kInWindow = Date::Ymd(2026, 5, 1);
 
-class Recovery : public CounterTest {
+class Recovery : public testing::CounterEngineTest {
  protected:
   // Runs `body` in a child process with MYNACERT_FAILPOINT=point; expects it to die by SIGKILL.
   template <typename F>
@@ -74,7 +74,7 @@ class Recovery : public CounterTest {
   }
 };
 
-TEST_F(Recovery, KillNineAtEveryStepOfARenewal) {
+TEST_P(Recovery, KillNineAtEveryStepOfARenewal) {
   const std::vector<std::string> steps = {
       "check_pins", "keygen:auth", "keygen:sign",     "issue:auth",      "issue:sign",
       "write:auth", "write:sign",  "revoke_old:auth", "revoke_old:sign", "close"};
@@ -116,7 +116,7 @@ TEST_F(Recovery, KillNineAtEveryStepOfARenewal) {
   }
 }
 
-TEST_F(Recovery, KillNineDuringCardIssuance) {
+TEST_P(Recovery, KillNineDuringCardIssuance) {
   for (const char* point :
        {"create_card:started", "create_card:done", "write_ca:acted", "write:sign:acted"}) {
     SCOPED_TRACE(point);
@@ -176,6 +176,9 @@ TEST(ExecutionStepNames, UnknownNamesAreErrorsNamingTheField) {
     EXPECT_EQ(step.error().field, "case_steps.step") << text;
   }
 }
+
+INSTANTIATE_TEST_SUITE_P(Engines, Recovery, ::testing::ValuesIn(store::testing::kEngines),
+                         store::testing::EngineName);
 
 }  // namespace
 }  // namespace mynacert::counter

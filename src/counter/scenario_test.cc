@@ -75,11 +75,11 @@ std::vector<std::string> StepIds(const Decision& d) {
   return ids;
 }
 
-class Scenario : public CounterTest {};
+class Scenario : public testing::CounterEngineTest {};
 
 // Yamagata, the holder in person inside the window: one visit, free; the new certificates
 // expire with the card (R-VAL-1a, R-VAL-6); the old ones are revoked `superseded`.
-TEST_F(Scenario, SelfRenewalInsideTheWindowYamagata) {
+TEST_P(Scenario, SelfRenewalInsideTheWindowYamagata) {
   const int64_t r = ResidentWithCard("yamagata", kBirth, kCardIssued);
   auto before = store_->Certs(r);
   ASSERT_TRUE(before.ok());
@@ -128,7 +128,7 @@ TEST_F(Scenario, SelfRenewalInsideTheWindowYamagata) {
 
 // A copied (or restored) home writes its own card files: card locations are relative to the
 // home, so renewing on the copy leaves the original's cards byte for byte as they were.
-TEST_F(Scenario, ACopiedHomeWritesItsOwnCardsNotTheOriginals) {
+TEST_P(Scenario, ACopiedHomeWritesItsOwnCardsNotTheOriginals) {
   const int64_t r = ResidentWithCard("yamagata", kBirth, kCardIssued);
   const std::filesystem::path original = dir_;
   auto read_cards = [](const std::filesystem::path& home) {
@@ -166,7 +166,7 @@ TEST_F(Scenario, ACopiedHomeWritesItsOwnCardsNotTheOriginals) {
 // Card locations are relative to the home. A home from before that (absolute paths inside
 // it) is rewritten on open; an absolute path outside it, `..` or a symbolic link out of the
 // home is refused when the card is used, naming the field card.
-TEST_F(Scenario, CardLocationsOutsideTheHomeAreRefused) {
+TEST_P(Scenario, CardLocationsOutsideTheHomeAreRefused) {
   const int64_t r = ResidentWithCard("yamagata", kBirth, kCardIssued);
   auto card = *store_->ActiveCard(r);
   ASSERT_EQ(card->location.rfind("file:cards/", 0), 0u) << card->location;
@@ -206,7 +206,7 @@ TEST_F(Scenario, CardLocationsOutsideTheHomeAreRefused) {
 
 // R-PROC-1: a forgotten PIN is reset in the same visit with one A or B document; Yamagata
 // does not take the health insurance card (R-ID-X).
-TEST_F(Scenario, SelfWithForgottenPinNeedsAnIdYamagata) {
+TEST_P(Scenario, SelfWithForgottenPinNeedsAnIdYamagata) {
   const int64_t r = ResidentWithCard("yamagata", kBirth, kCardIssued);
   CaseFlags flags;
   flags.pin_forgotten = true;
@@ -235,7 +235,7 @@ TEST_F(Scenario, SelfWithForgottenPinNeedsAnIdYamagata) {
 
 // R-PROC-4: the agent with the J-LIS form, same day. A wrong PIN on the form costs a try on
 // the card and turns the case into 文書照会 (R-PROC-5); an expired form is refused.
-TEST_F(Scenario, AgentWithTheFormYamagata) {
+TEST_P(Scenario, AgentWithTheFormYamagata) {
   const int64_t r = ResidentWithCard("yamagata", kBirth, kCardIssued);
   const int64_t c = Open(r, "renewal", "agent_with_form", "yamagata-cityhall", kInWindow, false);
   ASSERT_TRUE(PresentItem(c, "holder_card").ok());
@@ -271,7 +271,7 @@ TEST_F(Scenario, AgentWithTheFormYamagata) {
 }
 
 // R-PROC-6, Kanazawa: 3 visits, the 3rd within 30 days of the 2nd (any counter).
-TEST_F(Scenario, AgentWithoutFormKanazawaThreeVisits) {
+TEST_P(Scenario, AgentWithoutFormKanazawaThreeVisits) {
   const int64_t r = ResidentWithCard("kanazawa", kBirth, kCardIssued);
   const int64_t c = Open(r, "renewal", "agent_without_form", "kanazawa-cityhall", Date::Ymd(2026, 4, 10), false);
   Decision d = DecideOk(c);
@@ -300,7 +300,7 @@ TEST_F(Scenario, AgentWithoutFormKanazawaThreeVisits) {
   EXPECT_TRUE(Cites(d.refusals, "R-PROC-6"));
 }
 
-TEST_F(Scenario, AgentWithoutFormKanazawaThirdVisitOnDay30) {
+TEST_P(Scenario, AgentWithoutFormKanazawaThirdVisitOnDay30) {
   const int64_t r = ResidentWithCard("kanazawa", kBirth, kCardIssued);
   const int64_t c = Open(r, "renewal", "agent_without_form", "kanazawa-cityhall", Date::Ymd(2026, 4, 10), false);
   DecideOk(c);
@@ -322,7 +322,7 @@ TEST_F(Scenario, AgentWithoutFormKanazawaThirdVisitOnDay30) {
 
 // R-PROC-6, Yamagata: 2 visits; the 2nd needs the holder's non-card ID, the agent's A×2 or
 // A×1+B×1 and the form.
-TEST_F(Scenario, AgentWithoutFormYamagataTwoVisits) {
+TEST_P(Scenario, AgentWithoutFormYamagataTwoVisits) {
   const int64_t r = ResidentWithCard("yamagata", kBirth, kCardIssued);
   const int64_t c = Open(r, "renewal", "agent_without_form", "yamagata-cityhall", kInWindow, false);
   ASSERT_TRUE(PresentItem(c, "holder_card").ok());
@@ -346,7 +346,7 @@ TEST_F(Scenario, AgentWithoutFormYamagataTwoVisits) {
 
 // R-PROC-6 / R-ID-X, Yokohama: 2 visits; a health insurance card counts for the agent on
 // visit 1 only.
-TEST_F(Scenario, AgentWithoutFormYokohamaHealthInsuranceOnVisitOneOnly) {
+TEST_P(Scenario, AgentWithoutFormYokohamaHealthInsuranceOnVisitOneOnly) {
   const int64_t r = ResidentWithCard("yokohama", kBirth, kCardIssued);
   const int64_t c = Open(r, "renewal", "agent_without_form", "yokohama-naka", kInWindow, false);
   ASSERT_TRUE(PresentItem(c, "holder_card").ok());
@@ -361,7 +361,7 @@ TEST_F(Scenario, AgentWithoutFormYokohamaHealthInsuranceOnVisitOneOnly) {
 
 // R-PROC-8, Setagaya: a corner takes the holder in person only; an agent is sent to the main
 // counters.
-TEST_F(Scenario, SetagayaCornerRefusesAnAgent) {
+TEST_P(Scenario, SetagayaCornerRefusesAnAgent) {
   const int64_t r = ResidentWithCard("setagaya", kBirth, kCardIssued);
   const int64_t c = Open(r, "renewal", "agent_with_form", "setagaya-corner-wakabayashi", kInWindow, false);
   Decision d = DecideOk(c);
@@ -371,7 +371,7 @@ TEST_F(Scenario, SetagayaCornerRefusesAnAgent) {
 }
 
 // R-PROC-7, Setagaya: after expiry the form is usable only if name and address are unchanged.
-TEST_F(Scenario, SetagayaExpiredFormOnlyIfUnchanged) {
+TEST_P(Scenario, SetagayaExpiredFormOnlyIfUnchanged) {
   const int64_t r = ResidentWithCard("setagaya", kBirth, kCardIssued);
   const Date after = Date::Ymd(2026, 7, 20);
   const int64_t ok_case = Open(r, "renewal", "agent_with_form", "setagaya-setagaya", after, false);
@@ -396,7 +396,7 @@ TEST_F(Scenario, SetagayaExpiredFormOnlyIfUnchanged) {
 
 // R-PROC-2 / R-CERT-4: the parent of a 12-year-old; no sign cert; no 戸籍謄本 when the residence
 // record shows the relation in one household.
-TEST_F(Scenario, ParentOfATwelveYearOld) {
+TEST_P(Scenario, ParentOfATwelveYearOld) {
   const Date child_birth = Date::Ymd(2014, 3, 3);
   const int64_t child = ResidentWithCard("yamagata", child_birth, Date::Ymd(2024, 1, 10));
   auto certs = store_->Certs(child);
@@ -429,7 +429,7 @@ TEST_F(Scenario, ParentOfATwelveYearOld) {
 
 // R-PROC-2: the guardian of an adult ward brings a 登記事項証明書; Yamagata takes it only when
 // issued within 3 months.
-TEST_F(Scenario, GuardianOfAnAdultWardYamagata) {
+TEST_P(Scenario, GuardianOfAnAdultWardYamagata) {
   const int64_t r = ResidentWithCard("yamagata", kBirth, kCardIssued, /*adult_ward=*/true);
   const int64_t c = Open(r, "renewal", "legal_rep_guardian", "yamagata-cityhall", kInWindow, false);
   ASSERT_TRUE(PresentItem(c, "holder_card").ok());
@@ -451,7 +451,7 @@ TEST_F(Scenario, GuardianOfAnAdultWardYamagata) {
 
 // R-PROC-3, Yokohama (where the profile follows seed 003): a sign-cert renewal of an adult
 // ward needs the holder present.
-TEST_F(Scenario, YokohamaAdultWardSignRenewalNeedsTheHolder) {
+TEST_P(Scenario, YokohamaAdultWardSignRenewalNeedsTheHolder) {
   const int64_t r = ResidentWithCard("yokohama", kBirth, kCardIssued, /*adult_ward=*/true);
   const profiles::Municipality* m = *profiles_->Find("yokohama");
   if (!m->rules.adult_ward_sign_cert) {
@@ -477,7 +477,7 @@ TEST_F(Scenario, YokohamaAdultWardSignRenewalNeedsTheHolder) {
 
 // R-CERT-5: a move revokes the sign cert (affiliationChanged) in the CA, and the CA's OCSP
 // responder says so; the auth cert stays good; then a new sign cert is issued at the counter.
-TEST_F(Scenario, AddressChangeRevokesTheSignCertThenNewIssuance) {
+TEST_P(Scenario, AddressChangeRevokesTheSignCertThenNewIssuance) {
   const int64_t r = ResidentWithCard("yokohama", kBirth, kCardIssued);
   auto card = *store_->ActiveCard(r);
   auto sign = *store_->ActiveCert(card->id, "sign");
@@ -485,7 +485,7 @@ TEST_F(Scenario, AddressChangeRevokesTheSignCertThenNewIssuance) {
   const std::string old_sign_der = CardCert(r, card::CertSlot::kSign, "ABC123");
   const std::string auth_der = CardCert(r, card::CertSlot::kAuth);
   // The responder as `ca ocsp-serve` builds it: from the CA folder, over its own store handle.
-  auto ocsp_store = pki::CaStore::OpenSqlite(dir_ / "ca.db");
+  auto ocsp_store = pki::CaStore::Open(CaDb());
   ASSERT_TRUE(ocsp_store.ok());
   auto responder = pki::OcspResponder::FromDirectory(*ca_dir_, {"ca-passphrase-for-tests", ""},
                                                      std::move(ocsp_store).value());
@@ -525,7 +525,7 @@ TEST_F(Scenario, AddressChangeRevokesTheSignCertThenNewIssuance) {
 
 // A card in a reader may be anyone's: the execution proves the chip ID under the issuer key
 // before the first PIN, so another resident's card loses no PIN try and nothing is issued.
-TEST_F(Scenario, SomeoneElsesCardIsRefusedBeforeAnyPin) {
+TEST_P(Scenario, SomeoneElsesCardIsRefusedBeforeAnyPin) {
   const int64_t holder = ResidentWithCard("yamagata", kBirth, kCardIssued, false, "H1");
   const int64_t other = ResidentWithCard("yamagata", kBirth, kCardIssued, false, "H2");
   const int64_t c = Open(holder, "renewal", "self", "yamagata-cityhall", kInWindow, true);
@@ -554,7 +554,7 @@ TEST_F(Scenario, SomeoneElsesCardIsRefusedBeforeAnyPin) {
 }
 
 // R-CERT-6: three wrong auth PINs lock it; a PIN reset with an ID makes it usable again.
-TEST_F(Scenario, LockoutThenResetWithId) {
+TEST_P(Scenario, LockoutThenResetWithId) {
   const int64_t r = ResidentWithCard("suzuka", kBirth, kCardIssued);
   const int64_t c = Open(r, "renewal", "self", "suzuka-cityhall", kInWindow, true);
   ASSERT_TRUE(PresentItem(c, "holder_card").ok());
@@ -592,7 +592,7 @@ TEST_F(Scenario, LockoutThenResetWithId) {
 }
 
 // Bad input: unknown resident, unknown counter, a copy, an unknown document kind.
-TEST_F(Scenario, BadInputNamesTheFieldAndTheRule) {
+TEST_P(Scenario, BadInputNamesTheFieldAndTheRule) {
   OpenRequest req;
   req.resident_id = 999;
   req.procedure = "renewal";
@@ -627,6 +627,9 @@ TEST_F(Scenario, BadInputNamesTheFieldAndTheRule) {
   auto the_case = store_->GetCase(c);
   EXPECT_TRUE(the_case->documents.empty());  // nothing recorded
 }
+
+INSTANTIATE_TEST_SUITE_P(Engines, Scenario, ::testing::ValuesIn(store::testing::kEngines),
+                         store::testing::EngineName);
 
 }  // namespace
 }  // namespace mynacert::counter

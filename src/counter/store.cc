@@ -155,8 +155,8 @@ Result<std::unique_ptr<CounterStore>> CounterStore::Open(std::unique_ptr<store::
   return std::unique_ptr<CounterStore>(new CounterStore(std::move(db)));
 }
 
-Result<std::unique_ptr<CounterStore>> CounterStore::OpenSqlite(const std::string& path) {
-  MYNACERT_ASSIGN_OR_RETURN(auto db, store::OpenSqlite(path));
+Result<std::unique_ptr<CounterStore>> CounterStore::Open(const std::string& locator) {
+  MYNACERT_ASSIGN_OR_RETURN(auto db, store::Open(locator));
   return Open(std::move(db));
 }
 

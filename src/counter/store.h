@@ -156,7 +156,8 @@ class CounterStore {
  public:
   // Migrates the schema, then wraps `db`.
   static Result<std::unique_ptr<CounterStore>> Open(std::unique_ptr<store::Database> db);
-  static Result<std::unique_ptr<CounterStore>> OpenSqlite(const std::string& path);
+  // The database a locator names (store::Open: a SQLite path or postgresql://…).
+  static Result<std::unique_ptr<CounterStore>> Open(const std::string& locator);
 
   store::Database& db() { return *db_; }
   AuditLog& audit() { return audit_; }

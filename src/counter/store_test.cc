@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include "store/testing.h"
+
 namespace mynacert::counter {
 namespace {
 
@@ -15,8 +17,10 @@ TEST(MyNumber, CheckDigit) {
   EXPECT_FALSE(ValidMyNumber("12345678901a"));
 }
 
-TEST(CounterStore, ResidentChangesAreEvents) {
-  auto s = CounterStore::OpenSqlite(":memory:");
+class CounterStoreTest : public store::testing::EngineTest {};
+
+TEST_P(CounterStoreTest, ResidentChangesAreEvents) {
+  auto s = CounterStore::Open(locator());
   ASSERT_TRUE(s.ok());
   auto& store = **s;
   Resident r;
@@ -45,8 +49,8 @@ TEST(CounterStore, ResidentChangesAreEvents) {
   EXPECT_EQ(store.GetResident(999).error().field, "resident");
 }
 
-TEST(CounterStore, MigrationsAreNumberedFiles) {
-  auto db = store::OpenSqlite(":memory:");
+TEST_P(CounterStoreTest, MigrationsAreNumberedFiles) {
+  auto db = store::Open(locator());
   ASSERT_TRUE(db.ok());
   store::Database& raw = **db;
   ASSERT_TRUE(MigrateCounter(raw).ok());
@@ -56,6 +60,9 @@ TEST(CounterStore, MigrationsAreNumberedFiles) {
   ASSERT_TRUE(*(*q)->Step());
   EXPECT_GE((*q)->ColumnInt(0), 1);
 }
+
+INSTANTIATE_TEST_SUITE_P(Engines, CounterStoreTest, ::testing::ValuesIn(store::testing::kEngines),
+                         store::testing::EngineName);
 
 }  // namespace
 }  // namespace mynacert::counter

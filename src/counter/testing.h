@@ -1,6 +1,7 @@
 // Test fixture for the counter: a real CA (generation 1 of both roots, made once per test
-// binary), a CA store and a counter store on SQLite in a fresh folder, the built-in profiles,
-// card files of the card model reached in-process, and PINs from a table the test fills.
+// binary), a CA store and a counter store — on SQLite in a fresh folder, or (CounterEngineTest)
+// on either engine of store/testing.h — the built-in profiles, card files of the card model
+// reached in-process, and PINs from a table the test fills.
 #ifndef MYNACERT_COUNTER_TESTING_H_
 #define MYNACERT_COUNTER_TESTING_H_
 
@@ -20,6 +21,7 @@
 #include "pki/ca_directory.h"
 #include "pki/ca_store.h"
 #include "profiles/loader.h"
+#include "store/testing.h"
 
 namespace mynacert::counter::testing {
 
@@ -61,8 +63,17 @@ class CounterTest : public ::testing::Test {
     auto reg = profiles::Registry::Builtin();
     ASSERT_TRUE(reg.ok());
     profiles_ = std::make_unique<profiles::Registry>(std::move(reg).value());
+    if (engine() == store::testing::Engine::kPostgres) {
+      database_ = store::testing::FreshDatabase(engine(), "counter");
+      if (database_.empty()) return;  // skipped, or failed under CI
+    }
     Reopen();
   }
+  // SQLite unless a parameterised fixture says otherwise.
+  virtual store::testing::Engine engine() const { return store::testing::Engine::kSqlite; }
+  // The stores' locators: the files in the folder, or the one PostgreSQL database.
+  std::string CounterDb() const { return database_.empty() ? (dir_ / "counter.db").string() : database_; }
+  std::string CaDb() const { return database_.empty() ? (dir_ / "ca.db").string() : database_; }
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
   // (Re)opens the stores, as a restarted process would.
@@ -70,7 +81,7 @@ class CounterTest : public ::testing::Test {
     counter_.reset();
     store_.reset();
     ca_store_.reset();
-    auto s = CounterStore::OpenSqlite(dir_ / "counter.db");
+    auto s = CounterStore::Open(CounterDb());
     ASSERT_TRUE(s.ok()) << s.error().ToString();
     store_ = std::move(s).value();
     // Keyed and anchored as OpenWorkspace does: <dir>/audit.key, <dir>/audit.head.
@@ -78,7 +89,7 @@ class CounterTest : public ::testing::Test {
     ASSERT_TRUE(anchored.ok()) << anchored.error().ToString();
     Status relocated = RelocateCardFiles(*store_, dir_);
     ASSERT_TRUE(relocated.ok()) << relocated.error().ToString();
-    auto ca = pki::CaStore::OpenSqlite(dir_ / "ca.db");
+    auto ca = pki::CaStore::Open(CaDb());
     ASSERT_TRUE(ca.ok()) << ca.error().ToString();
     ca_store_ = std::move(ca).value();
     counter_ = std::make_unique<Counter>(*store_, *profiles_);
@@ -203,12 +214,22 @@ class CounterTest : public ::testing::Test {
   static pki::CaGeneration* auth_ca_;
 
   std::filesystem::path dir_;
+  std::string database_;  // the PostgreSQL database; "" on SQLite
   std::unique_ptr<profiles::Registry> profiles_;
   std::unique_ptr<CounterStore> store_;
   std::unique_ptr<pki::CaStore> ca_store_;
   std::unique_ptr<Counter> counter_;
   ExecutionEnv env_;
   std::map<std::string, std::string> pins_;
+};
+
+// The counter fixture on each engine: TEST_P, and
+//   INSTANTIATE_TEST_SUITE_P(Engines, Scenario, ::testing::ValuesIn(store::testing::kEngines),
+//                            store::testing::EngineName);
+class CounterEngineTest : public CounterTest,
+                          public ::testing::WithParamInterface<store::testing::Engine> {
+ protected:
+  store::testing::Engine engine() const override { return GetParam(); }
 };
 
 inline std::string* CounterTest::ca_dir_ = nullptr;

@@ -79,14 +79,16 @@ Status AnchorAuditLog(const std::filesystem::path& home, const std::string& key_
 Result<std::unique_ptr<Workspace>> OpenWorkspace(const std::filesystem::path& dir,
                                                  const profiles::Registry& profiles,
                                                  const WorkspaceSecrets* secrets,
-                                                 const std::string& audit_key) {
+                                                 const std::string& audit_key,
+                                                 const std::string& database) {
   auto w = std::make_unique<Workspace>();
   w->dir = dir;
+  w->database = database;
   std::error_code ec;
   std::filesystem::create_directories(dir / "cards", ec);
   if (ec) return InvalidArgument("home", dir.string() + ": " + ec.message());
   w->profiles = std::make_unique<profiles::Registry>(profiles);
-  MYNACERT_ASSIGN_OR_RETURN(w->store, CounterStore::OpenSqlite(w->DbPath()));
+  MYNACERT_ASSIGN_OR_RETURN(w->store, CounterStore::Open(w->CounterDb()));
   const std::string audit_source = !audit_key.empty() ? audit_key : secrets ? secrets->audit_key : "";
   MYNACERT_RETURN_IF_ERROR(AnchorAuditLog(dir, audit_source, w->store->audit(), &w->notes));
   MYNACERT_RETURN_IF_ERROR(RelocateCardFiles(*w->store, dir));
@@ -109,7 +111,7 @@ Result<std::unique_ptr<Workspace>> OpenWorkspace(const std::filesystem::path& di
                                                     pki::LatestGeneration(ca_dir, pki::CaKind::kSign), keys));
   MYNACERT_ASSIGN_OR_RETURN(w->auth_ca, pki::LoadCa(ca_dir, pki::CaKind::kAuth,
                                                     pki::LatestGeneration(ca_dir, pki::CaKind::kAuth), keys));
-  MYNACERT_ASSIGN_OR_RETURN(w->ca_store, pki::CaStore::OpenSqlite(ca_dir + "/ca.db"));
+  MYNACERT_ASSIGN_OR_RETURN(w->ca_store, pki::CaStore::Open(w->CaDb()));
   MYNACERT_ASSIGN_OR_RETURN(w->env.issuer_master, pki::ReadSecret(secrets->issuer_key, "issuer_key", 16));
   MYNACERT_ASSIGN_OR_RETURN(w->env.card_secret, pki::ReadPassphrase(secrets->card_secret, "card_secret"));
   w->env.ca_store = w->ca_store.get();

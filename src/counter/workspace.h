@@ -39,18 +39,30 @@ struct Workspace {
   ExecutionEnv env;  // open_card = the card files; pin unset (the caller asks)
   std::vector<std::string> notes;  // "CA created: …" for the caller to print
 
+  // The database of every store (store::Open's locator): "" = the embedded default, SQLite
+  // files in the home (counter.db, ca/ca.db); postgresql://… = one PostgreSQL database shared
+  // by several instances (the counter's, reservations', notices', staff's and the CA's tables
+  // side by side, their names apart). Keys, card files and the audit checkpoint stay in the
+  // home, which instances share (docs/scale.md).
+  std::string database;
+
   std::string CaDir() const { return (dir / "ca").string(); }
-  std::string DbPath() const { return (dir / "counter.db").string(); }
+  // The counter's store (and reservations', notices', staff's).
+  std::string CounterDb() const { return database.empty() ? (dir / "counter.db").string() : database; }
+  // The CA's store.
+  std::string CaDb() const { return database.empty() ? (dir / "ca" / "ca.db").string() : database; }
 };
 
-// Opens the stores and keys the audit log (AnchorAuditLog); with `secrets`, also loads (or
+
+// Opens the stores (on `database`: Workspace::database) and keys the audit log (AnchorAuditLog); with `secrets`, also loads (or
 // first creates) the CA and reads the issuer key and the card secret. The audit key's source
 // is `audit_key`, else secrets->audit_key, else <home>/audit.key. Errors name --home,
 // --passphrase, --issuer-key, --card-secret or audit_key.
 Result<std::unique_ptr<Workspace>> OpenWorkspace(const std::filesystem::path& dir,
                                                  const profiles::Registry& profiles,
                                                  const WorkspaceSecrets* secrets,
-                                                 const std::string& audit_key = "");
+                                                 const std::string& audit_key = "",
+                                                 const std::string& database = "");
 
 // Keys `log` with the home's audit key and anchors its head in <home>/audit.head. With no
 // `key_source`, the key is <home>/audit.key: made (0600, 32 random bytes as hex) when the log

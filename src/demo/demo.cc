@@ -507,7 +507,7 @@ Result<SeedReport> Seed(counter::Workspace& ws, const SeedOptions& o) {
   SeedReport report;
   report.today = o.today;
   if (o.staff_password) {
-    MYNACERT_ASSIGN_OR_RETURN(auto staff, staff::StaffStore::OpenSqlite(ws.DbPath()));
+    MYNACERT_ASSIGN_OR_RETURN(auto staff, staff::StaffStore::Open(ws.CounterDb()));
     for (std::string_view name : kStaffNames) {
       Status added = staff->AddStaff(name, name, *o.staff_password, o.now);
       if (!added.ok()) {
@@ -620,7 +620,7 @@ Result<SeedReport> Seed(counter::Workspace& ws, const SeedOptions& o) {
          s.cert_expiry.AddDays(-m->notices.city_lead_days) <= o.today)) {
       if (!reservations) {
         MYNACERT_ASSIGN_OR_RETURN(reservations,
-                                  reservations::ReservationStore::OpenSqlite(ws.DbPath()));
+                                  reservations::ReservationStore::Open(ws.CounterDb()));
       }
       MYNACERT_ASSIGN_OR_RETURN(
           s.reservation_id,

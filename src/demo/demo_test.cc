@@ -361,7 +361,7 @@ TEST_F(DemoSeed, NoticeBatchOfTodayFindsTheDueHoldersAndTheUndeliverableOne) {
 }
 
 TEST_F(DemoSeed, YokohamaHoldersInsideTheWindowHaveAReservationIdThatIsFound) {
-  auto store = reservations::ReservationStore::OpenSqlite(ws_->DbPath());
+  auto store = reservations::ReservationStore::Open(ws_->CounterDb());
   ASSERT_TRUE(store.ok());
   int with_id = 0;
   for (const SeededResident& s : report_->residents) {
@@ -417,7 +417,7 @@ TEST_F(DemoSeed, RepresentativesAreRecorded) {
 }
 
 TEST_F(DemoSeed, StaffLogInWithThePassword) {
-  auto staff = staff::StaffStore::OpenSqlite(ws_->DbPath());
+  auto staff = staff::StaffStore::Open(ws_->CounterDb());
   ASSERT_TRUE(staff.ok());
   for (const char* name : {"clerk", "supervisor"}) {
     auto session = (*staff)->Login(name, kStaffPassword, "127.0.0.1", Now());
@@ -467,7 +467,7 @@ TEST_F(DemoSeed, SecondSeedOnTheSameHomeIsRefusedAndWritesNothing) {
   auto audit_after = ws_->store->audit().Verify();
   ASSERT_TRUE(audit_after.ok());
   EXPECT_EQ(audit_after->records, audit_before->records);
-  auto staff = staff::StaffStore::OpenSqlite(ws_->DbPath());
+  auto staff = staff::StaffStore::Open(ws_->CounterDb());
   ASSERT_TRUE(staff.ok());
   EXPECT_TRUE((*staff)->Login("supervisor", kStaffPassword, "127.0.0.1", Now()).ok());  // password unchanged
 }

@@ -139,10 +139,9 @@ Result<CertificateCopy> CertificateCopyFor(counter::Workspace& ws, int64_t resid
   if (ws.ca_store) return CertificateCopyFor(*ws.store, ws.ca_store.get(), *ws.profiles, resident_id, kind, today);
   // Opened without the secrets: read the CA's store if the CA exists (it holds no key).
   std::unique_ptr<pki::CaStore> ca;
-  const std::filesystem::path db = std::filesystem::path(ws.CaDir()) / "ca.db";
   std::error_code ec;
-  if (std::filesystem::exists(db, ec)) {
-    MYNACERT_ASSIGN_OR_RETURN(ca, pki::CaStore::OpenSqlite(db.string()));
+  if (!ws.database.empty() || std::filesystem::exists(ws.CaDb(), ec)) {
+    MYNACERT_ASSIGN_OR_RETURN(ca, pki::CaStore::Open(ws.CaDb()));
   }
   return CertificateCopyFor(*ws.store, ca.get(), *ws.profiles, resident_id, kind, today);
 }

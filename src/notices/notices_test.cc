@@ -6,6 +6,8 @@
 #include "notices/notices.h"
 
 #include <gtest/gtest.h>
+
+#include "store/testing.h"
 #include <unistd.h>
 
 #include <chrono>
@@ -38,9 +40,12 @@ struct HolderSpec {
   bool renewed = false;  // renewed inside the window: new certs to expiry + 5 years (R-VAL-1a)
 };
 
-class NoticesTest : public ::testing::Test {
+// The notice batch's selection and its records on both engines (store/testing.h).
+class NoticesTest : public store::testing::EngineTest {
  protected:
   void SetUp() override {
+    store::testing::EngineTest::SetUp();
+    if (IsSkipped() || HasFailure()) return;
     dir_ = std::filesystem::temp_directory_path() /
            ("mynacert-notices-" + std::to_string(getpid()) + "-" +
             ::testing::UnitTest::GetInstance()->current_test_info()->name());
@@ -49,13 +54,15 @@ class NoticesTest : public ::testing::Test {
     auto reg = profiles::Registry::Builtin();
     ASSERT_TRUE(reg.ok());
     profiles_ = std::make_unique<profiles::Registry>(std::move(reg).value());
-    auto s = counter::CounterStore::OpenSqlite((dir_ / "counter.db").string());
+    auto s = counter::CounterStore::Open(Db());
     ASSERT_TRUE(s.ok()) << s.error().ToString();
     store_ = std::move(s).value();
   }
   void TearDown() override {
     if (!std::getenv("MYNACERT_NOTICES_KEEP")) std::filesystem::remove_all(dir_);  // to look at the PDFs
   }
+
+  std::string Db() const { return postgres() ? locator() : (dir_ / "counter.db").string(); }
 
   int64_t Holder(const HolderSpec& h) {
     counter::Resident r;
@@ -172,7 +179,7 @@ HolderSpec With(HolderSpec h, void (*f)(HolderSpec&)) {
   return h;
 }
 
-TEST_F(NoticesTest, SelectionWithRealDates) {
+TEST_P(NoticesTest, SelectionWithRealDates) {
   // Yamagata's lead is 76 days: 2026-07-07 − 76 days = 2026-04-22 (R-NOT-1).
   // Yokohama's city notice 95 days before: 2026-04-03 (R-NOT-3).
   const std::string j = "jlis@2026-07-07";
@@ -214,7 +221,7 @@ TEST_F(NoticesTest, SelectionWithRealDates) {
   }
 }
 
-TEST_F(NoticesTest, TheSendDateIsTheLeadBeforeExpiry) {
+TEST_P(NoticesTest, TheSendDateIsTheLeadBeforeExpiry) {
   const int64_t id = Holder(Yamagata());
   Selection sel;
   ASSERT_EQ(DueFor(id, Date::Ymd(2026, 5, 1), &sel).size(), 1u);
@@ -225,7 +232,7 @@ TEST_F(NoticesTest, TheSendDateIsTheLeadBeforeExpiry) {
 
 // ---- Yokohama: the city notice first, with a reservation ID; then J-LIS's ----
 
-TEST_F(NoticesTest, YokohamaCityNoticeFirstThenJlis) {
+TEST_P(NoticesTest, YokohamaCityNoticeFirstThenJlis) {
   HolderSpec h;
   h.municipality = "yokohama";
   h.name = "横浜　太郎";
@@ -254,7 +261,7 @@ TEST_F(NoticesTest, YokohamaCityNoticeFirstThenJlis) {
   EXPECT_EQ(second.produced[0].pages, 2);  // J-LIS's letter lists all 18 wards, still one page
 }
 
-TEST_F(NoticesTest, YokohamaCatchUpSendsTheCityNoticeOneDayEarlier) {
+TEST_P(NoticesTest, YokohamaCatchUpSendsTheCityNoticeOneDayEarlier) {
   HolderSpec h;
   h.municipality = "yokohama";
   h.address = "神奈川県横浜市港南区港南4丁目2番10号";
@@ -269,7 +276,7 @@ TEST_F(NoticesTest, YokohamaCatchUpSendsTheCityNoticeOneDayEarlier) {
   EXPECT_EQ(b.mailed_jlis, 1);
 }
 
-TEST_F(NoticesTest, YokohamaHolderWhoRenewedAfterTheCityNoticeGetsNoJlisNotice) {
+TEST_P(NoticesTest, YokohamaHolderWhoRenewedAfterTheCityNoticeGetsNoJlisNotice) {
   HolderSpec h;
   h.municipality = "yokohama";
   const int64_t id = Holder(h);
@@ -292,7 +299,7 @@ TEST_F(NoticesTest, YokohamaHolderWhoRenewedAfterTheCityNoticeGetsNoJlisNotice) 
   EXPECT_EQ(r.mailed_jlis + r.mailed_city + r.waiting_for_city, 0);  // R-NOT-4
 }
 
-TEST_F(NoticesTest, ForwardingIsListedAsUndeliverableNotMailed) {
+TEST_P(NoticesTest, ForwardingIsListedAsUndeliverableNotMailed) {
   HolderSpec h;
   h.forwarding = true;
   const int64_t id = Holder(h);
@@ -312,7 +319,7 @@ TEST_F(NoticesTest, ForwardingIsListedAsUndeliverableNotMailed) {
 
 // ---- idempotency ----
 
-TEST_F(NoticesTest, RunningTheSameDayTwiceSendsNothingTwice) {
+TEST_P(NoticesTest, RunningTheSameDayTwiceSendsNothingTwice) {
   for (int i = 0; i < 3; ++i) Holder(Yamagata());
   RunReport first = Run(Options(Date::Ymd(2026, 5, 1)));
   EXPECT_EQ(first.mailed_jlis, 3);
@@ -330,7 +337,7 @@ TEST_F(NoticesTest, RunningTheSameDayTwiceSendsNothingTwice) {
   EXPECT_EQ(listed->size(), 3u);
 }
 
-TEST_F(NoticesTest, APartialRunIsResumedWithoutDuplicates) {
+TEST_P(NoticesTest, APartialRunIsResumedWithoutDuplicates) {
   std::vector<int64_t> ids;
   for (int i = 0; i < 7; ++i) ids.push_back(Holder(Yamagata()));
   RunOptions o = Options(Date::Ymd(2026, 5, 1));
@@ -347,7 +354,7 @@ TEST_F(NoticesTest, APartialRunIsResumedWithoutDuplicates) {
 
   // The store is reopened, as a restarted process would.
   store_.reset();
-  auto s = counter::CounterStore::OpenSqlite((dir_ / "counter.db").string());
+  auto s = counter::CounterStore::Open(Db());
   ASSERT_TRUE(s.ok());
   store_ = std::move(s).value();
   RunOptions again = Options(Date::Ymd(2026, 5, 1));
@@ -386,7 +393,7 @@ std::string PdfText(const std::string& pdf, int first, int pages) {
 
 bool HavePdftotext() { return std::system("command -v pdftotext >/dev/null 2>&1") == 0; }
 
-TEST_F(NoticesTest, TheLetterOpensAndSaysWhoAndWhen) {
+TEST_P(NoticesTest, TheLetterOpensAndSaysWhoAndWhen) {
   if (!HavePdftotext()) GTEST_SKIP() << "pdftotext (poppler-utils) not installed";
   Holder(Yamagata());
   HolderSpec comma;
@@ -426,7 +433,7 @@ TEST_F(NoticesTest, TheLetterOpensAndSaysWhoAndWhen) {
   EXPECT_NE(csv[2].find(",\"山形県山形市七日町1丁目, 2番\","), std::string::npos) << csv[2];
 }
 
-TEST_F(NoticesTest, TheYokohamaCityLetterShowsTheReservationIdAndTheWard) {
+TEST_P(NoticesTest, TheYokohamaCityLetterShowsTheReservationIdAndTheWard) {
   if (!HavePdftotext()) GTEST_SKIP() << "pdftotext (poppler-utils) not installed";
   HolderSpec h;
   h.municipality = "yokohama";
@@ -444,7 +451,7 @@ TEST_F(NoticesTest, TheYokohamaCityLetterShowsTheReservationIdAndTheWard) {
   EXPECT_NE(text.find("2026-07-07"), std::string::npos);
 }
 
-TEST_F(NoticesTest, WardCounterMatchesTheWardNotASuffix) {
+TEST_P(NoticesTest, WardCounterMatchesTheWardNotASuffix) {
   const profiles::Municipality& y = **profiles_->Find("yokohama");
   const profiles::Counter* minami = WardCounter(y, "神奈川県横浜市南区浦舟町3丁目46番地");
   const profiles::Counter* konan = WardCounter(y, "神奈川県横浜市港南区港南4丁目2番10号");
@@ -454,7 +461,7 @@ TEST_F(NoticesTest, WardCounterMatchesTheWardNotASuffix) {
   EXPECT_EQ(WardCounter(y, "東京都世田谷区世田谷4丁目21番27号"), nullptr);
 }
 
-TEST_F(NoticesTest, TheLetterPlansSelfAndAgentFromTheRulesEngine) {
+TEST_P(NoticesTest, TheLetterPlansSelfAndAgentFromTheRulesEngine) {
   const profiles::Municipality& kanazawa = **profiles_->Find("kanazawa");
   counter::Resident r;
   r.name = "金沢　花子";
@@ -489,7 +496,7 @@ TEST_F(NoticesTest, TheLetterPlansSelfAndAgentFromTheRulesEngine) {
   ASSERT_EQ(l->certs.size(), 1u);
 }
 
-TEST_F(NoticesTest, RenderingIsFastWithFontsLoadedOnce) {
+TEST_P(NoticesTest, RenderingIsFastWithFontsLoadedOnce) {
   auto renderer = LetterRenderer::Create();
   ASSERT_TRUE(renderer.ok()) << renderer.error().ToString();
   const profiles::Municipality& setagaya = **profiles_->Find("setagaya");  // 22 counters
@@ -531,7 +538,7 @@ TEST_F(NoticesTest, RenderingIsFastWithFontsLoadedOnce) {
 
 // ---- scale (run by hand: --gtest_also_run_disabled_tests; MYNACERT_NOTICES_N holders) ----
 
-TEST_F(NoticesTest, DISABLED_SelectionOverManyHolders) {
+TEST_P(NoticesTest, DISABLED_SelectionOverManyHolders) {
   const char* env = std::getenv("MYNACERT_NOTICES_N");
   const int n = env ? std::atoi(env) : 100000;
   {
@@ -563,6 +570,9 @@ TEST_F(NoticesTest, DISABLED_SelectionOverManyHolders) {
               again.already_sent);
   EXPECT_EQ(again.mailed_jlis + again.mailed_city, 0);
 }
+
+INSTANTIATE_TEST_SUITE_P(Engines, NoticesTest, ::testing::ValuesIn(store::testing::kEngines),
+                         store::testing::EngineName);
 
 }  // namespace
 }  // namespace mynacert::notices

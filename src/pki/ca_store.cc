@@ -142,8 +142,8 @@ Result<std::unique_ptr<CaStore>> CaStore::Open(std::unique_ptr<store::Database> 
   return std::unique_ptr<CaStore>(new CaStore(std::move(db)));
 }
 
-Result<std::unique_ptr<CaStore>> CaStore::OpenSqlite(const std::string& path) {
-  MYNACERT_ASSIGN_OR_RETURN(std::unique_ptr<store::Database> db, store::OpenSqlite(path));
+Result<std::unique_ptr<CaStore>> CaStore::Open(const std::string& locator) {
+  MYNACERT_ASSIGN_OR_RETURN(std::unique_ptr<store::Database> db, store::Open(locator));
   return Open(std::move(db));
 }
 

@@ -100,8 +100,9 @@ class CaStore {
  public:
   // Migrates the schema, then wraps `db`.
   static Result<std::unique_ptr<CaStore>> Open(std::unique_ptr<store::Database> db);
-  // SQLite at `path` (the CLI's default is <ca dir>/ca.db).
-  static Result<std::unique_ptr<CaStore>> OpenSqlite(const std::string& path);
+  // The database a locator names (store::Open: a SQLite path — the CLI's default is
+  // <ca dir>/ca.db — or postgresql://…).
+  static Result<std::unique_ptr<CaStore>> Open(const std::string& locator);
 
   Status RecordIssued(const IssuedCert& cert, std::string_view actor);
   // Renewal (issue 3): the new certificate, and the old one revoked `superseded` at `at`, in

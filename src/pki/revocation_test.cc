@@ -2,6 +2,8 @@
 // -crl_check`, `openssl crl`, `openssl asn1parse`, `openssl ocsp -respin` (which verifies the
 // response signature and the delegated responder).
 #include <gtest/gtest.h>
+
+#include "store/testing.h"
 #include <openssl/ocsp.h>
 #include <sys/wait.h>
 
@@ -52,9 +54,12 @@ int64_t Now() {
       .count();
 }
 
-class RevocationTest : public testing::Test {
+// The CA's store on both engines (store/testing.h).
+class RevocationTest : public store::testing::EngineTest {
  protected:
   void SetUp() override {
+    store::testing::EngineTest::SetUp();
+    if (IsSkipped() || HasFailure()) return;
     dir_ = Dir();
     ASSERT_TRUE(
         InitCaDirectory(dir_, kSecrets, std::chrono::system_clock::now() - std::chrono::hours(1))
@@ -62,7 +67,7 @@ class RevocationTest : public testing::Test {
     auto ca = LoadCa(dir_, CaKind::kAuth, 1, kSecrets);
     ASSERT_TRUE(ca.ok());
     ca_ = std::move(ca).value();
-    auto store = CaStore::OpenSqlite(dir_ + "/ca.db");
+    auto store = CaStore::Open(Db());
     ASSERT_TRUE(store.ok()) << store.error().ToString();
     store_ = std::move(store).value();
     auto key = GenerateRsaKey();
@@ -96,13 +101,14 @@ class RevocationTest : public testing::Test {
     return dir_ + "/" + name;
   }
 
+  std::string Db() const { return postgres() ? locator() : dir_ + "/ca.db"; }
   std::string dir_;
   CaGeneration ca_;
   std::unique_ptr<CaStore> store_;
   EvpPkeyPtr holder_key_;
 };
 
-TEST_F(RevocationTest, OpensslVerifyAcceptsThenRejectsAfterRevocation) {
+TEST_P(RevocationTest, OpensslVerifyAcceptsThenRejectsAfterRevocation) {
   const IssuedCert cert = Issue("alice");
   const std::string ca_pem = dir_ + "/auth-ca-1.crt.pem";
   std::string crl_der = Crl(false, "full-1.crl");
@@ -144,7 +150,7 @@ TEST_F(RevocationTest, OpensslVerifyAcceptsThenRejectsAfterRevocation) {
             ErrorCode::kNotFound);
 }
 
-TEST_F(RevocationTest, HoldReleaseAndDeltaCrls) {
+TEST_P(RevocationTest, HoldReleaseAndDeltaCrls) {
   const IssuedCert a = Issue("a");
   const IssuedCert b = Issue("b");
   Crl(false, "base.crl");  // number 1, empty
@@ -181,7 +187,7 @@ TEST_F(RevocationTest, HoldReleaseAndDeltaCrls) {
             "crl/system release/staff-003 crl/system crl/system ");
 }
 
-TEST_F(RevocationTest, RenewalRevokesTheOldOneSupersededInOneTransaction) {
+TEST_P(RevocationTest, RenewalRevokesTheOldOneSupersededInOneTransaction) {
   const IssuedCert old_cert = Issue("old");
   CertRequest r;
   r.kind = CaKind::kAuth;
@@ -208,7 +214,7 @@ TEST_F(RevocationTest, RenewalRevokesTheOldOneSupersededInOneTransaction) {
   EXPECT_EQ(by_holder->size(), 2u);
 }
 
-TEST_F(RevocationTest, ReasonNamesRoundTrip) {
+TEST_P(RevocationTest, ReasonNamesRoundTrip) {
   for (const char* name : {"keyCompromise", "affiliationChanged", "superseded",
                            "cessationOfOperation", "certificateHold", "unspecified"}) {
     auto r = ParseRevocationReason(name, "reason");
@@ -246,9 +252,9 @@ std::string CheckWithOpenssl(const std::string& dir, const std::string& cert,
   return out;
 }
 
-TEST_F(RevocationTest, OcspGoodRevokedUnknownNonceAndCache) {
+TEST_P(RevocationTest, OcspGoodRevokedUnknownNonceAndCache) {
   const IssuedCert cert = Issue("carol");
-  auto store = CaStore::OpenSqlite(dir_ + "/ca.db");
+  auto store = CaStore::Open(Db());
   ASSERT_TRUE(store.ok());
   auto responder = OcspResponder::FromDirectory(dir_, kSecrets, std::move(store).value());
   ASSERT_TRUE(responder.ok()) << responder.error().ToString();
@@ -301,8 +307,8 @@ TEST_F(RevocationTest, OcspGoodRevokedUnknownNonceAndCache) {
   EXPECT_NE(out.find(": unknown"), std::string::npos) << out;
 }
 
-TEST_F(RevocationTest, OcspMalformedAndUnauthorizedNeverCrash) {
-  auto store = CaStore::OpenSqlite(dir_ + "/ca.db");
+TEST_P(RevocationTest, OcspMalformedAndUnauthorizedNeverCrash) {
+  auto store = CaStore::Open(Db());
   ASSERT_TRUE(store.ok());
   auto responder = OcspResponder::FromDirectory(dir_, kSecrets, std::move(store).value());
   ASSERT_TRUE(responder.ok());
@@ -330,6 +336,9 @@ TEST_F(RevocationTest, OcspMalformedAndUnauthorizedNeverCrash) {
   Shell("openssl ocsp -respin " + dir_ + "/resp.der -resp_text -noverify", &out);
   EXPECT_NE(out.find("unknown"), std::string::npos) << out;
 }
+
+INSTANTIATE_TEST_SUITE_P(Engines, RevocationTest, ::testing::ValuesIn(store::testing::kEngines),
+                         store::testing::EngineName);
 
 }  // namespace
 }  // namespace mynacert::pki

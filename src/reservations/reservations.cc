@@ -139,9 +139,9 @@ Result<std::unique_ptr<ReservationStore>> ReservationStore::Open(
   return s;
 }
 
-Result<std::unique_ptr<ReservationStore>> ReservationStore::OpenSqlite(
-    const std::string& path, const store::SqliteOptions& options, const Clock* clock) {
-  MYNACERT_ASSIGN_OR_RETURN(auto db, store::OpenSqlite(path, options));
+Result<std::unique_ptr<ReservationStore>> ReservationStore::Open(
+    const std::string& locator, const store::SqliteOptions& options, const Clock* clock) {
+  MYNACERT_ASSIGN_OR_RETURN(auto db, store::Open(locator, options));
   return Open(std::move(db), clock);
 }
 

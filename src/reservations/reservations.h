@@ -15,7 +15,7 @@
 // reservations_test.cc runs 1 000 concurrent bookers, each on its own connection, at one slot.
 //
 // Example:
-//   auto store = reservations::ReservationStore::OpenSqlite(home + "/counter.db");
+//   auto store = reservations::ReservationStore::Open(home + "/counter.db");
 //   auto code = (*store)->IssueReservationId(42, "yokohama", expiry, window_start);
 //   reservations::BookingRequest req;
 //   req.counter_id = "yokohama-naka"; req.date = d; req.start_minute = 9 * 60 + 15;
@@ -98,8 +98,9 @@ class ReservationStore {
   // wall clock. It must outlive the store.
   static Result<std::unique_ptr<ReservationStore>> Open(std::unique_ptr<store::Database> db,
                                                         const Clock* clock = nullptr);
-  static Result<std::unique_ptr<ReservationStore>> OpenSqlite(
-      const std::string& path, const store::SqliteOptions& options = {}, const Clock* clock = nullptr);
+  // The database a locator names (store::Open: a SQLite path or postgresql://…).
+  static Result<std::unique_ptr<ReservationStore>> Open(
+      const std::string& locator, const store::SqliteOptions& options = {}, const Clock* clock = nullptr);
 
   store::Database& db() { return *db_; }
 

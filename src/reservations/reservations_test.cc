@@ -2,6 +2,7 @@
 // refusals that need the database, cancel and rebook, and no double booking under 1 000
 // concurrent bookers, each on its own connection.
 #include "reservations/reservations.h"
+#include "store/testing.h"
 
 #include <gtest/gtest.h>
 #include <sys/resource.h>
@@ -34,22 +35,16 @@ JstDateTime At(int y, unsigned mo, unsigned d, int h, int mi) {
   return JstDateTime{Date::Ymd(y, mo, d), Hm(h, mi)};
 }
 
-class ReservationStoreTest : public ::testing::Test {
+// On both engines (store/testing.h): a SQLite file and a PostgreSQL database.
+class ReservationStoreTest : public store::testing::EngineTest {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("mynacert-reservations-" + std::to_string(getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    path_ = (dir_ / "counter.db").string();
-    auto s = ReservationStore::OpenSqlite(path_);
+    store::testing::EngineTest::SetUp();
+    if (IsSkipped() || HasFailure()) return;
+    path_ = locator();
+    auto s = ReservationStore::Open(path_);
     ASSERT_TRUE(s.ok()) << s.error().ToString();
     store_ = std::move(*s);
-  }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
   }
 
   // A Yokohama request for Tue 2026-12-01 09:15, made on 2026-11-20 10:00.
@@ -81,12 +76,11 @@ class ReservationStoreTest : public ::testing::Test {
     return out->refusal->code;
   }
 
-  std::filesystem::path dir_;
-  std::string path_;
+  std::string path_;  // the database's locator
   std::unique_ptr<ReservationStore> store_;
 };
 
-TEST_F(ReservationStoreTest, ReservationIdIsIdempotentPerResidentAndExpiry) {
+TEST_P(ReservationStoreTest, ReservationIdIsIdempotentPerResidentAndExpiry) {
   const std::string a = Code(7);
   EXPECT_EQ(a.size(), 13u);  // XXXX-XXXX-XXX
   EXPECT_EQ(a[4], '-');
@@ -116,7 +110,7 @@ TEST_F(ReservationStoreTest, ReservationIdIsIdempotentPerResidentAndExpiry) {
   EXPECT_TRUE((*store_->FindReservationId(Code(9))).has_value());
 }
 
-TEST_F(ReservationStoreTest, BookWithAReservationId) {
+TEST_P(ReservationStoreTest, BookWithAReservationId) {
   const Municipality& y = Profile("yokohama");
   const std::string code = Code(1);
   auto r = store_->Book(y, Request(code));
@@ -140,7 +134,7 @@ TEST_F(ReservationStoreTest, BookWithAReservationId) {
   EXPECT_EQ((*list)[0].status, "confirmed");
 }
 
-TEST_F(ReservationStoreTest, ReservationIdRefusals) {
+TEST_P(ReservationStoreTest, ReservationIdRefusals) {
   const Municipality& y = Profile("yokohama");
   EXPECT_EQ(Refused(y, Request("")), RefusalCode::kCodeRequired);
   std::string code = Code(1);
@@ -179,7 +173,7 @@ TEST_F(ReservationStoreTest, ReservationIdRefusals) {
   EXPECT_TRUE(list->empty());
 }
 
-TEST_F(ReservationStoreTest, OneBookingPerCodeAtATime) {
+TEST_P(ReservationStoreTest, OneBookingPerCodeAtATime) {
   const Municipality& y = Profile("yokohama");
   const std::string code = Code(1);
   auto first = store_->Book(y, Request(code));
@@ -206,7 +200,7 @@ TEST_F(ReservationStoreTest, OneBookingPerCodeAtATime) {
   EXPECT_TRUE(store_->Book(y, after)->confirmed());
 }
 
-TEST_F(ReservationStoreTest, FullThenCancelThenRebook) {
+TEST_P(ReservationStoreTest, FullThenCancelThenRebook) {
   const Municipality& y = Profile("yokohama");  // slot_capacity 2
   auto a = store_->Book(y, Request(Code(1)));
   auto b = store_->Book(y, Request(Code(2)));
@@ -242,7 +236,7 @@ TEST_F(ReservationStoreTest, FullThenCancelThenRebook) {
   EXPECT_TRUE((*list)[0].cancelled_at.has_value());
 }
 
-TEST_F(ReservationStoreTest, KanazawaBooksWithoutACode) {
+TEST_P(ReservationStoreTest, KanazawaBooksWithoutACode) {
   const Municipality& k = Profile("kanazawa");
   BookingRequest r;
   r.counter_id = "kanazawa-cityhall";
@@ -261,7 +255,7 @@ TEST_F(ReservationStoreTest, KanazawaBooksWithoutACode) {
 
 // Without a 予約ID one booker (phone digits, else the name without spaces) holds one booking at
 // a counter (issue 14: one anonymous client booked all 824 places of Kanazawa City Hall).
-TEST_F(ReservationStoreTest, OneBookerOneBookingPerCounterWithoutACode) {
+TEST_P(ReservationStoreTest, OneBookerOneBookingPerCounterWithoutACode) {
   const Municipality& k = Profile("kanazawa");
   BookingRequest r;
   r.counter_id = "kanazawa-cityhall";
@@ -291,7 +285,7 @@ TEST_F(ReservationStoreTest, OneBookerOneBookingPerCounterWithoutACode) {
   EXPECT_TRUE(store_->Book(k, again)->confirmed());
 }
 
-TEST_F(ReservationStoreTest, BadInputIsAnError) {
+TEST_P(ReservationStoreTest, BadInputIsAnError) {
   const Municipality& y = Profile("yokohama");
   BookingRequest r = Request(Code(1));
   r.counter_id = "yokohama-nowhere";
@@ -313,31 +307,35 @@ struct Burst {
   std::map<std::string, int> other;  // anything else: refusal names and errors, with counts
 };
 
-// Runs `attempt(i)` on `n` threads released together; each thread opens its own connection
-// to `path` first (outside the timed part).
-Burst RunBurst(const std::string& path, int n,
+// Runs `attempt(i)` for i in [0, n) on threads released together, each on its own connection
+// to `locator` opened first (outside the timed part): n threads on SQLite; on PostgreSQL at
+// most 100 (one server process per connection), each running its share of the attempts.
+Burst RunBurst(const std::string& locator, int n,
                const std::function<std::string(int, ReservationStore&)>& attempt) {
   Burst out;
   std::mutex mu;
-  std::latch ready(n);
+  const int threads_n = store::IsPostgresLocator(locator) ? std::min(n, 100) : n;
+  std::latch ready(threads_n);
   std::vector<std::thread> threads;
-  threads.reserve(static_cast<size_t>(n));
-  for (int i = 0; i < n; ++i) {
-    threads.emplace_back([&, i] {
+  threads.reserve(static_cast<size_t>(threads_n));
+  for (int t = 0; t < threads_n; ++t) {
+    threads.emplace_back([&, t] {
       // 1 000 writers queue for SQLite's one write lock: under ASan or a loaded machine the
       // last may wait longer than the default 5 s. Waiting longer changes no outcome.
       store::SqliteOptions options;
       options.busy_timeout_ms = 60000;
-      auto s = ReservationStore::OpenSqlite(path, options);
+      auto s = ReservationStore::Open(locator, options);
       ready.arrive_and_wait();
-      const std::string outcome = s.ok() ? attempt(i, **s) : "open: " + s.error().ToString();
-      std::lock_guard lock(mu);
-      if (outcome == "confirmed") {
-        ++out.confirmed;
-      } else if (outcome == "full") {
-        ++out.full;
-      } else {
-        ++out.other[outcome];
+      for (int i = t; i < n; i += threads_n) {
+        const std::string outcome = s.ok() ? attempt(i, **s) : "open: " + s.error().ToString();
+        std::lock_guard lock(mu);
+        if (outcome == "confirmed") {
+          ++out.confirmed;
+        } else if (outcome == "full") {
+          ++out.full;
+        } else {
+          ++out.other[outcome];
+        }
       }
     });
   }
@@ -350,9 +348,9 @@ struct Counted {
   int64_t bookings = 0;  // confirmed rows
   int64_t booked = 0;    // the slot's counter
 };
-Counted Count(const std::string& path) {
+Counted Count(const std::string& locator) {
   Counted c;
-  auto db = store::OpenSqlite(path);
+  auto db = store::Open(locator);
   auto q = (*db)->Prepare(
       "SELECT COUNT(*) FROM reservation_bookings WHERE counter_id = 'yokohama-naka' AND day = "
       "'2026-12-01' AND start_minute = 555 AND status = 'confirmed'");
@@ -373,7 +371,7 @@ void RaiseFileLimit() {
   }
 }
 
-TEST_F(ReservationStoreTest, ThousandConcurrentBookersNeverOverbook) {
+TEST_P(ReservationStoreTest, ThousandConcurrentBookersNeverOverbook) {
   RaiseFileLimit();
   constexpr int kBookers = 1000;
   constexpr int kCapacity = 3;
@@ -423,11 +421,11 @@ TEST_F(ReservationStoreTest, ThousandConcurrentBookersNeverOverbook) {
 // The check above can fail: the same burst and count against a booker that reads the number
 // of bookings, then writes in a second transaction (the read-then-write race the conditional
 // UPDATE avoids) books more than the capacity, and the same assertions would catch it.
-TEST_F(ReservationStoreTest, TheBurstCatchesAReadThenWriteRace) {
+TEST_P(ReservationStoreTest, TheBurstCatchesAReadThenWriteRace) {
   RaiseFileLimit();
   constexpr int kBookers = 16;
   constexpr int kCapacity = 3;
-  std::latch all_read(kBookers);
+  std::latch all_read(kBookers);  // 16 threads on both engines
   const Burst burst = RunBurst(path_, kBookers, [&](int i, ReservationStore& s) -> std::string {
     store::Database& db = s.db();
     int64_t taken = 0;
@@ -454,6 +452,9 @@ TEST_F(ReservationStoreTest, TheBurstCatchesAReadThenWriteRace) {
   EXPECT_GT(burst.confirmed, kCapacity);  // the race overbooks ...
   EXPECT_GT(Count(path_).bookings, kCapacity);  // ... and the count in the database shows it
 }
+
+INSTANTIATE_TEST_SUITE_P(Engines, ReservationStoreTest,
+                         ::testing::ValuesIn(store::testing::kEngines), store::testing::EngineName);
 
 }  // namespace
 }  // namespace mynacert::reservations

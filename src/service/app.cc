@@ -38,7 +38,7 @@ Result<Service::Lease> Service::LeaseReservations() {
   // practice. Writers wait for each other up to 30 s (SQLite serialises them).
   store::SqliteOptions o;
   o.busy_timeout_ms = 30000;
-  MYNACERT_ASSIGN_OR_RETURN(auto store, reservations::ReservationStore::OpenSqlite(ws_->DbPath(), o, config_.clock));
+  MYNACERT_ASSIGN_OR_RETURN(auto store, reservations::ReservationStore::Open(ws_->CounterDb(), o, config_.clock));
   return Lease(this, std::move(store));
 }
 
@@ -54,16 +54,16 @@ Result<std::unique_ptr<Service>> Service::Open(const ServiceConfig& config, cons
   std::unique_ptr<Service> s(new Service());
   s->config_ = config;
   if (!s->config_.clock) s->config_.clock = &kWallClock;
-  MYNACERT_ASSIGN_OR_RETURN(s->ws_, counter::OpenWorkspace(config.home, profiles, &config.secrets));
-  MYNACERT_ASSIGN_OR_RETURN(s->staff_, staff::StaffStore::OpenSqlite(
-                                           s->ws_->DbPath(), staff::StaffOptions{config.limits.parallel_hashes}));
+  MYNACERT_ASSIGN_OR_RETURN(s->ws_, counter::OpenWorkspace(config.home, profiles, &config.secrets, "", config.database));
+  MYNACERT_ASSIGN_OR_RETURN(s->staff_, staff::StaffStore::Open(
+                                           s->ws_->CounterDb(), staff::StaffOptions{config.limits.parallel_hashes}));
   {
     // The reservations schema migrated now, and the pool's first connection made.
     auto first = s->LeaseReservations();
     if (!first.ok()) return first.error();
   }
   MYNACERT_ASSIGN_OR_RETURN(std::string pass, pki::ReadPassphrase(config.secrets.passphrase, "passphrase"));
-  MYNACERT_ASSIGN_OR_RETURN(auto ocsp_store, pki::CaStore::OpenSqlite(s->ws_->CaDir() + "/ca.db"));
+  MYNACERT_ASSIGN_OR_RETURN(auto ocsp_store, pki::CaStore::Open(s->ws_->CaDb()));
   MYNACERT_ASSIGN_OR_RETURN(s->ocsp_, pki::OcspResponder::FromDirectory(s->ws_->CaDir(), {pass, ""},
                                                                        std::move(ocsp_store)));
   // An interrupted execution from a previous run is finished or rolled back first (issue 5).

@@ -57,6 +57,7 @@ struct ServiceLimits {
 
 struct ServiceConfig {
   std::filesystem::path home;
+  std::string database;  // Workspace::database: "" = SQLite files in the home
   counter::WorkspaceSecrets secrets;
   // The clock (tests pin it; null = the wall clock); read once per request (RequestContext).
   const Clock* clock = nullptr;

@@ -372,7 +372,7 @@ TEST_F(ServiceTest, ResidentsBookAndCancelOverTheApi) {
   Start(Unlimited());
   std::string code;
   {
-    auto store = reservations::ReservationStore::OpenSqlite(svc_->workspace().DbPath());
+    auto store = reservations::ReservationStore::Open(svc_->workspace().CounterDb());
     ASSERT_TRUE(store.ok());
     auto c = (*store)->IssueReservationId(7, "yokohama", Date::Ymd(2026, 7, 7), Date::Ymd(2026, 4, 8));
     ASSERT_TRUE(c.ok());

@@ -81,8 +81,8 @@ Result<std::unique_ptr<StaffStore>> StaffStore::Open(std::unique_ptr<store::Data
   return std::unique_ptr<StaffStore>(new StaffStore(std::move(db), hashes));
 }
 
-Result<std::unique_ptr<StaffStore>> StaffStore::OpenSqlite(const std::string& path, StaffOptions options) {
-  MYNACERT_ASSIGN_OR_RETURN(auto db, store::OpenSqlite(path));
+Result<std::unique_ptr<StaffStore>> StaffStore::Open(const std::string& locator, StaffOptions options) {
+  MYNACERT_ASSIGN_OR_RETURN(auto db, store::Open(locator));
   return Open(std::move(db), options);
 }
 

@@ -61,7 +61,8 @@ int DefaultParallelHashes();
 class StaffStore {
  public:
   static Result<std::unique_ptr<StaffStore>> Open(std::unique_ptr<store::Database> db, StaffOptions options = {});
-  static Result<std::unique_ptr<StaffStore>> OpenSqlite(const std::string& path, StaffOptions options = {});
+  // The database a locator names (store::Open: a SQLite path or postgresql://…).
+  static Result<std::unique_ptr<StaffStore>> Open(const std::string& locator, StaffOptions options = {});
   ~StaffStore();
 
   // Errors name `name`, `role` or `password` (12 characters at least).

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "store/testing.h"
+
 #include <atomic>
 #include <thread>
 #include <vector>
@@ -11,13 +13,17 @@
 namespace mynacert::staff {
 namespace {
 
-std::unique_ptr<StaffStore> Open(int parallel_hashes = 0) {
-  auto s = StaffStore::OpenSqlite(":memory:", StaffOptions{parallel_hashes});
-  EXPECT_TRUE(s.ok()) << s.error().ToString();
-  return std::move(s).value();
-}
+// Accounts, sessions and lockouts live in the database: on both engines.
+class StaffStoreTest : public store::testing::EngineTest {
+ protected:
+  std::unique_ptr<StaffStore> Open(int parallel_hashes = 0) {
+    auto s = StaffStore::Open(locator(), StaffOptions{parallel_hashes});
+    EXPECT_TRUE(s.ok()) << s.error().ToString();
+    return std::move(s).value();
+  }
+};
 
-TEST(StaffStore, AStrangerCannotLockAClerkOut) {
+TEST_P(StaffStoreTest, AStrangerCannotLockAClerkOut) {
   auto staff = Open();
   ASSERT_TRUE(staff->AddStaff("supervisor", "supervisor", "a long enough password", 0).ok());
   for (int i = 0; i < kMaxFailedLogins; ++i) {
@@ -39,7 +45,7 @@ TEST(StaffStore, AStrangerCannotLockAClerkOut) {
   EXPECT_TRUE(staff->Login("supervisor", "a long enough password", "203.0.113.9", 100 + kLockSeconds + 1).ok());
 }
 
-TEST(StaffStore, UnknownNamesAreAnsweredLikeKnownOnes) {
+TEST_P(StaffStoreTest, UnknownNamesAreAnsweredLikeKnownOnes) {
   auto staff = Open();
   ASSERT_TRUE(staff->AddStaff("sato", "clerk", "a long enough password", 0).ok());
   for (int i = 0; i < kMaxFailedLogins; ++i) {
@@ -55,7 +61,7 @@ TEST(StaffStore, UnknownNamesAreAnsweredLikeKnownOnes) {
   EXPECT_EQ(known.error().ToString(), unknown.error().ToString());
 }
 
-TEST(StaffStore, NamesAreBounded) {
+TEST_P(StaffStoreTest, NamesAreBounded) {
   auto staff = Open();
   auto r = staff->Login(std::string(65, 'a'), "x", "192.0.2.1", 0);
   ASSERT_FALSE(r.ok());
@@ -66,7 +72,7 @@ TEST(StaffStore, NamesAreBounded) {
   EXPECT_EQ(s.error().field, "password");
 }
 
-TEST(StaffStore, ANewPasswordEndsSessionsAndLocks) {
+TEST_P(StaffStoreTest, ANewPasswordEndsSessionsAndLocks) {
   auto staff = Open();
   ASSERT_TRUE(staff->AddStaff("sato", "clerk", "a long enough password", 0).ok());
   auto session = staff->Login("sato", "a long enough password", "192.0.2.1", 10);
@@ -78,7 +84,7 @@ TEST(StaffStore, ANewPasswordEndsSessionsAndLocks) {
 }
 
 // At most `parallel_hashes` scrypt hashes at once: the others are told to come back, at once.
-TEST(StaffStore, HashingIsBounded) {
+TEST_P(StaffStoreTest, HashingIsBounded) {
   auto staff = Open(1);
   ASSERT_TRUE(staff->AddStaff("sato", "clerk", "a long enough password", 0).ok());
   std::atomic<int> busy{0}, answered{0};
@@ -106,6 +112,9 @@ TEST(Passwords, ScryptHashesOnly) {
   EXPECT_FALSE(CheckPassword("correct horse batterY", *h));
   EXPECT_FALSE(CheckPassword("x", "scrypt$zz$8$1$00$00"));  // a hand-edited hash: no exception
 }
+
+INSTANTIATE_TEST_SUITE_P(Engines, StaffStoreTest, ::testing::ValuesIn(store::testing::kEngines),
+                         store::testing::EngineName);
 
 }  // namespace
 }  // namespace mynacert::staff

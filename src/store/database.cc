@@ -2,12 +2,13 @@
 #include "core/clock.h"
 
 #include <chrono>
+#include <cstdlib>
 #include <string>
 
 namespace mynacert::store {
 
-Result<Transaction> Transaction::Begin(Database& db) {
-  MYNACERT_RETURN_IF_ERROR(db.Begin());
+Result<Transaction> Transaction::Begin(Database& db, Writers writers) {
+  MYNACERT_RETURN_IF_ERROR(db.Begin(writers));
   return Transaction(&db);
 }
 
@@ -35,10 +36,16 @@ Status Migrate(Database& db, std::string_view component, std::span<const Migrati
                    std::string(component) + ": versions must increase", ""};
     }
   }
-  MYNACERT_RETURN_IF_ERROR(
-      db.Execute("CREATE TABLE IF NOT EXISTS schema_migrations (component TEXT NOT NULL, version "
-                 "INTEGER NOT NULL, applied_at BIGINT NOT NULL, PRIMARY KEY (component, "
-                 "version))"));
+  {
+    // Under the writers' lock: PostgreSQL's CREATE TABLE IF NOT EXISTS is not safe against a
+    // second connection creating the same table at the same moment.
+    MYNACERT_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(db));
+    MYNACERT_RETURN_IF_ERROR(
+        db.Execute("CREATE TABLE IF NOT EXISTS schema_migrations (component TEXT NOT NULL, "
+                   "version INTEGER NOT NULL, applied_at BIGINT NOT NULL, PRIMARY KEY "
+                   "(component, version))"));
+    MYNACERT_RETURN_IF_ERROR(tx.Commit());
+  }
   auto current_version = [&db, component]() -> Result<int64_t> {
     MYNACERT_ASSIGN_OR_RETURN(
         auto s, db.Prepare("SELECT MAX(version) FROM schema_migrations WHERE component = $1"));
@@ -75,6 +82,28 @@ Status Migrate(Database& db, std::string_view component, std::span<const Migrati
     MYNACERT_RETURN_IF_ERROR(tx.Commit());
   }
   return {};
+}
+
+bool IsPostgresLocator(std::string_view locator) {
+  return locator.starts_with("postgresql://") || locator.starts_with("postgres://");
+}
+
+std::string ConfiguredLocator(const std::string& flag) {
+  if (!flag.empty()) return flag;
+  const char* env = std::getenv("MYNACERT_DATABASE");
+  return env ? env : "";
+}
+
+Result<std::unique_ptr<Database>> Open(const std::string& locator, const SqliteOptions& sqlite,
+                                       const PostgresOptions& postgres) {
+  if (IsPostgresLocator(locator)) return OpenPostgres(locator, postgres);
+  if (locator.starts_with("sqlite:")) return OpenSqlite(locator.substr(7), sqlite);
+  if (locator.find("://") != std::string::npos) {
+    return InvalidArgument("database", RedactLocator(locator) +
+                                           ": データベースの種類が分かりません (not a database "
+                                           "locator: sqlite:PATH or postgresql://…)");
+  }
+  return OpenSqlite(locator, sqlite);
 }
 
 Status Bind(Statement& s, std::initializer_list<Param> params) {

@@ -1,6 +1,8 @@
-// The store interface every persistent module uses (the CA now, the counter and the service
-// later): a small SQL database abstraction with one implementation per engine. SQLite is the
-// embedded default; PostgreSQL (libpq) comes behind the same interface.
+// The store interface every persistent module uses (the CA, the counter, reservations, notices,
+// staff): a small SQL database abstraction with one implementation per engine. SQLite is the
+// embedded default; PostgreSQL (libpq, postgres_database.cc) runs the same SQL for several
+// instances on one database. A locator names the database: "sqlite:PATH" (or a bare path) or
+// "postgresql://…" (libpq's URI; "postgres://" too).
 //
 // Portable SQL, so that one text runs on both engines:
 //   * parameters are written $1, $2, … (PostgreSQL's form; SQLite accepts it as named
@@ -8,6 +10,13 @@
 //   * column types: INTEGER, BIGINT, TEXT, BYTEA (binary; SQLite stores blobs as given);
 //   * no engine-specific functions in the shared SQL; times are BIGINT Unix seconds (UTC),
 //     dates TEXT 'YYYY-MM-DD'.
+//
+// Transactions: writers serialise at Begin on both engines (SQLite's BEGIN IMMEDIATE, an
+// advisory lock on PostgreSQL), so "read, then write" inside one transaction is safe across
+// connections, processes and instances. A transaction whose correctness rests only on its own
+// conditional updates and constraints may say so (Writers::kRowLocks) and run beside others on
+// PostgreSQL under READ COMMITTED. A failed statement inside a transaction ends it on
+// PostgreSQL: roll back (the Transaction guard does) rather than carry on.
 //
 // Thread-safety: a Database (a connection) and its Statements belong to one thread at a
 // time. Open one connection per thread; SQLite's busy timeout and WAL let them coexist.
@@ -51,13 +60,20 @@ class Statement {
   virtual Status Reset() = 0;
 };
 
+// How a transaction's writers meet others' (see the header comment).
+enum class Writers {
+  kSerialised,  // one writer at a time, from Begin to Commit (the default)
+  kRowLocks,    // PostgreSQL: READ COMMITTED with row locks only; SQLite: as kSerialised
+};
+
 class Database {
  public:
   virtual ~Database() = default;
   // Runs SQL without parameters (several statements separated by ';' allowed).
   virtual Status Execute(std::string_view sql) = 0;
   virtual Result<std::unique_ptr<Statement>> Prepare(std::string_view sql) = 0;
-  virtual Status Begin() = 0;  // BEGIN IMMEDIATE on SQLite: writers serialise at Begin
+  virtual Status Begin(Writers writers) = 0;
+  Status Begin() { return Begin(Writers::kSerialised); }
   virtual Status Commit() = 0;
   virtual Status Rollback() = 0;
   virtual std::string_view engine() const = 0;  // "sqlite", "postgresql"
@@ -78,7 +94,7 @@ class Database {
 // of a change leaves nothing half-written.
 class Transaction {
  public:
-  static Result<Transaction> Begin(Database& db);
+  static Result<Transaction> Begin(Database& db, Writers writers = Writers::kSerialised);
   Transaction(Transaction&& other) noexcept;
   Transaction& operator=(Transaction&&) = delete;
   ~Transaction();
@@ -99,6 +115,28 @@ struct SqliteOptions {
 // Errors name the path.
 Result<std::unique_ptr<Database>> OpenSqlite(const std::string& path,
                                              const SqliteOptions& options = {});
+
+struct PostgresOptions {
+  int connect_timeout_s = 10;
+  int lock_timeout_ms = 30000;  // a writer waits this long for another's Begin..Commit
+};
+
+// Connects to PostgreSQL (a libpq URI or key=value string). Errors name "database" and show the
+// locator with its password hidden.
+Result<std::unique_ptr<Database>> OpenPostgres(const std::string& url,
+                                               const PostgresOptions& options = {});
+
+// Opens the database a locator names: "postgresql://…" or "postgres://…" on PostgreSQL,
+// "sqlite:PATH" or a bare PATH on SQLite (created if missing).
+Result<std::unique_ptr<Database>> Open(const std::string& locator,
+                                       const SqliteOptions& sqlite = {},
+                                       const PostgresOptions& postgres = {});
+bool IsPostgresLocator(std::string_view locator);
+// The database a command runs on: `flag` (--database) when given, else $MYNACERT_DATABASE,
+// else "" (the embedded default: SQLite files in the home).
+std::string ConfiguredLocator(const std::string& flag);
+// The locator fit for a log or an error: a password in it replaced by ***.
+std::string RedactLocator(std::string_view locator);
 
 // One schema step. Steps are applied in order, each once, inside one transaction per step,
 // and recorded in the table schema_migrations(component, version, applied_at).

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include "store/copy.h"
+#include "store/testing.h"
+
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -14,25 +17,31 @@
 namespace mynacert::store {
 namespace {
 
-std::string TempDb(const std::string& name) {
-  const auto dir =
-      std::filesystem::temp_directory_path() / ("mynacert-store-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
-  const auto path = dir / name;
-  std::filesystem::remove(path);
-  std::filesystem::remove(path.string() + "-wal");
-  std::filesystem::remove(path.string() + "-shm");
-  return path.string();
+using testing::Engine;
+
+// Every test runs on both engines: a SQLite file and a PostgreSQL database of the test server.
+class Store : public testing::EngineTest {
+ protected:
+  // A connection to this test's database (`locator` another of the test's databases); a
+  // writer waits busy_ms for another's transaction (SQLite's busy timeout, PostgreSQL's
+  // lock_timeout).
+  std::unique_ptr<Database> Open(const std::string& locator = "", int busy_ms = 5000) {
+    auto db = store::Open(locator.empty() ? this->locator() : locator,
+                          SqliteOptions{busy_ms, true, false}, PostgresOptions{5, busy_ms});
+    EXPECT_TRUE(db.ok()) << db.error().ToString();
+    return db.ok() ? std::move(db).value() : nullptr;
+  }
+};
+
+// Prepared and run: an error of the SQL shows at Prepare on SQLite and at the first Step on
+// PostgreSQL (which prepares at first execution, with the bound types).
+bool Runs(Database& db, std::string_view sql) {
+  auto s = db.Prepare(sql);
+  return s.ok() && (*s)->Step().ok();
 }
 
-std::unique_ptr<Database> Open(const std::string& path, int busy_ms = 5000) {
-  auto db = OpenSqlite(path, SqliteOptions{busy_ms, true, false});
-  EXPECT_TRUE(db.ok()) << db.error().ToString();
-  return std::move(db).value();
-}
-
-TEST(Sqlite, BindAndReadEveryType) {
-  auto db = Open(TempDb("types.db"));
+TEST_P(Store, BindAndReadEveryType) {
+  auto db = Open();
   ASSERT_TRUE(db->Execute("CREATE TABLE t (i BIGINT, s TEXT, b BYTEA, n TEXT)").ok());
   auto insert = db->Prepare("INSERT INTO t (i, s, b, n) VALUES ($1, $2, $3, $4)");
   ASSERT_TRUE(insert.ok());
@@ -68,11 +77,11 @@ TEST(Sqlite, BindAndReadEveryType) {
   EXPECT_EQ(rows, 3);
 }
 
-TEST(Sqlite, DollarParametersByNumberInAnyOrder) {
-  auto db = Open(":memory:");
-  EXPECT_FALSE(db->Prepare("SELECT 1; SELECT 2").ok());  // one statement per Prepare
+TEST_P(Store, DollarParametersByNumberInAnyOrder) {
+  auto db = Open();
+  EXPECT_FALSE(Runs(*db, "SELECT 1; SELECT 2"));  // one statement per Prepare
   EXPECT_FALSE(db->Prepare("  ").ok());
-  EXPECT_TRUE(db->Prepare("SELECT 1;  ").ok());
+  EXPECT_TRUE(Runs(*db, "SELECT 1;  "));
   auto reused = db->Prepare("SELECT $1 || $2 || $1");
   ASSERT_TRUE(reused.ok());
   ASSERT_TRUE((*reused)->BindText(1, "x").ok());
@@ -91,8 +100,8 @@ TEST(Sqlite, DollarParametersByNumberInAnyOrder) {
   EXPECT_NE(bad.error().message.find("$3"), std::string::npos);
 }
 
-TEST(Sqlite, ErrorsAreValuesNotCrashes) {
-  auto db = Open(":memory:");
+TEST_P(Store, ErrorsAreValuesNotCrashes) {
+  auto db = Open();
   ASSERT_TRUE(db->Execute("CREATE TABLE u (k TEXT PRIMARY KEY)").ok());
   ASSERT_TRUE(db->Execute("INSERT INTO u VALUES ('x')").ok());
   auto s = db->Prepare("INSERT INTO u VALUES ($1)");
@@ -101,16 +110,26 @@ TEST(Sqlite, ErrorsAreValuesNotCrashes) {
   auto r = (*s)->Step();
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, ErrorCode::kFailedPrecondition);
-  EXPECT_FALSE(db->Prepare("SELEKT nonsense").ok());
-  auto bad = OpenSqlite("/nonexistent-dir/x/y.db");
-  ASSERT_FALSE(bad.ok());
-  EXPECT_EQ(bad.error().field, "/nonexistent-dir/x/y.db");
+  EXPECT_FALSE(Runs(*db, "SELEKT nonsense"));
+  // The connection is still usable after an error outside a transaction.
+  EXPECT_TRUE(Runs(*db, "SELECT k FROM u"));
+  if (postgres()) {
+    auto bad = OpenPostgres("postgresql://mynacert:s3cret@/nowhere?host=/nonexistent-dir",
+                            PostgresOptions{2, 1000});
+    ASSERT_FALSE(bad.ok());
+    EXPECT_EQ(bad.error().field, "database");
+    EXPECT_EQ(bad.error().message.find("s3cret"), std::string::npos) << bad.error().message;
+    EXPECT_NE(bad.error().message.find("mynacert:***@"), std::string::npos) << bad.error().message;
+  } else {
+    auto bad = OpenSqlite("/nonexistent-dir/x/y.db");
+    ASSERT_FALSE(bad.ok());
+    EXPECT_EQ(bad.error().field, "/nonexistent-dir/x/y.db");
+  }
 }
 
-TEST(Sqlite, TransactionRollsBackUnlessCommitted) {
-  const std::string path = TempDb("tx.db");
+TEST_P(Store, TransactionRollsBackUnlessCommitted) {
   {
-    auto db = Open(path);
+    auto db = Open();
     ASSERT_TRUE(db->Execute("CREATE TABLE t (v INTEGER)").ok());
     {
       auto tx = Transaction::Begin(*db);
@@ -125,17 +144,18 @@ TEST(Sqlite, TransactionRollsBackUnlessCommitted) {
       EXPECT_FALSE(tx->Commit().ok());
     }
   }
-  auto db = Open(path);
-  auto s = db->Prepare("SELECT group_concat(v) FROM t");
+  auto db = Open();
+  auto s = db->Prepare("SELECT COUNT(*), MAX(v) FROM t");
   ASSERT_TRUE(s.ok());
   ASSERT_TRUE(*(*s)->Step());
-  EXPECT_EQ((*s)->ColumnText(0), "2");
+  EXPECT_EQ((*s)->ColumnInt(0), 1);
+  EXPECT_EQ((*s)->ColumnInt(1), 2);
 }
 
 // After-commit callbacks (the audit log's checkpoint) run once per successful commit, after it,
 // and never for a rollback.
-TEST(Sqlite, AfterCommitCallbacksRunOnlyAfterACommit) {
-  auto db = Open(TempDb("after-commit.db"));
+TEST_P(Store, AfterCommitCallbacksRunOnlyAfterACommit) {
+  auto db = Open();
   ASSERT_TRUE(db->Execute("CREATE TABLE t (v INTEGER)").ok());
   int runs = 0;
   int64_t seen = -1;
@@ -160,10 +180,9 @@ TEST(Sqlite, AfterCommitCallbacksRunOnlyAfterACommit) {
   EXPECT_EQ(seen, 1);
 }
 
-TEST(Sqlite, SecondWriterWaitsThenFails) {
-  const std::string path = TempDb("busy.db");
-  auto a = Open(path);
-  auto b = Open(path, 50);
+TEST_P(Store, SecondWriterWaitsThenFails) {
+  auto a = Open();
+  auto b = Open("", 50);
   ASSERT_TRUE(a->Execute("CREATE TABLE t (v INTEGER)").ok());
   auto tx = Transaction::Begin(*a);
   ASSERT_TRUE(tx.ok());
@@ -184,8 +203,8 @@ constexpr Migration kBroken[] = {{1, "CREATE TABLE m (a INTEGER)"},
                                  {3, "CREATE TABLE n (x INTEGER); INSERT INTO nowhere VALUES (1)"}};
 constexpr Migration kUnordered[] = {{2, "SELECT 1"}, {1, "SELECT 1"}};
 
-TEST(Sqlite, NullableColumnReaders) {
-  auto db = Open(":memory:");
+TEST_P(Store, NullableColumnReaders) {
+  auto db = Open();
   auto q = Query(*db, "SELECT NULL, 'x', '2027-02-10', 'not a date'", {});
   ASSERT_TRUE(q.ok());
   ASSERT_TRUE(*(*q)->Step());
@@ -197,8 +216,8 @@ TEST(Sqlite, NullableColumnReaders) {
 }
 
 // Sequences count from 1, each name on its own, and a rolled-back allocation is not used up.
-TEST(Sqlite, SequencesCountPerNameInsideTheTransaction) {
-  auto db = Open(":memory:");
+TEST_P(Store, SequencesCountPerNameInsideTheTransaction) {
+  auto db = Open();
   ASSERT_TRUE(db->Execute("CREATE TABLE t_ids (name TEXT PRIMARY KEY, value INTEGER NOT NULL)").ok());
   EXPECT_EQ(*NextInSequence(*db, "t_ids", "a"), 1);
   EXPECT_EQ(*NextInSequence(*db, "t_ids", "a"), 2);
@@ -214,21 +233,20 @@ TEST(Sqlite, SequencesCountPerNameInsideTheTransaction) {
   EXPECT_EQ(bad.error().field, "table");
 }
 
-TEST(Migrate, AppliesOnceAddsStepsRefusesNewerAndRollsBackAFailedStep) {
-  const std::string path = TempDb("migrate.db");
+TEST_P(Store, MigrateAppliesOnceAddsStepsRefusesNewerAndRollsBackAFailedStep) {
   {
-    auto db = Open(path);
+    auto db = Open();
     ASSERT_TRUE(Migrate(*db, "test", kV1).ok());
     ASSERT_TRUE(Migrate(*db, "test", kV1).ok());  // idempotent
   }
   {
-    auto db = Open(path);
+    auto db = Open();
     ASSERT_TRUE(Migrate(*db, "test", kV2).ok());
     EXPECT_TRUE(db->Execute("INSERT INTO m (a, b) VALUES (1, 'x')").ok());
     Status broken = Migrate(*db, "test", kBroken);
     EXPECT_FALSE(broken.ok());
     // Step 3 left nothing behind: table n does not exist, version stays 2.
-    EXPECT_FALSE(db->Prepare("SELECT * FROM n").ok());
+    EXPECT_FALSE(Runs(*db, "SELECT * FROM n"));
     auto version =
         db->Prepare("SELECT MAX(version) FROM schema_migrations WHERE component = 'test'");
     ASSERT_TRUE(version.ok());
@@ -247,12 +265,14 @@ TEST(Migrate, AppliesOnceAddsStepsRefusesNewerAndRollsBackAFailedStep) {
 
 // Connections that open a new database at the same moment (a service's pool) each migrate it:
 // one applies every step, the others find them applied under the write lock and do nothing.
-TEST(Migrate, ConcurrentFirstOpensApplyEachStepOnce) {
-  constexpr int kRounds = 20, kConnections = 8;
+TEST_P(Store, MigrateConcurrentFirstOpensApplyEachStepOnce) {
+  constexpr int kRounds = 20, kConnections = 8;  // PostgreSQL: 5 rounds (a database each)
   for (int round = 0; round < kRounds; ++round) {
-    const std::string path = TempDb("migrate-race-" + std::to_string(round) + ".db");
+    const std::string locator =
+        round == 0 ? this->locator() : testing::FreshDatabase(GetParam(), "round" + std::to_string(round));
+    ASSERT_NE(locator, "");
     std::vector<std::unique_ptr<Database>> dbs;
-    for (int i = 0; i < kConnections; ++i) dbs.push_back(Open(path, 30000));
+    for (int i = 0; i < kConnections; ++i) dbs.push_back(Open(locator, 30000));
     std::latch start(kConnections);
     std::vector<std::string> errors(kConnections);
     std::vector<std::thread> threads;
@@ -271,6 +291,78 @@ TEST(Migrate, ConcurrentFirstOpensApplyEachStepOnce) {
     EXPECT_EQ((*rows)->ColumnInt(0), 2);
   }
 }
+
+// `db copy`: every table of a SQLite source into this engine, referenced tables first, whole or
+// not at all; a target with rows, or at another schema version, is refused untouched.
+constexpr Migration kCopySchema[] = {
+    {1, "CREATE TABLE parents (id BIGINT PRIMARY KEY, name TEXT NOT NULL, der BYTEA, n INTEGER);"
+        "CREATE TABLE children (id BIGINT PRIMARY KEY, parent BIGINT NOT NULL REFERENCES parents (id));"
+        "CREATE TABLE a_first (id BIGINT PRIMARY KEY, child BIGINT REFERENCES children (id))"}};
+constexpr Migration kCopySchemaV2[] = {kCopySchema[0], {2, "CREATE TABLE extra (x TEXT)"}};
+
+TEST_P(Store, CopyRowsMovesEveryTableWholeOrNothing) {
+  const std::string source = testing::FreshDatabase(Engine::kSqlite, "copy-source");
+  auto from = Open(source);
+  auto to = Open();
+  ASSERT_TRUE(from && to);
+  ASSERT_TRUE(Migrate(*from, "test", kCopySchema).ok());
+  ASSERT_TRUE(Migrate(*to, "test", kCopySchemaV2).ok());
+  const std::string der("\x00\x01'\xff\\", 5);
+  for (int64_t i = 1; i <= 50; ++i) {
+    ASSERT_TRUE(store::Run(*from, "INSERT INTO parents VALUES ($1, $2, $3, $4)",
+                    {i, std::string_view("横浜 " + std::to_string(i)), nullptr, nullptr}).ok());
+    ASSERT_TRUE(store::Run(*from, "INSERT INTO children VALUES ($1, $2)", {i + 100, i}).ok());
+    ASSERT_TRUE(store::Run(*from, "INSERT INTO a_first VALUES ($1, $2)", {i + 200, i % 2 ? Param(i + 100) : nullptr}).ok());
+  }
+  auto blob = from->Prepare("UPDATE parents SET der = $1, n = 7 WHERE id = 1");
+  ASSERT_TRUE(blob.ok() && (*blob)->BindBlob(1, der).ok() && (*blob)->Step().ok());
+
+  // Another schema version: refused, nothing written.
+  auto mismatch = CopyRows({from.get()}, *to);
+  ASSERT_FALSE(mismatch.ok());
+  EXPECT_EQ(mismatch.error().code, ErrorCode::kFailedPrecondition);
+  EXPECT_NE(mismatch.error().message.find("version 1"), std::string::npos) << mismatch.error().message;
+  ASSERT_TRUE(Migrate(*from, "test", kCopySchemaV2).ok());
+
+  auto copied = CopyRows({from.get()}, *to);
+  ASSERT_TRUE(copied.ok()) << copied.error().ToString();
+  ASSERT_EQ(copied->tables.size(), 4u);
+  EXPECT_EQ(copied->tables[0].name, "extra");  // no references: in name order
+  EXPECT_EQ(copied->tables[1].name, "parents");
+  EXPECT_EQ(copied->tables[2].name, "children");
+  EXPECT_EQ(copied->tables[3].name, "a_first");  // after what it refers to
+  EXPECT_EQ(*CountRows(*to, "a_first"), 50);
+  auto q = Query(*to, "SELECT name, der, n FROM parents WHERE id = 1", {});
+  ASSERT_TRUE(q.ok() && *(*q)->Step());
+  EXPECT_EQ((*q)->ColumnText(0), "横浜 1");
+  EXPECT_EQ((*q)->ColumnBlob(1), der);
+  EXPECT_EQ((*q)->ColumnInt(2), 7);
+
+  // Again: the target holds rows now; refused, and still 50 rows each.
+  auto again = CopyRows({from.get()}, *to);
+  ASSERT_FALSE(again.ok());
+  EXPECT_NE(again.error().message.find("already holds"), std::string::npos);
+  EXPECT_EQ(*CountRows(*to, "parents"), 50);
+}
+
+// Locators name the engine; a password never shows in an error.
+TEST(Locator, NamesTheEngineAndHidesPasswords) {
+  EXPECT_TRUE(IsPostgresLocator("postgresql://u@h/db"));
+  EXPECT_TRUE(IsPostgresLocator("postgres://u@h/db"));
+  EXPECT_FALSE(IsPostgresLocator("sqlite:/tmp/x.db"));
+  EXPECT_FALSE(IsPostgresLocator("/tmp/x.db"));
+  EXPECT_EQ(RedactLocator("postgresql://mynacert:pw@db1:5432/city"),
+            "postgresql://mynacert:***@db1:5432/city");
+  EXPECT_EQ(RedactLocator("postgresql://mynacert@db1/city?password=pw&sslmode=require"),
+            "postgresql://mynacert@db1/city?password=***&sslmode=require");
+  EXPECT_EQ(RedactLocator("postgresql:///city?host=/run/pg"), "postgresql:///city?host=/run/pg");
+  auto unknown = Open("mysql://root:pw@h/db");
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.error().field, "database");
+  EXPECT_EQ(unknown.error().message.find("pw@"), std::string::npos);
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, Store, ::testing::ValuesIn(testing::kEngines), testing::EngineName);
 
 }  // namespace
 }  // namespace mynacert::store

@@ -122,7 +122,7 @@ class SqliteDatabase final : public Database {
     }
     return std::unique_ptr<Statement>(new SqliteStatement(db_, stmt, std::string(sql)));
   }
-  Status Begin() override { return Execute("BEGIN IMMEDIATE"); }
+  Status Begin(Writers) override { return Execute("BEGIN IMMEDIATE"); }
   Status Commit() override { return Execute("COMMIT"); }
   Status Rollback() override { return Execute("ROLLBACK"); }
   std::string_view engine() const override { return "sqlite"; }
