@@ -25,41 +25,11 @@ mkdir -p "$home"
 home="$(cd "$home" && pwd)"
 chmod 700 "$home"
 
-# The secrets of this home: the CA keys' passphrase, the card issuer key, the card files' secret.
-secrets="$home/secrets.env"
-if [ -f "$secrets" ]; then
-  set -a; . "$secrets"; set +a
-elif [ -e "$home/ca" ] || [ -e "$home/counter.db" ]; then
-  # A home made by hand (README): its secrets are the caller's, never replaced here.
-  for v in MYNACERT_CA_PASSPHRASE MYNACERT_ISSUER_KEY MYNACERT_CARD_SECRET; do
-    if [ -z "${!v:-}" ]; then
-      echo "start.sh: $home has data but no secrets.env; export $v (and the other two) or choose" \
-           "another MYNACERT_HOME" >&2
-      exit 2
-    fi
-  done
-else
-  {
-    echo "# mynacert secrets of this home, made by scripts/start.sh. The CA keys and the card files"
-    echo "# are encrypted with them: losing this file loses the home."
-    echo "MYNACERT_CA_PASSPHRASE=$(openssl rand -hex 24)"
-    echo "MYNACERT_ISSUER_KEY=$(openssl rand -hex 24)"
-    echo "MYNACERT_CARD_SECRET=$(openssl rand -hex 24)"
-  } > "$secrets.tmp"
-  chmod 600 "$secrets.tmp"
-  mv "$secrets.tmp" "$secrets"
-  set -a; . "$secrets"; set +a
-fi
-
-# The staff password (accounts `clerk` and `supervisor`).
-pwfile="$home/staff-password.txt"
-new_password=""
-if [ ! -f "$pwfile" ]; then
-  new_password="$(openssl rand -base64 24 | tr -dc 'A-Za-z0-9' | head -c 20)"
-  printf '%s\n' "$new_password" > "$pwfile.tmp"
-  chmod 600 "$pwfile.tmp"
-  mv "$pwfile.tmp" "$pwfile"
-fi
+# The secrets of this home (the CA keys' passphrase, the card issuer key, the card files'
+# secret) and the staff password (accounts `clerk` and `supervisor`): scripts/home-setup.sh.
+. scripts/home-setup.sh
+home_secrets "$home"
+home_password "$home"
 
 # The demo population, once: `--if-empty` leaves a home that has residents as it is.
 residents="$home/demo-residents.json"

@@ -8,7 +8,10 @@
 //       the target (one transaction: all or nothing, never onto rows already there), verified
 //       by row counts and by `audit verify` on the copy. The home keeps its keys, card files
 //       and audit checkpoint; run with --database (or MYNACERT_DATABASE) on the copy from then.
+#include <unistd.h>
+
 #include <filesystem>
+#include <set>
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
@@ -114,7 +117,21 @@ Status RunCopy(const DbFlags& f, CliContext& ctx) {
   MYNACERT_ASSIGN_OR_RETURN(auto to, store::Open(f.to));
   std::vector<store::Database*> sources{from_counter.get()};
   if (from_ca) sources.push_back(from_ca.get());
-  auto copied = store::CopyRows(sources, *to);
+  // The tables a fresh database's migrations fill by themselves (the CA's counters): replaced
+  // by the home's rows; every other table of the target must be empty.
+  const std::filesystem::path fresh =
+      std::filesystem::temp_directory_path() / ("mynacert-fresh-" + std::to_string(::getpid()) + ".db");
+  std::filesystem::remove(fresh, ec);
+  Status migrated = MigrateAll(fresh.string(), true, true);
+  Result<std::set<std::string>> seeded = std::set<std::string>{};
+  if (migrated.ok()) {
+    auto fresh_db = store::Open(fresh.string());
+    seeded = fresh_db.ok() ? store::SeededTables(**fresh_db) : Result<std::set<std::string>>(fresh_db.error());
+  }
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(fresh.string() + suffix, ec);
+  MYNACERT_RETURN_IF_ERROR(std::move(migrated));
+  if (!seeded.ok()) return seeded.error();
+  auto copied = store::CopyRows(sources, *to, *seeded);
   if (!copied.ok()) {
     Error e = copied.error();
     e.field = "--to";

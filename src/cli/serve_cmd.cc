@@ -26,6 +26,7 @@ struct ServeFlags {
   std::string limit_login, limit_booking, limit_lookup, limit_cancel;
   int per_booker = 1;
   int max_connections = 0;
+  std::vector<std::string> trusted_proxies;
 
   std::string Dir() const { return HomeDir(home); }
 };
@@ -37,6 +38,7 @@ Status RunServe(const ServeFlags& f, CliContext& ctx) {
   MYNACERT_ASSIGN_OR_RETURN(const profiles::Registry* reg, ctx.Profiles());
   service::ServiceConfig config;
   config.home = f.Dir();
+  config.database = ctx.Database();
   config.secrets = f.secrets;
   for (auto [text, flag, dest] : {std::tuple{&f.limit_login, "--limit-login", &config.limits.login},
                                   std::tuple{&f.limit_booking, "--limit-booking", &config.limits.booking},
@@ -59,6 +61,7 @@ Status RunServe(const ServeFlags& f, CliContext& ctx) {
   http.port = static_cast<uint16_t>(f.port);
   http.threads = f.threads;
   http.max_connections = static_cast<size_t>(f.max_connections);
+  http.trusted_proxies = f.trusted_proxies;
   // The logins' scrypt runs on the slow pool, as many at once as the staff store allows.
   http.slow_threads = staff::DefaultParallelHashes();
   service::Service* s = svc.get();
@@ -73,7 +76,9 @@ Status RunServe(const ServeFlags& f, CliContext& ctx) {
     ctx.out << "職員アカウントがありません: `mynacert staff add --name NAME --role supervisor` "
                "(no staff account yet)" << std::endl;
   }
-  while (!WaitForStop(stop, 5)) {
+  // Twice a second: a revocation made through another instance on the same database shows in
+  // this one's OCSP answers within a second (the responder re-reads the CA's event sequence).
+  while (!WaitForStop(stop, std::chrono::milliseconds(500))) {
     Status tick = s->Tick();
     if (!tick.ok()) ctx.err << "mynacert: " << tick.error().ToString() << std::endl;
   }
@@ -86,7 +91,7 @@ Status RunStaffAdd(const ServeFlags& f, CliContext& ctx) {
   std::error_code ec;
   std::filesystem::create_directories(f.Dir(), ec);
   if (ec) return InvalidArgument("--home", f.Dir() + ": " + ec.message());
-  MYNACERT_ASSIGN_OR_RETURN(auto staff, staff::StaffStore::OpenSqlite(f.Dir() + "/counter.db"));
+  MYNACERT_ASSIGN_OR_RETURN(auto staff, staff::StaffStore::Open(ctx.StoreIn(f.Dir(), "counter.db")));
   MYNACERT_ASSIGN_OR_RETURN(std::string password,
                             ReadQuietLine("パスワード (password, 12+ characters)", "the password on one stdin line"));
   const int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
@@ -118,6 +123,10 @@ void AddServeCommands(CLI::App& app, CliContext& ctx) {
   s->add_option("--bookings-per-booker", f->per_booker,
                 "予約IDなしで1人(電話番号・氏名)が1窓口に持てる予約数 / bookings one booker may hold at a counter "
                 "without a 予約ID (既定 1; 0 = 無制限)");
+  s->add_option("--trusted-proxy", f->trusted_proxies,
+                "TLS を終端する前段 (nginx) のアドレス: X-Real-IP と X-Forwarded-Proto を信じる / a proxy "
+                "in front (nginx): its X-Real-IP names the client, X-Forwarded-Proto https makes "
+                "cookies Secure");
   s->add_option("--audit-key", f->secrets.audit_key,
                 "監査ログの鍵 (env:/file:; 既定 <home>/audit.key) / the audit log's key");
   s->callback([f, &ctx] { RunCommand(ctx, [&] { return RunServe(*f, ctx); }); });

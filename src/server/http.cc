@@ -199,6 +199,17 @@ HttpRequest HeadOf(const http::request_header<>& msg, const std::string& remote)
 
 }  // namespace
 
+void ApplyTrustedProxy(HttpRequest& req, const std::vector<std::string>& trusted_proxies) {
+  if (std::find(trusted_proxies.begin(), trusted_proxies.end(), req.remote) == trusted_proxies.end()) {
+    return;
+  }
+  const std::string real = req.Header("x-real-ip");
+  boost::system::error_code ec;
+  const auto address = boost::asio::ip::make_address(real, ec);
+  if (!real.empty() && !ec) req.remote = address.to_string();
+  req.secure = req.Header("x-forwarded-proto") == "https";
+}
+
 Result<HttpRequest> ParseHttpRequest(std::string_view bytes, const std::string& remote) {
   http::request_parser<http::string_body> parser;
   parser.header_limit(16 * 1024);
@@ -382,6 +393,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void MakeHead() {
     const auto& msg = parser_->get();
     req_ = HeadOf(msg, remote_);
+    ApplyTrustedProxy(req_, options_.trusted_proxies);
     head_only_ = msg.method() == http::verb::head;
   }
 

@@ -57,7 +57,9 @@ struct HttpRequest {
   std::map<std::string, std::string> query;    // decoded; a repeated key keeps the last value
   std::map<std::string, std::string> headers;  // names lower-cased
   std::string body;
-  std::string remote;       // peer address
+  std::string remote;       // the client's address: the peer's, or the one a trusted proxy
+                            // names (HttpOptions::trusted_proxies)
+  bool secure = false;      // reached over TLS: a trusted proxy said X-Forwarded-Proto: https
   bool bad_target = false;  // the path or query did not percent-decode (path/query left raw)
                             // or was not well-formed UTF-8 / held a NUL
   std::string bad_field;    // when bad_target: "path", "query" (a bad key), or the query key
@@ -102,6 +104,11 @@ struct HttpOptions {
   int slow_threads = 1;
   int slow_nice = 10;
   size_t slow_queue = 16;
+  // The peers that terminate TLS and balance load in front of this server (nginx on
+  // 127.0.0.1): from them, the client's address is X-Real-IP (rate limits and lockouts count
+  // per client, not per proxy) and HttpRequest::secure is X-Forwarded-Proto = https. From any
+  // other peer those headers are ignored.
+  std::vector<std::string> trusted_proxies;
   // The answer to a request whose body is over its limit (the connection closes after it).
   // Null: 413 with a JSON error {"error":{"code":"payload_too_large",…}}.
   std::function<HttpResponse(const HttpRequest& head)> too_large;
@@ -141,6 +148,10 @@ Result<std::map<std::string, std::string>> ParseQuery(std::string_view query);
 // and decoding above, a body up to 1 MiB); for the fuzzer and tests. kInvalidArgument when the
 // bytes are not one complete HTTP request.
 Result<HttpRequest> ParseHttpRequest(std::string_view bytes, const std::string& remote);
+
+// What HttpServer does with a head from a trusted proxy (HttpOptions::trusted_proxies): the
+// client's address from a well-formed X-Real-IP, `secure` from X-Forwarded-Proto.
+void ApplyTrustedProxy(HttpRequest& req, const std::vector<std::string>& trusted_proxies);
 // Well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing over U+10FFFF) with no
 // NUL byte.
 bool ValidUtf8(std::string_view s);

@@ -622,5 +622,37 @@ TEST(HttpServerTest, AtTheDescriptorLimitTheServerNeitherSpinsNorStopsServing) {
 // spin nor stall (it sheds an idle connection, or waits 50 ms → 1 s, and accepts again).
 TEST(HttpServerTest, AcceptFailingWithEmfileNeitherSpinsNorStalls) { SaturateAndCheck(1000); }
 
+// Behind nginx every peer is 127.0.0.1: from a trusted proxy the client is X-Real-IP (so rate
+// limits count per client) and TLS is X-Forwarded-Proto; from anyone else both are ignored, and
+// a malformed address is never taken.
+TEST(TrustedProxy, NamesTheClientOnlyForTrustedPeers) {
+  const std::vector<std::string> trusted{"127.0.0.1"};
+  auto head = [](const std::string& remote, const std::string& real, const std::string& proto) {
+    HttpRequest r;
+    r.remote = remote;
+    if (!real.empty()) r.headers["x-real-ip"] = real;
+    if (!proto.empty()) r.headers["x-forwarded-proto"] = proto;
+    return r;
+  };
+  HttpRequest r = head("127.0.0.1", "203.0.113.7", "https");
+  ApplyTrustedProxy(r, trusted);
+  EXPECT_EQ(r.remote, "203.0.113.7");
+  EXPECT_TRUE(r.secure);
+  r = head("198.51.100.1", "203.0.113.7", "https");  // not the proxy: a client's own headers
+  ApplyTrustedProxy(r, trusted);
+  EXPECT_EQ(r.remote, "198.51.100.1");
+  EXPECT_FALSE(r.secure);
+  r = head("127.0.0.1", "203.0.113.7, 10.0.0.1", "http");  // not one address
+  ApplyTrustedProxy(r, trusted);
+  EXPECT_EQ(r.remote, "127.0.0.1");
+  EXPECT_FALSE(r.secure);
+  r = head("127.0.0.1", "2001:db8::1", "");
+  ApplyTrustedProxy(r, trusted);
+  EXPECT_EQ(r.remote, "2001:db8::1");
+  r = head("127.0.0.1", "203.0.113.7", "https");
+  ApplyTrustedProxy(r, {});  // no proxy configured
+  EXPECT_EQ(r.remote, "127.0.0.1");
+}
+
 }  // namespace
 }  // namespace mynacert::server

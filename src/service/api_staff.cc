@@ -37,9 +37,11 @@ Status Service::AddStaffRoutes() {
         if (!audited.ok()) return Fail(audited.error());
         if (!s.ok()) return Fail(s.error());
         HttpResponse res = Json(200, {{"name", s->staff}, {"role", s->role}, {"csrf", s->csrf}});
+        // Secure behind TLS (a trusted proxy said so): the cookie never travels in clear.
         res.headers.emplace_back("Set-Cookie", "mynacert_session=" + s->token +
                                                    "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
-                                                   std::to_string(staff::kSessionSeconds));
+                                                   std::to_string(staff::kSessionSeconds) +
+                                                   (c.http.secure ? "; Secure" : ""));
         return res;
       }};
   login.slow = true;

@@ -153,7 +153,18 @@ static Result<std::vector<std::string>> TablesInOrder(Database& from,
 // Copies one table's rows (the caller's transaction on `to`) and checks the counts.
 static Result<int64_t> CopyTable(Database& from, Database& to, const std::string& t);
 
-Result<CopyReport> CopyRows(const std::vector<Database*>& from, Database& to) {
+Result<std::set<std::string>> SeededTables(Database& db) {
+  MYNACERT_ASSIGN_OR_RETURN(std::vector<std::string> tables, ListTables(db));
+  std::set<std::string> out;
+  for (const std::string& t : tables) {
+    MYNACERT_ASSIGN_OR_RETURN(int64_t rows, CountRows(db, t));
+    if (rows > 0) out.insert(t);
+  }
+  return out;
+}
+
+Result<CopyReport> CopyRows(const std::vector<Database*>& from, Database& to,
+                            const std::set<std::string>& seeded) {
   MYNACERT_ASSIGN_OR_RETURN(auto to_versions, SchemaVersions(to));
   const std::map<std::string, int64_t> target(to_versions.begin(), to_versions.end());
   std::vector<std::vector<std::string>> orders;
@@ -161,6 +172,11 @@ Result<CopyReport> CopyRows(const std::vector<Database*>& from, Database& to) {
     MYNACERT_ASSIGN_OR_RETURN(orders.emplace_back(), TablesInOrder(*source, target));
   }
   MYNACERT_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(to));
+  for (const std::vector<std::string>& order : orders) {
+    for (const std::string& t : order) {
+      if (seeded.count(t)) MYNACERT_RETURN_IF_ERROR(Run(to, "DELETE FROM " + t, {}));
+    }
+  }
   CopyReport report;
   for (size_t i = 0; i < from.size(); ++i) {
     for (const std::string& t : orders[i]) {

@@ -11,6 +11,7 @@
 #define MYNACERT_STORE_COPY_H_
 
 #include <cstdint>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -45,8 +46,13 @@ struct CopyReport {
 // apart) into the same table of `to`, in one transaction on `to`, and checks the counts on both
 // sides. Refused (kFailedPrecondition, nothing written) when a source and `to` record different
 // schema versions for a component of the source, when `to` lacks a column of a source, or when
-// a table of `to` already holds rows.
-Result<CopyReport> CopyRows(const std::vector<Database*>& from, Database& to);
+// a table of `to` already holds rows. The tables in `seeded` are those a fresh database's
+// migrations fill themselves (the CA's counters): their rows in `to` are replaced by the
+// source's, inside the same transaction.
+Result<CopyReport> CopyRows(const std::vector<Database*>& from, Database& to,
+                            const std::set<std::string>& seeded = {});
+// The tables that migrations alone fill in `db` (a database just migrated, with no other rows).
+Result<std::set<std::string>> SeededTables(Database& db);
 
 }  // namespace mynacert::store
 
