@@ -80,6 +80,8 @@ export async function launch() {
         isMobile: phone,
         hasTouch: phone,
         acceptDownloads: true,
+        // The cluster's self-signed certificate (scripts/cluster.sh): tests/browser/README.md.
+        ignoreHTTPSErrors: process.env.MYNACERT_BROWSER_INSECURE === '1',
       });
       context.setDefaultTimeout(20000);
       await context.addInitScript(() => {
