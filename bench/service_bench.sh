@@ -145,32 +145,10 @@ while [ ${#days[@]} -lt 20 ]; do
   fi
   d=$(date -d "$d +1 day" +%F)
 done
-{
-  echo "local slots = {$(IFS=,; echo "${pairs[*]}")}"
-  cat <<'LUA'
-local n = 0
-c201, c409, cother = 0, 0, 0
-local threads = {}
-setup = function(thread) table.insert(threads, thread) end
-init = function(args) n = math.random(1, #slots) end
-request = function()
-  n = n + 1
-  local s = slots[(n % #slots) + 1]
-  local body = string.format('{"counter":"kanazawa-cityhall","date":"%s","start":"%s","name":"bench %d"}', s[1], s[2], n)
-  return wrk.format("POST", "/api/bookings", {["Content-Type"] = "application/json"}, body)
-end
-response = function(status)
-  if status == 201 then c201 = c201 + 1 elseif status == 409 then c409 = c409 + 1 else cother = cother + 1 end
-end
-done = function()
-  local a, b, c = 0, 0, 0
-  for _, t in ipairs(threads) do a = a + t:get("c201"); b = b + t:get("c409"); c = c + t:get("cother") end
-  io.write(string.format("status 201: %d\nstatus 409: %d\nstatus other: %d\n", a, b, c))
-end
-LUA
-} >"$work/book.lua"
+echo "return {$(IFS=,; echo "${pairs[*]}")}" >"$work/slots.lua"
+export BOOK_SLOTS="$work/slots.lua"
 slot_q="/api/slots?counter=kanazawa-cityhall&date=${days[0]}"
-book_out=$(wrk -t2 -c16 -d"${secs}s" -s "$work/book.lua" "$base")
+book_out=$(wrk -t2 -c16 -d"${secs}s" -s bench/book.lua "$base")
 slots_out=$(wrk -t2 -c16 -d"${secs}s" "$base$slot_q")
 book=$(echo "$book_out" | rps); slots=$(echo "$slots_out" | rps)
 created=$(echo "$book_out" | awk '/^status 201/ { print $3 }'); full=$(echo "$book_out" | awk '/^status 409/ { print $3 }')

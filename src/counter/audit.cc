@@ -77,25 +77,6 @@ Error Precondition(std::string field, std::string message) {
 }
 }  // namespace
 
-Result<AuditFileLock> AuditFileLock::Take(const std::filesystem::path& path) {
-  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0) {
-    return Precondition("audit_lock", path.string() + ": " + std::strerror(errno));
-  }
-  while (::flock(fd, LOCK_EX) != 0) {
-    if (errno == EINTR) continue;
-    const int e = errno;
-    ::close(fd);
-    return Precondition("audit_lock", path.string() + ": " + std::strerror(e));
-  }
-  return AuditFileLock(fd);
-}
-
-AuditFileLock::AuditFileLock(AuditFileLock&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
-
-AuditFileLock::~AuditFileLock() {
-  if (fd_ >= 0) ::close(fd_);  // releases the flock
-}
 
 std::string AuditLog::HashOf(const AuditRecord& r) {
   return pki::Sha256Hex(ChainText(r));
@@ -238,7 +219,7 @@ Status AuditLog::WriteCheckpoint(const AuditCheckpoint& cp) {
 
 Status AuditLog::CreateCheckpoint() {
   if (!anchor_) return Precondition("audit_key", "the audit log is not keyed");
-  MYNACERT_ASSIGN_OR_RETURN(AuditFileLock lock, AuditFileLock::Take(anchor_->lock_path));
+  MYNACERT_ASSIGN_OR_RETURN(FileLock lock, FileLock::Take(anchor_->lock_path, "audit_lock"));
   std::error_code ec;
   if (std::filesystem::exists(anchor_->head_path, ec)) return {};
   MYNACERT_ASSIGN_OR_RETURN(Head head, CommittedHead());
@@ -247,7 +228,7 @@ Status AuditLog::CreateCheckpoint() {
 
 Status AuditLog::Checkpoint() {
   if (!anchor_) return {};
-  MYNACERT_ASSIGN_OR_RETURN(AuditFileLock lock, AuditFileLock::Take(anchor_->lock_path));
+  MYNACERT_ASSIGN_OR_RETURN(FileLock lock, FileLock::Take(anchor_->lock_path, "audit_lock"));
   MYNACERT_ASSIGN_OR_RETURN(auto cp, ReadCheckpoint());
   if (!cp) {
     // Recreating it would hide whatever happened while it was gone.

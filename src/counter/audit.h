@@ -56,6 +56,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "counter/file_lock.h"
 #include "store/database.h"
 
 namespace mynacert::counter {
@@ -103,18 +104,6 @@ struct AuditAnchor {
   std::filesystem::path lock_path;  // <home>/audit.lock
 };
 
-// An exclusive lock (flock) on a lock file, held until destroyed.
-class AuditFileLock {
- public:
-  static Result<AuditFileLock> Take(const std::filesystem::path& path);
-  AuditFileLock(AuditFileLock&& other) noexcept;
-  AuditFileLock& operator=(AuditFileLock&&) = delete;
-  ~AuditFileLock();
-
- private:
-  explicit AuditFileLock(int fd) : fd_(fd) {}
-  int fd_ = -1;
-};
 
 class AuditLog {
  public:

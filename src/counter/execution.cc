@@ -100,7 +100,23 @@ void Failpoint(std::string_view point) {
   if (target != nullptr && point == target) raise(SIGKILL);
 }
 
+Result<std::optional<FileLock>> TryLease(const ExecutionEnv& env, int64_t case_id) {
+  if (env.home.empty()) return std::optional<FileLock>(FileLock());
+  const std::filesystem::path dir = std::filesystem::path(env.home) / "run";
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return Error{ErrorCode::kFailedPrecondition, "home", dir.string() + ": " + ec.message(), ""};
+  return FileLock::TryTake(dir / ("case-" + std::to_string(case_id) + ".lock"), "case");
+}
+
 Result<ExecutionReport> Execution::Execute(int64_t case_id, ExecutionEnv& env) {
+  // The lease first, held to the end: no other process runs this case meanwhile, and a
+  // recovery elsewhere leaves it alone.
+  MYNACERT_ASSIGN_OR_RETURN(std::optional<FileLock> lease, TryLease(env, case_id));
+  if (!lease) {
+    return Error{ErrorCode::kFailedPrecondition, "case",
+                 "この案件は別の端末で実行中です (the case is being executed by another process)", ""};
+  }
   MYNACERT_ASSIGN_OR_RETURN(Case c, store_.GetCase(case_id));
   if (c.state == "executing") {
     return Error{ErrorCode::kFailedPrecondition, "case",
@@ -496,7 +512,13 @@ Result<RecoveryReport> Execution::Recover(ExecutionEnv& env) {
   }
   MYNACERT_ASSIGN_OR_RETURN(auto executing, store_.CasesInState("executing"));
   for (int64_t id : executing) {
+    MYNACERT_ASSIGN_OR_RETURN(std::optional<FileLock> lease, TryLease(env, id));
+    if (!lease) {  // alive in another process: not interrupted
+      report.running_elsewhere.push_back(id);
+      continue;
+    }
     MYNACERT_ASSIGN_OR_RETURN(Case c, store_.GetCase(id));
+    if (c.state != "executing") continue;  // finished elsewhere since the list was read
     bool forward = false;
     bool all_but_close = true;
     std::vector<StepName> names;  // c.steps', parsed
@@ -590,9 +612,15 @@ Result<ExecutionReport> Execution::IssueCard(int64_t resident_id, Date applied, 
   v.holder_present = true;
   MYNACERT_ASSIGN_OR_RETURN(auto old_card, store_.ActiveCard(r.id));
   int64_t id = 0;
+  std::optional<FileLock> lease;  // taken before the executing case is committed
   {
     MYNACERT_ASSIGN_OR_RETURN(store::Transaction tx, store::Transaction::Begin(store_.db()));
     MYNACERT_ASSIGN_OR_RETURN(id, store_.OpenCase(c, v, env.now));
+    MYNACERT_ASSIGN_OR_RETURN(lease, TryLease(env, id));
+    if (!lease) {  // a new case's lease held: a number reused from a rolled-back one elsewhere
+      return Error{ErrorCode::kFailedPrecondition, "case",
+                   "この案件は別の端末で実行中です (the case is being executed by another process)", ""};
+    }
     std::vector<std::pair<std::string, std::string>> steps;
     auto plan = [&steps](const StepName& name, std::string data) {
       steps.emplace_back(FormatStep(name), std::move(data));

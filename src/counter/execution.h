@@ -36,6 +36,7 @@
 #include "card/layout.h"
 #include "core/date.h"
 #include "core/result.h"
+#include "counter/file_lock.h"
 #include "counter/card_files.h"
 #include "counter/cases.h"
 #include "counter/decision.h"
@@ -89,7 +90,16 @@ struct RecoveryReport {
   std::vector<int64_t> rolled_back;
   std::vector<std::string> revocations;  // serials delivered to the CA
   std::vector<std::string> problems;     // cases that could not be recovered now, and why
+  // Executing cases left alone: their lease is held, so their execution is alive in another
+  // process (another instance on the same database and home).
+  std::vector<int64_t> running_elsewhere;
 };
+
+// A case's execution lease: <home>/run/case-<id>.lock, flock'ed by the process that runs the
+// case's steps from before it marks the case executing until it is done (released by the
+// kernel if that process dies, even by kill -9). nullopt: another process holds it. An empty
+// home: a lease that holds nothing (a workspace without a home has no other process).
+Result<std::optional<FileLock>> TryLease(const ExecutionEnv& env, int64_t case_id);
 
 
 class Execution {

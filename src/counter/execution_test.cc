@@ -116,6 +116,39 @@ TEST_P(Recovery, KillNineAtEveryStepOfARenewal) {
   }
 }
 
+// Several instances share one database and one home: an instance that starts (and recovers)
+// while another is executing a case must leave that case alone. The lease (its lock file) is
+// what tells a live execution from an interrupted one.
+TEST_P(Recovery, RecoveryLeavesACaseWhoseExecutionIsAliveElsewhere) {
+  const int64_t r = ResidentWithCard("yamagata", kBirth, kCardIssued);
+  const int64_t c = Open(r, "renewal", "self", "yamagata-cityhall", kInWindow, true);
+  ASSERT_TRUE(PresentItem(c, "holder_card").ok());
+  ASSERT_EQ(DecideOk(c).outcome, Outcome::kAccepted);
+  CrashAt("issue:auth:done", [&] { (void)counter_->Execute(c, env_); });
+  ASSERT_EQ(store_->GetCase(c)->state, "executing");
+  env_.today = kInWindow;
+  {
+    // Another process's execution, alive: it holds the case's lease (a second open of the lock
+    // file conflicts even within one process).
+    auto held = FileLock::Take(dir_ / "run" / ("case-" + std::to_string(c) + ".lock"), "case");
+    ASSERT_TRUE(held.ok()) << held.error().ToString();
+    auto recovered = counter_->Recover(env_);
+    ASSERT_TRUE(recovered.ok()) << recovered.error().ToString();
+    EXPECT_EQ(recovered->running_elsewhere, std::vector<int64_t>{c});
+    EXPECT_TRUE(recovered->finished.empty());
+    EXPECT_EQ(store_->GetCase(c)->state, "executing");  // untouched
+    auto twice = counter_->Execute(c, env_);  // nor executed a second time
+    ASSERT_FALSE(twice.ok());
+    EXPECT_EQ(twice.error().field, "case");
+  }
+  // That process died (its lease released): now the execution is interrupted, and finished.
+  auto recovered = counter_->Recover(env_);
+  ASSERT_TRUE(recovered.ok()) << recovered.error().ToString();
+  EXPECT_EQ(recovered->finished, std::vector<int64_t>{c});
+  EXPECT_EQ(store_->GetCase(c)->state, "done");
+  ExpectConsistent(r);
+}
+
 TEST_P(Recovery, KillNineDuringCardIssuance) {
   for (const char* point :
        {"create_card:started", "create_card:done", "write_ca:acted", "write:sign:acted"}) {

@@ -38,7 +38,7 @@ Status AnchorAuditLog(const std::filesystem::path& home, const std::string& key_
   std::error_code ec;
   if (source.empty()) {
     // Under the lock: two processes opening a new home at once make one key, not two.
-    MYNACERT_ASSIGN_OR_RETURN(AuditFileLock lock, AuditFileLock::Take(lock_path));
+    MYNACERT_ASSIGN_OR_RETURN(FileLock lock, FileLock::Take(lock_path, "audit_lock"));
     if (!std::filesystem::exists(key_file, ec)) {
       if (keyed_rows || std::filesystem::exists(head, ec)) {
         return Precondition(

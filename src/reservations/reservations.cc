@@ -252,9 +252,25 @@ Result<BookingResult> ReservationStore::Book(const profiles::Municipality& m,
     return refuse(CodeRequired(m));
   }
 
+  // On PostgreSQL a booking runs beside the others (Writers::kRowLocks): its place rests on the
+  // slot row's conditional UPDATE, its 予約ID on the code row's, a booker's limit on a lock named
+  // after (counter, booker), and its number comes from a block this connection reserved
+  // beforehand — so no row is held by every booking until its commit, and commits group. On
+  // SQLite writers serialise anyway, and each booking takes the next number in its transaction.
+  const bool concurrent = db_->engine() == "postgresql";
+  if (concurrent && next_number_ >= block_end_) {
+    MYNACERT_ASSIGN_OR_RETURN(store::Transaction block, store::Transaction::Begin(*db_));
+    MYNACERT_ASSIGN_OR_RETURN(
+        int64_t last, store::NextInSequence(*db_, "reservation_sequences", "booking", kNumberBlock));
+    MYNACERT_RETURN_IF_ERROR(block.Commit());
+    next_number_ = last - kNumberBlock + 1;
+    block_end_ = last + 1;
+  }
   // Everything below runs in one transaction; a refusal returns before Commit, so the
   // destructor rolls back whatever was changed.
-  MYNACERT_ASSIGN_OR_RETURN(store::Transaction tx, store::Transaction::Begin(*db_));
+  MYNACERT_ASSIGN_OR_RETURN(
+      store::Transaction tx,
+      store::Transaction::Begin(*db_, concurrent ? store::Writers::kRowLocks : store::Writers::kSerialised));
   std::optional<Date> window_start = req.window_start;
   if (code) {
     MYNACERT_ASSIGN_OR_RETURN(std::optional<CodeRecord> rec, LoadCode(*db_, *code));
@@ -267,7 +283,9 @@ Result<BookingResult> ReservationStore::Book(const profiles::Municipality& m,
   if (rule) return refuse(std::move(*rule));
   const std::string booker = code ? std::string() : BookerKey(req);
   if (!code && req.max_active_per_booker > 0) {
-    // Inside the writing transaction: two bookings of one booker cannot both pass.
+    // Inside the writing transaction, under the booker's lock: two bookings of one booker
+    // cannot both pass.
+    MYNACERT_RETURN_IF_ERROR(db_->LockKey("booking\x1f" + m.id + "\x1f" + req.counter_id + "\x1f" + booker));
     MYNACERT_ASSIGN_OR_RETURN(
         auto held, Query(*db_,
                          "SELECT number, day FROM reservation_bookings WHERE municipality = $1 AND "
@@ -305,7 +323,10 @@ Result<BookingResult> ReservationStore::Book(const profiles::Municipality& m,
               {m.id, req.counter_id, day, start, capacity}));
   if (!took) return refuse(Full(m, slot));
 
-  MYNACERT_ASSIGN_OR_RETURN(int64_t number, store::NextInSequence(*db_, "reservation_sequences", "booking"));
+  int64_t number = next_number_;
+  if (!concurrent) {
+    MYNACERT_ASSIGN_OR_RETURN(number, store::NextInSequence(*db_, "reservation_sequences", "booking"));
+  }
   if (code) {
     // One confirmed booking per 予約ID: claimed like the place. A booking whose day has passed
     // no longer holds the code.
@@ -357,6 +378,7 @@ Result<BookingResult> ReservationStore::Book(const profiles::Municipality& m,
   MYNACERT_ASSIGN_OR_RETURN(bool ins_row, ins->Step());
   (void)ins_row;
   MYNACERT_RETURN_IF_ERROR(tx.Commit());
+  if (concurrent) ++next_number_;  // used only once committed
   out.cancel_token = GroupSymbols(token);
   return out;
 }

@@ -11,7 +11,8 @@
 // The decision "is there a place?" is taken by the UPDATE on the row it changes, never by an
 // earlier read, so it holds on SQLite (writers serialise at BEGIN IMMEDIATE) and on
 // PostgreSQL under READ COMMITTED (the row lock makes a second UPDATE wait and re-check
-// booked < capacity on the committed row). Cancelling decrements in the same way.
+// booked < capacity on the committed row): there a booking begins with Writers::kRowLocks and
+// runs beside the others. Cancelling decrements in the same way.
 // reservations_test.cc runs 1 000 concurrent bookers, each on its own connection, at one slot.
 //
 // Example:
@@ -142,6 +143,12 @@ class ReservationStore {
   explicit ReservationStore(std::unique_ptr<store::Database> db) : db_(std::move(db)) {}
   std::unique_ptr<store::Database> db_;
   const Clock* clock_;
+  // PostgreSQL: the booking numbers this connection reserved, [next_number_, block_end_): a
+  // block is taken in its own transaction when these run out; what a process does not use
+  // before it ends is a gap, never a number given twice.
+  static constexpr int64_t kNumberBlock = 64;
+  int64_t next_number_ = 0;
+  int64_t block_end_ = 0;
 };
 
 }  // namespace mynacert::reservations

@@ -421,6 +421,37 @@ TEST_P(ReservationStoreTest, ThousandConcurrentBookersNeverOverbook) {
 // The check above can fail: the same burst and count against a booker that reads the number
 // of bookings, then writes in a second transaction (the read-then-write race the conditional
 // UPDATE avoids) books more than the capacity, and the same assertions would catch it.
+// One booker (the same phone number) asking for 40 different slots at once, each request on
+// its own connection: the per-booker limit holds under concurrency too — on PostgreSQL, where
+// bookings run beside each other, through the lock on (counter, booker).
+TEST_P(ReservationStoreTest, OneBookersConcurrentRequestsGetOneBooking) {
+  RaiseFileLimit();
+  const Municipality& k = Profile("kanazawa");
+  std::vector<std::pair<Date, int>> slots;
+  for (Date d : {Date::Ymd(2026, 6, 8), Date::Ymd(2026, 6, 9), Date::Ymd(2026, 6, 10)}) {
+    auto view = store_->SlotView(k, "kanazawa-cityhall", d);
+    ASSERT_TRUE(view.ok()) << view.error().ToString();
+    for (const auto& s : view->slots) slots.emplace_back(d, s.start_minute);
+  }
+  ASSERT_GE(slots.size(), 40u);
+  const Burst burst = RunBurst(path_, 40, [&](int i, ReservationStore& s) -> std::string {
+    BookingRequest r;
+    r.counter_id = "kanazawa-cityhall";
+    r.date = slots[static_cast<size_t>(i)].first;
+    r.start_minute = slots[static_cast<size_t>(i)].second;
+    r.name = "金沢　花子" + std::to_string(i);  // another name, the same phone: one booker
+    r.phone = "076-220-2111";
+    r.now = At(2026, 6, 1, 10, 0);
+    auto out = s.Book(k, r);
+    if (!out.ok()) return "error: " + out.error().ToString();
+    if (out->confirmed()) return "confirmed";
+    return out->refusal->code == RefusalCode::kBookerHasBooking ? "full" : std::string(RefusalCodeName(out->refusal->code));
+  });
+  EXPECT_EQ(burst.confirmed, 1);
+  EXPECT_EQ(burst.full, 39);  // refused as the booker's second booking
+  for (const auto& [what, n] : burst.other) ADD_FAILURE() << n << " x " << what;
+}
+
 TEST_P(ReservationStoreTest, TheBurstCatchesAReadThenWriteRace) {
   RaiseFileLimit();
   constexpr int kBookers = 16;

@@ -147,13 +147,14 @@ std::optional<Date> ColumnDate(Statement& s, int column) {
   return *d;
 }
 
-Result<int64_t> NextInSequence(Database& db, std::string_view table, std::string_view name) {
+Result<int64_t> NextInSequence(Database& db, std::string_view table, std::string_view name,
+                               int64_t step) {
   if (table.empty() || table.find_first_not_of("abcdefghijklmnopqrstuvwxyz_") != std::string_view::npos) {
     return InvalidArgument("table", "not a sequence table: " + std::string(table));
   }
   const std::string t(table);
   MYNACERT_ASSIGN_OR_RETURN(
-      auto up, Query(db, "UPDATE " + t + " SET value = value + 1 WHERE name = $1 RETURNING value", {name}));
+      auto up, Query(db, "UPDATE " + t + " SET value = value + $2 WHERE name = $1 RETURNING value", {name, step}));
   MYNACERT_ASSIGN_OR_RETURN(bool row, up->Step());
   if (row) {
     const int64_t value = up->ColumnInt(0);
@@ -161,8 +162,8 @@ Result<int64_t> NextInSequence(Database& db, std::string_view table, std::string
     (void)more;
     return value;
   }
-  MYNACERT_RETURN_IF_ERROR(Run(db, "INSERT INTO " + t + " (name, value) VALUES ($1, 1)", {name}));
-  return int64_t{1};
+  MYNACERT_RETURN_IF_ERROR(Run(db, "INSERT INTO " + t + " (name, value) VALUES ($1, $2)", {name, step}));
+  return step;
 }
 
 }  // namespace mynacert::store

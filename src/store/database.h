@@ -74,6 +74,10 @@ class Database {
   virtual Result<std::unique_ptr<Statement>> Prepare(std::string_view sql) = 0;
   virtual Status Begin(Writers writers) = 0;
   Status Begin() { return Begin(Writers::kSerialised); }
+  // In a Writers::kRowLocks transaction: waits for, and holds until the transaction ends, a lock
+  // named `key` (any text), so that the transactions naming one key serialise (one booker's
+  // bookings at a counter). SQLite: nothing to do, its writers serialise at Begin.
+  virtual Status LockKey(std::string_view key) = 0;
   virtual Status Commit() = 0;
   virtual Status Rollback() = 0;
   virtual std::string_view engine() const = 0;  // "sqlite", "postgresql"
@@ -163,11 +167,13 @@ Status Run(Database& db, std::string_view sql, std::initializer_list<Param> para
 std::string ColumnString(Statement& s, int column);
 std::optional<Date> ColumnDate(Statement& s, int column);
 
-// The next value (1, 2, …) of the sequence `name` kept in `table` (columns name TEXT PRIMARY
+// The next value (1, 2, …; with `step`, the last of the next `step` values) of the sequence
+// `name` kept in `table` (columns name TEXT PRIMARY
 // KEY, value INTEGER), allocated inside the caller's transaction with portable SQL (no
 // AUTOINCREMENT or SERIAL), so that every engine numbers alike. `table` is the component's
 // own constant ([a-z_]+), never input.
-Result<int64_t> NextInSequence(Database& db, std::string_view table, std::string_view name);
+Result<int64_t> NextInSequence(Database& db, std::string_view table, std::string_view name,
+                               int64_t step = 1);
 
 }  // namespace mynacert::store
 

@@ -212,6 +212,12 @@ class PostgresDatabase final : public Database {
     if (!locked.ok()) (void)Execute("ROLLBACK");
     return locked;
   }
+  Status LockKey(std::string_view key) override {
+    MYNACERT_ASSIGN_OR_RETURN(auto s, Query(*this, "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", {key}));
+    MYNACERT_ASSIGN_OR_RETURN(bool row, s->Step());
+    (void)row;
+    return {};
+  }
   Status Commit() override { return Execute("COMMIT"); }
   Status Rollback() override { return Execute("ROLLBACK"); }
   std::string_view engine() const override { return "postgresql"; }

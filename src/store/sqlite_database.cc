@@ -123,6 +123,7 @@ class SqliteDatabase final : public Database {
     return std::unique_ptr<Statement>(new SqliteStatement(db_, stmt, std::string(sql)));
   }
   Status Begin(Writers) override { return Execute("BEGIN IMMEDIATE"); }
+  Status LockKey(std::string_view) override { return {}; }
   Status Commit() override { return Execute("COMMIT"); }
   Status Rollback() override { return Execute("ROLLBACK"); }
   std::string_view engine() const override { return "sqlite"; }
