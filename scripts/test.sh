@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The README's test command: installs the dependencies, builds the normal and the sanitizer
-# builds, runs every test in both (the holiday oracle and OpenSC against the virtual card
-# included), and fuzzes the card's APDU handling for a minute.
+# builds, runs every test in both (the holiday oracle, OpenSC against the virtual card, the
+# store suites on a throw-away PostgreSQL server and, in the normal build, three instances
+# behind nginx included), and fuzzes the card's APDU handling for a minute.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
