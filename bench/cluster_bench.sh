@@ -45,21 +45,22 @@ sed -e 's/^id = "kanazawa"/id = "benchcity"/' -e 's/"kanazawa-cityhall"/"bench-h
     profiles/kanazawa.toml >"$work/profiles/benchcity.toml"
 export BOOK_COUNTER=bench-hall
 
-serve() {  # NAME HOME [DATABASE] → its port
+serve() {  # NAME HOME [DATABASE]: starts an instance; its port in $port (not a subshell, so
+  # that its pid reaches the cleanup)
   local name="$1" home="$2" db="${3:-}"
   $M --profiles-dir "$work/profiles" serve --home "$home" ${db:+--database "$db"} --port 0 --port-file "$work/$name.port" \
     --limit-login off --limit-booking off --limit-lookup off --limit-cancel off \
     --bookings-per-booker 0 >"$work/$name.log" 2>&1 &
   pids+=($!)
   for _ in $(seq 200); do [ -s "$work/$name.port" ] && break; sleep 0.1; done
-  curl -fsS "http://127.0.0.1:$(cat "$work/$name.port")/api/health" >/dev/null
-  cat "$work/$name.port"
+  port=$(cat "$work/$name.port")
+  curl -fsS "http://127.0.0.1:$port/api/health" >/dev/null
 }
-p_sqlite=$(serve sqlite "$work/h-sqlite")
-p_one=$(serve one "$work/h-one" "$(pg one)")
+serve sqlite "$work/h-sqlite"; p_sqlite=$port
+serve one "$work/h-one" "$(pg one)"; p_one=$port
 $M --profiles-dir "$work/profiles" db migrate --home "$work/h-three" --database "$(pg three)" >/dev/null
 p3=()
-for i in 1 2 3; do p3+=("$(serve "three-$i" "$work/h-three" "$(pg three)")"); done
+for i in 1 2 3; do serve "three-$i" "$work/h-three" "$(pg three)"; p3+=("$port"); done
 cat >"$work/nginx.conf" <<EOF
 worker_processes 2;
 pid $work/nginx.pid;
