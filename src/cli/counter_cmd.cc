@@ -8,6 +8,7 @@
 // files, default env:MYNACERT_CARD_SECRET). PINs are read from the terminal without echo, or one
 // per line from stdin — never from the command line — and are never stored or logged.
 
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -422,9 +423,27 @@ Status RunShow(const Flags& f, CliContext& ctx) {
 
 Status RunRecover(const Flags& f, CliContext& ctx) {
   MYNACERT_ASSIGN_OR_RETURN(auto s, OpenSession(f.home, ctx, true));  // recovers on open
+  // Once more, for its report: a case another process is executing (its lease held) is not
+  // interrupted, and not this command's to finish.
+  MYNACERT_ASSIGN_OR_RETURN(counter::RecoveryReport again, s->counter->Recover(s->env));
   MYNACERT_ASSIGN_OR_RETURN(auto executing, s->store->CasesInState("executing"));
-  ctx.out << (f.home.json ? json{{"unfinished", executing}}.dump(2) : "復旧を確認しました (recovery checked); 未完了 " + std::to_string(executing.size()) + " 件") << "\n";
-  return executing.empty() ? Status{} : Status{Error{ErrorCode::kFailedPrecondition, "--card", "復旧できない案件があります (unrecovered cases remain)", ""}};
+  std::vector<int64_t> unfinished;
+  for (int64_t id : executing) {
+    if (std::find(again.running_elsewhere.begin(), again.running_elsewhere.end(), id) ==
+        again.running_elsewhere.end()) {
+      unfinished.push_back(id);
+    }
+  }
+  if (f.home.json) {
+    ctx.out << json{{"unfinished", unfinished}, {"running_elsewhere", again.running_elsewhere}}.dump(2) << "\n";
+  } else {
+    ctx.out << "復旧を確認しました (recovery checked); 未完了 " << unfinished.size() << " 件";
+    if (!again.running_elsewhere.empty()) {
+      ctx.out << "、別の端末で実行中 " << again.running_elsewhere.size() << " 件 (being executed by another process)";
+    }
+    ctx.out << "\n";
+  }
+  return unfinished.empty() ? Status{} : Status{Error{ErrorCode::kFailedPrecondition, "--card", "復旧できない案件があります (unrecovered cases remain)", ""}};
 }
 
 Status RunAuditVerify(const Flags& f, CliContext& ctx) {
