@@ -116,6 +116,10 @@ TEST(CliBadInput, OneLineNamingTheFlagAndExitCode2) {
       {"--profiles-dir /nonexistent explain --birth 1990-01-01 --card-issued 2021-03-01 "
        "--municipality yokohama",
        "--profiles-dir"},
+      // Behind nginx: a name would never equal the peer's address (issue 15).
+      {"serve --home /nonexistent-home --port 0 --trusted-proxy localhost", "--trusted-proxy"},
+      {"db copy --home /nonexistent-home --to mysql://x", "--to"},
+      {"db migrate --database mysql://x", "--database"},
   };
   for (const BadCase& c : cases) {
     Outcome r = Mynacert(c.args);

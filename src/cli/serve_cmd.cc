@@ -1,5 +1,6 @@
 // `mynacert serve`: the service (issue 6) — the JSON API, the UI and the CA's OCSP endpoint —
 // over one home folder; and `mynacert staff add`, the accounts that log in to it.
+#include <boost/asio/ip/address.hpp>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -35,6 +36,15 @@ Status RunServe(const ServeFlags& f, CliContext& ctx) {
   if (f.port < 0 || f.port > 65535) return InvalidArgument("--port", "0〜65535 (0 = any free port)");
   if (f.threads < 1 || f.threads > 256) return InvalidArgument("--threads", "1〜256");
   if (f.max_connections < 0 || f.max_connections > 1000000) return InvalidArgument("--max-connections", "0〜1000000");
+  for (const std::string& proxy : f.trusted_proxies) {
+    // Compared with the peer's numeric address: a name would never match, silently.
+    boost::system::error_code ec;
+    const auto address = boost::asio::ip::make_address(proxy, ec);
+    if (ec || address.to_string() != proxy) {
+      return InvalidArgument("--trusted-proxy", proxy + ": IP アドレスで指定してください (an IP address, as the "
+                                                         "proxy connects from: 127.0.0.1)");
+    }
+  }
   MYNACERT_ASSIGN_OR_RETURN(const profiles::Registry* reg, ctx.Profiles());
   service::ServiceConfig config;
   config.home = f.Dir();
