@@ -532,7 +532,10 @@ TEST_P(NoticesTest, RenderingIsFastWithFontsLoadedOnce) {
   std::printf("one letter alone: %.1f ms, %ju bytes; in a print file of %d: %.1f ms, %ju bytes per letter\n",
               ms(t0, t1), static_cast<uintmax_t>(one), kLetters, ms(t1, t2) / kLetters,
               static_cast<uintmax_t>(chunk / kLetters));
-  EXPECT_LT(ms(t1, t2) / kLetters, 50.0);
+  // Relative to the first letter, not a wall-clock bound (the speed itself is benchmarked in
+  // bench/): a letter in a print file costs under a fifth of one alone — the fonts were loaded
+  // and embedded once (≈ 25× less under ASan, more in the release build).
+  EXPECT_LT(ms(t1, t2) / kLetters, ms(t0, t1) / 5);
   EXPECT_LT(chunk / kLetters, one / 4);
 }
 
