@@ -100,6 +100,14 @@ void Failpoint(std::string_view point) {
   if (target != nullptr && point == target) raise(SIGKILL);
 }
 
+// A case whose lease another process holds: what the clerk can do about it.
+static Error RunningElsewhere() {
+  return Error{ErrorCode::kFailedPrecondition, "case",
+               "この案件は別の端末で実行中です。終わってから案件を開き直してください (the case is being "
+               "executed by another process; reopen it when that finishes)",
+               ""};
+}
+
 Result<std::optional<FileLock>> TryLease(const ExecutionEnv& env, int64_t case_id) {
   if (env.home.empty()) return std::optional<FileLock>(FileLock());
   const std::filesystem::path dir = std::filesystem::path(env.home) / "run";
@@ -114,8 +122,7 @@ Result<ExecutionReport> Execution::Execute(int64_t case_id, ExecutionEnv& env) {
   // recovery elsewhere leaves it alone.
   MYNACERT_ASSIGN_OR_RETURN(std::optional<FileLock> lease, TryLease(env, case_id));
   if (!lease) {
-    return Error{ErrorCode::kFailedPrecondition, "case",
-                 "この案件は別の端末で実行中です (the case is being executed by another process)", ""};
+    return RunningElsewhere();
   }
   MYNACERT_ASSIGN_OR_RETURN(Case c, store_.GetCase(case_id));
   if (c.state == "executing") {
@@ -618,8 +625,7 @@ Result<ExecutionReport> Execution::IssueCard(int64_t resident_id, Date applied, 
     MYNACERT_ASSIGN_OR_RETURN(id, store_.OpenCase(c, v, env.now));
     MYNACERT_ASSIGN_OR_RETURN(lease, TryLease(env, id));
     if (!lease) {  // a new case's lease held: a number reused from a rolled-back one elsewhere
-      return Error{ErrorCode::kFailedPrecondition, "case",
-                   "この案件は別の端末で実行中です (the case is being executed by another process)", ""};
+      return RunningElsewhere();
     }
     std::vector<std::pair<std::string, std::string>> steps;
     auto plan = [&steps](const StepName& name, std::string data) {

@@ -193,7 +193,7 @@ static Result<int64_t> CopyTable(Database& from, Database& to, const std::string
   MYNACERT_ASSIGN_OR_RETURN(std::vector<TableColumn> target_columns, ListColumns(to, t));
   std::map<std::string, std::string> target_types;
   for (const TableColumn& c : target_columns) target_types[c.name] = c.type;
-  std::string names, placeholders;
+  std::string names, dollar_params;
   std::vector<Kind> kinds;
   for (size_t i = 0; i < source_columns.size(); ++i) {
     const TableColumn& c = source_columns[i];
@@ -204,7 +204,7 @@ static Result<int64_t> CopyTable(Database& from, Database& to, const std::string
                      t + "." + c.name + " — nothing was copied)");
     }
     names += (i ? ", " : "") + c.name;
-    placeholders += (i ? ", $" : "$") + std::to_string(i + 1);
+    dollar_params += (i ? ", $" : "$") + std::to_string(i + 1);
     kinds.push_back(KindOf(it->second));
   }
   MYNACERT_ASSIGN_OR_RETURN(int64_t already, CountRows(to, t));
@@ -214,7 +214,7 @@ static Result<int64_t> CopyTable(Database& from, Database& to, const std::string
   }
   MYNACERT_ASSIGN_OR_RETURN(auto read, Query(from, "SELECT " + names + " FROM " + t, {}));
   MYNACERT_ASSIGN_OR_RETURN(
-      auto write, to.Prepare("INSERT INTO " + t + " (" + names + ") VALUES (" + placeholders + ")"));
+      auto write, to.Prepare("INSERT INTO " + t + " (" + names + ") VALUES (" + dollar_params + ")"));
   int64_t rows = 0;
   while (true) {
     MYNACERT_ASSIGN_OR_RETURN(bool row, read->Step());
