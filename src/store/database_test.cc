@@ -127,6 +127,79 @@ TEST_P(Store, ErrorsAreValuesNotCrashes) {
   }
 }
 
+// PostgreSQL restarted, failed over, or an administrator ended the session: the connection is
+// opened again outside a transaction (a BEGIN or a SELECT that found it dropped is sent again),
+// never inside one — there the caller learns that its transaction was rolled back, and a write
+// that may have run is never sent twice.
+TEST_P(Store, ADroppedConnectionIsOpenedAgainOutsideATransactionOnly) {
+  if (!postgres()) GTEST_SKIP() << "a SQLite file has no server connection to drop";
+  auto db = Open();
+  auto admin = Open();
+  ASSERT_TRUE(db && admin);
+  ASSERT_TRUE(db->Execute("CREATE TABLE t (v BIGINT)").ok());
+  auto scalar = [](Database& d, std::string_view sql) -> int64_t {
+    auto s = d.Prepare(sql);
+    EXPECT_TRUE(s.ok());
+    auto row = (*s)->Step();
+    EXPECT_TRUE(row.ok() && *row) << (row.ok() ? "" : row.error().ToString());
+    return row.ok() && *row ? (*s)->ColumnInt(0) : -1;
+  };
+  // Ends `db`'s server process and waits until it is gone.
+  auto drop = [&] {
+    const int64_t pid = scalar(*db, "SELECT pg_backend_pid()");
+    auto k = admin->Prepare("SELECT pg_terminate_backend(CAST($1 AS INTEGER))");
+    ASSERT_TRUE(k.ok());
+    ASSERT_TRUE((*k)->BindInt(1, pid).ok());
+    ASSERT_TRUE((*k)->Step().ok());
+    for (int i = 0; i < 500; ++i) {
+      auto s = admin->Prepare("SELECT COUNT(*) FROM pg_stat_activity WHERE pid = $1");
+      ASSERT_TRUE((*s)->BindInt(1, pid).ok());
+      ASSERT_TRUE(*(*s)->Step());
+      if ((*s)->ColumnInt(0) == 0) return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    FAIL() << "the backend did not end";
+  };
+
+  // A read after the drop: sent again on a new connection.
+  const int64_t first_pid = scalar(*db, "SELECT pg_backend_pid()");
+  drop();
+  EXPECT_EQ(scalar(*db, "SELECT COUNT(*) FROM t"), 0);
+  EXPECT_NE(scalar(*db, "SELECT pg_backend_pid()"), first_pid);
+
+  // A transaction begun after the drop: its BEGIN is sent again.
+  drop();
+  {
+    auto tx = Transaction::Begin(*db);
+    ASSERT_TRUE(tx.ok()) << tx.error().ToString();
+    ASSERT_TRUE(db->Execute("INSERT INTO t VALUES (1)").ok());
+    ASSERT_TRUE(tx->Commit().ok());
+  }
+
+  // A drop inside a transaction: the next statement and the commit fail, saying so; nothing of
+  // it stays; the connection serves the next transaction.
+  {
+    auto tx = Transaction::Begin(*db);
+    ASSERT_TRUE(tx.ok());
+    ASSERT_TRUE(db->Execute("INSERT INTO t VALUES (2)").ok());
+    drop();
+    EXPECT_FALSE(db->Execute("INSERT INTO t VALUES (3)").ok());
+    Status committed = tx->Commit();
+    ASSERT_FALSE(committed.ok());
+    EXPECT_NE(committed.error().message.find("rolled back"), std::string::npos)
+        << committed.error().message;
+  }
+  EXPECT_EQ(scalar(*db, "SELECT COUNT(*) FROM t"), 1);
+
+  // A write outside a transaction that found the connection dropped is not sent twice: it
+  // fails, and the next command reconnects.
+  drop();
+  EXPECT_FALSE(db->Execute("INSERT INTO t VALUES (4)").ok());
+  EXPECT_EQ(scalar(*db, "SELECT COUNT(*) FROM t"), 1);
+  ASSERT_TRUE(db->Execute("INSERT INTO t VALUES (5)").ok());
+  EXPECT_EQ(scalar(*db, "SELECT MAX(v) FROM t"), 5);
+}
+
 TEST_P(Store, TransactionRollsBackUnlessCommitted) {
   {
     auto db = Open();

@@ -12,8 +12,15 @@
 // one transaction" holds across instances without a second proof. Transactions whose
 // correctness rests on their own row locks (a conditional UPDATE) may begin without it
 // (Writers::kRowLocks).
+//
+// A connection the server dropped (a restart, a fail-over, an administrator's
+// pg_terminate_backend) is opened again outside a transaction, before the next command; the
+// command that found it dropped is sent again once when sending it twice cannot do anything
+// twice (a BEGIN, a SELECT). Inside a transaction the error reaches the caller: the server has
+// rolled the transaction back, and the caller's Transaction ends it.
 #include <libpq-fe.h>
 
+#include <cctype>
 #include <charconv>
 #include <map>
 #include <string>
@@ -50,6 +57,21 @@ Error ResultError(const PGresult* r, PGconn* conn, std::string_view sql) {
   Error e{ErrorCode::kInternal, "database", message, ""};
   if (state && state[0] == '2' && state[1] == '3') e.code = ErrorCode::kFailedPrecondition;
   return e;
+}
+
+// Whether `sql` may be sent again after the connection dropped under it: a BEGIN or a plain
+// SELECT, which change nothing by themselves.
+bool SafeToResend(std::string_view sql) {
+  size_t i = 0;
+  while (i < sql.size() && std::isspace(static_cast<unsigned char>(sql[i]))) ++i;
+  auto starts = [&](std::string_view word) {
+    if (sql.size() - i < word.size()) return false;
+    for (size_t k = 0; k < word.size(); ++k) {
+      if (std::toupper(static_cast<unsigned char>(sql[i + k])) != word[k]) return false;
+    }
+    return sql.size() - i == word.size() || !std::isalnum(static_cast<unsigned char>(sql[i + word.size()]));
+  };
+  return starts("BEGIN") || starts("SELECT");
 }
 
 struct ResultDeleter {
@@ -186,11 +208,15 @@ class PostgresDatabase final : public Database {
   ~PostgresDatabase() override { PQfinish(conn_); }
 
   Status Execute(std::string_view sql) override {
-    ResultPtr r(PQexec(conn_, std::string(sql).c_str()));
-    const ExecStatusType st = r ? PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
-    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && st != PGRES_EMPTY_QUERY) {
-      return ResultError(r.get(), conn_, sql);
-    }
+    const std::string text(sql);
+    ReconnectIfDropped();
+    ResultPtr r(PQexec(conn_, text.c_str()));
+    auto failed = [&] {
+      const ExecStatusType st = r ? PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
+      return st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && st != PGRES_EMPTY_QUERY;
+    };
+    if (failed() && Resend(sql)) r.reset(PQexec(conn_, text.c_str()));
+    if (failed()) return ResultError(r.get(), conn_, sql);
     return {};
   }
   Result<std::unique_ptr<Statement>> Prepare(std::string_view sql) override {
@@ -204,13 +230,21 @@ class PostgresDatabase final : public Database {
         new PostgresStatement(this, std::string(sql), CountParameters(sql)));
   }
   Status Begin(Writers writers) override {
-    if (writers == Writers::kRowLocks) return Execute("BEGIN");
+    if (writers == Writers::kRowLocks) {
+      MYNACERT_RETURN_IF_ERROR(Execute("BEGIN"));
+      in_transaction_ = true;
+      return {};
+    }
     Status locked =
         Execute("BEGIN; SELECT pg_advisory_xact_lock(" + std::to_string(kWriterLock) + ")");
     // A lock that timed out leaves an aborted transaction: end it, so that a failed Begin
     // leaves the connection as it found it (as on SQLite).
-    if (!locked.ok()) (void)Execute("ROLLBACK");
-    return locked;
+    if (!locked.ok()) {
+      (void)Execute("ROLLBACK");
+      return locked;
+    }
+    in_transaction_ = true;
+    return {};
   }
   Status LockKey(std::string_view key) override {
     MYNACERT_ASSIGN_OR_RETURN(auto s, Query(*this, "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", {key}));
@@ -218,14 +252,25 @@ class PostgresDatabase final : public Database {
     (void)row;
     return {};
   }
-  Status Commit() override { return Execute("COMMIT"); }
-  Status Rollback() override { return Execute("ROLLBACK"); }
+  // Never on a connection opened again: a COMMIT there would find no transaction, succeed,
+  // and report as committed a transaction the server rolled back when the connection dropped.
+  Status Commit() override { return End("COMMIT"); }
+  Status Rollback() override { return End("ROLLBACK"); }
   std::string_view engine() const override { return "postgresql"; }
 
   // Runs `sql` with the statement's bindings, preparing it first on this connection under a
   // name kept per (text, parameter types).
   Result<ResultPtr> Run(const std::string& sql, const std::vector<std::string>& values,
                         const std::vector<bool>& null, const std::vector<unsigned>& types) {
+    ReconnectIfDropped();
+    Result<ResultPtr> r = RunOnce(sql, values, null, types);
+    if (!r.ok() && Resend(sql)) r = RunOnce(sql, values, null, types);
+    return r;
+  }
+
+ private:
+  Result<ResultPtr> RunOnce(const std::string& sql, const std::vector<std::string>& values,
+                            const std::vector<bool>& null, const std::vector<unsigned>& types) {
     std::string key = sql;
     key.push_back('\0');
     for (unsigned t : types) key += std::to_string(t) + ",";
@@ -254,8 +299,40 @@ class PostgresDatabase final : public Database {
     return r;
   }
 
- private:
+  Status End(const char* command) {
+    in_transaction_ = false;  // committed, or (on an error) rolled back by the server
+    ResultPtr r(PQexec(conn_, command));
+    if (!r || PQresultStatus(r.get()) != PGRES_COMMAND_OK) {
+      Error e = ResultError(r.get(), conn_, command);
+      if (PQstatus(conn_) == CONNECTION_BAD) {
+        e.message = "データベースとの接続が切れました。トランザクションは取り消されています "
+                    "(the connection to the database dropped; the transaction was rolled back): " +
+                    e.message;
+      }
+      return e;
+    }
+    return {};
+  }
+
+  // Outside a transaction, a connection known to be dropped is opened again (with the same
+  // parameters; the server forgot this connection's prepared statements).
+  void ReconnectIfDropped() {
+    if (!in_transaction_ && PQstatus(conn_) == CONNECTION_BAD) Reconnect();
+  }
+  bool Reconnect() {
+    PQreset(conn_);
+    prepared_.clear();
+    return PQstatus(conn_) == CONNECTION_OK;
+  }
+  // After a failure: whether it was the connection dropping under a command that may be sent
+  // again (outside a transaction; SafeToResend), and the connection is back.
+  bool Resend(std::string_view sql) {
+    return !in_transaction_ && PQstatus(conn_) == CONNECTION_BAD && SafeToResend(sql) &&
+           Reconnect();
+  }
+
   PGconn* conn_;
+  bool in_transaction_ = false;  // between a Begin that succeeded and Commit or Rollback
   std::map<std::string, std::string> prepared_;  // (text, types) → server-side name
 };
 
