@@ -4,10 +4,13 @@
 #include <benchmark/benchmark.h>
 
 #include <chrono>
+#include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 
 #include "pki/ca_store.h"
 #include "pki/certificate.h"
+#include "pki/issuance_committer.h"
 #include "pki/signer.h"
 
 using namespace mynacert;
@@ -59,6 +62,8 @@ void BM_RsaSign2048(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_RsaSign2048)->Unit(benchmark::kMicrosecond);
+// The limit of 8 concurrent issuers: 8 threads signing (on as many cores as the machine has).
+BENCHMARK(BM_RsaSign2048)->Threads(8)->UseRealTime()->Unit(benchmark::kMicrosecond);
 
 void BM_IssueCertificate(benchmark::State& state) {
   const CertRequest r = F().Request();
@@ -93,6 +98,43 @@ void BM_IssueAndRecord(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_IssueAndRecord)->Unit(benchmark::kMicrosecond);
+
+// 8 concurrent issuers recording durably through one IssuanceCommitter (group commit: one
+// transaction and one fsync per group of whatever queued meanwhile) into SQLite — or into the
+// PostgreSQL database named by $MYNACERT_BENCH_POSTGRES (bench/ca_bench.sh starts one).
+std::unique_ptr<IssuanceCommitter> committer;
+void BM_IssueAndRecordGrouped(benchmark::State& state) {
+  if (state.thread_index() == 0) {
+    std::string locator;
+    if (const char* pg = std::getenv("MYNACERT_BENCH_POSTGRES"); pg && *pg) {
+      locator = pg;
+    } else {
+      locator = (std::filesystem::temp_directory_path() / "mynacert-bench-ca-group.db").string();
+      std::filesystem::remove(locator);
+      std::filesystem::remove(locator + "-wal");
+    }
+    auto store = CaStore::Open(locator);
+    if (!store.ok()) {
+      state.SkipWithError(store.error().ToString().c_str());
+    } else {
+      committer = std::make_unique<IssuanceCommitter>(std::move(store).value());
+    }
+  }
+  const CertRequest r = F().Request();
+  for (auto _ : state) {
+    auto cert = IssueCertificateDer(F().ca, r);
+    const IssuedCert row =
+        DescribeIssued(std::move(cert).value(), CaKind::kSign, 1, r.subject_cn, 0, "");
+    if (!committer->Record(row, "bench").ok()) state.SkipWithError("record");
+  }
+  state.SetItemsProcessed(state.iterations());
+  if (state.thread_index() == 0) {
+    const auto stats = committer->stats();
+    state.counters["per_commit"] =
+        static_cast<double>(stats.records) / static_cast<double>(std::max<int64_t>(stats.commits, 1));
+  }
+}
+BENCHMARK(BM_IssueAndRecordGrouped)->Threads(8)->UseRealTime()->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 

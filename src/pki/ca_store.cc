@@ -147,10 +147,11 @@ Result<std::unique_ptr<CaStore>> CaStore::Open(const std::string& locator) {
   return Open(std::move(db));
 }
 
-Result<int64_t> CaStore::NextCounter(std::string_view name) {
+Result<int64_t> CaStore::NextCounter(std::string_view name, int64_t step) {
   MYNACERT_ASSIGN_OR_RETURN(
-      auto update, db_->Prepare("UPDATE ca_counters SET value = value + 1 WHERE name = $1"));
+      auto update, db_->Prepare("UPDATE ca_counters SET value = value + $2 WHERE name = $1"));
   MYNACERT_RETURN_IF_ERROR(update->BindText(1, name));
+  MYNACERT_RETURN_IF_ERROR(update->BindInt(2, step));
   MYNACERT_RETURN_IF_ERROR(update->Step());
   MYNACERT_ASSIGN_OR_RETURN(auto read,
                             db_->Prepare("SELECT value FROM ca_counters WHERE name = $1"));
@@ -202,12 +203,26 @@ Status CaStore::Insert(const IssuedCert& c, int64_t seq) {
 }
 
 Status CaStore::RecordIssued(const IssuedCert& cert, std::string_view actor) {
+  const Issuance one{&cert, actor};
+  return RecordIssuedGroup(std::span(&one, 1));
+}
+
+Status CaStore::RecordIssuedGroup(std::span<const Issuance> group) {
+  if (group.empty()) return {};
   MYNACERT_ASSIGN_OR_RETURN(store::Transaction tx, store::Transaction::Begin(*db_));
-  MYNACERT_ASSIGN_OR_RETURN(int64_t seq, NextCounter("event_seq"));
-  MYNACERT_RETURN_IF_ERROR(Insert(cert, seq));
-  MYNACERT_RETURN_IF_ERROR(AppendEvent(CaEvent{seq, cert.issued_at, std::string(actor), "issue",
-                                               std::string(CaKindName(cert.kind)), cert.serial_hex,
-                                               std::nullopt, cert.subject_cn}));
+  // The group's event numbers in one update: the writers' lock keeps them in commit order,
+  // which the OCSP caches' refresh (ChangedSince) and delta CRLs rely on.
+  MYNACERT_ASSIGN_OR_RETURN(const int64_t last,
+                            NextCounter("event_seq", static_cast<int64_t>(group.size())));
+  int64_t seq = last - static_cast<int64_t>(group.size());
+  for (const Issuance& i : group) {
+    const IssuedCert& cert = *i.cert;
+    ++seq;
+    MYNACERT_RETURN_IF_ERROR(Insert(cert, seq));
+    MYNACERT_RETURN_IF_ERROR(AppendEvent(CaEvent{seq, cert.issued_at, std::string(i.actor),
+                                                 "issue", std::string(CaKindName(cert.kind)),
+                                                 cert.serial_hex, std::nullopt, cert.subject_cn}));
+  }
   return tx.Commit();
 }
 

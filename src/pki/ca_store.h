@@ -23,6 +23,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -105,6 +106,15 @@ class CaStore {
   static Result<std::unique_ptr<CaStore>> Open(const std::string& locator);
 
   Status RecordIssued(const IssuedCert& cert, std::string_view actor);
+  // Several certificates and their `issue` events in one transaction: one commit (one fsync)
+  // for the group, event numbers in the order given. All or nothing: an error (a duplicate
+  // serial) records none of them. IssuanceCommitter (pki/issuance_committer.h) forms the
+  // groups from concurrent issuers.
+  struct Issuance {
+    const IssuedCert* cert = nullptr;
+    std::string_view actor;
+  };
+  Status RecordIssuedGroup(std::span<const Issuance> group);
   // Renewal (issue 3): the new certificate, and the old one revoked `superseded` at `at`, in
   // one transaction. The old one must be of the same kind and not already revoked.
   Status RecordRenewal(const IssuedCert& new_cert, std::string_view old_serial_hex, int64_t at,
@@ -143,7 +153,8 @@ class CaStore {
 
  private:
   explicit CaStore(std::unique_ptr<store::Database> db) : db_(std::move(db)) {}
-  Result<int64_t> NextCounter(std::string_view name);
+  // Adds `step` to a counter; returns its new value (the last of the `step` numbers taken).
+  Result<int64_t> NextCounter(std::string_view name, int64_t step = 1);
   Status AppendEvent(const CaEvent& event);
   Status Insert(const IssuedCert& cert, int64_t seq);
   Status ChangeState(CaKind kind, std::string_view serial_hex, RevocationReason reason, int64_t at,
