@@ -134,7 +134,7 @@ void BM_IssueAndRecordGrouped(benchmark::State& state) {
         static_cast<double>(stats.records) / static_cast<double>(std::max<int64_t>(stats.commits, 1));
   }
 }
-BENCHMARK(BM_IssueAndRecordGrouped)->Threads(8)->UseRealTime()->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_IssueAndRecordGrouped)->ThreadRange(2, 32)->UseRealTime()->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 

@@ -148,57 +148,102 @@ Result<std::unique_ptr<CaStore>> CaStore::Open(const std::string& locator) {
 }
 
 Result<int64_t> CaStore::NextCounter(std::string_view name, int64_t step) {
+  // One statement, one round trip (SQLite ≥ 3.35 and PostgreSQL both have RETURNING).
   MYNACERT_ASSIGN_OR_RETURN(
-      auto update, db_->Prepare("UPDATE ca_counters SET value = value + $2 WHERE name = $1"));
+      auto update,
+      db_->Prepare("UPDATE ca_counters SET value = value + $2 WHERE name = $1 RETURNING value"));
   MYNACERT_RETURN_IF_ERROR(update->BindText(1, name));
   MYNACERT_RETURN_IF_ERROR(update->BindInt(2, step));
-  MYNACERT_RETURN_IF_ERROR(update->Step());
-  MYNACERT_ASSIGN_OR_RETURN(auto read,
-                            db_->Prepare("SELECT value FROM ca_counters WHERE name = $1"));
-  MYNACERT_RETURN_IF_ERROR(read->BindText(1, name));
-  MYNACERT_ASSIGN_OR_RETURN(bool row, read->Step());
+  MYNACERT_ASSIGN_OR_RETURN(bool row, update->Step());
   if (!row) return Error{ErrorCode::kInternal, "ca_counters", "missing counter", ""};
-  return read->ColumnInt(0);
+  return update->ColumnInt(0);
 }
 
-Status CaStore::AppendEvent(const CaEvent& e) {
-  MYNACERT_ASSIGN_OR_RETURN(
-      auto s,
-      db_->Prepare("INSERT INTO ca_events (seq, at, actor, action, ca_kind, serial, reason, "
-                   "note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"));
-  MYNACERT_RETURN_IF_ERROR(s->BindInt(1, e.seq));
-  MYNACERT_RETURN_IF_ERROR(s->BindInt(2, e.at));
-  MYNACERT_RETURN_IF_ERROR(s->BindText(3, e.actor));
-  MYNACERT_RETURN_IF_ERROR(s->BindText(4, e.action));
-  MYNACERT_RETURN_IF_ERROR(s->BindText(5, e.ca_kind));
-  MYNACERT_RETURN_IF_ERROR(s->BindText(6, e.serial_hex));
-  if (e.reason) {
-    MYNACERT_RETURN_IF_ERROR(s->BindInt(7, static_cast<int>(*e.reason)));
-  } else {
-    MYNACERT_RETURN_IF_ERROR(s->BindNull(7));
+namespace {
+
+// "INSERT INTO table (columns) VALUES ($1, …, $k), ($k+1, …), …" for `rows` rows of `arity`
+// parameters, `literal_tail` appended inside each row's parentheses. One statement, one round
+// trip to PostgreSQL, whatever the rows.
+std::string MultiRowInsert(std::string_view head, size_t rows, int arity,
+                           std::string_view literal_tail = {}) {
+  std::string sql(head);
+  sql += " VALUES ";
+  int n = 0;
+  for (size_t r = 0; r < rows; ++r) {
+    sql += r ? ", (" : "(";
+    for (int c = 0; c < arity; ++c) {
+      if (c) sql += ", ";
+      sql += "$" + std::to_string(++n);
+    }
+    sql += literal_tail;
+    sql += ")";
   }
-  MYNACERT_RETURN_IF_ERROR(s->BindText(8, e.note));
-  MYNACERT_RETURN_IF_ERROR(s->Step());
+  return sql;
+}
+
+// Rows per statement: well under SQLite's 32 766 parameters.
+constexpr size_t kRowsPerStatement = 64;
+
+}  // namespace
+
+Status CaStore::AppendEvent(const CaEvent& e) { return AppendEvents(std::span(&e, 1)); }
+
+Status CaStore::AppendEvents(std::span<const CaEvent> events) {
+  for (size_t start = 0; start < events.size(); start += kRowsPerStatement) {
+    const auto chunk = events.subspan(start, std::min(kRowsPerStatement, events.size() - start));
+    MYNACERT_ASSIGN_OR_RETURN(
+        auto s, db_->Prepare(MultiRowInsert("INSERT INTO ca_events (seq, at, actor, action, "
+                                            "ca_kind, serial, reason, note)",
+                                            chunk.size(), 8)));
+    int p = 0;
+    for (const CaEvent& e : chunk) {
+      MYNACERT_RETURN_IF_ERROR(s->BindInt(++p, e.seq));
+      MYNACERT_RETURN_IF_ERROR(s->BindInt(++p, e.at));
+      MYNACERT_RETURN_IF_ERROR(s->BindText(++p, e.actor));
+      MYNACERT_RETURN_IF_ERROR(s->BindText(++p, e.action));
+      MYNACERT_RETURN_IF_ERROR(s->BindText(++p, e.ca_kind));
+      MYNACERT_RETURN_IF_ERROR(s->BindText(++p, e.serial_hex));
+      if (e.reason) {
+        MYNACERT_RETURN_IF_ERROR(s->BindInt(++p, static_cast<int>(*e.reason)));
+      } else {
+        MYNACERT_RETURN_IF_ERROR(s->BindNull(++p));
+      }
+      MYNACERT_RETURN_IF_ERROR(s->BindText(++p, e.note));
+    }
+    MYNACERT_RETURN_IF_ERROR(s->Step());
+  }
   return {};
 }
 
 Status CaStore::Insert(const IssuedCert& c, int64_t seq) {
-  MYNACERT_ASSIGN_OR_RETURN(
-      auto s,
-      db_->Prepare("INSERT INTO ca_certificates (ca_kind, ca_generation, serial, subject_cn, "
-                   "not_before, not_after, issued_at, der, holder_ref, state, changed_seq) VALUES "
-                   "($1, $2, $3, $4, $5, $6, $7, $8, $9, 'good', $10)"));
-  MYNACERT_RETURN_IF_ERROR(s->BindText(1, CaKindName(c.kind)));
-  MYNACERT_RETURN_IF_ERROR(s->BindInt(2, c.generation));
-  MYNACERT_RETURN_IF_ERROR(s->BindText(3, c.serial_hex));
-  MYNACERT_RETURN_IF_ERROR(s->BindText(4, c.subject_cn));
-  MYNACERT_RETURN_IF_ERROR(s->BindInt(5, c.not_before));
-  MYNACERT_RETURN_IF_ERROR(s->BindInt(6, c.not_after));
-  MYNACERT_RETURN_IF_ERROR(s->BindInt(7, c.issued_at));
-  MYNACERT_RETURN_IF_ERROR(s->BindBlob(8, c.der));
-  MYNACERT_RETURN_IF_ERROR(s->BindText(9, c.holder_ref));
-  MYNACERT_RETURN_IF_ERROR(s->BindInt(10, seq));
-  MYNACERT_RETURN_IF_ERROR(s->Step());
+  const IssuedCert* one = &c;
+  return InsertAll(std::span(&one, 1), seq);
+}
+
+Status CaStore::InsertAll(std::span<const IssuedCert* const> certs, int64_t first_seq) {
+  int64_t seq = first_seq;
+  for (size_t start = 0; start < certs.size(); start += kRowsPerStatement) {
+    const auto chunk = certs.subspan(start, std::min(kRowsPerStatement, certs.size() - start));
+    MYNACERT_ASSIGN_OR_RETURN(
+        auto s, db_->Prepare(MultiRowInsert(
+                    "INSERT INTO ca_certificates (ca_kind, ca_generation, serial, subject_cn, "
+                    "not_before, not_after, issued_at, der, holder_ref, changed_seq, state)",
+                    chunk.size(), 10, ", 'good'")));
+    int p = 0;
+    for (const IssuedCert* c : chunk) {
+      MYNACERT_RETURN_IF_ERROR(s->BindText(++p, CaKindName(c->kind)));
+      MYNACERT_RETURN_IF_ERROR(s->BindInt(++p, c->generation));
+      MYNACERT_RETURN_IF_ERROR(s->BindText(++p, c->serial_hex));
+      MYNACERT_RETURN_IF_ERROR(s->BindText(++p, c->subject_cn));
+      MYNACERT_RETURN_IF_ERROR(s->BindInt(++p, c->not_before));
+      MYNACERT_RETURN_IF_ERROR(s->BindInt(++p, c->not_after));
+      MYNACERT_RETURN_IF_ERROR(s->BindInt(++p, c->issued_at));
+      MYNACERT_RETURN_IF_ERROR(s->BindBlob(++p, c->der));
+      MYNACERT_RETURN_IF_ERROR(s->BindText(++p, c->holder_ref));
+      MYNACERT_RETURN_IF_ERROR(s->BindInt(++p, seq++));
+    }
+    MYNACERT_RETURN_IF_ERROR(s->Step());
+  }
   return {};
 }
 
@@ -214,15 +259,20 @@ Status CaStore::RecordIssuedGroup(std::span<const Issuance> group) {
   // which the OCSP caches' refresh (ChangedSince) and delta CRLs rely on.
   MYNACERT_ASSIGN_OR_RETURN(const int64_t last,
                             NextCounter("event_seq", static_cast<int64_t>(group.size())));
-  int64_t seq = last - static_cast<int64_t>(group.size());
+  const int64_t first = last - static_cast<int64_t>(group.size()) + 1;
+  std::vector<const IssuedCert*> certs;
+  std::vector<CaEvent> events;
+  certs.reserve(group.size());
+  events.reserve(group.size());
+  int64_t seq = first;
   for (const Issuance& i : group) {
-    const IssuedCert& cert = *i.cert;
-    ++seq;
-    MYNACERT_RETURN_IF_ERROR(Insert(cert, seq));
-    MYNACERT_RETURN_IF_ERROR(AppendEvent(CaEvent{seq, cert.issued_at, std::string(i.actor),
-                                                 "issue", std::string(CaKindName(cert.kind)),
-                                                 cert.serial_hex, std::nullopt, cert.subject_cn}));
+    certs.push_back(i.cert);
+    events.push_back(CaEvent{seq++, i.cert->issued_at, std::string(i.actor), "issue",
+                             std::string(CaKindName(i.cert->kind)), i.cert->serial_hex,
+                             std::nullopt, i.cert->subject_cn});
   }
+  MYNACERT_RETURN_IF_ERROR(InsertAll(certs, first));
+  MYNACERT_RETURN_IF_ERROR(AppendEvents(events));
   return tx.Commit();
 }
 

@@ -156,7 +156,10 @@ class CaStore {
   // Adds `step` to a counter; returns its new value (the last of the `step` numbers taken).
   Result<int64_t> NextCounter(std::string_view name, int64_t step = 1);
   Status AppendEvent(const CaEvent& event);
+  Status AppendEvents(std::span<const CaEvent> events);  // multi-row INSERTs
   Status Insert(const IssuedCert& cert, int64_t seq);
+  // The certificates as new good rows, changed_seq first_seq, first_seq + 1, …
+  Status InsertAll(std::span<const IssuedCert* const> certs, int64_t first_seq);
   Status ChangeState(CaKind kind, std::string_view serial_hex, RevocationReason reason, int64_t at,
                      std::string_view actor, std::string_view note, bool release,
                      std::string_view action);

@@ -1,5 +1,6 @@
 #include "pki/issuance_committer.h"
 
+#include <algorithm>
 #include <utility>
 #include <vector>
 
@@ -21,8 +22,15 @@ Status IssuanceCommitter::Record(const IssuedCert& cert, std::string_view actor)
   w.issuance = CaStore::Issuance{&cert, actor};
   std::unique_lock lock(mu_);
   writers_.push_back(&w);
+  // A leader waiting for its group (below) counts the callers that arrive.
+  if (writers_.size() > 1) writers_.front()->cv.notify_one();
   while (!w.done && &w != writers_.front()) w.cv.wait(lock);
   if (w.done) return std::move(w.status);  // a leader committed it
+
+  const size_t expect = std::min(expected_, options_.max_group);
+  if (writers_.size() < expect && options_.max_delay.count() > 0) {
+    w.cv.wait_for(lock, options_.max_delay, [&] { return writers_.size() >= expect; });
+  }
 
   // The leader: the group is everything queued now, in order, up to max_group.
   std::vector<Writer*> group;
@@ -61,6 +69,7 @@ Status IssuanceCommitter::Record(const IssuedCert& cert, std::string_view actor)
     q->cv.notify_one();
   }
   stats_.commits += commits;
+  expected_ = group.size();
   if (!writers_.empty()) writers_.front()->cv.notify_one();  // the next leader
   return std::move(results[0]);
 }

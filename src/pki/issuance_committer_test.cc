@@ -136,6 +136,38 @@ TEST_P(IssuanceCommitterTest, CallersQueuedBehindACommitShareTheNextOne) {
   EXPECT_EQ(committer.stats().commits, 2);
 }
 
+// Issuers alternate between signing and waiting: a leader that finds fewer callers queued than
+// its predecessor committed waits for them (max_delay), instead of committing alone and leaving
+// them a commit of their own.
+TEST_P(IssuanceCommitterTest, ALeaderWaitsForAsManyCallersAsTheLastGroupHad) {
+  IssuanceCommitter* self = nullptr;
+  IssuanceCommitterOptions options = HoldFirstGroupUntil(&self, 5);
+  options.max_delay = std::chrono::seconds(20);  // only the callers' arrival ends the wait
+  IssuanceCommitter committer(OpenStore(), options);
+  self = &committer;
+  std::vector<IssuedCert> certs;
+  for (int i = 0; i < 9; ++i) certs.push_back(Sign("wave-" + std::to_string(i)));
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  auto record = [&](int i) {
+    threads.emplace_back([&, i] { failures += !committer.Record(certs[i], "w").ok(); });
+  };
+  // First wave: one alone (held in its commit), four queued behind it: a group of four.
+  record(0);
+  while (committer.queued() == 0) std::this_thread::yield();
+  for (int i = 1; i < 5; ++i) record(i);
+  while (committer.stats().records < 5) std::this_thread::yield();
+  // Second wave, one by one: the first to come leads and waits for three more.
+  for (int i = 5; i < 9; ++i) {
+    record(i);
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(failures, 0);
+  EXPECT_EQ(committer.stats().records, 9);
+  EXPECT_EQ(committer.stats().commits, 3);  // 1, 4, 4 — without the wait: 1, 4, 1, 1, 1, 1
+}
+
 TEST_P(IssuanceCommitterTest, ADuplicateSerialInAGroupFailsOnlyItsOwnCaller) {
   auto store = OpenStore();
   ASSERT_TRUE(store);
