@@ -9,7 +9,10 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
+#include <span>
 #include <sstream>
+#include <tuple>
 
 #include "counter/schema.h"
 #include "notices/letter.h"
@@ -27,25 +30,6 @@ using counter::ColumnDate;
 using counter::ColumnString;
 using counter::Query;
 using counter::Text;
-
-// Binds and re-runs one prepared statement many times (the batch's hot statements are
-// prepared once per run, not once per letter).
-class Prepared {
- public:
-  static Result<Prepared> Make(store::Database& db, std::string_view sql) {
-    MYNACERT_ASSIGN_OR_RETURN(auto s, db.Prepare(sql));
-    return Prepared(std::move(s));
-  }
-  Result<store::Statement*> Bind(std::initializer_list<store::Param> params) {
-    MYNACERT_RETURN_IF_ERROR(s_->Reset());
-    MYNACERT_RETURN_IF_ERROR(store::Bind(*s_, params));
-    return s_.get();
-  }
-
- private:
-  explicit Prepared(std::unique_ptr<store::Statement> s) : s_(std::move(s)) {}
-  std::unique_ptr<store::Statement> s_;
-};
 
 int64_t NowSeconds() {
   return std::chrono::duration_cast<std::chrono::seconds>(
@@ -270,6 +254,96 @@ Result<Selection> SelectDue(store::Database& db, const profiles::Registry& profi
   return sel;
 }
 
+// The residence records of a chunk's notices, by resident: one query (an IN list), not one
+// round trip per letter.
+Result<std::map<int64_t, counter::Resident>> ReadResidents(store::Database& db,
+                                                          std::span<const DueNotice> due) {
+  std::vector<store::Param> ids;
+  for (const DueNotice& d : due) ids.emplace_back(d.resident_id);
+  std::map<int64_t, counter::Resident> out;
+  constexpr size_t kIds = 1000;
+  for (size_t at = 0; at < ids.size(); at += kIds) {
+    const size_t n = std::min(kIds, ids.size() - at);
+    MYNACERT_ASSIGN_OR_RETURN(
+        auto s, db.Prepare("SELECT id, municipality, name, address, birth, adult_ward, abroad, "
+                           "forwarding FROM residents WHERE id IN (" +
+                           store::ParameterList(1, n) + ")"));
+    MYNACERT_RETURN_IF_ERROR(store::BindFrom(*s, 1, std::span(ids).subspan(at, n)));
+    for (;;) {
+      MYNACERT_ASSIGN_OR_RETURN(bool row, s->Step());
+      if (!row) break;
+      counter::Resident r;
+      r.id = s->ColumnInt(0);
+      r.municipality = ColumnString(*s, 1);
+      r.name = ColumnString(*s, 2);
+      r.address = ColumnString(*s, 3);
+      r.birth = ColumnDate(*s, 4).value_or(Date());
+      r.adult_ward = s->ColumnInt(5) != 0;
+      r.abroad = s->ColumnInt(6) != 0;
+      r.forwarding = s->ColumnInt(7) != 0;
+      out.emplace(r.id, std::move(r));
+    }
+  }
+  return out;
+}
+
+// (resident, kind, expiry) of the letters' notices already in notices_sent.
+using RecordedKey = std::tuple<int64_t, std::string, std::string>;
+Result<std::set<RecordedKey>> ReadRecorded(store::Database& db,
+                                           const std::vector<SentNotice>& letters) {
+  std::vector<store::Param> ids;
+  for (const SentNotice& n : letters) ids.emplace_back(n.resident_id);
+  std::set<RecordedKey> out;
+  constexpr size_t kIds = 1000;
+  for (size_t at = 0; at < ids.size(); at += kIds) {
+    const size_t n = std::min(kIds, ids.size() - at);
+    MYNACERT_ASSIGN_OR_RETURN(
+        auto s, db.Prepare("SELECT resident_id, kind, cert_expiry FROM notices_sent WHERE "
+                           "resident_id IN (" + store::ParameterList(1, n) + ")"));
+    MYNACERT_RETURN_IF_ERROR(store::BindFrom(*s, 1, std::span(ids).subspan(at, n)));
+    for (;;) {
+      MYNACERT_ASSIGN_OR_RETURN(bool row, s->Step());
+      if (!row) break;
+      out.emplace(s->ColumnInt(0), std::string(s->ColumnText(1)), std::string(s->ColumnText(2)));
+    }
+  }
+  return out;
+}
+
+// The notices as rows of notices_sent, in multi-row INSERTs.
+Status InsertSent(store::Database& db, const std::vector<SentNotice>& notices,
+                  std::string_view run_date, std::string_view batch_id, int64_t now) {
+  constexpr int kArity = 16;
+  constexpr size_t kRows = 500;  // 8 000 parameters a statement
+  for (size_t at = 0; at < notices.size(); at += kRows) {
+    const size_t rows = std::min(kRows, notices.size() - at);
+    MYNACERT_ASSIGN_OR_RETURN(
+        auto s, db.Prepare("INSERT INTO notices_sent (resident_id, kind, cert_expiry, run_date, "
+                           "batch_id, seq, letter_id, outcome, municipality, postal_name, "
+                           "address, reservation_id, letter_file, first_page, pages, at) VALUES " +
+                           store::ValuesList(rows, kArity)));
+    std::vector<std::string> expiries;  // the parameters' text, alive until the statement ran
+    expiries.reserve(rows);
+    std::vector<store::Param> params;
+    params.reserve(rows * kArity);
+    for (size_t i = at; i < at + rows; ++i) {
+      const SentNotice& n = notices[i];
+      expiries.push_back(n.cert_expiry.ToString());
+      params.insert(params.end(),
+                    {n.resident_id, KindName(n.kind), std::string_view(expiries.back()), run_date,
+                     batch_id, n.seq, std::string_view(n.letter_id), std::string_view(n.outcome),
+                     std::string_view(n.municipality), std::string_view(n.postal_name),
+                     std::string_view(n.address), std::string_view(n.reservation_id),
+                     std::string_view(n.letter_file), int64_t{n.first_page}, int64_t{n.pages},
+                     now});
+    }
+    MYNACERT_RETURN_IF_ERROR(store::BindFrom(*s, 1, params));
+    MYNACERT_ASSIGN_OR_RETURN(bool row, s->Step());
+    (void)row;
+  }
+  return {};
+}
+
 Result<RunReport> RunBatch(counter::CounterStore& store, const profiles::Registry& profiles,
                            const RunOptions& options) {
   store::Database& db = store.db();
@@ -331,21 +405,6 @@ Result<RunReport> RunBatch(counter::CounterStore& store, const profiles::Registr
     MYNACERT_ASSIGN_OR_RETURN(bool row, s->Step());
     if (row && !s->ColumnIsNull(0)) seq = s->ColumnInt(0);
   }
-  MYNACERT_ASSIGN_OR_RETURN(
-      Prepared get_resident,
-      Prepared::Make(db, "SELECT name, address, birth, adult_ward, abroad, forwarding FROM "
-                         "residents WHERE id = $1"));
-  MYNACERT_ASSIGN_OR_RETURN(
-      Prepared exists,
-      Prepared::Make(db, "SELECT 1 FROM notices_sent WHERE resident_id = $1 AND kind = $2 AND "
-                         "cert_expiry = $3"));
-  MYNACERT_ASSIGN_OR_RETURN(
-      Prepared insert,
-      Prepared::Make(db, "INSERT INTO notices_sent (resident_id, kind, cert_expiry, run_date, "
-                         "batch_id, seq, letter_id, outcome, municipality, postal_name, address, "
-                         "reservation_id, letter_file, first_page, pages, at) VALUES ($1, $2, $3, "
-                         "$4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"));
-
   const size_t chunk = std::max<size_t>(options.chunk_size, 1);
   size_t done = 0, chunk_no = 0;
   for (size_t begin = 0; begin < sel.due.size(); begin += chunk) {
@@ -360,25 +419,14 @@ Result<RunReport> RunBatch(counter::CounterStore& store, const profiles::Registr
     std::snprintf(file_name, sizeof file_name, "-%06lld.pdf", static_cast<long long>(seq + 1));
     const std::string print_file = (dir / (report.batch_id + file_name)).string();
     bool print_file_open = false;
+    MYNACERT_ASSIGN_OR_RETURN(const auto residents,
+                              ReadResidents(db, std::span(sel.due).subspan(begin, end - begin)));
     for (size_t i = begin; i < end; ++i) {
       const DueNotice& due = sel.due[i];
       const profiles::Municipality& m = **profiles.Find(due.municipality);
-      counter::Resident r;
-      {
-        MYNACERT_ASSIGN_OR_RETURN(store::Statement * bound, get_resident.Bind({due.resident_id}));
-        store::Statement& s = *bound;
-        MYNACERT_ASSIGN_OR_RETURN(bool row, s.Step());
-        if (!row) continue;  // removed since the selection
-        r.id = due.resident_id;
-        r.municipality = due.municipality;
-        r.name = ColumnString(s, 0);
-        r.address = ColumnString(s, 1);
-        r.birth = ColumnDate(s, 2).value_or(Date());
-        r.adult_ward = s.ColumnInt(3) != 0;
-        r.abroad = s.ColumnInt(4) != 0;
-        r.forwarding = s.ColumnInt(5) != 0;
-        (void)s.Reset();
-      }
+      const auto found = residents.find(due.resident_id);
+      if (found == residents.end()) continue;  // removed since the selection
+      const counter::Resident& r = found->second;
       SentNotice n;
       n.letter_id = LetterId(due.kind, due.cert_expiry, due.resident_id);
       n.resident_id = due.resident_id;
@@ -423,30 +471,19 @@ Result<RunReport> RunBatch(counter::CounterStore& store, const profiles::Registr
     if (print_file_open) MYNACERT_RETURN_IF_ERROR(renderer->Close());
 
     MYNACERT_ASSIGN_OR_RETURN(store::Transaction tx, store::Transaction::Begin(db));
+    // Under the writers' lock: what a concurrent run recorded since the selection is skipped;
+    // the rest is numbered and inserted, many rows a statement.
+    MYNACERT_ASSIGN_OR_RETURN(const auto recorded, ReadRecorded(db, letters));
     std::vector<SentNotice> committed;
     for (SentNotice& n : letters) {
-      const std::string expiry = n.cert_expiry.ToString();
-      const std::string_view kind = KindName(n.kind);
-      {
-        MYNACERT_ASSIGN_OR_RETURN(store::Statement * bound, exists.Bind({n.resident_id, kind, Text(expiry)}));
-        store::Statement& s = *bound;
-        MYNACERT_ASSIGN_OR_RETURN(bool row, s.Step());
-        (void)s.Reset();
-        if (row) {  // recorded by a concurrent run since the selection
-          ++report.already_sent;
-          continue;
-        }
+      if (recorded.count({n.resident_id, std::string(KindName(n.kind)), n.cert_expiry.ToString()})) {
+        ++report.already_sent;
+        continue;
       }
-      MYNACERT_ASSIGN_OR_RETURN(
-          store::Statement * bound,
-          insert.Bind({n.resident_id, kind, Text(expiry), Text(day_text), Text(report.batch_id), ++seq,
-           Text(n.letter_id), Text(n.outcome), Text(n.municipality), Text(n.postal_name),
-           Text(n.address), Text(n.reservation_id), Text(n.letter_file), int64_t{n.first_page},
-           int64_t{n.pages}, now}));
-      auto stepped = bound->Step();
-      if (!stepped.ok()) return stepped.error();
+      n.seq = ++seq;
       committed.push_back(std::move(n));
     }
+    MYNACERT_RETURN_IF_ERROR(InsertSent(db, committed, day_text, report.batch_id, now));
     MYNACERT_RETURN_IF_ERROR(tx.Commit());
     for (SentNotice& n : committed) {
       if (n.outcome == "undeliverable") {

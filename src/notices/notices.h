@@ -113,6 +113,7 @@ struct SentNotice {
   std::string address;
   std::string reservation_id;
   std::string letter_file;  // the print file holding it; "" when not rendered
+  int64_t seq = 0;          // its order in the batch (the CSV's order)
   int first_page = 0;       // its first page in letter_file (1-based)
   int pages = 0;
 };

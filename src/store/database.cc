@@ -107,7 +107,18 @@ Result<std::unique_ptr<Database>> Open(const std::string& locator, const SqliteO
 }
 
 Status Bind(Statement& s, std::initializer_list<Param> params) {
-  int i = 1;
+  return BindFrom(s, 1, std::span(params.begin(), params.size()));
+}
+
+Result<std::unique_ptr<Statement>> Query(Database& db, std::string_view sql,
+                                         std::initializer_list<Param> params) {
+  MYNACERT_ASSIGN_OR_RETURN(auto s, db.Prepare(sql));
+  MYNACERT_RETURN_IF_ERROR(Bind(*s, params));
+  return s;
+}
+
+Status BindFrom(Statement& s, int first, std::span<const Param> params) {
+  int i = first;
   for (const Param& p : params) {
     if (std::holds_alternative<std::nullptr_t>(p)) {
       MYNACERT_RETURN_IF_ERROR(s.BindNull(i));
@@ -121,11 +132,66 @@ Status Bind(Statement& s, std::initializer_list<Param> params) {
   return {};
 }
 
-Result<std::unique_ptr<Statement>> Query(Database& db, std::string_view sql,
-                                         std::initializer_list<Param> params) {
-  MYNACERT_ASSIGN_OR_RETURN(auto s, db.Prepare(sql));
-  MYNACERT_RETURN_IF_ERROR(Bind(*s, params));
-  return s;
+std::string ScanParameters(std::string_view sql, std::vector<size_t>* numbers,
+                           const std::function<std::string(size_t)>& replace) {
+  std::string out;
+  if (replace) out.reserve(sql.size());
+  for (size_t i = 0; i < sql.size(); ++i) {
+    const char c = sql[i];
+    size_t end = std::string_view::npos;
+    if (c == '\'' || c == '"') {
+      end = sql.find(c, i + 1);
+    } else if (c == '-' && i + 1 < sql.size() && sql[i + 1] == '-') {
+      end = sql.find('\n', i);
+    } else if (c == '/' && i + 1 < sql.size() && sql[i + 1] == '*') {
+      end = sql.find("*/", i + 2);
+      if (end != std::string_view::npos) ++end;
+    } else if (c == '$' && i + 1 < sql.size() && sql[i + 1] >= '1' && sql[i + 1] <= '9') {
+      size_t j = i + 1;
+      size_t n = 0;
+      while (j < sql.size() && sql[j] >= '0' && sql[j] <= '9' && n < 1'000'000) {
+        n = n * 10 + static_cast<size_t>(sql[j] - '0');
+        ++j;
+      }
+      numbers->push_back(n);
+      if (replace) out += replace(n);
+      i = j - 1;
+      continue;
+    } else {
+      if (replace) out += c;
+      continue;
+    }
+    // A literal, an identifier or a comment, as it is (to the end if unterminated).
+    const size_t stop = end == std::string_view::npos ? sql.size() : end + 1;
+    if (replace) out.append(sql.substr(i, stop - i));
+    i = stop - 1;
+  }
+  return out;
+}
+
+std::string ValuesList(size_t rows, int arity, std::string_view tail) {
+  std::string sql;
+  sql.reserve(rows * static_cast<size_t>(arity) * 6);
+  int n = 0;
+  for (size_t r = 0; r < rows; ++r) {
+    sql += r ? ", (" : "(";
+    for (int c = 0; c < arity; ++c) {
+      if (c) sql += ", ";
+      sql += "$" + std::to_string(++n);
+    }
+    sql += tail;
+    sql += ")";
+  }
+  return sql;
+}
+
+std::string ParameterList(int first, size_t count) {
+  std::string sql;
+  for (size_t i = 0; i < count; ++i) {
+    if (i) sql += ", ";
+    sql += "$" + std::to_string(first + static_cast<int>(i));
+  }
+  return sql;
 }
 
 Status Run(Database& db, std::string_view sql, std::initializer_list<Param> params) {

@@ -162,6 +162,24 @@ Result<std::unique_ptr<Statement>> Query(Database& db, std::string_view sql,
                                          std::initializer_list<Param> params);
 // Runs a statement that returns no rows.
 Status Run(Database& db, std::string_view sql, std::initializer_list<Param> params);
+// Binds `params` to $first, $first + 1, … (a statement built with ValuesList or
+// ParameterList, whose parameters are counted at run time).
+Status BindFrom(Statement& s, int first, std::span<const Param> params);
+
+// Statements over many rows in one round trip (PostgreSQL pays one per statement):
+// "($1, …, $k), ($k+1, …, $2k), …" — the VALUES list of a multi-row INSERT of `rows` rows of
+// `arity` parameters (`tail`, literal SQL, is appended inside each row's parentheses) — and
+// "$first, …, $(first + count - 1)", an IN list. Both engines take up to 32 766 parameters in
+// one statement (SQLite's limit; PostgreSQL's is 65 535): callers chunk below that.
+std::string ValuesList(size_t rows, int arity, std::string_view tail = {});
+std::string ParameterList(int first, size_t count);
+inline constexpr size_t kMaxParameters = 32766;
+
+// For the engines: the $N parameters of `sql` outside string literals, quoted identifiers and
+// comments, each N in order of appearance into `numbers`; with `replace`, the text returned is
+// `sql` with each $N replaced by replace(N) (else "").
+std::string ScanParameters(std::string_view sql, std::vector<size_t>* numbers,
+                           const std::function<std::string(size_t)>& replace = {});
 
 // Nullable columns: NULL reads as "" and as nullopt (so does a date that does not parse).
 std::string ColumnString(Statement& s, int column);

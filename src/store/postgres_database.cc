@@ -79,38 +79,27 @@ struct ResultDeleter {
 };
 using ResultPtr = std::unique_ptr<PGresult, ResultDeleter>;
 
-// The highest $N in `sql`, outside string literals, quoted identifiers and comments: how many
-// parameters Bind may name before the server has seen the statement.
-int CountParameters(std::string_view sql) {
-  int highest = 0;
-  for (size_t i = 0; i < sql.size(); ++i) {
-    const char c = sql[i];
-    if (c == '\'' || c == '"') {
-      const size_t end = sql.find(c, i + 1);
-      if (end == std::string_view::npos) break;
-      i = end;
-    } else if (c == '-' && i + 1 < sql.size() && sql[i + 1] == '-') {
-      const size_t end = sql.find('\n', i);
-      if (end == std::string_view::npos) break;
-      i = end;
-    } else if (c == '$' && i + 1 < sql.size() && sql[i + 1] >= '1' && sql[i + 1] <= '9') {
-      int n = 0;
-      size_t j = i + 1;
-      while (j < sql.size() && sql[j] >= '0' && sql[j] <= '9' && n < 100000) n = n * 10 + (sql[j++] - '0');
-      highest = std::max(highest, n);
-      i = j - 1;
-    }
+// Which $N appear in `sql` ([N] true), outside literals, identifiers and comments: what Bind
+// may name before the server has seen the statement.
+std::vector<bool> PresentParameters(std::string_view sql) {
+  std::vector<size_t> numbers;
+  ScanParameters(sql, &numbers);
+  std::vector<bool> present(1, false);
+  for (size_t n : numbers) {
+    if (n >= present.size()) present.resize(n + 1, false);
+    present[n] = true;
   }
-  return highest;
+  return present;
 }
 
 class PostgresDatabase;
 
 class PostgresStatement final : public Statement {
  public:
-  PostgresStatement(PostgresDatabase* db, std::string sql, int params)
-      : db_(db), sql_(std::move(sql)), values_(static_cast<size_t>(params)),
-        null_(static_cast<size_t>(params), true), types_(static_cast<size_t>(params), 0) {}
+  PostgresStatement(PostgresDatabase* db, std::string sql, std::vector<bool> present)
+      : db_(db), sql_(std::move(sql)), present_(std::move(present)),
+        values_(present_.size() - 1), null_(present_.size() - 1, true),
+        types_(present_.size() - 1, 0) {}
 
   Status BindInt(int index, int64_t value) override {
     MYNACERT_RETURN_IF_ERROR(Check(index));
@@ -175,7 +164,7 @@ class PostgresStatement final : public Statement {
 
  private:
   Status Check(int index) const {
-    if (index < 1 || static_cast<size_t>(index) > values_.size()) {
+    if (index < 1 || static_cast<size_t>(index) >= present_.size() || !present_[index]) {
       return InvalidArgument("database", "the statement has no parameter $" + std::to_string(index) +
                                              " [" + sql_.substr(0, 60) + "]");
     }
@@ -194,6 +183,7 @@ class PostgresStatement final : public Statement {
 
   PostgresDatabase* db_;
   std::string sql_;
+  std::vector<bool> present_;  // [N]: $N appears in the statement
   std::vector<std::string> values_;
   std::vector<bool> null_;
   std::vector<unsigned> types_;  // 0: not known (never bound but NULL)
@@ -227,7 +217,7 @@ class PostgresDatabase final : public Database {
                                                          std::string(sql.substr(0, 60)) + "]", ""};
     }
     return std::unique_ptr<Statement>(
-        new PostgresStatement(this, std::string(sql), CountParameters(sql)));
+        new PostgresStatement(this, std::string(sql), PresentParameters(sql)));
   }
   Status Begin(Writers writers) override {
     if (writers == Writers::kRowLocks) {
