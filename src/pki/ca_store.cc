@@ -161,26 +161,6 @@ Result<int64_t> CaStore::NextCounter(std::string_view name, int64_t step) {
 
 namespace {
 
-// "INSERT INTO table (columns) VALUES ($1, …, $k), ($k+1, …), …" for `rows` rows of `arity`
-// parameters, `literal_tail` appended inside each row's parentheses. One statement, one round
-// trip to PostgreSQL, whatever the rows.
-std::string MultiRowInsert(std::string_view head, size_t rows, int arity,
-                           std::string_view literal_tail = {}) {
-  std::string sql(head);
-  sql += " VALUES ";
-  int n = 0;
-  for (size_t r = 0; r < rows; ++r) {
-    sql += r ? ", (" : "(";
-    for (int c = 0; c < arity; ++c) {
-      if (c) sql += ", ";
-      sql += "$" + std::to_string(++n);
-    }
-    sql += literal_tail;
-    sql += ")";
-  }
-  return sql;
-}
-
 // Rows per statement: well under SQLite's 32 766 parameters.
 constexpr size_t kRowsPerStatement = 64;
 
@@ -192,9 +172,8 @@ Status CaStore::AppendEvents(std::span<const CaEvent> events) {
   for (size_t start = 0; start < events.size(); start += kRowsPerStatement) {
     const auto chunk = events.subspan(start, std::min(kRowsPerStatement, events.size() - start));
     MYNACERT_ASSIGN_OR_RETURN(
-        auto s, db_->Prepare(MultiRowInsert("INSERT INTO ca_events (seq, at, actor, action, "
-                                            "ca_kind, serial, reason, note)",
-                                            chunk.size(), 8)));
+        auto s, db_->Prepare("INSERT INTO ca_events (seq, at, actor, action, ca_kind, serial, "
+                             "reason, note) VALUES " + store::ValuesList(chunk.size(), 8)));
     int p = 0;
     for (const CaEvent& e : chunk) {
       MYNACERT_RETURN_IF_ERROR(s->BindInt(++p, e.seq));
@@ -225,10 +204,10 @@ Status CaStore::InsertAll(std::span<const IssuedCert* const> certs, int64_t firs
   for (size_t start = 0; start < certs.size(); start += kRowsPerStatement) {
     const auto chunk = certs.subspan(start, std::min(kRowsPerStatement, certs.size() - start));
     MYNACERT_ASSIGN_OR_RETURN(
-        auto s, db_->Prepare(MultiRowInsert(
+        auto s, db_->Prepare(
                     "INSERT INTO ca_certificates (ca_kind, ca_generation, serial, subject_cn, "
-                    "not_before, not_after, issued_at, der, holder_ref, changed_seq, state)",
-                    chunk.size(), 10, ", 'good'")));
+                    "not_before, not_after, issued_at, der, holder_ref, changed_seq, state) "
+                    "VALUES " + store::ValuesList(chunk.size(), 10, ", 'good'")));
     int p = 0;
     for (const IssuedCert* c : chunk) {
       MYNACERT_RETURN_IF_ERROR(s->BindText(++p, CaKindName(c->kind)));
