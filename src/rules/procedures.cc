@@ -366,12 +366,18 @@ Result<ProcedurePlan> PlanProcedure(const profiles::Municipality& m, Procedure p
                                {"R-PROC-2"}));
       }
     }
-    // R-PROC-3 (Yokohama): a sign-cert renewal of an adult ward needs the holder too.
-    if (ward && pol.adult_ward_sign_renewal_holder_present && procedure == Procedure::kRenewal &&
-        sign) {
-      v.holder_present = true;
-      plan.reasons.push_back({"R-PROC-3", "署名用電子証明書の更新では本人も窓口に同行する必要があります。",
-                              "For a sign-cert renewal the adult ward must come with the guardian."});
+    // R-PROC-3 (Yokohama, seed 003: 「更新対象者本人が成年被後見人の方の場合、成年後見人の方に
+    // 手続をお願いしています。なお、署名用電子証明書の更新の場合、必ず更新対象者本人も窓口に同行する
+    // 必要があります。」): the guardian renews alone, and the ward comes too only for the sign cert.
+    if (ward && pol.adult_ward_sign_renewal_holder_present && procedure == Procedure::kRenewal) {
+      v.holder_present = sign;
+      if (sign) {
+        plan.reasons.push_back({"R-PROC-3", "署名用電子証明書の更新では本人も窓口に同行する必要があります。",
+                                "For a sign-cert renewal the adult ward must come with the guardian."});
+      } else {
+        plan.reasons.push_back({"R-PROC-3", "利用者証明用電子証明書だけの更新は、成年後見人だけで来庁できます。",
+                                "Renewing the auth cert only, the guardian may come alone."});
+      }
     }
     if (procedure == Procedure::kPinReset || s.pin_forgotten) {
       // R-PROC-1 / R-PIN-1: the representative's A document (already required) suffices.

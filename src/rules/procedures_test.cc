@@ -223,10 +223,16 @@ TEST(PlanProcedure, AdultWardSignCertFollowsTheProfile) {
   EXPECT_FALSE(Cites(*suzuka, "R-PROC-3"));
   EXPECT_FALSE(Cites(*yokohama, "R-CERT-4"));
   EXPECT_TRUE(Cites(*yokohama, "R-PROC-3"));
-  ward.sign_cert = false;  // auth-only renewal in Yokohama: R-PROC-3 does not apply
+  EXPECT_TRUE(yokohama->visits[0].holder_present);
+  // Seed 003: 「更新対象者本人が成年被後見人の方の場合、成年後見人の方に手続をお願いしています。
+  // なお、署名用電子証明書の更新の場合、必ず更新対象者本人も窓口に同行する必要があります。」 — renewing the
+  // auth cert only, the guardian comes alone.
+  ward.sign_cert = false;
   auto auth_only = PlanProcedure(Muni("yokohama"), Procedure::kRenewal, Applicant::kLegalRepGuardian, ward);
   ASSERT_TRUE(auth_only.ok());
-  EXPECT_FALSE(Cites(*auth_only, "R-PROC-3"));
+  ASSERT_EQ(auth_only->visits.size(), 1u);
+  EXPECT_FALSE(auth_only->visits[0].holder_present);
+  EXPECT_TRUE(Cites(*auth_only, "R-PROC-3"));
 }
 
 TEST(PlanProcedure, UnknownCounterIsAnError) {
