@@ -154,13 +154,31 @@ Result<Assessment> Assess(const Facts& f, Date today, const profiles::RuleSettin
   a.card_expired = today > a.card.expires;
   if (a.card_expired) a.AddNote({NoteCode::kCardExpired, CertKind::kAuth, a.card.expires, {}, 0});
 
+  // --cert-renewal names a renewal on cert_issued. Whether it fell inside the window of the
+  // certificate it replaced (issued with the card) decides R-VAL-1a's sixth birthday: a renewal
+  // before that window counts five birthdays from its date (R-VAL-7), and one after the old
+  // certificate expired was a new issuance (R-WIN-5), five as well.
+  bool renewal_in_window = false;
+  if (f.cert_renewal) {
+    const CertValidity replaced =
+        ComputeCertValidity(f.birth, f.card_issued, false, a.card.expires, std::nullopt, s);
+    const int months = f.abroad ? s.window_months_abroad : s.window_months;
+    const Date from = RenewalWindowStart(replaced.expires, months, s.window_reading);
+    renewal_in_window = cert_issued >= from && cert_issued <= replaced.expires;
+    if (!renewal_in_window) {
+      const bool before = cert_issued < from;
+      a.AddNote({NoteCode::kRenewalOutsideWindow, CertKind::kAuth, cert_issued,
+                 before ? from : replaced.expires, before ? 0 : 1});
+    }
+  }
+
   // The auth cert (R-VAL-1/1a/5).
   CertAssessment& auth = a.auth;
   auth.kind = CertKind::kAuth;
   const uint8_t auth_notes_begin = a.note_count;
   auth.validity =
-      ComputeCertValidity(f.birth, cert_issued, f.cert_renewal, a.card.expires, std::nullopt, s);
-  a.AddNote({f.cert_renewal ? NoteCode::kCertSixthBirthday : NoteCode::kCertFifthBirthday,
+      ComputeCertValidity(f.birth, cert_issued, renewal_in_window, a.card.expires, std::nullopt, s);
+  a.AddNote({renewal_in_window ? NoteCode::kCertSixthBirthday : NoteCode::kCertFifthBirthday,
              CertKind::kAuth, auth.validity.birthday_expiry, cert_issued, 0});
   if (auth.validity.cap == CertCap::kCard) {
     a.AddNote({NoteCode::kCertCappedByCard, CertKind::kAuth, auth.validity.expires, {}, 0});
@@ -195,9 +213,9 @@ Result<Assessment> Assess(const Facts& f, Date today, const profiles::RuleSettin
       a.AddNote(n);
     }
   } else if (sign.issued) {
-    sign.validity = ComputeCertValidity(f.birth, cert_issued, f.cert_renewal, a.card.expires,
+    sign.validity = ComputeCertValidity(f.birth, cert_issued, renewal_in_window, a.card.expires,
                                         auth.validity.expires, s);
-    a.AddNote({f.cert_renewal ? NoteCode::kCertSixthBirthday : NoteCode::kCertFifthBirthday,
+    a.AddNote({renewal_in_window ? NoteCode::kCertSixthBirthday : NoteCode::kCertFifthBirthday,
                CertKind::kSign, sign.validity.birthday_expiry, cert_issued, 0});
     if (sign.validity.cap == CertCap::kCard) {
       a.AddNote({NoteCode::kCertCappedByCard, CertKind::kSign, sign.validity.expires, {}, 0});
@@ -228,7 +246,7 @@ Result<Assessment> Assess(const Facts& f, Date today, const profiles::RuleSettin
     a.AddNote({NoteCode::kNoticeIrrelevant, CertKind::kAuth, auth.renewal_from, {}, 0});
   }
   // R-VAL-6: minors and foreign residents with a stay: card and certificate end together.
-  if (auth.validity.expires == a.card.expires && !f.cert_renewal &&
+  if (auth.validity.expires == a.card.expires && !renewal_in_window &&
       (a.card.birthdays == 5 || a.card.capped_by_stay)) {
     a.AddNote({NoteCode::kSameDayCardAndCert, CertKind::kAuth, a.card.expires, {}, 0});
   }
@@ -356,6 +374,21 @@ Reason Render(const Note& n, const profiles::RuleSettings& s) {
                   " までです。",
               "The " + ce + " was issued by a renewal inside the window (" + b +
                   "): it runs to the 6th birthday after issue, " + a + "."};
+    case NoteCode::kRenewalOutsideWindow:
+      if (n.n == 0) {
+        return {"R-VAL-7",
+                "更新日 " + a + " は前の証明書の更新期間 (" + b +
+                    " から) より前のため、更新期間内の更新ではありません。新しい証明書は発行の日後5回目の誕生日までです。",
+                "The renewal on " + a + " was before the window of the certificate it replaced (from " +
+                    b + "), so it was not a renewal inside the window: the new certificate runs to "
+                    "the 5th birthday after its issue."};
+      }
+      return {"R-WIN-5",
+              "更新日 " + a + " は前の証明書の有効期限 " + b +
+                  " の後のため、新規発行と同じく発行の日後5回目の誕生日までです。",
+              "The renewal on " + a + " came after the certificate it replaced had expired (" + b +
+                  "): like a new issuance, the new certificate runs to the 5th birthday after its "
+                  "issue."};
     case NoteCode::kCertCappedByCard:
       return {"R-VAL-5", cj + "の有効期限はカードの有効期限 " + a + " を超えられません。",
               "The " + ce + " cannot outlive the card: it ends on " + a + "."};

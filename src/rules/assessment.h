@@ -32,7 +32,8 @@ struct Facts {
   Date card_applied;                    // --card-applied (交付申請の受付日; R-VAL-3)
   Date card_issued;                     // --card-issued
   std::optional<Date> cert_issued;      // --cert-issued (default: card_issued)
-  bool cert_renewal = false;            // --cert-renewal: issued by a renewal inside the window
+  bool cert_renewal = false;            // --cert-renewal: issued by a renewal (on cert_issued);
+                                        // inside the window or not is derived (R-VAL-1a/7)
   std::optional<Date> stay_until;       // --stay-until: foreign resident's period of stay (R-VAL-4)
   bool abroad = false;                  // --abroad: R-WIN-3
   bool adult_ward = false;              // --adult-ward: 成年被後見人 (R-CERT-4)
@@ -83,6 +84,7 @@ enum class NoteCode : uint8_t {
   kHealthInsuranceWarning,
   kLeapDayBirthday,
   kSameDayCardAndCert,
+  kRenewalOutsideWindow,  // --cert-renewal on a date outside the replaced certificate's window
 };
 // Trivially default-constructible on purpose: the notes array of an Assessment is not
 // initialised (only [0, note_count) is ever read), so dates are kept as day numbers.

@@ -112,6 +112,44 @@ TEST(Assess, RenewalOfACertThatEndsWithTheCardIsACardRenewal) {
   EXPECT_FALSE(a->auth.if_issued_today.has_value());
 }
 
+// --cert-renewal says the certificate came from a renewal; whether that renewal was inside the
+// replaced certificate's window (expiry 2025-07-07, window from 2025-04-08, R-WIN-1) is derived:
+// inside, the 6th birthday (R-VAL-1a); before it, the 5th (R-VAL-7); after the old one expired, a
+// new issuance (R-WIN-5), the 5th. Never "a renewal inside the window" for a date outside it.
+TEST(Assess, ARenewalOutsideTheWindowCountsFiveBirthdays) {
+  auto cites = [](const Assessment& a, std::string_view rule) {
+    for (const Reason& r : Explain(a, {})) {
+      if (r.rule == rule) return true;
+    }
+    return false;
+  };
+  struct Case {
+    Date renewed;
+    Date expires;
+    const char* rule;
+  };
+  for (const Case& c : {Case{D(2025, 5, 1), D(2030, 7, 7), "R-VAL-1a"},
+                        Case{D(2025, 4, 8), D(2030, 7, 7), "R-VAL-1a"},   // the window's first day
+                        Case{D(2025, 4, 7), D(2029, 7, 7), "R-VAL-7"},    // the day before
+                        Case{D(2024, 12, 1), D(2029, 7, 7), "R-VAL-7"},
+                        Case{D(2025, 7, 7), D(2030, 7, 7), "R-VAL-1a"},   // the old expiry day
+                        Case{D(2025, 8, 1), D(2030, 7, 7), "R-WIN-5"}}) {  // after it: new
+    Facts f = Adult();
+    f.cert_issued = c.renewed;
+    f.cert_renewal = true;
+    auto a = Assess(f, D(2026, 1, 5), {});
+    ASSERT_TRUE(a.ok()) << c.renewed.ToString();
+    EXPECT_EQ(a->auth.validity.expires, c.expires) << c.renewed.ToString();
+    EXPECT_EQ(a->sign.validity.expires, c.expires) << c.renewed.ToString();
+    EXPECT_TRUE(cites(*a, c.rule)) << c.renewed.ToString();
+    if (std::string_view(c.rule) != "R-VAL-1a") {
+      for (const Reason& r : Explain(*a, {})) {
+        EXPECT_EQ(r.ja.find("更新期間内の更新 ("), std::string::npos) << r.ja;
+      }
+    }
+  }
+}
+
 TEST(Assess, AdultWardSignCertIsAProfileSetting) {
   Facts f = Adult();
   f.adult_ward = true;
