@@ -346,14 +346,12 @@ Status RunOpen(const Flags& f, CliContext& ctx) {
     MYNACERT_ASSIGN_OR_RETURN(counter::Document d, ParseDocument(spec));
     docs.push_back(d);
   }
-  MYNACERT_ASSIGN_OR_RETURN(int64_t id, s->counter->OpenCase(req, Now()));
+  // The case and its documents in one transaction: a refused document leaves no case.
+  MYNACERT_ASSIGN_OR_RETURN(int64_t id, s->counter->OpenCase(req, Now(), docs));
   if (f.home.json) {
     ctx.out << json{{"case", id}}.dump(2) << "\n";
   } else {
     ctx.out << "案件を開きました (case opened): " << id << "\n";
-  }
-  for (const counter::Document& d : docs) {
-    MYNACERT_RETURN_IF_ERROR(s->counter->Present(id, d, f.home.clerk, Now()));
   }
   return {};
 }
@@ -361,10 +359,15 @@ Status RunOpen(const Flags& f, CliContext& ctx) {
 Status RunPresent(const Flags& f, CliContext& ctx) {
   MYNACERT_ASSIGN_OR_RETURN(auto s, OpenSession(f.home, ctx, false));
   if (f.documents.empty()) return InvalidArgument("--document", "書類を指定してください (at least one --document)");
+  std::vector<counter::Document> docs;
   for (const std::string& spec : f.documents) {
     MYNACERT_ASSIGN_OR_RETURN(counter::Document d, ParseDocument(spec));
-    MYNACERT_RETURN_IF_ERROR(s->counter->Present(f.case_id, d, f.home.clerk, Now()));
-    if (!f.home.json) ctx.out << "受け付けました (recorded): " << spec << "\n";
+    docs.push_back(std::move(d));
+  }
+  // All or none: one refused document records none of them.
+  MYNACERT_RETURN_IF_ERROR(s->counter->Present(f.case_id, docs, f.home.clerk, Now()));
+  if (!f.home.json) {
+    for (const std::string& spec : f.documents) ctx.out << "受け付けました (recorded): " << spec << "\n";
   }
   if (f.home.json) ctx.out << json{{"case", f.case_id}, {"recorded", f.documents.size()}}.dump(2) << "\n";
   return {};
@@ -377,11 +380,13 @@ Status RunVisit(const Flags& f, CliContext& ctx) {
   v.counter_id = f.counter_id;
   v.clerk = f.home.clerk;
   v.holder_present = f.holder_present;
-  MYNACERT_RETURN_IF_ERROR(s->counter->NextVisit(f.case_id, v, Now()));
+  std::vector<counter::Document> docs;
   for (const std::string& spec : f.documents) {
     MYNACERT_ASSIGN_OR_RETURN(counter::Document d, ParseDocument(spec));
-    MYNACERT_RETURN_IF_ERROR(s->counter->Present(f.case_id, d, f.home.clerk, Now()));
+    docs.push_back(std::move(d));
   }
+  // The visit and its documents in one transaction: a refused document records no visit.
+  MYNACERT_RETURN_IF_ERROR(s->counter->NextVisit(f.case_id, v, Now(), docs));
   ctx.out << (f.home.json ? json{{"case", f.case_id}}.dump(2) : "来庁を記録しました (visit recorded)") << "\n";
   return {};
 }

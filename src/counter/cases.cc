@@ -58,7 +58,8 @@ Result<DecisionInput> Cases::InputFor(const Case& c, Date today) {
   return in;
 }
 
-Result<int64_t> Cases::OpenCase(const OpenRequest& r, int64_t at) {
+Result<int64_t> Cases::OpenCase(const OpenRequest& r, int64_t at,
+                                std::span<const Document> documents) {
   MYNACERT_ASSIGN_OR_RETURN(Resident resident, store_.GetResident(r.resident_id));
   MYNACERT_ASSIGN_OR_RETURN(const profiles::Municipality* m, profiles_.Find(resident.municipality));
   MYNACERT_ASSIGN_OR_RETURN(auto procedure, ParseProcedure(r.procedure, "procedure"));
@@ -98,13 +99,22 @@ Result<int64_t> Cases::OpenCase(const OpenRequest& r, int64_t at) {
                                       {"holder_present", r.visit.holder_present}}
                                      .dump(),
                                  at));
-  MYNACERT_RETURN_IF_ERROR(tx.Commit());
+  MYNACERT_RETURN_IF_ERROR(
+      AddDocumentsAndCommit(std::move(tx), id, documents, r.visit.clerk, at, /*opening=*/true));
   return id;
 }
 
-Status Cases::Present(int64_t case_id, Document d, std::string_view clerk, int64_t at) {
+Status Cases::Present(int64_t case_id, std::span<const Document> documents,
+                      std::string_view clerk, int64_t at) {
+  MYNACERT_ASSIGN_OR_RETURN(store::Transaction tx, store::Transaction::Begin(store_.db()));
+  return AddDocumentsAndCommit(std::move(tx), case_id, documents, clerk, at);
+}
+
+Status Cases::AddDocumentsAndCommit(store::Transaction tx, int64_t case_id,
+                                    std::span<const Document> documents, std::string_view clerk,
+                                    int64_t at, bool opening) {
   MYNACERT_ASSIGN_OR_RETURN(Case c, store_.GetCase(case_id));
-  if (c.state != "open" && c.state != "accepted") {
+  if (!documents.empty() && c.state != "open" && c.state != "accepted") {
     return Error{
         ErrorCode::kFailedPrecondition, "case",
         "案件は " + c.state + " の状態です。書類を受け付けられません (the case is " + c.state + ")",
@@ -114,80 +124,87 @@ Status Cases::Present(int64_t case_id, Document d, std::string_view clerk, int64
   static const std::vector<std::string> kItems = {
       "holder_card",       "id",          "inquiry_form", "application_form", "koseki_tohon",
       "touki_jiko_shomei", "employee_id", "expiry_notice"};
-  if (std::find(kItems.begin(), kItems.end(), d.item) == kItems.end()) {
-    return InvalidArgument("document",
-                           "'" + d.item +
-                               "': holder_card | id | inquiry_form | application_form | "
-                               "koseki_tohon | touki_jiko_shomei | employee_id | expiry_notice");
-  }
-  if (d.whose != "holder" && d.whose != "representative" && d.whose != "agent") {
-    return InvalidArgument("document", "whose は holder | representative | agent");
-  }
-  if (d.item == "id" && !rules::FindIdDocument(d.kind)) {
-    return InvalidArgument("document",
-                           "'" + d.kind +
-                               "' は本人確認書類の一覧にありません (unknown identity document; see "
-                               "`mynacert procedure --documents`)",
-                           "R-ID-X");
-  }
-  if (d.item == "inquiry_form" && d.form_source != "jlis" && d.form_source != "municipal") {
-    return InvalidArgument("document", "照会書兼回答書の source は jlis | municipal");
-  }
-  const Visit* visit = c.current_visit();
-  d.visit = c.visit;
-  // R-ID-X: Yokohama takes a health insurance card as the agent's ID on the first 文書照会 visit.
-  bool health_insurance_ok = false;
-  if (c.applicant == "agent_without_form" &&
-      c.visit <= static_cast<int>(m->procedures.inquiry_visits.size())) {
-    for (const profiles::DocumentSpec& spec : m->procedures.inquiry_visits[c.visit - 1].documents) {
-      if (spec.item == "id" && spec.health_insurance_card_accepted && d.whose == "agent")
-        health_insurance_ok = true;
+  for (Document d : documents) {
+    if (std::find(kItems.begin(), kItems.end(), d.item) == kItems.end()) {
+      return InvalidArgument("document",
+                             "'" + d.item +
+                                 "': holder_card | id | inquiry_form | application_form | "
+                                 "koseki_tohon | touki_jiko_shomei | employee_id | expiry_notice");
     }
+    if (d.whose != "holder" && d.whose != "representative" && d.whose != "agent") {
+      return InvalidArgument("document", "whose は holder | representative | agent");
+    }
+    if (d.item == "id" && !rules::FindIdDocument(d.kind)) {
+      return InvalidArgument("document",
+                             "'" + d.kind +
+                                 "' は本人確認書類の一覧にありません (unknown identity document; see "
+                                 "`mynacert procedure --documents`)",
+                             "R-ID-X");
+    }
+    if (d.item == "inquiry_form" && d.form_source != "jlis" && d.form_source != "municipal") {
+      return InvalidArgument("document", "照会書兼回答書の source は jlis | municipal");
+    }
+    const Visit* visit = c.current_visit();
+    d.visit = c.visit;
+    // R-ID-X: Yokohama takes a health insurance card as the agent's ID on the first 文書照会 visit.
+    bool health_insurance_ok = false;
+    if (c.applicant == "agent_without_form" &&
+        c.visit <= static_cast<int>(m->procedures.inquiry_visits.size())) {
+      for (const profiles::DocumentSpec& spec :
+           m->procedures.inquiry_visits[c.visit - 1].documents) {
+        if (spec.item == "id" && spec.health_insurance_card_accepted && d.whose == "agent")
+          health_insurance_ok = true;
+      }
+    }
+    if (auto problem = CheckPresented(*m, d, visit->on, health_insurance_ok)) {
+      // Nothing of the command stays (tx ends uncommitted); the refusal alone is audited.
+      { store::Transaction discarded = std::move(tx); }
+      MYNACERT_ASSIGN_OR_RETURN(store::Transaction audit, store::Transaction::Begin(store_.db()));
+      MYNACERT_RETURN_IF_ERROR(Audit(store_, clerk, opening ? 0 : case_id, c.resident_id,
+                                     "document_refused",
+                                     json{{"visit", c.visit},
+                                          {"command", opening ? "case_open" : "present"},
+                                          {"item", d.item},
+                                          {"kind", d.kind},
+                                          {"whose", d.whose},
+                                          {"rule", problem->rule},
+                                          {"reason", problem->en}}
+                                         .dump(),
+                                     at));
+      MYNACERT_RETURN_IF_ERROR(audit.Commit());
+      return InvalidArgument("document", problem->ja + " / " + problem->en, problem->rule);
+    }
+    if (d.item == "id") {
+      rules::PresentedDocument p;
+      p.kind = d.kind;
+      p.expires = d.expires;
+      p.issued = d.issued;
+      const rules::IdCheck check =
+          rules::CheckIdentityDocument(*m, p, visit->on, health_insurance_ok);
+      d.category = check.category == rules::IdCategory::kA ? "A" : "B";
+    }
+    MYNACERT_ASSIGN_OR_RETURN(int seq, store_.AddDocument(case_id, d));
+    if (c.state == "accepted") {
+      c.state = "open";
+      MYNACERT_RETURN_IF_ERROR(store_.UpdateCase(c, at));
+    }
+    json detail{{"visit", c.visit}, {"seq", seq}, {"item", d.item}, {"whose", d.whose}};
+    if (!d.kind.empty()) detail["kind"] = d.kind;
+    if (!d.category.empty()) detail["category"] = d.category;
+    if (d.item == "inquiry_form") {
+      detail["source"] = d.form_source;
+      detail["signed"] = d.form_signed;
+      detail["pin_hidden"] = d.form_pin_hidden;
+      detail["complete"] = d.form_complete;
+    }
+    MYNACERT_RETURN_IF_ERROR(
+        Audit(store_, clerk, case_id, c.resident_id, "document_presented", detail.dump(), at));
   }
-  if (auto problem = CheckPresented(*m, d, visit->on, health_insurance_ok)) {
-    MYNACERT_ASSIGN_OR_RETURN(store::Transaction tx, store::Transaction::Begin(store_.db()));
-    MYNACERT_RETURN_IF_ERROR(Audit(store_, clerk, case_id, c.resident_id, "document_refused",
-                                   json{{"visit", c.visit},
-                                        {"item", d.item},
-                                        {"kind", d.kind},
-                                        {"whose", d.whose},
-                                        {"rule", problem->rule},
-                                        {"reason", problem->en}}
-                                       .dump(),
-                                   at));
-    MYNACERT_RETURN_IF_ERROR(tx.Commit());
-    return InvalidArgument("document", problem->ja + " / " + problem->en, problem->rule);
-  }
-  if (d.item == "id") {
-    rules::PresentedDocument p;
-    p.kind = d.kind;
-    p.expires = d.expires;
-    p.issued = d.issued;
-    const rules::IdCheck check =
-        rules::CheckIdentityDocument(*m, p, visit->on, health_insurance_ok);
-    d.category = check.category == rules::IdCategory::kA ? "A" : "B";
-  }
-  MYNACERT_ASSIGN_OR_RETURN(store::Transaction tx, store::Transaction::Begin(store_.db()));
-  MYNACERT_ASSIGN_OR_RETURN(int seq, store_.AddDocument(case_id, d));
-  if (c.state == "accepted") {
-    c.state = "open";
-    MYNACERT_RETURN_IF_ERROR(store_.UpdateCase(c, at));
-  }
-  json detail{{"visit", c.visit}, {"seq", seq}, {"item", d.item}, {"whose", d.whose}};
-  if (!d.kind.empty()) detail["kind"] = d.kind;
-  if (!d.category.empty()) detail["category"] = d.category;
-  if (d.item == "inquiry_form") {
-    detail["source"] = d.form_source;
-    detail["signed"] = d.form_signed;
-    detail["pin_hidden"] = d.form_pin_hidden;
-    detail["complete"] = d.form_complete;
-  }
-  MYNACERT_RETURN_IF_ERROR(
-      Audit(store_, clerk, case_id, c.resident_id, "document_presented", detail.dump(), at));
   return tx.Commit();
 }
 
-Status Cases::NextVisit(int64_t case_id, const Visit& v, int64_t at) {
+Status Cases::NextVisit(int64_t case_id, const Visit& v, int64_t at,
+                        std::span<const Document> documents) {
   MYNACERT_ASSIGN_OR_RETURN(Case c, store_.GetCase(case_id));
   if (c.state != "waiting") {
     return Error{
@@ -218,7 +235,7 @@ Status Cases::NextVisit(int64_t case_id, const Visit& v, int64_t at) {
                                       {"holder_present", v.holder_present}}
                                      .dump(),
                                  at));
-  return tx.Commit();
+  return AddDocumentsAndCommit(std::move(tx), case_id, documents, v.clerk, at);
 }
 
 Result<Decision> Cases::Decide(int64_t case_id, std::string_view clerk, int64_t at) {

@@ -8,6 +8,7 @@
 #define MYNACERT_COUNTER_CASES_H_
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -35,19 +36,34 @@ class Cases {
   Cases(CounterStore& store, const profiles::Registry& profiles, Registry& registry)
       : store_(store), profiles_(profiles), registry_(registry) {}
 
-  Result<int64_t> OpenCase(const OpenRequest& request, int64_t at);
-  // Checks the document against this visit and records it; a document that cannot count (a
-  // copy, expired, not accepted here, an old proof of authority) is refused with its rule and
-  // not recorded.
-  Status Present(int64_t case_id, Document d, std::string_view clerk, int64_t at);
-  // The next visit of a 文書照会 case.
-  Status NextVisit(int64_t case_id, const Visit& v, int64_t at);
+  // Opens the case with its first visit and the documents presented at it, in one
+  // transaction: a refused document leaves no case (the command changes nothing).
+  Result<int64_t> OpenCase(const OpenRequest& request, int64_t at,
+                           std::span<const Document> documents = {});
+  // Checks the documents against this visit and records them, all or none; a document that
+  // cannot count (a copy, expired, not accepted here, an old proof of authority) is refused
+  // with its rule, nothing of the command is recorded, and the refusal alone is audited.
+  Status Present(int64_t case_id, std::span<const Document> documents, std::string_view clerk,
+                 int64_t at);
+  Status Present(int64_t case_id, Document d, std::string_view clerk, int64_t at) {
+    return Present(case_id, std::span(&d, 1), clerk, at);
+  }
+  // The next visit of a 文書照会 case with the documents presented at it, in one transaction.
+  Status NextVisit(int64_t case_id, const Visit& v, int64_t at,
+                   std::span<const Document> documents = {});
   // Decides at the current visit, records the decision and the case's new state.
   Result<Decision> Decide(int64_t case_id, std::string_view clerk, int64_t at);
   Result<Decision> Decide(int64_t case_id, std::string_view clerk, int64_t at, Date today);
 
  private:
   Result<DecisionInput> InputFor(const Case& c, Date today);
+  // Records `documents` for case `case_id` (re-read inside the caller's transaction `tx`), then
+  // commits. A refused document ends `tx` without committing — nothing of the command stays —
+  // and is audited alone (under case 0 when the command was opening the case, whose number
+  // was never committed); its error is returned.
+  Status AddDocumentsAndCommit(store::Transaction tx, int64_t case_id,
+                               std::span<const Document> documents, std::string_view clerk,
+                               int64_t at, bool opening = false);
 
   CounterStore& store_;
   const profiles::Registry& profiles_;

@@ -51,18 +51,25 @@ class Counter {
   }
 
   // ---- cases ----
-  Result<int64_t> OpenCase(const OpenRequest& request, int64_t at) {
-    return cases_.OpenCase(request, at);
+  // The case, its first visit and the documents presented at it, all or nothing.
+  Result<int64_t> OpenCase(const OpenRequest& request, int64_t at,
+                           std::span<const Document> documents = {}) {
+    return cases_.OpenCase(request, at, documents);
   }
-  // Checks the document against this visit and records it; a document that cannot count (a
-  // copy, expired, not accepted here, an old proof of authority) is refused with its rule and
-  // not recorded.
+  // Checks the documents against this visit and records them, all or none; a document that
+  // cannot count (a copy, expired, not accepted here, an old proof of authority) is refused
+  // with its rule and nothing is recorded.
+  Status Present(int64_t case_id, std::span<const Document> documents, std::string_view clerk,
+                 int64_t at) {
+    return cases_.Present(case_id, documents, clerk, at);
+  }
   Status Present(int64_t case_id, Document d, std::string_view clerk, int64_t at) {
     return cases_.Present(case_id, std::move(d), clerk, at);
   }
-  // The next visit of a 文書照会 case.
-  Status NextVisit(int64_t case_id, const Visit& v, int64_t at) {
-    return cases_.NextVisit(case_id, v, at);
+  // The next visit of a 文書照会 case and the documents presented at it, all or nothing.
+  Status NextVisit(int64_t case_id, const Visit& v, int64_t at,
+                   std::span<const Document> documents = {}) {
+    return cases_.NextVisit(case_id, v, at, documents);
   }
   // Decides at the current visit, records the decision and the case's new state.
   Result<Decision> Decide(int64_t case_id, std::string_view clerk, int64_t at) {

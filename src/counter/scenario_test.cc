@@ -628,6 +628,76 @@ TEST_P(Scenario, BadInputNamesTheFieldAndTheRule) {
   EXPECT_TRUE(the_case->documents.empty());  // nothing recorded
 }
 
+// A refused command changes nothing (issue 16): opening a case, presenting documents or
+// recording the next visit with one document the rules refuse (a copy, R-PROC-9) records no
+// case, no visit and none of the other documents, so that the corrected retry goes through.
+// Only the refusal itself is audited.
+TEST_P(Scenario, OneRefusedDocumentLeavesNoCaseNoVisitAndNoneOfTheOthers) {
+  const int64_t r = ResidentWithCard("kanazawa", kBirth, kCardIssued);
+  Document card;
+  card.whose = "holder";
+  card.item = "holder_card";
+  Document agent_id;
+  agent_id.whose = "agent";
+  agent_id.item = "id";
+  agent_id.kind = "passport";
+  agent_id.expires = Date::Ymd(2035, 1, 1);
+  Document copy = agent_id;
+  copy.original = false;
+
+  auto before = store_->CasesOf(r);  // the card's issuance
+  ASSERT_TRUE(before.ok());
+  OpenRequest req;
+  req.resident_id = r;
+  req.procedure = "renewal";
+  req.applicant = "agent_without_form";
+  req.visit = Visit{1, Date::Ymd(2026, 4, 10), "kanazawa-cityhall", "clerk-1", false};
+  const std::vector<Document> with_copy = {card, agent_id, copy};
+  auto refused = counter_->OpenCase(req, env_.now, with_copy);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().rule, "R-PROC-9");
+  auto cases = store_->CasesOf(r);
+  ASSERT_TRUE(cases.ok());
+  EXPECT_EQ(*cases, *before) << "a case was left by a refused open";
+
+  const std::vector<Document> good = {card, agent_id};
+  auto opened = counter_->OpenCase(req, env_.now, good);
+  ASSERT_TRUE(opened.ok()) << opened.error().ToString();
+  const int64_t c = *opened;
+  EXPECT_EQ(store_->GetCase(c)->documents.size(), 2u);
+
+  // Present: two good documents and a copy → none recorded.
+  Document form;
+  form.whose = "holder";
+  form.item = "application_form";
+  Status present = counter_->Present(c, std::vector<Document>{form, copy}, "clerk-1", env_.now);
+  ASSERT_FALSE(present.ok());
+  EXPECT_EQ(store_->GetCase(c)->documents.size(), 2u);
+
+  // The next visit with a copy among its documents → no visit recorded; the retry goes through.
+  Decision d = DecideOk(c);
+  ASSERT_EQ(d.outcome, Outcome::kNextVisit) << DecisionJson(d);
+  const Visit v2{2, Date::Ymd(2026, 4, 13), "kanazawa-cityhall", "clerk-2", false};
+  Status visit = counter_->NextVisit(c, v2, env_.now, std::vector<Document>{form, copy});
+  ASSERT_FALSE(visit.ok());
+  auto after = store_->GetCase(c);
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->visit, 1);
+  EXPECT_EQ(after->state, "waiting");
+  EXPECT_EQ(after->documents.size(), 2u);
+  ASSERT_TRUE(counter_->NextVisit(c, v2, env_.now, std::vector<Document>{form, card, agent_id}).ok());
+  after = store_->GetCase(c);
+  EXPECT_EQ(after->visit, 2);
+  EXPECT_EQ(after->documents.size(), 5u);
+
+  // The refusals are in the audit log, each alone.
+  auto log = store_->audit().Read(c, 0, 0, 1000);
+  ASSERT_TRUE(log.ok());
+  int refusals = 0;
+  for (const auto& rec : *log) refusals += rec.action == "document_refused";
+  EXPECT_EQ(refusals, 2);
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, Scenario, ::testing::ValuesIn(store::testing::kEngines),
                          store::testing::EngineName);
 
