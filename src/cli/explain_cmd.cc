@@ -85,7 +85,8 @@ void AddExplainCommand(CLI::App& app, CliContext& ctx) {
                   "電子証明書の発行日 (既定: カード発行日) / certificate issue date");
   cmd->add_flag(
       "--cert-renewal", fl->cert_renewal,
-      "証明書は更新期間内の更新で発行された / issued by a renewal inside the window (R-VAL-1a)");
+      "証明書は更新で発行された (日付は --cert-issued; 更新期間内かは日付から判定) / issued by a "
+      "renewal on --cert-issued (inside the window or not is derived: R-VAL-1a, R-VAL-7)");
   cmd->add_option("--stay-until", fl->stay_until,
                   "在留期間の満了日 / end of a foreign resident's period of stay (R-VAL-4)");
   cmd->add_flag("--abroad", fl->abroad,
