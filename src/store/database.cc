@@ -169,6 +169,15 @@ std::string ScanParameters(std::string_view sql, std::vector<size_t>* numbers,
   return out;
 }
 
+std::vector<bool> PresentParameters(const std::vector<size_t>& numbers) {
+  std::vector<bool> present(1, false);
+  for (size_t n : numbers) {
+    if (n >= present.size()) present.resize(n + 1, false);
+    present[n] = true;
+  }
+  return present;
+}
+
 std::string ValuesList(size_t rows, int arity, std::string_view tail) {
   std::string sql;
   sql.reserve(rows * static_cast<size_t>(arity) * 6);

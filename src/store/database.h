@@ -180,6 +180,8 @@ inline constexpr size_t kMaxParameters = 32766;
 // `sql` with each $N replaced by replace(N) (else "").
 std::string ScanParameters(std::string_view sql, std::vector<size_t>* numbers,
                            const std::function<std::string(size_t)>& replace = {});
+// Which $N appear ([N] true; [0] unused), from ScanParameters' numbers: what Bind may name.
+std::vector<bool> PresentParameters(const std::vector<size_t>& numbers);
 
 // Nullable columns: NULL reads as "" and as nullopt (so does a date that does not parse).
 std::string ColumnString(Statement& s, int column);

@@ -79,17 +79,11 @@ struct ResultDeleter {
 };
 using ResultPtr = std::unique_ptr<PGresult, ResultDeleter>;
 
-// Which $N appear in `sql` ([N] true), outside literals, identifiers and comments: what Bind
-// may name before the server has seen the statement.
+// Which $N appear in `sql`: what Bind may name before the server has seen the statement.
 std::vector<bool> PresentParameters(std::string_view sql) {
   std::vector<size_t> numbers;
   ScanParameters(sql, &numbers);
-  std::vector<bool> present(1, false);
-  for (size_t n : numbers) {
-    if (n >= present.size()) present.resize(n + 1, false);
-    present[n] = true;
-  }
-  return present;
+  return store::PresentParameters(numbers);
 }
 
 class PostgresDatabase;

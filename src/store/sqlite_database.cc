@@ -1,7 +1,6 @@
 // The SQLite engine of the store interface (database.h).
 #include <sqlite3.h>
 
-#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -24,18 +23,13 @@ Error SqliteError(sqlite3* db, std::string_view what, std::string_view sql = {})
 // a bare "?", numbered by position at no cost; otherwise each becomes ?N.
 std::string NumberParameters(std::string_view sql, std::vector<bool>* present) {
   std::vector<size_t> order;
-  std::string numbered =
-      ScanParameters(sql, &order, [](size_t n) { return "?" + std::to_string(n); });
-  present->assign(1, false);
+  ScanParameters(sql, &order);
+  *present = PresentParameters(order);
   bool in_order = true;
-  for (size_t k = 0; k < order.size(); ++k) {
-    if (order[k] >= present->size()) present->resize(order[k] + 1, false);
-    (*present)[order[k]] = true;
-    in_order = in_order && order[k] == k + 1;
-  }
-  if (!in_order) return numbered;
+  for (size_t k = 0; k < order.size() && in_order; ++k) in_order = order[k] == k + 1;
   order.clear();
-  return ScanParameters(sql, &order, [](size_t) { return std::string("?"); });
+  if (in_order) return ScanParameters(sql, &order, [](size_t) { return std::string("?"); });
+  return ScanParameters(sql, &order, [](size_t n) { return "?" + std::to_string(n); });
 }
 
 class SqliteStatement final : public Statement {
