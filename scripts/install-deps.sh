@@ -9,7 +9,7 @@ packages=(
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   libsqlite3-dev libboost-dev softhsm2 libp11-kit-dev
   libpq-dev postgresql nginx-light  # the PostgreSQL engine, its test server, the cluster (scripts/cluster.sh)
-  pcscd vsmartcard-vpcd opensc pcsc-tools libpcsclite-dev jq
+  pcscd vsmartcard-vpcd opensc pcsc-tools libpcsclite-dev jq iproute2  # ss: the vpcd port check
   libcairo2-dev libpango1.0-dev fonts-noto-cjk poppler-utils
   chromium curl  # the browser tests (tests/browser/run.sh; playwright-core comes from npm there)
   clang-14 libclang-rt-14-dev

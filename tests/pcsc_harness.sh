@@ -38,8 +38,19 @@ trap cleanup EXIT
 fail() { echo "$name: FAIL: $*"; exit 1; }
 step() { echo "== $*"; }
 
-# A vpcd on a port of our own (two slots: port, port+1).
-port=$((40000 + ($$ % 5000) * 2))
+# A vpcd on a port of our own (two slots: port, port+1), below the kernel's ephemeral range
+# (ip_local_port_range, 32768– by default) so that no client connection of another test holds
+# it, and checked free: pcscd loads the reader even when the driver cannot listen, and the
+# only sign is "No smart card readers found" (a CI run met it with a port in 40000–49999).
+ephemeral_low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+[ "$ephemeral_low" -ge 22002 ] 2>/dev/null || ephemeral_low=32768  # a tiny range: the ss check still holds
+port_busy() { ss -Htan "( sport = :$1 )" 2>/dev/null | grep -q .; }
+port=
+for try in $(seq 0 49); do
+  candidate=$(( 20000 + (($$ + try * 7919) % ((ephemeral_low - 20002) / 2)) * 2 ))
+  if ! port_busy "$candidate" && ! port_busy $((candidate + 1)); then port=$candidate; break; fi
+done
+[ -n "$port" ] || { echo "$name: FAIL: no free pair of ports for vpcd below $ephemeral_low"; exit 1; }
 mkdir -p "$work/reader.conf.d"
 printf 'FRIENDLYNAME "Virtual PCD"\nDEVICENAME /dev/null:0x%X\nLIBPATH /usr/lib/pcsc/drivers/serial/libifdvpcd.so\nCHANNELID 0x%X\n' \
   "$port" "$port" > "$work/reader.conf.d/vpcd"
@@ -56,6 +67,9 @@ pcsc_start_card() {  # <mynacert> <card file> <secret env var> [more card serve 
   "$1" card serve --card "$2" --secret "env:$3" --vpcd "127.0.0.1:$port" "${@:4}" > "$work/card.log" 2>&1 &
   card_pid=$!
   pids+=($card_pid)
-  for _ in $(seq 100); do opensc-tool -l 2>/dev/null | grep -q '^0 *Yes' && return 0; sleep 0.05; done
-  fail "the card did not appear: $(opensc-tool -l 2>&1)"
+  for _ in $(seq 300); do opensc-tool -l 2>/dev/null | grep -q '^0 *Yes' && return 0; sleep 0.05; done
+  fail "the card did not appear in 15 s: $(opensc-tool -l 2>&1)
+vpcd port $port: $(ss -Htan "( sport = :$port or sport = :$((port + 1)) )" 2>&1)
+pcscd: $(tail -20 "$work/pcscd.log")
+card serve: $(tail -5 "$work/card.log")"
 }
