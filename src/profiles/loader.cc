@@ -254,7 +254,9 @@ Municipality ParseTable(const Reader& r, const toml::table& root, std::string_vi
   m.source_file = std::string(source_name);
 
   if (const toml::table* t = r.Table(root, "", "rules", false)) {
-    r.CheckKeys(*t, "rules", {"leap_day_birthday", "renewal_window_reading", "adult_ward_sign_cert"});
+    r.CheckKeys(*t, "rules", {"leap_day_birthday", "renewal_window_reading", "adult_ward_sign_cert",
+                              "card_application_months"});
+    m.rules.card_application_months = r.Int(*t, "rules", "card_application_months", 3, 1, 12);
     m.rules.adult_ward_sign_cert = r.Bool(*t, "rules", "adult_ward_sign_cert", false);
     m.rules.leap_day_birthday = r.Enum(*t, "rules", "leap_day_birthday", false,
                                        LeapDayBirthday::kFeb28,

@@ -64,6 +64,7 @@ TEST(Registry, ASixthMunicipalityIsOneFile) {
   ASSERT_TRUE(m.ok());
   EXPECT_EQ((*m)->rules.leap_day_birthday, LeapDayBirthday::kMar1);
   EXPECT_EQ((*m)->rules.window_reading, WindowReading::kCivilCode);
+  EXPECT_EQ((*m)->rules.card_application_months, 3);  // R-CARD-3's default
   EXPECT_EQ((*m)->counters[0].schedule.closures[0].from_day, 28u);
 }
 
@@ -140,6 +141,9 @@ TEST(ParseProfile, EveryProblemNamesFileLineAndKey) {
        "profiles/x.toml:10 document_inquiry.visits[1].documents[0].id"},
       {"bad leap setting", std::string(kValid) + "[rules]\nleap_day_birthday = \"feb29\"\n",
        "profiles/x.toml:19 rules.leap_day_birthday"},
+      {"card application months out of range (R-CARD-3)",
+       std::string(kValid) + "[rules]\ncard_application_months = 0\n",
+       "profiles/x.toml:19 rules.card_application_months"},
       {"syntax error", Replace(kValid, "name_ja = \"x市\"", "name_ja = \"x市"), "profiles/x.toml:2"},
       {"one inquiry visit only",
        Replace(kValid, "[[document_inquiry.visits]]\ndocuments = [{ item = \"holder_card\" }]\n", ""),

@@ -34,6 +34,9 @@ struct RuleSettings {
   // R-WIN-1 / R-WIN-3: window length in months (3; 12 for holders abroad).
   int window_months = 3;
   int window_months_abroad = 12;
+  // R-CARD-3 (rules-lifecycle.md, medium confidence): a card renewal can be applied for from
+  // the arrival of J-LIS's notice, about this many months before the card's expiry.
+  int card_application_months = 3;
   // R-CERT-4 (seed 004) vs R-PROC-3 (seed 003): Suzuka's page says no sign cert for an adult
   // ward; Yokohama's page renews an adult ward's sign cert with the holder present. The seeds
   // differ, so it is a setting: false (R-CERT-4, current law per jpki-facts A3) by default.

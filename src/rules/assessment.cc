@@ -513,10 +513,27 @@ Reason Render(const Note& n, const profiles::RuleSettings& s) {
 
 }  // namespace
 
-std::vector<Reason> Explain(const Assessment& a, const profiles::RuleSettings& s) {
+std::vector<Reason> Explain(const Assessment& a, const profiles::RuleSettings& s,
+                            bool issue_dates_known) {
   std::vector<Reason> out;
   out.reserve(a.note_count + 1);
-  for (uint8_t i = 0; i < a.note_count; ++i) out.push_back(Render(a.notes[i], s));
+  for (uint8_t i = 0; i < a.note_count; ++i) {
+    if (!issue_dates_known) {
+      switch (a.notes[i].code) {  // these name an issue date or restate the held expiry
+        case NoteCode::kCardThreshold20:
+        case NoteCode::kCardTenBirthdays:
+        case NoteCode::kCardFiveBirthdays:
+        case NoteCode::kCardStayCap:
+        case NoteCode::kCertFifthBirthday:
+        case NoteCode::kCertSixthBirthday:
+        case NoteCode::kRenewalOutsideWindow:
+          continue;
+        default:
+          break;
+      }
+    }
+    out.push_back(Render(a.notes[i], s));
+  }
   out.push_back({"B2-WINDOW",
                  s.window_reading == profiles::WindowReading::kCorrespondingDayPlusOne
                      ? "誕生日は発行日の翌日から数えます。更新開始日は「有効期限の3か月前の応当日 "

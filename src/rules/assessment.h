@@ -147,8 +147,11 @@ struct Assessment {
 Result<Assessment> Assess(const Facts& facts, Date today, const profiles::RuleSettings& settings);
 
 // The notes as reasons with rule IDs, Japanese and English, in the order they were taken,
-// followed by the conventions that were applied (jpki-facts B1/B2).
-std::vector<Reason> Explain(const Assessment& a, const profiles::RuleSettings& settings);
+// followed by the conventions that were applied (jpki-facts B1/B2). `issue_dates_known` false
+// (the facts were read from held expiry dates, rules/held.h): the notes that name an issue
+// date are left out, since those dates are one reading among several, not the resident's.
+std::vector<Reason> Explain(const Assessment& a, const profiles::RuleSettings& settings,
+                            bool issue_dates_known = true);
 
 }  // namespace mynacert::rules
 

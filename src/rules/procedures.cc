@@ -225,8 +225,91 @@ std::string_view ApplicantName(Applicant a) {
   return "";
 }
 
+namespace {
+
+Result<ProcedurePlan> PlanSteps(const profiles::Municipality& m, Procedure procedure,
+                                Applicant applicant, const Situation& s);
+
+// R-CERT-2 formats; who types them depends on who comes.
+std::vector<Reason> PinsToKnow(const profiles::Municipality& m, Procedure procedure,
+                               Applicant applicant, const Situation& s) {
+  std::vector<Reason> out;
+  const bool sign = s.sign_cert && !(s.holder_age < 15 || (s.adult_ward && !m.rules.adult_ward_sign_cert));
+  const std::string formats_ja =
+      std::string("利用者証明用電子証明書の暗証番号 (数字4桁)") +
+      (sign ? "と署名用電子証明書の暗証番号 (英数字6〜16文字、英字と数字をどちらも含む)" : "");
+  const std::string formats_en =
+      std::string("the authentication certificate's PIN (4 digits)") +
+      (sign ? " and the signature certificate's password (6 to 16 letters and digits, both "
+              "included)"
+            : "");
+  if (procedure == Procedure::kPinReset) {
+    out.push_back({"R-CERT-2", "新しく設定する " + formats_ja + " を決めておいてください。",
+                   "Decide the new PINs: " + formats_en + "."});
+    return out;
+  }
+  const bool new_pins = procedure == Procedure::kNewIssuance;
+  switch (ClassOf(applicant)) {
+    case ApplicantClass::kSelf:
+      out.push_back({"R-PROC-1",
+                     std::string(new_pins ? "新しく設定する " : "ご本人が窓口の端末で入力します: ") +
+                         formats_ja + (new_pins ? " を決めておいてください。" : "。"),
+                     std::string(new_pins ? "Decide the PINs to set: " : "You type them at the counter: ") +
+                         formats_en + "."});
+      if (!new_pins) {
+        out.push_back({"R-PROC-1",
+                       "忘れた場合も、本人確認書類 (A または B を1点) があれば同じ来庁で再設定できます。",
+                       "Forgotten? They can be reset in the same visit with one identity document (A or B)."});
+        if (sign) {
+          out.push_back({"R-PIN-2",
+                         "どちらか一方だけ忘れた場合は、もう一方が分かればスマートフォンで予約のうえコンビニのキオスク端末でも再設定できます。",
+                         "If you know one of the two, the other can also be reset at a convenience-store "
+                         "kiosk after booking in the smartphone app."});
+        }
+      }
+      break;
+    case ApplicantClass::kLegalRep:
+      out.push_back({"R-PROC-2",
+                     "法定代理人が窓口の端末で入力します: " + formats_ja + "。",
+                     "The legal representative types them at the counter: " + formats_en + "."});
+      break;
+    case ApplicantClass::kAgent:
+      if (applicant == Applicant::kAgentWithForm) {
+        out.push_back({"R-PROC-4",
+                       "ご本人が照会書兼回答書に " + formats_ja +
+                           " を書き、見えないように封をして (またはシールを貼って) 代理人に渡します。",
+                       "The holder writes " + formats_en +
+                           " on the inquiry-and-response form and hides them (a sealed envelope or a "
+                           "sticker) before handing it to the agent."});
+        out.push_back({"R-PROC-5",
+                       "書かれた暗証番号がカードと合わないと、郵送での照会 (文書照会) になり、もう一度来庁が必要です。",
+                       "If a written PIN does not match the card, the inquiry goes by post (文書照会) "
+                       "and the agent comes again."});
+      } else {
+        out.push_back({"R-PROC-6",
+                       "市から本人あてに郵送される照会書に、ご本人が " + formats_ja +
+                           " を書き、見えないようにして代理人に渡します。",
+                       "The holder writes " + formats_en +
+                           " on the form the city mails to them, hidden, for the agent to bring."});
+      }
+      break;
+  }
+  return out;
+}
+
+}  // namespace
+
 Result<ProcedurePlan> PlanProcedure(const profiles::Municipality& m, Procedure procedure,
                                     Applicant applicant, const Situation& s) {
+  MYNACERT_ASSIGN_OR_RETURN(ProcedurePlan plan, PlanSteps(m, procedure, applicant, s));
+  if (plan.possible) plan.pins = PinsToKnow(m, procedure, applicant, s);
+  return plan;
+}
+
+namespace {
+
+Result<ProcedurePlan> PlanSteps(const profiles::Municipality& m, Procedure procedure,
+                                Applicant applicant, const Situation& s) {
   const profiles::ProcedurePolicy& pol = m.procedures;
   ProcedurePlan plan;
   const ApplicantClass cls = ClassOf(applicant);
@@ -463,5 +546,7 @@ Result<ProcedurePlan> PlanProcedure(const profiles::Municipality& m, Procedure p
   }
   return plan;
 }
+
+}  // namespace
 
 }  // namespace mynacert::rules

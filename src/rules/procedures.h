@@ -70,6 +70,10 @@ struct ProcedurePlan {
   std::vector<const profiles::Counter*> counters;  // where it can be done
   std::vector<Reason> reasons;
   std::vector<Reason> refusals;
+  // The PINs and who must know them, spelled out (the commonest failed visit is a holder who
+  // does not know both): formats (R-CERT-2), who enters them (R-PROC-1/2/4/6), what to do when
+  // one is forgotten (R-PROC-1, R-PIN-2). Empty when the plan is refused.
+  std::vector<Reason> pins;
 };
 
 // Errors only for an unknown `situation.counter_id` (field "counter").

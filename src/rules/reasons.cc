@@ -7,7 +7,7 @@ namespace mynacert::rules {
 
 namespace {
 // rules.md, column "seeds". 000 山形市, 001 金沢市, 002 世田谷区, 003 横浜市, 004 鈴鹿市.
-constexpr std::array<std::pair<std::string_view, std::string_view>, 55> kSources = {{
+constexpr std::array<std::pair<std::string_view, std::string_view>, 59> kSources = {{
     {"R-CERT-1", "002 世田谷区, 003 横浜市, 004 鈴鹿市"},
     {"R-CERT-2", "000 山形市, 002 世田谷区, 003 横浜市, 004 鈴鹿市; jpki-facts B5"},
     {"R-CERT-3", "003 横浜市"},
@@ -58,6 +58,11 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 55> kSources
     {"R-OFF-5", "003 横浜市"},
     {"R-OFF-6", "003 横浜市"},
     {"R-OFF-7", "004 鈴鹿市"},
+    // rules-lifecycle.md: the card's own renewal.
+    {"R-CARD-1", "004 鈴鹿市 (rules-lifecycle)"},
+    {"R-CARD-2", "004 鈴鹿市 ※2 (rules-lifecycle)"},
+    {"R-CARD-3", "004 鈴鹿市 (rules-lifecycle; medium confidence: card_application_months)"},
+    {"R-CARD-4", "001 金沢市, 004 鈴鹿市 (rules-lifecycle)"},
     // Conventions of jpki-facts.md that the rules rely on.
     {"B1-LEAPDAY", "jpki-facts B1 (道路交通法92条の2 precedent)"},
     {"B2-WINDOW", "jpki-facts B2"},
