@@ -70,6 +70,29 @@ TEST(CliExplain, HumanOutputIsJapaneseWithEnglish) {
   EXPECT_NE(r.out.find("2025-10-01 (水)"), std::string::npos);
 }
 
+// Issue 16: a resident has the card (its face prints the card's expiry) and the letter, never
+// the issue dates. Renewed inside the window of 2027-01-22: the certificates run with the card
+// to 2032-01-22 (R-VAL-1a, R-VAL-6), and the verdict comes first, dates as residents read them.
+TEST(CliExplain, FromWhatTheResidentHoldsTheVerdictComesFirst) {
+  Outcome r = Mynacert(
+      "explain --birth 1980-01-22 --card-expires 2032-01-22 --renewed --today 2026-12-03");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const size_t verdict = r.out.find("マイナンバーカードと電子証明書は2032年(令和14年)1月22日(木)に");
+  ASSERT_NE(verdict, std::string::npos) << r.out;
+  EXPECT_LT(verdict, r.out.find("マイナンバーカード (card)"));
+  EXPECT_NE(r.out.find("Renew the card, not only the certificates"), std::string::npos);
+  EXPECT_EQ(r.out.find("age at issue"), std::string::npos) << "no issue date was given";
+  Outcome j = Mynacert(
+      "explain --birth 1980-01-22 --cert-expires 2027-01-22 --today 2026-12-03 --json");
+  ASSERT_EQ(j.exit_code, 0) << j.err;
+  auto doc = nlohmann::json::parse(j.out);
+  EXPECT_EQ(doc["verdict"]["code"], "come_now");
+  EXPECT_EQ(doc["verdict"]["until_text"], "2027年(令和9年)1月22日(金)");
+  EXPECT_EQ(doc["card"]["expires"], "2032-01-22");
+  EXPECT_EQ(doc["reading"]["card"], "ten_birthdays");
+  EXPECT_EQ(doc["reading"]["card_expiry_given"], false);
+}
+
 TEST(CliExplain, MunicipalitySettingsApply) {
   Outcome r = Mynacert(
       "explain --birth 1980-04-30 --card-issued 2021-05-01 --today 2026-01-31 "
@@ -99,6 +122,12 @@ TEST(CliBadInput, OneLineNamingTheFlagAndExitCode2) {
        "--abroad"},
       {"explain --birth 1990-01-01 --card-issued 2021-03-01 --cert-renewal", "--cert-renewal"},
       {"explain --card-issued 2021-03-01", "--birth"},
+      {"explain --birth 1990-01-01", "--card-expires"},
+      {"explain --birth 1980-01-22 --card-expires 2032-03-01", "--card-expires"},
+      {"explain --birth 1980-01-22 --card-expires 2032-01-22 --cert-expires 2033-01-22",
+       "--cert-expires"},
+      {"explain --birth 1980-01-22 --card-expires 2032-01-22 --card-issued 2022-03-01",
+       "--card-expires"},
       {"explain --birth 1990-01-01 --card-issued 2021-03-01 --no-such-flag", "--no-such-flag"},
       {"", "subcommand"},
       {"procedure --municipality yamagata --procedure renew --applicant self", "--procedure"},

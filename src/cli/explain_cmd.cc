@@ -17,6 +17,8 @@ struct ExplainFlags {
   std::string birth, card_applied, card_issued, cert_issued, stay_until, sign_revoked_on, today;
   std::string municipality;
   bool cert_renewal = false, abroad = false, adult_ward = false, json = false;
+  std::string card_expires, cert_expires;
+  bool renewed = false;
 };
 
 std::string CertLine(const char* ja, const char* en, const rules::CertAssessment& c) {
@@ -39,7 +41,8 @@ void Run(const ExplainFlags& fl, CliContext& ctx) {
   if (!reg.ok()) return ctx.Fail(reg.error());
   service::ExplainQuery q{fl.birth, fl.card_applied, fl.card_issued, fl.cert_issued, fl.stay_until,
                           fl.sign_revoked_on, fl.today, fl.municipality, fl.cert_renewal,
-                          fl.abroad, fl.adult_ward};
+                          fl.abroad, fl.adult_ward, fl.card_expires, fl.cert_expires,
+                          fl.renewed};
   auto e = service::Explain(q, **reg, RealClock().TodayJst());
   if (!e.ok()) return ctx.Fail(e.error());
   if (fl.json) {
@@ -54,12 +57,15 @@ void Run(const ExplainFlags& fl, CliContext& ctx) {
   o << "基準日 as of: " << today.ToStringWithWeekday();
   if (muni) o << "   自治体 municipality: " << muni->name_ja << " (" << muni->name_en << ")";
   o << "\n\n";
+  o << e->verdict.ja << "\n" << e->verdict.en << "\n\n";
   o << "マイナンバーカード (card)\n";
   o << "    有効期限 expires:        " << a->card.expires.ToStringWithWeekday()
     << (a->card_expired ? "  — 期限切れ / expired" : "") << "\n";
-  o << "    発行時の年齢 age at issue: " << a->card.age_at_issue << "歳 → " << a->card.birthdays
-    << "回目の誕生日 / " << a->card.birthdays << "th birthday"
-    << (a->card.capped_by_stay ? " (在留期間まで / capped by the period of stay)" : "") << "\n";
+  if (!e->reading) {  // read from held expiry dates, the issue date is not known (rules/held.h)
+    o << "    発行時の年齢 age at issue: " << a->card.age_at_issue << "歳 → " << a->card.birthdays
+      << "回目の誕生日 / " << a->card.birthdays << "th birthday"
+      << (a->card.capped_by_stay ? " (在留期間まで / capped by the period of stay)" : "") << "\n";
+  }
   o << CertLine("署名用電子証明書", "sign cert", a->sign);
   o << CertLine("利用者証明用電子証明書", "auth cert", a->auth);
   o << "マイナ保険証 (health insurance use): " << a->health_insurance_until.ToStringWithWeekday()
@@ -77,7 +83,17 @@ void AddExplainCommand(CLI::App& app, CliContext& ctx) {
       "カードと電子証明書の有効期限・更新期間・状態を理由つきで説明 / explain expiry "
       "dates, renewal window and status, with rule IDs");
   cmd->add_option("--birth", fl->birth, "生年月日 YYYY-MM-DD / birth date")->required();
-  cmd->add_option("--card-issued", fl->card_issued, "カード発行日 / card issue date")->required();
+  cmd->add_option("--card-issued", fl->card_issued,
+                  "カード発行日 (窓口の記録; 住民は --card-expires / --cert-expires) / card issue "
+                  "date (a counter's records; residents give --card-expires / --cert-expires)");
+  cmd->add_option("--card-expires", fl->card_expires,
+                  "券面のカードの有効期限「…まで有効」 / the card's expiry printed on its face");
+  cmd->add_option("--cert-expires", fl->cert_expires,
+                  "電子証明書の有効期限 (通知書・券面の記載欄) / the certificates' expiry (the "
+                  "notice letter, or the box on the card's face)");
+  cmd->add_flag("--renewed", fl->renewed,
+                "電子証明書を更新したことがある / the certificates were renewed since the card "
+                "was issued (with --card-expires / --cert-expires)");
   cmd->add_option(
       "--card-applied", fl->card_applied,
       "交付申請の受付日 (既定: 発行日) / application date (R-VAL-3; default: issue date)");

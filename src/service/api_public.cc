@@ -46,7 +46,8 @@ Status Service::AddPublicRoutes() {
     ExplainQuery q{c.Query("birth"),      c.Query("card_applied"),    c.Query("card_issued"),
                    c.Query("cert_issued"), c.Query("stay_until"),      c.Query("sign_revoked_on"),
                    c.Query("today"),       c.Query("municipality"),    c.QueryFlag("cert_renewal"),
-                   c.QueryFlag("abroad"),  c.QueryFlag("adult_ward")};
+                   c.QueryFlag("abroad"),  c.QueryFlag("adult_ward"),
+                   c.Query("card_expires"), c.Query("cert_expires"), c.QueryFlag("renewed")};
     auto e = Explain(q, profiles, c.today);
     if (!e.ok()) return Fail(e.error());
     HttpResponse res;
@@ -73,6 +74,7 @@ Status Service::AddPublicRoutes() {
     s.pin_forgotten = c.QueryFlag("pin_forgotten");
     s.cert_expired = c.QueryFlag("cert_expired");
     s.same_household = c.QueryFlag("same_household");
+    s.honseki_in_city = c.QueryFlag("honseki_in_city");
     s.counter_id = c.Query("counter");
     auto plan = rules::PlanProcedure(**mu, *p, *a, s);
     if (!plan.ok()) return Fail(plan.error());

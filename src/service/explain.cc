@@ -1,7 +1,9 @@
 #include "service/explain.h"
 
 #include <algorithm>
+#include <iterator>
 
+#include "core/date_text.h"
 #include "service/json_out.h"
 
 namespace mynacert::service {
@@ -42,9 +44,23 @@ const char* ReadingName(profiles::WindowReading r) {
 Result<Explanation> Explain(const ExplainQuery& q, const profiles::Registry& profiles,
                             Date default_today) {
   if (q.birth.empty()) return InvalidArgument("birth", "生年月日が必要です (required)");
-  if (q.card_issued.empty()) return InvalidArgument("card_issued", "カード発行日が必要です (required)");
+  const bool held = !q.card_expires.empty() || !q.cert_expires.empty() || q.renewed;
+  if (held && (!q.card_issued.empty() || !q.cert_issued.empty() || !q.card_applied.empty() ||
+               q.cert_renewal)) {
+    return InvalidArgument(q.card_expires.empty() ? "cert_expires" : "card_expires",
+                           "有効期限 (card_expires, cert_expires, renewed) と発行日 (card_issued, "
+                           "cert_issued, card_applied, cert_renewal) は同時に指定できません "
+                           "(give the expiry dates a resident holds, or the issue dates, not both)");
+  }
+  if (!held && q.card_issued.empty()) {
+    return InvalidArgument("card_expires",
+                           "カードの有効期限 (券面の「…まで有効」) か電子証明書の有効期限 (通知書)"
+                           "、またはカード発行日 (card_issued) が必要です (required)");
+  }
   MYNACERT_ASSIGN_OR_RETURN(auto birth, ParseDateField(q.birth, "birth"));
   MYNACERT_ASSIGN_OR_RETURN(auto card_issued, ParseDateField(q.card_issued, "card_issued"));
+  MYNACERT_ASSIGN_OR_RETURN(auto card_expires, ParseDateField(q.card_expires, "card_expires"));
+  MYNACERT_ASSIGN_OR_RETURN(auto cert_expires, ParseDateField(q.cert_expires, "cert_expires"));
   MYNACERT_ASSIGN_OR_RETURN(auto card_applied, ParseDateField(q.card_applied, "card_applied"));
   MYNACERT_ASSIGN_OR_RETURN(auto cert_issued, ParseDateField(q.cert_issued, "cert_issued"));
   MYNACERT_ASSIGN_OR_RETURN(auto stay_until, ParseDateField(q.stay_until, "stay_until"));
@@ -56,17 +72,6 @@ Result<Explanation> Explain(const ExplainQuery& q, const profiles::Registry& pro
                            "(conflicting)",
                            "R-WIN-3");
   }
-  rules::Facts f;
-  f.birth = *birth;
-  f.card_issued = *card_issued;
-  f.card_applied = card_applied.value_or(f.card_issued);
-  f.cert_issued = cert_issued;
-  f.cert_renewal = q.cert_renewal;
-  f.stay_until = stay_until;
-  f.abroad = q.abroad;
-  f.adult_ward = q.adult_ward;
-  f.sign_revoked_on = revoked;
-
   Explanation e;
   if (!q.municipality.empty()) {
     auto m = profiles.Find(q.municipality);
@@ -86,8 +91,40 @@ Result<Explanation> Explain(const ExplainQuery& q, const profiles::Registry& pro
   }
   // "Today" is taken once, here, for the whole answer (style.md habit 4).
   e.today = today.value_or(default_today);
+  rules::Facts f;
+  if (held) {
+    rules::HeldFacts h;
+    h.birth = *birth;
+    h.card_expires = card_expires;
+    h.cert_expires = cert_expires;
+    h.renewed = q.renewed;
+    h.stay_until = stay_until;
+    h.abroad = q.abroad;
+    h.adult_ward = q.adult_ward;
+    h.sign_revoked_on = revoked;
+    MYNACERT_ASSIGN_OR_RETURN(e.reading, rules::ReadHeld(h, e.today, e.settings));
+    f = e.reading->facts;
+  } else {
+    f.birth = *birth;
+    f.card_issued = *card_issued;
+    f.card_applied = card_applied.value_or(f.card_issued);
+    f.cert_issued = cert_issued;
+    f.cert_renewal = q.cert_renewal;
+    f.stay_until = stay_until;
+    f.abroad = q.abroad;
+    f.adult_ward = q.adult_ward;
+    f.sign_revoked_on = revoked;
+  }
   MYNACERT_ASSIGN_OR_RETURN(e.assessment, rules::Assess(f, e.today, e.settings));
-  e.reasons = rules::Explain(e.assessment, e.settings);
+  e.verdict = rules::MakeVerdict(e.assessment, e.settings);
+  if (e.reading) {
+    e.reasons = rules::ExplainReading(*e.reading);
+    std::vector<rules::Reason> more = rules::Explain(e.assessment, e.settings, false);
+    e.reasons.insert(e.reasons.end(), std::make_move_iterator(more.begin()),
+                     std::make_move_iterator(more.end()));
+  } else {
+    e.reasons = rules::Explain(e.assessment, e.settings);
+  }
   return e;
 }
 
@@ -142,6 +179,17 @@ std::string ExplanationText(const Explanation& e) {
   o.Key("health_insurance_until").Str(a.health_insurance_until.ToString());
   o.Key("health_insurance_warning").Bool(a.health_insurance_warning);
   o.Key("municipality").StrOrNull(e.municipality ? std::optional(e.municipality->id) : std::nullopt);
+  o.Key("reading");
+  if (e.reading) {
+    o.Object();
+    o.Key("card").Str(rules::CardReadingName(e.reading->card));
+    o.Key("card_expiry_given").Bool(e.reading->card_expiry_given);
+    o.Key("cert").Str(rules::CertReadingName(e.reading->cert));
+    o.Key("cert_expiry_given").Bool(e.reading->cert_expiry_given);
+    o.EndObject();
+  } else {
+    o.Null();
+  }
   o.Key("reasons").Array();
   for (const rules::Reason& r : e.reasons) {
     o.Object();
@@ -157,6 +205,29 @@ std::string ExplanationText(const Explanation& e) {
   o.Key("renewal_window_reading").Str(ReadingName(e.settings.window_reading));
   o.EndObject();
   o.Key("today").Str(e.today.ToString());
+  const rules::Verdict& v = e.verdict;
+  auto date_or_null = [&o](std::string_view key, const std::optional<Date>& d) {
+    o.Key(key).StrOrNull(d ? std::optional(d->ToString()) : std::nullopt);
+  };
+  auto text_or_null = [&o](std::string_view key, const std::optional<Date>& d, bool ja) {
+    o.Key(key).StrOrNull(d ? std::optional(ja ? JapaneseLongDate(*d) : EnglishLongDate(*d))
+                           : std::nullopt);
+  };
+  o.Key("verdict").Object();
+  o.Key("code").Str(rules::VerdictCodeName(v.code));
+  o.Key("counter_visit").Bool(v.counter_visit);
+  date_or_null("from", v.from);
+  text_or_null("from_text", v.from, true);
+  text_or_null("from_text_en", v.from, false);
+  o.Key("rules").Array();
+  for (const std::string& id : v.rules) o.Str(id);
+  o.EndArray();
+  o.Key("text").Str(v.ja);
+  o.Key("text_en").Str(v.en);
+  date_or_null("until", v.until);
+  text_or_null("until_text", v.until, true);
+  text_or_null("until_text_en", v.until, false);
+  o.EndObject();
   o.EndObject();
   return o.Finish();
 }
@@ -197,6 +268,7 @@ nlohmann::json PlanJson(const profiles::Municipality& m, std::string_view proced
                       {"possible", plan.possible},
                       {"same_day", plan.possible && plan.same_day},
                       {"document_inquiry", plan.document_inquiry},
+                      {"pins", ReasonsJson(plan.pins)},
                       {"visits", visits},
                       {"counters", counters},
                       {"refusals", ReasonsJson(plan.refusals)},

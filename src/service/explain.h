@@ -13,8 +13,10 @@
 #include "core/result.h"
 #include "profiles/loader.h"
 #include "rules/assessment.h"
+#include "rules/held.h"
 #include "rules/procedures.h"
 #include "rules/reasons.h"
+#include "rules/verdict.h"
 
 namespace mynacert::service {
 
@@ -24,10 +26,15 @@ nlohmann::json DateOrNull(const std::optional<Date>& d);
 // [{"rule","text","text_en","source"}] — `text` is Japanese, the user-facing default.
 nlohmann::json ReasonsJson(const std::vector<rules::Reason>& reasons);
 
+// Two ways to give the facts: the issue dates (card_issued, cert_issued, cert_renewal — what a
+// counter's registry knows), or what a resident holds (card_expires from the card's face,
+// cert_expires from the letter, renewed — rules/held.h). Not both.
 struct ExplainQuery {
   std::string birth, card_applied, card_issued, cert_issued, stay_until, sign_revoked_on, today;
   std::string municipality;
   bool cert_renewal = false, abroad = false, adult_ward = false;
+  std::string card_expires, cert_expires;
+  bool renewed = false;
 };
 
 struct Explanation {
@@ -35,6 +42,8 @@ struct Explanation {
   const profiles::Municipality* municipality = nullptr;
   profiles::RuleSettings settings;
   rules::Assessment assessment;
+  std::optional<rules::HeldReading> reading;  // set when the facts were read from held dates
+  rules::Verdict verdict;
   std::vector<rules::Reason> reasons;
 };
 

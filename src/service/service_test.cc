@@ -65,12 +65,19 @@ TEST(ExplanationText, IsWhatTheDocumentDumpsTo) {
   auto reg = profiles::Registry::Builtin();
   ASSERT_TRUE(reg.ok());
   const ExplainQuery queries[] = {
-      {"1980-07-07", "", "2021-07-07", "", "", "", "2026-05-01", "yamagata", false, false, false},
-      {"1980-07-07", "", "2021-07-07", "", "", "", "2026-05-01", "", false, false, false},
-      {"2000-02-29", "2016-01-10", "2016-02-01", "2021-03-01", "", "", "2026-02-01", "setagaya", true, false, false},
-      {"1990-01-15", "", "2024-04-01", "", "2027-02-10", "", "2026-12-02", "kanazawa", false, false, false},
-      {"1950-03-03", "", "2022-05-05", "", "", "", "2026-12-02", "suzuka", false, false, true},
-      {"2010-10-10", "", "2023-01-01", "", "", "", "2026-12-02", "yokohama", false, true, false}};
+      {"1980-07-07", "", "2021-07-07", "", "", "", "2026-05-01", "yamagata", false, false, false, "", "", false},
+      {"1980-07-07", "", "2021-07-07", "", "", "", "2026-05-01", "", false, false, false, "", "", false},
+      {"2000-02-29", "2016-01-10", "2016-02-01", "2021-03-01", "", "", "2026-02-01", "setagaya", true, false, false, "", "", false},
+      {"1990-01-15", "", "2024-04-01", "", "2027-02-10", "", "2026-12-02", "kanazawa", false, false, false, "", "", false},
+      {"1950-03-03", "", "2022-05-05", "", "", "", "2026-12-02", "suzuka", false, false, true, "", "", false},
+      {"2010-10-10", "", "2023-01-01", "", "", "", "2026-12-02", "yokohama", false, true, false, "", "", false},
+      // From what a resident holds (rules/held.h): the card's face, the letter, renewed.
+      {"1980-01-22", "", "", "", "", "", "2026-12-03", "yokohama", false, false, false,
+       "2032-01-22", "", true},
+      {"1990-08-24", "", "", "", "2027-02-13", "", "2026-12-03", "kanazawa", false, false, false,
+       "2027-02-13", "", false},
+      {"1980-01-22", "", "", "", "", "", "2026-12-03", "", false, false, false, "",
+       "2027-01-22", false}};
   for (const ExplainQuery& q : queries) {
     auto e = Explain(q, *reg, Date::Ymd(2026, 12, 2));
     ASSERT_TRUE(e.ok()) << q.birth << " " << q.municipality << ": " << e.error().ToString();
@@ -215,6 +222,39 @@ TEST_F(ServiceTest, ExplainIsTheRulesOverHttp) {
   EXPECT_FALSE(c.Json()["days"][4]["open"]);  // 2027-01-01 (R-OFF-1)
   EXPECT_EQ(c.Json()["days"][7]["date"], "2027-01-04");
   EXPECT_TRUE(c.Json()["days"][7]["open"]);
+}
+
+// Issue 16's two wrong answers, from what the residents hold. Renewed today: the certificates
+// run with the card to 2032-01-22, not 2027-01-22 (R-VAL-1a, R-VAL-6); the next step is the
+// card's renewal. A foreign resident whose card ends with the stay on 2027-02-13: the
+// certificates end then too, not on 2029-08-24, and the card must be renewed (R-WIN-6) — not
+// a counter visit for the certificates.
+TEST_F(ServiceTest, ExplainFromWhatResidentsHold) {
+  Reply renewed = Get("/api/explain?municipality=yokohama&birth=1980-01-22&card_expires=2032-01-22"
+                      "&renewed=1&today=2026-12-03");
+  ASSERT_EQ(renewed.status, 200) << renewed.body;
+  json j = renewed.Json();
+  EXPECT_EQ(j["certificates"]["auth"]["expires"], "2032-01-22");
+  EXPECT_EQ(j["verdict"]["code"], "renew_card");
+  EXPECT_FALSE(j["verdict"]["counter_visit"]);
+  EXPECT_EQ(j["reading"]["cert"], "renewed_in_window");
+  Reply stay = Get("/api/explain?municipality=kanazawa&birth=1990-08-24&card_expires=2027-02-13"
+                   "&stay_until=2027-02-13&today=2026-12-03");
+  ASSERT_EQ(stay.status, 200) << stay.body;
+  j = stay.Json();
+  EXPECT_EQ(j["certificates"]["auth"]["expires"], "2027-02-13");
+  EXPECT_EQ(j["verdict"]["code"], "renew_card");
+  EXPECT_FALSE(j["verdict"]["counter_visit"]);
+  EXPECT_EQ(j["verdict"]["until_text"], "2027年(令和9年)2月13日(土)");
+  EXPECT_EQ(j["verdict"]["until_text_en"], "Sat 13 February 2027");
+  for (const json& reason : j["reasons"]) {
+    EXPECT_EQ(reason["text"].get<std::string>().find("カード発行日"), std::string::npos)
+        << "an issue date nobody gave: " << reason["text"];
+  }
+  ExpectJsonError(Get("/api/explain?birth=1980-01-22&card_expires=2032-03-01"), 400, "card_expires");
+  ExpectJsonError(Get("/api/explain?birth=1980-01-22"), 400, "card_expires");
+  ExpectJsonError(Get("/api/explain?birth=1980-01-22&card_expires=2032-01-22&card_issued=2022-03-01"),
+                  400, "card_expires");
 }
 
 TEST_F(ServiceTest, BadInputIsA4xxWithAJsonError) {
