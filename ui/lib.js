@@ -25,6 +25,32 @@ export const day = (iso) => {
   if (Number.isNaN(d.getTime())) return esc(iso);
   return `${String(iso).slice(0, 10)} (${(state.lang === 'ja' ? WD_JA : WD_EN)[d.getUTCDay()]})`;
 };
+// What residents read (core/date_text.h does the same on the server): "2027年(令和9年)2月10日(水)"
+// and "Wed 10 February 2027". Eras change on their first day.
+const ERA_FIRST = [['2019-05-01', '令和'], ['1989-01-08', '平成'], ['1926-12-25', '昭和'], ['1912-07-30', '大正']];
+const MONTH_EN = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+export const eraYear = (iso) => {
+  const e = ERA_FIRST.find(([first]) => iso >= first);
+  if (!e) return '';
+  const n = Number(iso.slice(0, 4)) - Number(e[0].slice(0, 4)) + 1;
+  return `${e[1]}${n === 1 ? '元' : n}年`;
+};
+export const longDay = (iso) => {
+  if (!iso) return '—';
+  const s = String(iso).slice(0, 10);
+  const d = new Date(`${s}T00:00:00Z`);
+  if (Number.isNaN(d.getTime())) return esc(iso);
+  const [y, m, dd] = [d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate()];
+  if (state.lang !== 'ja') return `${WD_EN[d.getUTCDay()]} ${dd} ${MONTH_EN[m - 1]} ${y}`;
+  const era = eraYear(s);
+  return `${y}年${era ? `(${era})` : ''}${m}月${dd}日(${WD_JA[d.getUTCDay()]})`;
+};
+// The status of a certificate in the selected language (the API's status_ja is Japanese).
+const STATUS_EN = {
+  valid: 'Valid', renewable: 'Renewable now', expired: 'Expired', card_expired: 'Card expired',
+  revoked: 'Revoked', not_eligible: 'Not eligible', not_issued: 'Not issued',
+};
+export const statusText = (c) => t(c.status_ja, STATUS_EN[c.status] || c.status);
 export const addDays = (iso, n) => {
   const d = new Date(iso + 'T00:00:00Z');
   d.setUTCDate(d.getUTCDate() + n);
@@ -84,6 +110,14 @@ export const rule = (r) => (r ? ` <span class="rule">${esc(Array.isArray(r) ? r.
 // An error as the API gives it: the message (Japanese with the English in parentheses), the
 // field at fault and the rule ID.
 export const errorHtml = (e) => `<p class="error" role="alert">${esc(e.message)}${e.field ? ` <span class="field">[${esc(e.field)}]</span>` : ''}${rule(e.rule)}</p>`;
+// The API's messages are "日本語 (English)": a resident reads the selected language only, with
+// no field names or rule IDs (the field is marked on the form instead).
+export const oneLanguage = (message) => {
+  const m = /^(.*[^\x00-\x7F].*?)\s*\(([^()]*[A-Za-z][^()]*)\)\s*$/s.exec(String(message || ''));
+  if (!m) return String(message || '');
+  return t(m[1], m[2].charAt(0).toUpperCase() + m[2].slice(1));
+};
+export const residentErrorHtml = (e) => `<p class="error" role="alert">${esc(oneLanguage(e.message))}</p>`;
 // Reasons {rule, ja|text, en|text_en} as a list, each with its rule ID first.
 export const reasonsHtml = (list, cls = '') => (list && list.length
   ? `<ul class="reasons ${cls}">${list.map((r) => `<li><span class="rule">[${esc(r.rule)}]</span> ${esc(t(r.ja ?? r.text, r.en ?? r.text_en))}</li>`).join('')}</ul>`

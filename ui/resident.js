@@ -1,7 +1,7 @@
 // mynacert UI — the residents' page: expiry dates and procedure (/api/explain, /api/procedure),
 // booking a visit (/api/calendar, /api/slots, /api/reservation-ids, /api/bookings) and
 // cancelling a booking. No login, no resident data (docs/api.md, docs/reservations.md).
-import { $, state, t, esc, day, addDays, nowJst, api, errorHtml, reasonsHtml, rule, refusalText, show, busy, municipalities, counterName, findCounter } from './lib.js';
+import { $, $$, state, t, esc, day, longDay, statusText, addDays, nowJst, api, errorHtml, residentErrorHtml, reasonsHtml, rule, refusalText, show, busy, municipalities, counterName, findCounter } from './lib.js';
 
 const MODE = {
   walk_in: ['予約不要 (直接お越しください)', 'no reservation (walk in)'],
@@ -15,16 +15,29 @@ export async function residentPage(main) {
   main.innerHTML = `
   <section aria-labelledby="h-explain">
     <h2 id="h-explain" tabindex="-1">${t('有効期限と更新の確認', 'Check your expiry dates')}</h2>
-    <form id="explain">
+    <form id="explain" novalidate>
       <label>${t('市区町村', 'Municipality')}<select name="municipality" id="ex-muni">${muniOptions}</select></label>
-      <label>${t('生年月日', 'Birth date')}<input name="birth" type="date" required></label>
-      <label>${t('カードの発行日', 'Card issue date')}<input name="card_issued" type="date" required></label>
+      ${eraDateHtml('birth', '生年月日', 'Date of birth', '', '', 'showa')}
+      <p class="hint wide" id="held-hint">${t('お手元のどちらか一方(両方あればより確実です):', 'Enter at least one of these (both is better):')}</p>
+      ${eraDateHtml('card_expires', 'カードの有効期限', 'Card expiry date', 'カードの表面「○年○月○日まで有効」', 'On the front of the card: "valid until …"', 'western')}
+      ${eraDateHtml('cert_expires', '電子証明書の有効期限', 'Certificate expiry date', '市から届いた通知書、またはカード表面の「電子証明書の有効期限」の欄', 'In the notice letter, or the certificate box on the front of the card', 'reiwa')}
+      <fieldset class="wide" id="ex-questions"><legend>${t('あてはまるものにチェック', 'Tick what applies')}</legend>
+        <label class="check"><input type="checkbox" name="renewed" value="1">${t('カードを受け取った後に、電子証明書を更新したことがある', 'I have renewed the certificates since I got the card')}</label>
+        <label class="check"><input type="checkbox" name="has_stay" id="ex-has-stay" value="1">${t('外国人住民で、在留期間が決まっている', 'I am a foreign resident with a fixed period of stay')}</label>
+        <div id="ex-stay" hidden>${eraDateHtml('stay_until', '在留期間の満了日', 'End of the period of stay', '在留カードに記載', 'On the residence card', 'western')}</div>
+        <label class="check"><input type="checkbox" name="abroad" value="1">${t('国外に住んでいて、カードを引き続き使っている', 'I live abroad and keep using the card')}</label>
+        <label class="check"><input type="checkbox" name="adult_ward" value="1">${t('成年被後見人である', 'I am an adult ward (成年被後見人)')}</label>
+      </fieldset>
       <label>${t('手続きに来る人', 'Who comes')}<select name="applicant">
         <option value="self">${t('本人', 'The holder')}</option>
         <option value="agent_with_form">${t('代理人 (照会書兼回答書あり)', 'An agent with the inquiry form')}</option>
         <option value="agent_without_form">${t('代理人 (照会書なし)', 'An agent without the form')}</option>
         <option value="legal_rep_parent">${t('親権者', 'A parent')}</option>
         <option value="legal_rep_guardian">${t('成年後見人', 'A guardian')}</option></select></label>
+      <fieldset class="wide" id="ex-parent" hidden><legend>${t('親権者の方へ', 'For a parent')}</legend>
+        <label class="check"><input type="checkbox" name="same_household" value="1">${t('お子さんと同じ世帯(住民票が同じ)', 'The child is in my household (same residence record)')}</label>
+        <label class="check"><input type="checkbox" name="honseki_in_city" value="1">${t('お子さんの本籍がこの市区町村にある', 'The child\'s family register (本籍) is in this city')}</label>
+      </fieldset>
       <button class="primary" type="submit">${t('確認する', 'Check')}</button>
     </form>
     <div id="answer" aria-live="polite"></div>
@@ -65,6 +78,9 @@ export async function residentPage(main) {
   </section>`;
 
   $('#explain').addEventListener('submit', onExplain);
+  $('#ex-has-stay').addEventListener('change', (ev) => { $('#ex-stay').hidden = !ev.target.checked; });
+  // A parent is asked about household and 本籍, which decide whether a 戸籍謄本 is needed (R-PROC-2).
+  $('#explain select[name="applicant"]').addEventListener('change', (ev) => { $('#ex-parent').hidden = ev.target.value !== 'legal_rep_parent'; });
   $('#ex-muni').addEventListener('change', (ev) => {
     // The booking follows the municipality chosen for the check.
     $('#bk-muni').value = ev.target.value;
@@ -78,37 +94,123 @@ export async function residentPage(main) {
   $('#book').addEventListener('submit', onBook);
   $('#cancel').addEventListener('submit', onCancel);
   onMunicipality();
+  restoreReceipt();
 }
+
+// A date as residents write it: an era (西暦, 令和, 平成, 昭和, 大正) and year, month, day — the
+// letters print 和暦, the card's face 西暦, and a birth date is best known in the era.
+const ERAS = [
+  ['western', '西暦', 'Western', 0, 1873, 2200],
+  ['reiwa', '令和', 'Reiwa', 2018, 1, 99],
+  ['heisei', '平成', 'Heisei', 1988, 1, 31],
+  ['showa', '昭和', 'Showa', 1925, 1, 64],
+  ['taisho', '大正', 'Taisho', 1911, 1, 15],
+];
+function eraDateHtml(name, ja, en, hintJa, hintEn, era) {
+  const hint = hintJa ? `<p class="hint" id="${name}-hint">${t(hintJa, hintEn)}</p>` : '';
+  const described = hintJa ? ` aria-describedby="${name}-hint"` : '';
+  return `<fieldset class="era-date wide" id="ex-${name}"${described}><legend>${t(ja, en)}</legend>${hint}
+    <div class="era-fields">
+      <label>${t('年号', 'Era')}<select name="${name}-era">${ERAS.map(([id, eja, een]) => `<option value="${id}"${id === era ? ' selected' : ''}>${t(eja, een)}</option>`).join('')}</select></label>
+      <label>${t('年', 'Year')}<input name="${name}-year" inputmode="numeric" autocomplete="off" maxlength="4"></label>
+      <label>${t('月', 'Month')}<input name="${name}-month" inputmode="numeric" autocomplete="off" maxlength="2"></label>
+      <label>${t('日', 'Day')}<input name="${name}-day" inputmode="numeric" autocomplete="off" maxlength="2"></label>
+    </div></fieldset>`;
+}
+class FieldError extends Error {
+  constructor(field, message) { super(message); this.field = field; }
+}
+// '' when left empty; "YYYY-MM-DD" when it is a real date of that era; else a FieldError.
+function eraDateValue(form, name, label) {
+  const get = (k) => String(new FormData(form).get(`${name}-${k}`) || '').trim().replace(/[０-９]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xFEE0));
+  const [y, m, d] = [get('year'), get('month'), get('day')];
+  if (!y && !m && !d) return '';
+  const era = ERAS.find((e) => e[0] === get('era')) || ERAS[0];
+  const bad = () => new FieldError(name, t(`${label}: 年・月・日を数字で正しく入力してください`, `${label}: enter a real year, month and day in numbers`));
+  if (![y, m, d].every((v) => /^\d+$/.test(v))) throw bad();
+  const [yn, mn, dn] = [Number(y), Number(m), Number(d)];
+  if (yn < era[4] || yn > era[5]) throw bad();
+  const year = era[3] + yn;
+  const date = new Date(Date.UTC(year, mn - 1, dn));
+  if (mn < 1 || mn > 12 || date.getUTCMonth() !== mn - 1 || date.getUTCDate() !== dn) throw bad();
+  return `${String(year).padStart(4, '0')}-${String(mn).padStart(2, '0')}-${String(dn).padStart(2, '0')}`;
+}
+// Marks the field at fault (the API's field names are the form's), clearing earlier marks.
+function markField(form, field) {
+  $$('[aria-invalid]', form).forEach((el) => el.removeAttribute('aria-invalid'));
+  $$('.invalid', form).forEach((el) => el.classList.remove('invalid'));
+  const box = field && ($(`#ex-${field}`, form) || $(`[name="${field}"]`, form)?.closest('label'));
+  if (!box) return;
+  box.classList.add('invalid');
+  $$('input, select', box).forEach((el) => el.setAttribute('aria-invalid', 'true'));
+  $('input, select', box)?.focus();
+}
+
+const VERDICT_CLASS = { come_now: 'go', expired: 'go', not_yet: 'wait', renew_card: 'card', card_expired: 'card' };
 
 async function onExplain(ev) {
   ev.preventDefault();
-  const f = new FormData(ev.target);
+  const form = ev.target;
+  const f = new FormData(form);
   const out = $('#answer');
-  await busy(ev.target, async () => {
+  await busy(form, async () => {
     try {
-      const q = new URLSearchParams({ municipality: f.get('municipality'), birth: f.get('birth'), card_issued: f.get('card_issued') });
+      const q = new URLSearchParams({ municipality: f.get('municipality') });
+      const birth = eraDateValue(form, 'birth', t('生年月日', 'Date of birth'));
+      if (!birth) throw new FieldError('birth', t('生年月日を入力してください', 'Enter your date of birth'));
+      q.set('birth', birth);
+      for (const [name, ja, en] of [['card_expires', 'カードの有効期限', 'Card expiry date'], ['cert_expires', '電子証明書の有効期限', 'Certificate expiry date']]) {
+        const v = eraDateValue(form, name, t(ja, en));
+        if (v) q.set(name, v);
+      }
+      if (!q.has('card_expires') && !q.has('cert_expires')) {
+        throw new FieldError('card_expires', t('カードの有効期限か、電子証明書の有効期限のどちらかを入力してください', 'Enter the card\'s expiry date or the certificates\' expiry date'));
+      }
+      if (f.get('has_stay')) {
+        const stay = eraDateValue(form, 'stay_until', t('在留期間の満了日', 'End of the period of stay'));
+        if (!stay) throw new FieldError('stay_until', t('在留期間の満了日を入力してください', 'Enter the end of your period of stay'));
+        q.set('stay_until', stay);
+      }
+      for (const flag of ['renewed', 'abroad', 'adult_ward']) if (f.get(flag)) q.set(flag, '1');
+      markField(form, null);
       const e = await api('GET', `/api/explain?${q}`);
       const today = state.today || nowJst().date;
-      const birth = String(f.get('birth'));
       let age = Number(today.slice(0, 4)) - Number(birth.slice(0, 4));
       if (today.slice(5) < birth.slice(5)) age -= 1;
-      const p = await api('GET', `/api/procedure?${new URLSearchParams({ municipality: f.get('municipality'), applicant: f.get('applicant'), holder_age: String(Math.max(0, age)) })}`);
-      const cert = (c, ja, en) => `<tr><th scope="row">${t(ja, en)}</th><td>${day(c.expires)}</td><td><span class="status ${esc(c.status)}">${esc(t(c.status_ja, c.status))}</span></td><td>${day(c.renewal_from)}</td></tr>`;
+      const v = e.verdict;
+      // Only a certificate visit gets a counter checklist; a card renewal is applied for with
+      // the form J-LIS sends (R-WIN-6, R-CARD-4).
+      let visit = '';
+      if (v.counter_visit || v.code === 'not_yet') {
+        const pq = { municipality: f.get('municipality'), applicant: f.get('applicant'), holder_age: String(Math.max(0, age)) };
+        if (f.get('adult_ward')) pq.adult_ward = '1';
+        if (v.code === 'expired') pq.cert_expired = '1';
+        if (f.get('applicant') === 'legal_rep_parent') {
+          for (const flag of ['same_household', 'honseki_in_city']) if (f.get(flag)) pq[flag] = '1';
+        }
+        const p = await api('GET', `/api/procedure?${new URLSearchParams(pq)}`);
+        visit = `
+        <h3>${t('持ち物と来庁回数', 'What to bring, how many visits')}</h3>
+        ${p.pins && p.pins.length ? `<h4>${t('暗証番号', 'PINs')}</h4><ul id="pins">${p.pins.map((r) => `<li>${esc(t(r.text, r.text_en))}</li>`).join('')}</ul>` : ''}
+        ${p.possible ? p.visits.map((vi) => `<h4>${t(`${vi.number}回目`, `Visit ${vi.number}`)}</h4><ul>${vi.documents.map((d) => `<li>${esc(t(d.text, d.text_en))}</li>`).join('')}</ul>`).join('') : reasonsHtml(p.refusals)}
+        <h3>${t('窓口', 'Counters')}</h3><ul>${p.counters.map((c) => `<li>${esc(counterName(c))}</li>`).join('')}</ul>
+        ${v.counter_visit ? `<p><a href="#booking" id="to-booking">${t('窓口を予約する →', 'Book a visit →')}</a></p>` : ''}
+        <details><summary>${t('持ち物の根拠', 'Why these documents')}</summary>${reasonsHtml(p.reasons, 'small')}</details>`;
+      }
+      const cert = (c, ja, en) => `<tr><th scope="row">${t(ja, en)}</th><td>${c.expires ? longDay(c.expires) : '—'}</td><td><span class="status ${esc(c.status)}">${esc(statusText(c))}</span></td><td>${c.renewal_from && c.status !== 'card_expired' ? longDay(c.renewal_from) : '—'}</td></tr>`;
       show(out, `
-        <h3>${t('結果', 'Result')}</h3>
+        <div class="verdict ${VERDICT_CLASS[v.code] || ''}" id="verdict"><p>${esc(t(v.text, v.text_en))}</p></div>
+        <h3>${t('有効期限', 'Expiry dates')}</h3>
         <div class="scroll"><table><thead><tr><th></th><th scope="col">${t('有効期限', 'Expires')}</th><th scope="col">${t('状態', 'Status')}</th><th scope="col">${t('無料更新の開始', 'Free renewal from')}</th></tr></thead><tbody>
-        <tr><th scope="row">${t('カード', 'Card')}</th><td>${day(e.card.expires)}</td><td></td><td></td></tr>
+        <tr><th scope="row">${t('カード', 'Card')}</th><td>${longDay(e.card.expires)}</td><td></td><td></td></tr>
         ${cert(e.certificates.auth, '利用者証明用電子証明書', 'Authentication certificate')}
         ${cert(e.certificates.sign, '署名用電子証明書', 'Signature certificate')}</tbody></table></div>
-        ${reasonsHtml(e.reasons)}
-        <h3>${t('持ち物と来庁回数', 'What to bring, how many visits')}</h3>
-        ${p.possible ? p.visits.map((v) => `<h4>${t(`${v.number}回目`, `Visit ${v.number}`)}</h4><ul>${v.documents.map((d) => `<li>${esc(t(d.text, d.text_en))}${rule(d.rules)}</li>`).join('')}</ul>`).join('') : reasonsHtml(p.refusals)}
-        ${reasonsHtml(p.reasons, 'small')}
-        <h3>${t('窓口', 'Counters')}</h3><ul>${p.counters.map((c) => `<li>${esc(counterName(c))}</li>`).join('')}</ul>
-        <p><a href="#booking" id="to-booking">${t('窓口を予約する →', 'Book a visit →')}</a></p>`);
-      $('#to-booking').addEventListener('click', (e2) => { e2.preventDefault(); $('#h-booking').focus(); $('#booking').scrollIntoView(); });
+        ${visit}
+        <details id="why"><summary>${t('くわしい理由 (規則)', 'Why (the rules)')}</summary>${reasonsHtml(e.reasons)}${rule(v.rules)}</details>`, true);
+      $('#to-booking')?.addEventListener('click', (e2) => { e2.preventDefault(); $('#h-booking').focus(); $('#booking').scrollIntoView(); });
     } catch (err) {
-      show(out, errorHtml(err));
+      markField(form, err.field);
+      show(out, residentErrorHtml(err));
     }
   });
 }
@@ -261,8 +363,10 @@ async function onBook(ev) {
   await busy(form, async () => {
     try {
       const b = await api('POST', '/api/bookings', body);
-      show(out, receiptHtml(b, found.counter), true);
-      $('#bk-print').addEventListener('click', () => window.print());
+      // Kept for this tab only, so that a language switch or a reload does not lose the cancel
+      // code that is shown once; closing the tab or "閉じる" forgets it.
+      sessionStorage.setItem('receipt', JSON.stringify({ b, counter: found.counter.id }));
+      showReceipt(b, found.counter, true);
       // The counter, the day and the 予約ID stay as chosen; the slot list shows the new count.
       $('#bk-name').value = '';
       $('#bk-phone').value = '';
@@ -272,6 +376,23 @@ async function onBook(ev) {
       if (err.code === 'full') loadSlots();
     }
   });
+}
+
+function showReceipt(b, counter, focus) {
+  show($('#bk-result'), receiptHtml(b, counter), focus);
+  $('#bk-print').addEventListener('click', () => window.print());
+  $('#bk-forget').addEventListener('click', () => {
+    sessionStorage.removeItem('receipt');
+    $('#bk-result').innerHTML = '';
+  });
+}
+
+function restoreReceipt() {
+  try {
+    const kept = JSON.parse(sessionStorage.getItem('receipt') || 'null');
+    const found = kept && findCounter(kept.counter);
+    if (found) showReceipt(kept.b, found.counter, false);
+  } catch { sessionStorage.removeItem('receipt'); }
 }
 
 function receiptHtml(b, counter) {
@@ -288,7 +409,8 @@ function receiptHtml(b, counter) {
     <p class="warn">${t('取消コードはこの画面にだけ表示されます。印刷するか控えてください。予約を取り消すには、予約番号と予約ID または 取消コードが必要です。',
       'The cancel code is shown only now: print it or write it down. To cancel you need the booking number and the reservation ID or the cancel code.')}</p>
     <p class="hint">${t('当日はマイナンバーカードと必要な書類をお持ちください。', 'Bring the My Number Card and the documents on the day.')}</p>
-    <button type="button" id="bk-print">${t('印刷する', 'Print')}</button>
+    <div class="actions"><button type="button" id="bk-print">${t('印刷する', 'Print')}</button>
+    <button type="button" id="bk-forget">${t('控えを閉じる (この画面から消す)', 'Close the receipt (remove it from this page)')}</button></div>
   </div>`;
 }
 
@@ -306,6 +428,12 @@ async function onCancel(ev) {
     try {
       const b = await api('POST', `/api/bookings/${encodeURIComponent(number)}/cancel`, { secret });
       const c = findCounter(b.counter);
+      // A cancelled booking's receipt is no longer kept.
+      const kept = JSON.parse(sessionStorage.getItem('receipt') || 'null');
+      if (kept && String(kept.b.number) === String(b.number)) {
+        sessionStorage.removeItem('receipt');
+        if ($('#receipt')) $('#bk-result').innerHTML = '';
+      }
       show(out, `<p class="ok" role="status">${t('予約を取り消しました', 'The booking is cancelled')}: ${t('予約番号', 'No.')} ${esc(b.number)} — ${esc(c ? counterName(c.counter) : b.counter)} ${day(b.date)} ${esc(b.start)}</p>`, true);
       form.reset();
     } catch (err) { show(out, errorHtml(err), true); }

@@ -35,17 +35,6 @@ function pinsOf(raw) {
   return { auth: p.auth ?? '1234', sign: p.sign ?? 'ABC123', text: p.text ?? '5678', juki: p.juki ?? '2468' };
 }
 
-// The card's issue date the explain form asks for, where the seed does not give it: the day
-// after the holder's birthday five years before the certificate's expiry, so that the 5th
-// birthday after it is that expiry (R-VAL-1) — the dates the check shows are the record's.
-export function cardIssuedOf(r) {
-  if (r.card_issued) return r.card_issued;
-  const e = r.cert_expiry || r.cert_expires;
-  const d = new Date(`${Number(e.slice(0, 4)) - 5}${e.slice(4, 10)}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + 1);
-  return d.toISOString().slice(0, 10);
-}
-
 // A resident of the seed: the first whose fields match every predicate.
 export function pick(residents, want, what) {
   const r = residents.find(want);

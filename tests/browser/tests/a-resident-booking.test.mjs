@@ -6,13 +6,25 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { launch, seed, pick, login, shot, assertClean, artifact, scenario, cardIssuedOf } from '../lib/harness.mjs';
+import { launch, seed, pick, login, shot, assertClean, artifact, scenario } from '../lib/harness.mjs';
 
 let chrome;
 before(async () => { chrome = await launch(); });
 after(async () => { await chrome?.close(); });
 
-const DAY = /^\d{4}-\d{2}-\d{2} \([日月火水木金土]\)$/;
+const LONG_DAY = /^\d{4}年\((令和|平成)(元|\d+)年\)\d{1,2}月\d{1,2}日\([日月火水木金土]\)$/;
+
+// Types a date as a resident does: the era of the date (平成/昭和 for a birth), then the year
+// of that era, the month and the day, as separate numbers.
+async function fillEraDate(page, name, iso) {
+  const [y, m, d] = iso.split('-').map(Number);
+  const [era, year] = iso >= '2019-05-01' ? ['reiwa', y - 2018] : iso >= '1989-01-08' ? ['heisei', y - 1988]
+    : iso >= '1926-12-25' ? ['showa', y - 1925] : ['western', y];
+  await page.selectOption(`#explain select[name="${name}-era"]`, era);
+  await page.fill(`#explain input[name="${name}-year"]`, String(year));
+  await page.fill(`#explain input[name="${name}-month"]`, String(m));
+  await page.fill(`#explain input[name="${name}-day"]`, String(d));
+}
 
 test('a Yokohama resident checks the dates and books a slot with the reservation ID', async () => {
   const { residents } = seed();
@@ -27,20 +39,28 @@ test('a Yokohama resident checks the dates and books a slot with the reservation
     await page.goto('/');
     await page.waitForSelector('#explain');
 
-    // The date check (R-VAL, R-WIN): the holder's dates from the demo record.
-    await page.selectOption('#ex-muni', 'yokohama');
-    await page.fill('#explain input[name="birth"]', holder.birth);
-    await page.fill('#explain input[name="card_issued"]', cardIssuedOf(holder));
-    await page.click('#explain button[type="submit"]');
-    await page.waitForSelector('#answer table');
-    const cells = await page.$$eval('#answer tbody tr td', (tds) => tds.map((td) => td.textContent.trim()));
-    assert.match(cells[0], DAY, 'the card expiry as 2026-07-07 (火)');
-    // Auth row: expiry, status, free renewal from — the record's expiry, renewable now.
+    // The date check (R-VAL, R-WIN) from what the holder has: the birth date in the era (昭和
+    // or 平成, as residents know it) and the certificates' expiry from the city's letter.
     const expiry = holder.cert_expiry || holder.cert_expires;
-    assert.ok(cells[3].startsWith(`${expiry} (`), `auth expiry ${cells[3]} is the record's ${expiry}`);
-    assert.match(cells[3], DAY);
-    assert.match(await page.textContent('#answer'), /R-WIN-1/);
+    await page.selectOption('#ex-muni', 'yokohama');
+    await fillEraDate(page, 'birth', holder.birth);
+    await fillEraDate(page, 'cert_expires', expiry);
+    await page.click('#explain button[type="submit"]');
+    await page.waitForSelector('#answer #verdict');
+    // The verdict first, in one sentence: come now, free, until the letter's date.
+    const [y, m, d] = expiry.split('-').map(Number);
+    const verdict = await page.textContent('#verdict');
+    assert.match(verdict, /^今から.*まで、窓口で電子証明書を無料で更新できます。$/);
+    assert.ok(verdict.includes(`${y}年(令和${y - 2018}年)${m}月${d}日(`), `the letter's date in the verdict: ${verdict}`);
+    const cells = await page.$$eval('#answer tbody tr td', (tds) => tds.map((td) => td.textContent.trim()));
+    assert.match(cells[0], LONG_DAY, 'the card expiry as 2031年(令和13年)7月7日(月)');
+    assert.ok(cells[3].startsWith(`${y}年(令和${y - 2018}年)${m}月${d}日(`), `auth expiry ${cells[3]} is the record's ${expiry}`);
+    // The rule IDs are in the details, not in the verdict.
+    assert.doesNotMatch(verdict, /R-/);
+    assert.equal(await page.isVisible('#why .reasons'), false);
+    assert.match(await page.textContent('#why'), /R-WIN-1/);
     await shot(page, 'a1-resident-dates');
+    await shot(page, 'a1-resident-verdict', { element: '#answer' });
 
     // The booking: Yokohama's 中区 counter takes bookings with the 予約ID only.
     await page.click('#to-booking');
@@ -116,6 +136,18 @@ test('a Yokohama resident checks the dates and books a slot with the reservation
   // (the same 404 whatever is wrong, so numbers cannot be probed).
   page.expectProblem(/status of 404/);
   await scenario(page, 'a-cancel', async () => {
+    // The receipt survives a switch to English and back (issue 16): the cancel code shown once
+    // is still there, in the other language.
+    await page.click('#lang');
+    await page.waitForFunction(() => document.documentElement.lang === 'en');
+    await page.waitForSelector('#receipt');
+    assert.equal((await page.textContent('#bk-token')).trim(), token);
+    assert.match(await page.textContent('#receipt'), /Booked/);
+    await page.click('#lang');
+    await page.waitForFunction(() => document.documentElement.lang === 'ja');
+    await page.waitForSelector('#receipt');
+    assert.equal((await page.textContent('#bk-number')).trim(), number);
+
     await page.fill('#cx-number', number);
     await page.fill('#cx-secret', 'WRONG-CODE-0000');
     await page.click('#cancel button[type="submit"]');
