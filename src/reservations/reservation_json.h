@@ -30,6 +30,18 @@ nlohmann::json BookingJson(const Booking& b);
 Result<nlohmann::json> SlotsJson(const profiles::Municipality& m, const profiles::Counter& c,
                                  const DaySlots& view, Date date, JstDateTime now);
 
+// A counter's days as a resident's month calendar (GET /api/availability): {municipality,
+// counter, now, first_bookable, last_bookable, days: [{date, label, open, capacity, available,
+// level ("many" | "few" | "none" | "closed"), bookable, refusal}]} for `month` (the days of one
+// month), `ahead` (from today on: where the first bookable day is looked for). A day is
+// bookable when a slot of it passes CheckBooking at `now` (with `window_start` from a 予約ID: nothing
+// before the window opens, R-OFF-6) and has a free place; an unbookable day says why (closed, before the window, too
+// soon, too far, full, …). "few": a quarter or less of the day's places are free.
+Result<nlohmann::json> AvailabilityJson(const profiles::Municipality& m, const profiles::Counter& c,
+                                        const std::vector<DaySlots>& month,
+                                        const std::vector<DaySlots>& ahead, JstDateTime now,
+                                        std::optional<Date> window_start);
+
 }  // namespace mynacert::reservations
 
 #endif  // MYNACERT_RESERVATIONS_RESERVATION_JSON_H_

@@ -200,28 +200,49 @@ Result<std::optional<CodeRecord>> ReservationStore::FindReservationId(std::strin
 
 Result<DaySlots> ReservationStore::SlotView(const profiles::Municipality& m,
                                             std::string_view counter_id, Date date) {
+  MYNACERT_ASSIGN_OR_RETURN(std::vector<DaySlots> days, RangeView(m, counter_id, date, date));
+  return std::move(days.front());
+}
+
+Result<std::vector<DaySlots>> ReservationStore::RangeView(const profiles::Municipality& m,
+                                                          std::string_view counter_id, Date from,
+                                                          Date to) {
   const profiles::Counter* c = m.FindCounter(counter_id);
   if (c == nullptr) {
     return NotFound("counter", "窓口 '" + std::string(counter_id) + "' は" + m.name_ja +
                                      "にありません (unknown counter)");
   }
-  MYNACERT_ASSIGN_OR_RETURN(DaySlots day, SlotsForDay(m, *c, date));
-  if (day.slots.empty()) return day;
-  const std::string d = date.ToString();
+  if (to < from || to - from > kMaxRangeDays) {
+    return InvalidArgument("date", "期間は" + std::to_string(kMaxRangeDays + 1) +
+                                       "日以内です (a range of at most " +
+                                       std::to_string(kMaxRangeDays + 1) + " days)");
+  }
+  std::vector<DaySlots> days;
+  days.reserve(static_cast<size_t>(to - from + 1));
+  bool any_slot = false;
+  for (Date d = from; d <= to; d = d.AddDays(1)) {
+    MYNACERT_ASSIGN_OR_RETURN(DaySlots day, SlotsForDay(m, *c, d));
+    any_slot = any_slot || !day.slots.empty();
+    days.push_back(std::move(day));
+  }
+  if (!any_slot) return days;
+  // One query for the whole range (days are stored as YYYY-MM-DD, which sort as dates).
   MYNACERT_ASSIGN_OR_RETURN(
       auto s, Query(*db_,
-                    "SELECT start_minute, booked FROM reservation_slots WHERE municipality = $1 "
-                    "AND counter_id = $2 AND day = $3",
-                    {m.id, counter_id, d}));
+                    "SELECT day, start_minute, booked FROM reservation_slots WHERE municipality = "
+                    "$1 AND counter_id = $2 AND day >= $3 AND day <= $4",
+                    {m.id, counter_id, from.ToString(), to.ToString()}));
   while (true) {
     MYNACERT_ASSIGN_OR_RETURN(bool row, s->Step());
     if (!row) break;
-    const int start = static_cast<int>(s->ColumnInt(0));
-    for (Slot& slot : day.slots) {
-      if (slot.start_minute == start) slot.booked = static_cast<int>(s->ColumnInt(1));
+    MYNACERT_ASSIGN_OR_RETURN(Date day, Date::Parse(s->ColumnText(0), "reservation_slots.day"));
+    if (day < from || day > to) continue;
+    const int start = static_cast<int>(s->ColumnInt(1));
+    for (Slot& slot : days[static_cast<size_t>(day - from)].slots) {
+      if (slot.start_minute == start) slot.booked = static_cast<int>(s->ColumnInt(2));
     }
   }
-  return day;
+  return days;
 }
 
 Result<BookingResult> ReservationStore::Book(const profiles::Municipality& m,

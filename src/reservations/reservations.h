@@ -123,6 +123,12 @@ class ReservationStore {
   // day gives DaySlots::refusal and no slots. kNotFound naming --counter for an unknown counter.
   Result<DaySlots> SlotView(const profiles::Municipality& m, std::string_view counter_id,
                             Date date);
+  // The same for every day of [from, to] (at most kMaxRangeDays + 1 days), in one query: the
+  // month calendar (/api/availability). kInvalidArgument naming --date for a longer or
+  // reversed range.
+  static constexpr int kMaxRangeDays = 130;
+  Result<std::vector<DaySlots>> RangeView(const profiles::Municipality& m,
+                                          std::string_view counter_id, Date from, Date to);
   // Books one place, or says why not (BookingResult::refusal, nothing written): the rules of
   // booking_rules.h, the 予約ID (required, issued here, not lapsed, no other confirmed
   // booking whose day has not passed), and a free place ("満席 (full)" otherwise).

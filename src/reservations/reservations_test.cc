@@ -236,6 +236,29 @@ TEST_P(ReservationStoreTest, FullThenCancelThenRebook) {
   EXPECT_TRUE((*list)[0].cancelled_at.has_value());
 }
 
+// The month calendar's query (RangeView) sees what the day's (SlotView) sees, on each day of
+// the range, and refuses a range it would not answer in one query.
+TEST_P(ReservationStoreTest, ARangeOfDaysIsTheirDaysInOneQuery) {
+  const Municipality& y = Profile("yokohama");
+  ASSERT_TRUE(store_->Book(y, Request(Code(1)))->confirmed());  // 2026-12-01 09:15
+  auto range = store_->RangeView(y, "yokohama-naka", Date::Ymd(2026, 11, 29), Date::Ymd(2026, 12, 31));
+  ASSERT_TRUE(range.ok()) << range.error().ToString();
+  ASSERT_EQ(range->size(), 33u);
+  for (const DaySlots& d : *range) {
+    auto day = store_->SlotView(y, "yokohama-naka", d.day.date);
+    ASSERT_TRUE(day.ok());
+    ASSERT_EQ(d.slots.size(), day->slots.size()) << d.day.date;
+    EXPECT_EQ(d.day.open, day->day.open) << d.day.date;
+    for (size_t i = 0; i < d.slots.size(); ++i) EXPECT_EQ(d.slots[i].booked, day->slots[i].booked);
+  }
+  EXPECT_EQ((*range)[2].slots[1].booked, 1);  // 2026-12-01's second slot
+  EXPECT_FALSE((*range)[0].day.open);         // 2026-11-29: a Sunday
+  EXPECT_EQ(store_->RangeView(y, "yokohama-naka", Date::Ymd(2026, 12, 2), Date::Ymd(2026, 12, 1))
+                .error().field, "date");
+  EXPECT_EQ(store_->RangeView(y, "yokohama-naka", Date::Ymd(2026, 1, 1), Date::Ymd(2026, 12, 31))
+                .error().field, "date");
+}
+
 TEST_P(ReservationStoreTest, KanazawaBooksWithoutACode) {
   const Municipality& k = Profile("kanazawa");
   BookingRequest r;

@@ -1,6 +1,9 @@
 // Bookings: slots, 予約ID lookups, bookings and cancellations for residents (no login, limited
 // per address), and a counter's day of bookings for staff.
+#include <algorithm>
+#include <optional>
 #include <tuple>
+#include <vector>
 
 #include "reservations/reservation_json.h"
 #include "service/api_util.h"
@@ -37,6 +40,60 @@ Status Service::AddBookingRoutes() {
     if (!view.ok()) return Fail(AsBookingField(view.error()));
     auto j = reservations::SlotsJson(*found->first, *found->second, *view, day, now);
     if (!j.ok()) return Fail(AsBookingField(j.error()));
+    return Json(200, *j);
+  }}));
+
+  // A month of a counter's days for the residents' calendar, in one request: free places per
+  // day, why a day cannot be booked, and the first bookable day (docs/reservations.md).
+  MYNACERT_RETURN_IF_ERROR(r.Add({"GET", "/api/availability", Access::kPublic, kNoBody, "", true,
+                                  [this, &profiles](RequestContext& c) {
+    auto found = FindCounterAnywhere(profiles, c.Query("counter"));
+    if (!found.ok()) return Fail(found.error());
+    const profiles::Municipality& m = *found->first;
+    const profiles::Counter& counter = *found->second;
+    const reservations::JstDateTime now = reservations::ToJst(c.clock);
+    const Date this_month = Date::Ymd(now.date.year(), now.date.month(), 1);
+    Date first = this_month;
+    if (const std::string month = c.Query("month"); !month.empty()) {
+      auto d = month.size() == 7 ? Date::Parse(month + "-01", "month") : Result<Date>(Error{});
+      if (!d.ok() || *d < this_month || *d > this_month.AddMonthsClamped(12)) {
+        return Fail(InvalidArgument("month",
+                                    "月は YYYY-MM で、今月から12か月先までです (YYYY-MM, this month to "
+                                    "12 months ahead)"));
+      }
+      first = *d;
+    }
+    const Date last = first.LastDayOfMonth();
+    auto store = LeaseReservations();
+    if (!store.ok()) return Fail(store.error());
+    std::optional<Date> window_start;
+    if (const std::string typed = c.Query("code"); !typed.empty()) {
+      auto rec = (*store)->FindReservationId(typed);
+      if (!rec.ok()) return Fail(rec.error());
+      if (!*rec) {
+        return Fail(Error{ErrorCode::kNotFound, "code", "この予約IDは発行されていません (no such reservation ID)", "R-OFF-6"});
+      }
+      if (auto refused = reservations::CheckCode(m, **rec, now)) {
+        return Fail(InvalidArgument("code", refused->reason.ja + " (" + refused->reason.en + ")",
+                                    refused->reason.rule));
+      }
+      window_start = (*rec)->window_start;
+    }
+    auto month_days = (*store)->RangeView(m, counter.id, first, last);
+    if (!month_days.ok()) return Fail(AsBookingField(month_days.error()));
+    auto horizon = reservations::LastBookableDay(m, counter, now.date);
+    if (!horizon.ok()) return Fail(AsBookingField(horizon.error()));
+    const Date ahead_to = std::min(now.date.AddDays(reservations::ReservationStore::kMaxRangeDays),
+                                   horizon->value_or(Date::Ymd(9999, 12, 31)));
+    std::vector<reservations::DaySlots> ahead;
+    if (ahead_to >= now.date) {
+      auto a = (*store)->RangeView(m, counter.id, now.date, ahead_to);
+      if (!a.ok()) return Fail(AsBookingField(a.error()));
+      ahead = std::move(a).value();
+    }
+    auto j = reservations::AvailabilityJson(m, counter, *month_days, ahead, now, window_start);
+    if (!j.ok()) return Fail(AsBookingField(j.error()));
+    (*j)["month"] = first.ToString().substr(0, 7);
     return Json(200, *j);
   }}));
 

@@ -490,6 +490,80 @@ TEST_F(ServiceTest, ResidentsBookAndCancelOverTheApi) {
   EXPECT_EQ(Post("/api/bookings", with_code).status, 201);
 }
 
+// The residents' month calendar in one request (issue 16): each day's free places, the reason
+// a day cannot be booked in words with its rule, and the first bookable day — with a 予約ID,
+// from the renewal window's first day (R-OFF-6).
+TEST_F(ServiceTest, AvailabilityIsAMonthInOneRequest) {
+  Start(Unlimited());
+  // Today is 2026-05-01 (Fri) noon. Kanazawa City Hall: a week ahead at least (R-OFF-3).
+  Reply k = Get("/api/availability?counter=kanazawa-cityhall&month=2026-05");
+  ASSERT_EQ(k.status, 200) << k.body;
+  json j = k.Json();
+  ASSERT_EQ(j["days"].size(), 31u);
+  EXPECT_EQ(j["month"], "2026-05");
+  EXPECT_EQ(j["days"][4]["level"], "closed");  // 2026-05-05 こどもの日 (R-OFF-1)
+  EXPECT_EQ(j["days"][4]["refusal"]["code"], "closed_day");
+  EXPECT_EQ(j["days"][6]["refusal"]["code"], "too_soon");  // 05-07: under 7 days ahead
+  EXPECT_FALSE(j["days"][6]["bookable"]);
+  EXPECT_EQ(j["first_bookable"], "2026-05-08");
+  EXPECT_EQ(j["days"][7]["level"], "many");
+  const int capacity = j["days"][10]["capacity"];  // 2026-05-11 (Mon)
+  ASSERT_GT(capacity, 0);
+
+  // Fill 2026-05-11 but one place: "few"; then the last: "none", and the day says full.
+  const json slots = Get("/api/slots?counter=kanazawa-cityhall&date=2026-05-11").Json()["slots"];
+  std::vector<std::string> places;  // one start per place of the day
+  for (const json& slot : slots) {
+    for (int i = 0; i < slot["capacity"].get<int>(); ++i) places.push_back(slot["start"]);
+  }
+  ASSERT_EQ(static_cast<int>(places.size()), capacity);
+  for (int n = 1; n < capacity; ++n) {
+    ASSERT_EQ(Post("/api/bookings", {{"counter", "kanazawa-cityhall"}, {"date", "2026-05-11"},
+                                     {"start", places[n - 1]}, {"name", "金沢　" + std::to_string(n)},
+                                     {"phone", "076-000-" + std::to_string(1000 + n)}})
+                  .status,
+              201);
+  }
+  j = Get("/api/availability?counter=kanazawa-cityhall&month=2026-05").Json();
+  EXPECT_EQ(j["days"][10]["available"], 1);
+  EXPECT_EQ(j["days"][10]["level"], "few");
+  ASSERT_EQ(Post("/api/bookings", {{"counter", "kanazawa-cityhall"}, {"date", "2026-05-11"},
+                                   {"start", slots.back()["start"]}, {"name", "金沢　最後"},
+                                   {"phone", "076-000-9999"}})
+                .status,
+            201);
+  j = Get("/api/availability?counter=kanazawa-cityhall&month=2026-05").Json();
+  EXPECT_EQ(j["days"][10]["level"], "none");
+  EXPECT_EQ(j["days"][10]["refusal"]["code"], "full");
+  EXPECT_FALSE(j["days"][10]["refusal"]["text_en"].get<std::string>().empty());
+
+  // Yokohama 中区 with a 予約ID whose window opens 2026-05-20: bookings are taken from that
+  // day on (R-OFF-6), so today every day says so and none is bookable yet.
+  std::string code;
+  {
+    auto store = reservations::ReservationStore::Open(svc_->workspace().CounterDb());
+    ASSERT_TRUE(store.ok());
+    auto c = (*store)->IssueReservationId(8, "yokohama", Date::Ymd(2026, 8, 19), Date::Ymd(2026, 5, 20));
+    ASSERT_TRUE(c.ok());
+    code = *c;
+  }
+  j = Get("/api/availability?counter=yokohama-naka&month=2026-05&code=" + code).Json();
+  EXPECT_EQ(j["days"][17]["refusal"]["code"], "before_window");  // 2026-05-18 (Mon)
+  EXPECT_EQ(j["days"][17]["refusal"]["rule"], "R-OFF-6");
+  EXPECT_EQ(j["days"][25]["refusal"]["code"], "before_window");  // 2026-05-26 (Tue) too
+  EXPECT_TRUE(j["first_bookable"].is_null());
+  EXPECT_EQ(j["window_start"], "2026-05-20");
+  j = Get("/api/availability?counter=yokohama-naka&month=2026-06").Json();
+  EXPECT_EQ(j["last_bookable"], "2026-06-10");
+  EXPECT_EQ(j["days"][14]["refusal"]["code"], "too_far_ahead");  // 2026-06-15
+
+  ExpectJsonError(Get("/api/availability?counter=yokohama-naka&month=2026-13"), 400, "month");
+  ExpectJsonError(Get("/api/availability?counter=yokohama-naka&month=2026-04"), 400, "month");
+  ExpectJsonError(Get("/api/availability?counter=yokohama-naka&month=2027-06"), 400, "month");
+  ExpectJsonError(Get("/api/availability?counter=atlantis"), 404, "counter");
+  ExpectJsonError(Get("/api/availability?counter=yokohama-naka&code=7KQ2-M9XD-4TX"), 400, "code");
+}
+
 // No double booking over HTTP: 1 000 booking requests at one Kanazawa City Hall slot (capacity
 // 2, no 予約ID needed, R-OFF-3), all in flight at once on 1 000 connections; exactly 2 confirmed.
 TEST_F(ServiceTest, AThousandConcurrentBookingsFillASlotExactly) {
