@@ -143,4 +143,4 @@ export async function busy(form, fn) {
   }
 }
 
-export const table = (head, rows, cls = '') => `<div class="scroll"><table class="${cls}"><thead><tr>${head.map((h) => `<th scope="col">${h}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
+export const table = (head, rows, cls = '') => `<div class="scroll" tabindex="0"><table class="${cls}"><thead><tr>${head.map((h) => `<th scope="col">${h}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table></div>`;

@@ -1,7 +1,7 @@
 // mynacert UI — the residents' page: expiry dates and procedure (/api/explain, /api/procedure),
 // booking a visit (/api/calendar, /api/slots, /api/reservation-ids, /api/bookings) and
 // cancelling a booking. No login, no resident data (docs/api.md, docs/reservations.md).
-import { $, $$, state, t, esc, day, longDay, statusText, addDays, nowJst, api, errorHtml, residentErrorHtml, reasonsHtml, rule, refusalText, show, busy, municipalities, counterName, findCounter } from './lib.js';
+import { $, $$, state, t, esc, day, longDay, statusText, nowJst, api, errorHtml, residentErrorHtml, reasonsHtml, rule, refusalText, show, busy, municipalities, counterName, findCounter } from './lib.js';
 
 const MODE = {
   walk_in: ['予約不要 (直接お越しください)', 'no reservation (walk in)'],
@@ -57,7 +57,8 @@ export async function residentPage(main) {
         <div id="bk-code-result" aria-live="polite"></div>
       </fieldset>
       <div id="bk-when" class="wide" hidden>
-        <label>${t('来庁日', 'Day of the visit')}<select name="date" id="bk-date"></select></label>
+        <div id="bk-cal" class="cal-box" aria-live="polite"></div>
+        <input type="hidden" name="date" id="bk-date">
         <fieldset id="bk-slots-box"><legend>${t('時間帯 (空き/定員)', 'Time (free/places)')}</legend><div id="bk-slots" aria-live="polite"></div></fieldset>
         <label>${t('お名前', 'Name')}<input name="name" id="bk-name" autocomplete="name" required maxlength="100"></label>
         <label>${t('電話番号 (任意)', 'Phone (optional)')}<input name="phone" id="bk-phone" type="tel" autocomplete="tel" maxlength="20" inputmode="tel"></label>
@@ -90,7 +91,6 @@ export async function residentPage(main) {
   $('#bk-counter').addEventListener('change', onCounter);
   $('#bk-code-check').addEventListener('click', checkCode);
   $('#bk-code').addEventListener('keydown', (ev) => { if (ev.key === 'Enter') { ev.preventDefault(); checkCode(); } });
-  $('#bk-date').addEventListener('change', loadSlots);
   $('#book').addEventListener('submit', onBook);
   $('#cancel').addEventListener('submit', onCancel);
   onMunicipality();
@@ -201,7 +201,7 @@ async function onExplain(ev) {
       show(out, `
         <div class="verdict ${VERDICT_CLASS[v.code] || ''}" id="verdict"><p>${esc(t(v.text, v.text_en))}</p></div>
         <h3>${t('有効期限', 'Expiry dates')}</h3>
-        <div class="scroll"><table><thead><tr><th></th><th scope="col">${t('有効期限', 'Expires')}</th><th scope="col">${t('状態', 'Status')}</th><th scope="col">${t('無料更新の開始', 'Free renewal from')}</th></tr></thead><tbody>
+        <div class="scroll" tabindex="0" role="region" aria-label="${t('有効期限の表', 'Expiry dates')}"><table><thead><tr><th></th><th scope="col">${t('有効期限', 'Expires')}</th><th scope="col">${t('状態', 'Status')}</th><th scope="col">${t('無料更新の開始', 'Free renewal from')}</th></tr></thead><tbody>
         <tr><th scope="row">${t('カード', 'Card')}</th><td>${longDay(e.card.expires)}</td><td></td><td></td></tr>
         ${cert(e.certificates.auth, '利用者証明用電子証明書', 'Authentication certificate')}
         ${cert(e.certificates.sign, '署名用電子証明書', 'Signature certificate')}</tbody></table></div>
@@ -228,6 +228,7 @@ function needsCode(muni, counter) {
 
 function onMunicipality() {
   const m = currentMuni();
+  cal.code = '';  // a 予約ID belongs to one municipality
   // Bookable counters first; walk-in counters stay listed so residents learn to walk in.
   const sorted = [...m.counters].sort((a, b) => (a.reservation === 'walk_in') - (b.reservation === 'walk_in'));
   $('#bk-counter').innerHTML = sorted.map((c) => `<option value="${esc(c.id)}">${esc(counterName(c))} — ${esc(t(...(MODE[c.reservation] || [c.reservation, c.reservation])))}</option>`).join('');
@@ -266,36 +267,102 @@ async function onCounter() {
   await loadDays(counter);
 }
 
-// The open days a booking made now may be for: from the first day with a slot bookable now
-// (the server says so per slot: 17:00 the day before and 40 days ahead, R-OFF-6; a week ahead
-// in Kanazawa, R-OFF-3) to the last bookable day it names. The server checks every rule again
-// when the booking is made; this list only spares the resident the refused days.
-async function loadDays(counter) {
-  const sel = $('#bk-date');
-  sel.innerHTML = `<option value="">${t('読み込み中…', 'Loading…')}</option>`;
+// The month calendar (GET /api/availability: one request per month): each day marked ○ (free
+// places), △ (a quarter or less free), × (full) or － (not bookable), nothing chosen for the
+// resident, and under it every day that cannot be booked with the reason in words. With a
+// checked 予約ID the days before the renewal window say so (R-OFF-6). The server checks every
+// rule again when the booking is made.
+const LEVEL = {
+  many: ['○', '空きあり', 'places free'],
+  few: ['△', '残りわずか', 'few places left'],
+  none: ['×', '予約できません', 'cannot be booked'],
+  closed: ['－', '閉庁日', 'closed'],
+};
+const REASON = {
+  closed_day: ['閉庁日', 'Closed days'],
+  before_window: ['更新期間の前', 'Before your renewal window'],
+  too_soon: ['直前のため予約できない日', 'Too soon to book'],
+  too_far_ahead: ['まだ予約を受け付けていない日', 'Not yet open for booking'],
+  deadline_passed: ['前日17時の締切を過ぎた日', 'Past the deadline (17:00 the day before)'],
+  past: ['過ぎた日', 'Past days'],
+  full: ['満席の日', 'Fully booked days'],
+};
+const cal = { month: null, code: '' };
+const monthOf = (iso) => String(iso).slice(0, 7);
+const addMonth = (ym, n) => {
+  const d = new Date(`${ym}-01T00:00:00Z`);
+  d.setUTCMonth(d.getUTCMonth() + n);
+  return d.toISOString().slice(0, 7);
+};
+const monthTitle = (ym) => t(`${Number(ym.slice(0, 4))}年${Number(ym.slice(5, 7))}月`, new Date(`${ym}-01T00:00:00Z`).toLocaleDateString('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' }));
+
+async function loadDays(counter, month) {
+  const box = $('#bk-cal');
+  $('#bk-date').value = '';
   $('#bk-slots').innerHTML = '';
+  box.innerHTML = `<p>${t('読み込み中…', 'Loading…')}</p>`;
+  const q = { counter: counter.id };
+  if (month) q.month = month;
+  if (cal.code && !$('#bk-code-box').hidden) q.code = cal.code;
   try {
-    const today = state.today || nowJst().date;
-    const cal = await api('GET', `/api/calendar?${new URLSearchParams({ counter: counter.id, from: addDays(today, 1), days: '60' })}`);
-    const open = cal.days.filter((d) => d.open);
-    const probes = await Promise.all(open.slice(0, 12).map((d) => api('GET', `/api/slots?${new URLSearchParams({ counter: counter.id, date: d.date })}`).catch(() => null)));
-    const last = probes.find((p) => p)?.last_bookable || null;
-    const firstOk = probes.find((p) => p && (p.slots || []).some((x) => x.bookable_now ?? x.available > 0));
-    let first = firstOk ? firstOk.date : null;
-    if (!first) {
-      const now = nowJst();
-      first = now.minutes < 17 * 60 ? addDays(now.date, 1) : addDays(now.date, 2);
-    }
-    const days = open.filter((d) => d.date >= first && (!last || d.date <= last));
+    const a = await api('GET', `/api/availability?${new URLSearchParams(q)}`);
     if (currentCounter()?.counter.id !== counter.id) return;
-    sel.innerHTML = days.length
-      ? days.map((d) => `<option value="${esc(d.date)}">${day(d.date)} ${esc(d.from)}〜${esc(d.to)}${d.holiday ? ` ${esc(d.holiday)}` : ''}</option>`).join('')
-      : `<option value="">${t('予約できる日がありません', 'no bookable day')}</option>`;
-    if (last) $('#bk-counter-info').insertAdjacentHTML('beforeend', `<p class="hint">${t(`予約は ${day(last)} の分まで (前日17時まで)`, `Bookable up to ${day(last)} (until 17:00 the day before)`)}${rule('R-OFF-6')}</p>`);
-    await loadSlots();
+    cal.month = a.month;
+    const thisMonth = monthOf(state.today || nowJst().date);
+    const lastMonth = a.last_bookable ? monthOf(a.last_bookable) : addMonth(thisMonth, 12);
+    const lead = new Date(`${a.days[0].date}T00:00:00Z`).getUTCDay();
+    const cells = [...Array(lead).fill(null), ...a.days];
+    while (cells.length % 7) cells.push(null);
+    const weeks = [];
+    for (let i = 0; i < cells.length; i += 7) weeks.push(cells.slice(i, i + 7));
+    const wd = state.lang === 'ja' ? ['日', '月', '火', '水', '木', '金', '土'] : ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+    const cell = (d) => {
+      if (!d) return '<td></td>';
+      const n = Number(d.date.slice(8, 10));
+      const level = d.bookable ? d.level : d.open ? 'none' : 'closed';
+      const [mark, ja, en] = LEVEL[level];
+      if (d.bookable) {
+        return `<td><button type="button" class="day ${level}" data-date="${esc(d.date)}" aria-pressed="false" aria-label="${esc(`${longDay(d.date)} ${t(ja, en)}`)}">${n}<span class="mark" aria-hidden="true">${mark}</span></button></td>`;
+      }
+      const why = d.refusal ? (REASON[d.refusal.code] || [d.refusal.text, d.refusal.text_en]) : [ja, en];
+      return `<td><span class="day off ${level}">${n}<span class="mark" aria-hidden="true">${mark}</span><span class="sr">${esc(t(why[0], why[1]))}</span></span></td>`;
+    };
+    // Unbookable days grouped by their reason, each reason in words with its rule.
+    const groups = new Map();
+    for (const d of a.days) {
+      if (d.bookable || !d.refusal || d.refusal.code === 'past') continue;
+      const g = groups.get(d.refusal.code) || { days: [], refusal: d.refusal };
+      g.days.push(d.date);
+      groups.set(d.refusal.code, g);
+    }
+    const reasons = [...groups.entries()].map(([code, g]) => {
+      const label = REASON[code] || [g.refusal.text, g.refusal.text_en];
+      const days = g.days.map((x) => t(`${Number(x.slice(8, 10))}日`, String(Number(x.slice(8, 10))))).join(t('・', ', '));
+      return `<li><strong>${esc(t(label[0], label[1]))}</strong>: ${esc(days)}<br><span class="small">${esc(refusalText(g.refusal))}${rule(g.refusal.rule)}</span></li>`;
+    }).join('');
+    const firstLine = a.first_bookable
+      ? `<p>${t('最初に予約できる日', 'First bookable day')}: <strong>${longDay(a.first_bookable)}</strong>${monthOf(a.first_bookable) !== a.month ? ` <button type="button" id="cal-first">${t('その月を表示', 'Show that month')}</button>` : ''}</p>`
+      : `<p class="error">${t('予約できる日がありません', 'No day can be booked')}</p>`;
+    show(box, `<div class="cal-head">
+        <button type="button" id="cal-prev"${a.month <= thisMonth ? ' disabled' : ''} aria-label="${t('前の月', 'Previous month')}">‹</button>
+        <h3 id="cal-title">${monthTitle(a.month)}</h3>
+        <button type="button" id="cal-next"${a.month >= lastMonth ? ' disabled' : ''} aria-label="${t('次の月', 'Next month')}">›</button></div>
+      ${firstLine}
+      <p class="hint">${t('○ 空きあり　△ 残りわずか　× 満席・予約できない日　－ 閉庁日。日付を選ぶと時間帯が出ます。', '○ places free　△ few left　× full or not bookable　－ closed. Choose a day to see its times.')}</p>
+      <table class="cal" aria-labelledby="cal-title"><thead><tr>${wd.map((w) => `<th scope="col">${w}</th>`).join('')}</tr></thead>
+      <tbody>${weeks.map((w) => `<tr>${w.map(cell).join('')}</tr>`).join('')}</tbody></table>
+      ${reasons ? `<details class="cal-reasons"><summary>${t('予約できない日とその理由', 'Days that cannot be booked, and why')}</summary><ul>${reasons}</ul></details>` : ''}`);
+    $('#cal-prev').addEventListener('click', () => loadDays(counter, addMonth(a.month, -1)));
+    $('#cal-next').addEventListener('click', () => loadDays(counter, addMonth(a.month, 1)));
+    $('#cal-first')?.addEventListener('click', () => loadDays(counter, monthOf(a.first_bookable)));
+    box.querySelectorAll('button.day').forEach((b) => b.addEventListener('click', () => {
+      box.querySelectorAll('button.day[aria-pressed="true"]').forEach((x) => x.setAttribute('aria-pressed', 'false'));
+      b.setAttribute('aria-pressed', 'true');
+      $('#bk-date').value = b.dataset.date;
+      loadSlots();
+    }));
   } catch (err) {
-    sel.innerHTML = '';
-    show($('#bk-slots'), errorHtml(err));
+    show(box, errorHtml(err));
   }
 }
 
@@ -311,14 +378,17 @@ async function loadSlots() {
     if (s.refusal) { show(box, `<p class="error">${esc(refusalText(s.refusal))}${rule(s.refusal.rule)}</p>`); return; }
     // A slot is offered when the server says it is bookable now (free and inside every rule).
     const ok = (x) => (x.bookable_now ?? x.available > 0) && x.available > 0;
-    const firstFree = s.slots.findIndex(ok);
     const why = s.slots.find((x) => !ok(x) && x.available > 0 && x.refusal);
-    show(box, s.slots.length ? `<div class="slots">${s.slots.map((x, i) => {
+    // Nothing is chosen for the resident; the day's slots grouped into morning and afternoon.
+    const slotHtml = (x) => {
       const full = x.available <= 0;
       const closed = !full && !ok(x);
-      return `<label class="slot${full || closed ? ' full' : ''}"><input type="radio" name="start" value="${esc(x.start)}"${full || closed ? ' disabled' : ''}${i === firstFree ? ' checked' : ''}>
+      return `<label class="slot${full || closed ? ' full' : ''}"><input type="radio" name="start" value="${esc(x.start)}"${full || closed ? ' disabled' : ''}>
         <span>${esc(x.start)}〜${esc(x.end)}</span> <span class="places">${full ? t('満席', 'full') : closed ? t('受付外', 'not bookable') : t(`空き ${x.available}/${x.capacity}`, `${x.available}/${x.capacity} free`)}</span></label>`;
-    }).join('')}</div>${why ? `<p class="hint">${t('受付外', 'Not bookable')}: ${esc(refusalText(why.refusal))}${rule(why.refusal.rule)}</p>` : ''}` : `<p>${t('この日は予約枠がありません', 'No slots on this day')}</p>`);
+    };
+    const parts = [[t('午前', 'Morning'), s.slots.filter((x) => x.start < '12:00')], [t('午後', 'Afternoon'), s.slots.filter((x) => x.start >= '12:00')]]
+      .filter(([, list]) => list.length);
+    show(box, s.slots.length ? `<p><strong>${longDay(date)}</strong></p>${parts.map(([label, list]) => `<h4>${label}</h4><div class="slots">${list.map(slotHtml).join('')}</div>`).join('')}${why ? `<p class="hint">${t('受付外', 'Not bookable')}: ${esc(refusalText(why.refusal))}${rule(why.refusal.rule)}</p>` : ''}` : `<p>${t('この日は予約枠がありません', 'No slots on this day')}</p>`);
   } catch (err) { show(box, errorHtml(err)); }
 }
 
@@ -336,6 +406,11 @@ async function checkCode() {
       ${r.bookable_from && r.bookable_from > today ? `<p class="error">${t(`更新期間の前のため、${day(r.bookable_from)} から予約できます。`, `Before the renewal window: bookable from ${day(r.bookable_from)}.`)}</p>` : ''}
       ${wrongCity ? `<p class="error">${t('この予約IDは別の市区町村のものです。', 'This ID belongs to another municipality.')}</p>` : ''}`);
     $('#bk-code').value = r.code;
+    if (!wrongCity) {
+      cal.code = r.code;
+      const found = currentCounter();
+      if (found) await loadDays(found.counter, r.bookable_from && r.bookable_from > today ? monthOf(r.bookable_from) : cal.month);
+    }
     return r;
   } catch (err) {
     show(out, errorHtml(err));

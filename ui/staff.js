@@ -262,16 +262,20 @@ function decisionHtml(d) {
 
 // The PINs the steps need: check_pins → the current PINs (auth; sign when a sign key is made;
 // 住基 where the municipality checks it, R-PROC-1); reset_pin:K → a new PIN for K.
-function pinFields(d) {
+// From the inquiry-and-response form (agent_with_form) the clerk types every PIN twice: a typo
+// is caught on the page and costs no try of the card; only a confirmed PIN that the card
+// refuses sends the case to 文書照会 (R-PROC-5).
+function pinFields(d, applicant) {
+  const twice = applicant === 'agent_with_form';
   const ids = (d.steps || []).map((s) => s.id);
   const f = [];
   const auth = ['利用者証明用電子証明書の暗証番号 (数字4桁)', 'auth PIN (4 digits)'];
   const sign = ['署名用電子証明書の暗証番号 (英数字6〜16桁)', 'sign PIN (6–16 letters and digits)'];
   if (ids.includes('check_pins')) {
-    f.push({ key: 'auth', label: auth, mode: 'numeric', max: 4 });
-    if (ids.includes('keygen:sign')) f.push({ key: 'sign', label: sign, mode: 'text', max: 16 });
+    f.push({ key: 'auth', label: auth, mode: 'numeric', max: 4, confirm: twice });
+    if (ids.includes('keygen:sign')) f.push({ key: 'sign', label: sign, mode: 'text', max: 16, confirm: twice });
     const check = (d.actions || []).find((a) => a.id === 'check_pins');
-    if (check && /住民基本台帳|住基/.test(check.ja || '')) f.push({ key: 'juki', label: ['住民基本台帳用暗証番号 (数字4桁)', '住基 PIN (4 digits)'], mode: 'numeric', max: 4 });
+    if (check && /住民基本台帳|住基/.test(check.ja || '')) f.push({ key: 'juki', label: ['住民基本台帳用暗証番号 (数字4桁)', '住基 PIN (4 digits)'], mode: 'numeric', max: 4, confirm: twice });
   }
   for (const id of ids.filter((x) => x.startsWith('reset_pin:'))) {
     const k = id.slice('reset_pin:'.length);
@@ -281,15 +285,27 @@ function pinFields(d) {
   return f;
 }
 
+// The PINs in words, for messages (the API names them auth, sign, juki, new:auth…).
+const PIN_WORDS = {
+  auth: ['利用者証明用電子証明書の暗証番号', 'the authentication certificate\'s PIN'],
+  sign: ['署名用電子証明書の暗証番号', 'the signature certificate\'s password'],
+  juki: ['住民基本台帳用暗証番号', 'the resident registry PIN'],
+};
+const pinWords = (key) => {
+  const k = String(key || '').replace(/^new:/, '');
+  const w = PIN_WORDS[k] || [k, k];
+  return String(key).startsWith('new:') ? t(`新しい${w[0]}`, `the new ${w[1].replace(/^the /, '')}`) : t(w[0], w[1]);
+};
+
 function executeFormHtml(d, applicant) {
-  const fields = pinFields(d);
+  const fields = pinFields(d, applicant);
   const who = applicant === 'agent_with_form'
     ? t('照会書兼回答書に記入された暗証番号を職員が入力します (R-PROC-4)。', 'Staff type the PINs written on the form (R-PROC-4).')
     : t('本人が暗証番号を入力します。', 'The holder types the PINs.');
   return `<form id="execute" autocomplete="off">
     <p class="hint">${who} ${t('暗証番号はこの実行にだけ使われ、保存されません。', 'PINs are used for this execution only and never stored.')}</p>
     ${fields.map((p) => `<label>${esc(t(...p.label))}<input type="password" autocomplete="off" name="${esc(p.key)}" id="pin-${esc(p.key.replace(':', '-'))}" inputmode="${p.mode}" maxlength="${p.max}" required spellcheck="false"></label>
-      ${p.confirm ? `<label>${t('確認のためもう一度', 'Again to confirm')}<input type="password" autocomplete="off" data-confirm="${esc(p.key)}" id="pin-${esc(p.key.replace(':', '-'))}-again" inputmode="${p.mode}" maxlength="${p.max}" required></label>` : ''}`).join('')}
+      ${p.confirm ? `<label>${esc(t(`${p.label[0]} — 確認のためもう一度`, `${p.label[1]} — again to confirm`))}<input type="password" autocomplete="off" data-confirm="${esc(p.key)}" id="pin-${esc(p.key.replace(':', '-'))}-again" inputmode="${p.mode}" maxlength="${p.max}" required></label>` : ''}`).join('')}
     <button class="primary" type="submit" id="exec-submit">${t('実行する (カードに書き込み)', 'Execute (write to the card)')}</button>
   </form>`;
 }
@@ -440,14 +456,27 @@ function bindExecute(c, r) {
     const out = $('#exec-result');
     const inputs = $$('input[type="password"]', form);
     const pins = {};
-    let mismatch = false;
+    const mismatched = [];
+    inputs.forEach((el) => el.removeAttribute('aria-invalid'));
     for (const el of inputs) {
-      if (el.dataset.confirm) { if (el.value !== $(`input[name="${CSS.escape(el.dataset.confirm)}"]`, form).value) mismatch = true; continue; }
+      if (el.dataset.confirm) {
+        const first = $(`input[name="${CSS.escape(el.dataset.confirm)}"]`, form);
+        if (el.value !== first.value) mismatched.push([el.dataset.confirm, first, el]);
+        continue;
+      }
       pins[el.name] = el.value;
     }
-    if (mismatch) {
-      inputs.forEach((el) => { el.value = ''; });
-      show(out, `<p class="error" role="alert">${t('新しい暗証番号が一致しません', 'The new PINs do not match')}</p>`, true);
+    if (mismatched.length) {
+      // Nothing is sent: no try of the card is spent. Only the mismatched pair is cleared.
+      for (const [, first, again] of mismatched) {
+        first.value = '';
+        again.value = '';
+        first.setAttribute('aria-invalid', 'true');
+        again.setAttribute('aria-invalid', 'true');
+      }
+      for (const k of Object.keys(pins)) pins[k] = '';
+      show(out, `<p class="error" role="alert">${esc(mismatched.map(([k]) => t(`${pinWords(k)}が2回の入力で一致しません。もう一度入力してください (カードの試行回数は減っていません)。`, `${pinWords(k)} was typed differently twice; type it again (no try of the card was used).`)).join(' '))}</p>`, true);
+      mismatched[0][1].focus();
       return;
     }
     try {
@@ -465,7 +494,7 @@ function bindExecute(c, r) {
             show(out, doneHtml(r.id, c, res), true);
           } else if (res.pin_failure) {
             const f = res.pin_failure;
-            show(out, `<p class="error" role="alert">${t(`暗証番号 (${f.pin}) が一致しません。残り ${f.tries_left} 回${f.locked ? '。ロックされました (再設定が必要です)' : ''}`, `The ${f.pin} PIN did not match: ${f.tries_left} tries left${f.locked ? '; now locked (reset needed)' : ''}`)}${rule(c.applicant === 'agent_with_form' ? 'R-PROC-5' : 'R-CERT-6')}</p>${decisionHtml(res.decision)}`, true);
+            show(out, `<p class="error" role="alert">${esc(t(`${pinWords(f.pin)}がカードと一致しません。残り ${f.tries_left} 回${f.locked ? '。ロックされました (再設定が必要です)' : ''}`, `${pinWords(f.pin)} did not match the card: ${f.tries_left} tries left${f.locked ? '; now locked (reset needed)' : ''}`))}${rule(c.applicant === 'agent_with_form' ? 'R-PROC-5' : 'R-CERT-6')}</p>${decisionHtml(res.decision)}`, true);
             if (res.decision && res.decision.outcome !== 'accepted') $('#exec-box').innerHTML = '';
           } else {
             show(out, `<p class="error" role="alert">${t('実行されませんでした。判定が変わりました。', 'Not executed: the decision changed.')}</p>${decisionHtml(res.decision)}`, true);

@@ -5,7 +5,11 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
+
+const require = createRequire(import.meta.url);
+const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 export const BASE = process.env.MYNACERT_URL;
 if (!BASE) throw new Error('MYNACERT_URL is not set: run the tests through tests/browser/run.sh');
@@ -110,6 +114,19 @@ function watchPage(page, problems = []) {
     if (!/ERR_ABORTED/.test(f)) note(`request failed: ${r.url()} ${f}`);
   });
   return { problems, expected };
+}
+
+// axe-core over the page as it stands (WCAG 2.x A and AA rules): fails on any serious or
+// critical violation, naming the rule, its help and the elements. axe is evaluated through the
+// debugging protocol, which the page's CSP (no inline script, no eval) does not govern.
+export async function assertAccessible(page, what) {
+  if (!(await page.evaluate(() => Boolean(window.axe)))) await page.evaluate(AXE_SOURCE);
+  const violations = await page.evaluate(async () => {
+    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] }, resultTypes: ['violations'] });
+    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.slice(0, 5).map((n) => n.target.join(' ')).join(', ')}`);
+  });
+  assert.deepEqual(violations, [], `axe-core on ${what}`);
 }
 
 // Fails when the page logged an error, broke the CSP, or got a 5xx.

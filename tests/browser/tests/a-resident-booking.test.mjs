@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { launch, seed, pick, login, shot, assertClean, artifact, scenario } from '../lib/harness.mjs';
+import { launch, seed, pick, login, shot, assertClean, assertAccessible, artifact, scenario } from '../lib/harness.mjs';
 
 let chrome;
 before(async () => { chrome = await launch(); });
@@ -59,14 +59,22 @@ test('a Yokohama resident checks the dates and books a slot with the reservation
     assert.doesNotMatch(verdict, /R-/);
     assert.equal(await page.isVisible('#why .reasons'), false);
     assert.match(await page.textContent('#why'), /R-WIN-1/);
+    await assertAccessible(page, 'the check and its verdict (phone)');
     await shot(page, 'a1-resident-dates');
     await shot(page, 'a1-resident-verdict', { element: '#answer' });
 
     // The booking: Yokohama's 中区 counter takes bookings with the 予約ID only.
     await page.click('#to-booking');
     assert.equal(await page.inputValue('#bk-muni'), 'yokohama');
+    // A counter change asks one month of the server, not a probe per day (issue 16).
+    const asked = [];
+    const count = (r) => { if (r.url().includes('/api/')) asked.push(new URL(r.url()).pathname); };
+    page.on('request', count);
     await page.selectOption('#bk-counter', 'yokohama-naka');
     await page.waitForSelector('#bk-code-box:not([hidden])');
+    await page.waitForSelector('#bk-cal table.cal');
+    page.off('request', count);
+    assert.deepEqual(asked, ['/api/availability'], `requests on a counter change: ${asked}`);
     await page.fill('#bk-code', holder.reservation_id.toLowerCase().replaceAll('-', ' '));
     await page.click('#bk-code-check');
     await page.waitForSelector('#bk-code-result .ok');
@@ -75,11 +83,23 @@ test('a Yokohama resident checks the dates and books a slot with the reservation
     assert.ok(codeText.includes(holder.reservation_id), 'the typed ID is read as meant and shown normalised');
     assert.equal(await page.inputValue('#bk-code'), holder.reservation_id);
 
-    // The first bookable day and its first slot with a free place.
-    await page.waitForFunction(() => document.querySelector('#bk-date')?.value && document.querySelector('#bk-slots input[name="start"]'));
+    // The month calendar (one request per month): nothing chosen for the resident; the first
+    // bookable day is named; the resident picks it, then a time with a free place.
+    await page.waitForSelector('#bk-cal table.cal');
+    assert.equal(await page.inputValue('#bk-date'), '', 'no day is chosen for the resident');
+    assert.match(await page.textContent('#bk-cal'), /最初に予約できる日/);
+    if (await page.locator('#bk-cal button.day').count() === 0) {
+      await page.click('#cal-first');
+      await page.waitForSelector('#bk-cal button.day');
+    }
+    await page.click('#bk-cal button.day >> nth=0');
+    await page.waitForSelector('#bk-slots input[name="start"]');
     date = await page.inputValue('#bk-date');
-    const slot = page.locator('#bk-slots input[name="start"]:checked');
-    assert.equal(await slot.count(), 1, 'a free slot is preselected');
+    assert.match(date, /^\d{4}-\d{2}-\d{2}$/);
+    await assertAccessible(page, 'the calendar and the day\'s times (phone)');
+    assert.equal(await page.locator('#bk-slots input[name="start"]:checked').count(), 0, 'no time is chosen for the resident');
+    const slot = page.locator('#bk-slots input[name="start"]:not([disabled])').first();
+    await slot.check();
     const start = await slot.inputValue();
     assert.match(await page.textContent('#bk-slots'), /空き \d+\/\d+/);
     await page.fill('#bk-name', holder.name);
@@ -92,6 +112,7 @@ test('a Yokohama resident checks the dates and books a slot with the reservation
     token = (await page.textContent('#bk-token')).trim();
     assert.match(token, /^[0-9A-Z-]{8,}$/, 'the cancel code');
     assert.match(await page.textContent('#receipt'), new RegExp(`${date} \\([日月火水木金土]\\) ${start}`));
+    await assertAccessible(page, 'the receipt (phone)');
     await shot(page, 'a3-resident-booked', { element: '#booking' });
 
     // Print: only the receipt.
@@ -124,6 +145,7 @@ test('a Yokohama resident checks the dates and books a slot with the reservation
   page.expectProblem(/status of 409/);
   await scenario(page, 'a-refused', async () => {
     await page.fill('#bk-name', holder.name);
+    await page.locator('#bk-slots input[name="start"]:not([disabled])').first().check();
     await page.click('#bk-submit');
     await page.waitForSelector('#bk-result .error');
     const refused = await page.textContent('#bk-result');

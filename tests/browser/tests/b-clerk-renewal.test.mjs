@@ -62,17 +62,37 @@ test('a clerk renews for an agent with the inquiry-and-response form and prints 
     await page.waitForSelector('#execute');
     await shot(page, 'b3-clerk-decision-accepted');
 
-    // Execute with the PINs written on the form: password fields, no autocomplete, cleared after.
+    // Execute with the PINs written on the form: password fields, no autocomplete, cleared after;
+    // each typed twice by the clerk (issue 16).
     const pinInputs = page.locator('#execute input');
     const n = await pinInputs.count();
-    assert.ok(n >= 2, 'auth and sign PIN fields');
-    for (let i = 0; i < n; i += 1) {
-      const el = pinInputs.nth(i);
-      assert.equal(await el.getAttribute('type'), 'password');
-      assert.equal(await el.getAttribute('autocomplete'), 'off');
-      const name = await el.getAttribute('name');
-      await el.fill(pins[name] ?? pins.auth);
-    }
+    assert.ok(n >= 4, 'auth and sign PIN fields, each twice');
+    const fillPins = async (typo) => {
+      for (let i = 0; i < n; i += 1) {
+        const el = pinInputs.nth(i);
+        assert.equal(await el.getAttribute('type'), 'password');
+        assert.equal(await el.getAttribute('autocomplete'), 'off');
+        const name = (await el.getAttribute('name')) ?? (await el.getAttribute('data-confirm'));
+        const value = pins[name] ?? pins.auth;
+        const again = (await el.getAttribute('data-confirm')) !== null;
+        await el.fill(typo && again && name === 'sign' ? `${value}X` : value);
+      }
+    };
+    // A typo in the second entry of the sign password: refused on the page, nothing sent, no
+    // try of the card spent; the message names the PIN in words.
+    let executed = 0;
+    page.on('request', (r) => { if (r.url().includes('/execute')) executed += 1; });
+    await fillPins(true);
+    await page.click('#exec-submit');
+    await page.waitForSelector('#exec-result [role="alert"]');
+    const typo = await page.textContent('#exec-result');
+    assert.match(typo, /署名用電子証明書の暗証番号が2回の入力で一致しません/);
+    assert.match(typo, /試行回数は減っていません/);
+    assert.doesNotMatch(typo, /\(sign\)|\(auth\)/);
+    assert.equal(executed, 0, 'nothing was sent to the card');
+    assert.equal(await page.getAttribute('#pin-sign', 'aria-invalid'), 'true');
+    await shot(page, 'b3b-clerk-pin-typo', { element: '#exec-result' });
+    await fillPins(false);
     await page.click('#exec-submit');
     await page.waitForSelector('#exec-done', { timeout: 60000 });
     assert.match(await page.textContent('#exec-done'), /電子証明書を発行しました/);

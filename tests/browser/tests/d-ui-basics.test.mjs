@@ -3,7 +3,7 @@
 // their message in a live region, and a clerk not offered the supervisor's batch.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, login, shot, assertClean, scenario, BASE } from '../lib/harness.mjs';
+import { launch, login, shot, assertClean, assertAccessible, scenario, BASE } from '../lib/harness.mjs';
 
 let chrome;
 before(async () => { chrome = await launch(); });
@@ -49,12 +49,14 @@ test('residents page: labels, English toggle, a walk-in counter offers no bookin
     assert.equal(await page.isVisible('#bk-code-box'), false);
     await page.waitForSelector('#bk-counter-info ul.days li');
     assert.match(await page.textContent('#bk-counter-info ul.days li'), /^\d{4}-\d{2}-\d{2} \([日月火水木金土]\)/);
+    await assertAccessible(page, 'the residents\' page (phone, Japanese)');
     await shot(page, 'd1-resident-walk-in-phone');
 
     await page.click('#lang');
     await page.waitForSelector('#h-explain');
     assert.equal(await page.textContent('#h-explain'), 'Check your expiry dates');
     assert.equal(await page.getAttribute('html', 'lang'), 'en');
+    await assertAccessible(page, 'the residents\' page (phone, English)');
     await shot(page, 'd2-resident-english-phone');
     await page.click('#lang');
     await page.waitForFunction(() => document.querySelector('#h-explain')?.textContent === '有効期限と更新の確認');

@@ -4,7 +4,7 @@
 // mistyped birth date is refused on the page with the field marked, before any request.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, shot, assertClean, scenario, BASE } from '../lib/harness.mjs';
+import { launch, shot, assertClean, assertAccessible, scenario, BASE } from '../lib/harness.mjs';
 
 let chrome;
 before(async () => { chrome = await launch(); });
@@ -62,6 +62,7 @@ for (const size of ['phone', 'desktop']) {
         // The certificates end with the card, not on a birthday years later.
         const cells = await page.$$eval('#answer tbody tr td', (tds) => tds.map((td) => td.textContent.trim()));
         assert.equal(cells[0], cells[3], 'card and auth certificate end on the same day');
+        await assertAccessible(page, `the check's answer (${lang}, ${size})`);
         await shot(page, `e1-foreign-resident-${lang}-${size}`);
         await shot(page, `e1-foreign-resident-${lang}-${size}-form`, { element: '#explain' });
         await shot(page, `e1-foreign-resident-${lang}-${size}-answer`, { element: '#answer' });
@@ -88,6 +89,7 @@ test('a mistyped birth date is refused on the page with the field marked', async
     assert.equal(await page.getAttribute('#explain input[name="birth-month"]', 'aria-invalid'), 'true');
     assert.ok(await page.locator('#ex-birth.invalid').count(), 'the birth fieldset is marked');
     assert.equal(explained, 0, 'nothing was asked of the server');
+    await assertAccessible(page, 'the check with a marked field');
     // Corrected, it goes through and the marks are gone: 昭和29年 is 1954.
     await page.fill('#explain input[name="birth-month"]', '1');
     await page.fill('#explain input[name="birth-day"]', '22');
