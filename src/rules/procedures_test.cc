@@ -255,3 +255,49 @@ TEST(PlanProcedure, SetagayaAgentsAreSentToTheTenMainCounters) {
 
 }  // namespace
 }  // namespace mynacert::rules
+
+namespace mynacert::rules {
+namespace {
+
+// The PINs spelled out per applicant (issue 16: not knowing both is the commonest failed
+// visit): formats (R-CERT-2), who types them, what to do when one is forgotten.
+TEST(PlanProcedure, SaysWhichPinsToKnowAndWhoEntersThem) {
+  auto reg = profiles::Registry::Builtin();
+  ASSERT_TRUE(reg.ok());
+  const profiles::Municipality& m = **reg->Find("kanazawa");
+  struct Row {
+    Applicant applicant;
+    int age;
+    const char* first_rule;
+    const char* must;      // in the first line
+    bool sign_named;       // the sign password's format is named
+  };
+  const Row rows[] = {
+      {Applicant::kSelf, 40, "R-PROC-1", "ご本人が窓口の端末で入力します", true},
+      {Applicant::kAgentWithForm, 40, "R-PROC-4", "照会書兼回答書", true},
+      {Applicant::kAgentWithoutForm, 40, "R-PROC-6", "郵送される照会書", true},
+      {Applicant::kLegalRepParent, 10, "R-PROC-2", "法定代理人が", false},  // no sign under 15
+  };
+  for (const Row& row : rows) {
+    Situation s;
+    s.holder_age = row.age;
+    auto plan = PlanProcedure(m, Procedure::kRenewal, row.applicant, s);
+    ASSERT_TRUE(plan.ok() && plan->possible) << ApplicantName(row.applicant);
+    ASSERT_FALSE(plan->pins.empty());
+    EXPECT_EQ(plan->pins[0].rule, row.first_rule);
+    EXPECT_NE(plan->pins[0].ja.find(row.must), std::string::npos) << plan->pins[0].ja;
+    EXPECT_NE(plan->pins[0].ja.find("数字4桁"), std::string::npos);
+    EXPECT_EQ(plan->pins[0].ja.find("英数字6〜16文字") != std::string::npos, row.sign_named)
+        << plan->pins[0].ja;
+  }
+  // A refused plan names no PINs.
+  Situation child;
+  child.holder_age = 10;
+  auto refused = PlanProcedure(m, Procedure::kRenewal, Applicant::kSelf, child);
+  ASSERT_TRUE(refused.ok());
+  EXPECT_FALSE(refused->possible);
+  EXPECT_TRUE(refused->pins.empty());
+}
+
+}  // namespace
+}  // namespace mynacert::rules
