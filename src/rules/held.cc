@@ -242,18 +242,19 @@ std::vector<Reason> ExplainReading(const HeldReading& r) {
     case CardReading::kTenBirthdays:
       out.push_back({"R-VAL-2",
                      std::string(r.card_expiry_given ? "券面のカードの有効期限 " : "カードの有効期限は ") +
-                         e + " (発行の日後10回目の誕生日: 発行時18歳以上) として確認しました。",
+                         e + " (発行の日後10回目の誕生日: 発行時18歳以上、2022年3月までの申請は20歳以上) として確認しました。",
                      std::string(r.card_expiry_given ? "The card's expiry on its face, "
                                                      : "The card's expiry, read as ") +
-                         e + " (the 10th birthday after issue: 18 or older at issue)."});
+                         e + " (the 10th birthday after issue: 18 or older at issue, 20 for applications before April "
+                             "2022)."});
       break;
     case CardReading::kFiveBirthdays:
       out.push_back({"R-VAL-2",
                      std::string(r.card_expiry_given ? "券面のカードの有効期限 " : "カードの有効期限は ") +
-                         e + " (発行の日後5回目の誕生日: 発行時18歳未満) として確認しました。",
+                         e + " (発行の日後5回目の誕生日: 発行時18歳未満、2022年3月までの申請は20歳未満) として確認しました。",
                      std::string(r.card_expiry_given ? "The card's expiry on its face, "
                                                      : "The card's expiry, read as ") +
-                         e + " (the 5th birthday after issue: under 18 at issue)."});
+                         e + " (the 5th birthday after issue: under 18 at issue, 20 for applications before April 2022)."});
       break;
     case CardReading::kStay:
       out.push_back({"R-VAL-4",
