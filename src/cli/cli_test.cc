@@ -147,6 +147,8 @@ TEST(CliBadInput, OneLineNamingTheFlagAndExitCode2) {
        "--profiles-dir"},
       // Behind nginx: a name would never equal the peer's address (issue 15).
       {"serve --home /nonexistent-home --port 0 --trusted-proxy localhost", "--trusted-proxy"},
+      {"serve --home /nonexistent-home --port 0 --public-url ftp://x/", "--public-url"},
+      {"serve --home /nonexistent-home --port 0 --public-url https://x.example", "--public-url"},
       {"db copy --home /nonexistent-home --to mysql://x", "--to"},
       {"db migrate --database mysql://x", "--database"},
   };

@@ -28,6 +28,7 @@ struct ServeFlags {
   int per_booker = 1;
   int max_connections = 0;
   std::vector<std::string> trusted_proxies;
+  std::string public_url;
 
   std::string Dir() const { return HomeDir(home); }
 };
@@ -45,8 +46,15 @@ Status RunServe(const ServeFlags& f, CliContext& ctx) {
                                                          "proxy connects from: 127.0.0.1)");
     }
   }
+  if (!f.public_url.empty() &&
+      ((f.public_url.rfind("https://", 0) != 0 && f.public_url.rfind("http://", 0) != 0) ||
+       f.public_url.back() != '/' || f.public_url.find_first_of(" \"<>\\") != std::string::npos)) {
+    return InvalidArgument("--public-url", f.public_url + ": http(s):// で始まり / で終わる URL です (an http(s) URL "
+                                                          "ending in /, e.g. https://mynacert.example.lg.jp/)");
+  }
   MYNACERT_ASSIGN_OR_RETURN(const profiles::Registry* reg, ctx.Profiles());
   service::ServiceConfig config;
+  config.public_url = f.public_url;
   config.home = f.Dir();
   config.database = ctx.Database();
   config.secrets = f.secrets;
@@ -137,6 +145,9 @@ void AddServeCommands(CLI::App& app, CliContext& ctx) {
                 "TLS を終端する前段 (nginx) のアドレス: X-Real-IP と X-Forwarded-Proto を信じる / a proxy "
                 "in front (nginx): its X-Real-IP names the client, X-Forwarded-Proto https makes "
                 "cookies Secure");
+  s->add_option("--public-url", f->public_url,
+                "住民のページの公開 URL: 予約の控え・カレンダー・通知書の QR コード / the residents' page's "
+                "public address for receipts, calendar files and QR codes (既定: ブラウザが使ったアドレス)");
   s->add_option("--audit-key", f->secrets.audit_key,
                 "監査ログの鍵 (env:/file:; 既定 <home>/audit.key) / the audit log's key");
   s->callback([f, &ctx] { RunCommand(ctx, [&] { return RunServe(*f, ctx); }); });

@@ -236,7 +236,7 @@ Municipality ParseTable(const Reader& r, const toml::table& root, std::string_vi
   r.CheckKeys(root, "",
               {"id", "name_ja", "name_en", "prefecture_ja", "prefecture_en", "municipality_en",
                "seed", "rules", "reservation", "procedures", "document_inquiry", "counters",
-               "notices"});
+               "notices", "contact"});
   Municipality m;
   m.id = r.String(root, "", "id", true);
   const std::string stem = std::filesystem::path(std::string(source_name)).stem().string();
@@ -316,6 +316,36 @@ Municipality ParseTable(const Reader& r, const toml::table& root, std::string_vi
     p.extra_b_documents = r.Strings(*t, k, "extra_b_documents");
   }
 
+  // Where residents ask and book by phone (the seed's お問い合わせ).
+  if (const toml::table* t = r.Table(root, "", "contact", false)) {
+    r.CheckKeys(*t, "contact", {"department_ja", "postcode", "address_ja", "phone", "phone_note_ja",
+                                "booking_phone", "booking_phone_hours_ja", "booking_url"});
+    Contact& c = m.contact;
+    c.department_ja = r.String(*t, "contact", "department_ja", false);
+    c.postcode = r.String(*t, "contact", "postcode", false);
+    c.address_ja = r.String(*t, "contact", "address_ja", false);
+    c.booking_phone_hours_ja = r.String(*t, "contact", "booking_phone_hours_ja", false);
+    c.phone_note_ja = r.String(*t, "contact", "phone_note_ja", false);
+    for (auto [key, dest] : {std::pair<const char*, std::string*>{"phone", &c.phone}, {"booking_phone", &c.booking_phone}}) {
+      *dest = r.String(*t, "contact", key, false);
+      const bool digits_ok = std::all_of(dest->begin(), dest->end(), [](char ch) {
+        return (ch >= '0' && ch <= '9') || ch == '-';
+      });
+      if (!digits_ok || (!dest->empty() && std::count_if(dest->begin(), dest->end(), [](char ch) {
+                                             return ch >= '0' && ch <= '9';
+                                           }) < 10)) {
+        r.Fail(t->get(key)->source(), std::string("contact.") + key,
+               "電話番号は数字とハイフンで10桁以上です (expected digits and hyphens, e.g. 076-220-2241)");
+      }
+    }
+    c.booking_url = r.String(*t, "contact", "booking_url", false);
+    if (!c.booking_url.empty() && c.booking_url.rfind("https://", 0) != 0 &&
+        c.booking_url.rfind("http://", 0) != 0) {
+      r.Fail(t->get("booking_url")->source(), "contact.booking_url",
+             "http:// か https:// で始まる URL です (expected an http(s) URL)");
+    }
+  }
+
   // R-NOT-1/3: when the expiry notices go out (days before the certificate's expiry).
   if (const toml::table* t = r.Table(root, "", "notices", false)) {
     r.CheckKeys(*t, "notices", {"jlis_lead_days", "city_lead_days"});
@@ -378,7 +408,7 @@ Municipality ParseTable(const Reader& r, const toml::table& root, std::string_vi
     r.CheckKeys(ct, k,
                 {"id", "name_ja", "name_en", "weekdays", "saturdays", "saturday_hours",
                  "saturday_open_on_holiday", "closures", "procedures", "applicants", "reservation",
-                 "note_ja"});
+                 "note_ja", "address_ja", "hours_from_seed"});
     Counter c;
     c.id = r.String(ct, k, "id", true);
     if (!ids.insert(c.id).second) {
@@ -387,6 +417,8 @@ Municipality ParseTable(const Reader& r, const toml::table& root, std::string_vi
     c.name_ja = r.String(ct, k, "name_ja", true);
     c.name_en = r.String(ct, k, "name_en", true);
     c.note_ja = r.String(ct, k, "note_ja", false);
+    c.address_ja = r.String(ct, k, "address_ja", false);
+    c.hours_from_seed = r.Bool(ct, k, "hours_from_seed", true);
     const calendar::TimeRange weekdays = *r.Hours(ct, k, "weekdays", true);
     for (int wd = 1; wd <= 5; ++wd) c.schedule.weekly[wd] = weekdays;  // Mon–Fri (R-OFF-1)
     if (const toml::array* sats = r.Array(ct, k, "saturdays", false)) {

@@ -18,6 +18,19 @@ TEST(Registry, TheFiveSeedMunicipalitiesAreBuiltIn) {
     EXPECT_GE((*m)->procedures.inquiry_visits.size(), 2u) << id;
   }
   EXPECT_EQ(reg->all().size(), 5u);
+  // Each seed's お問い合わせ phone (issue 16: the letters and the receipt print it).
+  const std::pair<const char*, const char*> phones[] = {{"yamagata", "023-641-1212"}, {"kanazawa", "076-220-2241"},
+                                                        {"setagaya", "03-6413-9481"}, {"yokohama", "0120-769-706"},
+                                                        {"suzuka", "059-327-5056"}};
+  for (auto [id, phone] : phones) EXPECT_EQ((*reg->Find(id))->contact.phone, phone) << id;
+  EXPECT_EQ((*reg->Find("yokohama"))->contact.booking_phone, "0120-769-706");  // 専用ダイヤル
+  // Counter hours no seed gives are marked (Setagaya, Suzuka).
+  for (const char* id : {"setagaya", "suzuka"}) {
+    for (const Counter& c : (*reg->Find(id))->counters) EXPECT_FALSE(c.hours_from_seed) << c.id;
+  }
+  for (const char* id : {"yamagata", "kanazawa", "yokohama"}) {
+    for (const Counter& c : (*reg->Find(id))->counters) EXPECT_TRUE(c.hours_from_seed) << c.id;
+  }
 }
 
 TEST(Registry, SeedDifferencesAreSettings) {
@@ -186,6 +199,12 @@ TEST(ParseProfile, NoticeLeadTimes) {
        "profiles/x.toml:19 notices.jlis_lead_days"},
       {"unknown notice key", std::string(kValid) + "[notices]\nlead_months = 2\n",
        "profiles/x.toml:19 notices.lead_months"},
+      {"phone with letters", std::string(kValid) + "[contact]\nphone = \"076-220-CALL\"\n",
+       "profiles/x.toml:19 contact.phone"},
+      {"phone too short", std::string(kValid) + "[contact]\nbooking_phone = \"110\"\n",
+       "profiles/x.toml:19 contact.booking_phone"},
+      {"booking URL not http", std::string(kValid) + "[contact]\nbooking_url = \"javascript:alert(1)\"\n",
+       "profiles/x.toml:19 contact.booking_url"},
   };
   for (const Broken& c : cases) {
     auto m = ParseProfile(c.text, "profiles/x.toml");

@@ -75,6 +75,30 @@ struct Counter {
   std::vector<ApplicantClass> applicants;    // who it accepts (R-PROC-8)
   ReservationMode reservation = ReservationMode::kWalkIn;
   std::string note_ja;                       // "混雑: 10:00–11:30, 13:30–14:30" (R-OFF-2)
+  // The counter's address where a seed gives it ("" otherwise: never invented); a print and a
+  // calendar entry then name the counter and the municipality's contact address.
+  std::string address_ja;
+  // false where no seed gives the counter's hours (Setagaya, Suzuka): the hours are the
+  // profile's assumption and every page, letter and calendar entry showing them says so.
+  bool hours_from_seed = true;
+};
+
+// Where residents ask and book by phone (seed pages' お問い合わせ), for the letters, the booking
+// print and the residents' page (issue 16). Every field as the seed prints it; "" where the
+// seed gives none.
+struct Contact {
+  std::string department_ja;   // "市民課"
+  std::string postcode;        // "920-8577"
+  std::string address_ja;      // "金沢市広坂1丁目1番1号"
+  std::string phone;           // "076-220-2241"
+  std::string phone_note_ja;   // "(代表) 内線345・352"
+  // A line for booking by phone (seed 003: 専用ダイヤル), with its hours; "" = the phone above.
+  std::string booking_phone;
+  std::string booking_phone_hours_ja;
+  // The web booking page's address printed on the letters with a QR code: the deployment's
+  // public URL of mynacert's residents' page ("" = the letters give the phone only; `notices
+  // run --booking-url` sets it for one run).
+  std::string booking_url;
 };
 
 // Booking rules (R-OFF-3, R-OFF-6). Only meaningful where some counter is not walk-in.
@@ -190,6 +214,7 @@ struct Municipality {
   int id_line = 0;            // the line of `id` in it (for errors about the id)
 
   RuleSettings rules;
+  Contact contact;
   std::vector<Counter> counters;
   ReservationPolicy reservation;
 

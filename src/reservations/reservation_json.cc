@@ -56,7 +56,9 @@ json BookingJson(const Booking& b) {
           {"resident", b.resident_id ? json(*b.resident_id) : json()},
           {"name", b.name},
           {"phone", b.phone},
-          {"status", b.status}};
+          {"status", b.status},
+          {"changes", b.changes},
+          {"channel", b.booked_by.empty() ? "web" : "phone"}};
 }
 
 Result<json> SlotsJson(const profiles::Municipality& m, const profiles::Counter& c,

@@ -21,7 +21,7 @@ nlohmann::json RefusalJson(const Refusal& r);
 std::string RefusalField(RefusalCode code, bool with_code);
 
 // {number, municipality, counter, date, start, end, code ("7KQ2-M9XD-4TC" or null), resident,
-// name, phone, status}.
+// name, phone, status, changes (times moved), channel ("web" | "phone": booked by staff)}.
 nlohmann::json BookingJson(const Booking& b);
 
 // A counter's day as bookable at `now`: {municipality, counter, date, label, now, open, day,

@@ -36,7 +36,7 @@ Result<bool> Changed(store::Database& db, std::string_view sql, std::initializer
 
 constexpr std::string_view kBookingColumns =
     "number, municipality, counter_id, day, start_minute, end_minute, code, resident_id, name, "
-    "phone, status, created_at, cancelled_at";
+    "phone, status, created_at, cancelled_at, changes, booked_by";
 
 Booking ReadBooking(store::Statement& s) {
   Booking b;
@@ -53,6 +53,8 @@ Booking ReadBooking(store::Statement& s) {
   b.status = store::ColumnString(s, 10);
   b.created_at = s.ColumnInt(11);
   if (!s.ColumnIsNull(12)) b.cancelled_at = s.ColumnInt(12);
+  b.changes = static_cast<int>(s.ColumnInt(13));
+  b.booked_by = store::ColumnString(s, 14);
   return b;
 }
 
@@ -383,6 +385,7 @@ Result<BookingResult> ReservationStore::Book(const profiles::Municipality& m,
   b.name = req.name;
   b.phone = req.phone;
   b.status = "confirmed";
+  b.booked_by = req.booked_by;
   b.created_at = ToUnixSeconds(req.now);
   const std::string hash = pki::Sha256Hex(token);
   const Param code_param = code ? Param(std::string_view(*code)) : Param(nullptr);
@@ -391,11 +394,12 @@ Result<BookingResult> ReservationStore::Book(const profiles::Municipality& m,
       auto ins, Query(*db_,
                       "INSERT INTO reservation_bookings (number, municipality, counter_id, day, "
                       "start_minute, end_minute, code, resident_id, name, phone, "
-                      "cancel_token_hash, status, created_at, cancelled_at, booker_key) VALUES ($1, $2, $3, "
-                      "$4, $5, $6, $7, $8, $9, $10, $11, 'confirmed', $12, NULL, $13)",
+                      "cancel_token_hash, status, created_at, cancelled_at, booker_key, booked_by) VALUES ($1, "
+                      "$2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'confirmed', $12, NULL, $13, $14)",
                       {number, m.id, req.counter_id, day, start, int64_t{slot.end_minute},
                        code_param, resident_param, req.name, req.phone, hash, b.created_at,
-                       booker.empty() ? Param(nullptr) : Param(std::string_view(booker))}));
+                       booker.empty() ? Param(nullptr) : Param(std::string_view(booker)),
+                       req.booked_by.empty() ? Param(nullptr) : Param(std::string_view(req.booked_by))}));
   MYNACERT_ASSIGN_OR_RETURN(bool ins_row, ins->Step());
   (void)ins_row;
   MYNACERT_RETURN_IF_ERROR(tx.Commit());
@@ -417,40 +421,158 @@ Result<Booking> ReservationStore::GetBooking(int64_t number) {
   return ReadBooking(*s);
 }
 
-Result<Booking> ReservationStore::Cancel(int64_t number, std::string_view secret,
-                                         JstDateTime now) {
-  const Error mismatch = NotFound(
-      "number", "予約番号と予約ID (または取消番号) が一致しません (booking number and reservation "
-                  "ID or cancel token do not match)");
-  MYNACERT_ASSIGN_OR_RETURN(store::Transaction tx, store::Transaction::Begin(*db_));
+namespace {
+
+// The booking `number` and whether `secret` opens it: the 予約ID it was made with, or its cancel
+// token (compared as its hash). nullopt when there is no such booking.
+Result<std::optional<std::pair<Booking, bool>>> LoadForHolder(store::Database& db, int64_t number,
+                                                              std::string_view secret) {
   MYNACERT_ASSIGN_OR_RETURN(
-      auto s, Query(*db_,
+      auto s, Query(db,
                     "SELECT " + std::string(kBookingColumns) +
                         ", cancel_token_hash FROM reservation_bookings WHERE number = $1",
                     {number}));
   MYNACERT_ASSIGN_OR_RETURN(bool row, s->Step());
-  if (!row) return mismatch;
+  if (!row) return std::optional<std::pair<Booking, bool>>();
   Booking b = ReadBooking(*s);
-  const std::string token_hash = store::ColumnString(*s, 13);
-  s.reset();
-  // The 予約ID it was made with, or the cancel token (compared as its hash).
+  const std::string token_hash = store::ColumnString(*s, 15);
   bool ok = false;
   if (auto code = ReadReservationCode(secret); std::holds_alternative<std::string>(code)) {
     ok = !b.code.empty() && std::get<std::string>(code) == b.code;
   } else if (auto token = ReadCancelToken(secret); std::holds_alternative<std::string>(token)) {
     ok = pki::Sha256Hex(std::get<std::string>(token)) == token_hash;
   }
-  if (!ok) return mismatch;
+  return std::optional<std::pair<Booking, bool>>(std::pair(std::move(b), ok));
+}
+
+Error HolderMismatch() {
+  return NotFound("number",
+                  "予約番号と予約ID (または取消番号) が一致しません (booking number and reservation "
+                  "ID or cancel token do not match)");
+}
+
+// A confirmed booking whose slot has not begun at `now` may be cancelled or moved.
+Status StillOpen(const Booking& b, JstDateTime now) {
   if (b.status != "confirmed") {
     return Error{ErrorCode::kFailedPrecondition, "number",
-                 "予約番号 " + std::to_string(number) + " は既に取り消されています (already cancelled)", ""};
+                 "予約番号 " + std::to_string(b.number) + " は既に取り消されています (already cancelled)", ""};
   }
   if (JstDateTime{b.day, b.start_minute} <= now) {
     return Error{ErrorCode::kFailedPrecondition, "number",
                  "予約の時刻 " + b.day.ToString() + " " + calendar::FormatMinute(b.start_minute) +
-                     " を過ぎているため取り消せません (the slot has begun)",
+                     " を過ぎているため変更・取消できません (the slot has begun)",
                  ""};
   }
+  return {};
+}
+
+}  // namespace
+
+Result<Booking> ReservationStore::FindBooking(int64_t number, std::string_view secret) {
+  MYNACERT_ASSIGN_OR_RETURN(auto found, LoadForHolder(*db_, number, secret));
+  if (!found || !found->second) return HolderMismatch();
+  return std::move(found->first);
+}
+
+Result<BookingResult> ReservationStore::Change(const profiles::Municipality& m, int64_t number,
+                                               std::string_view secret, const ChangeRequest& req) {
+  BookingResult out;
+  auto refuse = [&out](Refusal r) -> Result<BookingResult> {
+    out.refusal = std::move(r);
+    return std::move(out);
+  };
+  // Everything in one transaction: a refusal or an error returns before Commit and the
+  // destructor rolls back.
+  MYNACERT_ASSIGN_OR_RETURN(store::Transaction tx, store::Transaction::Begin(*db_));
+  MYNACERT_ASSIGN_OR_RETURN(auto found, LoadForHolder(*db_, number, secret));
+  if (!found || !found->second) return HolderMismatch();
+  Booking b = std::move(found->first);
+  MYNACERT_RETURN_IF_ERROR(StillOpen(b, req.now));
+  if (b.municipality != m.id) {
+    return InvalidArgument("counter", "予約番号 " + std::to_string(number) + " は" + m.name_ja +
+                                          "の予約ではありません (a booking of another municipality)");
+  }
+  const std::string counter_id = req.counter_id.empty() ? b.counter_id : req.counter_id;
+  const profiles::Counter* c = m.FindCounter(counter_id);
+  if (c == nullptr) {
+    return NotFound("counter", "窓口 '" + counter_id + "' は" + m.name_ja + "にありません (unknown counter)");
+  }
+  if (counter_id == b.counter_id && req.date == b.day && req.start_minute == b.start_minute) {
+    return InvalidArgument("start", "今の予約と同じ日時です (that is the booking's own slot)");
+  }
+  MYNACERT_ASSIGN_OR_RETURN(auto slot_found, FindSlot(m, *c, req.date, req.start_minute));
+  if (Refusal* r = std::get_if<Refusal>(&slot_found)) return refuse(std::move(*r));
+  const Slot slot = std::get<Slot>(slot_found);
+  std::optional<Date> window_start;
+  if (!b.code.empty()) {
+    MYNACERT_ASSIGN_OR_RETURN(std::optional<CodeRecord> rec, LoadCode(*db_, b.code));
+    if (!rec) return refuse(CodeUnknown());
+    if (auto r = CheckCode(m, *rec, req.now)) return refuse(std::move(*r));
+    window_start = rec->window_start;  // R-OFF-6, as when it was booked
+  }
+  MYNACERT_ASSIGN_OR_RETURN(std::optional<Refusal> rule,
+                            CheckBooking(m, *c, req.date, req.start_minute, req.now, window_start));
+  if (rule) return refuse(std::move(*rule));
+
+  // The new place first (the conditional UPDATE decides), then the old one freed.
+  const std::string day = req.date.ToString();
+  const int64_t start = slot.start_minute, capacity = slot.capacity;
+  MYNACERT_RETURN_IF_ERROR(
+      Run(*db_,
+          "INSERT INTO reservation_slots (municipality, counter_id, day, start_minute, capacity, "
+          "booked) VALUES ($1, $2, $3, $4, $5, 0) ON CONFLICT DO NOTHING",
+          {m.id, counter_id, day, start, capacity}));
+  MYNACERT_ASSIGN_OR_RETURN(
+      bool took,
+      Changed(*db_,
+              "UPDATE reservation_slots SET booked = booked + 1, capacity = $5 WHERE "
+              "municipality = $1 AND counter_id = $2 AND day = $3 AND start_minute = $4 AND "
+              "booked < $5 RETURNING booked",
+              {m.id, counter_id, day, start, capacity}));
+  if (!took) return refuse(Full(m, slot));
+  MYNACERT_ASSIGN_OR_RETURN(
+      bool freed,
+      Changed(*db_,
+              "UPDATE reservation_slots SET booked = booked - 1 WHERE municipality = $1 AND "
+              "counter_id = $2 AND day = $3 AND start_minute = $4 AND booked > 0 RETURNING booked",
+              {b.municipality, b.counter_id, b.day.ToString(), int64_t{b.start_minute}}));
+  if (!freed) {
+    return Error{ErrorCode::kInternal, "reservation_slots",
+                 "予約枠の数が合いません (slot count out of step with booking " + std::to_string(number) + ")", ""};
+  }
+  MYNACERT_ASSIGN_OR_RETURN(
+      bool moved,
+      Changed(*db_,
+              "UPDATE reservation_bookings SET counter_id = $2, day = $3, start_minute = $4, "
+              "end_minute = $5, changes = changes + 1 WHERE number = $1 AND status = 'confirmed' "
+              "RETURNING number",
+              {number, counter_id, day, start, int64_t{slot.end_minute}}));
+  if (!moved) {
+    return Error{ErrorCode::kFailedPrecondition, "number", "既に取り消されています (already cancelled)", ""};
+  }
+  if (!b.code.empty()) {
+    MYNACERT_RETURN_IF_ERROR(Run(*db_,
+                                 "UPDATE reservation_codes SET booking_day = $3 WHERE code = $1 AND "
+                                 "booking_number = $2",
+                                 {b.code, number, day}));
+  }
+  MYNACERT_RETURN_IF_ERROR(tx.Commit());
+  b.counter_id = counter_id;
+  b.day = req.date;
+  b.start_minute = slot.start_minute;
+  b.end_minute = slot.end_minute;
+  ++b.changes;
+  out.booking = std::move(b);
+  return out;
+}
+
+Result<Booking> ReservationStore::Cancel(int64_t number, std::string_view secret,
+                                         JstDateTime now) {
+  MYNACERT_ASSIGN_OR_RETURN(store::Transaction tx, store::Transaction::Begin(*db_));
+  MYNACERT_ASSIGN_OR_RETURN(auto found, LoadForHolder(*db_, number, secret));
+  if (!found || !found->second) return HolderMismatch();
+  Booking b = std::move(found->first);
+  MYNACERT_RETURN_IF_ERROR(StillOpen(b, now));
   const int64_t at = ToUnixSeconds(now);
   MYNACERT_ASSIGN_OR_RETURN(
       bool cancelled,

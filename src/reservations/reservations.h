@@ -63,6 +63,8 @@ struct Booking {
   std::string status;                   // "confirmed" | "cancelled"
   int64_t created_at = 0;               // Unix seconds
   std::optional<int64_t> cancelled_at;
+  int changes = 0;                      // times moved to another slot (ReservationStore::Change)
+  std::string booked_by;                // the staff member who booked by phone; "" = the web
 };
 
 struct BookingRequest {
@@ -83,6 +85,18 @@ struct BookingRequest {
   // name without spaces) may hold at one counter; 0 = no limit. With a 予約ID the code itself
   // allows one (R-OFF-6). Refused as kBookerHasBooking.
   int max_active_per_booker = 1;
+  // The staff member booking on a caller's behalf (phone booking, seed 003 専用ダイヤル); "" when
+  // the resident books on the web. Recorded with the booking; the service audits it.
+  std::string booked_by;
+};
+
+// Moving a booking (ReservationStore::Change): the new counter (of the same municipality; ""
+// keeps the counter), day and start.
+struct ChangeRequest {
+  std::string counter_id;
+  Date date;
+  int start_minute = 0;
+  JstDateTime now;
 };
 
 struct BookingResult {
@@ -141,6 +155,19 @@ class ReservationStore {
   // cannot be probed); kFailedPrecondition when already cancelled or begun.
   Result<Booking> Cancel(int64_t number, std::string_view secret, JstDateTime now);
   Result<Booking> GetBooking(int64_t number);  // kNotFound naming --number
+  // The booking `number` for its holder: `secret` is the 予約ID it was made with or its cancel
+  // token, checked as Cancel checks it (one kNotFound for a wrong number and a wrong secret).
+  // Any status: a cancelled booking is found and says so.
+  Result<Booking> FindBooking(int64_t number, std::string_view secret);
+  // Moves a confirmed booking that has not begun to another slot of the same municipality, in
+  // one transaction: it keeps its number, 予約ID and cancel token; the new place is taken by the
+  // same conditional UPDATE as Book's and the old one freed; `changes` counts the move. The new
+  // slot passes the same rules as a booking made at `now` (R-OFF-3/5/6, the 予約ID's window).
+  // A refusal (BookingResult::refusal) changes nothing. Errors: as FindBooking's; kFailedPrecondition
+  // (--number) when cancelled or begun; kInvalidArgument (--start) for the slot it already has;
+  // kNotFound (--counter) for a counter `m` does not have.
+  Result<BookingResult> Change(const profiles::Municipality& m, int64_t number,
+                               std::string_view secret, const ChangeRequest& request);
   // The bookings of one counter and day (confirmed and cancelled), by start and number.
   Result<std::vector<Booking>> List(std::string_view municipality, std::string_view counter_id,
                                     Date date);

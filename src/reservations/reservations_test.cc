@@ -236,6 +236,106 @@ TEST_P(ReservationStoreTest, FullThenCancelThenRebook) {
   EXPECT_TRUE((*list)[0].cancelled_at.has_value());
 }
 
+// Find and change by number + 予約ID or cancel token (issue 16): a move keeps the number, the
+// code and the token, frees the old place and takes the new one in one transaction; a refused
+// move changes nothing.
+TEST_P(ReservationStoreTest, FindAndMoveABookingByItsNumberAndCode) {
+  const Municipality& y = Profile("yokohama");  // slot_capacity 2, 40 days ahead (R-OFF-6)
+  const std::string code = Code(1);
+  auto booked = store_->Book(y, Request(code));
+  ASSERT_TRUE(booked.ok() && booked->confirmed());
+  const int64_t number = booked->booking.number;
+
+  auto found = store_->FindBooking(number, code);
+  ASSERT_TRUE(found.ok()) << found.error().ToString();
+  EXPECT_EQ(found->start_minute, Hm(9, 15));
+  EXPECT_EQ(store_->FindBooking(number, booked->cancel_token)->number, number);
+  EXPECT_EQ(store_->FindBooking(number, "AAAA-AAAA-AAAA").error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(store_->FindBooking(number + 1, code).error().code, ErrorCode::kNotFound);
+  // One message for a wrong number and a wrong secret: numbers cannot be probed.
+  EXPECT_EQ(store_->FindBooking(number + 1, code).error().message,
+            store_->FindBooking(number, "AAAA-AAAA-AAAA").error().message);
+
+  const JstDateTime now = At(2026, 11, 21, 9, 0);
+  auto booked_at = [&](const char* counter, Date d, int minute) {
+    auto view = store_->SlotView(y, counter, d);
+    if (!view.ok()) {
+      ADD_FAILURE() << view.error().ToString();
+      return -1;
+    }
+    const DaySlots day = std::move(view).value();
+    for (const Slot& slot : day.slots)
+      if (slot.start_minute == minute) return slot.booked;
+    ADD_FAILURE() << "no slot " << minute << " at " << counter;
+    return -1;
+  };
+  ChangeRequest to;
+  to.date = Date::Ymd(2026, 12, 2);
+  to.start_minute = Hm(10, 15);
+  to.now = now;
+  auto moved = store_->Change(y, number, code, to);
+  ASSERT_TRUE(moved.ok()) << moved.error().ToString();
+  ASSERT_TRUE(moved->confirmed()) << moved->refusal->reason.ja;
+  EXPECT_EQ(moved->booking.number, number);
+  EXPECT_EQ(moved->booking.changes, 1);
+  EXPECT_EQ(booked_at("yokohama-naka", Date::Ymd(2026, 12, 1), Hm(9, 15)), 0);  // the old place is free
+  EXPECT_EQ(booked_at("yokohama-naka", Date::Ymd(2026, 12, 2), Hm(10, 15)), 1);
+  // The code still holds this booking: a second booking with it is refused.
+  BookingRequest second = Request(code);
+  second.date = Date::Ymd(2026, 12, 3);
+  EXPECT_EQ(Refused(y, second), RefusalCode::kCodeInUse);
+  // The cancel token moves it too, to another ward's counter of the city.
+  ChangeRequest other = to;
+  other.counter_id = "yokohama-kanagawa";
+  other.start_minute = Hm(13, 15);
+  auto moved_again = store_->Change(y, number, booked->cancel_token, other);
+  ASSERT_TRUE(moved_again.ok() && moved_again->confirmed()) << (moved_again.ok() ? moved_again->refusal->reason.ja : moved_again.error().ToString());
+  EXPECT_EQ(moved_again->booking.counter_id, "yokohama-kanagawa");
+  EXPECT_EQ(moved_again->booking.changes, 2);
+  EXPECT_EQ(booked_at("yokohama-naka", Date::Ymd(2026, 12, 2), Hm(10, 15)), 0);
+
+  // Refusals change nothing: a full slot, a day too far (R-OFF-6: 40 days), the same slot.
+  BookingRequest fill = Request(Code(2));
+  fill.date = Date::Ymd(2026, 12, 3);
+  ASSERT_TRUE(store_->Book(y, fill)->confirmed());
+  fill.code = Code(3);
+  ASSERT_TRUE(store_->Book(y, fill)->confirmed());
+  ChangeRequest full = to;
+  full.counter_id = "yokohama-naka";
+  full.date = Date::Ymd(2026, 12, 3);
+  full.start_minute = Hm(9, 15);
+  auto refused = store_->Change(y, number, code, full);
+  ASSERT_TRUE(refused.ok() && !refused->confirmed());
+  EXPECT_EQ(refused->refusal->code, RefusalCode::kFull);
+  ChangeRequest far = to;
+  far.date = Date::Ymd(2027, 1, 20);
+  auto too_far = store_->Change(y, number, code, far);
+  ASSERT_TRUE(too_far.ok() && !too_far->confirmed());
+  EXPECT_EQ(too_far->refusal->reason.rule, "R-OFF-6");
+  auto same = store_->Change(y, number, code, other);
+  ASSERT_FALSE(same.ok());
+  EXPECT_EQ(same.error().field, "start");
+  ChangeRequest nowhere = to;
+  nowhere.counter_id = "kanazawa-cityhall";
+  EXPECT_EQ(store_->Change(y, number, code, nowhere).error().field, "counter");
+  auto still = store_->FindBooking(number, code);
+  EXPECT_EQ(still->counter_id, "yokohama-kanagawa");
+  EXPECT_EQ(still->day, Date::Ymd(2026, 12, 2));
+  EXPECT_EQ(still->changes, 2);
+  EXPECT_EQ(booked_at("yokohama-kanagawa", Date::Ymd(2026, 12, 2), Hm(13, 15)), 1);
+  EXPECT_EQ(booked_at("yokohama-naka", Date::Ymd(2026, 12, 3), Hm(9, 15)), 2);
+
+  // A wrong secret moves nothing; a cancelled or begun booking cannot move.
+  EXPECT_EQ(store_->Change(y, number, "AAAA-AAAA-AAAA", to).error().code, ErrorCode::kNotFound);
+  ChangeRequest late = to;
+  late.now = At(2026, 12, 2, 13, 15);
+  late.date = Date::Ymd(2026, 12, 10);
+  EXPECT_EQ(store_->Change(y, number, code, late).error().code, ErrorCode::kFailedPrecondition);
+  ASSERT_TRUE(store_->Cancel(number, code, now).ok());
+  EXPECT_EQ(store_->FindBooking(number, code)->status, "cancelled");
+  EXPECT_EQ(store_->Change(y, number, code, to).error().code, ErrorCode::kFailedPrecondition);
+}
+
 // The month calendar's query (RangeView) sees what the day's (SlotView) sees, on each day of
 // the range, and refuses a range it would not answer in one query.
 TEST_P(ReservationStoreTest, ARangeOfDaysIsTheirDaysInOneQuery) {

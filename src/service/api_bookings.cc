@@ -5,6 +5,8 @@
 #include <tuple>
 #include <vector>
 
+#include "core/qr.h"
+#include "reservations/ics.h"
 #include "reservations/reservation_json.h"
 #include "service/api_util.h"
 #include "service/app.h"
@@ -20,7 +22,68 @@ Error AsBookingField(Error e) {
   return e;
 }
 
+// "%E4%B8%AD…": a URL query value.
+std::string UrlEncode(std::string_view text) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char ch : text) {
+    if (std::isalnum(ch) || ch == '-' || ch == '_' || ch == '.' || ch == '~') {
+      out += static_cast<char>(ch);
+    } else {
+      out += '%';
+      out += hex[ch >> 4];
+      out += hex[ch & 15];
+    }
+  }
+  return out;
+}
+
 }  // namespace
+
+std::string Service::PublicBase(const server::HttpRequest& req) const {
+  if (!config_.public_url.empty()) return config_.public_url;
+  // The address the browser used, when it is a plain host[:port]: it only goes back to the
+  // same requester, in its own receipt.
+  const std::string host = req.Header("host");
+  const bool plain = !host.empty() && host.size() <= 255 &&
+                     std::all_of(host.begin(), host.end(), [](unsigned char ch) {
+                       return std::isalnum(ch) || ch == '.' || ch == '-' || ch == ':' || ch == '[' || ch == ']';
+                     });
+  if (!plain) return "";
+  return std::string(req.secure ? "https://" : "http://") + host + "/";
+}
+
+// What a resident's receipt shows of a booking: the booking, the counter with its address or the
+// municipality's contact, a map link, the page that finds the booking again and its QR code
+// (docs/api.md, "Bookings").
+json Service::BookingReply(const profiles::Municipality& m, const profiles::Counter& c,
+                           const reservations::Booking& b, const server::HttpRequest& req) const {
+  json j = reservations::BookingJson(b);
+  j["counter_name_ja"] = c.name_ja;
+  j["counter_name_en"] = c.name_en;
+  j["municipality_name_ja"] = m.name_ja;
+  j["municipality_name_en"] = m.name_en;
+  j["counter_address_ja"] = c.address_ja.empty() ? json() : json(c.address_ja);
+  j["hours_from_seed"] = c.hours_from_seed;
+  const std::string place = c.address_ja.empty() ? m.name_ja + " " + c.name_ja : c.address_ja;
+  j["map_url"] = "https://www.google.com/maps/search/?api=1&query=" + UrlEncode(place);
+  j["contact"] = {{"department_ja", m.contact.department_ja},
+                  {"postcode", m.contact.postcode},
+                  {"address_ja", m.contact.address_ja},
+                  {"phone", m.contact.phone},
+                  {"phone_note_ja", m.contact.phone_note_ja}};
+  const std::string base = PublicBase(req);
+  if (!base.empty()) {
+    const std::string url = base + "#booking=" + std::to_string(b.number);
+    j["url"] = url;
+    if (auto qr = EncodeQr(url); qr.ok()) {
+      j["qr_svg"] = QrSvg(*qr, 3, "予約の確認ページ (booking page): " + url);
+    }
+  } else {
+    j["url"] = json();
+  }
+  return j;
+}
 
 Status Service::AddBookingRoutes() {
   server::Router& r = *router_;
@@ -148,10 +211,8 @@ Status Service::AddBookingRoutes() {
                           {"message", refusal.reason.ja + " (" + refusal.reason.en + ")"},
                           {"rule", refusal.reason.rule}}}});
     }
-    json j = reservations::BookingJson(result->booking);
+    json j = BookingReply(*found->first, *found->second, result->booking, c.http);
     j["cancel_token"] = result->cancel_token;
-    j["counter_name_ja"] = found->second->name_ja;
-    j["counter_name_en"] = found->second->name_en;
     return Json(201, j);
   }}));
 
@@ -168,6 +229,96 @@ Status Service::AddBookingRoutes() {
     auto b = (*store)->Cancel(*number, *secret, reservations::ToJst(c.clock));
     if (!b.ok()) return Fail(b.error());
     return Json(200, reservations::BookingJson(*b));
+  }}));
+
+
+  // The holder's own booking, by its number and the 予約ID or the cancel token (in the body,
+  // never in a URL that logs keep): find it, move it, or take it as a calendar file.
+  auto holder_booking = [this, &profiles](RequestContext& c, std::string* secret_out)
+      -> Result<std::tuple<reservations::Booking, const profiles::Municipality*, const profiles::Counter*>> {
+    MYNACERT_ASSIGN_OR_RETURN(int64_t number, PathId(c.params[0], "number"));
+    MYNACERT_ASSIGN_OR_RETURN(json body, BodyJson(c.http));
+    MYNACERT_ASSIGN_OR_RETURN(std::string secret, Str(body, "secret", true));
+    auto store = LeaseReservations();
+    if (!store.ok()) return store.error();
+    MYNACERT_ASSIGN_OR_RETURN(reservations::Booking b, (*store)->FindBooking(number, secret));
+    MYNACERT_ASSIGN_OR_RETURN(const profiles::Municipality* m, profiles.Find(b.municipality));
+    const profiles::Counter* counter = m->FindCounter(b.counter_id);
+    if (counter == nullptr) {
+      return Error{ErrorCode::kFailedPrecondition, "counter",
+                   "予約の窓口 '" + b.counter_id + "' は今のプロファイルにありません (the booking's counter is no longer in the profile)", ""};
+    }
+    if (secret_out) *secret_out = std::move(secret);
+    return std::tuple(std::move(b), m, counter);
+  };
+
+  MYNACERT_RETURN_IF_ERROR(r.Add({"POST", "/api/bookings/{number}/find", Access::kPublic, kSmallBody, "lookup", true,
+                                  [this, holder_booking](RequestContext& c) {
+    auto found = holder_booking(c, nullptr);
+    if (!found.ok()) return Fail(found.error());
+    auto& [b, m, counter] = *found;
+    return Json(200, BookingReply(*m, *counter, b, c.http));
+  }}));
+
+  MYNACERT_RETURN_IF_ERROR(r.Add({"POST", "/api/bookings/{number}/change", Access::kPublic, kSmallBody, "booking", true,
+                                  [this, &profiles](RequestContext& c) {
+    auto number = PathId(c.params[0], "number");
+    if (!number.ok()) return Fail(number.error());
+    auto body = BodyJson(c.http);
+    if (!body.ok()) return Fail(body.error());
+    std::string secret, counter_id, date_text, start_text;
+    for (auto [key, dest, required] : {std::tuple<const char*, std::string*, bool>{"secret", &secret, true},
+                                       {"counter", &counter_id, false}, {"date", &date_text, true},
+                                       {"start", &start_text, true}}) {
+      auto v = Str(*body, key, required);
+      if (!v.ok()) return Fail(v.error());
+      *dest = *v;
+    }
+    reservations::ChangeRequest change;
+    change.counter_id = counter_id;
+    auto date = Date::Parse(date_text, "date");
+    if (!date.ok()) return Fail(date.error());
+    change.date = *date;
+    auto start = reservations::ParseMinute(start_text, "start");
+    if (!start.ok()) return Fail(start.error());
+    change.start_minute = *start;
+    change.now = reservations::ToJst(c.clock);
+    auto store = LeaseReservations();
+    if (!store.ok()) return Fail(store.error());
+    // The municipality is the booking's own: found first, so that a counter of another city is
+    // refused by name.
+    auto current = (*store)->FindBooking(*number, secret);
+    if (!current.ok()) return Fail(current.error());
+    auto m = profiles.Find(current->municipality);
+    if (!m.ok()) return Fail(m.error());
+    auto result = (*store)->Change(**m, *number, secret, change);
+    if (!result.ok()) return Fail(AsBookingField(result.error()));
+    if (!result->confirmed()) {
+      const reservations::Refusal& refusal = *result->refusal;
+      std::string field = reservations::RefusalField(refusal.code, !current->code.empty());
+      if (field == "time") field = "start";
+      return Json(409, {{"error",
+                         {{"code", std::string(reservations::RefusalCodeName(refusal.code))}, {"field", field},
+                          {"message", refusal.reason.ja + " (" + refusal.reason.en + ")"},
+                          {"rule", refusal.reason.rule}}}});
+    }
+    const profiles::Counter* counter = (*m)->FindCounter(result->booking.counter_id);
+    return Json(200, BookingReply(**m, *counter, result->booking, c.http));
+  }}));
+
+  MYNACERT_RETURN_IF_ERROR(r.Add({"POST", "/api/bookings/{number}/calendar", Access::kPublic, kSmallBody, "lookup", true,
+                                  [this, holder_booking](RequestContext& c) {
+    auto found = holder_booking(c, nullptr);
+    if (!found.ok()) return Fail(found.error());
+    auto& [b, m, counter] = *found;
+    const std::string base = PublicBase(c.http);
+    HttpResponse res;
+    res.content_type = "text/calendar; charset=utf-8";
+    res.body = reservations::BookingIcs(*m, *counter, b,
+                                        base.empty() ? "" : base + "#booking=" + std::to_string(b.number), c.now);
+    res.headers.emplace_back("Content-Disposition",
+                             "attachment; filename=\"mynacert-booking-" + std::to_string(b.number) + ".ics\"");
+    return res;
   }}));
 
   // Staff: a counter's bookings of one day.

@@ -32,6 +32,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "core/clock.h"
 #include "core/date.h"
 #include "counter/workspace.h"
@@ -62,6 +64,9 @@ struct ServiceConfig {
   // The clock (tests pin it; null = the wall clock); read once per request (RequestContext).
   const Clock* clock = nullptr;
   ServiceLimits limits;
+  // The residents' page's public address ("https://mynacert.example.lg.jp/"): the link and QR
+  // code on a booking's receipt, calendar file and letters. "" = the Host the browser used.
+  std::string public_url;
 };
 
 class Service {
@@ -86,6 +91,9 @@ class Service {
   Status AddCaseRoutes();
   Status AddNoticeRoutes();
   Status AddRelyingRoutes();
+  std::string PublicBase(const server::HttpRequest& req) const;
+  nlohmann::json BookingReply(const profiles::Municipality& m, const profiles::Counter& c,
+                              const reservations::Booking& b, const server::HttpRequest& req) const;
 
   // A reservations store (its own SQLite connection) lent to one request at a time: bookings
   // run in parallel up to the pool's size, and no double booking rests on the conditional

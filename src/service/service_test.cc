@@ -478,6 +478,45 @@ TEST_F(ServiceTest, ResidentsBookAndCancelOverTheApi) {
   ASSERT_EQ(day.status, 200) << day.body;
   ASSERT_EQ(day.Json()["bookings"].size(), 1u);
   EXPECT_EQ(day.Json()["bookings"][0]["name"], "横浜　太郎");
+  EXPECT_EQ(day.Json()["bookings"][0]["channel"], "web");
+
+  // The receipt names the place, the way back to the booking and its QR code (issue 16).
+  EXPECT_EQ(b["counter_name_ja"], "中区役所戸籍課登録担当");
+  EXPECT_EQ(b["contact"]["phone"], "0120-769-706");
+  EXPECT_EQ(b["url"], "http://127.0.0.1/#booking=" + std::to_string(b["number"].get<int64_t>()));  // the Host sent
+  EXPECT_EQ(b["qr_svg"].get<std::string>().rfind("<svg", 0), 0u);
+  EXPECT_NE(b["map_url"].get<std::string>().find("query=%E6%A8%AA%E6%B5%9C%E5%B8%82"), std::string::npos);  // 横浜市…
+
+  // Find, move and take the calendar file with the number + the 予約ID or the token.
+  const std::string number = std::to_string(b["number"].get<int64_t>());
+  Reply found = Post("/api/bookings/" + number + "/find", {{"secret", code}});
+  ASSERT_EQ(found.status, 200) << found.body;
+  EXPECT_EQ(found.Json()["start"], "09:15");
+  EXPECT_FALSE(found.Json().contains("cancel_token"));  // shown once, at booking
+  ExpectJsonError(Post("/api/bookings/" + number + "/find", {{"secret", "AAAA-AAAA-AAAA"}}), 404, "number");
+  ExpectJsonError(Post("/api/bookings/" + number + "/find", json::object()), 400, "secret");
+  Reply moved = Post("/api/bookings/" + number + "/change",
+                     {{"secret", token}, {"date", "2026-05-12"}, {"start", "10:15"}});
+  ASSERT_EQ(moved.status, 200) << moved.body;
+  EXPECT_EQ(moved.Json()["number"], b["number"]);
+  EXPECT_EQ(moved.Json()["date"], "2026-05-12");
+  EXPECT_EQ(moved.Json()["changes"], 1);
+  EXPECT_EQ(Get("/api/slots?counter=yokohama-naka&date=2026-05-11").Json()["slots"][1]["booked"], 0);
+  Reply moved_far = Post("/api/bookings/" + number + "/change",
+                         {{"secret", code}, {"date", "2026-06-15"}, {"start", "10:15"}});
+  ExpectJsonError(moved_far, 409, "date");
+  EXPECT_EQ(moved_far.Json()["error"]["rule"], "R-OFF-6");
+  ExpectJsonError(Post("/api/bookings/" + number + "/change",
+                       {{"secret", code}, {"counter", "kanazawa-cityhall"}, {"date", "2026-05-12"}, {"start", "10:15"}}),
+                  404, "counter");  // not a counter of the booking's city
+  ExpectJsonError(Post("/api/bookings/" + number + "/change", {{"secret", code}, {"date", "2026-05-12"}}), 400, "start");
+  Reply ics = Post("/api/bookings/" + number + "/calendar", {{"secret", code}});
+  ASSERT_EQ(ics.status, 200) << ics.body;
+  EXPECT_EQ(ics.headers["Content-Type"], "text/calendar; charset=utf-8");
+  EXPECT_NE(ics.headers["Content-Disposition"].find("mynacert-booking-" + number + ".ics"), std::string::npos);
+  EXPECT_NE(ics.body.find("DTSTART;TZID=Asia/Tokyo:20260512T101500"), std::string::npos);
+  EXPECT_NE(ics.body.find("SEQUENCE:1"), std::string::npos);
+  ExpectJsonError(Post("/api/bookings/" + number + "/calendar", {{"secret", "AAAA-AAAA-AAAA"}}), 404, "number");
 
   const std::string cancel = "/api/bookings/" + std::to_string(b["number"].get<int64_t>()) + "/cancel";
   ExpectJsonError(Post(cancel, {{"secret", "WRONG-TOKEN-0000"}}), 404, "number");
