@@ -498,5 +498,14 @@ TEST(ValidateSchedule, AcceptsTheSeedSchedulesAndRefusesBrokenOnes) {
   EXPECT_TRUE(ValidateSchedule(leap).ok());
 }
 
+// The hours in one line as residents read them (the letters, the residents' page).
+TEST(CounterHours, OneLineInJapaneseAndEnglish) {
+  EXPECT_EQ(HoursJa(Yokohama()), "平日 08:45–17:00、第2・第4土曜日 09:00–12:00 (土日祝日・年末年始を除く)");
+  EXPECT_EQ(HoursEn(Yokohama()),
+            "Weekdays 08:45–17:00, 2nd and 4th Saturdays 09:00–12:00 (closed on other weekends, holidays and "
+            "29 Dec–3 Jan)");
+  EXPECT_EQ(HoursJa(Kanazawa()), "平日 09:00–17:45 (土日祝日・年末年始を除く)");
+}
+
 }  // namespace
 }  // namespace mynacert::calendar

@@ -52,6 +52,12 @@ struct CounterSchedule {
   std::vector<AnnualClosure> closures{AnnualClosure{}};
 };
 
+// A counter's opening hours in one line, for residents: "平日 08:45–17:00、第2・第4土曜日
+// 09:00–12:00 (土日祝日・年末年始を除く)" and "Weekdays 08:45–17:00, 2nd and 4th Saturdays
+// 09:00–12:00 (closed on other weekends, holidays and 29 Dec–3 Jan)".
+std::string HoursJa(const CounterSchedule& s);
+std::string HoursEn(const CounterSchedule& s);
+
 }  // namespace mynacert::calendar
 
 #endif  // MYNACERT_CALENDAR_SCHEDULE_H_

@@ -34,6 +34,7 @@ using nlohmann::json;
 struct NoticeFlags {
   std::string home;
   std::string out;
+  std::string booking_url;  // the residents' page on the letters (QR code), "" = profile's or none
   std::string date;
   bool no_pdf = false;
   bool json = false;
@@ -74,8 +75,12 @@ Status RunNotices(const NoticeFlags& f, CliContext& ctx) {
   MYNACERT_ASSIGN_OR_RETURN(auto reservations,
                             reservations::ReservationStore::Open(ctx.StoreIn(f.Home().string(), "counter.db")));
 
+  if (!f.booking_url.empty() && f.booking_url.rfind("https://", 0) != 0 && f.booking_url.rfind("http://", 0) != 0) {
+    return InvalidArgument("--booking-url", f.booking_url + ": http(s):// で始まる URL です (an http(s) URL)");
+  }
   notices::RunOptions o;
   o.run_date = day;
+  o.booking_url = f.booking_url;
   o.out_dir = f.out.empty() ? (f.Home() / "notices").string() : f.out;
   o.pdf = !f.no_pdf;
   o.reservation_ids = [&reservations](int64_t resident, const std::string& municipality, Date expiry,
@@ -159,6 +164,9 @@ void AddNoticesCommands(CLI::App& app, CliContext& ctx) {
     common(c, *f);
     c->add_option("--out", f->out, "PDF と CSV の出力先 (既定 <home>/notices) / where letters and CSVs go");
     c->add_flag("--no-pdf", f->no_pdf, "PDF を作らず記録と CSV のみ / record and write the CSV only");
+    c->add_option("--booking-url", f->booking_url,
+                  "通知書に QR コードで載せる住民のページの URL (プロファイルの contact.booking_url が優先) / the "
+                  "residents' page printed with a QR code (a profile's contact.booking_url wins)");
     c->callback([f, &ctx] { RunCommand(ctx, [&] { return RunNotices(*f, ctx); }); });
   }
   {

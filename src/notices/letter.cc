@@ -20,26 +20,6 @@ bool HandlesRenewal(const profiles::Counter& c) {
          c.procedures.end();
 }
 
-std::string Hours(const calendar::TimeRange& r) {
-  return calendar::FormatMinute(r.from_minute) + "–" + calendar::FormatMinute(r.to_minute);
-}
-
-// "平日 08:45–17:00、第2・第4土曜日 09:00–12:00".
-std::string HoursJa(const calendar::CounterSchedule& s) {
-  std::string out;
-  if (s.weekly[1]) out = "平日 " + Hours(*s.weekly[1]);
-  if (s.weekly[6]) {
-    out += "、土曜日 " + Hours(*s.weekly[6]);
-  } else if (s.ordinal_saturdays != 0) {
-    std::string which;
-    for (int n = 1; n <= 5; ++n) {
-      if (s.ordinal_saturdays & (1u << n)) which += (which.empty() ? "第" : "・第") + std::to_string(n);
-    }
-    out += "、" + which + "土曜日 " + Hours(s.saturday_hours);
-  }
-  return out + " (土日祝日・年末年始を除く)";
-}
-
 std::string CounterNoteJa(const profiles::Counter& c) {
   std::string note;
   switch (c.reservation) {
@@ -51,6 +31,7 @@ std::string CounterNoteJa(const profiles::Counter& c) {
                       c.applicants.end();
   if (!agents) note += "、本人のみ (代理人は不可, R-PROC-8)";
   if (!c.note_ja.empty()) note += "、" + c.note_ja;
+  if (!c.hours_from_seed) note += "、受付時間は市区のページに記載がないため、お問い合わせください";
   return note;
 }
 
@@ -87,7 +68,7 @@ std::vector<CounterGroup> Group(const std::vector<const profiles::Counter*>& cou
   std::vector<CounterGroup> groups;
   std::vector<std::vector<std::string>> names;
   for (const profiles::Counter* c : counters) {
-    const std::string hours = HoursJa(c->schedule), note = CounterNoteJa(*c);
+    const std::string hours = calendar::HoursJa(c->schedule), note = CounterNoteJa(*c);
     auto it = std::find_if(groups.begin(), groups.end(), [&](const CounterGroup& g) {
       return g.hours_ja == hours && g.note_ja == note;
     });
@@ -167,7 +148,7 @@ const profiles::Counter* WardCounter(const profiles::Municipality& m, const std:
 
 Result<Letter> ComposeLetter(const profiles::Municipality& m, const counter::Resident& r,
                              const DueNotice& due, Date run_date, const std::string& letter_id,
-                             const std::string& reservation_id) {
+                             const std::string& reservation_id, std::string_view booking_base) {
   if (!due.auth && !due.sign) {
     return Error{ErrorCode::kInternal, "notice", "a notice about no certificate", "R-NOT-1"};
   }
@@ -209,9 +190,12 @@ Result<Letter> ComposeLetter(const profiles::Municipality& m, const counter::Res
     }
     if (rp.max_days_ahead > 0) when += "、" + std::to_string(rp.max_days_ahead) + "日先まで";
     l.reservation_rules.push_back(when + "受け付けます (R-OFF-6)。");
-    l.reservation_rules.push_back(
-        "ウェブまたは電話で、上の予約IDを使って予約してください。/ Book on the web or by phone with "
-        "the reservation ID above.");
+    // With a booking page the ID's box says "book on the web" beside its QR code, and the
+    // contact lines give the phone.
+    if (m.contact.booking_url.empty() && booking_base.empty()) {
+      l.reservation_rules.push_back(
+          "ウェブまたは電話で、上の予約IDを使って予約してください。/ Book on the web or by phone with this ID.");
+    }
     if (home && home->reservation == profiles::ReservationMode::kWalkIn) {
       l.reservation_rules.push_back(home->name_ja + "は予約なしでも手続きできます (R-OFF-5)。");
     }
@@ -249,6 +233,28 @@ Result<Letter> ComposeLetter(const profiles::Municipality& m, const counter::Res
     l.form_valid_ja += "。有効期限の後も、印字された氏名・住所に変更がなければ使えます (R-PROC-7)";
   }
   l.form_valid_ja += "。";
+
+  // Where to book, check and ask (issue 16): the web page with a QR code, the phones.
+  std::string base = m.contact.booking_url.empty() ? std::string(booking_base) : m.contact.booking_url;
+  if (!base.empty()) {
+    if (base.back() != '/' && base.find('#') == std::string::npos) base += '/';
+    // The 予約ID as printed (grouped): the booking form opens with it filled in.
+    l.booking_url = base + (l.reservation_id.empty() ? "#/" : "#/book/" + l.reservation_id);
+  }
+  const profiles::Contact& contact = m.contact;
+  const std::string note = contact.phone_note_ja.empty() ? "" : " " + contact.phone_note_ja;
+  if (!contact.booking_phone.empty()) {
+    l.contact_lines.push_back("電話予約 (by phone): " + contact.department_ja + " " + contact.booking_phone +
+                              (contact.booking_phone == contact.phone ? note : "") +
+                              (contact.booking_phone_hours_ja.empty() ? "" : "、受付 " + contact.booking_phone_hours_ja));
+  }
+  if (!contact.phone.empty() && contact.phone != contact.booking_phone) {
+    l.contact_lines.push_back("お問い合わせ (enquiries): " + (contact.department_ja.empty() ? m.name_ja : contact.department_ja) +
+                              " " + contact.phone + note);
+  }
+  if (!contact.address_ja.empty()) {
+    l.contact_lines.push_back((contact.postcode.empty() ? "" : "〒" + contact.postcode + " ") + contact.address_ja);
+  }
 
   l.notes.push_back("通知が届く前でも、更新できる期間に入っていれば手続きできます (R-WIN-2)。期間内の更新は無料です (R-WIN-4)。");
   l.notes.push_back("所要時間は約10分、写真は不要です (R-PROC-10)。");

@@ -63,12 +63,20 @@ struct Letter {
   std::vector<PlanBlock> plans;   // self (or legal representative), agent with the form
   std::string form_valid_ja;      // the 照会書兼回答書's validity (B6 / R-PROC-7)
   std::vector<std::string> notes;  // R-WIN-2, R-WIN-4, R-NOT-4, …
+  // Where to book or check on the web, printed with a QR code: the residents' page, opened on
+  // the booking form with the 予約ID for a city notice ("" when no address is configured).
+  std::string booking_url;
+  // The municipality's phone lines as its page gives them: enquiries, booking by phone (seed
+  // 003's 専用ダイヤル with its hours).
+  std::vector<std::string> contact_lines;
 };
 
-// Composes the letter for `due`. `reservation_id` only for a city notice.
+// Composes the letter for `due`. `reservation_id` only for a city notice. `booking_base`: the
+// residents' page ("https://…/"), used when the profile's contact.booking_url is empty; "" and
+// no profile URL: the letter gives the phone only.
 Result<Letter> ComposeLetter(const profiles::Municipality& m, const counter::Resident& r,
                              const DueNotice& due, Date run_date, const std::string& letter_id,
-                             const std::string& reservation_id);
+                             const std::string& reservation_id, std::string_view booking_base = "");
 
 // The renewal window's first day for a holder (R-WIN-1, R-WIN-3 abroad).
 Date WindowStart(const profiles::Municipality& m, bool abroad, Date cert_expiry);

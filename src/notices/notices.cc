@@ -457,7 +457,7 @@ Result<RunReport> RunBatch(counter::CounterStore& store, const profiles::Registr
       }
       if (renderer && n.outcome == "mailed") {
         MYNACERT_ASSIGN_OR_RETURN(Letter letter,
-                                  ComposeLetter(m, r, due, day, n.letter_id, n.reservation_id));
+                                  ComposeLetter(m, r, due, day, n.letter_id, n.reservation_id, options.booking_url));
         if (!print_file_open) {
           MYNACERT_RETURN_IF_ERROR(renderer->Open(print_file));
           print_file_open = true;

@@ -91,6 +91,9 @@ struct RunOptions {
   bool pdf = true;        // false (--no-pdf): record and write the CSV only
   size_t chunk_size = 250;  // letters per transaction
   ReservationIdIssuer reservation_ids;  // required when a profile sends city notices
+  // The residents' page printed on the letters with a QR code, for profiles without their own
+  // contact.booking_url ("" = none: the letters give the phone only).
+  std::string booking_url;
   // Called after each committed chunk with (notices done, notices due).
   std::function<void(size_t done, size_t total)> progress;
   // Test hook: called after each committed chunk (1-based); an error stops the run there,

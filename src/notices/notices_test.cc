@@ -391,7 +391,34 @@ std::string PdfText(const std::string& pdf, int first, int pages) {
   return ReadAll(txt);
 }
 
-bool HavePdftotext() { return std::system("command -v pdftotext >/dev/null 2>&1") == 0; }
+bool UnderCi() {
+  const char* ci = std::getenv("CI");
+  return ci != nullptr && std::string_view(ci) == "true";
+}
+// pdftotext (poppler-utils) reads the letters back; under CI its absence fails the test (the
+// install step brings it), elsewhere it skips.
+bool HavePdftotext() {
+  if (std::system("command -v pdftotext >/dev/null 2>&1") == 0) return true;
+  if (UnderCi()) ADD_FAILURE() << "pdftotext (poppler-utils) is not installed (CI installs it)";
+  return false;
+}
+
+// The QR codes on page `page` of a PDF, as zbarimg decodes them from pdftoppm's bitmap ("" when
+// either fails).
+std::string PdfQrCodes(const std::string& pdf, int page) {
+  const std::string png = pdf + ".qr";
+  const std::string cmd = "pdftoppm -r 200 -gray -singlefile -f " + std::to_string(page) + " -l " +
+                          std::to_string(page) + " -png '" + pdf + "' '" + png + "' && zbarimg --quiet --raw '" +
+                          png + ".png' 2>/dev/null";
+  FILE* p = popen(cmd.c_str(), "r");
+  if (!p) return "";
+  std::string out;
+  char buf[512];
+  while (size_t n = fread(buf, 1, sizeof buf, p)) out.append(buf, n);
+  pclose(p);
+  std::filesystem::remove(png + ".png");
+  return out;
+}
 
 TEST_P(NoticesTest, TheLetterOpensAndSaysWhoAndWhen) {
   if (!HavePdftotext()) GTEST_SKIP() << "pdftotext (poppler-utils) not installed";
@@ -449,6 +476,34 @@ TEST_P(NoticesTest, TheYokohamaCityLetterShowsTheReservationIdAndTheWard) {
   EXPECT_NE(text.find("青葉区役所戸籍課登録担当"), std::string::npos);  // the ward's counter
   EXPECT_EQ(text.find("鶴見区役所"), std::string::npos);              // and only it
   EXPECT_NE(text.find("2026-07-07"), std::string::npos);
+  // Without a booking address the letter gives the phones of seed 003 (issue 16).
+  EXPECT_NE(text.find("0120-769-706"), std::string::npos);
+  EXPECT_NE(text.find("045-550-5454"), std::string::npos);
+}
+
+// With the residents' page configured, the letter prints it and a QR code that opens the
+// booking form with the 予約ID (issue 16); zbarimg reads the code off the printed page.
+TEST_P(NoticesTest, TheCityLetterCarriesTheBookingPageAsAQrCode) {
+  if (!HavePdftotext()) GTEST_SKIP() << "pdftotext (poppler-utils) not installed";
+  if (std::system("command -v zbarimg >/dev/null 2>&1") != 0) {
+    if (UnderCi()) FAIL() << "zbarimg (zbar-tools) is not installed (CI installs it)";
+    GTEST_SKIP() << "zbarimg not installed";
+  }
+  HolderSpec h;
+  h.municipality = "yokohama";
+  h.name = "横浜　花子";
+  h.address = "神奈川県横浜市中区港町1丁目1番地";
+  const int64_t id = Holder(h);
+  RunOptions o = Options(Date::Ymd(2026, 4, 3), true);
+  o.booking_url = "https://mynacert.example.lg.jp/";
+  RunReport r = Run(o);
+  ASSERT_EQ(r.mailed_city, 1);
+  const std::string url = "https://mynacert.example.lg.jp/#/book/Y" + std::to_string(id) + "-741";
+  const std::string text = PdfText(r.produced[0].letter_file, r.produced[0].first_page, 1);
+  EXPECT_NE(text.find(url), std::string::npos) << text;
+  EXPECT_NE(text.find("電話予約"), std::string::npos);
+  const std::string codes = PdfQrCodes(r.produced[0].letter_file, r.produced[0].first_page);
+  EXPECT_EQ(codes, url + "\n");
 }
 
 TEST_P(NoticesTest, WardCounterMatchesTheWardNotASuffix) {

@@ -74,6 +74,23 @@ void Canvas::Line(double x0, double y0, double x1, double y1, double width, Rgb 
   cairo_stroke(cr_);
 }
 
+void Canvas::Qr(const QrMatrix& qr, double x, double y, double size) {
+  const double module = size / (qr.width + 8);
+  cairo_set_source_rgb(cr_, 1, 1, 1);
+  cairo_rectangle(cr_, x, y, size, size);
+  cairo_fill(cr_);
+  cairo_set_source_rgb(cr_, 0, 0, 0);
+  for (int row = 0; row < qr.width; ++row) {
+    for (int col = 0; col < qr.width; ++col) {
+      if (qr.At(col, row)) cairo_rectangle(cr_, x + (col + 4) * module, y + (row + 4) * module, module, module);
+    }
+  }
+  // One fill for every module: no hairline seams between neighbours.
+  cairo_set_antialias(cr_, CAIRO_ANTIALIAS_NONE);
+  cairo_fill(cr_);
+  cairo_set_antialias(cr_, CAIRO_ANTIALIAS_DEFAULT);
+}
+
 void Canvas::Box(double x, double y, double w, double h, double width, Rgb color, bool dashed) {
   cairo_set_source_rgb(cr_, color.r, color.g, color.b);
   cairo_set_line_width(cr_, width);

@@ -15,6 +15,7 @@
 #include <memory>
 #include <string>
 
+#include "core/qr.h"
 #include "core/result.h"
 
 namespace mynacert::notices {
@@ -68,6 +69,8 @@ class Canvas {
   void Line(double x0, double y0, double x1, double y1, double width = 0.5, Rgb color = kBlack);
   void Box(double x, double y, double w, double h, double width = 0.6, Rgb color = kBlack,
            bool dashed = false);
+  // A QR code `size` points square at (x, y), its 4-module quiet zone included (core/qr.h).
+  void Qr(const QrMatrix& qr, double x, double y, double size);
 
  protected:
   const CjkText& text_;

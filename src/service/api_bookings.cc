@@ -74,7 +74,7 @@ json Service::BookingReply(const profiles::Municipality& m, const profiles::Coun
                   {"phone_note_ja", m.contact.phone_note_ja}};
   const std::string base = PublicBase(req);
   if (!base.empty()) {
-    const std::string url = base + "#booking=" + std::to_string(b.number);
+    const std::string url = base + "#/booking/" + std::to_string(b.number);
     j["url"] = url;
     if (auto qr = EncodeQr(url); qr.ok()) {
       j["qr_svg"] = QrSvg(*qr, 3, "予約の確認ページ (booking page): " + url);
@@ -315,7 +315,7 @@ Status Service::AddBookingRoutes() {
     HttpResponse res;
     res.content_type = "text/calendar; charset=utf-8";
     res.body = reservations::BookingIcs(*m, *counter, b,
-                                        base.empty() ? "" : base + "#booking=" + std::to_string(b.number), c.now);
+                                        base.empty() ? "" : base + "#/booking/" + std::to_string(b.number), c.now);
     res.headers.emplace_back("Content-Disposition",
                              "attachment; filename=\"mynacert-booking-" + std::to_string(b.number) + ".ics\"");
     return res;

@@ -61,6 +61,7 @@ Status Service::AddNoticeRoutes() {
     o.out_dir = out_dir.string();
     o.pdf = !body->contains("pdf") || Bool(*body, "pdf");
     o.now = c.now;
+    o.booking_url = PublicBase(c.http);  // the letters' QR code leads back to this service
     // 予約IDs (R-NOT-3) on a connection of their own, outside the batch's transactions.
     auto ids = LeaseReservations();
     if (!ids.ok()) return Fail(ids.error());

@@ -2,6 +2,7 @@
 #include "calendar/counter_calendar.h"
 #include "counter/decision.h"
 #include "rules/procedures.h"
+#include "calendar/schedule.h"
 #include "service/api_util.h"
 #include "service/app.h"
 #include "service/assets.h"
@@ -17,7 +18,11 @@ json CounterJson(const profiles::Counter& c) {
                      : c.reservation == profiles::ReservationMode::kOptional ? "optional"
                                                                              : "required";
   return {{"id", c.id}, {"name_ja", c.name_ja}, {"name_en", c.name_en}, {"reservation", mode},
-          {"procedures", procedures}, {"note_ja", c.note_ja}};
+          {"procedures", procedures}, {"note_ja", c.note_ja},
+          {"hours_ja", calendar::HoursJa(c.schedule)}, {"hours_en", calendar::HoursEn(c.schedule)},
+          // false: no seed gives these hours; the page says so (profiles/model.h).
+          {"hours_from_seed", c.hours_from_seed},
+          {"address_ja", c.address_ja.empty() ? json() : json(c.address_ja)}};
 }
 
 }  // namespace
@@ -36,8 +41,17 @@ Status Service::AddPublicRoutes() {
                                     for (const profiles::Municipality& mu : profiles.all()) {
                                       json counters = json::array();
                                       for (const profiles::Counter& c : mu.counters) counters.push_back(CounterJson(c));
+                                      const profiles::Contact& k = mu.contact;
                                       out.push_back({{"id", mu.id}, {"name_ja", mu.name_ja}, {"name_en", mu.name_en},
-                                                     {"counters", counters}});
+                                                     {"counters", counters},
+                                                     {"contact", {{"department_ja", k.department_ja}, {"phone", k.phone},
+                                                                  {"phone_note_ja", k.phone_note_ja},
+                                                                  {"booking_phone", k.booking_phone},
+                                                                  {"booking_phone_hours_ja", k.booking_phone_hours_ja},
+                                                                  {"address_ja", k.address_ja}, {"postcode", k.postcode}}},
+                                                     {"reservation", {{"requires_reservation_id", mu.reservation.requires_reservation_id},
+                                                                      {"min_days_ahead", mu.reservation.min_days_ahead},
+                                                                      {"max_days_ahead", mu.reservation.max_days_ahead}}}});
                                     }
                                     return Json(200, out);
                                   }}));

@@ -222,6 +222,23 @@ TEST_F(ServiceTest, ExplainIsTheRulesOverHttp) {
   EXPECT_FALSE(c.Json()["days"][4]["open"]);  // 2027-01-01 (R-OFF-1)
   EXPECT_EQ(c.Json()["days"][7]["date"], "2027-01-04");
   EXPECT_TRUE(c.Json()["days"][7]["open"]);
+
+  // Each municipality with its phones and each counter with its hours in words; hours that no
+  // seed gives are marked (Setagaya, Suzuka).
+  Reply m = Get("/api/municipalities");
+  ASSERT_EQ(m.status, 200) << m.body;
+  for (const json& mu : m.Json()) {
+    EXPECT_FALSE(mu["contact"]["phone"].get<std::string>().empty()) << mu["id"];
+    const bool assumed = mu["id"] == "setagaya" || mu["id"] == "suzuka";
+    for (const json& counter : mu["counters"]) {
+      EXPECT_EQ(counter["hours_from_seed"], !assumed) << counter["id"];
+      EXPECT_FALSE(counter["hours_en"].get<std::string>().empty());
+    }
+    if (mu["id"] == "yokohama") {
+      EXPECT_EQ(mu["contact"]["booking_phone"], "0120-769-706");
+      EXPECT_EQ(mu["counters"][0]["hours_ja"], "平日 08:45–17:00、第2・第4土曜日 09:00–12:00 (土日祝日・年末年始を除く)");
+    }
+  }
 }
 
 // Issue 16's two wrong answers, from what the residents hold. Renewed today: the certificates
@@ -483,7 +500,7 @@ TEST_F(ServiceTest, ResidentsBookAndCancelOverTheApi) {
   // The receipt names the place, the way back to the booking and its QR code (issue 16).
   EXPECT_EQ(b["counter_name_ja"], "中区役所戸籍課登録担当");
   EXPECT_EQ(b["contact"]["phone"], "0120-769-706");
-  EXPECT_EQ(b["url"], "http://127.0.0.1/#booking=" + std::to_string(b["number"].get<int64_t>()));  // the Host sent
+  EXPECT_EQ(b["url"], "http://127.0.0.1/#/booking/" + std::to_string(b["number"].get<int64_t>()));  // the Host sent
   EXPECT_EQ(b["qr_svg"].get<std::string>().rfind("<svg", 0), 0u);
   EXPECT_NE(b["map_url"].get<std::string>().find("query=%E6%A8%AA%E6%B5%9C%E5%B8%82"), std::string::npos);  // 横浜市…
 
