@@ -1,7 +1,10 @@
 // mynacert UI — the residents' page: expiry dates and procedure (/api/explain, /api/procedure),
-// booking a visit (/api/calendar, /api/slots, /api/reservation-ids, /api/bookings) and
-// cancelling a booking. No login, no resident data (docs/api.md, docs/reservations.md).
-import { $, $$, state, t, esc, day, longDay, statusText, nowJst, api, errorHtml, residentErrorHtml, reasonsHtml, rule, refusalText, show, busy, municipalities, counterName, findCounter } from './lib.js';
+// booking a visit (/api/availability, /api/slots, /api/reservation-ids, /api/bookings), and a
+// booking found again by its number and 予約ID or cancel code to change, cancel, print or add to
+// a calendar. No login, no resident data (docs/api.md, docs/reservations.md).
+// Routes: #/ the page; #/book/<予約ID> (the letter's QR code) the booking form with the ID;
+// #/booking/<number> (the receipt's QR code) the "my booking" form with the number.
+import { $, $$, state, t, esc, day, longDay, statusText, nowJst, api, ApiError, residentErrorHtml, reasonsHtml, rule, refusalText, show, busy, municipalities, counterName, findCounter } from './lib.js';
 
 const MODE = {
   walk_in: ['予約不要 (直接お越しください)', 'no reservation (walk in)'],
@@ -47,6 +50,7 @@ export async function residentPage(main) {
     <h2 id="h-booking" tabindex="-1">${t('窓口の予約', 'Book a visit to a counter')}</h2>
     <p class="hint">${t('電子証明書の更新は窓口でのみできます。予約制の窓口は予約してからお越しください。', 'Certificates are renewed at a counter only. Book first where the counter works by reservation.')}</p>
     <form id="book" novalidate>
+      <div id="bk-change" class="notice wide" hidden></div>
       <label>${t('市区町村', 'Municipality')}<select name="municipality" id="bk-muni">${muniOptions}</select></label>
       <label>${t('窓口', 'Counter')}<select name="counter" id="bk-counter"></select></label>
       <div id="bk-counter-info" class="wide" aria-live="polite"></div>
@@ -60,22 +64,23 @@ export async function residentPage(main) {
         <div id="bk-cal" class="cal-box" aria-live="polite"></div>
         <input type="hidden" name="date" id="bk-date">
         <fieldset id="bk-slots-box"><legend>${t('時間帯 (空き/定員)', 'Time (free/places)')}</legend><div id="bk-slots" aria-live="polite"></div></fieldset>
-        <label>${t('お名前', 'Name')}<input name="name" id="bk-name" autocomplete="name" required maxlength="100"></label>
-        <label>${t('電話番号 (任意)', 'Phone (optional)')}<input name="phone" id="bk-phone" type="tel" autocomplete="tel" maxlength="20" inputmode="tel"></label>
+        <label id="bk-name-label">${t('お名前', 'Name')}<input name="name" id="bk-name" autocomplete="name" required maxlength="100"></label>
+        <label id="bk-phone-label">${t('電話番号 (任意)', 'Phone (optional)')}<input name="phone" id="bk-phone" type="tel" autocomplete="tel" maxlength="20" inputmode="tel"></label>
         <button class="primary" type="submit" id="bk-submit">${t('予約する', 'Book')}</button>
       </div>
     </form>
     <div id="bk-result" aria-live="polite"></div>
   </section>
 
-  <section aria-labelledby="h-cancel">
-    <h2 id="h-cancel">${t('予約の取消', 'Cancel a booking')}</h2>
-    <form id="cancel">
-      <label>${t('予約番号', 'Booking number')}<input name="number" id="cx-number" inputmode="numeric" required autocomplete="off"></label>
-      <label>${t('予約ID または 取消コード', 'Reservation ID or cancel code')}<input name="secret" id="cx-secret" required autocomplete="off" spellcheck="false"></label>
-      <button type="submit">${t('取り消す', 'Cancel the booking')}</button>
+  <section id="mine" aria-labelledby="h-mine">
+    <h2 id="h-mine" tabindex="-1">${t('予約の確認・変更・取消', 'My booking: check, change or cancel')}</h2>
+    <p class="hint">${t('予約番号と、予約ID または 取消コードで、予約を確かめ、日時の変更・取消・カレンダーへの追加・印刷ができます。', 'With the booking number and the reservation ID or cancel code you can see your booking, change its time, cancel it, add it to a calendar or print it.')}</p>
+    <form id="find">
+      <label>${t('予約番号', 'Booking number')}<input name="number" id="fd-number" inputmode="numeric" required autocomplete="off"></label>
+      <label>${t('予約ID または 取消コード', 'Reservation ID or cancel code')}<input name="secret" id="fd-secret" required autocomplete="off" spellcheck="false"></label>
+      <button type="submit">${t('予約を表示', 'Show my booking')}</button>
     </form>
-    <div id="cx-result" aria-live="polite"></div>
+    <div id="fd-result" aria-live="polite"></div>
   </section>`;
 
   $('#explain').addEventListener('submit', onExplain);
@@ -92,9 +97,43 @@ export async function residentPage(main) {
   $('#bk-code-check').addEventListener('click', checkCode);
   $('#bk-code').addEventListener('keydown', (ev) => { if (ev.key === 'Enter') { ev.preventDefault(); checkCode(); } });
   $('#book').addEventListener('submit', onBook);
-  $('#cancel').addEventListener('submit', onCancel);
+  $('#find').addEventListener('submit', onFind);
+  change = null;
   onMunicipality();
   restoreReceipt();
+  // The letters' and receipts' QR codes lead here (docs/reservations.md).
+  let m;
+  if ((m = /^#\/book\/([0-9A-Za-z-]{6,20})$/.exec(location.hash))) {
+    $('#bk-code').value = m[1];
+    const r = await codeFromLetter(m[1]);
+    if (r) $('#booking').scrollIntoView();
+  } else if ((m = /^#\/booking\/(\d{1,12})$/.exec(location.hash))) {
+    $('#fd-number').value = m[1];
+    $('#mine').scrollIntoView();
+    $('#fd-secret').focus();
+  }
+}
+
+// The 予約ID of a letter's QR code: the municipality it belongs to is chosen, then the ID is
+// checked as if typed.
+async function codeFromLetter(code) {
+  try {
+    const r = await api('GET', `/api/reservation-ids/${encodeURIComponent(code)}`);
+    if (r.municipality && state.munis.some((x) => x.id === r.municipality)) {
+      $('#bk-muni').value = r.municipality;
+      $('#ex-muni').value = r.municipality;
+      onMunicipality();
+      // The first counter that needs the ID (Yokohama: the wards that book, R-OFF-6).
+      const m = currentMuni();
+      const first = m.counters.find((c) => c.reservation !== 'walk_in');
+      if (first) { $('#bk-counter').value = first.id; await onCounter(); }
+    }
+    $('#bk-code').value = code;
+    return await checkCode();
+  } catch (err) {
+    show($('#bk-code-result'), residentErrorHtml(err));
+    return null;
+  }
 }
 
 // A date as residents write it: an era (西暦, 令和, 平成, 昭和, 大正) and year, month, day — the
@@ -228,7 +267,7 @@ function needsCode(muni, counter) {
 
 function onMunicipality() {
   const m = currentMuni();
-  cal.code = '';  // a 予約ID belongs to one municipality
+  if (!change) cal.code = '';  // a 予約ID belongs to one municipality
   // Bookable counters first; walk-in counters stay listed so residents learn to walk in.
   const sorted = [...m.counters].sort((a, b) => (a.reservation === 'walk_in') - (b.reservation === 'walk_in'));
   $('#bk-counter').innerHTML = sorted.map((c) => `<option value="${esc(c.id)}">${esc(counterName(c))} — ${esc(t(...(MODE[c.reservation] || [c.reservation, c.reservation])))}</option>`).join('');
@@ -244,9 +283,13 @@ async function onCounter() {
   const { muni, counter } = found;
   const walkIn = counter.reservation === 'walk_in';
   $('#bk-when').hidden = walkIn;
-  $('#bk-code-box').hidden = walkIn || !needsCode(muni, counter);
+  // Changing a booking keeps its 予約ID, name and phone: only the day and time are chosen.
+  $('#bk-code-box').hidden = walkIn || Boolean(change) || !needsCode(muni, counter);
   $('#bk-code').required = !$('#bk-code-box').hidden;
-  const note = counter.note_ja ? `<p class="hint">${esc(counter.note_ja)}</p>` : '';
+  $('#bk-name-label').hidden = Boolean(change);
+  $('#bk-phone-label').hidden = Boolean(change);
+  $('#bk-submit').textContent = change ? t('この日時に変更する', 'Change to this time') : t('予約する', 'Book');
+  const note = counterDetailsHtml(muni, counter) + (counter.note_ja ? `<p class="hint">${esc(counter.note_ja)}</p>` : '');
   if (walkIn) {
     // No booking: the counter's next open days instead (R-OFF-1).
     show(info, `<p class="notice"><strong>${t('この窓口は予約を受け付けていません。直接お越しください。', 'This counter takes no bookings: please walk in.')}</strong></p>${note}<p>${t('読み込み中…', 'Loading…')}</p>`);
@@ -260,7 +303,7 @@ async function onCounter() {
       show(info, `<p class="notice"><strong>${t('この窓口は予約を受け付けていません。直接お越しください。', 'This counter takes no bookings: please walk in.')}</strong></p>${why}${note}
         <h3>${t('開庁日 (14日間)', 'Open days (14 days)')}</h3>
         <ul class="days">${cal.days.filter((d) => d.open).map((d) => `<li>${day(d.date)} ${esc(d.from)}〜${esc(d.to)}</li>`).join('')}</ul>`);
-    } catch (err) { show(info, errorHtml(err)); }
+    } catch (err) { show(info, residentErrorHtml(err)); }
     return;
   }
   show(info, `<p>${esc(t(...MODE[counter.reservation]))}${needsCode(muni, counter) ? t('。予約には市から届いた予約IDが必要です', ': the reservation ID from the city\'s notice is needed') : ''}${rule(counter.reservation === 'required' ? 'R-OFF-6' : '')}</p>${note}`);
@@ -303,7 +346,7 @@ async function loadDays(counter, month) {
   box.innerHTML = `<p>${t('読み込み中…', 'Loading…')}</p>`;
   const q = { counter: counter.id };
   if (month) q.month = month;
-  if (cal.code && !$('#bk-code-box').hidden) q.code = cal.code;
+  if (cal.code && (change || !$('#bk-code-box').hidden)) q.code = cal.code;
   try {
     const a = await api('GET', `/api/availability?${new URLSearchParams(q)}`);
     if (currentCounter()?.counter.id !== counter.id) return;
@@ -362,7 +405,7 @@ async function loadDays(counter, month) {
       loadSlots();
     }));
   } catch (err) {
-    show(box, errorHtml(err));
+    show(box, residentErrorHtml(err));
   }
 }
 
@@ -389,7 +432,7 @@ async function loadSlots() {
     const parts = [[t('午前', 'Morning'), s.slots.filter((x) => x.start < '12:00')], [t('午後', 'Afternoon'), s.slots.filter((x) => x.start >= '12:00')]]
       .filter(([, list]) => list.length);
     show(box, s.slots.length ? `<p><strong>${longDay(date)}</strong></p>${parts.map(([label, list]) => `<h4>${label}</h4><div class="slots">${list.map(slotHtml).join('')}</div>`).join('')}${why ? `<p class="hint">${t('受付外', 'Not bookable')}: ${esc(refusalText(why.refusal))}${rule(why.refusal.rule)}</p>` : ''}` : `<p>${t('この日は予約枠がありません', 'No slots on this day')}</p>`);
-  } catch (err) { show(box, errorHtml(err)); }
+  } catch (err) { show(box, residentErrorHtml(err)); }
 }
 
 async function checkCode() {
@@ -413,7 +456,7 @@ async function checkCode() {
     }
     return r;
   } catch (err) {
-    show(out, errorHtml(err));
+    show(out, residentErrorHtml(err));
     return null;
   }
 }
@@ -428,9 +471,29 @@ async function onBook(ev) {
   const problems = [];
   if (!$('#bk-date').value) problems.push(t('来庁日を選んでください', 'Choose a day'));
   if (!start) problems.push(t('時間帯を選んでください', 'Choose a time'));
-  if (!name) problems.push(t('お名前を入力してください', 'Enter your name'));
+  if (!change && !name) problems.push(t('お名前を入力してください', 'Enter your name'));
   if ($('#bk-code').required && !$('#bk-code').value.trim()) problems.push(t('予約IDを入力してください', 'Enter the reservation ID'));
   if (problems.length) { show(out, `<ul class="error" role="alert">${problems.map((p) => `<li>${esc(p)}</li>`).join('')}</ul>`); return; }
+  if (change) {
+    const moving = change;
+    await busy(form, async () => {
+      try {
+        const b = await api('POST', `/api/bookings/${moving.number}/change`, { secret: moving.secret, counter: found.counter.id, date: $('#bk-date').value, start: start.value });
+        // A kept receipt follows its booking (its cancel code stays valid).
+        const kept = JSON.parse(sessionStorage.getItem('receipt') || 'null');
+        if (kept && String(kept.b.number) === String(b.number)) {
+          sessionStorage.setItem('receipt', JSON.stringify({ b: { ...b, cancel_token: kept.b.cancel_token }, counter: b.counter }));
+        }
+        endChange();
+        showCard($('#bk-result'), b, moving.secret, { title: t('予約を変更しました', 'Booking changed'), focus: true });
+        $('#fd-result').innerHTML = '';
+      } catch (err) {
+        show(out, `<h3>${t('変更できませんでした', 'Not changed')}</h3>${residentErrorHtml(err)}`, true);
+        if (err.code === 'full') loadSlots();
+      }
+    });
+    return;
+  }
   const body = { counter: found.counter.id, date: $('#bk-date').value, start: start.value, name };
   const phone = $('#bk-phone').value.trim();
   if (phone) body.phone = phone;
@@ -441,77 +504,191 @@ async function onBook(ev) {
       // Kept for this tab only, so that a language switch or a reload does not lose the cancel
       // code that is shown once; closing the tab or "閉じる" forgets it.
       sessionStorage.setItem('receipt', JSON.stringify({ b, counter: found.counter.id }));
-      showReceipt(b, found.counter, true);
+      showReceipt(b, true);
       // The counter, the day and the 予約ID stay as chosen; the slot list shows the new count.
       $('#bk-name').value = '';
       $('#bk-phone').value = '';
       loadSlots();
     } catch (err) {
-      show(out, `<h3>${t('予約できませんでした', 'Not booked')}</h3>${errorHtml(err)}`, true);
+      show(out, `<h3>${t('予約できませんでした', 'Not booked')}</h3>${residentErrorHtml(err)}`, true);
       if (err.code === 'full') loadSlots();
     }
   });
 }
 
-function showReceipt(b, counter, focus) {
-  show($('#bk-result'), receiptHtml(b, counter), focus);
-  $('#bk-print').addEventListener('click', () => window.print());
-  $('#bk-forget').addEventListener('click', () => {
-    sessionStorage.removeItem('receipt');
-    $('#bk-result').innerHTML = '';
-  });
+// The receipt right after booking: the booking's card with the cancel code shown once.
+function showReceipt(b, focus) {
+  showCard($('#bk-result'), b, b.cancel_token || b.code, { title: t('予約を受け付けました', 'Booked'), receipt: true, focus });
 }
 
 function restoreReceipt() {
   try {
     const kept = JSON.parse(sessionStorage.getItem('receipt') || 'null');
-    const found = kept && findCounter(kept.counter);
-    if (found) showReceipt(kept.b, found.counter, false);
+    if (kept && kept.b && kept.b.status === 'confirmed') showReceipt(kept.b, false);
   } catch { sessionStorage.removeItem('receipt'); }
 }
 
-function receiptHtml(b, counter) {
-  return `<div class="receipt" id="receipt">
-    <h3>${t('予約を受け付けました', 'Booked')}</h3>
-    <dl>
-      <dt>${t('予約番号', 'Booking number')}</dt><dd class="big" id="bk-number">${esc(b.number)}</dd>
-      <dt>${t('窓口', 'Counter')}</dt><dd>${esc(b.counter_name_ja ? t(b.counter_name_ja, b.counter_name_en || b.counter_name_ja) : counterName(counter))}</dd>
-      <dt>${t('日時', 'When')}</dt><dd>${day(b.date)} ${esc(b.start)}〜${esc(b.end)}</dd>
+// A booking as residents keep it: number, place (address and a map link, or the city's
+// contact), day and time, the way back to it (its page's address and QR code) and what can be
+// done with it. `secret` opens it (its 予約ID or cancel code), kept in this page only.
+function cardHtml(b, opts) {
+  const cancelled = b.status !== 'confirmed';
+  const c = findCounter(b.counter);
+  const counter = b.counter_name_ja ? t(b.counter_name_ja, b.counter_name_en || b.counter_name_ja) : counterName(c && c.counter);
+  const contact = b.contact || (c && c.muni.contact) || {};
+  const place = b.counter_address_ja
+    ? `${esc(b.counter_address_ja)}`
+    : contact.address_ja ? `${t('問い合わせ先', 'Enquiries')}: ${esc(contact.address_ja)}` : '';
+  const id = opts.receipt ? 'receipt' : 'fd-card';
+  return `<div class="receipt${cancelled ? ' cancelled' : ''}" id="${id}">
+    <h3>${esc(opts.title || (cancelled ? t('取り消し済みの予約', 'Cancelled booking') : t('予約の内容', 'Your booking')))}</h3>
+    <div class="card-body"><dl>
+      <dt>${t('予約番号', 'Booking number')}</dt><dd class="big" id="${opts.receipt ? 'bk-number' : 'fd-number-shown'}">${esc(b.number)}</dd>
+      <dt>${t('状態', 'Status')}</dt><dd>${cancelled ? `<strong class="error">${t('取り消し済み', 'Cancelled')}</strong>` : t('予約中', 'Booked')}</dd>
+      <dt>${t('日時', 'When')}</dt><dd><strong>${longDay(b.date)} ${esc(b.start)}〜${esc(b.end)}</strong></dd>
+      <dt>${t('窓口', 'Counter')}</dt><dd>${esc(counter)}${b.municipality_name_ja ? ` (${esc(t(b.municipality_name_ja, b.municipality_name_en))})` : ''}
+        ${place ? `<br><span class="small">${place}</span>` : ''}
+        ${b.map_url ? `<br><a href="${esc(b.map_url)}" rel="noopener noreferrer" target="_blank">${t('地図を開く (Google マップ、新しいタブ)', 'Open a map (Google Maps, new tab)')}</a>` : ''}</dd>
       ${b.code ? `<dt>${t('予約ID', 'Reservation ID')}</dt><dd class="code">${esc(b.code)}</dd>` : ''}
       <dt>${t('お名前', 'Name')}</dt><dd>${esc(b.name)}</dd>
-      <dt>${t('取消コード', 'Cancel code')}</dt><dd class="code big" id="bk-token">${esc(b.cancel_token)}</dd>
-    </dl>
-    <p class="warn">${t('取消コードはこの画面にだけ表示されます。印刷するか控えてください。予約を取り消すには、予約番号と予約ID または 取消コードが必要です。',
-      'The cancel code is shown only now: print it or write it down. To cancel you need the booking number and the reservation ID or the cancel code.')}</p>
-    <p class="hint">${t('当日はマイナンバーカードと必要な書類をお持ちください。', 'Bring the My Number Card and the documents on the day.')}</p>
-    <div class="actions"><button type="button" id="bk-print">${t('印刷する', 'Print')}</button>
-    <button type="button" id="bk-forget">${t('控えを閉じる (この画面から消す)', 'Close the receipt (remove it from this page)')}</button></div>
+      ${opts.receipt && b.cancel_token ? `<dt>${t('取消コード', 'Cancel code')}</dt><dd class="code big" id="bk-token">${esc(b.cancel_token)}</dd>` : ''}
+      ${contact.phone ? `<dt>${t('お問い合わせ', 'Enquiries')}</dt><dd>${esc(contact.department_ja || '')} <a href="tel:${esc(contact.phone.replace(/-/g, ''))}">${esc(contact.phone)}</a></dd>` : ''}
+      ${b.url ? `<dt>${t('この予約のページ', 'This booking online')}</dt><dd class="small url">${esc(b.url)}</dd>` : ''}
+    </dl>${b.qr_svg ? `<div class="qr">${b.qr_svg}<p class="small">${t('スマートフォンで読み取ると、この予約のページが開きます', 'Scan to open this booking on a phone')}</p></div>` : ''}</div>
+    ${opts.receipt && b.cancel_token ? `<p class="warn">${t('取消コードはこの画面にだけ表示されます。印刷するか控えてください。予約の変更・取消には、予約番号と予約ID または 取消コードが必要です。',
+      'The cancel code is shown only now: print it or write it down. To change or cancel you need the booking number and the reservation ID or the cancel code.')}</p>` : ''}
+    ${cancelled ? '' : `<p class="hint">${t('当日は本人のマイナンバーカードと、上の「確認する」で出た持ち物をお持ちください。', 'On the day, bring the holder\'s My Number Card and what the check above lists.')}</p>`}
+    <div class="actions">
+      ${cancelled ? '' : `<button type="button" data-act="ics">${t('カレンダーに追加 (.ics)', 'Add to calendar (.ics)')}</button>`}
+      <button type="button" data-act="print">${t('印刷する', 'Print')}</button>
+      ${cancelled ? '' : `<button type="button" data-act="change">${t('日時を変更する', 'Change the time')}</button>
+      <button type="button" data-act="cancel">${t('予約を取り消す', 'Cancel the booking')}</button>`}
+      ${opts.receipt ? `<button type="button" data-act="forget">${t('控えを閉じる (この画面から消す)', 'Close the receipt (remove it from this page)')}</button>` : ''}
+    </div>
+    <div class="card-out" aria-live="polite"></div>
   </div>`;
 }
 
-async function onCancel(ev) {
-  ev.preventDefault();
-  const form = ev.target;
-  const out = $('#cx-result');
-  const number = $('#cx-number').value.trim();
-  const secret = $('#cx-secret').value.trim();
-  if (!/^\d+$/.test(number) || !secret) {
-    show(out, `<p class="error" role="alert">${t('予約番号 (数字) と 予約ID または 取消コードを入力してください', 'Enter the booking number and the reservation ID or cancel code')}</p>`);
-    return;
-  }
-  await busy(form, async () => {
-    try {
-      const b = await api('POST', `/api/bookings/${encodeURIComponent(number)}/cancel`, { secret });
-      const c = findCounter(b.counter);
-      // A cancelled booking's receipt is no longer kept.
-      const kept = JSON.parse(sessionStorage.getItem('receipt') || 'null');
-      if (kept && String(kept.b.number) === String(b.number)) {
-        sessionStorage.removeItem('receipt');
-        if ($('#receipt')) $('#bk-result').innerHTML = '';
-      }
-      show(out, `<p class="ok" role="status">${t('予約を取り消しました', 'The booking is cancelled')}: ${t('予約番号', 'No.')} ${esc(b.number)} — ${esc(c ? counterName(c.counter) : b.counter)} ${day(b.date)} ${esc(b.start)}</p>`, true);
-      form.reset();
-    } catch (err) { show(out, errorHtml(err), true); }
+function showCard(box, b, secret, opts) {
+  show(box, cardHtml(b, opts), opts.focus);
+  const card = box.querySelector('.receipt');
+  const out = card.querySelector('.card-out');
+  const on = (act, fn) => card.querySelector(`[data-act="${act}"]`)?.addEventListener('click', fn);
+  on('print', () => {
+    // Only this card on paper (style.css, @media print); the mark stays until another card is
+    // printed, since browsers differ on when (and whether) afterprint fires.
+    $$('.print-me').forEach((el) => el.classList.remove('print-me'));
+    card.classList.add('print-me');
+    document.body.classList.add('print-one');
+    window.print();
+  });
+  on('ics', async () => {
+    try { await downloadIcs(b.number, secret); } catch (err) { show(out, residentErrorHtml(err), true); }
+  });
+  on('change', () => startChange(b, secret));
+  on('cancel', () => {
+    // One more click to be sure: a cancelled place may be taken at once.
+    show(out, `<p>${t('この予約を取り消しますか。取り消した枠はすぐに他の方が予約できます。', 'Cancel this booking? Its place can be booked by someone else at once.')}</p>
+      <button type="button" class="danger" data-act="cancel-yes">${t('はい、取り消す', 'Yes, cancel it')}</button>
+      <button type="button" data-act="cancel-no">${t('いいえ', 'No')}</button>`, true);
+    out.querySelector('[data-act="cancel-no"]').addEventListener('click', () => { out.innerHTML = ''; });
+    out.querySelector('[data-act="cancel-yes"]').addEventListener('click', async () => {
+      try {
+        const done = await api('POST', `/api/bookings/${encodeURIComponent(b.number)}/cancel`, { secret });
+        // A cancelled booking's receipt is no longer kept.
+        const kept = JSON.parse(sessionStorage.getItem('receipt') || 'null');
+        if (kept && String(kept.b.number) === String(b.number)) sessionStorage.removeItem('receipt');
+        if (change && String(change.number) === String(b.number)) endChange();
+        showCard(box, { ...b, ...done, status: 'cancelled' }, secret, { title: t('予約を取り消しました', 'The booking is cancelled'), focus: true });
+        const cal = currentCounter();
+        if (cal && $('#bk-date').value) loadSlots();
+      } catch (err) { show(out, residentErrorHtml(err), true); }
+    });
+  });
+  on('forget', () => {
+    sessionStorage.removeItem('receipt');
+    box.innerHTML = '';
   });
 }
 
+// The booking as an iCalendar file (POST /api/bookings/{n}/calendar), saved by the browser.
+async function downloadIcs(number, secret) {
+  const r = await fetch(`/api/bookings/${encodeURIComponent(number)}/calendar`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ secret }), credentials: 'same-origin',
+  });
+  if (!r.ok) {
+    const body = await r.json().catch(() => ({}));
+    throw new ApiError(r.status, body.error || {});
+  }
+  const url = URL.createObjectURL(await r.blob());
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = `mynacert-booking-${number}.ics`;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+}
+
+// Changing a booking: the booking form above switches to its municipality and counter, without
+// the 予約ID, name and phone it keeps; the calendar and the slots are chosen as for a booking.
+let change = null;
+function startChange(b, secret) {
+  change = { number: b.number, secret, code: b.code || '' };
+  const box = $('#bk-change');
+  box.hidden = false;
+  box.innerHTML = `<p><strong>${t(`予約番号 ${esc(b.number)} の日時を変更します`, `Changing booking ${esc(b.number)}`)}</strong> —
+    ${t('今の予約', 'now')}: ${longDay(b.date)} ${esc(b.start)}。${t('新しい日と時間帯を選んでください。変更が終わるまで今の予約はそのままです。', 'Choose the new day and time; the booking stays as it is until the change is made.')}</p>
+    <button type="button" id="bk-change-stop">${t('変更をやめる', 'Stop changing')}</button>`;
+  $('#bk-change-stop').addEventListener('click', () => { endChange(); onCounter(); });
+  $('#bk-muni').value = b.municipality;
+  $('#bk-muni').disabled = true;  // a booking moves within its municipality
+  cal.code = change.code;  // its window (R-OFF-6) still decides the bookable days
+  onMunicipality();
+  $('#bk-counter').value = b.counter;
+  onCounter();
+  $('#booking').scrollIntoView();
+  $('#h-booking').focus();
+}
+function endChange() {
+  change = null;
+  $('#bk-change').hidden = true;
+  $('#bk-change').innerHTML = '';
+  $('#bk-muni').disabled = false;
+  $('#bk-name-label').hidden = false;
+  $('#bk-phone-label').hidden = false;
+  $('#bk-submit').textContent = t('予約する', 'Book');
+}
+
+async function onFind(ev) {
+  ev.preventDefault();
+  const form = ev.target;
+  const out = $('#fd-result');
+  const number = $('#fd-number').value.trim();
+  const secret = $('#fd-secret').value.trim();
+  if (!/^\d+$/.test(number) || !secret) {
+    show(out, `<p class="error" role="alert">${t('予約番号 (数字) と 予約ID または 取消コードを入力してください', 'Enter the booking number and the reservation ID or cancel code')}</p>`);
+    (!/^\d+$/.test(number) ? $('#fd-number') : $('#fd-secret')).setAttribute('aria-invalid', 'true');
+    return;
+  }
+  $$('#find [aria-invalid]').forEach((el) => el.removeAttribute('aria-invalid'));
+  await busy(form, async () => {
+    try {
+      const b = await api('POST', `/api/bookings/${encodeURIComponent(number)}/find`, { secret });
+      showCard(out, b, secret, { focus: true });
+    } catch (err) { show(out, residentErrorHtml(err), true); }
+  });
+}
+
+// What a resident needs to know of a counter before going: hours in words (marked when no
+// seed gives them), address, and the municipality's phone.
+function counterDetailsHtml(muni, counter) {
+  const hours = counter.hours_ja ? t(counter.hours_ja, counter.hours_en) : '';
+  const unsure = counter.hours_from_seed === false
+    ? ` <span class="warn-inline">${t('(この受付時間は市区のページに記載がなく、このサイトの想定です。お出かけ前にお問い合わせください)', '(not given on the municipality\'s page: an assumption of this site; please check before you go)')}</span>` : '';
+  const contact = muni.contact || {};
+  const phone = contact.booking_phone || contact.phone;
+  return `<p class="small">${hours ? `${t('受付時間', 'Hours')}: ${esc(hours)}${unsure}` : ''}
+    ${counter.address_ja ? `<br>${t('所在地', 'Address')}: ${esc(counter.address_ja)}` : ''}
+    ${phone ? `<br>${contact.booking_phone ? t('電話予約', 'Book by phone') : t('お問い合わせ', 'Enquiries')}: <a href="tel:${esc(phone.replace(/-/g, ''))}">${esc(phone)}</a>${contact.booking_phone_hours_ja && state.lang === 'ja' ? ` (${esc(contact.booking_phone_hours_ja)})` : ''}` : ''}</p>`;
+}

@@ -166,9 +166,9 @@ Refusal CodeUnknown() {
 Refusal CodeInUse(int64_t booking_number, Date day) {
   return Make(RefusalCode::kCodeInUse, "R-OFF-6",
               "この予約IDでは既に予約があります (予約番号 " + std::to_string(booking_number) + "、" +
-                  day.ToStringWithWeekday() + ")。変更するには先に取り消してください。",
+                  day.ToStringWithWeekday() + ")。日時を変えるときは、その予約を変更してください。",
               "This reservation ID already holds booking " + std::to_string(booking_number) +
-                  " on " + day.ToString() + "; cancel it first to book another slot.");
+                  " on " + day.ToString() + "; change that booking to move it.");
 }
 
 Refusal Full(const profiles::Municipality& m, const Slot& slot) {
@@ -185,10 +185,10 @@ Refusal BookerHasBooking(int64_t booking_number, Date day, bool by_phone) {
   const std::string en = by_phone ? "this phone number" : "this name";
   return Make(RefusalCode::kBookerHasBooking, "",
               ja + "で、この窓口の予約が既にあります (予約番号 " + std::to_string(booking_number) + "、" +
-                  day.ToStringWithWeekday() + ")。変更するには先に取り消してください。",
+                  day.ToStringWithWeekday() + ")。日時を変えるときは、その予約を変更してください。",
               "There is already a booking at this counter for " + en + " (number " +
                   std::to_string(booking_number) + " on " + day.ToString() +
-                  "); cancel it first to book another slot.");
+                  "); change that booking to move it.");
 }
 
 // ---- slots ----
