@@ -531,23 +531,94 @@ export async function bookingsPage(main) {
       <label>${t('窓口', 'Counter')}<select id="bl-counter">${munis.map((m) => `<optgroup label="${esc(t(m.name_ja, m.name_en))}">${counters.filter((x) => x.m === m).map((x) => `<option value="${esc(x.c.id)}"${x.c.id === last ? ' selected' : ''}>${esc(counterName(x.c))}</option>`).join('')}</optgroup>`).join('')}</select></label>
       <label>${t('日付', 'Date')}<input type="date" id="bl-date" value="${esc(sessionStorage.getItem('bookings_date') || state.today || '')}" required></label>
       <button class="primary" type="submit">${t('表示', 'Show')}</button>
-    </form><div id="bl-result" aria-live="polite"></div></section>`;
+    </form><div id="bl-result" aria-live="polite"></div></section>
+    <section aria-labelledby="h-phone"><h2 id="h-phone">${t('電話での予約 (専用ダイヤル)', 'Booking for a caller (phone line)')}</h2>
+    <p class="hint">${t('上で選んだ窓口と日付に、お電話の方の予約を入れます。予約のきまり (受付期間・予約ID) は窓口のウェブ予約と同じです。操作は監査ログに記録されます。', 'Books the counter and day chosen above for a caller. The same rules apply as on the web (booking period, reservation ID). Audited.')}</p>
+    <form id="phone-form">
+      <label>${t('時間帯', 'Time')}<select id="ph-start" required></select></label>
+      <label>${t('お名前', 'Name')}<input id="ph-name" required maxlength="100" autocomplete="off"></label>
+      <label>${t('電話番号', 'Phone')}<input id="ph-phone" type="tel" maxlength="20" autocomplete="off"></label>
+      <label>${t('予約ID (通知書に記載、必要な市のみ)', 'Reservation ID (where required)')}<input id="ph-code" autocomplete="off" spellcheck="false"></label>
+      <button class="primary" type="submit">${t('予約を入れる', 'Book for the caller')}</button>
+    </form><div id="ph-result" aria-live="polite"></div>
+    <form id="phone-find">
+      <label>${t('予約番号で探す', 'Find by booking number')}<input id="ph-number" inputmode="numeric" required autocomplete="off"></label>
+      <button type="submit">${t('探す', 'Find')}</button>
+    </form><div id="ph-found" aria-live="polite"></div></section>`;
+  const cancelButton = (b) => (b.status === 'cancelled' ? '' : `<button type="button" class="danger" data-cancel="${esc(b.number)}">${t('取消', 'Cancel')}</button>`);
+  // A caller's cancellation, after a second click (audited as booking_cancel_by_phone).
+  const wireCancel = (root, after) => $$('[data-cancel]', root).forEach((btn) => btn.addEventListener('click', async () => {
+    if (btn.dataset.sure !== '1') {
+      btn.dataset.sure = '1';
+      btn.textContent = t(`予約番号 ${btn.dataset.cancel} を取り消す (確認)`, `Confirm: cancel ${btn.dataset.cancel}`);
+      return;
+    }
+    try {
+      await api('POST', `/api/staff/bookings/${encodeURIComponent(btn.dataset.cancel)}/cancel`, {});
+      await after();
+    } catch (err) { show($('#ph-result'), errorHtml(err), true); }
+  }));
+  const loadTimes = async () => {
+    const counter = $('#bl-counter').value;
+    const date = $('#bl-date').value;
+    try {
+      const s = await api('GET', `/api/slots?${new URLSearchParams({ counter, date })}`);
+      const open = (s.slots || []).filter((x) => x.available > 0);
+      $('#ph-start').innerHTML = open.length
+        ? `<option value="">${t('選んでください', 'Choose')}</option>${open.map((x) => `<option value="${esc(x.start)}">${esc(x.start)}〜${esc(x.end)} (${t('空き', 'free')} ${x.available}/${x.capacity})</option>`).join('')}`
+        : `<option value="">${t('空きがありません', 'No free place')}${s.refusal ? ` — ${esc(t(s.refusal.text, s.refusal.text_en))}` : ''}</option>`;
+    } catch (err) { $('#ph-start').innerHTML = `<option value="">${esc(err.message)}</option>`; }
+  };
   const run = async () => {
     const counter = $('#bl-counter').value;
     const date = $('#bl-date').value;
     sessionStorage.setItem('bookings_counter', counter);
     sessionStorage.setItem('bookings_date', date);
+    loadTimes();
     try {
       const res = await api('GET', `/api/bookings?${new URLSearchParams({ counter, date })}`);
       const list = Array.isArray(res) ? res : (res.bookings || []);
       const confirmed = list.filter((b) => b.status !== 'cancelled').length;
+      const channel = (b) => (b.channel === 'phone' ? t(`電話 (${b.booked_by || ''})`, `phone (${b.booked_by || ''})`) : t('ウェブ', 'web'));
       show($('#bl-result'), `<h3>${esc(counterName(findCounter(counter)?.counter))} — ${day(date)}</h3>
         <p>${t(`予約 ${confirmed} 件 (取消 ${list.length - confirmed} 件)`, `${confirmed} booked (${list.length - confirmed} cancelled)`)} <button type="button" id="bl-print">${t('印刷', 'Print')}</button></p>
-        ${list.length ? table([t('時間', 'Time'), t('予約番号', 'No.'), t('お名前', 'Name'), t('電話', 'Phone'), t('予約ID', 'Reservation ID'), t('状態', 'Status')],
-          list.sort((a, b) => String(a.start).localeCompare(String(b.start)) || a.number - b.number).map((b) => `<tr class="${b.status === 'cancelled' ? 'cancelled' : ''}"><td>${esc(b.start)}〜${esc(b.end)}</td><td>${esc(b.number)}</td><td>${esc(b.name)}</td><td>${esc(b.phone || '')}</td><td class="mono">${esc(b.code || '')}</td><td>${b.status === 'cancelled' ? t('取消', 'cancelled') : t('予約', 'booked')}</td></tr>`), 'bookings') : ''}`);
+        ${list.length ? table([t('時間', 'Time'), t('予約番号', 'No.'), t('お名前', 'Name'), t('電話', 'Phone'), t('予約ID', 'Reservation ID'), t('受付', 'Via'), t('状態', 'Status'), ''],
+          list.sort((a, b) => String(a.start).localeCompare(String(b.start)) || a.number - b.number).map((b) => `<tr class="${b.status === 'cancelled' ? 'cancelled' : ''}"><td>${esc(b.start)}〜${esc(b.end)}</td><td>${esc(b.number)}</td><td>${esc(b.name)}</td><td>${esc(b.phone || '')}</td><td class="mono">${esc(b.code || '')}</td><td>${esc(channel(b))}</td><td>${b.status === 'cancelled' ? t('取消', 'cancelled') : t('予約', 'booked')}</td><td>${cancelButton(b)}</td></tr>`), 'bookings') : ''}`);
       $('#bl-print').addEventListener('click', () => window.print());
+      wireCancel($('#bl-result'), run);
     } catch (err) { show($('#bl-result'), errorHtml(err)); }
   };
   $('#bookings-form').addEventListener('submit', (ev) => { ev.preventDefault(); run(); });
+  $('#phone-form').addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const body = { counter: $('#bl-counter').value, date: $('#bl-date').value, start: $('#ph-start').value, name: $('#ph-name').value.trim() };
+    if ($('#ph-phone').value.trim()) body.phone = $('#ph-phone').value.trim();
+    if ($('#ph-code').value.trim()) body.code = $('#ph-code').value.trim();
+    if (!body.start || !body.name) {
+      show($('#ph-result'), `<p class="error" role="alert">${t('時間帯とお名前を入れてください', 'Choose a time and enter the name')}</p>`, true);
+      return;
+    }
+    await busy(ev.target, async () => {
+      try {
+        const b = await api('POST', '/api/staff/bookings', body);
+        show($('#ph-result'), `<div class="receipt" id="ph-receipt"><h3>${t('予約しました — お客様にお伝えください', 'Booked — read these to the caller')}</h3>
+          <dl><dt>${t('予約番号', 'Booking number')}</dt><dd class="big">${esc(b.number)}</dd>
+          <dt>${t('日時', 'When')}</dt><dd>${day(b.date)} ${esc(b.start)}〜${esc(b.end)}</dd>
+          <dt>${t('取消コード', 'Cancel code')}</dt><dd class="code big">${esc(b.cancel_token)}</dd></dl>
+          <p class="hint">${t('取消コードはここにだけ表示されます。変更・取消はお客様がウェブで予約番号と取消コード (または予約ID) を使ってもできます。', 'The cancel code is shown only here; callers can also change or cancel on the web with the number and this code (or the reservation ID).')}</p></div>`, true);
+        ev.target.reset();
+        run();
+      } catch (err) { show($('#ph-result'), errorHtml(err), true); }
+    });
+  });
+  $('#phone-find').addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const number = $('#ph-number').value.trim();
+    try {
+      const b = await api('GET', `/api/staff/bookings/${encodeURIComponent(number)}`);
+      show($('#ph-found'), `<p>${t('予約番号', 'No.')} <strong>${esc(b.number)}</strong> — ${esc(t(b.counter_name_ja, b.counter_name_en))} ${day(b.date)} ${esc(b.start)}〜${esc(b.end)} — ${esc(b.name)} ${esc(b.phone || '')} — ${b.status === 'cancelled' ? t('取消済み', 'cancelled') : t('予約中', 'booked')} ${cancelButton(b)}</p>`, true);
+      wireCancel($('#ph-found'), async () => { $('#phone-find').requestSubmit(); run(); });
+    } catch (err) { show($('#ph-found'), errorHtml(err), true); }
+  });
   if (counters.length) run();
 }

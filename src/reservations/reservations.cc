@@ -568,9 +568,22 @@ Result<BookingResult> ReservationStore::Change(const profiles::Municipality& m, 
 
 Result<Booking> ReservationStore::Cancel(int64_t number, std::string_view secret,
                                          JstDateTime now) {
+  return CancelChecked(number, &secret, now);
+}
+
+Result<Booking> ReservationStore::CancelForCaller(int64_t number, JstDateTime now) {
+  return CancelChecked(number, nullptr, now);
+}
+
+Result<Booking> ReservationStore::CancelChecked(int64_t number, const std::string_view* secret,
+                                                JstDateTime now) {
   MYNACERT_ASSIGN_OR_RETURN(store::Transaction tx, store::Transaction::Begin(*db_));
-  MYNACERT_ASSIGN_OR_RETURN(auto found, LoadForHolder(*db_, number, secret));
-  if (!found || !found->second) return HolderMismatch();
+  MYNACERT_ASSIGN_OR_RETURN(auto found, LoadForHolder(*db_, number, secret ? *secret : std::string_view()));
+  if (!found) {
+    if (!secret) return NotFound("number", "予約番号 " + std::to_string(number) + " はありません (no such booking)");
+    return HolderMismatch();
+  }
+  if (secret && !found->second) return HolderMismatch();
   Booking b = std::move(found->first);
   MYNACERT_RETURN_IF_ERROR(StillOpen(b, now));
   const int64_t at = ToUnixSeconds(now);

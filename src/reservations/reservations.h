@@ -154,6 +154,9 @@ class ReservationStore {
   // (--number) when the number and secret do not match (one message for both, so numbers
   // cannot be probed); kFailedPrecondition when already cancelled or begun.
   Result<Booking> Cancel(int64_t number, std::string_view secret, JstDateTime now);
+  // The same for staff taking a caller's cancellation by phone (seed 003 専用ダイヤル): no
+  // secret; the service audits who did it. kNotFound (--number) for an unknown number.
+  Result<Booking> CancelForCaller(int64_t number, JstDateTime now);
   Result<Booking> GetBooking(int64_t number);  // kNotFound naming --number
   // The booking `number` for its holder: `secret` is the 予約ID it was made with or its cancel
   // token, checked as Cancel checks it (one kNotFound for a wrong number and a wrong secret).
@@ -174,6 +177,8 @@ class ReservationStore {
 
  private:
   explicit ReservationStore(std::unique_ptr<store::Database> db) : db_(std::move(db)) {}
+  // Cancel's body: `secret` checked when given (null: staff, already authorised).
+  Result<Booking> CancelChecked(int64_t number, const std::string_view* secret, JstDateTime now);
   std::unique_ptr<store::Database> db_;
   const Clock* clock_;
   // PostgreSQL: the booking numbers this connection reserved, [next_number_, block_end_): a

@@ -175,8 +175,9 @@ Status Service::AddBookingRoutes() {
                       {"bookable_from", code.window_start.ToString()}, {"valid_until", code.cert_expiry.ToString()}});
   }}));
 
-  MYNACERT_RETURN_IF_ERROR(r.Add({"POST", "/api/bookings", Access::kPublic, kSmallBody, "booking", true,
-                                  [this, &profiles](RequestContext& c) {
+  // A booking from a request body, by the resident on the web or by staff for a caller
+  // (`booked_by`, seed 003's 電話予約): the same rules, refusals and receipt.
+  auto book = [this, &profiles](RequestContext& c, const std::string& booked_by) -> HttpResponse {
     auto body = BodyJson(c.http);
     if (!body.ok()) return Fail(body.error());
     reservations::BookingRequest b;
@@ -198,6 +199,7 @@ Status Service::AddBookingRoutes() {
     b.start_minute = *start;
     b.now = reservations::ToJst(c.clock);
     b.max_active_per_booker = config_.limits.bookings_per_booker;
+    b.booked_by = booked_by;
     auto store = LeaseReservations();
     if (!store.ok()) return Fail(store.error());
     auto result = (*store)->Book(*found->first, b);
@@ -211,9 +213,55 @@ Status Service::AddBookingRoutes() {
                           {"message", refusal.reason.ja + " (" + refusal.reason.en + ")"},
                           {"rule", refusal.reason.rule}}}});
     }
+    if (!booked_by.empty()) {
+      // The booking row names the clerk (booked_by, in its own transaction); the audit log says
+      // it too, chained and keyed like every staff action.
+      Status audited = Audit(c.now, booked_by, "booking_by_phone",
+                             json{{"number", result->booking.number}, {"counter", b.counter_id},
+                                  {"date", b.date.ToString()}, {"start", start_text}}
+                                 .dump());
+      if (!audited.ok()) return Fail(audited.error());
+    }
     json j = BookingReply(*found->first, *found->second, result->booking, c.http);
     j["cancel_token"] = result->cancel_token;
     return Json(201, j);
+  };
+
+  MYNACERT_RETURN_IF_ERROR(r.Add({"POST", "/api/bookings", Access::kPublic, kSmallBody, "booking", true,
+                                  [book](RequestContext& c) { return book(c, ""); }}));
+
+  // Staff book, find and cancel for a caller on the phone (seed 003: 電話予約, 専用ダイヤル),
+  // audited with the clerk's name.
+  MYNACERT_RETURN_IF_ERROR(r.Add({"POST", "/api/staff/bookings", Access::kStaff, kSmallBody, "", true,
+                                  [book](RequestContext& c) { return book(c, c.who->name); }}));
+  MYNACERT_RETURN_IF_ERROR(r.Add({"GET", "/api/staff/bookings/{number}", Access::kStaff, kNoBody, "", true,
+                                  [this, &profiles](RequestContext& c) {
+    auto number = PathId(c.params[0], "number");
+    if (!number.ok()) return Fail(number.error());
+    auto store = LeaseReservations();
+    if (!store.ok()) return Fail(store.error());
+    auto b = (*store)->GetBooking(*number);
+    if (!b.ok()) return Fail(b.error());
+    auto m = profiles.Find(b->municipality);
+    if (!m.ok()) return Fail(m.error());
+    const profiles::Counter* counter = (*m)->FindCounter(b->counter_id);
+    if (!counter) return Fail(NotFound("counter", b->counter_id));
+    json j = BookingReply(**m, *counter, *b, c.http);
+    j["booked_by"] = b->booked_by.empty() ? json() : json(b->booked_by);
+    return Json(200, j);
+  }}));
+  MYNACERT_RETURN_IF_ERROR(r.Add({"POST", "/api/staff/bookings/{number}/cancel", Access::kStaff, kSmallBody, "", true,
+                                  [this](RequestContext& c) {
+    auto number = PathId(c.params[0], "number");
+    if (!number.ok()) return Fail(number.error());
+    auto store = LeaseReservations();
+    if (!store.ok()) return Fail(store.error());
+    auto b = (*store)->CancelForCaller(*number, reservations::ToJst(c.clock));
+    if (!b.ok()) return Fail(b.error());
+    Status audited = Audit(c.now, c.who->name, "booking_cancel_by_phone",
+                           json{{"number", b->number}, {"counter", b->counter_id}, {"date", b->day.ToString()}}.dump());
+    if (!audited.ok()) return Fail(audited.error());
+    return Json(200, reservations::BookingJson(*b));
   }}));
 
   MYNACERT_RETURN_IF_ERROR(r.Add({"POST", "/api/bookings/{number}/cancel", Access::kPublic, kSmallBody, "cancel", true,
@@ -334,7 +382,11 @@ Status Service::AddBookingRoutes() {
     auto list = (*store)->List(found->first->id, found->second->id, day);
     if (!list.ok()) return Fail(list.error());
     json arr = json::array();
-    for (const auto& b : *list) arr.push_back(reservations::BookingJson(b));
+    for (const auto& b : *list) {
+      json j = reservations::BookingJson(b);
+      j["booked_by"] = b.booked_by.empty() ? json() : json(b.booked_by);
+      arr.push_back(std::move(j));
+    }
     return Json(200, {{"municipality", found->first->id}, {"counter", found->second->id},
                       {"date", day.ToString()}, {"bookings", arr}});
   }}));

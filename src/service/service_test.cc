@@ -546,6 +546,41 @@ TEST_F(ServiceTest, ResidentsBookAndCancelOverTheApi) {
   EXPECT_EQ(Post("/api/bookings", with_code).status, 201);
 }
 
+// Booking by phone (seed 003: 電話予約, 専用ダイヤル): a clerk books, finds and cancels for a
+// caller; the same rules apply, the booking names the clerk, and both acts are audited.
+TEST_F(ServiceTest, StaffBookFindAndCancelForACallerAudited) {
+  Start(Unlimited());
+  const json call{{"counter", "kanazawa-cityhall"}, {"date", "2026-05-11"}, {"start", "10:00"}, {"name", "金沢　一郎"},
+                  {"phone", "076-000-0000"}};
+  ExpectJsonError(Post("/api/staff/bookings", call), 401, "session");
+  Login();
+  Reply too_soon = Post("/api/staff/bookings", With(call, "date", "2026-05-07"));  // R-OFF-3: a week ahead
+  ExpectJsonError(too_soon, 409, "date");
+  Reply booked = Post("/api/staff/bookings", call);
+  ASSERT_EQ(booked.status, 201) << booked.body;
+  const std::string number = std::to_string(booked.Json()["number"].get<int64_t>());
+  EXPECT_EQ(booked.Json()["channel"], "phone");
+  EXPECT_FALSE(booked.Json()["cancel_token"].get<std::string>().empty());  // read out to the caller
+  Reply found = Get("/api/staff/bookings/" + number);
+  ASSERT_EQ(found.status, 200) << found.body;
+  EXPECT_EQ(found.Json()["booked_by"], "tanaka");
+  Reply day = Get("/api/bookings?counter=kanazawa-cityhall&date=2026-05-11");
+  EXPECT_EQ(day.Json()["bookings"][0]["channel"], "phone");
+  EXPECT_EQ(day.Json()["bookings"][0]["booked_by"], "tanaka");
+  ExpectJsonError(Get("/api/staff/bookings/999999"), 404, "number");
+  Reply cancelled = Post("/api/staff/bookings/" + number + "/cancel", json::object());
+  ASSERT_EQ(cancelled.status, 200) << cancelled.body;
+  EXPECT_EQ(cancelled.Json()["status"], "cancelled");
+  EXPECT_EQ(Post("/api/staff/bookings/" + number + "/cancel", json::object()).status, 409);
+  auto audit = svc_->workspace().store->audit().Read(0, 0, 0, 1000);
+  ASSERT_TRUE(audit.ok());
+  std::vector<std::string> acts;
+  for (const auto& rec : *audit) {
+    if (rec.action.find("booking") != std::string::npos) acts.push_back(rec.action + " " + rec.clerk);
+  }
+  EXPECT_EQ(acts, (std::vector<std::string>{"booking_by_phone tanaka", "booking_cancel_by_phone tanaka"}));
+}
+
 // The residents' month calendar in one request (issue 16): each day's free places, the reason
 // a day cannot be booked in words with its rule, and the first bookable day — with a 予約ID,
 // from the renewal window's first day (R-OFF-6).

@@ -156,6 +156,31 @@ test('a Yokohama resident checks the dates and books a slot with the reservation
     const numbers = await staff.$$eval('#bl-result table.bookings tbody tr td:nth-child(2)', (tds) => tds.map((td) => td.textContent.trim()));
     assert.ok(numbers.includes(number), `booking ${number} in the day's list ${JSON.stringify(numbers)}`);
     await shot(staff, 'a4-clerk-bookings-of-the-day');
+    await assertAccessible(staff, 'the counter\'s bookings of the day (desktop)');
+
+    // A caller on the phone (seed 003's 電話予約): the clerk books Kanazawa City Hall on its
+    // first bookable day for them, reads out the number and cancel code, then cancels it at the
+    // caller's request — both acts audited (service_test checks the log).
+    const first = await staff.evaluate(async () => (await (await fetch('/api/availability?counter=kanazawa-cityhall')).json()).first_bookable);
+    assert.match(first, /^\d{4}-\d{2}-\d{2}$/);
+    await staff.selectOption('#bl-counter', 'kanazawa-cityhall');
+    await staff.fill('#bl-date', first);
+    await staff.click('#bookings-form button[type="submit"]');
+    await staff.waitForSelector('#ph-start option[value="09:00"]', { state: 'attached' });  // City Hall opens at 9:00
+    await staff.selectOption('#ph-start', { index: 1 });
+    await staff.fill('#ph-name', '金沢　電話');
+    await staff.fill('#ph-phone', '076-000-1234');
+    await staff.click('#phone-form button[type="submit"]');
+    await staff.waitForSelector('#ph-receipt');
+    const phoned = (await staff.textContent('#ph-receipt .big')).trim();
+    await staff.waitForSelector(`#bl-result [data-cancel="${phoned}"]`);
+    assert.match(await staff.textContent('#bl-result'), /電話 \(clerk\)/);
+    await shot(staff, 'a4-clerk-phone-booking');
+    await assertAccessible(staff, 'booking for a caller (desktop)');
+    await staff.click(`#bl-result [data-cancel="${phoned}"]`);
+    await staff.click(`#bl-result [data-cancel="${phoned}"]`);  // the confirming second click
+    await staff.waitForFunction((n) => !document.querySelector(`#bl-result [data-cancel="${n}"]`), phoned);
+    assert.match(await staff.textContent('#bl-result'), /取消 1 件/);
     await assertClean(staff);
   });
 
@@ -189,6 +214,12 @@ test('a Yokohama resident checks the dates and books a slot with the reservation
     await page.waitForFunction(() => document.documentElement.lang === 'ja');
     await page.waitForSelector('#receipt');
     assert.equal((await page.textContent('#bk-number')).trim(), number);
+
+    // The letter's QR code opens the booking form with its 予約ID checked (the city chosen).
+    await page.goto(`/#/book/${holder.reservation_id}`);
+    await page.waitForSelector('#bk-code-result .ok');
+    assert.equal(await page.inputValue('#bk-muni'), 'yokohama');
+    assert.equal(await page.inputValue('#bk-code'), holder.reservation_id);
 
     // Back through the receipt's link (its QR code): the number is filled in; a wrong code
     // finds nothing, the 予約ID finds the booking.
