@@ -12,6 +12,7 @@ packages=(
   pcscd vsmartcard-vpcd opensc pcsc-tools libpcsclite-dev jq iproute2  # ss: the vpcd port check
   libcairo2-dev libpango1.0-dev fonts-noto-cjk poppler-utils
   libqrencode-dev  # QR codes on the letters and the booking print (core/qr.h)
+  libcurl4-openssl-dev python3-aiosmtpd  # booking e-mails over SMTP (service/mailer.h); the test's SMTP server
   zbar-tools  # reads the QR codes back (core/qr_test.cc, notices_test.cc)
   python3-icalendar  # reads the bookings' calendar files back (reservations/ics_test.cc)
   chromium curl  # the browser tests (tests/browser/run.sh; playwright-core comes from npm there)

@@ -21,6 +21,7 @@ function translateStatic() {
 async function banner() {
   const h = await api('GET', '/api/health');
   state.today = h.today;
+  state.mail = Boolean(h.mail);  // the deployment sends booking e-mails (serve --smtp-url)
   $('#today').textContent = t(`今日: ${day(h.today)}`, `Today: ${day(h.today)}`);
 }
 

@@ -66,6 +66,7 @@ export async function residentPage(main) {
         <fieldset id="bk-slots-box"><legend>${t('時間帯 (空き/定員)', 'Time (free/places)')}</legend><div id="bk-slots" aria-live="polite"></div></fieldset>
         <label id="bk-name-label">${t('お名前', 'Name')}<input name="name" id="bk-name" autocomplete="name" required maxlength="100"></label>
         <label id="bk-phone-label">${t('電話番号 (任意)', 'Phone (optional)')}<input name="phone" id="bk-phone" type="tel" autocomplete="tel" maxlength="20" inputmode="tel"></label>
+        <label id="bk-email-label"${state.mail ? '' : ' hidden'}>${t('確認メールの宛先 (任意)', 'E-mail for the confirmation (optional)')}<input name="email" id="bk-email" type="email" autocomplete="email" maxlength="254" inputmode="email" spellcheck="false"></label>
         <button class="primary" type="submit" id="bk-submit">${t('予約する', 'Book')}</button>
       </div>
     </form>
@@ -288,6 +289,7 @@ async function onCounter() {
   $('#bk-code').required = !$('#bk-code-box').hidden;
   $('#bk-name-label').hidden = Boolean(change);
   $('#bk-phone-label').hidden = Boolean(change);
+  $('#bk-email-label').hidden = Boolean(change) || !state.mail;
   $('#bk-submit').textContent = change ? t('この日時に変更する', 'Change to this time') : t('予約する', 'Book');
   const note = counterDetailsHtml(muni, counter) + (counter.note_ja ? `<p class="hint">${esc(counter.note_ja)}</p>` : '');
   if (walkIn) {
@@ -497,6 +499,8 @@ async function onBook(ev) {
   const body = { counter: found.counter.id, date: $('#bk-date').value, start: start.value, name };
   const phone = $('#bk-phone').value.trim();
   if (phone) body.phone = phone;
+  const email = $('#bk-email').value.trim();
+  if (email && state.mail) body.email = email;
   if (!$('#bk-code-box').hidden && $('#bk-code').value.trim()) body.code = $('#bk-code').value.trim();
   await busy(form, async () => {
     try {
@@ -508,6 +512,7 @@ async function onBook(ev) {
       // The counter, the day and the 予約ID stay as chosen; the slot list shows the new count.
       $('#bk-name').value = '';
       $('#bk-phone').value = '';
+      $('#bk-email').value = '';
       loadSlots();
     } catch (err) {
       show(out, `<h3>${t('予約できませんでした', 'Not booked')}</h3>${residentErrorHtml(err)}`, true);
@@ -557,6 +562,7 @@ function cardHtml(b, opts) {
     </dl>${b.qr_svg ? `<div class="qr">${b.qr_svg}<p class="small">${t('スマートフォンで読み取ると、この予約のページが開きます', 'Scan to open this booking on a phone')}</p></div>` : ''}</div>
     ${opts.receipt && b.cancel_token ? `<p class="warn">${t('取消コードはこの画面にだけ表示されます。印刷するか控えてください。予約の変更・取消には、予約番号と予約ID または 取消コードが必要です。',
       'The cancel code is shown only now: print it or write it down. To change or cancel you need the booking number and the reservation ID or the cancel code.')}</p>` : ''}
+    ${b.mail === 'queued' ? `<p class="ok">${t('確認メールを送ります。届かないときも、この予約は有効です。', 'A confirmation e-mail is on its way; the booking stands even if it does not arrive.')}</p>` : ''}
     ${cancelled ? '' : `<p class="hint">${t('当日は本人のマイナンバーカードと、上の「確認する」で出た持ち物をお持ちください。', 'On the day, bring the holder\'s My Number Card and what the check above lists.')}</p>`}
     <div class="actions">
       ${cancelled ? '' : `<button type="button" data-act="ics">${t('カレンダーに追加 (.ics)', 'Add to calendar (.ics)')}</button>`}
@@ -657,6 +663,7 @@ function endChange() {
   $('#bk-muni').disabled = false;
   $('#bk-name-label').hidden = false;
   $('#bk-phone-label').hidden = false;
+  $('#bk-email-label').hidden = !state.mail;
   $('#bk-submit').textContent = t('予約する', 'Book');
 }
 

@@ -28,7 +28,8 @@ struct ServeFlags {
   int per_booker = 1;
   int max_connections = 0;
   std::vector<std::string> trusted_proxies;
-  std::string public_url;
+  std::string public_url, smtp_url, mail_from;
+  bool smtp_starttls = false;
 
   std::string Dir() const { return HomeDir(home); }
 };
@@ -55,6 +56,19 @@ Status RunServe(const ServeFlags& f, CliContext& ctx) {
   MYNACERT_ASSIGN_OR_RETURN(const profiles::Registry* reg, ctx.Profiles());
   service::ServiceConfig config;
   config.public_url = f.public_url;
+  if (!f.smtp_url.empty()) {
+    if (f.smtp_url.rfind("smtp://", 0) != 0 && f.smtp_url.rfind("smtps://", 0) != 0) {
+      return InvalidArgument("--smtp-url", f.smtp_url + ": smtp://HOST[:PORT] か smtps://… です (an smtp:// or smtps:// URL)");
+    }
+    const size_t at = f.mail_from.find('@');
+    if (at == std::string::npos || at == 0 || at + 1 == f.mail_from.size() ||
+        f.mail_from.find_first_of(" <>\r\n") != std::string::npos) {
+      return InvalidArgument("--mail-from", "送信元のメールアドレスが必要です (the sender's address, e.g. noreply@city.example.lg.jp)");
+    }
+  }
+  config.smtp_url = f.smtp_url;
+  config.smtp_starttls = f.smtp_starttls;
+  config.mail_from = f.mail_from;
   config.home = f.Dir();
   config.database = ctx.Database();
   config.secrets = f.secrets;
@@ -148,6 +162,10 @@ void AddServeCommands(CLI::App& app, CliContext& ctx) {
   s->add_option("--public-url", f->public_url,
                 "住民のページの公開 URL: 予約の控え・カレンダー・通知書の QR コード / the residents' page's "
                 "public address for receipts, calendar files and QR codes (既定: ブラウザが使ったアドレス)");
+  s->add_option("--smtp-url", f->smtp_url,
+                "予約の確認メールを送る SMTP サーバ (smtp://HOST:PORT) / the SMTP server for booking e-mails (既定: なし)");
+  s->add_flag("--smtp-starttls", f->smtp_starttls, "SMTP で STARTTLS を必須にする / require STARTTLS");
+  s->add_option("--mail-from", f->mail_from, "確認メールの送信元 / the e-mails' sender address");
   s->add_option("--audit-key", f->secrets.audit_key,
                 "監査ログの鍵 (env:/file:; 既定 <home>/audit.key) / the audit log's key");
   s->callback([f, &ctx] { RunCommand(ctx, [&] { return RunServe(*f, ctx); }); });

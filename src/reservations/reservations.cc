@@ -1,6 +1,8 @@
 #include "reservations/reservations.h"
 #include "core/clock.h"
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <initializer_list>
 #include <variant>
@@ -36,7 +38,7 @@ Result<bool> Changed(store::Database& db, std::string_view sql, std::initializer
 
 constexpr std::string_view kBookingColumns =
     "number, municipality, counter_id, day, start_minute, end_minute, code, resident_id, name, "
-    "phone, status, created_at, cancelled_at, changes, booked_by";
+    "phone, status, created_at, cancelled_at, changes, booked_by, email";
 
 Booking ReadBooking(store::Statement& s) {
   Booking b;
@@ -55,7 +57,19 @@ Booking ReadBooking(store::Statement& s) {
   if (!s.ColumnIsNull(12)) b.cancelled_at = s.ColumnInt(12);
   b.changes = static_cast<int>(s.ColumnInt(13));
   b.booked_by = store::ColumnString(s, 14);
+  b.email = store::ColumnString(s, 15);
   return b;
+}
+
+// The confirmation of `kind` for `b`, in the caller's transaction (nothing without an address).
+Status QueueMail(store::Database& db, const Booking& b, std::string_view kind, int64_t now) {
+  if (b.email.empty()) return {};
+  const std::string id = std::to_string(b.number) + "-" + std::string(kind) + "-" + std::to_string(b.changes);
+  return Run(db,
+             "INSERT INTO reservation_mail (id, booking_number, kind, to_addr, status, attempts, next_at, "
+             "claimed_at, last_error, created_at) VALUES ($1, $2, $3, $4, 'pending', 0, $5, NULL, NULL, $5) "
+             "ON CONFLICT DO NOTHING",
+             {id, b.number, kind, b.email, now});
 }
 
 Result<std::optional<CodeRecord>> LoadCode(store::Database& db, const std::string& canonical) {
@@ -86,6 +100,24 @@ Status CheckContact(const BookingRequest& r) {
   for (char c : r.name) {
     if (static_cast<unsigned char>(c) < 0x20) {
       return InvalidArgument("name", "氏名に制御文字があります (control characters)");
+    }
+  }
+  if (!r.email.empty()) {
+    // An ASCII addr-spec: dot-atom local part, a domain of labels; nothing that could end a
+    // mail header (CR, LF) or need quoting.
+    const std::string& e = r.email;
+    const size_t at = e.find('@');
+    auto atext = [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) || std::string_view("!#$%&'*+/=?^_`{|}~.-").find(c) != std::string_view::npos;
+    };
+    auto dtext = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-'; };
+    const bool ok = e.size() <= 254 && at != std::string::npos && at > 0 && at == e.rfind('@') && at + 1 < e.size() &&
+                    std::all_of(e.begin(), e.begin() + static_cast<ptrdiff_t>(at), atext) &&
+                    std::all_of(e.begin() + static_cast<ptrdiff_t>(at) + 1, e.end(), dtext) &&
+                    e.find('.', at) != std::string::npos && e.front() != '.' && e[at - 1] != '.' &&
+                    e.find("..") == std::string::npos && e.back() != '.' && e.back() != '-';
+    if (!ok) {
+      return InvalidArgument("email", "メールアドレスの形が正しくありません (not an e-mail address, e.g. name@example.jp)");
     }
   }
   if (r.phone.empty()) return {};
@@ -394,14 +426,17 @@ Result<BookingResult> ReservationStore::Book(const profiles::Municipality& m,
       auto ins, Query(*db_,
                       "INSERT INTO reservation_bookings (number, municipality, counter_id, day, "
                       "start_minute, end_minute, code, resident_id, name, phone, "
-                      "cancel_token_hash, status, created_at, cancelled_at, booker_key, booked_by) VALUES ($1, "
-                      "$2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'confirmed', $12, NULL, $13, $14)",
+                      "cancel_token_hash, status, created_at, cancelled_at, booker_key, booked_by, email) VALUES "
+                      "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'confirmed', $12, NULL, $13, $14, $15)",
                       {number, m.id, req.counter_id, day, start, int64_t{slot.end_minute},
                        code_param, resident_param, req.name, req.phone, hash, b.created_at,
                        booker.empty() ? Param(nullptr) : Param(std::string_view(booker)),
-                       req.booked_by.empty() ? Param(nullptr) : Param(std::string_view(req.booked_by))}));
+                       req.booked_by.empty() ? Param(nullptr) : Param(std::string_view(req.booked_by)),
+                       req.email.empty() ? Param(nullptr) : Param(std::string_view(req.email))}));
   MYNACERT_ASSIGN_OR_RETURN(bool ins_row, ins->Step());
   (void)ins_row;
+  b.email = req.email;
+  MYNACERT_RETURN_IF_ERROR(QueueMail(*db_, b, "booked", b.created_at));
   MYNACERT_RETURN_IF_ERROR(tx.Commit());
   if (concurrent) ++next_number_;  // used only once committed
   out.cancel_token = GroupSymbols(token);
@@ -435,7 +470,7 @@ Result<std::optional<std::pair<Booking, bool>>> LoadForHolder(store::Database& d
   MYNACERT_ASSIGN_OR_RETURN(bool row, s->Step());
   if (!row) return std::optional<std::pair<Booking, bool>>();
   Booking b = ReadBooking(*s);
-  const std::string token_hash = store::ColumnString(*s, 15);
+  const std::string token_hash = store::ColumnString(*s, 16);
   bool ok = false;
   if (auto code = ReadReservationCode(secret); std::holds_alternative<std::string>(code)) {
     ok = !b.code.empty() && std::get<std::string>(code) == b.code;
@@ -556,12 +591,13 @@ Result<BookingResult> ReservationStore::Change(const profiles::Municipality& m, 
                                  "booking_number = $2",
                                  {b.code, number, day}));
   }
-  MYNACERT_RETURN_IF_ERROR(tx.Commit());
   b.counter_id = counter_id;
   b.day = req.date;
   b.start_minute = slot.start_minute;
   b.end_minute = slot.end_minute;
   ++b.changes;
+  MYNACERT_RETURN_IF_ERROR(QueueMail(*db_, b, "changed", ToUnixSeconds(req.now)));
+  MYNACERT_RETURN_IF_ERROR(tx.Commit());
   out.booking = std::move(b);
   return out;
 }
@@ -615,10 +651,59 @@ Result<Booking> ReservationStore::CancelChecked(int64_t number, const std::strin
                                  "= NULL WHERE code = $1 AND booking_number = $2",
                                  {b.code, number}));
   }
-  MYNACERT_RETURN_IF_ERROR(tx.Commit());
   b.status = "cancelled";
   b.cancelled_at = at;
+  MYNACERT_RETURN_IF_ERROR(QueueMail(*db_, b, "cancelled", at));
+  MYNACERT_RETURN_IF_ERROR(tx.Commit());
   return b;
+}
+
+Result<std::vector<MailItem>> ReservationStore::ClaimMail(int64_t now, int limit) {
+  MYNACERT_ASSIGN_OR_RETURN(store::Transaction tx, store::Transaction::Begin(*db_, store::Writers::kRowLocks));
+  // The outer condition is checked again on each row it updates: on PostgreSQL a second claimer
+  // waiting on the row lock sees it `sending` and skips it.
+  const int64_t stale = now - 300;
+  MYNACERT_ASSIGN_OR_RETURN(
+      auto s, Query(*db_,
+                    "UPDATE reservation_mail SET status = 'sending', claimed_at = $1 WHERE id IN (SELECT id "
+                    "FROM reservation_mail WHERE (status = 'pending' AND next_at <= $1) OR (status = "
+                    "'sending' AND claimed_at < $2) ORDER BY next_at LIMIT $3) AND ((status = 'pending' AND "
+                    "next_at <= $1) OR (status = 'sending' AND claimed_at < $2)) RETURNING id, "
+                    "booking_number, kind, to_addr, attempts",
+                    {now, stale, int64_t{limit}}));
+  std::vector<MailItem> out;
+  while (true) {
+    MYNACERT_ASSIGN_OR_RETURN(bool row, s->Step());
+    if (!row) break;
+    out.push_back({store::ColumnString(*s, 0), s->ColumnInt(1), store::ColumnString(*s, 2),
+                   store::ColumnString(*s, 3), static_cast<int>(s->ColumnInt(4))});
+  }
+  s.reset();
+  MYNACERT_RETURN_IF_ERROR(tx.Commit());
+  return out;
+}
+
+Status ReservationStore::MailSent(const std::string& id, int64_t now) {
+  return Run(*db_,
+             "UPDATE reservation_mail SET status = 'sent', to_addr = NULL, claimed_at = NULL, next_at = $2, "
+             "attempts = attempts + 1 WHERE id = $1",
+             {id, now});
+}
+
+Status ReservationStore::MailFailed(const std::string& id, const std::string& error, int64_t now) {
+  MYNACERT_ASSIGN_OR_RETURN(auto s, Query(*db_, "SELECT attempts FROM reservation_mail WHERE id = $1", {id}));
+  MYNACERT_ASSIGN_OR_RETURN(bool row, s->Step());
+  if (!row) return NotFound("id", "no such mail " + id);
+  const int64_t attempts = s->ColumnInt(0) + 1;
+  s.reset();
+  const bool give_up = attempts >= kMailAttempts;
+  const int64_t delay = std::min<int64_t>(int64_t{30} << std::min<int64_t>(attempts - 1, 7), 3600);
+  return Run(*db_,
+             give_up ? "UPDATE reservation_mail SET status = 'failed', to_addr = NULL, claimed_at = NULL, attempts = "
+                       "$2, next_at = $3, last_error = $4 WHERE id = $1"
+                     : "UPDATE reservation_mail SET status = 'pending', claimed_at = NULL, attempts = $2, next_at "
+                       "= $3, last_error = $4 WHERE id = $1",
+             {id, attempts, now + delay, error.substr(0, 500)});
 }
 
 Result<std::vector<Booking>> ReservationStore::List(std::string_view municipality,

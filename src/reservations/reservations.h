@@ -65,6 +65,16 @@ struct Booking {
   std::optional<int64_t> cancelled_at;
   int changes = 0;                      // times moved to another slot (ReservationStore::Change)
   std::string booked_by;                // the staff member who booked by phone; "" = the web
+  std::string email;                    // for its confirmation e-mails; "" = none
+};
+
+// A confirmation e-mail waiting in the outbox (reservation_mail), claimed for sending.
+struct MailItem {
+  std::string id;          // "<number>-<kind>-<changes>"
+  int64_t booking_number = 0;
+  std::string kind;        // booked | changed | cancelled
+  std::string to;
+  int attempts = 0;        // before this one
 };
 
 struct BookingRequest {
@@ -88,6 +98,9 @@ struct BookingRequest {
   // The staff member booking on a caller's behalf (phone booking, seed 003 専用ダイヤル); "" when
   // the resident books on the web. Recorded with the booking; the service audits it.
   std::string booked_by;
+  // Where to send the confirmation (and those of a later move or cancellation); "" = none. An
+  // ASCII addr-spec of at most 254 bytes, else kInvalidArgument naming --email.
+  std::string email;
 };
 
 // Moving a booking (ReservationStore::Change): the new counter (of the same municipality; ""
@@ -171,6 +184,16 @@ class ReservationStore {
   // kNotFound (--counter) for a counter `m` does not have.
   Result<BookingResult> Change(const profiles::Municipality& m, int64_t number,
                                std::string_view secret, const ChangeRequest& request);
+  // ---- confirmation e-mails (an outbox written in the booking's transaction) ----
+  // Claims up to `limit` messages due at `now` (pending, or claimed over 5 minutes ago by a
+  // sender that died): each is claimed by one caller only, whatever the instances.
+  Result<std::vector<MailItem>> ClaimMail(int64_t now, int limit);
+  // Marks a claimed message sent (its address cleared).
+  Status MailSent(const std::string& id, int64_t now);
+  // Marks a claimed message failed: tried again later (30 s, 1, 2, 4 … minutes, at most an
+  // hour), given up after kMailAttempts tries (its address cleared).
+  static constexpr int kMailAttempts = 8;
+  Status MailFailed(const std::string& id, const std::string& error, int64_t now);
   // The bookings of one counter and day (confirmed and cancelled), by start and number.
   Result<std::vector<Booking>> List(std::string_view municipality, std::string_view counter_id,
                                     Date date);

@@ -336,6 +336,44 @@ TEST_P(ReservationStoreTest, FindAndMoveABookingByItsNumberAndCode) {
   EXPECT_EQ(store_->Change(y, number, code, to).error().code, ErrorCode::kFailedPrecondition);
 }
 
+// The confirmation e-mails are an outbox written in the booking's transaction: a refused
+// booking queues nothing, and two senders beside each other (two instances) never claim the
+// same message.
+TEST_P(ReservationStoreTest, MailIsQueuedWithTheBookingAndClaimedOnce) {
+  const Municipality& y = Profile("yokohama");  // slot_capacity 2
+  for (int i = 1; i <= 3; ++i) {
+    BookingRequest r = Request(Code(i));
+    r.email = "holder" + std::to_string(i) + "@example.jp";
+    auto b = store_->Book(y, r);
+    ASSERT_TRUE(b.ok()) << b.error().ToString();
+    EXPECT_EQ(b->confirmed(), i <= 2);  // the third finds the slot full: nothing queued
+  }
+  BookingRequest bad = Request(Code(4));
+  bad.email = "holder@example..jp";
+  EXPECT_EQ(store_->Book(y, bad).error().field, "email");
+  auto other = ReservationStore::Open(path_);
+  ASSERT_TRUE(other.ok());
+  const int64_t now = ToUnixSeconds(At(2026, 11, 20, 10, 1));
+  std::vector<MailItem> a, b;
+  std::thread ta([&] { a = *store_->ClaimMail(now, 10); });
+  std::thread tb([&] { b = *(*other)->ClaimMail(now, 10); });
+  ta.join();
+  tb.join();
+  std::set<std::string> ids;
+  for (const auto& m : a) ids.insert(m.id);
+  for (const auto& m : b) EXPECT_TRUE(ids.insert(m.id).second) << m.id << " claimed twice";
+  EXPECT_EQ(ids, (std::set<std::string>{"1-booked-0", "2-booked-0"}));
+  // Claimed: not due again until the claim is stale (5 minutes); a failure backs off 30 s.
+  EXPECT_TRUE(store_->ClaimMail(now + 10, 10)->empty());
+  ASSERT_TRUE(store_->MailFailed("1-booked-0", "451 try later", now + 10).ok());
+  ASSERT_TRUE(store_->MailSent("2-booked-0", now + 10).ok());
+  EXPECT_TRUE(store_->ClaimMail(now + 20, 10)->empty());
+  auto again = store_->ClaimMail(now + 41, 10);
+  ASSERT_EQ(again->size(), 1u);
+  EXPECT_EQ((*again)[0].to, "holder1@example.jp");
+  EXPECT_EQ((*again)[0].attempts, 1);
+}
+
 // The month calendar's query (RangeView) sees what the day's (SlotView) sees, on each day of
 // the range, and refuses a range it would not answer in one query.
 TEST_P(ReservationStoreTest, ARangeOfDaysIsTheirDaysInOneQuery) {

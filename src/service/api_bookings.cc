@@ -5,7 +5,12 @@
 #include <tuple>
 #include <vector>
 
+#include <chrono>
+
+#include "calendar/schedule.h"
+#include "core/date_text.h"
 #include "core/qr.h"
+#include "service/mailer.h"
 #include "reservations/ics.h"
 #include "reservations/reservation_json.h"
 #include "service/api_util.h"
@@ -83,6 +88,72 @@ json Service::BookingReply(const profiles::Municipality& m, const profiles::Coun
     j["url"] = json();
   }
   return j;
+}
+
+Result<int> Service::DeliverMail(int limit) {
+  if (config_.smtp_url.empty()) return 0;
+  const profiles::Registry& profiles = *ws_->profiles;
+  auto store = LeaseReservations();
+  if (!store.ok()) return store.error();
+  const int64_t now = std::chrono::duration_cast<std::chrono::seconds>(config_.clock->Now().time_since_epoch()).count();
+  MYNACERT_ASSIGN_OR_RETURN(std::vector<reservations::MailItem> due, (*store)->ClaimMail(now, limit));
+  const SmtpClient smtp(config_.smtp_url, config_.smtp_starttls);
+  int sent = 0;
+  for (const reservations::MailItem& item : due) {
+    auto message = [&]() -> Result<MailMessage> {
+      MYNACERT_ASSIGN_OR_RETURN(reservations::Booking b, (*store)->GetBooking(item.booking_number));
+      MYNACERT_ASSIGN_OR_RETURN(const profiles::Municipality* m, profiles.Find(b.municipality));
+      const profiles::Counter* c = m->FindCounter(b.counter_id);
+      if (!c) return NotFound("counter", b.counter_id);
+      const std::string url = config_.public_url.empty() ? "" : config_.public_url + "#/booking/" + std::to_string(b.number);
+      MailMessage msg;
+      msg.from = config_.mail_from;
+      msg.to = item.to;
+      msg.date = now;
+      msg.message_id = "<" + item.id + "." + std::to_string(now) + "@mynacert>";
+      const std::string n = std::to_string(b.number);
+      const char* ja = item.kind == "cancelled" ? "予約を取り消しました" : item.kind == "changed" ? "予約を変更しました" : "予約を受け付けました";
+      const char* en = item.kind == "cancelled" ? "cancelled" : item.kind == "changed" ? "changed" : "confirmed";
+      msg.subject = std::string(ja) + " — 予約番号 " + n + " / Booking " + n + " " + en;
+      const std::string when_ja = JapaneseLongDate(b.day) + " " + calendar::FormatMinute(b.start_minute) + "〜" +
+                                  calendar::FormatMinute(b.end_minute);
+      const std::string when_en = EnglishLongDate(b.day) + ", " + calendar::FormatMinute(b.start_minute) + "–" +
+                                  calendar::FormatMinute(b.end_minute);
+      std::string where = c->name_ja + (c->address_ja.empty() ? "" : "、" + c->address_ja);
+      std::string t = b.name + " 様\n\n" + m->name_ja + "の窓口の" + ja + "。\n\n予約番号: " + n + "\n日時: " + when_ja +
+                      "\n窓口: " + where + "\n";
+      if (!b.code.empty()) t += "予約ID: " + reservations::GroupSymbols(b.code) + "\n";
+      if (item.kind != "cancelled") {
+        t += "\n当日は本人のマイナンバーカードと必要な書類をお持ちください。本人が来る場合は暗証番号2つ (利用者証明用: 数字4桁、"
+             "署名用: 英数字6〜16文字) を確かめておいてください。\n";
+      }
+      t += "予約の確認・変更・取消は、予約番号と予約ID または 予約のときに表示された取消コードでできます";
+      t += url.empty() ? "。\n" : ":\n" + url + "\n";
+      if (!m->contact.phone.empty()) {
+        t += "お問い合わせ: " + (m->contact.department_ja.empty() ? m->name_ja : m->contact.department_ja) + " " +
+             m->contact.phone + "\n";
+      }
+      t += "\n----\n" + std::string(item.kind == "cancelled" ? "Your booking is cancelled" : item.kind == "changed" ? "Your booking is changed" : "Your booking is confirmed") +
+           ".\nBooking number: " + n + "\nWhen: " + when_en + "\nCounter: " + c->name_en + "\n";
+      if (!url.empty()) t += "See, change or cancel it: " + url + "\n";
+      t += "\nこのメールは送信専用です。mynacert (公式のサービスではありません) / This is an automatic message from mynacert, "
+           "not an official service.\n";
+      msg.text = std::move(t);
+      if (item.kind != "cancelled") {
+        msg.ics = reservations::BookingIcs(*m, *c, b, url, now);
+        msg.ics_name = "mynacert-booking-" + n + ".ics";
+      }
+      return msg;
+    }();
+    Status st = message.ok() ? smtp.Send(*message) : Status(message.error());
+    if (st.ok()) {
+      MYNACERT_RETURN_IF_ERROR((*store)->MailSent(item.id, now));
+      ++sent;
+    } else {
+      MYNACERT_RETURN_IF_ERROR((*store)->MailFailed(item.id, st.error().message, now));
+    }
+  }
+  return sent;
 }
 
 Status Service::AddBookingRoutes() {
@@ -184,10 +255,14 @@ Status Service::AddBookingRoutes() {
     std::string date_text, start_text;
     for (auto [key, dest, required] : {std::tuple<const char*, std::string*, bool>{"counter", &b.counter_id, true},
                                        {"date", &date_text, true}, {"start", &start_text, true},
-                                       {"name", &b.name, true}, {"phone", &b.phone, false}, {"code", &b.code, false}}) {
+                                       {"name", &b.name, true}, {"phone", &b.phone, false}, {"code", &b.code, false},
+                                       {"email", &b.email, false}}) {
       auto v = Str(*body, key, required);
       if (!v.ok()) return Fail(v.error());
       *dest = *v;
+    }
+    if (!b.email.empty() && config_.smtp_url.empty()) {
+      return Fail(InvalidArgument("email", "この窓口の予約はメールでお知らせしていません (no e-mail confirmations here)"));
     }
     auto found = FindCounterAnywhere(profiles, b.counter_id);
     if (!found.ok()) return Fail(found.error());
@@ -224,6 +299,7 @@ Status Service::AddBookingRoutes() {
     }
     json j = BookingReply(*found->first, *found->second, result->booking, c.http);
     j["cancel_token"] = result->cancel_token;
+    j["mail"] = b.email.empty() ? "none" : "queued";  // sent from the serving loop (DeliverMail)
     return Json(201, j);
   };
 

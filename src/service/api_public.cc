@@ -31,8 +31,10 @@ Status Service::AddPublicRoutes() {
   server::Router& r = *router_;
   const profiles::Registry& profiles = *ws_->profiles;
 
-  MYNACERT_RETURN_IF_ERROR(r.Add({"GET", "/api/health", Access::kPublic, kNoBody, "", true, [](RequestContext& c) {
-                                    return Json(200, {{"ok", true}, {"today", c.today.ToString()}});
+  // "mail": whether a booking may ask for a confirmation e-mail (an SMTP server is set).
+  MYNACERT_RETURN_IF_ERROR(r.Add({"GET", "/api/health", Access::kPublic, kNoBody, "", true, [this](RequestContext& c) {
+                                    return Json(200, {{"ok", true}, {"today", c.today.ToString()},
+                                                      {"mail", !config_.smtp_url.empty()}});
                                   }}));
 
   MYNACERT_RETURN_IF_ERROR(r.Add({"GET", "/api/municipalities", Access::kPublic, kNoBody, "", true,

@@ -92,6 +92,8 @@ Result<std::unique_ptr<Service>> Service::Open(const ServiceConfig& config, cons
 Status Service::Tick() {
   auto refreshed = ocsp_->Refresh();
   if (!refreshed.ok()) return refreshed.error();
+  auto mailed = DeliverMail();
+  if (!mailed.ok()) return mailed.error();
   return {};
 }
 

@@ -67,6 +67,11 @@ struct ServiceConfig {
   // The residents' page's public address ("https://mynacert.example.lg.jp/"): the link and QR
   // code on a booking's receipt, calendar file and letters. "" = the Host the browser used.
   std::string public_url;
+  // Booking confirmations by e-mail (service/mailer.h): the SMTP server ("" = none: the
+  // residents' page offers no e-mail) and the sender.
+  std::string smtp_url;
+  bool smtp_starttls = false;
+  std::string mail_from;
 };
 
 class Service {
@@ -74,8 +79,12 @@ class Service {
   static Result<std::unique_ptr<Service>> Open(const ServiceConfig& config,
                                                const profiles::Registry& profiles);
   server::HttpResponse Handle(const server::HttpRequest& request);
-  // Periodic work of the serving loop: the OCSP answers re-signed after revocations.
+  // Periodic work of the serving loop: the OCSP answers re-signed after revocations, and the
+  // booking e-mails due (DeliverMail).
   Status Tick();
+  // Sends up to `limit` e-mails of the reservations outbox (none when no SMTP server is set);
+  // the number sent. A failed one is tried again later (ReservationStore::MailFailed).
+  Result<int> DeliverMail(int limit = 20);
   staff::StaffStore& staff() { return *staff_; }
   counter::Workspace& workspace() { return *ws_; }
   const server::Router& router() const { return *router_; }

@@ -2,6 +2,7 @@
 // a Beast client, a home folder with a real CA on SQLite. Every bad input is a 4xx with a JSON
 // error, never a 500 or a dropped connection.
 #include "service/app.h"
+#include "service/smtp_testing.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -114,6 +115,9 @@ class ServiceTest : public ::testing::Test {
     config.secrets = {"env:MYNACERT_TEST_CA_PASS", "env:MYNACERT_TEST_ISSUER", "env:MYNACERT_TEST_CARD", ""};
     config.clock = &clock_;
     config.limits = limits;
+    config.smtp_url = smtp_url_;
+    config.mail_from = "noreply@example.lg.jp";
+    config.public_url = public_url_;
     auto svc = Service::Open(config, *profiles_);
     ASSERT_TRUE(svc.ok()) << svc.error().ToString();
     svc_ = std::move(svc).value();
@@ -126,6 +130,8 @@ class ServiceTest : public ::testing::Test {
     ASSERT_TRUE(port.ok());
     port_ = *port;
   }
+  std::string smtp_url_;    // "" = no e-mail
+  std::string public_url_;  // "" = the Host of each request
   // Bookings and lookups without the per-address limits (tests that book many times from one
   // address; the limits have tests of their own).
   static ServiceLimits Unlimited() {
@@ -544,6 +550,73 @@ TEST_F(ServiceTest, ResidentsBookAndCancelOverTheApi) {
   EXPECT_EQ(Post(cancel, {{"secret", token}}).status, 409);  // already cancelled
   // The 予約ID is free again.
   EXPECT_EQ(Post("/api/bookings", with_code).status, 201);
+}
+
+// A booking with an e-mail address (issue 16): the confirmation, then the move and the
+// cancellation, reach a real SMTP server from the service's outbox; without an SMTP server the
+// address is refused by name; a server that is down leaves the message to be tried again.
+TEST_F(ServiceTest, BookingEmailsReachTheSmtpServer) {
+  if (!testing::HaveAiosmtpd()) {
+    const char* ci = std::getenv("CI");
+    if (ci && std::string(ci) == "true") FAIL() << "python3-aiosmtpd is not installed (CI installs it)";
+    GTEST_SKIP() << "python3-aiosmtpd not installed";
+  }
+  const json booking{{"counter", "kanazawa-cityhall"}, {"date", "2026-05-11"}, {"start", "10:00"},
+                     {"name", "金沢　花子"}, {"email", "hanako@example.jp"}};
+  Start(Unlimited());
+  EXPECT_EQ(Get("/api/health").Json()["mail"], false);
+  ExpectJsonError(Post("/api/bookings", booking), 400, "email");
+
+  // First a server that is not there: the message waits in the outbox.
+  smtp_url_ = "smtp://127.0.0.1:1";
+  public_url_ = "https://mynacert.example.lg.jp/";
+  Start(Unlimited());
+  EXPECT_EQ(Get("/api/health").Json()["mail"], true);
+  ExpectJsonError(Post("/api/bookings", With(booking, "email", "hanako@@example.jp")), 400, "email");
+  ExpectJsonError(Post("/api/bookings", With(booking, "email", "hanako@example.jp\r\nBcc: x@y.jp")), 400, "email");
+  Reply booked = Post("/api/bookings", booking);
+  ASSERT_EQ(booked.status, 201) << booked.body;
+  EXPECT_EQ(booked.Json()["mail"], "queued");
+  const std::string number = std::to_string(booked.Json()["number"].get<int64_t>());
+  auto down = svc_->DeliverMail();
+  ASSERT_TRUE(down.ok()) << down.error().ToString();
+  EXPECT_EQ(*down, 0);
+
+  testing::TestSmtpServer smtp;
+  ASSERT_TRUE(smtp.Start());
+  smtp_url_ = smtp.url();
+  Start(Unlimited());
+  // Retried after its back-off (30 s), not before.
+  EXPECT_EQ(*svc_->DeliverMail(), 0);
+  clock_.Advance(std::chrono::seconds(31));
+  auto sent = svc_->DeliverMail();
+  ASSERT_TRUE(sent.ok()) << sent.error().ToString();
+  EXPECT_EQ(*sent, 1);
+  EXPECT_EQ(*svc_->DeliverMail(), 0);  // sent once
+  // The move and the cancellation write to the same address.
+  const std::string token = booked.Json()["cancel_token"];
+  ASSERT_EQ(Post("/api/bookings/" + number + "/change", {{"secret", token}, {"date", "2026-05-12"}, {"start", "10:00"}}).status, 200);
+  ASSERT_EQ(Post("/api/bookings/" + number + "/cancel", {{"secret", token}}).status, 200);
+  EXPECT_EQ(*svc_->DeliverMail(), 2);
+  auto got = smtp.Messages();
+  ASSERT_EQ(got.size(), 3u);
+  std::sort(got.begin(), got.end(), [](const std::string& a, const std::string& b) {
+    auto rank = [](const std::string& m) {
+      return m.find("Subject: 予約を受け付け") != std::string::npos ? 0 : m.find("Subject: 予約を変更") != std::string::npos ? 1 : 2;
+    };
+    return rank(a) < rank(b);
+  });
+  EXPECT_NE(got[0].find("To: hanako@example.jp"), std::string::npos) << got[0];
+  EXPECT_NE(got[0].find("Subject: 予約を受け付けました — 予約番号 " + number), std::string::npos) << got[0];
+  EXPECT_NE(got[0].find("2026年(令和8年)5月11日(月) 10:00〜10:30"), std::string::npos) << got[0];
+  EXPECT_NE(got[0].find("https://mynacert.example.lg.jp/#/booking/" + number), std::string::npos);
+  EXPECT_NE(got[0].find("076-220-2241"), std::string::npos);  // seed 001's phone
+  EXPECT_NE(got[0].find("ATTACHMENT mynacert-booking-" + number + ".ics text/calendar"), std::string::npos);
+  EXPECT_NE(got[0].find("DTSTART;TZID=Asia/Tokyo:20260511T100000"), std::string::npos);
+  EXPECT_NE(got[1].find("予約を変更しました"), std::string::npos);
+  EXPECT_NE(got[1].find("5月12日(火)"), std::string::npos);
+  EXPECT_NE(got[2].find("予約を取り消しました"), std::string::npos);
+  EXPECT_EQ(got[2].find("ATTACHMENT"), std::string::npos);
 }
 
 // Booking by phone (seed 003: 電話予約, 専用ダイヤル): a clerk books, finds and cancels for a
