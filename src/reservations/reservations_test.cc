@@ -2,6 +2,7 @@
 // refusals that need the database, cancel and rebook, and no double booking under 1 000
 // concurrent bookers, each on its own connection.
 #include "reservations/reservations.h"
+#include "reservations/queue.h"
 #include "store/testing.h"
 
 #include <gtest/gtest.h>
@@ -372,6 +373,52 @@ TEST_P(ReservationStoreTest, MailIsQueuedWithTheBookingAndClaimedOnce) {
   ASSERT_EQ(again->size(), 1u);
   EXPECT_EQ((*again)[0].to, "holder1@example.jp");
   EXPECT_EQ((*again)[0].attempts, 1);
+}
+
+// Live congestion (R-OFF-3): tickets numbered from 1 each day, called in order; the wait from
+// the day's measured service times once three are done, else R-PROC-10's 10 minutes; two clerks
+// never call the same number; a closed counter issues none.
+TEST_P(ReservationStoreTest, TicketsAreIssuedCalledAndTimed) {
+  const Municipality& k = Profile("kanazawa");
+  store::Database& db = store_->db();
+  const Date day = Date::Ymd(2026, 12, 1);  // a Tuesday; City Hall 09:00–17:45
+  auto at = [&](int h, int m) { return JstDateTime{day, Hm(h, m)}; };
+  EXPECT_EQ(IssueTicket(db, k, "kanazawa-cityhall", at(8, 59)).error().rule, "R-OFF-1");
+  for (int i = 1; i <= 6; ++i) {
+    auto t = IssueTicket(db, k, "kanazawa-cityhall", at(9, i));
+    ASSERT_TRUE(t.ok()) << t.error().ToString();
+    EXPECT_EQ(t->number, i);
+  }
+  auto q = ReadQueue(db, k, "kanazawa-cityhall", at(9, 10));
+  ASSERT_TRUE(q.ok());
+  EXPECT_EQ(q->waiting, 6);
+  EXPECT_EQ(q->serving, 0);
+  EXPECT_FALSE(q->measured);
+  EXPECT_EQ(q->wait_minutes, 60);  // 6 × 10 minutes (R-PROC-10)
+  // Two clerks call: different numbers.
+  auto a = CallNext(db, k, "kanazawa-cityhall", at(9, 10), "sato");
+  auto b = CallNext(db, k, "kanazawa-cityhall", at(9, 10), "tanaka");
+  ASSERT_TRUE(a.ok() && b.ok() && a->has_value() && b->has_value());
+  EXPECT_EQ((*a)->number, 1);
+  EXPECT_EQ((*b)->number, 2);
+  // sato serves 1, 3, 4 and 5 minutes each: measured after three are done.
+  ASSERT_EQ((*CallNext(db, k, "kanazawa-cityhall", at(9, 15), "sato"))->number, 3);
+  ASSERT_EQ((*CallNext(db, k, "kanazawa-cityhall", at(9, 20), "sato"))->number, 4);
+  ASSERT_EQ((*CallNext(db, k, "kanazawa-cityhall", at(9, 25), "sato"))->number, 5);
+  q = ReadQueue(db, k, "kanazawa-cityhall", at(9, 26));
+  EXPECT_TRUE(q->measured);
+  EXPECT_EQ(q->service_seconds, 300);
+  EXPECT_EQ(q->serving, 5);
+  EXPECT_EQ(q->waiting, 1);
+  EXPECT_EQ(q->windows, 2);
+  EXPECT_EQ(q->wait_minutes, 3);  // 1 × 5 minutes ÷ 2 clerks, rounded up
+  const int64_t version = q->version;
+  ASSERT_EQ((*CallNext(db, k, "kanazawa-cityhall", at(9, 30), "tanaka"))->number, 6);
+  EXPECT_FALSE(CallNext(db, k, "kanazawa-cityhall", at(9, 35), "sato")->has_value());  // nobody waits
+  EXPECT_GT(ReadQueue(db, k, "kanazawa-cityhall", at(9, 36))->version, version);
+  // The next day starts again at 1.
+  EXPECT_EQ(IssueTicket(db, k, "kanazawa-cityhall", JstDateTime{Date::Ymd(2026, 12, 2), Hm(9, 0)})->number, 1);
+  EXPECT_EQ(IssueTicket(db, k, "nowhere", at(10, 0)).error().field, "counter");
 }
 
 // The month calendar's query (RangeView) sees what the day's (SlotView) sees, on each day of

@@ -12,6 +12,7 @@
 #include "core/qr.h"
 #include "service/mailer.h"
 #include "reservations/ics.h"
+#include "reservations/queue.h"
 #include "reservations/reservation_json.h"
 #include "service/api_util.h"
 #include "service/app.h"
@@ -443,6 +444,79 @@ Status Service::AddBookingRoutes() {
     res.headers.emplace_back("Content-Disposition",
                              "attachment; filename=\"mynacert-booking-" + std::to_string(b.number) + ".ics\"");
     return res;
+  }}));
+
+  // Live congestion (R-OFF-3): the public state of a counter's queue, as JSON and as server-sent
+  // events; staff issue and call the numbered tickets.
+  auto queue_json = [](const profiles::Municipality& m, const profiles::Counter& counter,
+                       const reservations::QueueState& q) {
+    return json{{"municipality", m.id}, {"counter", counter.id}, {"counter_name_ja", counter.name_ja},
+                {"counter_name_en", counter.name_en}, {"date", q.day.ToString()}, {"open", q.open},
+                {"hours", q.hours}, {"hours_from_seed", counter.hours_from_seed}, {"issued", q.issued},
+                {"serving", q.serving}, {"waiting", q.waiting}, {"wait_minutes", q.wait_minutes},
+                {"service_minutes", (q.service_seconds + 30) / 60}, {"measured", q.measured},
+                {"windows", q.windows}, {"version", q.version}, {"note_ja", counter.note_ja}};
+  };
+  auto read_queue = [this, &profiles, queue_json](RequestContext& c) -> Result<json> {
+    MYNACERT_ASSIGN_OR_RETURN(auto found, FindCounterAnywhere(profiles, c.params[0]));
+    auto store = LeaseReservations();
+    if (!store.ok()) return store.error();
+    MYNACERT_ASSIGN_OR_RETURN(reservations::QueueState q,
+                              reservations::ReadQueue((*store)->db(), *found.first, found.second->id,
+                                                      reservations::ToJst(c.clock)));
+    return queue_json(*found.first, *found.second, q);
+  };
+  MYNACERT_RETURN_IF_ERROR(r.Add({"GET", "/api/queue/{counter}", Access::kPublic, kNoBody, "", true,
+                                  [read_queue](RequestContext& c) {
+    auto j = read_queue(c);
+    if (!j.ok()) return Fail(j.error());
+    return Json(200, *j);
+  }}));
+  // Server-sent events: one event with the state and its version as the event id, and a retry of
+  // 2 s, after which the browser's EventSource asks again. No connection is held open between
+  // events, so a waiting room of phones cannot occupy the serving threads.
+  MYNACERT_RETURN_IF_ERROR(r.Add({"GET", "/api/queue/{counter}/events", Access::kPublic, kNoBody, "", true,
+                                  [read_queue](RequestContext& c) {
+    auto j = read_queue(c);
+    if (!j.ok()) return Fail(j.error());
+    HttpResponse res;
+    res.content_type = "text/event-stream; charset=utf-8";
+    res.body = "retry: 2000\nid: " + std::to_string((*j)["version"].get<int64_t>()) + "\nevent: queue\ndata: " +
+               j->dump() + "\n\n";
+    return res;
+  }}));
+  MYNACERT_RETURN_IF_ERROR(r.Add({"POST", "/api/staff/queue/{counter}/tickets", Access::kStaff, kSmallBody, "", true,
+                                  [this, &profiles, read_queue](RequestContext& c) {
+    auto found = FindCounterAnywhere(profiles, c.params[0]);
+    if (!found.ok()) return Fail(found.error());
+    auto store = LeaseReservations();
+    if (!store.ok()) return Fail(store.error());
+    auto t = reservations::IssueTicket((*store)->db(), *found->first, found->second->id, reservations::ToJst(c.clock));
+    if (!t.ok()) return Fail(t.error());
+    json j{{"number", t->number}, {"counter", found->second->id}};
+    const std::string base = PublicBase(c.http);
+    if (!base.empty()) {
+      const std::string url = base + "#/queue/" + found->second->id + "/" + std::to_string(t->number);
+      j["url"] = url;
+      if (auto qr = EncodeQr(url); qr.ok()) j["qr_svg"] = QrSvg(*qr, 3, "整理券の待ち状況 (your place in the queue): " + url);
+    }
+    auto q = read_queue(c);
+    if (!q.ok()) return Fail(q.error());
+    j["queue"] = *q;
+    return Json(201, j);
+  }}));
+  MYNACERT_RETURN_IF_ERROR(r.Add({"POST", "/api/staff/queue/{counter}/next", Access::kStaff, kSmallBody, "", true,
+                                  [this, &profiles, read_queue](RequestContext& c) {
+    auto found = FindCounterAnywhere(profiles, c.params[0]);
+    if (!found.ok()) return Fail(found.error());
+    auto store = LeaseReservations();
+    if (!store.ok()) return Fail(store.error());
+    auto t = reservations::CallNext((*store)->db(), *found->first, found->second->id, reservations::ToJst(c.clock),
+                                    c.who->name);
+    if (!t.ok()) return Fail(t.error());
+    auto q = read_queue(c);
+    if (!q.ok()) return Fail(q.error());
+    return Json(200, {{"called", *t ? json((*t)->number) : json()}, {"queue", *q}});
   }}));
 
   // Staff: a counter's bookings of one day.

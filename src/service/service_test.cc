@@ -619,6 +619,36 @@ TEST_F(ServiceTest, BookingEmailsReachTheSmtpServer) {
   EXPECT_EQ(got[2].find("ATTACHMENT"), std::string::npos);
 }
 
+// Live congestion (R-OFF-3): staff issue and call tickets; the public state and its
+// server-sent events follow; the public cannot issue or call.
+TEST_F(ServiceTest, TheQueueIsIssuedCalledAndShownLive) {
+  Start(Unlimited());
+  ExpectJsonError(Post("/api/staff/queue/kanazawa-cityhall/tickets", json::object()), 401, "session");
+  Login();
+  Reply t1 = Post("/api/staff/queue/kanazawa-cityhall/tickets", json::object());
+  ASSERT_EQ(t1.status, 201) << t1.body;
+  EXPECT_EQ(t1.Json()["number"], 1);
+  EXPECT_EQ(t1.Json()["url"], "http://127.0.0.1/#/queue/kanazawa-cityhall/1");
+  EXPECT_EQ(t1.Json()["qr_svg"].get<std::string>().rfind("<svg", 0), 0u);
+  ASSERT_EQ(Post("/api/staff/queue/kanazawa-cityhall/tickets", json::object()).Json()["number"], 2);
+  Reply state = Get("/api/queue/kanazawa-cityhall");
+  ASSERT_EQ(state.status, 200) << state.body;
+  EXPECT_EQ(state.Json()["waiting"], 2);
+  EXPECT_EQ(state.Json()["serving"], 0);
+  EXPECT_EQ(state.Json()["wait_minutes"], 20);  // R-PROC-10: about 10 minutes each
+  EXPECT_TRUE(state.Json()["open"]);
+  Reply next = Post("/api/staff/queue/kanazawa-cityhall/next", json::object());
+  ASSERT_EQ(next.status, 200) << next.body;
+  EXPECT_EQ(next.Json()["called"], 1);
+  Reply events = Get("/api/queue/kanazawa-cityhall/events");
+  ASSERT_EQ(events.status, 200);
+  EXPECT_EQ(events.headers["Content-Type"], "text/event-stream; charset=utf-8");
+  EXPECT_EQ(events.body.rfind("retry: 2000\nid: 3\nevent: queue\ndata: {", 0), 0u) << events.body;
+  EXPECT_NE(events.body.find("\"serving\":1"), std::string::npos);
+  EXPECT_EQ(events.body.substr(events.body.size() - 2), "\n\n");
+  ExpectJsonError(Get("/api/queue/nowhere"), 404, "counter");
+}
+
 // Booking by phone (seed 003: 電話予約, 専用ダイヤル): a clerk books, finds and cancels for a
 // caller; the same rules apply, the booking names the clerk, and both acts are audited.
 TEST_F(ServiceTest, StaffBookFindAndCancelForACallerAudited) {
