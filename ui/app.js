@@ -6,10 +6,13 @@
 //   #/staff/case/ID         a case: documents, decision, execution with PINs
 //   #/staff/bookings        the bookings of a counter and day
 //   #/staff/notices         expiry notices: the day's batch, letters, 転送不要 list
+//   #/staff/queue           tickets (整理券): issue, call the next number
+//   #/queue[/COUNTER[/N]]   how busy a counter is, live (R-OFF-3); N: the resident's ticket
 import { $, state, t, day, api, errorHtml } from './lib.js';
 import { residentPage } from './resident.js';
 import { searchPage, residentDetail, casePage, bookingsPage } from './staff.js';
 import { noticesPage } from './notices.js';
+import { queuePage, staffQueuePage, stopQueue } from './queue.js';
 
 function translateStatic() {
   document.documentElement.lang = state.lang;
@@ -35,6 +38,7 @@ async function route() {
     const here = a.getAttribute('href') === '#/staff' ? h.startsWith('#/staff') : !h.startsWith('#/staff');
     if (here) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
   });
+  stopQueue();  // a live page's event stream ends with the page
   try {
     await banner();
     let m;
@@ -42,6 +46,8 @@ async function route() {
     else if ((m = h.match(/^#\/staff\/case\/(\d+)$/))) await casePage(main, m[1]);
     else if (h === '#/staff/bookings') await bookingsPage(main);
     else if (h === '#/staff/notices') await noticesPage(main);
+    else if (h === '#/staff/queue') await staffQueuePage(main);
+    else if ((m = h.match(/^#\/queue(?:\/([a-z0-9-]+)(?:\/(\d{1,6}))?)?$/))) await queuePage(main, m[1], m[2]);
     else if (h.startsWith('#/staff')) await searchPage(main);
     else await residentPage(main);
   } catch (err) {

@@ -697,5 +697,6 @@ function counterDetailsHtml(muni, counter) {
   const phone = contact.booking_phone || contact.phone;
   return `<p class="small">${hours ? `${t('受付時間', 'Hours')}: ${esc(hours)}${unsure}` : ''}
     ${counter.address_ja ? `<br>${t('所在地', 'Address')}: ${esc(counter.address_ja)}` : ''}
+    <br><a href="#/queue/${esc(counter.id)}">${t('いまの混雑状況を見る', 'How busy it is now')}</a>
     ${phone ? `<br>${contact.booking_phone ? t('電話予約', 'Book by phone') : t('お問い合わせ', 'Enquiries')}: <a href="tel:${esc(phone.replace(/-/g, ''))}">${esc(phone)}</a>${contact.booking_phone_hours_ja && state.lang === 'ja' ? ` (${esc(contact.booking_phone_hours_ja)})` : ''}` : ''}</p>`;
 }

@@ -54,6 +54,7 @@ function staffNav(active) {
     ${link('#/staff', 'search', '住民の検索', 'Residents')}
     ${link('#/staff/bookings', 'bookings', '予約一覧', 'Bookings')}
     ${link('#/staff/notices', 'notices', '有効期限通知', 'Expiry notices')}
+    ${link('#/staff/queue', 'queue', '整理券', 'Tickets')}
     <span class="who">${esc(s.name)} (${esc(s.role === 'supervisor' ? t('監督者', 'supervisor') : t('窓口職員', 'clerk'))})</span>
     <button type="button" id="logout">${t('ログアウト', 'Log out')}</button></nav>`;
 }

@@ -150,6 +150,7 @@ TEST(CliBadInput, OneLineNamingTheFlagAndExitCode2) {
       {"serve --home /nonexistent-home --port 0 --public-url ftp://x/", "--public-url"},
       {"serve --home /nonexistent-home --port 0 --public-url https://x.example", "--public-url"},
       {"serve --home /nonexistent-home --port 0 --smtp-url http://mail", "--smtp-url"},
+      {"serve --home /nonexistent-home --port 0 --clock-start 2026-12-01", "--clock-start"},
       {"serve --home /nonexistent-home --port 0 --smtp-url smtp://127.0.0.1:25", "--mail-from"},
       {"db copy --home /nonexistent-home --to mysql://x", "--to"},
       {"db migrate --database mysql://x", "--database"},

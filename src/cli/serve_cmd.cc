@@ -10,6 +10,7 @@
 #include "cli/commands.h"
 #include "cli/terminal.h"
 #include "core/clock.h"
+#include "reservations/booking_rules.h"
 #include "server/http.h"
 #include "service/app.h"
 #include "staff/staff.h"
@@ -28,7 +29,7 @@ struct ServeFlags {
   int per_booker = 1;
   int max_connections = 0;
   std::vector<std::string> trusted_proxies;
-  std::string public_url, smtp_url, mail_from;
+  std::string public_url, smtp_url, mail_from, clock_start;
   bool smtp_starttls = false;
 
   std::string Dir() const { return HomeDir(home); }
@@ -56,6 +57,15 @@ Status RunServe(const ServeFlags& f, CliContext& ctx) {
   MYNACERT_ASSIGN_OR_RETURN(const profiles::Registry* reg, ctx.Profiles());
   service::ServiceConfig config;
   config.public_url = f.public_url;
+  std::unique_ptr<ShiftedClock> shifted;
+  if (!f.clock_start.empty()) {
+    MYNACERT_ASSIGN_OR_RETURN(reservations::JstDateTime start,
+                              reservations::ParseJstDateTime(f.clock_start, "--clock-start"));
+    shifted = std::make_unique<ShiftedClock>(std::chrono::system_clock::time_point(
+        std::chrono::seconds(reservations::ToUnixSeconds(start))));
+    config.clock = shifted.get();
+    ctx.err << "mynacert serve: 時計を " << f.clock_start << " (JST) から進めます (a shifted clock: for tests and demos)\n";
+  }
   if (!f.smtp_url.empty()) {
     if (f.smtp_url.rfind("smtp://", 0) != 0 && f.smtp_url.rfind("smtps://", 0) != 0) {
       return InvalidArgument("--smtp-url", f.smtp_url + ": smtp://HOST[:PORT] か smtps://… です (an smtp:// or smtps:// URL)");
@@ -162,6 +172,9 @@ void AddServeCommands(CLI::App& app, CliContext& ctx) {
   s->add_option("--public-url", f->public_url,
                 "住民のページの公開 URL: 予約の控え・カレンダー・通知書の QR コード / the residents' page's "
                 "public address for receipts, calendar files and QR codes (既定: ブラウザが使ったアドレス)");
+  s->add_option("--clock-start", f->clock_start,
+                "試験・デモ用: 時計をこの日時 (JST, YYYY-MM-DDTHH:MM) から進める / tests and demos: the clock runs "
+                "from this JST time");
   s->add_option("--smtp-url", f->smtp_url,
                 "予約の確認メールを送る SMTP サーバ (smtp://HOST:PORT) / the SMTP server for booking e-mails (既定: なし)");
   s->add_flag("--smtp-starttls", f->smtp_starttls, "SMTP で STARTTLS を必須にする / require STARTTLS");

@@ -50,6 +50,19 @@ class FixedClock final : public Clock {
   std::chrono::system_clock::time_point t_;
 };
 
+// The wall clock moved by a fixed offset: time runs, from another starting point. For a sandbox
+// or a demo that must be "open at 10:00" whatever the hour (`serve --clock-start`), never for a
+// production counter.
+class ShiftedClock final : public Clock {
+ public:
+  explicit ShiftedClock(std::chrono::system_clock::time_point start)
+      : offset_(start - std::chrono::system_clock::now()) {}
+  std::chrono::system_clock::time_point Now() const override { return std::chrono::system_clock::now() + offset_; }
+
+ private:
+  std::chrono::system_clock::duration offset_;
+};
+
 }  // namespace mynacert
 
 #endif  // MYNACERT_CORE_CLOCK_H_

@@ -112,7 +112,13 @@ jq -e . "$work/seed.json" >/dev/null || { echo "run.sh: the seed printed no JSON
 t1=$(date +%s.%N)
 
 # ---- the server ----
-"$bin" serve --home "$home" --address 127.0.0.1 --port 0 --port-file "$work/port" --threads 4 \
+# The clock runs from 10:00 JST of the seed's day: every counter is open whatever the hour CI
+# runs at (the congestion test issues tickets, which a closed counter refuses).
+clock_start=()
+if "$bin" serve --help 2>/dev/null | grep -q -- '--clock-start'; then
+  clock_start=(--clock-start "$(jq -r .today "$work/seed.json")T10:00")
+fi
+"$bin" serve --home "$home" --address 127.0.0.1 --port 0 --port-file "$work/port" --threads 4 "${clock_start[@]}" \
   >"$work/server.log" 2>&1 &
 server_pid=$!
 port=""
