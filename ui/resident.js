@@ -2,7 +2,8 @@
 // booking a visit (/api/availability, /api/slots, /api/reservation-ids, /api/bookings), and a
 // booking found again by its number and 予約ID or cancel code to change, cancel, print or add to
 // a calendar. No login, no resident data (docs/api.md, docs/reservations.md).
-// Routes: #/ the page; #/book/<予約ID> (the letter's QR code) the booking form with the ID;
+// Routes: #/ the page; #/book/<予約ID>[/<counter>] (the letter's QR code) the booking form with
+// the ID, on the ward's counter the letter names;
 // #/booking/<number> (the receipt's QR code) the "my booking" form with the number.
 import { $, $$, state, t, esc, day, longDay, statusText, nowJst, api, ApiError, residentErrorHtml, reasonsHtml, rule, refusalText, show, busy, municipalities, counterName, findCounter } from './lib.js';
 
@@ -104,9 +105,9 @@ export async function residentPage(main) {
   restoreReceipt();
   // The letters' and receipts' QR codes lead here (docs/reservations.md).
   let m;
-  if ((m = /^#\/book\/([0-9A-Za-z-]{6,20})$/.exec(location.hash))) {
+  if ((m = /^#\/book\/([0-9A-Za-z-]{6,20})(?:\/([a-z0-9-]+))?$/.exec(location.hash))) {
     $('#bk-code').value = m[1];
-    const r = await codeFromLetter(m[1]);
+    const r = await codeFromLetter(m[1], m[2]);
     if (r) $('#booking').scrollIntoView();
   } else if ((m = /^#\/booking\/(\d{1,12})$/.exec(location.hash))) {
     $('#fd-number').value = m[1];
@@ -117,16 +118,16 @@ export async function residentPage(main) {
 
 // The 予約ID of a letter's QR code: the municipality it belongs to is chosen, then the ID is
 // checked as if typed.
-async function codeFromLetter(code) {
+async function codeFromLetter(code, counterId) {
   try {
     const r = await api('GET', `/api/reservation-ids/${encodeURIComponent(code)}`);
     if (r.municipality && state.munis.some((x) => x.id === r.municipality)) {
       $('#bk-muni').value = r.municipality;
       $('#ex-muni').value = r.municipality;
       onMunicipality();
-      // The first counter that needs the ID (Yokohama: the wards that book, R-OFF-6).
+      // The ward's counter the letter names (R-NOT-3), else the first that takes bookings.
       const m = currentMuni();
-      const first = m.counters.find((c) => c.reservation !== 'walk_in');
+      const first = m.counters.find((c) => c.id === counterId) || m.counters.find((c) => c.reservation !== 'walk_in');
       if (first) { $('#bk-counter').value = first.id; await onCounter(); }
     }
     $('#bk-code').value = code;
@@ -188,6 +189,29 @@ function markField(form, field) {
 
 const VERDICT_CLASS = { come_now: 'go', expired: 'go', not_yet: 'wait', renew_card: 'card', card_expired: 'card' };
 
+// The visits as a timeline: what to bring each time, what the counter does, and what happens
+// between two visits — the inquiry form mailed to the holder (R-PROC-6), and the deadline of
+// the next visit.
+function visitsHtml(visits) {
+  if (visits.length === 1) {
+    return `<ul>${visits[0].documents.map((d) => `<li>${esc(t(d.text, d.text_en))}</li>`).join('')}</ul>`;
+  }
+  return `<ol class="timeline" id="visits">${visits.map((vi, i) => {
+    const acts = vi.staff_actions || [];
+    const mailed = acts.some((a) => a.id === 'mail_inquiry_form');
+    const next = visits[i + 1];
+    const between = next ? `<li class="between"><p>${mailed
+      ? t('その後: 照会書兼回答書が、本人の住民票の住所に郵便で届きます (転送されません)。本人が記入・署名し、暗証番号を書いて封をしてから、代理人に渡します。',
+        'Then: the inquiry-and-response form arrives by post at the holder\'s registered address (never forwarded). The holder fills it in, signs, writes the PINs, seals it and gives it to the agent.')
+      : t('その後、次の来庁へ。', 'Then the next visit.')}${next.deadline_days_after_previous
+      ? ` <strong>${t(`次の来庁は前回から${next.deadline_days_after_previous}日以内です。`, `The next visit must be within ${next.deadline_days_after_previous} days.`)}</strong>` : ''}${next.any_counter
+      ? ` ${t('前回と違う窓口でもかまいません。', 'Any counter will do.')}` : ''}</p></li>` : '';
+    return `<li class="visit"><h4>${t(`${vi.number}回目の来庁`, `Visit ${vi.number}`)}</h4>
+      <ul>${vi.documents.map((d) => `<li>${esc(t(d.text, d.text_en))}</li>`).join('')}</ul>
+      ${acts.length ? `<p class="small">${t('窓口では', 'At the counter')}: ${acts.map((a) => esc(t(a.text, a.text_en))).join(t('。', '; '))}</p>` : ''}</li>${between}`;
+  }).join('')}</ol>`;
+}
+
 async function onExplain(ev) {
   ev.preventDefault();
   const form = ev.target;
@@ -232,7 +256,7 @@ async function onExplain(ev) {
         visit = `
         <h3>${t('持ち物と来庁回数', 'What to bring, how many visits')}</h3>
         ${p.pins && p.pins.length ? `<h4>${t('暗証番号', 'PINs')}</h4><ul id="pins">${p.pins.map((r) => `<li>${esc(t(r.text, r.text_en))}</li>`).join('')}</ul>` : ''}
-        ${p.possible ? p.visits.map((vi) => `<h4>${t(`${vi.number}回目`, `Visit ${vi.number}`)}</h4><ul>${vi.documents.map((d) => `<li>${esc(t(d.text, d.text_en))}</li>`).join('')}</ul>`).join('') : reasonsHtml(p.refusals)}
+        ${p.possible ? visitsHtml(p.visits) : reasonsHtml(p.refusals)}
         <h3>${t('窓口', 'Counters')}</h3><ul>${p.counters.map((c) => `<li>${esc(counterName(c))}</li>`).join('')}</ul>
         ${v.counter_visit ? `<p><a href="#booking" id="to-booking">${t('窓口を予約する →', 'Book a visit →')}</a></p>` : ''}
         <details><summary>${t('持ち物の根拠', 'Why these documents')}</summary>${reasonsHtml(p.reasons, 'small')}</details>`;

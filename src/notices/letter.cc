@@ -239,7 +239,10 @@ Result<Letter> ComposeLetter(const profiles::Municipality& m, const counter::Res
   if (!base.empty()) {
     if (base.back() != '/' && base.find('#') == std::string::npos) base += '/';
     // The 予約ID as printed (grouped): the booking form opens with it filled in.
-    l.booking_url = base + (l.reservation_id.empty() ? "#/" : "#/book/" + l.reservation_id);
+    // With the ward's counter when the letter names it (R-NOT-3): the form opens on it.
+    l.booking_url = base + (l.reservation_id.empty()
+                                ? "#/"
+                                : "#/book/" + l.reservation_id + (home && due.kind == Kind::kCity ? "/" + home->id : ""));
   }
   const profiles::Contact& contact = m.contact;
   const std::string note = contact.phone_note_ja.empty() ? "" : " " + contact.phone_note_ja;

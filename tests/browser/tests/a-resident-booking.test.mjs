@@ -216,9 +216,10 @@ test('a Yokohama resident checks the dates and books a slot with the reservation
     assert.equal((await page.textContent('#bk-number')).trim(), number);
 
     // The letter's QR code opens the booking form with its 予約ID checked (the city chosen).
-    await page.goto(`/#/book/${holder.reservation_id}`);
+    await page.goto(`/#/book/${holder.reservation_id}/yokohama-naka`);
     await page.waitForSelector('#bk-code-result .ok');
     assert.equal(await page.inputValue('#bk-muni'), 'yokohama');
+    assert.equal(await page.inputValue('#bk-counter'), 'yokohama-naka', 'the ward\'s counter the letter names');
     assert.equal(await page.inputValue('#bk-code'), holder.reservation_id);
 
     // Back through the receipt's link (its QR code): the number is filled in; a wrong code
