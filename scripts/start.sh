@@ -63,4 +63,5 @@ echo "staff: supervisor, clerk — password in $pwfile"
 if [ -n "$new_password" ]; then
   echo "staff password (shown this once; a local demo): $new_password"
 fi
-exec "$m" serve --home "$home" --port "$port"
+# --public-url: the receipts' and letters' QR codes lead back to this address.
+exec "$m" serve --home "$home" --port "$port" --public-url "http://127.0.0.1:$port/"
