@@ -195,7 +195,9 @@ void DrawNotice(Writer& w, LetterRenderer::Impl& f, const Letter& l) {
     w.Box(kLeft, top, kWidth, 34, 1.2, kBlue);
     w.set_y(top + 38);
     if (!l.booking_url.empty()) {
-      w.Bullet("ウェブで予約 (右上の QR コードで予約IDの入った画面が開きます / Book online): " + l.booking_url, f.small, 0);
+      // The address on a line of its own: never broken inside.
+      w.Bullet("ウェブで予約 (右上の QR コードで予約IDの入った画面が開きます / Book online):", f.small, 0);
+      w.Paragraph(l.booking_url, f.small, 10, kBlue, 2);
     }
     for (const std::string& line : l.reservation_rules) w.Bullet(line, f.small, 0);
     for (const std::string& line : l.contact_lines) w.Bullet(line, f.small, 0);

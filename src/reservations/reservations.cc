@@ -36,6 +36,39 @@ Result<bool> Changed(store::Database& db, std::string_view sql, std::initializer
 }
 
 
+// Takes one place of `slot` on `day` (the row made on first use): the conditional UPDATE
+// decides, so two bookers can never both take the last place. False when the slot is full.
+Result<bool> TakePlace(store::Database& db, const std::string& municipality, const std::string& counter_id,
+                       const std::string& day, const Slot& slot) {
+  const int64_t start = slot.start_minute, capacity = slot.capacity;
+  MYNACERT_RETURN_IF_ERROR(
+      Run(db,
+          "INSERT INTO reservation_slots (municipality, counter_id, day, start_minute, capacity, "
+          "booked) VALUES ($1, $2, $3, $4, $5, 0) ON CONFLICT DO NOTHING",
+          {municipality, counter_id, day, start, capacity}));
+  return Changed(db,
+                 "UPDATE reservation_slots SET booked = booked + 1, capacity = $5 WHERE "
+                 "municipality = $1 AND counter_id = $2 AND day = $3 AND start_minute = $4 AND "
+                 "booked < $5 RETURNING booked",
+                 {municipality, counter_id, day, start, capacity});
+}
+
+// Gives back the place booking `b` holds.
+Status FreePlace(store::Database& db, const Booking& b) {
+  MYNACERT_ASSIGN_OR_RETURN(
+      bool freed,
+      Changed(db,
+              "UPDATE reservation_slots SET booked = booked - 1 WHERE municipality = $1 AND "
+              "counter_id = $2 AND day = $3 AND start_minute = $4 AND booked > 0 RETURNING booked",
+              {b.municipality, b.counter_id, b.day.ToString(), int64_t{b.start_minute}}));
+  if (!freed) {
+    return Error{ErrorCode::kInternal, "reservation_slots",
+                 "予約枠の数が合いません (slot count out of step with booking " + std::to_string(b.number) + ")", ""};
+  }
+  return {};
+}
+
+
 constexpr std::string_view kBookingColumns =
     "number, municipality, counter_id, day, start_minute, end_minute, code, resident_id, name, "
     "phone, status, created_at, cancelled_at, changes, booked_by, email";
@@ -363,19 +396,7 @@ Result<BookingResult> ReservationStore::Book(const profiles::Municipality& m,
   // The place: the conditional UPDATE decides (see the header).
   const std::string day = req.date.ToString();
   const int64_t start = slot.start_minute;
-  const int64_t capacity = slot.capacity;
-  MYNACERT_RETURN_IF_ERROR(
-      Run(*db_,
-          "INSERT INTO reservation_slots (municipality, counter_id, day, start_minute, capacity, "
-          "booked) VALUES ($1, $2, $3, $4, $5, 0) ON CONFLICT DO NOTHING",
-          {m.id, req.counter_id, day, start, capacity}));
-  MYNACERT_ASSIGN_OR_RETURN(
-      bool took,
-      Changed(*db_,
-              "UPDATE reservation_slots SET booked = booked + 1, capacity = $5 WHERE "
-              "municipality = $1 AND counter_id = $2 AND day = $3 AND start_minute = $4 AND "
-              "booked < $5 RETURNING booked",
-              {m.id, req.counter_id, day, start, capacity}));
+  MYNACERT_ASSIGN_OR_RETURN(bool took, TakePlace(*db_, m.id, req.counter_id, day, slot));
   if (!took) return refuse(Full(m, slot));
 
   int64_t number = next_number_;
@@ -551,30 +572,10 @@ Result<BookingResult> ReservationStore::Change(const profiles::Municipality& m, 
 
   // The new place first (the conditional UPDATE decides), then the old one freed.
   const std::string day = req.date.ToString();
-  const int64_t start = slot.start_minute, capacity = slot.capacity;
-  MYNACERT_RETURN_IF_ERROR(
-      Run(*db_,
-          "INSERT INTO reservation_slots (municipality, counter_id, day, start_minute, capacity, "
-          "booked) VALUES ($1, $2, $3, $4, $5, 0) ON CONFLICT DO NOTHING",
-          {m.id, counter_id, day, start, capacity}));
-  MYNACERT_ASSIGN_OR_RETURN(
-      bool took,
-      Changed(*db_,
-              "UPDATE reservation_slots SET booked = booked + 1, capacity = $5 WHERE "
-              "municipality = $1 AND counter_id = $2 AND day = $3 AND start_minute = $4 AND "
-              "booked < $5 RETURNING booked",
-              {m.id, counter_id, day, start, capacity}));
+  const int64_t start = slot.start_minute;
+  MYNACERT_ASSIGN_OR_RETURN(bool took, TakePlace(*db_, m.id, counter_id, day, slot));
   if (!took) return refuse(Full(m, slot));
-  MYNACERT_ASSIGN_OR_RETURN(
-      bool freed,
-      Changed(*db_,
-              "UPDATE reservation_slots SET booked = booked - 1 WHERE municipality = $1 AND "
-              "counter_id = $2 AND day = $3 AND start_minute = $4 AND booked > 0 RETURNING booked",
-              {b.municipality, b.counter_id, b.day.ToString(), int64_t{b.start_minute}}));
-  if (!freed) {
-    return Error{ErrorCode::kInternal, "reservation_slots",
-                 "予約枠の数が合いません (slot count out of step with booking " + std::to_string(number) + ")", ""};
-  }
+  MYNACERT_RETURN_IF_ERROR(FreePlace(*db_, b));
   MYNACERT_ASSIGN_OR_RETURN(
       bool moved,
       Changed(*db_,
@@ -632,19 +633,7 @@ Result<Booking> ReservationStore::CancelChecked(int64_t number, const std::strin
   if (!cancelled) {
     return Error{ErrorCode::kFailedPrecondition, "number", "既に取り消されています (already cancelled)", ""};
   }
-  const std::string day = b.day.ToString();
-  MYNACERT_ASSIGN_OR_RETURN(
-      bool freed,
-      Changed(*db_,
-              "UPDATE reservation_slots SET booked = booked - 1 WHERE municipality = $1 AND "
-              "counter_id = $2 AND day = $3 AND start_minute = $4 AND booked > 0 RETURNING booked",
-              {b.municipality, b.counter_id, day, int64_t{b.start_minute}}));
-  if (!freed) {
-    return Error{ErrorCode::kInternal, "reservation_slots",
-                 "予約枠の数が合いません (slot count out of step with booking " +
-                     std::to_string(number) + ")",
-                 ""};
-  }
+  MYNACERT_RETURN_IF_ERROR(FreePlace(*db_, b));
   if (!b.code.empty()) {
     MYNACERT_RETURN_IF_ERROR(Run(*db_,
                                  "UPDATE reservation_codes SET booking_number = NULL, booking_day "

@@ -28,6 +28,16 @@ Error AsBookingField(Error e) {
   return e;
 }
 
+// A booking or a move refused by the rules: 409 naming the field and the rule.
+HttpResponse RefusalReply(const reservations::Refusal& refusal, bool with_code) {
+  std::string field = reservations::RefusalField(refusal.code, with_code);
+  if (field == "time") field = "start";
+  return Json(409, {{"error",
+                     {{"code", std::string(reservations::RefusalCodeName(refusal.code))}, {"field", field},
+                      {"message", refusal.reason.ja + " (" + refusal.reason.en + ")"},
+                      {"rule", refusal.reason.rule}}}});
+}
+
 // "%E4%B8%AD…": a URL query value.
 std::string UrlEncode(std::string_view text) {
   static const char* hex = "0123456789ABCDEF";
@@ -280,15 +290,7 @@ Status Service::AddBookingRoutes() {
     if (!store.ok()) return Fail(store.error());
     auto result = (*store)->Book(*found->first, b);
     if (!result.ok()) return Fail(AsBookingField(result.error()));
-    if (!result->confirmed()) {
-      const reservations::Refusal& refusal = *result->refusal;
-      std::string field = reservations::RefusalField(refusal.code, !b.code.empty());
-      if (field == "time") field = "start";
-      return Json(409, {{"error",
-                         {{"code", std::string(reservations::RefusalCodeName(refusal.code))}, {"field", field},
-                          {"message", refusal.reason.ja + " (" + refusal.reason.en + ")"},
-                          {"rule", refusal.reason.rule}}}});
-    }
+    if (!result->confirmed()) return RefusalReply(*result->refusal, !b.code.empty());
     if (!booked_by.empty()) {
       // The booking row names the clerk (booked_by, in its own transaction); the audit log says
       // it too, chained and keyed like every staff action.
@@ -418,15 +420,7 @@ Status Service::AddBookingRoutes() {
     if (!m.ok()) return Fail(m.error());
     auto result = (*store)->Change(**m, *number, secret, change);
     if (!result.ok()) return Fail(AsBookingField(result.error()));
-    if (!result->confirmed()) {
-      const reservations::Refusal& refusal = *result->refusal;
-      std::string field = reservations::RefusalField(refusal.code, !current->code.empty());
-      if (field == "time") field = "start";
-      return Json(409, {{"error",
-                         {{"code", std::string(reservations::RefusalCodeName(refusal.code))}, {"field", field},
-                          {"message", refusal.reason.ja + " (" + refusal.reason.en + ")"},
-                          {"rule", refusal.reason.rule}}}});
-    }
+    if (!result->confirmed()) return RefusalReply(*result->refusal, !current->code.empty());
     const profiles::Counter* counter = (*m)->FindCounter(result->booking.counter_id);
     return Json(200, BookingReply(**m, *counter, result->booking, c.http));
   }}));

@@ -176,3 +176,15 @@ export async function scenario(page, name, fn) {
     throw err;
   }
 }
+
+// Types a date as a resident does on the check form: the era of the date (平成/昭和 for a birth),
+// then the year of that era, the month and the day, as separate numbers.
+export async function fillEraDate(page, name, iso) {
+  const [y, m, d] = iso.split('-').map(Number);
+  const [era, year] = iso >= '2019-05-01' ? ['reiwa', y - 2018] : iso >= '1989-01-08' ? ['heisei', y - 1988]
+    : iso >= '1926-12-25' ? ['showa', y - 1925] : ['western', y];
+  await page.selectOption(`#explain select[name="${name}-era"]`, era);
+  await page.fill(`#explain input[name="${name}-year"]`, String(year));
+  await page.fill(`#explain input[name="${name}-month"]`, String(m));
+  await page.fill(`#explain input[name="${name}-day"]`, String(d));
+}

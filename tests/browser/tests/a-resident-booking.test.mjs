@@ -8,25 +8,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { launch, seed, pick, login, shot, assertClean, assertAccessible, artifact, scenario } from '../lib/harness.mjs';
+import { launch, seed, pick, login, shot, assertClean, assertAccessible, artifact, scenario, fillEraDate } from '../lib/harness.mjs';
 
 let chrome;
 before(async () => { chrome = await launch(); });
 after(async () => { await chrome?.close(); });
 
 const LONG_DAY = /^\d{4}年\((令和|平成)(元|\d+)年\)\d{1,2}月\d{1,2}日\([日月火水木金土]\)$/;
-
-// Types a date as a resident does: the era of the date (平成/昭和 for a birth), then the year
-// of that era, the month and the day, as separate numbers.
-async function fillEraDate(page, name, iso) {
-  const [y, m, d] = iso.split('-').map(Number);
-  const [era, year] = iso >= '2019-05-01' ? ['reiwa', y - 2018] : iso >= '1989-01-08' ? ['heisei', y - 1988]
-    : iso >= '1926-12-25' ? ['showa', y - 1925] : ['western', y];
-  await page.selectOption(`#explain select[name="${name}-era"]`, era);
-  await page.fill(`#explain input[name="${name}-year"]`, String(year));
-  await page.fill(`#explain input[name="${name}-month"]`, String(m));
-  await page.fill(`#explain input[name="${name}-day"]`, String(d));
-}
 
 test('a Yokohama resident checks the dates and books a slot with the reservation ID', async () => {
   const { residents } = seed();

@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { launch, seed, pick, login, shot, assertClean, clickForResponse, artifact, scenario } from '../lib/harness.mjs';
+import { launch, seed, pick, login, shot, assertClean, assertAccessible, clickForResponse, artifact, scenario } from '../lib/harness.mjs';
 
 let chrome;
 before(async () => { chrome = await launch(); });
@@ -27,6 +27,7 @@ test('a clerk renews for an agent with the inquiry-and-response form and prints 
     await page.click('#search button[type="submit"]');
     await page.click(`#results a[href="#/staff/resident/${holder.id}"]`);
     await page.waitForSelector('#open-case');
+    await assertAccessible(page, 'b1-clerk-resident (desktop)');
     await shot(page, 'b1-clerk-resident');
 
     // Open the case: a renewal, an agent with the form.
@@ -60,6 +61,7 @@ test('a clerk renews for an agent with the inquiry-and-response form and prints 
     assert.match(decision, /R-PROC-4/);
     assert.match(decision, /R-WIN-4/);
     await page.waitForSelector('#execute');
+    await assertAccessible(page, 'b3-clerk-decision-accepted (desktop)');
     await shot(page, 'b3-clerk-decision-accepted');
 
     // Execute with the PINs written on the form: password fields, no autocomplete, cleared after;
@@ -99,6 +101,7 @@ test('a clerk renews for an agent with the inquiry-and-response form and prints 
     assert.match(await page.textContent('#case-state'), /完了/);
     assert.equal(await page.locator('#execute').count(), 0, 'the PIN form is gone');
     assert.equal(await page.locator('input[type="password"]').count(), 0);
+    await assertAccessible(page, 'b4-clerk-executed (desktop)');
     await shot(page, 'b4-clerk-executed');
 
     // The case as the server keeps it: done, and no PIN anywhere in its record.

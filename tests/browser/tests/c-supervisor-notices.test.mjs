@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { launch, seed, pick, login, shot, assertClean, clickForResponse, artifact, scenario } from '../lib/harness.mjs';
+import { launch, seed, pick, login, shot, assertClean, assertAccessible, clickForResponse, artifact, scenario } from '../lib/harness.mjs';
 
 let chrome;
 before(async () => { chrome = await launch(); });
@@ -27,6 +27,7 @@ test('a supervisor runs the notice batch, opens a letter and sees the undelivera
     await page.waitForSelector('#nt-list table.undeliverable');
     const listed = await page.textContent('#nt-list table.undeliverable');
     assert.ok(forwarding.some((r) => listed.includes(r.name)), `the 転送不要 list names a holder with a forwarding request (${forwarding.map((r) => r.name)})`);
+    await assertAccessible(page, 'c1-supervisor-notices-run (desktop)');
     await shot(page, 'c1-supervisor-notices-run');
 
     // A letter: the print file's link answers a PDF.

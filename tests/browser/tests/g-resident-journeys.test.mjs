@@ -5,21 +5,11 @@
 //   so the page says to renew the card (R-WIN-6, R-CARD-4) and shows no counter checklist.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, shot, assertClean, assertAccessible, scenario } from '../lib/harness.mjs';
+import { launch, shot, assertClean, assertAccessible, scenario, fillEraDate } from '../lib/harness.mjs';
 
 let chrome;
 before(async () => { chrome = await launch(); });
 after(async () => { await chrome?.close(); });
-
-async function fillEraDate(page, name, iso) {
-  const [y, m, d] = iso.split('-').map(Number);
-  const [era, year] = iso >= '2019-05-01' ? ['reiwa', y - 2018] : iso >= '1989-01-08' ? ['heisei', y - 1988]
-    : iso >= '1926-12-25' ? ['showa', y - 1925] : ['western', y];
-  await page.selectOption(`#explain select[name="${name}-era"]`, era);
-  await page.fill(`#explain input[name="${name}-year"]`, String(year));
-  await page.fill(`#explain input[name="${name}-month"]`, String(m));
-  await page.fill(`#explain input[name="${name}-day"]`, String(d));
-}
 
 // A date `days` after the server's today.
 async function plusDays(page, days) {
