@@ -223,6 +223,18 @@ TEST_F(ServiceTest, ExplainIsTheRulesOverHttp) {
   Reply p = Get("/api/procedure?municipality=kanazawa&applicant=agent_without_form");
   ASSERT_EQ(p.status, 200) << p.body;
   EXPECT_EQ(p.Json()["visits"].size(), 3u);  // R-PROC-6, Kanazawa
+  // A parent in Kanazawa (R-PROC-2, seed 001): the 戸籍謄本 is asked for unless the 本籍 is in the
+  // city (本籍地が金沢市の場合は不要) or the child is in the same household.
+  Reply parent = Get("/api/procedure?municipality=kanazawa&applicant=legal_rep_parent&holder_age=12");
+  ASSERT_EQ(parent.status, 200) << parent.body;
+  EXPECT_NE(parent.body.find("戸籍謄本"), std::string::npos);
+  for (const char* waived : {"honseki_in_city=1", "same_household=1"}) {
+    Reply p2 = Get(std::string("/api/procedure?municipality=kanazawa&applicant=legal_rep_parent&holder_age=12&") + waived);
+    ASSERT_EQ(p2.status, 200) << p2.body;
+    std::string docs;
+    for (const json& v : p2.Json()["visits"]) docs += v["documents"].dump();
+    EXPECT_EQ(docs.find("戸籍謄本"), std::string::npos) << waived << ": " << docs;
+  }
   Reply c = Get("/api/calendar?counter=yokohama-naka&from=2026-12-28&days=8");
   ASSERT_EQ(c.status, 200) << c.body;
   EXPECT_FALSE(c.Json()["days"][4]["open"]);  // 2027-01-01 (R-OFF-1)
