@@ -174,6 +174,15 @@ Status RunRevoke(const RevokeFlags& f, bool release, CliContext& ctx) {
   std::string serial = f.serial;
   for (char& c : serial) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   if (release) {
+    // R-LOST-2: holds are final unless this CA was made to release them.
+    MYNACERT_ASSIGN_OR_RETURN(bool releasable, pki::HoldsReleasable(f.access.dir));
+    if (!releasable) {
+      return Error{ErrorCode::kFailedPrecondition, "--serial",
+                   "一時保留は解除しません: 見つかったカードの証明書は窓口で失効し、新しく発行します (holds are "
+                   "final, as J-LIS's CPS says: a found card's held certificates are revoked and new ones issued; "
+                   "a CA made with `ca init --releasable-holds` releases them)",
+                   "R-LOST-2"};
+    }
     MYNACERT_RETURN_IF_ERROR(store->ReleaseHold(kind, serial, now, f.access.actor, f.note));
   } else {
     MYNACERT_ASSIGN_OR_RETURN(pki::RevocationReason reason,

@@ -95,6 +95,39 @@ TEST_F(CaCli, IssueVerifyRevokeCrlAndAudit) {
   EXPECT_EQ(events[2]["note"], "転居");
 }
 
+// R-LOST-2: J-LIS never releases a hold; a CA releases none unless made to, and `ca show` says
+// which it is.
+TEST_F(CaCli, HoldsAreFinalUnlessTheCaOptsIn) {
+  ASSERT_EQ(Sh(Ca("init")).code, 0);
+  Outcome issued = Sh(Ca("issue --actor staff-01 --kind auth --public-key " + dir_ +
+                         "/card.pub --birth 1985-07-07 --card-expiry 2035-07-07 --json"));
+  ASSERT_EQ(issued.code, 0) << issued.out;
+  const std::string serial = nlohmann::json::parse(issued.out)["serial"];
+  ASSERT_EQ(Sh(Ca("revoke --actor hotline-1 --kind auth --serial " + serial + " --reason certificateHold")).code, 0);
+  Outcome refused = Sh(Ca("release --actor staff-02 --kind auth --serial " + serial));
+  EXPECT_EQ(refused.code, 2) << refused.out;
+  EXPECT_NE(refused.out.find("R-LOST-2"), std::string::npos) << refused.out;
+  Outcome held = Sh(kBin + " ca get --dir " + dir_ + "/ca --kind auth --json --serial " + serial);
+  EXPECT_EQ(nlohmann::json::parse(held.out)["state"], "hold");  // nothing changed
+  EXPECT_NE(Sh(kBin + " ca show --dir " + dir_ + "/ca").out.find("R-LOST-2"), std::string::npos);
+
+  // A CA that opts in releases, and says so.
+  std::filesystem::remove_all(dir_ + "/ca");
+  ASSERT_EQ(Sh(Ca("init --releasable-holds")).code, 0);
+  EXPECT_EQ(nlohmann::json::parse(Sh(kBin + " ca show --json --dir " + dir_ + "/ca").out)["holds"], "releasable");
+  issued = Sh(Ca("issue --actor staff-01 --kind auth --public-key " + dir_ +
+                 "/card.pub --birth 1985-07-07 --card-expiry 2035-07-07 --json"));
+  const std::string again = nlohmann::json::parse(issued.out)["serial"];
+  ASSERT_EQ(Sh(Ca("revoke --actor hotline-1 --kind auth --serial " + again + " --reason certificateHold")).code, 0);
+  Outcome released = Sh(Ca("release --actor staff-02 --kind auth --serial " + again));
+  EXPECT_EQ(released.code, 0) << released.out;
+  // A policy file edited by hand is refused by name, not read as either.
+  std::ofstream(dir_ + "/ca/hold-policy.txt") << "maybe\n";
+  Outcome edited = Sh(Ca("release --actor staff-02 --kind auth --serial " + again));
+  EXPECT_EQ(edited.code, 2);
+  EXPECT_NE(edited.out.find("hold-policy.txt"), std::string::npos) << edited.out;
+}
+
 TEST_F(CaCli, RenewalSupersedesTheOldCertificate) {
   ASSERT_EQ(Sh(Ca("init")).code, 0);
   Outcome first = Sh(Ca("issue --actor s --kind auth --public-key " + dir_ +

@@ -19,9 +19,10 @@ struct CaFlags {
   std::string dir, kind;
   int years = 10;
   bool json = false;
+  bool releasable_holds = false;  // ca init: R-LOST-2's opposite, opted into
 };
 
-void Print(const std::vector<pki::CaInfo>& cas, bool json, std::ostream& o) {
+void Print(const std::vector<pki::CaInfo>& cas, bool json, std::ostream& o, bool releasable_holds) {
   if (json) {
     nlohmann::json list = nlohmann::json::array();
     for (const pki::CaInfo& c : cas) {
@@ -34,9 +35,11 @@ void Print(const std::vector<pki::CaInfo>& cas, bool json, std::ostream& o) {
                       {"sha256_fingerprint", c.sha256_fingerprint},
                       {"certificate", c.certificate_path}});
     }
-    o << nlohmann::json{{"cas", list}}.dump(2) << "\n";
+    o << nlohmann::json{{"cas", list}, {"holds", releasable_holds ? "releasable" : "final"}}.dump(2) << "\n";
     return;
   }
+  o << (releasable_holds ? "一時保留: 解除できる (releasable: opted in with ca init --releasable-holds)\n"
+                         : "一時保留: 解除しない (holds are final, as J-LIS's; R-LOST-2)\n");
   for (const pki::CaInfo& c : cas) {
     o << (c.kind == pki::CaKind::kSign ? "署名用認証局 (signature CA)"
                                        : "利用者証明用認証局 (user-authentication CA)")
@@ -64,6 +67,9 @@ void AddCaCommand(CLI::App& app, CliContext& ctx) {
                 "this PKCS#11 token (with --hsm-pin)");
   i->add_option("--years", init->years, "有効年数 (既定 10) / validity in years");
   i->add_flag("--json", init->json, "JSON で出力 / JSON output");
+  i->add_flag("--releasable-holds", init->releasable_holds,
+              "一時保留を解除できる認証局にする (J-LIS は解除しません, R-LOST-2) / a CA that releases holds "
+              "(J-LIS never does)");
   i->callback([init, &ctx] {
     if (init->years < 1 || init->years > 30) {
       return ctx.Fail(InvalidArgument("--years", "1〜30年で指定してください (must be 1 to 30)"));
@@ -77,7 +83,8 @@ void AddCaCommand(CLI::App& app, CliContext& ctx) {
     auto made = pki::InitCaDirectory(init->access.dir, *secrets, RealClock().Now(), init->years,
                                      init->access.hsm.empty() ? nullptr : &backend);
     if (!made.ok()) return ctx.Fail(made.error());
-    Print(*made, init->json, ctx.out);
+    if (Status st = pki::SetHoldsReleasable(init->access.dir, init->releasable_holds); !st.ok()) return ctx.Fail(st.error());
+    Print(*made, init->json, ctx.out, init->releasable_holds);
   });
 
   auto roll = std::make_shared<CaFlags>();
@@ -99,7 +106,9 @@ void AddCaCommand(CLI::App& app, CliContext& ctx) {
         roll->access.dir, roll->kind == "sign" ? pki::CaKind::kSign : pki::CaKind::kAuth, *secrets,
         RealClock().Now(), roll->years, roll->access.hsm.empty() ? nullptr : &backend);
     if (!made.ok()) return ctx.Fail(made.error());
-    Print({*made}, roll->json, ctx.out);
+    auto releasable = pki::HoldsReleasable(roll->access.dir);
+    if (!releasable.ok()) return ctx.Fail(releasable.error());
+    Print({*made}, roll->json, ctx.out, *releasable);
   });
 
   auto show = std::make_shared<CaFlags>();
@@ -114,7 +123,9 @@ void AddCaCommand(CLI::App& app, CliContext& ctx) {
       e.field = "--dir";
       return ctx.Fail(e);
     }
-    Print(*cas, show->json, ctx.out);
+    auto releasable = pki::HoldsReleasable(show->dir);
+    if (!releasable.ok()) return ctx.Fail(releasable.error());
+    Print(*cas, show->json, ctx.out, *releasable);
   });
 
   AddCaAdminCommands(*ca, ctx);

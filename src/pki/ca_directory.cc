@@ -219,4 +219,31 @@ Result<OcspResponderKey> LoadOcspResponder(const std::string& dir, CaKind kind, 
   return out;
 }
 
+Result<bool> HoldsReleasable(const std::string& dir) {
+  const std::filesystem::path file = std::filesystem::path(dir) / "hold-policy.txt";
+  std::error_code ec;
+  if (!std::filesystem::exists(file, ec)) return false;
+  std::ifstream in(file);
+  std::string word;
+  in >> word;
+  if (word == "releasable") return true;
+  if (word == "final") return false;
+  return InvalidArgument(file.string(), "一時保留の方針は final か releasable です (expected final or releasable)");
+}
+
+Status SetHoldsReleasable(const std::string& dir, bool releasable) {
+  const std::filesystem::path file = std::filesystem::path(dir) / "hold-policy.txt";
+  const std::filesystem::path tmp = file.string() + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << (releasable ? "releasable" : "final") << "\n";
+    out.flush();
+    if (!out) return Error{ErrorCode::kInternal, file.string(), "書き込めません (cannot write)", ""};
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, file, ec);
+  if (ec) return Error{ErrorCode::kInternal, file.string(), ec.message(), ""};
+  return {};
+}
+
 }  // namespace mynacert::pki

@@ -71,6 +71,14 @@ Result<CaInfo> RollOverCa(const std::string& dir, CaKind kind, const KeySecrets&
                           TimePoint now, int years = 10, const HsmBackend* hsm = nullptr);
 // The CAs found in `dir`, without touching the keys.
 Result<std::vector<CaInfo>> DescribeCaDirectory(const std::string& dir);
+
+// Whether the CA releases holds (R-LOST-2). J-LIS never does — its CPS: 一時保留の解除は行わない;
+// a found card's held certificates are revoked and new ones issued — so a CA releases none
+// unless made with `ca init --releasable-holds` (for verifiers who want to try the other
+// behaviour), which writes <dir>/hold-policy.txt: "releasable". No file, or "final": final.
+// kInvalidArgument naming hold-policy.txt for any other content (a file edited by hand).
+Result<bool> HoldsReleasable(const std::string& dir);
+Status SetHoldsReleasable(const std::string& dir, bool releasable);
 // The newest generation of `kind` in `dir` (0 when none).
 int LatestGeneration(const std::string& dir, CaKind kind);
 // Loads one CA generation with its key (a key file is decrypted in memory only; a key in an
