@@ -15,7 +15,7 @@ export function stopQueue() {
 const waitText = (q) => (q.waiting === 0 ? t('なし', 'none')
   : t(`約 ${q.wait_minutes} 分`, `about ${q.wait_minutes} min`));
 
-function stateHtml(q, ticket) {
+function stateHtml(q, ticket, live = true) {
   const mine = ticket ? Number(ticket) : 0;
   let yours = '';
   if (mine) {
@@ -36,7 +36,7 @@ function stateHtml(q, ticket) {
       <div><span class="label">${t('お待ちの方', 'Waiting')}</span><span class="num" id="q-waiting">${q.waiting}</span></div>
       <div><span class="label">${t('待ち時間の目安', 'Expected wait')}</span><span class="num small-num" id="q-wait">${waitText(q)}</span></div>
     </div>${yours}
-    <p class="hint">${t('待ち時間は', 'The wait is estimated ')}${how}${t('の目安です。', '.')} ${t('この画面は自動で更新されます。', 'This page updates by itself.')}</p>`;
+    <p class="hint">${t('待ち時間は', 'The wait is estimated ')}${how}${t('の目安です。', '.')} ${live ? t('この画面は自動で更新されます。', 'This page updates by itself.') : ''}</p>`;
 }
 
 export async function queuePage(main, counterId, ticket) {
@@ -81,7 +81,7 @@ export async function staffQueuePage(main) {
     <p><a id="sq-public" href="#/queue">${t('公開の混雑状況ページ', 'The public page')}</a></p></section>`;
   const counter = () => $('#sq-counter').value;
   const showState = (q) => {
-    show($('#sq-state'), stateHtml(q, 0));
+    show($('#sq-state'), stateHtml(q, 0, false));  // the clerk's own page: refreshed by each action
     $('#sq-public').href = `#/queue/${encodeURIComponent(counter())}`;
   };
   const refresh = async () => {

@@ -98,12 +98,17 @@ TEST_F(CaCli, IssueVerifyRevokeCrlAndAudit) {
 // R-LOST-2: J-LIS never releases a hold; a CA releases none unless made to, and `ca show` says
 // which it is.
 TEST_F(CaCli, HoldsAreFinalUnlessTheCaOptsIn) {
+  // An auth certificate issued and put on hold (as the hotline does, R-LOST-1); its serial.
+  auto held_certificate = [&] {
+    Outcome issued = Sh(Ca("issue --actor staff-01 --kind auth --public-key " + dir_ +
+                           "/card.pub --birth 1985-07-07 --card-expiry 2035-07-07 --json"));
+    EXPECT_EQ(issued.code, 0) << issued.out;
+    const std::string serial = nlohmann::json::parse(issued.out, nullptr, false).value("serial", "");
+    EXPECT_EQ(Sh(Ca("revoke --actor hotline-1 --kind auth --serial " + serial + " --reason certificateHold")).code, 0);
+    return serial;
+  };
   ASSERT_EQ(Sh(Ca("init")).code, 0);
-  Outcome issued = Sh(Ca("issue --actor staff-01 --kind auth --public-key " + dir_ +
-                         "/card.pub --birth 1985-07-07 --card-expiry 2035-07-07 --json"));
-  ASSERT_EQ(issued.code, 0) << issued.out;
-  const std::string serial = nlohmann::json::parse(issued.out)["serial"];
-  ASSERT_EQ(Sh(Ca("revoke --actor hotline-1 --kind auth --serial " + serial + " --reason certificateHold")).code, 0);
+  const std::string serial = held_certificate();
   Outcome refused = Sh(Ca("release --actor staff-02 --kind auth --serial " + serial));
   EXPECT_EQ(refused.code, 2) << refused.out;
   EXPECT_NE(refused.out.find("R-LOST-2"), std::string::npos) << refused.out;
@@ -115,10 +120,7 @@ TEST_F(CaCli, HoldsAreFinalUnlessTheCaOptsIn) {
   std::filesystem::remove_all(dir_ + "/ca");
   ASSERT_EQ(Sh(Ca("init --releasable-holds")).code, 0);
   EXPECT_EQ(nlohmann::json::parse(Sh(kBin + " ca show --json --dir " + dir_ + "/ca").out)["holds"], "releasable");
-  issued = Sh(Ca("issue --actor staff-01 --kind auth --public-key " + dir_ +
-                 "/card.pub --birth 1985-07-07 --card-expiry 2035-07-07 --json"));
-  const std::string again = nlohmann::json::parse(issued.out)["serial"];
-  ASSERT_EQ(Sh(Ca("revoke --actor hotline-1 --kind auth --serial " + again + " --reason certificateHold")).code, 0);
+  const std::string again = held_certificate();
   Outcome released = Sh(Ca("release --actor staff-02 --kind auth --serial " + again));
   EXPECT_EQ(released.code, 0) << released.out;
   // A policy file edited by hand is refused by name, not read as either.
