@@ -232,7 +232,8 @@ TEST_F(ServiceTest, ExplainIsTheRulesOverHttp) {
     Reply p2 = Get(std::string("/api/procedure?municipality=kanazawa&applicant=legal_rep_parent&holder_age=12&") + waived);
     ASSERT_EQ(p2.status, 200) << p2.body;
     std::string docs;
-    for (const json& v : p2.Json()["visits"]) docs += v["documents"].dump();
+    const json plan = p2.Json();  // a range-for over a member of a temporary would dangle
+    for (const json& v : plan["visits"]) docs += v["documents"].dump();
     EXPECT_EQ(docs.find("戸籍謄本"), std::string::npos) << waived << ": " << docs;
   }
   Reply c = Get("/api/calendar?counter=yokohama-naka&from=2026-12-28&days=8");
