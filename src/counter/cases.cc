@@ -43,6 +43,7 @@ Result<DecisionInput> Cases::InputFor(const Case& c, Date today) {
     MYNACERT_ASSIGN_OR_RETURN(auto sign, store_.ActiveCert(card->id, "sign"));
     in.has_active_auth = auth && auth->last_valid_day >= today;
     in.has_active_sign = sign && sign->last_valid_day >= today;
+    in.card_suspended = card->suspended();
   }
   for (const Document& d : c.documents) {
     if (d.visit != c.visit || d.item != "inquiry_form" || !d.form_printed) continue;
@@ -63,7 +64,18 @@ Result<int64_t> Cases::OpenCase(const OpenRequest& r, int64_t at,
   MYNACERT_ASSIGN_OR_RETURN(Resident resident, store_.GetResident(r.resident_id));
   MYNACERT_ASSIGN_OR_RETURN(const profiles::Municipality* m, profiles_.Find(resident.municipality));
   MYNACERT_ASSIGN_OR_RETURN(auto procedure, ParseProcedure(r.procedure, "procedure"));
-  (void)procedure;
+  // R-LOST-4: a 紛失届 says what happened to the card; no other procedure takes it.
+  if (procedure == profiles::Procedure::kAbolishCard) {
+    const std::string& ev = r.flags.card_event;
+    if (ev != "lost" && ev != "stolen" && ev != "broken" && ev != "misused") {
+      return InvalidArgument("card_event",
+                             "カードの廃止には理由が必要です: lost (紛失) | stolen (盗難) | broken (破損) | "
+                             "misused (不正利用) (R-LOST-4)");
+    }
+  } else if (!r.flags.card_event.empty() || r.flags.holder_at_fault) {
+    return InvalidArgument(r.flags.card_event.empty() ? "holder_at_fault" : "card_event",
+                           "カードの廃止 (abolish_card) の場合だけです (abolish_card only, R-LOST-4)");
+  }
   MYNACERT_ASSIGN_OR_RETURN(auto applicant, ParseApplicant(r.applicant, "applicant"));
   (void)applicant;
   if (r.visit.counter_id.empty() || !m->FindCounter(r.visit.counter_id)) {
@@ -96,7 +108,8 @@ Result<int64_t> Cases::OpenCase(const OpenRequest& r, int64_t at,
                                       {"applicant", r.applicant},
                                       {"counter", r.visit.counter_id},
                                       {"on", r.visit.on.ToString()},
-                                      {"holder_present", r.visit.holder_present}}
+                                      {"holder_present", r.visit.holder_present},
+                                      {"card_event", r.flags.card_event}}
                                      .dump(),
                                  at));
   MYNACERT_RETURN_IF_ERROR(

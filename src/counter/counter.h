@@ -20,6 +20,7 @@
 #include "counter/card_files.h"
 #include "counter/cases.h"
 #include "counter/execution.h"
+#include "counter/lifecycle.h"
 #include "counter/registry.h"
 #include "counter/store.h"
 #include "pki/ca_store.h"
@@ -90,6 +91,14 @@ class Counter {
   Result<ExecutionReport> IssueCard(int64_t resident_id, Date applied, ExecutionEnv& env,
                                     int64_t* case_id_out = nullptr) {
     return execution_.IssueCard(resident_id, applied, env, case_id_out);
+  }
+
+  // ---- the loss hotline (R-LOST-1, counter/lifecycle.h) ----
+  // Identifies the holder, suspends the card and holds both certificates in one transaction,
+  // records the call; then delivers the holds to `ca` (if given).
+  Result<LossReceipt> ReportLoss(const LossReport& report, std::string_view operator_name,
+                                 int64_t now, Date today, pki::CaStore* ca) {
+    return counter::ReportLoss(store_, registry_, report, operator_name, now, today, ca);
   }
 
   // The rules engine's view of a resident's card today (absent when no active card).

@@ -46,6 +46,12 @@ PlannedStep StepOf(const StepName& step) {
       return {id, "カードを作成 (暗証番号を設定)", "make the card (PINs set)"};
     case StepKind::kWriteCa:
       return {id, "認証局の証明書をカードに書き込み", "write the CA certificates to the card"};
+    case StepKind::kRevoke:
+      return {id, cert_ja + "を失効", "revoke the " + cert_en};
+    case StepKind::kResumeCard:
+      return {id, "カードの一時停止を解除", "lift the card's suspension"};
+    case StepKind::kAbolishCard:
+      return {id, "カードを廃止", "abolish the card"};
     case StepKind::kClose:
       return {id, "案件を完了", "close the case"};
   }
@@ -75,11 +81,14 @@ std::string_view OutcomeJa(Outcome o) {
 }
 
 Result<Procedure> ParseProcedure(std::string_view name, std::string_view field) {
-  for (Procedure p : {Procedure::kRenewal, Procedure::kNewIssuance, Procedure::kPinReset}) {
+  for (Procedure p : {Procedure::kRenewal, Procedure::kNewIssuance, Procedure::kPinReset,
+                      Procedure::kFoundCard, Procedure::kAbolishCard}) {
     if (rules::ProcedureName(p) == name) return p;
   }
-  return InvalidArgument(std::string(field), "'" + std::string(name) +
-                                                 "': renewal | new_issuance | pin_reset のいずれか");
+  return InvalidArgument(std::string(field),
+                         "'" + std::string(name) +
+                             "': renewal | new_issuance | pin_reset | found_card | abolish_card "
+                             "のいずれか");
 }
 
 Result<Applicant> ParseApplicant(std::string_view name, std::string_view field) {
@@ -152,7 +161,25 @@ Result<Decision> Decide(const DecisionInput& in) {
     return d;
   }
   const rules::Assessment& a = *in.assessment;
-  if (a.card_expired) {
+  // R-LOST-2: a suspended card takes only the found-card procedure or its abolition; the
+  // found-card procedure needs a suspended card.
+  if (in.card_suspended && procedure != Procedure::kFoundCard && procedure != Procedure::kAbolishCard) {
+    d.outcome = Outcome::kRefused;
+    d.refusals.push_back({"R-LOST-2",
+                          "このカードは紛失・盗難の届出により一時停止中です。見つかったカードなら一時停止解除 "
+                          "(found_card)、見つからないなら廃止 (abolish_card) の手続きをしてください。",
+                          "The card is suspended after a loss report: lift the suspension (found_card) if it "
+                          "was found, or abolish it (abolish_card)."});
+    return d;
+  }
+  if (procedure == Procedure::kFoundCard && !in.card_suspended) {
+    d.outcome = Outcome::kRefused;
+    d.refusals.push_back({"R-LOST-2",
+                          "このカードは一時停止されていません。一時停止解除の手続きは不要です。",
+                          "The card is not suspended: there is nothing to lift."});
+    return d;
+  }
+  if (a.card_expired && procedure != Procedure::kAbolishCard) {
     d.outcome = Outcome::kRefused;
     d.refusals.push_back({"R-WIN-6",
                           "カードの有効期限 (" + a.card.expires.ToString() +
@@ -175,6 +202,8 @@ Result<Decision> Decide(const DecisionInput& in) {
   s.representative_has_photo_id = c.flags.representative_has_photo_id;
   s.pin_forgotten = c.flags.pin_forgotten;
   s.counter_id = visit->counter_id;
+  s.card_event = c.flags.card_event;
+  s.holder_at_fault = c.flags.holder_at_fault;
   const Document* form = nullptr;
   for (const Document* doc : docs)
     if (doc->item == "inquiry_form") form = doc;
@@ -191,6 +220,7 @@ Result<Decision> Decide(const DecisionInput& in) {
   d.reasons = plan.reasons;
   d.document_inquiry = plan.document_inquiry;
   d.visits_total = static_cast<int>(plan.visits.size());
+  d.fee_yen = plan.fee_yen;
   if (!plan.possible) {
     d.outcome = Outcome::kRefused;
     d.refusals = plan.refusals;
@@ -198,6 +228,13 @@ Result<Decision> Decide(const DecisionInput& in) {
   }
   // The agent brought the notice's form but it cannot be used: expired (B6 / R-PROC-7) →
   // refused as asked, 文書照会 instead. A form problem (R-PROC-5) switches the case (service).
+  if (applicant == Applicant::kAgentWithForm && plan.document_inquiry && procedure == Procedure::kFoundCard) {
+    d.outcome = Outcome::kRefused;
+    d.refusals.push_back({"R-LOST-3",
+                          "一時停止解除では有効期限通知書の照会書兼回答書は使えません。代理人は文書照会 (--applicant agent_without_form) で申請できます。",
+                          "The expiry notice's form cannot lift a suspension: the agent applies by the inquiry by post (agent_without_form)."});
+    return d;
+  }
   if (applicant == Applicant::kAgentWithForm && plan.document_inquiry && !s.form_problem) {
     d.outcome = Outcome::kRefused;
     d.refusals.push_back({"R-PROC-4",
@@ -298,6 +335,11 @@ Result<Decision> Decide(const DecisionInput& in) {
   if (procedure == Procedure::kPinReset) {
     MYNACERT_ASSIGN_OR_RETURN(const card::PinId pin, internal::ParsePinName(c.flags.pin, "pin"));
     steps.push_back(MakeResetPin(pin));
+  } else if (procedure == Procedure::kAbolishCard) {
+    // R-LOST-4: the certificates in force revoked with the event's reason, the card abolished.
+    if (in.has_active_auth) steps.push_back(MakeStep(StepKind::kRevoke, pki::CaKind::kAuth));
+    if (in.has_active_sign) steps.push_back(MakeStep(StepKind::kRevoke, pki::CaKind::kSign));
+    steps.push_back(MakeStep(StepKind::kAbolishCard));
   } else {
     const bool sign_excluded = s.holder_age < 15 || (s.adult_ward && !m.rules.adult_ward_sign_cert);
     const bool want_auth = c.flags.certs != "sign";
@@ -320,7 +362,9 @@ Result<Decision> Decide(const DecisionInput& in) {
       d.sign_expiry = a.sign.if_issued_today;
       if (a.sign.status == rules::CertStatus::kValid) d.paid_reissue = true;
     }
-    if (d.paid_reissue) {
+    if (procedure == Procedure::kFoundCard) {
+      // R-LOST-2: a new issuance after the held certificates are revoked, not a renewal.
+    } else if (d.paid_reissue) {
       d.reasons.push_back({"R-WIN-4", "更新期間の前のため、有料の再交付となり、新しい証明書の有効期間は短くなります (R-VAL-7)。",
                            "Before the renewal window: a paid re-issuance with a shorter validity (R-VAL-7)."});
     } else {
@@ -340,6 +384,13 @@ Result<Decision> Decide(const DecisionInput& in) {
     if (want_sign) steps.push_back(MakeStep(StepKind::kWrite, pki::CaKind::kSign));
     if (want_auth && in.has_active_auth) steps.push_back(MakeStep(StepKind::kRevokeOld, pki::CaKind::kAuth));
     if (want_sign && in.has_active_sign) steps.push_back(MakeStep(StepKind::kRevokeOld, pki::CaKind::kSign));
+    if (procedure == Procedure::kFoundCard) {
+      // A held certificate the case does not replace (the sign cert of a holder no longer
+      // eligible, or one the case leaves out) is still revoked: a hold is final (R-LOST-2).
+      if (!want_auth && in.has_active_auth) steps.push_back(MakeStep(StepKind::kRevoke, pki::CaKind::kAuth));
+      if (!want_sign && in.has_active_sign) steps.push_back(MakeStep(StepKind::kRevoke, pki::CaKind::kSign));
+      steps.push_back(MakeStep(StepKind::kResumeCard));
+    }
   }
   steps.push_back(MakeStep(StepKind::kClose));
   for (const StepName& step : steps) d.steps.push_back(StepOf(step));
@@ -370,7 +421,8 @@ std::string DecisionJson(const Decision& d) {
                    {"missing", missing},
                    {"actions", actions},
                    {"steps", steps},
-                   {"paid_reissue", d.paid_reissue}};
+                   {"paid_reissue", d.paid_reissue},
+                   {"fee_yen", d.fee_yen}};
   j["next_visit_by"] = d.next_visit_by ? nlohmann::json(d.next_visit_by->ToString()) : nlohmann::json();
   j["auth_expiry"] = d.auth_expiry ? nlohmann::json(d.auth_expiry->ToString()) : nlohmann::json();
   j["sign_expiry"] = d.sign_expiry ? nlohmann::json(d.sign_expiry->ToString()) : nlohmann::json();

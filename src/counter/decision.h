@@ -54,6 +54,7 @@ struct Decision {
   std::optional<Date> auth_expiry;      // accepted: the new certificates' last valid days
   std::optional<Date> sign_expiry;
   bool paid_reissue = false;            // R-WIN-4: before the window
+  int fee_yen = 0;                      // abolish_card: the re-issuance fee (R-LOST-4)
 };
 
 struct DecisionInput {
@@ -65,6 +66,7 @@ struct DecisionInput {
   std::optional<rules::Assessment> assessment;
   bool has_active_auth = false;  // a current auth cert to revoke as superseded
   bool has_active_sign = false;
+  bool card_suspended = false;  // 一時停止 after a loss report (R-LOST-1)
   // R-PROC-7: the record's name or address changed after the form was printed.
   bool name_or_address_changed_since_form = false;
   Case the_case;

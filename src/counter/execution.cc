@@ -73,14 +73,38 @@ bool TouchesCardOrCa(const StepName& s) {
     case StepKind::kWrite:
     case StepKind::kRevokeOld:
     case StepKind::kWriteCa:
+    case StepKind::kRevoke:
       return true;
     case StepKind::kCheckPins:
     case StepKind::kResetPin:
     case StepKind::kCreateCard:
+    case StepKind::kResumeCard:
+    case StepKind::kAbolishCard:
     case StepKind::kClose:
       return false;
   }
   return false;
+}
+
+// The steps that talk to the card.
+bool TouchesCard(const StepName& s) {
+  switch (s.kind) {
+    case StepKind::kCheckPins:
+    case StepKind::kResetPin:
+    case StepKind::kKeygen:
+    case StepKind::kWrite:
+    case StepKind::kWriteCa:
+    case StepKind::kCreateCard:
+      return true;
+    case StepKind::kIssue:
+    case StepKind::kRevokeOld:
+    case StepKind::kRevoke:
+    case StepKind::kResumeCard:
+    case StepKind::kAbolishCard:
+    case StepKind::kClose:
+      return false;
+  }
+  return true;
 }
 
 card::KeySlot KeySlotOf(pki::CaKind key) {
@@ -148,6 +172,7 @@ Result<ExecutionReport> Execution::Execute(int64_t case_id, ExecutionEnv& env) {
   MYNACERT_ASSIGN_OR_RETURN(Resident resident, store_.GetResident(c.resident_id));
   MYNACERT_ASSIGN_OR_RETURN(auto assessment,
                             registry_.AssessResident(resident, c.current_visit()->on));
+  size_t card_free = 0;  // steps that need no card
   for (const PlannedStep& s : d.steps) {
     json data = json::object();
     MYNACERT_ASSIGN_OR_RETURN(const StepName name, ParseStep(s.id, "decision.steps"));
@@ -157,16 +182,28 @@ Result<ExecutionReport> Execution::Execute(int64_t case_id, ExecutionEnv& env) {
       const rules::CertStatus st = sign ? assessment->sign.status : assessment->auth.status;
       data["renewal"] = st == rules::CertStatus::kRenewable;
     }
-    if (name.kind == StepKind::kRevokeOld && card) {
+    if ((name.kind == StepKind::kRevokeOld || name.kind == StepKind::kRevoke) && card) {
       MYNACERT_ASSIGN_OR_RETURN(auto old, store_.ActiveCert(card->id, pki::CaKindName(*name.key)));
       if (old) data["serial"] = old->serial;
     }
+    if (name.kind == StepKind::kRevoke) {
+      // R-LOST-4 / R-REV-1: the event's reason for an abolished card; a held certificate the
+      // found-card case does not replace is no longer used (R-LOST-2).
+      data["reason"] = c.procedure == "abolish_card"
+                           ? std::string(rules::AbolitionReason(c.flags.card_event))
+                           : std::string("cessationOfOperation");
+    }
+    if (!TouchesCard(name)) ++card_free;
     steps.emplace_back(FormatStep(name), data.dump());
   }
-  // The card first: absent, unreachable or someone else's, the case stays accepted and
-  // nothing is journaled.
   if (!card) return NotFound("resident", "有効なカードがありません (no active card)");
-  MYNACERT_ASSIGN_OR_RETURN(std::unique_ptr<CardLink> link, ReachCard(resident, *card, env));
+  // The card first: absent, unreachable or someone else's, the case stays accepted and
+  // nothing is journaled. A case that never touches the card (a 紛失届: the card is gone)
+  // does not reach it.
+  std::unique_ptr<CardLink> link;
+  if (card_free != steps.size()) {
+    MYNACERT_ASSIGN_OR_RETURN(link, ReachCard(resident, *card, env));
+  }
   {
     MYNACERT_ASSIGN_OR_RETURN(store::Transaction tx, store::Transaction::Begin(store_.db()));
     MYNACERT_RETURN_IF_ERROR(store_.PlanSteps(case_id, steps));
@@ -420,7 +457,8 @@ Result<ExecutionReport> Execution::RunSteps(int64_t case_id, ExecutionEnv& env, 
       const std::string serial = data.value("serial", "");
       if (!serial.empty()) {
         MYNACERT_ASSIGN_OR_RETURN(auto found, env.ca_store->Find(*name.key, serial));
-        if (found && found->state == pki::CertState::kGood) {
+        // A held certificate too (a found card, R-LOST-2): a hold ends only in a revocation.
+        if (found && found->state != pki::CertState::kRevoked) {
           MYNACERT_RETURN_IF_ERROR(
               env.ca_store->Revoke(*name.key, serial, pki::RevocationReason::kSuperseded, env.now,
                                    env.clerk, "case " + std::to_string(case_id)));
@@ -430,6 +468,31 @@ Result<ExecutionReport> Execution::RunSteps(int64_t case_id, ExecutionEnv& env, 
           return store_.EndCert(kind, serial, "superseded", "superseded", env.today);
         };
       }
+    } else if (name.kind == StepKind::kRevoke) {
+      const std::string serial = data.value("serial", "");
+      const std::string reason_name = data.value("reason", "cessationOfOperation");
+      MYNACERT_ASSIGN_OR_RETURN(const pki::RevocationReason reason,
+                                pki::ParseRevocationReason(reason_name, "case_steps.data.reason"));
+      if (!serial.empty()) {
+        MYNACERT_ASSIGN_OR_RETURN(auto found, env.ca_store->Find(*name.key, serial));
+        if (found && found->state != pki::CertState::kRevoked) {
+          MYNACERT_RETURN_IF_ERROR(env.ca_store->Revoke(*name.key, serial, reason, env.now, env.clerk,
+                                                        "case " + std::to_string(case_id) + " (" +
+                                                            c.procedure + ")"));
+        }
+        report.revoked.emplace_back(kind, serial);
+        record = [this, kind, serial, reason_name, &env] {
+          return store_.EndCert(kind, serial, "revoked", reason_name, env.today);
+        };
+      }
+    } else if (name.kind == StepKind::kResumeCard || name.kind == StepKind::kAbolishCard) {
+      const bool resume = name.kind == StepKind::kResumeCard;
+      record = [this, &resident, resume]() -> Status {
+        MYNACERT_ASSIGN_OR_RETURN(auto card, store_.ActiveCard(resident.id));
+        if (!card) return Status{};  // done before a crash
+        if (resume && !card->suspended()) return Status{};
+        return store_.SetCardState(card->id, resume ? "active" : "abolished");
+      };
     } else if (name.kind == StepKind::kCreateCard) {
       // A new card (the card model): PINs chosen by the holder, the issuer key written in.
       // Recorded relative to the home; a journal from before that holds an absolute path inside it.

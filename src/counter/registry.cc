@@ -103,6 +103,7 @@ Result<std::optional<rules::Assessment>> Registry::AssessResident(const Resident
   if (sign && sign->state == "revoked" && sign->reason == "affiliationChanged") {
     f.sign_revoked_on = sign->ended_on;
   }
+  f.certs_held = card->suspended() || (auth && auth->state == "held");
   MYNACERT_ASSIGN_OR_RETURN(rules::Assessment a, rules::Assess(f, today, m->rules));
   return std::optional<rules::Assessment>(std::move(a));
 }
@@ -110,25 +111,46 @@ Result<std::optional<rules::Assessment>> Registry::AssessResident(const Resident
 Status Registry::DeliverRevocations(pki::CaStore& ca, std::string_view clerk, int64_t now,
                                     std::vector<std::string>* delivered) {
   MYNACERT_ASSIGN_OR_RETURN(auto pending, store_.PendingRevocations());
-  for (const CounterStore::PendingRevocation& p : pending) {
-    MYNACERT_ASSIGN_OR_RETURN(const pki::CaKind kind,
-                              internal::ParseKeyKind(p.kind, "pending_revocations.kind"));
-    MYNACERT_ASSIGN_OR_RETURN(auto found, ca.Find(kind, p.serial));
-    if (found && found->state != pki::CertState::kRevoked) {
+  // The rows one act queued (a hotline call's two holds: same resident, same time, same rule)
+  // reach the CA in one transaction (CaStore::RevokeAll), so its OCSP never tells one held and
+  // the other good.
+  size_t i = 0;
+  while (i < pending.size()) {
+    size_t end = i + 1;
+    while (end < pending.size() && pending[end].resident_id == pending[i].resident_id &&
+           pending[end].at == pending[i].at && pending[end].rule == pending[i].rule) {
+      ++end;
+    }
+    std::vector<pki::CaStore::Revocation> group;
+    for (size_t k = i; k < end; ++k) {
+      const CounterStore::PendingRevocation& p = pending[k];
+      MYNACERT_ASSIGN_OR_RETURN(const pki::CaKind kind,
+                                internal::ParseKeyKind(p.kind, "pending_revocations.kind"));
       MYNACERT_ASSIGN_OR_RETURN(pki::RevocationReason reason,
                                 pki::ParseRevocationReason(p.reason, "reason"));
-      MYNACERT_RETURN_IF_ERROR(ca.Revoke(kind, p.serial, reason, p.at, p.clerk,
-                                         "R-CERT-5: 住民記録の変更 (residence record changed)"));
+      // A certificate the CA never recorded (its issuance rolled back) has nothing to revoke.
+      MYNACERT_ASSIGN_OR_RETURN(auto found, ca.Find(kind, p.serial));
+      if (found) group.push_back({kind, p.serial, reason});
     }
+    const std::string& rule = pending[i].rule;
+    const std::string note =
+        rule == "R-LOST-1" ? "R-LOST-1: 紛失・盗難の届出による一時保留 (hold after a loss report)"
+                           : rule + ": 住民記録の変更 (residence record changed)";
+    MYNACERT_RETURN_IF_ERROR(ca.RevokeAll(group, pending[i].at, pending[i].clerk, note));
     MYNACERT_ASSIGN_OR_RETURN(store::Transaction tx, store::Transaction::Begin(store_.db()));
-    MYNACERT_RETURN_IF_ERROR(store_.MarkRevocationDone(p.id));
-    MYNACERT_RETURN_IF_ERROR(Audit(
-        store_, clerk, 0, p.resident_id, "ca_revoked",
-        json{{"kind", p.kind}, {"serial", p.serial}, {"reason", p.reason}, {"rule", "R-CERT-5"}}
-            .dump(),
-        now));
+    for (size_t k = i; k < end; ++k) {
+      const CounterStore::PendingRevocation& p = pending[k];
+      MYNACERT_RETURN_IF_ERROR(store_.MarkRevocationDone(p.id));
+      MYNACERT_RETURN_IF_ERROR(Audit(
+          store_, clerk, 0, p.resident_id, "ca_revoked",
+          json{{"kind", p.kind}, {"serial", p.serial}, {"reason", p.reason}, {"rule", p.rule}}.dump(),
+          now));
+    }
     MYNACERT_RETURN_IF_ERROR(tx.Commit());
-    if (delivered) delivered->push_back(p.serial);
+    if (delivered) {
+      for (size_t k = i; k < end; ++k) delivered->push_back(pending[k].serial);
+    }
+    i = end;
   }
   return {};
 }

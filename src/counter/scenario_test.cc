@@ -31,49 +31,13 @@ bool Cites(const std::vector<rules::Reason>& reasons, const std::string& rule) {
   return false;
 }
 
-// What the CA's OCSP responder (the one `mynacert ca ocsp-serve` runs) answers about `der`:
-// "good", "revoked:<reason code>" or "unknown"; the answer's signature is checked against
-// `issuer` (the responder's certificate is delegated by it).
-std::string OcspStatus(pki::OcspResponder& responder, const std::string& der, X509* issuer) {
-  auto cert = pki::ParseCertificateDer(der);
-  if (!cert.ok()) return "unparsable certificate";
-  OCSP_REQUEST* req = OCSP_REQUEST_new();
-  OCSP_CERTID* id = OCSP_cert_to_id(EVP_sha1(), cert->get(), issuer);
-  OCSP_request_add0_id(req, OCSP_CERTID_dup(id));
-  unsigned char* buf = nullptr;
-  const int len = i2d_OCSP_REQUEST(req, &buf);
-  const std::string request(reinterpret_cast<char*>(buf), static_cast<size_t>(len));
-  OPENSSL_free(buf);
-  OCSP_REQUEST_free(req);
-  const std::string answer = responder.Respond(request);
-  const unsigned char* p = reinterpret_cast<const unsigned char*>(answer.data());
-  OCSP_RESPONSE* resp = d2i_OCSP_RESPONSE(nullptr, &p, static_cast<long>(answer.size()));
-  std::string out = "no answer";
-  if (resp && OCSP_response_status(resp) == OCSP_RESPONSE_STATUS_SUCCESSFUL) {
-    OCSP_BASICRESP* basic = OCSP_response_get1_basic(resp);
-    X509_STORE* trust = X509_STORE_new();
-    X509_STORE_add_cert(trust, issuer);
-    int status = -1, reason = -1;
-    if (OCSP_basic_verify(basic, nullptr, trust, 0) != 1) {
-      out = "bad signature";
-    } else if (OCSP_resp_find_status(basic, id, &status, &reason, nullptr, nullptr, nullptr) == 1) {
-      out = status == V_OCSP_CERTSTATUS_GOOD      ? "good"
-            : status == V_OCSP_CERTSTATUS_REVOKED ? "revoked:" + std::to_string(reason)
-                                                  : "unknown";
-    }
-    X509_STORE_free(trust);
-    OCSP_BASICRESP_free(basic);
-  }
-  OCSP_RESPONSE_free(resp);
-  OCSP_CERTID_free(id);
-  return out;
-}
-
 std::vector<std::string> StepIds(const Decision& d) {
   std::vector<std::string> ids;
   for (const PlannedStep& s : d.steps) ids.push_back(s.id);
   return ids;
 }
+
+using testing::OcspStatus;
 
 class Scenario : public testing::CounterEngineTest {};
 

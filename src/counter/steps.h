@@ -26,6 +26,9 @@ enum class StepKind {
   kRevokeOld,   // revoke_old:<key>
   kCreateCard,  // create_card
   kWriteCa,     // write_ca
+  kRevoke,       // revoke:<key>   a certificate ended with the case's reason (R-LOST-2/4)
+  kResumeCard,   // resume_card    一時停止解除: the card in force again (R-LOST-2)
+  kAbolishCard,  // abolish_card   廃止 (R-LOST-4)
   kClose,       // close
 };
 struct StepName {
@@ -39,7 +42,7 @@ StepName MakeStep(StepKind kind, pki::CaKind key);
 StepName MakeResetPin(card::PinId pin);
 // The stored text, as the journal has always written it: "check_pins", "reset_pin:auth",
 // "keygen:sign", "issue:auth", "write:auth", "revoke_old:sign", "create_card", "write_ca",
-// "close".
+// "revoke:auth", "resume_card", "abolish_card", "close".
 std::string FormatStep(const StepName& step);
 // The inverse of FormatStep; an unknown name is an error naming `field`.
 Result<StepName> ParseStep(std::string_view text, std::string_view field);

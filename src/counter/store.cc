@@ -13,15 +13,17 @@ namespace mynacert::counter {
 namespace {
 
 std::string FlagsJson(const CaseFlags& f) {
-  return nlohmann::json{{"certs", f.certs},
+  nlohmann::json j{{"certs", f.certs},
                         {"pin_forgotten", f.pin_forgotten},
                         {"pin", f.pin},
                         {"honseki_in_city", f.honseki_in_city},
                         {"corporate_guardian", f.corporate_guardian},
                         {"representative_has_photo_id", f.representative_has_photo_id},
                         {"pin_mismatch", f.pin_mismatch},
-                        {"switched_from", f.switched_from}}
-      .dump();
+                        {"switched_from", f.switched_from}};
+  if (!f.card_event.empty()) j["card_event"] = f.card_event;
+  if (f.holder_at_fault) j["holder_at_fault"] = *f.holder_at_fault;
+  return j.dump();
 }
 
 CaseFlags ParseFlags(std::string_view text) {
@@ -36,6 +38,10 @@ CaseFlags ParseFlags(std::string_view text) {
   f.representative_has_photo_id = j.value("representative_has_photo_id", true);
   f.pin_mismatch = j.value("pin_mismatch", false);
   f.switched_from = j.value("switched_from", "");
+  f.card_event = j.value("card_event", "");
+  if (j.contains("holder_at_fault") && j["holder_at_fault"].is_boolean()) {
+    f.holder_at_fault = j["holder_at_fault"].get<bool>();
+  }
   return f;
 }
 
@@ -201,6 +207,16 @@ Result<std::vector<Resident>> CounterStore::ListResidents(const std::string& mun
   return Collect<Resident>(*s, ReadResident);
 }
 
+Result<std::vector<Resident>> CounterStore::ResidentsBornOn(Date birth) {
+  const std::string day = birth.ToString();
+  MYNACERT_ASSIGN_OR_RETURN(
+      auto s, Query(*db_,
+                    "SELECT " + std::string(kResidentColumns) +
+                        " FROM residents WHERE birth = $1 ORDER BY id",
+                    {Text(day)}));
+  return Collect<Resident>(*s, ReadResident);
+}
+
 Result<std::vector<std::string>> CounterStore::ChangeResident(int64_t id,
                                                               const ResidentChange& change,
                                                               Date on, std::string_view clerk,
@@ -318,7 +334,8 @@ Result<std::optional<CardRecord>> CounterStore::ActiveCard(int64_t resident_id) 
   MYNACERT_ASSIGN_OR_RETURN(
       auto s, Query(*db_,
                     "SELECT " + std::string(kCardColumns) +
-                        " FROM cards WHERE resident_id = $1 AND state = 'active' ORDER BY id DESC "
+                        " FROM cards WHERE resident_id = $1 AND state IN ('active', 'suspended') "
+                        "ORDER BY id DESC "
                         "LIMIT 1",
                     {resident_id}));
   MYNACERT_ASSIGN_OR_RETURN(bool row, s->Step());
@@ -366,7 +383,8 @@ Result<std::optional<CertRecord>> CounterStore::ActiveCert(int64_t card_id, std:
   MYNACERT_ASSIGN_OR_RETURN(
       auto s, Query(*db_,
                     "SELECT " + std::string(kCertColumns) +
-                        " FROM certificates WHERE card_id = $1 AND kind = $2 AND state = 'active' "
+                        " FROM certificates WHERE card_id = $1 AND kind = $2 AND state IN ('active', "
+                        "'held') "
                         "ORDER BY id DESC LIMIT 1",
                     {card_id, kind}));
   MYNACERT_ASSIGN_OR_RETURN(bool row, s->Step());
@@ -379,8 +397,15 @@ Status CounterStore::EndCert(std::string_view kind, std::string_view serial,
   const std::string day = on.ToString();
   return Run(*db_,
              "UPDATE certificates SET state = $3, reason = $4, ended_on = $5 WHERE kind = $1 AND "
-             "serial = $2 AND state = 'active'",
+             "serial = $2 AND state IN ('active', 'held')",
              {kind, serial, state, reason, Text(day)});
+}
+
+Status CounterStore::HoldCert(std::string_view kind, std::string_view serial) {
+  return Run(*db_,
+             "UPDATE certificates SET state = 'held', reason = 'certificateHold' WHERE kind = $1 "
+             "AND serial = $2 AND state = 'active'",
+             {kind, serial});
 }
 
 // ---- cases ----
@@ -558,29 +583,74 @@ Result<int64_t> CounterStore::QueueRevocation(const PendingRevocation& p) {
   const std::string on = p.on.ToString();
   MYNACERT_RETURN_IF_ERROR(Run(*db_,
                                "INSERT INTO pending_revocations (id, resident_id, kind, serial, "
-                               "reason, at, on_date, clerk, state) VALUES ($1, $2, $3, $4, $5, "
-                               "$6, $7, $8, 'pending')",
+                               "reason, at, on_date, clerk, state, rule) VALUES ($1, $2, $3, $4, "
+                               "$5, $6, $7, $8, 'pending', $9)",
                                {id, p.resident_id, Text(p.kind), Text(p.serial), Text(p.reason),
-                                p.at, Text(on), Text(p.clerk)}));
+                                p.at, Text(on), Text(p.clerk), Text(p.rule)}));
   return id;
 }
 
 Result<std::vector<CounterStore::PendingRevocation>> CounterStore::PendingRevocations() {
   MYNACERT_ASSIGN_OR_RETURN(
       auto s, Query(*db_,
-                    "SELECT id, resident_id, kind, serial, reason, at, on_date, clerk FROM "
+                    "SELECT id, resident_id, kind, serial, reason, at, on_date, clerk, rule FROM "
                     "pending_revocations WHERE state = 'pending' ORDER BY id",
                     {}));
   return Collect<PendingRevocation>(*s, [](store::Statement& st) {
     return PendingRevocation{st.ColumnInt(0),    st.ColumnInt(1),
                              ColumnString(st, 2), ColumnString(st, 3),
                              ColumnString(st, 4), st.ColumnInt(5),
-                             ColumnDate(st, 6).value_or(Date()), ColumnString(st, 7)};
+                             ColumnDate(st, 6).value_or(Date()), ColumnString(st, 7),
+                             ColumnString(st, 8)};
   });
 }
 
 Status CounterStore::MarkRevocationDone(int64_t id) {
   return Run(*db_, "UPDATE pending_revocations SET state = 'done' WHERE id = $1", {id});
+}
+
+// ---- the loss hotline ----
+
+namespace {
+constexpr std::string_view kCallColumns =
+    "id, resident_id, card_id, at, operator, event, caller, caller_name, outside_home, "
+    "police_receipt, held, note";
+}  // namespace
+
+Result<int64_t> CounterStore::AddHotlineCall(HotlineCall c) {
+  MYNACERT_ASSIGN_OR_RETURN(c.id, NextId(*db_, "hotline_call"));
+  MYNACERT_RETURN_IF_ERROR(Run(*db_,
+                               "INSERT INTO hotline_calls (" + std::string(kCallColumns) +
+                                   ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                               {c.id, c.resident_id, c.card_id, c.at, Text(c.operator_name),
+                                Text(c.event), Text(c.caller), Text(c.caller_name),
+                                int64_t{c.outside_home}, Text(c.police_receipt), Text(c.held),
+                                Text(c.note)}));
+  return c.id;
+}
+
+Result<std::vector<CounterStore::HotlineCall>> CounterStore::HotlineCalls(int64_t resident_id) {
+  MYNACERT_ASSIGN_OR_RETURN(
+      auto s, Query(*db_,
+                    "SELECT " + std::string(kCallColumns) +
+                        " FROM hotline_calls WHERE resident_id = $1 ORDER BY id",
+                    {resident_id}));
+  return Collect<HotlineCall>(*s, [](store::Statement& st) {
+    HotlineCall c;
+    c.id = st.ColumnInt(0);
+    c.resident_id = st.ColumnInt(1);
+    c.card_id = st.ColumnInt(2);
+    c.at = st.ColumnInt(3);
+    c.operator_name = ColumnString(st, 4);
+    c.event = ColumnString(st, 5);
+    c.caller = ColumnString(st, 6);
+    c.caller_name = ColumnString(st, 7);
+    c.outside_home = st.ColumnInt(8) != 0;
+    c.police_receipt = ColumnString(st, 9);
+    c.held = ColumnString(st, 10);
+    c.note = ColumnString(st, 11);
+    return c;
+  });
 }
 
 }  // namespace mynacert::counter

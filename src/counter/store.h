@@ -66,7 +66,10 @@ struct CardRecord {
   std::string location;  // "file:<path>" | "reader:<name>"
   std::string chip_id;
   Date applied, issued, expires;
-  std::string state = "active";  // active | replaced | returned
+  // active | suspended (一時停止 by the hotline, R-LOST-1) | replaced | returned | abolished
+  // (廃止, R-LOST-4)
+  std::string state = "active";
+  bool suspended() const { return state == "suspended"; }
 };
 
 struct CertRecord {
@@ -77,7 +80,8 @@ struct CertRecord {
   std::string serial;
   Date issued, last_valid_day;
   bool renewal = false;
-  std::string state = "active";  // active | superseded | revoked
+  // active | held (certificateHold, final: R-LOST-2) | superseded | revoked
+  std::string state = "active";
   std::string reason;            // RFC 5280 name when not active
   std::optional<Date> ended_on;
   int64_t case_id = 0;
@@ -86,6 +90,10 @@ struct CertRecord {
 // Case flags: what the clerk recorded about the situation (rules::Situation).
 struct CaseFlags {
   std::string certs = "both";  // both | auth | sign: which certificates the case is about
+  // abolish_card (R-LOST-4): lost | stolen | broken | misused, and whether the re-issuance fee
+  // applies (the holder at fault; by default lost and broken are, stolen and misused are not).
+  std::string card_event;
+  std::optional<bool> holder_at_fault;
   bool pin_forgotten = false;  // R-PROC-1: reset in the same visit
   std::string pin = "auth";    // pin_reset: which PIN (auth | sign | text | juki)
   bool honseki_in_city = false;             // R-PROC-2 (Kanazawa)
@@ -135,7 +143,8 @@ struct Case {
   int64_t id = 0;
   int64_t resident_id = 0;
   std::string municipality;
-  std::string procedure;  // renewal | new_issuance | pin_reset | card_issuance
+  std::string procedure;  // renewal | new_issuance | pin_reset | found_card | abolish_card |
+                          // card_issuance
   std::string applicant;  // self | legal_rep_parent | legal_rep_guardian | agent_with_form |
                           // agent_without_form
   int64_t representative_id = 0;
@@ -175,15 +184,24 @@ class CounterStore {
   Status AddRelation(int64_t parent_id, int64_t child_id);
   Result<bool> IsParentOf(int64_t parent_id, int64_t child_id);
 
+  // The residents born on `birth`, in every municipality (the hotline identifies a caller
+  // nationwide, R-LOST-1).
+  Result<std::vector<Resident>> ResidentsBornOn(Date birth);
+
   // ---- cards and certificates ----
   Result<int64_t> AddCard(CardRecord c, int64_t at);
+  // The resident's current card: active or suspended (R-LOST-1), never replaced or abolished.
   Result<std::optional<CardRecord>> ActiveCard(int64_t resident_id);
   Result<std::vector<CardRecord>> Cards(int64_t resident_id);
   Status SetCardState(int64_t card_id, std::string_view state);
   Result<int64_t> AddCert(CertRecord c);
   // Newest first.
   Result<std::vector<CertRecord>> Certs(int64_t resident_id);
+  // The card's current certificate of `kind`: active or held.
   Result<std::optional<CertRecord>> ActiveCert(int64_t card_id, std::string_view kind);
+  // An active certificate put on hold (R-LOST-1).
+  Status HoldCert(std::string_view kind, std::string_view serial);
+  // Ends an active or held certificate.
   Status EndCert(std::string_view kind, std::string_view serial, std::string_view state,
                  std::string_view reason, Date on);
 
@@ -208,10 +226,29 @@ class CounterStore {
     int64_t at = 0;
     Date on;
     std::string clerk;
+    std::string rule = "R-CERT-5";  // R-CERT-5 (a change of the record) | R-LOST-1 (a hold)
   };
   Result<int64_t> QueueRevocation(const PendingRevocation& p);
   Result<std::vector<PendingRevocation>> PendingRevocations();
   Status MarkRevocationDone(int64_t id);
+
+  // ---- the loss hotline (R-LOST-1) ----
+  struct HotlineCall {
+    int64_t id = 0;
+    int64_t resident_id = 0;
+    int64_t card_id = 0;
+    int64_t at = 0;
+    std::string operator_name;
+    std::string event = "lost";     // lost | stolen
+    std::string caller = "holder";  // holder | family | other
+    std::string caller_name;
+    bool outside_home = false;
+    std::string police_receipt;
+    std::string held;  // JSON [{"kind", "serial"}]
+    std::string note;
+  };
+  Result<int64_t> AddHotlineCall(HotlineCall call);
+  Result<std::vector<HotlineCall>> HotlineCalls(int64_t resident_id);  // oldest first
 
  private:
   explicit CounterStore(std::unique_ptr<store::Database> db)

@@ -6,6 +6,7 @@
 #define MYNACERT_COUNTER_TESTING_H_
 
 #include <gtest/gtest.h>
+#include <openssl/ocsp.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -20,6 +21,8 @@
 #include "counter/workspace.h"
 #include "pki/ca_directory.h"
 #include "pki/ca_store.h"
+#include "pki/certificate.h"
+#include "pki/ocsp.h"
 #include "profiles/loader.h"
 #include "store/testing.h"
 
@@ -231,6 +234,44 @@ class CounterEngineTest : public CounterTest,
  protected:
   store::testing::Engine engine() const override { return GetParam(); }
 };
+
+// What the CA's OCSP responder (the one `mynacert ca ocsp-serve` runs) answers about `der`:
+// "good", "revoked:<reason code>" or "unknown"; the answer's signature is checked against
+// `issuer` (the responder's certificate is delegated by it).
+inline std::string OcspStatus(pki::OcspResponder& responder, const std::string& der, X509* issuer) {
+  auto cert = pki::ParseCertificateDer(der);
+  if (!cert.ok()) return "unparsable certificate";
+  OCSP_REQUEST* req = OCSP_REQUEST_new();
+  OCSP_CERTID* id = OCSP_cert_to_id(EVP_sha1(), cert->get(), issuer);
+  OCSP_request_add0_id(req, OCSP_CERTID_dup(id));
+  unsigned char* buf = nullptr;
+  const int len = i2d_OCSP_REQUEST(req, &buf);
+  const std::string request(reinterpret_cast<char*>(buf), static_cast<size_t>(len));
+  OPENSSL_free(buf);
+  OCSP_REQUEST_free(req);
+  const std::string answer = responder.Respond(request);
+  const unsigned char* p = reinterpret_cast<const unsigned char*>(answer.data());
+  OCSP_RESPONSE* resp = d2i_OCSP_RESPONSE(nullptr, &p, static_cast<long>(answer.size()));
+  std::string out = "no answer";
+  if (resp && OCSP_response_status(resp) == OCSP_RESPONSE_STATUS_SUCCESSFUL) {
+    OCSP_BASICRESP* basic = OCSP_response_get1_basic(resp);
+    X509_STORE* trust = X509_STORE_new();
+    X509_STORE_add_cert(trust, issuer);
+    int status = -1, reason = -1;
+    if (OCSP_basic_verify(basic, nullptr, trust, 0) != 1) {
+      out = "bad signature";
+    } else if (OCSP_resp_find_status(basic, id, &status, &reason, nullptr, nullptr, nullptr) == 1) {
+      out = status == V_OCSP_CERTSTATUS_GOOD      ? "good"
+            : status == V_OCSP_CERTSTATUS_REVOKED ? "revoked:" + std::to_string(reason)
+                                                  : "unknown";
+    }
+    X509_STORE_free(trust);
+    OCSP_BASICRESP_free(basic);
+  }
+  OCSP_RESPONSE_free(resp);
+  OCSP_CERTID_free(id);
+  return out;
+}
 
 inline std::string* CounterTest::ca_dir_ = nullptr;
 inline pki::CaGeneration* CounterTest::sign_ca_ = nullptr;

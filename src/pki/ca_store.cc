@@ -316,6 +316,22 @@ Status CaStore::Revoke(CaKind kind, std::string_view serial, RevocationReason re
   return tx.Commit();
 }
 
+Status CaStore::RevokeAll(std::span<const Revocation> revocations, int64_t at,
+                          std::string_view actor, std::string_view note) {
+  MYNACERT_ASSIGN_OR_RETURN(store::Transaction tx, store::Transaction::Begin(*db_));
+  for (const Revocation& r : revocations) {
+    MYNACERT_ASSIGN_OR_RETURN(std::optional<IssuedCert> current, Find(r.kind, r.serial_hex));
+    if (!current) return SerialNotFound(r.serial_hex);
+    const bool hold = r.reason == RevocationReason::kCertificateHold;
+    // Revoked is final (whatever its reason); held is final for another hold.
+    if (current->state == CertState::kRevoked) continue;
+    if (hold && current->state == CertState::kOnHold) continue;
+    MYNACERT_RETURN_IF_ERROR(ChangeState(r.kind, r.serial_hex, r.reason, at, actor, note, false,
+                                         hold ? "hold" : "revoke"));
+  }
+  return tx.Commit();
+}
+
 Status CaStore::ReleaseHold(CaKind kind, std::string_view serial, int64_t at,
                             std::string_view actor, std::string_view note) {
   MYNACERT_ASSIGN_OR_RETURN(store::Transaction tx, store::Transaction::Begin(*db_));

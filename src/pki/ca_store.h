@@ -123,6 +123,17 @@ class CaStore {
   // final reason; a revoked one cannot change. kRemoveFromCrl is not a revocation reason.
   Status Revoke(CaKind kind, std::string_view serial_hex, RevocationReason reason, int64_t at,
                 std::string_view actor, std::string_view note = {});
+  // Several revocations in one transaction, all or none: a hotline call puts both of a card's
+  // certificates on hold at once (R-LOST-1), so OCSP never answers one held and one good. A
+  // revoked certificate (final, whatever its reason) and a held one asked to be held again are
+  // left as they are, so a delivery repeated after a crash changes nothing.
+  struct Revocation {
+    CaKind kind = CaKind::kAuth;
+    std::string serial_hex;
+    RevocationReason reason = RevocationReason::kUnspecified;
+  };
+  Status RevokeAll(std::span<const Revocation> revocations, int64_t at, std::string_view actor,
+                   std::string_view note = {});
   // Releases a hold: the certificate is good again (delta CRLs list it as removeFromCRL).
   Status ReleaseHold(CaKind kind, std::string_view serial_hex, int64_t at, std::string_view actor,
                      std::string_view note = {});

@@ -175,7 +175,9 @@ class Reader {
 const std::initializer_list<std::pair<std::string_view, Procedure>> kProcedures = {
     {"renewal", Procedure::kRenewal},
     {"new_issuance", Procedure::kNewIssuance},
-    {"pin_reset", Procedure::kPinReset}};
+    {"pin_reset", Procedure::kPinReset},
+    {"found_card", Procedure::kFoundCard},
+    {"abolish_card", Procedure::kAbolishCard}};
 const std::initializer_list<std::pair<std::string_view, ApplicantClass>> kApplicantClasses = {
     {"self", ApplicantClass::kSelf}, {"legal_rep", ApplicantClass::kLegalRep},
     {"agent", ApplicantClass::kAgent}};
@@ -236,7 +238,7 @@ Municipality ParseTable(const Reader& r, const toml::table& root, std::string_vi
   r.CheckKeys(root, "",
               {"id", "name_ja", "name_en", "prefecture_ja", "prefecture_en", "municipality_en",
                "seed", "rules", "reservation", "procedures", "document_inquiry", "counters",
-               "notices", "contact"});
+               "notices", "contact", "fees"});
   Municipality m;
   m.id = r.String(root, "", "id", true);
   const std::string stem = std::filesystem::path(std::string(source_name)).stem().string();
@@ -356,6 +358,13 @@ Municipality ParseTable(const Reader& r, const toml::table& root, std::string_vi
              "市の通知は J-LIS の通知より前に送ります (R-NOT-3: must exceed notices.jlis_lead_days = " +
                  std::to_string(m.notices.jlis_lead_days) + ")");
     }
+  }
+
+  // R-LOST-4: the re-issuance fee when the holder is at fault.
+  if (const toml::table* t = r.Table(root, "", "fees", false)) {
+    r.CheckKeys(*t, "fees", {"reissue_card_yen", "reissue_certificates_yen"});
+    m.fees.reissue_card_yen = r.Int(*t, "fees", "reissue_card_yen", 800, 0, 100000);
+    m.fees.reissue_certificates_yen = r.Int(*t, "fees", "reissue_certificates_yen", 200, 0, 100000);
   }
 
   const toml::table* inquiry = r.Table(root, "", "document_inquiry", true);

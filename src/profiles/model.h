@@ -45,7 +45,11 @@ struct RuleSettings {
 
 // ---- Procedures and applicants (R-PROC) ----
 
-enum class Procedure { kRenewal, kNewIssuance, kPinReset };
+// kFoundCard: 一時停止解除 of a card the hotline suspended (R-LOST-2/3): the held certificates
+// revoked and new ones issued onto the card. kAbolishCard: 紛失届 / 廃止 (R-LOST-4): the card
+// abolished and its certificates revoked, for a card that stays lost, was stolen, broken or
+// misused.
+enum class Procedure { kRenewal, kNewIssuance, kPinReset, kFoundCard, kAbolishCard };
 // Who comes to the counter. The legal representative is split because the proof of
 // authority differs (戸籍謄本 vs 登記事項証明書, R-PROC-2).
 enum class Applicant {
@@ -202,6 +206,16 @@ struct NoticePolicy {
   int city_lead_days = 0;
 };
 
+// ---- Fees (R-LOST-4, R-CARD-3) ----
+
+// The re-issuance fee after a 紛失届 when the holder is at fault (R-LOST-4: a setting, "commonly
+// 800 円 for the card and 200 円 for the certificates", rules-lifecycle.md; medium confidence).
+// A card renewal is free (R-CARD-3).
+struct Fees {
+  int reissue_card_yen = 800;
+  int reissue_certificates_yen = 200;
+};
+
 struct Municipality {
   std::string id;             // file stem: "yokohama"
   std::string name_ja;        // "横浜市"
@@ -220,6 +234,7 @@ struct Municipality {
 
   ProcedurePolicy procedures;
   NoticePolicy notices;  // R-NOT-1/3
+  Fees fees;             // R-LOST-4
 
   const Counter* FindCounter(std::string_view counter_id) const {
     for (const Counter& c : counters)

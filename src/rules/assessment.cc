@@ -37,6 +37,13 @@ void AssessIssuedCert(const Facts& f, Date today, const profiles::RuleSettings& 
     a.AddNote({NoteCode::kStatusCardExpired, c.kind, card.expires, {}, 0});
     return;
   }
+  if (f.certs_held) {  // R-LOST-1/2: held for good; the counter issues new ones
+    c.status = CertStatus::kHeld;
+    c.if_issued_today =
+        ComputeCertValidity(f.birth, today, false, card.expires, auth_cap_for_new, s).expires;
+    a.AddNote({NoteCode::kStatusHeld, c.kind, *c.if_issued_today, {}, 0});
+    return;
+  }
   if (c.kind == CertKind::kSign && f.sign_revoked_on) {  // R-CERT-5
     c.status = CertStatus::kRevoked;
     c.if_issued_today =
@@ -287,6 +294,8 @@ std::string_view CertStatusName(CertStatus s) {
       return "card_expired";
     case CertStatus::kRevoked:
       return "revoked";
+    case CertStatus::kHeld:
+      return "held";
     case CertStatus::kNotEligible:
       return "not_eligible";
     case CertStatus::kNotIssued:
@@ -307,6 +316,8 @@ std::string_view CertStatusJa(CertStatus s) {
       return "カードの有効期限切れ";
     case CertStatus::kRevoked:
       return "失効";
+    case CertStatus::kHeld:
+      return "一時保留 (紛失・盗難の届出)";
     case CertStatus::kNotEligible:
       return "発行対象外";
     case CertStatus::kNotIssued:
@@ -456,6 +467,12 @@ Reason Render(const Note& n, const profiles::RuleSettings& s) {
                   ". While the card is valid a new one can be issued at any time, free (R-WIN-4); "
                   "issued today it runs to " +
                   b + "."};
+    case NoteCode::kStatusHeld:
+      return {"R-LOST-2",
+              cj + "は紛失・盗難の届出により一時保留されています。一時保留は解除されません。カードが見つかったら窓口で一時停止解除の手続きをすると、新しい証明書が発行され " +
+                  a + " まで有効です。",
+              "The " + ce + " is on hold after a loss report; a hold is never released. If the card is "
+              "found, a counter lifts the suspension and issues a new certificate, valid to " + a + "."};
     case NoteCode::kStatusRevoked:
       return {"R-CERT-5",
               "氏名・住所等の変更 (" + a +

@@ -38,6 +38,9 @@ struct Facts {
   bool abroad = false;                  // --abroad: R-WIN-3
   bool adult_ward = false;              // --adult-ward: 成年被後見人 (R-CERT-4)
   std::optional<Date> sign_revoked_on;  // --sign-revoked-on: name/address/… changed (R-CERT-5)
+  // The card was suspended after a loss report and its certificates put on hold (R-LOST-1):
+  // a hold is final, so what is issued at the counter is a new issuance (R-LOST-2).
+  bool certs_held = false;
 };
 
 enum class CertKind : uint8_t { kSign, kAuth };
@@ -48,6 +51,7 @@ enum class CertStatus : uint8_t {
   kExpired,      // past expiry while the card is valid: free new issuance (R-WIN-5)
   kCardExpired,  // the card itself has expired: renew the card (R-WIN-6)
   kRevoked,      // sign cert revoked by a change of name/address/… (R-CERT-5)
+  kHeld,         // on hold after a loss report (R-LOST-1); final: new ones at a counter (R-LOST-2)
   kNotEligible,  // sign cert: under 15 or adult ward (R-CERT-4)
   kNotIssued,    // sign cert: not issued with the card (holder was under 15), may be issued now
 };
@@ -76,6 +80,7 @@ enum class NoteCode : uint8_t {
   kStatusRenewWithCard,
   kStatusExpired,
   kStatusRevoked,
+  kStatusHeld,
   kStatusCardExpired,
   kSignNotEligibleAge,
   kSignNotEligibleWard,

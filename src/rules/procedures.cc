@@ -124,6 +124,14 @@ StaffAction Action(const std::string& id) {
   }
   if (id == "staff_enter_pin") return {id, "暗証番号は職員が本人に代わって入力します", "staff enter the PIN from the form on the holder's behalf"};
   if (id == "reset_pin") return {id, "暗証番号を再設定します", "staff reset the PIN (the holder sets a new one)"};
+  if (id == "resume_card") {
+    return {id, "カードの一時停止を解除し、一時保留中の電子証明書を失効させて新しい電子証明書を発行します",
+            "staff lift the card's suspension, revoke the held certificates and issue new ones onto the card"};
+  }
+  if (id == "abolish_card") {
+    return {id, "カードを廃止し、電子証明書を失効させます。再交付の申請を受け付けます",
+            "staff abolish the card and revoke its certificates; a new card can be applied for"};
+  }
   return {id, id, id};
 }
 
@@ -210,8 +218,18 @@ std::string_view ProcedureName(Procedure p) {
     case Procedure::kRenewal: return "renewal";
     case Procedure::kNewIssuance: return "new_issuance";
     case Procedure::kPinReset: return "pin_reset";
+    case Procedure::kFoundCard: return "found_card";
+    case Procedure::kAbolishCard: return "abolish_card";
   }
   return "";
+}
+
+std::string_view AbolitionReason(std::string_view card_event) {
+  return card_event == "broken" ? "cessationOfOperation" : "keyCompromise";
+}
+
+bool AtFaultByDefault(std::string_view card_event) {
+  return card_event == "lost" || card_event == "broken";
 }
 
 std::string_view ApplicantName(Applicant a) {
@@ -243,6 +261,11 @@ std::vector<Reason> PinsToKnow(const profiles::Municipality& m, Procedure proced
       (sign ? " and the signature certificate's password (6 to 16 letters and digits, both "
               "included)"
             : "");
+  if (procedure == Procedure::kAbolishCard) {
+    out.push_back({"R-LOST-4", "カードの廃止に暗証番号は使いません。新しいカードを受け取るときに、新しい暗証番号を設定します。",
+                   "No PIN is used to abolish the card; new PINs are set when the new card is handed over."});
+    return out;
+  }
   if (procedure == Procedure::kPinReset) {
     out.push_back({"R-CERT-2", "新しく設定する " + formats_ja + " を決めておいてください。",
                    "Decide the new PINs: " + formats_en + "."});
@@ -308,6 +331,114 @@ Result<ProcedurePlan> PlanProcedure(const profiles::Municipality& m, Procedure p
 
 namespace {
 
+// R-PROC-2: what proves the legal representative's authority (戸籍謄本, 登記事項証明書, …).
+void AuthorityDocuments(const profiles::Municipality& m, Applicant applicant, const Situation& s,
+                        ProcedurePlan& plan, VisitPlan& v) {
+  const profiles::ProcedurePolicy& pol = m.procedures;
+  const bool ward = s.adult_ward;
+  const std::string months =
+      pol.authority_proof_max_months
+          ? " (発行から" + std::to_string(pol.authority_proof_max_months) + "か月以内)"
+          : "";
+  const std::string months_en =
+      pol.authority_proof_max_months
+          ? " (issued within " + std::to_string(pol.authority_proof_max_months) + " months)"
+          : "";
+  if (ward || applicant == Applicant::kLegalRepGuardian) {
+    if (ward) {
+      v.documents.push_back(Line("representative", "touki_jiko_shomei", "登記事項証明書" + months,
+                             "certificate of registered matters (成年後見登記)" + months_en, "", false,
+                             {"R-PROC-2"}));
+    } else {
+      v.documents.push_back(Line("representative", "koseki_tohon", "戸籍謄本 (未成年後見人)" + months,
+                             "family register transcript (guardian of a minor)" + months_en, "", false,
+                             {"R-PROC-2"}));
+    }
+    if (s.corporate_guardian && pol.corporate_guardian_employee_id) {
+      v.documents.push_back(Line("representative", "employee_id", "社員証 (成年後見人が法人の場合)",
+                             "employee ID (corporate guardian)", "", false, {"R-PROC-2"}));
+    }
+  } else {
+    const bool waived = (pol.koseki_waived_same_household && s.same_household) ||
+                        (pol.koseki_waived_honseki_in_city && s.honseki_in_city);
+    if (waived) {
+      plan.reasons.push_back({"R-PROC-2",
+                              "住民票で親子関係が確認できる (または本籍が市内の) ため、戸籍謄本は不要です。",
+                              "The residence record (or the 本籍 in the city) shows the relation: no family register transcript needed."});
+    } else {
+      v.documents.push_back(Line("representative", "koseki_tohon", "戸籍謄本" + months,
+                             "family register transcript (戸籍謄本)" + months_en, "", false,
+                             {"R-PROC-2"}));
+    }
+  }
+}
+
+// R-LOST-4: 紛失届 / 廃止 at the counter. No PIN, and no card unless it is a broken one (then
+// returned). The holder proves identity without the card; a legal representative as R-PROC-2.
+// Agents are not taken: no seed or source shows an agent filing a 紛失届, and the certificates
+// are already safe on hold once the hotline was called (R-LOST-1).
+Result<ProcedurePlan> PlanAbolition(const profiles::Municipality& m, Applicant applicant,
+                                    const Situation& s, ProcedurePlan plan) {
+  const std::string& ev = s.card_event;
+  if (ev != "lost" && ev != "stolen" && ev != "broken" && ev != "misused") {
+    return InvalidArgument("card_event",
+                           "lost (紛失) | stolen (盗難) | broken (破損) | misused (不正利用) のいずれか (R-LOST-4)");
+  }
+  const ApplicantClass cls = ClassOf(applicant);
+  if (cls == ApplicantClass::kAgent) {
+    plan.possible = false;
+    plan.refusals.push_back(
+        {"R-LOST-4",
+         "カードの廃止 (紛失届) は本人または法定代理人が窓口で行います。電子証明書は紛失・盗難の電話 (R-LOST-1) で既に一時保留されています。",
+         "The card is abolished (紛失届) at the counter by the holder or the legal representative; the "
+         "certificates are already on hold after the hotline call (R-LOST-1)."});
+    return plan;
+  }
+  VisitPlan v;
+  v.holder_present = cls == ApplicantClass::kSelf || !m.procedures.legal_rep_may_come_alone;
+  if (ev == "broken") {
+    v.documents.push_back(Line("holder", "holder_card", "壊れたマイナンバーカード (返納します)",
+                               "the broken My Number Card (returned)", "", false, {"R-LOST-4"}));
+  }
+  if (cls == ApplicantClass::kSelf) {
+    // The card cannot prove identity here: A×1, or B×2 (the usual rule where no card is shown).
+    v.documents.push_back(IdLine(Party::kHolder, Combos({{1, 0}, {0, 2}}), "R-LOST-4", false, true));
+  } else {
+    v.documents.push_back(IdLine(Party::kRepresentative, Combos({{1, 0}}), "R-PROC-2"));
+    AuthorityDocuments(m, applicant, s, plan, v);
+  }
+  v.staff_actions.push_back(Action("abolish_card"));
+  const std::string_view reason = AbolitionReason(ev);
+  const char* ev_ja = ev == "lost" ? "紛失" : ev == "stolen" ? "盗難" : ev == "broken" ? "破損" : "不正利用";
+  plan.reasons.push_back(
+      {"R-LOST-4",
+       std::string("カード (") + ev_ja + ") を廃止し、電子証明書を失効させます (失効理由 " + std::string(reason) +
+           ", R-REV-1)。新しいカードは再交付の申請をします。",
+       "The card (" + ev + ") is abolished and its certificates revoked (" + std::string(reason) +
+           ", R-REV-1); a new card is applied for as a re-issuance."});
+  const bool at_fault = s.holder_at_fault.value_or(AtFaultByDefault(ev));
+  if (at_fault) {
+    plan.fee_yen = m.fees.reissue_card_yen + m.fees.reissue_certificates_yen;
+    plan.reasons.push_back(
+        {"R-LOST-4",
+         "再交付手数料: カード " + std::to_string(m.fees.reissue_card_yen) + "円、電子証明書 " +
+             std::to_string(m.fees.reissue_certificates_yen) + "円 (本人の責による" + ev_ja + "のため)。",
+         "Re-issuance fee: " + std::to_string(m.fees.reissue_card_yen) + " yen for the card and " +
+             std::to_string(m.fees.reissue_certificates_yen) + " yen for the certificates (the holder at fault)."});
+  } else {
+    plan.reasons.push_back({"R-LOST-4", std::string("再交付手数料はかかりません (") + ev_ja + "、本人の責によらないため)。",
+                            "No re-issuance fee (" + ev + ", not the holder's fault)."});
+  }
+  if (ev == "stolen" || ev == "lost") {
+    plan.reasons.push_back({"R-LOST-1",
+                            std::string("警察の") + (ev == "stolen" ? "盗難届" : "遺失届") +
+                                "の受理番号があればお知らせください (家の外でなくした場合・盗まれた場合)。",
+                            "Bring the police receipt number where the card was lost outside the home or stolen."});
+  }
+  plan.visits.push_back(std::move(v));
+  return plan;
+}
+
 Result<ProcedurePlan> PlanSteps(const profiles::Municipality& m, Procedure procedure,
                                 Applicant applicant, const Situation& s) {
   const profiles::ProcedurePolicy& pol = m.procedures;
@@ -359,6 +490,14 @@ Result<ProcedurePlan> PlanSteps(const profiles::Municipality& m, Procedure proce
              " or an adult ward; choose self or agent."});
     return plan;
   }
+  if (procedure == Procedure::kAbolishCard) return PlanAbolition(m, applicant, s, std::move(plan));
+  if (procedure == Procedure::kFoundCard) {
+    plan.reasons.push_back(
+        {"R-LOST-2",
+         "一時停止を解除し、一時保留中の電子証明書を失効させて、新しい電子証明書をカードに発行します (一時保留は解除されません)。電話では解除できません。",
+         "The suspension is lifted, the held certificates are revoked and new ones issued onto the card (a "
+         "hold is never released). It cannot be done by phone."});
+  }
   // R-CERT-4: no sign cert under 15 or (unless the profile follows seed 003) for an adult ward.
   const bool sign_excluded =
       s.holder_age < 15 || (s.adult_ward && !m.rules.adult_ward_sign_cert);
@@ -389,6 +528,7 @@ Result<ProcedurePlan> PlanSteps(const profiles::Municipality& m, Procedure proce
                               "A forgotten PIN is reset in the same visit with one identity document (A or B)."});
     }
     if (procedure != Procedure::kPinReset) v.staff_actions.push_back(PinCheck(m, sign));
+    if (procedure == Procedure::kFoundCard) v.staff_actions.push_back(Action("resume_card"));
     plan.reasons.push_back({"R-PROC-1", "本人が来庁する場合は1回で手続きできます (所要約10分, R-PROC-10)。",
                             "The holder in person: one visit (about 10 minutes, R-PROC-10)."});
     if (pol.check_juki_pin && procedure != Procedure::kPinReset) {
@@ -413,42 +553,8 @@ Result<ProcedurePlan> PlanSteps(const profiles::Municipality& m, Procedure proce
     v.holder_present = !pol.legal_rep_may_come_alone;
     v.documents.push_back(HolderCard());
     v.documents.push_back(IdLine(Party::kRepresentative, Combos({{1, 0}}), "R-PROC-2"));
+    AuthorityDocuments(m, applicant, s, plan, v);
     const bool ward = s.adult_ward;
-    const std::string months =
-        pol.authority_proof_max_months
-            ? " (発行から" + std::to_string(pol.authority_proof_max_months) + "か月以内)"
-            : "";
-    const std::string months_en =
-        pol.authority_proof_max_months
-            ? " (issued within " + std::to_string(pol.authority_proof_max_months) + " months)"
-            : "";
-    if (ward || applicant == Applicant::kLegalRepGuardian) {
-      if (ward) {
-        v.documents.push_back(Line("representative", "touki_jiko_shomei", "登記事項証明書" + months,
-                               "certificate of registered matters (成年後見登記)" + months_en, "", false,
-                               {"R-PROC-2"}));
-      } else {
-        v.documents.push_back(Line("representative", "koseki_tohon", "戸籍謄本 (未成年後見人)" + months,
-                               "family register transcript (guardian of a minor)" + months_en, "", false,
-                               {"R-PROC-2"}));
-      }
-      if (s.corporate_guardian && pol.corporate_guardian_employee_id) {
-        v.documents.push_back(Line("representative", "employee_id", "社員証 (成年後見人が法人の場合)",
-                               "employee ID (corporate guardian)", "", false, {"R-PROC-2"}));
-      }
-    } else {
-      const bool waived = (pol.koseki_waived_same_household && s.same_household) ||
-                          (pol.koseki_waived_honseki_in_city && s.honseki_in_city);
-      if (waived) {
-        plan.reasons.push_back({"R-PROC-2",
-                                "住民票で親子関係が確認できる (または本籍が市内の) ため、戸籍謄本は不要です。",
-                                "The residence record (or the 本籍 in the city) shows the relation: no family register transcript needed."});
-      } else {
-        v.documents.push_back(Line("representative", "koseki_tohon", "戸籍謄本" + months,
-                               "family register transcript (戸籍謄本)" + months_en, "", false,
-                               {"R-PROC-2"}));
-      }
-    }
     // R-PROC-3 (Yokohama, seed 003: 「更新対象者本人が成年被後見人の方の場合、成年後見人の方に
     // 手続をお願いしています。なお、署名用電子証明書の更新の場合、必ず更新対象者本人も窓口に同行する
     // 必要があります。」): the guardian renews alone, and the ward comes too only for the sign cert.
@@ -470,6 +576,7 @@ Result<ProcedurePlan> PlanSteps(const profiles::Municipality& m, Procedure proce
                               "A forgotten PIN is reset in the same visit (with the representative's ID)."});
     }
     if (procedure != Procedure::kPinReset) v.staff_actions.push_back(PinCheck(m, sign));
+    if (procedure == Procedure::kFoundCard) v.staff_actions.push_back(Action("resume_card"));
     plan.reasons.push_back({"R-PROC-2",
                             v.holder_present ? "法定代理人が本人と一緒に来庁します。" : "法定代理人だけで来庁できます。",
                             v.holder_present ? "The legal representative comes with the holder."
@@ -487,6 +594,12 @@ Result<ProcedurePlan> PlanSteps(const profiles::Municipality& m, Procedure proce
       form_usable = false;
       plan.reasons.push_back({"R-PIN-1", "暗証番号が分からない場合、代理人は当日には手続きできず、文書照会で再設定します。",
                               "With a forgotten PIN the agent cannot finish the same day: inquiry by post."});
+    } else if (form_usable && procedure == Procedure::kFoundCard) {
+      // R-LOST-3: the expiry notice's form is for a renewal; an agent lifts a suspension through
+      // the inquiry by post.
+      form_usable = false;
+      plan.reasons.push_back({"R-LOST-3", "一時停止解除を代理人が行う場合は、文書照会になります。",
+                              "An agent lifts a suspension through the inquiry by post (文書照会)."});
     } else if (form_usable && procedure == Procedure::kNewIssuance &&
                !(s.cert_expired && pol.expired_form_usable_if_unchanged)) {
       form_usable = false;

@@ -7,7 +7,9 @@
 #ifndef MYNACERT_RULES_PROCEDURES_H_
 #define MYNACERT_RULES_PROCEDURES_H_
 
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/result.h"
@@ -30,7 +32,17 @@ struct Situation {
   bool form_problem = false;         // PIN mismatch, incomplete, PIN not hidden (R-PROC-5)
   bool pin_forgotten = false;        // R-PROC-1: reset in the same visit with one A or B
   std::string counter_id;            // where the applicant is, if known (R-PROC-8)
+  // abolish_card (R-LOST-4): lost | stolen | broken | misused; whether the re-issuance fee
+  // applies (unset: lost and broken are the holder's fault, stolen and misused are not).
+  std::string card_event;
+  std::optional<bool> holder_at_fault;
 };
+
+// R-LOST-4 / R-REV-1: the revocation reason of an abolished card's certificates
+// (keyCompromise for lost, stolen or misused; cessationOfOperation for a broken card), and
+// whether the fee applies by default.
+std::string_view AbolitionReason(std::string_view card_event);
+bool AtFaultByDefault(std::string_view card_event);
 
 struct DocumentLine {
   std::string whose;  // "holder" | "representative" | "agent"
@@ -66,6 +78,7 @@ struct ProcedurePlan {
   bool possible = true;        // false: refused as asked; `refusals` say why and what instead
   bool same_day = true;
   bool document_inquiry = false;  // 文書照会 (R-PROC-6)
+  int fee_yen = 0;                // abolish_card: the re-issuance fee that applies (R-LOST-4)
   std::vector<VisitPlan> visits;
   std::vector<const profiles::Counter*> counters;  // where it can be done
   std::vector<Reason> reasons;

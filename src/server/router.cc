@@ -68,6 +68,10 @@ std::string_view AccessName(Access access) {
       return "staff";
     case Access::kSupervisor:
       return "supervisor";
+    case Access::kHotline:
+      return "hotline";
+    case Access::kSession:
+      return "session";
   }
   return "undeclared";
 }
@@ -265,7 +269,8 @@ HttpResponse Router::Handle(const HttpRequest& req) {
       return r;
     }
   }
-  if (route.access == Access::kStaff || route.access == Access::kSupervisor) {
+  if (route.access == Access::kStaff || route.access == Access::kSupervisor ||
+      route.access == Access::kHotline || route.access == Access::kSession) {
     if (!authenticate_)
       return ErrorResponse(
           Error{ErrorCode::kUnauthenticated, "session", "ログインしてください (log in first)", ""});
@@ -274,6 +279,16 @@ HttpResponse Router::Handle(const HttpRequest& req) {
     if (route.access == Access::kSupervisor && who->role != "supervisor") {
       return ErrorResponse(
           Error{ErrorCode::kPermissionDenied, "role", "監督者のみです (supervisors only)", ""});
+    }
+    // The counter's routes are not the hotline's and the hotline's are not the counter's: an
+    // operator of the national hotline sees no municipal cases, a clerk holds no certificate.
+    if (route.access == Access::kStaff && who->role == "hotline") {
+      return ErrorResponse(Error{ErrorCode::kPermissionDenied, "role",
+                                 "窓口職員・監督者のみです (counter staff only)", ""});
+    }
+    if (route.access == Access::kHotline && who->role != "hotline" && who->role != "supervisor") {
+      return ErrorResponse(Error{ErrorCode::kPermissionDenied, "role",
+                                 "紛失・盗難の受付担当のみです (hotline operators only)", "R-LOST-1"});
     }
     if (Mutating(req.method) && (who->csrf.empty() || req.Header("x-csrf-token") != who->csrf)) {
       return ErrorResponse(Error{

@@ -8,7 +8,10 @@
 //      (HEAD is answered wherever GET is; the transport drops the body)
 //   3. the route's rate-limit class, per caller address               → 429 with Retry-After
 //   4. access: public / relying party: anyone; staff: a session       → 401
+//              staff: a clerk's or supervisor's session               → 403
 //              supervisor: a supervisor's session                     → 403
+//              hotline: a hotline operator's or supervisor's session  → 403
+//              session: any of them
 //              a staff route that changes state: the session's CSRF
 //              token in X-CSRF-Token                                  → 403
 //   5. a body on a JSON route that is not application/json            → 415
@@ -46,15 +49,17 @@ enum class Access : uint8_t {
   kUndeclared,    // refused by Router::Add
   kPublic,        // residents: no login, no resident data
   kRelyingParty,  // CRLs, CA certificates, OCSP: no login, binary answers
-  kStaff,         // a clerk's or supervisor's session
+  kStaff,         // a clerk's or supervisor's session (the counter)
   kSupervisor,    // a supervisor's session
+  kHotline,       // a hotline operator's or supervisor's session (R-LOST-1: national, 24 hours)
+  kSession,       // any staff session, whatever its role (who am I, log out)
 };
 std::string_view AccessName(Access access);
 
 // The authenticated caller of a staff route.
 struct Principal {
   std::string name;
-  std::string role;  // "clerk" | "supervisor"
+  std::string role;  // "clerk" | "supervisor" | "hotline"
   std::string csrf;
 };
 

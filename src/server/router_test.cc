@@ -23,6 +23,7 @@ class RouterTest : public ::testing::Test {
       : router_(clock_, [](const HttpRequest& req, int64_t) -> Result<Principal> {
           if (req.Cookie("s") == "clerk") return Principal{"tanaka", "clerk", "c1"};
           if (req.Cookie("s") == "boss") return Principal{"boss", "supervisor", "c2"};
+          if (req.Cookie("s") == "line") return Principal{"suzuki", "hotline", "c3"};
           return Error{ErrorCode::kUnauthenticated, "session", "log in", ""};
         }) {
     router_.SetLimit("booking", RateLimit{2, 1});
@@ -32,6 +33,8 @@ class RouterTest : public ::testing::Test {
     EXPECT_TRUE(router_.Add({"POST", "/api/cases/{case}/decide", Access::kStaff, 100, "", true, Ok}).ok());
     EXPECT_TRUE(router_.Add({"POST", "/api/notices/run", Access::kSupervisor, 100, "", true, Ok}).ok());
     EXPECT_TRUE(router_.Add({"GET", "/ocsp/*", Access::kRelyingParty, 0, "", false, Ok}).ok());
+    EXPECT_TRUE(router_.Add({"POST", "/api/hotline/calls", Access::kHotline, 100, "", true, Ok}).ok());
+    EXPECT_TRUE(router_.Add({"GET", "/api/staff/me", Access::kSession, 0, "", true, Ok}).ok());
   }
   HttpResponse Call(std::string method, std::string path, std::string cookie = "", std::string body = "",
                     std::string csrf = "", std::string type = "application/json") {
@@ -52,6 +55,23 @@ class RouterTest : public ::testing::Test {
   FixedClock clock_ = FixedClock::AtJstNoon(Date::Ymd(2026, 12, 2));
   Router router_;
 };
+
+// R-LOST-1: the hotline's operators hold certificates and see no counter case; clerks hold
+// nothing; supervisors do both; every role may ask who it is.
+TEST_F(RouterTest, HotlineAndCounterRolesStayApart) {
+  EXPECT_EQ(Call("POST", "/api/hotline/calls", "line", "{}", "c3").status, 200);
+  EXPECT_EQ(Call("POST", "/api/hotline/calls", "boss", "{}", "c2").status, 200);
+  const HttpResponse clerk = Call("POST", "/api/hotline/calls", "clerk", "{}", "c1");
+  EXPECT_EQ(clerk.status, 403);
+  EXPECT_EQ(Field(clerk), "role");
+  EXPECT_EQ(Call("POST", "/api/hotline/calls", "", "{}").status, 401);
+  EXPECT_EQ(Call("POST", "/api/hotline/calls", "line", "{}").status, 403);  // no CSRF token
+  const HttpResponse cases = Call("POST", "/api/cases/7/decide", "line", "{}", "c3");
+  EXPECT_EQ(cases.status, 403);
+  EXPECT_EQ(Field(cases), "role");
+  EXPECT_EQ(Call("GET", "/api/bookings", "line").status, 403);
+  for (const char* who : {"line", "clerk", "boss"}) EXPECT_EQ(Call("GET", "/api/staff/me", who).status, 200) << who;
+}
 
 TEST_F(RouterTest, AccessIsWhatTheRouteDeclaresNotWhereItSits) {
   EXPECT_EQ(Call("GET", "/api/health").status, 200);

@@ -81,6 +81,16 @@ Status Service::AddCaseRoutes() {
                                    {"reason", cert.reason}});
     }
     j["cases"] = *cases;
+    // The loss hotline's calls (R-LOST-1): what the counter needs to lift or abolish.
+    auto calls = store.HotlineCalls(*id);
+    if (!calls.ok()) return Fail(calls.error());
+    j["hotline_calls"] = json::array();
+    for (const auto& call : *calls) {
+      j["hotline_calls"].push_back({{"id", call.id}, {"at", call.at}, {"event", call.event},
+                                    {"caller", call.caller}, {"police_receipt", call.police_receipt},
+                                    {"operator", call.operator_name},
+                                    {"held", json::parse(call.held, nullptr, false)}});
+    }
     auto a = ws_->counter->AssessResident(*res, c.today);
     if (a.ok() && *a) {
       j["today"] = {{"date", c.today.ToString()},
@@ -112,6 +122,10 @@ Status Service::AddCaseRoutes() {
       if (!v.ok()) return Fail(v.error());
       if (!v->empty()) *dest = *v;
     }
+    auto card_event = Str(*body, "card_event", false);
+    if (!card_event.ok()) return Fail(card_event.error());
+    o.flags.card_event = *card_event;
+    if (body->contains("holder_at_fault")) o.flags.holder_at_fault = Bool(*body, "holder_at_fault");
     o.flags.pin_forgotten = Bool(*body, "pin_forgotten");
     o.flags.honseki_in_city = Bool(*body, "honseki_in_city");
     o.flags.representative_has_photo_id = !Bool(*body, "no_photo_id");

@@ -48,12 +48,12 @@ Status Service::AddStaffRoutes() {
   MYNACERT_RETURN_IF_ERROR(r.Add(std::move(login)));
 
   MYNACERT_RETURN_IF_ERROR(r.Add(
-      {"GET", "/api/staff/me", Access::kStaff, kNoBody, "", true, [](RequestContext& c) {
+      {"GET", "/api/staff/me", Access::kSession, kNoBody, "", true, [](RequestContext& c) {
          return Json(200, {{"name", c.who->name}, {"role", c.who->role}, {"csrf", c.who->csrf}});
        }}));
 
   MYNACERT_RETURN_IF_ERROR(
-      r.Add({"POST", "/api/staff/logout", Access::kStaff, kSmallBody, "", true,
+      r.Add({"POST", "/api/staff/logout", Access::kSession, kSmallBody, "", true,
              [this](RequestContext& c) {
                Status out = staff_->Logout(c.http.Cookie("mynacert_session"));
                if (!out.ok()) return Fail(out.error());

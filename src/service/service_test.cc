@@ -14,8 +14,10 @@
 #include <boost/beast/http.hpp>
 #pragma GCC diagnostic pop
 #include <filesystem>
+#include <functional>
 #include <nlohmann/json.hpp>
 
+#include <openssl/ocsp.h>
 #include <openssl/x509.h>
 
 #include <atomic>
@@ -440,6 +442,119 @@ int64_t AddHolder(counter::Workspace& ws, const std::string& municipality, const
 json With(json j, const std::string& key, const json& value) {
   j[key] = value;
   return j;
+}
+
+// The status the service's own /ocsp gives a certificate: "good", "revoked:<reason>",
+// "unknown", or what went wrong.
+std::string OcspOverHttp(const std::function<std::string(const std::string&)>& post,
+                         const std::string& der, X509* issuer) {
+  const unsigned char* p = reinterpret_cast<const unsigned char*>(der.data());
+  X509* cert = d2i_X509(nullptr, &p, static_cast<long>(der.size()));
+  if (!cert) return "unparsable certificate";
+  OCSP_CERTID* id = OCSP_cert_to_id(EVP_sha1(), cert, issuer);
+  OCSP_REQUEST* req = OCSP_REQUEST_new();
+  OCSP_request_add0_id(req, OCSP_CERTID_dup(id));
+  unsigned char* buf = nullptr;
+  const int len = i2d_OCSP_REQUEST(req, &buf);
+  const std::string answer = post(std::string(reinterpret_cast<char*>(buf), static_cast<size_t>(len)));
+  OPENSSL_free(buf);
+  OCSP_REQUEST_free(req);
+  X509_free(cert);
+  const unsigned char* a = reinterpret_cast<const unsigned char*>(answer.data());
+  OCSP_RESPONSE* resp = d2i_OCSP_RESPONSE(nullptr, &a, static_cast<long>(answer.size()));
+  std::string out = "no answer";
+  if (resp && OCSP_response_status(resp) == OCSP_RESPONSE_STATUS_SUCCESSFUL) {
+    OCSP_BASICRESP* basic = OCSP_response_get1_basic(resp);
+    int status = -1, reason = -1;
+    if (OCSP_resp_find_status(basic, id, &status, &reason, nullptr, nullptr, nullptr) == 1) {
+      out = status == V_OCSP_CERTSTATUS_GOOD      ? "good"
+            : status == V_OCSP_CERTSTATUS_REVOKED ? "revoked:" + std::to_string(reason)
+                                                  : "unknown";
+    }
+    OCSP_BASICRESP_free(basic);
+  }
+  OCSP_RESPONSE_free(resp);
+  OCSP_CERTID_free(id);
+  return out;
+}
+
+// R-LOST-1 over the API: a hotline operator takes a call at 03:00 on a holiday (the counters
+// are closed; the hotline is not), both certificates are held at once — the service's own
+// OCSP says certificateHold before the reply — and the counter's clerk sees the call on the
+// resident. The roles stay apart; a refused call changes nothing.
+TEST_F(ServiceTest, HotlineHoldsBothCertificatesAtAnyHour) {
+  counter::Workspace& ws = svc_->workspace();
+  const int64_t r = AddHolder(ws, "yamagata", "山形　花子", "山形県山形市旅篭町二丁目3番25号", Date::Ymd(2021, 7, 7));
+  auto card = *ws.store->ActiveCard(r);
+  const std::string auth_serial = (*ws.store->ActiveCert(card->id, "auth"))->serial;
+  const std::string auth_der = (*ws.ca_store->Find(pki::CaKind::kAuth, auth_serial))->der;
+  auto ocsp = [&](const std::string& der) {
+    return OcspOverHttp([&](const std::string& req) {
+      return Send(http::verb::post, "/ocsp", req, {{"Content-Type", "application/ocsp-request"}}).body;
+    }, der, ws.auth_ca.cert.get());
+  };
+  EXPECT_EQ(ocsp(auth_der), "good");
+  clock_.Advance(std::chrono::hours(39));  // 2026-05-03 (日・憲法記念日) 03:00
+
+  const json call = {{"name", "山形 花子"}, {"birth", "1980-07-07"}, {"address", "山形県山形市旅篭町二丁目3番25号"},
+                     {"event", "stolen"}, {"caller", "family"}, {"caller_name", "山形　一郎"},
+                     {"police_receipt", "0123-4567"}};
+  Login("clerk");
+  ExpectJsonError(Post("/api/hotline/calls", call), 403, "role");  // a clerk holds nothing
+  EXPECT_EQ(Post("/api/staff/logout", json::object()).status, 200);
+  cookie_.clear();
+  ASSERT_TRUE(svc_->staff().AddStaff("line", "hotline", "a hotline password", 0).ok());
+  Reply login = Post("/api/staff/login", {{"name", "line"}, {"password", "a hotline password"}});
+  ASSERT_EQ(login.status, 200) << login.body;
+  cookie_ = login.headers["Set-Cookie"].substr(0, login.headers["Set-Cookie"].find(';'));
+  csrf_ = login.Json()["csrf"];
+  EXPECT_EQ(Get("/api/staff/me").Json()["role"], "hotline");
+  ExpectJsonError(Get("/api/residents/" + std::to_string(r)), 403, "role");  // no counter data
+
+  ExpectJsonError(Post("/api/hotline/calls", With(call, "address", "山形県山形市旅篭町二丁目3番26号")), 404, "holder");
+  ExpectJsonError(Post("/api/hotline/calls", With(call, "birth", "1980-13-07")), 400, "birth");
+  ExpectJsonError(Post("/api/hotline/calls", With(call, "caller_name", "")), 400, "caller_name");
+  EXPECT_EQ(ocsp(auth_der), "good");  // nothing held by a refused call
+
+  Reply held = Post("/api/hotline/calls", call);
+  ASSERT_EQ(held.status, 201) << held.body;
+  const json h = held.Json();
+  EXPECT_EQ(h["municipality"]["name_ja"], "山形市");
+  ASSERT_EQ(h["held"].size(), 2u);
+  for (const json& c : h["held"]) EXPECT_EQ(c["state"], "hold");
+  EXPECT_EQ(ocsp(auth_der), "revoked:" + std::to_string(OCSP_REVOKED_STATUS_CERTIFICATEHOLD));
+  bool police = false;
+  for (const json& n : h["next"]) police |= n["ja"].get<std::string>().find("盗難届") != std::string::npos;
+  EXPECT_TRUE(police) << h["next"];
+
+  // The counter sees the call, the suspended card and the held certificates.
+  EXPECT_EQ(Post("/api/staff/logout", json::object()).status, 200);
+  cookie_.clear();
+  Reply clerk = Post("/api/staff/login", {{"name", "tanaka"}, {"password", "correct horse battery"}});
+  ASSERT_EQ(clerk.status, 200);
+  cookie_ = clerk.headers["Set-Cookie"].substr(0, clerk.headers["Set-Cookie"].find(';'));
+  csrf_ = clerk.Json()["csrf"];
+  Reply detail = Get("/api/residents/" + std::to_string(r));
+  ASSERT_EQ(detail.status, 200) << detail.body;
+  const json d = detail.Json();
+  EXPECT_EQ(d["cards"][0]["state"], "suspended");
+  EXPECT_EQ(d["certificates"][0]["state"], "held");
+  ASSERT_EQ(d["hotline_calls"].size(), 1u);
+  EXPECT_EQ(d["hotline_calls"][0]["police_receipt"], "0123-4567");
+  EXPECT_EQ(d["hotline_calls"][0]["operator"], "line");
+  EXPECT_EQ(d["today"]["auth"], "held");
+  // And the counter may not renew it (R-LOST-2).
+  Reply opened = Post("/api/cases", {{"resident", r}, {"procedure", "renewal"}, {"applicant", "self"},
+                                     {"counter", "yamagata-cityhall"}});
+  ASSERT_EQ(opened.status, 201) << opened.body;
+  const std::string c = "/api/cases/" + std::to_string(opened.Json()["case"].get<int64_t>());
+  ASSERT_EQ(Post(c + "/documents", {{"item", "holder_card"}}).status, 201);
+  Reply refused = Post(c + "/decide", json::object());
+  EXPECT_EQ(refused.Json()["outcome"], "refused");
+  EXPECT_EQ(refused.Json()["refusals"][0]["rule"], "R-LOST-2");
+  ExpectJsonError(Post("/api/cases", {{"resident", r}, {"procedure", "abolish_card"}, {"applicant", "self"},
+                                      {"counter", "yamagata-cityhall"}}),
+                  400, "card_event");
 }
 
 // A resident books in Yokohama with the 予約ID of the city's notice (R-OFF-6, R-NOT-3), sees

@@ -100,8 +100,8 @@ Status CheckName(std::string_view name) {
 Status StaffStore::AddStaff(std::string_view name, std::string_view role, std::string_view password,
                             int64_t now) {
   MYNACERT_RETURN_IF_ERROR(CheckName(name));
-  if (role != "clerk" && role != "supervisor") {
-    return InvalidArgument("role", "clerk または supervisor です (clerk | supervisor)");
+  if (role != "clerk" && role != "supervisor" && role != "hotline") {
+    return InvalidArgument("role", "clerk, supervisor または hotline です (clerk | supervisor | hotline)");
   }
   if (password.size() < 12 || password.size() > kMaxPasswordBytes) {
     return InvalidArgument("password", "パスワードは12文字以上にしてください (12 characters at least)");

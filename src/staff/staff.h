@@ -1,5 +1,6 @@
-// Staff accounts and sessions of `mynacert serve`: roles `clerk` (the counter) and
-// `supervisor` (also the notice batch and the audit), passwords hashed with scrypt (OpenSSL's
+// Staff accounts and sessions of `mynacert serve`: roles `clerk` (the counter), `supervisor`
+// (also the notice batch and the audit) and `hotline` (the loss hotline's operators, R-LOST-1:
+// they hold certificates and see nothing of the counter's cases), passwords hashed with scrypt (OpenSSL's
 // EVP_PBE_scrypt, N=2^15 r=8 p=1, a 16-byte salt), sessions as random 256-bit cookie tokens
 // stored only as their SHA-256, each with its own CSRF token that every state-changing request
 // must echo in `X-CSRF-Token`. Sessions last 8 hours.

@@ -1,0 +1,198 @@
+#include "counter/lifecycle.h"
+
+#include <nlohmann/json.hpp>
+
+#include "counter/internal.h"
+
+namespace mynacert::counter {
+
+using nlohmann::json;
+
+std::string NormalizeForMatch(std::string_view text) {
+  std::string out;
+  for (size_t i = 0; i < text.size();) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+      ++i;
+      continue;
+    }
+    // U+3000 (E3 80 80) ideographic space.
+    if (c == 0xE3 && i + 2 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0x80 &&
+        static_cast<unsigned char>(text[i + 2]) == 0x80) {
+      i += 3;
+      continue;
+    }
+    // U+FF01..U+FF5E (EF BC 81 .. EF BD 9E) full-width ASCII -> ASCII.
+    if (c == 0xEF && i + 2 < text.size()) {
+      const unsigned char b1 = static_cast<unsigned char>(text[i + 1]);
+      const unsigned char b2 = static_cast<unsigned char>(text[i + 2]);
+      const int cp = ((c & 0x0F) << 12) | ((b1 & 0x3F) << 6) | (b2 & 0x3F);
+      if (cp >= 0xFF01 && cp <= 0xFF5E) {
+        char ascii = static_cast<char>(cp - 0xFF01 + 0x21);
+        if (ascii >= 'A' && ascii <= 'Z') ascii = static_cast<char>(ascii - 'A' + 'a');
+        out.push_back(ascii);
+        i += 3;
+        continue;
+      }
+    }
+    out.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : static_cast<char>(c));
+    ++i;
+  }
+  return out;
+}
+
+namespace {
+
+Status CheckReport(const LossReport& r) {
+  if (NormalizeForMatch(r.name).empty()) return InvalidArgument("name", "氏名が必要です (the holder's name is required)");
+  if (NormalizeForMatch(r.address).empty()) {
+    return InvalidArgument("address", "住所が必要です (the holder's address is required)");
+  }
+  if (r.birth == Date()) return InvalidArgument("birth", "生年月日が必要です (the birth date is required)");
+  if (r.event != "lost" && r.event != "stolen") {
+    return InvalidArgument("event", "lost (紛失) または stolen (盗難) です (lost | stolen)");
+  }
+  if (r.caller != "holder" && r.caller != "family" && r.caller != "other") {
+    return InvalidArgument("caller", "holder (本人) | family (家族) | other (その他) のいずれか");
+  }
+  if (r.caller != "holder" && NormalizeForMatch(r.caller_name).empty()) {
+    return InvalidArgument("caller_name",
+                           "本人以外からの電話は、電話をかけた方の氏名を記録します (the caller's name is "
+                           "required when not the holder)");
+  }
+  if (r.caller_name.size() > 200) return InvalidArgument("caller_name", "長すぎます (200 bytes at most)");
+  if (r.police_receipt.size() > 32) {
+    return InvalidArgument("police_receipt", "受理番号は32文字までです (32 characters at most)");
+  }
+  for (char c : r.police_receipt) {
+    if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '-')) {
+      return InvalidArgument("police_receipt",
+                             "受理番号は英数字とハイフンで書いてください (letters, digits and '-')");
+    }
+  }
+  if (r.note.size() > 1500) return InvalidArgument("note", "メモは500文字までです (500 characters at most)");
+  return {};
+}
+
+std::vector<rules::Reason> NextSteps(const LossReport& r) {
+  std::vector<rules::Reason> next;
+  next.push_back({"R-LOST-2",
+                  "一時保留は解除できません。カードが見つかった場合は、市区町村の窓口で一時停止解除の手続きをすると、"
+                  "保留中の電子証明書は失効し、新しい電子証明書が発行されます。",
+                  "A hold is never lifted. If the card is found, the holder goes to the municipal counter: the "
+                  "suspension is lifted there, the held certificates are revoked and new ones issued."});
+  next.push_back({"R-LOST-1",
+                  "お住まいの市区町村の窓口にも紛失を届け出てください (見つからない場合はカードの廃止と再交付の申請)。",
+                  "Report the loss to the municipality too (if the card stays lost: the card is abolished and a "
+                  "new one applied for)."});
+  if (r.event == "stolen" || r.outside_home) {
+    next.push_back({"R-LOST-1",
+                    std::string(r.event == "stolen" ? "警察に盗難届" : "警察に遺失届") +
+                        "を出し、受理番号を控えてください" +
+                        (r.police_receipt.empty() ? "。" : " (受理番号 " + r.police_receipt + " を記録しました)。"),
+                    std::string("Report the ") + (r.event == "stolen" ? "theft" : "loss") +
+                        " to the police and keep the receipt number" +
+                        (r.police_receipt.empty() ? "." : " (receipt " + r.police_receipt + " recorded).")});
+  }
+  return next;
+}
+
+}  // namespace
+
+Result<LossReceipt> ReportLoss(CounterStore& store, Registry& registry, const LossReport& report,
+                               std::string_view operator_name, int64_t now, Date today,
+                               pki::CaStore* ca) {
+  MYNACERT_RETURN_IF_ERROR(CheckReport(report));
+  // Identified by all three of name, birth date and address; a mismatch says nothing about
+  // which one differed (the caller could be anyone).
+  MYNACERT_ASSIGN_OR_RETURN(std::vector<Resident> born, store.ResidentsBornOn(report.birth));
+  const std::string name = NormalizeForMatch(report.name);
+  const std::string address = NormalizeForMatch(report.address);
+  std::vector<Resident> matches;
+  for (Resident& r : born) {
+    if (NormalizeForMatch(r.name) == name && NormalizeForMatch(r.address) == address) {
+      matches.push_back(std::move(r));
+    }
+  }
+  if (matches.empty()) {
+    return NotFound("holder",
+                    "氏名・生年月日・住所が一致する方が見つかりません (no resident matches the name, "
+                    "birth date and address given)");
+  }
+  if (matches.size() > 1) {
+    return Error{ErrorCode::kFailedPrecondition, "holder",
+                 "同じ氏名・生年月日・住所の方が複数います。窓口で確認してください (more than one resident "
+                 "matches: refer to the municipality)",
+                 "R-LOST-1"};
+  }
+  const Resident& holder = matches.front();
+  MYNACERT_ASSIGN_OR_RETURN(auto card, store.ActiveCard(holder.id));
+  if (!card) {
+    return NotFound("card", "この方には有効なマイナンバーカードの記録がありません (no card in force for "
+                            "this holder)");
+  }
+
+  LossReceipt receipt;
+  receipt.resident_id = holder.id;
+  receipt.municipality = holder.municipality;
+  receipt.card_id = card->id;
+  receipt.already_suspended = card->suspended();
+  receipt.next = NextSteps(report);
+  {
+    MYNACERT_ASSIGN_OR_RETURN(store::Transaction tx, store::Transaction::Begin(store.db()));
+    json held = json::array();
+    if (!receipt.already_suspended) {
+      MYNACERT_RETURN_IF_ERROR(store.SetCardState(card->id, "suspended"));
+      for (const char* kind : {"auth", "sign"}) {
+        MYNACERT_ASSIGN_OR_RETURN(auto cert, store.ActiveCert(card->id, kind));
+        if (!cert || cert->state != "active") continue;
+        MYNACERT_RETURN_IF_ERROR(store.HoldCert(kind, cert->serial));
+        CounterStore::PendingRevocation p;
+        p.resident_id = holder.id;
+        p.kind = kind;
+        p.serial = cert->serial;
+        p.reason = "certificateHold";
+        p.at = now;
+        p.on = today;
+        p.clerk = std::string(operator_name);
+        p.rule = "R-LOST-1";
+        MYNACERT_ASSIGN_OR_RETURN(const int64_t queued, store.QueueRevocation(p));
+        (void)queued;
+        held.push_back({{"kind", kind}, {"serial", cert->serial}});
+        receipt.held.emplace_back(kind, cert->serial);
+      }
+    }
+    CounterStore::HotlineCall call;
+    call.resident_id = holder.id;
+    call.card_id = card->id;
+    call.at = now;
+    call.operator_name = std::string(operator_name);
+    call.event = report.event;
+    call.caller = report.caller;
+    call.caller_name = report.caller == "holder" ? "" : report.caller_name;
+    call.outside_home = report.outside_home;
+    call.police_receipt = report.police_receipt;
+    call.held = held.dump();
+    call.note = report.note;
+    MYNACERT_ASSIGN_OR_RETURN(receipt.call_id, store.AddHotlineCall(call));
+    MYNACERT_RETURN_IF_ERROR(internal::Audit(
+        store, operator_name, 0, holder.id,
+        receipt.already_suspended ? "hotline_call" : "hotline_hold",
+        json{{"call", receipt.call_id},
+             {"card", card->id},
+             {"event", report.event},
+             {"caller", report.caller},
+             {"caller_name", call.caller_name},
+             {"outside_home", report.outside_home},
+             {"police_receipt", report.police_receipt},
+             {"held", held},
+             {"rule", "R-LOST-1"}}
+            .dump(),
+        now));
+    MYNACERT_RETURN_IF_ERROR(tx.Commit());
+  }
+  if (ca) MYNACERT_RETURN_IF_ERROR(registry.DeliverRevocations(*ca, operator_name, now, nullptr));
+  return receipt;
+}
+
+}  // namespace mynacert::counter

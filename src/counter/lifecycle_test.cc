@@ -1,0 +1,350 @@
+// The rest of a card's life at the counter (rules-lifecycle.md): the loss hotline's hold of
+// both certificates (R-LOST-1), holds that are final (R-LOST-2), the found card lifted at a
+// counter with new certificates (R-LOST-2/3), and the 紛失届 / 廃止 (R-LOST-4, R-REV-1) — with
+// the real CA, its OCSP responder and the card model.
+#include "counter/lifecycle.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "counter/testing.h"
+#include "pki/certificate.h"
+#include "pki/ocsp.h"
+
+namespace mynacert::counter {
+namespace {
+
+constexpr Date kBirth = Date::Ymd(1980, 7, 7);
+constexpr Date kCardIssued = Date::Ymd(2021, 7, 7);
+constexpr Date kCallDay = Date::Ymd(2025, 2, 3);
+constexpr Date kFoundDay = Date::Ymd(2025, 2, 10);
+
+using testing::OcspStatus;
+
+bool Cites(const std::vector<rules::Reason>& reasons, const std::string& rule) {
+  for (const rules::Reason& r : reasons)
+    if (r.rule == rule) return true;
+  return false;
+}
+
+std::vector<std::string> StepIds(const Decision& d) {
+  std::vector<std::string> ids;
+  for (const PlannedStep& s : d.steps) ids.push_back(s.id);
+  return ids;
+}
+
+class Lifecycle : public testing::CounterEngineTest {
+ protected:
+  // The caller's words for the fixture's resident (testing.h: 山田　花子, 山形市旅篭町…), typed
+  // the way an operator would: half-width space, full-width digits.
+  LossReport Call() const {
+    LossReport r;
+    r.name = "山田 花子";
+    r.birth = kBirth;
+    r.address = "山形県山形市旅篭町二丁目３番２５号";
+    r.event = "lost";
+    r.outside_home = true;
+    r.police_receipt = "R07-123456";
+    return r;
+  }
+  pki::CertState CaState(const std::string& kind, const std::string& serial) {
+    auto found = ca_store_->Find(kind == "sign" ? pki::CaKind::kSign : pki::CaKind::kAuth, serial);
+    EXPECT_TRUE(found.ok() && found->has_value()) << serial;
+    return found.ok() && found->has_value() ? (*found)->state : pki::CertState::kGood;
+  }
+  pki::RevocationReason CaReason(const std::string& kind, const std::string& serial) {
+    auto found = ca_store_->Find(kind == "sign" ? pki::CaKind::kSign : pki::CaKind::kAuth, serial);
+    return found.ok() && found->has_value() ? (*found)->reason : pki::RevocationReason::kUnspecified;
+  }
+  std::unique_ptr<pki::OcspResponder> Responder() {
+    auto ocsp_store = pki::CaStore::Open(CaDb());
+    EXPECT_TRUE(ocsp_store.ok());
+    auto responder = pki::OcspResponder::FromDirectory(*ca_dir_, {"ca-passphrase-for-tests", ""},
+                                                       std::move(ocsp_store).value());
+    EXPECT_TRUE(responder.ok()) << responder.error().ToString();
+    return responder.ok() ? std::move(responder).value() : nullptr;
+  }
+  size_t AuditCount(const std::string& action) {
+    auto records = store_->audit().Read(0, 0, 0, 100000);
+    size_t n = 0;
+    if (records.ok()) {
+      for (const auto& rec : *records) n += rec.action == action;
+    }
+    return n;
+  }
+  void Hold(int64_t resident) {
+    auto receipt = counter_->ReportLoss(Call(), "hotline-1", env_.now, kCallDay, ca_store_.get());
+    ASSERT_TRUE(receipt.ok()) << receipt.error().ToString();
+    ASSERT_EQ(receipt->resident_id, resident);
+  }
+};
+
+// R-LOST-1: one call suspends the card and holds both certificates; the CA's OCSP answers
+// certificateHold (6) for both at once; the call, the police receipt number and the operator
+// are recorded and audited.
+TEST_P(Lifecycle, HotlineCallHoldsBothCertificatesAtOnce) {
+  const int64_t r = ResidentWithCard("yamagata", kBirth, kCardIssued);
+  const CardRecord card = **store_->ActiveCard(r);
+  const CertRecord auth = **store_->ActiveCert(card.id, "auth");
+  const CertRecord sign = **store_->ActiveCert(card.id, "sign");
+  const std::string auth_der = CardCert(r, card::CertSlot::kAuth);
+  const std::string sign_der = CardCert(r, card::CertSlot::kSign, "ABC123");
+  auto ocsp = Responder();
+  ASSERT_TRUE(ocsp);
+  EXPECT_EQ(OcspStatus(*ocsp, auth_der, auth_ca_->cert.get()), "good");
+
+  auto receipt = counter_->ReportLoss(Call(), "hotline-1", env_.now, kCallDay, ca_store_.get());
+  ASSERT_TRUE(receipt.ok()) << receipt.error().ToString();
+  EXPECT_EQ(receipt->resident_id, r);
+  EXPECT_FALSE(receipt->already_suspended);
+  ASSERT_EQ(receipt->held.size(), 2u);
+  EXPECT_TRUE(Cites(receipt->next, "R-LOST-2"));  // the operator says a hold is final
+
+  EXPECT_EQ(CaState("auth", auth.serial), pki::CertState::kOnHold);
+  EXPECT_EQ(CaState("sign", sign.serial), pki::CertState::kOnHold);
+  ASSERT_TRUE(ocsp->Refresh().ok());  // what the service does right after a hold
+  EXPECT_EQ(OcspStatus(*ocsp, auth_der, auth_ca_->cert.get()), "revoked:6");
+  EXPECT_EQ(OcspStatus(*ocsp, sign_der, sign_ca_->cert.get()), "revoked:6");
+
+  const CardRecord after = **store_->ActiveCard(r);
+  EXPECT_EQ(after.state, "suspended");
+  EXPECT_EQ((*store_->ActiveCert(card.id, "auth"))->state, "held");
+  auto calls = store_->HotlineCalls(r);
+  ASSERT_TRUE(calls.ok());
+  ASSERT_EQ(calls->size(), 1u);
+  EXPECT_EQ(calls->front().police_receipt, "R07-123456");
+  EXPECT_EQ(calls->front().operator_name, "hotline-1");
+  EXPECT_EQ(AuditCount("hotline_hold"), 1u);
+  auto verified = store_->audit().Verify();
+  ASSERT_TRUE(verified.ok());
+  EXPECT_TRUE(verified->ok) << verified->problem;
+
+  // A held certificate gets no expiry notice and no renewal: the assessment says held.
+  auto resident = store_->GetResident(r);
+  auto a = counter_->AssessResident(*resident, kCallDay);
+  ASSERT_TRUE(a.ok() && a->has_value());
+  EXPECT_EQ((*a)->auth.status, rules::CertStatus::kHeld);
+
+  // A second call about the same card holds nothing more but is recorded.
+  auto again = counter_->ReportLoss(Call(), "hotline-2", env_.now + 60, kCallDay, ca_store_.get());
+  ASSERT_TRUE(again.ok()) << again.error().ToString();
+  EXPECT_TRUE(again->already_suspended);
+  EXPECT_TRUE(again->held.empty());
+  EXPECT_EQ(store_->HotlineCalls(r)->size(), 2u);
+}
+
+// The caller is identified by all three of name, birth date and address; a mismatch is
+// refused without saying which part differed, and bad input names its field. Nothing is
+// written by a refused call.
+TEST_P(Lifecycle, AnUnidentifiedOrBadCallChangesNothing) {
+  const int64_t r = ResidentWithCard("yamagata", kBirth, kCardIssued);
+  const size_t audit_before = store_->audit().Read(0, 0, 0, 100000)->size();
+  struct Case {
+    const char* what;
+    std::function<void(LossReport&)> edit;
+    std::string field;
+  };
+  const std::vector<Case> cases = {
+      {"another address", [](LossReport& c) { c.address = "山形県山形市旅篭町二丁目3番26号"; }, "holder"},
+      {"another birth date", [](LossReport& c) { c.birth = Date::Ymd(1980, 7, 8); }, "holder"},
+      {"another name", [](LossReport& c) { c.name = "山田 花"; }, "holder"},
+      {"no name", [](LossReport& c) { c.name = "　"; }, "name"},
+      {"an event the hotline does not take", [](LossReport& c) { c.event = "broken"; }, "event"},
+      {"a family caller without a name",
+       [](LossReport& c) { c.caller = "family"; c.caller_name.clear(); }, "caller_name"},
+      {"a receipt number with a quote", [](LossReport& c) { c.police_receipt = "1'; DROP"; }, "police_receipt"},
+  };
+  for (const Case& c : cases) {
+    LossReport call = Call();
+    c.edit(call);
+    auto refused = counter_->ReportLoss(call, "hotline-1", env_.now, kCallDay, ca_store_.get());
+    ASSERT_FALSE(refused.ok()) << c.what;
+    EXPECT_EQ(refused.error().field, c.field) << c.what;
+  }
+  EXPECT_EQ((*store_->ActiveCard(r))->state, "active");
+  EXPECT_TRUE(store_->HotlineCalls(r)->empty());
+  EXPECT_EQ(store_->audit().Read(0, 0, 0, 100000)->size(), audit_before);
+  EXPECT_TRUE(store_->PendingRevocations()->empty());
+}
+
+// kill -9 between the counter's transaction and the CA's: the holds stay queued and the next
+// delivery (Recover, as `counter recover` and the service's start run it) puts both on hold
+// in one CA transaction.
+TEST_P(Lifecycle, HoldsQueuedBeforeACrashReachTheCaTogether) {
+  const int64_t r = ResidentWithCard("yamagata", kBirth, kCardIssued);
+  const CardRecord card = **store_->ActiveCard(r);
+  const CertRecord auth = **store_->ActiveCert(card.id, "auth");
+  const CertRecord sign = **store_->ActiveCert(card.id, "sign");
+  auto receipt = counter_->ReportLoss(Call(), "hotline-1", env_.now, kCallDay, nullptr);
+  ASSERT_TRUE(receipt.ok()) << receipt.error().ToString();
+  EXPECT_EQ(CaState("auth", auth.serial), pki::CertState::kGood);
+  EXPECT_EQ(store_->PendingRevocations()->size(), 2u);
+  Reopen();
+  auto recovered = counter_->Recover(env_);
+  ASSERT_TRUE(recovered.ok()) << recovered.error().ToString();
+  EXPECT_EQ(recovered->revocations.size(), 2u);
+  EXPECT_EQ(CaState("auth", auth.serial), pki::CertState::kOnHold);
+  EXPECT_EQ(CaState("sign", sign.serial), pki::CertState::kOnHold);
+  auto events = ca_store_->Events(0, 1000);
+  ASSERT_TRUE(events.ok());
+  size_t holds = 0;
+  for (const pki::CaEvent& e : *events) {
+    if (e.action == "hold") {
+      ++holds;
+      EXPECT_NE(e.note.find("R-LOST-1"), std::string::npos);
+    }
+  }
+  EXPECT_EQ(holds, 2u);
+  // Delivered twice (a second recovery) changes nothing.
+  ASSERT_TRUE(counter_->Recover(env_).ok());
+  EXPECT_EQ(ca_store_->Events(0, 1000)->size(), events->size());
+}
+
+// R-LOST-2: a suspended card takes no renewal; the found-card procedure revokes the held
+// certificates and issues new ones onto the same card; OCSP then says revoked for the old
+// ones and good for the new ones, which the card holds.
+TEST_P(Lifecycle, FoundCardRevokesTheHeldCertificatesAndIssuesNewOnes) {
+  const int64_t r = ResidentWithCard("yamagata", kBirth, kCardIssued);
+  const CardRecord card = **store_->ActiveCard(r);
+  const CertRecord auth = **store_->ActiveCert(card.id, "auth");
+  const CertRecord sign = **store_->ActiveCert(card.id, "sign");
+  const std::string old_auth_der = CardCert(r, card::CertSlot::kAuth);
+  Hold(r);
+
+  const int64_t renewal = Open(r, "renewal", "self", "yamagata-cityhall", kFoundDay, true);
+  ASSERT_TRUE(PresentItem(renewal, "holder_card").ok());
+  Decision refused = DecideOk(renewal);
+  EXPECT_EQ(refused.outcome, Outcome::kRefused);
+  EXPECT_TRUE(Cites(refused.refusals, "R-LOST-2"));
+
+  const int64_t c = Open(r, "found_card", "self", "yamagata-cityhall", kFoundDay, true);
+  ASSERT_TRUE(PresentItem(c, "holder_card").ok());
+  Decision d = DecideOk(c);
+  ASSERT_EQ(d.outcome, Outcome::kAccepted) << DecisionJson(d);
+  EXPECT_TRUE(Cites(d.reasons, "R-LOST-2"));
+  EXPECT_FALSE(d.paid_reissue);
+  // A new issuance, not a renewal (no R-VAL-1a year): the 5th birthday after 2025-02-10.
+  EXPECT_EQ(*d.auth_expiry, Date::Ymd(2029, 7, 7));
+  EXPECT_EQ(StepIds(d), (std::vector<std::string>{"check_pins", "keygen:auth", "keygen:sign", "issue:auth",
+                                                  "issue:sign", "write:auth", "write:sign", "revoke_old:auth",
+                                                  "revoke_old:sign", "resume_card", "close"}));
+  auto run = counter_->Execute(c, env_);
+  ASSERT_TRUE(run.ok()) << run.error().ToString();
+  ASSERT_TRUE(run->completed);
+
+  EXPECT_EQ(CaState("auth", auth.serial), pki::CertState::kRevoked);
+  EXPECT_EQ(CaReason("auth", auth.serial), pki::RevocationReason::kSuperseded);
+  EXPECT_EQ(CaState("sign", sign.serial), pki::CertState::kRevoked);
+  EXPECT_EQ((*store_->ActiveCard(r))->state, "active");
+  const CertRecord new_auth = **store_->ActiveCert(card.id, "auth");
+  EXPECT_NE(new_auth.serial, auth.serial);
+  EXPECT_EQ(new_auth.state, "active");
+  EXPECT_FALSE(new_auth.renewal);
+
+  auto ocsp = Responder();
+  ASSERT_TRUE(ocsp);
+  EXPECT_EQ(OcspStatus(*ocsp, old_auth_der, auth_ca_->cert.get()), "revoked:4");
+  const std::string new_auth_der = CardCert(r, card::CertSlot::kAuth);
+  EXPECT_NE(new_auth_der, old_auth_der);
+  EXPECT_EQ(OcspStatus(*ocsp, new_auth_der, auth_ca_->cert.get()), "good");
+
+  // The card is in force again: the found-card procedure has nothing left to lift.
+  const int64_t twice = Open(r, "found_card", "self", "yamagata-cityhall", kFoundDay, true);
+  ASSERT_TRUE(PresentItem(twice, "holder_card").ok());
+  Decision nothing = DecideOk(twice);
+  EXPECT_EQ(nothing.outcome, Outcome::kRefused);
+  EXPECT_TRUE(Cites(nothing.refusals, "R-LOST-2"));
+}
+
+// R-LOST-3: an agent lifts a suspension through the inquiry by post, never with the expiry
+// notice's form.
+TEST_P(Lifecycle, AnAgentLiftsASuspensionByTheInquiryByPost) {
+  const int64_t r = ResidentWithCard("kanazawa", kBirth, kCardIssued);
+  Hold(r);
+  const int64_t c = Open(r, "found_card", "agent_with_form", "kanazawa-cityhall", kFoundDay, false);
+  Decision with_form = DecideOk(c);
+  EXPECT_EQ(with_form.outcome, Outcome::kRefused);
+  EXPECT_TRUE(Cites(with_form.refusals, "R-LOST-3")) << DecisionJson(with_form);
+  const int64_t by_post = Open(r, "found_card", "agent_without_form", "kanazawa-cityhall", kFoundDay, false);
+  Decision d = DecideOk(by_post);
+  EXPECT_TRUE(d.document_inquiry);
+  EXPECT_EQ(d.visits_total, 3);  // Kanazawa's 文書照会 (R-PROC-6)
+  EXPECT_NE(d.outcome, Outcome::kRefused) << DecisionJson(d);
+}
+
+// R-LOST-4 / R-REV-1: a card that stays lost is abolished without being reached (it is
+// gone): its certificates revoked keyCompromise, the fee when the holder is at fault; a
+// broken card's are revoked cessationOfOperation; agents are refused.
+TEST_P(Lifecycle, AbolishingALostCardRevokesWithoutTheCard) {
+  const int64_t r = ResidentWithCard("yamagata", kBirth, kCardIssued);
+  const CardRecord card = **store_->ActiveCard(r);
+  const CertRecord auth = **store_->ActiveCert(card.id, "auth");
+  const CertRecord sign = **store_->ActiveCert(card.id, "sign");
+  Hold(r);
+  // The card is lost: any attempt to reach it fails the test.
+  env_.open_card = [](const CardRecord&) -> Result<std::unique_ptr<CardLink>> {
+    ADD_FAILURE() << "a lost card was reached";
+    return NotFound("card", "lost");
+  };
+  CaseFlags flags;
+  flags.card_event = "lost";
+  const int64_t c = Open(r, "abolish_card", "self", "yamagata-cityhall", kFoundDay, true, flags);
+  Decision missing = DecideOk(c);
+  ASSERT_EQ(missing.outcome, Outcome::kMissing) << DecisionJson(missing);
+  ASSERT_TRUE(PresentId(c, "holder", "drivers_license").ok());
+  Decision d = DecideOk(c);
+  ASSERT_EQ(d.outcome, Outcome::kAccepted) << DecisionJson(d);
+  EXPECT_EQ(d.fee_yen, 1000);  // 800 + 200, the profile's [fees]
+  EXPECT_EQ(StepIds(d), (std::vector<std::string>{"revoke:auth", "revoke:sign", "abolish_card", "close"}));
+  auto run = counter_->Execute(c, env_);
+  ASSERT_TRUE(run.ok()) << run.error().ToString();
+  ASSERT_TRUE(run->completed);
+  EXPECT_EQ(CaState("auth", auth.serial), pki::CertState::kRevoked);
+  EXPECT_EQ(CaReason("auth", auth.serial), pki::RevocationReason::kKeyCompromise);
+  EXPECT_EQ(CaReason("sign", sign.serial), pki::RevocationReason::kKeyCompromise);
+  EXPECT_FALSE(store_->ActiveCard(r)->has_value());
+  EXPECT_EQ(store_->Cards(r)->front().state, "abolished");
+}
+
+TEST_P(Lifecycle, AbolitionReasonFeeAndApplicantFollowTheEvent) {
+  const int64_t r = ResidentWithCard("yamagata", kBirth, kCardIssued);
+  const CardRecord card = **store_->ActiveCard(r);
+  const CertRecord auth = **store_->ActiveCert(card.id, "auth");
+
+  CaseFlags stolen;
+  stolen.card_event = "stolen";
+  const int64_t s = Open(r, "abolish_card", "self", "yamagata-cityhall", kFoundDay, true, stolen);
+  ASSERT_TRUE(PresentId(s, "holder", "drivers_license").ok());
+  Decision free = DecideOk(s);
+  ASSERT_EQ(free.outcome, Outcome::kAccepted);
+  EXPECT_EQ(free.fee_yen, 0);
+
+  CaseFlags by_agent;
+  by_agent.card_event = "lost";
+  const int64_t a = Open(r, "abolish_card", "agent_with_form", "yamagata-cityhall", kFoundDay, false, by_agent);
+  Decision refused = DecideOk(a);
+  EXPECT_EQ(refused.outcome, Outcome::kRefused);
+  EXPECT_TRUE(Cites(refused.refusals, "R-LOST-4"));
+
+  CaseFlags broken;
+  broken.card_event = "broken";
+  const int64_t b = Open(r, "abolish_card", "self", "yamagata-cityhall", kFoundDay, true, broken);
+  ASSERT_TRUE(PresentItem(b, "holder_card").ok());  // the broken card, returned
+  ASSERT_TRUE(PresentId(b, "holder", "drivers_license").ok());
+  Decision d = DecideOk(b);
+  ASSERT_EQ(d.outcome, Outcome::kAccepted) << DecisionJson(d);
+  EXPECT_EQ(d.fee_yen, 1000);
+  auto run = counter_->Execute(b, env_);
+  ASSERT_TRUE(run.ok()) << run.error().ToString();
+  EXPECT_EQ(CaReason("auth", auth.serial), pki::RevocationReason::kCessationOfOperation);
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, Lifecycle, ::testing::ValuesIn(store::testing::kEngines),
+                         store::testing::EngineName);
+
+}  // namespace
+}  // namespace mynacert::counter
