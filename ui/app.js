@@ -7,12 +7,14 @@
 //   #/staff/bookings        the bookings of a counter and day
 //   #/staff/notices         expiry notices: the day's batch, letters, 転送不要 list
 //   #/staff/queue           tickets (整理券): issue, call the next number
+//   #/staff/hotline         the loss hotline (R-LOST-1): hold a lost card's certificates
 //   #/queue[/COUNTER[/N]]   how busy a counter is, live (R-OFF-3); N: the resident's ticket
 import { $, state, t, day, api, errorHtml } from './lib.js';
 import { residentPage } from './resident.js';
 import { searchPage, residentDetail, casePage, bookingsPage } from './staff.js';
 import { noticesPage } from './notices.js';
 import { queuePage, staffQueuePage, stopQueue } from './queue.js';
+import { hotlinePage } from './hotline.js';
 
 function translateStatic() {
   document.documentElement.lang = state.lang;
@@ -47,6 +49,7 @@ async function route() {
     else if (h === '#/staff/bookings') await bookingsPage(main);
     else if (h === '#/staff/notices') await noticesPage(main);
     else if (h === '#/staff/queue') await staffQueuePage(main);
+    else if (h === '#/staff/hotline') await hotlinePage(main);
     else if ((m = h.match(/^#\/queue(?:\/([a-z0-9-]+)(?:\/(\d{1,6}))?)?$/))) await queuePage(main, m[1], m[2]);
     else if (h.startsWith('#/staff')) await searchPage(main);
     else await residentPage(main);

@@ -3,7 +3,12 @@
 // certificate copy (R-PROC-11) and the day's bookings per counter. docs/api.md.
 import { $, $$, state, t, esc, day, api, errorHtml, reasonsHtml, rule, show, busy, municipalities, counterName, findCounter, rememberStaff, forgetStaff, loadStaff, table } from './lib.js';
 
-export const PROCEDURES = { renewal: ['更新', 'renewal'], new_issuance: ['新規発行', 'new issuance'], pin_reset: ['暗証番号の再設定', 'PIN reset'] };
+export const PROCEDURES = {
+  renewal: ['更新', 'renewal'], new_issuance: ['新規発行', 'new issuance'], pin_reset: ['暗証番号の再設定', 'PIN reset'],
+  found_card: ['一時停止解除 (カードが見つかった)', 'found card: lift the suspension'], abolish_card: ['紛失届・カードの廃止', 'report a lost card: abolish it'],
+};
+const CARD_EVENT = { lost: ['紛失', 'lost'], stolen: ['盗難', 'stolen'], broken: ['破損', 'broken'], misused: ['不正利用', 'misused'] };
+const CARD_STATE = { active: ['有効', 'in force'], suspended: ['一時停止中 (紛失・盗難の届出)', 'suspended (reported lost)'], replaced: ['交換済み', 'replaced'], returned: ['返納', 'returned'], abolished: ['廃止', 'abolished'] };
 export const APPLICANTS = {
   self: ['本人', 'the holder'],
   agent_with_form: ['代理人 (照会書兼回答書あり)', 'agent with the inquiry-and-response form'],
@@ -15,7 +20,7 @@ const WHOSE = { holder: ['本人', 'holder'], agent: ['代理人', 'agent'], rep
 const OUTCOME = { accepted: ['受付可 (本日実施できます)', 'accepted'], missing: ['不足あり', 'missing'], next_visit: ['次回来庁', 'next visit'], refused: ['受付不可', 'refused'] };
 const CASE_STATE = { open: ['受付中', 'open'], accepted: ['受付可', 'accepted'], waiting: ['次回来庁待ち', 'waiting'], refused: ['受付不可', 'refused'], executing: ['実行中', 'executing'], done: ['完了', 'done'], cancelled: ['取消', 'cancelled'] };
 const CERT_KIND = { auth: ['利用者証明用電子証明書', 'authentication certificate'], sign: ['署名用電子証明書', 'signature certificate'] };
-const CERT_STATE = { active: ['有効', 'active'], revoked: ['失効', 'revoked'], superseded: ['更新により失効', 'superseded'], expired: ['期限切れ', 'expired'] };
+const CERT_STATE = { active: ['有効', 'active'], held: ['一時保留', 'on hold'], revoked: ['失効', 'revoked'], superseded: ['更新により失効', 'superseded'], expired: ['期限切れ', 'expired'] };
 const label = (map, k) => esc(map[k] ? t(...map[k]) : k);
 
 // R-ID-A, R-ID-B, and documents a municipality may add or refuse (R-ID-X): the server decides.
@@ -50,12 +55,16 @@ const OTHER_ITEMS = {
 function staffNav(active) {
   const s = state.staff;
   const link = (href, key, ja, en) => `<a href="${href}"${active === key ? ' aria-current="page"' : ''}>${t(ja, en)}</a>`;
+  const role = { supervisor: t('監督者', 'supervisor'), hotline: t('紛失・盗難受付', 'hotline'), clerk: t('窓口職員', 'clerk') }[s.role] || s.role;
+  // The hotline's operators see the hotline only; the counter's clerks do not see it.
+  const counter = s.role !== 'hotline';
   return `<nav class="staffnav" aria-label="${t('職員メニュー', 'Staff menu')}">
-    ${link('#/staff', 'search', '住民の検索', 'Residents')}
-    ${link('#/staff/bookings', 'bookings', '予約一覧', 'Bookings')}
-    ${link('#/staff/notices', 'notices', '有効期限通知', 'Expiry notices')}
-    ${link('#/staff/queue', 'queue', '整理券', 'Tickets')}
-    <span class="who">${esc(s.name)} (${esc(s.role === 'supervisor' ? t('監督者', 'supervisor') : t('窓口職員', 'clerk'))})</span>
+    ${counter ? link('#/staff', 'search', '住民の検索', 'Residents') : ''}
+    ${counter ? link('#/staff/bookings', 'bookings', '予約一覧', 'Bookings') : ''}
+    ${counter ? link('#/staff/notices', 'notices', '有効期限通知', 'Expiry notices') : ''}
+    ${counter ? link('#/staff/queue', 'queue', '整理券', 'Tickets') : ''}
+    ${s.role !== 'clerk' ? link('#/staff/hotline', 'hotline', '紛失・盗難の受付', 'Lost cards') : ''}
+    <span class="who">${esc(s.name)} (${esc(role)})</span>
     <button type="button" id="logout">${t('ログアウト', 'Log out')}</button></nav>`;
 }
 
@@ -97,6 +106,7 @@ function loginPage(main) {
 
 export async function searchPage(main) {
   if (!(await staffFrame(main, 'search'))) return;
+  if (state.staff.role === 'hotline') { location.hash = '#/staff/hotline'; return; }
   $('#staff-body').innerHTML = `<section aria-labelledby="h-search"><h2 id="h-search" tabindex="-1">${t('住民の検索', 'Find a resident')}</h2>
     <form id="search"><label>${t('氏名・カナ・番号', 'Name, kana or number')}<input name="q" id="search-q" type="search"></label><button class="primary" type="submit">${t('検索', 'Search')}</button></form>
     <div id="results" aria-live="polite"></div></section>`;
@@ -142,7 +152,12 @@ export async function residentDetail(main, id) {
       ${r.forwarding ? `<p class="notice">${t('転送届あり: 転送不要郵便は届きません', 'Forwarding request on file: 転送不要 mail is not delivered')}${rule('R-NOT-2')}</p>` : ''}
       ${r.today ? `<p>${t('本日の判定', 'Today')} (${day(r.today.date)}): ${t('利用者証明用', 'Auth')} <span class="status ${esc(r.today.auth)}">${esc(t(r.today.auth_ja, r.today.auth))}</span>
         ${t('署名用', 'Sign')} <span class="status ${esc(r.today.sign)}">${esc(t(r.today.sign_ja, r.today.sign))}</span>
-        ${t('無料更新の開始', 'Free renewal from')} ${day(r.today.renewal_from)} — ${t('カードの有効期限', 'card expires')} ${day(r.today.card_expires)}</p>` : ''}
+        ${r.today.auth === 'held' ? '' : `${t('無料更新の開始', 'Free renewal from')} ${day(r.today.renewal_from)} — `}${t('カードの有効期限', 'card expires')} ${day(r.today.card_expires)}</p>` : ''}
+      ${(r.cards || []).filter((c) => c.state === 'suspended').map(() => `<p class="notice" id="card-suspended">${t('このカードは紛失・盗難の届出により一時停止中です。見つかった場合は「一時停止解除」、見つからない場合は「紛失届・カードの廃止」の手続きをします。', 'This card is suspended after a loss report: lift the suspension if it was found, or abolish it.')}${rule('R-LOST-2')}</p>`).join('')}
+      ${(r.hotline_calls || []).length ? `<h3>${t('紛失・盗難の電話', 'Hotline calls')}${rule('R-LOST-1')}</h3>${table([t('受付', 'Call'), t('日時', 'When'), t('内容', 'Event'), t('警察の受理番号', 'Police receipt'), t('担当', 'Operator')],
+        r.hotline_calls.map((c) => `<tr><td>${esc(c.id)}</td><td>${esc(new Date(c.at * 1000).toLocaleString(state.lang === 'ja' ? 'ja-JP' : 'en-GB', { timeZone: 'Asia/Tokyo' }))}</td><td>${label(CARD_EVENT, c.event)}</td><td class="mono">${esc(c.police_receipt || '—')}</td><td>${esc(c.operator)}</td></tr>`))}` : ''}
+      <h3>${t('カード', 'Cards')}</h3>
+      ${table([t('発行', 'Issued'), t('有効期限', 'Expires'), t('状態', 'State')], (r.cards || []).map((c) => `<tr><td>${day(c.issued)}</td><td>${day(c.expires)}</td><td>${label(CARD_STATE, c.state)}</td></tr>`))}
       <h3>${t('電子証明書', 'Certificates')}</h3>
       ${table([t('種類', 'Kind'), t('シリアル', 'Serial'), t('発行', 'Issued'), t('最終日', 'Last day'), t('状態', 'State')],
         r.certificates.map((c) => `<tr><td>${label(CERT_KIND, c.kind)}</td><td class="mono">${esc(c.serial)}</td><td>${day(c.issued)}</td><td>${day(c.last_valid_day)}</td><td>${label(CERT_STATE, c.state)}${c.reason && c.reason !== c.state ? ` <small>${esc(c.reason)}</small>` : ''}</td></tr>`))}
@@ -157,8 +172,10 @@ export async function residentDetail(main, id) {
         <label>${t('窓口', 'Counter')}<select name="counter" id="oc-counter">${(muni ? muni.counters : []).map((c) => `<option value="${esc(c.id)}"${c.id === homeCounter ? ' selected' : ''}>${esc(counterName(c))}</option>`).join('')}</select></label>
         <label>${t('来庁日', 'Visit date')}<input name="date" type="date" id="oc-date" value="${esc(state.today || '')}"></label>
         <label data-for="renewal new_issuance">${t('対象の証明書', 'Certificates')}<select name="certs" id="oc-certs"><option value="both">${t('両方', 'both')}</option><option value="auth">${t('利用者証明用のみ', 'auth only')}</option><option value="sign">${t('署名用のみ', 'sign only')}</option></select></label>
+        <label data-for="abolish_card">${t('カードに何があったか', 'What happened to the card')}<select name="card_event" id="oc-card-event">${Object.keys(CARD_EVENT).map((k) => `<option value="${k}">${label(CARD_EVENT, k)}</option>`).join('')}</select></label>
+        <label data-for="abolish_card">${t('再交付手数料', 'Re-issuance fee')}<select name="holder_at_fault" id="oc-at-fault"><option value="">${t('既定 (紛失・破損は本人負担)', 'default (lost or broken: the holder pays)')}</option><option value="1">${t('本人の責による (手数料あり)', 'the holder is at fault (fee)')}</option><option value="0">${t('本人の責によらない (無料)', 'not the holder\'s fault (free)')}</option></select></label>
         <label data-for="pin_reset">${t('再設定する暗証番号', 'PIN to reset')}<select name="pin" id="oc-pin"><option value="auth">${t('利用者証明用', 'auth')}</option><option value="sign">${t('署名用', 'sign')}</option></select></label>
-        <label class="check"><input type="checkbox" name="pin_forgotten" id="oc-pin-forgotten"> ${t('暗証番号を忘れた', 'PIN forgotten')}</label>
+        <label class="check" data-for="renewal new_issuance pin_reset found_card"><input type="checkbox" name="pin_forgotten" id="oc-pin-forgotten"> ${t('暗証番号を忘れた', 'PIN forgotten')}</label>
         <label class="check" data-applicant="agent legal"><input type="checkbox" name="holder_present" id="oc-holder-present"> ${t('本人も来庁', 'the holder is present too')}</label>
         <label data-applicant="legal">${t('法定代理人の住民番号 (登録がある場合)', 'Representative\'s resident number (if registered)')}<input name="representative" id="oc-representative" inputmode="numeric"></label>
         <label class="check" data-applicant="parent"><input type="checkbox" name="honseki_in_city" id="oc-honseki"> ${t('本籍が市内', 'honseki in the city')}</label>
@@ -181,9 +198,14 @@ export async function residentDetail(main, id) {
       ev.preventDefault();
       const req = { resident: Number(r.id), procedure: $('#oc-procedure').value, applicant: $('#oc-applicant').value, counter: $('#oc-counter').value };
       if ($('#oc-date').value) req.date = $('#oc-date').value;
-      if (req.procedure === 'pin_reset') req.pin = $('#oc-pin').value; else req.certs = $('#oc-certs').value;
+      if (req.procedure === 'pin_reset') req.pin = $('#oc-pin').value;
+      else if (req.procedure === 'renewal' || req.procedure === 'new_issuance') req.certs = $('#oc-certs').value;
+      if (req.procedure === 'abolish_card') {
+        req.card_event = $('#oc-card-event').value;
+        if ($('#oc-at-fault').value) req.holder_at_fault = $('#oc-at-fault').value === '1';
+      }
       const visible = (el) => !el.closest('[hidden]');
-      if ($('#oc-pin-forgotten').checked) req.pin_forgotten = true;
+      if (visible($('#oc-pin-forgotten')) && $('#oc-pin-forgotten').checked) req.pin_forgotten = true;
       if (visible($('#oc-holder-present')) && $('#oc-holder-present').checked) req.holder_present = true;
       if (visible($('#oc-representative')) && $('#oc-representative').value.trim()) req.representative = Number($('#oc-representative').value.trim());
       if (visible($('#oc-honseki')) && $('#oc-honseki').checked) req.honseki_in_city = true;
@@ -255,6 +277,7 @@ function decisionHtml(d) {
     ${d.document_checks && d.document_checks.length ? `<h4>${t('書類の確認', 'Document checks')}</h4>${reasonsHtml(d.document_checks, 'bad')}` : ''}
     ${d.next_visit_by ? `<p>${t('次回来庁の期限', 'Next visit by')}: <strong>${day(d.next_visit_by)}</strong>${rule('R-PROC-6')}</p>` : ''}
     ${d.auth_expiry || d.sign_expiry ? `<p>${t('新しい証明書の有効期限', 'New certificates expire')}: ${d.auth_expiry ? `${t('利用者証明用', 'auth')} <strong>${day(d.auth_expiry)}</strong>` : ''} ${d.sign_expiry ? `${t('署名用', 'sign')} <strong>${day(d.sign_expiry)}</strong>` : ''}${d.paid_reissue ? ` <span class="tag">${t('有料の再交付', 'paid re-issuance')}</span>` : ''}</p>` : ''}
+    ${d.fee_yen ? `<p id="fee">${t('再交付手数料', 'Re-issuance fee')}: <strong>${esc(d.fee_yen)} ${t('円', 'yen')}</strong>${rule('R-LOST-4')}</p>` : ''}
     ${d.actions && d.actions.length ? `<h4>${t('職員の作業', 'Staff actions')}</h4><ul>${d.actions.map((a) => `<li>${esc(t(a.ja, a.en))}</li>`).join('')}</ul>` : ''}
     ${d.steps && d.steps.length ? `<h4>${t('実行する手順', 'Steps to execute')}</h4><ol class="steps">${d.steps.map((s) => `<li><code>${esc(s.id)}</code> ${esc(t(s.ja, s.en))}</li>`).join('')}</ol>` : ''}
     ${d.reasons && d.reasons.length ? `<h4>${t('根拠', 'Reasons')}</h4>${reasonsHtml(d.reasons)}` : ''}

@@ -132,3 +132,56 @@ TEST_F(CounterCli, BadInputIsOneLineAndExitTwo) {
 
 }  // namespace
 }  // namespace mynacert::cli
+
+namespace mynacert::cli {
+namespace {
+
+// R-LOST-1..4 from the command line: `hotline call` holds both certificates (the CA says
+// hold), `ca release` refuses (holds are final), a refused call exits 2 and writes nothing,
+// and `counter open --procedure abolish_card` abolishes the card.
+TEST_F(CounterCli, HotlineCallThenAbolition) {
+  ASSERT_EQ(M("resident add --clerk c1 --municipality yamagata --name '山形　花子' --address "
+              "'山形県山形市旅篭町二丁目3番25号' --birth 1980-07-07 --sex 2").code, 0);
+  ASSERT_EQ(M("card issue --clerk c1 --resident 1 --date 2021-07-07 --applied 2021-06-01",
+              "1234\\nABC123\\n1234\\n1234\\n").code, 0);
+  auto wrong = M("hotline call --clerk line --name '山形 花子' --birth 1980-07-07 --address '山形市' --json");
+  EXPECT_EQ(wrong.code, 2) << wrong.out;
+  EXPECT_NE(wrong.out.find("holder"), std::string::npos) << wrong.out;
+  auto call = M("hotline call --clerk line --name '山形 花子' --birth 1980-07-07 --address "
+                "'山形県山形市旅篭町二丁目3番25号' --event stolen --police-receipt 0123-4567 --json");
+  ASSERT_EQ(call.code, 0) << call.out;
+  auto receipt = nlohmann::json::parse(call.out.substr(call.out.find('{')));
+  ASSERT_EQ(receipt["held"].size(), 2u);
+  const std::string auth_serial = receipt["held"][0]["serial"];
+  const std::string get = "ca get --dir " + (home_ / "ca").string() + " --kind auth --json --serial " + auth_serial;
+  auto shown = M(get);
+  ASSERT_EQ(shown.code, 0) << shown.out;
+  EXPECT_EQ(nlohmann::json::parse(shown.out)["state"], "hold");
+  auto release = M("ca release --actor boss --dir " + (home_ / "ca").string() + " --kind auth --serial " + auth_serial);
+  EXPECT_NE(release.code, 0);
+  EXPECT_NE(release.out.find("R-LOST-2"), std::string::npos) << release.out;
+
+  auto no_event = M("counter open --clerk c1 --resident 1 --procedure abolish_card --counter yamagata-cityhall "
+                    "--date 2026-05-01");
+  EXPECT_EQ(no_event.code, 2);
+  EXPECT_NE(no_event.out.find("--card-event"), std::string::npos) << no_event.out;
+  ASSERT_EQ(M("counter open --clerk c1 --resident 1 --procedure abolish_card --card-event stolen "
+              "--counter yamagata-cityhall --date 2026-05-01 --document kind=drivers_license,whose=holder,expires=2030-01-01")
+                .code,
+            0);
+  auto decide = M("counter decide --clerk c1 --case 2 --json");
+  ASSERT_EQ(decide.code, 0) << decide.out;
+  auto d = nlohmann::json::parse(decide.out);
+  EXPECT_EQ(d["outcome"], "accepted") << decide.out;
+  EXPECT_EQ(d["fee_yen"], 0);  // stolen: not the holder's fault (R-LOST-4)
+  auto run = M("counter execute --clerk c1 --case 2 --json");
+  ASSERT_EQ(run.code, 0) << run.out;
+  auto after = M(get);
+  ASSERT_EQ(after.code, 0) << after.out;
+  EXPECT_EQ(nlohmann::json::parse(after.out)["state"], "revoked");
+  EXPECT_EQ(nlohmann::json::parse(after.out)["reason"], "keyCompromise") << after.out;
+  EXPECT_EQ(M("audit verify").code, 0);
+}
+
+}  // namespace
+}  // namespace mynacert::cli

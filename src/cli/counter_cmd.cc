@@ -137,6 +137,7 @@ void PrintDecision(const counter::Decision& d, bool as_json, std::ostream& o) {
   if (d.next_visit_by) o << "  次回来庁の期限 (next visit by): " << d.next_visit_by->ToStringWithWeekday() << "\n";
   if (d.auth_expiry) o << "  新しい利用者証明用電子証明書の有効期限: " << d.auth_expiry->ToString() << "\n";
   if (d.sign_expiry) o << "  新しい署名用電子証明書の有効期限: " << d.sign_expiry->ToString() << "\n";
+  if (d.fee_yen > 0) o << "  手数料 (fee): " << d.fee_yen << " 円 (R-LOST-4)\n";
   if (!d.steps.empty()) {
     o << "  実行する手順 (steps):\n";
     for (const auto& s : d.steps) o << "    - " << s.id << ": " << s.ja << " / " << s.en << "\n";
@@ -173,6 +174,16 @@ struct Flags {
   std::string procedure = "renewal", applicant = "self", counter_id, date, applied, certs = "both", pin = "auth";
   bool holder_present = false, pin_forgotten = false, honseki = false, corporate = false, no_photo_id = false;
   std::vector<std::string> documents;
+  // abolish_card (R-LOST-4); the hotline (R-LOST-1).
+  std::string card_event, caller = "holder", caller_name, police_receipt, note;
+  bool at_fault = false, not_at_fault = false;
+  // --holder-at-fault / --not-at-fault, unset when neither is given.
+  std::optional<bool> AtFault() const {
+    if (at_fault) return true;
+    if (not_at_fault) return false;
+    return std::nullopt;
+  }
+  bool outside_home = false;
 };
 
 Status RunResidentAdd(const Flags& f, CliContext& ctx) {
@@ -293,6 +304,48 @@ Status RunResidentChange(const Flags& f, CliContext& ctx) {
   return {};
 }
 
+// `hotline call` (R-LOST-1): the national hotline's intake, at any hour.
+Status RunHotlineCall(const Flags& f, CliContext& ctx) {
+  counter::LossReport report;
+  report.name = f.name;
+  MYNACERT_ASSIGN_OR_RETURN(report.birth, Date::Parse(f.birth, "--birth"));
+  report.address = f.address;
+  report.event = f.card_event.empty() ? "lost" : f.card_event;
+  report.caller = f.caller;
+  report.caller_name = f.caller_name;
+  report.outside_home = f.outside_home;
+  report.police_receipt = f.police_receipt;
+  report.note = f.note;
+  MYNACERT_ASSIGN_OR_RETURN(auto s, OpenSession(f.home, ctx, true));
+  const std::string operator_name = f.home.clerk.empty() ? "hotline" : f.home.clerk;
+  MYNACERT_ASSIGN_OR_RETURN(auto receipt, s->counter->ReportLoss(report, operator_name, Now(),
+                                                                 RealClock().TodayJst(), s->ca_store.get()));
+  if (f.home.json) {
+    json held = json::array();
+    for (const auto& [kind, serial] : receipt.held) held.push_back({{"kind", kind}, {"serial", serial}});
+    json next = json::array();
+    for (const auto& n : receipt.next) next.push_back({{"rule", n.rule}, {"ja", n.ja}, {"en", n.en}});
+    ctx.out << json{{"call", receipt.call_id}, {"resident", receipt.resident_id},
+                    {"municipality", receipt.municipality}, {"already_suspended", receipt.already_suspended},
+                    {"held", held}, {"next", next}}
+                   .dump(2)
+            << "\n";
+    return {};
+  }
+  if (receipt.already_suspended) {
+    ctx.out << "このカードは既に一時停止中です。通話を記録しました (already suspended; call " << receipt.call_id
+            << " recorded)\n";
+  } else {
+    ctx.out << "カードを一時停止し、電子証明書を一時保留にしました (card suspended, certificates on hold; call "
+            << receipt.call_id << ")\n";
+    for (const auto& [kind, serial] : receipt.held) {
+      ctx.out << "  " << (kind == "sign" ? "署名用" : "利用者証明用") << " " << serial << ": certificateHold\n";
+    }
+  }
+  for (const auto& n : receipt.next) ctx.out << "  - " << n.ja << "\n";
+  return {};
+}
+
 void PrintReport(const counter::ExecutionReport& r, bool as_json, std::ostream& o) {
   if (as_json) {
     json j{{"completed", r.completed}, {"steps", r.steps_done}};
@@ -337,6 +390,8 @@ Status RunOpen(const Flags& f, CliContext& ctx) {
   req.flags.honseki_in_city = f.honseki;
   req.flags.corporate_guardian = f.corporate;
   req.flags.representative_has_photo_id = !f.no_photo_id;
+  req.flags.card_event = f.card_event;
+  req.flags.holder_at_fault = f.AtFault();
   MYNACERT_ASSIGN_OR_RETURN(req.visit.on, DateFlag(f.date, "--date"));
   req.visit.counter_id = f.counter_id;
   req.visit.clerk = f.home.clerk;
@@ -477,6 +532,26 @@ void AddCounterCommands(CLI::App& app, CliContext& ctx) {
     return [fn, flags, &ctx] { RunCommand(ctx, [&] { return fn(*flags, ctx); }); };
   };
 
+  {
+    // The loss hotline (R-LOST-1): national, 24 hours; nothing here lifts a hold (R-LOST-2).
+    CLI::App* hotline = app.add_subcommand("hotline", "紛失・盗難の受付 (24時間) / the loss hotline");
+    hotline->require_subcommand(1);
+    auto fl = std::make_shared<Flags>();
+    CLI::App* c = hotline->add_subcommand(
+        "call", "本人を特定し、カードを一時停止、両方の電子証明書を一時保留 / hold a lost card's certificates");
+    AddHomeFlags(c, fl->home, true);
+    c->add_option("--name", fl->name, "本人の氏名")->required();
+    c->add_option("--birth", fl->birth, "本人の生年月日 YYYY-MM-DD")->required();
+    c->add_option("--address", fl->address, "本人の住所 (住民票のとおり)")->required();
+    c->add_option("--event", fl->card_event, "lost (紛失, 既定) | stolen (盗難)");
+    c->add_option("--caller", fl->caller, "holder (本人, 既定) | family | other");
+    c->add_option("--caller-name", fl->caller_name, "本人以外の場合、電話をかけた方の氏名");
+    c->add_flag("--outside-home", fl->outside_home, "家の外でなくした (警察へも届出)");
+    c->add_option("--police-receipt", fl->police_receipt, "警察の受理番号");
+    c->add_option("--note", fl->note, "メモ (500文字まで)");
+    c->callback(run(RunHotlineCall, fl));
+  }
+
   CLI::App* resident = app.add_subcommand("resident", "住民記録 / the residence record");
   resident->require_subcommand(1);
   {
@@ -537,7 +612,9 @@ void AddCounterCommands(CLI::App& app, CliContext& ctx) {
     CLI::App* c = counter->add_subcommand("open", "案件を開く (1回目の来庁) / open a case");
     AddHomeFlags(c, fl->home, true);
     c->add_option("--resident", fl->resident, "住民番号")->required();
-    c->add_option("--procedure", fl->procedure, "renewal | new_issuance | pin_reset");
+    c->add_option("--procedure", fl->procedure,
+                  "renewal | new_issuance | pin_reset | found_card (一時停止解除, R-LOST-2) | abolish_card "
+                  "(紛失届・廃止, R-LOST-4)");
     c->add_option("--applicant", fl->applicant, "self | legal_rep_parent | legal_rep_guardian | agent_with_form | agent_without_form");
     c->add_option("--representative", fl->representative, "法定代理人の住民番号");
     c->add_option("--counter", fl->counter_id, "窓口 ID")->required();
@@ -549,6 +626,10 @@ void AddCounterCommands(CLI::App& app, CliContext& ctx) {
     c->add_flag("--honseki-in-city", fl->honseki, "本籍が市内 (R-PROC-2)");
     c->add_flag("--corporate-guardian", fl->corporate, "法人後見人 (R-PROC-2)");
     c->add_flag("--no-photo-id", fl->no_photo_id, "法定代理人に顔写真付き書類なし (R-PROC-3)");
+    c->add_option("--card-event", fl->card_event, "abolish_card: lost | stolen | broken | misused (R-LOST-4)");
+    c->add_flag("--holder-at-fault", fl->at_fault,
+                "abolish_card: 再交付手数料の有無 (既定: lost, broken は本人の責) (R-LOST-4)");
+    c->add_flag("--not-at-fault", fl->not_at_fault, "abolish_card: 本人の責によらない (手数料なし)");
     c->add_option("--document", fl->documents, doc_help);
     c->callback(run(RunOpen, fl));
   }

@@ -50,7 +50,7 @@ TEST_F(DemoCli, SeedsTheJsonTheBrowserTestsReadThenRefusesOrSkipsASecondSeed) {
   ASSERT_EQ(seed.code, 0) << seed.out;
   const auto j = nlohmann::json::parse(seed.out);
   EXPECT_EQ(j["today"], "2028-02-29");  // a leap day as "today"
-  EXPECT_EQ(j["staff"], nlohmann::json::array({"clerk", "supervisor"}));
+  EXPECT_EQ(j["staff"], nlohmann::json::array({"clerk", "supervisor", "hotline"}));
   ASSERT_EQ(j["residents"].size(), 65u);
   std::set<std::string> situations;
   const nlohmann::json* yokohama_booker = nullptr;

@@ -233,7 +233,7 @@ void AddDemoCommands(CLI::App& app, CliContext& ctx) {
   seed->add_option("--today", f->today,
                    "基準日 YYYY-MM-DD (既定 今日 JST): 状況はこの日を基準に作る");
   seed->add_option("--staff-password", f->staff_password,
-                   "職員 clerk と supervisor のパスワード (env:NAME | file:PATH, 12文字以上)");
+                   "職員 clerk, supervisor, hotline のパスワード (env:NAME | file:PATH, 12文字以上)");
   seed->add_option("--passphrase", f->secrets.passphrase, "認証局の鍵のパスフレーズ (env:/file:)");
   seed->add_option("--issuer-key", f->secrets.issuer_key, "カード発行者鍵 (env:/file:)");
   seed->add_option("--card-secret", f->secrets.card_secret, "カードファイルの秘密 (env:/file:)");

@@ -3,6 +3,8 @@
 #include <memory>
 #include <ostream>
 
+#include <optional>
+
 #include "cli/commands.h"
 #include "cli/format.h"
 #include "rules/procedures.h"
@@ -18,6 +20,14 @@ struct ProcedureFlags {
   bool adult_ward = false, auth_only = false, sign_only = false, same_household = false, honseki_in_city = false;
   bool corporate_guardian = false, no_photo_id = false, cert_expired = false;
   bool form_changed = false, form_problem = false, pin_forgotten = false, json = false;
+  std::string card_event;  // abolish_card (R-LOST-4)
+  bool at_fault = false, not_at_fault = false;
+  // --holder-at-fault / --not-at-fault, unset when neither is given.
+  std::optional<bool> AtFault() const {
+    if (at_fault) return true;
+    if (not_at_fault) return false;
+    return std::nullopt;
+  }
 };
 
 template <typename E>
@@ -36,8 +46,14 @@ void Run(const ProcedureFlags& fl, CliContext& ctx) {
       fl.procedure, "--procedure",
       {{"renewal", profiles::Procedure::kRenewal},
        {"new_issuance", profiles::Procedure::kNewIssuance},
-       {"pin_reset", profiles::Procedure::kPinReset}});
+       {"pin_reset", profiles::Procedure::kPinReset},
+       {"found_card", profiles::Procedure::kFoundCard},
+       {"abolish_card", profiles::Procedure::kAbolishCard}});
   if (!procedure.ok()) return ctx.Fail(procedure.error());
+  if (*procedure != profiles::Procedure::kAbolishCard && (!fl.card_event.empty() || fl.AtFault())) {
+    return ctx.Fail(InvalidArgument(fl.card_event.empty() ? "--holder-at-fault" : "--card-event",
+                                    "--procedure abolish_card の場合だけです (abolish_card only)", "R-LOST-4"));
+  }
   auto applicant = ParseEnum<profiles::Applicant>(
       fl.applicant, "--applicant",
       {{"self", profiles::Applicant::kSelf},
@@ -74,6 +90,8 @@ void Run(const ProcedureFlags& fl, CliContext& ctx) {
   s.form_problem = fl.form_problem;
   s.pin_forgotten = fl.pin_forgotten;
   s.counter_id = fl.counter;
+  s.card_event = fl.card_event;
+  s.holder_at_fault = fl.AtFault();
   auto plan = rules::PlanProcedure(m, *procedure, *applicant, s);
   if (!plan.ok()) return ctx.Fail(plan.error());
 
@@ -111,6 +129,7 @@ void Run(const ProcedureFlags& fl, CliContext& ctx) {
   for (const profiles::Counter* c : plan->counters) {
     o << "  " << c->id << "  " << c->name_ja << "\n";
   }
+  if (plan->fee_yen > 0) o << "\n手数料 / fee: " << plan->fee_yen << " 円 (yen)\n";
   o << "\n理由 / why:\n" << ReasonsText(plan->reasons);
 }
 
@@ -121,7 +140,13 @@ void AddProcedureCommand(CLI::App& app, CliContext& ctx) {
   CLI::App* cmd = app.add_subcommand(
       "procedure", "誰が・何を持って・何回来庁するか / who comes, what to bring, how many visits");
   cmd->add_option("--municipality", fl->municipality, "自治体 / municipality id")->required();
-  cmd->add_option("--procedure", fl->procedure, "renewal | new_issuance | pin_reset")->required();
+  cmd->add_option("--procedure", fl->procedure,
+                  "renewal | new_issuance | pin_reset | found_card (一時停止解除) | abolish_card (紛失届・廃止)")
+      ->required();
+  cmd->add_option("--card-event", fl->card_event, "abolish_card: lost | stolen | broken | misused (R-LOST-4)");
+  cmd->add_flag("--holder-at-fault", fl->at_fault,
+                "abolish_card: 再交付手数料の有無 (既定: lost, broken は本人の責)");
+  cmd->add_flag("--not-at-fault", fl->not_at_fault, "abolish_card: 本人の責によらない (手数料なし)");
   cmd->add_option("--applicant", fl->applicant,
                   "self | legal_rep_parent | legal_rep_guardian | agent_with_form | agent_without_form")
       ->required();

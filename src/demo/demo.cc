@@ -589,6 +589,7 @@ Result<SeedReport> Seed(counter::Workspace& ws, const SeedOptions& o) {
     s.name = r.name;
     s.name_kana = r.name_kana;
     s.municipality = r.municipality;
+    s.address = r.address;
     s.situation = p.situation;
     s.birth = r.birth;
     s.card_expiry = card->expires;
@@ -639,6 +640,7 @@ json ReportJson(const SeedReport& report) {
         {"name", s.name},
         {"name_kana", s.name_kana},
         {"municipality", s.municipality},
+        {"address", s.address},
         {"situation", std::string(SituationCode(s.situation))},
         {"situation_ja", std::string(SituationJa(s.situation))},
         {"situation_en", std::string(SituationEn(s.situation))},

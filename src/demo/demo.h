@@ -48,8 +48,9 @@ struct DemoPins {
 };
 inline constexpr DemoPins kDemoPins{};
 
-// The staff accounts Seed creates when given a password.
-inline constexpr std::array<std::string_view, 2> kStaffNames = {"clerk", "supervisor"};
+// The staff accounts Seed creates when given a password, each named as its role: the
+// counter's clerk and supervisor, and an operator of the loss hotline (R-LOST-1).
+inline constexpr std::array<std::string_view, 3> kStaffNames = {"clerk", "supervisor", "hotline"};
 
 // What a demo resident is there to show. The codes (SituationCode) are a stable interface:
 // the browser tests pick residents by them.
@@ -109,6 +110,7 @@ std::optional<std::string> CheckSituation(const PlannedResident& p, const rules:
 struct SeededResident {
   int64_t id = 0;
   std::string name, name_kana, municipality;
+  std::string address;  // as the residence record has it (the hotline identifies by it)
   Situation situation = Situation::kInWindow;
   Date birth;
   Date cert_expiry;  // the auth cert's last valid day (the sign cert's is sign_expiry)

@@ -92,6 +92,8 @@ Status Service::AddPublicRoutes() {
     s.same_household = c.QueryFlag("same_household");
     s.honseki_in_city = c.QueryFlag("honseki_in_city");
     s.counter_id = c.Query("counter");
+    s.card_event = c.Query("card_event");
+    if (!c.Query("holder_at_fault").empty()) s.holder_at_fault = c.QueryFlag("holder_at_fault");
     auto plan = rules::PlanProcedure(**mu, *p, *a, s);
     if (!plan.ok()) return Fail(plan.error());
     return Json(200, PlanJson(**mu, procedure, applicant, *plan));

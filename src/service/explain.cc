@@ -268,6 +268,7 @@ nlohmann::json PlanJson(const profiles::Municipality& m, std::string_view proced
                       {"possible", plan.possible},
                       {"same_day", plan.possible && plan.same_day},
                       {"document_inquiry", plan.document_inquiry},
+                      {"fee_yen", plan.fee_yen},
                       {"pins", ReasonsJson(plan.pins)},
                       {"visits", visits},
                       {"counters", counters},

@@ -1,0 +1,114 @@
+// (h) A lost card's life (R-LOST-1/2): a hotline operator, on a phone-sized screen, takes the
+// call — the form refuses to hold before the operator confirms the hold is final — and both
+// certificates are held; the counter's clerk then sees the suspended card and the call on the
+// resident, opens the found-card procedure, and with the holder's card and PINs the held
+// certificates are revoked and new ones issued. The operator sees no counter page.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, seed, pick, login, shot, assertClean, assertAccessible, scenario } from '../lib/harness.mjs';
+
+let chrome;
+before(async () => { chrome = await launch(); });
+after(async () => { await chrome?.close(); });
+
+test('a hotline operator holds a lost card; the clerk lifts the suspension when it is found', async () => {
+  const { residents, pins } = seed();
+  // An adult of Yamagata whose certificates are in force and not yet renewable (the other
+  // scenarios use the renewable ones).
+  const holder = pick(residents, (r) => r.municipality === 'yamagata' && r.situation === 'before_window' && r.address,
+    'Yamagata resident before the window, with an address');
+
+  const phone = await chrome.newPage({ phone: true });
+  await scenario(phone, 'h-hotline', async () => {
+    await login(phone, 'hotline');
+    await phone.waitForURL(/#\/staff\/hotline$/);
+    await phone.waitForSelector('#hotline');
+    const nav = await phone.textContent('.staffnav');
+    assert.match(nav, /紛失・盗難の受付/);
+    assert.doesNotMatch(nav, /住民の検索|予約一覧/, 'the hotline sees no counter page');
+    await assertAccessible(phone, 'h1-hotline-form (phone)');
+    await shot(phone, 'h1-hotline-form-phone');
+
+    // The caller: a family member; the card was stolen; the holder's data as registered.
+    await phone.fill('#hl-name', holder.name.replace('　', ' '));
+    await phone.fill('#hl-birth', holder.birth);
+    await phone.fill('#hl-address', holder.address);
+    await phone.check('#hl-stolen');
+    await phone.fill('#hl-police', '0123-4567');
+    await phone.selectOption('#hl-caller', 'family');
+    await phone.fill('#hl-caller-name', '山形　一郎');
+    let posted = 0;
+    phone.on('request', (r) => { if (r.url().includes('/api/hotline/calls')) posted += 1; });
+    await phone.click('#hl-submit');
+    await phone.waitForSelector('#hl-result [role="alert"]');
+    assert.equal(posted, 0, 'nothing is held before the operator confirms');
+    await phone.check('#hl-confirm');
+    await phone.click('#hl-submit');
+    await phone.waitForSelector('#hl-held');
+    assert.equal(await phone.locator('#hl-held li').count(), 2);
+    const result = await phone.textContent('#hl-result');
+    assert.match(result, /一時保留/);
+    assert.match(result, /盗難届/);
+    assert.match(result, /一時保留は解除できません/);
+    assert.match(result, /山形市/);
+    await assertAccessible(phone, 'h2-hotline-held (phone)');
+    await shot(phone, 'h2-hotline-held-phone');
+    await assertClean(phone);
+  });
+
+  const page = await chrome.newPage();
+  await scenario(page, 'h-found-card', async () => {
+    await login(page, 'clerk');
+    await page.goto(`/#/staff/resident/${holder.id}`);
+    await page.waitForSelector('#card-suspended');
+    const detail = await page.textContent('#main');
+    assert.match(detail, /一時停止中/);
+    assert.match(detail, /0123-4567/);
+    assert.match(detail, /一時保留/);
+    assert.equal(await page.locator('#oc-card-event').isVisible(), false);
+    await page.selectOption('#oc-procedure', 'abolish_card');
+    assert.equal(await page.locator('#oc-card-event').isVisible(), true);
+    await assertAccessible(page, 'h3-clerk-suspended-card (desktop)');
+    await shot(page, 'h3-clerk-suspended-card');
+
+    // The card was found: the holder comes with it and knows the PINs.
+    await page.selectOption('#oc-procedure', 'found_card');
+    await page.selectOption('#oc-applicant', 'self');
+    await page.click('#oc-submit');
+    await page.waitForURL(/#\/staff\/case\/\d+$/);
+    await page.waitForSelector('#docs');
+    const items = await page.$$eval('fieldset.doc:not([data-i="x"])', (fs) => fs.map((f) => `${f.dataset.item}/${f.dataset.whose}`));
+    assert.deepEqual(items, ['holder_card/holder']);
+    await page.check('#doc-0-present');
+    await page.click('#docs-submit');
+    await page.waitForSelector('#docs-summary [role="status"]');
+    await page.click('#decide');
+    await page.waitForSelector('#outcome');
+    assert.equal(await page.getAttribute('#outcome', 'data-outcome'), 'accepted');
+    assert.match(await page.textContent('#decision'), /R-LOST-2/);
+    await page.waitForSelector('#execute');
+    const inputs = page.locator('#execute input');
+    const n = await inputs.count();
+    assert.equal(n, 2, 'the holder types the auth and sign PINs, once each');
+    for (let i = 0; i < n; i += 1) {
+      const el = inputs.nth(i);
+      const name = (await el.getAttribute('name')) ?? (await el.getAttribute('data-confirm'));
+      await el.fill(pins[name] ?? pins.auth);
+    }
+    await page.click('#exec-submit');
+    await page.waitForSelector('#exec-done', { timeout: 60000 });
+    assert.match(await page.textContent('#case-state'), /完了/);
+    await shot(page, 'h4-clerk-found-card-done');
+
+    // The resident again: the card in force, the old certificates revoked, new ones active.
+    await page.goto(`/#/staff/resident/${holder.id}`);
+    await page.waitForSelector('#open-case');
+    assert.equal(await page.locator('#card-suspended').count(), 0);
+    const r = await page.evaluate(async (id) => (await fetch(`/api/residents/${id}`)).json(), holder.id);
+    assert.equal(r.cards[0].state, 'active');
+    const states = r.certificates.map((c) => c.state);
+    assert.equal(states.filter((s) => s === 'active').length, 2);
+    assert.ok(states.filter((s) => s === 'superseded').length >= 2, JSON.stringify(r.certificates));
+    await assertClean(page);
+  });
+});
