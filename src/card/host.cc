@@ -143,6 +143,24 @@ Result<PinCheck> JpkiClient::Verify(PinId pin, std::string_view value) {
   return CardError(answer->sw, "VERIFY");
 }
 
+Result<PinCheck> JpkiClient::ChangePin(PinId pin, std::string_view current, std::string_view next) {
+  if (next.empty() || next.size() > 255) {
+    return InvalidArgument("new_pin", "新しい PIN の長さが不正です (bad PIN length)");
+  }
+  MYNACERT_ASSIGN_OR_RETURN(PinCheck check, Verify(pin, current));
+  if (!check.verified) return check;
+  // Verify left the PIN's EF selected.
+  std::string command = EncodeCommand(0x00, 0x24, 0x01, 0x80, next);
+  auto answer = Exchange(t_, command);
+  OPENSSL_cleanse(command.data(), command.size());
+  if (!answer.ok()) return answer.error();
+  if (answer->sw == kSwWrongData) {
+    return InvalidArgument("new_pin", "カードが新しい PIN を受け付けません (the card refused the new PIN's format)");
+  }
+  if (answer->sw != kSwOk) return CardError(answer->sw, "CHANGE REFERENCE DATA");
+  return check;
+}
+
 Result<std::string> JpkiClient::ReadCertificate(CertSlot slot) {
   if (app_ != App::kJpki) MYNACERT_RETURN_IF_ERROR(Select(App::kJpki));
   MYNACERT_RETURN_IF_ERROR(SelectEf(CertEf(slot)));

@@ -73,6 +73,11 @@ class JpkiClient {
   Result<std::string> ReadCertificate(CertSlot slot);
   // PKCS#1 v1.5 over `digest_info` with the key of `slot` (its PIN verified first).
   Result<std::string> Sign(KeySlot slot, std::string_view digest_info);
+  // The holder changes a PIN knowing the current one (R-HOLDER-1): VERIFY with `current`, then
+  // CHANGE REFERENCE DATA (00 24 01 80, the new PIN as data) on the same PIN EF. The check of
+  // the current PIN is returned; the PIN is changed only when it verified. The caller checks
+  // `next` against R-CERT-2 first (the card refuses a malformed one with 6A 80 too).
+  Result<PinCheck> ChangePin(PinId pin, std::string_view current, std::string_view next);
 
  private:
   Status SelectEf(uint16_t ef);

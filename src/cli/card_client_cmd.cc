@@ -1,10 +1,16 @@
-// `mynacert card readers | show | verify-pin | sign`: the holder's client (like J-LIS's 利用者
-// クライアントソフト, seeds 002 and 004) for any card — ours in vpcd, a real My Number Card in a
-// real reader, or a card file in-process. Only holder-side APDUs (card/host.h JpkiClient).
+// `mynacert card readers | show | verify-pin | sign | export | ca-certs | change-pin | status |
+// revoke-request`: the holder's client (like J-LIS's 利用者クライアントソフト, seeds 002 and 004,
+// R-HOLDER-1) for any card — ours in vpcd, a real My Number Card in a real reader, or a card
+// file in-process. Only holder-side APDUs (card/host.h JpkiClient); `status` asks an OCSP
+// responder and `revoke-request` the service over HTTP (libcurl).
+#include <curl/curl.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/ocsp.h>
+#include <openssl/pem.h>
 #include <openssl/sha.h>
 
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <nlohmann/json.hpp>
@@ -16,6 +22,7 @@
 #include "cli/commands.h"
 #include "core/clock.h"
 #include "core/hex.h"
+#include "pki/ca_store.h"
 #include "pki/certificate.h"
 #include "pki/key_file.h"
 #include "pki/openssl.h"
@@ -26,9 +33,9 @@ namespace {
 
 struct ClientFlags {
   CardAccess access;
-  std::string sign_pin, pin_kind, pin, slot, in, out;
+  std::string sign_pin, pin_kind, pin, new_pin, slot, in, out, url;
   std::optional<std::string> today;
-  bool json = false;
+  bool json = false, pem = false;
 };
 
 const char* PinLabel(card::PinId id) {
@@ -341,6 +348,296 @@ Status RunSign(const ClientFlags& f, CliContext& ctx) {
   return {};
 }
 
+
+Result<card::CertSlot> CertSlotOf(const std::string& slot) {
+  if (slot == "auth") return card::CertSlot::kAuth;
+  if (slot == "sign") return card::CertSlot::kSign;
+  return InvalidArgument("--slot", "auth か sign (expected auth or sign)");
+}
+
+// The certificate of `slot`, the sign PIN verified first for the sign certificate (R-HOLDER-1:
+// the sign certificate is shown after its PIN).
+Result<std::string> ReadCardCertificate(card::JpkiClient& client, card::CertSlot slot,
+                                        const std::string& pin_source) {
+  if (slot == card::CertSlot::kSign) {
+    if (pin_source.empty()) {
+      return InvalidArgument("--pin", "署名用電子証明書は署名用パスワードの後で読めます (the sign certificate needs --pin)");
+    }
+    MYNACERT_ASSIGN_OR_RETURN(std::string pin, ReadPin(pin_source, "--pin", card::PinId::kSign));
+    auto check = client.Verify(card::PinId::kSign, pin);
+    OPENSSL_cleanse(pin.data(), pin.size());
+    if (!check.ok()) return check.error();
+    if (!check->verified) {
+      return InvalidArgument("--pin",
+                             check->locked ? "ロックされています (locked; R-PIN-1)"
+                                           : "パスワードが違います。残り " + std::to_string(check->tries_left) + " 回",
+                             "R-CERT-6");
+    }
+  }
+  return client.ReadCertificate(slot);
+}
+
+std::string ToPem(std::string_view der) {
+  auto cert = pki::ParseCertificateDer(der);
+  if (!cert.ok()) return std::string(der);
+  pki::BioPtr bio(BIO_new(BIO_s_mem()));
+  PEM_write_bio_X509(bio.get(), cert->get());
+  char* data = nullptr;
+  const long n = BIO_get_mem_data(bio.get(), &data);
+  return std::string(data, static_cast<size_t>(n));
+}
+
+std::string Sha256Hex(std::string_view bytes) {
+  unsigned char md[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), md);
+  return HexUpper(std::string_view(reinterpret_cast<const char*>(md), sizeof md));
+}
+
+Status RunExport(const ClientFlags& f, CliContext& ctx) {
+  MYNACERT_ASSIGN_OR_RETURN(card::CertSlot slot, CertSlotOf(f.slot));
+  MYNACERT_ASSIGN_OR_RETURN(auto connection, ConnectCard(f.access));
+  card::JpkiClient client(connection->transport());
+  MYNACERT_ASSIGN_OR_RETURN(std::string der, ReadCardCertificate(client, slot, f.pin));
+  MYNACERT_RETURN_IF_ERROR(pki::WriteFileAtomically(f.out, f.pem ? ToPem(der) : der, 0644));
+  ctx.out << "書き出しました (exported, " << (f.pem ? "PEM" : "DER") << "): " << f.out << "  SHA-256 "
+          << Sha256Hex(der) << "\n";
+  return {};
+}
+
+Status RunCaCerts(const ClientFlags& f, CliContext& ctx) {
+  MYNACERT_ASSIGN_OR_RETURN(auto connection, ConnectCard(f.access));
+  card::JpkiClient client(connection->transport());
+  nlohmann::json j = nlohmann::json::array();
+  for (const auto& [slot, name] : {std::pair{card::CertSlot::kAuthCa, "auth-ca"}, std::pair{card::CertSlot::kSignCa, "sign-ca"}}) {
+    MYNACERT_ASSIGN_OR_RETURN(std::string der, client.ReadCertificate(slot));
+    MYNACERT_ASSIGN_OR_RETURN(pki::X509Ptr cert, pki::ParseCertificateDer(der));
+    nlohmann::json c{{"ca", name},
+                     {"subject", pki::NameText(X509_get_subject_name(cert.get()))},
+                     {"self_signed", X509_check_issued(cert.get(), cert.get()) == X509_V_OK},
+                     {"sha256", Sha256Hex(der)}};
+    if (!f.out.empty()) {
+      const std::string path = (std::filesystem::path(f.out) / (std::string(name) + (f.pem ? ".pem" : ".der"))).string();
+      MYNACERT_RETURN_IF_ERROR(pki::WriteFileAtomically(path, f.pem ? ToPem(der) : der, 0644));
+      c["file"] = path;
+    }
+    j.push_back(c);
+  }
+  if (f.json) {
+    ctx.out << j.dump(2) << "\n";
+    return {};
+  }
+  for (const auto& c : j) {
+    ctx.out << (c["ca"] == "auth-ca" ? "利用者証明用認証局 (auth CA)" : "署名用認証局 (sign CA)") << ": "
+            << c["subject"].get<std::string>() << "\n  SHA-256 " << c["sha256"].get<std::string>()
+            << (c["self_signed"].get<bool>() ? "  (自己署名 / self-signed)" : "") << "\n";
+    if (c.contains("file")) ctx.out << "  " << c["file"].get<std::string>() << "\n";
+  }
+  return {};
+}
+
+Status RunChangePin(const ClientFlags& f, CliContext& ctx) {
+  MYNACERT_ASSIGN_OR_RETURN(card::PinId id, PinIdOf(f.pin_kind, "--pin-kind"));
+  MYNACERT_ASSIGN_OR_RETURN(std::string current, ReadPin(f.pin, "--pin", id));
+  // R-CERT-2 before the card is touched: a new PIN the card would refuse costs nothing.
+  auto next = ReadPin(f.new_pin, "--new-pin", id);
+  if (!next.ok()) {
+    OPENSSL_cleanse(current.data(), current.size());
+    return next.error();
+  }
+  if (*next == current) {
+    OPENSSL_cleanse(current.data(), current.size());
+    OPENSSL_cleanse(next->data(), next->size());
+    return InvalidArgument("--new-pin", "今と同じ PIN です (the new PIN is the current one)");
+  }
+  auto connection = ConnectCard(f.access);
+  Result<card::PinCheck> check = connection.ok()
+      ? card::JpkiClient((*connection)->transport()).ChangePin(id, current, *next)
+      : Result<card::PinCheck>(connection.error());
+  OPENSSL_cleanse(current.data(), current.size());
+  OPENSSL_cleanse(next->data(), next->size());
+  if (!check.ok()) return check.error();
+  if (!check->verified) {
+    return InvalidArgument("--pin",
+                           check->locked ? "ロックされています。窓口で解除してください (locked; R-PIN-1, R-HOLDER-2)"
+                                         : "今の PIN が違います。残り " + std::to_string(check->tries_left) +
+                                               " 回 (wrong current PIN; tries left)",
+                           "R-CERT-6");
+  }
+  ctx.out << "PIN を変更しました (PIN changed): " << f.pin_kind << "\n";
+  return {};
+}
+
+// One HTTP POST (libcurl): the status and the body. Errors name `field`.
+Result<std::pair<long, std::string>> HttpPost(const std::string& url, const std::string& type,
+                                              const std::string& body, const std::string& field) {
+  if (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0) {
+    return InvalidArgument(field, "http:// または https:// の URL です (an http(s) URL)");
+  }
+  CURL* curl = curl_easy_init();
+  if (!curl) return Error{ErrorCode::kInternal, field, "libcurl を初期化できません", ""};
+  std::string answer;
+  curl_slist* headers = curl_slist_append(nullptr, ("Content-Type: " + type).c_str());
+  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.data());
+  curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT, 20L);
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, +[](char* p, size_t size, size_t n, void* out) {
+    auto* s = static_cast<std::string*>(out);
+    if (s->size() + size * n > (1u << 20)) return size_t{0};  // 1 MiB is more than any answer
+    s->append(p, size * n);
+    return size * n;
+  });
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &answer);
+  const CURLcode rc = curl_easy_perform(curl);
+  long status = 0;
+  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+  curl_slist_free_all(headers);
+  curl_easy_cleanup(curl);
+  if (rc != CURLE_OK) {
+    return Error{ErrorCode::kFailedPrecondition, field,
+                 "接続できません (cannot reach " + url + ": " + curl_easy_strerror(rc) + ")", ""};
+  }
+  return std::make_pair(status, std::move(answer));
+}
+
+// R-HOLDER-1 有効性確認: each certificate on the card asked online, from the CA's OCSP
+// responder (`--url`), the answer's signature checked against the CA certificate the card holds.
+Status RunStatus(const ClientFlags& f, CliContext& ctx) {
+  if (f.url.empty()) {
+    return InvalidArgument("--url", "OCSP レスポンダの URL が必要です (e.g. http://host:8080/ocsp)");
+  }
+  MYNACERT_ASSIGN_OR_RETURN(auto connection, ConnectCard(f.access));
+  card::JpkiClient client(connection->transport());
+  nlohmann::json out = nlohmann::json::object();
+  std::vector<std::pair<card::CertSlot, card::CertSlot>> slots = {{card::CertSlot::kAuth, card::CertSlot::kAuthCa}};
+  if (!f.pin.empty()) slots.emplace_back(card::CertSlot::kSign, card::CertSlot::kSignCa);
+  for (const auto& [slot, ca_slot] : slots) {
+    const char* name = slot == card::CertSlot::kAuth ? "auth" : "sign";
+    MYNACERT_ASSIGN_OR_RETURN(std::string der, ReadCardCertificate(client, slot, f.pin));
+    MYNACERT_ASSIGN_OR_RETURN(std::string ca_der, client.ReadCertificate(ca_slot));
+    MYNACERT_ASSIGN_OR_RETURN(pki::X509Ptr cert, pki::ParseCertificateDer(der));
+    MYNACERT_ASSIGN_OR_RETURN(pki::X509Ptr ca, pki::ParseCertificateDer(ca_der));
+    pki::OpenSslPtr<OCSP_CERTID, OCSP_CERTID_free> id(OCSP_cert_to_id(EVP_sha1(), cert.get(), ca.get()));
+    pki::OpenSslPtr<OCSP_REQUEST, OCSP_REQUEST_free> req(OCSP_REQUEST_new());
+    if (!id || !req || !OCSP_request_add0_id(req.get(), OCSP_CERTID_dup(id.get()))) {
+      return Error{ErrorCode::kInternal, "ocsp", "OCSP 要求を作れません", ""};
+    }
+    unsigned char* buf = nullptr;
+    const int len = i2d_OCSP_REQUEST(req.get(), &buf);
+    const std::string request(reinterpret_cast<char*>(buf), static_cast<size_t>(len));
+    OPENSSL_free(buf);
+    MYNACERT_ASSIGN_OR_RETURN(auto answer, HttpPost(f.url, "application/ocsp-request", request, "--url"));
+    const unsigned char* p = reinterpret_cast<const unsigned char*>(answer.second.data());
+    pki::OpenSslPtr<OCSP_RESPONSE, OCSP_RESPONSE_free> resp(
+        d2i_OCSP_RESPONSE(nullptr, &p, static_cast<long>(answer.second.size())));
+    if (!resp || OCSP_response_status(resp.get()) != OCSP_RESPONSE_STATUS_SUCCESSFUL) {
+      return Error{ErrorCode::kFailedPrecondition, "--url", "OCSP の応答がありません (HTTP " + std::to_string(answer.first) + ")", ""};
+    }
+    pki::OpenSslPtr<OCSP_BASICRESP, OCSP_BASICRESP_free> basic(OCSP_response_get1_basic(resp.get()));
+    pki::OpenSslPtr<X509_STORE, X509_STORE_free> trust(X509_STORE_new());
+    X509_STORE_add_cert(trust.get(), ca.get());
+    if (!basic || OCSP_basic_verify(basic.get(), nullptr, trust.get(), 0) != 1) {
+      pki::TakeOpenSslErrors();
+      return Error{ErrorCode::kFailedPrecondition, "--url",
+                   "OCSP の応答の署名がカードの認証局で検証できません (the answer is not signed by the card's CA)", ""};
+    }
+    int status = -1, reason = -1;
+    ASN1_GENERALIZEDTIME* revoked_at = nullptr;
+    OCSP_resp_find_status(basic.get(), id.get(), &status, &reason, &revoked_at, nullptr, nullptr);
+    nlohmann::json c{{"serial", pki::SerialHex(X509_get0_serialNumber(cert.get()))}};
+    c["status"] = status == V_OCSP_CERTSTATUS_GOOD ? "good" : status == V_OCSP_CERTSTATUS_REVOKED ? "revoked" : "unknown";
+    if (status == V_OCSP_CERTSTATUS_REVOKED && reason >= 0) {
+      c["reason"] = std::string(pki::RevocationReasonName(static_cast<pki::RevocationReason>(reason)));
+    }
+    out[name] = c;
+  }
+  if (f.json) {
+    ctx.out << out.dump(2) << "\n";
+    return {};
+  }
+  for (const auto& [name, c] : out.items()) {
+    ctx.out << (name == "auth" ? "利用者証明用電子証明書" : "署名用電子証明書") << " " << c["serial"].get<std::string>()
+            << ": ";
+    const std::string st = c["status"];
+    if (st == "good") {
+      ctx.out << "有効 (good)\n";
+    } else if (st == "revoked") {
+      const std::string reason = c.value("reason", "");
+      ctx.out << (reason == "certificateHold" ? "一時保留 (on hold, R-LOST-2)" : "失効 (revoked)") << " " << reason << "\n";
+    } else {
+      ctx.out << "不明 (unknown)\n";
+    }
+  }
+  return {};
+}
+
+// R-REV-2: "no longer used", online: the service's challenge signed on the card with the
+// certificate's own key; the CA revokes it cessationOfOperation.
+Status RunRevokeRequest(const ClientFlags& f, CliContext& ctx) {
+  MYNACERT_ASSIGN_OR_RETURN(card::CertSlot slot, CertSlotOf(f.slot));
+  if (f.url.empty()) return InvalidArgument("--url", "サービスの URL が必要です (e.g. http://host:8080/)");
+  const card::PinId pin_id = slot == card::CertSlot::kAuth ? card::PinId::kAuth : card::PinId::kSign;
+  MYNACERT_ASSIGN_OR_RETURN(std::string pin, ReadPin(f.pin, "--pin", pin_id));
+  std::string base = f.url;
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  MYNACERT_ASSIGN_OR_RETURN(auto connection, ConnectCard(f.access));
+  card::JpkiClient client(connection->transport());
+  auto check = client.Verify(pin_id, pin);
+  OPENSSL_cleanse(pin.data(), pin.size());
+  if (!check.ok()) return check.error();
+  if (!check->verified) {
+    return InvalidArgument("--pin",
+                           check->locked ? "ロックされています (locked; R-PIN-1)"
+                                         : "PIN が違います。残り " + std::to_string(check->tries_left) + " 回",
+                           "R-CERT-6");
+  }
+  MYNACERT_ASSIGN_OR_RETURN(std::string der, client.ReadCertificate(slot));
+  auto post = [&](const std::string& path, const nlohmann::json& body) -> Result<nlohmann::json> {
+    MYNACERT_ASSIGN_OR_RETURN(auto answer, HttpPost(base + path, "application/json", body.dump(), "--url"));
+    nlohmann::json j = nlohmann::json::parse(answer.second, nullptr, false);
+    if (answer.first / 100 != 2) {
+      const nlohmann::json e = j.is_object() ? j.value("error", nlohmann::json::object()) : nlohmann::json::object();
+      return Error{answer.first == 409 ? ErrorCode::kFailedPrecondition
+                                       : answer.first == 403 ? ErrorCode::kPermissionDenied : ErrorCode::kInvalidArgument,
+                   e.value("field", std::string("--url")),
+                   e.value("message", "HTTP " + std::to_string(answer.first)), e.value("rule", std::string())};
+    }
+    if (!j.is_object()) return Error{ErrorCode::kFailedPrecondition, "--url", "JSON ではない応答です (not JSON)", ""};
+    return j;
+  };
+  MYNACERT_ASSIGN_OR_RETURN(nlohmann::json challenge,
+                            post("/api/holder/revocation-challenges", {{"certificate_hex", HexLower(der)}}));
+  std::string message;
+  if (!Unhex(challenge.value("message_hex", ""), &message) || message.empty()) {
+    return Error{ErrorCode::kFailedPrecondition, "--url", "チャレンジが読めません (malformed challenge)", ""};
+  }
+  // What is signed must say what it is for: a service cannot make the card sign anything else.
+  if (message.rfind("mynacert revocation request (R-REV-2", 0) != 0) {
+    return Error{ErrorCode::kFailedPrecondition, "--url", "失効申請のチャレンジではありません (not a revocation challenge)", ""};
+  }
+  unsigned char md[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(message.data()), message.size(), md);
+  std::string digest_info;
+  mynacert::Unhex("3031300d060960864801650304020105000420", &digest_info);
+  digest_info.append(reinterpret_cast<const char*>(md), sizeof md);
+  MYNACERT_ASSIGN_OR_RETURN(std::string signature,
+                            client.Sign(slot == card::CertSlot::kAuth ? card::KeySlot::kAuth : card::KeySlot::kSign,
+                                        digest_info));
+  MYNACERT_ASSIGN_OR_RETURN(nlohmann::json done,
+                            post("/api/holder/revocation-requests",
+                                 {{"challenge_id", challenge.value("challenge_id", "")},
+                                  {"signature_hex", HexLower(signature)}}));
+  if (f.json) {
+    ctx.out << done.dump(2) << "\n";
+    return {};
+  }
+  ctx.out << "失効しました (revoked, cessationOfOperation, R-REV-2): " << f.slot << " "
+          << done.value("serial", std::string()) << "\n";
+  return {};
+}
+
 }  // namespace
 
 void AddCardClientCommands(CLI::App& card, CliContext& ctx) {
@@ -367,6 +664,49 @@ void AddCardClientCommands(CLI::App& card, CliContext& ctx) {
   v->add_option("--pin-kind", vf->pin_kind, "auth | sign | text | juki")->required();
   v->add_option("--pin", vf->pin, "PIN の場所 (env:/file:)")->required();
   v->callback([vf, &ctx] { RunCommand(ctx, [&] { return RunVerifyPin(*vf, ctx); }); });
+
+  auto ef = std::make_shared<ClientFlags>();
+  CLI::App* e = card.add_subcommand("export", "証明書をファイルに書き出す / export a certificate (R-HOLDER-1)");
+  AddCardAccessFlags(e, ef->access);
+  e->add_option("--slot", ef->slot, "auth | sign")->required();
+  e->add_option("--pin", ef->pin, "sign: 署名用パスワードの場所 (env:/file:)");
+  e->add_option("--out", ef->out, "出力先 / the file")->required();
+  e->add_flag("--pem", ef->pem, "PEM で (既定 DER) / PEM instead of DER");
+  e->callback([ef, &ctx] { RunCommand(ctx, [&] { return RunExport(*ef, ctx); }); });
+
+  auto cf = std::make_shared<ClientFlags>();
+  CLI::App* c = card.add_subcommand("ca-certs", "カードの認証局の自己署名証明書 / the CAs' certificates on the card");
+  AddCardAccessFlags(c, cf->access);
+  c->add_option("--out-dir", cf->out, "書き出すフォルダ (auth-ca.der, sign-ca.der)");
+  c->add_flag("--pem", cf->pem, "PEM で / PEM instead of DER");
+  c->add_flag("--json", cf->json, "JSON で出力 / print JSON");
+  c->callback([cf, &ctx] { RunCommand(ctx, [&] { return RunCaCerts(*cf, ctx); }); });
+
+  auto pf = std::make_shared<ClientFlags>();
+  CLI::App* p = card.add_subcommand("change-pin", "PIN を変更 (今の PIN が必要) / change a PIN knowing the current one");
+  AddCardAccessFlags(p, pf->access);
+  p->add_option("--pin-kind", pf->pin_kind, "auth | sign | text | juki")->required();
+  p->add_option("--pin", pf->pin, "今の PIN の場所 (env:/file:)")->required();
+  p->add_option("--new-pin", pf->new_pin, "新しい PIN の場所 (env:/file:; R-CERT-2 で確認)")->required();
+  p->callback([pf, &ctx] { RunCommand(ctx, [&] { return RunChangePin(*pf, ctx); }); });
+
+  auto tf = std::make_shared<ClientFlags>();
+  CLI::App* st = card.add_subcommand("status", "証明書の有効性をオンラインで確認 (OCSP) / check the certificates online");
+  AddCardAccessFlags(st, tf->access);
+  st->add_option("--url", tf->url, "OCSP レスポンダ (http://host:port/ocsp)")->required();
+  st->add_option("--pin", tf->pin, "署名用パスワードの場所: 署名用電子証明書も確認");
+  st->add_flag("--json", tf->json, "JSON で出力 / print JSON");
+  st->callback([tf, &ctx] { RunCommand(ctx, [&] { return RunStatus(*tf, ctx); }); });
+
+  auto qf = std::make_shared<ClientFlags>();
+  CLI::App* q = card.add_subcommand("revoke-request",
+                                    "使わなくなった証明書の失効申請 (R-REV-2) / revoke a certificate no longer used");
+  AddCardAccessFlags(q, qf->access);
+  q->add_option("--url", qf->url, "mynacert serve の URL (http://host:port/)")->required();
+  q->add_option("--slot", qf->slot, "auth | sign")->required();
+  q->add_option("--pin", qf->pin, "その鍵の PIN の場所 (env:/file:)")->required();
+  q->add_flag("--json", qf->json, "JSON で出力 / print JSON");
+  q->callback([qf, &ctx] { RunCommand(ctx, [&] { return RunRevokeRequest(*qf, ctx); }); });
 
   auto gf = std::make_shared<ClientFlags>();
   CLI::App* g = card.add_subcommand(

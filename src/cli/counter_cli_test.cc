@@ -4,7 +4,13 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <chrono>
 #include <filesystem>
+#include <fstream>
+#include <thread>
 #include <nlohmann/json.hpp>
 
 #include "cli/shell_test_util.h"
@@ -180,6 +186,100 @@ TEST_F(CounterCli, HotlineCallThenAbolition) {
   ASSERT_EQ(after.code, 0) << after.out;
   EXPECT_EQ(nlohmann::json::parse(after.out)["state"], "revoked");
   EXPECT_EQ(nlohmann::json::parse(after.out)["reason"], "keyCompromise") << after.out;
+  EXPECT_EQ(M("audit verify").code, 0);
+}
+
+}  // namespace
+}  // namespace mynacert::cli
+
+namespace mynacert::cli {
+namespace {
+
+// R-HOLDER-1 and R-REV-2 with the holder's client on a card file: the CAs' certificates and an
+// exported certificate read back by openssl, a PIN change checked by R-CERT-2 before the card
+// (a refused new PIN costs no try), the status asked online from `serve`'s OCSP, and the
+// online revocation request: the service's challenge signed on the card, the certificate then
+// revoked cessationOfOperation.
+TEST_F(CounterCli, HoldersClientExportsChangesThePinChecksOnlineAndRevokes) {
+  ASSERT_EQ(M("resident add --clerk c1 --municipality yamagata --name '山形　花子' --address "
+              "'山形県山形市旅篭町二丁目3番25号' --birth 1980-07-07 --sex 2").code, 0);
+  ASSERT_EQ(M("card issue --clerk c1 --resident 1 --date 2024-07-07 --applied 2024-06-01",
+              "1234\\nABC123\\n1234\\n1234\\n").code, 0);
+  std::string card;
+  for (const auto& e : std::filesystem::directory_iterator(home_ / "cards")) card = e.path().string();
+  ASSERT_FALSE(card.empty());
+  const std::string access = " --card " + card + " --secret env:MYNACERT_CARD_SECRET";
+  const std::string pins = "MYNACERT_OLD=1234 MYNACERT_NEW=5678 MYNACERT_BAD=12345 ";
+
+  auto cas = M("card ca-certs --json --out-dir " + home_.string() + access);
+  ASSERT_EQ(cas.code, 0) << cas.out;
+  auto cj = nlohmann::json::parse(cas.out);
+  ASSERT_EQ(cj.size(), 2u);
+  EXPECT_TRUE(cj[0]["self_signed"].get<bool>());
+  const std::string exported = (home_ / "auth.der").string();
+  ASSERT_EQ(M("card export --slot auth --out " + exported + access).code, 0);
+  const std::string ca_pem = (home_ / "auth-ca.pem").string(), pem = (home_ / "auth.pem").string();
+  auto verify = testing_util::Sh("openssl x509 -inform DER -in " + (home_ / "auth-ca.der").string() + " -out " + ca_pem +
+                                 " && openssl x509 -inform DER -in " + exported + " -out " + pem +
+                                 " && openssl verify -CAfile " + ca_pem + " " + pem);
+  EXPECT_NE(verify.out.find("auth.pem: OK"), std::string::npos) << verify.out;
+  auto no_pin = M("card export --slot sign --out " + (home_ / "sign.der").string() + access);
+  EXPECT_EQ(no_pin.code, 2);
+  EXPECT_NE(no_pin.out.find("--pin"), std::string::npos) << no_pin.out;
+
+  auto bad = Sh(env_ + pins + MYNACERT_BINARY + " card change-pin --pin-kind auth --pin env:MYNACERT_OLD --new-pin env:MYNACERT_BAD" + access);
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_NE(bad.out.find("--new-pin"), std::string::npos) << bad.out;
+  auto shown = M("card show --json" + access);
+  ASSERT_EQ(shown.code, 0) << shown.out;
+  EXPECT_EQ(nlohmann::json::parse(shown.out)["pin_tries_left"]["auth"], 3);  // no try spent
+  auto changed = Sh(env_ + pins + MYNACERT_BINARY + " card change-pin --pin-kind auth --pin env:MYNACERT_OLD --new-pin env:MYNACERT_NEW" + access);
+  ASSERT_EQ(changed.code, 0) << changed.out;
+  EXPECT_EQ(Sh(env_ + pins + MYNACERT_BINARY + " card verify-pin --pin-kind auth --pin env:MYNACERT_NEW" + access).code, 0);
+  EXPECT_NE(Sh(env_ + pins + MYNACERT_BINARY + " card verify-pin --pin-kind auth --pin env:MYNACERT_OLD" + access).code, 0);
+
+  const std::string port_file = (home_ / "port").string();
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    setenv("MYNACERT_HOME", home_.c_str(), 1);
+    setenv("MYNACERT_CA_PASSPHRASE", "cli-test-ca-pass", 1);
+    setenv("MYNACERT_ISSUER_KEY", "cli-test-issuer-key-0123", 1);
+    setenv("MYNACERT_CARD_SECRET", "cli-test-card", 1);
+    const std::string log = (home_ / "serve.log").string();
+    if (!freopen(log.c_str(), "w", stdout) || !freopen(log.c_str(), "a", stderr)) _exit(126);
+    execl(MYNACERT_BINARY, MYNACERT_BINARY, "serve", "--port", "0", "--port-file", port_file.c_str(),
+          static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  std::string port;
+  for (int i = 0; i < 200 && port.empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    std::ifstream(port_file) >> port;
+  }
+  ASSERT_FALSE(port.empty()) << "serve did not start";
+  const std::string base = "http://127.0.0.1:" + port;
+  auto good = M("card status --json --url " + base + "/ocsp" + access);
+  EXPECT_EQ(good.code, 0) << good.out;
+  if (good.code == 0) {
+    EXPECT_EQ(nlohmann::json::parse(good.out)["auth"]["status"], "good") << good.out;
+  }
+  auto revoked = Sh(env_ + pins + MYNACERT_BINARY + " card revoke-request --json --slot auth --pin env:MYNACERT_NEW --url " + base + access);
+  EXPECT_EQ(revoked.code, 0) << revoked.out;
+  auto after = M("card status --json --url " + base + "/ocsp" + access);
+  EXPECT_EQ(after.code, 0) << after.out;
+  if (after.code == 0) {
+    auto a = nlohmann::json::parse(after.out)["auth"];
+    EXPECT_EQ(a["status"], "revoked") << after.out;
+    EXPECT_EQ(a["reason"], "cessationOfOperation") << after.out;
+  }
+  // Once revoked, a second request is refused with its rule; nothing else changes.
+  auto again = Sh(env_ + pins + MYNACERT_BINARY + " card revoke-request --slot auth --pin env:MYNACERT_NEW --url " + base + access);
+  EXPECT_NE(again.code, 0);
+  EXPECT_NE(again.out.find("R-REV-2"), std::string::npos) << again.out;
+  kill(pid, SIGTERM);
+  int status = 0;
+  waitpid(pid, &status, 0);
   EXPECT_EQ(M("audit verify").code, 0);
 }
 

@@ -101,6 +101,12 @@ class Counter {
     return counter::ReportLoss(store_, registry_, report, operator_name, now, today, ca);
   }
 
+  // R-REV-2: the holder's online revocation request, answered with a signature.
+  Result<HolderRevocation> RevokeOnHolderRequest(pki::CaStore& ca, std::string_view challenge_id,
+                                                 std::string_view signature, int64_t now, Date today) {
+    return counter::RevokeOnHolderRequest(store_, registry_, ca, challenge_id, signature, now, today);
+  }
+
   // The rules engine's view of a resident's card today (absent when no active card).
   Result<std::optional<rules::Assessment>> AssessResident(const Resident& r, Date today) {
     return registry_.AssessResident(r, today);

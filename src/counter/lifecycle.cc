@@ -1,8 +1,15 @@
 #include "counter/lifecycle.h"
 
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <openssl/x509.h>
+
 #include <nlohmann/json.hpp>
 
+#include "core/hex.h"
 #include "counter/internal.h"
+#include "pki/openssl.h"
 
 namespace mynacert::counter {
 
@@ -193,6 +200,133 @@ Result<LossReceipt> ReportLoss(CounterStore& store, Registry& registry, const Lo
   }
   if (ca) MYNACERT_RETURN_IF_ERROR(registry.DeliverRevocations(*ca, operator_name, now, nullptr));
   return receipt;
+}
+
+namespace {
+
+Result<std::string> RandomHex(size_t bytes) {
+  std::string raw(bytes, '\0');
+  if (RAND_bytes(reinterpret_cast<unsigned char*>(raw.data()), static_cast<int>(bytes)) != 1) {
+    return Error{ErrorCode::kInternal, "", "乱数を得られません (no randomness)", ""};
+  }
+  return HexLower(raw);
+}
+
+}  // namespace
+
+std::string RevocationMessage(const RevocationChallenge& c) {
+  return "mynacert revocation request (R-REV-2: cessationOfOperation)\n" + c.kind + "\n" + c.serial +
+         "\n" + c.challenge + "\n" + c.id + "\n";
+}
+
+Result<RevocationChallenge> IssueRevocationChallenge(CounterStore& store, pki::CaStore& ca,
+                                                     std::span<const pki::CaGeneration* const> cas,
+                                                     std::string_view certificate_der, int64_t now) {
+  auto parsed = pki::ParseCertificateDer(certificate_der);
+  if (!parsed.ok()) {
+    return InvalidArgument("certificate", "証明書 (DER) として読めません (not a DER certificate)");
+  }
+  X509* cert = parsed->get();
+  const pki::CaGeneration* issuer = nullptr;
+  for (const pki::CaGeneration* g : cas) {
+    if (g && X509_verify(cert, X509_get0_pubkey(g->cert.get())) == 1) issuer = g;
+  }
+  pki::TakeOpenSslErrors();
+  if (!issuer) {
+    return InvalidArgument("certificate", "この認証局が発行した証明書ではありません (not issued by this CA)");
+  }
+  RevocationChallenge c;
+  c.kind = std::string(pki::CaKindName(issuer->kind));
+  c.serial = pki::SerialHex(X509_get0_serialNumber(cert));
+  MYNACERT_ASSIGN_OR_RETURN(auto recorded, ca.Find(issuer->kind, c.serial));
+  if (!recorded) return NotFound("certificate", "認証局に記録がありません (unknown to the CA)");
+  if (recorded->state != pki::CertState::kGood) {
+    return Error{ErrorCode::kFailedPrecondition, "serial",
+                 recorded->state == pki::CertState::kOnHold
+                     ? "この証明書は一時保留中です。窓口で手続きしてください (on hold: see a counter, R-LOST-2)"
+                     : "この証明書は既に失効しています (already revoked)",
+                 "R-REV-2"};
+  }
+  MYNACERT_ASSIGN_OR_RETURN(c.id, RandomHex(16));
+  MYNACERT_ASSIGN_OR_RETURN(c.challenge, RandomHex(32));
+  c.expires_at = now + kChallengeSeconds;
+  CounterStore::HolderChallenge row{c.id, c.kind, c.serial, c.challenge, now, c.expires_at};
+  MYNACERT_RETURN_IF_ERROR(store.AddChallenge(row));
+  return c;
+}
+
+Result<HolderRevocation> RevokeOnHolderRequest(CounterStore& store, Registry& registry, pki::CaStore& ca,
+                                               std::string_view challenge_id,
+                                               std::string_view signature, int64_t now, Date today) {
+  if (challenge_id.size() != 32) {
+    return InvalidArgument("challenge_id", "チャレンジの ID が不正です (malformed challenge id)");
+  }
+  if (signature.empty() || signature.size() > 1024) {
+    return InvalidArgument("signature", "署名の長さが不正です (bad signature length)");
+  }
+  // Claimed before the signature is checked: a wrong answer uses the challenge up too, so a
+  // challenge gives one try, never an oracle.
+  MYNACERT_ASSIGN_OR_RETURN(auto claimed, store.ClaimChallenge(challenge_id, now));
+  if (!claimed) {
+    return Error{ErrorCode::kFailedPrecondition, "challenge_id",
+                 "このチャレンジは使用済みか期限切れです。やり直してください (challenge used or expired: ask "
+                 "for a new one)",
+                 "R-REV-2"};
+  }
+  RevocationChallenge c{claimed->id, claimed->kind, claimed->serial, claimed->challenge, claimed->expires_at};
+  MYNACERT_ASSIGN_OR_RETURN(const pki::CaKind kind, internal::ParseKeyKind(c.kind, "challenge.kind"));
+  MYNACERT_ASSIGN_OR_RETURN(auto recorded, ca.Find(kind, c.serial));
+  if (!recorded) return NotFound("certificate", "認証局に記録がありません (unknown to the CA)");
+  MYNACERT_ASSIGN_OR_RETURN(pki::X509Ptr cert, pki::ParseCertificateDer(recorded->der));
+  const std::string message = RevocationMessage(c);
+  pki::OpenSslPtr<EVP_MD_CTX, EVP_MD_CTX_free> verify(EVP_MD_CTX_new());
+  const bool good = verify &&
+                    EVP_DigestVerifyInit(verify.get(), nullptr, EVP_sha256(), nullptr,
+                                         X509_get0_pubkey(cert.get())) == 1 &&
+                    EVP_DigestVerify(verify.get(), reinterpret_cast<const unsigned char*>(signature.data()),
+                                     signature.size(), reinterpret_cast<const unsigned char*>(message.data()),
+                                     message.size()) == 1;
+  pki::TakeOpenSslErrors();
+  if (!good) {
+    return Error{ErrorCode::kPermissionDenied, "signature",
+                 "署名がこの証明書の鍵で検証できません (the signature is not by this certificate's key)",
+                 "R-REV-2"};
+  }
+  if (recorded->state != pki::CertState::kGood) {
+    return Error{ErrorCode::kFailedPrecondition, "serial", "この証明書は有効ではありません (not good)", "R-REV-2"};
+  }
+  HolderRevocation out{c.kind, c.serial, 0};
+  if (recorded->holder_ref.rfind("resident:", 0) == 0) {
+    out.resident_id = std::strtoll(recorded->holder_ref.c_str() + 9, nullptr, 10);
+  }
+  if (out.resident_id == 0) {  // a certificate the counter never recorded (`ca issue`)
+    MYNACERT_RETURN_IF_ERROR(ca.Revoke(kind, c.serial, pki::RevocationReason::kCessationOfOperation, now,
+                                       "holder", "R-REV-2: 利用者による失効申請 (online request)"));
+    return out;
+  }
+  // As every revocation the counter makes: ended and queued in one transaction of the counter's
+  // store with its audit record, then delivered (a crash in between is delivered by recovery).
+  {
+    MYNACERT_ASSIGN_OR_RETURN(store::Transaction tx, store::Transaction::Begin(store.db()));
+    MYNACERT_RETURN_IF_ERROR(store.EndCert(c.kind, c.serial, "revoked", "cessationOfOperation", today));
+    CounterStore::PendingRevocation p;
+    p.resident_id = out.resident_id;
+    p.kind = c.kind;
+    p.serial = c.serial;
+    p.reason = "cessationOfOperation";
+    p.at = now;
+    p.on = today;
+    p.clerk = "holder";
+    p.rule = "R-REV-2";
+    MYNACERT_ASSIGN_OR_RETURN(const int64_t queued, store.QueueRevocation(p));
+    (void)queued;
+    MYNACERT_RETURN_IF_ERROR(internal::Audit(
+        store, "holder", 0, out.resident_id, "holder_revocation",
+        json{{"kind", c.kind}, {"serial", c.serial}, {"challenge", c.id}, {"rule", "R-REV-2"}}.dump(), now));
+    MYNACERT_RETURN_IF_ERROR(tx.Commit());
+  }
+  MYNACERT_RETURN_IF_ERROR(registry.DeliverRevocations(ca, "holder", now, nullptr));
+  return out;
 }
 
 }  // namespace mynacert::counter

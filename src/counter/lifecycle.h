@@ -17,6 +17,7 @@
 #define MYNACERT_COUNTER_LIFECYCLE_H_
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -27,6 +28,7 @@
 #include "counter/registry.h"
 #include "counter/store.h"
 #include "pki/ca_store.h"
+#include "pki/certificate.h"
 #include "rules/reasons.h"
 
 namespace mynacert::counter {
@@ -69,6 +71,48 @@ Result<LossReceipt> ReportLoss(CounterStore& store, Registry& registry, const Lo
 
 // The comparison the hotline makes: spaces dropped, full-width ASCII folded.
 std::string NormalizeForMatch(std::string_view text);
+
+// ---- The holder's online revocation request (R-REV-2: "no longer used", at any hour) ----
+//
+// The holder proves possession of the card by a signature with the certificate's own key over
+// a fresh challenge of the service (utilities: `mynacert card revoke-request`):
+//   1. IssueRevocationChallenge(certificate): the certificate must be one of this CA's (its
+//      signature checked against the CA certificates given) and good in the CA store; a
+//      challenge of 32 random bytes is stored for it, valid kChallengeSeconds.
+//   2. The holder signs RevocationMessage(challenge) on the card (SHA-256, PKCS#1 v1.5).
+//   3. RevokeOnHolderRequest(id, signature): the challenge is claimed once (a replay finds it
+//      used; an expired one is refused), the signature checked with the public key of the
+//      certificate the challenge names — a signature by another key is refused —, and the
+//      certificate revoked `cessationOfOperation` in the CA, ended in the counter's records
+//      and audited (`holder_revocation`).
+// A lost, stolen or misused card is not revoked this way (R-REV-2): the hotline holds it.
+inline constexpr int64_t kChallengeSeconds = 300;
+
+struct RevocationChallenge {
+  std::string id;         // 32 hex digits
+  std::string kind;       // auth | sign
+  std::string serial;
+  std::string challenge;  // 64 hex digits
+  int64_t expires_at = 0;
+};
+// The exact bytes the holder signs: it names the purpose, the certificate and the challenge,
+// so a signature made for anything else (a login, another certificate) never matches.
+std::string RevocationMessage(const RevocationChallenge& c);
+
+// Errors: `certificate` (not DER, not issued by `cas`, unknown to the CA store), 409 `serial`
+// when it is not good (revoked or held: R-REV-2 / R-LOST-2).
+Result<RevocationChallenge> IssueRevocationChallenge(CounterStore& store, pki::CaStore& ca,
+                                                     std::span<const pki::CaGeneration* const> cas,
+                                                     std::string_view certificate_der, int64_t now);
+
+struct HolderRevocation {
+  std::string kind, serial;
+  int64_t resident_id = 0;  // 0 when the counter has no record of it
+};
+// Errors: `challenge_id` (unknown, used or expired: 409), `signature` (does not verify: 403).
+Result<HolderRevocation> RevokeOnHolderRequest(CounterStore& store, Registry& registry, pki::CaStore& ca,
+                                               std::string_view challenge_id,
+                                               std::string_view signature, int64_t now, Date today);
 
 }  // namespace mynacert::counter
 

@@ -11,6 +11,9 @@
 #include <string>
 #include <vector>
 
+#include <openssl/sha.h>
+
+#include "core/hex.h"
 #include "counter/testing.h"
 #include "pki/certificate.h"
 #include "pki/ocsp.h"
@@ -341,6 +344,103 @@ TEST_P(Lifecycle, AbolitionReasonFeeAndApplicantFollowTheEvent) {
   auto run = counter_->Execute(b, env_);
   ASSERT_TRUE(run.ok()) << run.error().ToString();
   EXPECT_EQ(CaReason("auth", auth.serial), pki::RevocationReason::kCessationOfOperation);
+}
+
+// R-REV-2: the holder's online request. The challenge signed on the card with the
+// certificate's key revokes it cessationOfOperation (in the CA, the counter's record, the
+// audit log); a replayed answer, a signature by another card's key, a certificate of another
+// CA and a held certificate are refused, each changing nothing.
+TEST_P(Lifecycle, OnlineRevocationRequestNeedsTheCertificatesOwnKeyOnce) {
+  const int64_t r = ResidentWithCard("yamagata", kBirth, kCardIssued);
+  const int64_t other = ResidentWithCard("yamagata", Date::Ymd(1985, 1, 1), kCardIssued, false, "H2");
+  const CardRecord card = **store_->ActiveCard(r);
+  const CertRecord auth = **store_->ActiveCert(card.id, "auth");
+  const std::string auth_der = CardCert(r, card::CertSlot::kAuth);
+  const pki::CaGeneration* cas[] = {auth_ca_, sign_ca_};
+  // The card of `resident` signs `message` with its auth key (PIN 1234), as the client does.
+  auto sign_on_card = [&](int64_t resident, const std::string& message) {
+    auto link = testing::OpenFileCard(**store_->ActiveCard(resident), dir_);
+    EXPECT_TRUE(link.ok());
+    card::JpkiClient client((*link)->transport());
+    EXPECT_TRUE(client.Verify(card::PinId::kAuth, "1234")->verified);
+    unsigned char md[SHA256_DIGEST_LENGTH];
+    SHA256(reinterpret_cast<const unsigned char*>(message.data()), message.size(), md);
+    std::string digest_info;
+    Unhex("3031300d060960864801650304020105000420", &digest_info);
+    digest_info.append(reinterpret_cast<const char*>(md), sizeof md);
+    auto signature = client.Sign(card::KeySlot::kAuth, digest_info);
+    EXPECT_TRUE(signature.ok());
+    return signature.ok() ? *signature : std::string();
+  };
+
+  EXPECT_EQ(IssueRevocationChallenge(*store_, *ca_store_, cas, "not DER", env_.now).error().field, "certificate");
+  const pki::CaGeneration* wrong_ca[] = {sign_ca_};  // an auth certificate is not the sign CA's
+  EXPECT_EQ(IssueRevocationChallenge(*store_, *ca_store_, wrong_ca, auth_der, env_.now).error().field, "certificate");
+
+  // Another card's key: refused, and the challenge is used up.
+  auto c1 = IssueRevocationChallenge(*store_, *ca_store_, cas, auth_der, env_.now);
+  ASSERT_TRUE(c1.ok()) << c1.error().ToString();
+  EXPECT_EQ(c1->kind, "auth");
+  EXPECT_EQ(c1->serial, auth.serial);
+  auto foreign = counter_->RevokeOnHolderRequest(*ca_store_, c1->id, sign_on_card(other, RevocationMessage(*c1)),
+                                                 env_.now, kFoundDay);
+  ASSERT_FALSE(foreign.ok());
+  EXPECT_EQ(foreign.error().field, "signature");
+  EXPECT_EQ(CaState("auth", auth.serial), pki::CertState::kGood);
+  auto retry = counter_->RevokeOnHolderRequest(*ca_store_, c1->id, sign_on_card(r, RevocationMessage(*c1)),
+                                               env_.now, kFoundDay);
+  ASSERT_FALSE(retry.ok());
+  EXPECT_EQ(retry.error().field, "challenge_id");  // one try per challenge
+  EXPECT_EQ(CaState("auth", auth.serial), pki::CertState::kGood);
+
+  // An expired challenge is refused.
+  auto stale = IssueRevocationChallenge(*store_, *ca_store_, cas, auth_der, env_.now);
+  ASSERT_TRUE(stale.ok());
+  auto late = counter_->RevokeOnHolderRequest(*ca_store_, stale->id, sign_on_card(r, RevocationMessage(*stale)),
+                                              env_.now + kChallengeSeconds + 1, kFoundDay);
+  ASSERT_FALSE(late.ok());
+  EXPECT_EQ(late.error().field, "challenge_id");
+
+  // The holder's own key over a fresh challenge: revoked cessationOfOperation.
+  auto c2 = IssueRevocationChallenge(*store_, *ca_store_, cas, auth_der, env_.now);
+  ASSERT_TRUE(c2.ok());
+  const std::string signature = sign_on_card(r, RevocationMessage(*c2));
+  auto done = counter_->RevokeOnHolderRequest(*ca_store_, c2->id, signature, env_.now, kFoundDay);
+  ASSERT_TRUE(done.ok()) << done.error().ToString();
+  EXPECT_EQ(done->resident_id, r);
+  EXPECT_EQ(CaReason("auth", auth.serial), pki::RevocationReason::kCessationOfOperation);
+  const auto certs = store_->Certs(r);  // kept: a range-for over *temporary would dangle
+  ASSERT_TRUE(certs.ok());
+  for (const CertRecord& cert : *certs) {
+    if (cert.serial != auth.serial) continue;
+    EXPECT_EQ(cert.state, "revoked");
+    EXPECT_EQ(cert.reason, "cessationOfOperation");
+  }
+  EXPECT_EQ(AuditCount("holder_revocation"), 1u);
+  // The same answer again (a replay): refused.
+  auto replay = counter_->RevokeOnHolderRequest(*ca_store_, c2->id, signature, env_.now, kFoundDay);
+  ASSERT_FALSE(replay.ok());
+  EXPECT_EQ(replay.error().field, "challenge_id");
+  EXPECT_EQ(AuditCount("holder_revocation"), 1u);
+  // And no new challenge for a certificate that is no longer good.
+  auto none = IssueRevocationChallenge(*store_, *ca_store_, cas, auth_der, env_.now);
+  ASSERT_FALSE(none.ok());
+  EXPECT_EQ(none.error().field, "serial");
+
+  // A held certificate (the card reported lost) is not revoked this way (R-REV-2, R-LOST-2).
+  const std::string other_der = CardCert(other, card::CertSlot::kAuth);
+  LossReport other_call;
+  auto other_resident = *store_->GetResident(other);
+  other_call.name = other_resident.name;
+  other_call.birth = other_resident.birth;
+  other_call.address = other_resident.address;
+  ASSERT_TRUE(counter_->ReportLoss(other_call, "hotline-1", env_.now, kCallDay, ca_store_.get()).ok());
+  auto on_hold = IssueRevocationChallenge(*store_, *ca_store_, cas, other_der, env_.now);
+  ASSERT_FALSE(on_hold.ok());
+  EXPECT_EQ(on_hold.error().rule, "R-REV-2");
+  auto verified = store_->audit().Verify();
+  ASSERT_TRUE(verified.ok());
+  EXPECT_TRUE(verified->ok) << verified->problem;
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, Lifecycle, ::testing::ValuesIn(store::testing::kEngines),

@@ -134,8 +134,9 @@ Status Registry::DeliverRevocations(pki::CaStore& ca, std::string_view clerk, in
     }
     const std::string& rule = pending[i].rule;
     const std::string note =
-        rule == "R-LOST-1" ? "R-LOST-1: 紛失・盗難の届出による一時保留 (hold after a loss report)"
-                           : rule + ": 住民記録の変更 (residence record changed)";
+        rule == "R-LOST-1"   ? "R-LOST-1: 紛失・盗難の届出による一時保留 (hold after a loss report)"
+        : rule == "R-REV-2" ? "R-REV-2: 利用者による失効申請 (the holder's online request)"
+                            : rule + ": 住民記録の変更 (residence record changed)";
     MYNACERT_RETURN_IF_ERROR(ca.RevokeAll(group, pending[i].at, pending[i].clerk, note));
     MYNACERT_ASSIGN_OR_RETURN(store::Transaction tx, store::Transaction::Begin(store_.db()));
     for (size_t k = i; k < end; ++k) {

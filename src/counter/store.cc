@@ -609,6 +609,36 @@ Status CounterStore::MarkRevocationDone(int64_t id) {
   return Run(*db_, "UPDATE pending_revocations SET state = 'done' WHERE id = $1", {id});
 }
 
+// ---- the holder's online revocation request ----
+
+Status CounterStore::AddChallenge(const HolderChallenge& c) {
+  return Run(*db_,
+             "INSERT INTO holder_challenges (id, kind, serial, challenge, created_at, expires_at) "
+             "VALUES ($1, $2, $3, $4, $5, $6)",
+             {Text(c.id), Text(c.kind), Text(c.serial), Text(c.challenge), c.created_at, c.expires_at});
+}
+
+Result<std::optional<CounterStore::HolderChallenge>> CounterStore::ClaimChallenge(std::string_view id,
+                                                                                  int64_t now) {
+  MYNACERT_ASSIGN_OR_RETURN(
+      auto s, Query(*db_,
+                    "UPDATE holder_challenges SET used_at = $2 WHERE id = $1 AND used_at IS NULL AND "
+                    "expires_at >= $2 RETURNING id, kind, serial, challenge, created_at, expires_at",
+                    {id, now}));
+  MYNACERT_ASSIGN_OR_RETURN(bool row, s->Step());
+  if (!row) return std::optional<HolderChallenge>();
+  HolderChallenge c;
+  c.id = ColumnString(*s, 0);
+  c.kind = ColumnString(*s, 1);
+  c.serial = ColumnString(*s, 2);
+  c.challenge = ColumnString(*s, 3);
+  c.created_at = s->ColumnInt(4);
+  c.expires_at = s->ColumnInt(5);
+  MYNACERT_ASSIGN_OR_RETURN(bool more, s->Step());
+  (void)more;
+  return std::optional<HolderChallenge>(std::move(c));
+}
+
 // ---- the loss hotline ----
 
 namespace {

@@ -250,6 +250,19 @@ class CounterStore {
   Result<int64_t> AddHotlineCall(HotlineCall call);
   Result<std::vector<HotlineCall>> HotlineCalls(int64_t resident_id);  // oldest first
 
+  // ---- the holder's online revocation request (R-REV-2) ----
+  struct HolderChallenge {
+    std::string id;         // 32 hex digits
+    std::string kind, serial;
+    std::string challenge;  // 64 hex digits
+    int64_t created_at = 0, expires_at = 0;
+  };
+  Status AddChallenge(const HolderChallenge& c);
+  // Marks the challenge used at `now` and returns it, once: nullopt when it does not exist, was
+  // used before (a replay) or expired. One conditional UPDATE … RETURNING, so two requests
+  // racing with the same answer cannot both claim it.
+  Result<std::optional<HolderChallenge>> ClaimChallenge(std::string_view id, int64_t now);
+
  private:
   explicit CounterStore(std::unique_ptr<store::Database> db)
       : db_(std::move(db)), audit_(*db_) {}

@@ -81,12 +81,14 @@ Result<std::unique_ptr<Service>> Service::Open(const ServiceConfig& config, cons
   s->router_->SetLimit("lookup", config.limits.lookup);
   s->router_->SetLimit("cancel", config.limits.cancel);
   s->router_->SetLimit("hotline", config.limits.hotline);
+  s->router_->SetLimit("holder", config.limits.holder);
   MYNACERT_RETURN_IF_ERROR(s->AddStaffRoutes());
   MYNACERT_RETURN_IF_ERROR(s->AddBookingRoutes());
   MYNACERT_RETURN_IF_ERROR(s->AddCaseRoutes());
   MYNACERT_RETURN_IF_ERROR(s->AddNoticeRoutes());
   MYNACERT_RETURN_IF_ERROR(s->AddRelyingRoutes());
   MYNACERT_RETURN_IF_ERROR(s->AddHotlineRoutes());
+  MYNACERT_RETURN_IF_ERROR(s->AddHolderRoutes());
   MYNACERT_RETURN_IF_ERROR(s->AddPublicRoutes());
   return s;
 }

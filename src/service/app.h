@@ -12,6 +12,7 @@
 //   api_notices.cc   the notice batch, its files, the audit check
 //   api_relying.cc   /ocsp, /crl/*.crl, /ca/*.crt
 //   api_hotline.cc   the loss hotline (R-LOST-1): hold both certificates of a lost card
+//   api_holder.cc    the holder's status check and online revocation request (R-REV-2)
 //
 // Every error is JSON {"error": {"code", "field", "message", "rule"}} with a 4xx status (5xx
 // only for a fault of ours, never with its text), every answer carries the security headers
@@ -55,6 +56,7 @@ struct ServiceLimits {
   server::RateLimit lookup{20, 20};    // GET /api/reservation-ids/{code}
   server::RateLimit cancel{5, 2};      // POST /api/bookings/{n}/cancel
   server::RateLimit hotline{30, 30};   // POST /api/hotline/calls: an operator's pace, not a script's
+  server::RateLimit holder{10, 6};     // POST /api/holder/*: a holder's client, not a scan
   int bookings_per_booker = 1;         // without a 予約ID, per counter (BookingRequest)
   int parallel_hashes = 0;             // staff::StaffOptions
 };
@@ -103,6 +105,7 @@ class Service {
   Status AddNoticeRoutes();
   Status AddRelyingRoutes();
   Status AddHotlineRoutes();
+  Status AddHolderRoutes();
   std::string PublicBase(const server::HttpRequest& req) const;
   nlohmann::json BookingReply(const profiles::Municipality& m, const profiles::Counter& c,
                               const reservations::Booking& b, const server::HttpRequest& req) const;

@@ -1,0 +1,109 @@
+// The holder's own functions that need no card in the service (R-HOLDER-1, R-REV-2;
+// docs/lifecycle.md). No login: the holder proves possession of the card by a signature.
+//
+//   POST /api/holder/status {certificate_hex}                 what the CA says of a certificate
+//   POST /api/holder/revocation-challenges {certificate_hex}  a challenge to sign on the card
+//   POST /api/holder/revocation-requests {challenge_id, signature_hex}
+//                                                            revoked cessationOfOperation
+//
+// Certificates and signatures travel as hex (the DER as it is). Rate class `holder`.
+#include <mutex>
+
+#include "core/hex.h"
+#include "counter/lifecycle.h"
+#include "pki/openssl.h"
+#include "service/api_util.h"
+#include "service/app.h"
+
+namespace mynacert::service {
+
+namespace {
+
+Result<std::string> HexField(const json& body, const std::string& key, size_t max_bytes) {
+  MYNACERT_ASSIGN_OR_RETURN(std::string hex, Str(body, key, true));
+  std::string bytes;
+  if (hex.size() > 2 * max_bytes || !Unhex(hex, &bytes) || bytes.empty()) {
+    return InvalidArgument(key, "16進の文字列で送ってください (hex, at most " + std::to_string(max_bytes) +
+                                    " bytes)");
+  }
+  return bytes;
+}
+
+}  // namespace
+
+Status Service::AddHolderRoutes() {
+  server::Router& r = *router_;
+  MYNACERT_RETURN_IF_ERROR(r.Add({"POST", "/api/holder/status", Access::kPublic, kSmallBody, "holder", true,
+                                  [this](RequestContext& c) {
+    auto body = BodyJson(c.http);
+    if (!body.ok()) return Fail(body.error());
+    auto der = HexField(*body, "certificate_hex", 4096);
+    if (!der.ok()) return Fail(der.error());
+    auto parsed = pki::ParseCertificateDer(*der);
+    if (!parsed.ok()) return Fail(InvalidArgument("certificate_hex", "証明書 (DER) として読めません (not a DER certificate)"));
+    std::lock_guard lock(counter_mu_);
+    for (const pki::CaGeneration* g : {&ws_->auth_ca, &ws_->sign_ca}) {
+      if (X509_verify(parsed->get(), X509_get0_pubkey(g->cert.get())) != 1) continue;
+      const std::string serial = pki::SerialHex(X509_get0_serialNumber(parsed->get()));
+      auto found = ws_->ca_store->Find(g->kind, serial);
+      if (!found.ok()) return Fail(found.error());
+      if (!*found) break;
+      json j{{"kind", std::string(pki::CaKindName(g->kind))},
+             {"serial", serial},
+             {"state", std::string(pki::CertStateName((*found)->state))},
+             {"not_after", (*found)->not_after}};
+      if ((*found)->state != pki::CertState::kGood) {
+        j["reason"] = std::string(pki::RevocationReasonName((*found)->reason));
+        j["revoked_at"] = (*found)->revoked_at;
+      }
+      return Json(200, j);
+    }
+    pki::TakeOpenSslErrors();
+    return Fail(NotFound("certificate_hex", "この認証局が発行した証明書ではありません (not a certificate of this CA)"));
+  }}));
+
+  MYNACERT_RETURN_IF_ERROR(r.Add({"POST", "/api/holder/revocation-challenges", Access::kPublic, kSmallBody, "holder",
+                                  true, [this](RequestContext& c) {
+    auto body = BodyJson(c.http);
+    if (!body.ok()) return Fail(body.error());
+    auto der = HexField(*body, "certificate_hex", 4096);
+    if (!der.ok()) return Fail(der.error());
+    std::lock_guard lock(counter_mu_);
+    const pki::CaGeneration* cas[] = {&ws_->auth_ca, &ws_->sign_ca};
+    auto challenge = counter::IssueRevocationChallenge(*ws_->store, *ws_->ca_store, cas, *der, c.now);
+    if (!challenge.ok()) {
+      Error e = challenge.error();
+      if (e.field == "certificate") e.field = "certificate_hex";
+      return Fail(e);
+    }
+    return Json(201, {{"challenge_id", challenge->id},
+                      {"kind", challenge->kind},
+                      {"serial", challenge->serial},
+                      {"message_hex", HexLower(counter::RevocationMessage(*challenge))},
+                      {"expires_at", challenge->expires_at},
+                      {"rule", "R-REV-2"}});
+  }}));
+
+  MYNACERT_RETURN_IF_ERROR(r.Add({"POST", "/api/holder/revocation-requests", Access::kPublic, kSmallBody, "holder",
+                                  true, [this](RequestContext& c) {
+    auto body = BodyJson(c.http);
+    if (!body.ok()) return Fail(body.error());
+    auto id = Str(*body, "challenge_id", true);
+    if (!id.ok()) return Fail(id.error());
+    auto signature = HexField(*body, "signature_hex", 1024);
+    if (!signature.ok()) return Fail(signature.error());
+    std::lock_guard lock(counter_mu_);
+    auto revoked = ws_->counter->RevokeOnHolderRequest(*ws_->ca_store, *id, *signature, c.now, c.today);
+    if (!revoked.ok()) return Fail(revoked.error());
+    auto refreshed = ocsp_->Refresh();  // OCSP says revoked before the holder reads the answer
+    if (!refreshed.ok()) return Fail(refreshed.error());
+    return Json(200, {{"kind", revoked->kind},
+                      {"serial", revoked->serial},
+                      {"state", "revoked"},
+                      {"reason", "cessationOfOperation"},
+                      {"rule", "R-REV-2"}});
+  }}));
+  return {};
+}
+
+}  // namespace mynacert::service
