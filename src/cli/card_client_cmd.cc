@@ -20,6 +20,7 @@
 #include "card/pcsc.h"
 #include "cli/card_access.h"
 #include "cli/commands.h"
+#include "counter/lifecycle.h"
 #include "core/clock.h"
 #include "core/hex.h"
 #include "pki/ca_store.h"
@@ -573,68 +574,112 @@ Status RunStatus(const ClientFlags& f, CliContext& ctx) {
   return {};
 }
 
-// R-REV-2: "no longer used", online: the service's challenge signed on the card with the
-// certificate's own key; the CA revokes it cessationOfOperation.
-Status RunRevokeRequest(const ClientFlags& f, CliContext& ctx) {
-  MYNACERT_ASSIGN_OR_RETURN(card::CertSlot slot, CertSlotOf(f.slot));
-  if (f.url.empty()) return InvalidArgument("--url", "サービスの URL が必要です (e.g. http://host:8080/)");
-  const card::PinId pin_id = slot == card::CertSlot::kAuth ? card::PinId::kAuth : card::PinId::kSign;
-  MYNACERT_ASSIGN_OR_RETURN(std::string pin, ReadPin(f.pin, "--pin", pin_id));
-  std::string base = f.url;
-  while (!base.empty() && base.back() == '/') base.pop_back();
-  MYNACERT_ASSIGN_OR_RETURN(auto connection, ConnectCard(f.access));
-  card::JpkiClient client(connection->transport());
-  auto check = client.Verify(pin_id, pin);
-  OPENSSL_cleanse(pin.data(), pin.size());
-  if (!check.ok()) return check.error();
-  if (!check->verified) {
-    return InvalidArgument("--pin",
-                           check->locked ? "ロックされています (locked; R-PIN-1)"
-                                         : "PIN が違います。残り " + std::to_string(check->tries_left) + " 回",
-                           "R-CERT-6");
+// A JSON POST to the service; a 4xx/5xx answer becomes the service's own error (its field,
+// message and rule).
+Result<nlohmann::json> PostJson(const std::string& url, const nlohmann::json& body) {
+  MYNACERT_ASSIGN_OR_RETURN(auto answer, HttpPost(url, "application/json", body.dump(), "--url"));
+  nlohmann::json j = nlohmann::json::parse(answer.second, nullptr, false);
+  if (answer.first / 100 != 2) {
+    const nlohmann::json e = j.is_object() && j.contains("error") && j["error"].is_object() ? j["error"]
+                                                                                          : nlohmann::json::object();
+    // The API's error: {code, field, message, rule}, where field and rule may be null.
+    auto text = [&](const char* key, std::string fallback) {
+      return e.contains(key) && e[key].is_string() ? e[key].get<std::string>() : fallback;
+    };
+    return Error{answer.first == 409   ? ErrorCode::kFailedPrecondition
+                 : answer.first == 403 ? ErrorCode::kPermissionDenied
+                                       : ErrorCode::kInvalidArgument,
+                 text("field", "--url"), text("message", "HTTP " + std::to_string(answer.first)), text("rule", "")};
   }
+  if (!j.is_object()) return Error{ErrorCode::kFailedPrecondition, "--url", "JSON ではない応答です (not JSON)", ""};
+  return j;
+}
+
+// What the holder asks online with the card (counter/lifecycle.h): the service's challenge for
+// the certificate of `slot` and `purpose`, signed on the card with that certificate's key (its
+// PIN verified by the caller), and the answer posted to `answer_path`. The card signs only a
+// message that says it is for `purpose`.
+Result<nlohmann::json> AnswerChallenge(card::JpkiClient& client, card::CertSlot slot, const std::string& base,
+                                       const std::string& purpose, const std::string& answer_path) {
   MYNACERT_ASSIGN_OR_RETURN(std::string der, client.ReadCertificate(slot));
-  auto post = [&](const std::string& path, const nlohmann::json& body) -> Result<nlohmann::json> {
-    MYNACERT_ASSIGN_OR_RETURN(auto answer, HttpPost(base + path, "application/json", body.dump(), "--url"));
-    nlohmann::json j = nlohmann::json::parse(answer.second, nullptr, false);
-    if (answer.first / 100 != 2) {
-      const nlohmann::json e = j.is_object() ? j.value("error", nlohmann::json::object()) : nlohmann::json::object();
-      return Error{answer.first == 409 ? ErrorCode::kFailedPrecondition
-                                       : answer.first == 403 ? ErrorCode::kPermissionDenied : ErrorCode::kInvalidArgument,
-                   e.value("field", std::string("--url")),
-                   e.value("message", "HTTP " + std::to_string(answer.first)), e.value("rule", std::string())};
-    }
-    if (!j.is_object()) return Error{ErrorCode::kFailedPrecondition, "--url", "JSON ではない応答です (not JSON)", ""};
-    return j;
-  };
   MYNACERT_ASSIGN_OR_RETURN(nlohmann::json challenge,
-                            post("/api/holder/revocation-challenges", {{"certificate_hex", HexLower(der)}}));
+                            PostJson(base + "/api/holder/challenges", {{"certificate_hex", HexLower(der)}, {"purpose", purpose}}));
   std::string message;
   if (!Unhex(challenge.value("message_hex", ""), &message) || message.empty()) {
     return Error{ErrorCode::kFailedPrecondition, "--url", "チャレンジが読めません (malformed challenge)", ""};
   }
-  // What is signed must say what it is for: a service cannot make the card sign anything else.
-  if (message.rfind("mynacert revocation request (R-REV-2", 0) != 0) {
-    return Error{ErrorCode::kFailedPrecondition, "--url", "失効申請のチャレンジではありません (not a revocation challenge)", ""};
+  if (message.rfind(counter::ChallengePrefix(purpose) + "\n", 0) != 0) {
+    return Error{ErrorCode::kFailedPrecondition, "--url",
+                 "求めた手続きのチャレンジではありません。署名しません (not the challenge asked for: not signed)", ""};
   }
   unsigned char md[SHA256_DIGEST_LENGTH];
   SHA256(reinterpret_cast<const unsigned char*>(message.data()), message.size(), md);
   std::string digest_info;
   mynacert::Unhex("3031300d060960864801650304020105000420", &digest_info);
   digest_info.append(reinterpret_cast<const char*>(md), sizeof md);
-  MYNACERT_ASSIGN_OR_RETURN(std::string signature,
-                            client.Sign(slot == card::CertSlot::kAuth ? card::KeySlot::kAuth : card::KeySlot::kSign,
-                                        digest_info));
+  MYNACERT_ASSIGN_OR_RETURN(
+      std::string signature,
+      client.Sign(slot == card::CertSlot::kAuth ? card::KeySlot::kAuth : card::KeySlot::kSign, digest_info));
+  return PostJson(base + answer_path,
+                  {{"challenge_id", challenge.value("challenge_id", "")}, {"signature_hex", HexLower(signature)}});
+}
+
+// Verifies `id`'s PIN from `source` on the card; a wrong one is an error naming `field`.
+Status VerifyOrFail(card::JpkiClient& client, card::PinId id, const std::string& source, const char* field) {
+  MYNACERT_ASSIGN_OR_RETURN(std::string pin, ReadPin(source, field, id));
+  auto check = client.Verify(id, pin);
+  OPENSSL_cleanse(pin.data(), pin.size());
+  if (!check.ok()) return check.error();
+  if (check->verified) return {};
+  return InvalidArgument(field,
+                         check->locked ? "ロックされています (locked; R-PIN-1)"
+                                       : "PIN が違います。残り " + std::to_string(check->tries_left) + " 回",
+                         "R-CERT-6");
+}
+
+std::string BaseUrl(std::string url) {
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  return url;
+}
+
+// R-REV-2: "no longer used", online: the certificate revoked cessationOfOperation.
+Status RunRevokeRequest(const ClientFlags& f, CliContext& ctx) {
+  MYNACERT_ASSIGN_OR_RETURN(card::CertSlot slot, CertSlotOf(f.slot));
+  if (f.url.empty()) return InvalidArgument("--url", "サービスの URL が必要です (e.g. http://host:8080/)");
+  const card::PinId pin_id = slot == card::CertSlot::kAuth ? card::PinId::kAuth : card::PinId::kSign;
+  MYNACERT_ASSIGN_OR_RETURN(auto connection, ConnectCard(f.access));
+  card::JpkiClient client(connection->transport());
+  MYNACERT_RETURN_IF_ERROR(VerifyOrFail(client, pin_id, f.pin, "--pin"));
   MYNACERT_ASSIGN_OR_RETURN(nlohmann::json done,
-                            post("/api/holder/revocation-requests",
-                                 {{"challenge_id", challenge.value("challenge_id", "")},
-                                  {"signature_hex", HexLower(signature)}}));
+                            AnswerChallenge(client, slot, BaseUrl(f.url), "revocation", "/api/holder/revocation-requests"));
   if (f.json) {
     ctx.out << done.dump(2) << "\n";
     return {};
   }
   ctx.out << "失効しました (revoked, cessationOfOperation, R-REV-2): " << f.slot << " "
           << done.value("serial", std::string()) << "\n";
+  return {};
+}
+
+// R-KIOSK-1: a kiosk PIN reset booked with the card: the other certificate's key (and so its
+// PIN) proves the holder. R-KIOSK-2: the 住基 and text PINs are not a kiosk's.
+Status RunKioskBooking(const ClientFlags& f, CliContext& ctx) {
+  MYNACERT_RETURN_IF_ERROR(counter::CheckKioskPin(f.pin_kind));
+  if (f.url.empty()) return InvalidArgument("--url", "サービスの URL が必要です (e.g. http://host:8080/)");
+  const bool auth_forgotten = f.pin_kind == "auth";
+  const card::PinId known = auth_forgotten ? card::PinId::kSign : card::PinId::kAuth;
+  const card::CertSlot slot = auth_forgotten ? card::CertSlot::kSign : card::CertSlot::kAuth;
+  MYNACERT_ASSIGN_OR_RETURN(auto connection, ConnectCard(f.access));
+  card::JpkiClient client(connection->transport());
+  MYNACERT_RETURN_IF_ERROR(VerifyOrFail(client, known, f.pin, "--known-pin"));
+  MYNACERT_ASSIGN_OR_RETURN(nlohmann::json booked,
+                            AnswerChallenge(client, slot, BaseUrl(f.url), "kiosk:" + f.pin_kind, "/api/holder/kiosk-bookings"));
+  if (f.json) {
+    ctx.out << booked.dump(2) << "\n";
+    return {};
+  }
+  ctx.out << "コンビニでの暗証番号の再設定を予約しました (kiosk reset booked, R-KIOSK-1): 予約番号 "
+          << booked.value("booking", std::string()) << "\n";
   return {};
 }
 
@@ -697,6 +742,16 @@ void AddCardClientCommands(CLI::App& card, CliContext& ctx) {
   st->add_option("--pin", tf->pin, "署名用パスワードの場所: 署名用電子証明書も確認");
   st->add_flag("--json", tf->json, "JSON で出力 / print JSON");
   st->callback([tf, &ctx] { RunCommand(ctx, [&] { return RunStatus(*tf, ctx); }); });
+
+  auto kf = std::make_shared<ClientFlags>();
+  CLI::App* k = card.add_subcommand(
+      "kiosk-booking", "コンビニでの暗証番号再設定の予約 (もう一方の暗証番号で) / book a kiosk PIN reset (R-KIOSK-1)");
+  AddCardAccessFlags(k, kf->access);
+  k->add_option("--url", kf->url, "mynacert serve の URL (http://host:port/)")->required();
+  k->add_option("--pin-kind", kf->pin_kind, "忘れた暗証番号: auth | sign (住基・text は窓口, R-KIOSK-2)")->required();
+  k->add_option("--known-pin", kf->pin, "もう一方の証明書の暗証番号の場所 (env:/file:)")->required();
+  k->add_flag("--json", kf->json, "JSON で出力 / print JSON");
+  k->callback([kf, &ctx] { RunCommand(ctx, [&] { return RunKioskBooking(*kf, ctx); }); });
 
   auto qf = std::make_shared<ClientFlags>();
   CLI::App* q = card.add_subcommand("revoke-request",

@@ -197,10 +197,11 @@ namespace {
 
 // R-HOLDER-1 and R-REV-2 with the holder's client on a card file: the CAs' certificates and an
 // exported certificate read back by openssl, a PIN change checked by R-CERT-2 before the card
-// (a refused new PIN costs no try), the status asked online from `serve`'s OCSP, and the
-// online revocation request: the service's challenge signed on the card, the certificate then
-// revoked cessationOfOperation.
-TEST_F(CounterCli, HoldersClientExportsChangesThePinChecksOnlineAndRevokes) {
+// (a refused new PIN costs no try), the status asked online from `serve`'s OCSP, a kiosk PIN
+// reset booked with the card and done at the kiosk (R-KIOSK-1/2), and the online revocation
+// request: the service's challenge signed on the card, the certificate then revoked
+// cessationOfOperation.
+TEST_F(CounterCli, HoldersClientExportsChangesThePinChecksOnlineBooksTheKioskAndRevokes) {
   ASSERT_EQ(M("resident add --clerk c1 --municipality yamagata --name '山形　花子' --address "
               "'山形県山形市旅篭町二丁目3番25号' --birth 1980-07-07 --sex 2").code, 0);
   ASSERT_EQ(M("card issue --clerk c1 --resident 1 --date 2024-07-07 --applied 2024-06-01",
@@ -264,6 +265,29 @@ TEST_F(CounterCli, HoldersClientExportsChangesThePinChecksOnlineAndRevokes) {
   if (good.code == 0) {
     EXPECT_EQ(nlohmann::json::parse(good.out)["auth"]["status"], "good") << good.out;
   }
+  // R-KIOSK-1: the sign password is forgotten; booked with the auth certificate's key, reset at
+  // the kiosk with the auth PIN; the 住基 PIN is not a kiosk's (R-KIOSK-2).
+  const std::string kiosk_pins = pins + "MYNACERT_SIGN_NEW=XYZ789 ";
+  auto juki = Sh(env_ + kiosk_pins + MYNACERT_BINARY + " card kiosk-booking --pin-kind juki --known-pin env:MYNACERT_NEW --url " + base + access);
+  EXPECT_NE(juki.code, 0);
+  EXPECT_NE(juki.out.find("R-KIOSK-2"), std::string::npos) << juki.out;
+  auto booked = Sh(env_ + kiosk_pins + MYNACERT_BINARY + " card kiosk-booking --json --pin-kind sign --known-pin env:MYNACERT_NEW --url " + base + access);
+  ASSERT_EQ(booked.code, 0) << booked.out;
+  const std::string booking = nlohmann::json::parse(booked.out.substr(booked.out.find('{')))["booking"];
+  auto at_kiosk = [&](const std::string& kind) {
+    return Sh(env_ + kiosk_pins + MYNACERT_BINARY + " kiosk reset-pin --clerk kiosk-01 --booking " + booking +
+              " --pin-kind " + kind + " --known-pin env:MYNACERT_NEW --new-pin env:MYNACERT_SIGN_NEW" + access);
+  };
+  auto refused = at_kiosk("juki");
+  EXPECT_NE(refused.code, 0);
+  EXPECT_NE(refused.out.find("R-KIOSK-2"), std::string::npos) << refused.out;
+  auto reset = at_kiosk("sign");
+  ASSERT_EQ(reset.code, 0) << reset.out;
+  EXPECT_EQ(Sh(env_ + kiosk_pins + MYNACERT_BINARY + " card verify-pin --pin-kind sign --pin env:MYNACERT_SIGN_NEW" + access).code, 0);
+  auto twice = at_kiosk("sign");
+  EXPECT_NE(twice.code, 0);  // a booking resets once
+  EXPECT_NE(twice.out.find("--booking"), std::string::npos) << twice.out;
+
   auto revoked = Sh(env_ + pins + MYNACERT_BINARY + " card revoke-request --json --slot auth --pin env:MYNACERT_NEW --url " + base + access);
   EXPECT_EQ(revoked.code, 0) << revoked.out;
   auto after = M("card status --json --url " + base + "/ocsp" + access);

@@ -8,6 +8,8 @@
 // files, default env:MYNACERT_CARD_SECRET). PINs are read from the terminal without echo, or one
 // per line from stdin — never from the command line — and are never stored or logged.
 
+#include <openssl/crypto.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <iostream>
@@ -19,12 +21,14 @@
 #include "cli/card_access.h"
 #include "cli/commands.h"
 #include "cli/terminal.h"
+#include "card/host.h"
 #include "core/clock.h"
 #include "counter/execution.h"
 #include "counter/views.h"
 #include "counter/workspace.h"
 #include "pki/ca_directory.h"
 #include "pki/key_file.h"
+#include "rules/pins.h"
 
 namespace mynacert::cli {
 namespace {
@@ -184,6 +188,9 @@ struct Flags {
     return std::nullopt;
   }
   bool outside_home = false;
+  // kiosk reset-pin (R-KIOSK-1)
+  CardAccess card_access;
+  std::string booking, pin_kind, known_pin, new_pin;
 };
 
 Status RunResidentAdd(const Flags& f, CliContext& ctx) {
@@ -301,6 +308,82 @@ Status RunResidentChange(const Flags& f, CliContext& ctx) {
   for (const auto& serial : report.revoked_serials) {
     ctx.out << "  署名用電子証明書 " << serial << " を失効しました (affiliationChanged, R-CERT-5)\n";
   }
+  return {};
+}
+
+// `kiosk reset-pin` (R-KIOSK-1/2): the convenience-store kiosk, a terminal with the issuer's
+// credentials. The holder booked with the card (`card kiosk-booking`); here the other
+// certificate's PIN is verified on the card, then the forgotten one is set over the issuer
+// channel. The 住基 and text PINs are refused before anything is read (R-KIOSK-2).
+Status RunKioskReset(const Flags& f, CliContext& ctx) {
+  MYNACERT_RETURN_IF_ERROR(counter::CheckKioskPin(f.pin_kind));
+  MYNACERT_ASSIGN_OR_RETURN(card::PinId forgotten, PinIdOf(f.pin_kind, "--pin-kind"));
+  const card::PinId known = forgotten == card::PinId::kAuth ? card::PinId::kSign : card::PinId::kAuth;
+  auto read_pin = [](const std::string& source, const char* field, card::PinId id) -> Result<std::string> {
+    MYNACERT_ASSIGN_OR_RETURN(std::string raw, pki::ReadSecret(source, field, 1));
+    auto normal = rules::NormalizePin(card::PinEfOf(id).kind, raw, field);
+    OPENSSL_cleanse(raw.data(), raw.size());
+    return normal;
+  };
+  // R-CERT-2 first: a new PIN the card would refuse costs nothing.
+  struct Wiped {
+    std::string value;
+    ~Wiped() { OPENSSL_cleanse(value.data(), value.size()); }
+    const std::string& get() const { return value; }
+  };
+  MYNACERT_ASSIGN_OR_RETURN(std::string next, read_pin(f.new_pin, "--new-pin", forgotten));
+  Wiped next_wiped{std::move(next)};
+  MYNACERT_ASSIGN_OR_RETURN(std::string known_pin, read_pin(f.known_pin, "--known-pin", known));
+  Wiped known_wiped{std::move(known_pin)};
+  MYNACERT_ASSIGN_OR_RETURN(auto s, OpenSession(f.home, ctx, true));
+  int64_t used_at = 0;
+  MYNACERT_ASSIGN_OR_RETURN(auto booking, s->store->FindKioskBooking(f.booking, &used_at));
+  const int64_t now = Now();
+  if (!booking) return NotFound("--booking", "予約がありません (no such booking)");
+  if (used_at) return Error{ErrorCode::kFailedPrecondition, "--booking", "この予約は使用済みです (used)", "R-KIOSK-1"};
+  if (booking->expires_at < now) {
+    return Error{ErrorCode::kFailedPrecondition, "--booking", "予約の有効期限が過ぎています (the booking expired)", "R-KIOSK-1"};
+  }
+  if (booking->forgotten != f.pin_kind) {
+    return InvalidArgument("--pin-kind", "予約は " + booking->forgotten + " の暗証番号の再設定です (the booking is for " +
+                                             booking->forgotten + ")");
+  }
+  MYNACERT_ASSIGN_OR_RETURN(auto cards, s->store->Cards(booking->resident_id));
+  std::string chip;
+  for (const auto& c : cards)
+    if (c.id == booking->card_id && c.state == "active") chip = c.chip_id;
+  if (chip.empty()) return Error{ErrorCode::kFailedPrecondition, "card", "予約したカードが有効ではありません (the booked card is not in force)", "R-KIOSK-1"};
+  MYNACERT_ASSIGN_OR_RETURN(auto connection, ConnectCard(f.card_access));
+  {
+    // The card in the kiosk must be the booked one: its chip ID proven under the issuer key.
+    MYNACERT_ASSIGN_OR_RETURN(auto probe, card::IssuerSession::Open(connection->transport(), s->env.issuer_master));
+    if (probe->card_id() != chip) {
+      return Error{ErrorCode::kFailedPrecondition, "card", "予約したカードではありません (not the booked card)", "R-KIOSK-1"};
+    }
+  }
+  card::JpkiClient client(connection->transport());
+  MYNACERT_ASSIGN_OR_RETURN(card::PinCheck check, client.Verify(known, known_wiped.get()));
+  if (!check.verified) {
+    return InvalidArgument("--known-pin",
+                           check.locked ? "もう一方の暗証番号もロックされています。窓口へお越しください (both locked: a counter, R-KIOSK-2)"
+                                        : "もう一方の証明書の暗証番号が違います。残り " + std::to_string(check.tries_left) + " 回",
+                           check.locked ? "R-KIOSK-2" : "R-CERT-6");
+  }
+  MYNACERT_ASSIGN_OR_RETURN(auto claimed, s->store->ClaimKioskBooking(f.booking, now));
+  if (!claimed) return Error{ErrorCode::kFailedPrecondition, "--booking", "この予約は使用済みです (used)", "R-KIOSK-1"};
+  MYNACERT_ASSIGN_OR_RETURN(auto session, card::IssuerSession::Open(connection->transport(), s->env.issuer_master));
+  MYNACERT_RETURN_IF_ERROR(session->SetPin(forgotten, next_wiped.get()));
+  {
+    MYNACERT_ASSIGN_OR_RETURN(store::Transaction tx, store::Transaction::Begin(s->store->db()));
+    MYNACERT_ASSIGN_OR_RETURN(
+        const int64_t seq,
+        s->store->audit().Append(now, f.home.clerk.empty() ? "kiosk" : f.home.clerk, 0, booking->resident_id,
+                                 "kiosk_pin_reset",
+                                 json{{"booking", booking->id}, {"pin", f.pin_kind}, {"rule", "R-KIOSK-1"}}.dump()));
+    (void)seq;
+    MYNACERT_RETURN_IF_ERROR(tx.Commit());
+  }
+  ctx.out << "暗証番号を再設定しました (PIN reset at the kiosk, R-KIOSK-1): " << f.pin_kind << "\n";
   return {};
 }
 
@@ -532,6 +615,21 @@ void AddCounterCommands(CLI::App& app, CliContext& ctx) {
     return [fn, flags, &ctx] { RunCommand(ctx, [&] { return fn(*flags, ctx); }); };
   };
 
+  {
+    // The kiosk (R-KIOSK-1/2): a terminal of the client with the issuer's credentials.
+    CLI::App* kiosk = app.add_subcommand("kiosk", "コンビニのキオスク端末 / the convenience-store kiosk");
+    kiosk->require_subcommand(1);
+    auto fl = std::make_shared<Flags>();
+    CLI::App* c = kiosk->add_subcommand(
+        "reset-pin", "予約した証明書の暗証番号を再設定 (もう一方の暗証番号で本人確認) / reset a booked PIN");
+    AddHomeFlags(c, fl->home, true);
+    AddCardAccessFlags(c, fl->card_access);
+    c->add_option("--booking", fl->booking, "予約番号 (card kiosk-booking)")->required();
+    c->add_option("--pin-kind", fl->pin_kind, "再設定する暗証番号: auth | sign (住基・text は窓口, R-KIOSK-2)")->required();
+    c->add_option("--known-pin", fl->known_pin, "もう一方の証明書の暗証番号の場所 (env:/file:)")->required();
+    c->add_option("--new-pin", fl->new_pin, "新しい暗証番号の場所 (env:/file:; R-CERT-2)")->required();
+    c->callback(run(RunKioskReset, fl));
+  }
   {
     // The loss hotline (R-LOST-1): national, 24 hours; nothing here lifts a hold (R-LOST-2).
     CLI::App* hotline = app.add_subcommand("hotline", "紛失・盗難の受付 (24時間) / the loss hotline");

@@ -31,6 +31,7 @@ struct ServeFlags {
   std::vector<std::string> trusted_proxies;
   std::string public_url, smtp_url, mail_from, clock_start;
   bool smtp_starttls = false;
+  int kiosk_booking_hours = 24;  // R-KIOSK-1 (medium confidence)
 
   std::string Dir() const { return HomeDir(home); }
 };
@@ -79,6 +80,10 @@ Status RunServe(const ServeFlags& f, CliContext& ctx) {
   config.smtp_url = f.smtp_url;
   config.smtp_starttls = f.smtp_starttls;
   config.mail_from = f.mail_from;
+  if (f.kiosk_booking_hours < 1 || f.kiosk_booking_hours > 24 * 7) {
+    return InvalidArgument("--kiosk-booking-hours", "1〜168 時間 (R-KIOSK-1)");
+  }
+  config.kiosk_booking_seconds = int64_t{f.kiosk_booking_hours} * 3600;
   config.home = f.Dir();
   config.database = ctx.Database();
   config.secrets = f.secrets;
@@ -179,6 +184,8 @@ void AddServeCommands(CLI::App& app, CliContext& ctx) {
                 "予約の確認メールを送る SMTP サーバ (smtp://HOST:PORT) / the SMTP server for booking e-mails (既定: なし)");
   s->add_flag("--smtp-starttls", f->smtp_starttls, "SMTP で STARTTLS を必須にする / require STARTTLS");
   s->add_option("--mail-from", f->mail_from, "確認メールの送信元 / the e-mails' sender address");
+  s->add_option("--kiosk-booking-hours", f->kiosk_booking_hours,
+                "コンビニでの暗証番号再設定の予約の有効時間 (既定 24, R-KIOSK-1) / a kiosk booking's validity");
   s->add_option("--audit-key", f->secrets.audit_key,
                 "監査ログの鍵 (env:/file:; 既定 <home>/audit.key) / the audit log's key");
   s->callback([f, &ctx] { RunCommand(ctx, [&] { return RunServe(*f, ctx); }); });

@@ -214,14 +214,32 @@ Result<std::string> RandomHex(size_t bytes) {
 
 }  // namespace
 
-std::string RevocationMessage(const RevocationChallenge& c) {
-  return "mynacert revocation request (R-REV-2: cessationOfOperation)\n" + c.kind + "\n" + c.serial +
-         "\n" + c.challenge + "\n" + c.id + "\n";
+std::string ChallengePrefix(std::string_view purpose) {
+  if (purpose == "revocation") return "mynacert revocation request (R-REV-2: cessationOfOperation)";
+  return "mynacert kiosk booking (R-KIOSK-1: reset the " + std::string(purpose.substr(purpose.find(':') + 1)) +
+         " PIN)";
 }
 
-Result<RevocationChallenge> IssueRevocationChallenge(CounterStore& store, pki::CaStore& ca,
-                                                     std::span<const pki::CaGeneration* const> cas,
-                                                     std::string_view certificate_der, int64_t now) {
+std::string ChallengeMessage(const Challenge& c) {
+  return ChallengePrefix(c.purpose) + "\n" + c.kind + "\n" + c.serial + "\n" + c.challenge + "\n" + c.id + "\n";
+}
+
+Status CheckKioskPin(std::string_view pin) {
+  if (pin == "auth" || pin == "sign") return {};
+  return Error{ErrorCode::kFailedPrecondition, "pin",
+               "住民基本台帳用・券面事項入力補助用の暗証番号はコンビニでは再設定できません。市区町村の窓口へお越しください "
+               "(the 住基 and text PINs are reset at a counter only)",
+               "R-KIOSK-2"};
+}
+
+Result<Challenge> IssueHolderChallenge(CounterStore& store, pki::CaStore& ca,
+                                       std::span<const pki::CaGeneration* const> cas,
+                                       std::string_view certificate_der, std::string_view purpose,
+                                       int64_t now) {
+  if (purpose != "revocation" && purpose != "kiosk:auth" && purpose != "kiosk:sign") {
+    if (purpose.rfind("kiosk:", 0) == 0) MYNACERT_RETURN_IF_ERROR(CheckKioskPin(purpose.substr(6)));
+    return InvalidArgument("purpose", "revocation | kiosk:auth | kiosk:sign");
+  }
   auto parsed = pki::ParseCertificateDer(certificate_der);
   if (!parsed.ok()) {
     return InvalidArgument("certificate", "証明書 (DER) として読めません (not a DER certificate)");
@@ -235,9 +253,17 @@ Result<RevocationChallenge> IssueRevocationChallenge(CounterStore& store, pki::C
   if (!issuer) {
     return InvalidArgument("certificate", "この認証局が発行した証明書ではありません (not issued by this CA)");
   }
-  RevocationChallenge c;
+  Challenge c;
+  c.purpose = std::string(purpose);
   c.kind = std::string(pki::CaKindName(issuer->kind));
   c.serial = pki::SerialHex(X509_get0_serialNumber(cert));
+  // R-KIOSK-1: the other certificate proves the holder; its own PIN is the forgotten one.
+  if (purpose.rfind("kiosk:", 0) == 0 && purpose.substr(6) == c.kind) {
+    return Error{ErrorCode::kFailedPrecondition, "purpose",
+                 "忘れた暗証番号の証明書では予約できません。もう一方の証明書 (暗証番号が分かる方) で予約してください。両方とも分からない場合は窓口へ "
+                 "(book with the other certificate, whose PIN you know; both forgotten: a counter)",
+                 "R-KIOSK-2"};
+  }
   MYNACERT_ASSIGN_OR_RETURN(auto recorded, ca.Find(issuer->kind, c.serial));
   if (!recorded) return NotFound("certificate", "認証局に記録がありません (unknown to the CA)");
   if (recorded->state != pki::CertState::kGood) {
@@ -245,40 +271,47 @@ Result<RevocationChallenge> IssueRevocationChallenge(CounterStore& store, pki::C
                  recorded->state == pki::CertState::kOnHold
                      ? "この証明書は一時保留中です。窓口で手続きしてください (on hold: see a counter, R-LOST-2)"
                      : "この証明書は既に失効しています (already revoked)",
-                 "R-REV-2"};
+                 purpose == "revocation" ? "R-REV-2" : "R-KIOSK-1"};
   }
   MYNACERT_ASSIGN_OR_RETURN(c.id, RandomHex(16));
   MYNACERT_ASSIGN_OR_RETURN(c.challenge, RandomHex(32));
   c.expires_at = now + kChallengeSeconds;
-  CounterStore::HolderChallenge row{c.id, c.kind, c.serial, c.challenge, now, c.expires_at};
+  CounterStore::HolderChallenge row{c.id, c.purpose, c.kind, c.serial, c.challenge, now, c.expires_at};
   MYNACERT_RETURN_IF_ERROR(store.AddChallenge(row));
   return c;
 }
 
-Result<HolderRevocation> RevokeOnHolderRequest(CounterStore& store, Registry& registry, pki::CaStore& ca,
-                                               std::string_view challenge_id,
-                                               std::string_view signature, int64_t now, Date today) {
+namespace {
+
+struct Answered {
+  Challenge challenge;
+  pki::IssuedCert recorded;
+};
+
+// Claims the challenge once and checks the answer: its purpose (`purpose_prefix`, "kiosk:"
+// matches both kiosk purposes) and the signature by the certificate's key.
+Result<Answered> ClaimAnswered(CounterStore& store, pki::CaStore& ca, std::string_view challenge_id,
+                               std::string_view signature, std::string_view purpose_prefix,
+                               std::string_view rule, int64_t now) {
   if (challenge_id.size() != 32) {
     return InvalidArgument("challenge_id", "チャレンジの ID が不正です (malformed challenge id)");
   }
   if (signature.empty() || signature.size() > 1024) {
     return InvalidArgument("signature", "署名の長さが不正です (bad signature length)");
   }
-  // Claimed before the signature is checked: a wrong answer uses the challenge up too, so a
-  // challenge gives one try, never an oracle.
   MYNACERT_ASSIGN_OR_RETURN(auto claimed, store.ClaimChallenge(challenge_id, now));
-  if (!claimed) {
+  if (!claimed || claimed->purpose.rfind(purpose_prefix, 0) != 0) {
     return Error{ErrorCode::kFailedPrecondition, "challenge_id",
-                 "このチャレンジは使用済みか期限切れです。やり直してください (challenge used or expired: ask "
-                 "for a new one)",
-                 "R-REV-2"};
+                 "このチャレンジは使用済みか期限切れです。やり直してください (challenge used, expired or for "
+                 "something else: ask for a new one)",
+                 std::string(rule)};
   }
-  RevocationChallenge c{claimed->id, claimed->kind, claimed->serial, claimed->challenge, claimed->expires_at};
+  Challenge c{claimed->id, claimed->purpose, claimed->kind, claimed->serial, claimed->challenge, claimed->expires_at};
   MYNACERT_ASSIGN_OR_RETURN(const pki::CaKind kind, internal::ParseKeyKind(c.kind, "challenge.kind"));
   MYNACERT_ASSIGN_OR_RETURN(auto recorded, ca.Find(kind, c.serial));
   if (!recorded) return NotFound("certificate", "認証局に記録がありません (unknown to the CA)");
   MYNACERT_ASSIGN_OR_RETURN(pki::X509Ptr cert, pki::ParseCertificateDer(recorded->der));
-  const std::string message = RevocationMessage(c);
+  const std::string message = ChallengeMessage(c);
   pki::OpenSslPtr<EVP_MD_CTX, EVP_MD_CTX_free> verify(EVP_MD_CTX_new());
   const bool good = verify &&
                     EVP_DigestVerifyInit(verify.get(), nullptr, EVP_sha256(), nullptr,
@@ -290,15 +323,29 @@ Result<HolderRevocation> RevokeOnHolderRequest(CounterStore& store, Registry& re
   if (!good) {
     return Error{ErrorCode::kPermissionDenied, "signature",
                  "署名がこの証明書の鍵で検証できません (the signature is not by this certificate's key)",
-                 "R-REV-2"};
+                 std::string(rule)};
   }
   if (recorded->state != pki::CertState::kGood) {
-    return Error{ErrorCode::kFailedPrecondition, "serial", "この証明書は有効ではありません (not good)", "R-REV-2"};
+    return Error{ErrorCode::kFailedPrecondition, "serial", "この証明書は有効ではありません (not good)",
+                 std::string(rule)};
   }
-  HolderRevocation out{c.kind, c.serial, 0};
-  if (recorded->holder_ref.rfind("resident:", 0) == 0) {
-    out.resident_id = std::strtoll(recorded->holder_ref.c_str() + 9, nullptr, 10);
-  }
+  return Answered{std::move(c), std::move(*recorded)};
+}
+
+int64_t ResidentOf(const pki::IssuedCert& cert) {
+  if (cert.holder_ref.rfind("resident:", 0) != 0) return 0;
+  return std::strtoll(cert.holder_ref.c_str() + 9, nullptr, 10);
+}
+
+}  // namespace
+
+Result<HolderRevocation> RevokeOnHolderRequest(CounterStore& store, Registry& registry, pki::CaStore& ca,
+                                               std::string_view challenge_id,
+                                               std::string_view signature, int64_t now, Date today) {
+  MYNACERT_ASSIGN_OR_RETURN(Answered a, ClaimAnswered(store, ca, challenge_id, signature, "revocation", "R-REV-2", now));
+  const Challenge& c = a.challenge;
+  MYNACERT_ASSIGN_OR_RETURN(const pki::CaKind kind, internal::ParseKeyKind(c.kind, "challenge.kind"));
+  HolderRevocation out{c.kind, c.serial, ResidentOf(a.recorded)};
   if (out.resident_id == 0) {  // a certificate the counter never recorded (`ca issue`)
     MYNACERT_RETURN_IF_ERROR(ca.Revoke(kind, c.serial, pki::RevocationReason::kCessationOfOperation, now,
                                        "holder", "R-REV-2: 利用者による失効申請 (online request)"));
@@ -327,6 +374,36 @@ Result<HolderRevocation> RevokeOnHolderRequest(CounterStore& store, Registry& re
   }
   MYNACERT_RETURN_IF_ERROR(registry.DeliverRevocations(ca, "holder", now, nullptr));
   return out;
+}
+
+Result<CounterStore::KioskBooking> BookKiosk(CounterStore& store, pki::CaStore& ca, std::string_view challenge_id,
+                                             std::string_view signature, int64_t now, int64_t valid_seconds) {
+  MYNACERT_ASSIGN_OR_RETURN(Answered a, ClaimAnswered(store, ca, challenge_id, signature, "kiosk:", "R-KIOSK-1", now));
+  const int64_t resident = ResidentOf(a.recorded);
+  if (resident == 0) return NotFound("certificate", "住民の記録がありません (no resident on record)");
+  MYNACERT_ASSIGN_OR_RETURN(auto card, store.ActiveCard(resident));
+  if (!card || card->suspended()) {
+    return Error{ErrorCode::kFailedPrecondition, "card", "有効なカードがありません (no card in force)", "R-KIOSK-1"};
+  }
+  CounterStore::KioskBooking b;
+  MYNACERT_ASSIGN_OR_RETURN(b.id, RandomHex(16));
+  b.resident_id = resident;
+  b.card_id = card->id;
+  b.known_kind = a.challenge.kind;
+  b.known_serial = a.challenge.serial;
+  b.forgotten = a.challenge.purpose.substr(6);
+  b.created_at = now;
+  b.expires_at = now + valid_seconds;
+  MYNACERT_ASSIGN_OR_RETURN(store::Transaction tx, store::Transaction::Begin(store.db()));
+  MYNACERT_RETURN_IF_ERROR(store.AddKioskBooking(b));
+  MYNACERT_RETURN_IF_ERROR(internal::Audit(
+      store, "holder", 0, resident, "kiosk_booking",
+      json{{"booking", b.id}, {"forgotten", b.forgotten}, {"known", b.known_kind}, {"expires_at", b.expires_at},
+           {"rule", "R-KIOSK-1"}}
+          .dump(),
+      now));
+  MYNACERT_RETURN_IF_ERROR(tx.Commit());
+  return b;
 }
 
 }  // namespace mynacert::counter

@@ -72,47 +72,71 @@ Result<LossReceipt> ReportLoss(CounterStore& store, Registry& registry, const Lo
 // The comparison the hotline makes: spaces dropped, full-width ASCII folded.
 std::string NormalizeForMatch(std::string_view text);
 
-// ---- The holder's online revocation request (R-REV-2: "no longer used", at any hour) ----
+// ---- What the holder asks online with the card: a signed challenge ----
 //
-// The holder proves possession of the card by a signature with the certificate's own key over
-// a fresh challenge of the service (utilities: `mynacert card revoke-request`):
-//   1. IssueRevocationChallenge(certificate): the certificate must be one of this CA's (its
+// The holder proves possession of the card (and knowledge of a PIN) by a signature with a
+// certificate's own key over a fresh challenge of the service:
+//   1. IssueHolderChallenge(certificate, purpose): the certificate must be one of this CA's (its
 //      signature checked against the CA certificates given) and good in the CA store; a
-//      challenge of 32 random bytes is stored for it, valid kChallengeSeconds.
-//   2. The holder signs RevocationMessage(challenge) on the card (SHA-256, PKCS#1 v1.5).
-//   3. RevokeOnHolderRequest(id, signature): the challenge is claimed once (a replay finds it
-//      used; an expired one is refused), the signature checked with the public key of the
-//      certificate the challenge names — a signature by another key is refused —, and the
-//      certificate revoked `cessationOfOperation` in the CA, ended in the counter's records
-//      and audited (`holder_revocation`).
-// A lost, stolen or misused card is not revoked this way (R-REV-2): the hotline holds it.
+//      challenge of 32 random bytes is stored for it and the purpose, valid kChallengeSeconds.
+//   2. The holder signs ChallengeMessage(challenge) on the card (SHA-256, PKCS#1 v1.5). The
+//      message names the purpose, the certificate and the challenge, so a signature made for
+//      anything else (a login, another certificate, another purpose) never matches.
+//   3. The answer: the challenge is claimed once (a replay finds it used; an expired one is
+//      refused), its purpose must be the one answered, and the signature is checked with the
+//      public key of the certificate the challenge names — a signature by another key is
+//      refused. Claimed before the check, so a challenge gives one try, never an oracle.
+// Purposes:
+//   revocation   R-REV-2 "no longer used": RevokeOnHolderRequest revokes the certificate
+//                cessationOfOperation (ended in the counter's records, queued, delivered,
+//                audited `holder_revocation`). A lost, stolen or misused card is not revoked
+//                this way: the hotline holds it (R-LOST-1).
+//   kiosk:auth   R-KIOSK-1: BookKiosk books the reset of the auth PIN, proven with the sign
+//   kiosk:sign   certificate's key (and the other way round), valid kiosk_seconds; the kiosk
+//                then resets it (ResetPinAtKiosk). The 住基 and 券面事項入力補助 PINs, and both
+//                certificate PINs forgotten, are not a kiosk's (R-KIOSK-2).
 inline constexpr int64_t kChallengeSeconds = 300;
+// R-KIOSK-1 (rules-lifecycle.md, medium confidence): how long a kiosk booking stays valid.
+inline constexpr int64_t kDefaultKioskBookingSeconds = 24 * 3600;
 
-struct RevocationChallenge {
+struct Challenge {
   std::string id;         // 32 hex digits
-  std::string kind;       // auth | sign
+  std::string purpose;    // revocation | kiosk:auth | kiosk:sign
+  std::string kind;       // auth | sign: the certificate whose key answers
   std::string serial;
   std::string challenge;  // 64 hex digits
   int64_t expires_at = 0;
 };
-// The exact bytes the holder signs: it names the purpose, the certificate and the challenge,
-// so a signature made for anything else (a login, another certificate) never matches.
-std::string RevocationMessage(const RevocationChallenge& c);
+// The exact bytes the holder signs.
+std::string ChallengeMessage(const Challenge& c);
+// The first line of the message for `purpose`: a client checks it before it signs.
+std::string ChallengePrefix(std::string_view purpose);
 
-// Errors: `certificate` (not DER, not issued by `cas`, unknown to the CA store), 409 `serial`
-// when it is not good (revoked or held: R-REV-2 / R-LOST-2).
-Result<RevocationChallenge> IssueRevocationChallenge(CounterStore& store, pki::CaStore& ca,
-                                                     std::span<const pki::CaGeneration* const> cas,
-                                                     std::string_view certificate_der, int64_t now);
+// Errors: `purpose` (unknown; a kiosk booking proven with the certificate of the PIN it resets,
+// R-KIOSK-1), `certificate` (not DER, not issued by `cas`, unknown to the CA store), 409
+// `serial` when it is not good (revoked or held: R-REV-2 / R-LOST-2).
+Result<Challenge> IssueHolderChallenge(CounterStore& store, pki::CaStore& ca,
+                                       std::span<const pki::CaGeneration* const> cas,
+                                       std::string_view certificate_der, std::string_view purpose,
+                                       int64_t now);
 
 struct HolderRevocation {
   std::string kind, serial;
   int64_t resident_id = 0;  // 0 when the counter has no record of it
 };
-// Errors: `challenge_id` (unknown, used or expired: 409), `signature` (does not verify: 403).
+// Errors: `challenge_id` (unknown, used, expired or of another purpose: 409), `signature` (does
+// not verify: 403).
 Result<HolderRevocation> RevokeOnHolderRequest(CounterStore& store, Registry& registry, pki::CaStore& ca,
                                                std::string_view challenge_id,
                                                std::string_view signature, int64_t now, Date today);
+
+// R-KIOSK-1: the booking of a kiosk PIN reset, answered like a revocation request.
+Result<CounterStore::KioskBooking> BookKiosk(CounterStore& store, pki::CaStore& ca, std::string_view challenge_id,
+                                             std::string_view signature, int64_t now,
+                                             int64_t valid_seconds = kDefaultKioskBookingSeconds);
+
+// R-KIOSK-2: which PINs a kiosk may reset ("auth", "sign"); the refusal with its rule otherwise.
+Status CheckKioskPin(std::string_view pin);
 
 }  // namespace mynacert::counter
 

@@ -373,38 +373,38 @@ TEST_P(Lifecycle, OnlineRevocationRequestNeedsTheCertificatesOwnKeyOnce) {
     return signature.ok() ? *signature : std::string();
   };
 
-  EXPECT_EQ(IssueRevocationChallenge(*store_, *ca_store_, cas, "not DER", env_.now).error().field, "certificate");
+  EXPECT_EQ(IssueHolderChallenge(*store_, *ca_store_, cas, "not DER", "revocation", env_.now).error().field, "certificate");
   const pki::CaGeneration* wrong_ca[] = {sign_ca_};  // an auth certificate is not the sign CA's
-  EXPECT_EQ(IssueRevocationChallenge(*store_, *ca_store_, wrong_ca, auth_der, env_.now).error().field, "certificate");
+  EXPECT_EQ(IssueHolderChallenge(*store_, *ca_store_, wrong_ca, auth_der, "revocation", env_.now).error().field, "certificate");
 
   // Another card's key: refused, and the challenge is used up.
-  auto c1 = IssueRevocationChallenge(*store_, *ca_store_, cas, auth_der, env_.now);
+  auto c1 = IssueHolderChallenge(*store_, *ca_store_, cas, auth_der, "revocation", env_.now);
   ASSERT_TRUE(c1.ok()) << c1.error().ToString();
   EXPECT_EQ(c1->kind, "auth");
   EXPECT_EQ(c1->serial, auth.serial);
-  auto foreign = counter_->RevokeOnHolderRequest(*ca_store_, c1->id, sign_on_card(other, RevocationMessage(*c1)),
+  auto foreign = counter_->RevokeOnHolderRequest(*ca_store_, c1->id, sign_on_card(other, ChallengeMessage(*c1)),
                                                  env_.now, kFoundDay);
   ASSERT_FALSE(foreign.ok());
   EXPECT_EQ(foreign.error().field, "signature");
   EXPECT_EQ(CaState("auth", auth.serial), pki::CertState::kGood);
-  auto retry = counter_->RevokeOnHolderRequest(*ca_store_, c1->id, sign_on_card(r, RevocationMessage(*c1)),
+  auto retry = counter_->RevokeOnHolderRequest(*ca_store_, c1->id, sign_on_card(r, ChallengeMessage(*c1)),
                                                env_.now, kFoundDay);
   ASSERT_FALSE(retry.ok());
   EXPECT_EQ(retry.error().field, "challenge_id");  // one try per challenge
   EXPECT_EQ(CaState("auth", auth.serial), pki::CertState::kGood);
 
   // An expired challenge is refused.
-  auto stale = IssueRevocationChallenge(*store_, *ca_store_, cas, auth_der, env_.now);
+  auto stale = IssueHolderChallenge(*store_, *ca_store_, cas, auth_der, "revocation", env_.now);
   ASSERT_TRUE(stale.ok());
-  auto late = counter_->RevokeOnHolderRequest(*ca_store_, stale->id, sign_on_card(r, RevocationMessage(*stale)),
+  auto late = counter_->RevokeOnHolderRequest(*ca_store_, stale->id, sign_on_card(r, ChallengeMessage(*stale)),
                                               env_.now + kChallengeSeconds + 1, kFoundDay);
   ASSERT_FALSE(late.ok());
   EXPECT_EQ(late.error().field, "challenge_id");
 
   // The holder's own key over a fresh challenge: revoked cessationOfOperation.
-  auto c2 = IssueRevocationChallenge(*store_, *ca_store_, cas, auth_der, env_.now);
+  auto c2 = IssueHolderChallenge(*store_, *ca_store_, cas, auth_der, "revocation", env_.now);
   ASSERT_TRUE(c2.ok());
-  const std::string signature = sign_on_card(r, RevocationMessage(*c2));
+  const std::string signature = sign_on_card(r, ChallengeMessage(*c2));
   auto done = counter_->RevokeOnHolderRequest(*ca_store_, c2->id, signature, env_.now, kFoundDay);
   ASSERT_TRUE(done.ok()) << done.error().ToString();
   EXPECT_EQ(done->resident_id, r);
@@ -423,7 +423,7 @@ TEST_P(Lifecycle, OnlineRevocationRequestNeedsTheCertificatesOwnKeyOnce) {
   EXPECT_EQ(replay.error().field, "challenge_id");
   EXPECT_EQ(AuditCount("holder_revocation"), 1u);
   // And no new challenge for a certificate that is no longer good.
-  auto none = IssueRevocationChallenge(*store_, *ca_store_, cas, auth_der, env_.now);
+  auto none = IssueHolderChallenge(*store_, *ca_store_, cas, auth_der, "revocation", env_.now);
   ASSERT_FALSE(none.ok());
   EXPECT_EQ(none.error().field, "serial");
 
@@ -435,7 +435,7 @@ TEST_P(Lifecycle, OnlineRevocationRequestNeedsTheCertificatesOwnKeyOnce) {
   other_call.birth = other_resident.birth;
   other_call.address = other_resident.address;
   ASSERT_TRUE(counter_->ReportLoss(other_call, "hotline-1", env_.now, kCallDay, ca_store_.get()).ok());
-  auto on_hold = IssueRevocationChallenge(*store_, *ca_store_, cas, other_der, env_.now);
+  auto on_hold = IssueHolderChallenge(*store_, *ca_store_, cas, other_der, "revocation", env_.now);
   ASSERT_FALSE(on_hold.ok());
   EXPECT_EQ(on_hold.error().rule, "R-REV-2");
   auto verified = store_->audit().Verify();

@@ -613,9 +613,10 @@ Status CounterStore::MarkRevocationDone(int64_t id) {
 
 Status CounterStore::AddChallenge(const HolderChallenge& c) {
   return Run(*db_,
-             "INSERT INTO holder_challenges (id, kind, serial, challenge, created_at, expires_at) "
-             "VALUES ($1, $2, $3, $4, $5, $6)",
-             {Text(c.id), Text(c.kind), Text(c.serial), Text(c.challenge), c.created_at, c.expires_at});
+             "INSERT INTO holder_challenges (id, purpose, kind, serial, challenge, created_at, expires_at) "
+             "VALUES ($1, $2, $3, $4, $5, $6, $7)",
+             {Text(c.id), Text(c.purpose), Text(c.kind), Text(c.serial), Text(c.challenge), c.created_at,
+              c.expires_at});
 }
 
 Result<std::optional<CounterStore::HolderChallenge>> CounterStore::ClaimChallenge(std::string_view id,
@@ -623,20 +624,71 @@ Result<std::optional<CounterStore::HolderChallenge>> CounterStore::ClaimChalleng
   MYNACERT_ASSIGN_OR_RETURN(
       auto s, Query(*db_,
                     "UPDATE holder_challenges SET used_at = $2 WHERE id = $1 AND used_at IS NULL AND "
-                    "expires_at >= $2 RETURNING id, kind, serial, challenge, created_at, expires_at",
+                    "expires_at >= $2 RETURNING id, purpose, kind, serial, challenge, created_at, expires_at",
                     {id, now}));
   MYNACERT_ASSIGN_OR_RETURN(bool row, s->Step());
   if (!row) return std::optional<HolderChallenge>();
   HolderChallenge c;
   c.id = ColumnString(*s, 0);
-  c.kind = ColumnString(*s, 1);
-  c.serial = ColumnString(*s, 2);
-  c.challenge = ColumnString(*s, 3);
-  c.created_at = s->ColumnInt(4);
-  c.expires_at = s->ColumnInt(5);
+  c.purpose = ColumnString(*s, 1);
+  c.kind = ColumnString(*s, 2);
+  c.serial = ColumnString(*s, 3);
+  c.challenge = ColumnString(*s, 4);
+  c.created_at = s->ColumnInt(5);
+  c.expires_at = s->ColumnInt(6);
   MYNACERT_ASSIGN_OR_RETURN(bool more, s->Step());
   (void)more;
   return std::optional<HolderChallenge>(std::move(c));
+}
+
+namespace {
+constexpr std::string_view kKioskColumns =
+    "id, resident_id, card_id, known_kind, known_serial, forgotten, created_at, expires_at, used_at";
+CounterStore::KioskBooking ReadKiosk(store::Statement& st) {
+  CounterStore::KioskBooking b;
+  b.id = ColumnString(st, 0);
+  b.resident_id = st.ColumnInt(1);
+  b.card_id = st.ColumnInt(2);
+  b.known_kind = ColumnString(st, 3);
+  b.known_serial = ColumnString(st, 4);
+  b.forgotten = ColumnString(st, 5);
+  b.created_at = st.ColumnInt(6);
+  b.expires_at = st.ColumnInt(7);
+  return b;
+}
+}  // namespace
+
+Status CounterStore::AddKioskBooking(const KioskBooking& b) {
+  return Run(*db_,
+             "INSERT INTO kiosk_bookings (id, resident_id, card_id, known_kind, known_serial, forgotten, "
+             "created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+             {Text(b.id), b.resident_id, b.card_id, Text(b.known_kind), Text(b.known_serial), Text(b.forgotten),
+              b.created_at, b.expires_at});
+}
+
+Result<std::optional<CounterStore::KioskBooking>> CounterStore::ClaimKioskBooking(std::string_view id,
+                                                                                  int64_t now) {
+  MYNACERT_ASSIGN_OR_RETURN(
+      auto s, Query(*db_,
+                    "UPDATE kiosk_bookings SET used_at = $2 WHERE id = $1 AND used_at IS NULL AND "
+                    "expires_at >= $2 RETURNING " + std::string(kKioskColumns),
+                    {id, now}));
+  MYNACERT_ASSIGN_OR_RETURN(bool row, s->Step());
+  if (!row) return std::optional<KioskBooking>();
+  KioskBooking b = ReadKiosk(*s);
+  MYNACERT_ASSIGN_OR_RETURN(bool more, s->Step());
+  (void)more;
+  return std::optional<KioskBooking>(std::move(b));
+}
+
+Result<std::optional<CounterStore::KioskBooking>> CounterStore::FindKioskBooking(std::string_view id,
+                                                                                 int64_t* used_at) {
+  MYNACERT_ASSIGN_OR_RETURN(
+      auto s, Query(*db_, "SELECT " + std::string(kKioskColumns) + " FROM kiosk_bookings WHERE id = $1", {id}));
+  MYNACERT_ASSIGN_OR_RETURN(bool row, s->Step());
+  if (!row) return std::optional<KioskBooking>();
+  if (used_at) *used_at = s->ColumnIsNull(8) ? 0 : s->ColumnInt(8);
+  return std::optional<KioskBooking>(ReadKiosk(*s));
 }
 
 // ---- the loss hotline ----

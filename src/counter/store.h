@@ -253,6 +253,7 @@ class CounterStore {
   // ---- the holder's online revocation request (R-REV-2) ----
   struct HolderChallenge {
     std::string id;         // 32 hex digits
+    std::string purpose;    // revocation | kiosk:auth | kiosk:sign
     std::string kind, serial;
     std::string challenge;  // 64 hex digits
     int64_t created_at = 0, expires_at = 0;
@@ -262,6 +263,19 @@ class CounterStore {
   // used before (a replay) or expired. One conditional UPDATE … RETURNING, so two requests
   // racing with the same answer cannot both claim it.
   Result<std::optional<HolderChallenge>> ClaimChallenge(std::string_view id, int64_t now);
+
+  // ---- kiosk PIN reset bookings (R-KIOSK-1) ----
+  struct KioskBooking {
+    std::string id;
+    int64_t resident_id = 0, card_id = 0;
+    std::string known_kind, known_serial, forgotten;
+    int64_t created_at = 0, expires_at = 0;
+  };
+  Status AddKioskBooking(const KioskBooking& b);
+  // Marks the booking used and returns it, once (nullopt: unknown, used or expired).
+  Result<std::optional<KioskBooking>> ClaimKioskBooking(std::string_view id, int64_t now);
+  // The booking as it is, used or not (nullopt: unknown).
+  Result<std::optional<KioskBooking>> FindKioskBooking(std::string_view id, int64_t* used_at);
 
  private:
   explicit CounterStore(std::unique_ptr<store::Database> db)

@@ -1,10 +1,13 @@
 // The holder's own functions that need no card in the service (R-HOLDER-1, R-REV-2;
 // docs/lifecycle.md). No login: the holder proves possession of the card by a signature.
 //
-//   POST /api/holder/status {certificate_hex}                 what the CA says of a certificate
-//   POST /api/holder/revocation-challenges {certificate_hex}  a challenge to sign on the card
+//   POST /api/holder/status {certificate_hex}              what the CA says of a certificate
+//   POST /api/holder/challenges {certificate_hex, purpose}  a challenge to sign on the card:
+//                                                           revocation | kiosk:auth | kiosk:sign
 //   POST /api/holder/revocation-requests {challenge_id, signature_hex}
-//                                                            revoked cessationOfOperation
+//                                                           revoked cessationOfOperation (R-REV-2)
+//   POST /api/holder/kiosk-bookings {challenge_id, signature_hex}
+//                                                           a kiosk PIN reset booked (R-KIOSK-1)
 //
 // Certificates and signatures travel as hex (the DER as it is). Rate class `holder`.
 #include <mutex>
@@ -62,7 +65,7 @@ Status Service::AddHolderRoutes() {
     return Fail(NotFound("certificate_hex", "この認証局が発行した証明書ではありません (not a certificate of this CA)"));
   }}));
 
-  MYNACERT_RETURN_IF_ERROR(r.Add({"POST", "/api/holder/revocation-challenges", Access::kPublic, kSmallBody, "holder",
+  MYNACERT_RETURN_IF_ERROR(r.Add({"POST", "/api/holder/challenges", Access::kPublic, kSmallBody, "holder",
                                   true, [this](RequestContext& c) {
     auto body = BodyJson(c.http);
     if (!body.ok()) return Fail(body.error());
@@ -70,18 +73,21 @@ Status Service::AddHolderRoutes() {
     if (!der.ok()) return Fail(der.error());
     std::lock_guard lock(counter_mu_);
     const pki::CaGeneration* cas[] = {&ws_->auth_ca, &ws_->sign_ca};
-    auto challenge = counter::IssueRevocationChallenge(*ws_->store, *ws_->ca_store, cas, *der, c.now);
+    auto purpose = Str(*body, "purpose", true);
+    if (!purpose.ok()) return Fail(purpose.error());
+    auto challenge = counter::IssueHolderChallenge(*ws_->store, *ws_->ca_store, cas, *der, *purpose, c.now);
     if (!challenge.ok()) {
       Error e = challenge.error();
       if (e.field == "certificate") e.field = "certificate_hex";
       return Fail(e);
     }
     return Json(201, {{"challenge_id", challenge->id},
+                      {"purpose", challenge->purpose},
                       {"kind", challenge->kind},
                       {"serial", challenge->serial},
-                      {"message_hex", HexLower(counter::RevocationMessage(*challenge))},
+                      {"message_hex", HexLower(counter::ChallengeMessage(*challenge))},
                       {"expires_at", challenge->expires_at},
-                      {"rule", "R-REV-2"}});
+                      {"rule", challenge->purpose == "revocation" ? "R-REV-2" : "R-KIOSK-1"}});
   }}));
 
   MYNACERT_RETURN_IF_ERROR(r.Add({"POST", "/api/holder/revocation-requests", Access::kPublic, kSmallBody, "holder",
@@ -102,6 +108,22 @@ Status Service::AddHolderRoutes() {
                       {"state", "revoked"},
                       {"reason", "cessationOfOperation"},
                       {"rule", "R-REV-2"}});
+  }}));
+  MYNACERT_RETURN_IF_ERROR(r.Add({"POST", "/api/holder/kiosk-bookings", Access::kPublic, kSmallBody, "holder", true,
+                                  [this](RequestContext& c) {
+    auto body = BodyJson(c.http);
+    if (!body.ok()) return Fail(body.error());
+    auto id = Str(*body, "challenge_id", true);
+    if (!id.ok()) return Fail(id.error());
+    auto signature = HexField(*body, "signature_hex", 1024);
+    if (!signature.ok()) return Fail(signature.error());
+    std::lock_guard lock(counter_mu_);
+    auto booked = counter::BookKiosk(*ws_->store, *ws_->ca_store, *id, *signature, c.now, config_.kiosk_booking_seconds);
+    if (!booked.ok()) return Fail(booked.error());
+    return Json(201, {{"booking", booked->id},
+                      {"forgotten", booked->forgotten},
+                      {"expires_at", booked->expires_at},
+                      {"rule", "R-KIOSK-1"}});
   }}));
   return {};
 }

@@ -38,6 +38,7 @@
 
 #include "core/clock.h"
 #include "core/date.h"
+#include "counter/lifecycle.h"
 #include "counter/workspace.h"
 #include "pki/ocsp.h"
 #include "reservations/reservations.h"
@@ -76,6 +77,8 @@ struct ServiceConfig {
   std::string smtp_url;
   bool smtp_starttls = false;
   std::string mail_from;
+  // R-KIOSK-1 (medium confidence, a setting): how long a kiosk PIN-reset booking stays valid.
+  int64_t kiosk_booking_seconds = counter::kDefaultKioskBookingSeconds;
 };
 
 class Service {
