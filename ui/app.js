@@ -9,12 +9,14 @@
 //   #/staff/queue           tickets (整理券): issue, call the next number
 //   #/staff/hotline         the loss hotline (R-LOST-1): hold a lost card's certificates
 //   #/queue[/COUNTER[/N]]   how busy a counter is, live (R-OFF-3); N: the resident's ticket
+//   #/certificate           a lost card, a certificate's status, what the card itself does
 import { $, state, t, day, api, errorHtml } from './lib.js';
 import { residentPage } from './resident.js';
 import { searchPage, residentDetail, casePage, bookingsPage } from './staff.js';
 import { noticesPage } from './notices.js';
 import { queuePage, staffQueuePage, stopQueue } from './queue.js';
 import { hotlinePage } from './hotline.js';
+import { holderPage } from './holder.js';
 
 function translateStatic() {
   document.documentElement.lang = state.lang;
@@ -52,6 +54,7 @@ async function route() {
     else if (h === '#/staff/hotline') await hotlinePage(main);
     else if ((m = h.match(/^#\/queue(?:\/([a-z0-9-]+)(?:\/(\d{1,6}))?)?$/))) await queuePage(main, m[1], m[2]);
     else if (h.startsWith('#/staff')) await searchPage(main);
+    else if (h === '#/certificate') holderPage(main);
     else await residentPage(main);
   } catch (err) {
     main.innerHTML = errorHtml(err);

@@ -56,7 +56,7 @@ export async function hotlinePage(main) {
       try {
         const r = await api('POST', '/api/hotline/calls', req);
         const m = r.municipality || {};
-        show($('#hl-result'), `<div class="verdict ok" role="status"><h3>${r.already_suspended
+        show($('#hl-result'), `<div class="verdict go" role="status"><h3>${r.already_suspended
           ? t('このカードは既に一時停止されています (通話を記録しました)', 'This card was already suspended (the call is recorded)')
           : t('カードを一時停止し、電子証明書を一時保留にしました', 'The card is suspended and its certificates are on hold')}</h3>
           <p>${t('受付番号', 'Call number')} <strong id="hl-call">${esc(r.call)}</strong> — ${esc(t(m.name_ja || m.id, m.name_en || m.id))}${m.phone ? ` (${esc(m.department_ja || '')} ${esc(m.phone)})` : ''}</p>

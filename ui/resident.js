@@ -44,6 +44,7 @@ export async function residentPage(main) {
       </fieldset>
       <button class="primary" type="submit">${t('確認する', 'Check')}</button>
     </form>
+    <p class="hint"><a href="#/certificate" id="to-certificate">${t('カードをなくしたとき・電子証明書が有効か確かめるとき', 'Lost your card? Is your certificate still valid?')}</a></p>
     <div id="answer" aria-live="polite"></div>
   </section>
 

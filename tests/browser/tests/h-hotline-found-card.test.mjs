@@ -5,6 +5,9 @@
 // certificates are revoked and new ones issued. The operator sees no counter page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import { launch, seed, pick, login, shot, assertClean, assertAccessible, scenario } from '../lib/harness.mjs';
 
 let chrome;
@@ -54,6 +57,30 @@ test('a hotline operator holds a lost card; the clerk lifts the suspension when 
     await assertAccessible(phone, 'h2-hotline-held (phone)');
     await shot(phone, 'h2-hotline-held-phone');
     await assertClean(phone);
+  });
+
+  // The holder, on a phone, checks the certificate exported with the client: on hold.
+  const home = process.env.MYNACERT_HOME;
+  const card = fs.readdirSync(path.join(home, 'cards')).find((f) => f.startsWith(`resident-${holder.id}-`) && f.endsWith('.card'));
+  assert.ok(card, `no card file for resident ${holder.id}`);
+  const exported = path.join(home, `h-auth-${holder.id}.der`);
+  execFileSync(process.env.MYNACERT_BIN, ['card', 'export', '--slot', 'auth', '--out', exported,
+    '--card', path.join(home, 'cards', card), '--secret', 'env:MYNACERT_CARD_SECRET']);
+  const resident = await chrome.newPage({ phone: true });
+  await scenario(resident, 'h-holder-status', async () => {
+    await resident.goto('/#/');
+    await resident.click('#to-certificate');
+    await resident.waitForSelector('#status-form');
+    assert.match(await resident.textContent('#lost-steps'), /0120-95-0178/);
+    await resident.setInputFiles('#status-file', exported);
+    await resident.click('#status-form button[type="submit"]');
+    await resident.waitForSelector('#status-verdict');
+    assert.equal(await resident.getAttribute('#status-verdict', 'data-state'), 'hold');
+    assert.match(await resident.textContent('#status-verdict'), /一時保留中です/);
+    assert.doesNotMatch(await resident.textContent('#status-verdict'), /R-LOST/, 'rule IDs stay in the details');
+    await assertAccessible(resident, 'h2b-holder-status (phone)');
+    await shot(resident, 'h2b-holder-status-phone');
+    await assertClean(resident);
   });
 
   const page = await chrome.newPage();
