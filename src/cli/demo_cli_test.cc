@@ -51,7 +51,7 @@ TEST_F(DemoCli, SeedsTheJsonTheBrowserTestsReadThenRefusesOrSkipsASecondSeed) {
   const auto j = nlohmann::json::parse(seed.out);
   EXPECT_EQ(j["today"], "2028-02-29");  // a leap day as "today"
   EXPECT_EQ(j["staff"], nlohmann::json::array({"clerk", "supervisor", "hotline"}));
-  ASSERT_EQ(j["residents"].size(), 65u);
+  ASSERT_EQ(j["residents"].size(), 70u);
   std::set<std::string> situations;
   const nlohmann::json* yokohama_booker = nullptr;
   for (const auto& r : j["residents"]) {
@@ -65,7 +65,7 @@ TEST_F(DemoCli, SeedsTheJsonTheBrowserTestsReadThenRefusesOrSkipsASecondSeed) {
       yokohama_booker = &r;
     }
   }
-  EXPECT_EQ(situations.size(), 12u);
+  EXPECT_EQ(situations.size(), 13u);
   ASSERT_NE(yokohama_booker, nullptr);
 
   // A second seed: refused, one line naming --home, nothing written.
@@ -79,7 +79,7 @@ TEST_F(DemoCli, SeedsTheJsonTheBrowserTestsReadThenRefusesOrSkipsASecondSeed) {
   // --if-empty: left as it is, exit 0, says so.
   auto skip = M("demo seed " + Home() + " --if-empty");
   EXPECT_EQ(skip.code, 0) << skip.out;
-  EXPECT_NE(skip.out.find("65"), std::string::npos) << skip.out;
+  EXPECT_NE(skip.out.find("70"), std::string::npos) << skip.out;
   auto skip_json = M("demo seed " + Home() + " --if-empty --json", true);
   ASSERT_EQ(skip_json.code, 0);
   EXPECT_EQ(nlohmann::json::parse(skip_json.out)["skipped"], true);
@@ -98,7 +98,7 @@ TEST_F(DemoCli, SeedsTheJsonTheBrowserTestsReadThenRefusesOrSkipsASecondSeed) {
               std::filesystem::perms::none)
         << e.path();
   }
-  EXPECT_GT(files, 65);
+  EXPECT_GT(files, 70);
   EXPECT_EQ(std::filesystem::status(home_).permissions() &
                 (std::filesystem::perms::group_all | std::filesystem::perms::others_all),
             std::filesystem::perms::none);

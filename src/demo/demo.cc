@@ -70,6 +70,7 @@ const std::vector<City>& Cities() {
            {S::kForwarding, "中村　恵子", "ナカムラ　ケイコ", 2, "山形県山形市十日町二丁目6番4号", 53, 40, 12},
            {S::kNoticeDueToday, "小林　隆", "コバヤシ　タカシ", 1, "山形県山形市本町一丁目3番11号", 48, 0, 170},
            {S::kLeapDayBirth, "加藤　由美", "カトウ　ユミ", 2, "山形県山形市北町二丁目8番5号", 38, 0, 9},
+           {S::kCardOnHold, "木村　拓也", "キムラ　タクヤ", 1, "山形県山形市緑町一丁目5番10号", 44, 520, 30},
        }},
       {"kanazawa", "KNZ",
        {
@@ -86,6 +87,7 @@ const std::vector<City>& Cities() {
            {S::kForwarding, "橋本　勇", "ハシモト　イサム", 1, "石川県金沢市彦三町一丁目5番9号", 58, 44, 175},
            {S::kNoticeDueToday, "石川　明美", "イシカワ　アケミ", 2, "石川県金沢市東山一丁目13番7号", 51, 0, 88},
            {S::kLeapDayBirth, "前田　聡", "マエダ　サトシ", 1, "石川県金沢市本町二丁目15番1号", 42, 0, 20},
+           {S::kCardOnHold, "林　美咲", "ハヤシ　ミサキ", 2, "石川県金沢市長町二丁目4番6号", 38, 610, 44},
        }},
       {"setagaya", "STG",
        {
@@ -102,6 +104,7 @@ const std::vector<City>& Cities() {
            {S::kForwarding, "後藤　浩", "ゴトウ　ヒロシ", 1, "東京都世田谷区桜新町一丁目11番4号", 61, 48, 73},
            {S::kNoticeDueToday, "坂本　真理", "サカモト　マリ", 2, "東京都世田谷区玉川三丁目8番2号", 46, 0, 26},
            {S::kLeapDayBirth, "遠藤　翔太", "エンドウ　ショウタ", 1, "東京都世田谷区若林四丁目20番15号", 26, 0, 31},
+           {S::kCardOnHold, "清水　翔", "シミズ　ショウ", 1, "東京都世田谷区三軒茶屋一丁目20番5号", 33, 700, 21},
        }},
       {"yokohama", "YKH",
        {
@@ -118,6 +121,7 @@ const std::vector<City>& Cities() {
            {S::kForwarding, "岡本　博", "オカモト　ヒロシ", 1, "神奈川県横浜市保土ケ谷区川辺町2番地9", 55, 52, 135},
            {S::kNoticeDueToday, "松田　千尋", "マツダ　チヒロ", 2, "神奈川県横浜市青葉区市ケ尾町31番地4", 44, 0, 60},
            {S::kLeapDayBirth, "中川　悠", "ナカガワ　ユウ", 1, "神奈川県横浜市金沢区泥亀二丁目9番1号", 34, 0, 40},
+           {S::kCardOnHold, "森　由紀", "モリ　ユキ", 2, "神奈川県横浜市中区山下町25番地", 51, 450, 63},
        }},
       {"suzuka", "SZK",
        {
@@ -134,6 +138,7 @@ const std::vector<City>& Cities() {
            {S::kForwarding, "野口　進", "ノグチ　ススム", 1, "三重県鈴鹿市玉垣町567番地", 57, 56, 49},
            {S::kNoticeDueToday, "今井　奈緒", "イマイ　ナオ", 2, "三重県鈴鹿市加佐登三丁目2番1号", 39, 0, 112},
            {S::kLeapDayBirth, "河野　健", "コウノ　ケン", 1, "三重県鈴鹿市岸岡町2890番地", 46, 0, 5},
+           {S::kCardOnHold, "阿部　隆", "アベ　タカシ", 1, "三重県鈴鹿市神戸一丁目18番18号", 47, 560, 15},
        }},
   };
   // clang-format on
@@ -177,6 +182,7 @@ rules::Facts FactsOf(const PlannedResident& p) {
   f.abroad = p.record.abroad;
   f.adult_ward = p.record.adult_ward;
   f.sign_revoked_on = p.moved_on;
+  f.certs_held = p.situation == S::kCardOnHold;  // the hotline's call (R-LOST-1)
   return f;
 }
 
@@ -214,6 +220,8 @@ std::string_view SituationCode(Situation s) {
       return "notice_due_today";
     case S::kLeapDayBirth:
       return "leap_day_birth";
+    case S::kCardOnHold:
+      return "card_on_hold";
   }
   return "?";
 }
@@ -244,6 +252,8 @@ std::string_view SituationJa(Situation s) {
       return "本日が有効期限通知書の発送日";
     case S::kLeapDayBirth:
       return "2月29日生まれ";
+    case S::kCardOnHold:
+      return "紛失の電話でカードが一時停止中";
   }
   return "?";
 }
@@ -274,6 +284,8 @@ std::string_view SituationEn(Situation s) {
       return "expiry notice due today";
     case S::kLeapDayBirth:
       return "born on 29 February";
+    case S::kCardOnHold:
+      return "card suspended after a loss call";
   }
   return "?";
 }
@@ -362,6 +374,12 @@ std::optional<std::string> CheckSituation(const PlannedResident& p, const rules:
            "the first notice's send date is today (R-NOT-1/3)");
       need(is(auth, CertStatus::kValid) || is(auth, CertStatus::kRenewable),
            "auth cert not expired");
+      break;
+    case S::kCardOnHold:
+      need(is(auth, CertStatus::kHeld) && is(sign, CertStatus::kHeld),
+           "both certificates on hold (R-LOST-1)");
+      need(today < rules::RenewalWindowStart(expiry, m.rules.window_months, m.rules.window_reading),
+           "outside the renewal window (no notice would be due anyway)");
       break;
     case S::kLeapDayBirth:
       need(p.record.birth.month() == 2 && p.record.birth.day() == 29, "born on 29 February");
@@ -558,6 +576,19 @@ Result<SeedReport> Seed(counter::Workspace& ws, const SeedOptions& o) {
       if (changed->revoked_serials.empty()) {
         return Stopped(Internal("the move revoked no sign cert"), i, plan.size(), p,
                        "address change");
+      }
+    }
+    if (p.situation == S::kCardOnHold) {  // the holder called the hotline (R-LOST-1)
+      counter::LossReport call;
+      call.name = p.record.name;
+      call.birth = p.record.birth;
+      call.address = p.record.address;
+      call.note = "demo seed";
+      auto held = counter.ReportLoss(call, "hotline", o.now, o.today, ws.ca_store.get());
+      if (!held.ok()) return Stopped(held.error(), i, plan.size(), p, "hotline call");
+      if (held->held.size() != 2) {
+        return Stopped(Internal("the hotline call held " + std::to_string(held->held.size()) + " certificates"),
+                       i, plan.size(), p, "hotline call");
       }
     }
     if (o.progress) {

@@ -67,12 +67,14 @@ enum class Situation : uint8_t {
   kForwarding,        // forwarding: 転送届 on file, notice undeliverable (R-NOT-2)
   kNoticeDueToday,    // notice_due_today: the notice's send date is today (R-NOT-1, R-NOT-3)
   kLeapDayBirth,      // leap_day_birth: born 29 February (R-VAL, jpki-facts B1)
+  kCardOnHold,        // card_on_hold: card suspended, both certificates held by a call (R-LOST-1)
 };
 inline constexpr std::array kAllSituations = {
     Situation::kInWindow,     Situation::kBeforeWindow,   Situation::kExpired,
     Situation::kMinorUnder15, Situation::kMinor15To17,    Situation::kAdultWard,
     Situation::kForeignStay,  Situation::kAbroad,         Situation::kRevokedAfterMove,
     Situation::kForwarding,   Situation::kNoticeDueToday, Situation::kLeapDayBirth,
+    Situation::kCardOnHold,
 };
 std::string_view SituationCode(Situation s);  // "in_window", …
 std::string_view SituationJa(Situation s);    // "更新期間内", …
@@ -96,7 +98,7 @@ struct PlannedResident {
   Date expected_cert_expiry;  // the auth cert's last valid day the rules give
 };
 
-// The plan for `today`: 13 residents in each of yamagata, kanazawa, setagaya, yokohama and
+// The plan for `today`: 14 residents in each of yamagata, kanazawa, setagaya, yokohama and
 // suzuka, every situation in each. Errors: kNotFound when a profile is missing; kInternal when
 // a planned resident would not be in its situation on `today` (a bug of the plan, never input).
 Result<std::vector<PlannedResident>> Plan(Date today, const profiles::Registry& profiles);

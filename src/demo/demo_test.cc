@@ -116,6 +116,9 @@ void ExpectSituation(Situation s, const counter::Resident& r, const rules::Asses
       EXPECT_EQ(expiry.day(), IsLeapYear(expiry.year()) ? 29u : 28u);
       statuses(CertStatus::kValid, CertStatus::kValid);
       break;
+    case Situation::kCardOnHold:  // R-LOST-1: both held by the hotline's call, final (R-LOST-2)
+      statuses(CertStatus::kHeld, CertStatus::kHeld);
+      break;
   }
   // Only the leap-day resident is born on 29 February — and the holder whose notice is due
   // today when the expiry it needs is itself a 29 February (only such a birthday ends then).
@@ -135,7 +138,7 @@ TEST(DemoPlan, PutsEveryResidentInItsSituationOnEveryDayOfFourYears) {
        today = today.AddDays(1)) {
     auto plan = Plan(today, *reg);
     ASSERT_TRUE(plan.ok()) << today << ": " << plan.error().ToString();
-    ASSERT_EQ(plan->size(), 65u);
+    ASSERT_EQ(plan->size(), 70u);
     std::map<std::string, std::set<std::string>> codes;
     for (const PlannedResident& p : *plan) {
       codes[p.record.municipality].emplace(SituationCode(p.situation));
@@ -149,6 +152,9 @@ TEST(DemoPlan, PutsEveryResidentInItsSituationOnEveryDayOfFourYears) {
       f.abroad = p.record.abroad;
       f.adult_ward = p.record.adult_ward;
       f.sign_revoked_on = p.moved_on;
+      // The seed's hotline call (R-LOST-1) comes after the card; the seed test checks it in
+      // the store.
+      f.certs_held = p.situation == Situation::kCardOnHold;
       auto a = rules::Assess(f, today, (*m)->rules);
       ASSERT_TRUE(a.ok()) << a.error().ToString();
       ExpectSituation(p.situation, p.record, *a, **m, today);
@@ -244,15 +250,15 @@ TEST_F(DemoSeed, HasEverySituationInEveryMunicipality) {
   RecordProperty("seed_seconds", std::to_string(seconds_));
   std::cout << "demo seed: " << report_->residents.size() << " residents in " << seconds_ << " s\n";
   EXPECT_EQ(report_->today, kToday);
-  ASSERT_EQ(report_->residents.size(), 65u);
+  ASSERT_EQ(report_->residents.size(), 70u);
   std::map<std::string, std::set<std::string>> codes;
   for (const SeededResident& r : report_->residents)
     codes[r.municipality].emplace(SituationCode(r.situation));
   for (const std::string& id : kMunicipalities) EXPECT_EQ(codes[id], AllCodes()) << id;
-  EXPECT_EQ(report_->staff, (std::vector<std::string>{"clerk", "supervisor"}));
+  EXPECT_EQ(report_->staff, (std::vector<std::string>{"clerk", "supervisor", "hotline"}));
   auto all = ws_->store->ListResidents("");
   ASSERT_TRUE(all.ok());
-  EXPECT_EQ(all->size(), 65u);  // the representatives are themselves demo residents
+  EXPECT_EQ(all->size(), 70u);  // the representatives are themselves demo residents
 }
 
 TEST_F(DemoSeed, CounterAssessmentMatchesEachSituation) {
@@ -318,6 +324,9 @@ TEST_F(DemoSeed, CardsHoldCertificatesSignedByTheCaAndOpenWithTheDemoPins) {
         EXPECT_EQ(s.situation, Situation::kRevokedAfterMove);
         EXPECT_EQ((*issued)->state, pki::CertState::kRevoked);
         EXPECT_EQ((*issued)->reason, pki::RevocationReason::kAffiliationChanged);
+      } else if (rec.state == "held") {  // R-LOST-1, delivered to the CA
+        EXPECT_EQ(s.situation, Situation::kCardOnHold);
+        EXPECT_EQ((*issued)->state, pki::CertState::kOnHold);
       } else {
         EXPECT_EQ((*issued)->state, pki::CertState::kGood);
       }
@@ -430,8 +439,8 @@ TEST_F(DemoSeed, StaffLogInWithThePassword) {
 TEST_F(DemoSeed, JsonHasTheFieldsTheBrowserTestsRead) {
   const nlohmann::json j = ReportJson(*report_);
   EXPECT_EQ(j["today"], "2026-05-13");
-  EXPECT_EQ(j["staff"], nlohmann::json::array({"clerk", "supervisor"}));
-  ASSERT_EQ(j["residents"].size(), 65u);
+  EXPECT_EQ(j["staff"], nlohmann::json::array({"clerk", "supervisor", "hotline"}));
+  ASSERT_EQ(j["residents"].size(), 70u);
   bool yokohama_in_window_with_id = false;
   for (const auto& r : j["residents"]) {
     for (const char* key : {"id", "name", "municipality", "situation", "situation_ja",
@@ -462,7 +471,7 @@ TEST_F(DemoSeed, SecondSeedOnTheSameHomeIsRefusedAndWritesNothing) {
   EXPECT_EQ(again.error().field, "home");
   auto count = CountResidents(*ws_->store);
   ASSERT_TRUE(count.ok());
-  EXPECT_EQ(*count, 65);
+  EXPECT_EQ(*count, 70);
   EXPECT_EQ(CardFiles(), cards);
   auto audit_after = ws_->store->audit().Verify();
   ASSERT_TRUE(audit_after.ok());
