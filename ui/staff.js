@@ -323,14 +323,16 @@ const pinWords = (key) => {
 
 function executeFormHtml(d, applicant) {
   const fields = pinFields(d, applicant);
+  // A 紛失届 (R-LOST-4) never reaches the card: no PIN, nothing written to it.
+  const touchesCard = (d.steps || []).some((s) => /^(check_pins|reset_pin|keygen|write)/.test(s.id));
   const who = applicant === 'agent_with_form'
     ? t('照会書兼回答書に記入された暗証番号を職員が入力します (R-PROC-4)。', 'Staff type the PINs written on the form (R-PROC-4).')
     : t('本人が暗証番号を入力します。', 'The holder types the PINs.');
   return `<form id="execute" autocomplete="off">
-    <p class="hint">${who} ${t('暗証番号はこの実行にだけ使われ、保存されません。', 'PINs are used for this execution only and never stored.')}</p>
+    ${touchesCard ? `<p class="hint">${who} ${t('暗証番号はこの実行にだけ使われ、保存されません。', 'PINs are used for this execution only and never stored.')}</p>` : `<p class="hint">${t('カードは使いません。電子証明書を失効させ、カードを廃止します。', 'The card is not used: the certificates are revoked and the card abolished.')}</p>`}
     ${fields.map((p) => `<label>${esc(t(...p.label))}<input type="password" autocomplete="off" name="${esc(p.key)}" id="pin-${esc(p.key.replace(':', '-'))}" inputmode="${p.mode}" maxlength="${p.max}" required spellcheck="false"></label>
       ${p.confirm ? `<label>${esc(t(`${p.label[0]} — 確認のためもう一度`, `${p.label[1]} — again to confirm`))}<input type="password" autocomplete="off" data-confirm="${esc(p.key)}" id="pin-${esc(p.key.replace(':', '-'))}-again" inputmode="${p.mode}" maxlength="${p.max}" required></label>` : ''}`).join('')}
-    <button class="primary" type="submit" id="exec-submit">${t('実行する (カードに書き込み)', 'Execute (write to the card)')}</button>
+    <button class="primary" type="submit" id="exec-submit">${touchesCard ? t('実行する (カードに書き込み)', 'Execute (write to the card)') : t('実行する (電子証明書の失効とカードの廃止)', 'Execute (revoke the certificates, abolish the card)')}</button>
   </form>`;
 }
 
