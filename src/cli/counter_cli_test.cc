@@ -38,6 +38,15 @@ class CounterCli : public ::testing::Test {
     if (!stdin_text.empty()) cmd = "printf '" + stdin_text + "' | " + cmd;
     return Sh(cmd);
   }
+  // 山形　花子 (resident 1, Yamagata) with a card and both certificates issued on `issued`.
+  void HolderWithCard(const std::string& issued = "2021-07-07", const std::string& applied = "2021-06-01") {
+    auto add = M("resident add --clerk c1 --municipality yamagata --name '山形　花子' --address "
+                 "'山形県山形市旅篭町二丁目3番25号' --birth 1980-07-07 --sex 2");
+    ASSERT_EQ(add.code, 0) << add.out;
+    auto card = M("card issue --clerk c1 --resident 1 --date " + issued + " --applied " + applied,
+                  "1234\\nABC123\\n1234\\n1234\\n");
+    ASSERT_EQ(card.code, 0) << card.out;
+  }
   std::filesystem::path home_;
   std::string env_;
 };
@@ -146,10 +155,7 @@ namespace {
 // hold), `ca release` refuses (holds are final), a refused call exits 2 and writes nothing,
 // and `counter open --procedure abolish_card` abolishes the card.
 TEST_F(CounterCli, HotlineCallThenAbolition) {
-  ASSERT_EQ(M("resident add --clerk c1 --municipality yamagata --name '山形　花子' --address "
-              "'山形県山形市旅篭町二丁目3番25号' --birth 1980-07-07 --sex 2").code, 0);
-  ASSERT_EQ(M("card issue --clerk c1 --resident 1 --date 2021-07-07 --applied 2021-06-01",
-              "1234\\nABC123\\n1234\\n1234\\n").code, 0);
+  ASSERT_NO_FATAL_FAILURE(HolderWithCard());
   auto wrong = M("hotline call --clerk line --name '山形 花子' --birth 1980-07-07 --address '山形市' --json");
   EXPECT_EQ(wrong.code, 2) << wrong.out;
   EXPECT_NE(wrong.out.find("holder"), std::string::npos) << wrong.out;
@@ -202,10 +208,7 @@ namespace {
 // request: the service's challenge signed on the card, the certificate then revoked
 // cessationOfOperation.
 TEST_F(CounterCli, HoldersClientExportsChangesThePinChecksOnlineBooksTheKioskAndRevokes) {
-  ASSERT_EQ(M("resident add --clerk c1 --municipality yamagata --name '山形　花子' --address "
-              "'山形県山形市旅篭町二丁目3番25号' --birth 1980-07-07 --sex 2").code, 0);
-  ASSERT_EQ(M("card issue --clerk c1 --resident 1 --date 2024-07-07 --applied 2024-06-01",
-              "1234\\nABC123\\n1234\\n1234\\n").code, 0);
+  ASSERT_NO_FATAL_FAILURE(HolderWithCard("2024-07-07", "2024-06-01"));
   std::string card;
   for (const auto& e : std::filesystem::directory_iterator(home_ / "cards")) card = e.path().string();
   ASSERT_FALSE(card.empty());

@@ -26,19 +26,9 @@ constexpr Date kCardIssued = Date::Ymd(2021, 7, 7);
 constexpr Date kCallDay = Date::Ymd(2025, 2, 3);
 constexpr Date kFoundDay = Date::Ymd(2025, 2, 10);
 
+using testing::Cites;
 using testing::OcspStatus;
-
-bool Cites(const std::vector<rules::Reason>& reasons, const std::string& rule) {
-  for (const rules::Reason& r : reasons)
-    if (r.rule == rule) return true;
-  return false;
-}
-
-std::vector<std::string> StepIds(const Decision& d) {
-  std::vector<std::string> ids;
-  for (const PlannedStep& s : d.steps) ids.push_back(s.id);
-  return ids;
-}
+using testing::StepIds;
 
 class Lifecycle : public testing::CounterEngineTest {
  protected:

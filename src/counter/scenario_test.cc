@@ -25,19 +25,9 @@ constexpr Date kBirth = Date::Ymd(1980, 7, 7);
 constexpr Date kCardIssued = Date::Ymd(2021, 7, 7);
 constexpr Date kInWindow = Date::Ymd(2026, 5, 1);
 
-bool Cites(const std::vector<rules::Reason>& reasons, const std::string& rule) {
-  for (const rules::Reason& r : reasons)
-    if (r.rule == rule) return true;
-  return false;
-}
-
-std::vector<std::string> StepIds(const Decision& d) {
-  std::vector<std::string> ids;
-  for (const PlannedStep& s : d.steps) ids.push_back(s.id);
-  return ids;
-}
-
+using testing::Cites;
 using testing::OcspStatus;
+using testing::StepIds;
 
 class Scenario : public testing::CounterEngineTest {};
 

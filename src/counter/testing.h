@@ -13,6 +13,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "card/card.h"
 #include "card/host.h"
@@ -271,6 +272,20 @@ inline std::string OcspStatus(pki::OcspResponder& responder, const std::string& 
   OCSP_RESPONSE_free(resp);
   OCSP_CERTID_free(id);
   return out;
+}
+
+// Whether a decision's reasons (or refusals) cite `rule`.
+inline bool Cites(const std::vector<rules::Reason>& reasons, const std::string& rule) {
+  for (const rules::Reason& r : reasons)
+    if (r.rule == rule) return true;
+  return false;
+}
+
+// The ids of a decision's planned steps ("check_pins", "keygen:auth", …).
+inline std::vector<std::string> StepIds(const Decision& d) {
+  std::vector<std::string> ids;
+  for (const PlannedStep& s : d.steps) ids.push_back(s.id);
+  return ids;
 }
 
 inline std::string* CounterTest::ca_dir_ = nullptr;

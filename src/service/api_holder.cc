@@ -11,6 +11,7 @@
 //
 // Certificates and signatures travel as hex (the DER as it is). Rate class `holder`.
 #include <mutex>
+#include <utility>
 
 #include "core/hex.h"
 #include "counter/lifecycle.h"
@@ -30,6 +31,14 @@ Result<std::string> HexField(const json& body, const std::string& key, size_t ma
                                     " bytes)");
   }
   return bytes;
+}
+
+// The answer to a challenge: {challenge_id, signature_hex}.
+Result<std::pair<std::string, std::string>> AnswerOf(const HttpRequest& req) {
+  MYNACERT_ASSIGN_OR_RETURN(json body, BodyJson(req));
+  MYNACERT_ASSIGN_OR_RETURN(std::string id, Str(body, "challenge_id", true));
+  MYNACERT_ASSIGN_OR_RETURN(std::string signature, HexField(body, "signature_hex", 1024));
+  return std::make_pair(std::move(id), std::move(signature));
 }
 
 }  // namespace
@@ -92,14 +101,10 @@ Status Service::AddHolderRoutes() {
 
   MYNACERT_RETURN_IF_ERROR(r.Add({"POST", "/api/holder/revocation-requests", Access::kPublic, kSmallBody, "holder",
                                   true, [this](RequestContext& c) {
-    auto body = BodyJson(c.http);
-    if (!body.ok()) return Fail(body.error());
-    auto id = Str(*body, "challenge_id", true);
-    if (!id.ok()) return Fail(id.error());
-    auto signature = HexField(*body, "signature_hex", 1024);
-    if (!signature.ok()) return Fail(signature.error());
+    auto answer = AnswerOf(c.http);
+    if (!answer.ok()) return Fail(answer.error());
     std::lock_guard lock(counter_mu_);
-    auto revoked = ws_->counter->RevokeOnHolderRequest(*ws_->ca_store, *id, *signature, c.now, c.today);
+    auto revoked = ws_->counter->RevokeOnHolderRequest(*ws_->ca_store, answer->first, answer->second, c.now, c.today);
     if (!revoked.ok()) return Fail(revoked.error());
     auto refreshed = ocsp_->Refresh();  // OCSP says revoked before the holder reads the answer
     if (!refreshed.ok()) return Fail(refreshed.error());
@@ -111,14 +116,11 @@ Status Service::AddHolderRoutes() {
   }}));
   MYNACERT_RETURN_IF_ERROR(r.Add({"POST", "/api/holder/kiosk-bookings", Access::kPublic, kSmallBody, "holder", true,
                                   [this](RequestContext& c) {
-    auto body = BodyJson(c.http);
-    if (!body.ok()) return Fail(body.error());
-    auto id = Str(*body, "challenge_id", true);
-    if (!id.ok()) return Fail(id.error());
-    auto signature = HexField(*body, "signature_hex", 1024);
-    if (!signature.ok()) return Fail(signature.error());
+    auto answer = AnswerOf(c.http);
+    if (!answer.ok()) return Fail(answer.error());
     std::lock_guard lock(counter_mu_);
-    auto booked = counter::BookKiosk(*ws_->store, *ws_->ca_store, *id, *signature, c.now, config_.kiosk_booking_seconds);
+    auto booked = counter::BookKiosk(*ws_->store, *ws_->ca_store, answer->first, answer->second, c.now,
+                                     config_.kiosk_booking_seconds);
     if (!booked.ok()) return Fail(booked.error());
     return Json(201, {{"booking", booked->id},
                       {"forgotten", booked->forgotten},
