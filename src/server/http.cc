@@ -268,12 +268,19 @@ const std::string& Overloaded() {
 class Session;
 
 // Linux schedules threads, not processes: setpriority on the calling thread's id lowers only
-// it. Best effort (an unprivileged process may always lower, never raise).
+// it. `nice` is added to the thread's own niceness (capped at 19), so a server started under
+// `nice -n 5` still runs its slow pool `nice` steps below its serving threads — an absolute
+// value would have left only 2 of the 7 steps. Best effort (an unprivileged process may always
+// lower, never raise).
 void LowerThisThreadOnce(int nice) {
   thread_local bool done = false;
   if (done || nice == 0) return;
   done = true;
-  setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), nice);
+  const id_t tid = static_cast<id_t>(syscall(SYS_gettid));
+  errno = 0;
+  const int current = getpriority(PRIO_PROCESS, tid);
+  if (current == -1 && errno != 0) return;
+  setpriority(PRIO_PROCESS, tid, std::min(19, current + nice));
 }
 
 // The connections of one server: how many are open, and which wait for a request (idle), the

@@ -99,8 +99,9 @@ struct HttpOptions {
   // remote and bad_target/bad_field filled; body empty). Null: the default RequestPlan. Called
   // on a serving thread; must be thread-safe and must not block.
   std::function<RequestPlan(const HttpRequest& head)> plan;
-  // The pool for slow requests (RequestPlan::slow): its threads, and their niceness (Linux
-  // schedules threads, so only these are lowered; 0 leaves them as the process is).
+  // The pool for slow requests (RequestPlan::slow): its threads, and how many steps of niceness
+  // they are lowered below the process (Linux schedules threads, so only these are lowered;
+  // capped at 19; 0 leaves them as the process is).
   int slow_threads = 1;
   int slow_nice = 10;
   size_t slow_queue = 16;
