@@ -21,3 +21,6 @@ CREATE TABLE hotline_calls (
   note TEXT NOT NULL
 );
 CREATE INDEX hotline_calls_by_resident ON hotline_calls (resident_id, id);
+
+-- The hotline identifies a caller nationwide by birth date first (then name and address).
+CREATE INDEX residents_by_birth ON residents (birth);
