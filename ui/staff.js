@@ -351,6 +351,8 @@ export async function casePage(main, id) {
     const q = { municipality: c.municipality, procedure: c.procedure, applicant: c.applicant, counter: visit.counter || '' };
     if (age >= 0 && age <= 130) q.holder_age = String(age);
     if (r.adult_ward) q.adult_ward = '1';
+    if (c.card_event) q.card_event = c.card_event;  // abolish_card (R-LOST-4)
+    if (c.holder_at_fault !== undefined) q.holder_at_fault = c.holder_at_fault ? '1' : '0';
     let plan = null;
     try { plan = await api('GET', `/api/procedure?${new URLSearchParams(q)}`); } catch { plan = null; }
     const planVisit = plan && plan.possible && plan.visits[c.visit - 1];
@@ -538,6 +540,11 @@ function bindExecute(c, r) {
 
 function doneHtml(rid, c, res) {
   const issued = res ? res.issued : [];
+  if (c && c.procedure === 'abolish_card') {  // R-LOST-4: nothing issued, nothing to copy
+    return `<div class="done" id="exec-done"><p class="ok" role="status"><strong>${t('電子証明書を失効させ、カードを廃止しました', 'Certificates revoked and the card abolished')}</strong>${rule('R-LOST-4')}</p>
+    ${res && res.revoked && res.revoked.length ? `<p>${t('失効', 'Revoked')}: ${res.revoked.map((x) => `${label(CERT_KIND, x.kind)} <span class="mono">${esc(x.serial)}</span>`).join(', ')}</p>` : ''}
+    <p class="hint">${t('新しいカードは再交付の申請をしてください。', 'A new card is applied for as a re-issuance.')}</p></div>`;
+  }
   return `<div class="done" id="exec-done"><p class="ok" role="status"><strong>${t('電子証明書を発行しました', 'Certificates issued')}</strong></p>
     ${issued && issued.length ? `<ul>${issued.map((x) => `<li>${label(CERT_KIND, x.kind)}: <span class="mono">${esc(x.serial)}</span></li>`).join('')}</ul>` : ''}
     ${res && res.revoked && res.revoked.length ? `<p>${t('失効 (旧証明書)', 'Revoked (old)')}: ${res.revoked.map((x) => `${label(CERT_KIND, x.kind)} <span class="mono">${esc(x.serial)}</span>`).join(', ')}</p>` : ''}

@@ -17,6 +17,9 @@ json CaseJson(const Case& c, const std::vector<AuditRecord>& audit) {
          {"applicant", c.applicant}, {"state", c.state}, {"visit", c.visit},
          {"deadline", c.deadline ? json(c.deadline->ToString()) : json()},
          {"decision", json::parse(c.decision.empty() ? "{}" : c.decision, nullptr, false)}};
+  // What the clerk recorded about the situation that the plan depends on (R-LOST-4).
+  if (!c.flags.card_event.empty()) j["card_event"] = c.flags.card_event;
+  if (c.flags.holder_at_fault) j["holder_at_fault"] = *c.flags.holder_at_fault;
   j["visits"] = json::array();
   for (const auto& v : c.visits) {
     j["visits"].push_back({{"number", v.number}, {"on", v.on.ToString()}, {"counter", v.counter_id},

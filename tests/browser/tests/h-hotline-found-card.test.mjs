@@ -2,7 +2,8 @@
 // call — the form refuses to hold before the operator confirms the hold is final — and both
 // certificates are held; the counter's clerk then sees the suspended card and the call on the
 // resident, opens the found-card procedure, and with the holder's card and PINs the held
-// certificates are revoked and new ones issued. The operator sees no counter page.
+// certificates are revoked and new ones issued; a card that stays lost is abolished without
+// being reached (R-LOST-4). The operator sees no counter page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -136,6 +137,40 @@ test('a hotline operator holds a lost card; the clerk lifts the suspension when 
     const states = r.certificates.map((c) => c.state);
     assert.equal(states.filter((s) => s === 'active').length, 2);
     assert.ok(states.filter((s) => s === 'superseded').length >= 2, JSON.stringify(r.certificates));
+
+    // A card that stays lost (the demo's card_on_hold resident, held by the seed's call): the
+    // 紛失届 revokes and abolishes without the card, no PIN asked, the fee shown (R-LOST-4).
+    const lost = pick(residents, (x) => x.municipality === 'yamagata' && x.situation === 'card_on_hold', 'Yamagata card_on_hold resident');
+    await page.goto(`/#/staff/resident/${lost.id}`);
+    await page.waitForSelector('#card-suspended');
+    await page.selectOption('#oc-procedure', 'abolish_card');
+    await page.selectOption('#oc-card-event', 'lost');
+    await page.click('#oc-submit');
+    await page.waitForURL(/#\/staff\/case\/\d+$/);
+    await page.waitForSelector('#docs');
+    const lostItems = await page.$$eval('fieldset.doc:not([data-i="x"])', (fs) => fs.map((f) => `${f.dataset.item}/${f.dataset.whose}`));
+    assert.deepEqual(lostItems, ['id/holder']);
+    await page.check('#doc-0-present');
+    await page.selectOption('#doc-0-kind', 'drivers_license');
+    await page.fill('#doc-0-expires', `${new Date().getUTCFullYear() + 2}-01-31`);
+    await page.click('#docs-submit');
+    await page.waitForSelector('#docs-summary [role="status"]');
+    await page.click('#decide');
+    await page.waitForSelector('#outcome');
+    assert.equal(await page.getAttribute('#outcome', 'data-outcome'), 'accepted');
+    assert.match(await page.textContent('#fee'), /1000/);
+    await page.waitForSelector('#execute');
+    assert.equal(await page.locator('#execute input[type="password"]').count(), 0, 'no PIN for a lost card');
+    assert.match(await page.textContent('#exec-submit'), /失効とカードの廃止/);
+    await page.click('#exec-submit');
+    await page.waitForSelector('#exec-done', { timeout: 60000 });
+    assert.match(await page.textContent('#exec-done'), /カードを廃止しました/);
+    assert.equal(await page.locator('#exec-done a[data-copy]').count(), 0, 'nothing issued, nothing to copy');
+    await assertAccessible(page, 'h5-clerk-abolished (desktop)');
+    await shot(page, 'h5-clerk-abolished');
+    const gone = await page.evaluate(async (id) => (await fetch(`/api/residents/${id}`)).json(), lost.id);
+    assert.equal(gone.cards[0].state, 'abolished');
+    assert.ok(gone.certificates.every((c) => c.state !== 'active' && c.state !== 'held'), JSON.stringify(gone.certificates));
     await assertClean(page);
   });
 });
