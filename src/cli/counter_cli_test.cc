@@ -261,6 +261,15 @@ TEST_F(CounterCli, HoldersClientExportsChangesThePinChecksOnlineBooksTheKioskAnd
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
     std::ifstream(port_file) >> port;
   }
+  // Stopped however the test ends: a failed ASSERT below must not leave `serve` running.
+  struct StopServe {
+    pid_t pid;
+    ~StopServe() {
+      kill(pid, SIGTERM);
+      int status = 0;
+      waitpid(pid, &status, 0);
+    }
+  } stop_serve{pid};
   ASSERT_FALSE(port.empty()) << "serve did not start";
   const std::string base = "http://127.0.0.1:" + port;
   auto good = M("card status --json --url " + base + "/ocsp" + access);
@@ -304,9 +313,6 @@ TEST_F(CounterCli, HoldersClientExportsChangesThePinChecksOnlineBooksTheKioskAnd
   auto again = Sh(env_ + pins + MYNACERT_BINARY + " card revoke-request --slot auth --pin env:MYNACERT_NEW --url " + base + access);
   EXPECT_NE(again.code, 0);
   EXPECT_NE(again.out.find("R-REV-2"), std::string::npos) << again.out;
-  kill(pid, SIGTERM);
-  int status = 0;
-  waitpid(pid, &status, 0);
   EXPECT_EQ(M("audit verify").code, 0);
 }
 
