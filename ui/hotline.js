@@ -2,7 +2,7 @@
 // role (or a supervisor) identifies the caller's holder by name, birth date and address, and
 // suspends the card with both certificates held in one step. The hold is final (R-LOST-2): the
 // form says so and asks the operator to confirm before anything is sent.
-import { $, $$, t, esc, api, errorHtml, reasonsHtml, show, busy, rule } from './lib.js';
+import { $, $$, state, t, esc, api, errorHtml, reasonsHtml, show, busy, rule } from './lib.js';
 import { staffFrame } from './staff.js';
 
 const KIND = { auth: ['利用者証明用電子証明書', 'authentication certificate'], sign: ['署名用電子証明書', 'signature certificate'] };
@@ -10,6 +10,11 @@ const KIND = { auth: ['利用者証明用電子証明書', 'authentication certi
 export async function hotlinePage(main) {
   if (!(await staffFrame(main, 'hotline'))) return;
   const body = $('#staff-body');
+  if (state.staff.role === 'clerk') {  // the server refuses too (403 role)
+    body.innerHTML = `<section aria-labelledby="h-hotline"><h2 id="h-hotline" tabindex="-1">${t('紛失・盗難の受付', 'Lost or stolen card')}</h2>
+      <p class="notice">${t('紛失・盗難の受付は受付担当 (hotline) と監督者だけが行います。窓口では「一時停止解除」または「紛失届・カードの廃止」の手続きをします。', 'Only hotline operators and supervisors take these calls. At the counter, use the found-card or the lost-card procedure.')}</p></section>`;
+    return;
+  }
   body.innerHTML = `<section aria-labelledby="h-hotline"><h2 id="h-hotline" tabindex="-1">${t('紛失・盗難の受付', 'Lost or stolen card')}${rule('R-LOST-1')}</h2>
     <p class="hint">${t('24時間受け付けます。本人の氏名・生年月日・住所で本人を特定し、カードを一時停止して2つの電子証明書を一時保留にします。',
       'Open 24 hours. The holder is identified by name, birth date and address; the card is suspended and both certificates put on hold.')}</p>

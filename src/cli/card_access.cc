@@ -2,6 +2,9 @@
 
 #include "card/layout.h"
 #include "pki/key_file.h"
+#include "rules/pins.h"
+
+#include <openssl/crypto.h>
 
 namespace mynacert::cli {
 
@@ -35,6 +38,13 @@ Result<std::unique_ptr<CardConnection>> ConnectCard(const CardAccess& access) {
   MYNACERT_ASSIGN_OR_RETURN(c->pcsc_, card::PcscContext::Establish());
   MYNACERT_ASSIGN_OR_RETURN(c->transport_, c->pcsc_->Connect(access.reader, &c->where_));
   return c;
+}
+
+Result<std::string> ReadPin(const std::string& source, const std::string& field, card::PinId id) {
+  MYNACERT_ASSIGN_OR_RETURN(std::string pin, pki::ReadSecret(source, field, 1));
+  auto normalized = rules::NormalizePin(card::PinEfOf(id).kind, pin, field);
+  OPENSSL_cleanse(pin.data(), pin.size());
+  return normalized;
 }
 
 Result<card::PinId> PinIdOf(const std::string& name, const std::string& field) {

@@ -41,6 +41,10 @@ Result<std::unique_ptr<CardConnection>> ConnectCard(const CardAccess& access);
 // "auth" | "sign" | "text" | "juki": the four PINs a holder has (R-CERT-2).
 Result<card::PinId> PinIdOf(const std::string& name, const std::string& field);
 
+// A PIN from env:/file:, upper-cased and checked against R-CERT-2 here, so that a PIN that
+// cannot be right never costs a try on the card. Errors name `field`.
+Result<std::string> ReadPin(const std::string& source, const std::string& field, card::PinId id);
+
 }  // namespace mynacert::cli
 
 #endif  // MYNACERT_CLI_CARD_ACCESS_H_

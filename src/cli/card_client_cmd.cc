@@ -54,15 +54,6 @@ const char* PinLabel(card::PinId id) {
   }
 }
 
-// A PIN from env:/file:, upper-cased and checked against R-CERT-2 here, so that a PIN that
-// cannot be right never costs a try on the card.
-Result<std::string> ReadPin(const std::string& source, const std::string& field, card::PinId id) {
-  MYNACERT_ASSIGN_OR_RETURN(std::string pin, pki::ReadSecret(source, field, 1));
-  auto normalized = rules::NormalizePin(card::PinEfOf(id).kind, pin, field);
-  OPENSSL_cleanse(pin.data(), pin.size());
-  return normalized;
-}
-
 Result<Date> TodayOf(const ClientFlags& f) {
   if (f.today) return Date::Parse(*f.today, "--today");
   return RealClock().TodayJst();
@@ -356,6 +347,19 @@ Result<card::CertSlot> CertSlotOf(const std::string& slot) {
   return InvalidArgument("--slot", "auth か sign (expected auth or sign)");
 }
 
+// Verifies `id`'s PIN from `source` on the card; a wrong one is an error naming `field`.
+Status VerifyOrFail(card::JpkiClient& client, card::PinId id, const std::string& source, const char* field) {
+  MYNACERT_ASSIGN_OR_RETURN(std::string pin, ReadPin(source, field, id));
+  auto check = client.Verify(id, pin);
+  OPENSSL_cleanse(pin.data(), pin.size());
+  if (!check.ok()) return check.error();
+  if (check->verified) return {};
+  return InvalidArgument(field,
+                         check->locked ? "ロックされています (locked; R-PIN-1)"
+                                       : "PIN が違います。残り " + std::to_string(check->tries_left) + " 回",
+                         "R-CERT-6");
+}
+
 // The certificate of `slot`, the sign PIN verified first for the sign certificate (R-HOLDER-1:
 // the sign certificate is shown after its PIN).
 Result<std::string> ReadCardCertificate(card::JpkiClient& client, card::CertSlot slot,
@@ -364,16 +368,7 @@ Result<std::string> ReadCardCertificate(card::JpkiClient& client, card::CertSlot
     if (pin_source.empty()) {
       return InvalidArgument("--pin", "署名用電子証明書は署名用パスワードの後で読めます (the sign certificate needs --pin)");
     }
-    MYNACERT_ASSIGN_OR_RETURN(std::string pin, ReadPin(pin_source, "--pin", card::PinId::kSign));
-    auto check = client.Verify(card::PinId::kSign, pin);
-    OPENSSL_cleanse(pin.data(), pin.size());
-    if (!check.ok()) return check.error();
-    if (!check->verified) {
-      return InvalidArgument("--pin",
-                             check->locked ? "ロックされています (locked; R-PIN-1)"
-                                           : "パスワードが違います。残り " + std::to_string(check->tries_left) + " 回",
-                             "R-CERT-6");
-    }
+    MYNACERT_RETURN_IF_ERROR(VerifyOrFail(client, card::PinId::kSign, pin_source, "--pin"));
   }
   return client.ReadCertificate(slot);
 }
@@ -622,19 +617,6 @@ Result<nlohmann::json> AnswerChallenge(card::JpkiClient& client, card::CertSlot 
       client.Sign(slot == card::CertSlot::kAuth ? card::KeySlot::kAuth : card::KeySlot::kSign, digest_info));
   return PostJson(base + answer_path,
                   {{"challenge_id", challenge.value("challenge_id", "")}, {"signature_hex", HexLower(signature)}});
-}
-
-// Verifies `id`'s PIN from `source` on the card; a wrong one is an error naming `field`.
-Status VerifyOrFail(card::JpkiClient& client, card::PinId id, const std::string& source, const char* field) {
-  MYNACERT_ASSIGN_OR_RETURN(std::string pin, ReadPin(source, field, id));
-  auto check = client.Verify(id, pin);
-  OPENSSL_cleanse(pin.data(), pin.size());
-  if (!check.ok()) return check.error();
-  if (check->verified) return {};
-  return InvalidArgument(field,
-                         check->locked ? "ロックされています (locked; R-PIN-1)"
-                                       : "PIN が違います。残り " + std::to_string(check->tries_left) + " 回",
-                         "R-CERT-6");
 }
 
 std::string BaseUrl(std::string url) {

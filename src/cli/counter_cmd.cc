@@ -28,7 +28,7 @@
 #include "counter/workspace.h"
 #include "pki/ca_directory.h"
 #include "pki/key_file.h"
-#include "rules/pins.h"
+#include "pki/openssl.h"
 
 namespace mynacert::cli {
 namespace {
@@ -319,22 +319,11 @@ Status RunKioskReset(const Flags& f, CliContext& ctx) {
   MYNACERT_RETURN_IF_ERROR(counter::CheckKioskPin(f.pin_kind));
   MYNACERT_ASSIGN_OR_RETURN(card::PinId forgotten, PinIdOf(f.pin_kind, "--pin-kind"));
   const card::PinId known = forgotten == card::PinId::kAuth ? card::PinId::kSign : card::PinId::kAuth;
-  auto read_pin = [](const std::string& source, const char* field, card::PinId id) -> Result<std::string> {
-    MYNACERT_ASSIGN_OR_RETURN(std::string raw, pki::ReadSecret(source, field, 1));
-    auto normal = rules::NormalizePin(card::PinEfOf(id).kind, raw, field);
-    OPENSSL_cleanse(raw.data(), raw.size());
-    return normal;
-  };
   // R-CERT-2 first: a new PIN the card would refuse costs nothing.
-  struct Wiped {
-    std::string value;
-    ~Wiped() { OPENSSL_cleanse(value.data(), value.size()); }
-    const std::string& get() const { return value; }
-  };
-  MYNACERT_ASSIGN_OR_RETURN(std::string next, read_pin(f.new_pin, "--new-pin", forgotten));
-  Wiped next_wiped{std::move(next)};
-  MYNACERT_ASSIGN_OR_RETURN(std::string known_pin, read_pin(f.known_pin, "--known-pin", known));
-  Wiped known_wiped{std::move(known_pin)};
+  MYNACERT_ASSIGN_OR_RETURN(std::string next, ReadPin(f.new_pin, "--new-pin", forgotten));
+  const pki::Wiped next_wiped(std::move(next));
+  MYNACERT_ASSIGN_OR_RETURN(std::string known_pin, ReadPin(f.known_pin, "--known-pin", known));
+  const pki::Wiped known_wiped(std::move(known_pin));
   MYNACERT_ASSIGN_OR_RETURN(auto s, OpenSession(f.home, ctx, true));
   int64_t used_at = 0;
   MYNACERT_ASSIGN_OR_RETURN(auto booking, s->store->FindKioskBooking(f.booking, &used_at));

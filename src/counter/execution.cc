@@ -14,6 +14,7 @@
 #include "card/card.h"
 #include "core/hex.h"
 #include "counter/internal.h"
+#include "pki/openssl.h"
 #include "pki/request.h"
 #include "rules/dates.h"
 #include "rules/pins.h"
@@ -46,15 +47,7 @@ std::string Unhex(std::string_view hex) {
   return out;
 }
 
-class Wiped {
- public:
-  explicit Wiped(std::string s) : s_(std::move(s)) {}
-  ~Wiped() { OPENSSL_cleanse(s_.data(), s_.size()); }
-  const std::string& get() const { return s_; }
-
- private:
-  std::string s_;
-};
+using pki::Wiped;
 
 // The journal's field, named by errors about a stored step.
 constexpr const char* kStepField = "case_steps.step";

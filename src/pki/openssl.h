@@ -6,6 +6,7 @@
 #define MYNACERT_PKI_OPENSSL_H_
 
 #include <openssl/bio.h>
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
@@ -14,11 +15,25 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "core/date.h"
 #include "core/result.h"
 
 namespace mynacert::pki {
+
+// A secret (a PIN, a key) that is wiped from memory when it goes out of scope.
+class Wiped {
+ public:
+  explicit Wiped(std::string s) : s_(std::move(s)) {}
+  ~Wiped() { OPENSSL_cleanse(s_.data(), s_.size()); }
+  Wiped(const Wiped&) = delete;
+  Wiped& operator=(const Wiped&) = delete;
+  const std::string& get() const { return s_; }
+
+ private:
+  std::string s_;
+};
 
 template <typename T, void (*Free)(T*)>
 struct OpenSslDeleter {

@@ -57,6 +57,9 @@ test('a hotline operator holds a lost card; the clerk lifts the suspension when 
     assert.match(result, /山形市/);
     await assertAccessible(phone, 'h2-hotline-held (phone)');
     await shot(phone, 'h2-hotline-held-phone');
+    await phone.setViewportSize({ width: 1280, height: 900 });
+    await assertAccessible(phone, 'h2-hotline-held (desktop)');
+    await shot(phone, 'h2-hotline-held-desktop');
     await assertClean(phone);
   });
 
@@ -81,12 +84,21 @@ test('a hotline operator holds a lost card; the clerk lifts the suspension when 
     assert.doesNotMatch(await resident.textContent('#status-verdict'), /R-LOST/, 'rule IDs stay in the details');
     await assertAccessible(resident, 'h2b-holder-status (phone)');
     await shot(resident, 'h2b-holder-status-phone');
+    await resident.setViewportSize({ width: 1280, height: 900 });
+    await resident.click('#lang');  // English alongside
+    await resident.waitForSelector('#status-form');
+    assert.match(await resident.textContent('#lost-steps'), /My Number hotline/);
+    await assertAccessible(resident, 'h2b-holder-status (desktop, English)');
+    await shot(resident, 'h2b-holder-page-desktop-en');
     await assertClean(resident);
   });
 
   const page = await chrome.newPage();
   await scenario(page, 'h-found-card', async () => {
     await login(page, 'clerk');
+    await page.goto('/#/staff/hotline');  // not the clerk's: said on the page, nothing to send
+    await page.waitForSelector('#h-hotline');
+    assert.equal(await page.locator('#hotline').count(), 0);
     await page.goto(`/#/staff/resident/${holder.id}`);
     await page.waitForSelector('#card-suspended');
     const detail = await page.textContent('#main');
