@@ -22,8 +22,11 @@ test('a clerk calls the next ticket and the resident\'s page follows live', asyn
     await clerk.selectOption('#sq-counter', 'kanazawa-cityhall');
     await clerk.waitForSelector('#sq-state .queue-board');
     const before = Number(await clerk.textContent('#q-waiting'));
-    for (let i = 0; i < 2; ++i) {
+    for (let i = 1; i <= 2; ++i) {
       await clerk.click('#sq-issue');
+      // Wait for this issue's answer, not for a ticket already shown by the previous one (under
+      // load the second click's count was read before it arrived).
+      await clerk.waitForFunction((n) => Number(document.querySelector('#q-waiting')?.textContent) === n, before + i);
       await clerk.waitForSelector('#sq-ticket');
     }
     const mine = Number(await clerk.locator('#sq-ticket .num').textContent());
