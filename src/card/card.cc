@@ -53,6 +53,26 @@ std::optional<std::string> Unseal(const std::array<uint8_t, 32>& key, std::strin
 // card id, is never taken for a state).
 std::string StateAad(const std::string& card_id) { return "mynacert-card/3 state " + card_id; }
 
+// R-FACE-1: what a face-authentication card does not have.
+Error FaceRefused(const std::string& what) {
+  return Error{ErrorCode::kFailedPrecondition, "card",
+               "顔認証カードでは" + what + "はできません。PIN のカードに切り替えてから行ってください "
+               "(refused on a face-authentication card: no auth or sign PIN, no sign key or "
+               "certificate; switch the card to a PIN card first)",
+               "R-FACE-1"};
+}
+Error NotAFaceCard() {
+  return Error{ErrorCode::kFailedPrecondition, "card",
+               "顔認証カードではありません (not a face-authentication card)", "R-FACE-1"};
+}
+bool IsFaceRefusal(const Error& e) {
+  return e.code == ErrorCode::kFailedPrecondition && e.rule == "R-FACE-1";
+}
+bool AuthOrSign(PinId id) { return id == PinId::kAuth || id == PinId::kSign; }
+// VERIFY of a PIN that has no reference data: 69 84 on a face card (it has no such PIN), 6A 88
+// on a PIN card whose PIN the counter has not set yet.
+uint16_t UnsetPinSw(bool face) { return face ? 0x6984 : 0x6A88; }
+
 Error Damaged(const std::string& path, const std::string& why) {
   return Error{ErrorCode::kFailedPrecondition, "card",
                "カードファイルが壊れています (damaged card file: " + path + "; " + why + ")", ""};
@@ -194,6 +214,11 @@ Result<Card::State> Card::Load(Stamp* stamp) const {
       pin.state = rules::PinRetryState(p.kind);
       pin.state.set_tries_left(pj.at("tries_left").get<int>());
     }
+    // Absent from files written before face-authentication cards: a PIN card, counter full.
+    if (sj.contains("face")) s.face = sj.at("face").get<bool>();
+    if (sj.contains("face_tries_left")) {
+      s.face_tries.set_tries_left(sj.at("face_tries_left").get<int>());
+    }
   } catch (const std::exception& e) {
     return Damaged(path_, e.what());
   }
@@ -217,6 +242,8 @@ Status Card::Store(const State& s) {
         {{"salt", HexUpper(p.salt)}, {"hash", HexUpper(p.hash)}, {"tries_left", p.state.tries_left()}});
   }
   sj["pins"] = pins;
+  sj["face"] = s.face;
+  sj["face_tries_left"] = s.face_tries.tries_left();
   std::string plain = sj.dump();
   nlohmann::json j;
   j["format"] = kFormat;
@@ -237,6 +264,7 @@ void Card::Adopt(State s) {
   for (int i = 0; i < kPinCount; ++i) {
     if (s.pins[i].hash != state_.pins[i].hash) verified_[i] = false;  // a PIN set elsewhere
   }
+  if (!s.face) face_match_ = FaceMatch::kNone;  // switched to a PIN card elsewhere
   state_ = std::move(s);
 }
 
@@ -305,9 +333,24 @@ Result<std::unique_ptr<Card>> Card::Create(const std::string& path, const std::s
   card->sealed_issuer_key_ =
       Seal(card->key_, card->card_id_,
            std::string_view(reinterpret_cast<const char*>(card->issuer_key_.data()), 32));
+  if (init.face) {  // R-FACE-1: no auth or sign PIN on a face card
+    if (!init.auth_pin.empty()) {
+      return InvalidArgument("auth_pin",
+                             "顔認証カードには利用者証明用 PIN を設定しません (a face-authentication "
+                             "card has no auth PIN)",
+                             "R-FACE-1");
+    }
+    if (!init.sign_pin.empty()) {
+      return InvalidArgument("sign_pin",
+                             "顔認証カードには署名用パスワードを設定しません (a face-authentication "
+                             "card has no sign PIN)",
+                             "R-FACE-1");
+    }
+  }
   // Everything checked before the file exists: a bad PIN leaves no half-made card behind.
   card->save_ = false;
   for (const Initial& i : initial) {
+    if (init.face && AuthOrSign(i.id)) continue;  // created unset
     Status set = card->SetPin(i.id, *i.value);
     if (!set.ok()) {
       Error e = set.error();
@@ -315,6 +358,7 @@ Result<std::unique_ptr<Card>> Card::Create(const std::string& path, const std::s
       return e;
     }
   }
+  card->state_.face = init.face;
   card->save_ = true;
   // Under the lock, so that two makers of one path cannot both think they made it.
   MYNACERT_ASSIGN_OR_RETURN(FileLock lock, FileLock::Acquire(path));
@@ -376,6 +420,7 @@ Status Card::LoadKey(KeySlot slot) {
 // --- issuer side ---------------------------------------------------------------------------
 
 Result<pki::EvpPkeyPtr> Card::GenerateKeyPair(KeySlot slot) {
+  if (slot == KeySlot::kSign && FaceCard()) return FaceRefused("署名用の鍵の生成");  // early
   MYNACERT_ASSIGN_OR_RETURN(pki::EvpPkeyPtr key, pki::GenerateRsaKey(2048));
   unsigned char* der = nullptr;
   const int len = i2d_PrivateKey(key.get(), &der);
@@ -391,6 +436,7 @@ Result<pki::EvpPkeyPtr> Card::GenerateKeyPair(KeySlot slot) {
   pki::EvpPkeyPtr public_key(d2i_PUBKEY(nullptr, &p, pub_len));
   OPENSSL_free(pub);
   MYNACERT_ASSIGN_OR_RETURN(Update u, Begin());
+  if (slot == KeySlot::kSign && u.state.face) return FaceRefused("署名用の鍵の生成");
   u.state.sealed_keys[k] = sealed;
   MYNACERT_RETURN_IF_ERROR(Commit(u));
   keys_[k] = std::move(key);
@@ -405,6 +451,7 @@ Status Card::WriteCertificate(CertSlot slot, std::string_view der) {
                            "DER の証明書 (30 82 …) ではありません (not a DER certificate)");
   }
   MYNACERT_ASSIGN_OR_RETURN(Update u, Begin());
+  if (slot == CertSlot::kSign && u.state.face) return FaceRefused("署名用電子証明書の書き込み");
   u.state.files[CertEf(slot)] = std::string(der);
   return Commit(u);
 }
@@ -428,6 +475,7 @@ Status Card::SetPin(PinId id, std::string_view new_pin) {
   OPENSSL_cleanse(value.data(), value.size());
   verified_[static_cast<int>(id)] = false;
   MYNACERT_ASSIGN_OR_RETURN(Update u, Begin());
+  if (AuthOrSign(id) && u.state.face) return FaceRefused("暗証番号の設定");
   Pin& pin = u.state.pins[static_cast<int>(id)];
   pin.salt = salt;
   pin.hash = hash;
@@ -437,13 +485,79 @@ Status Card::SetPin(PinId id, std::string_view new_pin) {
 
 Status Card::ResetPinCounter(PinId id) {
   MYNACERT_ASSIGN_OR_RETURN(Update u, Begin());
+  if (AuthOrSign(id) && u.state.face) return FaceRefused("暗証番号のロック解除");
   u.state.pins[static_cast<int>(id)].state.Reset();
+  return Commit(u);
+}
+
+Status Card::SetFaceCard(bool face) {
+  MYNACERT_ASSIGN_OR_RETURN(Update u, Begin());
+  if (u.state.face == face) return {};  // that type already: nothing cleared
+  if (face) {  // R-FACE-3: PINs cleared, the sign key and certificate gone
+    for (PinId id : {PinId::kAuth, PinId::kSign}) {
+      Pin& pin = u.state.pins[static_cast<int>(id)];
+      pin.salt.clear();
+      pin.hash.clear();
+      pin.state.Reset();
+    }
+    u.state.sealed_keys[static_cast<int>(KeySlot::kSign)].clear();
+    u.state.files.erase(kEfSignCert);
+  }
+  // To a PIN card the PINs stay unset until the counter sets them (SetPin).
+  u.state.face = face;
+  u.state.face_tries.Reset();
+  face_match_ = FaceMatch::kNone;
+  return Commit(u);  // Adopt drops the sign key and the verified flags of the cleared PINs
+}
+
+Result<FaceCheck> Card::RecordFaceCheck(bool matched) {
+  face_match_ = FaceMatch::kNone;
+  MYNACERT_ASSIGN_OR_RETURN(Update u, Begin());
+  if (!u.state.face) return NotAFaceCard();
+  rules::PinRetryState& tries = u.state.face_tries;
+  FaceCheck check;
+  if (tries.locked()) {  // R-FACE-2: locked, a match included, until the counter resets it
+    check.locked = true;
+    return check;
+  }
+  if (!matched) {
+    // On the card before the answer, like a wrong PIN (VERIFY): no write, no answer.
+    tries.Record(false);
+    MYNACERT_RETURN_IF_ERROR(Commit(u));
+    check.tries_left = tries.tries_left();
+    check.locked = tries.locked();
+    return check;
+  }
+  if (tries.tries_left() != tries.max_tries()) {  // consecutive failures: a match resets
+    tries.Reset();
+    MYNACERT_RETURN_IF_ERROR(Commit(u));
+  }
+  check.matched = true;
+  check.tries_left = tries.tries_left();
+  face_match_ = app_ == App::kJpki ? FaceMatch::kActive : FaceMatch::kPending;
+  return check;
+}
+
+Status Card::ResetFaceCounter() {
+  MYNACERT_ASSIGN_OR_RETURN(Update u, Begin());
+  if (!u.state.face) return NotAFaceCard();
+  u.state.face_tries.Reset();
   return Commit(u);
 }
 
 int Card::TriesLeft(PinId id) const {
   auto s = Load(nullptr);
   return s.ok() ? s->pins[static_cast<int>(id)].state.tries_left() : 0;
+}
+
+bool Card::FaceCard() const {
+  auto s = Load(nullptr);
+  return s.ok() ? s->face : state_.face;
+}
+
+int Card::FaceTriesLeft() const {
+  auto s = Load(nullptr);
+  return s.ok() ? s->face_tries.tries_left() : 0;
 }
 
 std::string Card::Certificate(CertSlot slot) const {
@@ -459,6 +573,7 @@ void Card::Reset() {
   app_ = App::kNone;
   ef_ = 0;
   verified_.fill(false);
+  face_match_ = FaceMatch::kNone;
   session_ = Session::kNone;
 }
 
@@ -496,6 +611,9 @@ std::string Card::Dispatch(std::string_view bytes) {
     case 0x47:                                   // GENERATE ASYMMETRIC KEY PAIR
     case 0xD6:                                   // UPDATE BINARY
     case 0x2C:                                   // RESET RETRY COUNTER
+    case kInsSetCardType:
+    case kInsFaceCheckResult:
+    case kInsResetFaceCounter:
       return Response(kSwSecurityNotSatisfied);  // issuer commands: only in a session
     default:
       return Response(kSwInsNotSupported);
@@ -518,6 +636,10 @@ std::string Card::Select(const Command& c) {
     app_ = app;
     ef_ = 0;
     verified_.fill(false);  // OpenSC's logout is a re-SELECT of the AP
+    // A face match stands for a verified auth PIN: cleared the same way, except that one
+    // reported before the JPKI AP was selected takes effect at this SELECT of it.
+    face_match_ = face_match_ == FaceMatch::kPending && app == App::kJpki ? FaceMatch::kActive
+                                                                          : FaceMatch::kNone;
     return Response(kSwOk);
   }
   if (c.p1 == 0x02) {  // an EF under the current DF, by file id
@@ -566,6 +688,7 @@ std::string Card::Verify(const Command& c) {
   // count as the card file holds it now.
   if (c.data.empty()) {
     if (!Refresh().ok()) return Response(0x6581);  // memory failure
+    if (state_.pins[id].hash.empty()) return Response(UnsetPinSw(state_.face));
     return Response(card::TriesLeft(state_.pins[id].state.tries_left()));
   }
   verified_[id] = false;
@@ -573,6 +696,7 @@ std::string Card::Verify(const Command& c) {
   auto u = Begin();
   if (!u.ok()) return Response(0x6581);
   Pin& pin = u->state.pins[id];
+  if (pin.hash.empty()) return Response(UnsetPinSw(u->state.face));  // nothing to compare
   if (pin.state.locked()) return Response(kSwPinBlocked);
   // The try is on the card before the PIN is compared: if it cannot be written (a full or
   // read-only disk) there is no comparison at all, and pulling the card (kill -9) at any
@@ -609,7 +733,11 @@ std::string Card::Sign(const Command& c) {
   const KeySlot slot = ef_ == kEfAuthKey ? KeySlot::kAuth : KeySlot::kSign;
   const PinId pin = slot == KeySlot::kAuth ? PinId::kAuth : PinId::kSign;
   if (!Refresh().ok()) return Response(0x6581);  // a key renewed through another process
-  if (!verified_[static_cast<int>(pin)]) return Response(kSwSecurityNotSatisfied);
+  // On a face card the auth key answers to a matched face check, not to a PIN (R-FACE-1).
+  const bool allowed = slot == KeySlot::kAuth && state_.face
+                           ? face_match_ == FaceMatch::kActive
+                           : verified_[static_cast<int>(pin)];
+  if (!allowed) return Response(kSwSecurityNotSatisfied);
   if (c.data.empty() || c.data.size() > 245) return Response(kSwWrongLength);  // k - 11
   if (state_.sealed_keys[static_cast<int>(slot)].empty()) return Response(kSwConditionsNotSatisfied);
   if (!LoadKey(slot).ok()) return Response(0x6F00);
@@ -682,6 +810,7 @@ std::string Card::Secured(const Command& c) {
 std::string Card::IssuerCommand(const Command& c) {
   auto status_of = [](const Status& s) {
     if (s.ok()) return Response(kSwOk);
+    if (IsFaceRefusal(s.error())) return Response(kSwConditionsNotSatisfied);  // R-FACE-1
     return Response(s.error().code == ErrorCode::kInvalidArgument ? kSwWrongData : 0x6581);
   };
   switch (c.ins) {
@@ -691,7 +820,7 @@ std::string Card::IssuerCommand(const Command& c) {
       }
       if (!c.data.empty()) return Response(kSwWrongLength);
       auto pub = GenerateKeyPair(c.p2 == kEfAuthKey ? KeySlot::kAuth : KeySlot::kSign);
-      if (!pub.ok()) return Response(0x6581);
+      if (!pub.ok()) return status_of(pub.error());
       unsigned char* der = nullptr;
       const int len = i2d_PUBKEY(pub->get(), &der);
       if (len <= 0) return Response(0x6F00);
@@ -718,6 +847,25 @@ std::string Card::IssuerCommand(const Command& c) {
         return status_of(ResetPinCounter(pin->id));
       }
       return Response(kSwWrongP1P2);
+    }
+    case kInsSetCardType: {  // P1 = 00 PIN card, 01 face card
+      if (c.p1 > 0x01 || c.p2 != 0x00) return Response(kSwWrongP1P2);
+      if (!c.data.empty()) return Response(kSwWrongLength);
+      return status_of(SetFaceCard(c.p1 == 0x01));
+    }
+    case kInsFaceCheckResult: {  // P1 = 00 mismatch, 01 match
+      if (c.p1 > 0x01 || c.p2 != 0x00) return Response(kSwWrongP1P2);
+      if (!c.data.empty()) return Response(kSwWrongLength);
+      auto check = RecordFaceCheck(c.p1 == 0x01);
+      if (!check.ok()) return status_of(check.error());
+      if (check->matched) return Response(kSwOk);
+      if (check->locked) return Response(kSwPinBlocked);
+      return Response(card::TriesLeft(check->tries_left));
+    }
+    case kInsResetFaceCounter: {
+      if (c.p1 != 0x00 || c.p2 != 0x00) return Response(kSwWrongP1P2);
+      if (!c.data.empty()) return Response(kSwWrongLength);
+      return status_of(ResetFaceCounter());
     }
     default:
       return Response(kSwInsNotSupported);

@@ -2,7 +2,8 @@
 // The applications, files and PINs are in layout.h.
 //
 // Holder side = Transmit(): SELECT (A4), READ BINARY (B0), VERIFY (20, also the empty status
-// query answering 63 Cx in every state), CHANGE REFERENCE DATA (24), and COMPUTE DIGITAL
+// query answering 63 Cx in every state of a PIN that is set; 69 84 / 6A 88 for one that is not,
+// see face-authentication cards below), CHANGE REFERENCE DATA (24), and COMPUTE DIGITAL
 // SIGNATURE (80 2A 00 80: PKCS#1 v1.5 type 1 over the DigestInfo the host sends, RSA-2048).
 // Selecting an application clears every PIN-verified flag (OpenSC's logout).
 //
@@ -14,6 +15,11 @@
 //                                   (SFI 0A auth, 01 sign, 0B auth CA, 02 sign CA)
 //   RESET RETRY COUNTER         84 2C 02 <80|EF> <new PIN> → sets the PIN and its counter
 //                               84 2C 03 <80|EF>           → resets the counter (ロック解除)
+//   SET CARD TYPE               84 F0 <00 PIN card|01 face card> 00           (R-FACE-3)
+//   FACE CHECK RESULT           84 F2 <00 mismatch|01 match> 00               (R-FACE-1, -2)
+//                                   → 90 00 | 63 Cx (x tries left) | 69 83 locked | 69 85 PIN card
+//   RESET FACE COUNTER          84 F4 00 00                                   → 90 00 | 69 85
+// (F0/F2/F4 are our own: how a real card takes a face check is not public.)
 // The same INS with CLA 00 (a holder-side client) answer 69 82: they exist only inside a session.
 // The C++ issuer methods below do the same in-process (manufacture, and tests); whoever calls
 // them holds the card file and its secret already.
@@ -23,14 +29,17 @@
 // `card serve`, the counter's execution, one-shot `card …` processes — so the file, not the
 // object, is the card:
 //  * The lock. Every change (a VERIFY with data, CHANGE REFERENCE DATA, SetPin,
-//    ResetPinCounter, GenerateKeyPair, WriteCertificate) holds flock(LOCK_EX) on the sidecar
+//    ResetPinCounter, GenerateKeyPair, WriteCertificate, SetFaceCard, RecordFaceCheck,
+//    ResetFaceCounter) holds flock(LOCK_EX) on the sidecar
 //    `<card file>.lock` (the card file itself is replaced by rename, so it cannot carry the
 //    lock), re-reads the state from the file, changes it, writes it, and only then lets go.
-//    Reads that matter (TriesLeft, the VERIFY status query, SELECT, a signature) re-read the
+//    Reads that matter (TriesLeft, FaceCard, FaceTriesLeft, the VERIFY status query, SELECT, a
+//    signature) re-read the
 //    file when it has changed since this Card last saw it. Re-reading costs one AES-GCM
 //    decryption: the card key from the secret is derived once, at Open.
 //  * The seal. Everything that changes — the EFs, the private keys (each also sealed on its
-//    own), the PIN salts, PBKDF2 hashes and retry counters — is one AES-256-GCM blob under a key
+//    own), the PIN salts, PBKDF2 hashes and retry counters, the card type and the face
+//    counter — is one AES-256-GCM blob under a key
 //    derived (PBKDF2, 200 000 rounds) from the card secret and the card id, the card id in the
 //    associated data. Without the secret the file shows no PIN hash to guess offline, and an
 //    edited counter, hash or byte is refused as a damaged file (Open fails; a Card that finds
@@ -42,6 +51,26 @@
 //    written BEFORE the PIN is compared; if that write fails (full or read-only disk) the
 //    answer is 65 81 and no comparison is made. A right PIN then restores the counter with a
 //    second write. A crash (kill -9) between the two can lose a try, never give one back.
+//  * The fail-closed face check (below): the same discipline — a mismatch lowers the face
+//    counter and writes it, under the lock, before the answer; a write that fails answers 65 81.
+//
+// Face-authentication cards (顔認証マイナンバーカード, R-FACE-1..4). CardInit::face, or
+// SetFaceCard(true) at a counter: the auth and sign PINs are unset (no salt, no hash), the sign
+// key slot (001A) and the sign certificate EF (0001) are empty. Holder side:
+//   VERIFY of an unset PIN, with data or empty → 69 84 (reference data not usable) on a face
+//     card; 6A 88 (reference data not found) on a PIN card whose PIN the counter has not set
+//     yet (just switched back). No try is spent. JpkiClient::IsFaceCard reads this.
+//   COMPUTE DIGITAL SIGNATURE with the auth key → only after FACE CHECK RESULT "match" in this
+//     card session: that stands for a verified auth PIN and is cleared like one (a reset, any
+//     SELECT of an AP). Reported while the JPKI AP is not the current one, it takes effect at
+//     the next SELECT of the JPKI AP (and that SELECT is not the one that clears it).
+//   The sign key → 69 82 (its PIN can never be verified); READ BINARY of 0001 → 6B 00 (empty).
+// Issuer side on a face card: GenerateKeyPair(kSign), WriteCertificate(kSign), SetPin and
+// ResetPinCounter of the auth or sign PIN are refused (FailedPrecondition, rule R-FACE-1;
+// 69 85 over APDUs). The face counter allows 10 consecutive mismatches (R-FACE-2,
+// rules::MaxPinTries(kAuth, true)): the 10th answers 69 83, and so does every check after it,
+// a match included, until ResetFaceCounter. A match resets the counter.
+//
 // This simulates a secure element; it is not one. No interface exports a private key or the
 // issuer key. Files (the card file and its lock) are 0600 whatever the umask.
 //
@@ -61,6 +90,7 @@
 #include <string_view>
 
 #include "card/apdu.h"
+#include "card/host.h"  // FaceCheck
 #include "card/layout.h"
 #include "card/secure_channel.h"
 #include "core/result.h"
@@ -69,16 +99,23 @@
 
 namespace mynacert::card {
 
+// The issuer-channel INS codes of the face-authentication commands (CLA 84, sealed).
+inline constexpr uint8_t kInsSetCardType = 0xF0;
+inline constexpr uint8_t kInsFaceCheckResult = 0xF2;
+inline constexpr uint8_t kInsResetFaceCounter = 0xF4;
+
 // What the counter terminal sets when the card is made.
 struct CardInit {
-  std::string auth_pin;       // 4 digits
-  std::string sign_pin;       // 6–16 of A–Z 0–9 (upper-cased)
+  std::string auth_pin;       // 4 digits; empty (and unset on the card) when `face`
+  std::string sign_pin;       // 6–16 of A–Z 0–9 (upper-cased); empty when `face`
   std::string text_pin;       // 4 digits (券面事項入力補助用)
   std::string juki_pin;       // 4 digits (住民基本台帳用)
   std::string my_number;      // 12 digits: PIN A of the 券面 and 券面事項入力補助 APs
   std::string pin_b;          // birth YYMMDD + expiry YYYY + security code: PIN B
   std::string issuer_master;  // the issuer's secret (≥ 16 bytes): the card keeps only the
                               // key derived from it for this card (secure_channel.h)
+  bool face = false;          // a face-authentication card (R-FACE-1): no auth or sign PIN,
+                              // no sign key or certificate; auth_pin and sign_pin must be empty
 };
 
 class Card {
@@ -100,17 +137,31 @@ class Card {
   Status WriteCertificate(CertSlot slot, std::string_view der);
   Status SetPin(PinId pin, std::string_view new_pin);  // also resets its counter (初期化)
   Status ResetPinCounter(PinId pin);                   // ロック解除
+  // R-FACE-3: to a face card, the auth and sign PINs cleared (unset), the sign key and the sign
+  // certificate EF erased, the face counter full; to a PIN card, the PINs stay unset until
+  // SetPin. No-op (nothing cleared) when the card is that type already.
+  Status SetFaceCard(bool face);
+  // A face check done by a machine or by staff (R-FACE-1, R-FACE-2). On a PIN card:
+  // FailedPrecondition naming R-FACE-1. Locked: {false, 0, true}, nothing changed. A mismatch
+  // is counted and written before it returns; a match resets the counter and makes the auth
+  // key usable for this Card's session (see above).
+  Result<FaceCheck> RecordFaceCheck(bool matched);
+  Status ResetFaceCounter();  // the face function unlocked at a counter; PIN card: refused
 
   // Observations (the counter's "PIN tries left" and a test's view); no secrets. As the card
-  // file holds them now; TriesLeft is 0 (blocked) when the file cannot be read.
+  // file holds them now; TriesLeft is 0 (blocked) when the file cannot be read. An unset PIN
+  // (a face card's auth and sign PINs) keeps its full count: FaceCard() tells. FaceCard is the
+  // last known type and FaceTriesLeft 0 when the file cannot be read.
   int TriesLeft(PinId pin) const;
+  bool FaceCard() const;
+  int FaceTriesLeft() const;
   std::string Certificate(CertSlot slot) const;
   const std::string& card_id() const { return card_id_; }
 
  private:
   struct Pin {
     std::string salt;
-    std::string hash;  // PBKDF2-HMAC-SHA256(PIN, salt): never the PIN itself
+    std::string hash;  // PBKDF2-HMAC-SHA256(PIN, salt): never the PIN itself; empty = unset
     rules::PinRetryState state{rules::PinKind::kAuth};
   };
   // What the card file holds under its seal: everything that changes.
@@ -118,6 +169,8 @@ class Card {
     std::map<uint16_t, std::string> files;   // JPKI transparent EFs: 0006, 000A, 0001, 000B, 0002
     std::array<std::string, 2> sealed_keys;  // AES-256-GCM(PKCS#8 DER) per KeySlot
     std::array<Pin, kPinCount> pins;
+    bool face = false;  // a face-authentication card (absent in older files: a PIN card)
+    rules::PinRetryState face_tries{rules::PinKind::kAuth, /*face_authentication=*/true};
   };
   // Which version of the card file this Card last read or wrote (each save is a new inode).
   struct Stamp {
@@ -161,6 +214,10 @@ class Card {
   App app_ = App::kNone;
   uint16_t ef_ = 0;
   std::array<bool, kPinCount> verified_{};
+  // A face check matched in this session: kPending until the next SELECT of the JPKI AP when it
+  // was reported with another (or no) AP current, kActive = the auth key usable.
+  enum class FaceMatch : uint8_t { kNone, kPending, kActive };
+  FaceMatch face_match_ = FaceMatch::kNone;
   enum class Session : uint8_t { kNone, kHalfOpen, kOpen };
   Session session_ = Session::kNone;
   std::string host_challenge_, card_challenge_;

@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -715,6 +716,373 @@ TEST_F(IssuerChannelTest, AnswersAreSealedUnderTheSession) {
   std::string forged = r;
   forged[forged.size() - 1] = 0x01;  // a different status word under the same tag
   EXPECT_FALSE(s->Open(forged).has_value());
+}
+
+// --- face-authentication cards (R-FACE-1..4) -------------------------------------------------
+
+// The fixture's PIN card (auth and sign keys and certificates) switched to a face card, and an
+// issuer session for the face-check commands.
+class FaceCardTest : public IssuerChannelTest {
+ protected:
+  void SetUp() override {
+    IssuerChannelTest::SetUp();
+    if (HasFatalFailure()) return;
+    ASSERT_TRUE(card_->SetFaceCard(true).ok());
+    auto s = Authenticate(kIssuer);
+    ASSERT_TRUE(s.has_value());
+    s_ = *s;
+  }
+  // FACE CHECK RESULT 84 F2 <01 match | 00 mismatch> 00; the status word.
+  std::string FaceCheckSw(bool matched) {
+    return Sw(card_->Transmit(s_.Wrap(kInsFaceCheckResult, matched ? 0x01 : 0x00, 0x00, "")));
+  }
+  // COMPUTE DIGITAL SIGNATURE with the key EF `key` (already in the JPKI AP): the answer.
+  std::string SignWith(const char* key) {
+    T(std::string("00A4020C02") + key);
+    return T(std::string("802A008033 3031300D060960864801650304020105000420") +
+             std::string(64, 'A') + "00");
+  }
+  RawSession s_;
+};
+
+TEST_F(CardTest, AFaceCardIsMadeWithoutPinsOrASignCertificate) {
+  // CardInit::face: the auth and sign PINs must be left empty (R-FACE-1).
+  struct Row {
+    const char* auth;
+    const char* sign;
+    const char* field;  // the error's field; "" = made
+  };
+  const Row rows[] = {{"1234", "", "auth_pin"}, {"", "abc123", "sign_pin"}, {"", "", ""}};
+  for (const Row& r : rows) {
+    const std::string path = dir_ + "/face.json";
+    std::filesystem::remove(path);
+    CardInit init{r.auth, r.sign, "5678", "2468", "123456789012", "85070731205599", kIssuer, true};
+    auto made = Card::Create(path, kSecret, init);
+    if (*r.field) {
+      ASSERT_FALSE(made.ok()) << r.field;
+      EXPECT_EQ(made.error().field, r.field);
+      EXPECT_EQ(made.error().rule, "R-FACE-1");
+      EXPECT_FALSE(std::filesystem::exists(path)) << r.field;
+      continue;
+    }
+    ASSERT_TRUE(made.ok()) << made.error().ToString();
+    Card& face = **made;
+    EXPECT_TRUE(face.FaceCard());
+    EXPECT_EQ(face.FaceTriesLeft(), 10);  // R-FACE-2
+    EXPECT_TRUE(face.Certificate(CertSlot::kSign).empty());
+    auto TT = [&](std::string_view hex) { return Sw(face.Transmit(H(hex))); };
+    EXPECT_EQ(TT("00A4040C0AD392F000260100000001"), "9000");
+    // No auth or sign PIN: the status query and a VERIFY with data answer 69 84, no try spent.
+    for (const char* ef : {"0018", "001B"}) {
+      EXPECT_EQ(TT(std::string("00A4020C02") + ef), "9000") << ef;
+      EXPECT_EQ(TT("00200080"), "6984") << ef;
+      EXPECT_EQ(TT("0020008004 31323334"), "6984") << ef;
+      EXPECT_EQ(TT("0020008006 414243313233"), "6984") << ef;
+    }
+    EXPECT_EQ(face.TriesLeft(PinId::kAuth), 3);  // unset PINs keep their full count
+    EXPECT_EQ(TT("00A4020C020001"), "9000");
+    EXPECT_EQ(TT("00B0000004"), "6B00");  // the sign certificate EF is empty, as any empty EF
+    EXPECT_EQ(TT("00A4020C02001A"), "9000");
+    EXPECT_EQ(TT("802A008004 01020304 00"), "6982");  // no sign key, no sign PIN
+    // The other PINs as on any card.
+    EXPECT_EQ(TT("00A4040C0AD3921000310001010408"), "9000");
+    EXPECT_EQ(TT("00A4020C020011"), "9000");
+    EXPECT_EQ(TT("0020008004 35363738"), "9000");
+    // The file says so after a reopen, and holds no PIN record for auth or sign.
+    made->reset();
+    auto again = Card::Open(path, kSecret);
+    ASSERT_TRUE(again.ok()) << again.error().ToString();
+    EXPECT_TRUE((*again)->FaceCard());
+    EXPECT_EQ((*again)->FaceTriesLeft(), 10);
+  }
+}
+
+TEST_F(FaceCardTest, TheSwitchClearsPinsAndTheSignKeyAndCertificate) {
+  EXPECT_TRUE(card_->FaceCard());
+  EXPECT_TRUE(card_->Certificate(CertSlot::kSign).empty());
+  EXPECT_EQ(card_->Certificate(CertSlot::kAuth), auth_der_);  // the auth certificate stays
+  SelectJpki();
+  EXPECT_EQ(Sw(SignWith("001A")), "6982");  // the sign key is gone
+  for (const char* ef : {"0018", "001B"}) {
+    T(std::string("00A4020C02") + ef);
+    EXPECT_EQ(Sw(T("00200080")), "6984") << ef;
+  }
+  // The old PINs do not come back with the type: to a PIN card they stay unset (6A 88) until
+  // the counter sets them (R-FACE-3).
+  ASSERT_TRUE(card_->SetFaceCard(false).ok());
+  EXPECT_FALSE(card_->FaceCard());
+  SelectAuthPin(*card_);
+  EXPECT_EQ(Sw(T("00200080")), "6A88");
+  EXPECT_EQ(Sw(T("0020008004 31323334")), "6A88");
+  EXPECT_EQ(Sw(T("00A4020C02001B")), "9000");
+  EXPECT_EQ(Sw(T("0020008006 414243313233")), "6A88");
+  EXPECT_EQ(FaceCheckSw(true), "6985");  // no face function on a PIN card
+  ASSERT_TRUE(card_->SetPin(PinId::kAuth, "4321").ok());
+  ASSERT_TRUE(card_->SetPin(PinId::kSign, "new2026").ok());
+  ASSERT_TRUE(card_->GenerateKeyPair(KeySlot::kSign).ok());
+  ASSERT_TRUE(card_->WriteCertificate(CertSlot::kSign, auth_der_).ok());
+  SelectAuthPin(*card_);
+  EXPECT_EQ(Sw(T("00200080")), "63C3");
+  EXPECT_EQ(Sw(T("0020008004 34333231")), "9000");
+  EXPECT_EQ(Sw(SignWith("0017")), "9000");
+  // Switching to the type the card already has clears nothing.
+  ASSERT_TRUE(card_->SetFaceCard(false).ok());
+  EXPECT_EQ(card_->Certificate(CertSlot::kSign), auth_der_);
+  SelectAuthPin(*card_);
+  EXPECT_EQ(Sw(T("0020008004 34333231")), "9000");
+  // And back to face over the issuer channel (SET CARD TYPE 84 F0 01 00).
+  EXPECT_EQ(Sw(card_->Transmit(s_.Wrap(kInsSetCardType, 0x01, 0x00, ""))), "9000");
+  EXPECT_TRUE(card_->FaceCard());
+  EXPECT_TRUE(card_->Certificate(CertSlot::kSign).empty());
+  EXPECT_EQ(Sw(card_->Transmit(s_.Wrap(kInsSetCardType, 0x02, 0x00, ""))), "6A86");
+  EXPECT_EQ(Sw(card_->Transmit(s_.Wrap(kInsSetCardType, 0x00, 0x00, ""))), "9000");
+  EXPECT_FALSE(card_->FaceCard());
+}
+
+TEST_F(FaceCardTest, TheIssuerCannotGiveAFaceCardAPinOrASignCertificate) {
+  struct Row {
+    const char* what;
+    std::function<Status()> call;
+  };
+  const Row rows[] = {
+      {"GenerateKeyPair(sign)",
+       [&]() -> Status {
+         auto key = card_->GenerateKeyPair(KeySlot::kSign);
+         if (key.ok()) return {};
+         return key.error();
+       }},
+      {"WriteCertificate(sign)", [&] { return card_->WriteCertificate(CertSlot::kSign, auth_der_); }},
+      {"SetPin(auth)", [&] { return card_->SetPin(PinId::kAuth, "1234"); }},
+      {"SetPin(sign)", [&] { return card_->SetPin(PinId::kSign, "ABC123"); }},
+      {"ResetPinCounter(auth)", [&] { return card_->ResetPinCounter(PinId::kAuth); }},
+      {"ResetPinCounter(sign)", [&] { return card_->ResetPinCounter(PinId::kSign); }},
+  };
+  for (const Row& r : rows) {
+    const Status st = r.call();
+    ASSERT_FALSE(st.ok()) << r.what;
+    EXPECT_EQ(st.error().rule, "R-FACE-1") << r.what;
+    EXPECT_EQ(st.error().code, ErrorCode::kFailedPrecondition) << r.what;
+  }
+  // The same over the issuer channel: 69 85.
+  struct Apdu {
+    uint8_t ins, p1, p2;
+    std::string payload;
+  };
+  const Apdu apdus[] = {{0x47, 0x00, 0x1A, ""},
+                        {0xD6, 0x81, 0x00, auth_der_},
+                        {0x2C, 0x02, 0x98, "1234"},
+                        {0x2C, 0x02, 0x9B, "ABC123"},
+                        {0x2C, 0x03, 0x98, ""},
+                        {0x2C, 0x03, 0x9B, ""}};
+  for (const Apdu& a : apdus) {
+    EXPECT_EQ(Sw(card_->Transmit(s_.Wrap(a.ins, a.p1, a.p2, a.payload))), "6985")
+        << std::hex << int(a.ins) << " " << int(a.p1) << " " << int(a.p2);
+  }
+  EXPECT_TRUE(card_->Certificate(CertSlot::kSign).empty());
+  // What a face card does have: a new auth key and certificate (R-FACE-4), the other PINs.
+  EXPECT_TRUE(card_->GenerateKeyPair(KeySlot::kAuth).ok());
+  EXPECT_TRUE(card_->WriteCertificate(CertSlot::kAuth, auth_der_).ok());
+  EXPECT_TRUE(card_->SetPin(PinId::kText, "1111").ok());
+  EXPECT_TRUE(card_->ResetPinCounter(PinId::kJuki).ok());
+  EXPECT_EQ(Sw(card_->Transmit(s_.Wrap(0x2C, 0x03, 0x9C, ""))), "9000");
+}
+
+TEST_F(FaceCardTest, TenFailedFaceChecksLockAndAMatchDoesNotUnlock) {
+  // R-FACE-2: 63 C9 … 63 C1, then the 10th failure answers 69 83; so does the 11th, and a
+  // match after the lock.
+  for (int left = 9; left >= 1; --left) {
+    char want[5];
+    std::snprintf(want, sizeof want, "63C%X", left);
+    EXPECT_EQ(FaceCheckSw(false), want);
+    EXPECT_EQ(card_->FaceTriesLeft(), left);
+  }
+  EXPECT_EQ(FaceCheckSw(false), "6983");  // the 10th
+  EXPECT_EQ(card_->FaceTriesLeft(), 0);
+  EXPECT_EQ(FaceCheckSw(false), "6983");  // the 11th
+  EXPECT_EQ(FaceCheckSw(true), "6983");   // a match does not unlock
+  SelectJpki();
+  EXPECT_EQ(Sw(SignWith("0017")), "6982");
+  // In the C++ interface too, and across a reopen.
+  auto locked = card_->RecordFaceCheck(true);
+  ASSERT_TRUE(locked.ok());
+  EXPECT_FALSE(locked->matched);
+  EXPECT_TRUE(locked->locked);
+  card_.reset();
+  auto card = Card::Open(path_, kSecret);
+  ASSERT_TRUE(card.ok());
+  card_ = std::move(card).value();
+  EXPECT_EQ(card_->FaceTriesLeft(), 0);
+  // The counter unlocks (RESET FACE COUNTER 84 F4 00 00); then a match works.
+  auto s = Authenticate(kIssuer);
+  ASSERT_TRUE(s.has_value());
+  s_ = *s;
+  EXPECT_EQ(Sw(card_->Transmit(s_.Wrap(kInsResetFaceCounter, 0x00, 0x00, ""))), "9000");
+  EXPECT_EQ(card_->FaceTriesLeft(), 10);
+  EXPECT_EQ(FaceCheckSw(true), "9000");
+}
+
+TEST_F(FaceCardTest, AMatchResetsTheFaceCounter) {
+  for (int i = 0; i < 7; ++i) FaceCheckSw(false);
+  EXPECT_EQ(card_->FaceTriesLeft(), 3);
+  EXPECT_EQ(FaceCheckSw(true), "9000");
+  EXPECT_EQ(card_->FaceTriesLeft(), 10);
+  // Consecutive failures only: nine more leave one.
+  for (int i = 0; i < 9; ++i) FaceCheckSw(false);
+  EXPECT_EQ(card_->FaceTriesLeft(), 1);
+  auto check = card_->RecordFaceCheck(true);
+  ASSERT_TRUE(check.ok());
+  EXPECT_TRUE(check->matched);
+  EXPECT_EQ(check->tries_left, 10);
+  check = card_->RecordFaceCheck(false);
+  ASSERT_TRUE(check.ok());
+  EXPECT_EQ(check->tries_left, 9);
+  EXPECT_FALSE(check->locked);
+}
+
+TEST_F(FaceCardTest, TheAuthKeySignsOnlyAfterAMatchInThisSession) {
+  SelectJpki();
+  EXPECT_EQ(Sw(SignWith("0017")), "6982");  // before
+  EXPECT_EQ(FaceCheckSw(false), "63C9");
+  EXPECT_EQ(Sw(SignWith("0017")), "6982");  // after a mismatch
+  EXPECT_EQ(FaceCheckSw(true), "9000");
+  const std::string r = SignWith("0017");  // after a match
+  ASSERT_EQ(Sw(r), "9000");
+  // The auth key's signature (PKCS#1 v1.5 over the DigestInfo).
+  pki::EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new(auth_pub_.get(), nullptr));
+  ASSERT_TRUE(ctx);
+  ASSERT_EQ(EVP_PKEY_verify_init(ctx.get()), 1);
+  ASSERT_EQ(EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_PADDING), 1);
+  const std::string tbs = H("3031300D060960864801650304020105000420") + std::string(32, '\xAA');
+  EXPECT_EQ(EVP_PKEY_verify(ctx.get(), reinterpret_cast<const unsigned char*>(r.data()), 256,
+                            reinterpret_cast<const unsigned char*>(tbs.data()), tbs.size()),
+            1);
+  EXPECT_EQ(Sw(SignWith("0017")), "9000");  // still, until a SELECT of an AP
+  EXPECT_EQ(Sw(SignWith("001A")), "6982");  // never the sign key
+  SelectJpki();                             // re-SELECT: cleared like a verified PIN
+  EXPECT_EQ(Sw(SignWith("0017")), "6982");
+  EXPECT_EQ(FaceCheckSw(true), "9000");
+  card_->Reset();  // a power cycle clears it too (and ends the issuer session)
+  SelectJpki();
+  EXPECT_EQ(Sw(SignWith("0017")), "6982");
+  // A match reported before the JPKI AP is selected takes effect at its next SELECT (what a
+  // fresh JpkiClient sends first), and that SELECT only.
+  card_->Reset();
+  auto s = Authenticate(kIssuer);
+  ASSERT_TRUE(s.has_value());
+  s_ = *s;
+  EXPECT_EQ(FaceCheckSw(true), "9000");  // no AP selected
+  SelectJpki();
+  EXPECT_EQ(Sw(SignWith("0017")), "9000");
+  SelectJpki();
+  EXPECT_EQ(Sw(SignWith("0017")), "6982");
+  EXPECT_EQ(Sw(T("00A4040C0AD3921000310001010408")), "9000");  // 券面事項入力補助 AP
+  EXPECT_EQ(FaceCheckSw(true), "9000");                       // pending …
+  EXPECT_EQ(Sw(T("00A4040C0AD3921000310001010402")), "9000");  // … lost to another AP
+  SelectJpki();
+  EXPECT_EQ(Sw(SignWith("0017")), "6982");
+  SelectJpki();
+  // A match stands for this Card's session only: another Card on the file (another process)
+  // has not seen a face.
+  EXPECT_EQ(FaceCheckSw(true), "9000");
+  auto other = Card::Open(path_, kSecret);
+  ASSERT_TRUE(other.ok());
+  (*other)->Transmit(H("00A4040C0AD392F000260100000001"));
+  (*other)->Transmit(H("00A4020C020017"));
+  EXPECT_EQ(Sw((*other)->Transmit(H("802A008004 01020304 00"))), "6982");
+  // Switched to a PIN card elsewhere: the match no longer counts, the (unset) PIN does.
+  EXPECT_EQ(Sw(SignWith("0017")), "9000");
+  ASSERT_TRUE((*other)->SetFaceCard(false).ok());
+  EXPECT_EQ(Sw(SignWith("0017")), "6982");
+}
+
+TEST_F(FaceCardTest, TheHolderSideCannotReportAFaceCheck) {
+  SelectJpki();
+  EXPECT_EQ(Sw(T("00F20100")), "6982");
+  EXPECT_EQ(Sw(T("00F00000")), "6982");
+  EXPECT_EQ(Sw(T("00F40000")), "6982");
+  EXPECT_EQ(Sw(T("80F20100")), "6D00");
+  EXPECT_EQ(Sw(SignWith("0017")), "6982");
+  EXPECT_TRUE(card_->FaceCard());
+  // Malformed issuer commands.
+  EXPECT_EQ(Sw(card_->Transmit(s_.Wrap(kInsFaceCheckResult, 0x02, 0x00, ""))), "6A86");
+  EXPECT_EQ(Sw(card_->Transmit(s_.Wrap(kInsFaceCheckResult, 0x01, 0x00, "x"))), "6700");
+  EXPECT_EQ(Sw(card_->Transmit(s_.Wrap(kInsResetFaceCounter, 0x01, 0x00, ""))), "6A86");
+  EXPECT_EQ(card_->FaceTriesLeft(), 10);
+}
+
+TEST_F(FaceCardTest, AFailedFaceCheckIsOnDiskBeforeTheAnswer) {
+  // A full disk: the mismatch cannot be counted, so it is not answered with a count (65 81);
+  // a match cannot reset a lowered counter either.
+  EXPECT_EQ(FaceCheckSw(false), "63C9");
+  const std::string before = ReadAll(path_);
+  ASSERT_GT(before.size(), 512u);
+  const int failed = WithFullDisk([&] {
+    int bad = 0;
+    if (Sw(card_->Transmit(s_.Wrap(kInsFaceCheckResult, 0x00, 0x00, ""))) != "6581") bad |= 1;
+    if (Sw(card_->Transmit(s_.Wrap(kInsFaceCheckResult, 0x01, 0x00, ""))) != "6581") bad |= 2;
+    card_->Transmit(H("00A4040C0AD392F000260100000001"));
+    card_->Transmit(H("00A4020C020017"));
+    if (Sw(card_->Transmit(H("802A008004 01020304 00"))) != "6982") bad |= 4;
+    auto r = card_->RecordFaceCheck(false);
+    if (r.ok()) bad |= 8;
+    return bad;
+  });
+  EXPECT_EQ(failed, 0) << "failed checks (bit mask): " << failed;
+  EXPECT_EQ(ReadAll(path_), before);
+  EXPECT_EQ(card_->FaceTriesLeft(), 9);
+  // A child killed right after a mismatch's answer: the count is on disk.
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    const std::string r = card_->Transmit(s_.Wrap(kInsFaceCheckResult, 0x00, 0x00, ""));
+    kill(getpid(), SIGKILL);
+    _exit(static_cast<int>(r.size()));
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFSIGNALED(status));
+  EXPECT_EQ(card_->FaceTriesLeft(), 8);
+}
+
+// A "mynacert-card/3" file written before face-authentication cards: its sealed state has no
+// "face" and no "face_tries_left". Made here by opening the seal (the test knows the secret),
+// taking the two fields out and sealing it again.
+TEST_F(CardTest, AnOlderFormatThreeFileOpensAsAPinCard) {
+  card_.reset();
+  nlohmann::json j = nlohmann::json::parse(ReadAll(path_));
+  ASSERT_EQ(j["format"], "mynacert-card/3");
+  const std::string card_id = j["card_id"].get<std::string>();
+  std::string derived(32, '\0');
+  PKCS5_PBKDF2_HMAC(kSecret, static_cast<int>(strlen(kSecret)),
+                    reinterpret_cast<const unsigned char*>(card_id.data()),
+                    static_cast<int>(card_id.size()), 200000, EVP_sha256(), 32,
+                    reinterpret_cast<unsigned char*>(derived.data()));
+  sc::Key key{};
+  std::copy(derived.begin(), derived.end(), key.begin());
+  const std::string aad = "mynacert-card/3 state " + card_id;
+  const std::string sealed = H(j["state"].get<std::string>());
+  auto plain = sc::GcmOpen(key, sealed.substr(0, 12), aad, sealed.substr(12));
+  ASSERT_TRUE(plain.has_value());
+  nlohmann::json state = nlohmann::json::parse(*plain);
+  ASSERT_TRUE(state.contains("face"));
+  state.erase("face");
+  state.erase("face_tries_left");
+  const std::string nonce = sc::RandomBytes(12);
+  j["state"] = HexUpper(nonce + sc::GcmSeal(key, nonce, aad, state.dump()));
+  WriteAll(path_, j.dump(1));
+  auto card = Card::Open(path_, kSecret);
+  ASSERT_TRUE(card.ok()) << card.error().ToString();
+  EXPECT_FALSE((*card)->FaceCard());
+  EXPECT_EQ((*card)->FaceTriesLeft(), 10);
+  EXPECT_EQ((*card)->Certificate(CertSlot::kAuth), auth_der_);
+  SelectAuthPin(**card);
+  EXPECT_EQ(Sw((*card)->Transmit(H("0020008004 31323334"))), "9000");
+  EXPECT_FALSE((*card)->RecordFaceCheck(true).ok());
+  // It is written in the new form at its next change, and can become a face card.
+  ASSERT_TRUE((*card)->SetFaceCard(true).ok());
+  auto again = Card::Open(path_, kSecret);
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE((*again)->FaceCard());
 }
 
 }  // namespace

@@ -36,10 +36,29 @@ Error CardError(uint16_t sw, const std::string& what) {
     case kSwWrongData:
       why = "データが不正です (wrong data)";
       break;
+    case 0x6984:
+      why = "暗証番号がありません。顔認証カードです (no PIN: a face-authentication card, R-FACE-1)";
+      break;
+    case 0x6A88:
+      why = "暗証番号がまだ設定されていません。窓口で設定してください (PIN not set yet; set it at "
+            "a counter)";
+      break;
     default:
       why = "カードがエラーを返しました (the card refused)";
   }
-  return Error{ErrorCode::kFailedPrecondition, "card", what + ": " + why + " SW " + SwHex(sw), ""};
+  return Error{ErrorCode::kFailedPrecondition, "card", what + ": " + why + " SW " + SwHex(sw),
+               sw == 0x6984 ? "R-FACE-1" : ""};
+}
+
+// An issuer command a face-authentication card refuses (69 85): R-FACE-1.
+Error IssuerError(uint16_t sw, const std::string& what) {
+  if (sw == kSwConditionsNotSatisfied) {
+    return Error{ErrorCode::kFailedPrecondition, "card",
+                 what + ": 顔認証カードではできません (refused on a face-authentication card: no "
+                        "auth or sign PIN, no sign key or certificate) SW 6985",
+                 "R-FACE-1"};
+  }
+  return CardError(sw, what);
 }
 
 }  // namespace
@@ -141,6 +160,15 @@ Result<PinCheck> JpkiClient::Verify(PinId pin, std::string_view value) {
     return check;
   }
   return CardError(answer->sw, "VERIFY");
+}
+
+Result<bool> JpkiClient::IsFaceCard() {
+  if (app_ != App::kJpki) MYNACERT_RETURN_IF_ERROR(Select(App::kJpki));
+  MYNACERT_RETURN_IF_ERROR(SelectEf(kEfAuthPin));
+  MYNACERT_ASSIGN_OR_RETURN(Answer a, Exchange(t_, EncodeCommand(0x00, 0x20, 0x00, 0x80)));
+  if (a.sw == 0x6984) return true;  // reference data not usable: no auth PIN (R-FACE-1)
+  if ((a.sw & 0xFFF0) == 0x63C0 || a.sw == kSwPinBlocked || a.sw == 0x6A88) return false;
+  return CardError(a.sw, "VERIFY (status)");
 }
 
 Result<PinCheck> JpkiClient::ChangePin(PinId pin, std::string_view current, std::string_view next) {
@@ -261,14 +289,14 @@ Result<Answer> IssuerSession::Send(uint8_t ins, uint8_t p1, uint8_t p2, std::str
 Result<std::string> IssuerSession::GenerateKeyPair(KeySlot slot) {
   MYNACERT_ASSIGN_OR_RETURN(
       Answer a, Send(0x47, 0x00, static_cast<uint8_t>(KeyEf(slot)), {}, /*long_answer=*/true));
-  if (a.sw != kSwOk) return CardError(a.sw, "GENERATE ASYMMETRIC KEY PAIR");
+  if (a.sw != kSwOk) return IssuerError(a.sw, "GENERATE ASYMMETRIC KEY PAIR");
   return a.data;
 }
 
 Status IssuerSession::WriteCertificate(CertSlot slot, std::string_view der) {
   MYNACERT_ASSIGN_OR_RETURN(
       Answer a, Send(0xD6, static_cast<uint8_t>(0x80 | CertEf(slot)), 0x00, der, false));
-  if (a.sw != kSwOk) return CardError(a.sw, "UPDATE BINARY");
+  if (a.sw != kSwOk) return IssuerError(a.sw, "UPDATE BINARY");
   return {};
 }
 
@@ -279,14 +307,55 @@ Status IssuerSession::SetPin(PinId pin, std::string_view value) {
     return InvalidArgument("pin", std::string("PIN の形式が違います (wrong PIN format): ") +
                                         PinEfOf(pin).name + " (R-CERT-2)");
   }
-  if (a.sw != kSwOk) return CardError(a.sw, "RESET RETRY COUNTER");
+  if (a.sw != kSwOk) return IssuerError(a.sw, "RESET RETRY COUNTER");
   return {};
 }
 
 Status IssuerSession::ResetPinCounter(PinId pin) {
   MYNACERT_ASSIGN_OR_RETURN(
       Answer a, Send(0x2C, 0x03, static_cast<uint8_t>(0x80 | PinEfOf(pin).ef), {}, false));
-  if (a.sw != kSwOk) return CardError(a.sw, "RESET RETRY COUNTER");
+  if (a.sw != kSwOk) return IssuerError(a.sw, "RESET RETRY COUNTER");
+  return {};
+}
+
+Status IssuerSession::SetCardType(bool face) {
+  MYNACERT_ASSIGN_OR_RETURN(Answer a, Send(kInsSetCardType, face ? 0x01 : 0x00, 0x00, {}, false));
+  if (a.sw != kSwOk) return CardError(a.sw, "SET CARD TYPE");
+  return {};
+}
+
+Result<FaceCheck> IssuerSession::RecordFaceCheck(bool matched) {
+  MYNACERT_ASSIGN_OR_RETURN(Answer a,
+                            Send(kInsFaceCheckResult, matched ? 0x01 : 0x00, 0x00, {}, false));
+  FaceCheck check;
+  if (a.sw == kSwOk) {
+    check.matched = true;
+    check.tries_left = rules::MaxPinTries(rules::PinKind::kAuth, /*face_authentication=*/true);
+    return check;
+  }
+  if ((a.sw & 0xFFF0) == 0x63C0) {
+    check.tries_left = a.sw & 0x0F;
+    check.locked = check.tries_left == 0;
+    return check;
+  }
+  if (a.sw == kSwPinBlocked) {
+    check.locked = true;
+    return check;
+  }
+  if (a.sw == kSwConditionsNotSatisfied) {
+    return Error{ErrorCode::kFailedPrecondition, "card",
+                 "顔認証カードではありません (not a face-authentication card) SW 6985", "R-FACE-1"};
+  }
+  return CardError(a.sw, "FACE CHECK RESULT");
+}
+
+Status IssuerSession::ResetFaceCounter() {
+  MYNACERT_ASSIGN_OR_RETURN(Answer a, Send(kInsResetFaceCounter, 0x00, 0x00, {}, false));
+  if (a.sw == kSwConditionsNotSatisfied) {
+    return Error{ErrorCode::kFailedPrecondition, "card",
+                 "顔認証カードではありません (not a face-authentication card) SW 6985", "R-FACE-1"};
+  }
+  if (a.sw != kSwOk) return CardError(a.sw, "RESET FACE COUNTER");
   return {};
 }
 

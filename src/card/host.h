@@ -5,7 +5,9 @@
 //   JpkiClient     holder side: PIN tries left, VERIFY, certificates, signatures. It sends only
 //                  what a real JPKI card answers (short APDUs, jpki-card.md §7).
 //   IssuerSession  the counter's side of the issuer channel (secure_channel.h): key pairs on
-//                  the card, certificates, PINs set or unlocked (R-WIN-6, R-CERT-6).
+//                  the card, certificates, PINs set or unlocked (R-WIN-6, R-CERT-6), and for
+//                  face-authentication cards (R-FACE-1..4) the card type, the result of a face
+//                  check and its counter (card.h, "Face-authentication cards").
 //
 // Thread-safety: one client per transport, one thread at a time.
 #ifndef MYNACERT_CARD_HOST_H_
@@ -58,6 +60,16 @@ struct PinCheck {
   bool locked = false;
 };
 
+// The outcome of a face check reported to a face-authentication card (R-FACE-1, R-FACE-2):
+// `matched` when the card accepted it (its auth key usable until a reset or a re-SELECT);
+// `tries_left` of the 10 consecutive failures allowed, after this check; `locked` when the
+// face function is locked (a match then is refused too, and does not unlock).
+struct FaceCheck {
+  bool matched = false;
+  int tries_left = 0;
+  bool locked = false;
+};
+
 class JpkiClient {
  public:
   explicit JpkiClient(Transport& t) : t_(t) {}
@@ -78,6 +90,12 @@ class JpkiClient {
   // the current PIN is returned; the PIN is changed only when it verified. The caller checks
   // `next` against R-CERT-2 first (the card refuses a malformed one with 6A 80 too).
   Result<PinCheck> ChangePin(PinId pin, std::string_view current, std::string_view next);
+  // Whether the card is a face-authentication card (R-FACE-1), from the empty VERIFY (status
+  // query) on the auth PIN: 69 84 "reference data not usable" = a face card, which has no auth
+  // PIN; 63 Cx (or 69 83, blocked) = a PIN card; 6A 88 = a PIN card whose auth PIN the counter
+  // has not set yet (just switched back from face). Selects the JPKI AP when it is not current;
+  // spends no try.
+  Result<bool> IsFaceCard();
 
  private:
   Status SelectEf(uint16_t ef);
@@ -96,6 +114,14 @@ class IssuerSession {
   Status WriteCertificate(CertSlot slot, std::string_view der);
   Status SetPin(PinId pin, std::string_view value);        // also resets its counter (初期化)
   Status ResetPinCounter(PinId pin);                       // ロック解除
+  // R-FACE-3: to a face card (true) the auth and sign PINs are cleared and the sign key and
+  // certificate erased; to a PIN card (false) the PINs stay unset until SetPin. No-op when the
+  // card is that type already.
+  Status SetCardType(bool face);
+  // A face check done by a machine or by staff (R-FACE-1, R-FACE-2). A mismatch is counted on
+  // the card before the answer; on a PIN card: an error naming R-FACE-1.
+  Result<FaceCheck> RecordFaceCheck(bool matched);
+  Status ResetFaceCounter();  // the face function unlocked at a counter
   const std::string& card_id() const { return card_id_; }  // hex
 
  private:

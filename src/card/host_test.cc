@@ -6,7 +6,11 @@
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
 
+#include <openssl/rsa.h>
+
 #include <filesystem>
+#include <functional>
+#include <vector>
 
 #include "card/apdu.h"
 #include "card/card.h"
@@ -213,6 +217,188 @@ TEST_F(HostTest, ATamperedAnswerIsNotBelieved) {
   auto again = IssuerSession::Open(mitm, kIssuer);
   ASSERT_FALSE(again.ok());
   EXPECT_EQ(again.error().field, "issuer_key");
+}
+
+// --- face-authentication cards (R-FACE-1..4) -------------------------------------------------
+
+// A Result's value, or `fallback` when it failed.
+template <typename T>
+T Or(const Result<T>& r, T fallback) {
+  return r.ok() ? *r : fallback;
+}
+
+std::string Sha256DigestInfo(std::string_view message) {
+  std::string digest_info = H("3031300d060960864801650304020105000420");
+  unsigned char md[32];
+  EVP_Digest(message.data(), message.size(), md, nullptr, EVP_sha256(), nullptr);
+  digest_info.append(reinterpret_cast<char*>(md), 32);
+  return digest_info;
+}
+
+TEST_F(HostTest, AFaceCardSignsWithItsAuthKeyAfterAFaceCheck) {
+  // A card made as a face card (R-FACE-1): the counter writes the auth key and certificate.
+  const std::string path = testing::TempDir() + "mynacert_host_face.json";
+  std::filesystem::remove(path);
+  auto made = Card::Create(path, "host test card secret",
+                           {"", "", "5678", "2468", "123456789012", "85070731205599", kIssuer, true});
+  ASSERT_TRUE(made.ok()) << made.error().ToString();
+  LocalTransport t(**made);
+  auto session = IssuerSession::Open(t, kIssuer);
+  ASSERT_TRUE(session.ok()) << session.error().ToString();
+  const std::string auth_der = Issue(**session, KeySlot::kAuth);
+
+  // The holder side learns the type from the card; a PIN card says otherwise.
+  JpkiClient client(t);
+  EXPECT_EQ(Or(client.IsFaceCard(), false), true);
+  EXPECT_EQ(Or(JpkiClient(*transport_).IsFaceCard(), true), false);
+  auto tries = client.TriesLeft(PinId::kAuth);
+  ASSERT_FALSE(tries.ok());
+  EXPECT_EQ(tries.error().rule, "R-FACE-1");
+  EXPECT_NE(tries.error().message.find("6984"), std::string::npos) << tries.error().message;
+  auto verify = client.Verify(PinId::kAuth, "1234");
+  ASSERT_FALSE(verify.ok());
+  EXPECT_EQ(verify.error().rule, "R-FACE-1");
+  EXPECT_EQ(Or(client.ReadCertificate(CertSlot::kAuth), std::string()), auth_der);
+  auto sign_cert = client.ReadCertificate(CertSlot::kSign);
+  ASSERT_FALSE(sign_cert.ok());
+  EXPECT_EQ(sign_cert.error().code, ErrorCode::kNotFound);  // empty, as any empty EF
+
+  // The auth key: refused before the face check, usable after a match through the client that
+  // has the JPKI AP selected (it does not select it again).
+  const std::string digest_info = Sha256DigestInfo("face check");
+  EXPECT_FALSE(client.Sign(KeySlot::kAuth, digest_info).ok());
+  auto check = (*session)->RecordFaceCheck(true);
+  ASSERT_TRUE(check.ok()) << check.error().ToString();
+  EXPECT_TRUE(check->matched);
+  EXPECT_EQ(check->tries_left, 10);
+  auto signature = client.Sign(KeySlot::kAuth, digest_info);
+  ASSERT_TRUE(signature.ok()) << signature.error().ToString();
+  // A new client's SELECT of the JPKI AP is a re-SELECT: the match is gone, as a verified PIN
+  // would be.
+  JpkiClient another(t);
+  EXPECT_FALSE(another.Sign(KeySlot::kAuth, digest_info).ok());
+  // Reported before any AP is selected (after a reset), the match is for the next SELECT of the
+  // JPKI AP: a fresh client's.
+  (*made)->Reset();
+  session = IssuerSession::Open(t, kIssuer);
+  ASSERT_TRUE(session.ok());
+  ASSERT_TRUE((*session)->RecordFaceCheck(true)->matched);
+  JpkiClient terminal(t);
+  EXPECT_TRUE(terminal.Sign(KeySlot::kAuth, digest_info).ok());
+  auto cert = pki::ParseCertificateDer(auth_der);
+  ASSERT_TRUE(cert.ok());
+  pki::EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new(X509_get0_pubkey(cert->get()), nullptr));
+  ASSERT_EQ(EVP_PKEY_verify_init(ctx.get()), 1);
+  ASSERT_EQ(EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_PADDING), 1);
+  EXPECT_EQ(EVP_PKEY_verify(ctx.get(), reinterpret_cast<const unsigned char*>(signature->data()),
+                            signature->size(),
+                            reinterpret_cast<const unsigned char*>(digest_info.data()),
+                            digest_info.size()),
+            1);
+  EXPECT_FALSE(terminal.Sign(KeySlot::kSign, digest_info).ok());
+
+  // What the counter cannot do to a face card (R-FACE-1): each a FailedPrecondition naming it.
+  struct Row {
+    const char* what;
+    std::function<Status()> call;
+  };
+  IssuerSession& s = **session;
+  const Row rows[] = {
+      {"GenerateKeyPair(sign)",
+       [&]() -> Status {
+         auto key = s.GenerateKeyPair(KeySlot::kSign);
+         if (key.ok()) return {};
+         return key.error();
+       }},
+      {"WriteCertificate(sign)", [&] { return s.WriteCertificate(CertSlot::kSign, auth_der); }},
+      {"SetPin(auth)", [&] { return s.SetPin(PinId::kAuth, "1234"); }},
+      {"SetPin(sign)", [&] { return s.SetPin(PinId::kSign, "ABC123"); }},
+      {"ResetPinCounter(auth)", [&] { return s.ResetPinCounter(PinId::kAuth); }},
+      {"ResetPinCounter(sign)", [&] { return s.ResetPinCounter(PinId::kSign); }},
+  };
+  for (const Row& r : rows) {
+    const Status st = r.call();
+    ASSERT_FALSE(st.ok()) << r.what;
+    EXPECT_EQ(st.error().code, ErrorCode::kFailedPrecondition) << r.what;
+    EXPECT_EQ(st.error().rule, "R-FACE-1") << r.what;
+    EXPECT_NE(st.error().message.find("6985"), std::string::npos) << st.error().message;
+  }
+  EXPECT_TRUE((*made)->Certificate(CertSlot::kSign).empty());
+}
+
+TEST_F(HostTest, FaceChecksLockAtTheTenthFailureUntilTheCounterResets) {
+  ASSERT_TRUE(card_->SetFaceCard(true).ok());
+  auto session = IssuerSession::Open(*transport_, kIssuer);
+  ASSERT_TRUE(session.ok());
+  IssuerSession& s = **session;
+  // R-FACE-2: {matched, tries_left, locked} after each check.
+  struct Row {
+    bool matched;
+    FaceCheck want;
+  };
+  std::vector<Row> rows;
+  for (int left = 9; left >= 1; --left) rows.push_back({false, {false, left, false}});
+  rows.push_back({false, {false, 0, true}});  // the 10th failure
+  rows.push_back({false, {false, 0, true}});  // the 11th
+  rows.push_back({true, {false, 0, true}});   // a match does not unlock
+  for (size_t i = 0; i < rows.size(); ++i) {
+    auto got = s.RecordFaceCheck(rows[i].matched);
+    ASSERT_TRUE(got.ok()) << i << ": " << got.error().ToString();
+    EXPECT_EQ(got->matched, rows[i].want.matched) << "check " << i + 1;
+    EXPECT_EQ(got->tries_left, rows[i].want.tries_left) << "check " << i + 1;
+    EXPECT_EQ(got->locked, rows[i].want.locked) << "check " << i + 1;
+  }
+  EXPECT_EQ(card_->FaceTriesLeft(), 0);
+  ASSERT_TRUE(s.ResetFaceCounter().ok());
+  EXPECT_EQ(card_->FaceTriesLeft(), 10);
+  auto match = s.RecordFaceCheck(true);
+  ASSERT_TRUE(match.ok());
+  EXPECT_TRUE(match->matched);
+}
+
+TEST_F(HostTest, SwitchingTheCardTypeAtTheCounter) {
+  auto session = IssuerSession::Open(*transport_, kIssuer);
+  ASSERT_TRUE(session.ok());
+  IssuerSession& s = **session;
+  Issue(s, KeySlot::kAuth);
+  Issue(s, KeySlot::kSign);
+  JpkiClient client(*transport_);
+  EXPECT_EQ(Or(client.IsFaceCard(), true), false);
+  // No face function on a PIN card.
+  auto refused = s.RecordFaceCheck(true);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().rule, "R-FACE-1");
+  const Status reset = s.ResetFaceCounter();
+  ASSERT_FALSE(reset.ok());
+  EXPECT_EQ(reset.error().rule, "R-FACE-1");
+
+  // To a face card (R-FACE-3): PINs cleared, the sign certificate and key gone.
+  ASSERT_TRUE(s.SetCardType(true).ok());
+  EXPECT_TRUE(card_->FaceCard());
+  EXPECT_EQ(Or(client.IsFaceCard(), false), true);
+  auto no_pin = client.Verify(PinId::kSign, "ABC123");
+  ASSERT_FALSE(no_pin.ok());
+  EXPECT_EQ(no_pin.error().rule, "R-FACE-1");
+  auto no_cert = client.ReadCertificate(CertSlot::kSign);
+  ASSERT_FALSE(no_cert.ok());
+  EXPECT_EQ(no_cert.error().code, ErrorCode::kNotFound);
+  EXPECT_TRUE(client.ReadCertificate(CertSlot::kAuth).ok());
+
+  // Back to a PIN card: no PIN until the counter sets them; not a face card for the holder.
+  ASSERT_TRUE(s.SetCardType(false).ok());
+  EXPECT_FALSE(card_->FaceCard());
+  EXPECT_EQ(Or(client.IsFaceCard(), true), false);
+  auto unset = client.TriesLeft(PinId::kAuth);
+  ASSERT_FALSE(unset.ok());
+  EXPECT_NE(unset.error().message.find("6A88"), std::string::npos) << unset.error().message;
+  ASSERT_TRUE(s.SetPin(PinId::kAuth, "4321").ok());
+  ASSERT_TRUE(s.SetPin(PinId::kSign, "NEW2026").ok());
+  EXPECT_EQ(Or(client.TriesLeft(PinId::kAuth), 0), 3);
+  EXPECT_TRUE(client.Verify(PinId::kAuth, "4321")->verified);
+  EXPECT_FALSE(client.Verify(PinId::kAuth, "1234")->verified);  // the old PIN is gone
+  Issue(s, KeySlot::kSign);  // a sign certificate again, if eligible (R-CERT-4)
+  EXPECT_TRUE(client.Verify(PinId::kSign, "NEW2026")->verified);
+  EXPECT_TRUE(client.ReadCertificate(CertSlot::kSign).ok());
 }
 
 }  // namespace

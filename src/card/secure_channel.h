@@ -21,6 +21,11 @@
 //   answer = AES-256-GCM(S, nonce = 02 || 00×7 || n, aad = SW1 SW2, data) || tag, SW1 SW2
 //   A command that does not open under the next n (forged, altered, replayed, reordered) gets
 //   69 88 and ends the session. A reset or power cycle ends it too.
+// The commands (card.h): GENERATE ASYMMETRIC KEY PAIR (47), UPDATE BINARY (D6), RESET RETRY
+// COUNTER (2C), and for face-authentication cards our own SET CARD TYPE (F0), FACE CHECK
+// RESULT (F2) and RESET FACE COUNTER (F4) — their arguments in P1, which the header's place in
+// the associated data authenticates. A terminal that reports a face check must therefore hold
+// the issuer key; how a real card learns of a face check is not public.
 //
 // Thread-safety: plain functions.
 #ifndef MYNACERT_CARD_SECURE_CHANNEL_H_

@@ -104,6 +104,7 @@ TEST_F(CardCli, IssueThenShowVerifyAndSign) {
   EXPECT_EQ(j["pin_tries_left"]["auth"], 3);
   EXPECT_EQ(j["pin_tries_left"]["sign"], 5);
   EXPECT_FALSE(j.contains("sign_certificate"));
+  EXPECT_EQ(j["card_type"], "pin");  // R-FACE-1: not a face-authentication card
   show = Sh(Card("show", "--json --today 2031-07-08 --sign-pin env:T_SIGN"));
   ASSERT_EQ(show.code, 0) << show.out;
   j = nlohmann::json::parse(show.out);
@@ -113,6 +114,8 @@ TEST_F(CardCli, IssueThenShowVerifyAndSign) {
   EXPECT_EQ(j["sign_certificate"]["address"], "石川県金沢市広坂１－１－１");
   // The text form names the era and the window.
   show = Sh(Card("show", "--today 2031-05-01 --sign-pin env:T_SIGN"));
+  EXPECT_NE(show.out.find("カードの種類 (card type): 暗証番号のカード (PIN card)"), std::string::npos)
+      << show.out;
   EXPECT_NE(show.out.find("1985-07-07 (昭和)"), std::string::npos) << show.out;
   EXPECT_NE(show.out.find("2031-04-08 〜 2031-07-07"), std::string::npos) << show.out;
 

@@ -172,6 +172,19 @@ Status RunShow(const ClientFlags& f, CliContext& ctx) {
   j["reader"] = connection->where();
   j["today"] = today.ToString();
   MYNACERT_RETURN_IF_ERROR(client.Select(card::App::kJpki));  // not a JPKI card: stop here
+  // R-FACE-1: a face-authentication card has no auth or sign PIN (its auth PIN's status query
+  // answers 69 84); null when the card answers neither way. Its face-check tries left cannot be
+  // read from the holder side.
+  auto face_card = client.IsFaceCard();
+  const bool face = face_card.ok() && *face_card;
+  j["card_type"] = face_card.ok() ? nlohmann::json(face ? "face" : "pin") : nlohmann::json(nullptr);
+  if (face && !sign_pin.empty()) {
+    OPENSSL_cleanse(sign_pin.data(), sign_pin.size());
+    return InvalidArgument("--sign-pin",
+                           "顔認証カードには署名用電子証明書も署名用パスワードもありません (a "
+                           "face-authentication card has no sign certificate and no sign PIN)",
+                           "R-FACE-1");
+  }
   auto auth = client.ReadCertificate(card::CertSlot::kAuth);
   if (auth.ok()) {
     j["auth_certificate"] = DescribeCertificate(*auth, today, false);
@@ -188,6 +201,10 @@ Status RunShow(const ClientFlags& f, CliContext& ctx) {
   nlohmann::json tries = nlohmann::json::object();
   for (card::PinId id :
        {card::PinId::kAuth, card::PinId::kSign, card::PinId::kText, card::PinId::kJuki}) {
+    if (face && (id == card::PinId::kAuth || id == card::PinId::kSign)) {
+      tries[card::PinEfOf(id).name] = nullptr;  // no such PIN on a face card
+      continue;
+    }
     auto left = client.TriesLeft(id);
     tries[card::PinEfOf(id).name] = left.ok() ? nlohmann::json(*left) : nlohmann::json(nullptr);
   }
@@ -213,7 +230,17 @@ Status RunShow(const ClientFlags& f, CliContext& ctx) {
   } else {
     std::ostream& o = ctx.out;
     o << "リーダー (reader): " << connection->where()
-      << "   基準日 (as of): " << today.ToStringWithWeekday() << "\n\n";
+      << "   基準日 (as of): " << today.ToStringWithWeekday() << "\n";
+    o << "カードの種類 (card type): ";
+    if (j["card_type"].is_null()) {
+      o << "不明 (unknown)\n\n";
+    } else if (face) {
+      o << "顔認証マイナンバーカード — 暗証番号なし、利用者証明用電子証明書は顔認証の後で使えます "
+           "(face-authentication card: no PIN; the auth certificate is used after a face check "
+           "by a machine or staff, R-FACE-1)\n\n";
+    } else {
+      o << "暗証番号のカード (PIN card)\n\n";
+    }
     if (j.contains("auth_certificate")) {
       PrintCertificate(o, "利用者証明用電子証明書 (auth certificate)", j["auth_certificate"]);
       if (j.contains("health_insurance_until")) {
@@ -228,7 +255,9 @@ Status RunShow(const ClientFlags& f, CliContext& ctx) {
          {card::PinId::kAuth, card::PinId::kSign, card::PinId::kText, card::PinId::kJuki}) {
       const auto& v = j["pin_tries_left"][card::PinEfOf(id).name];
       o << "  " << PinLabel(id) << ": ";
-      if (v.is_null()) {
+      if (face && (id == card::PinId::kAuth || id == card::PinId::kSign)) {
+        o << "なし — 顔認証カード (none: face-authentication card, R-FACE-1)\n";
+      } else if (v.is_null()) {
         o << "不明 (unknown)\n";
       } else if (v.get<int>() == 0) {
         o << "0 — ロック中。窓口で解除 (locked; unlock at a counter, R-PIN-1)\n";
@@ -240,6 +269,9 @@ Status RunShow(const ClientFlags& f, CliContext& ctx) {
     o << "\n";
     if (j.contains("sign_certificate")) {
       PrintCertificate(o, "署名用電子証明書 (sign certificate)", j["sign_certificate"]);
+    } else if (face) {
+      o << "署名用電子証明書 (sign certificate): 顔認証カードにはありません (none on a "
+           "face-authentication card, R-FACE-1)\n";
     } else if (!check) {
       o << "署名用電子証明書 (sign certificate): --sign-pin で表示します (shown after the sign "
            "PIN)\n";
