@@ -48,6 +48,7 @@ const OTHER_ITEMS = {
   inquiry_form: ['照会書兼回答書', 'inquiry-and-response form'], application_form: ['申請書', 'application form'],
   koseki_tohon: ['戸籍謄本', 'family register'], touki_jiko_shomei: ['登記事項証明書', 'certificate of registered matters'],
   expiry_notice: ['有効期限のお知らせ', 'expiry notice'],
+  pickup_notice: ['交付通知書', 'pick-up notice'],
 };
 
 // ---- the frame: staff navigation ----

@@ -44,6 +44,10 @@ Result<DecisionInput> Cases::InputFor(const Case& c, Date today) {
     in.has_active_auth = auth && auth->last_valid_day >= today;
     in.has_active_sign = sign && sign->last_valid_day >= today;
     in.card_suspended = card->suspended();
+    in.card_face = card->face;
+  }
+  if (!c.flags.application.empty()) {
+    MYNACERT_ASSIGN_OR_RETURN(in.application, store_.FindCardApplication(c.flags.application));
   }
   for (const Document& d : c.documents) {
     if (d.visit != c.visit || d.item != "inquiry_form" || !d.form_printed) continue;
@@ -75,6 +79,23 @@ Result<int64_t> Cases::OpenCase(const OpenRequest& r, int64_t at,
   } else if (!r.flags.card_event.empty() || r.flags.holder_at_fault) {
     return InvalidArgument(r.flags.card_event.empty() ? "holder_at_fault" : "card_event",
                            "カードの廃止 (abolish_card) の場合だけです (abolish_card only, R-LOST-4)");
+  }
+  // R-FACE-3: the switch says which way; R-CARD-2: the pick-up names its application.
+  if (procedure == profiles::Procedure::kFaceSwitch) {
+    if (r.flags.card_type != "face" && r.flags.card_type != "pin") {
+      return InvalidArgument("card_type", "切り替え先: face (顔認証マイナンバーカード) | pin (暗証番号のカード) (R-FACE-3)");
+    }
+  } else if (!r.flags.card_type.empty()) {
+    return InvalidArgument("card_type", "カードの切り替え (face_switch) の場合だけです (face_switch only, R-FACE-3)");
+  }
+  if (procedure == profiles::Procedure::kCardPickup) {
+    MYNACERT_ASSIGN_OR_RETURN(auto app, store_.FindCardApplication(r.flags.application));
+    if (!app || app->resident_id != r.resident_id) {
+      return NotFound("application", "この住民の交付申請書ID '" + r.flags.application +
+                                         "' がありません (no such card application for this resident, R-CARD-2)");
+    }
+  } else if (!r.flags.application.empty()) {
+    return InvalidArgument("application", "新しいカードの受け取り (card_pickup) の場合だけです (card_pickup only, R-CARD-2)");
   }
   MYNACERT_ASSIGN_OR_RETURN(auto applicant, ParseApplicant(r.applicant, "applicant"));
   (void)applicant;
@@ -136,13 +157,13 @@ Status Cases::AddDocumentsAndCommit(store::Transaction tx, int64_t case_id,
   MYNACERT_ASSIGN_OR_RETURN(const profiles::Municipality* m, profiles_.Find(c.municipality));
   static const std::vector<std::string> kItems = {
       "holder_card",       "id",          "inquiry_form", "application_form", "koseki_tohon",
-      "touki_jiko_shomei", "employee_id", "expiry_notice"};
+      "touki_jiko_shomei", "employee_id", "expiry_notice", "pickup_notice"};
   for (Document d : documents) {
     if (std::find(kItems.begin(), kItems.end(), d.item) == kItems.end()) {
       return InvalidArgument("document",
                              "'" + d.item +
                                  "': holder_card | id | inquiry_form | application_form | "
-                                 "koseki_tohon | touki_jiko_shomei | employee_id | expiry_notice");
+                                 "koseki_tohon | touki_jiko_shomei | employee_id | expiry_notice | pickup_notice");
     }
     if (d.whose != "holder" && d.whose != "representative" && d.whose != "agent") {
       return InvalidArgument("document", "whose は holder | representative | agent");

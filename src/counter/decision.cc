@@ -5,6 +5,7 @@
 
 #include "counter/internal.h"
 #include "rules/dates.h"
+#include "rules/validity.h"
 
 namespace mynacert::counter {
 
@@ -52,6 +53,14 @@ PlannedStep StepOf(const StepName& step) {
       return {id, "カードの一時停止を解除", "lift the card's suspension"};
     case StepKind::kAbolishCard:
       return {id, "カードを廃止", "abolish the card"};
+    case StepKind::kFaceCheck:
+      return {id, "顔認証 (本人の顔とカードの顔写真を照合)", "the face check (the holder's face against the card's photo)"};
+    case StepKind::kFaceOn:
+      return {id, "顔認証マイナンバーカードに切り替え (暗証番号を消去)", "switch to a face-authentication card (PINs cleared)"};
+    case StepKind::kFaceOff:
+      return {id, "暗証番号のカードに切り替え (新しい暗証番号を設定)", "switch back to PINs (new PINs set)"};
+    case StepKind::kAdoptCard:
+      return {id, "新しいカードを交付し、古いカードを返納", "hand over the new card; the old card returned"};
     case StepKind::kClose:
       return {id, "案件を完了", "close the case"};
   }
@@ -82,13 +91,14 @@ std::string_view OutcomeJa(Outcome o) {
 
 Result<Procedure> ParseProcedure(std::string_view name, std::string_view field) {
   for (Procedure p : {Procedure::kRenewal, Procedure::kNewIssuance, Procedure::kPinReset,
-                      Procedure::kFoundCard, Procedure::kAbolishCard}) {
+                      Procedure::kFoundCard, Procedure::kAbolishCard, Procedure::kFaceSwitch,
+                      Procedure::kCardPickup}) {
     if (rules::ProcedureName(p) == name) return p;
   }
   return InvalidArgument(std::string(field),
                          "'" + std::string(name) +
-                             "': renewal | new_issuance | pin_reset | found_card | abolish_card "
-                             "のいずれか");
+                             "': renewal | new_issuance | pin_reset | found_card | abolish_card | "
+                             "face_switch | card_pickup のいずれか");
 }
 
 Result<Applicant> ParseApplicant(std::string_view name, std::string_view field) {
@@ -179,7 +189,24 @@ Result<Decision> Decide(const DecisionInput& in) {
                           "The card is not suspended: there is nothing to lift."});
     return d;
   }
-  if (a.card_expired && procedure != Procedure::kAbolishCard) {
+  // R-CARD-2: the card handed over must be this resident's, produced and not yet collected.
+  if (procedure == Procedure::kCardPickup) {
+    const auto& app = in.application;
+    if (!app || app->resident_id != in.resident.id || (app->state != "produced" && app->state != "notified")) {
+      d.outcome = Outcome::kRefused;
+      const std::string state = app ? app->state : "none";
+      d.refusals.push_back({"R-CARD-2",
+                            app && app->state == "picked_up"
+                                ? "このカードは既に交付済みです。"
+                                : "この申請のカードはまだ交付できません (状態: " + state + ")。交付通知書が届いてから来庁してください。",
+                            app && app->state == "picked_up"
+                                ? "This card was already handed over."
+                                : "This application's card cannot be handed over yet (state " + state +
+                                      "): come after the pick-up notice arrives."});
+      return d;
+    }
+  }
+  if (a.card_expired && procedure != Procedure::kAbolishCard && procedure != Procedure::kCardPickup) {
     d.outcome = Outcome::kRefused;
     d.refusals.push_back({"R-WIN-6",
                           "カードの有効期限 (" + a.card.expires.ToString() +
@@ -204,6 +231,9 @@ Result<Decision> Decide(const DecisionInput& in) {
   s.counter_id = visit->counter_id;
   s.card_event = c.flags.card_event;
   s.holder_at_fault = c.flags.holder_at_fault;
+  s.face_card = in.card_face;
+  s.card_type = procedure == Procedure::kCardPickup ? (in.application && in.application->face ? "face" : "pin")
+                                                    : c.flags.card_type;
   const Document* form = nullptr;
   for (const Document* doc : docs)
     if (doc->item == "inquiry_form") form = doc;
@@ -335,6 +365,50 @@ Result<Decision> Decide(const DecisionInput& in) {
   if (procedure == Procedure::kPinReset) {
     MYNACERT_ASSIGN_OR_RETURN(const card::PinId pin, internal::ParsePinName(c.flags.pin, "pin"));
     steps.push_back(MakeResetPin(pin));
+  } else if (procedure == Procedure::kFaceSwitch) {
+    const bool sign_eligible = s.holder_age >= 15 && (!s.adult_ward || m.rules.adult_ward_sign_cert);
+    if (s.card_type == "face") {
+      // R-FACE-3: the sign certificate revoked first (at the CA), then the PINs cleared.
+      if (in.has_active_sign) steps.push_back(MakeStep(StepKind::kRevoke, pki::CaKind::kSign));
+      steps.push_back(MakeStep(StepKind::kFaceOn));
+    } else {
+      steps.push_back(MakeStep(StepKind::kFaceCheck));
+      steps.push_back(MakeStep(StepKind::kFaceOff));
+      if (sign_eligible && a.sign.if_issued_today) {
+        d.sign_expiry = a.sign.if_issued_today;
+        steps.push_back(MakeStep(StepKind::kKeygen, pki::CaKind::kSign));
+        steps.push_back(MakeStep(StepKind::kIssue, pki::CaKind::kSign));
+        steps.push_back(MakeStep(StepKind::kWrite, pki::CaKind::kSign));
+      }
+    }
+  } else if (procedure == Procedure::kCardPickup) {
+    // R-CARD-2: the holder's PINs on the produced card, the card handed over, both certificates
+    // issued onto it, the old card's revoked superseded.
+    const CounterStore::CardApplication& app = *in.application;
+    const bool face = app.face;
+    const bool sign = !face && s.holder_age >= 15 && (!s.adult_ward || m.rules.adult_ward_sign_cert);
+    const Date card_expiry = app.new_card_expiry.value_or(a.card.expires);
+    const rules::CertValidity auth =
+        rules::ComputeCertValidity(in.resident.birth, visit->on, false, card_expiry, std::nullopt, m.rules);
+    d.auth_expiry = auth.expires;
+    if (sign) {
+      d.sign_expiry =
+          rules::ComputeCertValidity(in.resident.birth, visit->on, false, card_expiry, auth.expires, m.rules).expires;
+    }
+    if (!face) steps.push_back(MakeResetPin(card::PinId::kAuth));
+    if (sign) steps.push_back(MakeResetPin(card::PinId::kSign));
+    steps.push_back(MakeResetPin(card::PinId::kText));
+    steps.push_back(MakeResetPin(card::PinId::kJuki));
+    steps.push_back(MakeStep(StepKind::kAdoptCard));
+    steps.push_back(MakeStep(StepKind::kKeygen, pki::CaKind::kAuth));
+    if (sign) steps.push_back(MakeStep(StepKind::kKeygen, pki::CaKind::kSign));
+    steps.push_back(MakeStep(StepKind::kIssue, pki::CaKind::kAuth));
+    if (sign) steps.push_back(MakeStep(StepKind::kIssue, pki::CaKind::kSign));
+    steps.push_back(MakeStep(StepKind::kWriteCa));
+    steps.push_back(MakeStep(StepKind::kWrite, pki::CaKind::kAuth));
+    if (sign) steps.push_back(MakeStep(StepKind::kWrite, pki::CaKind::kSign));
+    if (in.has_active_auth) steps.push_back(MakeStep(StepKind::kRevokeOld, pki::CaKind::kAuth));
+    if (in.has_active_sign) steps.push_back(MakeStep(StepKind::kRevokeOld, pki::CaKind::kSign));
   } else if (procedure == Procedure::kAbolishCard) {
     // R-LOST-4: the certificates in force revoked with the event's reason, the card abolished.
     if (in.has_active_auth) steps.push_back(MakeStep(StepKind::kRevoke, pki::CaKind::kAuth));
@@ -343,7 +417,7 @@ Result<Decision> Decide(const DecisionInput& in) {
   } else {
     const bool sign_excluded = s.holder_age < 15 || (s.adult_ward && !m.rules.adult_ward_sign_cert);
     const bool want_auth = c.flags.certs != "sign";
-    const bool want_sign = c.flags.certs != "auth" && !sign_excluded;
+    const bool want_sign = c.flags.certs != "auth" && !sign_excluded && !in.card_face;  // R-FACE-1
     if (want_auth) {
       if (!a.auth.if_issued_today) {
         d.outcome = Outcome::kRefused;
@@ -370,7 +444,9 @@ Result<Decision> Decide(const DecisionInput& in) {
     } else {
       d.reasons.push_back({"R-WIN-4", "手数料は無料です。", "Free of charge."});
     }
-    if (c.flags.pin_forgotten) {
+    if (in.card_face) {
+      steps.push_back(MakeStep(StepKind::kFaceCheck));  // R-FACE-4: in place of the PIN
+    } else if (c.flags.pin_forgotten) {
       steps.push_back(MakeResetPin(card::PinId::kAuth));
       if (want_sign) steps.push_back(MakeResetPin(card::PinId::kSign));
     } else {

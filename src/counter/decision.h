@@ -67,6 +67,9 @@ struct DecisionInput {
   bool has_active_auth = false;  // a current auth cert to revoke as superseded
   bool has_active_sign = false;
   bool card_suspended = false;  // 一時停止 after a loss report (R-LOST-1)
+  bool card_face = false;       // a face-authentication card (R-FACE-1)
+  // card_pickup (R-CARD-2): the application the case names (flags.application), if found.
+  std::optional<CounterStore::CardApplication> application;
   // R-PROC-7: the record's name or address changed after the form was printed.
   bool name_or_address_changed_since_form = false;
   Case the_case;

@@ -9,7 +9,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <list>
 #include <nlohmann/json.hpp>
+#include <tuple>
 
 #include "card/card.h"
 #include "core/hex.h"
@@ -53,8 +55,10 @@ using pki::Wiped;
 constexpr const char* kStepField = "case_steps.step";
 
 // The steps that only check or set a PIN: nothing else on the card changed.
+// face_check and face_off too: they need the holder at the counter, never a recovery.
 bool IsPinStep(const StepName& s) {
-  return s.kind == StepKind::kCheckPins || s.kind == StepKind::kResetPin;
+  return s.kind == StepKind::kCheckPins || s.kind == StepKind::kResetPin ||
+         s.kind == StepKind::kFaceCheck || s.kind == StepKind::kFaceOff;
 }
 
 // The steps after which going back is impossible (the card's old key gone, a certificate
@@ -67,7 +71,11 @@ bool TouchesCardOrCa(const StepName& s) {
     case StepKind::kRevokeOld:
     case StepKind::kWriteCa:
     case StepKind::kRevoke:
+    case StepKind::kFaceOn:
       return true;
+    case StepKind::kFaceCheck:
+    case StepKind::kFaceOff:
+    case StepKind::kAdoptCard:
     case StepKind::kCheckPins:
     case StepKind::kResetPin:
     case StepKind::kCreateCard:
@@ -88,7 +96,11 @@ bool TouchesCard(const StepName& s) {
     case StepKind::kWrite:
     case StepKind::kWriteCa:
     case StepKind::kCreateCard:
+    case StepKind::kFaceCheck:
+    case StepKind::kFaceOn:
+    case StepKind::kFaceOff:
       return true;
+    case StepKind::kAdoptCard:
     case StepKind::kIssue:
     case StepKind::kRevokeOld:
     case StepKind::kRevoke:
@@ -166,6 +178,16 @@ Result<ExecutionReport> Execution::Execute(int64_t case_id, ExecutionEnv& env) {
   MYNACERT_ASSIGN_OR_RETURN(auto assessment,
                             registry_.AssessResident(resident, c.current_visit()->on));
   size_t card_free = 0;  // steps that need no card
+  std::optional<CardRecord> target = card;  // the card the steps act on
+  if (c.procedure == "card_pickup") {
+    MYNACERT_ASSIGN_OR_RETURN(auto app, store_.FindCardApplication(c.flags.application));
+    if (!app) return NotFound("application", "交付申請がありません (no such card application)");
+    CardRecord produced;
+    produced.resident_id = c.resident_id;
+    produced.location = app->location;
+    produced.chip_id = app->chip_id;
+    target = produced;
+  }
   for (const PlannedStep& s : d.steps) {
     json data = json::object();
     MYNACERT_ASSIGN_OR_RETURN(const StepName name, ParseStep(s.id, "decision.steps"));
@@ -173,7 +195,8 @@ Result<ExecutionReport> Execution::Execute(int64_t case_id, ExecutionEnv& env) {
       const bool sign = name.key == pki::CaKind::kSign;
       data["last_valid_day"] = (sign ? d.sign_expiry : d.auth_expiry)->ToString();
       const rules::CertStatus st = sign ? assessment->sign.status : assessment->auth.status;
-      data["renewal"] = st == rules::CertStatus::kRenewable;
+      // A new card's certificates are new issuances, never renewals (R-CARD-2, R-VAL-1a).
+      data["renewal"] = st == rules::CertStatus::kRenewable && c.procedure != "card_pickup";
     }
     if ((name.kind == StepKind::kRevokeOld || name.kind == StepKind::kRevoke) && card) {
       MYNACERT_ASSIGN_OR_RETURN(auto old, store_.ActiveCert(card->id, pki::CaKindName(*name.key)));
@@ -186,6 +209,16 @@ Result<ExecutionReport> Execution::Execute(int64_t case_id, ExecutionEnv& env) {
                            ? std::string(rules::AbolitionReason(c.flags.card_event))
                            : std::string("cessationOfOperation");
     }
+    if (name.kind == StepKind::kAdoptCard) {
+      MYNACERT_ASSIGN_OR_RETURN(auto app, store_.FindCardApplication(c.flags.application));
+      if (!app) return NotFound("application", "交付申請がありません (no such card application)");
+      data = json{{"application", app->id},
+                  {"location", app->location},
+                  {"chip_id", app->chip_id},
+                  {"applied", app->applied_on ? app->applied_on->ToString() : app->noticed_on.ToString()},
+                  {"expires", app->new_card_expiry ? app->new_card_expiry->ToString() : ""},
+                  {"face", app->face}};
+    }
     if (!TouchesCard(name)) ++card_free;
     steps.emplace_back(FormatStep(name), data.dump());
   }
@@ -195,7 +228,7 @@ Result<ExecutionReport> Execution::Execute(int64_t case_id, ExecutionEnv& env) {
   // does not reach it.
   std::unique_ptr<CardLink> link;
   if (card_free != steps.size()) {
-    MYNACERT_ASSIGN_OR_RETURN(link, ReachCard(resident, *card, env));
+    MYNACERT_ASSIGN_OR_RETURN(link, ReachCard(resident, *target, env));
   }
   {
     MYNACERT_ASSIGN_OR_RETURN(store::Transaction tx, store::Transaction::Begin(store_.db()));
@@ -263,16 +296,44 @@ Result<ExecutionReport> Execution::RunSteps(int64_t case_id, ExecutionEnv& env, 
   const std::string holder_ref = "resident:" + std::to_string(resident.id);
 
   std::unique_ptr<card::IssuerSession> session;
-  std::optional<CardRecord> card_record;
-  if (link) {
-    MYNACERT_ASSIGN_OR_RETURN(card_record, store_.ActiveCard(resident.id));
-  }
+  // The card the steps act on: the holder's card, or the produced one a pick-up hands over
+  // (recorded in its adopt_card step, R-CARD-2) until that step made it the holder's.
+  auto target_card = [&]() -> Result<std::optional<CardRecord>> {
+    for (size_t i = 0; i < c.steps.size(); ++i) {
+      if (names[i].kind != StepKind::kAdoptCard || c.steps[i].state == "done") continue;
+      const json data = json::parse(c.steps[i].data, nullptr, false);
+      if (!data.is_object()) break;
+      CardRecord produced;
+      produced.resident_id = resident.id;
+      produced.location = data.value("location", "");
+      produced.chip_id = data.value("chip_id", "");
+      return std::optional<CardRecord>(produced);
+    }
+    return store_.ActiveCard(resident.id);
+  };
   auto need_link = [&]() -> Status {
     if (link) return {};
-    MYNACERT_ASSIGN_OR_RETURN(card_record, store_.ActiveCard(resident.id));
+    MYNACERT_ASSIGN_OR_RETURN(std::optional<CardRecord> card_record, target_card());
     if (!card_record) return NotFound("resident", "有効なカードがありません (no active card)");
     MYNACERT_ASSIGN_OR_RETURN(link, ReachCard(resident, *card_record, env));
     return {};
+  };
+  // A check at the counter that failed (a PIN, the face): nothing was changed on the card, the
+  // execution is undone — the case back to accepted, or, for an agent's form, to 文書照会
+  // (R-PROC-5).
+  auto undo_after_check = [&](std::string_view event, json detail, bool switch_case) -> Status {
+    MYNACERT_ASSIGN_OR_RETURN(store::Transaction tx, store::Transaction::Begin(store_.db()));
+    MYNACERT_RETURN_IF_ERROR(store_.PlanSteps(case_id, {}));
+    MYNACERT_ASSIGN_OR_RETURN(Case fresh, store_.GetCase(case_id));
+    if (switch_case) {
+      fresh.flags.pin_mismatch = true;
+      fresh.state = "open";
+    } else {
+      fresh.state = "accepted";
+    }
+    MYNACERT_RETURN_IF_ERROR(store_.UpdateCase(fresh, env.now));
+    MYNACERT_RETURN_IF_ERROR(Audit(store_, env.clerk, case_id, c.resident_id, event, detail.dump(), env.now));
+    return tx.Commit();
   };
   auto need_session = [&]() -> Status {
     MYNACERT_RETURN_IF_ERROR(need_link());
@@ -334,26 +395,14 @@ Result<ExecutionReport> Execution::RunSteps(int64_t case_id, ExecutionEnv& env, 
       }
       if (report.pin_failure) {
         // R-PROC-5 / R-CERT-6: nothing was changed on the card; the execution is undone.
-        MYNACERT_ASSIGN_OR_RETURN(store::Transaction tx, store::Transaction::Begin(store_.db()));
-        MYNACERT_RETURN_IF_ERROR(store_.PlanSteps(case_id, {}));
-        MYNACERT_ASSIGN_OR_RETURN(Case fresh, store_.GetCase(case_id));
-        const bool switch_case = fresh.applicant == "agent_with_form";
-        if (switch_case) {
-          fresh.flags.pin_mismatch = true;
-          fresh.state = "open";
-        } else {
-          fresh.state = "accepted";
-        }
-        MYNACERT_RETURN_IF_ERROR(store_.UpdateCase(fresh, env.now));
+        const bool switch_case = c.applicant == "agent_with_form";
         const PinFailure& f = *report.pin_failure;
-        MYNACERT_RETURN_IF_ERROR(Audit(store_, env.clerk, case_id, c.resident_id, "pin_mismatch",
-                                       json{{"pin", f.pin},
-                                            {"tries_left", f.tries_left},
-                                            {"locked", f.locked},
-                                            {"rule", switch_case ? "R-PROC-5" : "R-CERT-6"}}
-                                           .dump(),
-                                       env.now));
-        MYNACERT_RETURN_IF_ERROR(tx.Commit());
+        MYNACERT_RETURN_IF_ERROR(undo_after_check("pin_mismatch",
+                                                  json{{"pin", f.pin},
+                                                       {"tries_left", f.tries_left},
+                                                       {"locked", f.locked},
+                                                       {"rule", switch_case ? "R-PROC-5" : "R-CERT-6"}},
+                                                  switch_case));
         if (switch_case) {
           MYNACERT_ASSIGN_OR_RETURN(Decision after, cases_.Decide(case_id, env.clerk, env.now));
           report.decision_after = after;
@@ -373,6 +422,81 @@ Result<ExecutionReport> Execution::RunSteps(int64_t case_id, ExecutionEnv& env, 
       MYNACERT_RETURN_IF_ERROR(need_session());
       MYNACERT_RETURN_IF_ERROR(session->SetPin(id, value.get()));
       data["pin"] = pin;
+    } else if (name.kind == StepKind::kFaceCheck) {
+      // R-FACE-2/4: the face in place of the PIN; a mismatch counts on the card (10 allowed).
+      if (!env.face_check) {
+        return Error{ErrorCode::kFailedPrecondition, "face_check",
+                     "顔認証の結果がありません (match | mismatch を指定してください, R-FACE-4)", "R-FACE-4"};
+      }
+      MYNACERT_ASSIGN_OR_RETURN(const bool matched, env.face_check());
+      MYNACERT_RETURN_IF_ERROR(need_session());
+      MYNACERT_ASSIGN_OR_RETURN(const card::FaceCheck check, session->RecordFaceCheck(matched));
+      if (!check.matched) {
+        report.face_failure = FaceFailure{check.tries_left, check.locked};
+        MYNACERT_RETURN_IF_ERROR(undo_after_check(
+            "face_mismatch",
+            json{{"tries_left", check.tries_left}, {"locked", check.locked}, {"rule", "R-FACE-2"}}, false));
+        return report;
+      }
+      data["face"] = "matched";
+    } else if (name.kind == StepKind::kFaceOn || name.kind == StepKind::kFaceOff) {
+      const bool face = name.kind == StepKind::kFaceOn;
+      std::list<std::pair<card::PinId, Wiped>> pins;  // face_off: the holder's new PINs
+      if (!face) {
+        const bool sign = std::find(names.begin(), names.end(),
+                                    MakeStep(StepKind::kKeygen, pki::CaKind::kSign)) != names.end();
+        for (const card::PinId id : {card::PinId::kAuth, card::PinId::kSign}) {
+          if (id == card::PinId::kSign && !sign) continue;
+          const std::string which(internal::PinName(id));
+          MYNACERT_ASSIGN_OR_RETURN(std::string typed, env.pin("new:" + which));
+          Wiped raw(std::move(typed));
+          MYNACERT_ASSIGN_OR_RETURN(
+              std::string normal,
+              rules::NormalizePin(card::PinEfOf(id).kind, raw.get(), "PIN (new " + which + ")"));
+          pins.emplace_back(std::piecewise_construct, std::forward_as_tuple(id),
+                            std::forward_as_tuple(std::move(normal)));
+        }
+      }
+      MYNACERT_RETURN_IF_ERROR(need_session());
+      MYNACERT_RETURN_IF_ERROR(session->SetCardType(face));
+      for (const auto& [id, value] : pins) MYNACERT_RETURN_IF_ERROR(session->SetPin(id, value.get()));
+      data["card_type"] = face ? "face" : "pin";
+      record = [this, &resident, face]() -> Status {
+        MYNACERT_ASSIGN_OR_RETURN(auto card, store_.ActiveCard(resident.id));
+        if (!card) return NotFound("resident", "有効なカードがありません (no active card)");
+        return store_.SetCardFace(card->id, face);
+      };
+    } else if (name.kind == StepKind::kAdoptCard) {
+      // R-CARD-2: the produced card becomes the holder's; the old one is returned.
+      MYNACERT_ASSIGN_OR_RETURN(const Date applied, Date::Parse(data.value("applied", ""), "applied"));
+      MYNACERT_ASSIGN_OR_RETURN(const Date expires, Date::Parse(data.value("expires", ""), "expires"));
+      const std::string location = data.value("location", ""), chip = data.value("chip_id", "");
+      const std::string application = data.value("application", "");
+      const bool face = data.value("face", false);
+      record = [this, &resident, location, chip, applied, expires, face, application, case_id,
+                &env]() -> Status {
+        MYNACERT_ASSIGN_OR_RETURN(auto old, store_.ActiveCard(resident.id));
+        if (old && old->chip_id == chip) return Status{};  // done before a crash
+        if (old) MYNACERT_RETURN_IF_ERROR(store_.SetCardState(old->id, "returned"));
+        CardRecord cr;
+        cr.resident_id = resident.id;
+        cr.location = location;
+        cr.chip_id = chip;
+        cr.applied = applied;
+        cr.issued = env.today;
+        cr.expires = expires;
+        cr.face = face;
+        MYNACERT_ASSIGN_OR_RETURN(const int64_t id, store_.AddCard(cr, env.now));
+        (void)id;
+        MYNACERT_ASSIGN_OR_RETURN(auto app, store_.FindCardApplication(application));
+        if (!app) return NotFound("application", "交付申請がありません (no such card application)");
+        app->state = "picked_up";
+        app->picked_up_on = env.today;
+        app->case_id = case_id;
+        app->clerk = env.clerk;
+        app->updated_at = env.now;
+        return store_.UpdateCardApplication(*app);
+      };
     } else if (name.kind == StepKind::kKeygen) {
       MYNACERT_RETURN_IF_ERROR(need_session());
       MYNACERT_ASSIGN_OR_RETURN(std::string spki, session->GenerateKeyPair(KeySlotOf(*name.key)));
@@ -432,11 +556,12 @@ Result<ExecutionReport> Execution::RunSteps(int64_t case_id, ExecutionEnv& env, 
       data["serial"] = serial;
       const Date last = Date::Parse(issued.value("last_valid_day", "")).value();
       const bool renewal = issued.value("renewal", false);
-      const int64_t card_id = card_record->id;
-      record = [this, &resident, card_id, kind, serial, &env, last, renewal, case_id] {
+      record = [this, &resident, kind, serial, &env, last, renewal, case_id]() -> Status {
+        MYNACERT_ASSIGN_OR_RETURN(auto card, store_.ActiveCard(resident.id));
+        if (!card) return NotFound("resident", "有効なカードがありません (no active card)");
         CertRecord cr;
         cr.resident_id = resident.id;
-        cr.card_id = card_id;
+        cr.card_id = card->id;
         cr.kind = kind;
         cr.serial = serial;
         cr.issued = env.today;
@@ -560,6 +685,7 @@ Result<ExecutionReport> Execution::RunSteps(int64_t case_id, ExecutionEnv& env, 
           Audit(store_, env.clerk, case_id, c.resident_id, "step_done", detail.dump(), env.now));
       MYNACERT_RETURN_IF_ERROR(tx.Commit());
     }
+    step.state = "done";
     report.steps_done.push_back(step.step);
     Failpoint(step.step + ":done");
   }
@@ -594,7 +720,10 @@ Result<RecoveryReport> Execution::Recover(ExecutionEnv& env) {
       }
       names.push_back(*name);
       if (TouchesCardOrCa(*name) && s.state != "planned") forward = true;
-      if (name->kind == StepKind::kCreateCard && s.state == "done") forward = true;
+      if ((name->kind == StepKind::kCreateCard || name->kind == StepKind::kAdoptCard) &&
+          s.state == "done") {
+        forward = true;  // the new card is the holder's now
+      }
       if (name->kind != StepKind::kClose && s.state != "done") all_but_close = false;
     }
     if (unknown) {  // neither finished nor rolled back: the journal is not understood

@@ -5,6 +5,10 @@
 // from the CA; never a PIN):
 //
 //   check_pins | reset_pin:K   the PIN typed by staff is checked on the card (or a new one set)
+//   face_check                 a face card: the face check in place of the PINs (R-FACE-4)
+//   face_on | face_off         the card switched to face authentication or back (R-FACE-3)
+//   adopt_card                 the produced card becomes the holder's, the old one returned
+//                              (R-CARD-2)
 //   keygen:K                   a new key pair inside the card (the old key is gone from here on)
 //   issue:K                    the CA issues for that public key (found again by its key after
 //                              a crash between the CA's commit and ours)
@@ -60,6 +64,9 @@ struct ExecutionEnv {
   // Asked for "auth", "sign", "juki" (to check), "new:auth" … (to set), "init:auth" … (a new
   // card). Returned PINs are wiped after use and never stored or logged.
   std::function<Result<std::string>(std::string_view which)> pin;
+  // The face check of a face-authentication card (R-FACE-2/4), made by staff or a machine:
+  // true when the holder's face matches the card's photo. Asked once per face_check step.
+  std::function<Result<bool>()> face_check;
   // The home folder card file locations are relative to (counter/workspace.h).
   std::filesystem::path home;
   // Where a new card file goes (card issuance with the card model): relative to `home`.
@@ -76,10 +83,17 @@ struct PinFailure {
   bool locked = false;
 };
 
+// A face check that did not match (R-FACE-2): the card's count of failures left.
+struct FaceFailure {
+  int tries_left = 0;
+  bool locked = false;
+};
+
 struct ExecutionReport {
   bool completed = false;
   std::vector<std::string> steps_done;
   std::optional<PinFailure> pin_failure;
+  std::optional<FaceFailure> face_failure;
   std::optional<Decision> decision_after;  // when the case changed (R-PROC-5 switch)
   std::vector<std::pair<std::string, std::string>> new_serials;  // kind, serial
   std::vector<std::pair<std::string, std::string>> revoked;      // kind, serial

@@ -24,6 +24,10 @@ constexpr StepKindName kStepKinds[] = {
     {StepKind::kRevoke, "revoke", StepTarget::kKey},
     {StepKind::kResumeCard, "resume_card", StepTarget::kNone},
     {StepKind::kAbolishCard, "abolish_card", StepTarget::kNone},
+    {StepKind::kFaceCheck, "face_check", StepTarget::kNone},
+    {StepKind::kFaceOn, "face_on", StepTarget::kNone},
+    {StepKind::kFaceOff, "face_off", StepTarget::kNone},
+    {StepKind::kAdoptCard, "adopt_card", StepTarget::kNone},
     {StepKind::kClose, "close", StepTarget::kNone},
 };
 

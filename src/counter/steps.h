@@ -29,6 +29,11 @@ enum class StepKind {
   kRevoke,       // revoke:<key>   a certificate ended with the case's reason (R-LOST-2/4)
   kResumeCard,   // resume_card    一時停止解除: the card in force again (R-LOST-2)
   kAbolishCard,  // abolish_card   廃止 (R-LOST-4)
+  kFaceCheck,    // face_check     the face checked in place of the PINs (R-FACE-2/4)
+  kFaceOn,       // face_on        the card becomes a face-authentication card (R-FACE-3)
+  kFaceOff,      // face_off       back to PINs: the holder's new auth (and sign) PINs set (R-FACE-3)
+  kAdoptCard,    // adopt_card     the produced card becomes the holder's card, the old one
+                 //                returned (R-CARD-2)
   kClose,       // close
 };
 struct StepName {
@@ -42,7 +47,8 @@ StepName MakeStep(StepKind kind, pki::CaKind key);
 StepName MakeResetPin(card::PinId pin);
 // The stored text, as the journal has always written it: "check_pins", "reset_pin:auth",
 // "keygen:sign", "issue:auth", "write:auth", "revoke_old:sign", "create_card", "write_ca",
-// "revoke:auth", "resume_card", "abolish_card", "close".
+// "revoke:auth", "resume_card", "abolish_card", "face_check", "face_on", "face_off",
+// "adopt_card", "close".
 std::string FormatStep(const StepName& step);
 // The inverse of FormatStep; an unknown name is an error naming `field`.
 Result<StepName> ParseStep(std::string_view text, std::string_view field);

@@ -23,6 +23,8 @@ std::string FlagsJson(const CaseFlags& f) {
                         {"switched_from", f.switched_from}};
   if (!f.card_event.empty()) j["card_event"] = f.card_event;
   if (f.holder_at_fault) j["holder_at_fault"] = *f.holder_at_fault;
+  if (!f.card_type.empty()) j["card_type"] = f.card_type;
+  if (!f.application.empty()) j["application"] = f.application;
   return j.dump();
 }
 
@@ -39,6 +41,8 @@ CaseFlags ParseFlags(std::string_view text) {
   f.pin_mismatch = j.value("pin_mismatch", false);
   f.switched_from = j.value("switched_from", "");
   f.card_event = j.value("card_event", "");
+  f.card_type = j.value("card_type", "");
+  f.application = j.value("application", "");
   if (j.contains("holder_at_fault") && j["holder_at_fault"].is_boolean()) {
     f.holder_at_fault = j["holder_at_fault"].get<bool>();
   }
@@ -71,7 +75,7 @@ Resident ReadResident(store::Statement& s) {
 }
 
 constexpr std::string_view kCardColumns =
-    "id, resident_id, location, chip_id, applied, issued, expires, state";
+    "id, resident_id, location, chip_id, applied, issued, expires, state, face";
 CardRecord ReadCard(store::Statement& s) {
   CardRecord c;
   c.id = s.ColumnInt(0);
@@ -82,6 +86,7 @@ CardRecord ReadCard(store::Statement& s) {
   c.issued = ColumnDate(s, 5).value_or(Date());
   c.expires = ColumnDate(s, 6).value_or(Date());
   c.state = ColumnString(s, 7);
+  c.face = s.ColumnInt(8) != 0;
   return c;
 }
 
@@ -324,9 +329,10 @@ Result<int64_t> CounterStore::AddCard(CardRecord c, int64_t at) {
                     expires = c.expires.ToString();
   MYNACERT_RETURN_IF_ERROR(Run(*db_,
                                "INSERT INTO cards (" + std::string(kCardColumns) +
-                                   ", created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                                   ", created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
                                {c.id, c.resident_id, Text(c.location), Text(c.chip_id),
-                                Text(applied), Text(issued), Text(expires), Text(c.state), at}));
+                                Text(applied), Text(issued), Text(expires), Text(c.state),
+                                int64_t{c.face}, at}));
   return c.id;
 }
 
@@ -354,6 +360,10 @@ Result<std::vector<CardRecord>> CounterStore::Cards(int64_t resident_id) {
 
 Status CounterStore::SetCardState(int64_t card_id, std::string_view state) {
   return Run(*db_, "UPDATE cards SET state = $2 WHERE id = $1", {card_id, state});
+}
+
+Status CounterStore::SetCardFace(int64_t card_id, bool face) {
+  return Run(*db_, "UPDATE cards SET face = $2 WHERE id = $1", {card_id, int64_t{face}});
 }
 
 Result<int64_t> CounterStore::AddCert(CertRecord c) {
@@ -689,6 +699,98 @@ Result<std::optional<CounterStore::KioskBooking>> CounterStore::FindKioskBooking
   if (!row) return std::optional<KioskBooking>();
   if (used_at) *used_at = s->ColumnIsNull(8) ? 0 : s->ColumnInt(8);
   return std::optional<KioskBooking>(ReadKiosk(*s));
+}
+
+// ---- the card's own renewal ----
+
+namespace {
+constexpr std::string_view kApplicationColumns =
+    "id, resident_id, old_card_id, card_expiry, state, noticed_on, channel, photo, face, "
+    "applied_on, produced_on, notified_on, picked_up_on, location, chip_id, new_card_expiry, "
+    "pickup_booking, case_id, clerk, created_at, updated_at";
+CounterStore::CardApplication ReadApplication(store::Statement& s) {
+  CounterStore::CardApplication a;
+  a.id = ColumnString(s, 0);
+  a.resident_id = s.ColumnInt(1);
+  a.old_card_id = s.ColumnInt(2);
+  a.card_expiry = ColumnDate(s, 3).value_or(Date());
+  a.state = ColumnString(s, 4);
+  a.noticed_on = ColumnDate(s, 5).value_or(Date());
+  a.channel = ColumnString(s, 6);
+  a.photo = ColumnString(s, 7);
+  a.face = s.ColumnInt(8) != 0;
+  a.applied_on = ColumnDate(s, 9);
+  a.produced_on = ColumnDate(s, 10);
+  a.notified_on = ColumnDate(s, 11);
+  a.picked_up_on = ColumnDate(s, 12);
+  a.location = ColumnString(s, 13);
+  a.chip_id = ColumnString(s, 14);
+  a.new_card_expiry = ColumnDate(s, 15);
+  a.pickup_booking = ColumnString(s, 16);
+  a.case_id = s.ColumnIsNull(17) ? 0 : s.ColumnInt(17);
+  a.clerk = ColumnString(s, 18);
+  a.created_at = s.ColumnInt(19);
+  a.updated_at = s.ColumnInt(20);
+  return a;
+}
+}  // namespace
+
+Status CounterStore::AddCardApplication(const CardApplication& a) {
+  const std::string expiry = a.card_expiry.ToString(), noticed = a.noticed_on.ToString();
+  return Run(*db_,
+             "INSERT INTO card_applications (" + std::string(kApplicationColumns) +
+                 ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULL, NULL, NULL, NULL, $10, $11, "
+                 "NULL, $12, NULL, $13, $14, $14)",
+             {Text(a.id), a.resident_id, a.old_card_id, Text(expiry), Text(a.state), Text(noticed),
+              Text(a.channel), Text(a.photo), int64_t{a.face}, Text(a.location), Text(a.chip_id),
+              Text(a.pickup_booking), Text(a.clerk), a.created_at});
+}
+
+Status CounterStore::UpdateCardApplication(const CardApplication& a) {
+  std::string applied, produced, notified, picked, expiry;
+  return Run(*db_,
+             "UPDATE card_applications SET state = $2, channel = $3, photo = $4, face = $5, "
+             "applied_on = $6, produced_on = $7, notified_on = $8, picked_up_on = $9, "
+             "location = $10, chip_id = $11, new_card_expiry = $12, pickup_booking = $13, "
+             "case_id = $14, clerk = $15, updated_at = $16 WHERE id = $1",
+             {Text(a.id), Text(a.state), Text(a.channel), Text(a.photo), int64_t{a.face},
+              OptDate(a.applied_on, applied), OptDate(a.produced_on, produced),
+              OptDate(a.notified_on, notified), OptDate(a.picked_up_on, picked), Text(a.location),
+              Text(a.chip_id), OptDate(a.new_card_expiry, expiry), Text(a.pickup_booking),
+              a.case_id == 0 ? store::Param(nullptr) : store::Param(a.case_id), Text(a.clerk),
+              a.updated_at});
+}
+
+Result<std::optional<CounterStore::CardApplication>> CounterStore::FindCardApplication(
+    std::string_view id) {
+  MYNACERT_ASSIGN_OR_RETURN(
+      auto s, Query(*db_,
+                    "SELECT " + std::string(kApplicationColumns) +
+                        " FROM card_applications WHERE id = $1",
+                    {id}));
+  MYNACERT_ASSIGN_OR_RETURN(bool row, s->Step());
+  if (!row) return std::optional<CardApplication>();
+  return std::optional<CardApplication>(ReadApplication(*s));
+}
+
+Result<std::vector<CounterStore::CardApplication>> CounterStore::CardApplications(
+    int64_t resident_id) {
+  MYNACERT_ASSIGN_OR_RETURN(
+      auto s, Query(*db_,
+                    "SELECT " + std::string(kApplicationColumns) +
+                        " FROM card_applications WHERE resident_id = $1 ORDER BY created_at DESC, id DESC",
+                    {resident_id}));
+  return Collect<CardApplication>(*s, ReadApplication);
+}
+
+Result<std::vector<CounterStore::CardApplication>> CounterStore::CardApplicationsInState(
+    std::string_view state) {
+  MYNACERT_ASSIGN_OR_RETURN(
+      auto s, Query(*db_,
+                    "SELECT " + std::string(kApplicationColumns) +
+                        " FROM card_applications WHERE state = $1 ORDER BY updated_at, id",
+                    {state}));
+  return Collect<CardApplication>(*s, ReadApplication);
 }
 
 // ---- the loss hotline ----

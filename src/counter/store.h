@@ -69,6 +69,7 @@ struct CardRecord {
   // active | suspended (一時停止 by the hotline, R-LOST-1) | replaced | returned | abolished
   // (廃止, R-LOST-4)
   std::string state = "active";
+  bool face = false;  // a face-authentication card (R-FACE-1): no PINs, no sign certificate
   bool suspended() const { return state == "suspended"; }
 };
 
@@ -101,6 +102,8 @@ struct CaseFlags {
   bool representative_has_photo_id = true;  // R-PROC-3
   bool pin_mismatch = false;  // R-PROC-5: the form's PIN did not match the card
   std::string switched_from;  // the applicant before a switch to 文書照会
+  std::string card_type;      // face_switch (R-FACE-3): face | pin, the type asked for
+  std::string application;    // card_pickup (R-CARD-2): the 申請書ID of the card handed over
 };
 
 struct Visit {
@@ -116,7 +119,7 @@ struct Document {
   int seq = 0;
   std::string whose = "holder";  // holder | representative | agent
   std::string item;  // holder_card | id | inquiry_form | application_form | koseki_tohon |
-                     // touki_jiko_shomei | employee_id | expiry_notice
+                     // touki_jiko_shomei | employee_id | expiry_notice | pickup_notice (交付通知書)
   std::string kind;      // id: catalog id
   std::string category;  // A | B (id, as accepted)
   std::optional<Date> issued;
@@ -194,6 +197,7 @@ class CounterStore {
   Result<std::optional<CardRecord>> ActiveCard(int64_t resident_id);
   Result<std::vector<CardRecord>> Cards(int64_t resident_id);
   Status SetCardState(int64_t card_id, std::string_view state);
+  Status SetCardFace(int64_t card_id, bool face);  // R-FACE-3
   Result<int64_t> AddCert(CertRecord c);
   // Newest first.
   Result<std::vector<CertRecord>> Certs(int64_t resident_id);
@@ -276,6 +280,34 @@ class CounterStore {
   Result<std::optional<KioskBooking>> ClaimKioskBooking(std::string_view id, int64_t now);
   // The booking as it is, used or not (nullopt: unknown).
   Result<std::optional<KioskBooking>> FindKioskBooking(std::string_view id, int64_t* used_at);
+
+  // ---- the card's own renewal (R-CARD-1..3): the 交付申請書 and what became of it ----
+  struct CardApplication {
+    std::string id;  // 申請書ID, 23 digits
+    int64_t resident_id = 0, old_card_id = 0;
+    Date card_expiry;
+    // noticed | applied | produced | notified | picked_up | cancelled
+    std::string state = "noticed";
+    Date noticed_on;
+    std::string channel;  // online | post | counter ('' before the application)
+    std::string photo;    // uploaded | attached | taken_at_counter
+    bool face = false;    // a face-authentication card asked for (R-FACE-1)
+    std::optional<Date> applied_on, produced_on, notified_on, picked_up_on;
+    std::string location, chip_id;  // the produced card
+    std::optional<Date> new_card_expiry;
+    std::string pickup_booking;  // 予約番号
+    int64_t case_id = 0;         // the pick-up case
+    std::string clerk;
+    int64_t created_at = 0, updated_at = 0;
+  };
+  Status AddCardApplication(const CardApplication& a);
+  // Writes every field but id, resident_id, old_card_id, card_expiry and created_at.
+  Status UpdateCardApplication(const CardApplication& a);
+  Result<std::optional<CardApplication>> FindCardApplication(std::string_view id);
+  // The resident's applications, newest first.
+  Result<std::vector<CardApplication>> CardApplications(int64_t resident_id);
+  // Every application in `state`, oldest first (staff lists: to produce, to notify).
+  Result<std::vector<CardApplication>> CardApplicationsInState(std::string_view state);
 
  private:
   explicit CounterStore(std::unique_ptr<store::Database> db)

@@ -20,6 +20,8 @@ json CaseJson(const Case& c, const std::vector<AuditRecord>& audit) {
   // What the clerk recorded about the situation that the plan depends on (R-LOST-4).
   if (!c.flags.card_event.empty()) j["card_event"] = c.flags.card_event;
   if (c.flags.holder_at_fault) j["holder_at_fault"] = *c.flags.holder_at_fault;
+  if (!c.flags.card_type.empty()) j["card_type"] = c.flags.card_type;
+  if (!c.flags.application.empty()) j["application"] = c.flags.application;
   j["visits"] = json::array();
   for (const auto& v : c.visits) {
     j["visits"].push_back({{"number", v.number}, {"on", v.on.ToString()}, {"counter", v.counter_id},

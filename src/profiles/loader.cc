@@ -177,7 +177,9 @@ const std::initializer_list<std::pair<std::string_view, Procedure>> kProcedures 
     {"new_issuance", Procedure::kNewIssuance},
     {"pin_reset", Procedure::kPinReset},
     {"found_card", Procedure::kFoundCard},
-    {"abolish_card", Procedure::kAbolishCard}};
+    {"abolish_card", Procedure::kAbolishCard},
+    {"face_switch", Procedure::kFaceSwitch},
+    {"card_pickup", Procedure::kCardPickup}};
 const std::initializer_list<std::pair<std::string_view, ApplicantClass>> kApplicantClasses = {
     {"self", ApplicantClass::kSelf}, {"legal_rep", ApplicantClass::kLegalRep},
     {"agent", ApplicantClass::kAgent}};
@@ -350,7 +352,8 @@ Municipality ParseTable(const Reader& r, const toml::table& root, std::string_vi
 
   // R-NOT-1/3: when the expiry notices go out (days before the certificate's expiry).
   if (const toml::table* t = r.Table(root, "", "notices", false)) {
-    r.CheckKeys(*t, "notices", {"jlis_lead_days", "city_lead_days"});
+    r.CheckKeys(*t, "notices", {"jlis_lead_days", "city_lead_days", "card_lead_days"});
+    m.notices.card_lead_days = r.Int(*t, "notices", "card_lead_days", 90, 0, 366);
     m.notices.jlis_lead_days = r.Int(*t, "notices", "jlis_lead_days", 76, 1, 366);
     m.notices.city_lead_days = r.Int(*t, "notices", "city_lead_days", 0, 0, 366);
     if (m.notices.city_lead_days != 0 && m.notices.city_lead_days <= m.notices.jlis_lead_days) {

@@ -48,8 +48,17 @@ struct RuleSettings {
 // kFoundCard: 一時停止解除 of a card the hotline suspended (R-LOST-2/3): the held certificates
 // revoked and new ones issued onto the card. kAbolishCard: 紛失届 / 廃止 (R-LOST-4): the card
 // abolished and its certificates revoked, for a card that stays lost, was stolen, broken or
-// misused.
-enum class Procedure { kRenewal, kNewIssuance, kPinReset, kFoundCard, kAbolishCard };
+// misused. kFaceSwitch: a card switched to a face-authentication card or back (R-FACE-3).
+// kCardPickup: the new card handed over after the card's own renewal (R-CARD-2).
+enum class Procedure {
+  kRenewal,
+  kNewIssuance,
+  kPinReset,
+  kFoundCard,
+  kAbolishCard,
+  kFaceSwitch,
+  kCardPickup
+};
 // Who comes to the counter. The legal representative is split because the proof of
 // authority differs (戸籍謄本 vs 登記事項証明書, R-PROC-2).
 enum class Applicant {
@@ -204,6 +213,9 @@ struct NoticePolicy {
   // reservation ID, 予約ID通知書), this many days before expiry; 0 = the city mails none. When
   // set it exceeds jlis_lead_days: the white envelope comes before the blue one.
   int city_lead_days = 0;
+  // R-CARD-1/3: J-LIS's notice of the card's own expiry, with the 交付申請書, this many days
+  // before the card's expiry ("about 3 months": medium confidence, a setting). 0 = none.
+  int card_lead_days = 90;
 };
 
 // ---- Fees (R-LOST-4, R-CARD-3) ----

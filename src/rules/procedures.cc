@@ -128,6 +128,26 @@ StaffAction Action(const std::string& id) {
     return {id, "カードの一時停止を解除し、一時保留中の電子証明書を失効させて新しい電子証明書を発行します",
             "staff lift the card's suspension, revoke the held certificates and issue new ones onto the card"};
   }
+  if (id == "face_check") {
+    return {id, "職員 (または顔認証付きカードリーダー) が本人の顔とカードの顔写真を照合します (暗証番号の代わり、連続10回まで)",
+            "staff (or a face-recognition reader) check the holder's face against the card's photo, in place of "
+            "the PIN (10 consecutive failures allowed)"};
+  }
+  if (id == "set_face_card") {
+    return {id, "カードを顔認証マイナンバーカードに切り替えます (暗証番号を消去し、署名用電子証明書を失効させます)",
+            "staff switch the card to a face-authentication card (PINs cleared, the sign certificate revoked)"};
+  }
+  if (id == "set_pin_card") {
+    return {id, "顔認証を解除し、本人が新しい暗証番号を設定します (署名用電子証明書は対象なら発行)",
+            "staff switch the card back to PINs: the holder sets new PINs (the sign certificate issued if eligible)"};
+  }
+  if (id == "set_pins") {
+    return {id, "本人が新しいカードの暗証番号を設定します", "the holder sets the new card's PINs"};
+  }
+  if (id == "return_old_card") {
+    return {id, "古いカードを回収して廃止し、その電子証明書を失効させます (superseded)",
+            "staff take back the old card, abolish it and revoke its certificates (superseded)"};
+  }
   if (id == "abolish_card") {
     return {id, "カードを廃止し、電子証明書を失効させます。再交付の申請を受け付けます",
             "staff abolish the card and revoke its certificates; a new card can be applied for"};
@@ -220,6 +240,8 @@ std::string_view ProcedureName(Procedure p) {
     case Procedure::kPinReset: return "pin_reset";
     case Procedure::kFoundCard: return "found_card";
     case Procedure::kAbolishCard: return "abolish_card";
+    case Procedure::kFaceSwitch: return "face_switch";
+    case Procedure::kCardPickup: return "card_pickup";
   }
   return "";
 }
@@ -266,8 +288,25 @@ std::vector<Reason> PinsToKnow(const profiles::Municipality& m, Procedure proced
                    "No PIN is used to abolish the card; new PINs are set when the new card is handed over."});
     return out;
   }
-  if (procedure == Procedure::kPinReset) {
-    out.push_back({"R-CERT-2", "新しく設定する " + formats_ja + " を決めておいてください。",
+  if (procedure == Procedure::kFaceSwitch && s.card_type == "face") {
+    out.push_back({"R-FACE-3", "顔認証マイナンバーカードには暗証番号がありません。切り替えると今の暗証番号は消去されます。",
+                   "A face-authentication card has no PINs: the current ones are cleared."});
+    return out;
+  }
+  if (s.face_card && procedure != Procedure::kFaceSwitch && procedure != Procedure::kCardPickup) {
+    out.push_back({"R-FACE-4", "顔認証マイナンバーカードなので暗証番号は使いません。窓口で顔認証をします。",
+                   "A face-authentication card: no PIN is used; the face is checked at the counter."});
+    return out;
+  }
+  if (procedure == Procedure::kCardPickup && s.card_type == "face") {
+    out.push_back({"R-FACE-1", "顔認証マイナンバーカードなので、利用者証明用・署名用の暗証番号は設定しません。住民基本台帳用と券面事項入力補助用の暗証番号 (数字4桁) を決めておいてください。",
+                   "A face-authentication card: no certificate PINs. Decide the 住基 and text PINs (4 digits each)."});
+    return out;
+  }
+  if (procedure == Procedure::kPinReset || procedure == Procedure::kFaceSwitch ||
+      procedure == Procedure::kCardPickup) {
+    out.push_back({procedure == Procedure::kPinReset ? "R-CERT-2" : procedure == Procedure::kFaceSwitch ? "R-FACE-3" : "R-CARD-2",
+                   "新しく設定する " + formats_ja + (procedure == Procedure::kCardPickup ? "、住民基本台帳用と券面事項入力補助用の暗証番号 (数字4桁)" : "") + " を決めておいてください。",
                    "Decide the new PINs: " + formats_en + "."});
     return out;
   }
@@ -439,6 +478,114 @@ Result<ProcedurePlan> PlanAbolition(const profiles::Municipality& m, Applicant a
   return plan;
 }
 
+// R-FACE-3: normal ⇄ face-authentication card, at a counter, the same day. The holder comes
+// (the face is checked against the card); a minor or an adult ward with the legal
+// representative, who also proves their authority.
+Result<ProcedurePlan> PlanFaceSwitch(const profiles::Municipality& m, Applicant applicant,
+                                     const Situation& s, ProcedurePlan plan) {
+  if (s.card_type != "face" && s.card_type != "pin") {
+    return InvalidArgument("card_type", "face (顔認証マイナンバーカードへ) | pin (暗証番号のカードへ) のいずれか (R-FACE-3)");
+  }
+  const bool to_face = s.card_type == "face";
+  if (to_face == s.face_card) {
+    plan.possible = false;
+    plan.refusals.push_back({"R-FACE-3",
+                             to_face ? "このカードは既に顔認証マイナンバーカードです。" : "このカードは既に暗証番号のカードです。",
+                             to_face ? "The card is already a face-authentication card." : "The card already uses PINs."});
+    return plan;
+  }
+  const ApplicantClass cls = ClassOf(applicant);
+  if (cls == ApplicantClass::kAgent) {
+    plan.possible = false;
+    plan.refusals.push_back({"R-FACE-3",
+                             "顔認証マイナンバーカードへの切り替え・解除は、本人が窓口で行います (法定代理人は本人と一緒に)。",
+                             "The switch is made at the counter with the holder present (a legal representative comes with the holder)."});
+    return plan;
+  }
+  VisitPlan v;
+  v.holder_present = true;
+  v.documents.push_back(HolderCard());
+  if (cls == ApplicantClass::kLegalRep) {
+    v.documents.push_back(IdLine(Party::kRepresentative, Combos({{1, 0}}), "R-PROC-2"));
+    AuthorityDocuments(m, applicant, s, plan, v);
+  } else if (!to_face) {
+    // The face card proves nothing without its PIN: the holder shows one more document.
+    v.documents.push_back(IdLine(Party::kHolder, Combos({{1, 0}, {0, 1}}), "R-FACE-3", false, true));
+  }
+  const bool sign_eligible = s.holder_age >= 15 && (!s.adult_ward || m.rules.adult_ward_sign_cert);
+  if (to_face) {
+    v.staff_actions.push_back(Action("set_face_card"));
+    plan.reasons.push_back({"R-FACE-1",
+                            "顔認証マイナンバーカードは暗証番号を使わず、顔認証付きカードリーダーや職員の目視で本人確認をして使います。健康保険証や本人確認書類として使えますが、マイナポータル、コンビニ交付、e-Tax など暗証番号が必要なサービスには使えません。",
+                            "A face-authentication card is used after a face check by a reader or staff, without PINs: as the "
+                            "health-insurance card and photo ID, not for services that need a PIN (マイナポータル, kiosks, e-Tax)."});
+    plan.reasons.push_back({"R-FACE-3",
+                            "暗証番号は消去され、署名用電子証明書は失効します (cessationOfOperation)。カードの追記欄に顔認証と日付を記載します。",
+                            "The PINs are cleared and the sign certificate revoked (cessationOfOperation); 顔認証 and the date "
+                            "are written on the card's 追記欄."});
+  } else {
+    v.staff_actions.push_back(Action("face_check"));
+    v.staff_actions.push_back(Action("set_pin_card"));
+    plan.reasons.push_back({"R-FACE-3",
+                            std::string("本人が新しい暗証番号を設定します。") +
+                                (sign_eligible ? "署名用電子証明書も発行します (R-CERT-4)。" : "署名用電子証明書は発行されません (R-CERT-4)。"),
+                            std::string("The holder sets new PINs. ") +
+                                (sign_eligible ? "A sign certificate is issued too (R-CERT-4)." : "No sign certificate (R-CERT-4).")});
+  }
+  plan.reasons.push_back({"R-FACE-3", "手続きは原則として当日中に窓口で完了します。手数料はかかりません。",
+                          "Done at the counter, in principle the same day, free of charge."});
+  plan.visits.push_back(std::move(v));
+  return plan;
+}
+
+// R-CARD-2: the new card handed over after the card's renewal: the holder comes with the
+// 交付通知書, the old card (returned) and identity documents, sets the PINs, and receives the
+// card with both certificates. A minor under 15 or an adult ward comes with the legal
+// representative. An agent cannot collect it (a card is handed to the holder).
+Result<ProcedurePlan> PlanPickup(const profiles::Municipality& m, Applicant applicant,
+                                 const Situation& s, ProcedurePlan plan) {
+  const ApplicantClass cls = ClassOf(applicant);
+  if (cls == ApplicantClass::kAgent) {
+    plan.possible = false;
+    plan.refusals.push_back({"R-CARD-2",
+                             "新しいカードは本人が受け取ります (15歳未満・成年被後見人の方は法定代理人と一緒に)。代理人だけでは受け取れません。",
+                             "The new card is handed to the holder in person (under 15 or an adult ward: with the legal "
+                             "representative); an agent alone cannot collect it."});
+    return plan;
+  }
+  VisitPlan v;
+  v.holder_present = true;
+  v.documents.push_back(Line("holder", "pickup_notice", "交付通知書 (はがき)", "the pick-up notice (交付通知書)", "",
+                             false, {"R-CARD-2"}));
+  v.documents.push_back(Line("holder", "holder_card", "今お持ちのマイナンバーカード (返納します)",
+                             "the current My Number Card (returned)", "", false, {"R-CARD-2"}));
+  if (cls == ApplicantClass::kLegalRep) {
+    v.documents.push_back(IdLine(Party::kRepresentative, Combos({{1, 0}}), "R-PROC-2"));
+    AuthorityDocuments(m, applicant, s, plan, v);
+  } else {
+    v.documents.push_back(IdLine(Party::kHolder, Combos({{1, 0}, {0, 2}}), "R-CARD-2", false, true));
+  }
+  v.staff_actions.push_back(Action("set_pins"));
+  v.staff_actions.push_back(Action("return_old_card"));
+  const bool face = s.card_type == "face";
+  const bool sign_eligible = !face && s.holder_age >= 15 && (!s.adult_ward || m.rules.adult_ward_sign_cert);
+  plan.reasons.push_back({"R-CARD-2",
+                          std::string("新しいカードに利用者証明用") + (sign_eligible ? "と署名用の電子証明書" : "電子証明書") +
+                              "を発行します。古いカードは返納し、その電子証明書は失効します (superseded)。",
+                          std::string("The new card receives the auth") + (sign_eligible ? " and sign certificates" : " certificate") +
+                              "; the old card is returned and its certificates revoked (superseded)."});
+  if (face) {
+    plan.reasons.push_back({"R-FACE-1", "顔認証マイナンバーカードとして申請されています: 利用者証明用の暗証番号はなく、署名用電子証明書は発行されません。",
+                            "Applied for as a face-authentication card: no certificate PINs and no sign certificate."});
+  } else if (!sign_eligible) {
+    plan.reasons.push_back({"R-CERT-4", "署名用電子証明書は15歳未満・成年被後見人の方には発行できません。",
+                            "No sign cert under 15 or for an adult ward."});
+  }
+  plan.reasons.push_back({"R-CARD-3", "カードの更新は無料です。", "The card renewal is free of charge."});
+  plan.visits.push_back(std::move(v));
+  return plan;
+}
+
 Result<ProcedurePlan> PlanSteps(const profiles::Municipality& m, Procedure procedure,
                                 Applicant applicant, const Situation& s) {
   const profiles::ProcedurePolicy& pol = m.procedures;
@@ -491,6 +638,35 @@ Result<ProcedurePlan> PlanSteps(const profiles::Municipality& m, Procedure proce
     return plan;
   }
   if (procedure == Procedure::kAbolishCard) return PlanAbolition(m, applicant, s, std::move(plan));
+  if (procedure == Procedure::kFaceSwitch) return PlanFaceSwitch(m, applicant, s, std::move(plan));
+  if (procedure == Procedure::kCardPickup) return PlanPickup(m, applicant, s, std::move(plan));
+  if (s.face_card) {
+    // R-FACE-1/4: no PIN to reset; the face check replaces the PIN, so the holder comes.
+    if (procedure == Procedure::kPinReset) {
+      plan.possible = false;
+      plan.refusals.push_back({"R-FACE-1",
+                               "顔認証マイナンバーカードには暗証番号がありません。暗証番号を使うには、通常のカードへの切り替え (face_switch) をしてください。",
+                               "A face-authentication card has no PIN: switch it back to a PIN card (face_switch) to use PINs."});
+      return plan;
+    }
+    if (ClassOf(applicant) == ApplicantClass::kAgent) {
+      plan.possible = false;
+      plan.refusals.push_back({"R-FACE-4",
+                               "顔認証マイナンバーカードは暗証番号の代わりに本人の顔認証をするため、代理人だけでは手続きできません。本人が来庁してください。",
+                               "A face-authentication card is checked by the holder's face in place of the PIN: an agent alone cannot do it; the holder comes."});
+      return plan;
+    }
+    if (s.sign_cert) {
+      const Reason r{"R-FACE-1", "顔認証マイナンバーカードには署名用電子証明書は発行されません。",
+                     "No sign certificate on a face-authentication card."};
+      if (s.sign_only) {
+        plan.possible = false;
+        plan.refusals.push_back(r);
+        return plan;
+      }
+      plan.reasons.push_back({r.rule, r.ja + "利用者証明用のみの手続きです。", r.en + " Only the auth cert is handled."});
+    }
+  }
   if (procedure == Procedure::kFoundCard) {
     plan.reasons.push_back(
         {"R-LOST-2",
@@ -512,7 +688,7 @@ Result<ProcedurePlan> PlanSteps(const profiles::Municipality& m, Procedure proce
     }
     plan.reasons.push_back({r.rule, r.ja + "利用者証明用のみの手続きです。", r.en + " Only the auth cert is handled."});
   }
-  const bool sign = s.sign_cert && !sign_excluded;
+  const bool sign = s.sign_cert && !sign_excluded && !s.face_card;
 
   if (cls == ApplicantClass::kSelf) {
     VisitPlan v;
@@ -527,7 +703,9 @@ Result<ProcedurePlan> PlanSteps(const profiles::Municipality& m, Procedure proce
                               "暗証番号を忘れた場合は、本人確認書類 (A または B を1点) があれば同じ来庁で再設定できます。",
                               "A forgotten PIN is reset in the same visit with one identity document (A or B)."});
     }
-    if (procedure != Procedure::kPinReset) v.staff_actions.push_back(PinCheck(m, sign));
+    if (procedure != Procedure::kPinReset) {
+      v.staff_actions.push_back(s.face_card ? Action("face_check") : PinCheck(m, sign));
+    }
     if (procedure == Procedure::kFoundCard) v.staff_actions.push_back(Action("resume_card"));
     plan.reasons.push_back({"R-PROC-1", "本人が来庁する場合は1回で手続きできます (所要約10分, R-PROC-10)。",
                             "The holder in person: one visit (about 10 minutes, R-PROC-10)."});
@@ -575,7 +753,12 @@ Result<ProcedurePlan> PlanSteps(const profiles::Municipality& m, Procedure proce
                               "忘れた暗証番号は同じ来庁で再設定できます (法定代理人の本人確認書類で)。",
                               "A forgotten PIN is reset in the same visit (with the representative's ID)."});
     }
-    if (procedure != Procedure::kPinReset) v.staff_actions.push_back(PinCheck(m, sign));
+    if (s.face_card) {
+      v.holder_present = true;  // R-FACE-4: the face check needs the holder
+      v.staff_actions.push_back(Action("face_check"));
+    } else if (procedure != Procedure::kPinReset) {
+      v.staff_actions.push_back(PinCheck(m, sign));
+    }
     if (procedure == Procedure::kFoundCard) v.staff_actions.push_back(Action("resume_card"));
     plan.reasons.push_back({"R-PROC-2",
                             v.holder_present ? "法定代理人が本人と一緒に来庁します。" : "法定代理人だけで来庁できます。",

@@ -36,6 +36,11 @@ struct Situation {
   // applies (unset: lost and broken are the holder's fault, stolen and misused are not).
   std::string card_event;
   std::optional<bool> holder_at_fault;
+  // R-FACE-1: the card is a face-authentication card (no PINs, no sign certificate).
+  bool face_card = false;
+  // face_switch (R-FACE-3): the card type asked for, face | pin. card_pickup (R-CARD-2): the
+  // type of the new card as applied for.
+  std::string card_type;
 };
 
 // R-LOST-4 / R-REV-1: the revocation reason of an abolished card's certificates
