@@ -433,6 +433,165 @@ TEST_P(Lifecycle, OnlineRevocationRequestNeedsTheCertificatesOwnKeyOnce) {
   EXPECT_TRUE(verified->ok) << verified->problem;
 }
 
+// ---- face-authentication cards (R-FACE-1..4) ----
+
+// R-FACE-3: switched to a face card at the counter, the card loses its PINs and its sign key,
+// the sign certificate is revoked cessationOfOperation (OCSP revoked:5); the auth certificate
+// stays good. Back to PINs: the face is checked, the holder sets new PINs, a sign certificate
+// is issued again (R-CERT-4).
+TEST_P(Lifecycle, AFaceCardIsSwitchedAtTheCounterBothWays) {
+  const int64_t r = ResidentWithCard("yamagata", kBirth, kCardIssued);
+  const CardRecord card = **store_->ActiveCard(r);
+  const CertRecord auth = **store_->ActiveCert(card.id, "auth");
+  const CertRecord sign = **store_->ActiveCert(card.id, "sign");
+  const std::string sign_der = CardCert(r, card::CertSlot::kSign, "ABC123");
+  const std::string auth_der = CardCert(r, card::CertSlot::kAuth);
+
+  CaseFlags to_face;
+  to_face.card_type = "face";
+  const int64_t c = Open(r, "face_switch", "self", "yamagata-cityhall", kFoundDay, true, to_face);
+  ASSERT_TRUE(PresentItem(c, "holder_card").ok());
+  Decision d = DecideOk(c);
+  ASSERT_EQ(d.outcome, Outcome::kAccepted) << DecisionJson(d);
+  EXPECT_TRUE(Cites(d.reasons, "R-FACE-1"));
+  EXPECT_TRUE(Cites(d.reasons, "R-FACE-3"));
+  EXPECT_EQ(StepIds(d), (std::vector<std::string>{"revoke:sign", "face_on", "close"}));
+  auto run = counter_->Execute(c, env_);
+  ASSERT_TRUE(run.ok()) << run.error().ToString();
+  ASSERT_TRUE(run->completed);
+  EXPECT_TRUE((*store_->ActiveCard(r))->face);
+  EXPECT_EQ(CaState("sign", sign.serial), pki::CertState::kRevoked);
+  EXPECT_EQ(CaReason("sign", sign.serial), pki::RevocationReason::kCessationOfOperation);
+  EXPECT_EQ(CaState("auth", auth.serial), pki::CertState::kGood);
+  auto ocsp = Responder();
+  ASSERT_TRUE(ocsp);
+  EXPECT_EQ(OcspStatus(*ocsp, sign_der, sign_ca_->cert.get()), "revoked:5");
+  EXPECT_EQ(OcspStatus(*ocsp, auth_der, auth_ca_->cert.get()), "good");
+  {
+    auto link = testing::OpenFileCard(**store_->ActiveCard(r), dir_);
+    ASSERT_TRUE(link.ok());
+    card::JpkiClient client((*link)->transport());
+    auto face = client.IsFaceCard();
+    ASSERT_TRUE(face.ok()) << face.error().ToString();
+    EXPECT_TRUE(*face);
+  }
+  EXPECT_TRUE(CardCert(r, card::CertSlot::kSign, "ABC123").empty());  // no sign certificate on the chip
+
+  // A face card has no PIN to reset, and takes no sign certificate.
+  CaseFlags sign_only;
+  sign_only.certs = "sign";
+  const int64_t sign_case = Open(r, "new_issuance", "self", "yamagata-cityhall", kFoundDay, true, sign_only);
+  ASSERT_TRUE(PresentItem(sign_case, "holder_card").ok());
+  Decision no_sign = DecideOk(sign_case);
+  EXPECT_EQ(no_sign.outcome, Outcome::kRefused);
+  EXPECT_TRUE(Cites(no_sign.refusals, "R-FACE-1"));
+  const int64_t pin_case = Open(r, "pin_reset", "self", "yamagata-cityhall", kFoundDay, true);
+  ASSERT_TRUE(PresentItem(pin_case, "holder_card").ok());
+  ASSERT_TRUE(PresentId(pin_case, "holder", "drivers_license").ok());
+  Decision no_pin = DecideOk(pin_case);
+  EXPECT_EQ(no_pin.outcome, Outcome::kRefused);
+  EXPECT_TRUE(Cites(no_pin.refusals, "R-FACE-1"));
+  // Already a face card: nothing to switch.
+  const int64_t again = Open(r, "face_switch", "self", "yamagata-cityhall", kFoundDay, true, to_face);
+  ASSERT_TRUE(PresentItem(again, "holder_card").ok());
+  EXPECT_TRUE(Cites(DecideOk(again).refusals, "R-FACE-3"));
+
+  // Back to PINs.
+  CaseFlags to_pin;
+  to_pin.card_type = "pin";
+  const int64_t back = Open(r, "face_switch", "self", "yamagata-cityhall", kFoundDay, true, to_pin);
+  ASSERT_TRUE(PresentItem(back, "holder_card").ok());
+  ASSERT_TRUE(PresentId(back, "holder", "drivers_license").ok());
+  Decision db = DecideOk(back);
+  ASSERT_EQ(db.outcome, Outcome::kAccepted) << DecisionJson(db);
+  EXPECT_EQ(StepIds(db), (std::vector<std::string>{"face_check", "face_off", "keygen:sign", "issue:sign",
+                                                   "write:sign", "close"}));
+  pins_["new:auth"] = "5678";
+  pins_["new:sign"] = "PIN5678X";
+  env_.face_check = [] { return Result<bool>(true); };
+  auto run_back = counter_->Execute(back, env_);
+  ASSERT_TRUE(run_back.ok()) << run_back.error().ToString();
+  ASSERT_TRUE(run_back->completed);
+  EXPECT_FALSE((*store_->ActiveCard(r))->face);
+  const std::string new_sign = CardCert(r, card::CertSlot::kSign, "PIN5678X");
+  ASSERT_FALSE(new_sign.empty());
+  ASSERT_TRUE(ocsp->Refresh().ok());
+  EXPECT_EQ(OcspStatus(*ocsp, new_sign, sign_ca_->cert.get()), "good");
+  auto link = testing::OpenFileCard(**store_->ActiveCard(r), dir_);
+  ASSERT_TRUE(link.ok());
+  card::JpkiClient client((*link)->transport());
+  auto check = client.Verify(card::PinId::kAuth, "5678");
+  ASSERT_TRUE(check.ok());
+  EXPECT_TRUE(check->verified);
+}
+
+// R-FACE-4 / R-FACE-2: a face card's auth certificate is renewed with the face check in place
+// of the PIN; a face that does not match changes nothing and counts on the card; the 10th
+// failure locks it, and no renewal goes through until the counter resets it.
+TEST_P(Lifecycle, AFaceCardIsRenewedWithTheFaceCheckAndLocksAfterTenFailures) {
+  const int64_t r = ResidentWithCard("yamagata", kBirth, kCardIssued);
+  CaseFlags to_face;
+  to_face.card_type = "face";
+  const int64_t sw = Open(r, "face_switch", "self", "yamagata-cityhall", kFoundDay, true, to_face);
+  ASSERT_TRUE(PresentItem(sw, "holder_card").ok());
+  ASSERT_EQ(DecideOk(sw).outcome, Outcome::kAccepted);
+  ASSERT_TRUE(counter_->Execute(sw, env_).ok());
+  const CertRecord auth = **store_->ActiveCert((*store_->ActiveCard(r))->id, "auth");
+
+  // In the renewal window of the auth certificate (2026-07-07).
+  const Date window = Date::Ymd(2026, 5, 1);
+  const int64_t c = Open(r, "renewal", "self", "yamagata-cityhall", window, true);
+  ASSERT_TRUE(PresentItem(c, "holder_card").ok());
+  Decision d = DecideOk(c);
+  ASSERT_EQ(d.outcome, Outcome::kAccepted) << DecisionJson(d);
+  EXPECT_TRUE(Cites(d.reasons, "R-FACE-1"));  // the auth certificate only
+  EXPECT_EQ(StepIds(d), (std::vector<std::string>{"face_check", "keygen:auth", "issue:auth", "write:auth",
+                                                  "revoke_old:auth", "close"}));
+  // An agent cannot bring a face.
+  const int64_t agent = Open(r, "renewal", "agent_with_form", "yamagata-cityhall", window, false);
+  EXPECT_TRUE(Cites(DecideOk(agent).refusals, "R-FACE-4"));
+
+  // Without a face check result the execution does not start.
+  auto no_check = counter_->Execute(c, env_);
+  ASSERT_FALSE(no_check.ok());
+  EXPECT_EQ(no_check.error().field, "face_check");
+  EXPECT_EQ((*store_->GetCase(c)).state, "accepted");
+
+  env_.face_check = [] { return Result<bool>(false); };
+  for (int i = 1; i <= 10; ++i) {
+    auto run = counter_->Execute(c, env_);
+    ASSERT_TRUE(run.ok()) << run.error().ToString();
+    ASSERT_TRUE(run->face_failure) << i;
+    EXPECT_EQ(run->face_failure->tries_left, 10 - i);
+    EXPECT_EQ(run->face_failure->locked, i == 10);
+    EXPECT_EQ((*store_->GetCase(c)).state, "accepted");
+  }
+  EXPECT_EQ(AuditCount("face_mismatch"), 10u);
+  // Locked: a match no longer opens it.
+  env_.face_check = [] { return Result<bool>(true); };
+  auto locked = counter_->Execute(c, env_);
+  ASSERT_TRUE(locked.ok()) << locked.error().ToString();
+  ASSERT_TRUE(locked->face_failure);
+  EXPECT_TRUE(locked->face_failure->locked);
+  EXPECT_EQ((*store_->ActiveCert((*store_->ActiveCard(r))->id, "auth"))->serial, auth.serial);
+
+  // The counter lifts the lock (ロック解除) and the face matches: renewed.
+  {
+    auto link = testing::OpenFileCard(**store_->ActiveCard(r), dir_);
+    ASSERT_TRUE(link.ok());
+    auto session = card::IssuerSession::Open((*link)->transport(), testing::kIssuerMaster);
+    ASSERT_TRUE(session.ok());
+    ASSERT_TRUE((*session)->ResetFaceCounter().ok());
+  }
+  auto renewed = counter_->Execute(c, env_);
+  ASSERT_TRUE(renewed.ok()) << renewed.error().ToString();
+  ASSERT_TRUE(renewed->completed);
+  const CertRecord fresh = **store_->ActiveCert((*store_->ActiveCard(r))->id, "auth");
+  EXPECT_NE(fresh.serial, auth.serial);
+  EXPECT_TRUE(fresh.renewal);
+  EXPECT_EQ(CaReason("auth", auth.serial), pki::RevocationReason::kSuperseded);
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, Lifecycle, ::testing::ValuesIn(store::testing::kEngines),
                          store::testing::EngineName);
 
