@@ -195,6 +195,63 @@ TEST_F(CounterCli, HotlineCallThenAbolition) {
   EXPECT_EQ(M("audit verify").code, 0);
 }
 
+// R-FACE-3/4 at the command line: a card switched to a face card (the sign certificate revoked
+// cessationOfOperation), back to PINs with the face check staff report (a bad value refused
+// before anything runs, a mismatch counted on the card and refused with R-FACE-2); and the
+// card applications' refusals naming their flags (R-CARD-1).
+TEST_F(CounterCli, FaceSwitchBothWaysAndApplicationRefusals) {
+  ASSERT_NO_FATAL_FAILURE(HolderWithCard());
+  auto no_type = M("counter open --clerk c1 --resident 1 --procedure face_switch --counter yamagata-cityhall "
+                   "--date 2025-02-10 --document holder_card");
+  EXPECT_EQ(no_type.code, 2);
+  EXPECT_NE(no_type.out.find("--card-type"), std::string::npos) << no_type.out;
+  ASSERT_EQ(M("counter open --clerk c1 --resident 1 --procedure face_switch --card-type face "
+              "--counter yamagata-cityhall --date 2025-02-10 --document holder_card")
+                .code,
+            0);
+  auto decided = M("counter decide --clerk c1 --case 2 --json");
+  ASSERT_EQ(decided.code, 0) << decided.out;
+  EXPECT_EQ(nlohmann::json::parse(decided.out)["outcome"], "accepted") << decided.out;
+  auto run = M("counter execute --clerk c1 --case 2 --json");
+  ASSERT_EQ(run.code, 0) << run.out;
+  auto shown = M("resident show --resident 1 --json");
+  ASSERT_EQ(shown.code, 0) << shown.out;
+  const auto resident = nlohmann::json::parse(shown.out);
+  std::string sign_reason;
+  for (const auto& c : resident["certificates"]) {
+    if (c["kind"] == "sign" && c["state"] == "revoked") sign_reason = c["reason"];
+  }
+  EXPECT_EQ(sign_reason, "cessationOfOperation") << shown.out;
+
+  ASSERT_EQ(M("counter open --clerk c1 --resident 1 --procedure face_switch --card-type pin "
+              "--counter yamagata-cityhall --date 2025-02-11 --document holder_card "
+              "--document kind=drivers_license,whose=holder,expires=2030-01-01")
+                .code,
+            0);
+  ASSERT_EQ(M("counter decide --clerk c1 --case 3 --json").code, 0);
+  auto bogus = M("counter execute --clerk c1 --case 3 --face-check maybe");
+  EXPECT_EQ(bogus.code, 2);
+  EXPECT_NE(bogus.out.find("--face-check"), std::string::npos) << bogus.out;
+  auto mismatch = M("counter execute --clerk c1 --case 3 --face-check mismatch");
+  EXPECT_NE(mismatch.code, 0);
+  EXPECT_NE(mismatch.out.find("R-FACE-2"), std::string::npos) << mismatch.out;
+  EXPECT_NE(mismatch.out.find("9"), std::string::npos) << mismatch.out;  // tries left
+  // The holder's new auth PIN, then the new sign PIN.
+  auto back = M("counter execute --clerk c1 --case 3 --face-check match --json", "5678\\nNEWPIN99\\n");
+  ASSERT_EQ(back.code, 0) << back.out;
+
+  auto unknown = M("counter application show --application 00000000000000000000000");
+  EXPECT_NE(unknown.code, 0);
+  EXPECT_NE(unknown.out.find("--application"), std::string::npos) << unknown.out;
+  auto channel = M("counter application apply --clerk c1 --application 00000000000000000000000 --channel fax");
+  EXPECT_EQ(channel.code, 2);
+  EXPECT_NE(channel.out.find("--channel"), std::string::npos) << channel.out;
+  auto state = M("counter application list --state lost");
+  EXPECT_EQ(state.code, 2);
+  EXPECT_NE(state.out.find("--state"), std::string::npos) << state.out;
+  EXPECT_EQ(M("audit verify").code, 0);
+}
+
 }  // namespace
 }  // namespace mynacert::cli
 

@@ -23,6 +23,7 @@
 #include "cli/terminal.h"
 #include "card/host.h"
 #include "core/clock.h"
+#include "counter/card_renewal.h"
 #include "counter/execution.h"
 #include "counter/views.h"
 #include "counter/workspace.h"
@@ -191,6 +192,11 @@ struct Flags {
   // kiosk reset-pin (R-KIOSK-1)
   CardAccess card_access;
   std::string booking, pin_kind, known_pin, new_pin;
+  // face_switch (R-FACE-3), card_pickup and card applications (R-CARD-1..2), the face check
+  // (R-FACE-4).
+  std::string card_type, application, face_check, channel, photo, state, reason;
+  bool face = false;
+  int64_t booking_number = 0;
 };
 
 Status RunResidentAdd(const Flags& f, CliContext& ctx) {
@@ -464,6 +470,8 @@ Status RunOpen(const Flags& f, CliContext& ctx) {
   req.flags.representative_has_photo_id = !f.no_photo_id;
   req.flags.card_event = f.card_event;
   req.flags.holder_at_fault = f.AtFault();
+  req.flags.card_type = f.card_type;
+  req.flags.application = f.application;
   MYNACERT_ASSIGN_OR_RETURN(req.visit.on, DateFlag(f.date, "--date"));
   req.visit.counter_id = f.counter_id;
   req.visit.clerk = f.home.clerk;
@@ -529,8 +537,22 @@ Status RunExecute(const Flags& f, CliContext& ctx) {
   MYNACERT_ASSIGN_OR_RETURN(auto s, OpenSession(f.home, ctx, true));
   MYNACERT_ASSIGN_OR_RETURN(counter::Case c, s->store->GetCase(f.case_id));
   s->env.today = c.current_visit()->on;
+  if (!f.face_check.empty()) {
+    if (f.face_check != "match" && f.face_check != "mismatch") {
+      return InvalidArgument("--face-check", "match (一致) | mismatch (不一致) のいずれか (R-FACE-4)", "R-FACE-4");
+    }
+    const bool matched = f.face_check == "match";
+    s->env.face_check = [matched] { return Result<bool>(matched); };
+  }
   MYNACERT_ASSIGN_OR_RETURN(auto report, s->counter->Execute(f.case_id, s->env));
   PrintReport(report, f.home.json, ctx.out);
+  if (report.face_failure) {
+    const auto& ff = *report.face_failure;
+    return InvalidArgument("--face-check",
+                           ff.locked ? "顔認証がロックされました (10回連続の不一致)。窓口でロックを解除してください (face check locked after 10 failures)"
+                                     : "顔認証が一致しません。残り " + std::to_string(ff.tries_left) + " 回 (face did not match; tries left)",
+                           "R-FACE-2");
+  }
   if (report.pin_failure) {
     const auto& p = *report.pin_failure;
     return InvalidArgument("PIN (" + p.pin + ")",
@@ -541,6 +563,94 @@ Status RunExecute(const Flags& f, CliContext& ctx) {
   if (!report.completed && report.decision_after) {
     return InvalidArgument("--case", "受付可ではありません (not accepted now)");
   }
+  return {};
+}
+
+// ---- card applications (R-CARD-1..2) ----
+
+void PrintApplication(const counter::CardApplication& a, bool as_json, std::ostream& out) {
+  if (as_json) {
+    out << json::parse(counter::ApplicationJson(a)).dump(2) << "\n";
+    return;
+  }
+  out << "交付申請 (card application) " << a.id << ": " << a.state << " — 住民 (resident) " << a.resident_id
+      << "、カードの有効期限 (card expiry) " << a.card_expiry.ToString();
+  if (!a.channel.empty()) out << "、申請 (applied) " << a.channel;
+  if (a.face) out << "、顔認証マイナンバーカード (face card)";
+  if (a.new_card_expiry) out << "、新しいカードの有効期限 (new card expiry) " << a.new_card_expiry->ToString();
+  if (!a.pickup_booking.empty()) out << "、受け取り予約 (pick-up booking) " << a.pickup_booking;
+  out << "\n";
+}
+
+Status RunApplicationList(const Flags& f, CliContext& ctx) {
+  MYNACERT_ASSIGN_OR_RETURN(auto s, OpenSession(f.home, ctx, false));
+  std::vector<counter::CardApplication> list;
+  if (f.resident) {
+    MYNACERT_ASSIGN_OR_RETURN(list, s->store->CardApplications(f.resident));
+  } else {
+    static constexpr std::string_view kStates[] = {"noticed", "applied", "produced", "notified", "picked_up", "cancelled"};
+    if (std::find(std::begin(kStates), std::end(kStates), f.state) == std::end(kStates)) {
+      return InvalidArgument("--state", "noticed | applied | produced | notified | picked_up | cancelled のいずれか");
+    }
+    MYNACERT_ASSIGN_OR_RETURN(list, s->store->CardApplicationsInState(f.state));
+  }
+  if (f.home.json) {
+    json j = json::array();
+    for (const auto& a : list) j.push_back(json::parse(counter::ApplicationJson(a)));
+    ctx.out << j.dump(2) << "\n";
+    return {};
+  }
+  for (const auto& a : list) PrintApplication(a, false, ctx.out);
+  return {};
+}
+
+Status RunApplicationShow(const Flags& f, CliContext& ctx) {
+  MYNACERT_ASSIGN_OR_RETURN(auto s, OpenSession(f.home, ctx, false));
+  MYNACERT_ASSIGN_OR_RETURN(auto a, s->store->FindCardApplication(f.application));
+  if (!a) return NotFound("--application", "申請書ID '" + f.application + "' は見つかりません (no such application)");
+  PrintApplication(*a, f.home.json, ctx.out);
+  return {};
+}
+
+Status RunApplicationApply(const Flags& f, CliContext& ctx) {
+  MYNACERT_ASSIGN_OR_RETURN(auto s, OpenSession(f.home, ctx, false));
+  counter::ApplyRequest req;
+  req.channel = f.channel;
+  req.photo = f.photo;
+  req.face = f.face;
+  if (!f.birth.empty()) {
+    MYNACERT_ASSIGN_OR_RETURN(Date b, Date::Parse(f.birth, "--birth"));
+    req.birth = b;
+  }
+  MYNACERT_ASSIGN_OR_RETURN(Date today, DateFlag(f.date, "--date"));
+  MYNACERT_ASSIGN_OR_RETURN(auto a, counter::Apply(*s->store, f.application, req, today, s->env.clerk, Now()));
+  PrintApplication(a, f.home.json, ctx.out);
+  return {};
+}
+
+Status RunApplicationProduce(const Flags& f, CliContext& ctx) {
+  MYNACERT_ASSIGN_OR_RETURN(auto s, OpenSession(f.home, ctx, true));
+  MYNACERT_ASSIGN_OR_RETURN(const profiles::Registry* reg, ctx.Profiles());
+  MYNACERT_ASSIGN_OR_RETURN(Date today, DateFlag(f.date, "--date"));
+  const counter::ProductionEnv env{s->env.home, s->env.card_secret, s->env.issuer_master};
+  MYNACERT_ASSIGN_OR_RETURN(auto a, counter::Produce(*s->store, *reg, f.application, env, today, s->env.clerk, Now()));
+  PrintApplication(a, f.home.json, ctx.out);
+  return {};
+}
+
+Status RunApplicationBook(const Flags& f, CliContext& ctx) {
+  MYNACERT_ASSIGN_OR_RETURN(auto s, OpenSession(f.home, ctx, false));
+  if (f.booking_number <= 0) return InvalidArgument("--booking", "予約番号を指定してください (the booking number)");
+  MYNACERT_ASSIGN_OR_RETURN(auto a, counter::RecordPickupBooking(*s->store, f.application, f.booking_number,
+                                                                 s->env.clerk, Now()));
+  PrintApplication(a, f.home.json, ctx.out);
+  return {};
+}
+
+Status RunApplicationCancel(const Flags& f, CliContext& ctx) {
+  MYNACERT_ASSIGN_OR_RETURN(auto s, OpenSession(f.home, ctx, false));
+  MYNACERT_ASSIGN_OR_RETURN(auto a, counter::Cancel(*s->store, f.application, s->env.home, f.reason, s->env.clerk, Now()));
+  PrintApplication(a, f.home.json, ctx.out);
   return {};
 }
 
@@ -701,7 +811,7 @@ void AddCounterCommands(CLI::App& app, CliContext& ctx) {
     c->add_option("--resident", fl->resident, "住民番号")->required();
     c->add_option("--procedure", fl->procedure,
                   "renewal | new_issuance | pin_reset | found_card (一時停止解除, R-LOST-2) | abolish_card "
-                  "(紛失届・廃止, R-LOST-4)");
+                  "(紛失届・廃止, R-LOST-4) | face_switch (顔認証の切替, R-FACE-3) | card_pickup (新しいカードの交付, R-CARD-2)");
     c->add_option("--applicant", fl->applicant, "self | legal_rep_parent | legal_rep_guardian | agent_with_form | agent_without_form");
     c->add_option("--representative", fl->representative, "法定代理人の住民番号");
     c->add_option("--counter", fl->counter_id, "窓口 ID")->required();
@@ -717,6 +827,8 @@ void AddCounterCommands(CLI::App& app, CliContext& ctx) {
     c->add_flag("--holder-at-fault", fl->at_fault,
                 "abolish_card: 再交付手数料の有無 (既定: lost, broken は本人の責) (R-LOST-4)");
     c->add_flag("--not-at-fault", fl->not_at_fault, "abolish_card: 本人の責によらない (手数料なし)");
+    c->add_option("--card-type", fl->card_type, "face_switch: face (顔認証マイナンバーカードへ) | pin (暗証番号のカードへ) (R-FACE-3)");
+    c->add_option("--application", fl->application, "card_pickup: 交付申請書ID (R-CARD-2)");
     c->add_option("--document", fl->documents, doc_help);
     c->callback(run(RunOpen, fl));
   }
@@ -753,7 +865,67 @@ void AddCounterCommands(CLI::App& app, CliContext& ctx) {
     AddSecretFlags(c, fl->home);
     AddReaderFlag(c, fl->home);
     c->add_option("--case", fl->case_id, "案件番号")->required();
+    c->add_option("--face-check", fl->face_check,
+                  "顔認証マイナンバーカード: 職員による顔の照合結果 match | mismatch (R-FACE-4)");
     c->callback(run(RunExecute, fl));
+  }
+  {
+    // R-CARD-1..2: the card's own renewal, from the 交付申請書 to the card waiting at the counter.
+    CLI::App* apps = counter->add_subcommand("application", "カードの交付申請 (カード本体の更新) / card applications (R-CARD)");
+    apps->require_subcommand(1);
+    {
+      auto fl = std::make_shared<Flags>();
+      fl->state = "applied";
+      CLI::App* c = apps->add_subcommand("list", "状態ごとの一覧 / applications by state");
+      AddHomeFlags(c, fl->home, false);
+      c->add_option("--state", fl->state, "noticed | applied (既定) | produced | notified | picked_up | cancelled");
+      c->add_option("--resident", fl->resident, "この住民の申請 / this resident's applications");
+      c->callback(run(RunApplicationList, fl));
+    }
+    {
+      auto fl = std::make_shared<Flags>();
+      CLI::App* c = apps->add_subcommand("show", "申請を表示 / show an application");
+      AddHomeFlags(c, fl->home, false);
+      c->add_option("--application", fl->application, "申請書ID (23桁)")->required();
+      c->callback(run(RunApplicationShow, fl));
+    }
+    {
+      auto fl = std::make_shared<Flags>();
+      CLI::App* c = apps->add_subcommand("apply", "申請を受け付ける (郵送・窓口) / record an application (R-CARD-1)");
+      AddHomeFlags(c, fl->home, true);
+      c->add_option("--application", fl->application, "申請書ID (23桁)")->required();
+      c->add_option("--channel", fl->channel, "post (郵送) | counter (窓口、写真は窓口で撮影) | online")->required();
+      c->add_option("--photo", fl->photo, "attached | taken_at_counter | uploaded (既定: 申請方法による)");
+      c->add_flag("--face", fl->face, "顔認証マイナンバーカードを希望 (R-FACE-1)");
+      c->add_option("--birth", fl->birth, "online: 申請書の生年月日");
+      c->add_option("--date", fl->date, "受付日 (既定 今日)");
+      c->callback(run(RunApplicationApply, fl));
+    }
+    {
+      auto fl = std::make_shared<Flags>();
+      CLI::App* c = apps->add_subcommand("produce", "カードを製造 (新しいチップ) / produce the card (R-CARD-2)");
+      AddHomeFlags(c, fl->home, true);
+      AddSecretFlags(c, fl->home);
+      c->add_option("--application", fl->application, "申請書ID (23桁)")->required();
+      c->add_option("--date", fl->date, "製造日 (既定 今日)");
+      c->callback(run(RunApplicationProduce, fl));
+    }
+    {
+      auto fl = std::make_shared<Flags>();
+      CLI::App* c = apps->add_subcommand("book", "受け取りの予約を記録 / record the pick-up booking (R-CARD-2)");
+      AddHomeFlags(c, fl->home, true);
+      c->add_option("--application", fl->application, "申請書ID (23桁)")->required();
+      c->add_option("--booking", fl->booking_number, "予約番号")->required();
+      c->callback(run(RunApplicationBook, fl));
+    }
+    {
+      auto fl = std::make_shared<Flags>();
+      CLI::App* c = apps->add_subcommand("cancel", "申請を取り消す (製造済みのカードは破棄) / cancel an application");
+      AddHomeFlags(c, fl->home, true);
+      c->add_option("--application", fl->application, "申請書ID (23桁)")->required();
+      c->add_option("--reason", fl->reason, "理由")->required();
+      c->callback(run(RunApplicationCancel, fl));
+    }
   }
   {
     auto fl = std::make_shared<Flags>();

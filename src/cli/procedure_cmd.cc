@@ -21,6 +21,8 @@ struct ProcedureFlags {
   bool corporate_guardian = false, no_photo_id = false, cert_expired = false;
   bool form_changed = false, form_problem = false, pin_forgotten = false, json = false;
   std::string card_event;  // abolish_card (R-LOST-4)
+  std::string card_type;   // face_switch: face | pin (R-FACE-3); card_pickup: the new card's type
+  bool face_card = false;  // the card is a face-authentication card (R-FACE-1)
   bool at_fault = false, not_at_fault = false;
   // --holder-at-fault / --not-at-fault, unset when neither is given.
   std::optional<bool> AtFault() const {
@@ -48,7 +50,9 @@ void Run(const ProcedureFlags& fl, CliContext& ctx) {
        {"new_issuance", profiles::Procedure::kNewIssuance},
        {"pin_reset", profiles::Procedure::kPinReset},
        {"found_card", profiles::Procedure::kFoundCard},
-       {"abolish_card", profiles::Procedure::kAbolishCard}});
+       {"abolish_card", profiles::Procedure::kAbolishCard},
+       {"face_switch", profiles::Procedure::kFaceSwitch},
+       {"card_pickup", profiles::Procedure::kCardPickup}});
   if (!procedure.ok()) return ctx.Fail(procedure.error());
   if (*procedure != profiles::Procedure::kAbolishCard && (!fl.card_event.empty() || fl.AtFault())) {
     return ctx.Fail(InvalidArgument(fl.card_event.empty() ? "--holder-at-fault" : "--card-event",
@@ -92,6 +96,8 @@ void Run(const ProcedureFlags& fl, CliContext& ctx) {
   s.counter_id = fl.counter;
   s.card_event = fl.card_event;
   s.holder_at_fault = fl.AtFault();
+  s.card_type = fl.card_type;
+  s.face_card = fl.face_card;
   auto plan = rules::PlanProcedure(m, *procedure, *applicant, s);
   if (!plan.ok()) return ctx.Fail(plan.error());
 
@@ -141,8 +147,12 @@ void AddProcedureCommand(CLI::App& app, CliContext& ctx) {
       "procedure", "誰が・何を持って・何回来庁するか / who comes, what to bring, how many visits");
   cmd->add_option("--municipality", fl->municipality, "自治体 / municipality id")->required();
   cmd->add_option("--procedure", fl->procedure,
-                  "renewal | new_issuance | pin_reset | found_card (一時停止解除) | abolish_card (紛失届・廃止)")
+                  "renewal | new_issuance | pin_reset | found_card (一時停止解除) | abolish_card (紛失届・廃止) | "
+                  "face_switch (顔認証の切替) | card_pickup (新しいカードの受け取り)")
       ->required();
+  cmd->add_option("--card-type", fl->card_type,
+                  "face_switch: face | pin (R-FACE-3); card_pickup: face で顔認証マイナンバーカード");
+  cmd->add_flag("--face-card", fl->face_card, "今のカードが顔認証マイナンバーカード (R-FACE-1)");
   cmd->add_option("--card-event", fl->card_event, "abolish_card: lost | stolen | broken | misused (R-LOST-4)");
   cmd->add_flag("--holder-at-fault", fl->at_fault,
                 "abolish_card: 再交付手数料の有無 (既定: lost, broken は本人の責)");

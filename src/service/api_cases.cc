@@ -125,6 +125,12 @@ Status Service::AddCaseRoutes() {
     auto card_event = Str(*body, "card_event", false);
     if (!card_event.ok()) return Fail(card_event.error());
     o.flags.card_event = *card_event;
+    for (auto [key, dest] : {std::pair<const char*, std::string*>{"card_type", &o.flags.card_type},
+                             {"application", &o.flags.application}}) {
+      auto v = Str(*body, key, false);
+      if (!v.ok()) return Fail(v.error());
+      *dest = *v;
+    }
     if (body->contains("holder_at_fault")) o.flags.holder_at_fault = Bool(*body, "holder_at_fault");
     o.flags.pin_forgotten = Bool(*body, "pin_forgotten");
     o.flags.honseki_in_city = Bool(*body, "honseki_in_city");
@@ -206,8 +212,17 @@ Status Service::AddCaseRoutes() {
         if (p->is_string()) pins[p.key()] = p->get<std::string>();
       }
     }
+    // The face check of a face-authentication card, as staff or the reader found it (R-FACE-4).
+    std::optional<bool> face_match;
+    if (auto it = body->find("face_check"); it != body->end()) {
+      if (!it->is_string() || (*it != "match" && *it != "mismatch")) {
+        return Fail(InvalidArgument("face_check", "match | mismatch のいずれか (R-FACE-4)", "R-FACE-4"));
+      }
+      face_match = *it == "match";
+    }
     std::lock_guard lock(counter_mu_);
     counter::ExecutionEnv env = ws_->env;
+    if (face_match) env.face_check = [m = *face_match] { return Result<bool>(m); };
     env.clerk = c.who->name;
     env.now = c.now;
     env.today = c.today;
@@ -230,7 +245,15 @@ Status Service::AddCaseRoutes() {
       j["pin_failure"] = {{"pin", run->pin_failure->pin}, {"tries_left", run->pin_failure->tries_left},
                           {"locked", run->pin_failure->locked}};
     }
+    if (run->face_failure) {
+      j["face_failure"] = {{"tries_left", run->face_failure->tries_left}, {"locked", run->face_failure->locked},
+                           {"rule", "R-FACE-2"}};
+    }
     if (run->decision_after) j["decision"] = json::parse(counter::DecisionJson(*run->decision_after));
+    // A revocation is answered by OCSP at once (a switch to a face card, a pick-up, R-FACE-3/R-CARD-2).
+    if (!run->revoked.empty()) {
+      if (auto refreshed = ocsp_->Refresh(); !refreshed.ok()) return Fail(refreshed.error());
+    }
     return Json(200, j);
   }}));
   return {};

@@ -88,6 +88,7 @@ Result<std::unique_ptr<Service>> Service::Open(const ServiceConfig& config, cons
   MYNACERT_RETURN_IF_ERROR(s->AddNoticeRoutes());
   MYNACERT_RETURN_IF_ERROR(s->AddRelyingRoutes());
   MYNACERT_RETURN_IF_ERROR(s->AddHotlineRoutes());
+  MYNACERT_RETURN_IF_ERROR(s->AddApplicationRoutes());
   MYNACERT_RETURN_IF_ERROR(s->AddHolderRoutes());
   MYNACERT_RETURN_IF_ERROR(s->AddPublicRoutes());
   return s;

@@ -108,6 +108,7 @@ class Service {
   Status AddNoticeRoutes();
   Status AddRelyingRoutes();
   Status AddHotlineRoutes();
+  Status AddApplicationRoutes();
   Status AddHolderRoutes();
   std::string PublicBase(const server::HttpRequest& req) const;
   nlohmann::json BookingReply(const profiles::Municipality& m, const profiles::Counter& c,
