@@ -23,6 +23,7 @@
 #include <atomic>
 #include <thread>
 
+#include "counter/card_renewal.h"
 #include "pki/ca_store.h"
 #include "reservations/reservations.h"
 #include "server/http.h"
@@ -559,6 +560,63 @@ TEST_F(ServiceTest, HotlineHoldsBothCertificatesAtAnyHour) {
 
 // A resident books in Yokohama with the 予約ID of the city's notice (R-OFF-6, R-NOT-3), sees
 // the refusals with their rule IDs, cancels with the token; staff see the counter's day.
+// R-CARD-1 over HTTP: the holder's online application from the 交付申請書's QR code is proven by
+// the birth date printed on it (an unknown ID and a wrong date answer alike); staff produce
+// the card. R-FACE-3: a switch to a face card from the API, its sign certificate revoked
+// cessationOfOperation and OCSP saying so at once.
+TEST_F(ServiceTest, CardApplicationsAndAFaceSwitchOverTheApi) {
+  counter::Workspace& ws = svc_->workspace();
+  const int64_t r = AddHolder(ws, "yamagata", "山形　花子", "山形県山形市旅篭町二丁目3番25号", Date::Ymd(2021, 7, 7));
+  const auto card = *ws.store->ActiveCard(r);
+  auto opened = counter::OpenApplication(*ws.store, r, card->expires, Date::Ymd(2026, 5, 1), "notices", 0);
+  ASSERT_TRUE(opened.ok()) << opened.error().ToString();
+  const std::string online = "/api/card-applications/" + opened->id + "/online";
+  ExpectJsonError(Post(online, {{"birth", "1980-07-08"}}), 403, "birth");
+  ExpectJsonError(Post("/api/card-applications/11111111111111111111111/online", {{"birth", "1980-07-07"}}), 403,
+                  "birth");
+  ExpectJsonError(Post(online, {{"birth", "1980-99-07"}}), 400, "birth");
+  Reply applied = Post(online, {{"birth", "1980-07-07"}, {"face", true}});
+  ASSERT_EQ(applied.status, 200) << applied.body;
+  EXPECT_EQ(applied.Json()["state"], "applied");
+  EXPECT_EQ(applied.Json()["face"], true);
+  EXPECT_FALSE(applied.Json().contains("resident"));  // the state, not the record
+  ExpectJsonError(Post(online, {{"birth", "1980-07-07"}}), 409, "application");
+
+  Login();
+  const std::string staff = "/api/card-applications/" + opened->id;
+  ExpectJsonError(Post(staff + "/apply", {{"channel", "online"}}), 400, "channel");
+  Reply produced = Post(staff + "/produce", json::object());
+  ASSERT_EQ(produced.status, 200) << produced.body;
+  EXPECT_EQ(produced.Json()["state"], "produced");
+  EXPECT_NE(produced.Json()["chip_id"], card->chip_id);
+  Reply listed = Get("/api/card-applications?state=produced");
+  ASSERT_EQ(listed.status, 200) << listed.body;
+  ASSERT_EQ(listed.Json()["applications"].size(), 1u);
+  EXPECT_EQ(listed.Json()["applications"][0]["id"], opened->id);
+
+  const std::string sign_serial = (*ws.store->ActiveCert(card->id, "sign"))->serial;
+  const std::string sign_der = (*ws.ca_store->Find(pki::CaKind::kSign, sign_serial))->der;
+  ExpectJsonError(Post("/api/cases", {{"resident", r}, {"procedure", "face_switch"}, {"applicant", "self"},
+                                      {"counter", "yamagata-cityhall"}}),
+                  400, "card_type");
+  Reply sw = Post("/api/cases", {{"resident", r}, {"procedure", "face_switch"}, {"applicant", "self"},
+                                 {"counter", "yamagata-cityhall"}, {"card_type", "face"}});
+  ASSERT_EQ(sw.status, 201) << sw.body;
+  const std::string c = "/api/cases/" + std::to_string(sw.Json()["case"].get<int64_t>());
+  ASSERT_EQ(Post(c + "/documents", {{"item", "holder_card"}}).status, 201);
+  Reply d = Post(c + "/decide", json::object());
+  ASSERT_EQ(d.status, 200) << d.body;
+  EXPECT_EQ(d.Json()["outcome"], "accepted") << d.body;
+  ExpectJsonError(Post(c + "/execute", {{"face_check", "perhaps"}}), 400, "face_check");
+  Reply run = Post(c + "/execute", json::object());
+  ASSERT_EQ(run.status, 200) << run.body;
+  EXPECT_TRUE(run.Json()["completed"]) << run.body;
+  const std::string status = OcspOverHttp([&](const std::string& req) {
+    return Send(http::verb::post, "/ocsp", req, {{"Content-Type", "application/ocsp-request"}}).body;
+  }, sign_der, ws.sign_ca.cert.get());
+  EXPECT_EQ(status, "revoked:" + std::to_string(OCSP_REVOKED_STATUS_CESSATIONOFOPERATION));
+}
+
 TEST_F(ServiceTest, ResidentsBookAndCancelOverTheApi) {
   Start(Unlimited());
   std::string code;
