@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "calendar/schedule.h"
+#include "core/date_text.h"
 #include "rules/dates.h"
 #include "rules/procedures.h"
 
@@ -121,6 +122,50 @@ PlanBlock Plan(const profiles::Municipality& m, Applicant applicant, const rules
 
 }  // namespace
 
+std::string BookingBase(const profiles::Municipality& m, std::string_view booking_base) {
+  std::string base = m.contact.booking_url.empty() ? std::string(booking_base) : m.contact.booking_url;
+  if (!base.empty() && base.back() != '/' && base.find('#') == std::string::npos) base += '/';
+  return base;
+}
+
+std::vector<std::string> ContactLines(const profiles::Municipality& m) {
+  std::vector<std::string> lines;
+  const profiles::Contact& contact = m.contact;
+  const std::string note = contact.phone_note_ja.empty() ? "" : " " + contact.phone_note_ja;
+  if (!contact.booking_phone.empty()) {
+    lines.push_back("電話予約 (by phone): " + contact.department_ja + " " + contact.booking_phone +
+                    (contact.booking_phone == contact.phone ? note : "") +
+                    (contact.booking_phone_hours_ja.empty() ? "" : "、受付 " + contact.booking_phone_hours_ja));
+  }
+  if (!contact.phone.empty() && contact.phone != contact.booking_phone) {
+    lines.push_back("お問い合わせ (enquiries): " + (contact.department_ja.empty() ? m.name_ja : contact.department_ja) +
+                    " " + contact.phone + note);
+  }
+  if (!contact.address_ja.empty()) {
+    lines.push_back((contact.postcode.empty() ? "" : "〒" + contact.postcode + " ") + contact.address_ja);
+  }
+  return lines;
+}
+
+std::vector<CounterGroup> GroupCounters(const std::vector<const profiles::Counter*>& counters) {
+  return Group(counters);
+}
+
+std::string GroupedApplicationId(std::string_view id) {
+  std::string out;
+  for (size_t i = 0; i < id.size(); i += 4) {
+    if (!out.empty()) out += ' ';
+    out += id.substr(i, 4);
+  }
+  return out;
+}
+
+std::string JapaneseBirthDate(Date d) {
+  const std::string era = JapaneseEraYear(d);
+  return std::to_string(d.year()) + "年" + (era.empty() ? "" : "(" + era + ")") + std::to_string(d.month()) + "月" +
+         std::to_string(d.day()) + "日";
+}
+
 Date WindowStart(const profiles::Municipality& m, bool abroad, Date cert_expiry) {
   return rules::RenewalWindowStart(
       cert_expiry, abroad ? m.rules.window_months_abroad : m.rules.window_months,
@@ -235,29 +280,15 @@ Result<Letter> ComposeLetter(const profiles::Municipality& m, const counter::Res
   l.form_valid_ja += "。";
 
   // Where to book, check and ask (issue 16): the web page with a QR code, the phones.
-  std::string base = m.contact.booking_url.empty() ? std::string(booking_base) : m.contact.booking_url;
+  const std::string base = BookingBase(m, booking_base);
   if (!base.empty()) {
-    if (base.back() != '/' && base.find('#') == std::string::npos) base += '/';
     // The 予約ID as printed (grouped): the booking form opens with it filled in.
     // With the ward's counter when the letter names it (R-NOT-3): the form opens on it.
     l.booking_url = base + (l.reservation_id.empty()
                                 ? "#/"
                                 : "#/book/" + l.reservation_id + (home && due.kind == Kind::kCity ? "/" + home->id : ""));
   }
-  const profiles::Contact& contact = m.contact;
-  const std::string note = contact.phone_note_ja.empty() ? "" : " " + contact.phone_note_ja;
-  if (!contact.booking_phone.empty()) {
-    l.contact_lines.push_back("電話予約 (by phone): " + contact.department_ja + " " + contact.booking_phone +
-                              (contact.booking_phone == contact.phone ? note : "") +
-                              (contact.booking_phone_hours_ja.empty() ? "" : "、受付 " + contact.booking_phone_hours_ja));
-  }
-  if (!contact.phone.empty() && contact.phone != contact.booking_phone) {
-    l.contact_lines.push_back("お問い合わせ (enquiries): " + (contact.department_ja.empty() ? m.name_ja : contact.department_ja) +
-                              " " + contact.phone + note);
-  }
-  if (!contact.address_ja.empty()) {
-    l.contact_lines.push_back((contact.postcode.empty() ? "" : "〒" + contact.postcode + " ") + contact.address_ja);
-  }
+  l.contact_lines = ContactLines(m);
 
   l.notes.push_back("通知が届く前でも、更新できる期間に入っていれば手続きできます (R-WIN-2)。期間内の更新は無料です (R-WIN-4)。");
   l.notes.push_back("所要時間は約10分、写真は不要です (R-PROC-10)。");
@@ -271,6 +302,108 @@ Result<Letter> ComposeLetter(const profiles::Municipality& m, const counter::Res
   } else {
     l.notes.push_back("すでに更新手続きがお済みの方は、この通知による手続きは必要ありません (R-NOT-4)。");
   }
+  return l;
+}
+
+Result<Letter> ComposeCardLetter(const profiles::Municipality& m, const counter::Resident& r,
+                                 const DueNotice& due, Date run_date, const std::string& letter_id,
+                                 const std::string& application_id, std::string_view booking_base) {
+  if (due.kind != Kind::kCard) {
+    return Error{ErrorCode::kInternal, "notice", "ComposeCardLetter for a certificate notice", "R-CARD-1"};
+  }
+  if (application_id.empty()) {
+    return Error{ErrorCode::kInternal, "application", "a card notice without its 申請書ID", "R-CARD-1"};
+  }
+  Letter l;
+  l.letter_id = letter_id;
+  l.kind = Kind::kCard;
+  l.run_date = run_date;
+  l.municipality_ja = m.name_ja;
+  l.sender_ja = "地方公共団体情報システム機構 (J-LIS) — 差出人 " + m.name_ja;
+  l.name = r.name;
+  l.postal_name = r.name + " 様";
+  l.address = r.address;
+  l.birth = r.birth;
+  l.cert_expiry = l.card_expiry = due.card_expiry;
+  l.card_expires_too = true;
+  l.card_expiry_ja = JapaneseLongDate(due.card_expiry);
+  l.card_expiry_en = EnglishLongDate(due.card_expiry);
+  l.application_id = application_id;
+  l.application_id_grouped = GroupedApplicationId(application_id);
+  const std::string base = BookingBase(m, booking_base);
+  if (!base.empty()) l.apply_url = base + "#/apply/" + application_id;
+  const bool online = !l.apply_url.empty();
+  l.legal_rep = rules::AgeOn(r.birth, run_date) < m.procedures.legal_rep_age || r.adult_ward;
+  l.contact_lines = ContactLines(m);
+
+  // Where to apply with help and to collect the card: the pick-up counters (else those that
+  // issue cards).
+  std::vector<const profiles::Counter*> counters;
+  for (Procedure p : {Procedure::kCardPickup, Procedure::kNewIssuance}) {
+    for (const profiles::Counter& c : m.counters) {
+      if (std::find(c.procedures.begin(), c.procedures.end(), p) != c.procedures.end()) counters.push_back(&c);
+    }
+    if (!counters.empty()) break;
+  }
+  l.counters = Group(counters);
+
+  l.card_intro = {
+      {r.name + " 様のマイナンバーカード (個人番号カード) は、" + l.card_expiry_ja +
+           " に有効期限を迎えます。新しいカードを申請してください。申請には2ページ目の交付申請書を使います。",
+       "Your My Number Card expires on " + l.card_expiry_en +
+           ". Please apply for a new card with the application form (交付申請書) on page 2."}};
+
+  CardSection certs{"電子証明書もカードと一緒に使えなくなります", "The certificates end with the card", {}};
+  certs.items.push_back(
+      {"カードの電子証明書 (利用者証明用・署名用) は、カードの有効期限を過ぎると使えません。電子証明書だけの更新はできないため、"
+       "カードを更新してください。新しいカードには新しい電子証明書を入れます (R-CARD-4, R-WIN-6)。",
+       "The certificates on the card stop working when the card expires and cannot be renewed on their own: renew the "
+       "card. The new card comes with new certificates."});
+  l.card_sections.push_back(std::move(certs));
+
+  CardSection how{"申請のしかた (R-CARD-1)", "How to apply", {}};
+  if (online) {
+    how.items.push_back({"スマートフォン・パソコンで: 2ページ目の QR コードを読み取り、申請書ID と生年月日を確かめて、顔写真を送ります。",
+                         "Online: scan the QR code on page 2, confirm the application ID and your date of birth, upload a photo."});
+  }
+  how.items.push_back({"郵送で: 2ページ目の交付申請書に署名し、顔写真 (縦4.5cm×横3.5cm) を貼って、返信用封筒で送ります。",
+                       "By post: sign the form on page 2, stick a photo (4.5 cm high × 3.5 cm wide) on it, mail it in the return envelope."});
+  if (online) {
+    how.items.push_back({"まちなかの証明写真機で: 交付申請書の QR コードを読み取らせ、撮影した写真でそのまま申請できます。",
+                         "At a photo booth: let the booth read the form's QR code and apply with the photo it takes."});
+  }
+  how.items.push_back({"窓口で: この通知を持って来庁してください。職員が申請をお手伝いし、顔写真はその場で撮影します。",
+                       "At the counter: bring this notice; staff help you apply and take your photo there."});
+  if (!online) {
+    how.items.push_back({"この交付申請書にはオンライン申請用の QR コードがありません。郵送または窓口で申請してください。",
+                         "This form has no QR code for applying online: apply by post or at the counter."});
+  }
+  if (l.legal_rep) {
+    how.items.push_back({std::to_string(m.procedures.legal_rep_age) +
+                             "歳未満の方・成年被後見人の方は、法定代理人が申請書に記入・署名してください (R-PROC-2)。",
+                         "Under " + std::to_string(m.procedures.legal_rep_age) +
+                             " or an adult ward: the legal representative fills in and signs the form."});
+  }
+  how.items.push_back({"顔認証マイナンバーカード (暗証番号なし・署名用電子証明書なし) を希望する方は、申請書の欄にチェックしてください (R-FACE-1)。",
+                       "For a face-authentication card (no PINs, no signature certificate), tick the box on the form."});
+  l.card_sections.push_back(std::move(how));
+
+  CardSection after{"無料です・申請のあと (R-CARD-3, R-CARD-2)", "Free of charge; after you apply", {}};
+  after.items.push_back({"カードの更新は無料です。この通知が届いた日から申請できます。有効期限までに新しいカードを受け取れるよう、早めに申請してください。",
+                         "Renewing the card is free of charge. You can apply from the day this notice arrives: apply early so the "
+                         "new card is ready before the old one expires."});
+  after.items.push_back({"申請から約1か月後に、" + m.name_ja + "から「交付通知書」が届きます。届いたら受け取りの予約をして、"
+                         "交付通知書・今のカード (返納します)・本人確認書類を持って来庁してください。暗証番号は受け取りのときに窓口で設定します。",
+                         "About one month after you apply, a pick-up notice (交付通知書) arrives. Then book a pick-up and come with "
+                         "it, your current card (it is returned) and identity documents; you set the PINs at the counter."});
+  l.card_sections.push_back(std::move(after));
+
+  CardSection notes{"ご注意", "Notes", {}};
+  notes.items.push_back({"すでにカードの更新を申請された方は、この通知による手続きは必要ありません。この通知と交付申請書に暗証番号を書く欄はありません: "
+                         "電話やメールで暗証番号を尋ねられても答えないでください。",
+                         "Already applied for a new card? Then there is nothing more to do. Neither this notice nor the form asks "
+                         "for a PIN: never tell a PIN to anyone who asks by phone or e-mail."});
+  l.card_sections.push_back(std::move(notes));
   return l;
 }
 

@@ -7,6 +7,11 @@
 // 照会書兼回答書 for an agent (R-PROC-4): holder, agent, declaration, and a PIN box with the
 // instruction to hide it — the form never carries a PIN, only empty boxes.
 //
+// The card notice (Kind::kCard, R-CARD-1..4) is another letter: page 1 says that the CARD
+// expires, that its certificates end with it (renew the card, R-CARD-4), how to apply, that it
+// is free and what follows (交付通知書, pick-up by booking, R-CARD-2); page 2 is the 交付申請書
+// with its 申請書ID and a QR code for the online application. No PIN is asked anywhere.
+//
 // Thread-safety: pure functions.
 #ifndef MYNACERT_NOTICES_LETTER_H_
 #define MYNACERT_NOTICES_LETTER_H_
@@ -33,6 +38,17 @@ struct PlanBlock {
   int visits = 1;
   std::vector<std::string> lines;  // "1回目: 本人のマイナンバーカード (原本)、…"
   std::vector<std::string> notes;  // reasons worth printing, with their rule IDs
+};
+
+// A line in plain Japanese with its English alongside.
+struct Bilingual {
+  std::string ja, en;
+};
+
+// A headed block of the card notice.
+struct CardSection {
+  std::string title_ja, title_en;
+  std::vector<Bilingual> items;
 };
 
 // Counters with the same hours and reservation mode, named together.
@@ -69,6 +85,19 @@ struct Letter {
   // The municipality's phone lines as its page gives them: enquiries, booking by phone (seed
   // 003's 専用ダイヤル with its hours).
   std::vector<std::string> contact_lines;
+
+  // ---- the card notice (Kind::kCard); cert_expiry holds the card's expiry too ----
+  Date card_expiry;
+  std::string card_expiry_ja;          // "2027年(令和9年)2月10日(水)"
+  std::string card_expiry_en;          // "Wed 10 February 2027"
+  std::string application_id;          // the 交付申請書's 申請書ID, 23 digits
+  std::string application_id_grouped;  // "1234 5678 9012 3456 7890 123"
+  // The online application, printed on the form as a QR code: <booking base>#/apply/<id>
+  // ("" when no booking address is configured: the form says to apply by post or at a counter).
+  std::string apply_url;
+  bool legal_rep = false;  // under the legal representative's age or an adult ward (R-PROC-2)
+  std::vector<Bilingual> card_intro;
+  std::vector<CardSection> card_sections;
 };
 
 // Composes the letter for `due`. `reservation_id` only for a city notice. `booking_base`: the
@@ -77,6 +106,30 @@ struct Letter {
 Result<Letter> ComposeLetter(const profiles::Municipality& m, const counter::Resident& r,
                              const DueNotice& due, Date run_date, const std::string& letter_id,
                              const std::string& reservation_id, std::string_view booking_base = "");
+
+// Composes the card notice for `due` (Kind::kCard, R-CARD-1..4) carrying the 交付申請書 of
+// `application_id` (counter::OpenApplication). `booking_base` as for ComposeLetter: the online
+// application's address is <base>#/apply/<id>.
+Result<Letter> ComposeCardLetter(const profiles::Municipality& m, const counter::Resident& r,
+                                 const DueNotice& due, Date run_date, const std::string& letter_id,
+                                 const std::string& application_id,
+                                 std::string_view booking_base = "");
+
+// "1234 5678 9012 3456 7890 123": a 申請書ID in groups of four for reading aloud and copying.
+std::string GroupedApplicationId(std::string_view id);
+
+// The residents' page to print ("https://…/", with its slash): the profile's
+// contact.booking_url, else `booking_base`; "" when neither is set.
+std::string BookingBase(const profiles::Municipality& m, std::string_view booking_base);
+
+// The municipality's phone and address lines (contact.*) as the letters print them.
+std::vector<std::string> ContactLines(const profiles::Municipality& m);
+
+// The counters, those with the same hours and notes named together (as the letters list them).
+std::vector<CounterGroup> GroupCounters(const std::vector<const profiles::Counter*>& counters);
+
+// "1980年(昭和55年)7月7日": a date of birth as the forms print it (no weekday).
+std::string JapaneseBirthDate(Date d);
 
 // The renewal window's first day for a holder (R-WIN-1, R-WIN-3 abroad).
 Date WindowStart(const profiles::Municipality& m, bool abroad, Date cert_expiry);

@@ -19,6 +19,7 @@ json SentJson(const SentNotice& n) {
           {"postal_name", n.postal_name},
           {"address", n.address},
           {"reservation_id", n.reservation_id.empty() ? json() : json(n.reservation_id)},
+          {"application_id", n.application_id.empty() ? json() : json(n.application_id)},
           {"file", n.letter_file.empty() ? json() : json(n.letter_file)},
           {"file_name", n.letter_file.empty()
                             ? json()
@@ -35,7 +36,7 @@ json RunReportJson(const RunReport& r) {
   return {{"date", r.run_date.ToString()},
           {"batch", r.batch_id},
           {"resumed", r.resumed},
-          {"mailed", {{"jlis", r.mailed_jlis}, {"city", r.mailed_city}}},
+          {"mailed", {{"jlis", r.mailed_jlis}, {"city", r.mailed_city}, {"card", r.mailed_card}}},
           {"undeliverable", r.undeliverable},
           {"already_sent", r.already_sent},
           {"waiting_for_city", r.waiting_for_city},

@@ -12,11 +12,11 @@
 namespace mynacert::notices {
 
 // {letter_id, kind, resident, municipality, cert_expiry, run_date, batch, outcome, postal_name,
-// address, reservation_id, file (as recorded, or null), file_name (its last component),
+// address, reservation_id, application_id (card notices, else null), file (as recorded, or null), file_name (its last component),
 // first_page, pages}.
 nlohmann::json SentJson(const SentNotice& n);
 
-// {date, batch, resumed, mailed: {jlis, city}, undeliverable, already_sent, waiting_for_city,
+// {date, batch, resumed, mailed: {jlis, city, card}, undeliverable, already_sent, waiting_for_city,
 // csv, undeliverable_csv, letters: [SentJson], undeliverable_letters: [SentJson], problems}.
 nlohmann::json RunReportJson(const RunReport& r);
 

@@ -14,6 +14,7 @@
 #include <sstream>
 #include <tuple>
 
+#include "counter/card_renewal.h"
 #include "counter/schema.h"
 #include "notices/letter.h"
 #include "notices/pdf.h"
@@ -43,7 +44,9 @@ std::string Compact(Date d) {  // 20260501
   return s;
 }
 
-Kind KindFromName(std::string_view s) { return s == "city" ? Kind::kCity : Kind::kJlis; }
+Kind KindFromName(std::string_view s) {
+  return s == "city" ? Kind::kCity : s == "card" ? Kind::kCard : Kind::kJlis;
+}
 
 // One active certificate in the selection range.
 struct Row {
@@ -60,7 +63,7 @@ struct Row {
 
 constexpr std::string_view kSentColumns =
     "letter_id, resident_id, kind, cert_expiry, run_date, batch_id, outcome, municipality, "
-    "postal_name, address, reservation_id, letter_file, first_page, pages";
+    "postal_name, address, reservation_id, letter_file, first_page, pages, application_id";
 
 SentNotice ReadSent(store::Statement& s) {
   SentNotice n;
@@ -78,6 +81,7 @@ SentNotice ReadSent(store::Statement& s) {
   n.letter_file = ColumnString(s, 11);
   n.first_page = static_cast<int>(s.ColumnInt(12));
   n.pages = static_cast<int>(s.ColumnInt(13));
+  n.application_id = ColumnString(s, 14);
   return n;
 }
 
@@ -136,7 +140,14 @@ Result<std::vector<SentNotice>> BatchRows(store::Database& db, const std::string
 
 }  // namespace
 
-std::string_view KindName(Kind k) { return k == Kind::kCity ? "city" : "jlis"; }
+std::string_view KindName(Kind k) {
+  switch (k) {
+    case Kind::kCity: return "city";
+    case Kind::kJlis: return "jlis";
+    case Kind::kCard: return "card";
+  }
+  return "jlis";
+}
 
 Status MigrateNotices(store::Database& db) { return store::Migrate(db, "notices", kMigrations); }
 
@@ -199,7 +210,13 @@ Result<Selection> SelectDue(store::Database& db, const profiles::Registry& profi
 
   Selection sel;
   std::vector<const profiles::Municipality*> profile(names.size(), nullptr);
-  std::vector<bool> reported(names.size(), false);
+  std::set<std::string, std::less<>> reported;  // municipalities without a profile, said once
+  auto no_profile = [&](std::string_view name) {
+    if (reported.emplace(name).second) {
+      sel.problems.push_back("自治体 '" + std::string(name) +
+                             "' のプロファイルがないため通知できません (no profile for this municipality; its residents are skipped)");
+    }
+  };
   for (size_t i = 0; i < names.size(); ++i) {
     auto m = profiles.Find(names[i]);
     if (m.ok()) profile[i] = *m;
@@ -214,11 +231,7 @@ Result<Selection> SelectDue(store::Database& db, const profiles::Registry& profi
     i = j;
     const profiles::Municipality* m = profile[g.municipality];
     if (!m) {
-      if (!reported[g.municipality]) {
-        sel.problems.push_back("自治体 '" + names[g.municipality] +
-                               "' のプロファイルがないため通知できません (no profile for this municipality; its residents are skipped)");
-        reported[g.municipality] = true;
-      }
+      no_profile(names[g.municipality]);
       continue;
     }
     DueNotice d;
@@ -250,6 +263,60 @@ Result<Selection> SelectDue(store::Database& db, const profiles::Registry& profi
         sel.due.push_back(d);
       }
     }
+  }
+
+  // The cards' own expiry (R-CARD-1): a range scan of cards_by_expiry (state, expires) over
+  // [D, D + the largest card lead], residents by key, a primary-key probe of notices_sent (the
+  // card's expiry in cert_expiry). Never after expiry (>= run date).
+  int max_card_lead = 0;
+  for (const profiles::Municipality& m : profiles.all()) {
+    max_card_lead = std::max(max_card_lead, m.notices.card_lead_days);
+  }
+  if (max_card_lead > 0) {
+    MYNACERT_ASSIGN_OR_RETURN(
+        auto c, Query(db,
+                      "SELECT k.resident_id, k.expires, r.municipality, r.forwarding, "
+                      "(SELECT 1 FROM notices_sent n WHERE n.resident_id = k.resident_id AND "
+                      "n.kind = 'card' AND n.cert_expiry = k.expires) "
+                      "FROM cards k JOIN residents r ON r.id = k.resident_id "
+                      "WHERE k.state = 'active' AND k.expires >= $1 AND k.expires <= $2",
+                      {Text(from), Text(run_date.AddDays(max_card_lead).ToString())}));
+    std::map<std::string, const profiles::Municipality*, std::less<>> by_name;
+    for (;;) {
+      MYNACERT_ASSIGN_OR_RETURN(bool more, c->Step());
+      if (!more) break;
+      const std::string_view muni = c->ColumnText(2);
+      auto it = by_name.find(muni);
+      if (it == by_name.end()) {
+        auto found = profiles.Find(muni);
+        it = by_name.emplace(std::string(muni), found.ok() ? *found : nullptr).first;
+      }
+      const profiles::Municipality* m = it->second;
+      if (!m) {
+        no_profile(muni);
+        continue;
+      }
+      const int lead = m->notices.card_lead_days;
+      const std::optional<Date> expires = ColumnDate(*c, 1);
+      if (lead <= 0 || !expires || expires->AddDays(-lead) > run_date) continue;
+      if (!c->ColumnIsNull(4)) {
+        ++sel.already_sent;
+        continue;
+      }
+      DueNotice d;
+      d.resident_id = c->ColumnInt(0);
+      d.municipality = std::string(muni);
+      d.kind = Kind::kCard;
+      d.cert_expiry = d.card_expiry = *expires;
+      d.send_date = expires->AddDays(-lead);
+      d.undeliverable = c->ColumnInt(3) != 0;
+      sel.due.push_back(std::move(d));
+    }
+    // Production order: municipality, resident, expiry, kind.
+    std::stable_sort(sel.due.begin(), sel.due.end(), [](const DueNotice& a, const DueNotice& b) {
+      return std::tie(a.municipality, a.resident_id, a.cert_expiry, a.kind) <
+             std::tie(b.municipality, b.resident_id, b.cert_expiry, b.kind);
+    });
   }
   return sel;
 }
@@ -290,9 +357,9 @@ Result<std::map<int64_t, counter::Resident>> ReadResidents(store::Database& db,
 // (resident, kind, expiry) of the letters' notices already in notices_sent.
 using RecordedKey = std::tuple<int64_t, std::string, std::string>;
 Result<std::set<RecordedKey>> ReadRecorded(store::Database& db,
-                                           const std::vector<SentNotice>& letters) {
+                                           const std::vector<int64_t>& resident_ids) {
   std::vector<store::Param> ids;
-  for (const SentNotice& n : letters) ids.emplace_back(n.resident_id);
+  for (int64_t id : resident_ids) ids.emplace_back(id);
   std::set<RecordedKey> out;
   constexpr size_t kIds = 1000;
   for (size_t at = 0; at < ids.size(); at += kIds) {
@@ -313,14 +380,14 @@ Result<std::set<RecordedKey>> ReadRecorded(store::Database& db,
 // The notices as rows of notices_sent, in multi-row INSERTs.
 Status InsertSent(store::Database& db, const std::vector<SentNotice>& notices,
                   std::string_view run_date, std::string_view batch_id, int64_t now) {
-  constexpr int kArity = 16;
-  constexpr size_t kRows = 500;  // 8 000 parameters a statement
+  constexpr int kArity = 17;
+  constexpr size_t kRows = 500;  // 8 500 parameters a statement
   for (size_t at = 0; at < notices.size(); at += kRows) {
     const size_t rows = std::min(kRows, notices.size() - at);
     MYNACERT_ASSIGN_OR_RETURN(
         auto s, db.Prepare("INSERT INTO notices_sent (resident_id, kind, cert_expiry, run_date, "
                            "batch_id, seq, letter_id, outcome, municipality, postal_name, "
-                           "address, reservation_id, letter_file, first_page, pages, at) VALUES " +
+                           "address, reservation_id, letter_file, first_page, pages, at, application_id) VALUES " +
                            store::ValuesList(rows, kArity)));
     std::vector<std::string> expiries;  // the parameters' text, alive until the statement ran
     expiries.reserve(rows);
@@ -335,7 +402,7 @@ Status InsertSent(store::Database& db, const std::vector<SentNotice>& notices,
                      std::string_view(n.municipality), std::string_view(n.postal_name),
                      std::string_view(n.address), std::string_view(n.reservation_id),
                      std::string_view(n.letter_file), int64_t{n.first_page}, int64_t{n.pages},
-                     now});
+                     now, std::string_view(n.application_id)});
     }
     MYNACERT_RETURN_IF_ERROR(store::BindFrom(*s, 1, params));
     MYNACERT_ASSIGN_OR_RETURN(bool row, s->Step());
@@ -407,18 +474,26 @@ Result<RunReport> RunBatch(counter::CounterStore& store, const profiles::Registr
   }
   const size_t chunk = std::max<size_t>(options.chunk_size, 1);
   size_t done = 0, chunk_no = 0;
+  // One notice of the chunk on its way: the record, and what its letter is composed from.
+  struct Pending {
+    SentNotice n;
+    const DueNotice* due;
+    const profiles::Municipality* m;
+    const counter::Resident* r;
+  };
   for (size_t begin = 0; begin < sel.due.size(); begin += chunk) {
     const size_t end = std::min(sel.due.size(), begin + chunk);
-    // Outside the transaction: the residence record, the reservation ID (another store) and
-    // the PDFs. A crash from here to the commit leaves at most files that the rerun rewrites.
-    std::vector<SentNotice> letters;
-    letters.reserve(end - begin);
+    // Outside the transaction: the residence record, the reservation ID (another store) and,
+    // unless the chunk holds card notices, the PDFs. A crash from here to the commit leaves at
+    // most files that the rerun rewrites.
+    std::vector<Pending> pending;
+    pending.reserve(end - begin);
+    bool cards = false;
     // The chunk's print file, named by the batch and the chunk's first sequence number: a
     // chunk that did not commit is rewritten under the same name by the resumed run.
     char file_name[32];
     std::snprintf(file_name, sizeof file_name, "-%06lld.pdf", static_cast<long long>(seq + 1));
     const std::string print_file = (dir / (report.batch_id + file_name)).string();
-    bool print_file_open = false;
     MYNACERT_ASSIGN_OR_RETURN(const auto residents,
                               ReadResidents(db, std::span(sel.due).subspan(begin, end - begin)));
     for (size_t i = begin; i < end; ++i) {
@@ -455,33 +530,86 @@ Result<RunReport> RunBatch(counter::CounterStore& store, const profiles::Registr
         }
         n.reservation_id = *id;
       }
-      if (renderer && n.outcome == "mailed") {
-        MYNACERT_ASSIGN_OR_RETURN(Letter letter,
-                                  ComposeLetter(m, r, due, day, n.letter_id, n.reservation_id, options.booking_url));
-        if (!print_file_open) {
-          MYNACERT_RETURN_IF_ERROR(renderer->Open(print_file));
-          print_file_open = true;
-        }
-        n.letter_file = print_file;
-        n.first_page = renderer->pages_written() + 1;
-        MYNACERT_ASSIGN_OR_RETURN(n.pages, renderer->Append(letter));
-      }
-      letters.push_back(std::move(n));
+      cards |= due.kind == Kind::kCard;
+      pending.push_back({std::move(n), &due, &m, &r});
     }
-    if (print_file_open) MYNACERT_RETURN_IF_ERROR(renderer->Close());
+    // The letters of the mailed notices into the chunk's print file.
+    auto render = [&](std::vector<Pending>& items) -> Status {
+      if (!renderer) return {};
+      bool open = false;
+      for (Pending& p : items) {
+        if (p.n.outcome != "mailed") continue;
+        Letter letter;
+        if (p.n.kind == Kind::kCard) {
+          MYNACERT_ASSIGN_OR_RETURN(letter, ComposeCardLetter(*p.m, *p.r, *p.due, day, p.n.letter_id,
+                                                              p.n.application_id, options.booking_url));
+        } else {
+          MYNACERT_ASSIGN_OR_RETURN(letter, ComposeLetter(*p.m, *p.r, *p.due, day, p.n.letter_id,
+                                                          p.n.reservation_id, options.booking_url));
+        }
+        if (!open) {
+          MYNACERT_RETURN_IF_ERROR(renderer->Open(print_file));
+          open = true;
+        }
+        p.n.letter_file = print_file;
+        p.n.first_page = renderer->pages_written() + 1;
+        MYNACERT_ASSIGN_OR_RETURN(p.n.pages, renderer->Append(letter));
+      }
+      if (open) MYNACERT_RETURN_IF_ERROR(renderer->Close());
+      return {};
+    };
+    if (!cards) MYNACERT_RETURN_IF_ERROR(render(pending));
 
     MYNACERT_ASSIGN_OR_RETURN(store::Transaction tx, store::Transaction::Begin(db));
     // Under the writers' lock: what a concurrent run recorded since the selection is skipped;
     // the rest is numbered and inserted, many rows a statement.
-    MYNACERT_ASSIGN_OR_RETURN(const auto recorded, ReadRecorded(db, letters));
-    std::vector<SentNotice> committed;
-    for (SentNotice& n : letters) {
-      if (recorded.count({n.resident_id, std::string(KindName(n.kind)), n.cert_expiry.ToString()})) {
+    std::vector<int64_t> ids;
+    ids.reserve(pending.size());
+    for (const Pending& p : pending) ids.push_back(p.n.resident_id);
+    MYNACERT_ASSIGN_OR_RETURN(const auto recorded, ReadRecorded(db, ids));
+    std::vector<Pending> fresh;
+    fresh.reserve(pending.size());
+    for (Pending& p : pending) {
+      if (recorded.count({p.n.resident_id, std::string(KindName(p.n.kind)), p.n.cert_expiry.ToString()})) {
         ++report.already_sent;
         continue;
       }
-      n.seq = ++seq;
-      committed.push_back(std::move(n));
+      fresh.push_back(std::move(p));
+    }
+    if (cards) {
+      // R-CARD-1: the 交付申請書's application, in this transaction — the notice and its
+      // application commit together, and a resumed run gets the same one back (idempotent per
+      // resident and card expiry). Its ID is printed on the letter, so the chunk's letters are
+      // rendered here, under the lock.
+      std::vector<Pending> opened;
+      opened.reserve(fresh.size());
+      for (Pending& p : fresh) {
+        if (p.n.kind == Kind::kCard) {
+          auto app = counter::OpenApplication(store, p.n.resident_id, p.due->card_expiry, day,
+                                              options.clerk, now);
+          if (!app.ok()) {
+            // Only "no card in force with this expiry" is the notice's own problem; anything
+            // else (the audit log, the database) stops the run with the chunk rolled back.
+            if (app.error().code != ErrorCode::kFailedPrecondition || app.error().field != "card") {
+              return app.error();
+            }
+            // The card changed since the selection (returned, replaced): nothing to notice.
+            report.problems.push_back("住民 " + std::to_string(p.n.resident_id) +
+                                      ": 交付申請書を作れません (no card application): " + app.error().ToString());
+            continue;
+          }
+          p.n.application_id = app->id;
+        }
+        opened.push_back(std::move(p));
+      }
+      fresh = std::move(opened);
+      MYNACERT_RETURN_IF_ERROR(render(fresh));
+    }
+    std::vector<SentNotice> committed;
+    committed.reserve(fresh.size());
+    for (Pending& p : fresh) {
+      p.n.seq = ++seq;
+      committed.push_back(std::move(p.n));
     }
     MYNACERT_RETURN_IF_ERROR(InsertSent(db, committed, day_text, report.batch_id, now));
     MYNACERT_RETURN_IF_ERROR(tx.Commit());
@@ -490,6 +618,8 @@ Result<RunReport> RunBatch(counter::CounterStore& store, const profiles::Registr
         ++report.undeliverable;
       } else if (n.kind == Kind::kCity) {
         ++report.mailed_city;
+      } else if (n.kind == Kind::kCard) {
+        ++report.mailed_card;
       } else {
         ++report.mailed_jlis;
       }
@@ -508,12 +638,13 @@ Result<RunReport> RunBatch(counter::CounterStore& store, const profiles::Registr
   for (SentNotice& n : rows) (n.outcome == "mailed" ? mailed : undeliverable).push_back(std::move(n));
   report.csv_path = (dir / ("mail-" + report.batch_id + ".csv")).string();
   MYNACERT_RETURN_IF_ERROR(WriteFileAtomically(report.csv_path, MailVendorCsv(mailed, dir.string())));
-  std::string staff = "letter_id,kind,resident_id,postal_name,address,cert_expiry,reservation_id\n";
+  std::string staff =
+      "letter_id,kind,resident_id,postal_name,address,cert_expiry,reservation_id,application_id\n";
   for (const SentNotice& n : undeliverable) {
     staff += CsvField(n.letter_id) + "," + std::string(KindName(n.kind)) + "," +
              std::to_string(n.resident_id) + "," + CsvField(n.postal_name) + "," +
              CsvField(n.address) + "," + n.cert_expiry.ToString() + "," +
-             CsvField(n.reservation_id) + "\n";
+             CsvField(n.reservation_id) + "," + n.application_id + "\n";
   }
   report.undeliverable_csv_path = (dir / ("undeliverable-" + report.batch_id + ".csv")).string();
   MYNACERT_RETURN_IF_ERROR(WriteFileAtomically(report.undeliverable_csv_path, staff));

@@ -15,7 +15,12 @@
 //     (R-NOT-2: 転送不要 mail is not forwarded);
 //   * where the municipality mails its own notice (Yokohama, R-NOT-3) it goes first, with a
 //     reservation ID from the injected issuer; J-LIS's follows on a later run date, never the
-//     same day, so the white envelope always precedes the blue one.
+//     same day, so the white envelope always precedes the blue one;
+//   * the card's own expiry (R-CARD-1, kind `card`): J-LIS's notice with the 交付申請書, for an
+//     active card expiring within the profile's notices.card_lead_days (0 = none), due from
+//     then up to the card's expiry, with the same forwarding and catch-up rules. Its record
+//     keeps the CARD's expiry in cert_expiry; the batch opens the form's application
+//     (counter::OpenApplication) in the transaction that records the notice.
 //
 // Idempotency: `notices_sent` has the key (resident, kind, cert expiry). A run commits one
 // transaction per chunk of letters; a run that stopped is resumed by the next run for the same
@@ -44,8 +49,9 @@ namespace mynacert::notices {
 enum class Kind {
   kCity,  // R-NOT-3: the municipality's own notice (Yokohama's white envelope, 予約ID通知書)
   kJlis,  // R-NOT-1: J-LIS's 有効期限通知書 (blue envelope)
+  kCard,  // R-CARD-1: J-LIS's notice of the card's own expiry, with the 交付申請書
 };
-std::string_view KindName(Kind k);  // "city" | "jlis"
+std::string_view KindName(Kind k);  // "city" | "jlis" | "card"
 
 // Issues the reservation ID printed on a city notice (R-NOT-3, R-OFF-6: bookable from
 // `window_start`). The reservations store provides it; tests pass a lambda.
@@ -60,17 +66,20 @@ struct DueNotice {
   int64_t resident_id = 0;
   std::string municipality;
   Kind kind = Kind::kJlis;
+  // The expiry the notice is about: a certificate's last valid day; for Kind::kCard the card's
+  // expiry (equal to card_expiry).
   Date cert_expiry;
   Date send_date;           // cert_expiry − lead days; <= run date
-  bool auth = false;        // the active auth cert expires on cert_expiry
-  bool sign = false;        // the active sign cert expires on cert_expiry
+  bool auth = false;        // the active auth cert expires on cert_expiry (never for kCard)
+  bool sign = false;        // the active sign cert expires on cert_expiry (never for kCard)
   Date card_expiry;         // of the active card (R-WIN-6 when equal to cert_expiry)
   bool undeliverable = false;  // forwarding request on file (R-NOT-2)
 };
 
 struct Selection {
-  // In production order: municipality, resident, expiry. A holder never has both kinds due
-  // for one expiry on the same day (J-LIS's waits for a day after the city's).
+  // In production order: municipality, resident, expiry, kind (city, jlis, card). A holder
+  // never has the city's and J-LIS's certificate notices due for one expiry on the same day
+  // (J-LIS's waits for a day after the city's); a card notice may go with either.
   std::vector<DueNotice> due;
   int already_sent = 0;      // in their send period but recorded before (skipped)
   int waiting_for_city = 0;  // J-LIS notices held until the city's went out on an earlier day
@@ -78,8 +87,8 @@ struct Selection {
 };
 
 // The notices due on `run_date` and not yet recorded (migrating the notices schema first): one
-// indexed range query over the active certificates (counter migration 0002) with a
-// primary-key probe of notices_sent per row.
+// indexed range query over the active certificates (counter migration 0002) and one over the
+// active cards (notices migration 0002), each with a primary-key probe of notices_sent per row.
 Result<Selection> SelectDue(store::Database& db, const profiles::Registry& profiles,
                             Date run_date);
 
@@ -100,6 +109,8 @@ struct RunOptions {
   // leaving the batch `running` as a crash would.
   std::function<Status(size_t chunk)> after_chunk;
   int64_t now = 0;  // Unix seconds for the records
+  // Who opens the card notices' applications, in their audit records (R-CARD-1).
+  std::string clerk = "notices";
 };
 
 // A recorded notice (a row of notices_sent).
@@ -115,6 +126,7 @@ struct SentNotice {
   std::string postal_name;
   std::string address;
   std::string reservation_id;
+  std::string application_id;  // card notice: the 交付申請書's 申請書ID (R-CARD-1); "" otherwise
   std::string letter_file;  // the print file holding it; "" when not rendered
   int64_t seq = 0;          // its order in the batch (the CSV's order)
   int first_page = 0;       // its first page in letter_file (1-based)
@@ -127,6 +139,7 @@ struct RunReport {
   Date run_date;
   int mailed_jlis = 0;
   int mailed_city = 0;
+  int mailed_card = 0;  // card-expiry notices with the 交付申請書 (R-CARD-1)
   int undeliverable = 0;
   int already_sent = 0;
   int waiting_for_city = 0;
@@ -136,7 +149,12 @@ struct RunReport {
   std::string undeliverable_csv_path;  // the batch's undeliverable notices (R-NOT-2), for staff
 };
 
-// Runs (or resumes) the batch for options.run_date.
+// Runs (or resumes) the batch for options.run_date. A card notice's application
+// (counter::OpenApplication, idempotent per resident and card expiry) is opened in the
+// transaction that records the notice — mailed or undeliverable, so staff can hand the form's
+// ID to a holder who asks — and its letter, which prints the 申請書ID, is rendered inside that
+// transaction: a chunk holding card notices keeps the writers' lock while its print file is
+// written (about 10 ms a letter).
 Result<RunReport> RunBatch(counter::CounterStore& store, const profiles::Registry& profiles,
                            const RunOptions& options);
 

@@ -20,6 +20,8 @@
 
 #include "notices/letter.h"
 #include "notices/pdf.h"
+#include "notices/pickup_notice.h"
+#include "counter/card_renewal.h"
 
 namespace mynacert::notices {
 namespace {
@@ -38,6 +40,7 @@ struct HolderSpec {
   std::string card_state = "active";
   std::string cert_state = "active";
   bool renewed = false;  // renewed inside the window: new certs to expiry + 5 years (R-VAL-1a)
+  std::optional<Date> card_expiry;  // default: auth_expiry + 5 years
 };
 
 // The notice batch's selection and its records on both engines (store/testing.h).
@@ -83,7 +86,7 @@ class NoticesTest : public store::testing::EngineTest {
     card.chip_id = "00";
     card.issued = h.auth_expiry.AddYearsClamped(-5);
     card.applied = card.issued.AddDays(-30);
-    card.expires = h.auth_expiry.AddYearsClamped(5);
+    card.expires = h.card_expiry.value_or(h.auth_expiry.AddYearsClamped(5));
     card.state = h.card_state;
     auto card_id = store_->AddCard(card, 1);
     EXPECT_TRUE(card_id.ok());
@@ -505,6 +508,308 @@ TEST_P(NoticesTest, TheCityLetterCarriesTheBookingPageAsAQrCode) {
   EXPECT_NE(text.find("電話予約"), std::string::npos);
   const std::string codes = PdfQrCodes(r.produced[0].letter_file, r.produced[0].first_page);
   EXPECT_EQ(codes, url + "\n");
+}
+
+// ---- the card's own expiry notice (R-CARD-1..4) ----
+
+// A holder whose CARD expires 80 days after 2026-05-01 (2026-07-20), the certificates with it
+// (R-VAL-5): Yamagata's J-LIS certificate notice is due only from 2026-05-05 (76 days), the card
+// notice (90 days) from 2026-04-21.
+constexpr Date kCardRun = Date::Ymd(2026, 5, 1);
+constexpr Date kCardExpiry = Date::Ymd(2026, 7, 20);
+HolderSpec CardHolder() {
+  HolderSpec h;
+  h.auth_expiry = kCardExpiry;
+  h.sign_expiry = kCardExpiry;
+  h.card_expiry = kCardExpiry;
+  return h;
+}
+
+// The card notices SelectDue gives a resident on `day`: "card@2026-07-20" (":undeliverable").
+std::vector<std::string> CardDue(const profiles::Registry& reg, store::Database& db, int64_t resident, Date day) {
+  auto sel = SelectDue(db, reg, day);
+  EXPECT_TRUE(sel.ok()) << sel.error().ToString();
+  std::vector<std::string> got;
+  if (!sel.ok()) return got;
+  for (const DueNotice& d : sel->due) {
+    if (d.resident_id != resident || d.kind != Kind::kCard) continue;
+    EXPECT_EQ(d.card_expiry, d.cert_expiry);
+    EXPECT_FALSE(d.auth || d.sign);
+    got.push_back("card@" + d.cert_expiry.ToString() + (d.undeliverable ? ":undeliverable" : ""));
+  }
+  return got;
+}
+
+TEST_P(NoticesTest, CardNoticeSelectionWithRealDates) {
+  const int64_t id = Holder(CardHolder());
+  const std::vector<std::string> c = {"card@2026-07-20"};
+  // 2026-07-20 − 90 days = 2026-04-21.
+  EXPECT_EQ(CardDue(*profiles_, store_->db(), id, Date::Ymd(2026, 4, 20)), std::vector<std::string>{});
+  EXPECT_EQ(CardDue(*profiles_, store_->db(), id, Date::Ymd(2026, 4, 21)), c);
+  EXPECT_EQ(CardDue(*profiles_, store_->db(), id, kCardRun), c);  // a missed day is caught up
+  EXPECT_EQ(CardDue(*profiles_, store_->db(), id, kCardExpiry), c);
+  EXPECT_EQ(CardDue(*profiles_, store_->db(), id, kCardExpiry.AddDays(1)), std::vector<std::string>{});
+  // The certificate notice is another kind, on its own dates.
+  EXPECT_EQ(DueFor(id, kCardRun), std::vector<std::string>{"card@2026-07-20:auth-only"});
+  EXPECT_EQ(DueFor(id, Date::Ymd(2026, 5, 5)),
+            (std::vector<std::string>{"jlis@2026-07-20", "card@2026-07-20:auth-only"}));
+  // A returned card gets none.
+  HolderSpec returned = CardHolder();
+  returned.card_state = "returned";
+  EXPECT_EQ(CardDue(*profiles_, store_->db(), Holder(returned), kCardRun), std::vector<std::string>{});
+}
+
+TEST_P(NoticesTest, CardNoticeOnceWithItsApplication) {
+  if (!HavePdftotext()) GTEST_SKIP() << "pdftotext (poppler-utils) not installed";
+  const int64_t id = Holder(CardHolder());
+  RunOptions o = Options(kCardRun, true);
+  o.booking_url = "https://mynacert.example.lg.jp/";
+  RunReport r = Run(o);
+  EXPECT_EQ(r.mailed_card, 1);
+  EXPECT_EQ(r.mailed_jlis + r.mailed_city + r.undeliverable, 0);
+  ASSERT_EQ(r.produced.size(), 1u);
+  const SentNotice& n = r.produced[0];
+  EXPECT_EQ(n.kind, Kind::kCard);
+  EXPECT_EQ(n.cert_expiry, kCardExpiry);  // the card's expiry, in cert_expiry
+  EXPECT_EQ(n.letter_id, "card-20260720-" + std::string(9 - std::to_string(id).size(), '0') + std::to_string(id));
+  ASSERT_EQ(n.application_id.size(), 23u);
+
+  // The application the form carries: opened with the notice, state noticed.
+  auto apps = store_->CardApplications(id);
+  ASSERT_TRUE(apps.ok()) << apps.error().ToString();
+  ASSERT_EQ(apps->size(), 1u);
+  EXPECT_EQ((*apps)[0].id, n.application_id);
+  EXPECT_EQ((*apps)[0].state, "noticed");
+  EXPECT_EQ((*apps)[0].card_expiry, kCardExpiry);
+  EXPECT_EQ((*apps)[0].noticed_on, kCardRun);
+
+  // The letter: two pages, the notice and the 交付申請書.
+  ASSERT_FALSE(n.letter_file.empty());
+  EXPECT_EQ(n.pages, 2);
+  const std::string grouped = GroupedApplicationId(n.application_id);
+  EXPECT_EQ(grouped.size(), 23u + 5u);  // 4-4-4-4-4-3
+  const std::string page1 = PdfText(n.letter_file, n.first_page, 1);
+  EXPECT_NE(page1.find("2026年(令和8年)7月20日(月)"), std::string::npos) << page1;
+  EXPECT_NE(page1.find("Mon 20 July 2026"), std::string::npos);
+  EXPECT_NE(page1.find("無料"), std::string::npos);        // R-CARD-3
+  EXPECT_NE(page1.find("交付通知書"), std::string::npos);  // R-CARD-2
+  EXPECT_NE(page1.find("証明写真機"), std::string::npos);  // R-CARD-1
+  EXPECT_NE(page1.find("R-CARD-4"), std::string::npos);
+  EXPECT_NE(page1.find(grouped), std::string::npos);
+  const int form_page = n.first_page + n.pages - 1;
+  const std::string page2 = PdfText(n.letter_file, form_page, 1);
+  EXPECT_NE(page2.find("交付申請書"), std::string::npos) << page2;
+  EXPECT_NE(page2.find(grouped), std::string::npos) << page2;
+  EXPECT_NE(page2.find("顔認証マイナンバーカード希望"), std::string::npos);
+  EXPECT_NE(page2.find("縦4.5cm×横3.5cm"), std::string::npos);
+  EXPECT_NE(page2.find("1980年(昭和55年)7月7日"), std::string::npos);
+  if (std::system("command -v zbarimg >/dev/null 2>&1") == 0) {
+    EXPECT_EQ(PdfQrCodes(n.letter_file, form_page),
+              "https://mynacert.example.lg.jp/#/apply/" + n.application_id + "\n");
+    EXPECT_EQ(PdfQrCodes(n.letter_file, n.first_page), "");  // page 1 has none
+  } else if (UnderCi()) {
+    ADD_FAILURE() << "zbarimg (zbar-tools) is not installed (CI installs it)";
+  }
+  // The mail vendor's CSV lists it as kind card.
+  const auto csv = Lines(ReadAll(r.csv_path));
+  ASSERT_EQ(csv.size(), 2u);
+  EXPECT_EQ(csv[1].rfind(n.letter_id + ",card,", 0), 0u) << csv[1];
+
+  // Exactly once: the same day again, and a later day, find it recorded; the application
+  // stays the one.
+  RunReport again = Run(o);
+  EXPECT_EQ(again.mailed_card, 0);
+  EXPECT_EQ(again.already_sent, 1);
+  EXPECT_EQ(Run(Options(Date::Ymd(2026, 5, 2))).mailed_card, 0);
+  apps = store_->CardApplications(id);
+  ASSERT_TRUE(apps.ok());
+  EXPECT_EQ(apps->size(), 1u);
+  auto listed = ListSent(store_->db(), kCardRun);
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ((*listed)[0].application_id, n.application_id);
+  EXPECT_EQ((*listed)[0].kind, Kind::kCard);
+}
+
+TEST_P(NoticesTest, AResumedRunKeepsTheCardNoticesApplications) {
+  std::vector<int64_t> ids;
+  for (int i = 0; i < 3; ++i) ids.push_back(Holder(CardHolder()));
+  RunOptions o = Options(kCardRun);
+  o.chunk_size = 1;
+  o.after_chunk = [](size_t chunk) -> Status {
+    if (chunk == 1) return Error{ErrorCode::kInternal, "test", "crash after chunk 1", ""};
+    return {};
+  };
+  ASSERT_FALSE(RunBatch(*store_, *profiles_, o).ok());
+  auto first = store_->CardApplications(ids[0]);
+  ASSERT_TRUE(first.ok());
+  ASSERT_EQ(first->size(), 1u);  // committed with its notice
+  auto second = store_->CardApplications(ids[1]);
+  ASSERT_TRUE(second.ok());
+  EXPECT_TRUE(second->empty());  // nothing of the chunks not run
+  o.after_chunk = nullptr;
+  RunReport resumed = Run(o);
+  EXPECT_TRUE(resumed.resumed);
+  EXPECT_EQ(resumed.mailed_card, 2);
+  auto all = ListSent(store_->db(), kCardRun);
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 3u);
+  for (const SentNotice& n : *all) {
+    auto apps = store_->CardApplications(n.resident_id);
+    ASSERT_TRUE(apps.ok());
+    ASSERT_EQ(apps->size(), 1u) << n.resident_id;
+    EXPECT_EQ((*apps)[0].id, n.application_id);
+  }
+}
+
+TEST_P(NoticesTest, CardNoticeWithoutABookingAddressHasNoQrCode) {
+  if (!HavePdftotext()) GTEST_SKIP() << "pdftotext (poppler-utils) not installed";
+  Holder(CardHolder());
+  RunReport r = Run(Options(kCardRun, true));
+  ASSERT_EQ(r.mailed_card, 1);
+  const SentNotice& n = r.produced[0];
+  const int form_page = n.first_page + n.pages - 1;
+  const std::string page2 = PdfText(n.letter_file, form_page, 1);
+  EXPECT_NE(page2.find("QR コードはありません"), std::string::npos) << page2;
+  EXPECT_EQ(page2.find("#/apply/"), std::string::npos);
+  if (std::system("command -v zbarimg >/dev/null 2>&1") == 0) {
+    EXPECT_EQ(PdfQrCodes(n.letter_file, form_page), "");
+  }
+}
+
+TEST_P(NoticesTest, CardNoticeWithForwardingIsUndeliverableWithItsApplication) {
+  HolderSpec h = CardHolder();
+  h.forwarding = true;
+  const int64_t id = Holder(h);
+  EXPECT_EQ(CardDue(*profiles_, store_->db(), id, kCardRun), std::vector<std::string>{"card@2026-07-20:undeliverable"});
+  RunReport r = Run(Options(kCardRun, true));
+  EXPECT_EQ(r.mailed_card, 0);
+  EXPECT_EQ(r.undeliverable, 1);
+  ASSERT_EQ(r.produced.size(), 1u);
+  EXPECT_EQ(r.produced[0].outcome, "undeliverable");
+  EXPECT_TRUE(r.produced[0].letter_file.empty());
+  // The form's ID exists for staff to hand to a holder who asks (R-NOT-2).
+  ASSERT_EQ(r.produced[0].application_id.size(), 23u);
+  const auto staff = Lines(ReadAll(r.undeliverable_csv_path));
+  ASSERT_EQ(staff.size(), 2u);
+  EXPECT_NE(staff[1].find("," + r.produced[0].application_id), std::string::npos) << staff[1];
+  EXPECT_EQ(Lines(ReadAll(r.csv_path)).size(), 1u);
+  EXPECT_EQ(Run(Options(kCardRun.AddDays(1))).undeliverable, 0);  // recorded once
+}
+
+TEST_P(NoticesTest, CardLeadZeroSendsNoCardNotice) {
+  // A sixth municipality whose profile sets notices.card_lead_days = 0.
+  const std::filesystem::path extra = dir_ / "profiles";
+  std::filesystem::create_directories(extra);
+  std::string toml = ReadAll(std::string(MYNACERT_SOURCE_DIR) + "/tests/data/profiles/sixth/testshi.toml");
+  ASSERT_FALSE(toml.empty());
+  const auto counters = toml.find("[[counters]]");
+  ASSERT_NE(counters, std::string::npos);
+  toml.insert(counters, "[notices]\ncard_lead_days = 0\n\n");
+  std::ofstream(extra / "testshi.toml") << toml;
+  auto reg = profiles::Registry::Load(extra.string());
+  ASSERT_TRUE(reg.ok()) << reg.error().ToString();
+  ASSERT_EQ((*reg->Find("testshi"))->notices.card_lead_days, 0);
+  profiles_ = std::make_unique<profiles::Registry>(std::move(reg).value());
+
+  HolderSpec h = CardHolder();
+  h.municipality = "testshi";
+  const int64_t none = Holder(h);
+  const int64_t yamagata = Holder(CardHolder());
+  for (Date day : {Date::Ymd(2026, 4, 21), kCardRun, kCardExpiry}) {
+    EXPECT_EQ(CardDue(*profiles_, store_->db(), none, day), std::vector<std::string>{}) << day;
+    EXPECT_EQ(CardDue(*profiles_, store_->db(), yamagata, day).size(), 1u) << day;
+  }
+  RunReport r = Run(Options(kCardRun));
+  EXPECT_EQ(r.mailed_card, 1);  // Yamagata's holder only
+  auto apps = store_->CardApplications(none);
+  ASSERT_TRUE(apps.ok());
+  EXPECT_TRUE(apps->empty());
+}
+
+TEST_P(NoticesTest, TheCardLetterIsComposedFromTheRules) {
+  const profiles::Municipality& kanazawa = **profiles_->Find("kanazawa");
+  counter::Resident r;
+  r.name = "金沢　花子";
+  r.address = "石川県金沢市広坂1丁目1番1号";
+  r.birth = Date::Ymd(2016, 1, 1);  // 10: the legal representative signs (R-PROC-2)
+  DueNotice due;
+  due.resident_id = 7;
+  due.municipality = "kanazawa";
+  due.kind = Kind::kCard;
+  due.cert_expiry = due.card_expiry = Date::Ymd(2027, 2, 10);
+  const std::string app = "12345678901234567890123";
+  auto l = ComposeCardLetter(kanazawa, r, due, Date::Ymd(2026, 11, 12), "card-20270210-000000007", app,
+                             "https://mynacert.example.lg.jp");
+  ASSERT_TRUE(l.ok()) << l.error().ToString();
+  EXPECT_EQ(l->card_expiry_ja, "2027年(令和9年)2月10日(水)");
+  EXPECT_EQ(l->application_id_grouped, "1234 5678 9012 3456 7890 123");
+  EXPECT_EQ(l->apply_url, "https://mynacert.example.lg.jp/#/apply/" + app);
+  EXPECT_TRUE(l->legal_rep);
+  std::string all;
+  for (const Bilingual& b : l->card_intro) all += b.ja + "\n" + b.en + "\n";
+  for (const CardSection& s : l->card_sections)
+    for (const Bilingual& b : s.items) all += b.ja + "\n" + b.en + "\n";
+  for (const char* want : {"R-CARD-4", "無料", "交付通知書", "証明写真機", "窓口", "郵送", "法定代理人", "R-FACE-1"}) {
+    EXPECT_NE(all.find(want), std::string::npos) << want;
+  }
+  // A certificate composer refuses a card notice and vice versa.
+  EXPECT_FALSE(ComposeLetter(kanazawa, r, due, Date::Ymd(2026, 11, 12), "x", "").ok());
+  due.kind = Kind::kJlis;
+  EXPECT_FALSE(ComposeCardLetter(kanazawa, r, due, Date::Ymd(2026, 11, 12), "x", app).ok());
+}
+
+TEST_P(NoticesTest, ThePickupNoticeSaysWhatToBringAndWhereToBook) {
+  if (!HavePdftotext()) GTEST_SKIP() << "pdftotext (poppler-utils) not installed";
+  const profiles::Municipality& yamagata = **profiles_->Find("yamagata");
+  counter::Resident r;
+  r.id = 9;
+  r.municipality = "yamagata";
+  r.name = "山形　花子";
+  r.address = "山形県山形市旅篭町二丁目3番25号";
+  r.birth = Date::Ymd(1980, 7, 7);
+  counter::CardApplication a;
+  a.id = "98765432109876543210987";
+  a.resident_id = 9;
+  a.card_expiry = kCardExpiry;
+  a.state = "produced";
+  a.applied_on = Date::Ymd(2026, 5, 10);
+  a.produced_on = Date::Ymd(2026, 6, 1);
+  a.new_card_expiry = Date::Ymd(2036, 7, 7);
+  auto composed = ComposePickupNotice(yamagata, r, a, Date::Ymd(2026, 6, 2), "https://mynacert.example.lg.jp/");
+  ASSERT_TRUE(composed.ok()) << composed.error().ToString();
+  EXPECT_EQ(composed->booking_url, "https://mynacert.example.lg.jp/#/book");
+  EXPECT_FALSE(composed->legal_rep);
+  std::string bring;
+  for (const Bilingual& b : composed->bring) bring += b.ja + "\n";
+  EXPECT_NE(bring.find("交付通知書"), std::string::npos) << bring;
+  EXPECT_NE(bring.find("返納"), std::string::npos) << bring;  // the current card is returned
+  EXPECT_NE(bring.find("B×2"), std::string::npos) << bring;   // A×1 or B×2
+  ASSERT_GE(composed->pins.size(), 3u);  // auth, sign, 住基 and text
+
+  auto pdf = RenderPickupNotice(yamagata, r, a, Date::Ymd(2026, 6, 2), "https://mynacert.example.lg.jp/");
+  ASSERT_TRUE(pdf.ok()) << pdf.error().ToString();
+  const std::filesystem::path file = dir_ / "pickup.pdf";
+  std::ofstream(file, std::ios::binary) << *pdf;
+  const std::string text = PdfText(file.string(), 1, 1);
+  EXPECT_NE(text.find("交付通知書"), std::string::npos) << text;
+  EXPECT_NE(text.find("9876 5432 1098 7654 3210 987"), std::string::npos);
+  EXPECT_NE(text.find("数字4桁"), std::string::npos);
+  EXPECT_NE(text.find("英数字6〜16文字"), std::string::npos);
+  EXPECT_NE(text.find("住民基本台帳用"), std::string::npos);
+  if (std::system("command -v zbarimg >/dev/null 2>&1") == 0) {
+    EXPECT_EQ(PdfQrCodes(file.string(), 1), "https://mynacert.example.lg.jp/#/book\n");
+  }
+
+  // A ten-year-old comes with the legal representative; no sign certificate PIN.
+  r.birth = Date::Ymd(2016, 1, 1);
+  composed = ComposePickupNotice(yamagata, r, a, Date::Ymd(2026, 6, 2), "");
+  ASSERT_TRUE(composed.ok()) << composed.error().ToString();
+  EXPECT_TRUE(composed->legal_rep);
+  EXPECT_TRUE(composed->booking_url.empty());
+  std::string pins;
+  for (const Bilingual& b : composed->pins) pins += b.ja + "\n";
+  EXPECT_EQ(pins.find("署名用"), std::string::npos) << pins;
 }
 
 TEST_P(NoticesTest, WardCounterMatchesTheWardNotASuffix) {

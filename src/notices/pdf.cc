@@ -38,6 +38,7 @@ struct LetterRenderer::Impl {
   PangoFontDescription* title = nullptr;    // Noto Serif CJK JP Bold 16
   PangoFontDescription* heading = nullptr;  // Noto Serif CJK JP Bold 11
   PangoFontDescription* big = nullptr;      // Noto Sans CJK JP Bold 20 (the reservation ID)
+  PangoFontDescription* mid = nullptr;      // Noto Sans CJK JP 8.5 (the card notice's lines)
   // The open print file.
   cairo_surface_t* surface = nullptr;
   cairo_t* cr = nullptr;
@@ -50,7 +51,7 @@ struct LetterRenderer::Impl {
   }
   ~Impl() {
     CloseFile();
-    for (PangoFontDescription* d : {body, bold, small, name, title, heading, big}) {
+    for (PangoFontDescription* d : {body, bold, small, name, title, heading, big, mid}) {
       if (d) pango_font_description_free(d);
     }
   }
@@ -82,9 +83,9 @@ class Writer : public Canvas {
     Draw("・", font, kLeft + indent, y_, 10);
     y_ += Draw(text, font, kLeft + indent + 10, y_, kWidth - indent - 10) + 2;
   }
-  void Heading(const std::string& ja, const std::string& en) {
+  void Heading(const std::string& ja, const std::string& en, double before = 6) {
     Ensure(40);
-    y_ += 6;
+    y_ += before;
     const double h = Draw(ja, f_.heading, kLeft, y_, kWidth, kBlue);
     Draw(en, f_.small, kLeft, y_ + 3, kWidth, kGray, PANGO_ALIGN_RIGHT);
     y_ += h + 1;
@@ -126,8 +127,9 @@ class Writer : public Canvas {
 
 std::string WithWeekday(Date d) { return d.ToStringWithWeekday(); }
 
-// Page 1: the notice.
-void DrawNotice(Writer& w, LetterRenderer::Impl& f, const Letter& l) {
+// The top of page 1: sender, date and letter ID (right), the QR code of the residents' page
+// when the letter has one, the address block for a window envelope (left).
+void DrawTop(Writer& w, LetterRenderer::Impl& f, const Letter& l) {
   const bool city = l.kind == Kind::kCity;
   // Sender, date, letter id (top right).
   const double right_x = kLeft + kWidth * 0.56, right_w = kWidth * 0.44;
@@ -158,6 +160,12 @@ void DrawNotice(Writer& w, LetterRenderer::Impl& f, const Letter& l) {
   y += w.Draw(l.address, f.body, kLeft, y, addr_w) + 6;
   y += w.Draw(l.postal_name, f.name, kLeft + 12, y, addr_w - 12) + 4;
   w.set_y(std::max(y, ry) + 8);
+}
+
+// Page 1: the notice.
+void DrawNotice(Writer& w, LetterRenderer::Impl& f, const Letter& l) {
+  const bool city = l.kind == Kind::kCity;
+  DrawTop(w, f, l);
 
   // Title.
   w.Paragraph(city ? "マイナンバーカード電子証明書 有効期限のお知らせ (予約ID通知書)"
@@ -234,6 +242,142 @@ void DrawNotice(Writer& w, LetterRenderer::Impl& f, const Letter& l) {
 
   w.Heading("ご注意", "Notes");
   for (const std::string& note : l.notes) w.Bullet(note, f.small, 0);
+}
+
+// A line in Japanese with its English under it, as a bullet.
+void BilingualBullet(Writer& w, LetterRenderer::Impl& f, const Bilingual& b) {
+  w.Ensure(w.Measure(b.ja, f.mid, kWidth - 10) + w.Measure(b.en, f.small, kWidth - 10));
+  w.Bullet(b.ja, f.mid, 0);
+  w.Skip(-2);
+  w.Paragraph(b.en, f.small, 10, kGray, 2);
+}
+
+// Page 1 of the card notice (R-CARD-1..4).
+void DrawCardNotice(Writer& w, LetterRenderer::Impl& f, const Letter& l) {
+  DrawTop(w, f, l);
+  w.Paragraph("マイナンバーカード 有効期限通知書 (カードの更新)", f.title, 0, kBlack, 1, PANGO_ALIGN_CENTER);
+  w.Paragraph("Notice of expiry of your My Number Card: apply for a new card (J-LIS)", f.small, 0, kGray, 6,
+              PANGO_ALIGN_CENTER);
+  for (const Bilingual& b : l.card_intro) {
+    w.Paragraph(b.ja, f.body, 0, kBlack, 1);
+    w.Paragraph(b.en, f.small, 0, kGray, 6);
+  }
+  // The card's expiry and the form's ID.
+  w.Ensure(52);
+  double top = w.y();
+  w.Draw("カードの有効期限", f.bold, kLeft + 8, top + 4, kWidth * 0.4);
+  w.Draw("Your card expires on", f.small, kLeft + 8, top + 16, kWidth * 0.4, kGray);
+  w.Draw(l.card_expiry_ja, f.big, kLeft + kWidth * 0.35, top + 2, kWidth * 0.65 - 8, kRed, PANGO_ALIGN_RIGHT);
+  w.Box(kLeft, top, kWidth, 30, 1.2, kBlue);
+  top += 30;
+  w.Draw("申請書ID (application ID, 2ページ目の交付申請書)", f.small, kLeft + 8, top + 5, kWidth * 0.5);
+  w.Draw(l.application_id_grouped, f.bold, kLeft + kWidth * 0.5, top + 4, kWidth * 0.5 - 8, kBlack, PANGO_ALIGN_RIGHT);
+  w.Box(kLeft, top, kWidth, 20, 0.6);
+  w.set_y(top + 24);
+
+  // The sections; the counters and phones go before the last one (the notes).
+  for (size_t i = 0; i < l.card_sections.size(); ++i) {
+    const CardSection& s = l.card_sections[i];
+    if (i + 1 == l.card_sections.size()) {
+      w.Heading("申請・受け取りの窓口とお問い合わせ", "Counters for help and pick-up; enquiries", 2);
+      for (const CounterGroup& g : l.counters) {
+        w.Paragraph(g.names_ja, f.small, 0, kBlack, 1);
+        w.Paragraph(g.hours_ja + " — " + g.note_ja, f.small, 10, kGray, 2);
+      }
+      for (const std::string& text : l.contact_lines) w.Paragraph(text, f.small, 0, kBlack, 1);
+    }
+    w.Heading(s.title_ja, s.title_en, 2);
+    for (const Bilingual& b : s.items) BilingualBullet(w, f, b);
+  }
+}
+
+// Page 2 of the card notice: the 交付申請書 (R-CARD-1). Never a PIN: the PINs are set at the
+// pick-up (R-CARD-2).
+void DrawCardForm(Writer& w, LetterRenderer::Impl& f, const Letter& l) {
+  w.Paragraph("個人番号カード交付申請書 (マイナンバーカードの更新)", f.title, 0, kBlack, 1, PANGO_ALIGN_CENTER);
+  w.Paragraph("Application for a new My Number Card (card renewal)", f.small, 0, kGray, 8, PANGO_ALIGN_CENTER);
+
+  // The 申請書ID (left) and the QR code of the online application (right).
+  const double qr_size = 84;
+  const bool qr = !l.apply_url.empty();
+  const double id_w = qr ? kWidth - qr_size - 12 : kWidth;
+  double top = w.y();
+  w.Draw("申請書ID (application ID)", f.small, kLeft + 8, top + 5, id_w - 16);
+  w.Draw(l.application_id_grouped, f.big, kLeft + 8, top + 17, id_w - 16);
+  w.Box(kLeft, top, id_w, 48, 1.2, kBlue);
+  double below = top + 52;
+  if (qr) {
+    if (auto code = EncodeQr(l.apply_url, "apply_url"); code.ok()) {
+      w.Qr(*code, kLeft + kWidth - qr_size, top, qr_size);
+    }
+    below += w.Draw("QR コードでオンライン申請・証明写真機で申請 (申請書ID入り) / scan to apply online or at a photo booth: " +
+                        l.apply_url,
+                    f.small, kLeft, below, id_w, kBlack) + 2;
+  } else {
+    below += w.Draw("オンライン申請用の QR コードはありません。郵送または窓口で申請してください。/ No QR code for applying "
+                    "online: apply by post or at the counter.",
+                    f.small, kLeft, below, id_w, kRed) + 2;
+  }
+  w.set_y(std::max(below, qr ? top + qr_size : 0.0) + 6);
+
+  auto field = [&](const std::string& label, const std::string& value, double height = 22) {
+    w.Ensure(height);
+    const double y = w.y();
+    w.Box(kLeft, y, kWidth, height, 0.5);
+    w.Line(kLeft + 120, y, kLeft + 120, y + height, 0.5);
+    w.Draw(label, f.small, kLeft + 4, y + 6, 112);
+    if (!value.empty()) w.Draw(value, f.body, kLeft + 126, y + 4, kWidth - 130);
+    w.set_y(y + height);
+  };
+  field("氏名 (name)", l.name);
+  field("住所 (address)", l.address, 30);
+  field("生年月日 (birth)", JapaneseBirthDate(l.birth));
+  w.Skip(10);
+
+  // The photo box (3.5 cm × 4.5 cm) on the right; signature, date and the face-card choice on
+  // the left.
+  constexpr double kCm = 72.0 / 2.54;
+  const double photo_w = 3.5 * kCm, photo_h = 4.5 * kCm;
+  w.Ensure(photo_h + 10);
+  top = w.y();
+  const double px = kLeft + kWidth - photo_w;
+  w.Box(px, top, photo_w, photo_h, 0.8, kBlack, true);
+  w.Draw("顔写真貼付欄\n縦4.5cm×横3.5cm\n\n6か月以内に撮影\n正面・無帽・無背景\n\nphoto 4.5 × 3.5 cm", f.small, px + 4,
+         top + 24, photo_w - 8, kGray, PANGO_ALIGN_CENTER);
+  const double left_w = kWidth - photo_w - 14;
+  double y = top;
+  auto box = [&](const std::string& label, double h) {
+    w.Box(kLeft, y, left_w, h, 0.6);
+    w.Draw(label, f.small, kLeft + 4, y + 3, left_w - 8, kGray);
+    y += h + 6;
+  };
+  box("申請者署名 (自署) / signature of the applicant", 40);
+  if (l.legal_rep) box("法定代理人署名 (R-PROC-2) / signature of the legal representative", 40);
+  y += w.Draw("記入日 (date)　　　　年　　　月　　　日", f.body, kLeft + 4, y, left_w - 8) + 8;
+  w.Box(kLeft + 4, y + 2, 10, 10, 0.8);
+  y += w.Draw("顔認証マイナンバーカード希望 (利用者証明用の暗証番号なし・署名用電子証明書なし、R-FACE-1)", f.body,
+              kLeft + 20, y, left_w - 24);
+  y += w.Draw("I want a face-authentication card (no PINs for the certificates, no signature certificate)",
+              f.small, kLeft + 20, y, left_w - 24, kGray) + 6;
+  w.set_y(std::max(y, top + photo_h) + 10);
+
+  w.Heading("記入と提出", "Filling in and sending");
+  w.Bullet(qr ? "オンライン: QR コードを読み取ると申請書ID の入った申請の画面が開きます。生年月日で本人を確かめ、顔写真を送ります。/ "
+                "Online: the QR code opens the application with this ID; your date of birth confirms it is you."
+              : "オンライン申請はこの申請書ではできません。/ No online application with this form.",
+           f.small, 0);
+  w.Bullet("郵送: 署名し、顔写真 (6か月以内・正面・無帽・無背景) を貼って、返信用封筒で送ってください。/ By post: sign, stick "
+           "the photo and mail the form in the return envelope.",
+           f.small, 0);
+  w.Bullet("窓口: この申請書を持って来庁してください。顔写真はその場で撮影します。/ At the counter: bring this form; the "
+           "photo is taken there.",
+           f.small, 0);
+  w.Bullet("カードの更新は無料です (R-CARD-3)。申請から約1か月後に交付通知書が届きます (R-CARD-2)。/ Free of charge; the "
+           "pick-up notice follows in about a month.",
+           f.small, 0);
+  w.Bullet("この申請書に暗証番号は書きません。暗証番号は受け取りのときに窓口で設定します。/ No PIN on this form: you set "
+           "the PINs when you collect the card.",
+           f.small, 0);
 }
 
 // Page 2: 照会書兼回答書 (R-PROC-4). Never a PIN: empty boxes under a hiding seal.
@@ -321,6 +465,7 @@ Result<std::unique_ptr<LetterRenderer>> LetterRenderer::Create() {
   impl->title = pango_font_description_from_string("Noto Serif CJK JP Bold 15");
   impl->heading = pango_font_description_from_string("Noto Serif CJK JP Bold 11");
   impl->big = pango_font_description_from_string("Noto Sans CJK JP Bold 20");
+  impl->mid = pango_font_description_from_string("Noto Sans CJK JP 8.5");
   return std::unique_ptr<LetterRenderer>(new LetterRenderer(std::move(impl)));
 }
 
@@ -346,9 +491,15 @@ Status LetterRenderer::Open(const std::string& path) {
 Result<int> LetterRenderer::Append(const Letter& letter) {
   if (!impl_->cr) return Error{ErrorCode::kInternal, "pdf", "Append without Open", ""};
   Writer w(*impl_, impl_->cr, letter);
-  DrawNotice(w, *impl_, letter);
-  w.NewPage();
-  DrawForm(w, *impl_, letter);
+  if (letter.kind == Kind::kCard) {
+    DrawCardNotice(w, *impl_, letter);
+    w.NewPage();
+    DrawCardForm(w, *impl_, letter);
+  } else {
+    DrawNotice(w, *impl_, letter);
+    w.NewPage();
+    DrawForm(w, *impl_, letter);
+  }
   w.Finish();
   pages_written_ += w.pages();
   return w.pages();
