@@ -51,21 +51,32 @@ TEST_F(DemoCli, SeedsTheJsonTheBrowserTestsReadThenRefusesOrSkipsASecondSeed) {
   const auto j = nlohmann::json::parse(seed.out);
   EXPECT_EQ(j["today"], "2028-02-29");  // a leap day as "today"
   EXPECT_EQ(j["staff"], nlohmann::json::array({"clerk", "supervisor", "hotline"}));
-  ASSERT_EQ(j["residents"].size(), 70u);
+  ASSERT_EQ(j["residents"].size(), 85u);
   std::set<std::string> situations;
   const nlohmann::json* yokohama_booker = nullptr;
+  int applications = 0;
   for (const auto& r : j["residents"]) {
     situations.insert(r["situation"].get<std::string>());
     EXPECT_TRUE(r["id"].is_number_integer());
     EXPECT_TRUE(r["situation_ja"].is_string());
     EXPECT_TRUE(r["cert_expiry"].is_string());
     EXPECT_TRUE(r["card_expiry"].is_string());
+    ASSERT_TRUE(r.contains("card_application"));
+    if (r["card_application"].is_string()) {
+      ++applications;
+      EXPECT_TRUE(r["situation"] == "card_renewal_noticed" || r["situation"] == "pickup_ready");
+      EXPECT_EQ(r["card_application"].get<std::string>().size(), 23u);
+    } else {
+      EXPECT_TRUE(r["card_application"].is_null());
+    }
     if (r["municipality"] == "yokohama" && r["situation"] == "in_window" &&
         r["reservation_id"].is_string()) {
       yokohama_booker = &r;
     }
   }
-  EXPECT_EQ(situations.size(), 13u);
+  EXPECT_EQ(situations.size(), 16u);
+  EXPECT_TRUE(situations.contains("face_card"));
+  EXPECT_EQ(applications, 10);  // card_renewal_noticed and pickup_ready in each municipality
   ASSERT_NE(yokohama_booker, nullptr);
 
   // A second seed: refused, one line naming --home, nothing written.
@@ -79,7 +90,7 @@ TEST_F(DemoCli, SeedsTheJsonTheBrowserTestsReadThenRefusesOrSkipsASecondSeed) {
   // --if-empty: left as it is, exit 0, says so.
   auto skip = M("demo seed " + Home() + " --if-empty");
   EXPECT_EQ(skip.code, 0) << skip.out;
-  EXPECT_NE(skip.out.find("70"), std::string::npos) << skip.out;
+  EXPECT_NE(skip.out.find("85"), std::string::npos) << skip.out;
   auto skip_json = M("demo seed " + Home() + " --if-empty --json", true);
   ASSERT_EQ(skip_json.code, 0);
   EXPECT_EQ(nlohmann::json::parse(skip_json.out)["skipped"], true);
@@ -98,7 +109,7 @@ TEST_F(DemoCli, SeedsTheJsonTheBrowserTestsReadThenRefusesOrSkipsASecondSeed) {
               std::filesystem::perms::none)
         << e.path();
   }
-  EXPECT_GT(files, 70);
+  EXPECT_GT(files, 85);
   EXPECT_EQ(std::filesystem::status(home_).permissions() &
                 (std::filesystem::perms::group_all | std::filesystem::perms::others_all),
             std::filesystem::perms::none);

@@ -8,6 +8,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <iomanip>
@@ -80,20 +81,28 @@ void PrintTables(const demo::SeedReport& report, const profiles::Registry& profi
     if (!by_city.count(r.municipality)) order.push_back(r.municipality);
     by_city[r.municipality].push_back(&r);
   }
+  // The situation column as wide as its longest label (card_renewal_noticed's is 44 columns).
+  size_t situation_width = 34;
+  for (const demo::SeededResident& r : report.residents) {
+    situation_width = std::max(situation_width, DisplayWidth(demo::SituationJa(r.situation)));
+  }
   o << "デモの住民 (demo residents), 基準日 (today) " << report.today.ToStringWithWeekday() << "\n";
   for (const std::string& id : order) {
     auto m = profiles.Find(id);
     o << "\n" << (m.ok() ? (*m)->name_ja + " " + (*m)->name_en : id) << " (" << id << ")\n";
-    o << "  " << Pad("id", 4) << " " << Pad("氏名 (name)", 22) << " " << Pad("状況 / situation", 34)
-      << " " << Pad("証明書期限", 11) << " " << Pad("カード期限", 11) << " 予約ID\n";
-    o << "  " << Pad("", 4) << " " << Pad("フリガナ", 22) << " " << Pad("code", 34) << " "
-      << Pad("状態 (auth)", 11) << "\n";
+    o << "  " << Pad("id", 4) << " " << Pad("氏名 (name)", 22) << " "
+      << Pad("状況 / situation", situation_width) << " " << Pad("証明書期限", 11) << " "
+      << Pad("カード期限", 11) << " 予約ID\n";
+    o << "  " << Pad("", 4) << " " << Pad("フリガナ", 22) << " " << Pad("code", situation_width)
+      << " " << Pad("状態 (auth)", 11) << "\n";
     for (const demo::SeededResident* r : by_city[id]) {
       o << "  " << Pad(std::to_string(r->id), 4) << " " << Pad(r->name, 22) << " "
-        << Pad(demo::SituationJa(r->situation), 34) << " " << Pad(r->cert_expiry.ToString(), 11)
-        << " " << Pad(r->card_expiry.ToString(), 11) << " " << r->reservation_id << "\n";
+        << Pad(demo::SituationJa(r->situation), situation_width) << " "
+        << Pad(r->cert_expiry.ToString(), 11) << " " << Pad(r->card_expiry.ToString(), 11) << " "
+        << r->reservation_id << "\n";
       o << "  " << Pad("", 4) << " " << Pad(r->name_kana, 22) << " "
-        << Pad(demo::SituationCode(r->situation), 34) << " " << Pad(r->auth_status, 11) << "\n";
+        << Pad(demo::SituationCode(r->situation), situation_width) << " " << Pad(r->auth_status, 11)
+        << "\n";
     }
   }
   o << "\nカードの暗証番号 (PINs of every demo card, docs/demo.md): 利用者証明用 / 署名用 / "

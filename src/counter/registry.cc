@@ -100,8 +100,12 @@ Result<std::optional<rules::Assessment>> Registry::AssessResident(const Resident
   f.stay_until = r.stay_until;
   f.abroad = r.abroad;
   f.adult_ward = r.adult_ward;
-  if (sign && sign->state == "revoked" && sign->reason == "affiliationChanged") {
-    f.sign_revoked_on = sign->ended_on;
+  // The card's newest sign certificate revoked and not replaced: a move (R-CERT-5), a switch to
+  // a face card (R-FACE-3) or the holder's own request (R-REV-2). An auth certificate renewed
+  // since (a face card's renewal) is the assessment's issue date: the revocation is dated no
+  // earlier.
+  if (sign && sign->state == "revoked" && sign->ended_on) {
+    f.sign_revoked_on = auth && *sign->ended_on < auth->issued ? auth->issued : *sign->ended_on;
   }
   f.certs_held = card->suspended() || (auth && auth->state == "held");
   MYNACERT_ASSIGN_OR_RETURN(rules::Assessment a, rules::Assess(f, today, m->rules));

@@ -1,11 +1,20 @@
 #include "demo/demo.h"
 
+#include <algorithm>
+#include <filesystem>
+#include <span>
 #include <utility>
 
+#include "calendar/counter_calendar.h"
+#include "counter/card_files.h"
+#include "counter/card_renewal.h"
+#include "counter/decision.h"
 #include "counter/execution.h"
+#include "pki/ca_store.h"
 #include "reservations/reservations.h"
 #include "rules/dates.h"
 #include "staff/staff.h"
+#include "store/database.h"
 
 namespace mynacert::demo {
 
@@ -25,7 +34,14 @@ using rules::CertStatus;
 //   foreign_stay: `age` today, the period of stay ending `days` from today, the card issued
 //     600 + `k` days ago (R-VAL-4 caps it);
 //   leap_day_birth: born on 29 February about `age` years ago, the card issued `k` days after
-//     1 March so that the auth cert ends on the first 28/29 February more than 100 days ahead.
+//     1 March so that the auth cert ends on the first 28/29 February more than 100 days ahead;
+//   face_card: as an adult (the auth cert valid, before its window), then switched to a face
+//     card 10–20 days ago (R-FACE-3);
+//   card_renewal_noticed, pickup_ready: `age` at the card's issue, the CARD expiring `days` from
+//     today (at most the profile's notices.card_lead_days), issued `k` days after the birthday
+//     ten years before (R-VAL-2); the certificates renewed 30–54 days before their first
+//     expiry, five years before the card's, so that they now end with the card (R-VAL-1a capped
+//     by R-VAL-5, R-WIN-6).
 struct Row {
   Situation situation;
   const char* name;  // 氏 and 名 separated by a full-width space
@@ -50,7 +66,8 @@ struct City {
 using S = Situation;
 
 // Rows 0/1 are in the window; row 0 is the parent of the child in row 4, row 2 of the teenager
-// in row 5, row 1 the guardian (成年後見人) of the adult ward in row 6.
+// in row 5, row 1 the guardian (成年後見人) of the adult ward in row 6. Rows 14–16: the face
+// card and the card's own renewal (notice sent; new card waiting at the counter).
 const std::vector<City>& Cities() {
   // One resident per line.
   // clang-format off
@@ -71,6 +88,9 @@ const std::vector<City>& Cities() {
            {S::kNoticeDueToday, "小林　隆", "コバヤシ　タカシ", 1, "山形県山形市本町一丁目3番11号", 48, 0, 170},
            {S::kLeapDayBirth, "加藤　由美", "カトウ　ユミ", 2, "山形県山形市北町二丁目8番5号", 38, 0, 9},
            {S::kCardOnHold, "木村　拓也", "キムラ　タクヤ", 1, "山形県山形市緑町一丁目5番10号", 44, 520, 30},
+           {S::kFaceCard, "結城　奈々子", "ユウキ　ナナコ", 2, "山形県山形市幸町18番20号", 67, 380, 52},
+           {S::kCardRenewalNoticed, "武田　昭彦", "タケダ　アキヒコ", 1, "山形県山形市宮町三丁目10番5号", 41, 62, 17},
+           {S::kPickupReady, "大沼　律子", "オオヌマ　リツコ", 2, "山形県山形市鉄砲町二丁目14番3号", 33, 28, 46},
        }},
       {"kanazawa", "KNZ",
        {
@@ -88,6 +108,9 @@ const std::vector<City>& Cities() {
            {S::kNoticeDueToday, "石川　明美", "イシカワ　アケミ", 2, "石川県金沢市東山一丁目13番7号", 51, 0, 88},
            {S::kLeapDayBirth, "前田　聡", "マエダ　サトシ", 1, "石川県金沢市本町二丁目15番1号", 42, 0, 20},
            {S::kCardOnHold, "林　美咲", "ハヤシ　ミサキ", 2, "石川県金沢市長町二丁目4番6号", 38, 610, 44},
+           {S::kFaceCard, "宮本　千春", "ミヤモト　チハル", 2, "石川県金沢市尾張町二丁目6番11号", 70, 450, 19},
+           {S::kCardRenewalNoticed, "吉田　正樹", "ヨシダ　マサキ", 1, "石川県金沢市小立野三丁目21番4号", 36, 71, 58},
+           {S::kPickupReady, "中島　由香里", "ナカジマ　ユカリ", 2, "石川県金沢市西念一丁目9番15号", 45, 35, 9},
        }},
       {"setagaya", "STG",
        {
@@ -105,6 +128,9 @@ const std::vector<City>& Cities() {
            {S::kNoticeDueToday, "坂本　真理", "サカモト　マリ", 2, "東京都世田谷区玉川三丁目8番2号", 46, 0, 26},
            {S::kLeapDayBirth, "遠藤　翔太", "エンドウ　ショウタ", 1, "東京都世田谷区若林四丁目20番15号", 26, 0, 31},
            {S::kCardOnHold, "清水　翔", "シミズ　ショウ", 1, "東京都世田谷区三軒茶屋一丁目20番5号", 33, 700, 21},
+           {S::kFaceCard, "山口　恵美", "ヤマグチ　エミ", 2, "東京都世田谷区下馬二丁目18番6号", 64, 530, 83},
+           {S::kCardRenewalNoticed, "井上　信也", "イノウエ　シンヤ", 1, "東京都世田谷区松原五丁目3番12号", 39, 79, 27},
+           {S::kPickupReady, "小川　佳代", "オガワ　カヨ", 2, "東京都世田谷区等々力七丁目12番9号", 52, 42, 70},
        }},
       {"yokohama", "YKH",
        {
@@ -122,6 +148,9 @@ const std::vector<City>& Cities() {
            {S::kNoticeDueToday, "松田　千尋", "マツダ　チヒロ", 2, "神奈川県横浜市青葉区市ケ尾町31番地4", 44, 0, 60},
            {S::kLeapDayBirth, "中川　悠", "ナカガワ　ユウ", 1, "神奈川県横浜市金沢区泥亀二丁目9番1号", 34, 0, 40},
            {S::kCardOnHold, "森　由紀", "モリ　ユキ", 2, "神奈川県横浜市中区山下町25番地", 51, 450, 63},
+           {S::kFaceCard, "石井　和彦", "イシイ　カズヒコ", 1, "神奈川県横浜市港北区大倉山三丁目5番8号", 73, 610, 36},
+           {S::kCardRenewalNoticed, "山崎　晴美", "ヤマザキ　ハルミ", 2, "神奈川県横浜市旭区二俣川一丁目40番地2", 47, 54, 101},
+           {S::kPickupReady, "酒井　大介", "サカイ　ダイスケ", 1, "神奈川県横浜市都筑区茅ケ崎中央12番地5", 38, 23, 33},
        }},
       {"suzuka", "SZK",
        {
@@ -139,6 +168,9 @@ const std::vector<City>& Cities() {
            {S::kNoticeDueToday, "今井　奈緒", "イマイ　ナオ", 2, "三重県鈴鹿市加佐登三丁目2番1号", 39, 0, 112},
            {S::kLeapDayBirth, "河野　健", "コウノ　ケン", 1, "三重県鈴鹿市岸岡町2890番地", 46, 0, 5},
            {S::kCardOnHold, "阿部　隆", "アベ　タカシ", 1, "三重県鈴鹿市神戸一丁目18番18号", 47, 560, 15},
+           {S::kFaceCard, "服部　直美", "ハットリ　ナオミ", 2, "三重県鈴鹿市白子駅前9番20号", 69, 700, 64},
+           {S::kCardRenewalNoticed, "水野　浩之", "ミズノ　ヒロユキ", 1, "三重県鈴鹿市南玉垣町6012番地", 44, 86, 12},
+           {S::kPickupReady, "平野　早苗", "ヒラノ　サナエ", 2, "三重県鈴鹿市中旭が丘三丁目4番21号", 31, 49, 88},
        }},
   };
   // clang-format on
@@ -169,6 +201,29 @@ Dates ForExpiry(Date expiry, int age_at_issue, int k, const profiles::RuleSettin
   return d;
 }
 
+// A holder whose CARD ends on `card_expiry` (R-VAL-2: the 10th birthday after the issue day,
+// an adult at issue): born on its month and day, the card issued `k` days (1…300) after the
+// birthday ten years before. `card_expiry` is never 29 February (AvoidFeb29).
+Dates ForCardExpiry(Date card_expiry, int age_at_issue, int k, const profiles::RuleSettings& s) {
+  Dates d;
+  d.birth =
+      Date::Ymd(card_expiry.year() - 10 - age_at_issue, card_expiry.month(), card_expiry.day());
+  d.issued =
+      rules::BirthdayInYear(d.birth, card_expiry.year() - 10, s.leap_day_birthday).AddDays(k);
+  d.applied = d.issued.AddDays(-25);
+  return d;
+}
+
+// The municipality's first counter that handles `procedure` (profiles/*.toml order).
+const profiles::Counter* FirstCounterFor(const profiles::Municipality& m,
+                                         profiles::Procedure procedure) {
+  for (const profiles::Counter& c : m.counters) {
+    if (std::find(c.procedures.begin(), c.procedures.end(), procedure) != c.procedures.end())
+      return &c;
+  }
+  return nullptr;
+}
+
 // A date that is not 29 February (a resident who is not the leap-day one is not born on it).
 Date AvoidFeb29(Date d) { return d.month() == 2 && d.day() == 29 ? d.AddDays(1) : d; }
 
@@ -177,11 +232,15 @@ rules::Facts FactsOf(const PlannedResident& p) {
   f.birth = p.record.birth;
   f.card_applied = p.card_applied;
   f.card_issued = p.card_issued;
-  f.cert_issued = p.card_issued;
+  f.cert_issued = p.certs_renewed.value_or(p.card_issued);
+  f.cert_renewal = p.certs_renewed.has_value();
   f.stay_until = p.record.stay_until;
   f.abroad = p.record.abroad;
   f.adult_ward = p.record.adult_ward;
   f.sign_revoked_on = p.moved_on;
+  // A face card's sign cert is revoked at the switch (R-FACE-3, cessationOfOperation): for the
+  // rules engine, which knows no card types, a sign cert revoked on that day.
+  if (p.face_switched) f.sign_revoked_on = p.face_switched;
   f.certs_held = p.situation == S::kCardOnHold;  // the hotline's call (R-LOST-1)
   return f;
 }
@@ -222,6 +281,12 @@ std::string_view SituationCode(Situation s) {
       return "leap_day_birth";
     case S::kCardOnHold:
       return "card_on_hold";
+    case S::kFaceCard:
+      return "face_card";
+    case S::kCardRenewalNoticed:
+      return "card_renewal_noticed";
+    case S::kPickupReady:
+      return "pickup_ready";
   }
   return "?";
 }
@@ -254,6 +319,12 @@ std::string_view SituationJa(Situation s) {
       return "2月29日生まれ";
     case S::kCardOnHold:
       return "紛失の電話でカードが一時停止中";
+    case S::kFaceCard:
+      return "顔認証マイナンバーカード";
+    case S::kCardRenewalNoticed:
+      return "カードの有効期限が近く交付申請書が届いている";
+    case S::kPickupReady:
+      return "新しいカードができて交付通知書を送付済み";
   }
   return "?";
 }
@@ -286,6 +357,12 @@ std::string_view SituationEn(Situation s) {
       return "born on 29 February";
     case S::kCardOnHold:
       return "card suspended after a loss call";
+    case S::kFaceCard:
+      return "face-authentication card: no PINs, no sign cert";
+    case S::kCardRenewalNoticed:
+      return "card expiring: application form received";
+    case S::kPickupReady:
+      return "new card made: pick-up notice sent";
   }
   return "?";
 }
@@ -386,6 +463,30 @@ std::optional<std::string> CheckSituation(const PlannedResident& p, const rules:
       need(expiry.month() == 2 && is(auth, CertStatus::kValid),
            "auth cert valid, ending in February");
       break;
+    case S::kFaceCard:
+      need(p.face_switched && *p.face_switched < today, "switched at a counter before today");
+      need(is(auth, CertStatus::kValid), "auth cert valid: kept on a face card (R-FACE-3)");
+      need(is(sign, CertStatus::kRevoked) || !sign.issued,
+           "no sign cert in force: revoked at the switch (R-FACE-1/3)");
+      break;
+    case S::kCardRenewalNoticed:
+    case S::kPickupReady: {
+      const Date card = a.card.expires;
+      need(today < card && card <= today.AddDays(m.notices.card_lead_days),
+           "the card expires within notices.card_lead_days (R-CARD-1/3)");
+      need(
+          p.certs_renewed && auth.validity.birthdays == 6 && expiry == card && auth.renew_with_card,
+          "renewed certs end with the card (R-VAL-1a, R-VAL-5, R-WIN-6)");
+      need(sign.issued && sign.validity.expires == card &&
+               (is(sign, CertStatus::kValid) || is(sign, CertStatus::kRenewable)),
+           "the sign cert in force, ending with the card");
+      need(p.card_application && p.card_application->noticed <= today &&
+               (p.situation == S::kCardRenewalNoticed
+                    ? !p.card_application->applied
+                    : p.card_application->notified && *p.card_application->notified <= today),
+           "the application's steps done by today (R-CARD-1/2)");
+      break;
+    }
   }
   if (p.situation != S::kForeignStay && p.situation != S::kMinorUnder15 &&
       p.situation != S::kMinor15To17) {
@@ -445,6 +546,56 @@ Result<std::vector<PlannedResident>> Plan(Date today, const profiles::Registry& 
           d.applied = d.issued.AddDays(-25);
           break;
         }
+        case S::kCardRenewalNoticed:
+        case S::kPickupReady: {
+          const int lead = m->notices.card_lead_days;
+          if (lead <= 0) {
+            return Internal(std::string("demo plan: ") + city.id +
+                            ": notices.card_lead_days is 0, no card-expiry notice (R-CARD-1)");
+          }
+          const Date card_expiry = AvoidFeb29(today.AddDays(std::min(row.days, lead)));
+          d = ForCardExpiry(card_expiry, row.age, row.k, s);
+          // The certificates' renewal 30–54 days before their first expiry (R-WIN-1), on an
+          // open day of the counter.
+          const profiles::Counter* c = FirstCounterFor(*m, profiles::Procedure::kRenewal);
+          if (!c) return Internal(std::string("demo plan: ") + city.id + ": no renewal counter");
+          const Date first_expiry =
+              rules::BirthdayInYear(d.birth, card_expiry.year() - 5, s.leap_day_birthday);
+          MYNACERT_ASSIGN_OR_RETURN(
+              calendar::DayStatus renewal_day,
+              calendar::PreviousOpenDay(
+                  c->schedule,
+                  first_expiry.AddDays(-(30 + (row.k + static_cast<int>(base)) % 25))));
+          p.certs_renewed = renewal_day.date;
+          p.counter_id = c->id;
+          // The card's own renewal: the notice with the 交付申請書 on its send date (the card
+          // expiry − lead days, as the notice batch would), then for pickup_ready the
+          // application by post, the card produced some three weeks later and the 交付通知書.
+          PlannedResident::CardApplicationSteps steps;
+          steps.noticed = card_expiry.AddDays(-lead);
+          if (row.situation == S::kPickupReady) {
+            steps.applied = std::min(steps.noticed.AddDays(4), today);
+            steps.produced = std::min(steps.applied->AddDays(21), today);
+            steps.notified = std::min(steps.produced->AddDays(1), today);
+          }
+          p.card_application = steps;
+          break;
+        }
+        case S::kFaceCard: {
+          d = ForExpiry(AvoidFeb29(today.AddDays(row.days)), row.age, row.k, s);
+          const profiles::Counter* c = FirstCounterFor(*m, profiles::Procedure::kFaceSwitch);
+          if (!c) {
+            return Internal(std::string("demo plan: ") + city.id +
+                            ": no counter handles face_switch (R-FACE-3)");
+          }
+          MYNACERT_ASSIGN_OR_RETURN(
+              calendar::DayStatus switch_day,
+              calendar::PreviousOpenDay(c->schedule,
+                                        today.AddDays(-(10 + static_cast<int>(base % 11)))));
+          p.face_switched = switch_day.date;
+          p.counter_id = c->id;
+          break;
+        }
         default:
           d = ForExpiry(AvoidFeb29(today.AddDays(row.days)), row.age, row.k, s);
           break;
@@ -464,7 +615,8 @@ Result<std::vector<PlannedResident>> Plan(Date today, const profiles::Registry& 
         r.household = plan[p.parent].record.household;  // one household (R-PROC-2)
       }
       if (row.representative >= 0) p.representative = static_cast<int>(base) + row.representative;
-      if (p.card_issued > today || p.card_applied < r.birth) {
+      if (p.card_issued > today || p.card_applied < r.birth ||
+          (p.certs_renewed && (*p.certs_renewed <= p.card_issued || *p.certs_renewed >= today))) {
         return Internal(std::string("demo plan: ") + row.name + ": card issued " +
                         p.card_issued.ToString() + " outside " + r.birth.ToString() + "…" +
                         today.ToString());
@@ -501,6 +653,127 @@ Error Stopped(Error e, size_t index, size_t total, const PlannedResident& p,
               "(or delete this one)";
   e.field = "home";
   return e;
+}
+
+// What the store shows beyond the assessment, for the situations made by a case or by the
+// card's renewal: the face card and its sign cert revoked cessationOfOperation at the CA
+// (R-FACE-3); the card application in its state (R-CARD-1/2) with the produced card's file.
+std::optional<std::string> CheckSeeded(counter::Workspace& ws, const PlannedResident& p,
+                                       const counter::CardRecord& card,
+                                       const std::vector<counter::CertRecord>& certs,
+                                       const std::string& application) {
+  std::vector<std::string> problems;
+  auto need = [&problems](bool ok, const char* what) {
+    if (!ok) problems.emplace_back(what);
+  };
+  need(card.face == (p.situation == S::kFaceCard), "the card's type (face only for face_card)");
+  need(application.empty() == !p.card_application, "a card application exactly when planned");
+  if (p.situation == S::kFaceCard) {
+    const counter::CertRecord* sign = nullptr;
+    const counter::CertRecord* auth = nullptr;
+    for (const counter::CertRecord& c : certs) {  // newest first
+      if (c.card_id != card.id) continue;
+      if (c.kind == "sign" && !sign) sign = &c;
+      if (c.kind == "auth" && !auth) auth = &c;
+    }
+    need(auth && auth->state == "active", "the auth cert in force (R-FACE-3)");
+    need(sign && sign->state == "revoked" && sign->reason == "cessationOfOperation",
+         "the sign cert revoked cessationOfOperation (R-FACE-3)");
+    if (sign) {
+      auto at_ca = ws.ca_store->Find(pki::CaKind::kSign, sign->serial);
+      need(at_ca.ok() && at_ca->has_value() && (*at_ca)->state == pki::CertState::kRevoked &&
+               (*at_ca)->reason == pki::RevocationReason::kCessationOfOperation,
+           "the CA has the sign cert revoked cessationOfOperation");
+    }
+  }
+  if (p.card_application && !application.empty()) {
+    auto app = ws.store->FindCardApplication(application);
+    if (!app.ok() || !app->has_value()) {
+      problems.emplace_back("the card application is on file");
+    } else {
+      const counter::CardApplication& a = **app;
+      const bool ready = p.situation == S::kPickupReady;
+      need(a.resident_id == card.resident_id && a.old_card_id == card.id &&
+               a.card_expiry == card.expires,
+           "the application is for the card in force");
+      need(a.state == (ready ? "notified" : "noticed"),
+           ready ? "the application notified (R-CARD-2)" : "the application noticed (R-CARD-1)");
+      if (ready) {
+        auto path = counter::CardFilePath(ws.env.home, a.location);
+        need(path.ok() && std::filesystem::is_regular_file(*path) && a.chip_id != card.chip_id,
+             "the produced card's file, a new chip (R-CARD-2)");
+      }
+    }
+  }
+  if (problems.empty()) return std::nullopt;
+  std::string out = std::string(SituationCode(p.situation)) + " needs:";
+  for (const std::string& s : problems) out += " " + s + ";";
+  return out;
+}
+
+// A case at a counter in the past, as a clerk runs it: opened for the holder (present, with
+// the card), decided, executed on that day. Anything but an accepted and completed case is an
+// error naming the decision.
+Status CounterCase(counter::Counter& counter, counter::ExecutionEnv& env, int64_t resident_id,
+                   const std::string& procedure, const counter::CaseFlags& flags, Date on,
+                   const std::string& counter_id, int64_t now) {
+  counter::OpenRequest req;
+  req.resident_id = resident_id;
+  req.procedure = procedure;
+  req.applicant = "self";
+  req.flags = flags;
+  req.visit.on = on;
+  req.visit.counter_id = counter_id;
+  req.visit.clerk = env.clerk;
+  req.visit.holder_present = true;
+  counter::Document card;
+  card.whose = "holder";
+  card.item = "holder_card";
+  MYNACERT_ASSIGN_OR_RETURN(
+      int64_t case_id, counter.OpenCase(req, now, std::span<const counter::Document>(&card, 1)));
+  MYNACERT_ASSIGN_OR_RETURN(counter::Decision d, counter.Decide(case_id, env.clerk, now, on));
+  if (d.outcome != counter::Outcome::kAccepted) {
+    return Internal(procedure + " on " + on.ToString() + " at " + counter_id +
+                    " was not accepted: " + counter::DecisionJson(d));
+  }
+  const Date today = env.today;
+  env.today = on;
+  auto run = counter.Execute(case_id, env);
+  env.today = today;
+  if (!run.ok()) return run.error();
+  if (!run->completed) return Internal(procedure + " did not complete");
+  return {};
+}
+
+// The card's own renewal as far as `steps` go: the application the card-expiry notice opens
+// (in one transaction, as the notice batch does), then the application by post, the card's
+// production and the 交付通知書. The application's ID.
+Result<std::string> CardApplicationOf(counter::Workspace& ws, int64_t resident_id,
+                                      const PlannedResident::CardApplicationSteps& steps,
+                                      int64_t now) {
+  MYNACERT_ASSIGN_OR_RETURN(auto card, ws.store->ActiveCard(resident_id));
+  if (!card) return Internal("no card in force");
+  MYNACERT_ASSIGN_OR_RETURN(store::Transaction tx, store::Transaction::Begin(ws.store->db()));
+  MYNACERT_ASSIGN_OR_RETURN(counter::CardApplication app,
+                            counter::OpenApplication(*ws.store, resident_id, card->expires,
+                                                     steps.noticed, "notices", now));
+  MYNACERT_RETURN_IF_ERROR(tx.Commit());
+  if (steps.applied) {
+    counter::ApplyRequest post;
+    post.channel = "post";  // the form and its photo mailed back; entered by staff
+    MYNACERT_ASSIGN_OR_RETURN(
+        app, counter::Apply(*ws.store, app.id, post, *steps.applied, "demo-seed", now));
+  }
+  if (steps.produced) {
+    const counter::ProductionEnv production{ws.env.home, ws.env.card_secret, ws.env.issuer_master};
+    MYNACERT_ASSIGN_OR_RETURN(app, counter::Produce(*ws.store, *ws.profiles, app.id, production,
+                                                    *steps.produced, "factory", now));
+  }
+  if (steps.notified) {
+    MYNACERT_ASSIGN_OR_RETURN(
+        app, counter::MarkNotified(*ws.store, app.id, *steps.notified, "notices", now));
+  }
+  return app.id;
 }
 
 }  // namespace
@@ -541,16 +814,18 @@ Result<SeedReport> Seed(counter::Workspace& ws, const SeedOptions& o) {
   counter::ExecutionEnv& env = ws.env;
   env.clerk = "demo-seed";
   env.now = o.now;
-  // The holder "chooses" the demo PINs at issuance (create_card asks init:auth, init:sign, …).
+  // The holder "chooses" the demo PINs at issuance (create_card asks init:auth, init:sign, …)
+  // and enters them for a renewal's PIN check (auth, sign, juki). A face switch asks none.
   env.pin = [](std::string_view which) -> Result<std::string> {
-    if (which == "init:auth") return std::string(kDemoPins.auth);
-    if (which == "init:sign") return std::string(kDemoPins.sign);
+    if (which == "init:auth" || which == "auth") return std::string(kDemoPins.auth);
+    if (which == "init:sign" || which == "sign") return std::string(kDemoPins.sign);
     if (which == "init:text") return std::string(kDemoPins.text);
-    if (which == "init:juki") return std::string(kDemoPins.juki);
-    return InvalidArgument("PIN", "demo seed sets PINs only (" + std::string(which) + ")");
+    if (which == "init:juki" || which == "juki") return std::string(kDemoPins.juki);
+    return InvalidArgument("PIN", "demo seed has no answer for PIN " + std::string(which));
   };
 
   std::vector<int64_t> ids;
+  std::vector<std::string> applications(plan.size());
   for (size_t i = 0; i < plan.size(); ++i) {
     const PlannedResident& p = plan[i];
     auto id = counter.AddResident(p.record, env.clerk, o.now);
@@ -587,9 +862,27 @@ Result<SeedReport> Seed(counter::Workspace& ws, const SeedOptions& o) {
       auto held = counter.ReportLoss(call, "hotline", o.now, o.today, ws.ca_store.get());
       if (!held.ok()) return Stopped(held.error(), i, plan.size(), p, "hotline call");
       if (held->held.size() != 2) {
-        return Stopped(Internal("the hotline call held " + std::to_string(held->held.size()) + " certificates"),
+        return Stopped(Internal("the hotline call held " + std::to_string(held->held.size()) +
+                                " certificates"),
                        i, plan.size(), p, "hotline call");
       }
+    }
+    if (p.face_switched) {  // R-FACE-3: to a face card at the counter, by the holder
+      counter::CaseFlags to_face;
+      to_face.card_type = "face";
+      Status done = CounterCase(counter, env, *id, "face_switch", to_face, *p.face_switched,
+                                p.counter_id, o.now);
+      if (!done.ok()) return Stopped(done.error(), i, plan.size(), p, "face switch");
+    }
+    if (p.certs_renewed) {  // R-WIN-1 / R-VAL-1a: the certificates renewed in their window
+      Status done =
+          CounterCase(counter, env, *id, "renewal", {}, *p.certs_renewed, p.counter_id, o.now);
+      if (!done.ok()) return Stopped(done.error(), i, plan.size(), p, "certificate renewal");
+    }
+    if (p.card_application) {  // R-CARD-1/2: the card's own renewal
+      auto app = CardApplicationOf(ws, *id, *p.card_application, o.now);
+      if (!app.ok()) return Stopped(app.error(), i, plan.size(), p, "card application");
+      applications[i] = *app;
     }
     if (o.progress) {
       SeededResident done;
@@ -611,6 +904,7 @@ Result<SeedReport> Seed(counter::Workspace& ws, const SeedOptions& o) {
     MYNACERT_ASSIGN_OR_RETURN(auto card, ws.store->ActiveCard(r.id));
     MYNACERT_ASSIGN_OR_RETURN(auto assessment, counter.AssessResident(r, o.today));
     if (!card || !assessment) return Internal("demo seed: " + r.name + " has no active card");
+    MYNACERT_ASSIGN_OR_RETURN(auto certs, ws.store->Certs(r.id));
     if (auto problem = CheckSituation(p, *assessment, *m, o.today)) {
       return Internal("demo seed: " + r.name + " (" + r.municipality +
                       ") is not in its situation as seeded: " + *problem);
@@ -624,7 +918,6 @@ Result<SeedReport> Seed(counter::Workspace& ws, const SeedOptions& o) {
     s.situation = p.situation;
     s.birth = r.birth;
     s.card_expiry = card->expires;
-    MYNACERT_ASSIGN_OR_RETURN(auto certs, ws.store->Certs(r.id));
     bool have_auth = false, have_sign = false;
     for (const counter::CertRecord& c : certs) {  // newest first
       if (c.card_id != card->id) continue;
@@ -638,6 +931,11 @@ Result<SeedReport> Seed(counter::Workspace& ws, const SeedOptions& o) {
       }
     }
     if (!have_auth) return Internal("demo seed: " + r.name + " has no auth cert");
+    if (auto problem = CheckSeeded(ws, p, *card, certs, applications[i])) {
+      return Internal("demo seed: " + r.name + " (" + r.municipality +
+                      ") is not in its situation as seeded: " + *problem);
+    }
+    s.card_application = applications[i];
     s.renewal_from = assessment->auth.renewal_from;
     s.auth_status = StatusName(assessment->auth.status);
     s.sign_status = StatusName(assessment->sign.status);
@@ -684,6 +982,7 @@ json ReportJson(const SeedReport& report) {
         {"sign_status", s.sign_status},
         {"reservation_id", s.reservation_id.empty() ? json() : json(s.reservation_id)},
         {"representative_id", s.representative_id ? json(s.representative_id) : json()},
+        {"card_application", s.card_application.empty() ? json() : json(s.card_application)},
     });
   }
   return j;

@@ -12,7 +12,10 @@
 //                Counter::IssueCard with a backdated issue day (the card model, keys generated
 //                on the card, certificates from the real CA), Counter::ChangeResident for a move
 //                (R-CERT-5 revocation delivered to the CA), ReservationStore::IssueReservationId
-//                for holders who get Yokohama's 予約ID通知書 (R-NOT-3), StaffStore::AddStaff.
+//                for holders who get Yokohama's 予約ID通知書 (R-NOT-3), StaffStore::AddStaff;
+//                cases opened, decided and executed at a counter in the past (a face_switch,
+//                a certificate renewal, R-FACE-3 / R-VAL-1a) and the card's own renewal
+//                (counter/card_renewal.h: OpenApplication, Apply, Produce, MarkNotified).
 //
 // Every demo card has the same PINs (kDemoPins; documented, never printed), so that a clerk can
 // run a renewal in the UI.
@@ -68,13 +71,17 @@ enum class Situation : uint8_t {
   kNoticeDueToday,    // notice_due_today: the notice's send date is today (R-NOT-1, R-NOT-3)
   kLeapDayBirth,      // leap_day_birth: born 29 February (R-VAL, jpki-facts B1)
   kCardOnHold,        // card_on_hold: card suspended, both certificates held by a call (R-LOST-1)
+  kFaceCard,          // face_card: switched to a face card at the counter (R-FACE-1/3)
+  kCardRenewalNoticed,  // card_renewal_noticed: card expiring, 交付申請書 sent (R-CARD-1, R-WIN-6)
+  kPickupReady,         // pickup_ready: new card produced, 交付通知書 mailed (R-CARD-2)
 };
 inline constexpr std::array kAllSituations = {
     Situation::kInWindow,     Situation::kBeforeWindow,   Situation::kExpired,
     Situation::kMinorUnder15, Situation::kMinor15To17,    Situation::kAdultWard,
     Situation::kForeignStay,  Situation::kAbroad,         Situation::kRevokedAfterMove,
     Situation::kForwarding,   Situation::kNoticeDueToday, Situation::kLeapDayBirth,
-    Situation::kCardOnHold,
+    Situation::kCardOnHold,   Situation::kFaceCard,       Situation::kCardRenewalNoticed,
+    Situation::kPickupReady,
 };
 std::string_view SituationCode(Situation s);  // "in_window", …
 std::string_view SituationJa(Situation s);    // "更新期間内", …
@@ -96,9 +103,23 @@ struct PlannedResident {
   int parent = -1;
   int representative = -1;
   Date expected_cert_expiry;  // the auth cert's last valid day the rules give
+  // face_card: the day of the face_switch case (R-FACE-3); card_renewal_noticed and
+  // pickup_ready: the day of the certificates' renewal case (R-VAL-1a, capped by the card).
+  // Both at `counter_id`, the municipality's first counter that handles the procedure.
+  std::optional<Date> face_switched;
+  std::optional<Date> certs_renewed;
+  std::string counter_id;
+  // card_renewal_noticed and pickup_ready: the card's own renewal (counter/card_renewal.h).
+  struct CardApplicationSteps {
+    Date noticed;                  // OpenApplication, as the notice batch would (R-CARD-1)
+    std::optional<Date> applied;   // Apply by post; pickup_ready only
+    std::optional<Date> produced;  // Produce (R-CARD-2)
+    std::optional<Date> notified;  // MarkNotified: the 交付通知書 mailed
+  };
+  std::optional<CardApplicationSteps> card_application;
 };
 
-// The plan for `today`: 14 residents in each of yamagata, kanazawa, setagaya, yokohama and
+// The plan for `today`: 17 residents in each of yamagata, kanazawa, setagaya, yokohama and
 // suzuka, every situation in each. Errors: kNotFound when a profile is missing; kInternal when
 // a planned resident would not be in its situation on `today` (a bug of the plan, never input).
 Result<std::vector<PlannedResident>> Plan(Date today, const profiles::Registry& profiles);
@@ -119,9 +140,11 @@ struct SeededResident {
   std::optional<Date> sign_expiry;  // absent when no sign cert was issued
   Date card_expiry;
   Date renewal_from;                     // first day of the free renewal window (R-WIN-1/3)
-  std::string auth_status, sign_status;  // rules::CertStatusName on `today`
+  // rules::CertStatusName on `today` (a face card: sign "revoked", read from the store).
+  std::string auth_status, sign_status;
   std::string reservation_id;            // 予約ID (R-NOT-3), "" when none
   int64_t representative_id = 0;         // the legal representative's resident id, 0 when none
+  std::string card_application;  // 申請書ID of the card's renewal (R-CARD-1), "" when none
 };
 
 struct SeedReport {
@@ -152,7 +175,8 @@ Result<SeedReport> Seed(counter::Workspace& ws, const SeedOptions& options);
 
 // {"today", "residents": [{"id", "name", "name_kana", "municipality", "situation",
 //  "situation_ja", "situation_en", "birth", "cert_expiry", "sign_expiry", "card_expiry",
-//  "renewal_from", "auth_status", "sign_status", "reservation_id", "representative_id"}],
+//  "renewal_from", "auth_status", "sign_status", "reservation_id", "representative_id",
+//  "card_application"}],
 //  "staff": [...]} — absent values are null.
 nlohmann::json ReportJson(const SeedReport& report);
 

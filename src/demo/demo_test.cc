@@ -7,12 +7,15 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <map>
 #include <set>
 
 #include "card/host.h"
+#include "counter/card_files.h"
+#include "counter/card_renewal.h"
 #include "counter/execution.h"
 #include "counter/workspace.h"
 #include "notices/notices.h"
@@ -119,6 +122,23 @@ void ExpectSituation(Situation s, const counter::Resident& r, const rules::Asses
     case Situation::kCardOnHold:  // R-LOST-1: both held by the hotline's call, final (R-LOST-2)
       statuses(CertStatus::kHeld, CertStatus::kHeld);
       break;
+    case Situation::kFaceCard:  // R-FACE-3: the auth cert kept (the sign cert: FaceCards… below)
+      EXPECT_EQ(rules::CertStatusName(a.auth.status), rules::CertStatusName(CertStatus::kValid));
+      EXPECT_EQ(a.card.birthdays, 10);
+      break;
+    case Situation::kCardRenewalNoticed:  // R-CARD-1/3: the card ends within the notice's lead,
+    case Situation::kPickupReady:         // the certs renewed in 2023 end with it (R-WIN-6)
+      EXPECT_GT(a.card.expires, today);
+      EXPECT_LE(a.card.expires, today.AddDays(m.notices.card_lead_days));
+      EXPECT_EQ(m.notices.card_lead_days, 90);
+      EXPECT_EQ(expiry, a.card.expires);
+      EXPECT_EQ(a.sign.validity.expires, a.card.expires);
+      EXPECT_TRUE(a.auth.renew_with_card);
+      EXPECT_EQ(a.auth.validity.birthdays, 6);  // R-VAL-1a, capped by the card (R-VAL-5)
+      EXPECT_EQ(a.card.birthdays, 10);
+      EXPECT_TRUE(a.auth.status == CertStatus::kValid || a.auth.status == CertStatus::kRenewable);
+      EXPECT_EQ(a.auth.status, a.sign.status);
+      break;
   }
   // Only the leap-day resident is born on 29 February — and the holder whose notice is due
   // today when the expiry it needs is itself a 29 February (only such a birthday ends then).
@@ -138,7 +158,7 @@ TEST(DemoPlan, PutsEveryResidentInItsSituationOnEveryDayOfFourYears) {
        today = today.AddDays(1)) {
     auto plan = Plan(today, *reg);
     ASSERT_TRUE(plan.ok()) << today << ": " << plan.error().ToString();
-    ASSERT_EQ(plan->size(), 70u);
+    ASSERT_EQ(plan->size(), 85u);
     std::map<std::string, std::set<std::string>> codes;
     for (const PlannedResident& p : *plan) {
       codes[p.record.municipality].emplace(SituationCode(p.situation));
@@ -152,12 +172,42 @@ TEST(DemoPlan, PutsEveryResidentInItsSituationOnEveryDayOfFourYears) {
       f.abroad = p.record.abroad;
       f.adult_ward = p.record.adult_ward;
       f.sign_revoked_on = p.moved_on;
-      // The seed's hotline call (R-LOST-1) comes after the card; the seed test checks it in
-      // the store.
+      // The seed's hotline call (R-LOST-1), face switch (R-FACE-3) and certificate renewal
+      // come after the card; the seed test checks them in the store.
       f.certs_held = p.situation == Situation::kCardOnHold;
+      const bool face = p.situation == Situation::kFaceCard;
+      const bool card_renewal =
+          p.situation == Situation::kCardRenewalNoticed || p.situation == Situation::kPickupReady;
+      ASSERT_EQ(p.face_switched.has_value(), face);
+      ASSERT_EQ(p.certs_renewed.has_value(), card_renewal);
+      ASSERT_EQ(p.card_application.has_value(), card_renewal);
+      if (face) {
+        ASSERT_LT(*p.face_switched, today);
+        EXPECT_GE(*p.face_switched, today.AddDays(-30));  // a few weeks ago at most
+        f.sign_revoked_on = p.face_switched;
+      }
+      if (card_renewal) {
+        f.cert_issued = p.certs_renewed;
+        f.cert_renewal = true;
+        const PlannedResident::CardApplicationSteps& steps = *p.card_application;
+        EXPECT_LE(steps.noticed, today);
+        if (p.situation == Situation::kPickupReady) {
+          ASSERT_TRUE(steps.applied && steps.produced && steps.notified);
+          EXPECT_LE(steps.noticed, *steps.applied);
+          EXPECT_LT(*steps.applied, *steps.produced);
+          EXPECT_LE(*steps.produced, *steps.notified);
+          EXPECT_LE(*steps.notified, today);
+        } else {
+          EXPECT_FALSE(steps.applied || steps.produced || steps.notified);
+        }
+      }
       auto a = rules::Assess(f, today, (*m)->rules);
       ASSERT_TRUE(a.ok()) << a.error().ToString();
       ExpectSituation(p.situation, p.record, *a, **m, today);
+      if (face) {
+        EXPECT_EQ(rules::CertStatusName(a->sign.status),
+                  rules::CertStatusName(CertStatus::kRevoked));
+      }
       if (::testing::Test::HasFailure()) return;  // one day's report is enough
     }
     for (const std::string& id : kMunicipalities) EXPECT_EQ(codes[id], AllCodes()) << id;
@@ -226,6 +276,24 @@ class DemoSeed : public ::testing::Test {
     }
     return out;
   }
+  // The procedures a resident's cases went through, done, in order, with their visit's counter.
+  static std::vector<std::string> DoneCases(int64_t resident_id, std::vector<counter::Case>* out) {
+    std::vector<std::string> procedures;
+    auto ids = ws_->store->CasesOf(resident_id);
+    EXPECT_TRUE(ids.ok());
+    if (!ids.ok()) return procedures;
+    std::vector<int64_t> sorted = *ids;
+    std::sort(sorted.begin(), sorted.end());
+    for (int64_t id : sorted) {
+      auto c = ws_->store->GetCase(id);
+      EXPECT_TRUE(c.ok());
+      if (!c.ok()) continue;
+      EXPECT_EQ(c->state, "done") << c->procedure;
+      procedures.push_back(c->procedure);
+      out->push_back(*c);
+    }
+    return procedures;
+  }
   static size_t CardFiles() {
     size_t n = 0;
     for (const auto& e : std::filesystem::directory_iterator(*dir_ / "cards"))
@@ -250,7 +318,7 @@ TEST_F(DemoSeed, HasEverySituationInEveryMunicipality) {
   RecordProperty("seed_seconds", std::to_string(seconds_));
   std::cout << "demo seed: " << report_->residents.size() << " residents in " << seconds_ << " s\n";
   EXPECT_EQ(report_->today, kToday);
-  ASSERT_EQ(report_->residents.size(), 70u);
+  ASSERT_EQ(report_->residents.size(), 85u);
   std::map<std::string, std::set<std::string>> codes;
   for (const SeededResident& r : report_->residents)
     codes[r.municipality].emplace(SituationCode(r.situation));
@@ -258,7 +326,7 @@ TEST_F(DemoSeed, HasEverySituationInEveryMunicipality) {
   EXPECT_EQ(report_->staff, (std::vector<std::string>{"clerk", "supervisor", "hotline"}));
   auto all = ws_->store->ListResidents("");
   ASSERT_TRUE(all.ok());
-  EXPECT_EQ(all->size(), 70u);  // the representatives are themselves demo residents
+  EXPECT_EQ(all->size(), 85u);  // the representatives are themselves demo residents
 }
 
 TEST_F(DemoSeed, CounterAssessmentMatchesEachSituation) {
@@ -284,7 +352,24 @@ TEST_F(DemoSeed, IssueDatesAreBackdatedAndRecorded) {
     EXPECT_LT((*card)->issued, kToday.AddDays(-300)) << s.name;  // every card is years old
     auto certs = ws_->store->Certs(s.id);
     ASSERT_TRUE(certs.ok());
-    for (const counter::CertRecord& c : *certs) EXPECT_EQ(c.issued, (*card)->issued) << s.name;
+    const bool renewed =
+        s.situation == Situation::kCardRenewalNoticed || s.situation == Situation::kPickupReady;
+    for (const counter::CertRecord& c : *certs) {
+      // The certificates renewed in their window five years after the card (R-VAL-1a): the
+      // card's own superseded, the renewal's in force.
+      if (renewed && c.renewal) {
+        EXPECT_EQ(c.state, "active") << s.name;
+        EXPECT_GT(c.issued, (*card)->issued.AddDays(365 * 4)) << s.name;
+        EXPECT_LT(c.issued, kToday.AddDays(-300)) << s.name;
+        EXPECT_EQ(c.last_valid_day, (*card)->expires) << s.name;
+      } else {
+        EXPECT_EQ(c.issued, (*card)->issued) << s.name;
+        EXPECT_FALSE(c.renewal) << s.name;
+        if (renewed) {
+          EXPECT_EQ(c.state, "superseded") << s.name;
+        }
+      }
+    }
   }
 }
 
@@ -296,12 +381,19 @@ TEST_F(DemoSeed, CardsHoldCertificatesSignedByTheCaAndOpenWithTheDemoPins) {
     auto link = ws_->env.open_card(**card);
     ASSERT_TRUE(link.ok()) << link.error().ToString();
     card::JpkiClient client((*link)->transport());
-    auto auth_pin = client.Verify(card::PinId::kAuth, kDemoPins.auth);
-    ASSERT_TRUE(auth_pin.ok());
-    EXPECT_TRUE(auth_pin->verified);
-    auto sign_pin = client.Verify(card::PinId::kSign, kDemoPins.sign);
-    ASSERT_TRUE(sign_pin.ok());
-    EXPECT_TRUE(sign_pin->verified);
+    const bool face = s.situation == Situation::kFaceCard;
+    if (face) {  // R-FACE-1: no certificate PINs on a face card (FaceCards… below)
+      auto is_face = client.IsFaceCard();
+      ASSERT_TRUE(is_face.ok()) << is_face.error().ToString();
+      EXPECT_TRUE(*is_face);
+    } else {
+      auto auth_pin = client.Verify(card::PinId::kAuth, kDemoPins.auth);
+      ASSERT_TRUE(auth_pin.ok());
+      EXPECT_TRUE(auth_pin->verified);
+      auto sign_pin = client.Verify(card::PinId::kSign, kDemoPins.sign);
+      ASSERT_TRUE(sign_pin.ok());
+      EXPECT_TRUE(sign_pin->verified);
+    }
 
     auto certs = ws_->store->Certs(s.id);
     ASSERT_TRUE(certs.ok());
@@ -309,6 +401,19 @@ TEST_F(DemoSeed, CardsHoldCertificatesSignedByTheCaAndOpenWithTheDemoPins) {
     for (const counter::CertRecord& rec : *certs) {
       kinds.insert(rec.kind);
       const bool sign = rec.kind == "sign";
+      if (rec.state == "superseded" || (face && sign)) {
+        // No longer on the card: renewed in its window (R-VAL-1a, revoked superseded at the
+        // CA), or a face card's sign cert (R-FACE-3, revoked cessationOfOperation).
+        auto issued =
+            ws_->ca_store->Find(sign ? pki::CaKind::kSign : pki::CaKind::kAuth, rec.serial);
+        ASSERT_TRUE(issued.ok() && issued->has_value()) << rec.serial;
+        EXPECT_EQ((*issued)->state, pki::CertState::kRevoked);
+        EXPECT_EQ((*issued)->reason, face ? pki::RevocationReason::kCessationOfOperation
+                                          : pki::RevocationReason::kSuperseded);
+        EXPECT_TRUE(face || s.situation == Situation::kCardRenewalNoticed ||
+                    s.situation == Situation::kPickupReady);
+        continue;
+      }
       auto der = client.ReadCertificate(sign ? card::CertSlot::kSign : card::CertSlot::kAuth);
       ASSERT_TRUE(der.ok()) << der.error().ToString();
       auto x = pki::ParseCertificateDer(*der);
@@ -425,6 +530,134 @@ TEST_F(DemoSeed, RepresentativesAreRecorded) {
   }
 }
 
+// R-FACE-1/3: switched at a counter of the municipality that handles face_switch, a few weeks
+// ago — the card a face card (no certificate PINs), the sign cert revoked cessationOfOperation
+// at the CA, the auth cert in force; reported with sign_status revoked.
+TEST_F(DemoSeed, FaceCardsWereSwitchedAtTheCounter) {
+  ASSERT_EQ(With(Situation::kFaceCard).size(), 5u);
+  for (const SeededResident& s : report_->residents) {
+    SCOPED_TRACE(s.name);
+    auto card = ws_->store->ActiveCard(s.id);
+    ASSERT_TRUE(card.ok() && card->has_value());
+    EXPECT_EQ((*card)->face, s.situation == Situation::kFaceCard);
+    if (s.situation != Situation::kFaceCard) continue;
+    EXPECT_EQ(s.auth_status, "valid");
+    EXPECT_EQ(s.sign_status, "revoked");
+    EXPECT_EQ(s.reservation_id, "");
+
+    std::vector<counter::Case> cases;
+    EXPECT_EQ(DoneCases(s.id, &cases), (std::vector<std::string>{"card_issuance", "face_switch"}));
+    ASSERT_EQ(cases.size(), 2u);
+    const counter::Case& sw = cases[1];
+    EXPECT_EQ(sw.applicant, "self");
+    EXPECT_EQ(sw.flags.card_type, "face");
+    ASSERT_EQ(sw.visits.size(), 1u);
+    const counter::Visit& v = sw.visits[0];
+    EXPECT_LT(v.on, kToday);
+    EXPECT_GE(v.on, kToday.AddDays(-30));
+    EXPECT_TRUE(v.holder_present);
+    auto m = registry_->Find(s.municipality);
+    ASSERT_TRUE(m.ok());
+    const profiles::Counter* first = nullptr;  // the first counter that handles face_switch
+    for (const profiles::Counter& c : (*m)->counters) {
+      for (profiles::Procedure p : c.procedures) {
+        if (!first && p == profiles::Procedure::kFaceSwitch) first = &c;
+      }
+    }
+    ASSERT_NE(first, nullptr);
+    EXPECT_EQ(v.counter_id, first->id);
+
+    auto certs = ws_->store->Certs(s.id);
+    ASSERT_TRUE(certs.ok());
+    std::map<std::string, counter::CertRecord> by_kind;
+    for (const counter::CertRecord& c : *certs) by_kind.emplace(c.kind, c);  // newest first
+    ASSERT_EQ(by_kind.size(), 2u);
+    EXPECT_EQ(by_kind["auth"].state, "active");
+    EXPECT_EQ(by_kind["sign"].state, "revoked");
+    EXPECT_EQ(by_kind["sign"].reason, "cessationOfOperation");
+    EXPECT_EQ(by_kind["sign"].ended_on, v.on);
+
+    // No auth PIN on the card: the demo PIN opens nothing (R-FACE-1).
+    auto link = ws_->env.open_card(**card);
+    ASSERT_TRUE(link.ok()) << link.error().ToString();
+    card::JpkiClient client((*link)->transport());
+    auto pin = client.Verify(card::PinId::kAuth, kDemoPins.auth);
+    EXPECT_FALSE(pin.ok() && pin->verified);
+  }
+}
+
+// R-CARD-1/2, R-WIN-6: the card's own renewal — the certificates renewed in their window five
+// years ago end with the card, which expires within the notice's lead; the application the
+// card-expiry notice opened (noticed), or further along: applied by post, produced (a new chip
+// in its card file) and the 交付通知書 mailed (notified). Reported by ID.
+TEST_F(DemoSeed, CardRenewalsAreNoticedOrReadyForPickUp) {
+  ASSERT_EQ(With(Situation::kCardRenewalNoticed).size(), 5u);
+  ASSERT_EQ(With(Situation::kPickupReady).size(), 5u);
+  std::set<std::string> ids;
+  for (const SeededResident& s : report_->residents) {
+    SCOPED_TRACE(s.name);
+    auto apps = ws_->store->CardApplications(s.id);
+    ASSERT_TRUE(apps.ok());
+    const bool noticed = s.situation == Situation::kCardRenewalNoticed;
+    const bool ready = s.situation == Situation::kPickupReady;
+    if (!noticed && !ready) {
+      EXPECT_EQ(s.card_application, "");
+      EXPECT_TRUE(apps->empty());
+      continue;
+    }
+    ASSERT_EQ(apps->size(), 1u);
+    const counter::CardApplication& a = (*apps)[0];
+    EXPECT_EQ(a.id, s.card_application);
+    EXPECT_EQ(a.id.size(), 23u);
+    ids.insert(a.id);
+    auto card = ws_->store->ActiveCard(s.id);
+    ASSERT_TRUE(card.ok() && card->has_value());
+    EXPECT_EQ(a.old_card_id, (*card)->id);
+    EXPECT_EQ(a.card_expiry, s.card_expiry);
+    EXPECT_EQ(s.cert_expiry, s.card_expiry);  // R-WIN-6
+    ASSERT_TRUE(s.sign_expiry.has_value());
+    EXPECT_EQ(*s.sign_expiry, s.card_expiry);
+    EXPECT_GT(s.card_expiry, kToday);
+    EXPECT_LE(s.card_expiry, kToday.AddDays(90));  // notices.card_lead_days
+    EXPECT_EQ(a.noticed_on, s.card_expiry.AddDays(-90));
+    EXPECT_EQ(s.reservation_id, "");  // a card renewal, not a counter visit for the certs
+
+    std::vector<counter::Case> cases;
+    EXPECT_EQ(DoneCases(s.id, &cases), (std::vector<std::string>{"card_issuance", "renewal"}));
+    ASSERT_EQ(cases.size(), 2u);
+    ASSERT_EQ(cases[1].visits.size(), 1u);
+    const Date renewed = cases[1].visits[0].on;
+    const Date first_expiry = s.card_expiry.AddYearsClamped(-5);
+    EXPECT_GE(renewed, first_expiry.AddDays(-60));
+    EXPECT_LE(renewed, first_expiry.AddDays(-30));
+
+    if (noticed) {
+      EXPECT_EQ(a.state, "noticed");
+      EXPECT_EQ(a.channel, "");
+      EXPECT_TRUE(a.location.empty());
+      continue;
+    }
+    EXPECT_EQ(a.state, "notified");
+    EXPECT_EQ(a.channel, "post");
+    EXPECT_EQ(a.photo, "attached");
+    ASSERT_TRUE(a.applied_on && a.produced_on && a.notified_on);
+    EXPECT_LE(a.noticed_on, *a.applied_on);
+    EXPECT_LT(*a.applied_on, *a.produced_on);
+    EXPECT_LE(*a.produced_on, *a.notified_on);
+    EXPECT_LE(*a.notified_on, kToday);
+    EXPECT_NE(a.chip_id, (*card)->chip_id);
+    ASSERT_TRUE(a.new_card_expiry.has_value());
+    EXPECT_GT(*a.new_card_expiry, s.card_expiry);
+    auto path = counter::CardFilePath(*dir_, a.location);
+    ASSERT_TRUE(path.ok()) << path.error().ToString();
+    EXPECT_TRUE(std::filesystem::is_regular_file(*path)) << *path;
+  }
+  EXPECT_EQ(ids.size(), 10u);
+  auto notified = ws_->store->CardApplicationsInState("notified");
+  ASSERT_TRUE(notified.ok());
+  EXPECT_EQ(notified->size(), 5u);
+}
+
 TEST_F(DemoSeed, StaffLogInWithThePassword) {
   auto staff = staff::StaffStore::Open(ws_->CounterDb());
   ASSERT_TRUE(staff.ok());
@@ -440,14 +673,18 @@ TEST_F(DemoSeed, JsonHasTheFieldsTheBrowserTestsRead) {
   const nlohmann::json j = ReportJson(*report_);
   EXPECT_EQ(j["today"], "2026-05-13");
   EXPECT_EQ(j["staff"], nlohmann::json::array({"clerk", "supervisor", "hotline"}));
-  ASSERT_EQ(j["residents"].size(), 70u);
+  ASSERT_EQ(j["residents"].size(), 85u);
   bool yokohama_in_window_with_id = false;
   for (const auto& r : j["residents"]) {
     for (const char* key : {"id", "name", "municipality", "situation", "situation_ja",
-                            "cert_expiry", "card_expiry", "reservation_id"}) {
+                            "cert_expiry", "card_expiry", "reservation_id", "card_application"}) {
       EXPECT_TRUE(r.contains(key)) << key;
     }
     EXPECT_TRUE(ParseSituation(r["situation"].get<std::string>()).ok());
+    const bool card_renewal =
+        r["situation"] == "card_renewal_noticed" || r["situation"] == "pickup_ready";
+    EXPECT_EQ(r["card_application"].is_string(), card_renewal) << r["name"];
+    EXPECT_EQ(r["card_application"].is_null(), !card_renewal) << r["name"];
     if (r["municipality"] == "yokohama" && r["situation"] == "in_window" &&
         r["reservation_id"].is_string()) {
       yokohama_in_window_with_id = true;
@@ -471,7 +708,7 @@ TEST_F(DemoSeed, SecondSeedOnTheSameHomeIsRefusedAndWritesNothing) {
   EXPECT_EQ(again.error().field, "home");
   auto count = CountResidents(*ws_->store);
   ASSERT_TRUE(count.ok());
-  EXPECT_EQ(*count, 70);
+  EXPECT_EQ(*count, 85);
   EXPECT_EQ(CardFiles(), cards);
   auto audit_after = ws_->store->audit().Verify();
   ASSERT_TRUE(audit_after.ok());
