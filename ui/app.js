@@ -3,13 +3,16 @@
 //   #/                      residents: expiry dates, procedure, booking, cancelling
 //   #/staff                 staff: login, resident search
 //   #/staff/resident/ID     a resident, the certificate copy, opening a case
+//   #/staff/resident/ID/pickup/APPLICATION   the same, the form on a new card's pick-up (R-CARD-2)
 //   #/staff/case/ID         a case: documents, decision, execution with PINs
 //   #/staff/bookings        the bookings of a counter and day
 //   #/staff/notices         expiry notices: the day's batch, letters, 転送不要 list
 //   #/staff/queue           tickets (整理券): issue, call the next number
 //   #/staff/hotline         the loss hotline (R-LOST-1): hold a lost card's certificates
+//   #/staff/applications[/STATE]  card applications (R-CARD-1..3): apply, produce, book, cancel
 //   #/queue[/COUNTER[/N]]   how busy a counter is, live (R-OFF-3); N: the resident's ticket
 //   #/certificate           a lost card, a certificate's status, what the card itself does
+//   #/apply/ID              the card application form's QR code: apply online (R-CARD-1, R-FACE-1)
 import { $, state, t, day, api, errorHtml } from './lib.js';
 import { residentPage } from './resident.js';
 import { searchPage, residentDetail, casePage, bookingsPage } from './staff.js';
@@ -17,6 +20,8 @@ import { noticesPage } from './notices.js';
 import { queuePage, staffQueuePage, stopQueue } from './queue.js';
 import { hotlinePage } from './hotline.js';
 import { holderPage } from './holder.js';
+import { applicationsPage } from './applications.js';
+import { applyPage } from './apply.js';
 
 function translateStatic() {
   document.documentElement.lang = state.lang;
@@ -46,15 +51,17 @@ async function route() {
   try {
     await banner();
     let m;
-    if ((m = h.match(/^#\/staff\/resident\/(\d+)$/))) await residentDetail(main, m[1]);
+    if ((m = h.match(/^#\/staff\/resident\/(\d+)(?:\/pickup\/(\d{23}))?$/))) await residentDetail(main, m[1], m[2]);
     else if ((m = h.match(/^#\/staff\/case\/(\d+)$/))) await casePage(main, m[1]);
     else if (h === '#/staff/bookings') await bookingsPage(main);
     else if (h === '#/staff/notices') await noticesPage(main);
     else if (h === '#/staff/queue') await staffQueuePage(main);
     else if (h === '#/staff/hotline') await hotlinePage(main);
+    else if ((m = h.match(/^#\/staff\/applications(?:\/([a-z_]+))?$/))) await applicationsPage(main, m[1]);
     else if ((m = h.match(/^#\/queue(?:\/([a-z0-9-]+)(?:\/(\d{1,6}))?)?$/))) await queuePage(main, m[1], m[2]);
     else if (h.startsWith('#/staff')) await searchPage(main);
     else if (h === '#/certificate') holderPage(main);
+    else if ((m = h.match(/^#\/apply(?:\/([^/]*))?$/))) applyPage(main, m[1] || '');
     else await residentPage(main);
   } catch (err) {
     main.innerHTML = errorHtml(err);

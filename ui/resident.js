@@ -148,7 +148,7 @@ const ERAS = [
   ['showa', '昭和', 'Showa', 1925, 1, 64],
   ['taisho', '大正', 'Taisho', 1911, 1, 15],
 ];
-function eraDateHtml(name, ja, en, hintJa, hintEn, era) {
+export function eraDateHtml(name, ja, en, hintJa, hintEn, era) {
   const hint = hintJa ? `<p class="hint" id="${name}-hint">${t(hintJa, hintEn)}</p>` : '';
   const described = hintJa ? ` aria-describedby="${name}-hint"` : '';
   return `<fieldset class="era-date wide" id="ex-${name}"${described}><legend>${t(ja, en)}</legend>${hint}
@@ -159,11 +159,11 @@ function eraDateHtml(name, ja, en, hintJa, hintEn, era) {
       <label>${t('日', 'Day')}<input name="${name}-day" inputmode="numeric" autocomplete="off" maxlength="2"></label>
     </div></fieldset>`;
 }
-class FieldError extends Error {
+export class FieldError extends Error {
   constructor(field, message) { super(message); this.field = field; }
 }
 // '' when left empty; "YYYY-MM-DD" when it is a real date of that era; else a FieldError.
-function eraDateValue(form, name, label) {
+export function eraDateValue(form, name, label) {
   const get = (k) => String(new FormData(form).get(`${name}-${k}`) || '').trim().replace(/[０-９]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xFEE0));
   const [y, m, d] = [get('year'), get('month'), get('day')];
   if (!y && !m && !d) return '';
@@ -178,7 +178,7 @@ function eraDateValue(form, name, label) {
   return `${String(year).padStart(4, '0')}-${String(mn).padStart(2, '0')}-${String(dn).padStart(2, '0')}`;
 }
 // Marks the field at fault (the API's field names are the form's), clearing earlier marks.
-function markField(form, field) {
+export function markField(form, field) {
   $$('[aria-invalid]', form).forEach((el) => el.removeAttribute('aria-invalid'));
   $$('.invalid', form).forEach((el) => el.classList.remove('invalid'));
   const box = field && ($(`#ex-${field}`, form) || $(`[name="${field}"]`, form)?.closest('label'));

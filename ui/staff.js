@@ -6,7 +6,21 @@ import { $, $$, state, t, esc, day, api, errorHtml, reasonsHtml, rule, show, bus
 export const PROCEDURES = {
   renewal: ['更新', 'renewal'], new_issuance: ['新規発行', 'new issuance'], pin_reset: ['暗証番号の再設定', 'PIN reset'],
   found_card: ['一時停止解除 (カードが見つかった)', 'found card: lift the suspension'], abolish_card: ['紛失届・カードの廃止', 'report a lost card: abolish it'],
+  face_switch: ['顔認証マイナンバーカードへの切替・解除', 'face-authentication card: switch or switch back'],
+  card_pickup: ['新しいカードの交付', 'hand over a new card'],
 };
+// R-FACE-3: which way the switch goes.
+const CARD_TYPE = { face: ['顔認証マイナンバーカードへ切り替える (暗証番号を消去)', 'to a face-authentication card (PINs cleared)'], pin: ['暗証番号のカードに戻す (顔認証の解除)', 'back to a PIN card (face authentication ended)'] };
+// R-CARD-1..2: a card application's life, how it was made, and the 申請書ID as printed on the
+// form (23 digits in groups of four: 4-4-4-4-4-3).
+export const APP_STATE = {
+  noticed: ['申請待ち (交付申請書を送付済み)', 'awaiting the application'], applied: ['申請済み (製造待ち)', 'applied (to be made)'],
+  produced: ['製造済み (交付通知書の送付待ち)', 'made (pick-up notice to send)'], notified: ['交付通知書を送付済み (受け取り待ち)', 'pick-up notice sent (to collect)'],
+  picked_up: ['交付済み', 'handed over'], cancelled: ['取消', 'cancelled'],
+};
+export const APP_CHANNEL = { online: ['オンライン (QR コード)', 'online (QR code)'], post: ['郵送', 'by post'], counter: ['窓口', 'at the counter'] };
+export const groupedId = (id) => String(id ?? '').replace(/(\d{4})(?=\d)/g, '$1 ');
+export const applicationDigits = (s) => String(s ?? '').replace(/[０-９]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xFEE0)).replace(/[\s-]/g, '');
 const CARD_EVENT = { lost: ['紛失', 'lost'], stolen: ['盗難', 'stolen'], broken: ['破損', 'broken'], misused: ['不正利用', 'misused'] };
 const CARD_STATE = { active: ['有効', 'in force'], suspended: ['一時停止中 (紛失・盗難の届出)', 'suspended (reported lost)'], replaced: ['交換済み', 'replaced'], returned: ['返納', 'returned'], abolished: ['廃止', 'abolished'] };
 export const APPLICANTS = {
@@ -64,6 +78,7 @@ function staffNav(active) {
     ${counter ? link('#/staff/bookings', 'bookings', '予約一覧', 'Bookings') : ''}
     ${counter ? link('#/staff/notices', 'notices', '有効期限通知', 'Expiry notices') : ''}
     ${counter ? link('#/staff/queue', 'queue', '整理券', 'Tickets') : ''}
+    ${counter ? link('#/staff/applications', 'applications', 'カードの交付申請', 'Card applications') : ''}
     ${s.role !== 'clerk' ? link('#/staff/hotline', 'hotline', '紛失・盗難の受付', 'Lost cards') : ''}
     <span class="who">${esc(s.name)} (${esc(role)})</span>
     <button type="button" id="logout">${t('ログアウト', 'Log out')}</button></nav>`;
@@ -136,11 +151,15 @@ export async function searchPage(main) {
 
 const copyLinks = (rid, kinds) => kinds.map((k) => `<a class="button" href="/api/residents/${encodeURIComponent(rid)}/certificate-copy?kind=${k}" target="_blank" rel="noopener" data-copy="${k}">${t('電子証明書の写し (PDF)', 'Certificate copy (PDF)')} — ${label(CERT_KIND, k)}</a>`).join(' ');
 
-export async function residentDetail(main, id) {
+// `pickup`: a 申請書ID from the card applications page (#/staff/resident/N/pickup/ID): the form
+// opens on card_pickup with it filled in.
+export async function residentDetail(main, id, pickup) {
   if (!(await staffFrame(main, 'search'))) return;
   const body = $('#staff-body');
   try {
-    const [r, munis] = await Promise.all([api('GET', `/api/residents/${encodeURIComponent(id)}`), municipalities()]);
+    const [r, munis, apps] = await Promise.all([api('GET', `/api/residents/${encodeURIComponent(id)}`), municipalities(),
+      api('GET', `/api/card-applications?resident=${encodeURIComponent(id)}`).then((x) => x.applications || []).catch(() => [])]);
+    const collectable = apps.filter((a) => a.state === 'produced' || a.state === 'notified');
     const muni = munis.find((m) => m.id === r.municipality);
     const active = r.certificates.filter((c) => c.state === 'active').map((c) => c.kind);
     // The ward's own counter first where the address names the ward (横浜市中区… → 中区役所).
@@ -163,6 +182,10 @@ export async function residentDetail(main, id) {
       ${table([t('種類', 'Kind'), t('シリアル', 'Serial'), t('発行', 'Issued'), t('最終日', 'Last day'), t('状態', 'State')],
         r.certificates.map((c) => `<tr><td>${label(CERT_KIND, c.kind)}</td><td class="mono">${esc(c.serial)}</td><td>${day(c.issued)}</td><td>${day(c.last_valid_day)}</td><td>${label(CERT_STATE, c.state)}${c.reason && c.reason !== c.state ? ` <small>${esc(c.reason)}</small>` : ''}</td></tr>`))}
       <p class="actions">${copyLinks(r.id, [...new Set(active)])}</p>
+      ${apps.length ? `<h3>${t('カードの交付申請', 'Card applications')}${rule('R-CARD-1')}</h3>
+        ${table([t('申請書ID', 'Application ID'), t('カードの有効期限', 'Card expires'), t('申請', 'Applied'), t('状態', 'State'), ''],
+          apps.map((a) => `<tr><td class="mono nowrap">${esc(groupedId(a.id))}</td><td>${day(a.card_expiry)}</td><td>${a.applied_on ? `${day(a.applied_on)} — ${label(APP_CHANNEL, a.channel)}${a.face ? ` <span class="tag">${t('顔認証', 'face')}</span>` : ''}` : '—'}</td><td>${label(APP_STATE, a.state)}</td>
+            <td>${a.state === 'produced' || a.state === 'notified' ? `<button type="button" data-pickup="${esc(a.id)}">${t('交付の受付へ', 'Hand it over')}</button>` : ''}</td></tr>`), 'apps')}` : ''}
       <h3>${t('案件', 'Cases')}</h3>
       ${r.cases.length ? `<ul>${r.cases.map((c) => `<li><a href="#/staff/case/${esc(c.id ?? c)}">${t('案件', 'Case')} ${esc(c.id ?? c)}</a></li>`).join('')}</ul>` : `<p>${t('なし', 'none')}</p>`}
     </section>
@@ -175,6 +198,8 @@ export async function residentDetail(main, id) {
         <label data-for="renewal new_issuance">${t('対象の証明書', 'Certificates')}<select name="certs" id="oc-certs"><option value="both">${t('両方', 'both')}</option><option value="auth">${t('利用者証明用のみ', 'auth only')}</option><option value="sign">${t('署名用のみ', 'sign only')}</option></select></label>
         <label data-for="abolish_card">${t('カードに何があったか', 'What happened to the card')}<select name="card_event" id="oc-card-event">${Object.keys(CARD_EVENT).map((k) => `<option value="${k}">${label(CARD_EVENT, k)}</option>`).join('')}</select></label>
         <label data-for="abolish_card">${t('再交付手数料', 'Re-issuance fee')}<select name="holder_at_fault" id="oc-at-fault"><option value="">${t('既定 (紛失・破損は本人負担)', 'default (lost or broken: the holder pays)')}</option><option value="1">${t('本人の責による (手数料あり)', 'the holder is at fault (fee)')}</option><option value="0">${t('本人の責によらない (無料)', 'not the holder\'s fault (free)')}</option></select></label>
+        <label data-for="face_switch">${t('切り替え', 'Switch')}<select name="card_type" id="oc-card-type">${Object.keys(CARD_TYPE).map((k) => `<option value="${k}">${label(CARD_TYPE, k)}</option>`).join('')}</select></label>
+        <label data-for="card_pickup">${t('交付申請書ID (23桁、交付通知書に記載)', 'Application ID (23 digits, on the pick-up notice)')}<input name="application" id="oc-application" inputmode="numeric" autocomplete="off" spellcheck="false" maxlength="40" value="${esc(groupedId(pickup || (collectable.length === 1 ? collectable[0].id : '')))}"></label>
         <label data-for="pin_reset">${t('再設定する暗証番号', 'PIN to reset')}<select name="pin" id="oc-pin"><option value="auth">${t('利用者証明用', 'auth')}</option><option value="sign">${t('署名用', 'sign')}</option></select></label>
         <label class="check" data-for="renewal new_issuance pin_reset found_card"><input type="checkbox" name="pin_forgotten" id="oc-pin-forgotten"> ${t('暗証番号を忘れた', 'PIN forgotten')}</label>
         <label class="check" data-applicant="agent legal"><input type="checkbox" name="holder_present" id="oc-holder-present"> ${t('本人も来庁', 'the holder is present too')}</label>
@@ -194,7 +219,17 @@ export async function residentDetail(main, id) {
     };
     $('#oc-procedure').addEventListener('change', sync);
     $('#oc-applicant').addEventListener('change', sync);
+    if (pickup) $('#oc-procedure').value = 'card_pickup';
     sync();
+    if (pickup) $('#h-open').scrollIntoView();
+    // A produced card of this resident: the pick-up form with its ID.
+    $$('[data-pickup]', body).forEach((btn) => btn.addEventListener('click', () => {
+      $('#oc-procedure').value = 'card_pickup';
+      $('#oc-application').value = groupedId(btn.dataset.pickup);
+      sync();
+      $('#h-open').scrollIntoView();
+      $('#oc-procedure').focus();
+    }));
     $('#open-case').addEventListener('submit', async (ev) => {
       ev.preventDefault();
       const req = { resident: Number(r.id), procedure: $('#oc-procedure').value, applicant: $('#oc-applicant').value, counter: $('#oc-counter').value };
@@ -204,6 +239,17 @@ export async function residentDetail(main, id) {
       if (req.procedure === 'abolish_card') {
         req.card_event = $('#oc-card-event').value;
         if ($('#oc-at-fault').value) req.holder_at_fault = $('#oc-at-fault').value === '1';
+      }
+      if (req.procedure === 'face_switch') req.card_type = $('#oc-card-type').value;
+      if (req.procedure === 'card_pickup') {
+        req.application = applicationDigits($('#oc-application').value);
+        if (!/^\d{23}$/.test(req.application)) {
+          $('#oc-application').setAttribute('aria-invalid', 'true');
+          show($('#oc-result'), `<p class="error" role="alert">${t('交付申請書ID は23桁の数字です (交付通知書に記載)。', 'The application ID has 23 digits (on the pick-up notice).')}</p>`, true);
+          $('#oc-application').focus();
+          return;
+        }
+        $('#oc-application').removeAttribute('aria-invalid');
       }
       const visible = (el) => !el.closest('[hidden]');
       if (visible($('#oc-pin-forgotten')) && $('#oc-pin-forgotten').checked) req.pin_forgotten = true;
@@ -280,13 +326,29 @@ function decisionHtml(d) {
     ${d.auth_expiry || d.sign_expiry ? `<p>${t('新しい証明書の有効期限', 'New certificates expire')}: ${d.auth_expiry ? `${t('利用者証明用', 'auth')} <strong>${day(d.auth_expiry)}</strong>` : ''} ${d.sign_expiry ? `${t('署名用', 'sign')} <strong>${day(d.sign_expiry)}</strong>` : ''}${d.paid_reissue ? ` <span class="tag">${t('有料の再交付', 'paid re-issuance')}</span>` : ''}</p>` : ''}
     ${d.fee_yen ? `<p id="fee">${t('再交付手数料', 'Re-issuance fee')}: <strong>${esc(d.fee_yen)} ${t('円', 'yen')}</strong>${rule('R-LOST-4')}</p>` : ''}
     ${d.actions && d.actions.length ? `<h4>${t('職員の作業', 'Staff actions')}</h4><ul>${d.actions.map((a) => `<li>${esc(t(a.ja, a.en))}</li>`).join('')}</ul>` : ''}
-    ${d.steps && d.steps.length ? `<h4>${t('実行する手順', 'Steps to execute')}</h4><ol class="steps">${d.steps.map((s) => `<li><code>${esc(s.id)}</code> ${esc(t(s.ja, s.en))}</li>`).join('')}</ol>` : ''}
+    ${d.steps && d.steps.length ? `<h4>${t('実行する手順', 'Steps to execute')}</h4><ol class="steps">${d.steps.map((s) => `<li><code>${esc(s.id)}</code> ${esc(stepText(s))}</li>`).join('')}</ol>` : ''}
     ${d.reasons && d.reasons.length ? `<h4>${t('根拠', 'Reasons')}</h4>${reasonsHtml(d.reasons)}` : ''}
   </div>`;
 }
 
+// The steps in words for the clerk. The server describes every step (s.ja, s.en); the steps of
+// the face cards and of the card's pick-up are said here the way the counter says them, and a
+// PIN by its name rather than its key.
+const STEP_WORDS = {
+  face_check: ['顔認証: 本人の顔とカードの顔写真を照合 (結果を下で選びます)', 'face check: the holder\'s face against the card\'s photo (the result is chosen below)'],
+  face_on: ['顔認証マイナンバーカードに切り替え (暗証番号を消去)', 'switch to a face-authentication card (PINs cleared)'],
+  face_off: ['暗証番号のカードに戻す (本人が新しい暗証番号を設定)', 'switch back to a PIN card (the holder sets new PINs)'],
+  adopt_card: ['新しいカードを本人に交付し、古いカードを返納', 'hand the new card to the holder; the old card is returned'],
+};
+const stepText = (s) => {
+  if (STEP_WORDS[s.id]) return t(...STEP_WORDS[s.id]);
+  if (s.id.startsWith('reset_pin:')) return t(`${pinWords(`new:${s.id.slice(10)}`)}を設定`, `set ${pinWords(`new:${s.id.slice(10)}`)}`);
+  return t(s.ja, s.en);
+};
+
 // The PINs the steps need: check_pins → the current PINs (auth; sign when a sign key is made;
-// 住基 where the municipality checks it, R-PROC-1); reset_pin:K → a new PIN for K.
+// 住基 where the municipality checks it, R-PROC-1); reset_pin:K → a new PIN for K; face_off (a
+// face card back to PINs, R-FACE-3) → new auth and, when a sign key is made, sign PINs.
 // From the inquiry-and-response form (agent_with_form) the clerk types every PIN twice: a typo
 // is caught on the page and costs no try of the card; only a confirmed PIN that the card
 // refuses sends the case to 文書照会 (R-PROC-5).
@@ -296,15 +358,20 @@ function pinFields(d, applicant) {
   const f = [];
   const auth = ['利用者証明用電子証明書の暗証番号 (数字4桁)', 'auth PIN (4 digits)'];
   const sign = ['署名用電子証明書の暗証番号 (英数字6〜16桁)', 'sign PIN (6–16 letters and digits)'];
+  const words = {
+    auth, sign, text: ['券面事項入力補助用暗証番号 (数字4桁)', 'card-text PIN (4 digits)'], juki: ['住民基本台帳用暗証番号 (数字4桁)', '住基 PIN (4 digits)'],
+  };
   if (ids.includes('check_pins')) {
     f.push({ key: 'auth', label: auth, mode: 'numeric', max: 4, confirm: twice });
     if (ids.includes('keygen:sign')) f.push({ key: 'sign', label: sign, mode: 'text', max: 16, confirm: twice });
     const check = (d.actions || []).find((a) => a.id === 'check_pins');
     if (check && /住民基本台帳|住基/.test(check.ja || '')) f.push({ key: 'juki', label: ['住民基本台帳用暗証番号 (数字4桁)', '住基 PIN (4 digits)'], mode: 'numeric', max: 4, confirm: twice });
   }
-  for (const id of ids.filter((x) => x.startsWith('reset_pin:'))) {
-    const k = id.slice('reset_pin:'.length);
-    const base = k === 'sign' ? sign : auth;
+  // New PINs, each once whichever steps ask for it, typed twice.
+  const fresh = ids.filter((x) => x.startsWith('reset_pin:')).map((x) => x.slice('reset_pin:'.length));
+  if (ids.includes('face_off')) fresh.push('auth', ...(ids.includes('keygen:sign') ? ['sign'] : []));
+  for (const k of [...new Set(fresh)]) {
+    const base = words[k] || [k, k];
     f.push({ key: `new:${k}`, label: [`新しい${base[0]}`, `new ${base[1]}`], mode: k === 'sign' ? 'text' : 'numeric', max: k === 'sign' ? 16 : 4, confirm: true });
   }
   return f;
@@ -315,6 +382,7 @@ const PIN_WORDS = {
   auth: ['利用者証明用電子証明書の暗証番号', 'the authentication certificate\'s PIN'],
   sign: ['署名用電子証明書の暗証番号', 'the signature certificate\'s password'],
   juki: ['住民基本台帳用暗証番号', 'the resident registry PIN'],
+  text: ['券面事項入力補助用暗証番号', 'the card-text PIN'],
 };
 const pinWords = (key) => {
   const k = String(key || '').replace(/^new:/, '');
@@ -324,13 +392,28 @@ const pinWords = (key) => {
 
 function executeFormHtml(d, applicant) {
   const fields = pinFields(d, applicant);
+  const ids = (d.steps || []).map((s) => s.id);
   // A 紛失届 (R-LOST-4) never reaches the card: no PIN, nothing written to it.
-  const touchesCard = (d.steps || []).some((s) => /^(check_pins|reset_pin|keygen|write)/.test(s.id));
+  const touchesCard = ids.some((id) => /^(check_pins|reset_pin|keygen|write|face_|adopt_card)/.test(id));
+  const fresh = fields.some((p) => p.key.startsWith('new:'));
   const who = applicant === 'agent_with_form'
     ? t('照会書兼回答書に記入された暗証番号を職員が入力します (R-PROC-4)。', 'Staff type the PINs written on the form (R-PROC-4).')
-    : t('本人が暗証番号を入力します。', 'The holder types the PINs.');
+    : fresh ? t('本人が新しい暗証番号を決めて、確認のため2回入力します。', 'The holder chooses the new PINs and types each twice.')
+      : t('本人が暗証番号を入力します。', 'The holder types the PINs.');
+  let hint;
+  if (fields.length) hint = `${who} ${t('暗証番号はこの実行にだけ使われ、保存されません。', 'PINs are used for this execution only and never stored.')}`;
+  else if (ids.includes('face_on')) hint = t('暗証番号は使いません。カードの暗証番号を消去し、署名用電子証明書を失効させます。', 'No PIN is used: the card\'s PINs are cleared and the sign certificate revoked.');
+  else if (touchesCard) hint = t('暗証番号は使いません。', 'No PIN is used.');
+  else hint = t('カードは使いません。電子証明書を失効させ、カードを廃止します。', 'The card is not used: the certificates are revoked and the card abolished.');
+  // R-FACE-2/4: the face check in place of the PIN, as the reader or the clerk found it; a
+  // mismatch counts on the card (10 allowed).
+  const face = ids.includes('face_check') ? `<fieldset class="wide face-check" id="face-check" aria-describedby="face-check-hint"><legend>${t('顔認証の結果', 'Face check')}</legend>
+      <p class="hint" id="face-check-hint">${t('本人の顔とカードの顔写真を、顔認証付きカードリーダーまたは職員の目視で照合した結果を選んでください。', 'Choose what the face-check reader or the clerk found, comparing the holder\'s face with the card\'s photo.')}</p>
+      <label class="check"><input type="radio" name="face_check" value="match" id="face-match" required> ${t('一致', 'match')}</label>
+      <label class="check"><input type="radio" name="face_check" value="mismatch" id="face-mismatch"> ${t('不一致', 'no match')}</label></fieldset>` : '';
   return `<form id="execute" autocomplete="off">
-    ${touchesCard ? `<p class="hint">${who} ${t('暗証番号はこの実行にだけ使われ、保存されません。', 'PINs are used for this execution only and never stored.')}</p>` : `<p class="hint">${t('カードは使いません。電子証明書を失効させ、カードを廃止します。', 'The card is not used: the certificates are revoked and the card abolished.')}</p>`}
+    <p class="hint">${hint}</p>
+    ${face}
     ${fields.map((p) => `<label>${esc(t(...p.label))}<input type="password" autocomplete="off" name="${esc(p.key)}" id="pin-${esc(p.key.replace(':', '-'))}" inputmode="${p.mode}" maxlength="${p.max}" required spellcheck="false"></label>
       ${p.confirm ? `<label>${esc(t(`${p.label[0]} — 確認のためもう一度`, `${p.label[1]} — again to confirm`))}<input type="password" autocomplete="off" data-confirm="${esc(p.key)}" id="pin-${esc(p.key.replace(':', '-'))}-again" inputmode="${p.mode}" maxlength="${p.max}" required></label>` : ''}`).join('')}
     <button class="primary" type="submit" id="exec-submit">${touchesCard ? t('実行する (カードに書き込み)', 'Execute (write to the card)') : t('実行する (電子証明書の失効とカードの廃止)', 'Execute (revoke the certificates, abolish the card)')}</button>
@@ -354,6 +437,14 @@ export async function casePage(main, id) {
     if (r.adult_ward) q.adult_ward = '1';
     if (c.card_event) q.card_event = c.card_event;  // abolish_card (R-LOST-4)
     if (c.holder_at_fault !== undefined) q.holder_at_fault = c.holder_at_fault ? '1' : '0';
+    // face_switch: which way (R-FACE-3), from a face card when going back to PINs.
+    if (c.card_type) q.card_type = c.card_type;
+    if (c.procedure === 'face_switch' && c.card_type === 'pin') q.face_card = '1';
+    let application = null;
+    if (c.application) {
+      try { application = await api('GET', `/api/card-applications/${encodeURIComponent(c.application)}`); } catch { application = null; }
+      if (application && application.face) q.card_type = 'face';  // R-FACE-1: applied for as a face card
+    }
     let plan = null;
     try { plan = await api('GET', `/api/procedure?${new URLSearchParams(q)}`); } catch { plan = null; }
     const planVisit = plan && plan.possible && plan.visits[c.visit - 1];
@@ -363,6 +454,8 @@ export async function casePage(main, id) {
       <p>${label(PROCEDURES, c.procedure)} / ${label(APPLICANTS, c.applicant)} — ${esc(counter ? counterName(counter.counter) : visit.counter)} — ${day(visit.on)}
         — ${t('状態', 'state')}: <span class="status ${esc(c.state)}" id="case-state">${label(CASE_STATE, c.state)}</span>
         ${c.deadline ? ` — ${t('期限', 'deadline')} ${day(c.deadline)}` : ''}</p>
+      ${c.card_type ? `<p id="case-card-type">${t('切り替え', 'Switch')}: <strong>${label(CARD_TYPE, c.card_type)}</strong>${rule('R-FACE-3')}</p>` : ''}
+      ${c.application ? `<p id="case-application">${t('交付申請書ID', 'Application ID')}: <span class="mono nowrap">${esc(groupedId(c.application))}</span>${application ? ` — <span id="case-application-state">${label(APP_STATE, application.state)}</span>${application.face ? ` — <strong>${t('顔認証マイナンバーカード', 'face-authentication card')}</strong>` : ''}${application.new_card_expiry ? ` — ${t('新しいカードの有効期限', 'new card expires')} ${day(application.new_card_expiry)}` : ''}` : ''}${rule('R-CARD-2')}</p>` : ''}
       ${r.forwarding ? `<p class="notice">${t('転送届あり', 'Forwarding request on file')}${rule('R-NOT-2')}</p>` : ''}
       ${planVisit ? `<h3>${t(`${c.visit}回目の来庁で必要なもの`, `Needed at visit ${c.visit}`)}</h3><ul>${planVisit.documents.map((l) => `<li>${label(WHOSE, l.whose)}: ${esc(t(l.text, l.text_en))}${l.optional ? t(' (任意)', ' (optional)') : ''}${rule(l.rules)}</li>`).join('')}</ul>
         ${planVisit.staff_actions && planVisit.staff_actions.length ? `<ul class="hint">${planVisit.staff_actions.map((a) => `<li>${esc(t(a.text, a.text_en))}</li>`).join('')}</ul>` : ''}` : ''}
@@ -511,7 +604,10 @@ function bindExecute(c, r) {
     try {
       await busy(form, async () => {
         try {
-          const res = await api('POST', `/api/cases/${c.case}/execute`, { pins });
+          const req = { pins };
+          const face = $('input[name="face_check"]:checked', form);
+          if (face) req.face_check = face.value;
+          const res = await api('POST', `/api/cases/${c.case}/execute`, req);
           if (res.completed) {
             c.state = 'done';
             $('#exec-box').innerHTML = '';
@@ -520,11 +616,20 @@ function bindExecute(c, r) {
             const stateEl = $('#case-state');
             stateEl.className = 'status done';
             stateEl.innerHTML = label(CASE_STATE, 'done');
+            if (c.procedure === 'card_pickup' && $('#case-application-state')) $('#case-application-state').innerHTML = label(APP_STATE, 'picked_up');
             show(out, doneHtml(r.id, c, res), true);
           } else if (res.pin_failure) {
             const f = res.pin_failure;
             show(out, `<p class="error" role="alert">${esc(t(`${pinWords(f.pin)}がカードと一致しません。残り ${f.tries_left} 回${f.locked ? '。ロックされました (再設定が必要です)' : ''}`, `${pinWords(f.pin)} did not match the card: ${f.tries_left} tries left${f.locked ? '; now locked (reset needed)' : ''}`))}${rule(c.applicant === 'agent_with_form' ? 'R-PROC-5' : 'R-CERT-6')}</p>${decisionHtml(res.decision)}`, true);
             if (res.decision && res.decision.outcome !== 'accepted') $('#exec-box').innerHTML = '';
+          } else if (res.face_failure) {
+            // R-FACE-2: nothing was changed; the case stays accepted and may be tried again.
+            const f = res.face_failure;
+            show(out, `<p class="error" role="alert" id="face-failure">${esc(f.locked
+              ? t('顔認証で本人と確認できず、カードの顔認証がロックされました (10回連続の不一致)。窓口でロックを解除するまで、この手続きはできません。', 'The face did not match and the card\'s face authentication is now locked (10 mismatches in a row). The counter must unlock it before this procedure can go on.')
+              : t(`顔認証で本人と確認できませんでした。カードには何も書き込んでいません。顔認証はあと ${f.tries_left} 回失敗するとロックされます。`, `The face did not match; nothing was written to the card. ${f.tries_left} more failures lock the face authentication.`))}${rule(f.rule || 'R-FACE-2')}</p>${decisionHtml(res.decision)}`, true);
+            $$('input[name="face_check"]', form).forEach((el) => { el.checked = false; });
+            if (f.locked || (res.decision && res.decision.outcome !== 'accepted')) $('#exec-box').innerHTML = '';
           } else {
             show(out, `<p class="error" role="alert">${t('実行されませんでした。判定が変わりました。', 'Not executed: the decision changed.')}</p>${decisionHtml(res.decision)}`, true);
             $('#exec-box').innerHTML = '';
@@ -541,6 +646,24 @@ function bindExecute(c, r) {
 
 function doneHtml(rid, c, res) {
   const issued = res ? res.issued : [];
+  const revoked = res && res.revoked && res.revoked.length ? res.revoked : [];
+  const serials = (list) => list.map((x) => `${label(CERT_KIND, x.kind)} <span class="mono">${esc(x.serial)}</span>`).join(', ');
+  if (c && c.procedure === 'face_switch' && c.card_type === 'face') {  // R-FACE-3: nothing issued
+    return `<div class="done" id="exec-done"><p class="ok" role="status"><strong>${t('顔認証マイナンバーカードに切り替えました', 'Switched to a face-authentication card')}</strong>${rule('R-FACE-3')}</p>
+    ${revoked.length ? `<p>${t('失効', 'Revoked')}: ${serials(revoked)}</p>` : ''}
+    <p class="hint">${t('カードの追記欄に「顔認証」と本日の日付を記載してください。暗証番号は消去されました。', 'Write 顔認証 and today\'s date in the card\'s 追記欄. The PINs were cleared.')}</p></div>`;
+  }
+  if (c && (c.procedure === 'face_switch' || c.procedure === 'card_pickup')) {
+    const title = c.procedure === 'card_pickup' ? t('新しいカードを交付しました', 'The new card was handed over') : t('暗証番号のカードに戻しました', 'Switched back to a PIN card');
+    const hint = c.procedure === 'card_pickup'
+      ? t('古いカードは返納を受け、その電子証明書は失効しました。ご希望の方には電子証明書の写しをお渡しします。', 'The old card was returned and its certificates revoked. A printed copy of the certificate is handed over on request.')
+      : t('新しい暗証番号を設定しました。ご希望の方には電子証明書の写しをお渡しします。', 'New PINs are set. A printed copy of the certificate is handed over on request.');
+    return `<div class="done" id="exec-done"><p class="ok" role="status"><strong>${title}</strong>${rule(c.procedure === 'card_pickup' ? 'R-CARD-2' : 'R-FACE-3')}</p>
+    ${issued && issued.length ? `<ul>${issued.map((x) => `<li>${label(CERT_KIND, x.kind)}: <span class="mono">${esc(x.serial)}</span></li>`).join('')}</ul>` : ''}
+    ${revoked.length ? `<p>${t('失効 (旧証明書)', 'Revoked (old)')}: ${serials(revoked)}</p>` : ''}
+    ${issued && issued.length ? `<p class="actions">${copyLinks(rid, issued.map((x) => x.kind))}</p>` : ''}
+    <p class="hint">${hint}${rule('R-PROC-11')}</p></div>`;
+  }
   if (c && c.procedure === 'abolish_card') {  // R-LOST-4: nothing issued, nothing to copy
     return `<div class="done" id="exec-done"><p class="ok" role="status"><strong>${t('電子証明書を失効させ、カードを廃止しました', 'Certificates revoked and the card abolished')}</strong>${rule('R-LOST-4')}</p>
     ${res && res.revoked && res.revoked.length ? `<p>${t('失効', 'Revoked')}: ${res.revoked.map((x) => `${label(CERT_KIND, x.kind)} <span class="mono">${esc(x.serial)}</span>`).join(', ')}</p>` : ''}

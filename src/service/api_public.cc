@@ -94,6 +94,8 @@ Status Service::AddPublicRoutes() {
     s.counter_id = c.Query("counter");
     s.card_event = c.Query("card_event");
     if (!c.Query("holder_at_fault").empty()) s.holder_at_fault = c.QueryFlag("holder_at_fault");
+    s.card_type = c.Query("card_type");   // face_switch: face | pin (R-FACE-3)
+    s.face_card = c.QueryFlag("face_card");  // the card is a face card (R-FACE-1)
     auto plan = rules::PlanProcedure(**mu, *p, *a, s);
     if (!plan.ok()) return Fail(plan.error());
     return Json(200, PlanJson(**mu, procedure, applicant, *plan));
