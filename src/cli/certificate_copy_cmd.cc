@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "cli/format.h"
 #include "cli/commands.h"
 #include "core/clock.h"
 #include "counter/workspace.h"
@@ -60,18 +61,7 @@ Status RunCertificateCopy(const CopyFlags& f, CliContext& ctx) {
   auto copy = notices::CertificateCopyFor(*ws, f.resident, f.kind, today);
   if (!copy.ok()) return AsFlag(copy.error());
   MYNACERT_ASSIGN_OR_RETURN(std::string pdf, notices::RenderCertificateCopy(*copy));
-  if (f.out == "-") {
-    ctx.out.write(pdf.data(), static_cast<std::streamsize>(pdf.size()));
-    ctx.out.flush();
-  } else {
-    Status written = pki::WriteFileAtomically(f.out, pdf, 0600);
-    if (!written.ok()) {
-      Error e = written.error();
-      e.message = f.out + ": " + e.message;
-      e.field = "--out";
-      return e;
-    }
-  }
+  MYNACERT_RETURN_IF_ERROR(WriteDocumentOut(f.out, pdf, ctx.out));
   MYNACERT_RETURN_IF_ERROR(notices::RecordCertificateCopy(*ws->store, f.resident, *copy, f.clerk, Now()));
   std::ostream& report = f.out == "-" ? ctx.err : ctx.out;
   if (f.json) {

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,10 @@ using service::DateOrNull;
 using service::ReasonsJson;
 // "  [R-WIN-1] 日本語\n           English\n" lines.
 std::string ReasonsText(const std::vector<rules::Reason>& reasons);
+
+// A rendered document to `out`: "-" is standard output, else a file written atomically, 0600
+// (a letter names a resident); errors name --out.
+Status WriteDocumentOut(const std::string& out, const std::string& bytes, std::ostream& stdout_stream);
 
 }  // namespace mynacert::cli
 

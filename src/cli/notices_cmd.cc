@@ -26,6 +26,7 @@
 #include <ostream>
 #include <string>
 
+#include "cli/format.h"
 #include "cli/commands.h"
 #include "core/clock.h"
 #include "counter/card_renewal.h"
@@ -209,18 +210,7 @@ Status RunPickupNotice(const NoticeFlags& f, CliContext& ctx) {
   MYNACERT_ASSIGN_OR_RETURN(counter::Resident r, store->GetResident(a.resident_id));
   MYNACERT_ASSIGN_OR_RETURN(const profiles::Municipality* m, reg->Find(r.municipality));
   MYNACERT_ASSIGN_OR_RETURN(std::string pdf, notices::RenderPickupNotice(*m, r, a, day, f.booking_url));
-  if (f.out == "-") {
-    ctx.out.write(pdf.data(), static_cast<std::streamsize>(pdf.size()));
-    ctx.out.flush();
-  } else {
-    Status written = pki::WriteFileAtomically(f.out, pdf, 0600);
-    if (!written.ok()) {
-      Error e = written.error();
-      e.message = f.out + ": " + e.message;
-      e.field = "--out";
-      return e;
-    }
-  }
+  MYNACERT_RETURN_IF_ERROR(WriteDocumentOut(f.out, pdf, ctx.out));
   MYNACERT_ASSIGN_OR_RETURN(counter::CardApplication notified,
                             counter::MarkNotified(*store, a.id, day, f.clerk, RealClock().UnixSeconds()));
   std::ostream& report = f.out == "-" ? ctx.err : ctx.out;

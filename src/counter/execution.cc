@@ -122,6 +122,15 @@ card::CertSlot CaCertSlotOf(pki::CaKind kind) {
   return kind == pki::CaKind::kSign ? card::CertSlot::kSignCa : card::CertSlot::kAuthCa;
 }
 
+// A new card becomes the holder's; the one in force before is marked `old_state` (replaced by a
+// card issuance, returned at a pick-up). In the caller's transaction.
+Status RegisterNewCard(CounterStore& store, CardRecord card, std::string_view old_state, int64_t now) {
+  MYNACERT_ASSIGN_OR_RETURN(auto old, store.ActiveCard(card.resident_id));
+  if (old) MYNACERT_RETURN_IF_ERROR(store.SetCardState(old->id, old_state));
+  auto id = store.AddCard(std::move(card), now);
+  return id.ok() ? Status{} : Status{id.error()};
+}
+
 }  // namespace
 
 void Failpoint(std::string_view point) {
@@ -477,7 +486,6 @@ Result<ExecutionReport> Execution::RunSteps(int64_t case_id, ExecutionEnv& env, 
                 &env]() -> Status {
         MYNACERT_ASSIGN_OR_RETURN(auto old, store_.ActiveCard(resident.id));
         if (old && old->chip_id == chip) return Status{};  // done before a crash
-        if (old) MYNACERT_RETURN_IF_ERROR(store_.SetCardState(old->id, "returned"));
         CardRecord cr;
         cr.resident_id = resident.id;
         cr.location = location;
@@ -486,8 +494,7 @@ Result<ExecutionReport> Execution::RunSteps(int64_t case_id, ExecutionEnv& env, 
         cr.issued = env.today;
         cr.expires = expires;
         cr.face = face;
-        MYNACERT_ASSIGN_OR_RETURN(const int64_t id, store_.AddCard(cr, env.now));
-        (void)id;
+        MYNACERT_RETURN_IF_ERROR(RegisterNewCard(store_, cr, "returned", env.now));
         MYNACERT_ASSIGN_OR_RETURN(auto app, store_.FindCardApplication(application));
         if (!app) return NotFound("application", "交付申請がありません (no such card application)");
         app->state = "picked_up";
@@ -643,8 +650,6 @@ Result<ExecutionReport> Execution::RunSteps(int64_t case_id, ExecutionEnv& env, 
       MYNACERT_ASSIGN_OR_RETURN(const Date applied,
                                 Date::Parse(data.value("applied", ""), "applied"));
       record = [this, &resident, location, chip, applied, expires, &env]() -> Status {
-        MYNACERT_ASSIGN_OR_RETURN(auto old, store_.ActiveCard(resident.id));
-        if (old) MYNACERT_RETURN_IF_ERROR(store_.SetCardState(old->id, "replaced"));
         CardRecord cr;
         cr.resident_id = resident.id;
         cr.location = location;
@@ -652,8 +657,7 @@ Result<ExecutionReport> Execution::RunSteps(int64_t case_id, ExecutionEnv& env, 
         cr.applied = applied;
         cr.issued = env.today;
         cr.expires = expires;
-        auto id = store_.AddCard(cr, env.now);
-        return id.ok() ? Status{} : Status{id.error()};
+        return RegisterNewCard(store_, cr, "replaced", env.now);
       };
     } else if (name.kind == StepKind::kWriteCa) {
       MYNACERT_RETURN_IF_ERROR(need_session());

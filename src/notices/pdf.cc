@@ -152,13 +152,7 @@ void DrawTop(Writer& w, LetterRenderer::Impl& f, const Letter& l) {
   }
 
   // The address block (postal layout: window envelope, left), marked 転送不要 (R-NOT-2).
-  double y = kMargin + 16;
-  const double addr_w = kWidth * 0.52;
-  const double mark_h = w.Draw("転送不要", f.bold, kLeft + 4, y + 2, 60, kRed);
-  w.Box(kLeft, y, 56, mark_h + 4, 0.8, kRed);
-  y += mark_h + 12;
-  y += w.Draw(l.address, f.body, kLeft, y, addr_w) + 6;
-  y += w.Draw(l.postal_name, f.name, kLeft + 12, y, addr_w - 12) + 4;
+  const double y = w.AddressBlock(l.address, l.postal_name, kLeft, kMargin + 16, kWidth * 0.52, f.bold, f.body, f.name);
   w.set_y(std::max(y, ry) + 8);
 }
 

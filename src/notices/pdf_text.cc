@@ -91,6 +91,18 @@ void Canvas::Qr(const QrMatrix& qr, double x, double y, double size) {
   cairo_set_antialias(cr_, CAIRO_ANTIALIAS_DEFAULT);
 }
 
+double Canvas::AddressBlock(const std::string& address, const std::string& postal_name, double x, double y,
+                            double width, const PangoFontDescription* mark, const PangoFontDescription* body,
+                            const PangoFontDescription* name) {
+  constexpr Rgb kMarkRed{0.75, 0.05, 0.05};
+  const double mark_h = Draw("転送不要", mark, x + 4, y + 2, 60, kMarkRed);
+  Box(x, y, 56, mark_h + 4, 0.8, kMarkRed);
+  y += mark_h + 12;
+  y += Draw(address, body, x, y, width) + 6;
+  y += Draw(postal_name, name, x + 12, y, width - 12) + 4;
+  return y;
+}
+
 void Canvas::Box(double x, double y, double w, double h, double width, Rgb color, bool dashed) {
   cairo_set_source_rgb(cr_, color.r, color.g, color.b);
   cairo_set_line_width(cr_, width);

@@ -71,6 +71,11 @@ class Canvas {
            bool dashed = false);
   // A QR code `size` points square at (x, y), its 4-module quiet zone included (core/qr.h).
   void Qr(const QrMatrix& qr, double x, double y, double size);
+  // The address block of a window envelope at (x, y), `width` wide: 転送不要 in a red box
+  // (R-NOT-2: never forwarded), the address, the postal name. Returns the y below it.
+  double AddressBlock(const std::string& address, const std::string& postal_name, double x, double y,
+                      double width, const PangoFontDescription* mark, const PangoFontDescription* body,
+                      const PangoFontDescription* name);
 
  protected:
   const CjkText& text_;

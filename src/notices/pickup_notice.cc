@@ -105,7 +105,6 @@ constexpr double kLeft = kMargin;
 constexpr double kWidth = kA4Width - 2 * kMargin;
 constexpr double kFooterMargin = 34.0;
 constexpr double kBottom = kA4Height - kFooterMargin - 18;
-constexpr Rgb kRed{0.75, 0.05, 0.05};
 constexpr Rgb kBlue{0.05, 0.2, 0.55};
 
 struct PickupFonts {
@@ -212,13 +211,7 @@ void DrawPickup(Flow& w, const PickupFonts& f, const PickupNotice& n) {
     }
   }
   // The address block (window envelope), 転送不要 as the expiry notices.
-  double y = kMargin + 16;
-  const double addr_w = kWidth * 0.52;
-  const double mark_h = w.Draw("転送不要", f.bold, kLeft + 4, y + 2, 60, kRed);
-  w.Box(kLeft, y, 56, mark_h + 4, 0.8, kRed);
-  y += mark_h + 12;
-  y += w.Draw(n.address, f.body, kLeft, y, addr_w) + 6;
-  y += w.Draw(n.postal_name, f.name, kLeft + 12, y, addr_w - 12) + 4;
+  const double y = w.AddressBlock(n.address, n.postal_name, kLeft, kMargin + 16, kWidth * 0.52, f.bold, f.body, f.name);
   w.set_y(std::max(y, ry) + 8);
 
   w.Paragraph("個人番号カード交付通知書", f.title, 0, kBlack, 1, PANGO_ALIGN_CENTER);
