@@ -43,6 +43,7 @@ async function run() {
         <dl class="counts">
           <dt>${t('市の通知 (予約ID通知書) 郵送', "city notices mailed")}${rule('R-NOT-3')}</dt><dd id="nt-mailed-city">${n(mailed.city)}</dd>
           <dt>${t('J-LIS 有効期限通知書 郵送', 'J-LIS notices mailed')}${rule('R-NOT-1')}</dt><dd id="nt-mailed-jlis">${n(mailed.jlis)}</dd>
+          <dt>${t('カードの有効期限通知書 (交付申請書つき) 郵送', 'card-expiry notices mailed (with the application form)')}${rule('R-CARD-1')}</dt><dd id="nt-mailed-card">${n(mailed.card)}</dd>
           <dt>${t('転送不要のため郵送せず', 'not mailed (forwarding request)')}${rule('R-NOT-2')}</dt><dd id="nt-undeliverable">${n(r.undeliverable)}</dd>
           <dt>${t('送付済みのため省略', 'already sent')}</dt><dd>${n(r.already_sent)}</dd>
           <dt>${t('市の通知待ち (J-LIS)', 'J-LIS waiting for the city')}${rule('R-NOT-3')}</dt><dd>${n(r.waiting_for_city)}</dd>
