@@ -298,6 +298,17 @@ TEST_F(CounterCli, HoldersClientExportsChangesThePinChecksOnlineBooksTheKioskAnd
   ASSERT_EQ(changed.code, 0) << changed.out;
   EXPECT_EQ(Sh(env_ + pins + MYNACERT_BINARY + " card verify-pin --pin-kind auth --pin env:MYNACERT_NEW" + access).code, 0);
   EXPECT_NE(Sh(env_ + pins + MYNACERT_BINARY + " card verify-pin --pin-kind auth --pin env:MYNACERT_OLD" + access).code, 0);
+  // R-HOLDER-2: a PIN locked by wrong tries is not unlocked by the holder's client, even with
+  // the right PIN: a counter (R-PIN-1) or the kiosk (R-KIOSK) does it.
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_NE(Sh(env_ + pins + "MYNACERT_WRONG=9999 " + MYNACERT_BINARY +
+                 " card change-pin --pin-kind text --pin env:MYNACERT_WRONG --new-pin env:MYNACERT_NEW" + access)
+                  .code,
+              0);
+  }
+  auto locked = Sh(env_ + pins + MYNACERT_BINARY + " card change-pin --pin-kind text --pin env:MYNACERT_OLD --new-pin env:MYNACERT_NEW" + access);
+  EXPECT_EQ(locked.code, 2);
+  EXPECT_NE(locked.out.find("R-HOLDER-2"), std::string::npos) << locked.out;
 
   const std::string port_file = (home_ / "port").string();
   const pid_t pid = fork();
