@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The counter with the card in a PC/SC reader (issue 5): `counter execute --reader` renews the
 # certificates of a card served through pcscd + vpcd, refuses someone else's card before any
-# PIN is tried, and what it wrote is read back by OpenSC and verified by openssl.
+# PIN is tried, and what it wrote is read back by OpenSC and verified by openssl; then a
+# hotline hold and the found card's new certificates, read back the same way (issue 17).
 #
 #   tests/counter_pcsc.sh <path to mynacert>
 #
@@ -58,5 +59,22 @@ end=$(openssl x509 -in "$work/auth.pem" -noout -enddate | cut -d= -f2)
 [ "$end" = "Jul  7 14:59:59 2031 GMT" ] || fail "notAfter $end, not 2031-07-07 23:59:59 JST (R-VAL-1a)"
 m resident show --resident 1 --json | jq -e '.certificates[] | select(.kind == "auth" and .state == "active" and .last_valid_day == "2031-07-07")' >/dev/null \
   || fail "the new auth certificate is not on record until the card's expiry (R-VAL-1a)"
+
+step "a hotline call holds both certificates; the found card, still in the reader, gets new ones (R-LOST-1/2)"
+m hotline call --clerk line --name '山形 花子1' --birth 1980-07-07 --address '山形県山形市旅篭町二丁目3番25号' \
+  --event lost --json >/dev/null || fail "hotline call"
+[ "$(m ca get --dir "$MYNACERT_HOME/ca" --kind auth --serial "$auth_serial" --json | jq -r .state)" = hold ] \
+  || fail "not held after the call"
+found=$(m counter open --clerk c1 --resident 1 --procedure found_card --counter yamagata-cityhall --date 2026-05-10 \
+          --document holder_card --json | jq -r .case)
+[ "$(m counter decide --clerk c1 --case "$found" --json | jq -r .outcome)" = accepted ] || fail "found card not accepted"
+run=$(printf '1234\nABC123\n' | m counter execute --clerk c1 --case "$found" --reader "$reader" --json)
+[ "$(jq -r .completed <<<"$run")" = true ] || fail "found card execute: $run"
+new_serial=$(jq -r '.issued[] | select(.kind == "auth") | .serial' <<<"$run")
+pkcs15-tool --read-certificate 01 2>/dev/null > "$work/auth-found.pem"
+got=$(openssl x509 -in "$work/auth-found.pem" -noout -serial | cut -d= -f2)
+[ "${got,,}" = "${new_serial,,}" ] || fail "after the found card the card holds $got, the counter issued $new_serial"
+[ "$(m ca get --dir "$MYNACERT_HOME/ca" --kind auth --serial "$auth_serial" --json | jq -r .state)" = revoked ] \
+  || fail "the held certificate is not revoked (a hold is final, R-LOST-2)"
 m audit verify >/dev/null || fail "audit chain"
 echo "$name: all checks passed"
