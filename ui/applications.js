@@ -4,8 +4,8 @@
 // without a face-authentication card, R-FACE-1) → produced (a new chip) → notified (the
 // 交付通知書 mailed) → picked_up (the counter's card_pickup case); cancelled by staff with a
 // reason. Route: #/staff/applications[/STATE].
-import { $, $$, state, t, esc, day, api, errorHtml, rule, show, busy } from './lib.js';
-import { staffFrame, groupedId, applicationDigits, APP_STATE, APP_CHANNEL } from './staff.js';
+import { $, $$, state, t, esc, day, api, errorHtml, rule, show, busy, groupedId, applicationDigits } from './lib.js';
+import { staffFrame, APP_STATE, APP_CHANNEL } from './staff.js';
 
 const STATES = ['noticed', 'applied', 'produced', 'notified', 'picked_up', 'cancelled'];
 const label = (map, k) => esc(map[k] ? t(...map[k]) : k);

@@ -3,13 +3,11 @@
 // on the form proves the form is the holder's (POST /api/card-applications/{id}/online; a
 // wrong ID or birth date answer alike, 403). A face-authentication card may be asked for
 // (R-FACE-1). Plain sentences; rule IDs only in the details.
-import { $, state, t, esc, api, show, busy, longDay, addDays, eraYear, residentErrorHtml } from './lib.js';
+import { $, state, t, esc, api, show, busy, longDay, addDays, eraYear, residentErrorHtml, groupedId as grouped, applicationDigits as digits } from './lib.js';
 import { eraDateHtml, eraDateValue, markField, FieldError } from './resident.js';
 
-const grouped = (id) => String(id).replace(/(\d{4})(?=\d)/g, '$1 ');
 // The ID as on the form, each group kept whole when a narrow screen wraps the line.
 const groupedHtml = (id) => String(id).match(/\d{1,4}/g).map((g) => `<span>${esc(g)}</span>`).join(' ');
-const digits = (s) => String(s ?? '').replace(/[０-９]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xFEE0)).replace(/[\s-]/g, '');
 const decoded = (s) => { try { return decodeURIComponent(s); } catch { return s; } };
 
 // "2027年(令和9年)1月上旬ごろ" / "early January 2027": when about a month has passed.

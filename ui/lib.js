@@ -14,6 +14,10 @@ export const state = {
 };
 
 export const t = (ja, en) => (state.lang === 'ja' ? ja : en);
+// A 23-digit 申請書ID (R-CARD-1) as typed (full-width digits, spaces, hyphens) → its digits;
+// and grouped by four for reading, as the form prints it.
+export const applicationDigits = (s) => String(s ?? '').replace(/[０-９]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xFEE0)).replace(/[\s-]/g, '');
+export const groupedId = (id) => String(id ?? '').replace(/(\d{4})(?=\d)/g, '$1 ');
 export const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
 
 const WD_JA = ['日', '月', '火', '水', '木', '金', '土'];

@@ -1,7 +1,7 @@
 // mynacert UI — the counter for staff (clerk, supervisor): login, resident search and detail,
 // a case from opening to execution (documents, decision with rule IDs, PINs used once), the
 // certificate copy (R-PROC-11) and the day's bookings per counter. docs/api.md.
-import { $, $$, state, t, esc, day, api, errorHtml, reasonsHtml, rule, show, busy, municipalities, counterName, findCounter, rememberStaff, forgetStaff, loadStaff, table } from './lib.js';
+import { $, $$, state, t, esc, day, api, errorHtml, reasonsHtml, rule, show, busy, municipalities, counterName, findCounter, rememberStaff, forgetStaff, loadStaff, table, groupedId, applicationDigits } from './lib.js';
 
 export const PROCEDURES = {
   renewal: ['更新', 'renewal'], new_issuance: ['新規発行', 'new issuance'], pin_reset: ['暗証番号の再設定', 'PIN reset'],
@@ -19,8 +19,6 @@ export const APP_STATE = {
   picked_up: ['交付済み', 'handed over'], cancelled: ['取消', 'cancelled'],
 };
 export const APP_CHANNEL = { online: ['オンライン (QR コード)', 'online (QR code)'], post: ['郵送', 'by post'], counter: ['窓口', 'at the counter'] };
-export const groupedId = (id) => String(id ?? '').replace(/(\d{4})(?=\d)/g, '$1 ');
-export const applicationDigits = (s) => String(s ?? '').replace(/[０-９]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xFEE0)).replace(/[\s-]/g, '');
 const CARD_EVENT = { lost: ['紛失', 'lost'], stolen: ['盗難', 'stolen'], broken: ['破損', 'broken'], misused: ['不正利用', 'misused'] };
 const CARD_STATE = { active: ['有効', 'in force'], suspended: ['一時停止中 (紛失・盗難の届出)', 'suspended (reported lost)'], replaced: ['交換済み', 'replaced'], returned: ['返納', 'returned'], abolished: ['廃止', 'abolished'] };
 export const APPLICANTS = {
