@@ -86,9 +86,9 @@ step "opensc-tool: JPKI ATR, jpki driver"
 
 step "pkcs15-tool: four certificates, bytes identical to what the CA issued"
 list=$(pkcs15-tool --list-certificates 2>&1)
-for name in "User Authentication Certificate" "Digital Signature Certificate" \
+for cert in "User Authentication Certificate" "Digital Signature Certificate" \
             "User Authentication Certificate CA" "Digital Signature Certificate CA"; do
-  grep -q "\[$name\]" <<<"$list" || fail "missing $name: $list"
+  grep -q "\[$cert\]" <<<"$list" || fail "missing $cert: $list"
 done
 pkcs15-tool --read-certificate 01 2>/dev/null > "$work/read01.pem"
 cmp <(openssl x509 -in "$work/read01.pem" -outform DER) <(openssl x509 -in "$work/auth.pem" -outform DER) \
@@ -111,6 +111,31 @@ openssl dgst -sha256 -verify <(openssl x509 -in "$work/sign.pem" -pubkey -noout)
   -signature "$work/sig_sign.bin" "$work/msg.txt" | grep -q "Verified OK" || fail "sign signature does not verify"
 pkcs11-tool --module "$module" --slot 1 --login --pin "$SIGN_PIN" -r --type cert --id 02 2>/dev/null \
   | cmp - <(openssl x509 -in "$work/sign.pem" -outform DER) || fail "sign certificate after login differs"
+
+step "GET CHALLENGE through OpenSC (C_GenerateRandom: pkcs11-tool --generate-random, --test), no PIN"
+# OpenSC's jpki driver sends iso7816 GET CHALLENGE (00 84 00 00 Le); a real card answers it.
+for i in 1 2; do
+  out=$(pkcs11-tool --module "$module" --slot 0 --generate-random 16 -o "$work/random$i.bin" 2>&1) \
+    || fail "generate-random: $out"
+  [ "$(stat -c %s "$work/random$i.bin")" = 16 ] || fail "generate-random: not 16 bytes: $out"
+done
+cmp -s "$work/random1.bin" "$work/random2.bin" && fail "generate-random: the same 16 bytes twice"
+out=$(pkcs11-tool --module "$module" --slot 0 --test 2>&1) || fail "pkcs11-tool --test: $out"
+grep -q "No errors" <<<"$out" && grep -A2 "C_GenerateRandom" <<<"$out" | grep -q "seems to be OK" \
+  || fail "pkcs11-tool --test: $out"
+# The raw APDUs: Le 8, then Le 00 (256) in the JPKI AP, and the extended form refused.
+cat > "$work/challenge.apdu" <<'APDU'
+00 84 00 00 08
+00 A4 04 0C 0A D3 92 F0 00 26 01 00 00 00 01
+00 84 00 00 00
+00 84 00 00 00 00 08
+APDU
+replay=$(scriptor -r "$reader" "$work/challenge.apdu" 2>&1)
+grep -q '^< \([0-9A-F][0-9A-F] \)\{8\}90 00 : ' <<<"$replay" || fail "GET CHALLENGE 8 at the MF: $replay"
+n=$(awk '/^> 00 84 00 00 00$/ {f = 1; next}
+         f {last = / : /; sub(/^< /, ""); sub(/ : .*/, ""); print; if (last) exit}' <<<"$replay" | wc -w)
+[ "$n" = 258 ] || fail "GET CHALLENGE Le 00: $n bytes with the status word, not 258: $replay"
+grep -q '^< 69 85 : ' <<<"$replay" || fail "extended GET CHALLENGE not refused with 69 85: $replay"
 
 step "scriptor replays myna's pin status sequence (jpki-card.md §8)"
 cat > "$work/pin_status.apdu" <<'APDU'

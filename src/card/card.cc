@@ -608,6 +608,8 @@ std::string Card::Dispatch(std::string_view bytes) {
       return Verify(c);
     case 0x24:
       return ChangePin(c);
+    case 0x84:
+      return GetChallenge(c);
     case 0x47:                                   // GENERATE ASYMMETRIC KEY PAIR
     case 0xD6:                                   // UPDATE BINARY
     case 0x2C:                                   // RESET RETRY COUNTER
@@ -754,6 +756,29 @@ std::string Card::Sign(const Command& c) {
   }
   signature.resize(length);
   return Response(kSwOk, signature);
+}
+
+// GET CHALLENGE 00 84 00 00 Le, as a real JPKI card answers it (soltia48/myna-card, src/card.rs
+// Card::get_challenge, commit 0c39784a): exactly Le random bytes for every short Le (Le 00 =
+// 256), with or without an AP selected, no PIN asked; the extended form refused with 69 85.
+// OpenSC's iso7816 get_challenge sends it for C_GenerateRandom (pkcs11-tool --test). It touches
+// no state: a verified PIN stays verified, the current AP and EF stay current, the card file
+// is not written.
+std::string Card::GetChallenge(const Command& c) {
+  if (c.p1 != 0x00 || c.p2 != 0x00) return Response(kSwWrongP1P2);
+  if (!c.data.empty()) return Response(kSwWrongLength);  // case 3/4: nothing goes in
+  if (c.extended) return Response(kSwConditionsNotSatisfied);  // the real card's answer
+  // No Le (case 1): not observed on a real card; no length asked is a wrong length here, as
+  // for READ BINARY.
+  if (!c.has_le) return Response(kSwWrongLength);
+  std::string challenge(c.ne, '\0');  // 1..256: short Le only, by now
+  if (RAND_bytes(reinterpret_cast<unsigned char*>(challenge.data()),
+                 static_cast<int>(challenge.size())) != 1) {
+    // No entropy: no bytes at all rather than predictable ones.
+    pki::TakeOpenSslErrors();
+    return Response(0x6F00);
+  }
+  return Response(kSwOk, challenge);
 }
 
 // --- the issuer channel (secure_channel.h) --------------------------------------------------

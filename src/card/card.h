@@ -3,8 +3,10 @@
 //
 // Holder side = Transmit(): SELECT (A4), READ BINARY (B0), VERIFY (20, also the empty status
 // query answering 63 Cx in every state of a PIN that is set; 69 84 / 6A 88 for one that is not,
-// see face-authentication cards below), CHANGE REFERENCE DATA (24), and COMPUTE DIGITAL
-// SIGNATURE (80 2A 00 80: PKCS#1 v1.5 type 1 over the DigestInfo the host sends, RSA-2048).
+// see face-authentication cards below), CHANGE REFERENCE DATA (24), COMPUTE DIGITAL
+// SIGNATURE (80 2A 00 80: PKCS#1 v1.5 type 1 over the DigestInfo the host sends, RSA-2048)
+// and GET CHALLENGE (00 84 00 00 Le: Le random bytes, 1–256, any AP or none, no PIN; extended
+// Le 69 85, as a real card).
 // Selecting an application clears every PIN-verified flag (OpenSC's logout).
 //
 // Issuer side over APDUs = the issuer channel (secure_channel.h): INITIALIZE UPDATE (80 50) and
@@ -194,6 +196,7 @@ class Card {
   std::string Verify(const Command& c);
   std::string ChangePin(const Command& c);
   std::string Sign(const Command& c);
+  std::string GetChallenge(const Command& c);
   std::string InitializeUpdate(const Command& c);
   std::string ExternalAuthenticate(const Command& c);
   std::string Secured(const Command& c);

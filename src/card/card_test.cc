@@ -224,6 +224,93 @@ TEST_F(CardTest, OtherInstructionsRow18) {
   EXPECT_EQ(Sw(T("00A4")), "6700");
 }
 
+// GET CHALLENGE as a real JPKI card answers it (soltia48/myna-card src/card.rs
+// Card::get_challenge, commit 0c39784a): every short Le exactly, at the MF and in any AP.
+std::string GetChallenge(Card& card, const char* le_hex) {
+  return card.Transmit(H(std::string("00840000") + le_hex));
+}
+
+TEST_F(CardTest, GetChallengeAnswersEveryShortLeExactly) {
+  const std::pair<const char*, size_t> lengths[] = {
+      {"01", 1}, {"08", 8}, {"0A", 10}, {"FF", 255}, {"00", 256}};
+  auto check = [&](const char* where) {
+    for (const auto& [le, n] : lengths) {
+      const std::string r = GetChallenge(*card_, le);
+      EXPECT_EQ(Sw(r), "9000") << where << " Le " << le;
+      EXPECT_EQ(r.size(), n + 2) << where << " Le " << le;
+    }
+  };
+  card_->Reset();  // no AP: the MF level
+  check("MF");
+  ASSERT_EQ(Sw(SelectJpki()), "9000");
+  check("JPKI AP");
+  ASSERT_EQ(Sw(T("00A4020C02000A")), "9000");
+  check("JPKI AP, certificate EF current");
+  ASSERT_EQ(Sw(T("00A4040C0AD3921000310001010408")), "9000");  // 券面事項入力補助
+  check("text AP");
+}
+
+TEST_F(CardTest, GetChallengeIsRandom) {
+  const std::string a = GetChallenge(*card_, "00");
+  const std::string b = GetChallenge(*card_, "00");
+  ASSERT_EQ(a.size(), 258u);
+  ASSERT_EQ(b.size(), 258u);
+  EXPECT_NE(a, b);
+  // Not a constant filler: 256 bytes from RAND_bytes take many values (all equal: p = 2^-2040).
+  const std::string body = a.substr(0, 256);
+  EXPECT_NE(body.find_first_not_of(body[0]), std::string::npos);
+  // Short ones differ too (8 bytes equal by chance: 2^-64).
+  EXPECT_NE(GetChallenge(*card_, "08"), GetChallenge(*card_, "08"));
+}
+
+TEST_F(CardTest, GetChallengeRefusals) {
+  SelectJpki();
+  EXPECT_EQ(Sw(T("00840000 000008")), "6985");  // extended Le, as the real card
+  EXPECT_EQ(Sw(T("00840000 000100")), "6985");  // extended Le 256
+  EXPECT_EQ(Sw(T("00840000 000000")), "6985");  // extended Le 65536
+  EXPECT_EQ(Sw(T("0084010008")), "6A86");       // P1
+  EXPECT_EQ(Sw(T("0084000108")), "6A86");       // P2
+  EXPECT_EQ(Sw(T("0084000001 AA")), "6700");    // Lc and data (case 3)
+  EXPECT_EQ(Sw(T("0084000001 AA 08")), "6700");  // case 4
+  EXPECT_EQ(Sw(T("00840000")), "6700");         // no Le (case 1)
+  EXPECT_EQ(Sw(T("8084000008")), "6D00");       // CLA 80: not a proprietary command
+}
+
+TEST_F(CardTest, GetChallengeChangesNoPinState) {
+  const std::string digest_info =
+      H("3031300D060960864801650304020105000420") + std::string(32, '\x5a');
+  const std::string sign =
+      H("802A0080") + std::string(1, static_cast<char>(digest_info.size())) + digest_info + H("00");
+  SelectJpki();
+  T("00A4020C020018");
+  ASSERT_EQ(Sw(T("0020008004 31323334")), "9000");  // auth PIN verified
+  T("00A4020C02001B");
+  ASSERT_EQ(Sw(T("0020008006 414243313233")), "9000");  // sign PIN verified
+  T("00A4020C020017");  // the auth key current
+  auto file = [this] {
+    std::ifstream in(path_, std::ios::binary);
+    return std::string((std::istreambuf_iterator<char>(in)), {});
+  };
+  const std::string file_before = file();
+  for (const char* le : {"01", "0A", "00"}) ASSERT_EQ(Sw(GetChallenge(*card_, le)), "9000");
+  // Still verified, the same EF current: the auth key signs without a new VERIFY …
+  EXPECT_EQ(Sw(card_->Transmit(sign)), "9000");
+  // … the sign certificate reads (row 7: it needs the verified sign PIN) …
+  T("00A4020C020001");
+  EXPECT_EQ(Sw(GetChallenge(*card_, "10")), "9000");
+  EXPECT_EQ(Sw(T("00B0000004")), "9000");
+  // … no try counted, and the card file not written.
+  T("00A4020C020018");
+  EXPECT_EQ(Sw(T("00200080")), "63C3");
+  EXPECT_EQ(card_->TriesLeft(PinId::kAuth), 3);
+  EXPECT_EQ(card_->TriesLeft(PinId::kSign), 5);
+  EXPECT_EQ(file(), file_before);
+  // A re-SELECT still logs out as before: GET CHALLENGE did not make the PIN stick either.
+  SelectJpki();
+  T("00A4020C020017");
+  EXPECT_EQ(Sw(card_->Transmit(sign)), "6982");
+}
+
 TEST_F(CardTest, MynaPinStatusSequence) {
   // Go myna 0.5.1 `myna pin status` (jpki-card.md §8), with the answers it expects.
   const std::pair<const char*, const char*> trace[] = {
