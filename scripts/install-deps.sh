@@ -15,6 +15,7 @@ packages=(
   libcurl4-openssl-dev python3-aiosmtpd  # booking e-mails over SMTP (service/mailer.h); the test's SMTP server
   zbar-tools  # reads the QR codes back (core/qr_test.cc, notices_test.cc)
   python3-icalendar  # reads the bookings' calendar files back (reservations/ics_test.cc)
+  gnutls-bin libnss3-tools  # independent verifiers of the CRLs and OCSP (certtool, vfychain; issue 18)
   chromium curl  # the browser tests (tests/browser/run.sh; playwright-core comes from npm there)
   clang-14 libclang-rt-14-dev
   clang-format

@@ -203,6 +203,64 @@ TEST_F(CaCli, OcspServeAnswersOpensslGoodThenRevoked) {
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 
+// Issue 18: a verifier holding only the root finds a certificate's status from the certificate
+// alone — NSS follows the authorityInfoAccess OCSP URL (`vfychain -m ocsp`); before, with no
+// AIA, NSS called a keyCompromise certificate "Chain is good!".
+TEST_F(CaCli, NssFindsTheRevocationThroughTheOcspUrlInTheCertificate) {
+  if (Sh("command -v vfychain certutil").code != 0) {
+    if (std::getenv("CI")) FAIL() << "vfychain/certutil (libnss3-tools) missing under CI";
+    GTEST_SKIP() << "no libnss3-tools";
+  }
+  ASSERT_EQ(Sh(Ca("init")).code, 0);
+  const std::string port_file = dir_ + "/port";
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    const std::string log = dir_ + "/serve.log";
+    freopen(log.c_str(), "w", stdout);
+    execl(kBin.c_str(), kBin.c_str(), "ca", "ocsp-serve", "--dir", (dir_ + "/ca").c_str(),
+          "--passphrase", "env:MYNACERT_TEST_PASS", "--port", "0", "--port-file", port_file.c_str(),
+          "--refresh", "1", static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  std::string port;
+  for (int i = 0; i < 100 && port.empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    std::ifstream(port_file) >> port;
+  }
+  ASSERT_FALSE(port.empty()) << "ocsp-serve did not start";
+  // The URL certificates will name; a bad one is refused naming the flag, and nothing changes.
+  Outcome bad = Sh(kBin + " ca publish --dir " + dir_ + "/ca --public-url ftp://x");
+  EXPECT_EQ(bad.code, 2) << bad.out;
+  EXPECT_NE(bad.out.find("--public-url"), std::string::npos) << bad.out;
+  ASSERT_EQ(Sh(kBin + " ca publish --dir " + dir_ + "/ca --public-url http://127.0.0.1:" + port).code, 0);
+  const auto shown = nlohmann::json::parse(Sh(kBin + " ca show --json --dir " + dir_ + "/ca").out);
+  EXPECT_EQ(shown["ocsp_url"], "http://127.0.0.1:" + port + "/ocsp");
+  EXPECT_EQ(shown["policy"], "test");
+  Outcome issued = Sh(Ca("issue --actor staff-01 --kind auth --public-key " + dir_ +
+                         "/card.pub --last-valid-day 2031-07-07 --json --out " + dir_ + "/auth.pem"));
+  ASSERT_EQ(issued.code, 0) << issued.out;
+  const std::string serial = nlohmann::json::parse(issued.out)["serial"];
+  const std::string db = "sql:" + dir_ + "/nssdb";
+  std::filesystem::create_directories(dir_ + "/nssdb");
+  ASSERT_EQ(Sh("certutil -N -d " + db + " --empty-password").code, 0);
+  ASSERT_EQ(Sh("certutil -A -d " + db + " -n root -t CT,C,C -i " + dir_ + "/ca/auth-ca-1.crt.pem").code, 0);
+  ASSERT_EQ(Sh("openssl x509 -in " + dir_ + "/auth.pem -outform DER -out " + dir_ + "/auth.der").code, 0);
+  // -u 0: as a TLS client certificate (what an auth certificate is used for).
+  const std::string vfy = "vfychain -d " + db + " -pp -g leaf -m ocsp -u 0 " + dir_ + "/auth.der";
+  Outcome good = Sh(vfy);
+  EXPECT_NE(good.out.find("Chain is good!"), std::string::npos) << good.out;
+  ASSERT_EQ(Sh(kBin + " ca revoke --dir " + dir_ + "/ca --actor staff-02 --kind auth --serial " +
+               serial + " --reason keyCompromise").code, 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // one refresh
+  Outcome revoked = Sh(vfy);
+  EXPECT_NE(revoked.out.find("Chain is bad!"), std::string::npos) << revoked.out;
+  EXPECT_NE(revoked.out.find("-8180"), std::string::npos) << revoked.out;  // SEC_ERROR_REVOKED_CERTIFICATE
+  kill(pid, SIGTERM);
+  int status = 0;
+  waitpid(pid, &status, 0);
+}
+
 TEST_F(CaCli, CaKeysInSoftHsm) {
   // A private SoftHSM2 token (softhsm2-util needs the PINs on its command line; a throwaway
   // test token only). mynacert itself reads the PIN from the environment.

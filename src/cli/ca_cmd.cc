@@ -20,9 +20,29 @@ struct CaFlags {
   int years = 10;
   bool json = false;
   bool releasable_holds = false;  // ca init: R-LOST-2's opposite, opted into
+  std::string public_url, policy;  // ca init / ca publish (pki/publication.h)
 };
 
-void Print(const std::vector<pki::CaInfo>& cas, bool json, std::ostream& o, bool releasable_holds) {
+// --public-url and --policy over the folder's current settings; nothing written on an error.
+Result<pki::Publication> Apply(const std::string& dir, const CaFlags& f) {
+  MYNACERT_ASSIGN_OR_RETURN(pki::Publication p, pki::LoadPublication(dir));
+  if (!f.public_url.empty()) {
+    MYNACERT_RETURN_IF_ERROR(pki::CheckBaseUrl(f.public_url, "--public-url"));
+    p.base_url = f.public_url;
+  }
+  if (f.policy == "test") {
+    p.policy = pki::PolicyArc::kTest;
+  } else if (f.policy == "production") {
+    p.policy = pki::PolicyArc::kProduction;
+  } else if (!f.policy.empty()) {
+    return InvalidArgument("--policy", "test か production です (expected test or production)");
+  }
+  return p;
+}
+
+void Print(const std::vector<pki::CaInfo>& cas, bool json, std::ostream& o, bool releasable_holds,
+           const pki::Publication& pub) {
+  const std::string policy = pub.policy == pki::PolicyArc::kTest ? "test" : "production";
   if (json) {
     nlohmann::json list = nlohmann::json::array();
     for (const pki::CaInfo& c : cas) {
@@ -35,9 +55,21 @@ void Print(const std::vector<pki::CaInfo>& cas, bool json, std::ostream& o, bool
                       {"sha256_fingerprint", c.sha256_fingerprint},
                       {"certificate", c.certificate_path}});
     }
-    o << nlohmann::json{{"cas", list}, {"holds", releasable_holds ? "releasable" : "final"}}.dump(2) << "\n";
+    o << nlohmann::json{{"cas", list},
+                        {"holds", releasable_holds ? "releasable" : "final"},
+                        {"public_url", pub.base_url},
+                        {"ocsp_url", pub.OcspUrl()},
+                        {"cps_url", pub.CpsUrl()},
+                        {"policy", policy}}
+             .dump(2)
+      << "\n";
     return;
   }
+  o << "公開 URL (public URL): " << pub.base_url << "  (OCSP " << pub.OcspUrl() << ", CRL "
+    << pub.base_url << "/crl/…)\n"
+    << "ポリシー OID (policy): " << policy
+    << (pub.policy == pki::PolicyArc::kTest ? " — J-LIS 試験環境の OID (the test-environment arc)\n"
+                                            : " — 本番の OID (J-LIS's production OIDs)\n");
   o << (releasable_holds ? "一時保留: 解除できる (releasable: opted in with ca init --releasable-holds)\n"
                          : "一時保留: 解除しない (holds are final, as J-LIS's; R-LOST-2)\n");
   for (const pki::CaInfo& c : cas) {
@@ -70,9 +102,26 @@ void AddCaCommand(CLI::App& app, CliContext& ctx) {
   i->add_flag("--releasable-holds", init->releasable_holds,
               "一時保留を解除できる認証局にする (J-LIS は解除しません, R-LOST-2) / a CA that releases holds "
               "(J-LIS never does)");
+  i->add_option("--public-url", init->public_url,
+                "証明書に書く公開 URL (OCSP, CRL, CPS の基点。既定 http://localhost:8080) / the base URL "
+                "certificates name for OCSP, CRLs and the CPS");
+  i->add_option("--policy", init->policy,
+                "ポリシー OID: test (既定, J-LIS 試験環境) | production / policy OIDs: test (default) or "
+                "production");
   i->callback([init, &ctx] {
     if (init->years < 1 || init->years > 30) {
       return ctx.Fail(InvalidArgument("--years", "1〜30年で指定してください (must be 1 to 30)"));
+    }
+    // Checked before anything is made: a refused init leaves no CA behind.
+    pki::Publication pub;
+    if (!init->public_url.empty()) {
+      if (Status st = pki::CheckBaseUrl(init->public_url, "--public-url"); !st.ok()) return ctx.Fail(st.error());
+      pub.base_url = init->public_url;
+    }
+    if (init->policy == "production") {
+      pub.policy = pki::PolicyArc::kProduction;
+    } else if (!init->policy.empty() && init->policy != "test") {
+      return ctx.Fail(InvalidArgument("--policy", "test か production です (expected test or production)"));
     }
     auto secrets = ReadSecrets(init->access, true);
     if (!secrets.ok()) return ctx.Fail(secrets.error());
@@ -84,7 +133,8 @@ void AddCaCommand(CLI::App& app, CliContext& ctx) {
                                      init->access.hsm.empty() ? nullptr : &backend);
     if (!made.ok()) return ctx.Fail(made.error());
     if (Status st = pki::SetHoldsReleasable(init->access.dir, init->releasable_holds); !st.ok()) return ctx.Fail(st.error());
-    Print(*made, init->json, ctx.out, init->releasable_holds);
+    if (Status st = pki::SavePublication(init->access.dir, pub); !st.ok()) return ctx.Fail(st.error());
+    Print(*made, init->json, ctx.out, init->releasable_holds, pub);
   });
 
   auto roll = std::make_shared<CaFlags>();
@@ -108,7 +158,9 @@ void AddCaCommand(CLI::App& app, CliContext& ctx) {
     if (!made.ok()) return ctx.Fail(made.error());
     auto releasable = pki::HoldsReleasable(roll->access.dir);
     if (!releasable.ok()) return ctx.Fail(releasable.error());
-    Print({*made}, roll->json, ctx.out, *releasable);
+    auto pub = pki::LoadPublication(roll->access.dir);
+    if (!pub.ok()) return ctx.Fail(pub.error());
+    Print({*made}, roll->json, ctx.out, *releasable, *pub);
   });
 
   auto show = std::make_shared<CaFlags>();
@@ -125,7 +177,35 @@ void AddCaCommand(CLI::App& app, CliContext& ctx) {
     }
     auto releasable = pki::HoldsReleasable(show->dir);
     if (!releasable.ok()) return ctx.Fail(releasable.error());
-    Print(*cas, show->json, ctx.out, *releasable);
+    auto pub = pki::LoadPublication(show->dir);
+    if (!pub.ok()) return ctx.Fail(pub.error());
+    Print(*cas, show->json, ctx.out, *releasable, *pub);
+  });
+
+  auto publish = std::make_shared<CaFlags>();
+  CLI::App* p = ca->add_subcommand(
+      "publish", "公開 URL とポリシー OID を変える (これから発行する証明書と CRL に効く) / set the public "
+                 "URL and policy OIDs (for certificates and CRLs made from now on)");
+  p->add_option("--dir", publish->dir, "認証局のフォルダ / the CA folder")->required();
+  p->add_option("--public-url", publish->public_url, "公開 URL / the base URL (http(s)://host[:port][/path])");
+  p->add_option("--policy", publish->policy, "test | production");
+  p->add_flag("--json", publish->json, "JSON で出力 / JSON output");
+  p->callback([publish, &ctx] {
+    auto cas = pki::DescribeCaDirectory(publish->dir);
+    if (!cas.ok()) {
+      Error e = cas.error();
+      e.field = "--dir";
+      return ctx.Fail(e);
+    }
+    if (publish->public_url.empty() && publish->policy.empty()) {
+      return ctx.Fail(InvalidArgument("--public-url", "--public-url か --policy を指定してください (give one)"));
+    }
+    auto pub = Apply(publish->dir, *publish);
+    if (!pub.ok()) return ctx.Fail(pub.error());
+    if (Status st = pki::SavePublication(publish->dir, *pub); !st.ok()) return ctx.Fail(st.error());
+    auto releasable = pki::HoldsReleasable(publish->dir);
+    if (!releasable.ok()) return ctx.Fail(releasable.error());
+    Print(*cas, publish->json, ctx.out, *releasable, *pub);
   });
 
   AddCaAdminCommands(*ca, ctx);

@@ -174,6 +174,7 @@ Result<CaGeneration> LoadCa(const std::string& dir, CaKind kind, int generation,
   ca.kind = kind;
   ca.generation = generation;
   MYNACERT_ASSIGN_OR_RETURN(ca.cert, ReadCertificate(base + ".crt.pem"));
+  MYNACERT_ASSIGN_OR_RETURN(ca.publication, LoadPublication(dir));
   std::error_code ec;
   std::string key_path = base + ".key.pem";
   if (fs::exists(base + ".key.uri", ec)) {

@@ -4,6 +4,8 @@
 #include <array>
 #include <utility>
 
+#include <openssl/x509v3.h>
+
 namespace mynacert::pki {
 namespace {
 
@@ -34,7 +36,7 @@ CaKind KindFromText(std::string_view s) { return s == "auth" ? CaKind::kAuth : C
 
 constexpr std::string_view kSelectColumns =
     "SELECT ca_kind, ca_generation, serial, subject_cn, not_before, not_after, issued_at, der, "
-    "holder_ref, state, revoked_at, reason, changed_seq FROM ca_certificates ";
+    "holder_ref, state, revoked_at, reason, changed_seq, crl_scope FROM ca_certificates ";
 
 IssuedCert ReadRow(store::Statement& s) {
   IssuedCert c;
@@ -52,7 +54,31 @@ IssuedCert ReadRow(store::Statement& s) {
   c.reason = s.ColumnIsNull(11) ? RevocationReason::kUnspecified
                                 : static_cast<RevocationReason>(s.ColumnInt(11));
   c.changed_seq = s.ColumnInt(12);
+  c.crl_scope = s.ColumnText(13);
   return c;
+}
+
+// The partition a certificate's distribution point names (its URL's path after /crl/), or "".
+std::string CrlScopeOf(X509* cert) {
+  std::string out;
+  auto* points = static_cast<CRL_DIST_POINTS*>(
+      X509_get_ext_d2i(cert, NID_crl_distribution_points, nullptr, nullptr));
+  for (int i = 0; points && out.empty() && i < sk_DIST_POINT_num(points); ++i) {
+    const DIST_POINT* p = sk_DIST_POINT_value(points, i);
+    if (!p->distpoint || p->distpoint->type != 0) continue;
+    const GENERAL_NAMES* names = p->distpoint->name.fullname;
+    for (int j = 0; out.empty() && j < sk_GENERAL_NAME_num(names); ++j) {
+      const GENERAL_NAME* g = sk_GENERAL_NAME_value(names, j);
+      if (g->type != GEN_URI) continue;
+      const std::string_view url(reinterpret_cast<const char*>(ASN1_STRING_get0_data(g->d.uniformResourceIdentifier)),
+                                 static_cast<size_t>(ASN1_STRING_length(g->d.uniformResourceIdentifier)));
+      const size_t at = url.find("/crl/");
+      if (at == std::string_view::npos) continue;
+      if (auto parsed = ParseCrlPath(url.substr(at + 5)); parsed) out = parsed->scope;
+    }
+  }
+  CRL_DIST_POINTS_free(points);
+  return out;
 }
 
 Error SerialNotFound(std::string_view serial) {
@@ -117,6 +143,7 @@ Result<IssuedCert> DescribeIssued(X509* cert, CaKind kind, int generation, int64
   c.issued_at = issued_at;
   c.der = CertificateDer(cert);
   c.holder_ref = std::move(holder_ref);
+  c.crl_scope = CrlScopeOf(cert);
   if (c.serial_hex.empty() || c.der.empty())
     return Error{ErrorCode::kInternal, "certificate", "cannot read the issued certificate", ""};
   return c;
@@ -134,6 +161,7 @@ IssuedCert DescribeIssued(IssuedDer issued, CaKind kind, int generation, std::st
   c.issued_at = issued_at;
   c.der = std::move(issued.der);
   c.holder_ref = std::move(holder_ref);
+  c.crl_scope = std::move(issued.crl_scope);
   return c;
 }
 
@@ -206,8 +234,8 @@ Status CaStore::InsertAll(std::span<const IssuedCert* const> certs, int64_t firs
     MYNACERT_ASSIGN_OR_RETURN(
         auto s, db_->Prepare(
                     "INSERT INTO ca_certificates (ca_kind, ca_generation, serial, subject_cn, "
-                    "not_before, not_after, issued_at, der, holder_ref, changed_seq, state) "
-                    "VALUES " + store::ValuesList(chunk.size(), 10, ", 'good'")));
+                    "not_before, not_after, issued_at, der, holder_ref, changed_seq, crl_scope, "
+                    "state) VALUES " + store::ValuesList(chunk.size(), 11, ", 'good'")));
     int p = 0;
     for (const IssuedCert* c : chunk) {
       MYNACERT_RETURN_IF_ERROR(s->BindText(++p, CaKindName(c->kind)));
@@ -220,6 +248,7 @@ Status CaStore::InsertAll(std::span<const IssuedCert* const> certs, int64_t firs
       MYNACERT_RETURN_IF_ERROR(s->BindBlob(++p, c->der));
       MYNACERT_RETURN_IF_ERROR(s->BindText(++p, c->holder_ref));
       MYNACERT_RETURN_IF_ERROR(s->BindInt(++p, seq++));
+      MYNACERT_RETURN_IF_ERROR(s->BindText(++p, c->crl_scope));
     }
     MYNACERT_RETURN_IF_ERROR(s->Step());
   }
@@ -378,12 +407,18 @@ Result<std::vector<IssuedCert>> CaStore::FindByHolder(std::string_view holder_re
   return out;
 }
 
-Status CaStore::ForEachRevoked(CaKind kind, int generation, const EntryFn& fn) {
+Status CaStore::ForEachRevoked(CaKind kind, int generation, const EntryFn& fn,
+                               const std::optional<std::string>& scope) {
   MYNACERT_ASSIGN_OR_RETURN(
-      auto s, db_->Prepare("SELECT serial, revoked_at, reason FROM ca_certificates WHERE ca_kind = "
-                           "$1 AND ca_generation = $2 AND state IN ('revoked', 'hold')"));
+      auto s, db_->Prepare(scope ? "SELECT serial, revoked_at, reason FROM ca_certificates WHERE "
+                                   "ca_kind = $1 AND ca_generation = $2 AND crl_scope = $3 AND "
+                                   "state IN ('revoked', 'hold')"
+                                 : "SELECT serial, revoked_at, reason FROM ca_certificates WHERE "
+                                   "ca_kind = $1 AND ca_generation = $2 AND state IN ('revoked', "
+                                   "'hold')"));
   MYNACERT_RETURN_IF_ERROR(s->BindText(1, CaKindName(kind)));
   MYNACERT_RETURN_IF_ERROR(s->BindInt(2, generation));
+  if (scope) MYNACERT_RETURN_IF_ERROR(s->BindText(3, *scope));
   while (true) {
     MYNACERT_ASSIGN_OR_RETURN(bool row, s->Step());
     if (!row) return {};
@@ -391,14 +426,17 @@ Status CaStore::ForEachRevoked(CaKind kind, int generation, const EntryFn& fn) {
   }
 }
 
-Status CaStore::ForEachChangedSince(CaKind kind, int generation, int64_t seq, const EntryFn& fn) {
+Status CaStore::ForEachChangedSince(CaKind kind, int generation, int64_t seq, const EntryFn& fn,
+                                    const std::optional<std::string>& scope) {
   MYNACERT_ASSIGN_OR_RETURN(
-      auto s, db_->Prepare("SELECT serial, state, revoked_at, reason, changed_seq FROM "
-                           "ca_certificates WHERE changed_seq > $3 AND ca_kind = $1 AND "
-                           "ca_generation = $2"));
+      auto s, db_->Prepare(std::string("SELECT serial, state, revoked_at, reason, changed_seq FROM "
+                                       "ca_certificates WHERE changed_seq > $3 AND ca_kind = $1 AND "
+                                       "ca_generation = $2") +
+                           (scope ? " AND crl_scope = $4" : "")));
   MYNACERT_RETURN_IF_ERROR(s->BindText(1, CaKindName(kind)));
   MYNACERT_RETURN_IF_ERROR(s->BindInt(2, generation));
   MYNACERT_RETURN_IF_ERROR(s->BindInt(3, seq));
+  if (scope) MYNACERT_RETURN_IF_ERROR(s->BindText(4, *scope));
   while (true) {
     MYNACERT_ASSIGN_OR_RETURN(bool row, s->Step());
     if (!row) return {};
@@ -418,6 +456,18 @@ Status CaStore::ForEachChangedSince(CaKind kind, int generation, int64_t seq, co
     }
     fn(s->ColumnText(0), s->ColumnInt(2), static_cast<RevocationReason>(s->ColumnInt(3)));
   }
+}
+
+Result<bool> CaStore::ScopeChangedSince(CaKind kind, int generation, std::string_view scope,
+                                        int64_t seq) {
+  MYNACERT_ASSIGN_OR_RETURN(
+      auto s, db_->Prepare("SELECT 1 FROM ca_certificates WHERE changed_seq > $4 AND ca_kind = $1 "
+                           "AND ca_generation = $2 AND crl_scope = $3 LIMIT 1"));
+  MYNACERT_RETURN_IF_ERROR(s->BindText(1, CaKindName(kind)));
+  MYNACERT_RETURN_IF_ERROR(s->BindInt(2, generation));
+  MYNACERT_RETURN_IF_ERROR(s->BindText(3, scope));
+  MYNACERT_RETURN_IF_ERROR(s->BindInt(4, seq));
+  return s->Step();
 }
 
 Result<std::vector<std::pair<CaKind, std::string>>> CaStore::ChangedSince(int64_t seq,
@@ -449,8 +499,8 @@ Result<int64_t> CaStore::RecordCrl(CaKind kind, CrlRecord r, std::string_view ac
                             NextCounter(kind == CaKind::kSign ? "crl_sign" : "crl_auth"));
   MYNACERT_ASSIGN_OR_RETURN(
       auto s, db_->Prepare("INSERT INTO ca_crls (ca_kind, crl_number, ca_generation, delta_base, "
-                           "this_update, next_update, last_seq, entries) VALUES ($1, $2, $3, $4, "
-                           "$5, $6, $7, $8)"));
+                           "this_update, next_update, last_seq, entries, crl_scope) VALUES ($1, "
+                           "$2, $3, $4, $5, $6, $7, $8, $9)"));
   MYNACERT_RETURN_IF_ERROR(s->BindText(1, CaKindName(kind)));
   MYNACERT_RETURN_IF_ERROR(s->BindInt(2, number));
   MYNACERT_RETURN_IF_ERROR(s->BindInt(3, r.generation));
@@ -463,23 +513,27 @@ Result<int64_t> CaStore::RecordCrl(CaKind kind, CrlRecord r, std::string_view ac
   MYNACERT_RETURN_IF_ERROR(s->BindInt(6, r.next_update));
   MYNACERT_RETURN_IF_ERROR(s->BindInt(7, r.last_seq));
   MYNACERT_RETURN_IF_ERROR(s->BindInt(8, r.entries));
+  MYNACERT_RETURN_IF_ERROR(s->BindText(9, r.scope));
   MYNACERT_RETURN_IF_ERROR(s->Step());
   MYNACERT_ASSIGN_OR_RETURN(int64_t seq, NextCounter("event_seq"));
   MYNACERT_RETURN_IF_ERROR(AppendEvent(
       CaEvent{seq, r.this_update, std::string(actor), "crl", std::string(CaKindName(kind)), "",
               std::nullopt,
               (r.delta_base ? "delta CRL " : "CRL ") + std::to_string(number) + " generation " +
-                  std::to_string(r.generation) + ", " + std::to_string(r.entries) + " entries"}));
+                  std::to_string(r.generation) + (r.scope.empty() ? "" : " partition " + r.scope) +
+                  ", " + std::to_string(r.entries) + " entries"}));
   return number;
 }
 
-Result<std::optional<CrlRecord>> CaStore::LastFullCrl(CaKind kind, int generation) {
+Result<std::optional<CrlRecord>> CaStore::LastFullCrl(CaKind kind, int generation,
+                                                      std::string_view scope) {
   MYNACERT_ASSIGN_OR_RETURN(
       auto s, db_->Prepare("SELECT crl_number, this_update, next_update, last_seq, entries FROM "
-                           "ca_crls WHERE ca_kind = $1 AND ca_generation = $2 AND delta_base IS "
-                           "NULL ORDER BY crl_number DESC"));
+                           "ca_crls WHERE ca_kind = $1 AND ca_generation = $2 AND crl_scope = $3 "
+                           "AND delta_base IS NULL ORDER BY crl_number DESC LIMIT 1"));
   MYNACERT_RETURN_IF_ERROR(s->BindText(1, CaKindName(kind)));
   MYNACERT_RETURN_IF_ERROR(s->BindInt(2, generation));
+  MYNACERT_RETURN_IF_ERROR(s->BindText(3, scope));
   MYNACERT_ASSIGN_OR_RETURN(bool row, s->Step());
   if (!row) return std::optional<CrlRecord>();
   CrlRecord r;
@@ -489,6 +543,7 @@ Result<std::optional<CrlRecord>> CaStore::LastFullCrl(CaKind kind, int generatio
   r.next_update = s->ColumnInt(2);
   r.last_seq = s->ColumnInt(3);
   r.entries = s->ColumnInt(4);
+  r.scope = std::string(scope);
   return std::optional<CrlRecord>(r);
 }
 

@@ -63,6 +63,7 @@ struct IssuedCert {
   int64_t issued_at = 0;
   std::string der;
   std::string holder_ref;  // the counter's reference for the card/holder ("" if none)
+  std::string crl_scope;   // its CRL partition (publication.h); "" if issued before partitions
   CertState state = CertState::kGood;
   int64_t revoked_at = 0;
   RevocationReason reason = RevocationReason::kUnspecified;
@@ -95,6 +96,7 @@ struct CrlRecord {
   int64_t next_update = 0;
   int64_t last_seq = 0;  // the last event the CRL reflects
   int64_t entries = 0;
+  std::string scope;  // the partition (publication.h); "" = the whole generation
 };
 
 class CaStore {
@@ -142,13 +144,18 @@ class CaStore {
   // The certificates of a holder reference, newest first.
   Result<std::vector<IssuedCert>> FindByHolder(std::string_view holder_ref);
 
-  // Revoked and held certificates of one CA generation (the full CRL's entries).
+  // Revoked and held certificates of one CA generation (the full CRL's entries); with a
+  // `scope`, of that partition only.
   using EntryFn =
       std::function<void(std::string_view serial_hex, int64_t revoked_at, RevocationReason reason)>;
-  Status ForEachRevoked(CaKind kind, int generation, const EntryFn& fn);
-  // Certificates of one generation whose state changed after event `seq` (a delta CRL; good
-  // ones are reported with kRemoveFromCrl).
-  Status ForEachChangedSince(CaKind kind, int generation, int64_t seq, const EntryFn& fn);
+  Status ForEachRevoked(CaKind kind, int generation, const EntryFn& fn,
+                        const std::optional<std::string>& scope = std::nullopt);
+  // Certificates of one generation (and partition) whose state changed after event `seq` (a
+  // delta CRL; good ones are reported with kRemoveFromCrl).
+  Status ForEachChangedSince(CaKind kind, int generation, int64_t seq, const EntryFn& fn,
+                             const std::optional<std::string>& scope = std::nullopt);
+  // Whether a certificate of that generation and partition changed after event `seq`.
+  Result<bool> ScopeChangedSince(CaKind kind, int generation, std::string_view scope, int64_t seq);
   // Serials (of any kind) changed after `seq`, and the newest seq (the OCSP cache's refresh).
   Result<std::vector<std::pair<CaKind, std::string>>> ChangedSince(int64_t seq, int64_t* last);
   Result<int64_t> LastSeq();
@@ -156,7 +163,8 @@ class CaStore {
   // CRL publication: allocates the next CRL number of (kind) and records the CRL with its
   // event, in the caller's open transaction (see Database()).
   Result<int64_t> RecordCrl(CaKind kind, CrlRecord record, std::string_view actor);
-  Result<std::optional<CrlRecord>> LastFullCrl(CaKind kind, int generation);
+  Result<std::optional<CrlRecord>> LastFullCrl(CaKind kind, int generation,
+                                               std::string_view scope = "");
 
   Result<std::vector<CaEvent>> Events(int64_t after_seq, int limit);
 

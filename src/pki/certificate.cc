@@ -237,6 +237,7 @@ namespace {
 struct Tbs {
   std::string der;
   std::string serial_hex;
+  std::string crl_scope;
 };
 
 // AttributeTypeAndValue in its own RDN: SET { SEQUENCE { type, value } }.
@@ -286,6 +287,33 @@ void AppendCrlDistributionPointName(std::string& out, const SignHolder& h) {
   AppendRdn(out, "2.5.4.11", kUtf8String, h.prefecture_en);
   AppendRdn(out, "2.5.4.3", kUtf8String, h.municipality_en);
   der::Close(out, name);
+}
+
+}  // namespace
+
+void AppendDistributionPointNames(std::string& out, const SignHolder* holder, std::string_view url) {
+  const size_t full_name = der::Open(out, der::ContextConstructed(0));
+  if (holder) {
+    const size_t directory = der::Open(out, der::ContextConstructed(4));
+    AppendCrlDistributionPointName(out, *holder);
+    der::Close(out, directory);
+  }
+  der::AppendTlv(out, der::ContextPrimitive(6), url);  // uniformResourceIdentifier
+  der::Close(out, full_name);
+}
+
+namespace {
+
+// CRLDistributionPoints (or FreshestCRL) with one point: fullName = [the directoryName,] URL.
+void AppendDistributionPoints(std::string& value, const SignHolder* holder, std::string_view url) {
+  value.clear();
+  const size_t points = der::Open(value, der::kSequence);
+  const size_t point = der::Open(value, der::kSequence);
+  const size_t dp_name = der::Open(value, der::ContextConstructed(0));
+  AppendDistributionPointNames(value, holder, url);
+  der::Close(value, dp_name);
+  der::Close(value, point);
+  der::Close(value, points);
 }
 
 Result<Tbs> TbsDer(const CaGeneration& ca, const CertRequest& r, TimePoint not_after) {
@@ -368,22 +396,24 @@ Result<Tbs> TbsDer(const CaGeneration& ca, const CertRequest& r, TimePoint not_a
     der::Close(value, names);
     der::AppendExtension(out, "2.5.29.17", false, value);
   }
-  // certificatePolicies, critical (jpki-facts A3): the policy with a CPS URI qualifier.
+  // certificatePolicies (jpki-facts A3, A5): the policy with a CPS URI qualifier pointing at
+  // this CA's own CPS page. Critical in sign certificates, as reported of real ones; see
+  // kAuthPoliciesCritical for auth certificates.
   value.clear();
   {
     const size_t policies = der::Open(value, der::kSequence);
     const size_t info = der::Open(value, der::kSequence);
-    der::AppendOid(value, sign ? kOidSignPolicy : kOidAuthPolicy);
+    der::AppendOid(value, ca.publication.PolicyOid(r.kind));
     const size_t qualifiers = der::Open(value, der::kSequence);
     const size_t qualifier = der::Open(value, der::kSequence);
     der::AppendOid(value, "1.3.6.1.5.5.7.2.1");  // id-qt-cps
-    der::AppendTlv(value, kIa5String, kCpsUri);
+    der::AppendTlv(value, kIa5String, ca.publication.CpsUrl());
     der::Close(value, qualifier);
     der::Close(value, qualifiers);
     der::Close(value, info);
     der::Close(value, policies);
   }
-  der::AppendExtension(out, "2.5.29.32", true, value);
+  der::AppendExtension(out, "2.5.29.32", sign || kAuthPoliciesCritical, value);
   // issuerAltName: directoryName C=JP, O=公的個人認証サービス — marked as ours (jpki-facts A2).
   value.clear();
   {
@@ -397,22 +427,31 @@ Result<Tbs> TbsDer(const CaGeneration& ca, const CertRequest& r, TimePoint not_a
     der::Close(value, names);
   }
   der::AppendExtension(out, "2.5.29.18", false, value);
-  if (sign) {
-    // cRLDistributionPoints: one point, fullName = a directoryName partitioned by municipality.
-    value.clear();
-    const size_t points = der::Open(value, der::kSequence);
-    const size_t point = der::Open(value, der::kSequence);
-    const size_t dp_name = der::Open(value, der::ContextConstructed(0));
-    const size_t full_name = der::Open(value, der::ContextConstructed(0));
-    const size_t directory = der::Open(value, der::ContextConstructed(4));
-    AppendCrlDistributionPointName(value, h);
-    der::Close(value, directory);
-    der::Close(value, full_name);
-    der::Close(value, dp_name);
-    der::Close(value, point);
-    der::Close(value, points);
-    der::AppendExtension(out, "2.5.29.31", false, value);
+  // cRLDistributionPoints and freshestCRL: the partition's full and delta CRLs. A sign
+  // certificate's point is also named by the directoryName J-LIS uses.
+  tbs.crl_scope = sign ? SignCrlScope(h.prefecture_en, h.municipality_en) : AuthCrlScope(tbs.serial_hex);
+  AppendDistributionPoints(value, sign ? &h : nullptr,
+                           ca.publication.CrlUrl(r.kind, ca.generation, tbs.crl_scope, false));
+  der::AppendExtension(out, "2.5.29.31", false, value);
+  AppendDistributionPoints(value, nullptr,
+                           ca.publication.CrlUrl(r.kind, ca.generation, tbs.crl_scope, true));
+  der::AppendExtension(out, "2.5.29.46", false, value);
+  // authorityInfoAccess: the OCSP responder and the issuing CA generation's certificate.
+  value.clear();
+  {
+    const size_t access = der::Open(value, der::kSequence);
+    const size_t ocsp = der::Open(value, der::kSequence);
+    der::AppendOid(value, "1.3.6.1.5.5.7.48.1");  // id-ad-ocsp
+    der::AppendTlv(value, der::ContextPrimitive(6), ca.publication.OcspUrl());
+    der::Close(value, ocsp);
+    const size_t issuers = der::Open(value, der::kSequence);
+    der::AppendOid(value, "1.3.6.1.5.5.7.48.2");  // id-ad-caIssuers
+    der::AppendTlv(value, der::ContextPrimitive(6),
+                   ca.publication.CaIssuersUrl(r.kind, ca.generation));
+    der::Close(value, issuers);
+    der::Close(value, access);
   }
+  der::AppendExtension(out, "1.3.6.1.5.5.7.1.1", false, value);
   // subjectKeyIdentifier: SHA-1 of the subjectPublicKey bits (RFC 5280 4.2.1.2 method 1).
   unsigned char ski[SHA_DIGEST_LENGTH];
   SHA1(reinterpret_cast<const unsigned char*>(rsa_key.data()), rsa_key.size(), ski);
@@ -489,6 +528,7 @@ Result<IssuedDer> IssueCertificateDer(const CaGeneration& ca, const CertRequest&
   MYNACERT_ASSIGN_OR_RETURN(std::string signature, ca.signer->Sign(tbs.der));
   out.der = der::SignedSequence(tbs.der, signature);
   out.serial_hex = std::move(tbs.serial_hex);
+  out.crl_scope = std::move(tbs.crl_scope);
   out.not_before =
       std::chrono::duration_cast<std::chrono::seconds>(r.not_before.time_since_epoch()).count();
   out.not_after = std::chrono::duration_cast<std::chrono::seconds>(

@@ -31,6 +31,7 @@
 #include "core/date.h"
 #include "core/result.h"
 #include "pki/openssl.h"
+#include "pki/publication.h"
 #include "pki/signer.h"
 
 namespace mynacert::pki {
@@ -48,7 +49,13 @@ inline constexpr const char* kOidAddress = "1.2.392.200149.8.5.5.5";
 inline constexpr const char* kOidAddressSubstitution = "1.2.392.200149.8.5.5.6";
 inline constexpr const char* kOidSignPolicy = "1.2.392.200149.8.5.1.1.20";
 inline constexpr const char* kOidAuthPolicy = "1.2.392.200149.8.5.1.3.30";
-inline constexpr const char* kCpsUri = "http://www.jpki.go.jp/cps.html";
+// The arc of J-LIS's test environment (jpki-facts A3): a sandbox's default (publication.h).
+inline constexpr const char* kOidSignTestPolicy = "1.2.392.200149.8.5.1.0.20";
+inline constexpr const char* kOidAuthTestPolicy = "1.2.392.200149.8.5.1.0.30";
+
+// Whether an auth certificate's certificatePolicies is critical (a sign certificate's is):
+// see docs/relying-parties.md "certificatePolicies".
+inline constexpr bool kAuthPoliciesCritical = true;
 
 // A root CA generation: its self-signed certificate and the signer holding its key (a key
 // file decrypted in memory, or a key inside an HSM). The key is never printed or written in
@@ -58,6 +65,7 @@ struct CaGeneration {
   int generation = 1;
   std::shared_ptr<Signer> signer;
   X509Ptr cert;
+  Publication publication;  // the URLs its certificates and CRLs name (publication.h)
 };
 
 // An RSA key pair (2048 bits for JPKI: 施行規則第2条).
@@ -121,10 +129,15 @@ Result<X509Ptr> IssueCertificate(const CaGeneration& ca, const CertRequest& requ
 struct IssuedDer {
   std::string der;
   std::string serial_hex;  // upper-case hex, no leading zeros (BN_bn2hex)
+  std::string crl_scope;   // its CRL partition (publication.h)
   int64_t not_before = 0;  // Unix seconds
   int64_t not_after = 0;
 };
 Result<IssuedDer> IssueCertificateDer(const CaGeneration& ca, const CertRequest& request);
+// DistributionPointName's fullName [0] as certificates and CRLs (issuingDistributionPoint)
+// write it: the directoryName of a sign certificate's municipality (`holder`, or none for
+// auth), then the URL.
+void AppendDistributionPointNames(std::string& out, const SignHolder* holder, std::string_view url);
 Result<X509Ptr> ParseCertificateDer(std::string_view der);
 
 // The delegated OCSP responder certificate of a CA generation (RFC 6960 4.2.2.2): keyUsage

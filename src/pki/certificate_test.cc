@@ -4,7 +4,10 @@
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
+#include <unistd.h>
+
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -124,9 +127,16 @@ TEST_F(PkiTest, SignCertCarriesTheJpkiProfile) {
         "J-LIS)",
         "Not After : Jul  7 14:59:59 2030 GMT",  // 2030-07-07 23:59:59 JST
         "X509v3 Key Usage: critical", "Digital Signature, Non Repudiation",
-        "X509v3 Certificate Policies: critical", "Policy: 1.2.392.200149.8.5.1.1.20",
-        "CPS: http://www.jpki.go.jp/cps.html", "X509v3 CRL Distribution Points",
+        "X509v3 Certificate Policies: critical",
+        "Policy: 1.2.392.200149.8.5.1.0.20",  // the test arc by default (publication.h)
+        "CPS: http://127.0.0.1:8080/cps", "X509v3 CRL Distribution Points",
         "OU = CRL Distribution Points, OU = Kanagawa-ken, CN = Yokohama-shi",
+        // The same point by URL, the municipality's partition (issue 18), its delta, and
+        // where the status and the issuer are.
+        "URI:http://127.0.0.1:8080/crl/sign/g1/Kanagawa-ken/Yokohama-shi.crl",
+        "X509v3 Freshest CRL", "URI:http://127.0.0.1:8080/crl/sign/g1/Kanagawa-ken/Yokohama-shi.delta.crl",
+        "Authority Information Access", "OCSP - URI:http://127.0.0.1:8080/ocsp",
+        "CA Issuers - URI:http://127.0.0.1:8080/ca/sign/g1.crt",
         "X509v3 Issuer Alternative Name", "X509v3 Subject Alternative Name",
         "X509v3 Authority Key Identifier", "X509v3 Subject Key Identifier"}) {
     EXPECT_NE(text.find(want), std::string::npos) << want << "\n" << text;
@@ -167,11 +177,80 @@ TEST_F(PkiTest, AuthCertHasNoPersonalData) {
   auto [rc2, text] = Sh("openssl x509 -noout -text -nameopt utf8,sep_comma_plus_space -in " + leaf);
   ASSERT_EQ(rc2, 0);
   EXPECT_NE(text.find("Subject: C=JP, CN=997794E9AGCIEG13221003A"), std::string::npos) << text;
-  EXPECT_NE(text.find("Policy: 1.2.392.200149.8.5.1.3.30"), std::string::npos);
+  EXPECT_NE(text.find("Policy: 1.2.392.200149.8.5.1.0.30"), std::string::npos);
   EXPECT_NE(text.find("Digital Signature\n"), std::string::npos) << text;
   EXPECT_EQ(text.find("Non Repudiation"), std::string::npos);
   EXPECT_EQ(text.find("Subject Alternative Name"), std::string::npos);  // R-CERT-3
-  EXPECT_EQ(text.find("CRL Distribution"), std::string::npos);
+  // No municipality: the partition is the serial's last hex digit, by URL only.
+  auto issued = IssueCertificateDer(*auth_ca_, r);
+  ASSERT_TRUE(issued.ok());
+  EXPECT_EQ(issued->crl_scope, std::string(1, issued->serial_hex.back()));
+  EXPECT_EQ(text.find("Directory Name"), std::string::npos) << text;
+  const std::string serial = SerialHex(X509_get0_serialNumber(cert->get()));
+  EXPECT_NE(text.find("URI:http://127.0.0.1:8080/crl/auth/g1/" + std::string(1, serial.back()) + ".crl"),
+            std::string::npos) << text;
+  EXPECT_NE(text.find("OCSP - URI:http://127.0.0.1:8080/ocsp"), std::string::npos);
+}
+
+TEST_F(PkiTest, ThePublicationSettingsNameTheUrlsAndThePolicy) {
+  CaGeneration ca{sign_ca_->kind, sign_ca_->generation, sign_ca_->signer,
+                  X509Ptr(X509_dup(sign_ca_->cert.get())), {}};
+  ca.publication.base_url = "https://jpki.example.org/sandbox";
+  ca.publication.policy = PolicyArc::kProduction;
+  CertRequest r = SignRequest();
+  r.holder.prefecture_en = "Tokyo-to";
+  r.holder.municipality_en = "Kiyose shi";  // a space: escaped in the URL
+  auto cert = IssueCertificate(ca, r);
+  ASSERT_TRUE(cert.ok()) << cert.error().ToString();
+  auto [rc, text] = Sh("openssl x509 -noout -text -in " +
+                       Write("leaf.pem", CertificatePem(cert->get())));
+  ASSERT_EQ(rc, 0);
+  for (const char* want : {"Policy: 1.2.392.200149.8.5.1.1.20", "CPS: https://jpki.example.org/sandbox/cps",
+                           "URI:https://jpki.example.org/sandbox/crl/sign/g1/Tokyo-to/Kiyose%20shi.crl",
+                           "OCSP - URI:https://jpki.example.org/sandbox/ocsp"}) {
+    EXPECT_NE(text.find(want), std::string::npos) << want << "\n" << text;
+  }
+  auto path = ParseCrlPath("sign/g1/Tokyo-to/Kiyose%20shi.delta.crl");
+  ASSERT_TRUE(path.has_value());
+  EXPECT_EQ(path->scope, "Tokyo-to/Kiyose shi");
+  EXPECT_TRUE(path->delta);
+  EXPECT_EQ(path->generation, 1);
+  for (const char* bad : {"sign/g1/Tokyo-to.crl", "auth/g1/A/B.crl", "sign/g0/a/b.crl", "sign/g1/a/b.pem",
+                          "sign/g1/a%2Fb/c.crl", "sign/g1/../x.crl", "auth/gx/A.crl", "auth/g1/A%2.crl", "x"}) {
+    EXPECT_FALSE(ParseCrlPath(bad).has_value()) << bad;
+  }
+}
+
+TEST(Publication, TheFileIsReadAndCheckedAndBadUrlsNameTheField) {
+  const auto dir = std::filesystem::temp_directory_path() / ("mynacert-publication-" + std::to_string(getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  auto defaults = LoadPublication(dir.string());
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_EQ(defaults->base_url, "http://127.0.0.1:8080");
+  EXPECT_EQ(defaults->policy, PolicyArc::kTest);
+  Publication p;
+  p.base_url = "http://127.0.0.1:9000";
+  p.policy = PolicyArc::kProduction;
+  ASSERT_TRUE(SavePublication(dir.string(), p).ok());
+  EXPECT_EQ(std::filesystem::status(dir / kPublicationFile).permissions() & std::filesystem::perms::all,
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  auto read = LoadPublication(dir.string());
+  ASSERT_TRUE(read.ok());
+  EXPECT_EQ(read->base_url, p.base_url);
+  EXPECT_EQ(read->policy, PolicyArc::kProduction);
+  for (const char* bad : {"ftp://x", "http://", "http://x/", "http://x/a b", "http://x?q=1", "localhost:8080"}) {
+    p.base_url = bad;
+    const Status st = SavePublication(dir.string(), p);
+    ASSERT_FALSE(st.ok()) << bad;
+    EXPECT_EQ(st.error().field, "--public-url");
+  }
+  // A file edited by hand: the line is named.
+  { std::ofstream(dir / kPublicationFile) << "url = http://x\npolicy = maybe\n"; }
+  auto edited = LoadPublication(dir.string());
+  ASSERT_FALSE(edited.ok());
+  EXPECT_NE(edited.error().field.find("publication.conf:2"), std::string::npos) << edited.error().field;
+  std::filesystem::remove_all(dir);
 }
 
 TEST_F(PkiTest, ReadPersonalDataGivesBackTheHolder) {

@@ -42,8 +42,13 @@ Result<CrlOutput> GenerateCrl(CaStore& store, const CaGeneration& ca, TimePoint 
   }
   const int64_t this_update =
       std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
+  const std::string scope = options.scope.value_or("");
+  if (options.scope && (scope.empty() || (ca.kind == CaKind::kSign) != (scope.find('/') != std::string::npos))) {
+    return InvalidArgument("scope", "CRL の区分が正しくありません (not a partition of this CA: " + scope + ")");
+  }
   CrlOutput out;
   out.record.generation = ca.generation;
+  out.record.scope = scope;
   out.record.this_update = this_update;
   out.record.next_update = this_update + options.validity.count();
 
@@ -53,7 +58,7 @@ Result<CrlOutput> GenerateCrl(CaStore& store, const CaGeneration& ca, TimePoint 
   MYNACERT_ASSIGN_OR_RETURN(out.record.last_seq, store.LastSeq());
   std::optional<CrlRecord> base;
   if (options.delta) {
-    MYNACERT_ASSIGN_OR_RETURN(base, store.LastFullCrl(ca.kind, ca.generation));
+    MYNACERT_ASSIGN_OR_RETURN(base, store.LastFullCrl(ca.kind, ca.generation, scope));
     if (!base) {
       return Error{ErrorCode::kFailedPrecondition, "delta",
                    "差分 CRL の基になる完全 CRL がありません (publish a full CRL first)", ""};
@@ -67,7 +72,7 @@ Result<CrlOutput> GenerateCrl(CaStore& store, const CaGeneration& ca, TimePoint 
   std::string entries;
   if (!options.delta) {
     MYNACERT_ASSIGN_OR_RETURN(std::optional<CrlRecord> last,
-                              store.LastFullCrl(ca.kind, ca.generation));
+                              store.LastFullCrl(ca.kind, ca.generation, scope));
     if (last) entries.reserve(static_cast<size_t>(last->entries) * 52 + 4096);
   }
   std::string scratch;
@@ -78,9 +83,9 @@ Result<CrlOutput> GenerateCrl(CaStore& store, const CaGeneration& ca, TimePoint 
   };
   if (options.delta) {
     MYNACERT_RETURN_IF_ERROR(
-        store.ForEachChangedSince(ca.kind, ca.generation, base->last_seq, add));
+        store.ForEachChangedSince(ca.kind, ca.generation, base->last_seq, add, options.scope));
   } else {
-    MYNACERT_RETURN_IF_ERROR(store.ForEachRevoked(ca.kind, ca.generation, add));
+    MYNACERT_RETURN_IF_ERROR(store.ForEachRevoked(ca.kind, ca.generation, add, options.scope));
   }
   out.record.entries = count;
   MYNACERT_ASSIGN_OR_RETURN(int64_t number, store.RecordCrl(ca.kind, out.record, options.actor));
@@ -121,6 +126,39 @@ Result<CrlOutput> GenerateCrl(CaStore& store, const CaGeneration& ca, TimePoint 
       std::string base_number;
       der::AppendInteger(base_number, base->number);
       der::AppendExtension(tbs, "2.5.29.27", true, base_number);  // deltaCRLIndicator
+    }
+    if (options.scope) {
+      // The municipality's directoryName of a sign partition, as its certificates write it.
+      SignHolder holder;
+      if (ca.kind == CaKind::kSign) {
+        holder.prefecture_en = scope.substr(0, scope.find('/'));
+        holder.municipality_en = scope.substr(scope.find('/') + 1);
+      }
+      const SignHolder* named = ca.kind == CaKind::kSign ? &holder : nullptr;
+      // issuingDistributionPoint ::= SEQUENCE { distributionPoint [0] { fullName [0] },
+      // onlyContainsUserCerts [1] TRUE }
+      std::string idp;
+      const size_t seq = der::Open(idp, der::kSequence);
+      const size_t dp = der::Open(idp, der::ContextConstructed(0));
+      AppendDistributionPointNames(
+          idp, named, ca.publication.CrlUrl(ca.kind, ca.generation, scope, false));
+      der::Close(idp, dp);
+      idp.append("\x81\x01\xff", 3);
+      der::Close(idp, seq);
+      der::AppendExtension(tbs, "2.5.29.28", true, idp);
+      if (!base) {
+        // freshestCRL: where the deltas of this full CRL are (RFC 5280 5.2.6).
+        std::string freshest;
+        const size_t points = der::Open(freshest, der::kSequence);
+        const size_t point = der::Open(freshest, der::kSequence);
+        const size_t name = der::Open(freshest, der::ContextConstructed(0));
+        AppendDistributionPointNames(
+            freshest, nullptr, ca.publication.CrlUrl(ca.kind, ca.generation, scope, true));
+        der::Close(freshest, name);
+        der::Close(freshest, point);
+        der::Close(freshest, points);
+        der::AppendExtension(tbs, "2.5.29.46", false, freshest);
+      }
     }
   }
   der::Close(tbs, exts_at);

@@ -9,6 +9,12 @@
 //          revocations and holds with their reason, released holds as removeFromCRL, and the
 //          critical deltaCRLIndicator = the base's number. Full and delta CRLs share one
 //          number sequence per CA kind (RFC 5280 5.2.3).
+//   scope  a partition's CRL (pki/publication.h): only its certificates, the critical
+//          issuingDistributionPoint naming exactly what their cRLDistributionPoints name
+//          (sign: the municipality's directoryName and the URL; auth: the URL) with
+//          onlyContainsUserCerts, and in a full CRL freshestCRL = the partition's delta URL.
+//          The delta of a partition is based on that partition's last full CRL. Without a
+//          scope: the whole generation, no issuingDistributionPoint (a complete CRL).
 //
 // Thread-safety: as CaStore (one per thread).
 #ifndef MYNACERT_PKI_CRL_H_
@@ -27,6 +33,7 @@ namespace mynacert::pki {
 struct CrlOptions {
   std::chrono::seconds validity{std::chrono::hours(24)};  // nextUpdate - thisUpdate
   bool delta = false;
+  std::optional<std::string> scope;  // a partition; none = the whole generation
   std::string actor = "system";
 };
 

@@ -334,4 +334,31 @@ std::string OcspResponder::Build(std::string_view request_der, bool* cacheable,
   return out;
 }
 
+std::optional<OcspTimes> OcspResponseTimes(std::string_view der) {
+  const auto* p = reinterpret_cast<const unsigned char*>(der.data());
+  OCSP_RESPONSE* response = d2i_OCSP_RESPONSE(nullptr, &p, static_cast<long>(der.size()));
+  if (!response) return std::nullopt;
+  std::optional<OcspTimes> out;
+  OCSP_BASICRESP* basic = OCSP_response_status(response) == OCSP_RESPONSE_STATUS_SUCCESSFUL
+                              ? OCSP_response_get1_basic(response)
+                              : nullptr;
+  auto seconds = [](const ASN1_GENERALIZEDTIME* t) -> std::optional<int64_t> {
+    std::tm tm{};
+    if (!t || ASN1_TIME_to_tm(t, &tm) != 1) return std::nullopt;
+    return static_cast<int64_t>(timegm(&tm));
+  };
+  if (basic && OCSP_resp_count(basic) > 0) {
+    int reason = 0;
+    ASN1_GENERALIZEDTIME *revoked = nullptr, *this_update = nullptr, *next_update = nullptr;
+    OCSP_single_get0_status(OCSP_resp_get0(basic, 0), &reason, &revoked, &this_update, &next_update);
+    const auto produced = seconds(OCSP_resp_get0_produced_at(basic));
+    const auto next = seconds(next_update);
+    if (produced && next) out = OcspTimes{*produced, *next};
+  }
+  OCSP_BASICRESP_free(basic);
+  OCSP_RESPONSE_free(response);
+  TakeOpenSslErrors();
+  return out;
+}
+
 }  // namespace mynacert::pki

@@ -23,6 +23,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <shared_mutex>
 #include <string>
 #include <string_view>
@@ -52,6 +53,14 @@ struct OcspOptions {
 std::string_view OcspMalformedRequest();  // 30 03 0A 01 01
 std::string_view OcspInternalError();     // 30 03 0A 01 02
 std::string_view OcspUnauthorized();      // 30 03 0A 01 06
+
+// producedAt and the first answer's nextUpdate of a DER OCSPResponse (the HTTP caching
+// headers of RFC 5019 6.2); nullopt for an error response or one without nextUpdate.
+struct OcspTimes {
+  int64_t produced_at = 0;
+  int64_t next_update = 0;
+};
+std::optional<OcspTimes> OcspResponseTimes(std::string_view response_der);
 
 class OcspResponder {
  public:

@@ -187,6 +187,129 @@ TEST_P(RevocationTest, HoldReleaseAndDeltaCrls) {
             "crl/system release/staff-003 crl/system crl/system ");
 }
 
+// Issue 18: each certificate names the partition CRL that covers it (its distribution point,
+// matched by the CRL's issuingDistributionPoint) and the partition's delta (freshestCRL).
+// OpenSSL with -extended_crl -use_deltas and GnuTLS's certtool, two independent verifiers.
+TEST_P(RevocationTest, PartitionCrlsAndTheirDeltasMatchTheCertificatesDistributionPoints) {
+  const IssuedCert a = Issue("a");
+  ASSERT_EQ(a.crl_scope, AuthCrlScope(a.serial_hex));
+  ASSERT_EQ(a.crl_scope.size(), 1u);
+  // A certificate of another partition, revoked: never on a's partition CRL.
+  IssuedCert other;
+  for (int i = 0; i < 64 && (other.serial_hex.empty() || other.crl_scope == a.crl_scope); ++i) {
+    other = Issue("other");
+  }
+  ASSERT_NE(other.crl_scope, a.crl_scope);
+  ASSERT_TRUE(store_->Revoke(CaKind::kAuth, other.serial_hex, RevocationReason::kKeyCompromise, Now(), "s").ok());
+  auto crl = [&](bool delta, const std::string& scope, const std::string& name) {
+    CrlOptions options;
+    options.delta = delta;
+    options.scope = scope;
+    auto made = GenerateCrl(*store_, ca_, std::chrono::system_clock::now(), options);
+    EXPECT_TRUE(made.ok()) << made.error().ToString();
+    WriteFile(dir_ + "/" + name + ".der", made->der);
+    EXPECT_EQ(Shell("openssl crl -inform DER -in " + dir_ + "/" + name + ".der -out " + dir_ + "/" + name + ".pem"), 0);
+    return dir_ + "/" + name + ".pem";
+  };
+  const std::string ca_pem = dir_ + "/auth-ca-1.crt.pem";
+  const std::string verify = "openssl verify -crl_check -extended_crl -use_deltas -CAfile " + ca_pem;
+  const std::string full = crl(false, a.crl_scope, "full");
+  std::string out;
+  ASSERT_EQ(Shell("openssl crl -noout -text -in " + full, &out), 0);
+  EXPECT_NE(out.find("X509v3 Issuing Distribution Point: critical"), std::string::npos) << out;
+  EXPECT_NE(out.find("URI:" + ca_.publication.CrlUrl(CaKind::kAuth, 1, a.crl_scope, false)), std::string::npos) << out;
+  EXPECT_NE(out.find("Only User Certificates"), std::string::npos) << out;
+  EXPECT_NE(out.find("X509v3 Freshest CRL"), std::string::npos) << out;
+  EXPECT_NE(out.find(ca_.publication.CrlUrl(CaKind::kAuth, 1, a.crl_scope, true)), std::string::npos) << out;
+  EXPECT_EQ(out.find(other.serial_hex), std::string::npos) << "another partition's entry";
+  EXPECT_EQ(Shell(verify + " -CRLfile " + full + " " + dir_ + "/a.pem", &out), 0) << out;
+  // The other partition's CRL does not cover a: OpenSSL says so ("different CRL scope").
+  const std::string foreign = crl(false, other.crl_scope, "foreign");
+  EXPECT_NE(Shell(verify + " -CRLfile " + foreign + " " + dir_ + "/a.pem", &out), 0);
+  EXPECT_NE(out.find("different CRL scope"), std::string::npos) << out;
+  EXPECT_NE(Shell(verify + " -CRLfile " + foreign + " " + dir_ + "/other.pem", &out), 0);
+  EXPECT_NE(out.find("certificate revoked"), std::string::npos) << out;
+
+  // Revoked after the full CRL: only the delta knows, and a verifier using deltas refuses.
+  ASSERT_TRUE(store_->Revoke(CaKind::kAuth, a.serial_hex, RevocationReason::kKeyCompromise, Now(), "s").ok());
+  const std::string delta = crl(true, a.crl_scope, "delta");
+  ASSERT_EQ(Shell("openssl crl -noout -text -in " + delta, &out), 0);
+  EXPECT_NE(out.find("Delta CRL Indicator: critical"), std::string::npos) << out;
+  EXPECT_NE(out.find("X509v3 Issuing Distribution Point: critical"), std::string::npos) << out;
+  EXPECT_EQ(out.find("Freshest CRL"), std::string::npos) << "a delta names no further delta";
+  EXPECT_EQ(Shell(verify + " -CRLfile " + full + " " + dir_ + "/a.pem", &out), 0) << "the full CRL alone is stale";
+  const std::string both = dir_ + "/both.pem";
+  ASSERT_EQ(Shell("cat " + full + " " + delta + " > " + both), 0);
+  EXPECT_NE(Shell(verify + " -CRLfile " + both + " " + dir_ + "/a.pem", &out), 0);
+  EXPECT_NE(out.find("certificate revoked"), std::string::npos) << out;
+
+  // GnuTLS: the partition CRL with its critical issuingDistributionPoint is read and applied.
+  const std::string next_full = crl(false, a.crl_scope, "full-2");
+  const std::string chain = dir_ + "/chain.pem";
+  ASSERT_EQ(Shell("cat " + dir_ + "/a.pem " + ca_pem + " > " + chain), 0);
+  if (Shell("command -v certtool") != 0 && std::getenv("CI") == nullptr) GTEST_SKIP() << "no certtool (gnutls-bin)";
+  EXPECT_EQ(Shell("certtool --verify --load-ca-certificate " + ca_pem + " --load-crl " + full +
+                      " --infile " + chain, &out), 0) << out;
+  EXPECT_NE(Shell("certtool --verify --load-ca-certificate " + ca_pem + " --load-crl " + next_full +
+                      " --infile " + chain, &out), 0) << out;
+  EXPECT_NE(out.find("revoked"), std::string::npos) << out;
+}
+
+// A sign certificate's partition is its municipality: the CRL's issuingDistributionPoint names
+// the same directoryName and URL as the certificate.
+TEST_P(RevocationTest, SignCertificatesArePartitionedByMunicipality) {
+  auto sign_ca = LoadCa(dir_, CaKind::kSign, 1, kSecrets);
+  ASSERT_TRUE(sign_ca.ok());
+  CertRequest r;
+  r.kind = CaKind::kSign;
+  r.public_key = holder_key_.get();
+  r.not_before = std::chrono::system_clock::now() - std::chrono::minutes(5);
+  r.last_valid_day = Date::Ymd(2031, 7, 7);
+  r.subject_cn = "sign-holder";
+  r.holder.name = "横浜　花子";
+  r.holder.address = "神奈川県横浜市中区港町１－１";
+  r.holder.birth = Date::Ymd(1985, 7, 7);
+  r.holder.sex = 2;
+  r.holder.prefecture_en = "Kanagawa-ken";
+  r.holder.municipality_en = "Yokohama-shi";
+  auto issued = IssueCertificateDer(*sign_ca, r);
+  ASSERT_TRUE(issued.ok());
+  EXPECT_EQ(issued->crl_scope, "Kanagawa-ken/Yokohama-shi");
+  const IssuedCert row = DescribeIssued(*issued, CaKind::kSign, 1, "sign-holder", Now(), "card-s");
+  ASSERT_TRUE(store_->RecordIssued(row, "staff").ok());
+  auto parsed = ParseCertificateDer(row.der);
+  ASSERT_TRUE(parsed.ok());
+  // The slow path reads the same scope back from the certificate.
+  auto described = DescribeIssued(parsed->get(), CaKind::kSign, 1, Now(), "card-s");
+  ASSERT_TRUE(described.ok());
+  EXPECT_EQ(described->crl_scope, "Kanagawa-ken/Yokohama-shi");
+  WriteFile(dir_ + "/s.pem", CertificatePem(parsed->get()));
+  CrlOptions options;
+  options.scope = "Kanagawa-ken/Yokohama-shi";
+  auto crl = GenerateCrl(*store_, *sign_ca, std::chrono::system_clock::now(), options);
+  ASSERT_TRUE(crl.ok()) << crl.error().ToString();
+  WriteFile(dir_ + "/y.der", crl->der);
+  std::string out;
+  ASSERT_EQ(Shell("openssl crl -inform DER -in " + dir_ + "/y.der -out " + dir_ + "/y.pem"), 0);
+  ASSERT_EQ(Shell("openssl crl -noout -text -nameopt utf8 -in " + dir_ + "/y.pem", &out), 0);
+  EXPECT_NE(out.find("CN = Yokohama-shi"), std::string::npos) << out;
+  const std::string verify = "openssl verify -crl_check -extended_crl -use_deltas -CAfile " + dir_ +
+                             "/sign-ca-1.crt.pem -CRLfile " + dir_ + "/y.pem " + dir_ + "/s.pem";
+  EXPECT_EQ(Shell(verify, &out), 0) << out;
+  ASSERT_TRUE(store_->Revoke(CaKind::kSign, row.serial_hex, RevocationReason::kAffiliationChanged, Now(), "s").ok());
+  crl = GenerateCrl(*store_, *sign_ca, std::chrono::system_clock::now(), options);
+  ASSERT_TRUE(crl.ok());
+  WriteFile(dir_ + "/y.der", crl->der);
+  ASSERT_EQ(Shell("openssl crl -inform DER -in " + dir_ + "/y.der -out " + dir_ + "/y.pem"), 0);
+  EXPECT_NE(Shell(verify, &out), 0);
+  EXPECT_NE(out.find("certificate revoked"), std::string::npos) << out;
+  // A scope that is not a municipality of a sign CA is refused, naming the field.
+  options.scope = "7";
+  auto bad = GenerateCrl(*store_, *sign_ca, std::chrono::system_clock::now(), options);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().field, "scope");
+}
+
 TEST_P(RevocationTest, RenewalRevokesTheOldOneSupersededInOneTransaction) {
   const IssuedCert old_cert = Issue("old");
   CertRequest r;

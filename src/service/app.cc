@@ -63,6 +63,7 @@ Result<std::unique_ptr<Service>> Service::Open(const ServiceConfig& config, cons
     if (!first.ok()) return first.error();
   }
   MYNACERT_ASSIGN_OR_RETURN(std::string pass, pki::ReadPassphrase(config.secrets.passphrase, "passphrase"));
+  s->ca_passphrase_ = pass;
   MYNACERT_ASSIGN_OR_RETURN(auto ocsp_store, pki::CaStore::Open(s->ws_->CaDb()));
   MYNACERT_ASSIGN_OR_RETURN(s->ocsp_, pki::OcspResponder::FromDirectory(s->ws_->CaDir(), {pass, ""},
                                                                        std::move(ocsp_store)));

@@ -79,6 +79,10 @@ struct ServiceConfig {
   std::string mail_from;
   // R-KIOSK-1 (medium confidence, a setting): how long a kiosk PIN-reset booking stays valid.
   int64_t kiosk_booking_seconds = counter::kDefaultKioskBookingSeconds;
+  // A partition's full CRL is made again at most this often (its delta at every change): J-LIS
+  // says a CRL refresh takes 5–10 minutes (jpki-facts A6), and a delta is what a verifier that
+  // cannot wait fetches (freshestCRL).
+  int64_t crl_full_interval_seconds = 600;
 };
 
 class Service {
@@ -136,6 +140,21 @@ class Service {
     int64_t made_at = 0;
   };
   CrlCache crl_[2];  // [0] sign, [1] auth
+  // Partition CRLs (pki/publication.h), by "<kind>/g<N>/<scope>" + ".delta" for deltas.
+  struct PartitionCrl {
+    std::string der;
+    int64_t seq = -1;       // the CA store's change sequence it covers
+    int64_t made_at = 0;
+    int64_t number = 0;     // its CRL number (the ETag)
+    int64_t this_update = 0, next_update = 0;
+    int64_t base_number = 0;  // a delta: the full CRL it was made against
+  };
+  std::map<std::string, PartitionCrl> partition_crls_;
+  // Older CA generations, loaded when one of their CRLs is asked for (they keep signing them).
+  std::map<std::pair<int, int>, pki::CaGeneration> older_cas_;
+  std::string ca_passphrase_;
+  // Answers a partition CRL (or its delta) under counter_mu_.
+  server::HttpResponse PartitionCrlAnswer(server::RequestContext& c, const pki::CrlPath& path);
 };
 
 // A pooled reservations connection, returned to the pool when the lease ends.

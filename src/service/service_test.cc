@@ -1096,6 +1096,100 @@ TEST_F(ServiceTest, CrlAndCaCertificate) {
   ExpectJsonError(Send(http::verb::post, "/crl/auth.crl"), 405, "");
 }
 
+// Issue 18: the partition CRL a certificate names, its delta, the issuing CA by generation and
+// the CPS page; CRLs and OCSP GET answers carry the caching headers of RFC 5019 6.2, and a
+// conditional GET is answered 304.
+TEST_F(ServiceTest, PartitionCrlsDeltasAndCachingHeaders) {
+  counter::Workspace& ws = svc_->workspace();
+  const int64_t id = AddHolder(ws, "yamagata", "山形　四郎", "山形県山形市旅篭町二丁目3番25号", Date::Ymd(2021, 7, 7));
+  auto certs = ws.store->Certs(id);
+  ASSERT_TRUE(certs.ok());
+  std::string serial;
+  for (const auto& c : *certs) if (c.kind == "auth") serial = c.serial;
+  auto row = ws.ca_store->Find(pki::CaKind::kAuth, serial);
+  ASSERT_TRUE(row.ok() && row->has_value());
+  const std::string scope = (*row)->crl_scope;
+  ASSERT_EQ(scope, pki::AuthCrlScope(serial));
+  const std::string path = "/crl/auth/g1/" + scope + ".crl";
+  Reply full = Get(path);
+  ASSERT_EQ(full.status, 200) << full.body;
+  EXPECT_EQ(full.headers["Content-Type"], "application/pkix-crl");
+  EXPECT_NE(full.headers["Cache-Control"].find("max-age=600"), std::string::npos) << full.headers["Cache-Control"];
+  EXPECT_FALSE(full.headers["ETag"].empty());
+  EXPECT_NE(full.headers["Last-Modified"].find("GMT"), std::string::npos);
+  EXPECT_FALSE(full.headers["Expires"].empty());
+  Reply again = Send(http::verb::get, path, "", {{"If-None-Match", full.headers["ETag"]}});
+  EXPECT_EQ(again.status, 304);
+  EXPECT_TRUE(again.body.empty());
+  EXPECT_EQ(Send(http::verb::get, path, "", {{"If-Modified-Since", full.headers["Last-Modified"]}}).status, 304);
+
+  ASSERT_TRUE(ws.ca_store->Revoke(pki::CaKind::kAuth, serial, pki::RevocationReason::kKeyCompromise, 0, "test").ok());
+  // Within the interval the full CRL stays as cached (a CDN may serve it); the delta has it.
+  EXPECT_EQ(Get(path).headers["ETag"], full.headers["ETag"]);
+  Reply delta = Get("/crl/auth/g1/" + scope + ".delta.crl");
+  ASSERT_EQ(delta.status, 200);
+  auto crl_of = [](const std::string& der) {
+    const unsigned char* p = reinterpret_cast<const unsigned char*>(der.data());
+    return d2i_X509_CRL(nullptr, &p, static_cast<long>(der.size()));
+  };
+  X509_CRL* d = crl_of(delta.body);
+  ASSERT_NE(d, nullptr);
+  EXPECT_EQ(sk_X509_REVOKED_num(X509_CRL_get_REVOKED(d)), 1);
+  EXPECT_NE(X509_CRL_get_ext_by_NID(d, NID_delta_crl, -1), -1);
+  X509_CRL_free(d);
+  // After the interval the full CRL is made again and lists it.
+  clock_.Advance(std::chrono::seconds(601));
+  Reply later = Get(path);
+  EXPECT_NE(later.headers["ETag"], full.headers["ETag"]);
+  X509_CRL* f = crl_of(later.body);
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(sk_X509_REVOKED_num(X509_CRL_get_REVOKED(f)), 1);
+  X509_CRL_free(f);
+  // Other partitions, generations and shapes.
+  // A partition without certificates, or invented: 404, and no CRL made or recorded for it.
+  auto crls_before = ws.ca_store->LastSeq();
+  const std::string other = scope == "0" ? "1" : "0";
+  ExpectJsonError(Get("/crl/auth/g1/" + other + ".crl"), 404, "path");
+  ExpectJsonError(Get("/crl/sign/g1/Nowhere-ken/Nowhere-shi.crl"), 404, "path");
+  EXPECT_EQ(*ws.ca_store->LastSeq(), *crls_before);
+  ExpectJsonError(Get("/crl/auth/g9/0.crl"), 404, "path");
+  ExpectJsonError(Get("/crl/auth/g1/0/1.crl"), 404, "path");
+  ExpectJsonError(Get("/crl/sign/g1/Yamagata-ken.crl"), 404, "path");
+  Reply sign = Get("/crl/sign/g1/Yamagata-ken/Yamagata-shi.crl");
+  EXPECT_EQ(sign.status, 200);
+  Reply issuer = Get("/ca/auth/g1.crt");
+  ASSERT_EQ(issuer.status, 200);
+  EXPECT_EQ(issuer.body, Get("/ca/auth.crt").body);
+  ExpectJsonError(Get("/ca/auth/g2.crt"), 404, "path");
+  Reply cps = Get("/cps");
+  ASSERT_EQ(cps.status, 200);
+  EXPECT_NE(cps.body.find("J-LIS の認証局ではありません"), std::string::npos);
+  EXPECT_NE(cps.body.find("1.2.392.200149.8.5.1.0.20"), std::string::npos);
+
+  // OCSP over GET: the answer is cacheable until its nextUpdate.
+  const std::string dir = home_.string() + "/ocsp-get";
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir + "/cert.der", std::ios::binary) << (*row)->der;
+  std::ofstream(dir + "/ca.pem") << pki::CertificatePem(ws.auth_ca.cert.get());
+  ASSERT_EQ(std::system(("openssl x509 -inform DER -in " + dir + "/cert.der -out " + dir + "/cert.pem && openssl ocsp -no_nonce -issuer " +
+                         dir + "/ca.pem -cert " + dir + "/cert.pem -reqout " + dir + "/req.der >/dev/null 2>&1").c_str()), 0);
+  std::ifstream in(dir + "/req.der", std::ios::binary);
+  const std::string req((std::istreambuf_iterator<char>(in)), {});
+  std::string b64(4 * ((req.size() + 2) / 3) + 1, '\0');
+  b64.resize(static_cast<size_t>(EVP_EncodeBlock(reinterpret_cast<unsigned char*>(b64.data()),
+                                                 reinterpret_cast<const unsigned char*>(req.data()), static_cast<int>(req.size()))));
+  std::string escaped;
+  for (char ch : b64) escaped += ch == '+' ? "%2B" : ch == '/' ? "%2F" : ch == '=' ? "%3D" : std::string(1, ch);
+  ASSERT_TRUE(svc_->Tick().ok());
+  Reply ocsp = Get("/ocsp/" + escaped);
+  ASSERT_EQ(ocsp.status, 200);
+  EXPECT_EQ(ocsp.headers["Content-Type"], "application/ocsp-response");
+  EXPECT_NE(ocsp.headers["Cache-Control"].find("max-age="), std::string::npos) << ocsp.headers["Cache-Control"];
+  EXPECT_FALSE(ocsp.headers["ETag"].empty());
+  EXPECT_FALSE(ocsp.headers["Last-Modified"].empty());
+  EXPECT_EQ(Send(http::verb::get, "/ocsp/" + escaped, "", {{"If-None-Match", ocsp.headers["ETag"]}}).status, 304);
+}
+
 // The route table (issue 14): every route declares who may call it, and a staff route called
 // without a session is 401 whatever its method and path parameters.
 TEST_F(ServiceTest, EveryRouteDeclaresItsAccessAndStaffRoutesNeedASession) {
