@@ -39,6 +39,28 @@ class CaCli : public testing::Test {
             .code,
         0);
   }
+  // `ca ocsp-serve` on a free port in a child process (refresh every second): the port, or ""
+  // when it did not start; *pid is the child to SIGTERM.
+  std::string StartOcspServe(pid_t* pid) {
+    const std::string port_file = dir_ + "/port";
+    *pid = fork();
+    if (*pid < 0) return "";
+    if (*pid == 0) {
+      const std::string log = dir_ + "/serve.log";
+      freopen(log.c_str(), "w", stdout);
+      execl(kBin.c_str(), kBin.c_str(), "ca", "ocsp-serve", "--dir", (dir_ + "/ca").c_str(),
+            "--passphrase", "env:MYNACERT_TEST_PASS", "--port", "0", "--port-file", port_file.c_str(),
+            "--refresh", "1", static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    std::string port;
+    for (int i = 0; i < 100 && port.empty(); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      std::ifstream(port_file) >> port;
+    }
+    return port;
+  }
+
   std::string Ca(const std::string& args) {
     return kBin + " ca " + args + " --dir " + dir_ + "/ca --passphrase env:MYNACERT_TEST_PASS";
   }
@@ -156,22 +178,8 @@ TEST_F(CaCli, OcspServeAnswersOpensslGoodThenRevoked) {
             "/card.pub --last-valid-day 2031-07-07 --json --out " + dir_ + "/auth.pem"));
   ASSERT_EQ(issued.code, 0) << issued.out;
   const std::string serial = nlohmann::json::parse(issued.out)["serial"];
-  const std::string port_file = dir_ + "/port";
-  const pid_t pid = fork();
-  ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    const std::string log = dir_ + "/serve.log";
-    freopen(log.c_str(), "w", stdout);
-    execl(kBin.c_str(), kBin.c_str(), "ca", "ocsp-serve", "--dir", (dir_ + "/ca").c_str(),
-          "--passphrase", "env:MYNACERT_TEST_PASS", "--port", "0", "--port-file", port_file.c_str(),
-          "--refresh", "1", static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  std::string port;
-  for (int i = 0; i < 100 && port.empty(); ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    std::ifstream(port_file) >> port;
-  }
+  pid_t pid = -1;
+  const std::string port = StartOcspServe(&pid);
   ASSERT_FALSE(port.empty()) << "ocsp-serve did not start";
   const std::string ask = "openssl ocsp -issuer " + dir_ + "/ca/auth-ca-1.crt.pem -cert " + dir_ +
                           "/auth.pem -CAfile " + dir_ +
@@ -212,22 +220,8 @@ TEST_F(CaCli, NssFindsTheRevocationThroughTheOcspUrlInTheCertificate) {
     GTEST_SKIP() << "no libnss3-tools";
   }
   ASSERT_EQ(Sh(Ca("init")).code, 0);
-  const std::string port_file = dir_ + "/port";
-  const pid_t pid = fork();
-  ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    const std::string log = dir_ + "/serve.log";
-    freopen(log.c_str(), "w", stdout);
-    execl(kBin.c_str(), kBin.c_str(), "ca", "ocsp-serve", "--dir", (dir_ + "/ca").c_str(),
-          "--passphrase", "env:MYNACERT_TEST_PASS", "--port", "0", "--port-file", port_file.c_str(),
-          "--refresh", "1", static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  std::string port;
-  for (int i = 0; i < 100 && port.empty(); ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    std::ifstream(port_file) >> port;
-  }
+  pid_t pid = -1;
+  const std::string port = StartOcspServe(&pid);
   ASSERT_FALSE(port.empty()) << "ocsp-serve did not start";
   // The URL certificates will name; a bad one is refused naming the flag, and nothing changes.
   Outcome bad = Sh(kBin + " ca publish --dir " + dir_ + "/ca --public-url ftp://x");
