@@ -40,8 +40,21 @@ Result<pki::Publication> Apply(const std::string& dir, const CaFlags& f) {
   return p;
 }
 
-void Print(const std::vector<pki::CaInfo>& cas, bool json, std::ostream& o, bool releasable_holds,
-           const pki::Publication& pub) {
+// The CAs of the folder `dir`; an error names --dir.
+Result<std::vector<pki::CaInfo>> DescribeDir(const std::string& dir) {
+  auto cas = pki::DescribeCaDirectory(dir);
+  if (!cas.ok()) {
+    Error e = cas.error();
+    e.field = "--dir";
+    return e;
+  }
+  return cas;
+}
+
+// Prints `cas` with the folder's hold policy and publication settings (as the files say).
+Status Print(const std::vector<pki::CaInfo>& cas, const std::string& dir, bool json, std::ostream& o) {
+  MYNACERT_ASSIGN_OR_RETURN(const bool releasable_holds, pki::HoldsReleasable(dir));
+  MYNACERT_ASSIGN_OR_RETURN(const pki::Publication pub, pki::LoadPublication(dir));
   const std::string policy = pub.policy == pki::PolicyArc::kTest ? "test" : "production";
   if (json) {
     nlohmann::json list = nlohmann::json::array();
@@ -63,7 +76,7 @@ void Print(const std::vector<pki::CaInfo>& cas, bool json, std::ostream& o, bool
                         {"policy", policy}}
              .dump(2)
       << "\n";
-    return;
+    return {};
   }
   o << "公開 URL (public URL): " << pub.base_url << "  (OCSP " << pub.OcspUrl() << ", CRL "
     << pub.base_url << "/crl/…)\n"
@@ -82,6 +95,7 @@ void Print(const std::vector<pki::CaInfo>& cas, bool json, std::ostream& o, bool
       << "    SHA-256:     " << c.sha256_fingerprint << "\n"
       << "    certificate: " << c.certificate_path << "\n";
   }
+  return {};
 }
 
 }  // namespace
@@ -103,7 +117,7 @@ void AddCaCommand(CLI::App& app, CliContext& ctx) {
               "一時保留を解除できる認証局にする (J-LIS は解除しません, R-LOST-2) / a CA that releases holds "
               "(J-LIS never does)");
   i->add_option("--public-url", init->public_url,
-                "証明書に書く公開 URL (OCSP, CRL, CPS の基点。既定 http://localhost:8080) / the base URL "
+                "証明書に書く公開 URL (OCSP, CRL, CPS の基点。既定 http://127.0.0.1:8080) / the base URL "
                 "certificates name for OCSP, CRLs and the CPS");
   i->add_option("--policy", init->policy,
                 "ポリシー OID: test (既定, J-LIS 試験環境) | production / policy OIDs: test (default) or "
@@ -113,16 +127,8 @@ void AddCaCommand(CLI::App& app, CliContext& ctx) {
       return ctx.Fail(InvalidArgument("--years", "1〜30年で指定してください (must be 1 to 30)"));
     }
     // Checked before anything is made: a refused init leaves no CA behind.
-    pki::Publication pub;
-    if (!init->public_url.empty()) {
-      if (Status st = pki::CheckBaseUrl(init->public_url, "--public-url"); !st.ok()) return ctx.Fail(st.error());
-      pub.base_url = init->public_url;
-    }
-    if (init->policy == "production") {
-      pub.policy = pki::PolicyArc::kProduction;
-    } else if (!init->policy.empty() && init->policy != "test") {
-      return ctx.Fail(InvalidArgument("--policy", "test か production です (expected test or production)"));
-    }
+    auto pub = Apply(init->access.dir, *init);
+    if (!pub.ok()) return ctx.Fail(pub.error());
     auto secrets = ReadSecrets(init->access, true);
     if (!secrets.ok()) return ctx.Fail(secrets.error());
     if (!init->access.hsm.empty() && secrets->hsm_pin.empty()) {
@@ -133,8 +139,8 @@ void AddCaCommand(CLI::App& app, CliContext& ctx) {
                                      init->access.hsm.empty() ? nullptr : &backend);
     if (!made.ok()) return ctx.Fail(made.error());
     if (Status st = pki::SetHoldsReleasable(init->access.dir, init->releasable_holds); !st.ok()) return ctx.Fail(st.error());
-    if (Status st = pki::SavePublication(init->access.dir, pub); !st.ok()) return ctx.Fail(st.error());
-    Print(*made, init->json, ctx.out, init->releasable_holds, pub);
+    if (Status st = pki::SavePublication(init->access.dir, *pub); !st.ok()) return ctx.Fail(st.error());
+    if (Status st = Print(*made, init->access.dir, init->json, ctx.out); !st.ok()) return ctx.Fail(st.error());
   });
 
   auto roll = std::make_shared<CaFlags>();
@@ -156,11 +162,7 @@ void AddCaCommand(CLI::App& app, CliContext& ctx) {
         roll->access.dir, roll->kind == "sign" ? pki::CaKind::kSign : pki::CaKind::kAuth, *secrets,
         RealClock().Now(), roll->years, roll->access.hsm.empty() ? nullptr : &backend);
     if (!made.ok()) return ctx.Fail(made.error());
-    auto releasable = pki::HoldsReleasable(roll->access.dir);
-    if (!releasable.ok()) return ctx.Fail(releasable.error());
-    auto pub = pki::LoadPublication(roll->access.dir);
-    if (!pub.ok()) return ctx.Fail(pub.error());
-    Print({*made}, roll->json, ctx.out, *releasable, *pub);
+    if (Status st = Print({*made}, roll->access.dir, roll->json, ctx.out); !st.ok()) return ctx.Fail(st.error());
   });
 
   auto show = std::make_shared<CaFlags>();
@@ -169,17 +171,9 @@ void AddCaCommand(CLI::App& app, CliContext& ctx) {
   s->add_option("--dir", show->dir, "認証局のフォルダ / the CA folder")->required();
   s->add_flag("--json", show->json, "JSON で出力 / JSON output");
   s->callback([show, &ctx] {
-    auto cas = pki::DescribeCaDirectory(show->dir);
-    if (!cas.ok()) {
-      Error e = cas.error();
-      e.field = "--dir";
-      return ctx.Fail(e);
-    }
-    auto releasable = pki::HoldsReleasable(show->dir);
-    if (!releasable.ok()) return ctx.Fail(releasable.error());
-    auto pub = pki::LoadPublication(show->dir);
-    if (!pub.ok()) return ctx.Fail(pub.error());
-    Print(*cas, show->json, ctx.out, *releasable, *pub);
+    auto cas = DescribeDir(show->dir);
+    if (!cas.ok()) return ctx.Fail(cas.error());
+    if (Status st = Print(*cas, show->dir, show->json, ctx.out); !st.ok()) return ctx.Fail(st.error());
   });
 
   auto publish = std::make_shared<CaFlags>();
@@ -191,21 +185,15 @@ void AddCaCommand(CLI::App& app, CliContext& ctx) {
   p->add_option("--policy", publish->policy, "test | production");
   p->add_flag("--json", publish->json, "JSON で出力 / JSON output");
   p->callback([publish, &ctx] {
-    auto cas = pki::DescribeCaDirectory(publish->dir);
-    if (!cas.ok()) {
-      Error e = cas.error();
-      e.field = "--dir";
-      return ctx.Fail(e);
-    }
+    auto cas = DescribeDir(publish->dir);
+    if (!cas.ok()) return ctx.Fail(cas.error());
     if (publish->public_url.empty() && publish->policy.empty()) {
       return ctx.Fail(InvalidArgument("--public-url", "--public-url か --policy を指定してください (give one)"));
     }
     auto pub = Apply(publish->dir, *publish);
     if (!pub.ok()) return ctx.Fail(pub.error());
     if (Status st = pki::SavePublication(publish->dir, *pub); !st.ok()) return ctx.Fail(st.error());
-    auto releasable = pki::HoldsReleasable(publish->dir);
-    if (!releasable.ok()) return ctx.Fail(releasable.error());
-    Print(*cas, publish->json, ctx.out, *releasable, *pub);
+    if (Status st = Print(*cas, publish->dir, publish->json, ctx.out); !st.ok()) return ctx.Fail(st.error());
   });
 
   AddCaAdminCommands(*ca, ctx);

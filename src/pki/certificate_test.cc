@@ -243,7 +243,7 @@ TEST(Publication, TheFileIsReadAndCheckedAndBadUrlsNameTheField) {
     p.base_url = bad;
     const Status st = SavePublication(dir.string(), p);
     ASSERT_FALSE(st.ok()) << bad;
-    EXPECT_EQ(st.error().field, "--public-url");
+    EXPECT_EQ(st.error().field, "url");
   }
   // A file edited by hand: the line is named.
   { std::ofstream(dir / kPublicationFile) << "url = http://x\npolicy = maybe\n"; }

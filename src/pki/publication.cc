@@ -122,7 +122,7 @@ Result<Publication> LoadPublication(const std::string& dir) {
 }
 
 Status SavePublication(const std::string& dir, const Publication& p) {
-  MYNACERT_RETURN_IF_ERROR(CheckBaseUrl(p.base_url, "--public-url"));
+  MYNACERT_RETURN_IF_ERROR(CheckBaseUrl(p.base_url, "url"));
   const std::string file = (std::filesystem::path(dir) / kPublicationFile).string();
   return WriteFileAtomically(
       file,

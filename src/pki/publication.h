@@ -53,7 +53,8 @@ inline constexpr const char* kPublicationFile = "publication.conf";
 // Reads <dir>/publication.conf (defaults when absent). A hand-edited file with an unknown key,
 // a bad URL or policy: kInvalidArgument naming the file and the line.
 Result<Publication> LoadPublication(const std::string& dir);
-// Writes it atomically (mode 0600). Checks the URL first (CheckBaseUrl).
+// Writes it atomically (mode 0600). Checks the URL first (CheckBaseUrl; the error names `url`,
+// the file's key — the CLI checks its --public-url itself before).
 Status SavePublication(const std::string& dir, const Publication& publication);
 // http:// or https://, a host, an optional port and path, no query, fragment, spaces or
 // trailing '/'; kInvalidArgument naming `field`.

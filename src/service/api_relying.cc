@@ -146,15 +146,21 @@ Status Service::AddRelyingRoutes() {
           generation = std::stoi(digits);
         }
       }
-      auto cert = generation > 0 ? pki::LoadCaCertificate(ws_->CaDir(), auth ? pki::CaKind::kAuth : pki::CaKind::kSign, generation)
-                                 : Result<pki::X509Ptr>(NotFound("path", "no such CA"));
-      if (!cert.ok()) {
+      // A generation's certificate never changes once written: read from the folder once.
+      std::lock_guard lock(counter_mu_);
+      std::string& der = ca_der_[{auth ? 1 : 0, generation}];
+      if (der.empty() && generation > 0) {
+        auto cert = pki::LoadCaCertificate(ws_->CaDir(), auth ? pki::CaKind::kAuth : pki::CaKind::kSign, generation);
+        if (cert.ok()) der = pki::CertificateDer(cert->get());
+      }
+      if (der.empty()) {
+        ca_der_.erase({auth ? 1 : 0, generation});
         return Fail(NotFound("path", "その世代の認証局はありません (no such CA generation: " +
                                          std::string(rest) + ")"));
       }
       HttpResponse res;
       res.content_type = "application/pkix-cert";
-      res.body = pki::CertificateDer(cert->get());
+      res.body = der;
       return res;
     }}));
 

@@ -152,6 +152,7 @@ class Service {
   std::map<std::string, PartitionCrl> partition_crls_;
   // Older CA generations, loaded when one of their CRLs is asked for (they keep signing them).
   std::map<std::pair<int, int>, pki::CaGeneration> older_cas_;
+  std::map<std::pair<int, int>, std::string> ca_der_;  // /ca/<kind>/g<N>.crt, by (auth?, N)
   std::string ca_passphrase_;
   // Answers a partition CRL (or its delta) under counter_mu_.
   server::HttpResponse PartitionCrlAnswer(server::RequestContext& c, const pki::CrlPath& path);
