@@ -1,5 +1,7 @@
 #include "core/clock.h"
 
+#include <ctime>
+
 namespace mynacert {
 
 Date Clock::JstDate(std::chrono::system_clock::time_point t) {
@@ -9,6 +11,15 @@ Date Clock::JstDate(std::chrono::system_clock::time_point t) {
 
 FixedClock FixedClock::AtJstNoon(Date d) {
   return FixedClock(std::chrono::system_clock::time_point(d.sys_days()) + std::chrono::hours(3));
+}
+
+std::string FormatUtc(int64_t unix_seconds, const char* format) {
+  const std::time_t t = static_cast<std::time_t>(unix_seconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[64];
+  const size_t n = std::strftime(buf, sizeof buf, format, &tm);
+  return std::string(buf, n);
 }
 
 }  // namespace mynacert

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <string>
 
 #include "core/date.h"
 
@@ -27,6 +28,10 @@ class Clock {
   // The date in Japan at `t`.
   static Date JstDate(std::chrono::system_clock::time_point t);
 };
+
+// `unix_seconds` in UTC through strftime's `format` ("%Y%m%dT%H%M%SZ" for iCalendar, "%a, %d
+// %b %Y %H:%M:%S GMT" for HTTP); the result is at most 63 bytes.
+std::string FormatUtc(int64_t unix_seconds, const char* format);
 
 // The wall clock.
 class RealClock final : public Clock {

@@ -1,8 +1,7 @@
 #include "reservations/ics.h"
 
-#include <ctime>
-
 #include "calendar/schedule.h"
+#include "core/clock.h"
 #include "core/date_text.h"
 #include "reservations/reservation_code.h"
 
@@ -56,14 +55,7 @@ std::string Local(Date d, int minute) {
   return buf;
 }
 
-std::string Utc(int64_t unix_seconds) {
-  const std::time_t t = static_cast<std::time_t>(unix_seconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm);
-  return buf;
-}
+std::string Utc(int64_t unix_seconds) { return FormatUtc(unix_seconds, "%Y%m%dT%H%M%SZ"); }
 
 }  // namespace
 

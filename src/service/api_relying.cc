@@ -17,14 +17,7 @@ namespace {
 constexpr size_t kOcspBody = 64 * 1024;
 
 // RFC 7231 IMF-fixdate: "Sun, 06 Nov 1994 08:49:37 GMT".
-std::string HttpDate(int64_t unix_seconds) {
-  const std::time_t t = static_cast<std::time_t>(unix_seconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[40];
-  std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
-  return buf;
-}
+std::string HttpDate(int64_t unix_seconds) { return FormatUtc(unix_seconds, "%a, %d %b %Y %H:%M:%S GMT"); }
 
 std::optional<int64_t> ParseHttpDate(const std::string& text) {
   std::tm tm{};

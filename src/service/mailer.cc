@@ -4,9 +4,10 @@
 #include <openssl/evp.h>
 
 #include <algorithm>
-#include <ctime>
 #include <memory>
 #include <mutex>
+
+#include "core/clock.h"
 
 namespace mynacert::service {
 namespace {
@@ -53,14 +54,7 @@ std::string EncodedWords(std::string_view text) {
   return out;
 }
 
-std::string RfcDate(int64_t at) {
-  const std::time_t t = static_cast<std::time_t>(at);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[64];
-  std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S +0000", &tm);
-  return buf;
-}
+std::string RfcDate(int64_t at) { return FormatUtc(at, "%a, %d %b %Y %H:%M:%S +0000"); }
 
 }  // namespace
 
