@@ -23,5 +23,11 @@ TEST(Clock, AtJstNoonIsThatDay) {
   EXPECT_EQ(FixedClock::AtJstNoon(Date::Ymd(2026, 1, 1)).TodayJst(), Date::Ymd(2026, 1, 1));
 }
 
+TEST(FormatUtc, IcalendarAndHttpDates) {
+  EXPECT_EQ(FormatUtc(0, "%Y%m%dT%H%M%SZ"), "19700101T000000Z");
+  // RFC 7231 7.1.1.1's example.
+  EXPECT_EQ(FormatUtc(784111777, "%a, %d %b %Y %H:%M:%S GMT"), "Sun, 06 Nov 1994 08:49:37 GMT");
+}
+
 }  // namespace
 }  // namespace mynacert
