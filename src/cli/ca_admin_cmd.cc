@@ -97,7 +97,13 @@ Status RunIssue(const IssueFlags& f, CliContext& ctx) {
   if (!f.cn.empty()) {
     request.subject_cn = f.cn;
   } else {
-    MYNACERT_ASSIGN_OR_RETURN(request.subject_cn, pki::NewSubjectCn(kind));
+    // The window: the municipality's code and counter 000 (issued by the CA, at no counter).
+    std::string window(pki::kNoWindowId);
+    if (!f.municipality.empty()) {
+      MYNACERT_ASSIGN_OR_RETURN(const profiles::Municipality* m, ctx.FindMunicipality(f.municipality));
+      MYNACERT_ASSIGN_OR_RETURN(window, pki::WindowId(m->local_government_code, 0, "--municipality"));
+    }
+    MYNACERT_ASSIGN_OR_RETURN(request.subject_cn, pki::NewSubjectCn(kind, now, window));
   }
   if (kind == pki::CaKind::kSign) {
     // The sign certificate records the four items of the residence record (R-CERT-3).
@@ -339,7 +345,7 @@ void AddCaAdminCommands(CLI::App& ca, CliContext& ctx) {
                 "利用者証明用の有効期限 (署名用の上限) / the auth cert's expiry (R-VAL-5)");
   i->add_flag("--renewal-in-window", issue->renewal_in_window,
               "有効期限の3か月前からの更新 (R-VAL-1a)");
-  i->add_option("--municipality", issue->municipality, "規則設定を使う自治体 / rule settings");
+  i->add_option("--municipality", issue->municipality, "規則設定と CN の団体コードを使う自治体 / rule settings and the CN's local government code");
   i->add_option("--name", issue->name, "氏名 (署名用) / name");
   i->add_option("--sex", issue->sex, "性別 1 男 2 女 9 (署名用)");
   i->add_option("--address", issue->address, "住所 (署名用) / address");

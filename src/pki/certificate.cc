@@ -3,12 +3,15 @@
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <utility>
 #include <vector>
 
+#include "core/clock.h"
 #include "core/hex.h"
+#include "core/local_government_code.h"
 #include "pki/der.h"
 
 namespace mynacert::pki {
@@ -155,9 +158,83 @@ CertifiedPersonalData ReadPersonalData(X509* cert) {
   return out;
 }
 
-Result<std::string> NewSubjectCn(CaKind kind) {
-  MYNACERT_ASSIGN_OR_RETURN(const std::string raw, RandomBytes(kind == CaKind::kSign ? 12 : 16));
-  return HexUpper(raw);
+namespace {
+
+bool AllDigits(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// `n` characters drawn uniformly from `alphabet` (rejection sampling: no modulo bias).
+Result<std::string> RandomFrom(std::string_view alphabet, size_t n) {
+  std::string out;
+  const unsigned limit = 256 - 256 % alphabet.size();
+  while (out.size() < n) {
+    MYNACERT_ASSIGN_OR_RETURN(const std::string raw, RandomBytes(n * 2));
+    for (unsigned char b : raw) {
+      if (b < limit && out.size() < n) out.push_back(alphabet[b % alphabet.size()]);
+    }
+  }
+  return out;
+}
+
+constexpr std::string_view kDigits = "0123456789";
+constexpr std::string_view kUpperAlnum = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+
+}  // namespace
+
+Result<std::string> WindowId(std::string_view local_government_code, int counter_number,
+                             std::string_view field) {
+  if (!ValidLocalGovernmentCode(local_government_code)) {
+    return InvalidArgument(std::string(field),
+                           "全国地方公共団体コード (6桁、検査数字つき) ではありません: '" +
+                               std::string(local_government_code) +
+                               "' (not a 6-digit local government code with its check digit)");
+  }
+  if (counter_number < 0 || counter_number > 999) {
+    return InvalidArgument(std::string(field), "窓口番号は 0〜999 です (counter number 0-999)");
+  }
+  char number[4];
+  std::snprintf(number, sizeof number, "%03d", counter_number);
+  return std::string(local_government_code) + number;
+}
+
+Result<std::string> NewSubjectCn(CaKind kind, TimePoint now, std::string_view window_id) {
+  if (window_id.size() != 9 || !AllDigits(window_id)) {
+    return InvalidArgument("window_id", "受付窓口識別記号は9桁の数字です (9 digits)");
+  }
+  if (kind == CaKind::kSign) {
+    const int64_t seconds =
+        std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
+    MYNACERT_ASSIGN_OR_RETURN(const std::string sequence, RandomFrom(kDigits, 5));
+    return FormatUtc(seconds + 9 * 3600, "%Y%m%d%H%M%S") + sequence + std::string(window_id);
+  }
+  MYNACERT_ASSIGN_OR_RETURN(const std::string head, RandomFrom(kUpperAlnum, 14));
+  MYNACERT_ASSIGN_OR_RETURN(const std::string tail, RandomFrom(kUpperAlnum, 1));
+  return head + std::string(window_id.substr(0, 5)) + std::string(window_id.substr(6, 3)) + tail;
+}
+
+std::optional<SubjectCnParts> ParseSubjectCn(CaKind kind, std::string_view cn) {
+  SubjectCnParts parts;
+  if (kind == CaKind::kSign) {
+    if (cn.size() != 28 || !AllDigits(cn)) return std::nullopt;
+    auto num = [&](size_t at, size_t n) { return std::stoi(std::string(cn.substr(at, n))); };
+    const Result<Date> day = Date::FromYmd(num(0, 4), static_cast<unsigned>(num(4, 2)),
+                                           static_cast<unsigned>(num(6, 2)), "cn");
+    if (!day.ok() || num(8, 2) > 23 || num(10, 2) > 59 || num(12, 2) > 59) return std::nullopt;
+    parts.requested_at = int64_t{day->days_since_epoch()} * 86400 + num(8, 2) * 3600 +
+                         num(10, 2) * 60 + num(12, 2) - 9 * 3600;
+    parts.local_government_code = std::string(cn.substr(19, 6));
+    parts.counter_number = std::string(cn.substr(25, 3));
+    return parts;
+  }
+  if (cn.size() != 23) return std::nullopt;
+  for (char c : cn) {
+    if (kUpperAlnum.find(c) == std::string_view::npos) return std::nullopt;
+  }
+  if (!AllDigits(cn.substr(14, 8))) return std::nullopt;
+  parts.local_government_code = std::string(cn.substr(14, 5));
+  parts.counter_number = std::string(cn.substr(19, 3));
+  return parts;
 }
 
 Result<EvpPkeyPtr> GenerateRsaKey(int bits) {

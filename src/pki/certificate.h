@@ -117,9 +117,33 @@ struct CertRequest {
   SignHolder holder;       // sign cert only
 };
 
-// A subject_cn for a request that names none: random upper-case hex, 24 digits for a sign
-// certificate (its issue serial), 32 for an auth certificate (its opaque id).
-Result<std::string> NewSubjectCn(CaKind kind);
+// The 受付窓口識別記号 of a counter, 9 characters: the municipality's 6-digit code and the
+// counter's 3-digit number (its place in the profile; 000 for issuance at no counter, the card
+// issuance of the municipality); the code must pass
+// ValidLocalGovernmentCode (core/local_government_code.h). The real symbol's inner structure is not
+// public; its length is (jpki-facts A3, "subject CN"). Errors name `field`.
+Result<std::string> WindowId(std::string_view local_government_code, int counter_number,
+                             std::string_view field = "local_government_code");
+// The window of a certificate issued outside any counter (`ca issue` without --municipality).
+inline constexpr std::string_view kNoWindowId = "000000000";
+
+// A subject_cn of the real shape (docs/pki.md "Subject CN"):
+// - sign, 28 characters: the issue request's time in JST `YYYYMMDDhhmmss`, a 5-digit sequence
+//   number (drawn at random: its real scope is not public) and the 9-character window id;
+// - auth, 23 upper-case letters and digits: 14 random, the window's 5-digit municipality code
+//   (without its check digit), its 3-digit counter number and one random character, the layout
+//   of the one public real CN, `997794E9AGCIEG13221003A` (13221: Kiyose-shi).
+// `window_id` must be 9 digits (WindowId).
+Result<std::string> NewSubjectCn(CaKind kind, TimePoint now, std::string_view window_id);
+
+// What a subject_cn of NewSubjectCn's shape says; nullopt for another shape (an older
+// certificate's random hex, a CN given to `ca issue --cn`).
+struct SubjectCnParts {
+  std::optional<int64_t> requested_at;  // sign only: the issue request's time, Unix seconds
+  std::string local_government_code;    // sign: 6 digits; auth: the 5 without the check digit
+  std::string counter_number;           // 3 digits
+};
+std::optional<SubjectCnParts> ParseSubjectCn(CaKind kind, std::string_view cn);
 
 // Issues a certificate under `ca` (whose kind must match). Errors name the field at fault.
 Result<X509Ptr> IssueCertificate(const CaGeneration& ca, const CertRequest& request);

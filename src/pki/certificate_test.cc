@@ -232,6 +232,8 @@ TEST(Publication, TheFileIsReadAndCheckedAndBadUrlsNameTheField) {
   Publication p;
   p.base_url = "http://127.0.0.1:9000";
   p.policy = PolicyArc::kProduction;
+  EXPECT_EQ(defaults->ocsp_responder_days, 7);
+  p.ocsp_responder_days = 30;
   ASSERT_TRUE(SavePublication(dir.string(), p).ok());
   EXPECT_EQ(std::filesystem::status(dir / kPublicationFile).permissions() & std::filesystem::perms::all,
             std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
@@ -239,6 +241,7 @@ TEST(Publication, TheFileIsReadAndCheckedAndBadUrlsNameTheField) {
   ASSERT_TRUE(read.ok());
   EXPECT_EQ(read->base_url, p.base_url);
   EXPECT_EQ(read->policy, PolicyArc::kProduction);
+  EXPECT_EQ(read->ocsp_responder_days, 30);
   for (const char* bad : {"ftp://x", "http://", "http://x/", "http://x/a b", "http://x?q=1", "localhost:8080"}) {
     p.base_url = bad;
     const Status st = SavePublication(dir.string(), p);
@@ -250,6 +253,12 @@ TEST(Publication, TheFileIsReadAndCheckedAndBadUrlsNameTheField) {
   auto edited = LoadPublication(dir.string());
   ASSERT_FALSE(edited.ok());
   EXPECT_NE(edited.error().field.find("publication.conf:2"), std::string::npos) << edited.error().field;
+  for (const char* days : {"0", "367", "7d", "", "-1"}) {
+    { std::ofstream(dir / kPublicationFile) << "# c\nocsp_responder_days = " << days << "\n"; }
+    auto refused = LoadPublication(dir.string());
+    ASSERT_FALSE(refused.ok()) << days;
+    EXPECT_NE(refused.error().field.find("publication.conf:2"), std::string::npos) << days;
+  }
   std::filesystem::remove_all(dir);
 }
 
@@ -330,14 +339,54 @@ TEST(ParseBirthDateField, GregorianDateAfterTheEraDigit) {
   EXPECT_EQ(ParseBirthDateField(""), std::nullopt);
 }
 
-TEST(NewSubjectCn, RandomUpperCaseHexOfTheKindsLength) {
-  auto sign = NewSubjectCn(CaKind::kSign);
-  auto auth = NewSubjectCn(CaKind::kAuth);
+TEST(WindowId, TheCodeAndTheCountersNumber) {
+  auto window = WindowId("141003", 7);
+  ASSERT_TRUE(window.ok());
+  EXPECT_EQ(*window, "141003007");
+  auto bad = WindowId("141004", 7, "local_government_code");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().field, "local_government_code");
+  EXPECT_EQ(*WindowId("141003", 0), "141003000");  // no counter: a card issuance
+  EXPECT_FALSE(WindowId("141003", -1).ok());
+  EXPECT_FALSE(WindowId("141003", 1000).ok());
+}
+
+// The real shapes (jpki-facts A3): a sign CN of 28 characters, time + sequence + window; an
+// auth CN of 23 upper-case letters and digits laid out as `997794E9AGCIEG13221003A`.
+TEST(NewSubjectCn, TheRealShapesOfBothKinds) {
+  // 2026-12-03 22:15:07 UTC = 2026-12-04 07:15:07 JST.
+  const TimePoint at = TimePoint(std::chrono::sys_days(std::chrono::year{2026} / 12 / 3)) +
+                       std::chrono::hours(22) + std::chrono::minutes(15) + std::chrono::seconds(7);
+  auto sign = NewSubjectCn(CaKind::kSign, at, "132217003");
+  auto auth = NewSubjectCn(CaKind::kAuth, at, "132217003");
   ASSERT_TRUE(sign.ok() && auth.ok());
-  EXPECT_EQ(sign->size(), 24u);
-  EXPECT_EQ(auth->size(), 32u);
-  for (char c : *sign + *auth) EXPECT_TRUE((c >= '0' && c <= '9') || (c >= 'A' && c <= 'F')) << c;
-  EXPECT_NE(*NewSubjectCn(CaKind::kSign), *sign);
+  ASSERT_EQ(sign->size(), 28u);
+  EXPECT_EQ(sign->substr(0, 14), "20261204071507");
+  EXPECT_EQ(sign->substr(19), "132217003");
+  for (char c : *sign) EXPECT_TRUE(c >= '0' && c <= '9') << *sign;
+  ASSERT_EQ(auth->size(), 23u);
+  EXPECT_EQ(auth->substr(14, 8), "13221003");  // as in the real 997794E9AGCIEG13221003A
+  for (char c : *auth) EXPECT_TRUE((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z')) << *auth;
+  EXPECT_NE(*NewSubjectCn(CaKind::kAuth, at, "132217003"), *auth);
+
+  auto parsed = ParseSubjectCn(CaKind::kSign, *sign);
+  ASSERT_TRUE(parsed);
+  EXPECT_EQ(parsed->requested_at,
+            std::chrono::duration_cast<std::chrono::seconds>(at.time_since_epoch()).count());
+  EXPECT_EQ(parsed->local_government_code, "132217");
+  EXPECT_EQ(parsed->counter_number, "003");
+  auto real = ParseSubjectCn(CaKind::kAuth, "997794E9AGCIEG13221003A");
+  ASSERT_TRUE(real);
+  EXPECT_EQ(real->local_government_code, "13221");
+  EXPECT_EQ(real->counter_number, "003");
+  EXPECT_FALSE(ParseSubjectCn(CaKind::kAuth, "0123456789ABCDEF0123456789ABCDEF"));  // old hex
+  EXPECT_FALSE(ParseSubjectCn(CaKind::kSign, "2026023007150712345132217003"));  // Feb 30
+
+  for (std::string_view bad : {"13221700", "13221700A", "1322170030"}) {
+    auto refused = NewSubjectCn(CaKind::kSign, at, bad);
+    ASSERT_FALSE(refused.ok()) << bad;
+    EXPECT_EQ(refused.error().field, "window_id");
+  }
 }
 
 TEST(EndOfDayJst, IsFourteenFiftyNineUtc) {

@@ -19,14 +19,15 @@ std::string CertificateSpkiDer(std::string_view cert_der) {
 }
 
 Result<CertRequest> CardKeyRequest(CaKind kind, EVP_PKEY* public_key, TimePoint now, Date today,
-                                   Date last_valid_day, const SignHolder& holder) {
+                                   Date last_valid_day, const SignHolder& holder,
+                                   std::string_view window_id) {
   CertRequest req;
   req.kind = kind;
   req.public_key = public_key;
   // notBefore: the start of the issue day (JST), never later than now.
   req.not_before = std::min(now, EndOfDayJst(today) - std::chrono::seconds(86399));
   req.last_valid_day = last_valid_day;
-  MYNACERT_ASSIGN_OR_RETURN(req.subject_cn, NewSubjectCn(kind));
+  MYNACERT_ASSIGN_OR_RETURN(req.subject_cn, NewSubjectCn(kind, now, window_id));
   if (kind == CaKind::kSign) req.holder = holder;
   return req;
 }

@@ -25,10 +25,11 @@ std::string CertificateSpkiDer(std::string_view cert_der);
 
 // The request for `public_key` (not owned: the request points to it) issued at `now` on
 // `today` (JST): notBefore the start of `today`, never later than `now`; notAfter from
-// `last_valid_day`; a new subject CN (NewSubjectCn); `holder` in a sign certificate only, an
-// auth certificate carries no personal data.
+// `last_valid_day`; a new subject CN (NewSubjectCn) naming the counter's `window_id`
+// (WindowId); `holder` in a sign certificate only, an auth certificate carries no personal data.
 Result<CertRequest> CardKeyRequest(CaKind kind, EVP_PKEY* public_key, TimePoint now, Date today,
-                                   Date last_valid_day, const SignHolder& holder);
+                                   Date last_valid_day, const SignHolder& holder,
+                                   std::string_view window_id);
 
 }  // namespace mynacert::pki
 

@@ -30,13 +30,13 @@ TEST(PkiCardKeyRequest, NotBeforeIsTheStartOfTheIssueDayNeverLaterThanNow) {
   auto key = GenerateRsaKey();
   ASSERT_TRUE(key.ok());
   auto late = CardKeyRequest(CaKind::kAuth, key->get(), kStartOfDay + std::chrono::hours(10),
-                             D(2026, 5, 1), D(2031, 5, 1), Holder());
+                             D(2026, 5, 1), D(2031, 5, 1), Holder(), "141003012");
   ASSERT_TRUE(late.ok()) << late.error().ToString();
   EXPECT_EQ(late->not_before, kStartOfDay);
   // A clock behind the issue day: now.
   const TimePoint early = kStartOfDay - std::chrono::minutes(5);
   auto behind =
-      CardKeyRequest(CaKind::kAuth, key->get(), early, D(2026, 5, 1), D(2031, 5, 1), Holder());
+      CardKeyRequest(CaKind::kAuth, key->get(), early, D(2026, 5, 1), D(2031, 5, 1), Holder(), "141003012");
   ASSERT_TRUE(behind.ok());
   EXPECT_EQ(behind->not_before, early);
   EXPECT_EQ(behind->last_valid_day, D(2031, 5, 1));
@@ -47,18 +47,22 @@ TEST(PkiCardKeyRequest, PersonalDataInTheSignCertificateOnly) {
   auto key = GenerateRsaKey();
   ASSERT_TRUE(key.ok());
   auto sign = CardKeyRequest(CaKind::kSign, key->get(), kStartOfDay, D(2026, 5, 1), D(2031, 5, 1),
-                             Holder());
+                             Holder(), "141003012");
   auto auth = CardKeyRequest(CaKind::kAuth, key->get(), kStartOfDay, D(2026, 5, 1), D(2031, 5, 1),
-                             Holder());
+                             Holder(), "141003012");
   ASSERT_TRUE(sign.ok() && auth.ok());
   EXPECT_EQ(sign->kind, CaKind::kSign);
   EXPECT_EQ(sign->holder.name, "横浜　花子");
   EXPECT_EQ(sign->holder.municipality_en, "Yokohama-shi");
-  EXPECT_EQ(sign->subject_cn.size(), 24u);  // the issue serial
+  // 2026-05-01 00:00:00 JST, a sequence number, Yokohama-shi's code and counter 12.
+  EXPECT_EQ(sign->subject_cn.size(), 28u);
+  EXPECT_EQ(sign->subject_cn.substr(0, 14), "20260501000000");
+  EXPECT_EQ(sign->subject_cn.substr(19), "141003012");
   EXPECT_EQ(auth->kind, CaKind::kAuth);
   EXPECT_EQ(auth->holder.name, "");
   EXPECT_EQ(auth->holder.municipality_en, "");
-  EXPECT_EQ(auth->subject_cn.size(), 32u);  // the opaque id
+  EXPECT_EQ(auth->subject_cn.size(), 23u);  // the opaque id
+  EXPECT_EQ(auth->subject_cn.substr(14, 8), "14100012");
 }
 
 TEST(PkiCardKeyRequest, TheIssuedCertificateCarriesTheCardsKey) {
@@ -73,7 +77,7 @@ TEST(PkiCardKeyRequest, TheIssuedCertificateCarriesTheCardsKey) {
   ASSERT_TRUE(pub);
   EXPECT_EQ(EVP_PKEY_eq(pub.get(), card_key->get()), 1);
   auto req =
-      CardKeyRequest(CaKind::kAuth, pub.get(), kStartOfDay, D(2026, 5, 1), D(2031, 5, 1), Holder());
+      CardKeyRequest(CaKind::kAuth, pub.get(), kStartOfDay, D(2026, 5, 1), D(2031, 5, 1), Holder(), "141003012");
   ASSERT_TRUE(req.ok());
   auto issued = IssueCertificateDer(*ca, *req);
   ASSERT_TRUE(issued.ok()) << issued.error().ToString();

@@ -9,6 +9,7 @@
 #include <toml++/toml.h>
 
 #include "calendar/counter_calendar.h"
+#include "core/local_government_code.h"
 #include "profiles/builtin.h"
 
 namespace mynacert::profiles {
@@ -239,7 +240,7 @@ DocumentSpec ParseDocument(const Reader& r, const toml::node& n, const std::stri
 Municipality ParseTable(const Reader& r, const toml::table& root, std::string_view source_name) {
   r.CheckKeys(root, "",
               {"id", "name_ja", "name_en", "prefecture_ja", "prefecture_en", "municipality_en",
-               "seed", "rules", "reservation", "procedures", "document_inquiry", "counters",
+               "local_government_code", "seed", "rules", "reservation", "procedures", "document_inquiry", "counters",
                "notices", "contact", "fees"});
   Municipality m;
   m.id = r.String(root, "", "id", true);
@@ -254,6 +255,13 @@ Municipality ParseTable(const Reader& r, const toml::table& root, std::string_vi
   m.prefecture_ja = r.String(root, "", "prefecture_ja", true);
   m.prefecture_en = r.String(root, "", "prefecture_en", true);
   m.municipality_en = r.String(root, "", "municipality_en", true);
+  m.local_government_code = r.String(root, "", "local_government_code", true);
+  if (!ValidLocalGovernmentCode(m.local_government_code)) {
+    r.Fail(root.get("local_government_code")->source(), "local_government_code",
+           "'" + m.local_government_code +
+               "' は全国地方公共団体コード (6桁、検査数字つき) ではありません (not a 6-digit local "
+               "government code with its check digit, JIS X 0402)");
+  }
   m.seed = r.String(root, "", "seed", false);
   m.source_file = std::string(source_name);
 
@@ -423,6 +431,8 @@ Municipality ParseTable(const Reader& r, const toml::table& root, std::string_vi
                  "note_ja", "address_ja", "hours_from_seed"});
     Counter c;
     c.id = r.String(ct, k, "id", true);
+    c.number = static_cast<int>(i + 1);
+    if (c.number > 999) r.Fail(ct.source(), k, "窓口は999までです (at most 999 counters)");
     if (!ids.insert(c.id).second) {
       r.Fail(ct.get("id")->source(), k + ".id", "窓口 id '" + c.id + "' が重複しています (duplicate counter id)");
     }

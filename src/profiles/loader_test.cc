@@ -103,6 +103,7 @@ name_en = "X City"
 prefecture_ja = "x県"
 prefecture_en = "X-ken"
 municipality_en = "X-shi"
+local_government_code = "999997"
 [[document_inquiry.visits]]
 documents = [{ item = "holder_card" }]
 [[document_inquiry.visits]]
@@ -136,31 +137,33 @@ TEST(ParseProfile, EveryProblemNamesFileLineAndKey) {
       {"wrong type", Replace(kValid, "name_en = \"X City\"", "name_en = 3"),
        "profiles/x.toml:3 name_en"},
       {"bad time", Replace(kValid, "\"17:00\"", "\"25:00\""),
-       "profiles/x.toml:15 counters[0].weekdays"},
+       "profiles/x.toml:16 counters[0].weekdays"},
       {"closing before opening", Replace(kValid, "\"17:00\"", "\"08:00\""),
-       "profiles/x.toml:15 counters[0].weekdays"},
+       "profiles/x.toml:16 counters[0].weekdays"},
       {"bad enum", Replace(kValid, "[\"renewal\"]", "[\"renew\"]"),
-       "profiles/x.toml:16 counters[0].procedures[0]"},
+       "profiles/x.toml:17 counters[0].procedures[0]"},
       {"bad applicant", Replace(kValid, "[\"self\"]", "[\"friend\"]"),
-       "profiles/x.toml:17 counters[0].applicants[0]"},
+       "profiles/x.toml:18 counters[0].applicants[0]"},
       {"duplicate counter",
        std::string(kValid) + "[[counters]]\nid = \"c1\"\nname_ja = \"a\"\nname_en = \"b\"\n"
                              "weekdays = [\"08:30\", \"17:00\"]\nprocedures = []\napplicants = []\n",
-       "profiles/x.toml:19 counters[1].id"},
+       "profiles/x.toml:20 counters[1].id"},
       {"id differs from the file name", Replace(kValid, "id = \"x\"", "id = \"y\""),
        "profiles/x.toml:1 id"},
       {"missing key", Replace(kValid, "name_ja = \"x市\"\n", ""), "profiles/x.toml:1 name_ja"},
       {"bad id combination", Replace(kValid, "id = \"A1\"", "id = \"C1\""),
-       "profiles/x.toml:10 document_inquiry.visits[1].documents[0].id"},
+       "profiles/x.toml:11 document_inquiry.visits[1].documents[0].id"},
       {"bad leap setting", std::string(kValid) + "[rules]\nleap_day_birthday = \"feb29\"\n",
-       "profiles/x.toml:19 rules.leap_day_birthday"},
+       "profiles/x.toml:20 rules.leap_day_birthday"},
       {"card application months out of range (R-CARD-3)",
        std::string(kValid) + "[rules]\ncard_application_months = 0\n",
-       "profiles/x.toml:19 rules.card_application_months"},
+       "profiles/x.toml:20 rules.card_application_months"},
       {"syntax error", Replace(kValid, "name_ja = \"x市\"", "name_ja = \"x市"), "profiles/x.toml:2"},
+      {"a local government code without its check digit",
+       Replace(kValid, "\"999997\"", "\"999990\""), "profiles/x.toml:7 local_government_code"},
       {"one inquiry visit only",
        Replace(kValid, "[[document_inquiry.visits]]\ndocuments = [{ item = \"holder_card\" }]\n", ""),
-       "profiles/x.toml:7 document_inquiry.visits"},
+       "profiles/x.toml:8 document_inquiry.visits"},
   };
   for (const Broken& c : cases) {
     auto m = ParseProfile(c.text, "profiles/x.toml");
@@ -192,19 +195,19 @@ TEST(ParseProfile, NoticeLeadTimes) {
 
   const Broken cases[] = {
       {"city notice after J-LIS's", std::string(kValid) + "[notices]\njlis_lead_days = 76\ncity_lead_days = 70\n",
-       "profiles/x.toml:20 notices.city_lead_days"},
+       "profiles/x.toml:21 notices.city_lead_days"},
       {"lead out of range", std::string(kValid) + "[notices]\njlis_lead_days = 0\n",
-       "profiles/x.toml:19 notices.jlis_lead_days"},
+       "profiles/x.toml:20 notices.jlis_lead_days"},
       {"lead not a number", std::string(kValid) + "[notices]\njlis_lead_days = \"2.5 months\"\n",
-       "profiles/x.toml:19 notices.jlis_lead_days"},
+       "profiles/x.toml:20 notices.jlis_lead_days"},
       {"unknown notice key", std::string(kValid) + "[notices]\nlead_months = 2\n",
-       "profiles/x.toml:19 notices.lead_months"},
+       "profiles/x.toml:20 notices.lead_months"},
       {"phone with letters", std::string(kValid) + "[contact]\nphone = \"076-220-CALL\"\n",
-       "profiles/x.toml:19 contact.phone"},
+       "profiles/x.toml:20 contact.phone"},
       {"phone too short", std::string(kValid) + "[contact]\nbooking_phone = \"110\"\n",
-       "profiles/x.toml:19 contact.booking_phone"},
+       "profiles/x.toml:20 contact.booking_phone"},
       {"booking URL not http", std::string(kValid) + "[contact]\nbooking_url = \"javascript:alert(1)\"\n",
-       "profiles/x.toml:19 contact.booking_url"},
+       "profiles/x.toml:20 contact.booking_url"},
   };
   for (const Broken& c : cases) {
     auto m = ParseProfile(c.text, "profiles/x.toml");
@@ -243,16 +246,16 @@ TEST(ParseProfile, ReservationSlotsAndReservationId) {
 
   const Broken cases[] = {
       {"zero slot length", std::string(kValid) + "[reservation]\nslot_minutes = 0\n",
-       "profiles/x.toml:19 reservation.slot_minutes"},
+       "profiles/x.toml:20 reservation.slot_minutes"},
       {"negative capacity", std::string(kValid) + "[reservation]\nslot_capacity = -2\n",
-       "profiles/x.toml:19 reservation.slot_capacity"},
+       "profiles/x.toml:20 reservation.slot_capacity"},
       {"slot longer than a day", std::string(kValid) + "[reservation]\nslot_minutes = 1441\n",
-       "profiles/x.toml:19 reservation.slot_minutes"},
+       "profiles/x.toml:20 reservation.slot_minutes"},
       {"capacity as text", std::string(kValid) + "[reservation]\nslot_capacity = \"2\"\n",
-       "profiles/x.toml:19 reservation.slot_capacity"},
+       "profiles/x.toml:20 reservation.slot_capacity"},
       {"reservation id not a bool",
        std::string(kValid) + "[reservation]\nrequires_reservation_id = \"yes\"\n",
-       "profiles/x.toml:19 reservation.requires_reservation_id"},
+       "profiles/x.toml:20 reservation.requires_reservation_id"},
   };
   for (const Broken& c : cases) {
     auto m = ParseProfile(c.text, "profiles/x.toml");

@@ -83,6 +83,9 @@ struct Counter {
   std::string id;       // stable, ASCII: "yokohama-naka"
   std::string name_ja;  // "中区役所戸籍課"
   std::string name_en;  // "Naka Ward Office, Family Register Division"
+  // Its place in the profile's list, from 1: the last three digits of the 受付窓口識別記号 in
+  // the subject CN of the certificates it issues (pki::WindowId).
+  int number = 0;
   calendar::CounterSchedule schedule;
   std::vector<Procedure> procedures;         // which procedures it handles
   std::vector<ApplicantClass> applicants;    // who it accepts (R-PROC-8)
@@ -235,6 +238,9 @@ struct Municipality {
   std::string prefecture_ja;  // "神奈川県"
   std::string prefecture_en;  // "Kanagawa-ken" (sign-cert subject L=, jpki-facts A3)
   std::string municipality_en;  // "Yokohama-shi"
+  // 全国地方公共団体コード with its check digit, "141003" (core/local_government_code.h); the
+  // certificates' subject CN names it (pki::WindowId).
+  std::string local_government_code;
   std::string seed;           // "003_f7ea3655fef1d145.txt" ("" for a profile not from a seed)
   std::string source_file;    // the file it was loaded from
   int id_line = 0;            // the line of `id` in it (for errors about the id)
