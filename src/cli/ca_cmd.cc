@@ -73,7 +73,8 @@ Status Print(const std::vector<pki::CaInfo>& cas, const std::string& dir, bool j
                         {"public_url", pub.base_url},
                         {"ocsp_url", pub.OcspUrl()},
                         {"cps_url", pub.CpsUrl()},
-                        {"policy", policy}}
+                        {"policy", policy},
+                        {"ocsp_responder_days", pub.ocsp_responder_days}}
              .dump(2)
       << "\n";
     return {};
@@ -83,6 +84,10 @@ Status Print(const std::vector<pki::CaInfo>& cas, const std::string& dir, bool j
     << "ポリシー OID (policy): " << policy
     << (pub.policy == pki::PolicyArc::kTest ? " — J-LIS 試験環境の OID (the test-environment arc)\n"
                                             : " — 本番の OID (J-LIS's production OIDs)\n");
+  o << "OCSP 応答者証明書 (responder certificates): 有効期間 " << pub.ocsp_responder_days
+    << "日、残り半分で更新 (valid " << pub.ocsp_responder_days
+    << " days, renewed at half by the service and ca ocsp-serve; publication.conf "
+       "ocsp_responder_days)\n";
   o << (releasable_holds ? "一時保留: 解除できる (releasable: opted in with ca init --releasable-holds)\n"
                          : "一時保留: 解除しない (holds are final, as J-LIS's; R-LOST-2)\n");
   for (const pki::CaInfo& c : cas) {

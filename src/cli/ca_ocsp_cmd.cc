@@ -1,8 +1,9 @@
 // `mynacert ca ocsp-serve`: the OCSP responder (RFC 6960) of every CA generation in a CA
 // folder, over HTTP (GET and POST) on an in-process event-driven server. Answers are signed by
-// the delegated responder keys; the CA keys are not loaded. Runs until SIGINT or SIGTERM,
-// polling the CA store for revocations every --refresh seconds and re-signing the cached
-// answers they touch.
+// the delegated responder keys. Runs until SIGINT or SIGTERM, polling the CA store for
+// revocations every --refresh seconds and re-signing the cached answers they touch, and every
+// ten minutes renewing a responder certificate that is due (pki::RenewOcspResponders: the only
+// use of the CA keys here).
 
 #include <chrono>
 #include <fstream>
@@ -60,9 +61,24 @@ Status RunServe(const ServeFlags& f, CliContext& ctx) {
   ctx.out << "OCSP レスポンダ起動 (OCSP responder listening) on http://" << f.address << ":" << port
           << "/ — Ctrl-C で停止 (stop)" << std::endl;
 
+  const pki::HsmBackend backend = MakeHsmBackend(f.access.hsm);
+  const pki::HsmBackend* hsm = f.access.hsm.empty() ? nullptr : &backend;
+  auto renew = [&] {
+    auto renewed = r->RenewResponders(f.access.dir, secrets, hsm);
+    if (!renewed.ok()) ctx.err << "mynacert: " << renewed.error().ToString() << std::endl;
+    for (const std::string& name : renewed.ok() ? *renewed : std::vector<std::string>{}) {
+      ctx.out << "応答者証明書を更新 (responder certificate renewed): " << name << std::endl;
+    }
+  };
+  renew();
+  auto next_renewal = std::chrono::steady_clock::now() + std::chrono::minutes(10);
   while (!WaitForStop(stop, std::chrono::seconds(f.refresh_seconds))) {
     auto refreshed = r->Refresh();
     if (!refreshed.ok()) ctx.err << "mynacert: " << refreshed.error().ToString() << std::endl;
+    if (std::chrono::steady_clock::now() >= next_renewal) {
+      renew();
+      next_renewal = std::chrono::steady_clock::now() + std::chrono::minutes(10);
+    }
   }
   server.Stop();
   const auto stats = r->stats();

@@ -68,6 +68,12 @@ Result<X509Ptr> ReadCertificate(const std::string& path) {
   return cert;
 }
 
+// A responder certificate issued at `now`: `days` later, never past its CA.
+TimePoint ResponderNotAfter(const CaGeneration& ca, TimePoint now, int days) {
+  return std::min(now + std::chrono::hours(24 * days),
+                  TimeFromAsn1(X509_get0_notAfter(ca.cert.get())));
+}
+
 // Where a new generation's key goes: generated inside the HSM (the file records its URI) or
 // generated here and written encrypted.
 Result<std::shared_ptr<Signer>> NewCaKey(const std::string& base, const KeySecrets& secrets,
@@ -94,13 +100,14 @@ Status CreateGeneration(const std::string& dir, CaKind kind, int generation,
                             NewCaKey(base, secrets, hsm, BaseName(kind, generation)));
   MYNACERT_ASSIGN_OR_RETURN(CaGeneration ca,
                             CreateRootCa(kind, generation, std::move(signer), now, years));
-  // The delegated OCSP responder, valid as long as the CA.
+  // The delegated OCSP responder, short-lived (RenewOcspResponders keeps it fresh).
   const std::string ocsp_base = (fs::path(dir) / OcspBaseName(kind, generation)).string();
+  MYNACERT_ASSIGN_OR_RETURN(const Publication publication, LoadPublication(dir));
   MYNACERT_ASSIGN_OR_RETURN(EvpPkeyPtr ocsp_key, GenerateRsaKey(2048));
-  MYNACERT_ASSIGN_OR_RETURN(
-      X509Ptr ocsp_cert,
-      IssueOcspResponderCertificate(ca, ocsp_key.get(), now,
-                                    TimeFromAsn1(X509_get0_notAfter(ca.cert.get()))));
+  MYNACERT_ASSIGN_OR_RETURN(X509Ptr ocsp_cert,
+                            IssueOcspResponderCertificate(
+                                ca, ocsp_key.get(), now,
+                                ResponderNotAfter(ca, now, publication.ocsp_responder_days)));
   MYNACERT_RETURN_IF_ERROR(
       SaveEncryptedPrivateKey(ocsp_key.get(), ocsp_base + ".key.pem", secrets.passphrase));
   MYNACERT_RETURN_IF_ERROR(
@@ -218,6 +225,44 @@ Result<OcspResponderKey> LoadOcspResponder(const std::string& dir, CaKind kind, 
   }
   out.signer = MakeKeySigner(std::move(key), "key file " + base + ".key.pem");
   return out;
+}
+
+Result<X509Ptr> LoadOcspResponderCertificate(const std::string& dir, CaKind kind, int generation) {
+  return ReadCertificate((fs::path(dir) / (OcspBaseName(kind, generation) + ".crt.pem")).string());
+}
+
+Result<std::vector<std::string>> RenewOcspResponders(const std::string& dir,
+                                                     const KeySecrets& secrets, TimePoint now,
+                                                     const HsmBackend* hsm) {
+  MYNACERT_ASSIGN_OR_RETURN(const Publication publication, LoadPublication(dir));
+  const auto lifetime = std::chrono::hours(24 * publication.ocsp_responder_days);
+  std::vector<std::string> renewed;
+  for (CaKind kind : {CaKind::kSign, CaKind::kAuth}) {
+    for (int g = 1; g <= LatestGeneration(dir, kind); ++g) {
+      MYNACERT_ASSIGN_OR_RETURN(X509Ptr ca_cert, LoadCaCertificate(dir, kind, g));
+      const TimePoint ca_end = TimeFromAsn1(X509_get0_notAfter(ca_cert.get()));
+      if (ca_end <= now) continue;  // an expired generation answers no more
+      MYNACERT_ASSIGN_OR_RETURN(X509Ptr current, LoadOcspResponderCertificate(dir, kind, g));
+      const TimePoint end = TimeFromAsn1(X509_get0_notAfter(current.get()));
+      // Due: less than half the lifetime left (unless it already reaches the CA's end), or
+      // longer than the lifetime (a folder from before short-lived responders, or the setting
+      // lowered by hand).
+      const bool expiring = end - now <= lifetime / 2 && end < ca_end;
+      const bool too_long = end - now > lifetime + std::chrono::hours(1);
+      if (!expiring && !too_long) continue;
+      MYNACERT_ASSIGN_OR_RETURN(const CaGeneration ca, LoadCa(dir, kind, g, secrets, hsm));
+      MYNACERT_ASSIGN_OR_RETURN(const OcspResponderKey key, LoadOcspResponder(dir, kind, g, secrets));
+      MYNACERT_ASSIGN_OR_RETURN(
+          X509Ptr fresh,
+          IssueOcspResponderCertificate(ca, key.signer->public_key(), now,
+                                        ResponderNotAfter(ca, now, publication.ocsp_responder_days)));
+      const std::string base = OcspBaseName(kind, g);
+      MYNACERT_RETURN_IF_ERROR(WriteFileAtomically((fs::path(dir) / (base + ".crt.pem")).string(),
+                                                   CertificatePem(fresh.get()), 0644));
+      renewed.push_back(base);
+    }
+  }
+  return renewed;
 }
 
 Result<bool> HoldsReleasable(const std::string& dir) {

@@ -89,6 +89,19 @@ Result<CaGeneration> LoadCa(const std::string& dir, CaKind kind, int generation,
 Result<X509Ptr> LoadCaCertificate(const std::string& dir, CaKind kind, int generation);
 Result<OcspResponderKey> LoadOcspResponder(const std::string& dir, CaKind kind, int generation,
                                            const KeySecrets& secrets);
+// The delegated responder's certificate of one generation (its file, no key).
+Result<X509Ptr> LoadOcspResponderCertificate(const std::string& dir, CaKind kind, int generation);
+
+// Short-lived responder certificates (Publication::ocsp_responder_days): for every generation
+// whose CA is still valid and whose responder certificate has less than half its lifetime left
+// (or has expired), issues a new one for the same responder key, valid from `now` for the
+// lifetime (never past the CA), and replaces the file atomically; one that outlives the
+// lifetime (a folder made before short-lived responders, a lowered setting) too. The key stays: a crash leaves
+// either certificate, both match it, and processes sharing the folder (a cluster) may renew at
+// once. Needs the CA keys. Returns the generations renewed, as "sign-ocsp-1".
+Result<std::vector<std::string>> RenewOcspResponders(const std::string& dir,
+                                                     const KeySecrets& secrets, TimePoint now,
+                                                     const HsmBackend* hsm = nullptr);
 
 }  // namespace mynacert::pki
 

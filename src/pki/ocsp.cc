@@ -45,6 +45,12 @@ int64_t UnixSeconds(TimePoint t) {
   return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
 }
 
+int64_t NotAfterSeconds(X509* cert) {
+  std::tm tm{};
+  if (ASN1_TIME_to_tm(X509_get0_notAfter(cert), &tm) != 1) return 0;
+  return static_cast<int64_t>(timegm(&tm));
+}
+
 struct StatusRow {
   CertState state = CertState::kGood;
   bool known = false;
@@ -72,7 +78,9 @@ Result<std::unique_ptr<OcspResponder>> OcspResponder::Create(std::vector<OcspIss
     i.key_sha1 = KeyHash(EVP_sha1(), config.ca_cert.get());
     i.key_sha256 = KeyHash(EVP_sha256(), config.ca_cert.get());
     i.responder_key_sha1 = KeyHash(EVP_sha1(), config.responder.cert.get());
-    i.responder_cert_der = CertificateDer(config.responder.cert.get());
+    i.responder_cert = std::make_shared<const ResponderCert>(
+        ResponderCert{CertificateDer(config.responder.cert.get()),
+                      NotAfterSeconds(config.responder.cert.get())});
     if (!config.responder.signer) return InvalidArgument("responder", "no responder key");
     i.config = std::move(config);
     issuers.push_back(std::move(i));
@@ -101,6 +109,44 @@ Result<std::unique_ptr<OcspResponder>> OcspResponder::FromDirectory(const std::s
   return Create(std::move(issuers), std::move(store), std::move(options));
 }
 
+std::shared_ptr<const OcspResponder::ResponderCert> OcspResponder::ResponderOf(size_t issuer) const {
+  std::shared_lock lock(responders_mu_);
+  return issuers_[issuer].responder_cert;
+}
+
+int64_t OcspResponder::ResponderNotAfter() const {
+  std::shared_lock lock(responders_mu_);
+  int64_t earliest = INT64_MAX;
+  for (const Issuer& i : issuers_) earliest = std::min(earliest, i.responder_cert->not_after);
+  return earliest;
+}
+
+Result<std::vector<std::string>> OcspResponder::RenewResponders(const std::string& dir,
+                                                                const KeySecrets& secrets,
+                                                                const HsmBackend* hsm) {
+  MYNACERT_ASSIGN_OR_RETURN(std::vector<std::string> renewed,
+                            RenewOcspResponders(dir, secrets, options_.now(), hsm));
+  for (size_t k = 0; k < issuers_.size(); ++k) {
+    const OcspIssuer& config = issuers_[k].config;
+    MYNACERT_ASSIGN_OR_RETURN(X509Ptr cert,
+                              LoadOcspResponderCertificate(dir, config.kind, config.generation));
+    // Only a certificate for the key this responder signs with (a hand-edited or half-copied
+    // folder must not make answers that fail to verify).
+    if (EVP_PKEY_eq(X509_get0_pubkey(cert.get()), config.responder.signer->public_key()) != 1) {
+      TakeOpenSslErrors();
+      return InvalidArgument(dir, std::string(CaKindName(config.kind)) + "-ocsp-" +
+                                      std::to_string(config.generation) +
+                                      ".crt.pem: 応答者の鍵と一致しません (does not match the "
+                                      "responder's key)");
+    }
+    auto fresh = std::make_shared<const ResponderCert>(
+        ResponderCert{CertificateDer(cert.get()), NotAfterSeconds(cert.get())});
+    std::unique_lock lock(responders_mu_);
+    if (issuers_[k].responder_cert->der != fresh->der) issuers_[k].responder_cert = std::move(fresh);
+  }
+  return renewed;
+}
+
 OcspResponder::Stats OcspResponder::stats() const {
   return Stats{requests_.load(), cache_hits_.load(), signatures_.load(), malformed_.load()};
 }
@@ -111,19 +157,19 @@ std::string OcspResponder::Respond(std::string_view request_der) {
   {
     std::shared_lock lock(cache_mu_);
     auto it = cache_.find(request_der);
-    if (it != cache_.end() && now - it->second.produced_at < options_.validity.count() / 2) {
+    if (it != cache_.end() && now < it->second.fresh_until) {
       cache_hits_.fetch_add(1, std::memory_order_relaxed);
       return it->second.response;
     }
   }
   bool cacheable = false;
   std::vector<CertRef> refs;
-  int64_t produced_at = 0;
-  std::string response = Build(request_der, &cacheable, &refs, &produced_at);
+  int64_t fresh_until = 0;
+  std::string response = Build(request_der, &cacheable, &refs, &fresh_until);
   if (cacheable) {
     std::unique_lock lock(cache_mu_);
     if (cache_.size() >= options_.max_cached) cache_.clear();
-    cache_[std::string(request_der)] = Entry{response, produced_at, std::move(refs)};
+    cache_[std::string(request_der)] = Entry{response, fresh_until, std::move(refs)};
   }
   return response;
 }
@@ -158,11 +204,11 @@ Result<int> OcspResponder::Refresh() {
   for (const std::string& request : stale) {
     bool cacheable = false;
     std::vector<CertRef> refs;
-    int64_t produced_at = 0;
-    std::string response = Build(request, &cacheable, &refs, &produced_at);
+    int64_t fresh_until = 0;
+    std::string response = Build(request, &cacheable, &refs, &fresh_until);
     std::unique_lock lock(cache_mu_);
     if (cacheable) {
-      cache_[request] = Entry{std::move(response), produced_at, std::move(refs)};
+      cache_[request] = Entry{std::move(response), fresh_until, std::move(refs)};
       ++resigned;
     } else {
       cache_.erase(request);
@@ -172,7 +218,7 @@ Result<int> OcspResponder::Refresh() {
 }
 
 std::string OcspResponder::Build(std::string_view request_der, bool* cacheable,
-                                 std::vector<CertRef>* refs, int64_t* produced_at) {
+                                 std::vector<CertRef>* refs, int64_t* fresh_until) {
   *cacheable = false;
   const auto* p = reinterpret_cast<const unsigned char*>(request_der.data());
   OcspRequestPtr request(
@@ -258,7 +304,14 @@ std::string OcspResponder::Build(std::string_view request_der, bool* cacheable,
   }
 
   const int64_t now = UnixSeconds(options_.now());
-  *produced_at = now;
+  // The responder certificate of this moment (RenewResponders may swap it meanwhile), and the
+  // answer's nextUpdate: the validity, never past that certificate (a client rejects an answer
+  // its signer's certificate does not cover).
+  const std::shared_ptr<const ResponderCert> responder_cert = ResponderOf(*responder);
+  const int64_t next_update =
+      std::max(now, std::min(now + options_.validity.count(), responder_cert->not_after));
+  // Served from the cache until half its validity has passed, then signed afresh.
+  *fresh_until = now + (next_update - now) / 2;
   // ResponseData
   std::string tbs;
   const size_t tbs_at = der::Open(tbs, der::kSequence);
@@ -289,7 +342,7 @@ std::string OcspResponder::Build(std::string_view request_der, bool* cacheable,
     }
     der::AppendGeneralizedTime(tbs, now);  // thisUpdate
     const size_t next = der::Open(tbs, der::ContextConstructed(0));
-    der::AppendGeneralizedTime(tbs, now + options_.validity.count());
+    der::AppendGeneralizedTime(tbs, next_update);
     der::Close(tbs, next);
     der::Close(tbs, single);
     if (ones[i].issuer == responder) refs->push_back(CertRef{*responder, ones[i].serial_hex});
@@ -315,7 +368,7 @@ std::string OcspResponder::Build(std::string_view request_der, bool* cacheable,
   {
     const size_t explicit_at = der::Open(certs, der::ContextConstructed(0));
     const size_t seq = der::Open(certs, der::kSequence);
-    certs.append(signer_issuer.responder_cert_der);
+    certs.append(responder_cert->der);
     der::Close(certs, seq);
     der::Close(certs, explicit_at);
   }

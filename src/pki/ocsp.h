@@ -77,6 +77,16 @@ class OcspResponder {
   // Re-signs the cached answers about certificates whose state changed since the last call;
   // returns how many were re-signed.
   Result<int> Refresh();
+  // Keeps the delegated responders' certificates short-lived: renews the due ones in the CA
+  // folder `dir` (RenewOcspResponders: needs the CA keys) and answers from then on with
+  // whichever certificate the folder holds for each responder key (another process sharing
+  // the folder may have renewed it). Cached answers keep the certificate they were signed with,
+  // which stays valid past their nextUpdate. Returns the renewed generations ("sign-ocsp-1").
+  Result<std::vector<std::string>> RenewResponders(const std::string& dir,
+                                                   const KeySecrets& secrets,
+                                                   const HsmBackend* hsm = nullptr);
+  // When the earliest of the responder certificates ends (Unix seconds).
+  int64_t ResponderNotAfter() const;
 
   struct Stats {
     uint64_t requests = 0, cache_hits = 0, signatures = 0, malformed = 0;
@@ -84,11 +94,15 @@ class OcspResponder {
   Stats stats() const;
 
  private:
+  struct ResponderCert {
+    std::string der;
+    int64_t not_after = 0;  // Unix seconds
+  };
   struct Issuer {
     OcspIssuer config;
     std::string name_sha1, key_sha1, name_sha256, key_sha256;
     std::string responder_key_sha1;
-    std::string responder_cert_der;
+    std::shared_ptr<const ResponderCert> responder_cert;  // guarded by responders_mu_
   };
   struct CertRef {
     size_t issuer;
@@ -96,18 +110,21 @@ class OcspResponder {
   };
   struct Entry {
     std::string response;
-    int64_t produced_at = 0;
+    int64_t fresh_until = 0;  // served from the cache before this (Unix seconds)
     std::vector<CertRef> refs;
   };
 
   OcspResponder(std::vector<Issuer> issuers, std::unique_ptr<CaStore> store, OcspOptions options)
       : issuers_(std::move(issuers)), store_(std::move(store)), options_(std::move(options)) {}
   // Builds and signs the answer (or an error response); `refs` receives the certificates the
-  // answer is about; `cacheable` is false for error responses and nonce requests.
+  // answer is about; `cacheable` is false for error responses and nonce requests;
+  // `fresh_until`, how long a cached copy may be served.
   std::string Build(std::string_view request_der, bool* cacheable, std::vector<CertRef>* refs,
-                    int64_t* produced_at);
+                    int64_t* fresh_until);
+  std::shared_ptr<const ResponderCert> ResponderOf(size_t issuer) const;
 
   std::vector<Issuer> issuers_;
+  mutable std::shared_mutex responders_mu_;
   std::mutex store_mu_;
   std::unique_ptr<CaStore> store_;
   int64_t last_seq_ = 0;  // guarded by store_mu_

@@ -113,9 +113,16 @@ Result<Publication> LoadPublication(const std::string& dir) {
       } else {
         return InvalidArgument(where, "policy は test か production です (expected test or production)");
       }
+    } else if (key == "ocsp_responder_days") {
+      int days = 0;
+      const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), days);
+      if (ec != std::errc() || end != value.data() + value.size() || days < 1 || days > 366) {
+        return InvalidArgument(where, "ocsp_responder_days は 1〜366 です (days, 1 to 366)");
+      }
+      out.ocsp_responder_days = days;
     } else {
       return InvalidArgument(where, "知らないキーです: " + std::string(key) +
-                                        " (unknown key; expected url or policy)");
+                                        " (unknown key; expected url, policy or ocsp_responder_days)");
     }
   }
   return out;
@@ -128,7 +135,8 @@ Status SavePublication(const std::string& dir, const Publication& p) {
       file,
       "# Where relying parties find this CA (mynacert ca publish; docs/relying-parties.md)\n"
       "url = " + p.base_url + "\npolicy = " +
-          (p.policy == PolicyArc::kTest ? "test" : "production") + "\n",
+          (p.policy == PolicyArc::kTest ? "test" : "production") +
+          "\nocsp_responder_days = " + std::to_string(p.ocsp_responder_days) + "\n",
       0600);
 }
 

@@ -40,6 +40,12 @@ enum class PolicyArc { kTest, kProduction };
 struct Publication {
   std::string base_url = "http://127.0.0.1:8080";  // no trailing '/'
   PolicyArc policy = PolicyArc::kTest;
+  // How long a delegated OCSP responder certificate lives (1-366 days). The service and
+  // `ca ocsp-serve` issue a new one, for the same responder key, when less than half is left
+  // (RenewOcspResponders, ca_directory.h), so a stolen responder key is good for days, not for
+  // the CA's ten years. RFC 6960 4.2.2.2.1 leaves revocation checking of the responder to its
+  // lifetime when it carries id-pkix-ocsp-nocheck, as ours do.
+  int ocsp_responder_days = 7;
 
   std::string OcspUrl() const;
   std::string CaIssuersUrl(CaKind kind, int generation) const;

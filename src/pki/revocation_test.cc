@@ -7,7 +7,10 @@
 #include <openssl/ocsp.h>
 #include <sys/wait.h>
 
+#include <atomic>
 #include <chrono>
+#include <ctime>
+#include <memory>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -458,6 +461,102 @@ TEST_P(RevocationTest, OcspMalformedAndUnauthorizedNeverCrash) {
   WriteFile(dir_ + "/resp.der", (*responder)->Respond(other_request));
   Shell("openssl ocsp -respin " + dir_ + "/resp.der -resp_text -noverify", &out);
   EXPECT_NE(out.find("unknown"), std::string::npos) << out;
+}
+
+// The responder's certificate in a DER OCSP response ("" when there is none).
+std::string ResponderCertIn(const std::string& response) {
+  const auto* p = reinterpret_cast<const unsigned char*>(response.data());
+  std::unique_ptr<OCSP_RESPONSE, decltype(&OCSP_RESPONSE_free)> r(
+      d2i_OCSP_RESPONSE(nullptr, &p, static_cast<long>(response.size())), OCSP_RESPONSE_free);
+  if (!r) return "";
+  std::unique_ptr<OCSP_BASICRESP, decltype(&OCSP_BASICRESP_free)> basic(
+      OCSP_response_get1_basic(r.get()), OCSP_BASICRESP_free);
+  const STACK_OF(X509)* certs = basic ? OCSP_resp_get0_certs(basic.get()) : nullptr;
+  if (!certs || sk_X509_num(certs) != 1) return "";
+  return CertificateDer(sk_X509_value(certs, 0));
+}
+
+int64_t NotAfter(X509* cert) {
+  std::tm tm{};
+  EXPECT_EQ(ASN1_TIME_to_tm(X509_get0_notAfter(cert), &tm), 1);
+  return static_cast<int64_t>(timegm(&tm));
+}
+
+// Issue 18: a delegated responder's certificate lives ocsp_responder_days (7), not as long as
+// its CA; when half is left the responder gets a new one for the same key, and its answers
+// never outlive the certificate that signs them.
+TEST_P(RevocationTest, OcspResponderCertificatesAreShortLivedAndRenewedInTime) {
+  Issue("erin");
+  const int64_t start = Now();
+  auto responder_file = [&] {
+    auto cert = LoadOcspResponderCertificate(dir_, CaKind::kAuth, 1);
+    EXPECT_TRUE(cert.ok());
+    return std::move(cert).value();
+  };
+  const X509Ptr first = responder_file();
+  const int64_t day = 86400;
+  // Made an hour ago (the fixture), for 7 days.
+  EXPECT_NEAR(NotAfter(first.get()) - start, 7 * day - 3600, 60);
+
+  auto store = CaStore::Open(Db());
+  ASSERT_TRUE(store.ok());
+  auto clock = std::make_shared<std::atomic<int64_t>>(start);
+  OcspOptions options;
+  options.now = [clock] { return TimePoint(std::chrono::seconds(clock->load())); };
+  auto made = OcspResponder::FromDirectory(dir_, kSecrets, std::move(store).value(), options);
+  ASSERT_TRUE(made.ok()) << made.error().ToString();
+  OcspResponder& ocsp = **made;
+  const std::string request = Request(dir_, dir_ + "/erin.pem", false);
+  const std::string with_nonce = Request(dir_, dir_ + "/erin.pem", true);
+
+  // Not due: nothing renewed, the answer verifies with OpenSSL and names the first certificate.
+  auto renewed = ocsp.RenewResponders(dir_, kSecrets);
+  ASSERT_TRUE(renewed.ok()) << renewed.error().ToString();
+  EXPECT_TRUE(renewed->empty());
+  std::string answer = ocsp.Respond(request);
+  EXPECT_EQ(ResponderCertIn(answer), CertificateDer(first.get()));
+  EXPECT_NE(CheckWithOpenssl(dir_, dir_ + "/erin.pem", answer).find("Response verify OK"),
+            std::string::npos);
+
+  // Six and a half days on, without renewal, an answer of 24 hours would outlive its signer's
+  // certificate: its nextUpdate stops at the certificate's end.
+  clock->store(start + 6 * day + day / 2);
+  auto times = OcspResponseTimes(ocsp.Respond(with_nonce));
+  ASSERT_TRUE(times);
+  EXPECT_EQ(times->next_update, NotAfter(first.get()));
+
+  // Four days on: due (less than half of 7 days left). Both CAs' responders are renewed once.
+  clock->store(start + 4 * day);
+  renewed = ocsp.RenewResponders(dir_, kSecrets);
+  ASSERT_TRUE(renewed.ok()) << renewed.error().ToString();
+  EXPECT_EQ(*renewed, (std::vector<std::string>{"sign-ocsp-1", "auth-ocsp-1"}));
+  const X509Ptr second = responder_file();
+  EXPECT_EQ(NotAfter(second.get()), start + 11 * day);
+  EXPECT_EQ(EVP_PKEY_eq(X509_get0_pubkey(second.get()), X509_get0_pubkey(first.get())), 1);
+  EXPECT_EQ(ResponderCertIn(ocsp.Respond(with_nonce)), CertificateDer(second.get()));
+  EXPECT_EQ(ocsp.ResponderNotAfter(), start + 11 * day);
+  renewed = ocsp.RenewResponders(dir_, kSecrets);
+  ASSERT_TRUE(renewed.ok());
+  EXPECT_TRUE(renewed->empty());
+
+  // A folder whose certificates outlive the setting (made before short-lived responders, or
+  // the setting lowered by hand) gets them replaced at once.
+  std::ofstream(dir_ + "/publication.conf") << "ocsp_responder_days = 2\n";
+  renewed = ocsp.RenewResponders(dir_, kSecrets);
+  ASSERT_TRUE(renewed.ok()) << renewed.error().ToString();
+  EXPECT_EQ(renewed->size(), 2u);
+  EXPECT_EQ(NotAfter(responder_file().get()), start + 6 * day);
+
+  // A certificate for another key put in the folder by hand is refused, naming the file, and
+  // the responder keeps signing with the certificate that matches its key.
+  const std::string good = CertificateDer(responder_file().get());
+  std::filesystem::copy_file(dir_ + "/auth-ca-1.crt.pem", dir_ + "/auth-ocsp-1.crt.pem",
+                             std::filesystem::copy_options::overwrite_existing);
+  renewed = ocsp.RenewResponders(dir_, kSecrets);
+  ASSERT_FALSE(renewed.ok());
+  EXPECT_NE(renewed.error().ToString().find("auth-ocsp-1"), std::string::npos)
+      << renewed.error().ToString();
+  EXPECT_EQ(ResponderCertIn(ocsp.Respond(with_nonce)), good);
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, RevocationTest, ::testing::ValuesIn(store::testing::kEngines),

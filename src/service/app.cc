@@ -65,8 +65,15 @@ Result<std::unique_ptr<Service>> Service::Open(const ServiceConfig& config, cons
   MYNACERT_ASSIGN_OR_RETURN(std::string pass, pki::ReadPassphrase(config.secrets.passphrase, "passphrase"));
   s->ca_passphrase_ = pass;
   MYNACERT_ASSIGN_OR_RETURN(auto ocsp_store, pki::CaStore::Open(s->ws_->CaDb()));
+  pki::OcspOptions ocsp_options;
+  const Clock* clock = s->config_.clock;
+  ocsp_options.now = [clock] { return clock->Now(); };
   MYNACERT_ASSIGN_OR_RETURN(s->ocsp_, pki::OcspResponder::FromDirectory(s->ws_->CaDir(), {pass, ""},
-                                                                       std::move(ocsp_store)));
+                                                                       std::move(ocsp_store),
+                                                                       ocsp_options));
+  // Short-lived responder certificates: renewed now if due. A failure (a read-only CA folder)
+  // does not stop the service; the first Tick reports it, and every later one tries again.
+  (void)s->ocsp_->RenewResponders(s->ws_->CaDir(), {pass, ""});
   // An interrupted execution from a previous run is finished or rolled back first (issue 5).
   MYNACERT_ASSIGN_OR_RETURN(counter::RecoveryReport rec, s->ws_->counter->Recover(s->ws_->env));
   (void)rec;
@@ -98,6 +105,14 @@ Result<std::unique_ptr<Service>> Service::Open(const ServiceConfig& config, cons
 Status Service::Tick() {
   auto refreshed = ocsp_->Refresh();
   if (!refreshed.ok()) return refreshed.error();
+  const int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                          config_.clock->Now().time_since_epoch())
+                          .count();
+  if (now >= next_responder_check_) {
+    next_responder_check_ = now + config_.responder_check_seconds;
+    auto renewed = ocsp_->RenewResponders(ws_->CaDir(), {ca_passphrase_, ""});
+    if (!renewed.ok()) return renewed.error();
+  }
   auto mailed = DeliverMail();
   if (!mailed.ok()) return mailed.error();
   return {};

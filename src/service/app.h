@@ -83,6 +83,9 @@ struct ServiceConfig {
   // says a CRL refresh takes 5–10 minutes (jpki-facts A6), and a delta is what a verifier that
   // cannot wait fetches (freshestCRL).
   int64_t crl_full_interval_seconds = 600;
+  // How often Tick looks whether a delegated OCSP responder certificate is due for renewal
+  // (pki::RenewOcspResponders: at half of its 7-day life by default).
+  int64_t responder_check_seconds = 600;
 };
 
 class Service {
@@ -90,8 +93,8 @@ class Service {
   static Result<std::unique_ptr<Service>> Open(const ServiceConfig& config,
                                                const profiles::Registry& profiles);
   server::HttpResponse Handle(const server::HttpRequest& request);
-  // Periodic work of the serving loop: the OCSP answers re-signed after revocations, and the
-  // booking e-mails due (DeliverMail).
+  // Periodic work of the serving loop: the OCSP answers re-signed after revocations, the OCSP
+  // responder certificates renewed when due, and the booking e-mails due (DeliverMail).
   Status Tick();
   // Sends up to `limit` e-mails of the reservations outbox (none when no SMTP server is set);
   // the number sent. A failed one is tried again later (ReservationStore::MailFailed).
@@ -130,6 +133,7 @@ class Service {
   std::unique_ptr<counter::Workspace> ws_;
   std::unique_ptr<staff::StaffStore> staff_;
   std::unique_ptr<pki::OcspResponder> ocsp_;
+  int64_t next_responder_check_ = 0;  // Unix seconds; Tick's thread only
   std::unique_ptr<server::Router> router_;
   std::mutex counter_mu_;  // ws_ (the counter's and the CA's connections) and crl_
   std::mutex pool_mu_;

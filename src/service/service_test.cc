@@ -21,9 +21,11 @@
 #include <openssl/x509.h>
 
 #include <atomic>
+#include <ctime>
 #include <thread>
 
 #include "counter/card_renewal.h"
+#include "pki/ca_directory.h"
 #include "pki/ca_store.h"
 #include "reservations/reservations.h"
 #include "server/http.h"
@@ -423,6 +425,17 @@ TEST_F(ServiceTest, ClerkRenewsOverTheApi) {
   EXPECT_EQ(shown.Json()["state"], "done") << shown.body;
   EXPECT_FALSE(ContainsToken(shown.body, "1234")) << shown.body;  // no PIN in the record
   EXPECT_FALSE(ContainsToken(shown.body, "ABC123")) << shown.body;
+  // The new certificates' CNs name where they were issued: Yamagata-shi (062014) and its
+  // counter, the first of the profile (docs/pki.md "Subject CN").
+  for (const json& issued : run.Json()["issued"]) {
+    const pki::CaKind kind = issued["kind"] == "sign" ? pki::CaKind::kSign : pki::CaKind::kAuth;
+    auto row = svc_->workspace().ca_store->Find(kind, issued["serial"].get<std::string>());
+    ASSERT_TRUE(row.ok() && row->has_value()) << issued;
+    auto parts = pki::ParseSubjectCn(kind, (*row)->subject_cn);
+    ASSERT_TRUE(parts) << (*row)->subject_cn;
+    EXPECT_EQ(parts->local_government_code, kind == pki::CaKind::kSign ? "062014" : "06201");
+    EXPECT_EQ(parts->counter_number, "001");
+  }
 
   // 電子証明書の写し (R-PROC-11) of the new sign certificate: a PDF, audited.
   Reply copy = Get("/api/residents/" + std::to_string(*id) + "/certificate-copy?kind=sign");
@@ -1212,6 +1225,59 @@ TEST_F(ServiceTest, PartitionCrlsDeltasAndCachingHeaders) {
 
 // The route table (issue 14): every route declares who may call it, and a staff route called
 // without a session is 401 whatever its method and path parameters.
+// Issue 18: the service keeps its OCSP responder certificates short-lived. At start it
+// replaces the CA folder's (made for the real clock, longer than the 7 days the setting says);
+// four days on its serving loop renews them, and its answers carry the new one.
+TEST_F(ServiceTest, TheServingLoopRenewsTheOcspResponderCertificates) {
+  counter::Workspace& ws = svc_->workspace();
+  const int64_t r = AddHolder(ws, "yamagata", "山形　五郎", "山形県山形市旅篭町二丁目3番25号", Date::Ymd(2021, 7, 7));
+  auto card = *ws.store->ActiveCard(r);
+  const std::string serial = (*ws.store->ActiveCert(card->id, "auth"))->serial;
+  const std::string der = (*ws.ca_store->Find(pki::CaKind::kAuth, serial))->der;
+  auto seconds = [](std::chrono::system_clock::time_point t) {
+    return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
+  };
+  auto file_not_after = [&] {
+    auto cert = pki::LoadOcspResponderCertificate(ws.CaDir(), pki::CaKind::kAuth, 1);
+    EXPECT_TRUE(cert.ok());
+    std::tm tm{};
+    ASN1_TIME_to_tm(X509_get0_notAfter(cert->get()), &tm);
+    return static_cast<int64_t>(timegm(&tm));
+  };
+  // The responder certificate an answer carries, as its notAfter.
+  auto answer_not_after = [&] {
+    int64_t not_after = 0;
+    OcspOverHttp([&](const std::string& req) {
+      const std::string answer =
+          Send(http::verb::post, "/ocsp", req, {{"Content-Type", "application/ocsp-request"}}).body;
+      const auto* p = reinterpret_cast<const unsigned char*>(answer.data());
+      OCSP_RESPONSE* resp = d2i_OCSP_RESPONSE(nullptr, &p, static_cast<long>(answer.size()));
+      OCSP_BASICRESP* basic = resp ? OCSP_response_get1_basic(resp) : nullptr;
+      const STACK_OF(X509)* certs = basic ? OCSP_resp_get0_certs(basic) : nullptr;
+      if (certs && sk_X509_num(certs) == 1) {
+        std::tm tm{};
+        ASN1_TIME_to_tm(X509_get0_notAfter(sk_X509_value(certs, 0)), &tm);
+        not_after = static_cast<int64_t>(timegm(&tm));
+      }
+      OCSP_BASICRESP_free(basic);
+      OCSP_RESPONSE_free(resp);
+      return answer;
+    }, der, ws.auth_ca.cert.get());
+    return not_after;
+  };
+  const int64_t day = 86400;
+  const int64_t opened = seconds(clock_.Now());
+  EXPECT_EQ(file_not_after(), opened + 7 * day);
+  EXPECT_EQ(answer_not_after(), opened + 7 * day);
+  ASSERT_TRUE(svc_->Tick().ok());
+  EXPECT_EQ(file_not_after(), opened + 7 * day);  // not due yet
+
+  clock_.Advance(std::chrono::hours(24 * 4));
+  ASSERT_TRUE(svc_->Tick().ok());
+  EXPECT_EQ(file_not_after(), opened + 11 * day);
+  EXPECT_EQ(answer_not_after(), opened + 11 * day);
+}
+
 TEST_F(ServiceTest, EveryRouteDeclaresItsAccessAndStaffRoutesNeedASession) {
   const auto& routes = svc_->router().routes();
   ASSERT_GT(routes.size(), 20u);
