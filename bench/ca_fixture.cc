@@ -5,6 +5,11 @@
 // certificates would only measure the disk.
 //
 //   ca_fixture <ca dir> <count> [good-serial-hex ...]
+//   ca_fixture <ca dir> <count> --sign-partitions <P>
+//
+// The second form makes sign-CA rows spread evenly over P municipality partitions
+// ("Pref-<k>/Muni-<i>", 47 prefectures) for the partition CRL benchmark
+// (bench/crl_partitions_bench.sh, issue 18).
 //
 // The good serials must already be issued (`mynacert ca issue`): they are only added to the
 // OpenSSL index, as valid ("V") lines.
@@ -51,6 +56,15 @@ int main(int argc, char** argv) {
   }
   const std::string dir = argv[1];
   const long count = std::stol(argv[2]);
+  long partitions = 0;  // --sign-partitions P: sign rows over P partitions
+  if (argc == 5 && std::string(argv[3]) == "--sign-partitions") {
+    partitions = std::stol(argv[4]);
+    if (partitions < 1) {
+      std::cerr << "--sign-partitions: at least 1\n";
+      return 2;
+    }
+    argc = 3;
+  }
   auto db = store::OpenSqlite(dir + "/ca.db", store::SqliteOptions{5000, true, false});
   if (!db.ok()) {
     std::cerr << db.error().ToString() << "\n";
@@ -74,12 +88,13 @@ int main(int argc, char** argv) {
   if (!d.Begin().ok()) return 1;
   auto insert = d.Prepare(
       "INSERT INTO ca_certificates (ca_kind, ca_generation, serial, subject_cn, not_before, "
-      "not_after, issued_at, der, holder_ref, state, revoked_at, reason, changed_seq) VALUES "
-      "('auth', 1, $1, $2, $3, $4, $3, $5, '', $6, $7, $8, 1)");
+      "not_after, issued_at, der, holder_ref, state, revoked_at, reason, changed_seq, crl_scope) "
+      "VALUES ($9, 1, $1, $2, $3, $4, $3, $5, '', $6, $7, $8, 1, $10)");
   if (!insert.ok()) {
     std::cerr << insert.error().ToString() << "\n";
     return 1;
   }
+  std::string scope;  // the row's partition (sign rows only)
   auto add = [&](const std::string& serial, bool revoked, pki::RevocationReason reason,
                  int64_t at) {
     auto& s = **insert;
@@ -100,6 +115,8 @@ int main(int argc, char** argv) {
       (void)s.BindNull(7);
       (void)s.BindNull(8);
     }
+    (void)s.BindText(9, partitions ? "sign" : "auth");
+    (void)s.BindText(10, partitions ? scope : std::string());
     if (!s.Step().ok()) std::exit(1);
     (void)s.Reset();
     index << (revoked ? "R\t" : "V\t") << IndexTime(expiry) << "\t";
@@ -110,6 +127,10 @@ int main(int argc, char** argv) {
     std::string raw(16, '\0');
     for (auto& c : raw) c = static_cast<char>(rng());
     raw[0] = static_cast<char>((raw[0] & 0x7f) | 0x40);
+    if (partitions) {
+      const long m = i % partitions;
+      scope = "Pref-" + std::to_string(m % 47) + "/Muni-" + std::to_string(m);
+    }
     add(HexUpper(raw), true, reasons[i % 4], now - static_cast<int64_t>(rng() % 86400000));
   }
   for (int i = 3; i < argc; ++i) add(argv[i], false, pki::RevocationReason::kUnspecified, 0);

@@ -4,11 +4,13 @@
 #include <openssl/pem.h>
 
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <ostream>
 #include <sstream>
+#include <thread>
 
 #include "cli/ca_access.h"
 #include "cli/commands.h"
@@ -215,16 +217,46 @@ Status RunRevoke(const RevokeFlags& f, bool release, CliContext& ctx) {
 
 struct CrlFlags {
   CaAccess access;
-  std::string kind, out;
+  std::string kind, out, out_dir;
   int generation = 0;
   int hours = 24;
-  bool delta = false, json = false;
+  bool delta = false, json = false, partitions = false;
 };
+
+// Where `ca crl --partitions` writes a partition's CRL under --out-dir: the path of its URL
+// (publication.h), <kind>/g<N>/<scope>[.delta].crl, so that a web server or CDN given the
+// folder serves the URLs the certificates name. The scope's segments come from the store; one
+// that could leave the folder (empty, "." or "..") is refused.
+Result<std::filesystem::path> PartitionFile(const std::string& out_dir, pki::CaKind kind,
+                                            int generation, const std::string& scope, bool delta) {
+  std::filesystem::path path = std::filesystem::path(out_dir) / std::string(pki::CaKindName(kind)) /
+                               ("g" + std::to_string(generation));
+  size_t from = 0;
+  while (true) {
+    const size_t slash = scope.find('/', from);
+    const std::string segment = scope.substr(from, slash == std::string::npos ? std::string::npos : slash - from);
+    if (segment.empty() || segment == "." || segment == ".." || segment.find('\0') != std::string::npos) {
+      return InvalidArgument("crl_scope", "CRL の区分名が不正です: '" + scope + "' (a partition name that is not a path)");
+    }
+    if (slash == std::string::npos) {
+      path /= segment + (delta ? ".delta.crl" : ".crl");
+      return path;
+    }
+    path /= segment;
+    from = slash + 1;
+  }
+}
 
 Status RunCrl(const CrlFlags& f, CliContext& ctx) {
   MYNACERT_ASSIGN_OR_RETURN(pki::CaKind kind, ParseKind(f.kind));
   if (f.hours < 1 || f.hours > 24 * 31) {
     return InvalidArgument("--hours", "1〜744 時間で指定してください (1 to 744 hours)");
+  }
+  if (f.partitions == f.out_dir.empty()) {
+    return InvalidArgument("--out-dir", "--partitions と --out-dir は一緒に使います (give both or neither)");
+  }
+  if (f.partitions == !f.out.empty()) {
+    return InvalidArgument("--out", "--out は区分なしの CRL 1つ、--out-dir は区分ごと (--out for one CRL, --out-dir with --partitions)");
   }
   MYNACERT_ASSIGN_OR_RETURN(auto store, OpenCaStore(f.access, ctx));
   MYNACERT_ASSIGN_OR_RETURN(pki::CaGeneration ca,
@@ -234,6 +266,42 @@ Status RunCrl(const CrlFlags& f, CliContext& ctx) {
   options.validity = std::chrono::hours(f.hours);
   options.delta = f.delta;
   options.actor = f.access.actor;
+  if (f.partitions) {
+    // Every partition that holds certificates, made and recorded together (one snapshot, one
+    // transaction, signed on every core), then each file replaced atomically. Paths are
+    // checked first: a bad partition name records nothing.
+    MYNACERT_ASSIGN_OR_RETURN(const std::vector<std::string> scopes, store->Scopes(kind, ca.generation));
+    std::vector<std::filesystem::path> files;
+    for (const std::string& scope : scopes) {
+      MYNACERT_ASSIGN_OR_RETURN(files.emplace_back(),
+                                PartitionFile(f.out_dir, kind, ca.generation, scope, f.delta));
+    }
+    MYNACERT_ASSIGN_OR_RETURN(
+        const std::vector<pki::CrlOutput> crls,
+        pki::GenerateCrls(*store, ca, RealClock().Now(), options, scopes,
+                          static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))));
+    int64_t entries = 0;
+    std::vector<std::pair<std::string, std::string>> writes;
+    for (size_t i = 0; i < crls.size(); ++i) {
+      std::error_code ec;
+      std::filesystem::create_directories(files[i].parent_path(), ec);
+      if (ec) return InvalidArgument("--out-dir", files[i].parent_path().string() + ": " + ec.message());
+      writes.emplace_back(files[i].string(), crls[i].der);
+      entries += crls[i].record.entries;
+    }
+    MYNACERT_RETURN_IF_ERROR(pki::WriteFilesAtomically(writes, 0644));
+    if (f.json) {
+      ctx.out << nlohmann::json{{"kind", f.kind},   {"generation", ca.generation},
+                                {"delta", f.delta}, {"partitions", scopes.size()},
+                                {"entries", entries}, {"dir", f.out_dir}}
+                     .dump(2)
+              << "\n";
+    } else {
+      ctx.out << (f.delta ? "差分 CRL (delta CRLs) " : "CRL ") << scopes.size() << " 区分 (partitions), "
+              << entries << " 件 (entries) -> " << f.out_dir << "\n";
+    }
+    return {};
+  }
   MYNACERT_ASSIGN_OR_RETURN(pki::CrlOutput crl,
                             pki::GenerateCrl(*store, ca, RealClock().Now(), options));
   MYNACERT_RETURN_IF_ERROR(pki::WriteFileAtomically(f.out, crl.der, 0644));
@@ -387,7 +455,11 @@ void AddCaAdminCommands(CLI::App& ca, CliContext& ctx) {
   c->add_option("--generation", crl->generation, "認証局の世代 (既定: 最新) / CA generation");
   c->add_option("--hours", crl->hours, "次回更新までの時間 (既定 24) / hours to nextUpdate");
   c->add_flag("--delta", crl->delta, "差分 CRL / a delta CRL against the last full one");
-  c->add_option("--out", crl->out, "出力先 (DER) / output file")->required();
+  c->add_option("--out", crl->out, "出力先 (DER) / output file");
+  c->add_flag("--partitions", crl->partitions,
+              "区分ごとの CRL (証明書の配布点の URL と同じ配置) / every partition's CRL, laid out as "
+              "the URLs in the certificates");
+  c->add_option("--out-dir", crl->out_dir, "--partitions の出力先フォルダ / the folder for --partitions");
   c->add_flag("--json", crl->json, "JSON で出力 / JSON output");
   c->callback([crl, &ctx] { RunCommand(ctx, [&] { return RunCrl(*crl, ctx); }); });
 

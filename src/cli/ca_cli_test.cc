@@ -117,6 +117,56 @@ TEST_F(CaCli, IssueVerifyRevokeCrlAndAudit) {
   EXPECT_EQ(events[2]["note"], "転居");
 }
 
+// Issue 18: `ca crl --partitions` writes every partition's CRL where the certificates' URLs
+// point (relative to the public URL), so a static web server or CDN serves them; OpenSSL
+// finds each certificate's status in its own partition.
+TEST_F(CaCli, PartitionCrlsAreWrittenWhereTheUrlsPoint) {
+  ASSERT_EQ(Sh(Ca("init")).code, 0);
+  const std::string issue = Ca("issue --actor t --kind sign --public-key " + dir_ +
+                               "/card.pub --birth 1985-07-07 --card-expiry 2035-07-07 --sex 1 "
+                               "--json --name '横浜　一郎' --address '神奈川県横浜市中区１' ");
+  Outcome yokohama = Sh(issue + " --prefecture-en Kanagawa-ken --municipality-en Yokohama-shi --out " +
+                        dir_ + "/yokohama.pem");
+  ASSERT_EQ(yokohama.code, 0) << yokohama.out;
+  ASSERT_EQ(Sh(issue + " --prefecture-en Ishikawa-ken --municipality-en Kanazawa-shi --out " + dir_ +
+               "/kanazawa.pem").code, 0);
+  const std::string serial = nlohmann::json::parse(yokohama.out)["serial"];
+  ASSERT_EQ(Sh(Ca("revoke --actor t --kind sign --reason affiliationChanged --serial " + serial)).code, 0);
+
+  const std::string out = dir_ + "/www/crl";
+  Outcome made = Sh(Ca("crl --kind sign --partitions --json --out-dir " + out));
+  ASSERT_EQ(made.code, 0) << made.out;
+  const auto j = nlohmann::json::parse(made.out);
+  EXPECT_EQ(j["partitions"], 2);
+  EXPECT_EQ(j["entries"], 1);
+  // The file's path is the URL's path after <public URL>/crl/.
+  Outcome text = Sh("openssl x509 -noout -text -in " + dir_ + "/yokohama.pem");
+  EXPECT_NE(text.out.find("/crl/sign/g1/Kanagawa-ken/Yokohama-shi.crl"), std::string::npos) << text.out;
+  const std::string ca_pem = dir_ + "/ca/sign-ca-1.crt.pem";
+  auto verify = [&](const std::string& cert, const std::string& crl) {
+    EXPECT_EQ(Sh("openssl crl -inform DER -in " + out + crl + " -out " + dir_ + "/p.pem").code, 0) << crl;
+    return Sh("openssl verify -crl_check -extended_crl -CAfile " + ca_pem + " -CRLfile " + dir_ +
+              "/p.pem " + dir_ + cert);
+  };
+  Outcome revoked = verify("/yokohama.pem", "/sign/g1/Kanagawa-ken/Yokohama-shi.crl");
+  EXPECT_NE(revoked.out.find("certificate revoked"), std::string::npos) << revoked.out;
+  Outcome good = verify("/kanazawa.pem", "/sign/g1/Ishikawa-ken/Kanazawa-shi.crl");
+  EXPECT_EQ(good.code, 0) << good.out;
+  // The other municipality's partition does not cover it: "different CRL scope", not "OK".
+  Outcome wrong = verify("/yokohama.pem", "/sign/g1/Ishikawa-ken/Kanazawa-shi.crl");
+  EXPECT_NE(wrong.code, 0) << wrong.out;
+  // Deltas beside them; both flags or neither.
+  ASSERT_EQ(Sh(Ca("crl --kind sign --partitions --delta --out-dir " + out)).code, 0);
+  EXPECT_TRUE(std::filesystem::exists(out + "/sign/g1/Kanagawa-ken/Yokohama-shi.delta.crl"));
+  Outcome alone = Sh(Ca("crl --kind sign --partitions"));
+  EXPECT_EQ(alone.code, 2);
+  EXPECT_EQ(alone.out.rfind("mynacert: --out-dir: ", 0), 0u) << alone.out;
+  Outcome both = Sh(Ca("crl --kind sign --partitions --out-dir " + out + " --out " + dir_ + "/x.crl"));
+  EXPECT_EQ(both.code, 2);
+  EXPECT_EQ(both.out.rfind("mynacert: --out: ", 0), 0u) << both.out;
+  EXPECT_FALSE(std::filesystem::exists(dir_ + "/x.crl"));
+}
+
 // R-LOST-2: J-LIS never releases a hold; a CA releases none unless made to, and `ca show` says
 // which it is.
 TEST_F(CaCli, HoldsAreFinalUnlessTheCaOptsIn) {

@@ -458,6 +458,21 @@ Status CaStore::ForEachChangedSince(CaKind kind, int generation, int64_t seq, co
   }
 }
 
+Result<std::vector<std::string>> CaStore::Scopes(CaKind kind, int generation) {
+  MYNACERT_ASSIGN_OR_RETURN(
+      auto s, db_->Prepare("SELECT DISTINCT crl_scope FROM ca_certificates WHERE ca_kind = $1 AND "
+                           "ca_generation = $2 AND crl_scope <> '' ORDER BY crl_scope"));
+  MYNACERT_RETURN_IF_ERROR(s->BindText(1, CaKindName(kind)));
+  MYNACERT_RETURN_IF_ERROR(s->BindInt(2, generation));
+  std::vector<std::string> out;
+  while (true) {
+    MYNACERT_ASSIGN_OR_RETURN(bool row, s->Step());
+    if (!row) break;
+    out.emplace_back(s->ColumnText(0));
+  }
+  return out;
+}
+
 Result<bool> CaStore::ScopeChangedSince(CaKind kind, int generation, std::string_view scope,
                                         int64_t seq) {
   MYNACERT_ASSIGN_OR_RETURN(

@@ -154,6 +154,9 @@ class CaStore {
   // delta CRL; good ones are reported with kRemoveFromCrl).
   Status ForEachChangedSince(CaKind kind, int generation, int64_t seq, const EntryFn& fn,
                              const std::optional<std::string>& scope = std::nullopt);
+  // The CRL partitions that hold certificates of one generation, sorted (issue 18: what
+  // `ca crl --partitions` writes; certificates from before partitions, scope '', are left out).
+  Result<std::vector<std::string>> Scopes(CaKind kind, int generation);
   // Whether a certificate of that generation and partition changed after event `seq`.
   Result<bool> ScopeChangedSince(CaKind kind, int generation, std::string_view scope, int64_t seq);
   // Serials (of any kind) changed after `seq`, and the newest seq (the OCSP cache's refresh).

@@ -1,5 +1,11 @@
 #include "pki/crl.h"
 
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <optional>
+#include <thread>
+
 #include "core/hex.h"
 #include "pki/der.h"
 
@@ -32,16 +38,27 @@ std::string KeyIdentifier(X509* ca_cert) {
 
 }  // namespace
 
-Result<CrlOutput> GenerateCrl(CaStore& store, const CaGeneration& ca, TimePoint now,
-                              const CrlOptions& options) {
+namespace {
+
+// A CRL made and recorded but not yet signed: its record and TBSCertList.
+struct Unsigned {
+  CrlOutput out;  // der: the TBSCertList until Sign
+};
+
+Result<std::string> CheckCa(const CaGeneration& ca) {
   if (!ca.signer || !ca.cert) return InvalidArgument("ca", "認証局が読み込まれていません (no CA)");
-  const std::string key_id = KeyIdentifier(ca.cert.get());
+  std::string key_id = KeyIdentifier(ca.cert.get());
   if (key_id.empty()) {
     return Error{ErrorCode::kFailedPrecondition, "ca",
                  "認証局証明書に SKI がありません (the CA certificate has no key identifier)", ""};
   }
-  const int64_t this_update =
-      std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
+  return key_id;
+}
+
+// Reads the entries, allocates and records the CRL's number and builds its TBSCertList, in the
+// caller's open transaction.
+Result<Unsigned> Prepare(CaStore& store, const CaGeneration& ca, int64_t this_update,
+                         const CrlOptions& options, const std::string& key_id) {
   const std::string scope = options.scope.value_or("");
   if (options.scope && (scope.empty() || (ca.kind == CaKind::kSign) != (scope.find('/') != std::string::npos))) {
     return InvalidArgument("scope", "CRL の区分が正しくありません (not a partition of this CA: " + scope + ")");
@@ -52,9 +69,6 @@ Result<CrlOutput> GenerateCrl(CaStore& store, const CaGeneration& ca, TimePoint 
   out.record.this_update = this_update;
   out.record.next_update = this_update + options.validity.count();
 
-  // The snapshot, the number and the record are one transaction: two CRLs never share a
-  // number and a CRL never misses an event it claims (last_seq).
-  MYNACERT_ASSIGN_OR_RETURN(store::Transaction tx, store::Transaction::Begin(store.database()));
   MYNACERT_ASSIGN_OR_RETURN(out.record.last_seq, store.LastSeq());
   std::optional<CrlRecord> base;
   if (options.delta) {
@@ -165,8 +179,67 @@ Result<CrlOutput> GenerateCrl(CaStore& store, const CaGeneration& ca, TimePoint 
   der::Close(tbs, explicit_at);
   der::Close(tbs, tbs_at);
 
-  MYNACERT_ASSIGN_OR_RETURN(std::string signature, ca.signer->Sign(tbs));
-  out.der = der::SignedSequence(tbs, signature);
+  out.der = std::move(tbs);
+  return Unsigned{std::move(out)};
+}
+
+Status Sign(const CaGeneration& ca, CrlOutput& crl) {
+  MYNACERT_ASSIGN_OR_RETURN(std::string signature, ca.signer->Sign(crl.der));
+  crl.der = der::SignedSequence(crl.der, signature);
+  return {};
+}
+
+int64_t Seconds(TimePoint t) {
+  return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
+}
+
+}  // namespace
+
+Result<CrlOutput> GenerateCrl(CaStore& store, const CaGeneration& ca, TimePoint now,
+                              const CrlOptions& options) {
+  MYNACERT_ASSIGN_OR_RETURN(const std::string key_id, CheckCa(ca));
+  // The snapshot, the number and the record are one transaction: two CRLs never share a
+  // number and a CRL never misses an event it claims (last_seq).
+  MYNACERT_ASSIGN_OR_RETURN(store::Transaction tx, store::Transaction::Begin(store.database()));
+  MYNACERT_ASSIGN_OR_RETURN(Unsigned u, Prepare(store, ca, Seconds(now), options, key_id));
+  MYNACERT_RETURN_IF_ERROR(Sign(ca, u.out));
+  MYNACERT_RETURN_IF_ERROR(tx.Commit());
+  return std::move(u.out);
+}
+
+Result<std::vector<CrlOutput>> GenerateCrls(CaStore& store, const CaGeneration& ca, TimePoint now,
+                                            const CrlOptions& options,
+                                            const std::vector<std::string>& scopes,
+                                            int threads) {
+  MYNACERT_ASSIGN_OR_RETURN(const std::string key_id, CheckCa(ca));
+  MYNACERT_ASSIGN_OR_RETURN(store::Transaction tx, store::Transaction::Begin(store.database()));
+  std::vector<CrlOutput> out;
+  out.reserve(scopes.size());
+  for (const std::string& scope : scopes) {
+    CrlOptions one = options;
+    one.scope = scope;
+    MYNACERT_ASSIGN_OR_RETURN(Unsigned u, Prepare(store, ca, Seconds(now), one, key_id));
+    out.push_back(std::move(u.out));
+  }
+  // The signatures, the bulk of the work once the entries are read, on `threads` threads
+  // (Signer is thread-safe); the transaction commits only when every one succeeded.
+  std::atomic<size_t> next{0};
+  std::mutex failure_mu;
+  std::optional<Error> failure;
+  auto work = [&] {
+    for (size_t i = next++; i < out.size(); i = next++) {
+      Status st = Sign(ca, out[i]);
+      if (!st.ok()) {
+        std::lock_guard lock(failure_mu);
+        if (!failure) failure = st.error();
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  for (int t = 1; t < std::max(1, threads); ++t) pool.emplace_back(work);
+  work();
+  for (std::thread& t : pool) t.join();
+  if (failure) return *failure;
   MYNACERT_RETURN_IF_ERROR(tx.Commit());
   return out;
 }

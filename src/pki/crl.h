@@ -23,6 +23,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/result.h"
 #include "pki/ca_store.h"
@@ -45,6 +46,14 @@ struct CrlOutput {
 // Builds, signs and records the next CRL of `ca`. A delta needs a full CRL first.
 Result<CrlOutput> GenerateCrl(CaStore& store, const CaGeneration& ca, TimePoint now,
                               const CrlOptions& options);
+
+// The CRLs of several partitions of `ca` at once (`ca crl --partitions`, issue 18): each as
+// GenerateCrl with options.scope set to one of `scopes`, all from one snapshot in one
+// transaction, signed on `threads` threads. All or nothing: a failure records none.
+Result<std::vector<CrlOutput>> GenerateCrls(CaStore& store, const CaGeneration& ca, TimePoint now,
+                                            const CrlOptions& options,
+                                            const std::vector<std::string>& scopes,
+                                            int threads = 1);
 
 }  // namespace mynacert::pki
 

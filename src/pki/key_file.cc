@@ -56,6 +56,64 @@ Result<std::string> ReadSecret(const std::string& source, const std::string& fie
   return pass;
 }
 
+Status WriteFilesAtomically(const std::vector<std::pair<std::string, std::string>>& files, int mode) {
+  std::vector<std::string> temps;
+  auto cleanup = [&] {
+    for (const std::string& t : temps) unlink(t.c_str());
+  };
+  int sync_fd = -1;
+  for (const auto& [path, contents] : files) {
+    const std::filesystem::path target(path);
+    const std::filesystem::path dir = target.has_parent_path() ? target.parent_path() : ".";
+    std::string tmp = (dir / (target.filename().string() + ".tmpXXXXXX")).string();
+    const int fd = mkstemp(tmp.data());
+    if (fd < 0) {
+      cleanup();
+      if (sync_fd >= 0) close(sync_fd);
+      return IoError(path, "一時ファイルを作れません (cannot create a temporary file)");
+    }
+    temps.push_back(tmp);
+    bool ok = fchmod(fd, static_cast<mode_t>(mode)) == 0;
+    size_t done = 0;
+    while (ok && done < contents.size()) {
+      const ssize_t n = write(fd, contents.data() + done, contents.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      ok = n > 0;
+      if (ok) done += static_cast<size_t>(n);
+    }
+    if (sync_fd < 0 && ok) {
+      sync_fd = fd;  // kept open for syncfs(2)
+    } else {
+      ok = (close(fd) == 0) && ok;
+    }
+    if (!ok) {
+      cleanup();
+      if (sync_fd >= 0) close(sync_fd);
+      return IoError(path, "書き込めません (cannot write)");
+    }
+  }
+  if (sync_fd < 0) return {};
+  // Every temp file's data on disk before any rename can be.
+  if (syncfs(sync_fd) != 0) {
+    const Error e = IoError(files.front().first, "ディスクに書けません (syncfs failed)");
+    close(sync_fd);
+    cleanup();
+    return e;
+  }
+  for (size_t i = 0; i < files.size(); ++i) {
+    if (rename(temps[i].c_str(), files[i].first.c_str()) != 0) {
+      const Error e = IoError(files[i].first, "書き込めません (cannot rename into place)");
+      for (size_t j = i; j < temps.size(); ++j) unlink(temps[j].c_str());
+      close(sync_fd);
+      return e;
+    }
+  }
+  const bool synced = syncfs(sync_fd) == 0;  // the renames themselves survive a crash
+  close(sync_fd);
+  if (!synced) return IoError(files.front().first, "ディスクに書けません (syncfs failed)");
+  return {};
+}
+
 Status WriteFileAtomically(const std::string& path, const std::string& contents, int mode) {
   const std::filesystem::path target(path);
   const std::filesystem::path dir = target.has_parent_path() ? target.parent_path() : ".";

@@ -8,6 +8,8 @@
 #define MYNACERT_PKI_KEY_FILE_H_
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "core/result.h"
 #include "pki/openssl.h"
@@ -30,6 +32,11 @@ Result<EvpPkeyPtr> LoadEncryptedPrivateKey(const std::string& path, const std::s
 // Writes `contents` to `path` atomically with `mode` (temp file in the same folder, fsync,
 // rename, fsync of the folder): a crash leaves the old file or the new one, never half of one.
 Status WriteFileAtomically(const std::string& path, const std::string& contents, int mode);
+// The same for many files at once (a CRL per partition, issue 18): every temp file written,
+// one syncfs(2) of their filesystem, every rename, one more syncfs — two waits for the disk
+// instead of two per file. Each file is replaced atomically; after a crash some may be new
+// and the rest old. The folders must exist and be on one filesystem. Errors name the path.
+Status WriteFilesAtomically(const std::vector<std::pair<std::string, std::string>>& files, int mode);
 
 }  // namespace mynacert::pki
 

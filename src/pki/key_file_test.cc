@@ -77,6 +77,37 @@ TEST(ReadPassphrase, FromEnvOrFileNeverFromArgv) {
   EXPECT_FALSE(ReadPassphrase("env:MYNACERT_NOT_SET_ANYWHERE", "passphrase").ok());
 }
 
+// Many files, two waits for the disk (the partition CRLs): each replaced whole with its mode
+// whatever the umask, no temp file left; a folder that is missing fails before any rename, so
+// every file keeps its old content.
+TEST(KeyFile, ManyFilesAtomicallyOrNone) {
+  const std::string dir = testing::TempDir() + "mynacert_write_many";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir + "/a");
+  std::filesystem::create_directories(dir + "/b");
+  const mode_t old_umask = umask(077);
+  ASSERT_TRUE(WriteFilesAtomically({{dir + "/a/1.crl", "one"}, {dir + "/b/2.crl", "two"}}, 0644).ok());
+  umask(old_umask);
+  auto read = [](const std::string& path) {
+    std::ifstream in(path);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  EXPECT_EQ(read(dir + "/a/1.crl"), "one");
+  EXPECT_EQ(read(dir + "/b/2.crl"), "two");
+  EXPECT_EQ(std::filesystem::status(dir + "/a/1.crl").permissions() & std::filesystem::perms::all,
+            std::filesystem::perms(0644));
+  const Status st =
+      WriteFilesAtomically({{dir + "/a/1.crl", "new"}, {dir + "/missing/3.crl", "x"}}, 0644);
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.error().ToString().find("missing/3.crl"), std::string::npos) << st.error().ToString();
+  EXPECT_EQ(read(dir + "/a/1.crl"), "one");
+  size_t entries = 0;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir)) entries += e.is_regular_file();
+  EXPECT_EQ(entries, 2u);  // no temp file left
+  EXPECT_TRUE(WriteFilesAtomically({}, 0644).ok());
+  std::filesystem::remove_all(dir);
+}
+
 TEST(CaDirectory, InitDescribeLoadAndNeverOverwrite) {
   const std::string dir = Dir() + "/ca";
   auto made = InitCaDirectory(dir, KeySecrets{kPass, {}}, std::chrono::system_clock::now());

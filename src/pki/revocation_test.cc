@@ -7,6 +7,7 @@
 #include <openssl/ocsp.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <ctime>
@@ -461,6 +462,61 @@ TEST_P(RevocationTest, OcspMalformedAndUnauthorizedNeverCrash) {
   WriteFile(dir_ + "/resp.der", (*responder)->Respond(other_request));
   Shell("openssl ocsp -respin " + dir_ + "/resp.der -resp_text -noverify", &out);
   EXPECT_NE(out.find("unknown"), std::string::npos) << out;
+}
+
+// `ca crl --partitions` (issue 18): every partition's CRL from one snapshot in one
+// transaction, signed on several threads; each is what GenerateCrl makes for that partition,
+// and a failure records none of them.
+TEST_P(RevocationTest, ManyPartitionCrlsAtOnceAllOrNothing) {
+  std::vector<IssuedCert> certs;
+  for (int i = 0; i < 12; ++i) certs.push_back(Issue("p" + std::to_string(i)));
+  ASSERT_TRUE(store_->Revoke(CaKind::kAuth, certs[0].serial_hex, RevocationReason::kKeyCompromise, Now(), "s").ok());
+  auto scopes = store_->Scopes(CaKind::kAuth, 1);
+  ASSERT_TRUE(scopes.ok()) << scopes.error().ToString();
+  ASSERT_GE(scopes->size(), 2u);
+  EXPECT_TRUE(std::is_sorted(scopes->begin(), scopes->end()));
+  for (const IssuedCert& c : certs) {
+    EXPECT_NE(std::find(scopes->begin(), scopes->end(), c.crl_scope), scopes->end()) << c.crl_scope;
+  }
+
+  // A partition name this CA does not have (a sign scope on the auth CA): nothing recorded.
+  std::vector<std::string> bad = *scopes;
+  bad.push_back("Kanagawa-ken/Yokohama-shi");
+  auto refused = GenerateCrls(*store_, ca_, std::chrono::system_clock::now(), {}, bad, 4);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().field, "scope");
+  for (const std::string& scope : *scopes) {
+    auto last = store_->LastFullCrl(CaKind::kAuth, 1, scope);
+    ASSERT_TRUE(last.ok());
+    EXPECT_FALSE(last->has_value()) << scope;
+  }
+
+  auto made = GenerateCrls(*store_, ca_, std::chrono::system_clock::now(), {}, *scopes, 4);
+  ASSERT_TRUE(made.ok()) << made.error().ToString();
+  ASSERT_EQ(made->size(), scopes->size());
+  int64_t total = 0;
+  for (size_t i = 0; i < made->size(); ++i) {
+    const CrlOutput& crl = (*made)[i];
+    EXPECT_EQ(crl.record.scope, (*scopes)[i]);
+    if (i > 0) {
+      EXPECT_EQ(crl.record.number, (*made)[i - 1].record.number + 1);
+    }
+    total += crl.record.entries;
+    auto last = store_->LastFullCrl(CaKind::kAuth, 1, (*scopes)[i]);
+    ASSERT_TRUE(last.ok() && last->has_value());
+    EXPECT_EQ((*last)->number, crl.record.number);
+    // Signed by the CA, as OpenSSL checks it.
+    const std::string name = dir_ + "/part-" + std::to_string(i);
+    WriteFile(name + ".der", crl.der);
+    std::string out;
+    EXPECT_EQ(Shell("openssl crl -inform DER -in " + name + ".der -noout -CAfile " + dir_ +
+                        "/auth-ca-1.crt.pem",
+                    &out),
+              0);
+    EXPECT_NE(out.find("verify OK"), std::string::npos) << out;
+    EXPECT_EQ(crl.record.entries, (*scopes)[i] == certs[0].crl_scope ? 1 : 0) << (*scopes)[i];
+  }
+  EXPECT_EQ(total, 1);
 }
 
 // The responder's certificate in a DER OCSP response ("" when there is none).
