@@ -427,7 +427,8 @@ TEST_F(ServiceTest, ClerkRenewsOverTheApi) {
   EXPECT_FALSE(ContainsToken(shown.body, "ABC123")) << shown.body;
   // The new certificates' CNs name where they were issued: Yamagata-shi (062014) and its
   // counter, the first of the profile (docs/pki.md "Subject CN").
-  for (const json& issued : run.Json()["issued"]) {
+  const json issued_now = run.Json()["issued"];  // kept: a range-for over a temporary's member dangles
+  for (const json& issued : issued_now) {
     const pki::CaKind kind = issued["kind"] == "sign" ? pki::CaKind::kSign : pki::CaKind::kAuth;
     auto row = svc_->workspace().ca_store->Find(kind, issued["serial"].get<std::string>());
     ASSERT_TRUE(row.ok() && row->has_value()) << issued;
