@@ -541,13 +541,10 @@ Result<ExecutionReport> Execution::RunSteps(int64_t case_id, ExecutionEnv& env, 
         holder.municipality_en = m->municipality_en;
         // The subject CN names the counter of the case's latest visit (000: no counter, a
         // card issuance) and the municipality's code (pki::WindowId).
-        int counter_number = 0;
-        const std::string& counter_id = c.visits.empty() ? std::string() : c.visits.back().counter_id;
-        for (const profiles::Counter& counter : m->counters) {
-          if (counter.id == counter_id) counter_number = counter.number;
-        }
+        const profiles::Counter* counter =
+            c.visits.empty() ? nullptr : m->FindCounter(c.visits.back().counter_id);
         MYNACERT_ASSIGN_OR_RETURN(const std::string window,
-                                  pki::WindowId(m->local_government_code, counter_number));
+                                  pki::WindowId(m->local_government_code, counter ? counter->number : 0));
         MYNACERT_ASSIGN_OR_RETURN(
             const pki::CertRequest req,
             pki::CardKeyRequest(ca_kind, pub.get(), pki::TimePoint(std::chrono::seconds(env.now)),

@@ -24,9 +24,7 @@ std::string OcspBaseName(CaKind kind, int generation) {
 }
 
 TimePoint TimeFromAsn1(const ASN1_TIME* t) {
-  std::tm tm{};
-  ASN1_TIME_to_tm(t, &tm);
-  return std::chrono::system_clock::from_time_t(timegm(&tm));
+  return TimePoint(std::chrono::seconds(Asn1Seconds(t)));
 }
 
 std::string Asn1TimeIso(const ASN1_TIME* t) {

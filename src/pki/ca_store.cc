@@ -133,13 +133,8 @@ Result<IssuedCert> DescribeIssued(X509* cert, CaKind kind, int generation, int64
     c.subject_cn.assign(reinterpret_cast<const char*>(ASN1_STRING_get0_data(cn)),
                         static_cast<size_t>(ASN1_STRING_length(cn)));
   }
-  auto seconds = [](const ASN1_TIME* t) -> int64_t {
-    std::tm tm{};
-    if (ASN1_TIME_to_tm(t, &tm) != 1) return 0;
-    return static_cast<int64_t>(timegm(&tm));
-  };
-  c.not_before = seconds(X509_get0_notBefore(cert));
-  c.not_after = seconds(X509_get0_notAfter(cert));
+  c.not_before = Asn1Seconds(X509_get0_notBefore(cert));
+  c.not_after = Asn1Seconds(X509_get0_notAfter(cert));
   c.issued_at = issued_at;
   c.der = CertificateDer(cert);
   c.holder_ref = std::move(holder_ref);

@@ -56,71 +56,18 @@ Result<std::string> ReadSecret(const std::string& source, const std::string& fie
   return pass;
 }
 
-Status WriteFilesAtomically(const std::vector<std::pair<std::string, std::string>>& files, int mode) {
-  std::vector<std::string> temps;
-  auto cleanup = [&] {
-    for (const std::string& t : temps) unlink(t.c_str());
-  };
-  int sync_fd = -1;
-  for (const auto& [path, contents] : files) {
-    const std::filesystem::path target(path);
-    const std::filesystem::path dir = target.has_parent_path() ? target.parent_path() : ".";
-    std::string tmp = (dir / (target.filename().string() + ".tmpXXXXXX")).string();
-    const int fd = mkstemp(tmp.data());
-    if (fd < 0) {
-      cleanup();
-      if (sync_fd >= 0) close(sync_fd);
-      return IoError(path, "一時ファイルを作れません (cannot create a temporary file)");
-    }
-    temps.push_back(tmp);
-    bool ok = fchmod(fd, static_cast<mode_t>(mode)) == 0;
-    size_t done = 0;
-    while (ok && done < contents.size()) {
-      const ssize_t n = write(fd, contents.data() + done, contents.size() - done);
-      if (n < 0 && errno == EINTR) continue;
-      ok = n > 0;
-      if (ok) done += static_cast<size_t>(n);
-    }
-    if (sync_fd < 0 && ok) {
-      sync_fd = fd;  // kept open for syncfs(2)
-    } else {
-      ok = (close(fd) == 0) && ok;
-    }
-    if (!ok) {
-      cleanup();
-      if (sync_fd >= 0) close(sync_fd);
-      return IoError(path, "書き込めません (cannot write)");
-    }
-  }
-  if (sync_fd < 0) return {};
-  // Every temp file's data on disk before any rename can be.
-  if (syncfs(sync_fd) != 0) {
-    const Error e = IoError(files.front().first, "ディスクに書けません (syncfs failed)");
-    close(sync_fd);
-    cleanup();
-    return e;
-  }
-  for (size_t i = 0; i < files.size(); ++i) {
-    if (rename(temps[i].c_str(), files[i].first.c_str()) != 0) {
-      const Error e = IoError(files[i].first, "書き込めません (cannot rename into place)");
-      for (size_t j = i; j < temps.size(); ++j) unlink(temps[j].c_str());
-      close(sync_fd);
-      return e;
-    }
-  }
-  const bool synced = syncfs(sync_fd) == 0;  // the renames themselves survive a crash
-  close(sync_fd);
-  if (!synced) return IoError(files.front().first, "ディスクに書けません (syncfs failed)");
-  return {};
-}
+namespace {
 
-Status WriteFileAtomically(const std::string& path, const std::string& contents, int mode) {
+// A temporary file beside `path` holding `contents` with `mode`, not yet synced: its open
+// descriptor and, in *tmp, its name. On an error nothing is left behind.
+Result<int> WriteTemp(const std::string& path, const std::string& contents, int mode,
+                      std::string* tmp) {
   const std::filesystem::path target(path);
   const std::filesystem::path dir = target.has_parent_path() ? target.parent_path() : ".";
   // mkstemp(3) replaces the six trailing 'X' of its template with a unique suffix.
   const std::string unique_suffix(6, 'X');
-  std::string tmp = (dir / (target.filename().string() + ".tmp" + unique_suffix)).string();
-  const int fd = mkstemp(tmp.data());
+  *tmp = (dir / (target.filename().string() + ".tmp" + unique_suffix)).string();
+  const int fd = mkstemp(tmp->data());
   if (fd < 0) return IoError(path, "一時ファイルを作れません (cannot create a temporary file)");
   bool ok = fchmod(fd, static_cast<mode_t>(mode)) == 0;
   size_t done = 0;
@@ -130,18 +77,69 @@ Status WriteFileAtomically(const std::string& path, const std::string& contents,
     ok = n > 0;
     if (ok) done += static_cast<size_t>(n);
   }
-  ok = ok && fsync(fd) == 0;
+  if (!ok) {
+    const Error e = IoError(path, "書き込めません (cannot write)");
+    close(fd);
+    unlink(tmp->c_str());
+    return e;
+  }
+  return fd;
+}
+
+}  // namespace
+
+Status WriteFileAtomically(const std::string& path, const std::string& contents, int mode) {
+  std::string tmp;
+  MYNACERT_ASSIGN_OR_RETURN(const int fd, WriteTemp(path, contents, mode, &tmp));
+  bool ok = fsync(fd) == 0;
   ok = (close(fd) == 0) && ok;
   if (!ok || rename(tmp.c_str(), path.c_str()) != 0) {
     const Error e = IoError(path, "書き込めません (cannot write)");
     unlink(tmp.c_str());
     return e;
   }
+  const std::filesystem::path target(path);
+  const std::filesystem::path dir = target.has_parent_path() ? target.parent_path() : ".";
   const int dfd = open(dir.c_str(), O_RDONLY | O_DIRECTORY);
   if (dfd >= 0) {
     fsync(dfd);  // the rename itself survives a crash
     close(dfd);
   }
+  return {};
+}
+
+Status WriteFilesAtomically(const std::vector<std::pair<std::string, std::string>>& files, int mode) {
+  std::vector<std::string> temps;
+  int sync_fd = -1;  // the first temp file, kept open for syncfs(2)
+  auto fail = [&](const Error& e, size_t from) -> Status {
+    for (size_t j = from; j < temps.size(); ++j) unlink(temps[j].c_str());
+    if (sync_fd >= 0) close(sync_fd);
+    return e;
+  };
+  for (const auto& [path, contents] : files) {
+    std::string tmp;
+    Result<int> fd = WriteTemp(path, contents, mode, &tmp);
+    if (!fd.ok()) return fail(fd.error(), 0);
+    temps.push_back(tmp);
+    if (sync_fd < 0) {
+      sync_fd = *fd;
+    } else if (close(*fd) != 0) {
+      return fail(IoError(path, "書き込めません (cannot write)"), 0);
+    }
+  }
+  if (sync_fd < 0) return {};
+  // Every temp file's data on disk before any rename can be.
+  if (syncfs(sync_fd) != 0) {
+    return fail(IoError(files.front().first, "ディスクに書けません (syncfs failed)"), 0);
+  }
+  for (size_t i = 0; i < files.size(); ++i) {
+    if (rename(temps[i].c_str(), files[i].first.c_str()) != 0) {
+      return fail(IoError(files[i].first, "書き込めません (cannot rename into place)"), i);
+    }
+  }
+  const bool synced = syncfs(sync_fd) == 0;  // the renames themselves survive a crash
+  close(sync_fd);
+  if (!synced) return IoError(files.front().first, "ディスクに書けません (syncfs failed)");
   return {};
 }
 

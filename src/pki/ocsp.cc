@@ -45,12 +45,6 @@ int64_t UnixSeconds(TimePoint t) {
   return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
 }
 
-int64_t NotAfterSeconds(X509* cert) {
-  std::tm tm{};
-  if (ASN1_TIME_to_tm(X509_get0_notAfter(cert), &tm) != 1) return 0;
-  return static_cast<int64_t>(timegm(&tm));
-}
-
 struct StatusRow {
   CertState state = CertState::kGood;
   bool known = false;
@@ -80,7 +74,7 @@ Result<std::unique_ptr<OcspResponder>> OcspResponder::Create(std::vector<OcspIss
     i.responder_key_sha1 = KeyHash(EVP_sha1(), config.responder.cert.get());
     i.responder_cert = std::make_shared<const ResponderCert>(
         ResponderCert{CertificateDer(config.responder.cert.get()),
-                      NotAfterSeconds(config.responder.cert.get())});
+                      Asn1Seconds(X509_get0_notAfter(config.responder.cert.get()))});
     if (!config.responder.signer) return InvalidArgument("responder", "no responder key");
     i.config = std::move(config);
     issuers.push_back(std::move(i));
@@ -140,7 +134,7 @@ Result<std::vector<std::string>> OcspResponder::RenewResponders(const std::strin
                                       "responder's key)");
     }
     auto fresh = std::make_shared<const ResponderCert>(
-        ResponderCert{CertificateDer(cert.get()), NotAfterSeconds(cert.get())});
+        ResponderCert{CertificateDer(cert.get()), Asn1Seconds(X509_get0_notAfter(cert.get()))});
     std::unique_lock lock(responders_mu_);
     if (issuers_[k].responder_cert->der != fresh->der) issuers_[k].responder_cert = std::move(fresh);
   }

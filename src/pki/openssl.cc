@@ -74,6 +74,12 @@ std::optional<Date> JstDate(const ASN1_TIME* t) {
   return tm.tm_hour + 9 >= 24 ? utc.AddDays(1) : utc;
 }
 
+int64_t Asn1Seconds(const ASN1_TIME* t) {
+  std::tm tm{};
+  if (t == nullptr || ASN1_TIME_to_tm(t, &tm) != 1) return 0;
+  return static_cast<int64_t>(timegm(&tm));
+}
+
 std::string SerialHex(const ASN1_INTEGER* serial) {
   BignumPtr bn(ASN1_INTEGER_to_BN(serial, nullptr));
   if (!bn) return "";

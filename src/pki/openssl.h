@@ -74,6 +74,8 @@ std::string NameText(const X509_NAME* name);
 // The day in Japan (JST, UTC+9) of an ASN.1 time: a JPKI notAfter of 14:59:59Z is the last valid
 // day, 23:59:59 JST. nullopt when the time does not parse.
 std::optional<Date> JstDate(const ASN1_TIME* t);
+// Unix seconds of an ASN.1 time (UTCTime or GeneralizedTime); 0 when it cannot be read.
+int64_t Asn1Seconds(const ASN1_TIME* t);
 
 // SHA-256 of `bytes` as lower-case hex (64 digits): the stored form of staff session tokens,
 // reservation cancel tokens and the audit chain's hashes.

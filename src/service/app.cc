@@ -72,8 +72,15 @@ Result<std::unique_ptr<Service>> Service::Open(const ServiceConfig& config, cons
                                                                        std::move(ocsp_store),
                                                                        ocsp_options));
   // Short-lived responder certificates: renewed now if due. A failure (a read-only CA folder)
-  // does not stop the service; the first Tick reports it, and every later one tries again.
-  (void)s->ocsp_->RenewResponders(s->ws_->CaDir(), {pass, ""});
+  // does not stop the service; the first Tick reports it and tries again, every
+  // responder_check_seconds from then on.
+  // On success the first Tick does not do it again.
+  if (s->ocsp_->RenewResponders(s->ws_->CaDir(), {pass, ""}).ok()) {
+    s->next_responder_check_ = std::chrono::duration_cast<std::chrono::seconds>(
+                                 s->config_.clock->Now().time_since_epoch())
+                                 .count() +
+                               s->config_.responder_check_seconds;
+  }
   // An interrupted execution from a previous run is finished or rolled back first (issue 5).
   MYNACERT_ASSIGN_OR_RETURN(counter::RecoveryReport rec, s->ws_->counter->Recover(s->ws_->env));
   (void)rec;
