@@ -10,6 +10,7 @@
 //   #/staff/queue           tickets (整理券): issue, call the next number
 //   #/staff/hotline         the loss hotline (R-LOST-1): hold a lost card's certificates
 //   #/staff/applications[/STATE]  card applications (R-CARD-1..3): apply, produce, book, cancel
+//   #/staff/verifiers       registered verifiers (R-VER-1): register, the API key once, revoke
 //   #/queue[/COUNTER[/N]]   how busy a counter is, live (R-OFF-3); N: the resident's ticket
 //   #/certificate           a lost card, a certificate's status, what the card itself does
 //   #/apply/ID              the card application form's QR code: apply online (R-CARD-1, R-FACE-1)
@@ -22,6 +23,7 @@ import { hotlinePage } from './hotline.js';
 import { holderPage } from './holder.js';
 import { applicationsPage } from './applications.js';
 import { applyPage } from './apply.js';
+import { verifiersPage } from './verifiers.js';
 
 function translateStatic() {
   document.documentElement.lang = state.lang;
@@ -57,6 +59,7 @@ async function route() {
     else if (h === '#/staff/notices') await noticesPage(main);
     else if (h === '#/staff/queue') await staffQueuePage(main);
     else if (h === '#/staff/hotline') await hotlinePage(main);
+    else if (h === '#/staff/verifiers') await verifiersPage(main);
     else if ((m = h.match(/^#\/staff\/applications(?:\/([a-z_]+))?$/))) await applicationsPage(main, m[1]);
     else if ((m = h.match(/^#\/queue(?:\/([a-z0-9-]+)(?:\/(\d{1,6}))?)?$/))) await queuePage(main, m[1], m[2]);
     else if (h.startsWith('#/staff')) await searchPage(main);

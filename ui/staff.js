@@ -78,6 +78,7 @@ function staffNav(active) {
     ${counter ? link('#/staff/queue', 'queue', '整理券', 'Tickets') : ''}
     ${counter ? link('#/staff/applications', 'applications', 'カードの交付申請', 'Card applications') : ''}
     ${s.role !== 'clerk' ? link('#/staff/hotline', 'hotline', '紛失・盗難の受付', 'Lost cards') : ''}
+    ${s.role === 'supervisor' ? link('#/staff/verifiers', 'verifiers', '検証者', 'Verifiers') : ''}
     <span class="who">${esc(s.name)} (${esc(role)})</span>
     <button type="button" id="logout">${t('ログアウト', 'Log out')}</button></nav>`;
 }

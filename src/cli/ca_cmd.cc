@@ -21,6 +21,7 @@ struct CaFlags {
   bool json = false;
   bool releasable_holds = false;  // ca init: R-LOST-2's opposite, opted into
   std::string public_url, policy;  // ca init / ca publish (pki/publication.h)
+  std::string status_access;        // ca publish: public | restricted (R-VER-1)
 };
 
 // --public-url and --policy over the folder's current settings; nothing written on an error.
@@ -36,6 +37,12 @@ Result<pki::Publication> Apply(const std::string& dir, const CaFlags& f) {
     p.policy = pki::PolicyArc::kProduction;
   } else if (!f.policy.empty()) {
     return InvalidArgument("--policy", "test か production です (expected test or production)");
+  }
+  if (f.status_access == "public" || f.status_access == "restricted") {
+    p.status_restricted = f.status_access == "restricted";
+  } else if (!f.status_access.empty()) {
+    return InvalidArgument("--status-access", "public か restricted です (expected public or restricted; R-VER-1)",
+                           "R-VER-1");
   }
   return p;
 }
@@ -74,7 +81,8 @@ Status Print(const std::vector<pki::CaInfo>& cas, const std::string& dir, bool j
                         {"ocsp_url", pub.OcspUrl()},
                         {"cps_url", pub.CpsUrl()},
                         {"policy", policy},
-                        {"ocsp_responder_days", pub.ocsp_responder_days}}
+                        {"ocsp_responder_days", pub.ocsp_responder_days},
+                        {"status_access", pub.status_restricted ? "restricted" : "public"}}
              .dump(2)
       << "\n";
     return {};
@@ -88,6 +96,9 @@ Status Print(const std::vector<pki::CaInfo>& cas, const std::string& dir, bool j
     << "日、残り半分で更新 (valid " << pub.ocsp_responder_days
     << " days, renewed at half by the service and ca ocsp-serve; publication.conf "
        "ocsp_responder_days)\n";
+  o << (pub.status_restricted
+            ? "失効情報 (CRL・OCSP): 登録された検証者のみ (restricted to registered verifiers, R-VER-1)\n"
+            : "失効情報 (CRL・OCSP): 公開 (public: anyone may fetch them)\n");
   o << (releasable_holds ? "一時保留: 解除できる (releasable: opted in with ca init --releasable-holds)\n"
                          : "一時保留: 解除しない (holds are final, as J-LIS's; R-LOST-2)\n");
   for (const pki::CaInfo& c : cas) {
@@ -188,12 +199,15 @@ void AddCaCommand(CLI::App& app, CliContext& ctx) {
   p->add_option("--dir", publish->dir, "認証局のフォルダ / the CA folder")->required();
   p->add_option("--public-url", publish->public_url, "公開 URL / the base URL (http(s)://host[:port][/path])");
   p->add_option("--policy", publish->policy, "test | production");
+  p->add_option("--status-access", publish->status_access,
+                "失効情報 (CRL・OCSP) を誰に出すか: public (誰でも) | restricted (登録された検証者のみ, R-VER-1) / who "
+                "may read revocation status");
   p->add_flag("--json", publish->json, "JSON で出力 / JSON output");
   p->callback([publish, &ctx] {
     auto cas = DescribeDir(publish->dir);
     if (!cas.ok()) return ctx.Fail(cas.error());
-    if (publish->public_url.empty() && publish->policy.empty()) {
-      return ctx.Fail(InvalidArgument("--public-url", "--public-url か --policy を指定してください (give one)"));
+    if (publish->public_url.empty() && publish->policy.empty() && publish->status_access.empty()) {
+      return ctx.Fail(InvalidArgument("--public-url", "--public-url, --policy か --status-access を指定してください (give one)"));
     }
     auto pub = Apply(publish->dir, *publish);
     if (!pub.ok()) return ctx.Fail(pub.error());

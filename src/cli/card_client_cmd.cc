@@ -21,6 +21,7 @@
 #include "cli/card_access.h"
 #include "cli/commands.h"
 #include "counter/lifecycle.h"
+#include "counter/verifiers.h"
 #include "core/clock.h"
 #include "core/hex.h"
 #include "pki/ca_store.h"
@@ -34,9 +35,9 @@ namespace {
 
 struct ClientFlags {
   CardAccess access;
-  std::string sign_pin, pin_kind, pin, new_pin, slot, in, out, url;
+  std::string sign_pin, pin_kind, pin, new_pin, slot, in, out, url, verifier;
   std::optional<std::string> today;
-  bool json = false, pem = false;
+  bool json = false, pem = false, withdraw = false;
 };
 
 const char* PinLabel(card::PinId id) {
@@ -697,6 +698,35 @@ Status RunKioskBooking(const ClientFlags& f, CliContext& ctx) {
   return {};
 }
 
+// R-VER-3: the holder consents that, after a change of the record, `verifier` receives the new
+// sign certificate and basic data — with the sign key (and so the sign PIN), the certificate
+// the verifier stores; or withdraws it with either key.
+Status RunConsent(const ClientFlags& f, CliContext& ctx) {
+  if (f.url.empty()) return InvalidArgument("--url", "サービスの URL が必要です (e.g. http://host:8080/)");
+  const std::string slot_name = f.slot.empty() ? (f.withdraw ? "auth" : "sign") : f.slot;
+  MYNACERT_ASSIGN_OR_RETURN(card::CertSlot slot, CertSlotOf(slot_name));
+  if (!f.withdraw && slot != card::CertSlot::kSign) {
+    return Error{ErrorCode::kInvalidArgument, "--slot",
+                 "同意は署名用電子証明書で行います (consent is given with the sign certificate)", "R-VER-3"};
+  }
+  const card::PinId pin_id = slot == card::CertSlot::kAuth ? card::PinId::kAuth : card::PinId::kSign;
+  MYNACERT_ASSIGN_OR_RETURN(auto connection, ConnectCard(f.access));
+  card::JpkiClient client(connection->transport());
+  MYNACERT_RETURN_IF_ERROR(VerifyOrFail(client, pin_id, f.pin, "--pin"));
+  const std::string purpose = f.withdraw ? counter::WithdrawPurpose(f.verifier) : counter::ConsentPurpose(f.verifier);
+  MYNACERT_ASSIGN_OR_RETURN(nlohmann::json done,
+                            AnswerChallenge(client, slot, BaseUrl(f.url), purpose, "/api/holder/consents"));
+  if (f.json) {
+    ctx.out << done.dump(2) << "\n";
+    return {};
+  }
+  ctx.out << (f.withdraw ? "同意を取り消しました (consent withdrawn, R-VER-3): "
+                         : "同意しました。住所などが変わったとき、新しい署名用電子証明書と基本4情報がこの事業者に提供されます "
+                           "(consent given, R-VER-3): ")
+          << done.value("verifier_name", std::string()) << " (" << done.value("verifier", std::string()) << ")\n";
+  return {};
+}
+
 }  // namespace
 
 void AddCardClientCommands(CLI::App& card, CliContext& ctx) {
@@ -776,6 +806,19 @@ void AddCardClientCommands(CLI::App& card, CliContext& ctx) {
   q->add_option("--pin", qf->pin, "その鍵の PIN の場所 (env:/file:)")->required();
   q->add_flag("--json", qf->json, "JSON で出力 / print JSON");
   q->callback([qf, &ctx] { RunCommand(ctx, [&] { return RunRevokeRequest(*qf, ctx); }); });
+
+  auto nf = std::make_shared<ClientFlags>();
+  CLI::App* cs = card.add_subcommand(
+      "consent", "検証者への基本4情報の提供に同意・取消 (R-VER-3) / consent that a verifier gets your new "
+                 "certificate and basic data after a change, or withdraw it");
+  AddCardAccessFlags(cs, nf->access);
+  cs->add_option("--url", nf->url, "mynacert serve の URL (http://host:port/)")->required();
+  cs->add_option("--verifier", nf->verifier, "検証者 ID (V…): 事業者が示すもの / the verifier's ID")->required();
+  cs->add_flag("--withdraw", nf->withdraw, "同意を取り消す / withdraw the consent");
+  cs->add_option("--slot", nf->slot, "署名に使う鍵: 同意は sign のみ、取消は auth (既定) か sign");
+  cs->add_option("--pin", nf->pin, "その鍵の PIN の場所 (env:/file:)")->required();
+  cs->add_flag("--json", nf->json, "JSON で出力 / print JSON");
+  cs->callback([nf, &ctx] { RunCommand(ctx, [&] { return RunConsent(*nf, ctx); }); });
 
   auto gf = std::make_shared<ClientFlags>();
   CLI::App* g = card.add_subcommand(

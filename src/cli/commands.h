@@ -84,6 +84,7 @@ void AddServeCommands(CLI::App& app, CliContext& ctx);        // serve_cmd.cc: s
 void AddCertificateCopyCommand(CLI::App& app, CliContext& ctx);  // certificate_copy_cmd.cc
 void AddDemoCommands(CLI::App& app, CliContext& ctx);         // demo_cmd.cc: demo seed
 void AddDbCommands(CLI::App& app, CliContext& ctx);           // db_cmd.cc: db migrate, db copy
+void AddVerifierCommands(CLI::App& app, CliContext& ctx);     // verifier_cmd.cc: verifier add, list, revoke
 
 }  // namespace mynacert::cli
 

@@ -47,6 +47,50 @@ class CounterCli : public ::testing::Test {
                   "1234\\nABC123\\n1234\\n1234\\n");
     ASSERT_EQ(card.code, 0) << card.out;
   }
+  // `mynacert serve` on the home, on a free port; stopped however the test ends (a failed
+  // ASSERT must not leave it running).
+  struct ServeProcess {
+    pid_t pid = -1;
+    std::string base;  // http://127.0.0.1:<port>
+    ~ServeProcess() {
+      if (pid <= 0) return;
+      kill(pid, SIGTERM);
+      int status = 0;
+      waitpid(pid, &status, 0);
+    }
+  };
+  void StartServe(ServeProcess& serve) {
+    const std::string port_file = (home_ / "port").string();
+    std::filesystem::remove(port_file);
+    serve.pid = fork();
+    ASSERT_GE(serve.pid, 0);
+    if (serve.pid == 0) {
+      setenv("MYNACERT_HOME", home_.c_str(), 1);
+      setenv("MYNACERT_CA_PASSPHRASE", "cli-test-ca-pass", 1);
+      setenv("MYNACERT_ISSUER_KEY", "cli-test-issuer-key-0123", 1);
+      setenv("MYNACERT_CARD_SECRET", "cli-test-card", 1);
+      const std::string log = (home_ / "serve.log").string();
+      if (!freopen(log.c_str(), "w", stdout) || !freopen(log.c_str(), "a", stderr)) _exit(126);
+      execl(MYNACERT_BINARY, MYNACERT_BINARY, "serve", "--port", "0", "--port-file", port_file.c_str(),
+            static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    std::string port;
+    for (int i = 0; i < 200 && port.empty(); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      std::ifstream(port_file) >> port;
+    }
+    ASSERT_FALSE(port.empty()) << "serve did not start";
+    serve.base = "http://127.0.0.1:" + port;
+  }
+  // The only card file of the home, as the holder's client's flags.
+  std::string CardAccess() {
+    std::string card;
+    for (const auto& e : std::filesystem::directory_iterator(home_ / "cards")) card = e.path().string();
+    EXPECT_FALSE(card.empty());
+    return " --card " + card + " --secret env:MYNACERT_CARD_SECRET";
+  }
+
   std::filesystem::path home_;
   std::string env_;
 };
@@ -310,36 +354,9 @@ TEST_F(CounterCli, HoldersClientExportsChangesThePinChecksOnlineBooksTheKioskAnd
   EXPECT_EQ(locked.code, 2);
   EXPECT_NE(locked.out.find("R-HOLDER-2"), std::string::npos) << locked.out;
 
-  const std::string port_file = (home_ / "port").string();
-  const pid_t pid = fork();
-  ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    setenv("MYNACERT_HOME", home_.c_str(), 1);
-    setenv("MYNACERT_CA_PASSPHRASE", "cli-test-ca-pass", 1);
-    setenv("MYNACERT_ISSUER_KEY", "cli-test-issuer-key-0123", 1);
-    setenv("MYNACERT_CARD_SECRET", "cli-test-card", 1);
-    const std::string log = (home_ / "serve.log").string();
-    if (!freopen(log.c_str(), "w", stdout) || !freopen(log.c_str(), "a", stderr)) _exit(126);
-    execl(MYNACERT_BINARY, MYNACERT_BINARY, "serve", "--port", "0", "--port-file", port_file.c_str(),
-          static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  std::string port;
-  for (int i = 0; i < 200 && port.empty(); ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    std::ifstream(port_file) >> port;
-  }
-  // Stopped however the test ends: a failed ASSERT below must not leave `serve` running.
-  struct StopServe {
-    pid_t pid;
-    ~StopServe() {
-      kill(pid, SIGTERM);
-      int status = 0;
-      waitpid(pid, &status, 0);
-    }
-  } stop_serve{pid};
-  ASSERT_FALSE(port.empty()) << "serve did not start";
-  const std::string base = "http://127.0.0.1:" + port;
+  ServeProcess serve;
+  ASSERT_NO_FATAL_FAILURE(StartServe(serve));
+  const std::string base = serve.base;
   auto good = M("card status --json --url " + base + "/ocsp" + access);
   EXPECT_EQ(good.code, 0) << good.out;
   if (good.code == 0) {
@@ -382,6 +399,103 @@ TEST_F(CounterCli, HoldersClientExportsChangesThePinChecksOnlineBooksTheKioskAnd
   EXPECT_NE(again.code, 0);
   EXPECT_NE(again.out.find("R-REV-2"), std::string::npos) << again.out;
   EXPECT_EQ(M("audit verify").code, 0);
+}
+
+}  // namespace
+}  // namespace mynacert::cli
+
+namespace mynacert::cli {
+namespace {
+
+// What `curl` answered: the HTTP status and the body.
+struct CurlReply {
+  int status = 0;
+  nlohmann::json body;
+};
+CurlReply CurlJson(const std::string& url, const std::string& key, const std::string& body) {
+  const std::string auth = key.empty() ? "" : " -H 'Authorization: Bearer " + key + "'";
+  auto out = Sh("curl -s -w '\\n%{http_code}' -H 'Content-Type: application/json'" + auth + " --data-binary '" + body +
+                "' " + url);
+  CurlReply r;
+  const size_t nl = out.out.rfind('\n');
+  if (nl == std::string::npos) return r;
+  r.status = std::atoi(out.out.c_str() + nl + 1);
+  r.body = nlohmann::json::parse(out.out.substr(0, nl), nullptr, false);
+  return r;
+}
+
+std::string HexOfFile(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  static const char* kDigits = "0123456789abcdef";
+  std::string hex;
+  for (unsigned char c : bytes) {
+    hex.push_back(kDigits[c >> 4]);
+    hex.push_back(kDigits[c & 15]);
+  }
+  return hex;
+}
+
+// R-VER-1/3/4 from a fresh home, as an operator, a holder and a verifier do it: `verifier
+// add` prints the key once; the verifier API refuses a caller without it; the holder consents
+// with `card consent` (the card signs with the sign key); after a move the 現況確認 gives the
+// new address; `verifier revoke` makes the key useless; every step is in the audit log.
+TEST_F(CounterCli, VerifierRegistryConsentAndCurrentStateOverServe) {
+  ASSERT_NO_FATAL_FAILURE(HolderWithCard("2024-07-07", "2024-06-01"));
+  const std::string access = CardAccess();
+  auto bad = M("verifier add --name 電子契約株式会社 --kinds all");
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_NE(bad.out.find("--kinds"), std::string::npos) << bad.out;
+  auto added = M("verifier add --by supervisor-1 --name 電子契約株式会社 --kinds sign --json");
+  ASSERT_EQ(added.code, 0) << added.out;
+  const auto v = nlohmann::json::parse(added.out);
+  const std::string id = v["id"], key = v["api_key"];
+  auto listed = M("verifier list");
+  ASSERT_EQ(listed.code, 0);
+  EXPECT_NE(listed.out.find(id), std::string::npos) << listed.out;
+  EXPECT_EQ(listed.out.find(key), std::string::npos);  // shown once, by add only
+
+  ASSERT_EQ(Sh(env_ + "MYNACERT_SIGN=ABC123 " + MYNACERT_BINARY + " card export --slot sign --pin env:MYNACERT_SIGN --out " +
+               (home_ / "sign.der").string() + access).code,
+            0);
+  const std::string cert = "{\"certificate_hex\":\"" + HexOfFile(home_ / "sign.der") + "\"}";
+
+  ServeProcess serve;
+  ASSERT_NO_FATAL_FAILURE(StartServe(serve));
+  const std::string status_url = serve.base + "/api/verifier/v1/status";
+  EXPECT_EQ(CurlJson(status_url, "", cert).status, 401);
+  EXPECT_EQ(CurlJson(status_url, "mvk_" + std::string(64, '0'), cert).status, 401);
+  auto good = CurlJson(status_url, key, cert);
+  ASSERT_EQ(good.status, 200) << good.body.dump();
+  EXPECT_EQ(good.body["state"], "good");
+  const std::string holder_id = good.body["holder_id"];
+  EXPECT_EQ(holder_id.size(), 32u);
+
+  auto consent = Sh(env_ + "MYNACERT_SIGN=ABC123 " + MYNACERT_BINARY + " card consent --verifier " + id +
+                    " --pin env:MYNACERT_SIGN --url " + serve.base + access);
+  ASSERT_EQ(consent.code, 0) << consent.out;
+  EXPECT_NE(consent.out.find("電子契約株式会社"), std::string::npos) << consent.out;
+  auto with_auth = Sh(env_ + "MYNACERT_AUTH=1234 " + MYNACERT_BINARY + " card consent --slot auth --verifier " + id +
+                      " --pin env:MYNACERT_AUTH --url " + serve.base + access);
+  EXPECT_EQ(with_auth.code, 2);
+  EXPECT_NE(with_auth.out.find("R-VER-3"), std::string::npos) << with_auth.out;
+
+  ASSERT_EQ(M("resident change --clerk c1 --resident 1 --address '山形県山形市七日町一丁目1番1号' --date 2026-05-01").code, 0);
+  auto current = CurlJson(serve.base + "/api/verifier/v1/current", key, cert);
+  ASSERT_EQ(current.status, 200) << current.body.dump();
+  EXPECT_EQ(current.body["state"], "revoked");
+  EXPECT_EQ(current.body["reason"], "affiliationChanged");
+  EXPECT_TRUE(current.body["changed"].get<bool>());
+  EXPECT_TRUE(current.body["consent"].get<bool>());
+  EXPECT_EQ(current.body["basic"]["address"], "山形県山形市七日町一丁目1番1号");
+  EXPECT_EQ(current.body["holder_id"], holder_id);
+
+  ASSERT_EQ(M("verifier revoke --by supervisor-1 --id " + id).code, 0);
+  EXPECT_EQ(CurlJson(status_url, key, cert).status, 401);
+  auto twice = M("verifier revoke --id " + id);
+  EXPECT_EQ(twice.code, 2);
+  auto audit = M("audit verify");
+  EXPECT_EQ(audit.code, 0) << audit.out;
 }
 
 }  // namespace

@@ -120,6 +120,7 @@ int Main(int argc, char** argv) {
   AddCertificateCopyCommand(app, ctx);
   AddDemoCommands(app, ctx);
   AddDbCommands(app, ctx);
+  AddVerifierCommands(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -10,7 +10,9 @@
 
 #include "card/layout.h"
 #include "core/result.h"
+#include "counter/lifecycle.h"
 #include "counter/store.h"
+#include "pki/ca_store.h"
 #include "pki/certificate.h"
 
 namespace mynacert::counter::internal {
@@ -27,6 +29,25 @@ Result<card::PinId> ParsePinName(std::string_view name, std::string_view field);
 // A key pair and its certificate by kind, "auth" | "sign" (pki::CaKindName); errors name
 // `field`.
 Result<pki::CaKind> ParseKeyKind(std::string_view name, std::string_view field);
+
+// `bytes` random bytes as lower-case hex.
+Result<std::string> RandomHex(size_t bytes);
+
+// A holder challenge claimed and its answer checked (lifecycle.cc): what it was and the CA's
+// record of the certificate whose key answered.
+struct Answered {
+  Challenge challenge;
+  pki::IssuedCert recorded;
+};
+// Claims the challenge once and checks the answer: its purpose (`purpose_prefix`: "kiosk:"
+// matches both kiosk purposes) and the signature by the certificate's key; the certificate
+// must still be good. Errors name challenge_id, signature (403), serial; `rule` is theirs.
+Result<Answered> ClaimAnswered(CounterStore& store, pki::CaStore& ca, std::string_view challenge_id,
+                               std::string_view signature, std::string_view purpose_prefix,
+                               std::string_view rule, int64_t now);
+// The resident of a certificate the counter issued (its CA holder_ref "resident:<id>"); 0 for
+// one issued without the counter (`ca issue`).
+int64_t ResidentOf(const pki::IssuedCert& cert);
 
 }  // namespace mynacert::counter::internal
 

@@ -9,6 +9,7 @@
 
 #include "core/hex.h"
 #include "counter/internal.h"
+#include "counter/verifiers.h"
 #include "pki/openssl.h"
 
 namespace mynacert::counter {
@@ -202,7 +203,7 @@ Result<LossReceipt> ReportLoss(CounterStore& store, Registry& registry, const Lo
   return receipt;
 }
 
-namespace {
+namespace internal {
 
 Result<std::string> RandomHex(size_t bytes) {
   std::string raw(bytes, '\0');
@@ -212,10 +213,29 @@ Result<std::string> RandomHex(size_t bytes) {
   return HexLower(raw);
 }
 
-}  // namespace
+}  // namespace internal
+
+using internal::RandomHex;
+
+const pki::CaGeneration* IssuerOf(std::span<const pki::CaGeneration* const> cas, X509* cert) {
+  const pki::CaGeneration* issuer = nullptr;
+  for (const pki::CaGeneration* g : cas) {
+    if (g && X509_verify(cert, X509_get0_pubkey(g->cert.get())) == 1) issuer = g;
+  }
+  pki::TakeOpenSslErrors();
+  return issuer;
+}
 
 std::string ChallengePrefix(std::string_view purpose) {
   if (purpose == "revocation") return "mynacert revocation request (R-REV-2: cessationOfOperation)";
+  if (purpose.rfind("consent:", 0) == 0) {
+    return "mynacert consent (R-VER-3: after a change of my record, verifier " + std::string(purpose.substr(8)) +
+           " may receive my new sign certificate and basic data)";
+  }
+  if (purpose.rfind("withdraw:", 0) == 0) {
+    return "mynacert consent withdrawn (R-VER-3: verifier " + std::string(purpose.substr(9)) +
+           " no longer receives my new basic data)";
+  }
   return "mynacert kiosk booking (R-KIOSK-1: reset the " + std::string(purpose.substr(purpose.find(':') + 1)) +
          " PIN)";
 }
@@ -236,20 +256,17 @@ Result<Challenge> IssueHolderChallenge(CounterStore& store, pki::CaStore& ca,
                                        std::span<const pki::CaGeneration* const> cas,
                                        std::string_view certificate_der, std::string_view purpose,
                                        int64_t now) {
-  if (purpose != "revocation" && purpose != "kiosk:auth" && purpose != "kiosk:sign") {
+  const bool consent = purpose.rfind("consent:", 0) == 0 || purpose.rfind("withdraw:", 0) == 0;
+  if (purpose != "revocation" && purpose != "kiosk:auth" && purpose != "kiosk:sign" && !consent) {
     if (purpose.rfind("kiosk:", 0) == 0) MYNACERT_RETURN_IF_ERROR(CheckKioskPin(purpose.substr(6)));
-    return InvalidArgument("purpose", "revocation | kiosk:auth | kiosk:sign");
+    return InvalidArgument("purpose", "revocation | kiosk:auth | kiosk:sign | consent:<verifier> | withdraw:<verifier>");
   }
   auto parsed = pki::ParseCertificateDer(certificate_der);
   if (!parsed.ok()) {
     return InvalidArgument("certificate", "証明書 (DER) として読めません (not a DER certificate)");
   }
   X509* cert = parsed->get();
-  const pki::CaGeneration* issuer = nullptr;
-  for (const pki::CaGeneration* g : cas) {
-    if (g && X509_verify(cert, X509_get0_pubkey(g->cert.get())) == 1) issuer = g;
-  }
-  pki::TakeOpenSslErrors();
+  const pki::CaGeneration* issuer = IssuerOf(cas, cert);
   if (!issuer) {
     return InvalidArgument("certificate", "この認証局が発行した証明書ではありません (not issued by this CA)");
   }
@@ -264,6 +281,8 @@ Result<Challenge> IssueHolderChallenge(CounterStore& store, pki::CaStore& ca,
                  "(book with the other certificate, whose PIN you know; both forgotten: a counter)",
                  "R-KIOSK-2"};
   }
+  // R-VER-3: a consent names a registered sign verifier and is given with the sign key.
+  if (consent) MYNACERT_RETURN_IF_ERROR(CheckConsentPurpose(store, purpose, c.kind));
   MYNACERT_ASSIGN_OR_RETURN(auto recorded, ca.Find(issuer->kind, c.serial));
   if (!recorded) return NotFound("certificate", "認証局に記録がありません (unknown to the CA)");
   if (recorded->state != pki::CertState::kGood) {
@@ -271,7 +290,7 @@ Result<Challenge> IssueHolderChallenge(CounterStore& store, pki::CaStore& ca,
                  recorded->state == pki::CertState::kOnHold
                      ? "この証明書は一時保留中です。窓口で手続きしてください (on hold: see a counter, R-LOST-2)"
                      : "この証明書は既に失効しています (already revoked)",
-                 purpose == "revocation" ? "R-REV-2" : "R-KIOSK-1"};
+                 purpose == "revocation" ? "R-REV-2" : consent ? "R-VER-3" : "R-KIOSK-1"};
   }
   MYNACERT_ASSIGN_OR_RETURN(c.id, RandomHex(16));
   MYNACERT_ASSIGN_OR_RETURN(c.challenge, RandomHex(32));
@@ -281,15 +300,8 @@ Result<Challenge> IssueHolderChallenge(CounterStore& store, pki::CaStore& ca,
   return c;
 }
 
-namespace {
+namespace internal {
 
-struct Answered {
-  Challenge challenge;
-  pki::IssuedCert recorded;
-};
-
-// Claims the challenge once and checks the answer: its purpose (`purpose_prefix`, "kiosk:"
-// matches both kiosk purposes) and the signature by the certificate's key.
 Result<Answered> ClaimAnswered(CounterStore& store, pki::CaStore& ca, std::string_view challenge_id,
                                std::string_view signature, std::string_view purpose_prefix,
                                std::string_view rule, int64_t now) {
@@ -337,7 +349,11 @@ int64_t ResidentOf(const pki::IssuedCert& cert) {
   return std::strtoll(cert.holder_ref.c_str() + 9, nullptr, 10);
 }
 
-}  // namespace
+}  // namespace internal
+
+using internal::Answered;
+using internal::ClaimAnswered;
+using internal::ResidentOf;
 
 Result<HolderRevocation> RevokeOnHolderRequest(CounterStore& store, Registry& registry, pki::CaStore& ca,
                                                std::string_view challenge_id,

@@ -107,6 +107,9 @@ struct Challenge {
   std::string challenge;  // 64 hex digits
   int64_t expires_at = 0;
 };
+// The CA generation among `cas` whose key signed `cert`; nullptr when none did.
+const pki::CaGeneration* IssuerOf(std::span<const pki::CaGeneration* const> cas, X509* cert);
+
 // The exact bytes the holder signs.
 std::string ChallengeMessage(const Challenge& c);
 // The first line of the message for `purpose`: a client checks it before it signs.

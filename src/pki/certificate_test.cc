@@ -234,6 +234,8 @@ TEST(Publication, TheFileIsReadAndCheckedAndBadUrlsNameTheField) {
   p.policy = PolicyArc::kProduction;
   EXPECT_EQ(defaults->ocsp_responder_days, 7);
   p.ocsp_responder_days = 30;
+  EXPECT_FALSE(defaults->status_restricted);  // a sandbox publishes to anyone
+  p.status_restricted = true;
   ASSERT_TRUE(SavePublication(dir.string(), p).ok());
   EXPECT_EQ(std::filesystem::status(dir / kPublicationFile).permissions() & std::filesystem::perms::all,
             std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
@@ -242,6 +244,7 @@ TEST(Publication, TheFileIsReadAndCheckedAndBadUrlsNameTheField) {
   EXPECT_EQ(read->base_url, p.base_url);
   EXPECT_EQ(read->policy, PolicyArc::kProduction);
   EXPECT_EQ(read->ocsp_responder_days, 30);
+  EXPECT_TRUE(read->status_restricted);
   for (const char* bad : {"ftp://x", "http://", "http://x/", "http://x/a b", "http://x?q=1", "localhost:8080"}) {
     p.base_url = bad;
     const Status st = SavePublication(dir.string(), p);
@@ -253,6 +256,12 @@ TEST(Publication, TheFileIsReadAndCheckedAndBadUrlsNameTheField) {
   auto edited = LoadPublication(dir.string());
   ASSERT_FALSE(edited.ok());
   EXPECT_NE(edited.error().field.find("publication.conf:2"), std::string::npos) << edited.error().field;
+  for (const char* access : {"open", "", "Restricted"}) {
+    { std::ofstream(dir / kPublicationFile) << "# c\nstatus_access = " << access << "\n"; }
+    auto refused = LoadPublication(dir.string());
+    ASSERT_FALSE(refused.ok()) << access;
+    EXPECT_NE(refused.error().field.find("publication.conf:2"), std::string::npos) << access;
+  }
   for (const char* days : {"0", "367", "7d", "", "-1"}) {
     { std::ofstream(dir / kPublicationFile) << "# c\nocsp_responder_days = " << days << "\n"; }
     auto refused = LoadPublication(dir.string());

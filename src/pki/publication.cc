@@ -120,9 +120,14 @@ Result<Publication> LoadPublication(const std::string& dir) {
         return InvalidArgument(where, "ocsp_responder_days は 1〜366 です (days, 1 to 366)");
       }
       out.ocsp_responder_days = days;
+    } else if (key == "status_access") {
+      if (value != "public" && value != "restricted") {
+        return InvalidArgument(where, "status_access は public か restricted です (expected public or restricted)");
+      }
+      out.status_restricted = value == "restricted";
     } else {
       return InvalidArgument(where, "知らないキーです: " + std::string(key) +
-                                        " (unknown key; expected url, policy or ocsp_responder_days)");
+                                        " (unknown key; expected url, policy, ocsp_responder_days or status_access)");
     }
   }
   return out;
@@ -136,7 +141,8 @@ Status SavePublication(const std::string& dir, const Publication& p) {
       "# Where relying parties find this CA (mynacert ca publish; docs/relying-parties.md)\n"
       "url = " + p.base_url + "\npolicy = " +
           (p.policy == PolicyArc::kTest ? "test" : "production") +
-          "\nocsp_responder_days = " + std::to_string(p.ocsp_responder_days) + "\n",
+          "\nocsp_responder_days = " + std::to_string(p.ocsp_responder_days) +
+          "\nstatus_access = " + (p.status_restricted ? "restricted" : "public") + "\n",
       0600);
 }
 

@@ -46,6 +46,11 @@ struct Publication {
   // the CA's ten years. RFC 6960 4.2.2.2.1 leaves revocation checking of the responder to its
   // lifetime when it carries id-pkix-ocsp-nocheck, as ours do.
   int ocsp_responder_days = 7;
+  // Who may read revocation status (R-VER-1): false (`status_access = public`, the default of
+  // a sandbox) — anyone fetches the CRLs and asks OCSP; true (`restricted`, as J-LIS does) —
+  // only registered verifiers, with their API key, and each only for its kinds. The CA
+  // certificates and the CPS stay public.
+  bool status_restricted = false;
 
   std::string OcspUrl() const;
   std::string CaIssuersUrl(CaKind kind, int generation) const;

@@ -72,6 +72,8 @@ std::string_view AccessName(Access access) {
       return "hotline";
     case Access::kSession:
       return "session";
+    case Access::kVerifier:
+      return "verifier";
   }
   return "undeclared";
 }
@@ -294,6 +296,18 @@ HttpResponse Router::Handle(const HttpRequest& req) {
       return ErrorResponse(Error{
           ErrorCode::kPermissionDenied, "X-CSRF-Token",
           "CSRF トークンが一致しません。再読み込みしてください (CSRF token missing or wrong)", ""});
+    }
+    ctx.who = std::move(*who);
+  }
+  if (route.access == Access::kVerifier || (route.access == Access::kRelyingParty && restrict_relying_party_)) {
+    Result<Principal> who = authenticate_verifier_
+                                ? authenticate_verifier_(req, ctx.now)
+                                : Result<Principal>(Error{ErrorCode::kUnauthenticated, "Authorization",
+                                                          "登録された検証者のみです (registered verifiers only)", "R-VER-1"});
+    if (!who.ok()) {
+      HttpResponse r = ErrorResponse(who.error());
+      if (r.status == 401) r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"mynacert verifiers\"");
+      return r;
     }
     ctx.who = std::move(*who);
   }

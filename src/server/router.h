@@ -7,7 +7,11 @@
 //      a route for the path but not the method                        → 405 with Allow
 //      (HEAD is answered wherever GET is; the transport drops the body)
 //   3. the route's rate-limit class, per caller address               → 429 with Retry-After
-//   4. access: public / relying party: anyone; staff: a session       → 401
+//   4. access: public: anyone; relying party: anyone, or when the
+//              service restricts status (RestrictRelyingParty) a
+//              registered verifier's API key, as verifier:            → 401
+//              verifier: a registered verifier's API key              → 401
+//              staff: a session                                       → 401
 //              staff: a clerk's or supervisor's session               → 403
 //              supervisor: a supervisor's session                     → 403
 //              hotline: a hotline operator's or supervisor's session  → 403
@@ -53,14 +57,16 @@ enum class Access : uint8_t {
   kSupervisor,    // a supervisor's session
   kHotline,       // a hotline operator's or supervisor's session (R-LOST-1: national, 24 hours)
   kSession,       // any staff session, whatever its role (who am I, log out)
+  kVerifier,      // a registered verifier's API key (R-VER-1): Authorization: Bearer mvk_…
 };
 std::string_view AccessName(Access access);
 
 // The authenticated caller of a staff route.
 struct Principal {
-  std::string name;
-  std::string role;  // "clerk" | "supervisor" | "hotline"
-  std::string csrf;
+  std::string name;  // a verifier: its id
+  std::string role;  // "clerk" | "supervisor" | "hotline" | "verifier"
+  std::string csrf;  // "" for a verifier (an API key is not a cookie: no CSRF)
+  std::string kinds;  // a verifier's: "sign" | "auth" | "sign,auth"
 };
 
 struct RequestContext {
@@ -119,6 +125,14 @@ class Router {
   using Authenticator = std::function<Result<Principal>(const HttpRequest&, int64_t now)>;
   Router(const Clock& clock, Authenticator authenticate);
 
+  // Who holds the request's verifier API key (kUnauthenticated when nobody): kVerifier routes,
+  // and kRelyingParty routes once restricted.
+  void SetVerifierAuthenticator(Authenticator authenticate) { authenticate_verifier_ = std::move(authenticate); }
+  // R-VER-1: revocation data only for registered verifiers (J-LIS's way); off by default (a
+  // sandbox publishes to anyone).
+  void RestrictRelyingParty(bool restricted) { restrict_relying_party_ = restricted; }
+  bool relying_party_restricted() const { return restrict_relying_party_; }
+
   // Refuses (kInvalidArgument, field "route") an undeclared access, a missing handler, a
   // pattern not starting with '/', an unknown rate class, or a (method, pattern) twice.
   Status Add(Route route);
@@ -149,6 +163,8 @@ class Router {
 
   const Clock& clock_;
   Authenticator authenticate_;
+  Authenticator authenticate_verifier_;
+  bool restrict_relying_party_ = false;
   std::vector<Route> routes_;
   std::vector<std::vector<std::string>> patterns_;  // routes_[i].pattern split on '/'
   std::map<std::string, RateLimit, std::less<>> limits_;

@@ -21,9 +21,9 @@ class RouterTest : public ::testing::Test {
  protected:
   RouterTest()
       : router_(clock_, [](const HttpRequest& req, int64_t) -> Result<Principal> {
-          if (req.Cookie("s") == "clerk") return Principal{"tanaka", "clerk", "c1"};
-          if (req.Cookie("s") == "boss") return Principal{"boss", "supervisor", "c2"};
-          if (req.Cookie("s") == "line") return Principal{"suzuki", "hotline", "c3"};
+          if (req.Cookie("s") == "clerk") return Principal{"tanaka", "clerk", "c1", ""};
+          if (req.Cookie("s") == "boss") return Principal{"boss", "supervisor", "c2", ""};
+          if (req.Cookie("s") == "line") return Principal{"suzuki", "hotline", "c3", ""};
           return Error{ErrorCode::kUnauthenticated, "session", "log in", ""};
         }) {
     router_.SetLimit("booking", RateLimit{2, 1});
@@ -55,6 +55,46 @@ class RouterTest : public ::testing::Test {
   FixedClock clock_ = FixedClock::AtJstNoon(Date::Ymd(2026, 12, 2));
   Router router_;
 };
+
+// R-VER-1: verifier routes take a registered verifier's API key (401 with WWW-Authenticate
+// Bearer otherwise, and never a staff session); relying-party routes are open until the
+// service restricts them, then they take the same key. A verifier's key opens no staff route.
+TEST_F(RouterTest, VerifierRoutesAndRestrictedStatusTakeAVerifierKey) {
+  router_.SetVerifierAuthenticator([](const HttpRequest& req, int64_t) -> Result<Principal> {
+    if (req.Header("authorization") == "Bearer good") return Principal{"V0123456789AB", "verifier", "", "sign"};
+    return Error{ErrorCode::kUnauthenticated, "Authorization", "key", "R-VER-1"};
+  });
+  ASSERT_TRUE(router_.Add({"POST", "/api/verifier/v1/status", Access::kVerifier, 100, "", true, Ok}).ok());
+  auto call = [&](const std::string& method, const std::string& path, const std::string& key,
+                  const std::string& cookie = "") {
+    HttpRequest r;
+    r.method = method;
+    r.path = r.target = path;
+    r.remote = "192.0.2.1";
+    if (!key.empty()) r.headers["authorization"] = "Bearer " + key;
+    if (!cookie.empty()) r.headers["cookie"] = "s=" + cookie;
+    return router_.Handle(r);
+  };
+  const HttpResponse none = call("POST", "/api/verifier/v1/status", "");
+  EXPECT_EQ(none.status, 401);
+  EXPECT_EQ(Field(none), "Authorization");
+  bool challenged = false;
+  for (const auto& [k, v] : none.headers) challenged |= k == "WWW-Authenticate" && v.rfind("Bearer", 0) == 0;
+  EXPECT_TRUE(challenged);
+  EXPECT_EQ(call("POST", "/api/verifier/v1/status", "bad").status, 401);
+  EXPECT_EQ(call("POST", "/api/verifier/v1/status", "", "boss").status, 401);  // a staff session is not a key
+  const HttpResponse good = call("POST", "/api/verifier/v1/status", "good");
+  EXPECT_EQ(good.status, 200);
+  EXPECT_EQ(good.body, "ok by V0123456789AB");
+  EXPECT_EQ(call("GET", "/api/bookings", "good").status, 401);  // nor a key a session
+
+  EXPECT_EQ(call("GET", "/ocsp/abc", "").status, 200);  // public by default
+  router_.RestrictRelyingParty(true);
+  EXPECT_EQ(call("GET", "/ocsp/abc", "").status, 401);
+  EXPECT_EQ(call("GET", "/ocsp/abc", "bad").status, 401);
+  EXPECT_EQ(call("GET", "/ocsp/abc", "good").status, 200);
+  EXPECT_EQ(call("GET", "/api/health", "").status, 200);  // residents' routes stay open
+}
 
 // R-LOST-1: the hotline's operators hold certificates and see no counter case; clerks hold
 // nothing; supervisors do both; every role may ask who it is.

@@ -4,10 +4,14 @@
 //   POST /api/holder/status {certificate_hex}              what the CA says of a certificate
 //   POST /api/holder/challenges {certificate_hex, purpose}  a challenge to sign on the card:
 //                                                           revocation | kiosk:auth | kiosk:sign
+//                                                           | consent:<verifier> | withdraw:<verifier>
 //   POST /api/holder/revocation-requests {challenge_id, signature_hex}
 //                                                           revoked cessationOfOperation (R-REV-2)
 //   POST /api/holder/kiosk-bookings {challenge_id, signature_hex}
 //                                                           a kiosk PIN reset booked (R-KIOSK-1)
+//   POST /api/holder/consents {challenge_id, signature_hex}  a consent to a verifier given
+//                                                           (consent:<id>, the sign key) or
+//                                                           withdrawn (withdraw:<id>) (R-VER-3)
 //
 // Certificates and signatures travel as hex (the DER as it is). Rate class `holder`.
 #include <mutex>
@@ -15,6 +19,7 @@
 
 #include "core/hex.h"
 #include "counter/lifecycle.h"
+#include "counter/verifiers.h"
 #include "pki/openssl.h"
 #include "service/api_util.h"
 #include "service/app.h"
@@ -90,13 +95,20 @@ Status Service::AddHolderRoutes() {
       if (e.field == "certificate") e.field = "certificate_hex";
       return Fail(e);
     }
-    return Json(201, {{"challenge_id", challenge->id},
-                      {"purpose", challenge->purpose},
-                      {"kind", challenge->kind},
-                      {"serial", challenge->serial},
-                      {"message_hex", HexLower(counter::ChallengeMessage(*challenge))},
-                      {"expires_at", challenge->expires_at},
-                      {"rule", challenge->purpose == "revocation" ? "R-REV-2" : "R-KIOSK-1"}});
+    json j{{"challenge_id", challenge->id},
+           {"purpose", challenge->purpose},
+           {"kind", challenge->kind},
+           {"serial", challenge->serial},
+           {"message_hex", HexLower(counter::ChallengeMessage(*challenge))},
+           {"expires_at", challenge->expires_at},
+           {"rule", challenge->purpose == "revocation" ? "R-REV-2" : "R-KIOSK-1"}};
+    // A consent names the verifier: the holder's client shows its registered name before the
+    // card signs.
+    if (auto v = counter::CheckConsentPurpose(*ws_->store, challenge->purpose, challenge->kind); v.ok()) {
+      j["verifier_name"] = v->name;
+      j["rule"] = "R-VER-3";
+    }
+    return Json(201, j);
   }}));
 
   MYNACERT_RETURN_IF_ERROR(r.Add({"POST", "/api/holder/revocation-requests", Access::kPublic, kSmallBody, "holder",
@@ -126,6 +138,18 @@ Status Service::AddHolderRoutes() {
                       {"forgotten", booked->forgotten},
                       {"expires_at", booked->expires_at},
                       {"rule", "R-KIOSK-1"}});
+  }}));
+  MYNACERT_RETURN_IF_ERROR(r.Add({"POST", "/api/holder/consents", Access::kPublic, kSmallBody, "holder", true,
+                                  [this](RequestContext& c) {
+    auto answer = AnswerOf(c.http);
+    if (!answer.ok()) return Fail(answer.error());
+    std::lock_guard lock(counter_mu_);
+    auto decided = counter::AnswerConsent(*ws_->store, *ws_->ca_store, answer->first, answer->second, c.now);
+    if (!decided.ok()) return Fail(decided.error());
+    return Json(200, {{"verifier", decided->verifier_id},
+                      {"verifier_name", decided->verifier_name},
+                      {"consent", decided->granted ? "granted" : "withdrawn"},
+                      {"rule", "R-VER-3"}});
   }}));
   return {};
 }

@@ -2,7 +2,12 @@
 #include <algorithm>
 #include <ctime>
 #include <optional>
+#include <vector>
 
+#include <openssl/ocsp.h>
+#include <openssl/x509.h>
+
+#include "counter/verifiers.h"
 #include "pki/ca_directory.h"
 #include "pki/crl.h"
 #include "pki/publication.h"
@@ -35,14 +40,15 @@ std::string Header(const HttpRequest& r, const std::string& name) {
 // may change, and a conditional GET answered 304 without the body.
 HttpResponse Cacheable(const HttpRequest& req, std::string content_type, std::string body,
                        const std::string& etag, int64_t last_modified, int64_t expires,
-                       int64_t max_age) {
+                       int64_t max_age, bool shared) {
   HttpResponse res;
   res.headers.emplace_back("ETag", etag);
   res.headers.emplace_back("Last-Modified", HttpDate(last_modified));
   res.headers.emplace_back("Expires", HttpDate(expires));
+  // Restricted to registered verifiers (R-VER-1): no shared cache may hand it to anyone else.
   res.headers.emplace_back("Cache-Control",
                            "max-age=" + std::to_string(std::max<int64_t>(0, max_age)) +
-                               ", public, no-transform, must-revalidate");
+                               (shared ? ", public" : ", private") + ", no-transform, must-revalidate");
   const std::string none_match = Header(req, "if-none-match");
   const auto since = ParseHttpDate(Header(req, "if-modified-since"));
   if ((!none_match.empty() && (none_match == etag || none_match == "*")) ||
@@ -54,6 +60,44 @@ HttpResponse Cacheable(const HttpRequest& req, std::string content_type, std::st
   res.content_type = std::move(content_type);
   res.body = std::move(body);
   return res;
+}
+
+// R-VER-1 with status restricted: may the verifier `who` read the status of `kind`?
+bool MayRead(const RequestContext& c, std::string_view kind) {
+  return !c.who || c.who->kinds == kind || c.who->kinds == "sign,auth";
+}
+
+// The kinds of CA an OCSP request asks about: each CertID's issuerKeyHash against the CAs'
+// keys, in the hash the CertID names. A CertID of neither CA is left to the responder
+// (unknown); nullopt for a request that does not parse (the responder says malformed).
+std::optional<std::vector<std::string>> OcspRequestKinds(std::string_view der,
+                                                         const pki::CaGeneration& sign, const pki::CaGeneration& auth) {
+  const unsigned char* p = reinterpret_cast<const unsigned char*>(der.data());
+  pki::OpenSslPtr<OCSP_REQUEST, OCSP_REQUEST_free> req(d2i_OCSP_REQUEST(nullptr, &p, static_cast<long>(der.size())));
+  if (!req) {
+    pki::TakeOpenSslErrors();
+    return std::nullopt;
+  }
+  std::vector<std::string> kinds;
+  for (int i = 0; i < OCSP_request_onereq_count(req.get()); ++i) {
+    OCSP_CERTID* id = OCSP_onereq_get0_id(OCSP_request_onereq_get0(req.get(), i));
+    ASN1_OBJECT* md_oid = nullptr;
+    ASN1_OCTET_STRING* key_hash = nullptr;
+    if (OCSP_id_get0_info(nullptr, &md_oid, &key_hash, nullptr, id) != 1 || !md_oid || !key_hash) continue;
+    const EVP_MD* md = EVP_get_digestbyobj(md_oid);
+    if (!md) continue;
+    for (const pki::CaGeneration* g : {&sign, &auth}) {
+      unsigned char digest[EVP_MAX_MD_SIZE];
+      unsigned int len = 0;
+      if (X509_pubkey_digest(g->cert.get(), md, digest, &len) == 1 &&
+          static_cast<int>(len) == ASN1_STRING_length(key_hash) &&
+          std::equal(digest, digest + len, ASN1_STRING_get0_data(key_hash))) {
+        kinds.emplace_back(pki::CaKindName(g->kind));
+      }
+    }
+  }
+  pki::TakeOpenSslErrors();
+  return kinds;
 }
 
 HttpResponse OcspAnswer(std::string der) {
@@ -69,16 +113,31 @@ Status Service::AddRelyingRoutes() {
   server::Router& r = *router_;
   // An OCSP client gets OCSP's own error (malformedRequest), never a JSON one.
   auto ocsp_too_large = [] { return OcspAnswer(std::string(server::MalformedRequestResponse())); };
+  router_->RestrictRelyingParty(ws_->sign_ca.publication.status_restricted);
   auto ocsp = [this](RequestContext& c) {
-    HttpResponse res =
-        server::OcspHttpAnswer(c.http, [this](std::string_view der) { return ocsp_->Respond(der); });
+    HttpResponse res = server::OcspHttpAnswer(c.http, [this, &c](std::string_view der) {
+      // R-VER-1, restricted: a verifier asks only about certificates of its kind(s); a request
+      // naming another kind is answered unauthorized (RFC 6960 4.2.1), as a whole.
+      if (c.who && c.who->kinds != "sign,auth") {
+        std::vector<std::string> kinds;
+        {
+          std::lock_guard lock(counter_mu_);
+          auto asked = OcspRequestKinds(der, ws_->sign_ca, ws_->auth_ca);
+          if (asked) kinds = std::move(*asked);
+        }
+        for (const std::string& k : kinds) {
+          if (!MayRead(c, k)) return std::string(server::UnauthorizedResponse());
+        }
+      }
+      return ocsp_->Respond(der);
+    });
     // A GET answer is cacheable until its nextUpdate (RFC 5019 6.2): the responder pre-signs
     // and keeps one answer per certificate until its state changes.
     if (c.http.method == "GET" && res.status == 200) {
       if (auto times = pki::OcspResponseTimes(res.body); times) {
         const std::string etag = "\"" + pki::Sha256Hex(res.body).substr(0, 32) + "\"";
         return Cacheable(c.http, res.content_type, std::move(res.body), etag, times->produced_at,
-                         times->next_update, times->next_update - c.now);
+                         times->next_update, times->next_update - c.now, !router_->relying_party_restricted());
       }
     }
     return res;
@@ -87,7 +146,8 @@ Status Service::AddRelyingRoutes() {
   MYNACERT_RETURN_IF_ERROR(r.Add({"GET", "/ocsp/*", Access::kRelyingParty, kNoBody, "", false, ocsp, ocsp_too_large}));
 
   // The certification practice statement the certificates' CPS qualifier points at.
-  MYNACERT_RETURN_IF_ERROR(r.Add({"GET", "/cps", Access::kRelyingParty, kNoBody, "", false,
+  // The CPS and the CA certificates stay public when status is restricted: they name nobody.
+  MYNACERT_RETURN_IF_ERROR(r.Add({"GET", "/cps", Access::kPublic, kNoBody, "", false,
                                   [this](RequestContext&) {
     std::lock_guard lock(counter_mu_);
     const pki::Publication& p = ws_->sign_ca.publication;
@@ -117,7 +177,7 @@ Status Service::AddRelyingRoutes() {
 
   for (const bool auth : {true, false}) {
     const std::string kind = auth ? "auth" : "sign";
-    MYNACERT_RETURN_IF_ERROR(r.Add({"GET", "/ca/" + kind + ".crt", Access::kRelyingParty, kNoBody, "", false,
+    MYNACERT_RETURN_IF_ERROR(r.Add({"GET", "/ca/" + kind + ".crt", Access::kPublic, kNoBody, "", false,
                                     [this, auth, kind](RequestContext&) {
       HttpResponse res;
       res.content_type = "application/pkix-cert";
@@ -128,7 +188,7 @@ Status Service::AddRelyingRoutes() {
     }}));
 
     // The issuing CA of any generation (the certificates' caIssuers).
-    MYNACERT_RETURN_IF_ERROR(r.Add({"GET", "/ca/" + kind + "/*", Access::kRelyingParty, kNoBody, "", false,
+    MYNACERT_RETURN_IF_ERROR(r.Add({"GET", "/ca/" + kind + "/*", Access::kPublic, kNoBody, "", false,
                                     [this, auth, kind](RequestContext& c) {
       const std::string_view rest = std::string_view(c.http.path).substr(5 + kind.size());
       int generation = 0;
@@ -158,7 +218,8 @@ Status Service::AddRelyingRoutes() {
     }}));
 
     MYNACERT_RETURN_IF_ERROR(r.Add({"GET", "/crl/" + kind + "/*", Access::kRelyingParty, kNoBody, "", false,
-                                    [this](RequestContext& c) {
+                                    [this, kind](RequestContext& c) {
+      if (!MayRead(c, kind)) return Fail(counter::NotRegisteredForKind(kind));
       auto path = pki::ParseCrlPath(std::string_view(c.http.path).substr(5));
       if (!path) {
         return Fail(NotFound("path", "その CRL はありません: /crl/<sign|auth>/g<世代>/<区分>.crl (no such "
@@ -170,6 +231,7 @@ Status Service::AddRelyingRoutes() {
 
     MYNACERT_RETURN_IF_ERROR(r.Add({"GET", "/crl/" + kind + ".crl", Access::kRelyingParty, kNoBody, "", false,
                                     [this, auth, kind](RequestContext& c) {
+      if (!MayRead(c, kind)) return Fail(counter::NotRegisteredForKind(kind));
       std::lock_guard lock(counter_mu_);
       const pki::CaGeneration& ca = auth ? ws_->auth_ca : ws_->sign_ca;
       // A new CRL when a certificate of this CA changed since the cached one, or when the cached
@@ -284,7 +346,7 @@ HttpResponse Service::PartitionCrlAnswer(RequestContext& c, const pki::CrlPath& 
                path.delta ? int64_t{60} : answer->made_at + config_.crl_full_interval_seconds - c.now);
   return Cacheable(c.http, "application/pkix-crl", answer->der,
                    "\"" + kind + "-" + std::to_string(answer->number) + "\"", answer->this_update,
-                   answer->next_update, max_age);
+                   answer->next_update, max_age, !router_->relying_party_restricted());
 }
 
 }  // namespace mynacert::service

@@ -1,5 +1,6 @@
 #include "service/app.h"
 
+#include "counter/verifiers.h"
 #include "pki/key_file.h"
 #include "server/ocsp_http.h"
 #include "service/api_util.h"
@@ -89,7 +90,7 @@ Result<std::unique_ptr<Service>> Service::Open(const ServiceConfig& config, cons
   s->router_ = std::make_unique<server::Router>(
       *s->config_.clock, [staff](const HttpRequest& req, int64_t now) -> Result<server::Principal> {
         MYNACERT_ASSIGN_OR_RETURN(staff::StaffSession who, staff->Check(req.Cookie("mynacert_session"), now));
-        return server::Principal{who.staff, who.role, who.csrf};
+        return server::Principal{who.staff, who.role, who.csrf, ""};
       });
   s->router_->SetLimit("login", config.limits.login);
   s->router_->SetLimit("booking", config.limits.booking);
@@ -97,6 +98,15 @@ Result<std::unique_ptr<Service>> Service::Open(const ServiceConfig& config, cons
   s->router_->SetLimit("cancel", config.limits.cancel);
   s->router_->SetLimit("hotline", config.limits.hotline);
   s->router_->SetLimit("holder", config.limits.holder);
+  s->router_->SetLimit("verifier", config.limits.verifier);
+  // R-VER-1: a registered verifier's API key.
+  s->router_->SetVerifierAuthenticator([raw = s.get()](const HttpRequest& req, int64_t) -> Result<server::Principal> {
+    const std::string header = req.Header("authorization");
+    const std::string key = header.rfind("Bearer ", 0) == 0 ? header.substr(7) : std::string();
+    std::lock_guard lock(raw->counter_mu_);
+    MYNACERT_ASSIGN_OR_RETURN(counter::Verifier v, counter::AuthenticateVerifier(*raw->ws_->store, key));
+    return server::Principal{v.id, "verifier", "", v.kinds};
+  });
   MYNACERT_RETURN_IF_ERROR(s->AddStaffRoutes());
   MYNACERT_RETURN_IF_ERROR(s->AddBookingRoutes());
   MYNACERT_RETURN_IF_ERROR(s->AddCaseRoutes());
@@ -105,6 +115,7 @@ Result<std::unique_ptr<Service>> Service::Open(const ServiceConfig& config, cons
   MYNACERT_RETURN_IF_ERROR(s->AddHotlineRoutes());
   MYNACERT_RETURN_IF_ERROR(s->AddApplicationRoutes());
   MYNACERT_RETURN_IF_ERROR(s->AddHolderRoutes());
+  MYNACERT_RETURN_IF_ERROR(s->AddVerifierRoutes());
   MYNACERT_RETURN_IF_ERROR(s->AddPublicRoutes());
   return s;
 }

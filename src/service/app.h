@@ -58,6 +58,9 @@ struct ServiceLimits {
   server::RateLimit cancel{5, 2};      // POST /api/bookings/{n}/cancel
   server::RateLimit hotline{30, 30};   // POST /api/hotline/calls: an operator's pace, not a script's
   server::RateLimit holder{10, 6};     // POST /api/holder/*: a holder's client, not a scan
+  // /api/verifier/v1/*, per address: a verifier's batch of look-ups, not a scan by a stranger
+  // (an unknown key costs one hash and one indexed read).
+  server::RateLimit verifier{200, 12000};
   int bookings_per_booker = 1;         // without a 予約ID, per counter (BookingRequest)
   int parallel_hashes = 0;             // staff::StaffOptions
 };
@@ -117,6 +120,7 @@ class Service {
   Status AddHotlineRoutes();
   Status AddApplicationRoutes();
   Status AddHolderRoutes();
+  Status AddVerifierRoutes();
   std::string PublicBase(const server::HttpRequest& req) const;
   nlohmann::json BookingReply(const profiles::Municipality& m, const profiles::Counter& c,
                               const reservations::Booking& b, const server::HttpRequest& req) const;

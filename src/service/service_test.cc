@@ -24,11 +24,14 @@
 #include <ctime>
 #include <thread>
 
+#include "core/hex.h"
 #include "counter/card_renewal.h"
+#include "counter/verifiers.h"
 #include "pki/ca_directory.h"
 #include "pki/ca_store.h"
 #include "reservations/reservations.h"
 #include "server/http.h"
+#include "server/ocsp_http.h"
 #include "service/explain.h"
 #include "service/json_out.h"
 
@@ -1222,6 +1225,83 @@ TEST_F(ServiceTest, PartitionCrlsDeltasAndCachingHeaders) {
   EXPECT_FALSE(ocsp.headers["ETag"].empty());
   EXPECT_FALSE(ocsp.headers["Last-Modified"].empty());
   EXPECT_EQ(Send(http::verb::get, "/ocsp/" + escaped, "", {{"If-None-Match", ocsp.headers["ETag"]}}).status, 304);
+}
+
+// R-VER-1 with `status_access = restricted` (J-LIS's way): the CRLs and OCSP answer only
+// registered verifiers, each for its own kind — a CRL of the other kind is 403, an OCSP
+// request about the other kind is `unauthorized` (RFC 6960 4.2.1) — and nothing they get is
+// cacheable by a shared cache; the CA certificates and the CPS stay public. The verifier API
+// answers only about the verifier's kinds.
+TEST_F(ServiceTest, RestrictedStatusOnlyForRegisteredVerifiersOfTheirKind) {
+  {
+    auto pub = pki::LoadPublication(svc_->workspace().CaDir());
+    ASSERT_TRUE(pub.ok());
+    pub->status_restricted = true;
+    ASSERT_TRUE(pki::SavePublication(svc_->workspace().CaDir(), *pub).ok());
+  }
+  Start(ServiceLimits{});
+  counter::Workspace& ws = svc_->workspace();
+  const int64_t r = AddHolder(ws, "yamagata", "山形　五郎", "山形県山形市旅篭町二丁目3番25号", Date::Ymd(2021, 7, 7));
+  auto card = *ws.store->ActiveCard(r);
+  const std::string auth_serial = (*ws.store->ActiveCert(card->id, "auth"))->serial;
+  const std::string sign_serial = (*ws.store->ActiveCert(card->id, "sign"))->serial;
+  const auto auth_row = *ws.ca_store->Find(pki::CaKind::kAuth, auth_serial);
+  const auto sign_row = *ws.ca_store->Find(pki::CaKind::kSign, sign_serial);
+  auto login = counter::AddVerifier(*ws.store, "ログイン事業者", "auth", "test", 0);
+  auto signer = counter::AddVerifier(*ws.store, "電子契約事業者", "sign", "test", 0);
+  ASSERT_TRUE(login.ok() && signer.ok());
+  auto as = [&](const std::string& key) {
+    return std::map<std::string, std::string>{{"Authorization", "Bearer " + key}};
+  };
+  const std::string auth_crl = "/crl/auth/g1/" + auth_row->crl_scope + ".crl";
+  const std::string sign_crl = "/crl/sign/g1/" + sign_row->crl_scope + ".crl";
+
+  Reply anonymous = Get(auth_crl);
+  ExpectJsonError(anonymous, 401, "Authorization");
+  EXPECT_EQ(anonymous.headers["WWW-Authenticate"].rfind("Bearer", 0), 0u);
+  EXPECT_EQ(Get("/ca/auth.crt").status, 200);
+  EXPECT_EQ(Get("/cps").status, 200);
+  Reply crl = Send(http::verb::get, auth_crl, "", as(login->api_key));
+  ASSERT_EQ(crl.status, 200) << crl.body;
+  EXPECT_NE(crl.headers["Cache-Control"].find("private"), std::string::npos) << crl.headers["Cache-Control"];
+  EXPECT_EQ(crl.headers["Cache-Control"].find("public"), std::string::npos);
+  ExpectJsonError(Send(http::verb::get, sign_crl, "", as(login->api_key)), 403, "kind");
+  EXPECT_EQ(Send(http::verb::get, sign_crl, "", as(signer->api_key)).status, 200);
+
+  auto ocsp_as = [&](const std::string& key, const std::string& der, X509* issuer, std::string* raw) {
+    return OcspOverHttp([&](const std::string& req) {
+      std::map<std::string, std::string> h{{"Content-Type", "application/ocsp-request"}};
+      if (!key.empty()) h["Authorization"] = "Bearer " + key;
+      Reply answer = Send(http::verb::post, "/ocsp", req, h);
+      *raw = answer.body;
+      return answer.body;
+    }, der, issuer);
+  };
+  std::string raw;
+  EXPECT_EQ(ocsp_as(login->api_key, auth_row->der, ws.auth_ca.cert.get(), &raw), "good");
+  EXPECT_EQ(ocsp_as(signer->api_key, auth_row->der, ws.auth_ca.cert.get(), &raw), "no answer");
+  EXPECT_EQ(raw, std::string(server::UnauthorizedResponse()));
+  EXPECT_EQ(ocsp_as(signer->api_key, sign_row->der, ws.sign_ca.cert.get(), &raw), "good");
+  EXPECT_EQ(ocsp_as("", sign_row->der, ws.sign_ca.cert.get(), &raw), "no answer");  // 401
+
+  const json auth_body = {{"certificate_hex", HexLower(auth_row->der)}};
+  ExpectJsonError(Send(http::verb::post, "/api/verifier/v1/status", auth_body.dump(), as(signer->api_key)), 403, "kind");
+  Reply status = Send(http::verb::post, "/api/verifier/v1/status", auth_body.dump(), as(login->api_key));
+  ASSERT_EQ(status.status, 200) << status.body;
+  EXPECT_EQ(status.Json()["state"], "good");
+  EXPECT_EQ(status.Json()["holder_id"].get<std::string>().size(), 32u);
+  EXPECT_EQ(Send(http::verb::get, "/api/verifier/v1/me", "", as(login->api_key)).Json()["name"], "ログイン事業者");
+  // A staff session is not a verifier's key, and a verifier's key opens no staff route.
+  Login("supervisor");
+  ExpectJsonError(Send(http::verb::post, "/api/verifier/v1/status", auth_body.dump(), {{"X-CSRF-Token", csrf_}}), 401,
+                  "Authorization");
+  Reply listed = Get("/api/verifiers");
+  ASSERT_EQ(listed.status, 200) << listed.body;
+  EXPECT_EQ(listed.Json()["status_access"], "restricted");
+  EXPECT_EQ(listed.Json()["verifiers"].size(), 2u);
+  EXPECT_EQ(listed.body.find(login->api_key), std::string::npos);
+  cookie_.clear();
+  ExpectJsonError(Send(http::verb::get, "/api/verifiers", "", as(login->api_key)), 401, "session");
 }
 
 // The route table (issue 14): every route declares who may call it, and a staff route called

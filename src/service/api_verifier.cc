@@ -1,0 +1,143 @@
+// Registered verifiers (R-VER-1, R-VER-3, R-VER-4; counter/verifiers.h; docs/relying-parties.md
+// "The verifier API").
+//
+// A verifier, with its API key (Authorization: Bearer mvk_…), rate class `verifier`:
+//   GET  /api/verifier/v1/me                          who the key belongs to
+//   POST /api/verifier/v1/status {certificate_hex}    the certificate's state and the pairwise
+//                                                     holder ID (R-VER-1, R-VER-4)
+//   POST /api/verifier/v1/current {certificate_hex}   現況確認 of a sign certificate; with the
+//                                                     holder's consent after a change, the new
+//                                                     certificate and 基本4情報 (R-VER-3)
+// Supervisors (the registry's staff page):
+//   GET  /api/verifiers                       the registered verifiers
+//   POST /api/verifiers {name, kinds}         registers one; the API key is in this answer only
+//   POST /api/verifiers/{id}/revoke           its key stops working
+// The holder gives and withdraws consent through api_holder.cc (POST /api/holder/consents).
+#include <mutex>
+
+#include "core/hex.h"
+#include "counter/verifiers.h"
+#include "pki/openssl.h"
+#include "service/api_util.h"
+#include "service/app.h"
+
+namespace mynacert::service {
+
+namespace {
+
+Result<std::string> CertificateOf(const HttpRequest& req) {
+  MYNACERT_ASSIGN_OR_RETURN(json body, BodyJson(req));
+  MYNACERT_ASSIGN_OR_RETURN(std::string hex, Str(body, "certificate_hex", true));
+  std::string der;
+  if (hex.size() > 2 * 4096 || !Unhex(hex, &der) || der.empty()) {
+    return InvalidArgument("certificate_hex", "16進の文字列で送ってください (hex, at most 4096 bytes)");
+  }
+  return der;
+}
+
+json StatusJson(const counter::VerifierCertStatus& s) {
+  json j{{"kind", s.kind},
+         {"serial", s.serial},
+         {"state", std::string(pki::CertStateName(s.state))},
+         {"not_before", s.not_before},
+         {"not_after", s.not_after},
+         {"holder_id", s.holder_id.empty() ? json(nullptr) : json(s.holder_id)}};
+  if (s.state != pki::CertState::kGood) {
+    j["reason"] = std::string(pki::RevocationReasonName(s.reason));
+    j["revoked_at"] = s.revoked_at;
+  }
+  return j;
+}
+
+}  // namespace
+
+Status Service::AddVerifierRoutes() {
+  server::Router& r = *router_;
+
+  MYNACERT_RETURN_IF_ERROR(r.Add({"GET", "/api/verifier/v1/me", Access::kVerifier, kNoBody, "verifier", true,
+                                  [this](RequestContext& c) {
+    std::lock_guard lock(counter_mu_);
+    auto v = counter::GetVerifier(*ws_->store, c.who->name);
+    if (!v.ok()) return Fail(v.error());
+    return Json(200, json::parse(counter::VerifierJson(*v)));
+  }}));
+
+  MYNACERT_RETURN_IF_ERROR(r.Add({"POST", "/api/verifier/v1/status", Access::kVerifier, kSmallBody, "verifier", true,
+                                  [this](RequestContext& c) {
+    auto der = CertificateOf(c.http);
+    if (!der.ok()) return Fail(der.error());
+    std::lock_guard lock(counter_mu_);
+    auto v = counter::GetVerifier(*ws_->store, c.who->name);
+    if (!v.ok()) return Fail(v.error());
+    const pki::CaGeneration* cas[] = {&ws_->auth_ca, &ws_->sign_ca};
+    auto status = counter::StatusForVerifier(*ws_->store, *ws_->ca_store, cas, *v, *der);
+    if (!status.ok()) return Fail(status.error());
+    json j = StatusJson(*status);
+    j["rule"] = "R-VER-1";
+    return Json(200, j);
+  }}));
+
+  MYNACERT_RETURN_IF_ERROR(r.Add({"POST", "/api/verifier/v1/current", Access::kVerifier, kSmallBody, "verifier", true,
+                                  [this](RequestContext& c) {
+    auto der = CertificateOf(c.http);
+    if (!der.ok()) return Fail(der.error());
+    std::lock_guard lock(counter_mu_);
+    auto v = counter::GetVerifier(*ws_->store, c.who->name);
+    if (!v.ok()) return Fail(v.error());
+    const pki::CaGeneration* cas[] = {&ws_->auth_ca, &ws_->sign_ca};
+    auto current = counter::CheckCurrent(*ws_->store, *ws_->ca_store, cas, *v, *der, c.now);
+    if (!current.ok()) return Fail(current.error());
+    json j = StatusJson(current->status);
+    j["changed"] = current->changed;
+    if (current->changed) j["consent"] = current->consent;
+    if (current->basic) {
+      j["basic"] = {{"name", current->basic->name},
+                    {"address", current->basic->address},
+                    {"birth", current->basic->birth.ToString()},
+                    {"sex", current->basic->sex}};
+      j["new_certificate_hex"] =
+          current->new_certificate_der ? json(HexLower(*current->new_certificate_der)) : json(nullptr);
+    }
+    j["rule"] = "R-VER-3";
+    return Json(200, j);
+  }}));
+
+  // ---- the registry, for supervisors ----
+  MYNACERT_RETURN_IF_ERROR(r.Add({"GET", "/api/verifiers", Access::kSupervisor, kNoBody, "", true,
+                                  [this](RequestContext&) {
+    std::lock_guard lock(counter_mu_);
+    auto list = counter::ListVerifiers(*ws_->store);
+    if (!list.ok()) return Fail(list.error());
+    json out = json::array();
+    for (const counter::Verifier& v : *list) out.push_back(json::parse(counter::VerifierJson(v)));
+    return Json(200, {{"verifiers", out}, {"status_access", router_->relying_party_restricted() ? "restricted" : "public"}});
+  }}));
+  MYNACERT_RETURN_IF_ERROR(r.Add({"POST", "/api/verifiers", Access::kSupervisor, kSmallBody, "", true,
+                                  [this](RequestContext& c) {
+    auto body = BodyJson(c.http);
+    if (!body.ok()) return Fail(body.error());
+    auto name = Str(*body, "name", true);
+    if (!name.ok()) return Fail(name.error());
+    auto kinds = Str(*body, "kinds", true);
+    if (!kinds.ok()) return Fail(kinds.error());
+    std::lock_guard lock(counter_mu_);
+    auto added = counter::AddVerifier(*ws_->store, *name, *kinds, c.who->name, c.now);
+    if (!added.ok()) return Fail(added.error());
+    json j = json::parse(counter::VerifierJson(added->verifier));
+    j["api_key"] = added->api_key;
+    return Json(201, j);
+  }}));
+  MYNACERT_RETURN_IF_ERROR(r.Add({"POST", "/api/verifiers/{verifier}/revoke", Access::kSupervisor, kSmallBody, "",
+                                  true, [this](RequestContext& c) {
+    std::lock_guard lock(counter_mu_);
+    Status revoked = counter::RevokeVerifier(*ws_->store, c.params[0], c.who->name, c.now);
+    if (!revoked.ok()) return Fail(revoked.error());
+    auto v = counter::GetVerifier(*ws_->store, c.params[0]);
+    if (!v.ok()) return Fail(v.error());
+    return Json(200, json::parse(counter::VerifierJson(*v)));
+  }}));
+
+  return {};
+}
+
+}  // namespace mynacert::service
