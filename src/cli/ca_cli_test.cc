@@ -281,6 +281,13 @@ TEST_F(CaCli, NssFindsTheRevocationThroughTheOcspUrlInTheCertificate) {
   const auto shown = nlohmann::json::parse(Sh(kBin + " ca show --json --dir " + dir_ + "/ca").out);
   EXPECT_EQ(shown["ocsp_url"], "http://127.0.0.1:" + port + "/ocsp");
   EXPECT_EQ(shown["policy"], "test");
+  EXPECT_EQ(shown["status_access"], "public");  // a sandbox's default (R-VER-1: restricted is a setting)
+  Outcome access = Sh(kBin + " ca publish --dir " + dir_ + "/ca --status-access members");
+  EXPECT_EQ(access.code, 2) << access.out;
+  EXPECT_NE(access.out.find("--status-access"), std::string::npos) << access.out;
+  ASSERT_EQ(Sh(kBin + " ca publish --dir " + dir_ + "/ca --status-access restricted").code, 0);
+  EXPECT_EQ(nlohmann::json::parse(Sh(kBin + " ca show --json --dir " + dir_ + "/ca").out)["status_access"], "restricted");
+  ASSERT_EQ(Sh(kBin + " ca publish --dir " + dir_ + "/ca --status-access public").code, 0);
   Outcome issued = Sh(Ca("issue --actor staff-01 --kind auth --public-key " + dir_ +
                          "/card.pub --last-valid-day 2031-07-07 --json --out " + dir_ + "/auth.pem"));
   ASSERT_EQ(issued.code, 0) << issued.out;

@@ -25,7 +25,7 @@ struct ServeFlags {
   int port = 8080, threads = 8;
   counter::WorkspaceSecrets secrets;
   // Rate limits per address, "BURST/PER_MINUTE" (server::ParseRateLimit); "" keeps the default.
-  std::string limit_login, limit_booking, limit_lookup, limit_cancel;
+  std::string limit_login, limit_booking, limit_lookup, limit_cancel, limit_verifier;
   int per_booker = 1;
   int max_connections = 0;
   std::vector<std::string> trusted_proxies;
@@ -90,7 +90,8 @@ Status RunServe(const ServeFlags& f, CliContext& ctx) {
   for (auto [text, flag, dest] : {std::tuple{&f.limit_login, "--limit-login", &config.limits.login},
                                   std::tuple{&f.limit_booking, "--limit-booking", &config.limits.booking},
                                   std::tuple{&f.limit_lookup, "--limit-lookup", &config.limits.lookup},
-                                  std::tuple{&f.limit_cancel, "--limit-cancel", &config.limits.cancel}}) {
+                                  std::tuple{&f.limit_cancel, "--limit-cancel", &config.limits.cancel},
+                                  std::tuple{&f.limit_verifier, "--limit-verifier", &config.limits.verifier}}) {
     if (text->empty()) continue;
     MYNACERT_ASSIGN_OR_RETURN(*dest, server::ParseRateLimit(*text, flag));
   }
@@ -167,6 +168,8 @@ void AddServeCommands(CLI::App& app, CliContext& ctx) {
   s->add_option("--limit-booking", f->limit_booking, "予約の上限 / bookings per address (既定 5/1)");
   s->add_option("--limit-lookup", f->limit_lookup, "予約ID照会の上限 / 予約ID lookups per address (既定 20/20)");
   s->add_option("--limit-cancel", f->limit_cancel, "取消の上限 / cancellations per address (既定 5/2)");
+  s->add_option("--limit-verifier", f->limit_verifier,
+                "検証者 API の上限 / verifier API requests per address (既定 200/12000)");
   s->add_option("--bookings-per-booker", f->per_booker,
                 "予約IDなしで1人(電話番号・氏名)が1窓口に持てる予約数 / bookings one booker may hold at a counter "
                 "without a 予約ID (既定 1; 0 = 無制限)");

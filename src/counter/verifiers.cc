@@ -77,23 +77,28 @@ Error Unauthenticated() {
 }
 
 // Which CA, which record, which resident: what every verifier answer starts from.
-Result<VerifierCertStatus> Lookup(CounterStore& store, pki::CaStore& ca,
-                                  std::span<const pki::CaGeneration* const> cas, const Verifier& verifier,
-                                  std::string_view certificate_der, pki::IssuedCert* record) {
-  (void)store;
-  auto parsed = pki::ParseCertificateDer(certificate_der);
-  if (!parsed.ok()) {
-    return InvalidArgument("certificate_hex", "証明書 (DER) として読めません (not a DER certificate)");
+Result<VerifierCertStatus> Lookup(pki::CaStore& ca, std::span<const pki::CaGeneration* const> cas,
+                                  const Verifier& verifier, std::string_view certificate_der,
+                                  pki::IssuedCert* record) {
+  // The CA the certificate names, without parsing it whole (pki::PeekCertificate): no
+  // signature check here either — the certificate must be, byte for byte, the one the CA store
+  // recorded, which only that CA signed. A look-up costs no public-key decoding and no RSA.
+  MYNACERT_ASSIGN_OR_RETURN(pki::CertificatePeek peek, pki::PeekCertificate(certificate_der, "certificate_hex"));
+  const pki::CaGeneration* issuer = nullptr;
+  for (const pki::CaGeneration* g : cas) {
+    if (g && pki::SubjectNameDer(g->cert.get()) == peek.issuer_der) {
+      issuer = g;
+      break;
+    }
   }
-  const pki::CaGeneration* issuer = IssuerOf(cas, parsed->get());
-  if (!issuer) {
-    return NotFound("certificate_hex", "この認証局が発行した証明書ではありません (not a certificate of this CA)");
-  }
+  const Error not_ours =
+      NotFound("certificate_hex", "この認証局が発行した証明書ではありません (not a certificate of this CA)");
+  if (!issuer) return not_ours;
   const std::string kind(pki::CaKindName(issuer->kind));
   if (!verifier.May(kind)) return NotRegisteredForKind(kind);
-  const std::string serial = pki::SerialHex(X509_get0_serialNumber(parsed->get()));
+  const std::string& serial = peek.serial_hex;
   MYNACERT_ASSIGN_OR_RETURN(auto found, ca.Find(issuer->kind, serial));
-  if (!found) return NotFound("certificate_hex", "認証局に記録がありません (unknown to the CA)");
+  if (!found || found->der != certificate_der) return not_ours;
   VerifierCertStatus s;
   s.kind = kind;
   s.serial = serial;
@@ -217,10 +222,9 @@ std::string PairwiseHolderId(const Verifier& verifier, int64_t resident_id) {
   return HexLower(std::string_view(reinterpret_cast<const char*>(mac), 16));
 }
 
-Result<VerifierCertStatus> StatusForVerifier(CounterStore& store, pki::CaStore& ca,
-                                             std::span<const pki::CaGeneration* const> cas,
+Result<VerifierCertStatus> StatusForVerifier(pki::CaStore& ca, std::span<const pki::CaGeneration* const> cas,
                                              const Verifier& verifier, std::string_view certificate_der) {
-  return Lookup(store, ca, cas, verifier, certificate_der, nullptr);
+  return Lookup(ca, cas, verifier, certificate_der, nullptr);
 }
 
 Result<bool> HasConsent(CounterStore& store, std::string_view verifier_id, int64_t resident_id) {
@@ -236,7 +240,7 @@ Result<CurrentState> CheckCurrent(CounterStore& store, pki::CaStore& ca,
                                   std::span<const pki::CaGeneration* const> cas, const Verifier& verifier,
                                   std::string_view certificate_der, int64_t now) {
   pki::IssuedCert record;
-  MYNACERT_ASSIGN_OR_RETURN(VerifierCertStatus status, Lookup(store, ca, cas, verifier, certificate_der, &record));
+  MYNACERT_ASSIGN_OR_RETURN(VerifierCertStatus status, Lookup(ca, cas, verifier, certificate_der, &record));
   if (status.kind != "sign") {
     return Error{ErrorCode::kFailedPrecondition, "certificate_hex",
                  "現況確認は署名用電子証明書についてのものです (現況確認 is for sign certificates)", "R-VER-3"};

@@ -98,11 +98,10 @@ struct VerifierCertStatus {
   std::string holder_id;    // R-VER-4; "" when resident_id is 0
 };
 
-// Status by certificate (R-VER-1). Errors: `certificate_hex` (not DER: 400; not this CA's or
-// unknown to it: 404), `kind` (the verifier is not registered for the certificate's kind: 403,
+// Status by certificate (R-VER-1): the certificate must be, byte for byte, one the CA store
+// recorded. Errors: `certificate_hex` (not DER: 400; not this CA's or unknown to it: 404), `kind` (the verifier is not registered for the certificate's kind: 403,
 // R-VER-1).
-Result<VerifierCertStatus> StatusForVerifier(CounterStore& store, pki::CaStore& ca,
-                                             std::span<const pki::CaGeneration* const> cas,
+Result<VerifierCertStatus> StatusForVerifier(pki::CaStore& ca, std::span<const pki::CaGeneration* const> cas,
                                              const Verifier& verifier, std::string_view certificate_der);
 
 struct BasicData {  // 基本4情報

@@ -151,22 +151,30 @@ TEST_P(Verifiers, StatusByKindAndAPairwiseIdStableAcrossRenewals) {
   auto login = AddVerifier(*store_, "ログインサービス", "auth", "supervisor-1", env_.now);
   ASSERT_TRUE(signer.ok() && login.ok());
 
-  auto s1 = StatusForVerifier(*store_, *ca_store_, Cas(), signer->verifier, old_sign);
+  auto s1 = StatusForVerifier(*ca_store_, Cas(), signer->verifier, old_sign);
   ASSERT_TRUE(s1.ok()) << s1.error().ToString();
   EXPECT_EQ(s1->kind, "sign");
   EXPECT_EQ(s1->state, pki::CertState::kGood);
   EXPECT_EQ(s1->resident_id, r);
   EXPECT_EQ(s1->holder_id.size(), 32u);
-  auto wrong_kind = StatusForVerifier(*store_, *ca_store_, Cas(), signer->verifier, old_auth);
+  auto wrong_kind = StatusForVerifier(*ca_store_, Cas(), signer->verifier, old_auth);
   ASSERT_FALSE(wrong_kind.ok());
   EXPECT_EQ(wrong_kind.error().code, ErrorCode::kPermissionDenied);
   EXPECT_EQ(wrong_kind.error().rule, "R-VER-1");
-  EXPECT_EQ(StatusForVerifier(*store_, *ca_store_, Cas(), signer->verifier, "junk").error().field, "certificate_hex");
+  EXPECT_EQ(StatusForVerifier(*ca_store_, Cas(), signer->verifier, "junk").error().field, "certificate_hex");
+  // The right serial and issuer, another signature: not a certificate this CA issued (the
+  // look-up matches the whole DER with the CA store's copy).
+  std::string forged = old_sign;
+  forged.back() = static_cast<char>(forged.back() ^ 1);
+  auto refused = StatusForVerifier(*ca_store_, Cas(), signer->verifier, forged);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(refused.error().field, "certificate_hex");
 
-  auto a1 = StatusForVerifier(*store_, *ca_store_, Cas(), login->verifier, old_auth);
+  auto a1 = StatusForVerifier(*ca_store_, Cas(), login->verifier, old_auth);
   ASSERT_TRUE(a1.ok());
   EXPECT_NE(a1->holder_id, s1->holder_id);  // another verifier: another ID for the same person
-  auto o1 = StatusForVerifier(*store_, *ca_store_, Cas(), signer->verifier,
+  auto o1 = StatusForVerifier(*ca_store_, Cas(), signer->verifier,
                               CardCert(other, card::CertSlot::kSign, "ABC123"));
   ASSERT_TRUE(o1.ok());
   EXPECT_NE(o1->holder_id, s1->holder_id);  // another person
@@ -179,15 +187,15 @@ TEST_P(Verifiers, StatusByKindAndAPairwiseIdStableAcrossRenewals) {
   ASSERT_TRUE(run.ok() && run->completed);
   const std::string new_sign = CardCert(r, card::CertSlot::kSign, "ABC123");
   ASSERT_NE(new_sign, old_sign);
-  auto superseded = StatusForVerifier(*store_, *ca_store_, Cas(), signer->verifier, old_sign);
+  auto superseded = StatusForVerifier(*ca_store_, Cas(), signer->verifier, old_sign);
   ASSERT_TRUE(superseded.ok());
   EXPECT_EQ(superseded->state, pki::CertState::kRevoked);
   EXPECT_EQ(superseded->reason, pki::RevocationReason::kSuperseded);
-  auto s2 = StatusForVerifier(*store_, *ca_store_, Cas(), signer->verifier, new_sign);
+  auto s2 = StatusForVerifier(*ca_store_, Cas(), signer->verifier, new_sign);
   ASSERT_TRUE(s2.ok());
   EXPECT_EQ(s2->state, pki::CertState::kGood);
   EXPECT_EQ(s2->holder_id, s1->holder_id);
-  auto a2 = StatusForVerifier(*store_, *ca_store_, Cas(), login->verifier, CardCert(r, card::CertSlot::kAuth));
+  auto a2 = StatusForVerifier(*ca_store_, Cas(), login->verifier, CardCert(r, card::CertSlot::kAuth));
   ASSERT_TRUE(a2.ok());
   EXPECT_EQ(a2->holder_id, a1->holder_id);
 }
@@ -274,7 +282,7 @@ TEST_P(Verifiers, CurrentStateAfterAMoveGivesNewDataOnlyWithConsent) {
   ASSERT_TRUE(later.ok());
   ASSERT_TRUE(later->new_certificate_der);
   EXPECT_EQ(*later->new_certificate_der, new_sign);
-  auto fresh = StatusForVerifier(*store_, *ca_store_, Cas(), with->verifier, new_sign);
+  auto fresh = StatusForVerifier(*ca_store_, Cas(), with->verifier, new_sign);
   ASSERT_TRUE(fresh.ok());
   EXPECT_EQ(fresh->holder_id, later->status.holder_id);
   EXPECT_EQ(AuditCount("verifier_disclosure"), 2u);

@@ -1,5 +1,6 @@
 #include "pki/certificate.h"
 
+#include <openssl/err.h>
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 
@@ -269,6 +270,67 @@ Result<X509Ptr> ParseCertificateDer(std::string_view der) {
   X509Ptr cert(d2i_X509(nullptr, &p, static_cast<long>(der.size())));
   if (!cert) return OpenSslFailure("parsing the signed certificate");
   return cert;
+}
+
+namespace {
+
+// One TLV at `p` within `end`: its tag, class and content [*content, *content + *length);
+// `p` moves past the header. False when it is not a definite-length TLV inside the bounds.
+bool NextTlv(const unsigned char*& p, const unsigned char* end, int* tag, int* klass, long* length) {
+  if (p >= end) return false;
+  const int ret = ASN1_get_object(&p, length, tag, klass, end - p);
+  return (ret & 0x80) == 0 && ret != 0x21 && *length >= 0 && *length <= end - p;
+}
+
+}  // namespace
+
+Result<CertificatePeek> PeekCertificate(std::string_view der, std::string_view field) {
+  auto fail = [&]() -> Error {
+    ERR_clear_error();
+    return InvalidArgument(std::string(field), "証明書 (DER) として読めません (not a DER certificate)");
+  };
+  const auto* p = reinterpret_cast<const unsigned char*>(der.data());
+  const unsigned char* end = p + der.size();
+  int tag = 0, klass = 0;
+  long len = 0;
+  // Certificate ::= SEQUENCE { tbsCertificate, ... } spanning the whole input.
+  if (!NextTlv(p, end, &tag, &klass, &len) || tag != V_ASN1_SEQUENCE || klass != V_ASN1_UNIVERSAL ||
+      p + len != end) {
+    return fail();
+  }
+  const unsigned char* tbs_end = nullptr;  // TBSCertificate ::= SEQUENCE
+  if (!NextTlv(p, end, &tag, &klass, &len) || tag != V_ASN1_SEQUENCE) return fail();
+  tbs_end = p + len;
+  const unsigned char* item = p;
+  if (!NextTlv(p, tbs_end, &tag, &klass, &len)) return fail();
+  if (klass == V_ASN1_CONTEXT_SPECIFIC && tag == 0) {  // [0] EXPLICIT version
+    p += len;
+    item = p;
+    if (!NextTlv(p, tbs_end, &tag, &klass, &len)) return fail();
+  }
+  if (tag != V_ASN1_INTEGER || klass != V_ASN1_UNIVERSAL) return fail();
+  const unsigned char* serial_tlv = item;
+  p += len;
+  OpenSslPtr<ASN1_INTEGER, ASN1_INTEGER_free> serial(d2i_ASN1_INTEGER(nullptr, &serial_tlv, p - item));
+  if (!serial) return fail();
+  if (!NextTlv(p, tbs_end, &tag, &klass, &len) || tag != V_ASN1_SEQUENCE) return fail();  // signature
+  p += len;
+  item = p;
+  if (!NextTlv(p, tbs_end, &tag, &klass, &len) || tag != V_ASN1_SEQUENCE) return fail();  // issuer
+  p += len;
+  CertificatePeek out;
+  out.serial_hex = SerialHex(serial.get());
+  out.issuer_der.assign(reinterpret_cast<const char*>(item), static_cast<size_t>(p - item));
+  return out;
+}
+
+std::string SubjectNameDer(X509* cert) {
+  unsigned char* buf = nullptr;
+  const int n = i2d_X509_NAME(X509_get_subject_name(cert), &buf);
+  std::string out;
+  if (n > 0) out.assign(reinterpret_cast<char*>(buf), static_cast<size_t>(n));
+  OPENSSL_free(buf);
+  return out;
 }
 
 Result<X509Ptr> SignX509(X509* c, Signer& signer) {

@@ -164,6 +164,21 @@ Result<IssuedDer> IssueCertificateDer(const CaGeneration& ca, const CertRequest&
 void AppendDistributionPointNames(std::string& out, const SignHolder* holder, std::string_view url);
 Result<X509Ptr> ParseCertificateDer(std::string_view der);
 
+// The serial and the issuer of a DER certificate read without parsing it whole: OpenSSL 3.0's
+// d2i_X509 decodes the public key through its provider framework (tens of microseconds, under
+// global locks), which a status look-up that then compares the whole DER with the CA store's
+// copy does not need. Reads TLVs with ASN1_get_object: Certificate → TBSCertificate →
+// [0] version, serialNumber, signature, issuer. kInvalidArgument naming `field` when the
+// bytes are not that shape. Says nothing of the signature: the caller must match the DER with
+// a certificate it trusts.
+struct CertificatePeek {
+  std::string serial_hex;  // as SerialHex: upper-case, no leading zeros
+  std::string issuer_der;  // the issuer Name, as encoded
+};
+Result<CertificatePeek> PeekCertificate(std::string_view der, std::string_view field);
+// The subject Name of `cert` as DER (what PeekCertificate's issuer_der of its certificates is).
+std::string SubjectNameDer(X509* cert);
+
 // The delegated OCSP responder certificate of a CA generation (RFC 6960 4.2.2.2): keyUsage
 // digitalSignature, extendedKeyUsage id-kp-OCSPSigning, id-pkix-ocsp-nocheck.
 Result<X509Ptr> IssueOcspResponderCertificate(const CaGeneration& ca, EVP_PKEY* responder_key,

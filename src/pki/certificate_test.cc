@@ -293,6 +293,32 @@ TEST_F(PkiTest, ReadPersonalDataGivesBackTheHolder) {
                none.address_substitution);
 }
 
+// The verifier API's look-up reads the serial and issuer without d2i_X509 (and its public-key
+// decoding): the same serial and issuer as OpenSSL's full parse; anything not shaped like a
+// certificate — truncated, with trailing bytes, not DER — is refused naming the field.
+TEST_F(PkiTest, PeekReadsSerialAndIssuerAsTheFullParseDoes) {
+  for (const CaGeneration* ca : {sign_ca_, auth_ca_}) {
+    CertRequest r = SignRequest();
+    if (ca == auth_ca_) {
+      r.kind = CaKind::kAuth;
+    }
+    auto cert = IssueCertificate(*ca, r);
+    ASSERT_TRUE(cert.ok()) << cert.error().ToString();
+    const std::string der = CertificateDer(cert->get());
+    auto peek = PeekCertificate(der, "certificate_hex");
+    ASSERT_TRUE(peek.ok()) << peek.error().ToString();
+    EXPECT_EQ(peek->serial_hex, SerialHex(X509_get0_serialNumber(cert->get())));
+    EXPECT_EQ(peek->issuer_der, SubjectNameDer(ca->cert.get()));
+    EXPECT_NE(peek->issuer_der, SubjectNameDer((ca == sign_ca_ ? auth_ca_ : sign_ca_)->cert.get()));
+    for (const std::string& bad : {der.substr(0, der.size() - 1), der + std::string(1, '\0'), der.substr(0, 20),
+                                   std::string("junk"), std::string()}) {
+      auto refused = PeekCertificate(bad, "certificate_hex");
+      ASSERT_FALSE(refused.ok()) << bad.size();
+      EXPECT_EQ(refused.error().field, "certificate_hex");
+    }
+  }
+}
+
 TEST_F(PkiTest, SerialsArePositiveRandomAndUnique) {
   std::set<std::string> seen;
   for (int i = 0; i < 20; ++i) {

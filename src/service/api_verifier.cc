@@ -51,6 +51,17 @@ json StatusJson(const counter::VerifierCertStatus& s) {
 
 }  // namespace
 
+Result<const counter::Verifier*> Service::CallingVerifier(const RequestContext& c) {
+  // The router checked the key (and that the registration is active) for this request; what
+  // is kept here never changes: the id, name, kinds and the salt of the holder IDs.
+  auto it = verifiers_.find(c.who->name);
+  if (it == verifiers_.end()) {
+    MYNACERT_ASSIGN_OR_RETURN(counter::Verifier v, counter::GetVerifier(*ws_->store, c.who->name));
+    it = verifiers_.emplace(v.id, std::move(v)).first;
+  }
+  return &it->second;
+}
+
 Status Service::AddVerifierRoutes() {
   server::Router& r = *router_;
 
@@ -67,10 +78,10 @@ Status Service::AddVerifierRoutes() {
     auto der = CertificateOf(c.http);
     if (!der.ok()) return Fail(der.error());
     std::lock_guard lock(counter_mu_);
-    auto v = counter::GetVerifier(*ws_->store, c.who->name);
+    auto v = CallingVerifier(c);
     if (!v.ok()) return Fail(v.error());
     const pki::CaGeneration* cas[] = {&ws_->auth_ca, &ws_->sign_ca};
-    auto status = counter::StatusForVerifier(*ws_->store, *ws_->ca_store, cas, *v, *der);
+    auto status = counter::StatusForVerifier(*ws_->ca_store, cas, **v, *der);
     if (!status.ok()) return Fail(status.error());
     json j = StatusJson(*status);
     j["rule"] = "R-VER-1";
@@ -82,10 +93,10 @@ Status Service::AddVerifierRoutes() {
     auto der = CertificateOf(c.http);
     if (!der.ok()) return Fail(der.error());
     std::lock_guard lock(counter_mu_);
-    auto v = counter::GetVerifier(*ws_->store, c.who->name);
+    auto v = CallingVerifier(c);
     if (!v.ok()) return Fail(v.error());
     const pki::CaGeneration* cas[] = {&ws_->auth_ca, &ws_->sign_ca};
-    auto current = counter::CheckCurrent(*ws_->store, *ws_->ca_store, cas, *v, *der, c.now);
+    auto current = counter::CheckCurrent(*ws_->store, *ws_->ca_store, cas, **v, *der, c.now);
     if (!current.ok()) return Fail(current.error());
     json j = StatusJson(current->status);
     j["changed"] = current->changed;

@@ -39,6 +39,7 @@
 #include "core/clock.h"
 #include "core/date.h"
 #include "counter/lifecycle.h"
+#include "counter/verifiers.h"
 #include "counter/workspace.h"
 #include "pki/ocsp.h"
 #include "reservations/reservations.h"
@@ -121,6 +122,8 @@ class Service {
   Status AddApplicationRoutes();
   Status AddHolderRoutes();
   Status AddVerifierRoutes();
+  // The registered verifier calling (its key checked by the router), under counter_mu_.
+  Result<const counter::Verifier*> CallingVerifier(const server::RequestContext& c);
   std::string PublicBase(const server::HttpRequest& req) const;
   nlohmann::json BookingReply(const profiles::Municipality& m, const profiles::Counter& c,
                               const reservations::Booking& b, const server::HttpRequest& req) const;
@@ -140,6 +143,7 @@ class Service {
   int64_t next_responder_check_ = 0;  // Unix seconds; Tick's thread only
   std::unique_ptr<server::Router> router_;
   std::mutex counter_mu_;  // ws_ (the counter's and the CA's connections) and crl_
+  std::map<std::string, counter::Verifier, std::less<>> verifiers_;  // by id, under counter_mu_
   std::mutex pool_mu_;
   std::vector<std::unique_ptr<reservations::ReservationStore>> pool_;
   struct CrlCache {
