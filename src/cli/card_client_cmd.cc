@@ -22,6 +22,7 @@
 #include "cli/commands.h"
 #include "counter/lifecycle.h"
 #include "counter/verifiers.h"
+#include "pki/ocsp.h"
 #include "core/clock.h"
 #include "core/hex.h"
 #include "pki/ca_store.h"
@@ -548,37 +549,18 @@ Status RunStatus(const ClientFlags& f, CliContext& ctx) {
     MYNACERT_ASSIGN_OR_RETURN(std::string ca_der, client.ReadCertificate(ca_slot));
     MYNACERT_ASSIGN_OR_RETURN(pki::X509Ptr cert, pki::ParseCertificateDer(der));
     MYNACERT_ASSIGN_OR_RETURN(pki::X509Ptr ca, pki::ParseCertificateDer(ca_der));
-    pki::OpenSslPtr<OCSP_CERTID, OCSP_CERTID_free> id(OCSP_cert_to_id(EVP_sha1(), cert.get(), ca.get()));
-    pki::OpenSslPtr<OCSP_REQUEST, OCSP_REQUEST_free> req(OCSP_REQUEST_new());
-    if (!id || !req || !OCSP_request_add0_id(req.get(), OCSP_CERTID_dup(id.get()))) {
-      return Error{ErrorCode::kInternal, "ocsp", "OCSP 要求を作れません", ""};
-    }
-    unsigned char* buf = nullptr;
-    const int len = i2d_OCSP_REQUEST(req.get(), &buf);
-    const std::string request(reinterpret_cast<char*>(buf), static_cast<size_t>(len));
-    OPENSSL_free(buf);
-    MYNACERT_ASSIGN_OR_RETURN(auto answer, HttpPost(f.url, "application/ocsp-request", request, "--url"));
-    const unsigned char* p = reinterpret_cast<const unsigned char*>(answer.second.data());
-    pki::OpenSslPtr<OCSP_RESPONSE, OCSP_RESPONSE_free> resp(
-        d2i_OCSP_RESPONSE(nullptr, &p, static_cast<long>(answer.second.size())));
-    if (!resp || OCSP_response_status(resp.get()) != OCSP_RESPONSE_STATUS_SUCCESSFUL) {
-      return Error{ErrorCode::kFailedPrecondition, "--url", "OCSP の応答がありません (HTTP " + std::to_string(answer.first) + ")", ""};
-    }
-    pki::OpenSslPtr<OCSP_BASICRESP, OCSP_BASICRESP_free> basic(OCSP_response_get1_basic(resp.get()));
-    pki::OpenSslPtr<X509_STORE, X509_STORE_free> trust(X509_STORE_new());
-    X509_STORE_add_cert(trust.get(), ca.get());
-    if (!basic || OCSP_basic_verify(basic.get(), nullptr, trust.get(), 0) != 1) {
-      pki::TakeOpenSslErrors();
-      return Error{ErrorCode::kFailedPrecondition, "--url",
-                   "OCSP の応答の署名がカードの認証局で検証できません (the answer is not signed by the card's CA)", ""};
-    }
-    int status = -1, reason = -1;
-    ASN1_GENERALIZEDTIME* revoked_at = nullptr;
-    OCSP_resp_find_status(basic.get(), id.get(), &status, &reason, &revoked_at, nullptr, nullptr);
+    MYNACERT_ASSIGN_OR_RETURN(
+        pki::OcspVerdict verdict,
+        pki::AskOcsp(cert.get(), ca.get(),
+                     [&](const std::string& request) -> Result<std::string> {
+                       MYNACERT_ASSIGN_OR_RETURN(auto answer, HttpPost(f.url, "application/ocsp-request", request, "--url"));
+                       return std::move(answer.second);
+                     },
+                     "--url"));
     nlohmann::json c{{"serial", pki::SerialHex(X509_get0_serialNumber(cert.get()))}};
-    c["status"] = status == V_OCSP_CERTSTATUS_GOOD ? "good" : status == V_OCSP_CERTSTATUS_REVOKED ? "revoked" : "unknown";
-    if (status == V_OCSP_CERTSTATUS_REVOKED && reason >= 0) {
-      c["reason"] = std::string(pki::RevocationReasonName(static_cast<pki::RevocationReason>(reason)));
+    c["status"] = verdict.unknown ? "unknown" : verdict.state == pki::CertState::kGood ? "good" : "revoked";
+    if (!verdict.unknown && verdict.state != pki::CertState::kGood) {
+      c["reason"] = std::string(pki::RevocationReasonName(verdict.reason));
     }
     out[name] = c;
   }
@@ -623,6 +605,17 @@ Result<nlohmann::json> PostJson(const std::string& url, const nlohmann::json& bo
   return j;
 }
 
+// `message` signed on the card with the key of `slot` (its PIN verified by the caller): SHA-256
+// in a DigestInfo, PKCS#1 v1.5 by the card, as OpenSC has the card sign.
+Result<std::string> SignOnCard(card::JpkiClient& client, card::CertSlot slot, const std::string& message) {
+  unsigned char md[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(message.data()), message.size(), md);
+  std::string digest_info;
+  mynacert::Unhex("3031300d060960864801650304020105000420", &digest_info);
+  digest_info.append(reinterpret_cast<const char*>(md), sizeof md);
+  return client.Sign(slot == card::CertSlot::kAuth ? card::KeySlot::kAuth : card::KeySlot::kSign, digest_info);
+}
+
 // What the holder asks online with the card (counter/lifecycle.h): the service's challenge for
 // the certificate of `slot` and `purpose`, signed on the card with that certificate's key (its
 // PIN verified by the caller), and the answer posted to `answer_path`. The card signs only a
@@ -640,14 +633,7 @@ Result<nlohmann::json> AnswerChallenge(card::JpkiClient& client, card::CertSlot 
     return Error{ErrorCode::kFailedPrecondition, "--url",
                  "求めた手続きのチャレンジではありません。署名しません (not the challenge asked for: not signed)", ""};
   }
-  unsigned char md[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(message.data()), message.size(), md);
-  std::string digest_info;
-  mynacert::Unhex("3031300d060960864801650304020105000420", &digest_info);
-  digest_info.append(reinterpret_cast<const char*>(md), sizeof md);
-  MYNACERT_ASSIGN_OR_RETURN(
-      std::string signature,
-      client.Sign(slot == card::CertSlot::kAuth ? card::KeySlot::kAuth : card::KeySlot::kSign, digest_info));
+  MYNACERT_ASSIGN_OR_RETURN(std::string signature, SignOnCard(client, slot, message));
   return PostJson(base + answer_path,
                   {{"challenge_id", challenge.value("challenge_id", "")}, {"signature_hex", HexLower(signature)}});
 }
@@ -695,6 +681,40 @@ Status RunKioskBooking(const ClientFlags& f, CliContext& ctx) {
   }
   ctx.out << "コンビニでの暗証番号の再設定を予約しました (kiosk reset booked, R-KIOSK-1): 予約番号 "
           << booked.value("booking", std::string()) << "\n";
+  return {};
+}
+
+// The demo relying party's login (service/api_demo_login.cc): its challenge signed with the
+// auth key, sent with the auth certificate; the site answers with the holder ID it knows the
+// holder by (R-VER-4).
+Status RunLogin(const ClientFlags& f, CliContext& ctx) {
+  if (f.url.empty()) return InvalidArgument("--url", "サービスの URL が必要です (e.g. http://host:8080/)");
+  const std::string base = BaseUrl(f.url);
+  MYNACERT_ASSIGN_OR_RETURN(auto connection, ConnectCard(f.access));
+  card::JpkiClient client(connection->transport());
+  MYNACERT_RETURN_IF_ERROR(VerifyOrFail(client, card::PinId::kAuth, f.pin, "--pin"));
+  MYNACERT_ASSIGN_OR_RETURN(std::string der, client.ReadCertificate(card::CertSlot::kAuth));
+  MYNACERT_ASSIGN_OR_RETURN(nlohmann::json challenge, PostJson(base + "/api/demo-login/challenges", nlohmann::json::object()));
+  std::string message;
+  if (!Unhex(challenge.value("message_hex", ""), &message) ||
+      message.rfind(counter::ChallengePrefix("login") + "\n", 0) != 0) {
+    return Error{ErrorCode::kFailedPrecondition, "--url",
+                 "ログインのチャレンジではありません。署名しません (not a login challenge: not signed)", ""};
+  }
+  MYNACERT_ASSIGN_OR_RETURN(std::string signature, SignOnCard(client, card::CertSlot::kAuth, message));
+  MYNACERT_ASSIGN_OR_RETURN(nlohmann::json session,
+                            PostJson(base + "/api/demo-login/sessions",
+                                     {{"challenge_id", challenge.value("challenge_id", "")},
+                                      {"certificate_hex", HexLower(der)},
+                                      {"signature_hex", HexLower(signature)}}));
+  if (f.json) {
+    ctx.out << session.dump(2) << "\n";
+    return {};
+  }
+  const nlohmann::json id = session.value("holder_id", nlohmann::json());
+  ctx.out << "ログインしました (logged in): " << session.value("site", std::string()) << "\n"
+          << "このサイトでの利用者ID (your ID at this site, R-VER-4): " << (id.is_string() ? id.get<std::string>() : "—")
+          << "\n";
   return {};
 }
 
@@ -819,6 +839,15 @@ void AddCardClientCommands(CLI::App& card, CliContext& ctx) {
   cs->add_option("--pin", nf->pin, "その鍵の PIN の場所 (env:/file:)")->required();
   cs->add_flag("--json", nf->json, "JSON で出力 / print JSON");
   cs->callback([nf, &ctx] { RunCommand(ctx, [&] { return RunConsent(*nf, ctx); }); });
+
+  auto lf = std::make_shared<ClientFlags>();
+  CLI::App* lg = card.add_subcommand(
+      "login", "デモのサイトに利用者証明用電子証明書でログイン / log in to the demo relying party with the card");
+  AddCardAccessFlags(lg, lf->access);
+  lg->add_option("--url", lf->url, "mynacert serve の URL (http://host:port/)")->required();
+  lg->add_option("--pin", lf->pin, "利用者証明用の暗証番号の場所 (env:/file:)")->required();
+  lg->add_flag("--json", lf->json, "JSON で出力 / print JSON");
+  lg->callback([lf, &ctx] { RunCommand(ctx, [&] { return RunLogin(*lf, ctx); }); });
 
   auto gf = std::make_shared<ClientFlags>();
   CLI::App* g = card.add_subcommand(

@@ -439,7 +439,8 @@ std::string HexOfFile(const std::filesystem::path& path) {
 // R-VER-1/3/4 from a fresh home, as an operator, a holder and a verifier do it: `verifier
 // add` prints the key once; the verifier API refuses a caller without it; the holder consents
 // with `card consent` (the card signs with the sign key); after a move the 現況確認 gives the
-// new address; `verifier revoke` makes the key useless; every step is in the audit log.
+// new address; `card login` logs in to the demo relying party until the card is reported
+// lost; `verifier revoke` makes the key useless; every step is in the audit log.
 TEST_F(CounterCli, VerifierRegistryConsentAndCurrentStateOverServe) {
   ASSERT_NO_FATAL_FAILURE(HolderWithCard("2024-07-07", "2024-06-01"));
   const std::string access = CardAccess();
@@ -489,6 +490,30 @@ TEST_F(CounterCli, VerifierRegistryConsentAndCurrentStateOverServe) {
   EXPECT_TRUE(current.body["consent"].get<bool>());
   EXPECT_EQ(current.body["basic"]["address"], "山形県山形市七日町一丁目1番1号");
   EXPECT_EQ(current.body["holder_id"], holder_id);
+
+  // The demo relying party: the card logs in with the auth key (challenge, chain, OCSP,
+  // signature), and the site knows the holder by its own pairwise ID, not the verifier's.
+  const std::string login = env_ + "MYNACERT_AUTH=1234 " + MYNACERT_BINARY + " card login --json --pin env:MYNACERT_AUTH --url " +
+                            serve.base + access;
+  auto in = Sh(login);
+  ASSERT_EQ(in.code, 0) << in.out;
+  const auto session = nlohmann::json::parse(in.out.substr(in.out.find('{')));
+  EXPECT_TRUE(session["logged_in"].get<bool>());
+  const std::string site_id = session["holder_id"];
+  EXPECT_EQ(site_id.size(), 32u);
+  EXPECT_NE(site_id, holder_id);
+  EXPECT_EQ(nlohmann::json::parse(Sh(login).out.substr(in.out.find('{')))["holder_id"], site_id);  // the same next time
+  // Lost: the hotline holds the certificates; the login is refused (OCSP says certificateHold).
+  ASSERT_EQ(M("hotline call --clerk line --name '山形 花子' --birth 1980-07-07 --address "
+              "'山形県山形市七日町一丁目1番1号' --event lost").code, 0);
+  testing_util::Outcome held;
+  for (int i = 0; i < 25; ++i) {  // serve re-reads the CA's changes twice a second
+    held = Sh(login);
+    if (held.code != 0) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  EXPECT_EQ(held.code, 2) << held.out;
+  EXPECT_NE(held.out.find("R-LOST-2"), std::string::npos) << held.out;
 
   ASSERT_EQ(M("verifier revoke --by supervisor-1 --id " + id).code, 0);
   EXPECT_EQ(CurlJson(status_url, key, cert).status, 401);

@@ -228,6 +228,7 @@ const pki::CaGeneration* IssuerOf(std::span<const pki::CaGeneration* const> cas,
 
 std::string ChallengePrefix(std::string_view purpose) {
   if (purpose == "revocation") return "mynacert revocation request (R-REV-2: cessationOfOperation)";
+  if (purpose == "login") return "mynacert demo login (a relying party's challenge, signed with the auth key)";
   if (purpose.rfind("consent:", 0) == 0) {
     return "mynacert consent (R-VER-3: after a change of my record, verifier " + std::string(purpose.substr(8)) +
            " may receive my new sign certificate and basic data)";

@@ -408,4 +408,53 @@ std::optional<OcspTimes> OcspResponseTimes(std::string_view der) {
   return out;
 }
 
+Result<OcspVerdict> AskOcsp(X509* cert, X509* issuer, const OcspTransport& transport, std::string_view field) {
+  const std::string where(field);
+  OpenSslPtr<OCSP_CERTID, OCSP_CERTID_free> id(OCSP_cert_to_id(EVP_sha1(), cert, issuer));
+  OpenSslPtr<OCSP_REQUEST, OCSP_REQUEST_free> req(OCSP_REQUEST_new());
+  if (!id || !req || !OCSP_request_add0_id(req.get(), OCSP_CERTID_dup(id.get()))) {
+    TakeOpenSslErrors();
+    return Error{ErrorCode::kInternal, where, "OCSP 要求を作れません (cannot build the OCSP request)", ""};
+  }
+  unsigned char* buf = nullptr;
+  const int len = i2d_OCSP_REQUEST(req.get(), &buf);
+  if (len <= 0) {
+    TakeOpenSslErrors();
+    return Error{ErrorCode::kInternal, where, "OCSP 要求を作れません (cannot build the OCSP request)", ""};
+  }
+  const std::string request(reinterpret_cast<char*>(buf), static_cast<size_t>(len));
+  OPENSSL_free(buf);
+  MYNACERT_ASSIGN_OR_RETURN(std::string answer, transport(request));
+  const unsigned char* p = reinterpret_cast<const unsigned char*>(answer.data());
+  OpenSslPtr<OCSP_RESPONSE, OCSP_RESPONSE_free> resp(d2i_OCSP_RESPONSE(nullptr, &p, static_cast<long>(answer.size())));
+  if (!resp || OCSP_response_status(resp.get()) != OCSP_RESPONSE_STATUS_SUCCESSFUL) {
+    TakeOpenSslErrors();
+    return Error{ErrorCode::kFailedPrecondition, where, "OCSP の応答がありません (no successful OCSP answer)", ""};
+  }
+  OpenSslPtr<OCSP_BASICRESP, OCSP_BASICRESP_free> basic(OCSP_response_get1_basic(resp.get()));
+  OpenSslPtr<X509_STORE, X509_STORE_free> trust(X509_STORE_new());
+  X509_STORE_add_cert(trust.get(), issuer);
+  if (!basic || OCSP_basic_verify(basic.get(), nullptr, trust.get(), 0) != 1) {
+    TakeOpenSslErrors();
+    return Error{ErrorCode::kFailedPrecondition, where,
+                 "OCSP の応答の署名が認証局で検証できません (the answer is not signed for the issuing CA)", ""};
+  }
+  int status = -1, reason = -1;
+  ASN1_GENERALIZEDTIME* revoked_at = nullptr;
+  ASN1_GENERALIZEDTIME* this_update = nullptr;
+  ASN1_GENERALIZEDTIME* next_update = nullptr;
+  if (OCSP_resp_find_status(basic.get(), id.get(), &status, &reason, &revoked_at, &this_update, &next_update) != 1) {
+    TakeOpenSslErrors();
+    return Error{ErrorCode::kFailedPrecondition, where, "OCSP の応答にこの証明書がありません (no status for the certificate)", ""};
+  }
+  OcspVerdict v;
+  v.unknown = status == V_OCSP_CERTSTATUS_UNKNOWN;
+  if (status == V_OCSP_CERTSTATUS_REVOKED) {
+    v.reason = reason >= 0 ? static_cast<RevocationReason>(reason) : RevocationReason::kUnspecified;
+    v.state = v.reason == RevocationReason::kCertificateHold ? CertState::kOnHold : CertState::kRevoked;
+    if (revoked_at) v.revoked_at = Asn1Seconds(revoked_at);
+  }
+  return v;
+}
+
 }  // namespace mynacert::pki

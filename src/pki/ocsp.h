@@ -62,6 +62,21 @@ struct OcspTimes {
 };
 std::optional<OcspTimes> OcspResponseTimes(std::string_view response_der);
 
+// A relying party's OCSP question (RFC 6960): the request for `cert` (issued by `issuer`, CertID
+// with SHA-1 as RFC 5019 asks), sent through `transport` (HTTP, or a responder in the same
+// process), the answer's signature verified against `issuer` (a delegated responder
+// certificate issued by it, or the CA itself), and the certificate's status read from it.
+// Errors name `field`: no answer, not successful, not signed by the issuer, no status for the
+// certificate in it.
+struct OcspVerdict {
+  bool unknown = false;                // the responder does not know the certificate
+  CertState state = CertState::kGood;  // kGood, kRevoked (with reason), kOnHold
+  RevocationReason reason = RevocationReason::kUnspecified;
+  int64_t revoked_at = 0;
+};
+using OcspTransport = std::function<Result<std::string>(const std::string& request_der)>;
+Result<OcspVerdict> AskOcsp(X509* cert, X509* issuer, const OcspTransport& transport, std::string_view field);
+
 class OcspResponder {
  public:
   static Result<std::unique_ptr<OcspResponder>> Create(std::vector<OcspIssuer> issuers,

@@ -7,7 +7,6 @@
 namespace mynacert::server {
 
 std::string_view MalformedRequestResponse() { return std::string_view("\x30\x03\x0a\x01\x01", 5); }
-std::string_view UnauthorizedResponse() { return std::string_view("\x30\x03\x0a\x01\x06", 5); }
 
 Result<std::string> DecodeGetPath(std::string_view target) {
   const size_t query = target.find('?');

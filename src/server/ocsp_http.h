@@ -58,9 +58,6 @@ class OcspHttpServer {
 // then base64-decoded (padding optional).
 Result<std::string> DecodeGetPath(std::string_view target);
 // OCSPResponse { malformedRequest }: 30 03 0A 01 01.
-// OCSPResponseStatus unauthorized (6), RFC 6960 4.2.1: the caller may not ask this responder
-// (status restricted to registered verifiers of the certificate's kind, R-VER-1).
-std::string_view UnauthorizedResponse();
 std::string_view MalformedRequestResponse();
 // The answer of an OCSP endpoint over HTTP (RFC 6960 A.1), for this server and for any route
 // table serving OCSP: POST with the DER request as the body, GET with it in the path

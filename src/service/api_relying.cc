@@ -126,7 +126,7 @@ Status Service::AddRelyingRoutes() {
           if (asked) kinds = std::move(*asked);
         }
         for (const std::string& k : kinds) {
-          if (!MayRead(c, k)) return std::string(server::UnauthorizedResponse());
+          if (!MayRead(c, k)) return std::string(pki::OcspUnauthorized());
         }
       }
       return ocsp_->Respond(der);

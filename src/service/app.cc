@@ -116,6 +116,7 @@ Result<std::unique_ptr<Service>> Service::Open(const ServiceConfig& config, cons
   MYNACERT_RETURN_IF_ERROR(s->AddApplicationRoutes());
   MYNACERT_RETURN_IF_ERROR(s->AddHolderRoutes());
   MYNACERT_RETURN_IF_ERROR(s->AddVerifierRoutes());
+  MYNACERT_RETURN_IF_ERROR(s->AddDemoLoginRoutes());
   MYNACERT_RETURN_IF_ERROR(s->AddPublicRoutes());
   return s;
 }

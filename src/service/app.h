@@ -30,6 +30,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -122,6 +123,9 @@ class Service {
   Status AddApplicationRoutes();
   Status AddHolderRoutes();
   Status AddVerifierRoutes();
+  Status AddDemoLoginRoutes();
+  // The demo relying party's own verifier record (found or made on first use), under counter_mu_.
+  Result<const counter::Verifier*> DemoVerifier(int64_t now);
   // The registered verifier calling (its key checked by the router), under counter_mu_.
   Result<const counter::Verifier*> CallingVerifier(const server::RequestContext& c);
   std::string PublicBase(const server::HttpRequest& req) const;
@@ -144,6 +148,7 @@ class Service {
   std::unique_ptr<server::Router> router_;
   std::mutex counter_mu_;  // ws_ (the counter's and the CA's connections) and crl_
   std::map<std::string, counter::Verifier, std::less<>> verifiers_;  // by id, under counter_mu_
+  std::optional<counter::Verifier> demo_verifier_;                   // under counter_mu_
   std::mutex pool_mu_;
   std::vector<std::unique_ptr<reservations::ReservationStore>> pool_;
   struct CrlCache {

@@ -1280,7 +1280,7 @@ TEST_F(ServiceTest, RestrictedStatusOnlyForRegisteredVerifiersOfTheirKind) {
   std::string raw;
   EXPECT_EQ(ocsp_as(login->api_key, auth_row->der, ws.auth_ca.cert.get(), &raw), "good");
   EXPECT_EQ(ocsp_as(signer->api_key, auth_row->der, ws.auth_ca.cert.get(), &raw), "no answer");
-  EXPECT_EQ(raw, std::string(server::UnauthorizedResponse()));
+  EXPECT_EQ(raw, std::string(pki::OcspUnauthorized()));
   EXPECT_EQ(ocsp_as(signer->api_key, sign_row->der, ws.sign_ca.cert.get(), &raw), "good");
   EXPECT_EQ(ocsp_as("", sign_row->der, ws.sign_ca.cert.get(), &raw), "no answer");  // 401
 
