@@ -61,14 +61,6 @@ class Lifecycle : public testing::CounterEngineTest {
     EXPECT_TRUE(responder.ok()) << responder.error().ToString();
     return responder.ok() ? std::move(responder).value() : nullptr;
   }
-  size_t AuditCount(const std::string& action) {
-    auto records = store_->audit().Read(0, 0, 0, 100000);
-    size_t n = 0;
-    if (records.ok()) {
-      for (const auto& rec : *records) n += rec.action == action;
-    }
-    return n;
-  }
   void Hold(int64_t resident) {
     auto receipt = counter_->ReportLoss(Call(), "hotline-1", env_.now, kCallDay, ca_store_.get());
     ASSERT_TRUE(receipt.ok()) << receipt.error().ToString();
@@ -349,18 +341,7 @@ TEST_P(Lifecycle, OnlineRevocationRequestNeedsTheCertificatesOwnKeyOnce) {
   const pki::CaGeneration* cas[] = {auth_ca_, sign_ca_};
   // The card of `resident` signs `message` with its auth key (PIN 1234), as the client does.
   auto sign_on_card = [&](int64_t resident, const std::string& message) {
-    auto link = testing::OpenFileCard(**store_->ActiveCard(resident), dir_);
-    EXPECT_TRUE(link.ok());
-    card::JpkiClient client((*link)->transport());
-    EXPECT_TRUE(client.Verify(card::PinId::kAuth, "1234")->verified);
-    unsigned char md[SHA256_DIGEST_LENGTH];
-    SHA256(reinterpret_cast<const unsigned char*>(message.data()), message.size(), md);
-    std::string digest_info;
-    Unhex("3031300d060960864801650304020105000420", &digest_info);
-    digest_info.append(reinterpret_cast<const char*>(md), sizeof md);
-    auto signature = client.Sign(card::KeySlot::kAuth, digest_info);
-    EXPECT_TRUE(signature.ok());
-    return signature.ok() ? *signature : std::string();
+    return SignOnCard(resident, card::KeySlot::kAuth, message);
   };
 
   EXPECT_EQ(IssueHolderChallenge(*store_, *ca_store_, cas, "not DER", "revocation", env_.now).error().field, "certificate");

@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 #include <openssl/ocsp.h>
+#include <openssl/sha.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -18,6 +19,7 @@
 #include "card/card.h"
 #include "card/host.h"
 #include "core/clock.h"
+#include "core/hex.h"
 #include "counter/execution.h"
 #include "counter/workspace.h"
 #include "pki/ca_directory.h"
@@ -199,6 +201,36 @@ class CounterTest : public ::testing::Test {
     auto d = counter_->Decide(case_id, "clerk-1", env_.now);
     EXPECT_TRUE(d.ok()) << d.error().ToString();
     return d.ok() ? *d : Decision{};
+  }
+
+  // How many audit records of `action` the log holds.
+  size_t AuditCount(const std::string& action) {
+    auto records = store_->audit().Read(0, 0, 0, 100000);
+    size_t n = 0;
+    if (records.ok()) {
+      for (const auto& rec : *records) n += rec.action == action;
+    }
+    return n;
+  }
+
+  // The resident's card signs `message` with the key of `slot` after its PIN (auth 1234, sign
+  // ABC123, as ResidentWithCard sets them), as the holder's client does: SHA-256 in a
+  // DigestInfo, PKCS#1 v1.5 on the card.
+  std::string SignOnCard(int64_t resident, card::KeySlot slot, const std::string& message) {
+    auto link = OpenFileCard(**store_->ActiveCard(resident), dir_);
+    EXPECT_TRUE(link.ok());
+    if (!link.ok()) return {};
+    card::JpkiClient client((*link)->transport());
+    const bool sign = slot == card::KeySlot::kSign;
+    EXPECT_TRUE(client.Verify(sign ? card::PinId::kSign : card::PinId::kAuth, sign ? "ABC123" : "1234")->verified);
+    unsigned char md[SHA256_DIGEST_LENGTH];
+    SHA256(reinterpret_cast<const unsigned char*>(message.data()), message.size(), md);
+    std::string digest_info;
+    Unhex("3031300d060960864801650304020105000420", &digest_info);
+    digest_info.append(reinterpret_cast<const char*>(md), sizeof md);
+    auto signature = client.Sign(slot, digest_info);
+    EXPECT_TRUE(signature.ok());
+    return signature.ok() ? *signature : std::string();
   }
 
   // The card's current auth/sign certificate DER, read as a client would.

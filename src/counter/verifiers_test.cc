@@ -19,34 +19,6 @@ constexpr Date kInWindow = Date::Ymd(2026, 5, 1);
 
 class Verifiers : public testing::CounterEngineTest {
  protected:
-  size_t AuditCount(const std::string& action) {
-    auto records = store_->audit().Read(0, 0, 0, 100000);
-    size_t n = 0;
-    if (records.ok()) {
-      for (const auto& rec : *records) n += rec.action == action;
-    }
-    return n;
-  }
-  // The holder's card signs `message` with the key of `slot` (its PIN verified), as the
-  // holder's client does.
-  std::string SignOnCard(int64_t resident, card::KeySlot slot, const std::string& message) {
-    auto link = testing::OpenFileCard(**store_->ActiveCard(resident), dir_);
-    EXPECT_TRUE(link.ok());
-    card::JpkiClient client((*link)->transport());
-    if (slot == card::KeySlot::kSign) {
-      EXPECT_TRUE(client.Verify(card::PinId::kSign, "ABC123")->verified);
-    } else {
-      EXPECT_TRUE(client.Verify(card::PinId::kAuth, "1234")->verified);
-    }
-    unsigned char md[SHA256_DIGEST_LENGTH];
-    SHA256(reinterpret_cast<const unsigned char*>(message.data()), message.size(), md);
-    std::string digest_info;
-    Unhex("3031300d060960864801650304020105000420", &digest_info);
-    digest_info.append(reinterpret_cast<const char*>(md), sizeof md);
-    auto signature = client.Sign(slot, digest_info);
-    EXPECT_TRUE(signature.ok());
-    return signature.ok() ? *signature : std::string();
-  }
   // The holder's consent (or its withdrawal) given with the card.
   Result<ConsentDecision> Consent(int64_t resident, const std::string& der, card::KeySlot slot,
                                   const std::string& purpose) {

@@ -14,6 +14,7 @@
 //   POST /api/verifiers/{id}/revoke           its key stops working
 // The holder gives and withdraws consent through api_holder.cc (POST /api/holder/consents).
 #include <mutex>
+#include <span>
 
 #include "core/hex.h"
 #include "counter/verifiers.h"
@@ -62,6 +63,16 @@ Result<const counter::Verifier*> Service::CallingVerifier(const RequestContext& 
   return &it->second;
 }
 
+HttpResponse Service::OnVerifierCertificate(RequestContext& c, const VerifierCertificateHandler& handler) {
+  auto der = CertificateOf(c.http);
+  if (!der.ok()) return Fail(der.error());
+  std::lock_guard lock(counter_mu_);
+  auto v = CallingVerifier(c);
+  if (!v.ok()) return Fail(v.error());
+  const pki::CaGeneration* cas[] = {&ws_->auth_ca, &ws_->sign_ca};
+  return handler(**v, cas, *der, c.now);
+}
+
 Status Service::AddVerifierRoutes() {
   server::Router& r = *router_;
 
@@ -75,42 +86,36 @@ Status Service::AddVerifierRoutes() {
 
   MYNACERT_RETURN_IF_ERROR(r.Add({"POST", "/api/verifier/v1/status", Access::kVerifier, kSmallBody, "verifier", true,
                                   [this](RequestContext& c) {
-    auto der = CertificateOf(c.http);
-    if (!der.ok()) return Fail(der.error());
-    std::lock_guard lock(counter_mu_);
-    auto v = CallingVerifier(c);
-    if (!v.ok()) return Fail(v.error());
-    const pki::CaGeneration* cas[] = {&ws_->auth_ca, &ws_->sign_ca};
-    auto status = counter::StatusForVerifier(*ws_->ca_store, cas, **v, *der);
-    if (!status.ok()) return Fail(status.error());
-    json j = StatusJson(*status);
-    j["rule"] = "R-VER-1";
-    return Json(200, j);
+    return OnVerifierCertificate(c, [this](const counter::Verifier& v, std::span<const pki::CaGeneration* const> cas,
+                                           const std::string& der, int64_t) {
+      auto status = counter::StatusForVerifier(*ws_->ca_store, cas, v, der);
+      if (!status.ok()) return Fail(status.error());
+      json j = StatusJson(*status);
+      j["rule"] = "R-VER-1";
+      return Json(200, j);
+    });
   }}));
 
   MYNACERT_RETURN_IF_ERROR(r.Add({"POST", "/api/verifier/v1/current", Access::kVerifier, kSmallBody, "verifier", true,
                                   [this](RequestContext& c) {
-    auto der = CertificateOf(c.http);
-    if (!der.ok()) return Fail(der.error());
-    std::lock_guard lock(counter_mu_);
-    auto v = CallingVerifier(c);
-    if (!v.ok()) return Fail(v.error());
-    const pki::CaGeneration* cas[] = {&ws_->auth_ca, &ws_->sign_ca};
-    auto current = counter::CheckCurrent(*ws_->store, *ws_->ca_store, cas, **v, *der, c.now);
-    if (!current.ok()) return Fail(current.error());
-    json j = StatusJson(current->status);
-    j["changed"] = current->changed;
-    if (current->changed) j["consent"] = current->consent;
-    if (current->basic) {
-      j["basic"] = {{"name", current->basic->name},
-                    {"address", current->basic->address},
-                    {"birth", current->basic->birth.ToString()},
-                    {"sex", current->basic->sex}};
-      j["new_certificate_hex"] =
-          current->new_certificate_der ? json(HexLower(*current->new_certificate_der)) : json(nullptr);
-    }
-    j["rule"] = "R-VER-3";
-    return Json(200, j);
+    return OnVerifierCertificate(c, [this](const counter::Verifier& v, std::span<const pki::CaGeneration* const> cas,
+                                           const std::string& der, int64_t now) {
+      auto current = counter::CheckCurrent(*ws_->store, *ws_->ca_store, cas, v, der, now);
+      if (!current.ok()) return Fail(current.error());
+      json j = StatusJson(current->status);
+      j["changed"] = current->changed;
+      if (current->changed) j["consent"] = current->consent;
+      if (current->basic) {
+        j["basic"] = {{"name", current->basic->name},
+                      {"address", current->basic->address},
+                      {"birth", current->basic->birth.ToString()},
+                      {"sex", current->basic->sex}};
+        j["new_certificate_hex"] =
+            current->new_certificate_der ? json(HexLower(*current->new_certificate_der)) : json(nullptr);
+      }
+      j["rule"] = "R-VER-3";
+      return Json(200, j);
+    });
   }}));
 
   // ---- the registry, for supervisors ----

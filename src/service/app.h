@@ -31,6 +31,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -128,6 +129,11 @@ class Service {
   Result<const counter::Verifier*> DemoVerifier(int64_t now);
   // The registered verifier calling (its key checked by the router), under counter_mu_.
   Result<const counter::Verifier*> CallingVerifier(const server::RequestContext& c);
+  // A verifier route about one certificate: the body's certificate_hex and the calling
+  // verifier, then `handler` under counter_mu_ with the current CA generations.
+  using VerifierCertificateHandler = std::function<server::HttpResponse(
+      const counter::Verifier&, std::span<const pki::CaGeneration* const>, const std::string& der, int64_t now)>;
+  server::HttpResponse OnVerifierCertificate(server::RequestContext& c, const VerifierCertificateHandler& handler);
   std::string PublicBase(const server::HttpRequest& req) const;
   nlohmann::json BookingReply(const profiles::Municipality& m, const profiles::Counter& c,
                               const reservations::Booking& b, const server::HttpRequest& req) const;
