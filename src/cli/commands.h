@@ -85,6 +85,7 @@ void AddCertificateCopyCommand(CLI::App& app, CliContext& ctx);  // certificate_
 void AddDemoCommands(CLI::App& app, CliContext& ctx);         // demo_cmd.cc: demo seed
 void AddDbCommands(CLI::App& app, CliContext& ctx);           // db_cmd.cc: db migrate, db copy
 void AddVerifierCommands(CLI::App& app, CliContext& ctx);     // verifier_cmd.cc: verifier add, list, revoke
+void AddVerifyCommand(CLI::App& app, CliContext& ctx);        // card_client_cmd.cc: verify (signed documents)
 
 }  // namespace mynacert::cli
 

@@ -60,6 +60,7 @@ class CounterCli : public ::testing::Test {
     }
   };
   void StartServe(ServeProcess& serve) {
+    std::filesystem::create_directories(home_);  // for the log, on a home serve makes
     const std::string port_file = (home_ / "port").string();
     std::filesystem::remove(port_file);
     serve.pid = fork();
@@ -522,6 +523,79 @@ TEST_F(CounterCli, VerifierRegistryConsentAndCurrentStateOverServe) {
   EXPECT_EQ(twice.code, 2);
   auto audit = M("audit verify");
   EXPECT_EQ(audit.code, 0) << audit.out;
+}
+
+}  // namespace
+}  // namespace mynacert::cli
+
+namespace mynacert::cli {
+namespace {
+
+// Signed documents (issue 18): `card sign-file` makes CMS SignedData around the card's
+// signature; OpenSSL's `cms -verify` accepts it; `mynacert verify` checks signature, content,
+// the chain at the signing time and the status by OCSP at the URL the certificate names (here
+// `serve`, published before the card was issued), and after a move — the sign certificate
+// revoked affiliationChanged — says not valid and why (exit 3).
+TEST_F(CounterCli, SignedDocumentsFromTheCardAreVerifiedWithOcsp) {
+  ServeProcess serve;
+  ASSERT_NO_FATAL_FAILURE(StartServe(serve));
+  ASSERT_EQ(M("ca publish --dir " + (home_ / "ca").string() + " --public-url " + serve.base).code, 0);
+  ASSERT_NO_FATAL_FAILURE(HolderWithCard("2024-07-07", "2024-06-01"));
+  const std::string access = CardAccess();
+  const std::string doc = (home_ / "contract.txt").string();
+  std::ofstream(doc) << "売買契約書\n第1条 …\n";
+  const std::string sign = env_ + "MYNACERT_SIGN=ABC123 " + MYNACERT_BINARY + " card sign-file --pin env:MYNACERT_SIGN --in " + doc;
+  auto detached = Sh(sign + access);
+  ASSERT_EQ(detached.code, 0) << detached.out;
+  auto attached = Sh(sign + " --attached" + access);
+  ASSERT_EQ(attached.code, 0) << attached.out;
+  ASSERT_EQ(Sh("curl -fsS " + serve.base + "/ca/sign.crt -o " + (home_ / "sign-ca.der").string() +
+               " && openssl x509 -inform DER -in " + (home_ / "sign-ca.der").string() + " -out " + (home_ / "sign-ca.pem").string())
+                .code,
+            0);
+  auto openssl = Sh("openssl cms -verify -binary -inform DER -purpose any -in " + doc + ".p7s -content " + doc +
+                    " -CAfile " + (home_ / "sign-ca.pem").string() + " -out /dev/null");
+  EXPECT_EQ(openssl.code, 0) << openssl.out;
+
+  const std::string verify = "verify --ca " + (home_ / "sign-ca.der").string();
+  auto good = M(verify + " --in " + doc + ".p7s --content " + doc);
+  EXPECT_EQ(good.code, 0) << good.out;
+  EXPECT_NE(good.out.find("有効な電子署名です"), std::string::npos) << good.out;
+  auto good_attached = M(verify + " --json --in " + doc + ".p7m");
+  ASSERT_EQ(good_attached.code, 0) << good_attached.out;
+  EXPECT_TRUE(nlohmann::json::parse(good_attached.out)["valid"].get<bool>());
+  const std::string other = (home_ / "other.txt").string();
+  std::ofstream(other) << "売買契約書\n第1条 (改)\n";
+  auto altered = M(verify + " --in " + doc + ".p7s --content " + other);
+  EXPECT_EQ(altered.code, 3) << altered.out;
+  EXPECT_NE(altered.out.find("✗ 署名された内容が一致しません"), std::string::npos) << altered.out;
+  auto no_content = M(verify + " --in " + doc + ".p7s");
+  EXPECT_EQ(no_content.code, 2) << no_content.out;
+  EXPECT_NE(no_content.out.find("content"), std::string::npos) << no_content.out;
+  EXPECT_EQ(M("verify --ca " + doc + " --in " + doc + ".p7s --content " + doc).code, 2);  // not a CA certificate
+  // The same through the service's /api/verify (its CAs trusted, OCSP through its responder).
+  const std::string api_body = "{\"signed_hex\":\"" + HexOfFile(doc + ".p7s") + "\",\"content_hex\":\"" + HexOfFile(doc) + "\"}";
+  auto api = CurlJson(serve.base + "/api/verify", "", api_body);
+  ASSERT_EQ(api.status, 200) << api.body.dump();
+  EXPECT_TRUE(api.body["valid"].get<bool>()) << api.body.dump();
+  EXPECT_EQ(api.body["kind"], "sign");
+
+  // The move: the sign certificate revoked affiliationChanged; once serve's OCSP says so, the
+  // document is not valid any more, and the report says why.
+  ASSERT_EQ(M("resident change --clerk c1 --resident 1 --address '山形県山形市七日町一丁目1番1号' --date 2026-05-01").code, 0);
+  testing_util::Outcome revoked;
+  for (int i = 0; i < 25; ++i) {
+    revoked = M(verify + " --in " + doc + ".p7s --content " + doc);
+    if (revoked.code != 0) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  EXPECT_EQ(revoked.code, 3) << revoked.out;
+  EXPECT_NE(revoked.out.find("affiliationChanged"), std::string::npos) << revoked.out;
+  auto api_after = CurlJson(serve.base + "/api/verify", "", api_body);
+  ASSERT_EQ(api_after.status, 200) << api_after.body.dump();
+  EXPECT_FALSE(api_after.body["valid"].get<bool>());
+  EXPECT_EQ(api_after.body["checks"][3]["check"], "revocation");
+  EXPECT_FALSE(api_after.body["checks"][3]["ok"].get<bool>());
 }
 
 }  // namespace

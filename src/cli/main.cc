@@ -121,6 +121,7 @@ int Main(int argc, char** argv) {
   AddDemoCommands(app, ctx);
   AddDbCommands(app, ctx);
   AddVerifierCommands(app, ctx);
+  AddVerifyCommand(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

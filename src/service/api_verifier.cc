@@ -8,6 +8,8 @@
 //   POST /api/verifier/v1/current {certificate_hex}   現況確認 of a sign certificate; with the
 //                                                     holder's consent after a change, the new
 //                                                     certificate and 基本4情報 (R-VER-3)
+// Anyone (rate class `lookup`):
+//   POST /api/verify {signed_hex[, content_hex]}      a signed document checked (pki::VerifyCms)
 // Supervisors (the registry's staff page):
 //   GET  /api/verifiers                       the registered verifiers
 //   POST /api/verifiers {name, kinds}         registers one; the API key is in this answer only
@@ -18,6 +20,7 @@
 
 #include "core/hex.h"
 #include "counter/verifiers.h"
+#include "pki/cms.h"
 #include "pki/openssl.h"
 #include "service/api_util.h"
 #include "service/app.h"
@@ -25,6 +28,8 @@
 namespace mynacert::service {
 
 namespace {
+
+constexpr size_t kVerifyBody = 4 * 1024 * 1024;  // a document of up to ~2 MB, as hex
 
 Result<std::string> CertificateOf(const HttpRequest& req) {
   MYNACERT_ASSIGN_OR_RETURN(json body, BodyJson(req));
@@ -116,6 +121,53 @@ Status Service::AddVerifierRoutes() {
       j["rule"] = "R-VER-3";
       return Json(200, j);
     });
+  }}));
+
+  // ---- a signed document checked for anyone (pki::VerifyCms), as `mynacert verify` does:
+  // the CA certificates of this service trusted, OCSP through its own responder ----
+  MYNACERT_RETURN_IF_ERROR(r.Add({"POST", "/api/verify", Access::kPublic, kVerifyBody, "lookup", true,
+                                  [this](RequestContext& c) {
+    auto body = BodyJson(c.http);
+    if (!body.ok()) return Fail(body.error());
+    auto signed_hex = Str(*body, "signed_hex", true);
+    if (!signed_hex.ok()) return Fail(signed_hex.error());
+    auto content_hex = Str(*body, "content_hex", false);
+    if (!content_hex.ok()) return Fail(content_hex.error());
+    std::string signed_data, content;
+    if (!Unhex(*signed_hex, &signed_data) || signed_data.empty()) {
+      return Fail(InvalidArgument("signed_hex", "16進の文字列で送ってください (hex)"));
+    }
+    if (!content_hex->empty() && !Unhex(*content_hex, &content)) {
+      return Fail(InvalidArgument("content_hex", "16進の文字列で送ってください (hex)"));
+    }
+    std::vector<std::pair<pki::CaKind, X509*>> trust;
+    {
+      std::lock_guard lock(counter_mu_);
+      trust = {{pki::CaKind::kSign, ws_->sign_ca.cert.get()}, {pki::CaKind::kAuth, ws_->auth_ca.cert.get()}};
+    }
+    // Only this service's CAs are trusted, so the certificate is one of theirs: its own
+    // responder answers, whatever URL the certificate names (the service fetches no URL a
+    // caller chose).
+    pki::OcspAt ocsp = [this](const std::string&, const std::string& request) -> Result<std::string> {
+      return ocsp_->Respond(request);
+    };
+    auto report = pki::VerifyCms(signed_data, content_hex->empty() ? std::nullopt : std::optional<std::string_view>(content),
+                                 trust, ocsp, c.now, "signed_hex");
+    if (!report.ok()) {
+      Error e = report.error();
+      if (e.field == "content") e.field = "content_hex";
+      return Fail(e);
+    }
+    json checks = json::array();
+    for (const pki::CmsCheck& check : report->checks) {
+      checks.push_back({{"check", check.name}, {"ok", check.ok}, {"ja", check.ja}, {"en", check.en}});
+    }
+    return Json(200, {{"valid", report->valid},
+                      {"signer", report->signer_subject},
+                      {"serial", report->signer_serial},
+                      {"kind", report->kind ? json(std::string(pki::CaKindName(*report->kind))) : json(nullptr)},
+                      {"signing_time", report->signing_time},
+                      {"checks", checks}});
   }}));
 
   // ---- the registry, for supervisors ----
