@@ -6,13 +6,11 @@
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
 #include <openssl/rsa.h>
-#include <sys/wait.h>
-
-#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
+#include "cli/shell_test_util.h"
 #include "core/clock.h"
 #include "pki/ca_directory.h"
 #include "pki/certificate.h"
@@ -25,15 +23,10 @@ constexpr auto D = Date::Ymd;
 TimePoint At(Date d) { return TimePoint(d.sys_days()); }
 int64_t Unix(Date d) { return std::chrono::duration_cast<std::chrono::seconds>(At(d).time_since_epoch()).count(); }
 
+// The exit code and stdout + stderr of a shell command (the CLI tests' helper).
 std::pair<int, std::string> Sh(const std::string& cmd) {
-  std::string out;
-  FILE* p = popen((cmd + " 2>&1").c_str(), "r");
-  if (!p) return {-1, ""};
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  const int status = pclose(p);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+  const cli::testing_util::Outcome o = cli::testing_util::Sh(cmd);
+  return {o.code, o.out};
 }
 
 class CmsTest : public testing::Test {
