@@ -353,13 +353,7 @@ Status RunSign(const ClientFlags& f, CliContext& ctx) {
                                                                         ? card::CertSlot::kAuth
                                                                         : card::CertSlot::kSign));
   MYNACERT_ASSIGN_OR_RETURN(pki::X509Ptr cert, pki::ParseCertificateDer(der));
-  pki::OpenSslPtr<EVP_MD_CTX, EVP_MD_CTX_free> verify(EVP_MD_CTX_new());
-  if (EVP_DigestVerifyInit(verify.get(), nullptr, EVP_sha256(), nullptr,
-                           X509_get0_pubkey(cert.get())) != 1 ||
-      EVP_DigestVerify(verify.get(), reinterpret_cast<const unsigned char*>(signature.data()),
-                       signature.size(), reinterpret_cast<const unsigned char*>(data.data()),
-                       data.size()) != 1) {
-    pki::TakeOpenSslErrors();
+  if (!pki::VerifySha256Signature(X509_get0_pubkey(cert.get()), data, signature)) {
     return Error{ErrorCode::kFailedPrecondition, "card",
                  "署名がカードの証明書で検証できません (the signature does not verify with the "
                  "card's certificate)",

@@ -325,14 +325,7 @@ Result<Answered> ClaimAnswered(CounterStore& store, pki::CaStore& ca, std::strin
   if (!recorded) return NotFound("certificate", "認証局に記録がありません (unknown to the CA)");
   MYNACERT_ASSIGN_OR_RETURN(pki::X509Ptr cert, pki::ParseCertificateDer(recorded->der));
   const std::string message = ChallengeMessage(c);
-  pki::OpenSslPtr<EVP_MD_CTX, EVP_MD_CTX_free> verify(EVP_MD_CTX_new());
-  const bool good = verify &&
-                    EVP_DigestVerifyInit(verify.get(), nullptr, EVP_sha256(), nullptr,
-                                         X509_get0_pubkey(cert.get())) == 1 &&
-                    EVP_DigestVerify(verify.get(), reinterpret_cast<const unsigned char*>(signature.data()),
-                                     signature.size(), reinterpret_cast<const unsigned char*>(message.data()),
-                                     message.size()) == 1;
-  pki::TakeOpenSslErrors();
+  const bool good = pki::VerifySha256Signature(X509_get0_pubkey(cert.get()), message, signature);
   if (!good) {
     return Error{ErrorCode::kPermissionDenied, "signature",
                  "署名がこの証明書の鍵で検証できません (the signature is not by this certificate's key)",

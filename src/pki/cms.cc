@@ -151,14 +151,11 @@ Result<CmsReport> VerifyCms(std::string_view cms_der, std::optional<std::string_
   add("content", content_ok, content_ok ? "署名された内容は改変されていません" : "署名された内容が一致しません (改変されたか、別のファイルです)",
       content_ok ? "the content is as signed" : "the content does not match the signature (altered, or another file)");
   const std::string attributes = si->auth_attr ? SignedAttributesDer(si, true) : std::string();
-  OpenSslPtr<EVP_MD_CTX, EVP_MD_CTX_free> verify(EVP_MD_CTX_new());
   const bool signature_ok =
-      !attributes.empty() && verify &&
-      EVP_DigestVerifyInit(verify.get(), nullptr, EVP_sha256(), nullptr, X509_get0_pubkey(cert)) == 1 &&
-      EVP_DigestVerify(verify.get(), ASN1_STRING_get0_data(si->enc_digest),
-                       static_cast<size_t>(ASN1_STRING_length(si->enc_digest)),
-                       reinterpret_cast<const unsigned char*>(attributes.data()), attributes.size()) == 1;
-  TakeOpenSslErrors();
+      !attributes.empty() &&
+      VerifySha256Signature(X509_get0_pubkey(cert), attributes,
+                            std::string_view(reinterpret_cast<const char*>(ASN1_STRING_get0_data(si->enc_digest)),
+                                             static_cast<size_t>(ASN1_STRING_length(si->enc_digest))));
   add("signature", signature_ok, signature_ok ? "署名は署名者の鍵によるものです" : "署名が署名者の証明書の鍵で検証できません",
       signature_ok ? "the signature is by the signer's key" : "the signature does not verify with the signer's certificate");
 

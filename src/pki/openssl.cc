@@ -96,6 +96,15 @@ std::string Sha256Hex(std::string_view bytes) {
   return HexLower(std::string_view(reinterpret_cast<const char*>(md), len));
 }
 
+bool VerifySha256Signature(EVP_PKEY* key, std::string_view message, std::string_view signature) {
+  OpenSslPtr<EVP_MD_CTX, EVP_MD_CTX_free> ctx(EVP_MD_CTX_new());
+  const bool good = ctx && key && EVP_DigestVerifyInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key) == 1 &&
+                    EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(signature.data()), signature.size(),
+                                     reinterpret_cast<const unsigned char*>(message.data()), message.size()) == 1;
+  TakeOpenSslErrors();
+  return good;
+}
+
 Result<std::string> RandomBytes(size_t n) {
   std::string out(n, '\0');
   if (RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(n)) != 1) {

@@ -80,6 +80,9 @@ int64_t Asn1Seconds(const ASN1_TIME* t);
 // SHA-256 of `bytes` as lower-case hex (64 digits): the stored form of staff session tokens,
 // reservation cancel tokens and the audit chain's hashes.
 std::string Sha256Hex(std::string_view bytes);
+// Whether `signature` is `key`'s over `message` with SHA-256 (PKCS#1 v1.5 for RSA: what the
+// card makes); OpenSSL's error queue is left empty.
+bool VerifySha256Signature(EVP_PKEY* key, std::string_view message, std::string_view signature);
 // `n` bytes from OpenSSL's CSPRNG (RAND_bytes); kInternal when it fails.
 Result<std::string> RandomBytes(size_t n);
 

@@ -35,15 +35,6 @@ namespace {
 
 constexpr const char* kDemoVerifierName = "mynacert デモ・ログイン (demo relying party)";
 
-Result<std::string> HexBody(const json& body, const std::string& key, size_t max_bytes) {
-  MYNACERT_ASSIGN_OR_RETURN(std::string hex, Str(body, key, true));
-  std::string bytes;
-  if (hex.size() > 2 * max_bytes || !Unhex(hex, &bytes) || bytes.empty()) {
-    return InvalidArgument(key, "16進の文字列で送ってください (hex, at most " + std::to_string(max_bytes) + " bytes)");
-  }
-  return bytes;
-}
-
 Error LoginRefused(std::string field, std::string message, std::string rule = "R-VER-1") {
   return Error{ErrorCode::kPermissionDenied, std::move(field), std::move(message), std::move(rule)};
 }
@@ -92,9 +83,9 @@ Status Service::AddDemoLoginRoutes() {
     if (!body.ok()) return Fail(body.error());
     auto id = Str(*body, "challenge_id", true);
     if (!id.ok()) return Fail(id.error());
-    auto der = HexBody(*body, "certificate_hex", 4096);
+    auto der = HexField(*body, "certificate_hex", 4096);
     if (!der.ok()) return Fail(der.error());
-    auto signature = HexBody(*body, "signature_hex", 1024);
+    auto signature = HexField(*body, "signature_hex", 1024);
     if (!signature.ok()) return Fail(signature.error());
     auto cert = pki::ParseCertificateDer(*der);
     if (!cert.ok()) return Fail(InvalidArgument("certificate_hex", "証明書 (DER) として読めません (not a DER certificate)"));
@@ -138,12 +129,7 @@ Status Service::AddDemoLoginRoutes() {
     }
     // 4. The signature over the challenge, by the certificate's key.
     const std::string message = counter::ChallengeMessage(ch);
-    pki::OpenSslPtr<EVP_MD_CTX, EVP_MD_CTX_free> verify(EVP_MD_CTX_new());
-    const bool good = verify &&
-                      EVP_DigestVerifyInit(verify.get(), nullptr, EVP_sha256(), nullptr, X509_get0_pubkey(cert->get())) == 1 &&
-                      EVP_DigestVerify(verify.get(), reinterpret_cast<const unsigned char*>(signature->data()), signature->size(),
-                                       reinterpret_cast<const unsigned char*>(message.data()), message.size()) == 1;
-    pki::TakeOpenSslErrors();
+    const bool good = pki::VerifySha256Signature(X509_get0_pubkey(cert->get()), message, *signature);
     if (!good) return Fail(LoginRefused("signature", "署名がこの証明書の鍵で検証できません (the signature is not by this certificate's key)"));
     // Logged in: who, to this site.
     lock.lock();

@@ -28,16 +28,6 @@ namespace mynacert::service {
 
 namespace {
 
-Result<std::string> HexField(const json& body, const std::string& key, size_t max_bytes) {
-  MYNACERT_ASSIGN_OR_RETURN(std::string hex, Str(body, key, true));
-  std::string bytes;
-  if (hex.size() > 2 * max_bytes || !Unhex(hex, &bytes) || bytes.empty()) {
-    return InvalidArgument(key, "16進の文字列で送ってください (hex, at most " + std::to_string(max_bytes) +
-                                    " bytes)");
-  }
-  return bytes;
-}
-
 // The answer to a challenge: {challenge_id, signature_hex}.
 Result<std::pair<std::string, std::string>> AnswerOf(const HttpRequest& req) {
   MYNACERT_ASSIGN_OR_RETURN(json body, BodyJson(req));

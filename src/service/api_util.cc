@@ -1,5 +1,7 @@
 #include "service/api_util.h"
 
+#include "core/hex.h"
+
 namespace mynacert::service {
 
 HttpResponse Json(int status, const json& body) {
@@ -27,6 +29,16 @@ Result<std::string> Str(const json& j, const std::string& key, bool required) {
   }
   if (!it->is_string()) return InvalidArgument(key, "文字列で指定してください (a string)");
   return it->get<std::string>();
+}
+
+Result<std::string> HexField(const json& j, const std::string& key, size_t max_bytes) {
+  MYNACERT_ASSIGN_OR_RETURN(std::string hex, Str(j, key, true));
+  std::string bytes;
+  if (hex.size() > 2 * max_bytes || !Unhex(hex, &bytes) || bytes.empty()) {
+    return InvalidArgument(key, "16進の文字列で送ってください (hex, at most " + std::to_string(max_bytes) +
+                                    " bytes)");
+  }
+  return bytes;
 }
 
 Result<int64_t> Int(const json& j, const std::string& key) {

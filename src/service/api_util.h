@@ -34,6 +34,8 @@ Result<json> BodyJson(const HttpRequest& req);
 // A string member: "" when absent and not required; errors name the member.
 Result<std::string> Str(const json& j, const std::string& key, bool required);
 Result<int64_t> Int(const json& j, const std::string& key);
+// A required member of hex digits (DER, a signature) as bytes: 1 to `max_bytes`; errors name it.
+Result<std::string> HexField(const json& j, const std::string& key, size_t max_bytes);
 bool Bool(const json& j, const std::string& key);
 // A decimal ID of a path or query ("case", "resident"…): 0–18 digits.
 Result<int64_t> PathId(std::string_view text, const std::string& field);

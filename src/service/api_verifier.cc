@@ -33,12 +33,7 @@ constexpr size_t kVerifyBody = 4 * 1024 * 1024;  // a document of up to ~2 MB, a
 
 Result<std::string> CertificateOf(const HttpRequest& req) {
   MYNACERT_ASSIGN_OR_RETURN(json body, BodyJson(req));
-  MYNACERT_ASSIGN_OR_RETURN(std::string hex, Str(body, "certificate_hex", true));
-  std::string der;
-  if (hex.size() > 2 * 4096 || !Unhex(hex, &der) || der.empty()) {
-    return InvalidArgument("certificate_hex", "16進の文字列で送ってください (hex, at most 4096 bytes)");
-  }
-  return der;
+  return HexField(body, "certificate_hex", 4096);
 }
 
 json StatusJson(const counter::VerifierCertStatus& s) {
@@ -129,16 +124,13 @@ Status Service::AddVerifierRoutes() {
                                   [this](RequestContext& c) {
     auto body = BodyJson(c.http);
     if (!body.ok()) return Fail(body.error());
-    auto signed_hex = Str(*body, "signed_hex", true);
-    if (!signed_hex.ok()) return Fail(signed_hex.error());
-    auto content_hex = Str(*body, "content_hex", false);
-    if (!content_hex.ok()) return Fail(content_hex.error());
-    std::string signed_data, content;
-    if (!Unhex(*signed_hex, &signed_data) || signed_data.empty()) {
-      return Fail(InvalidArgument("signed_hex", "16進の文字列で送ってください (hex)"));
-    }
-    if (!content_hex->empty() && !Unhex(*content_hex, &content)) {
-      return Fail(InvalidArgument("content_hex", "16進の文字列で送ってください (hex)"));
+    auto signed_data = HexField(*body, "signed_hex", kVerifyBody / 2);
+    if (!signed_data.ok()) return Fail(signed_data.error());
+    std::optional<std::string> content;
+    if (body->contains("content_hex")) {
+      auto bytes = HexField(*body, "content_hex", kVerifyBody / 2);
+      if (!bytes.ok()) return Fail(bytes.error());
+      content = std::move(*bytes);
     }
     std::vector<std::pair<pki::CaKind, X509*>> trust;
     {
@@ -151,7 +143,7 @@ Status Service::AddVerifierRoutes() {
     pki::OcspAt ocsp = [this](const std::string&, const std::string& request) -> Result<std::string> {
       return ocsp_->Respond(request);
     };
-    auto report = pki::VerifyCms(signed_data, content_hex->empty() ? std::nullopt : std::optional<std::string_view>(content),
+    auto report = pki::VerifyCms(*signed_data, content ? std::optional<std::string_view>(*content) : std::nullopt,
                                  trust, ocsp, c.now, "signed_hex");
     if (!report.ok()) {
       Error e = report.error();
