@@ -11,6 +11,7 @@ packages=(
   libpq-dev postgresql nginx-light  # the PostgreSQL engine, its test server, the cluster (scripts/cluster.sh)
   pcscd vsmartcard-vpcd opensc pcsc-tools libpcsclite-dev jq iproute2  # ss: the vpcd port check
   libcairo2-dev libpango1.0-dev fonts-noto-cjk poppler-utils
+  libpodofo-dev  # PDF signatures (pki/pades.cc); pdfsig of poppler-utils checks them
   libqrencode-dev  # QR codes on the letters and the booking print (core/qr.h)
   libcurl4-openssl-dev python3-aiosmtpd  # booking e-mails over SMTP (service/mailer.h); the test's SMTP server
   zbar-tools  # reads the QR codes back (core/qr_test.cc, notices_test.cc)

@@ -24,6 +24,7 @@
 #include "counter/verifiers.h"
 #include "pki/cms.h"
 #include "pki/ocsp.h"
+#include "pki/pades.h"
 #include "core/clock.h"
 #include "core/hex.h"
 #include "pki/ca_store.h"
@@ -37,9 +38,9 @@ namespace {
 
 struct ClientFlags {
   CardAccess access;
-  std::string sign_pin, pin_kind, pin, new_pin, slot, in, out, url, verifier;
+  std::string sign_pin, pin_kind, pin, new_pin, slot, in, out, url, verifier, reason;
   std::optional<std::string> today;
-  bool json = false, pem = false, withdraw = false, attached = false;
+  bool json = false, pem = false, withdraw = false, attached = false, no_ltv = false;
 };
 
 const char* PinLabel(card::PinId id) {
@@ -704,6 +705,65 @@ Status RunSignFile(const ClientFlags& f, CliContext& ctx) {
   return {};
 }
 
+// A signed PDF (pki/pades.h): PAdES baseline around the card's signature with the sign key,
+// the CA certificate carried. Before signing, the certificate's status is asked at the OCSP
+// URL it names: a revoked or held certificate signs nothing. Unless --no-ltv, that answer and
+// both certificates go into the document's DSS (long-term validation).
+Status RunSignPdf(const ClientFlags& f, CliContext& ctx) {
+  MYNACERT_ASSIGN_OR_RETURN(std::string pdf, ReadFileNamed(f.in, "--in"));
+  if (!pki::LooksLikePdf(pdf)) return InvalidArgument("--in", "PDF ではありません (not a PDF: no %PDF- header)");
+  MYNACERT_ASSIGN_OR_RETURN(auto connection, ConnectCard(f.access));
+  card::JpkiClient client(connection->transport());
+  MYNACERT_RETURN_IF_ERROR(VerifyOrFail(client, card::PinId::kSign, f.pin, "--pin"));
+  MYNACERT_ASSIGN_OR_RETURN(std::string der, client.ReadCertificate(card::CertSlot::kSign));
+  MYNACERT_ASSIGN_OR_RETURN(std::string ca_der, client.ReadCertificate(card::CertSlot::kSignCa));
+  MYNACERT_ASSIGN_OR_RETURN(pki::X509Ptr cert, pki::ParseCertificateDer(der));
+  MYNACERT_ASSIGN_OR_RETURN(pki::X509Ptr ca, pki::ParseCertificateDer(ca_der));
+  std::string ocsp_answer;
+  if (!f.no_ltv) {
+    const std::string url = pki::OcspUrl(cert.get());
+    if (url.empty()) return InvalidArgument("--no-ltv", "証明書に OCSP の URL がありません (the certificate names no OCSP URL)");
+    MYNACERT_ASSIGN_OR_RETURN(
+        pki::OcspVerdict verdict,
+        pki::AskOcsp(cert.get(), ca.get(),
+                     [&](const std::string& request) -> Result<std::string> {
+                       MYNACERT_ASSIGN_OR_RETURN(auto answer, HttpPost(url, "application/ocsp-request", request, "ocsp"));
+                       ocsp_answer = answer.second;
+                       return std::move(answer.second);
+                     },
+                     "ocsp"));
+    if (verdict.unknown || verdict.state != pki::CertState::kGood) {
+      return Error{ErrorCode::kFailedPrecondition, "--pin",
+                   verdict.state == pki::CertState::kOnHold
+                       ? "署名用電子証明書は一時保留中です。署名しません (the certificate is on hold: nothing signed)"
+                       : "署名用電子証明書は有効ではありません。署名しません (the certificate is not valid: nothing signed)",
+                   verdict.state == pki::CertState::kOnHold ? "R-LOST-2" : ""};
+    }
+  }
+  pki::PadesSignOptions options;
+  options.signing_time = std::chrono::duration_cast<std::chrono::seconds>(RealClock().Now().time_since_epoch()).count();
+  options.reason = f.reason;
+  options.extra_certs = {ca.get()};
+  MYNACERT_ASSIGN_OR_RETURN(std::string signed_pdf,
+                            pki::SignPdf(pdf, cert.get(), [&](std::string_view digest_info) {
+                              return client.Sign(card::KeySlot::kSign, std::string(digest_info));
+                            }, options, "--in"));
+  if (!f.no_ltv) {
+    pki::ValidationData data;
+    data.certs = {der, ca_der};
+    data.ocsps = {ocsp_answer};
+    MYNACERT_ASSIGN_OR_RETURN(signed_pdf, pki::AddDss(signed_pdf, data, "--in"));
+  }
+  std::string out = f.out;
+  if (out.empty()) {
+    out = f.in.size() > 4 && f.in.substr(f.in.size() - 4) == ".pdf" ? f.in.substr(0, f.in.size() - 4) : f.in;
+    out += "-signed.pdf";
+  }
+  MYNACERT_RETURN_IF_ERROR(pki::WriteFileAtomically(out, signed_pdf, 0644));
+  ctx.out << "署名しました (signed, PAdES" << (f.no_ltv ? "" : " with validation data (DSS)") << "): " << out << "\n";
+  return {};
+}
+
 struct VerifyFlags {
   std::string in, content;
   std::vector<std::string> cas;
@@ -751,27 +811,41 @@ Status RunVerify(const VerifyFlags& f, CliContext& ctx) {
     };
   }
   const int64_t now = std::chrono::duration_cast<std::chrono::seconds>(RealClock().Now().time_since_epoch()).count();
-  MYNACERT_ASSIGN_OR_RETURN(
-      pki::CmsReport report,
-      pki::VerifyCms(signed_data, content ? std::optional<std::string_view>(*content) : std::nullopt, trust, ocsp, now, "--in"));
-  if (f.json) {
-    nlohmann::json checks = nlohmann::json::array();
-    for (const pki::CmsCheck& c : report.checks) checks.push_back({{"check", c.name}, {"ok", c.ok}, {"ja", c.ja}, {"en", c.en}});
-    ctx.out << nlohmann::json{{"valid", report.valid},
-                              {"signer", report.signer_subject},
-                              {"serial", report.signer_serial},
-                              {"signing_time", report.signing_time},
-                              {"checks", checks}}
-                   .dump(2)
-            << "\n";
+  std::vector<pki::CmsReport> reports;
+  const bool pdf = pki::LooksLikePdf(signed_data);
+  if (pdf) {
+    if (content) return InvalidArgument("--content", "PDF の署名は文書の中にあります (a PDF carries its own content)");
+    MYNACERT_ASSIGN_OR_RETURN(reports, pki::VerifyPdf(signed_data, trust, ocsp, now, "--in"));
   } else {
-    ctx.out << (report.valid ? "有効な電子署名です (valid signature)" : "有効な電子署名ではありません (not a valid signature)")
-            << "\n署名者 (signer): " << report.signer_subject << " (" << report.signer_serial << ")\n";
-    for (const pki::CmsCheck& c : report.checks) {
-      ctx.out << (c.ok ? "  ✓ " : "  ✗ ") << c.ja << " (" << c.en << ")\n";
+    MYNACERT_ASSIGN_OR_RETURN(
+        pki::CmsReport report,
+        pki::VerifyCms(signed_data, content ? std::optional<std::string_view>(*content) : std::nullopt, trust, ocsp, now, "--in"));
+    reports.push_back(std::move(report));
+  }
+  bool valid = true;
+  for (const pki::CmsReport& report : reports) valid = valid && report.valid;
+  if (f.json) {
+    nlohmann::json out;
+    if (pdf) {
+      out = {{"format", "pdf"}, {"valid", valid}, {"signatures", nlohmann::json::array()}};
+      for (const pki::CmsReport& report : reports) out["signatures"].push_back(pki::CmsReportJson(report));
+    } else {
+      out = pki::CmsReportJson(reports[0]);
+      out["format"] = "cms";
+    }
+    ctx.out << out.dump(2) << "\n";
+  } else {
+    ctx.out << (valid ? "有効な電子署名です (valid signature)" : "有効な電子署名ではありません (not a valid signature)") << "\n";
+    for (size_t i = 0; i < reports.size(); ++i) {
+      const pki::CmsReport& report = reports[i];
+      if (pdf) ctx.out << "署名 " << i + 1 << " / signature " << i + 1 << "\n";
+      ctx.out << "署名者 (signer): " << report.signer_subject << " (" << report.signer_serial << ")\n";
+      for (const pki::CmsCheck& c : report.checks) {
+        ctx.out << (c.ok ? "  ✓ " : "  ✗ ") << c.ja << " (" << c.en << ")\n";
+      }
     }
   }
-  if (!report.valid) ctx.exit_code = 3;
+  if (!valid) ctx.exit_code = 3;
   return {};
 }
 
@@ -843,11 +917,13 @@ Status RunConsent(const ClientFlags& f, CliContext& ctx) {
 void AddVerifyCommand(CLI::App& app, CliContext& ctx) {
   auto f = std::make_shared<VerifyFlags>();
   CLI::App* v = app.add_subcommand(
-      "verify", "電子署名 (CMS) を検証: 署名・内容・署名時の証明書・OCSP / verify a signed document (CMS): exit 0 valid, 3 not");
-  v->add_option("--in", f->in, "署名データ (.p7s / .p7m)")->required();
+      "verify", "電子署名 (CMS, PDF) を検証: 署名・内容・署名時の証明書・OCSP / verify a signed document (CMS or PDF): exit 0 valid, 3 not");
+  v->add_option("--in", f->in, "署名データ (.p7s / .p7m) か署名した PDF / the signed data, or a signed PDF")->required();
   v->add_option("--content", f->content, "分離署名の対象ファイル / the signed file of a detached signature");
   v->add_option("--ca", f->cas, "信頼する認証局の証明書 (DER/PEM, 複数可) / trusted CA certificates")->required();
-  v->add_flag("--no-ocsp", f->no_ocsp, "失効を確認しない (結果は有効になりません) / skip OCSP (the result is then not valid)");
+  v->add_flag("--no-ocsp", f->no_ocsp,
+              "OCSP に問い合わせない: PDF は埋め込まれた応答 (DSS) で確認、それ以外は有効になりません / ask no responder: a PDF is "
+              "checked with its embedded answers (DSS), anything else is then not valid");
   v->add_flag("--json", f->json, "JSON で出力 / print JSON");
   v->callback([f, &ctx] { RunCommand(ctx, [&] { return RunVerify(*f, ctx); }); });
 }
@@ -962,6 +1038,17 @@ void AddCardClientCommands(CLI::App& card, CliContext& ctx) {
   sfc->add_option("--slot", df->slot, "sign (既定: 署名用電子証明書) | auth");
   sfc->add_option("--pin", df->pin, "その鍵の暗証番号の場所 (env:/file:)")->required();
   sfc->callback([df, &ctx] { RunCommand(ctx, [&] { return RunSignFile(*df, ctx); }); });
+
+  auto pdff = std::make_shared<ClientFlags>();
+  CLI::App* spdf = card.add_subcommand(
+      "sign-pdf", "PDF にカードで電子署名 (PAdES) / sign a PDF with the card (PAdES, with validation data)");
+  AddCardAccessFlags(spdf, pdff->access);
+  spdf->add_option("--in", pdff->in, "署名する PDF / the PDF")->required();
+  spdf->add_option("--out", pdff->out, "署名した PDF (既定: <in>-signed.pdf) / the signed PDF");
+  spdf->add_option("--reason", pdff->reason, "署名の理由 (/Reason) / the reason shown by PDF readers");
+  spdf->add_flag("--no-ltv", pdff->no_ltv, "OCSP 応答と証明書 (DSS) を入れない / no long-term validation data");
+  spdf->add_option("--pin", pdff->pin, "署名用電子証明書の暗証番号の場所 (env:/file:)")->required();
+  spdf->callback([pdff, &ctx] { RunCommand(ctx, [&] { return RunSignPdf(*pdff, ctx); }); });
 
   auto gf = std::make_shared<ClientFlags>();
   CLI::App* g = card.add_subcommand(

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/shell_test_util.h"
+#include "pki/testing_pdf.h"
 #include "store/database.h"
 
 namespace mynacert::cli {
@@ -580,6 +581,33 @@ TEST_F(CounterCli, SignedDocumentsFromTheCardAreVerifiedWithOcsp) {
   EXPECT_TRUE(api.body["valid"].get<bool>()) << api.body.dump();
   EXPECT_EQ(api.body["kind"], "sign");
 
+  // A PDF signed with the card: PAdES, the OCSP answer and the certificates in its DSS.
+  // poppler's pdfsig finds the signature valid; `verify` checks it online and, with
+  // --no-ocsp, from the embedded answer; /api/verify takes the PDF as it is.
+  const std::string pdf = (home_ / "contract.pdf").string();
+  const std::string signed_pdf = (home_ / "contract-signed.pdf").string();
+  std::ofstream(pdf, std::ios::binary) << pki::testing_pdf::OnePagePdf("Contract");
+  const std::string sign_pdf =
+      env_ + "MYNACERT_SIGN=ABC123 " + MYNACERT_BINARY + " card sign-pdf --pin env:MYNACERT_SIGN --reason 売買契約 --in " + pdf;
+  auto pades = Sh(sign_pdf + access);
+  ASSERT_EQ(pades.code, 0) << pades.out;
+  auto pdfsig = Sh("pdfsig -nocert " + signed_pdf);
+  EXPECT_NE(pdfsig.out.find("Signature is Valid"), std::string::npos) << pdfsig.out;
+  EXPECT_NE(pdfsig.out.find("ETSI.CAdES.detached"), std::string::npos) << pdfsig.out;
+  auto pdf_online = M(verify + " --in " + signed_pdf);
+  EXPECT_EQ(pdf_online.code, 0) << pdf_online.out;
+  auto pdf_offline = M(verify + " --no-ocsp --json --in " + signed_pdf);
+  ASSERT_EQ(pdf_offline.code, 0) << pdf_offline.out;
+  const nlohmann::json offline = nlohmann::json::parse(pdf_offline.out);
+  EXPECT_EQ(offline["format"], "pdf");
+  EXPECT_NE(offline["signatures"][0]["checks"].back()["en"].get<std::string>().find("embedded OCSP"), std::string::npos)
+      << pdf_offline.out;
+  EXPECT_EQ(M(verify + " --in " + signed_pdf + " --content " + doc).code, 2);  // a PDF has no separate content
+  auto api_pdf = CurlJson(serve.base + "/api/verify", "", "{\"signed_hex\":\"" + HexOfFile(signed_pdf) + "\"}");
+  ASSERT_EQ(api_pdf.status, 200) << api_pdf.body.dump();
+  EXPECT_EQ(api_pdf.body["format"], "pdf");
+  EXPECT_TRUE(api_pdf.body["valid"].get<bool>()) << api_pdf.body.dump();
+
   // The move: the sign certificate revoked affiliationChanged; once serve's OCSP says so, the
   // document is not valid any more, and the report says why.
   ASSERT_EQ(M("resident change --clerk c1 --resident 1 --address '山形県山形市七日町一丁目1番1号' --date 2026-05-01").code, 0);
@@ -596,6 +624,19 @@ TEST_F(CounterCli, SignedDocumentsFromTheCardAreVerifiedWithOcsp) {
   EXPECT_FALSE(api_after.body["valid"].get<bool>());
   EXPECT_EQ(api_after.body["checks"][3]["check"], "revocation");
   EXPECT_FALSE(api_after.body["checks"][3]["ok"].get<bool>());
+
+  // The signed PDF: revoked now, online; valid still from its embedded answer, which shows
+  // the certificate good when it signed (long-term validation). The card signs no more PDFs
+  // with the revoked certificate, and no file is written.
+  auto pdf_revoked = M(verify + " --in " + signed_pdf);
+  EXPECT_EQ(pdf_revoked.code, 3) << pdf_revoked.out;
+  EXPECT_NE(pdf_revoked.out.find("affiliationChanged"), std::string::npos) << pdf_revoked.out;
+  EXPECT_EQ(M(verify + " --no-ocsp --in " + signed_pdf).code, 0);
+  std::filesystem::remove(signed_pdf);
+  auto refused = Sh(sign_pdf + access);
+  EXPECT_NE(refused.code, 0) << refused.out;
+  EXPECT_NE(refused.out.find("署名しません"), std::string::npos) << refused.out;
+  EXPECT_FALSE(std::filesystem::exists(signed_pdf));
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "pki/cms.h"
 
+#include <openssl/ess.h>
 #include <openssl/evp.h>
 #include <openssl/pkcs7.h>
 #include <openssl/sha.h>
@@ -46,6 +47,17 @@ std::string JstText(int64_t unix_seconds) { return FormatUtc(unix_seconds + 9 * 
 
 }  // namespace
 
+nlohmann::json CmsReportJson(const CmsReport& report) {
+  nlohmann::json checks = nlohmann::json::array();
+  for (const CmsCheck& c : report.checks) checks.push_back({{"check", c.name}, {"ok", c.ok}, {"ja", c.ja}, {"en", c.en}});
+  return {{"valid", report.valid},
+          {"signer", report.signer_subject},
+          {"serial", report.signer_serial},
+          {"kind", report.kind ? nlohmann::json(std::string(CaKindName(*report.kind))) : nlohmann::json(nullptr)},
+          {"signing_time", report.signing_time},
+          {"checks", checks}};
+}
+
 std::string Sha256DigestInfo(std::string_view message) {
   std::string digest_info;
   Unhex("3031300d060960864801650304020105000420", &digest_info);
@@ -65,10 +77,28 @@ Result<std::string> SignCms(std::string_view content, X509* signer, const Digest
     if (PKCS7_add_certificate(p7.get(), extra) != 1) return Failed(field, "certificates");
   }
   const std::string digest = Sha256(content);
-  ASN1_TIME* when = ASN1_TIME_set(nullptr, static_cast<time_t>(options.signing_time));
-  if (PKCS7_add_attrib_content_type(si, nullptr) != 1 || !when || PKCS7_add0_attrib_signing_time(si, when) != 1 ||
+  if (PKCS7_add_attrib_content_type(si, nullptr) != 1 ||
       PKCS7_add1_attrib_digest(si, reinterpret_cast<const unsigned char*>(digest.data()), static_cast<int>(digest.size())) != 1) {
     return Failed(field, "signed attributes");
+  }
+  if (!options.pades) {
+    ASN1_TIME* when = ASN1_TIME_set(nullptr, static_cast<time_t>(options.signing_time));
+    if (!when || PKCS7_add0_attrib_signing_time(si, when) != 1) {
+      ASN1_TIME_free(when);
+      return Failed(field, "signingTime");
+    }
+  } else {
+    OpenSslPtr<ESS_SIGNING_CERT_V2, ESS_SIGNING_CERT_V2_free> essv2(
+        OSSL_ESS_signing_cert_v2_new_init(EVP_sha256(), signer, nullptr, 1));
+    unsigned char* buf = nullptr;
+    const int n = essv2 ? i2d_ESS_SIGNING_CERT_V2(essv2.get(), &buf) : -1;
+    ASN1_STRING* seq = n > 0 ? ASN1_STRING_type_new(V_ASN1_SEQUENCE) : nullptr;
+    const bool set = seq && ASN1_STRING_set(seq, buf, n) == 1;
+    OPENSSL_free(buf);
+    if (!set || PKCS7_add_signed_attribute(si, NID_id_smime_aa_signingCertificateV2, V_ASN1_SEQUENCE, seq) != 1) {
+      ASN1_STRING_free(seq);
+      return Failed(field, "signing-certificate-v2");
+    }
   }
   const std::string attributes = SignedAttributesDer(si, false);
   if (attributes.empty()) return Failed(field, "signed attributes");
@@ -97,7 +127,7 @@ Result<std::string> SignCms(std::string_view content, X509* signer, const Digest
 
 Result<CmsReport> VerifyCms(std::string_view cms_der, std::optional<std::string_view> content,
                             std::span<const std::pair<CaKind, X509*>> trust, const OcspAt& ocsp, int64_t now,
-                            std::string_view field) {
+                            std::string_view field, const CmsVerifyOptions& options) {
   (void)now;
   const Error not_signed_data = InvalidArgument(std::string(field),
                                                 "署名データ (CMS SignedData, DER) として読めません (not a CMS SignedData)");
@@ -158,11 +188,32 @@ Result<CmsReport> VerifyCms(std::string_view cms_der, std::optional<std::string_
                                              static_cast<size_t>(ASN1_STRING_length(si->enc_digest))));
   add("signature", signature_ok, signature_ok ? "署名は署名者の鍵によるものです" : "署名が署名者の証明書の鍵で検証できません",
       signature_ok ? "the signature is by the signer's key" : "the signature does not verify with the signer's certificate");
+  // The ESS signing-certificate-v2 attribute (CAdES, PAdES), when present: the certificate the
+  // signer meant, so that another certificate of the same key cannot take its place.
+  if (const ASN1_TYPE* essv2 = PKCS7_get_signed_attribute(si, NID_id_smime_aa_signingCertificateV2)) {
+    bool bound = false;
+    if (essv2->type == V_ASN1_SEQUENCE) {
+      const unsigned char* q = ASN1_STRING_get0_data(essv2->value.sequence);
+      OpenSslPtr<ESS_SIGNING_CERT_V2, ESS_SIGNING_CERT_V2_free> ss(
+          d2i_ESS_SIGNING_CERT_V2(nullptr, &q, ASN1_STRING_length(essv2->value.sequence)));
+      OpenSslPtr<STACK_OF(X509), FreeX509Stack> chain(sk_X509_new_null());
+      bound = ss && chain && sk_X509_push(chain.get(), cert) > 0 &&
+              OSSL_ESS_check_signing_certs(nullptr, ss.get(), chain.get(), 1) > 0;
+    }
+    TakeOpenSslErrors();
+    add("signer_certificate", bound,
+        bound ? "署名者が指定した証明書 (signing-certificate-v2) と一致します"
+              : "署名された属性が指定する証明書 (signing-certificate-v2) と署名者の証明書が一致しません",
+        bound ? "the certificate is the one the signed attributes name (signing-certificate-v2)"
+              : "the signer's certificate is not the one the signed attributes name (signing-certificate-v2)");
+  }
 
   // 2. The chain at the signing time the signature states.
   const ASN1_TYPE* when = PKCS7_get_signed_attribute(si, NID_pkcs9_signingTime);
   if (when && (when->type == V_ASN1_UTCTIME || when->type == V_ASN1_GENERALIZEDTIME)) {
     report.signing_time = Asn1Seconds(reinterpret_cast<const ASN1_TIME*>(when->value.utctime));
+  } else {
+    report.signing_time = options.claimed_time;
   }
   OpenSslPtr<X509_STORE, X509_STORE_free> store(X509_STORE_new());
   for (const auto& [kind, ca] : trust) X509_STORE_add_cert(store.get(), ca);
@@ -193,33 +244,51 @@ Result<CmsReport> VerifyCms(std::string_view cms_der, std::optional<std::string_
       chain_ok ? "a certificate of this CA, valid at the signing time (" + at + ")"
                : "not a certificate of a trusted CA valid at the signing time (" + at + "): " + chain_problem);
 
-  // 3. Its status now, by OCSP at the URL the certificate names.
-  if (!ocsp || !issuer) {
-    add("revocation", false, "失効を確認できませんでした", "the revocation status was not checked");
+  // 3. Its status: now, by OCSP at the URL the certificate names; or, offline, from an OCSP
+  // answer the signature carries (long-term validation), as of when that answer was made.
+  auto record = [&](const OcspVerdict& verdict, bool embedded) {
+    report.status = verdict;
+    const bool good = !verdict.unknown && verdict.state == CertState::kGood;
+    const std::string reason(RevocationReasonName(verdict.reason));
+    const std::string ja_from = embedded ? "埋め込まれた OCSP 応答 (" + JstText(verdict.this_update) + " 時点)" : "OCSP";
+    const std::string en_from = embedded ? "embedded OCSP answer (as of " + JstText(verdict.this_update) + ")" : "OCSP";
+    add("revocation", good,
+        ja_from + (good ? ": 失効していません"
+                   : verdict.unknown ? ": 認証局はこの証明書を知りません"
+                   : verdict.state == CertState::kOnHold ? ": 一時保留中です (" + JstText(verdict.revoked_at) + "から)"
+                                                          : ": " + JstText(verdict.revoked_at) + " に失効しています (" + reason + ")"),
+        en_from + (good ? ": not revoked"
+                   : verdict.unknown ? ": unknown to the CA"
+                   : verdict.state == CertState::kOnHold ? ": on hold since " + JstText(verdict.revoked_at)
+                                                          : ": revoked at " + JstText(verdict.revoked_at) + " (" + reason + ")"));
+  };
+  if (!issuer) {
+    add("revocation", false, "失効を確認できませんでした (認証局が分かりません)", "the revocation status was not checked (no CA)");
+  } else if (!ocsp) {
+    std::optional<OcspVerdict> found;
+    for (const std::string& answer : options.embedded_ocsp) {
+      auto verdict = AskOcsp(cert, issuer, [&](const std::string&) -> Result<std::string> { return answer; }, field);
+      if (verdict.ok()) {
+        found = *verdict;
+        break;
+      }
+    }
+    if (found) {
+      record(*found, true);
+    } else {
+      add("revocation", false, "失効を確認できませんでした", "the revocation status was not checked");
+    }
   } else {
-    OpenSslPtr<STACK_OF(OPENSSL_STRING), X509_email_free> urls(X509_get1_ocsp(cert));
-    const char* url = urls && sk_OPENSSL_STRING_num(urls.get()) > 0 ? sk_OPENSSL_STRING_value(urls.get(), 0) : nullptr;
-    if (!url) {
+    const std::string where = OcspUrl(cert);
+    if (where.empty()) {
       add("revocation", false, "証明書に OCSP の URL がありません", "the certificate names no OCSP URL");
     } else {
-      const std::string where(url);
       auto verdict = AskOcsp(cert, issuer, [&](const std::string& request) { return ocsp(where, request); }, field);
       if (!verdict.ok()) {
         add("revocation", false, "OCSP で確認できませんでした: " + verdict.error().message,
             "OCSP gave no usable answer: " + verdict.error().message);
       } else {
-        report.status = *verdict;
-        const bool good = !verdict->unknown && verdict->state == CertState::kGood;
-        const std::string reason(RevocationReasonName(verdict->reason));
-        add("revocation", good,
-            good ? "OCSP: 失効していません"
-            : verdict->unknown ? "OCSP: 認証局はこの証明書を知りません"
-            : verdict->state == CertState::kOnHold ? "OCSP: 一時保留中です (" + JstText(verdict->revoked_at) + "から)"
-                                                    : "OCSP: " + JstText(verdict->revoked_at) + " に失効しています (" + reason + ")",
-            good ? "OCSP: not revoked"
-            : verdict->unknown ? "OCSP: unknown to the CA"
-            : verdict->state == CertState::kOnHold ? "OCSP: on hold since " + JstText(verdict->revoked_at)
-                                                    : "OCSP: revoked at " + JstText(verdict->revoked_at) + " (" + reason + ")");
+        record(*verdict, false);
       }
     }
   }

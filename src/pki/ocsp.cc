@@ -408,6 +408,11 @@ std::optional<OcspTimes> OcspResponseTimes(std::string_view der) {
   return out;
 }
 
+std::string OcspUrl(X509* cert) {
+  OpenSslPtr<STACK_OF(OPENSSL_STRING), X509_email_free> urls(X509_get1_ocsp(cert));
+  return urls && sk_OPENSSL_STRING_num(urls.get()) > 0 ? std::string(sk_OPENSSL_STRING_value(urls.get(), 0)) : std::string();
+}
+
 Result<OcspVerdict> AskOcsp(X509* cert, X509* issuer, const OcspTransport& transport, std::string_view field) {
   const std::string where(field);
   OpenSslPtr<OCSP_CERTID, OCSP_CERTID_free> id(OCSP_cert_to_id(EVP_sha1(), cert, issuer));
@@ -449,6 +454,7 @@ Result<OcspVerdict> AskOcsp(X509* cert, X509* issuer, const OcspTransport& trans
   }
   OcspVerdict v;
   v.unknown = status == V_OCSP_CERTSTATUS_UNKNOWN;
+  if (this_update) v.this_update = Asn1Seconds(this_update);
   if (status == V_OCSP_CERTSTATUS_REVOKED) {
     v.reason = reason >= 0 ? static_cast<RevocationReason>(reason) : RevocationReason::kUnspecified;
     v.state = v.reason == RevocationReason::kCertificateHold ? CertState::kOnHold : CertState::kRevoked;

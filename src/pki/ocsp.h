@@ -73,7 +73,10 @@ struct OcspVerdict {
   CertState state = CertState::kGood;  // kGood, kRevoked (with reason), kOnHold
   RevocationReason reason = RevocationReason::kUnspecified;
   int64_t revoked_at = 0;
+  int64_t this_update = 0;  // when the responder knew this status to be correct
 };
+// The first OCSP URL in the certificate's authorityInfoAccess ("" when it names none).
+std::string OcspUrl(X509* cert);
 using OcspTransport = std::function<Result<std::string>(const std::string& request_der)>;
 Result<OcspVerdict> AskOcsp(X509* cert, X509* issuer, const OcspTransport& transport, std::string_view field);
 

@@ -9,7 +9,8 @@
 //                                                     holder's consent after a change, the new
 //                                                     certificate and 基本4情報 (R-VER-3)
 // Anyone (rate class `lookup`):
-//   POST /api/verify {signed_hex[, content_hex]}      a signed document checked (pki::VerifyCms)
+//   POST /api/verify {signed_hex[, content_hex]}      a signed document checked: CMS (pki::VerifyCms)
+//                                                     or a signed PDF (pki::VerifyPdf)
 // Supervisors (the registry's staff page):
 //   GET  /api/verifiers                       the registered verifiers
 //   POST /api/verifiers {name, kinds}         registers one; the API key is in this answer only
@@ -22,6 +23,7 @@
 #include "counter/verifiers.h"
 #include "pki/cms.h"
 #include "pki/openssl.h"
+#include "pki/pades.h"
 #include "service/api_util.h"
 #include "service/app.h"
 
@@ -143,6 +145,18 @@ Status Service::AddVerifierRoutes() {
     pki::OcspAt ocsp = [this](const std::string&, const std::string& request) -> Result<std::string> {
       return ocsp_->Respond(request);
     };
+    if (pki::LooksLikePdf(*signed_data)) {
+      if (content) return Fail(InvalidArgument("content_hex", "PDF の署名は文書の中にあります (a PDF carries its own content)"));
+      auto reports = pki::VerifyPdf(*signed_data, trust, ocsp, c.now, "signed_hex");
+      if (!reports.ok()) return Fail(reports.error());
+      json signatures = json::array();
+      bool valid = true;
+      for (const pki::CmsReport& report : *reports) {
+        signatures.push_back(pki::CmsReportJson(report));
+        valid = valid && report.valid;
+      }
+      return Json(200, {{"format", "pdf"}, {"valid", valid}, {"signatures", signatures}});
+    }
     auto report = pki::VerifyCms(*signed_data, content ? std::optional<std::string_view>(*content) : std::nullopt,
                                  trust, ocsp, c.now, "signed_hex");
     if (!report.ok()) {
@@ -150,16 +164,9 @@ Status Service::AddVerifierRoutes() {
       if (e.field == "content") e.field = "content_hex";
       return Fail(e);
     }
-    json checks = json::array();
-    for (const pki::CmsCheck& check : report->checks) {
-      checks.push_back({{"check", check.name}, {"ok", check.ok}, {"ja", check.ja}, {"en", check.en}});
-    }
-    return Json(200, {{"valid", report->valid},
-                      {"signer", report->signer_subject},
-                      {"serial", report->signer_serial},
-                      {"kind", report->kind ? json(std::string(pki::CaKindName(*report->kind))) : json(nullptr)},
-                      {"signing_time", report->signing_time},
-                      {"checks", checks}});
+    json j = pki::CmsReportJson(*report);
+    j["format"] = "cms";
+    return Json(200, j);
   }}));
 
   // ---- the registry, for supervisors ----
