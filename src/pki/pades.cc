@@ -1,8 +1,16 @@
 #include "pki/pades.h"
 
 #include <podofo/podofo.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <ctime>
 #include <map>
@@ -323,9 +331,169 @@ Result<PdfSignatures> ReadPdfSignatures(std::string_view pdf, std::string_view f
   }
 }
 
+namespace {
+
+// The child's answer to the parent: length-prefixed fields, in the order Put wrote them.
+void Put(std::string& out, std::string_view bytes) {
+  const uint64_t n = bytes.size();
+  out.append(reinterpret_cast<const char*>(&n), sizeof n);
+  out.append(bytes);
+}
+void PutInt(std::string& out, int64_t v) { out.append(reinterpret_cast<const char*>(&v), sizeof v); }
+void PutList(std::string& out, const std::vector<std::string>& list) {
+  PutInt(out, static_cast<int64_t>(list.size()));
+  for (const std::string& item : list) Put(out, item);
+}
+struct Reader {
+  std::string_view in;
+  bool ok = true;
+  int64_t Int() {
+    int64_t v = 0;
+    if (in.size() < sizeof v) return ok = false, 0;
+    std::memcpy(&v, in.data(), sizeof v);
+    in.remove_prefix(sizeof v);
+    return v;
+  }
+  std::string Bytes() {
+    const uint64_t n = static_cast<uint64_t>(Int());
+    if (!ok || in.size() < n) return ok = false, std::string();
+    std::string out(in.substr(0, n));
+    in.remove_prefix(n);
+    return out;
+  }
+  std::vector<std::string> List() {
+    std::vector<std::string> out;
+    const int64_t n = Int();
+    for (int64_t i = 0; ok && i < n && i < (1 << 20); ++i) out.push_back(Bytes());
+    return out;
+  }
+};
+
+std::string Serialize(const Result<PdfSignatures>& r) {
+  std::string out;
+  PutInt(out, r.ok() ? 1 : 0);
+  if (!r.ok()) {
+    Put(out, r.error().message);
+    return out;
+  }
+  PutInt(out, static_cast<int64_t>(r->signatures.size()));
+  for (const PdfSignature& s : r->signatures) {
+    Put(out, s.field_name);
+    Put(out, s.sub_filter);
+    for (int64_t v : s.byte_range) PutInt(out, v);
+    PutInt(out, s.claimed_time);
+    Put(out, s.reason);
+    Put(out, s.cms);
+    Put(out, s.signed_bytes);
+    PutInt(out, s.covers_revision ? 1 : 0);
+    PutInt(out, s.later_bytes);
+    PutList(out, s.changed_after);
+  }
+  PutList(out, r->dss.certs);
+  PutList(out, r->dss.ocsps);
+  PutList(out, r->dss.crls);
+  return out;
+}
+
+Result<PdfSignatures> Deserialize(std::string_view bytes, std::string_view field) {
+  Reader r{bytes};
+  const bool ok = r.Int() == 1;
+  if (!ok) {
+    std::string message = r.Bytes();
+    if (!r.ok) return NotAPdf(field, "no answer from the parser");
+    return InvalidArgument(std::string(field), std::move(message));
+  }
+  PdfSignatures out;
+  const int64_t n = r.Int();
+  for (int64_t i = 0; r.ok && i < n && i < 4096; ++i) {
+    PdfSignature s;
+    s.field_name = r.Bytes();
+    s.sub_filter = r.Bytes();
+    for (int64_t& v : s.byte_range) v = r.Int();
+    s.claimed_time = r.Int();
+    s.reason = r.Bytes();
+    s.cms = r.Bytes();
+    s.signed_bytes = r.Bytes();
+    s.covers_revision = r.Int() == 1;
+    s.later_bytes = r.Int();
+    s.changed_after = r.List();
+    out.signatures.push_back(std::move(s));
+  }
+  out.dss.certs = r.List();
+  out.dss.ocsps = r.List();
+  out.dss.crls = r.List();
+  if (!r.ok || !r.in.empty()) return NotAPdf(field, "a broken answer from the parser");
+  return out;
+}
+
+}  // namespace
+
+Result<PdfSignatures> ReadPdfSignaturesIsolated(std::string_view pdf, std::string_view field, const PdfParseLimits& limits) {
+  if (!LooksLikePdf(pdf)) return NotAPdf(field, "no %PDF- header");
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) != 0) return Error{ErrorCode::kInternal, std::string(field), "pipe failed", ""};
+  const pid_t child = fork();
+  if (child < 0) {
+    close(fds[0]);
+    close(fds[1]);
+    return Error{ErrorCode::kInternal, std::string(field), "PDF を解析するプロセスを作れません (cannot fork the parser)", ""};
+  }
+  if (child == 0) {
+    // The child: bounded, it parses and answers, and is gone. It takes no lock another thread
+    // of the parent may have held at fork, but malloc's (which glibc makes consistent at fork).
+    close(fds[0]);
+#if !defined(__SANITIZE_ADDRESS__)  // ASan reserves terabytes of address space for its shadow
+    const rlimit memory{limits.memory_bytes, limits.memory_bytes};
+    setrlimit(RLIMIT_AS, &memory);
+#endif
+    const rlimit cpu{static_cast<rlim_t>(limits.cpu_seconds), static_cast<rlim_t>(limits.cpu_seconds)};
+    setrlimit(RLIMIT_CPU, &cpu);
+    const std::string answer = Serialize(ReadPdfSignatures(pdf, field));
+    for (size_t done = 0; done < answer.size();) {
+      const ssize_t n = write(fds[1], answer.data() + done, answer.size() - done);
+      if (n <= 0 && errno != EINTR) _exit(3);
+      if (n > 0) done += static_cast<size_t>(n);
+    }
+    _exit(0);
+  }
+  close(fds[1]);
+  std::string answer;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(limits.wall_seconds);
+  bool timed_out = false;
+  for (char buf[65536];;) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      timed_out = true;
+      break;
+    }
+    pollfd p{fds[0], POLLIN, 0};
+    const int ready = poll(&p, 1, static_cast<int>(left.count()));
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready <= 0) {
+      timed_out = ready == 0;
+      break;
+    }
+    const ssize_t n = read(fds[0], buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    answer.append(buf, static_cast<size_t>(n));
+  }
+  close(fds[0]);
+  if (timed_out) kill(child, SIGKILL);
+  int status = 0;
+  while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (timed_out) return NotAPdf(field, "the parser took too long");
+  if (WIFSIGNALED(status)) {
+    return NotAPdf(field, std::string("the parser stopped: ") + strsignal(WTERMSIG(status)));
+  }
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) return NotAPdf(field, "the parser failed");
+  return Deserialize(answer, field);
+}
+
 Result<std::vector<CmsReport>> VerifyPdf(std::string_view pdf, std::span<const std::pair<CaKind, X509*>> trust,
                                          const OcspAt& ocsp, int64_t now, std::string_view field) {
-  MYNACERT_ASSIGN_OR_RETURN(PdfSignatures found, ReadPdfSignatures(pdf, field));
+  MYNACERT_ASSIGN_OR_RETURN(PdfSignatures found, ReadPdfSignaturesIsolated(pdf, field, {}));
   if (found.signatures.empty()) {
     return InvalidArgument(std::string(field), "この PDF には電子署名がありません (the PDF has no signature)");
   }

@@ -25,6 +25,8 @@
 #ifndef MYNACERT_PKI_PADES_H_
 #define MYNACERT_PKI_PADES_H_
 
+#include <sys/resource.h>
+
 #include <array>
 #include <cstdint>
 #include <span>
@@ -76,7 +78,20 @@ struct PdfSignatures {
 };
 Result<PdfSignatures> ReadPdfSignatures(std::string_view pdf, std::string_view field);
 
-// Each signature verified (in document order), with a first check `document` (the byte range
+// ReadPdfSignatures in a child process (fork), so that a document made to crash or exhaust the
+// parser — PoDoFo 0.9 overflows its stack on deeply nested dictionaries — takes down only the
+// child: the answer is then kInvalidArgument naming `field` ("the parser stopped"). The child
+// runs with an address-space and CPU limit and is killed after `wall_seconds`. Safe in a
+// multi-threaded process: the child only parses (no lock another thread may hold), writes its
+// answer to a pipe and _exits.
+struct PdfParseLimits {
+  rlim_t memory_bytes = rlim_t{1} << 30;
+  int cpu_seconds = 10;
+  int wall_seconds = 15;
+};
+Result<PdfSignatures> ReadPdfSignaturesIsolated(std::string_view pdf, std::string_view field, const PdfParseLimits& limits);
+
+// Each signature verified (in document order), the PDF read by ReadPdfSignaturesIsolated, with a first check `document` (the byte range
 // and what changed after signing). `ocsp` as for VerifyCms; when it is null the DSS's OCSP
 // answers stand for it. kInvalidArgument naming `field` when the PDF has no signature.
 Result<std::vector<CmsReport>> VerifyPdf(std::string_view pdf, std::span<const std::pair<CaKind, X509*>> trust,

@@ -258,5 +258,32 @@ TEST_F(PadesTest, ChangesAfterSigningAreNamed) {
   EXPECT_EQ(SignPdf("not a pdf", cert_, CardSign, {}, "--in").error().field, "--in");
 }
 
+// A document made to crash the parser (PoDoFo overflows its stack on 10^5 nested
+// dictionaries: this test process would die with it) stops only the child that parses it: the
+// answer is an error naming the field. As are a truncated signed PDF and bytes after a header.
+TEST_F(PadesTest, HostileDocumentsStopOnlyTheParser) {
+  auto bomb = VerifyPdf(testing_pdf::NestedDictionaryPdf(200000), Trust(), nullptr, 0, "--in");
+  ASSERT_FALSE(bomb.ok());
+  EXPECT_EQ(bomb.error().field, "--in");
+  EXPECT_NE(bomb.error().message.find("the parser stopped"), std::string::npos) << bomb.error().message;
+  const std::string signed_pdf = SignedPdf();
+  auto truncated = VerifyPdf(signed_pdf.substr(0, signed_pdf.size() / 2), Trust(), nullptr, 0, "--in");
+  ASSERT_FALSE(truncated.ok());
+  EXPECT_EQ(truncated.error().field, "--in");
+  // The same parse, isolated or not, reads the same signature.
+  auto direct = ReadPdfSignatures(signed_pdf, "--in");
+  auto isolated = ReadPdfSignaturesIsolated(signed_pdf, "--in", {});
+  ASSERT_TRUE(direct.ok() && isolated.ok());
+  ASSERT_EQ(isolated->signatures.size(), 1u);
+  EXPECT_EQ(isolated->signatures[0].cms, direct->signatures[0].cms);
+  EXPECT_EQ(isolated->signatures[0].signed_bytes, direct->signatures[0].signed_bytes);
+  EXPECT_EQ(isolated->signatures[0].byte_range, direct->signatures[0].byte_range);
+  EXPECT_EQ(isolated->signatures[0].reason, direct->signatures[0].reason);
+  // A parser that never finishes is killed at the wall-clock limit.
+  PdfParseLimits tight;
+  tight.wall_seconds = 0;
+  EXPECT_NE(ReadPdfSignaturesIsolated(signed_pdf, "--in", tight).error().message.find("too long"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace mynacert::pki

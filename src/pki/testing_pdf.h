@@ -1,5 +1,6 @@
-// A one-page PDF for tests of PDF signatures (pki/pades_test.cc, cli/counter_cli_test.cc),
-// written by hand with a classic xref table so that the input is no PDF library's output.
+// PDFs for tests of PDF signatures (pki/pades_test.cc, cli/counter_cli_test.cc,
+// service/service_test.cc), written by hand with a classic xref table so that the input is no
+// PDF library's output.
 #ifndef MYNACERT_PKI_TESTING_PDF_H_
 #define MYNACERT_PKI_TESTING_PDF_H_
 
@@ -9,15 +10,8 @@
 
 namespace mynacert::pki::testing_pdf {
 
-// The page shows `text` (ASCII) in Helvetica.
-inline std::string OnePagePdf(const std::string& text) {
-  const std::string content = "BT /F1 24 Tf 72 720 Td (" + text + ") Tj ET";
-  const std::vector<std::string> objects = {
-      "<< /Type /Catalog /Pages 2 0 R >>",
-      "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-      "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
-      "<< /Length " + std::to_string(content.size()) + " >>\nstream\n" + content + "\nendstream",
-      "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"};
+// A PDF of `objects` (object i + 1 is objects[i]; object 1 the catalog).
+inline std::string PdfOf(const std::vector<std::string>& objects) {
   std::string pdf = "%PDF-1.7\n%\xE2\xE3\xCF\xD3\n";
   std::vector<size_t> offsets;
   for (size_t i = 0; i < objects.size(); ++i) {
@@ -34,6 +28,28 @@ inline std::string OnePagePdf(const std::string& text) {
   pdf += "trailer\n<< /Size " + std::to_string(objects.size() + 1) + " /Root 1 0 R >>\nstartxref\n" + std::to_string(xref) +
          "\n%%EOF\n";
   return pdf;
+}
+
+// One page showing `text` (ASCII) in Helvetica; `extra` objects appended (6, 7, …).
+inline std::string OnePagePdf(const std::string& text, const std::vector<std::string>& extra = {}) {
+  const std::string content = "BT /F1 24 Tf 72 720 Td (" + text + ") Tj ET";
+  std::vector<std::string> objects = {
+      "<< /Type /Catalog /Pages 2 0 R >>",
+      "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+      "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+      "<< /Length " + std::to_string(content.size()) + " >>\nstream\n" + content + "\nendstream",
+      "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"};
+  objects.insert(objects.end(), extra.begin(), extra.end());
+  return PdfOf(objects);
+}
+
+// A hostile PDF: object 6 is `depth` nested dictionaries (PoDoFo 0.9 recurses once per level
+// and overflows its stack at about 10^5).
+inline std::string NestedDictionaryPdf(int depth) {
+  std::string nested;
+  for (int i = 0; i < depth; ++i) nested += "<< /A ";
+  for (int i = 0; i < depth; ++i) nested += ">> ";
+  return OnePagePdf("nested", {nested});
 }
 
 }  // namespace mynacert::pki::testing_pdf

@@ -29,6 +29,7 @@
 #include "counter/verifiers.h"
 #include "pki/ca_directory.h"
 #include "pki/ca_store.h"
+#include "pki/testing_pdf.h"
 #include "reservations/reservations.h"
 #include "server/http.h"
 #include "server/ocsp_http.h"
@@ -1509,6 +1510,16 @@ TEST_F(ServiceTest, HeadUtf8AndOcspSizeErrors) {
   Reply big = Send(http::verb::post, "/ocsp", std::string(70 * 1024, '\x30'), {{"Content-Type", "application/ocsp-request"}});
   EXPECT_EQ(big.headers["Content-Type"], "application/ocsp-response");
   EXPECT_EQ(big.body, std::string("\x30\x03\x0a\x01\x01", 5));  // malformedRequest
+}
+
+// /api/verify parses a caller's PDF in a child process (pki::ReadPdfSignaturesIsolated): a
+// document made to crash the parser is a 400 naming signed_hex, and the service answers on.
+TEST_F(ServiceTest, AHostilePdfDoesNotStopTheService) {
+  Reply bomb = Post("/api/verify", {{"signed_hex", HexLower(pki::testing_pdf::NestedDictionaryPdf(200000))}});
+  ExpectJsonError(bomb, 400, "signed_hex");
+  EXPECT_NE(bomb.body.find("the parser stopped"), std::string::npos) << bomb.body;
+  ExpectJsonError(Post("/api/verify", {{"signed_hex", HexLower(pki::testing_pdf::OnePagePdf("unsigned"))}}), 400, "signed_hex");
+  EXPECT_EQ(Get("/api/health").status, 200);
 }
 
 }  // namespace
