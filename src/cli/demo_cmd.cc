@@ -30,7 +30,7 @@ namespace {
 using nlohmann::json;
 
 struct DemoFlags {
-  std::string home, today, staff_password;
+  std::string home, today, staff_password, municipality;
   counter::WorkspaceSecrets secrets;
   bool json = false;
   bool if_empty = false;
@@ -159,7 +159,9 @@ Status RunDemoSeed(const DemoFlags& f, CliContext& ctx) {
   MYNACERT_ASSIGN_OR_RETURN(const profiles::Registry* reg, ctx.Profiles());
   // The plan first: a day the plan cannot serve fails before anything is written.
   MYNACERT_ASSIGN_OR_RETURN(auto plan, demo::Plan(today, *reg));
-  (void)plan;
+  if (!f.municipality.empty()) {
+    MYNACERT_ASSIGN_OR_RETURN(plan, demo::OnlyMunicipality(std::move(plan), f.municipality, "--municipality"));
+  }
 
   // A home with residents: refused (or left alone with --if-empty) before anything is written.
   if (!ctx.Database().empty() || std::filesystem::exists(home / "counter.db")) {
@@ -204,6 +206,7 @@ Status RunDemoSeed(const DemoFlags& f, CliContext& ctx) {
   demo::SeedOptions o;
   o.today = today;
   o.staff_password = password;
+  if (!f.municipality.empty()) o.municipality = f.municipality;
   o.now = RealClock().UnixSeconds();
   std::string current;
   o.progress = [&ctx, &current](size_t done, size_t total, const demo::SeededResident& r) {
@@ -246,6 +249,8 @@ void AddDemoCommands(CLI::App& app, CliContext& ctx) {
   seed->add_option("--passphrase", f->secrets.passphrase, "認証局の鍵のパスフレーズ (env:/file:)");
   seed->add_option("--issuer-key", f->secrets.issuer_key, "カード発行者鍵 (env:/file:)");
   seed->add_option("--card-secret", f->secrets.card_secret, "カードファイルの秘密 (env:/file:)");
+  seed->add_option("--municipality", f->municipality,
+                   "この自治体の住民だけ (全ての状況を1人ずつ) / only this municipality's residents (one per situation)");
   seed->add_flag(
       "--if-empty", f->if_empty,
       "住民がいるホームはそのままにして終了 0 (scripts) / leave a home with residents as it is");

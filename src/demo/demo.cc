@@ -498,6 +498,27 @@ std::optional<std::string> CheckSituation(const PlannedResident& p, const rules:
   return out;
 }
 
+Result<std::vector<PlannedResident>> OnlyMunicipality(std::vector<PlannedResident> plan, std::string_view municipality,
+                                                      std::string_view field) {
+  std::vector<int> renumbered(plan.size(), -1);
+  std::vector<PlannedResident> out;
+  for (size_t i = 0; i < plan.size(); ++i) {
+    if (plan[i].record.municipality != municipality) continue;
+    renumbered[i] = static_cast<int>(out.size());
+    out.push_back(std::move(plan[i]));
+  }
+  if (out.empty()) {
+    return InvalidArgument(std::string(field), "デモのない自治体です (no demo residents for " + std::string(municipality) +
+                                                   ": yamagata, kanazawa, setagaya, yokohama or suzuka)");
+  }
+  for (PlannedResident& p : out) {
+    // Parents and representatives live in the same municipality (one household).
+    p.parent = p.parent >= 0 ? renumbered[static_cast<size_t>(p.parent)] : -1;
+    p.representative = p.representative >= 0 ? renumbered[static_cast<size_t>(p.representative)] : -1;
+  }
+  return out;
+}
+
 Result<std::vector<PlannedResident>> Plan(Date today, const profiles::Registry& profiles) {
   std::vector<PlannedResident> plan;
   for (const City& city : Cities()) {
@@ -794,6 +815,9 @@ Result<SeedReport> Seed(counter::Workspace& ws, const SeedOptions& o) {
         ""};
   }
   MYNACERT_ASSIGN_OR_RETURN(std::vector<PlannedResident> plan, Plan(o.today, *ws.profiles));
+  if (o.municipality) {
+    MYNACERT_ASSIGN_OR_RETURN(plan, OnlyMunicipality(std::move(plan), *o.municipality, "municipality"));
+  }
 
   SeedReport report;
   report.today = o.today;

@@ -124,6 +124,11 @@ struct PlannedResident {
 // a planned resident would not be in its situation on `today` (a bug of the plan, never input).
 Result<std::vector<PlannedResident>> Plan(Date today, const profiles::Registry& profiles);
 
+// The part of `plan` in one municipality (its 17 situations), the parent and representative
+// indices renumbered. kInvalidArgument naming `field` for a municipality the plan has none of.
+Result<std::vector<PlannedResident>> OnlyMunicipality(std::vector<PlannedResident> plan, std::string_view municipality,
+                                                      std::string_view field);
+
 // Whether `a` (the assessment of the resident on `today`) shows `p`'s situation; the problem
 // when it does not. Used by Plan and, on the seeded store, by Seed.
 std::optional<std::string> CheckSituation(const PlannedResident& p, const rules::Assessment& a,
@@ -159,6 +164,9 @@ struct SeedOptions {
   // this password (12+ characters), created — or reset — before any resident.
   std::optional<std::string> staff_password;
   int64_t now = 0;  // Unix seconds for the records
+  // With a value: only this municipality's residents (OnlyMunicipality), as the relying
+  // parties' sandbox wants one of each situation (scripts/sandbox.sh).
+  std::optional<std::string> municipality;
   // Called after each resident: (done, total, the resident).
   std::function<void(size_t, size_t, const SeededResident&)> progress;
 };

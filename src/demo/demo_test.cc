@@ -225,6 +225,34 @@ TEST(DemoPlan, SituationCodesRoundTrip) {
   EXPECT_FALSE(ParseSituation("window").ok());
 }
 
+// One municipality of the plan (the relying parties' sandbox): every situation once, the
+// minors' parents and representatives renumbered to residents of the same part.
+TEST(DemoPlan, OneMunicipalityKeepsEverySituationAndItsRepresentatives) {
+  auto reg = profiles::Registry::Builtin();
+  ASSERT_TRUE(reg.ok());
+  auto full = Plan(Date::Ymd(2026, 12, 4), *reg);
+  ASSERT_TRUE(full.ok());
+  auto part = OnlyMunicipality(*full, "yokohama", "--municipality");
+  ASSERT_TRUE(part.ok()) << part.error().ToString();
+  EXPECT_EQ(part->size() * 5, full->size());
+  std::set<Situation> situations;
+  int represented = 0;
+  for (size_t i = 0; i < part->size(); ++i) {
+    const PlannedResident& p = (*part)[i];
+    EXPECT_EQ(p.record.municipality, "yokohama");
+    situations.insert(p.situation);
+    for (int other : {p.parent, p.representative}) {
+      if (other < 0) continue;
+      ASSERT_LT(static_cast<size_t>(other), part->size());
+      EXPECT_EQ((*part)[static_cast<size_t>(other)].record.municipality, "yokohama");
+      ++represented;
+    }
+  }
+  EXPECT_EQ(situations.size(), kAllSituations.size());
+  EXPECT_GE(represented, 2);  // the minors' parent, the ward's guardian
+  EXPECT_EQ(OnlyMunicipality(*full, "osaka", "--municipality").error().field, "--municipality");
+}
+
 // ---- one real seed ----
 
 class DemoSeed : public ::testing::Test {
