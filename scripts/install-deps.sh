@@ -17,6 +17,7 @@ packages=(
   zbar-tools  # reads the QR codes back (core/qr_test.cc, notices_test.cc)
   python3-icalendar  # reads the bookings' calendar files back (reservations/ics_test.cc)
   gnutls-bin libnss3-tools  # independent verifiers of the CRLs and OCSP (certtool, vfychain; issue 18)
+  libengine-pkcs11-openssl  # curl's TLS client authentication with the card through OpenSC (tests/sandbox_test.sh)
   chromium curl  # the browser tests (tests/browser/run.sh; playwright-core comes from npm there)
   clang-14 libclang-rt-14-dev
   clang-format

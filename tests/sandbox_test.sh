@@ -3,7 +3,9 @@
 # ours: OpenSC lists every card in its own reader of the private pcscd and reads each auth
 # certificate; OpenSSL checks it against the CA certificate served and asks the OCSP responder
 # the certificate names (good, certificateHold after a loss, superseded for a returned card);
-# pkcs11-tool meets the locked auth PIN; the verifier key opens the verifier API; SIGTERM stops
+# pkcs11-tool meets the locked auth PIN and signs with a valid card; curl logs in to nginx with
+# the card (TLS 1.2 client authentication through OpenSSL's pkcs11 engine and OpenSC), and
+# nginx refuses the held card by OCSP; the verifier key opens the verifier API; SIGTERM stops
 # every process the sandbox started.
 #
 #   tests/sandbox_test.sh <path to mynacert>
@@ -11,12 +13,14 @@ set -euo pipefail
 bin=$(readlink -f "$1")
 name=sandbox
 repo=$(cd "$(dirname "$0")/.." && pwd)
-for tool in opensc-tool pkcs15-tool pkcs11-tool openssl curl jq ss; do
+for tool in opensc-tool pkcs15-tool pkcs11-tool openssl curl jq ss nginx; do
   command -v "$tool" >/dev/null || { echo "$name: $tool missing (scripts/install-deps.sh)"; exit 1; }
 done
 work=$(mktemp -d /tmp/mynacert-sandbox-test.XXXXXX)
 sandbox_pid=
+nginx_pid=
 cleanup() {
+  [ -n "$nginx_pid" ] && kill "$nginx_pid" 2>/dev/null
   [ -n "$sandbox_pid" ] && kill "$sandbox_pid" 2>/dev/null && wait "$sandbox_pid" 2>/dev/null
   rm -rf "$work"
 }
@@ -92,7 +96,7 @@ step "pkcs11-tool: the locked auth PIN is refused even when right; the PIN count
 module=/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so
 [ -f "$module" ] || module=$(find /usr/lib -name opensc-pkcs11.so | head -1)
 # The first PKCS#11 slot of a reader is its auth PIN's ("JPKI (User Authentication PIN)").
-auth_slot() { pkcs11-tool --module "$module" -L 2>/dev/null | awk -v r="$1" 'index($0, r) && /^Slot/ { gsub(/[()]/, "", $3); print $3; exit }'; }
+auth_slot() { pkcs11-tool --module "$module" -L 2>/dev/null | awk -v r="$1" 'index($0, r) && /^Slot/ { gsub(/[():]/, "", $3); print $3; exit }'; }
 locked=$(jq -r '.cards[] | select(.state == "auth_pin_locked") | .reader' "$table")
 [ -n "$(auth_slot "$locked")" ] || fail "no PKCS#11 slot for $locked"
 out=$(pkcs11-tool --module "$module" --slot "$(auth_slot "$locked")" --login --pin 1234 --sign --id 01 -m SHA256-RSA-PKCS \
@@ -110,6 +114,75 @@ out=$(MYNACERT_SIGN_PIN=ABC123 "$bin" card export --reader "$(jq -r '.cards[] | 
         --slot sign --pin env:MYNACERT_SIGN_PIN --out "$work/minor-sign.der" 2>&1) && fail "the minor's card has a sign certificate"
 grep -q "no certificate" <<<"$out" || fail "minor: $out"
 
+step "TLS client authentication with the card through nginx (TLS 1.2, PKCS#1 v1.5, OCSP by nginx)"
+# nginx asks for a client certificate of the auth CA, checks it by OCSP at the sandbox's
+# responder, and accepts only PKCS#1 v1.5 signatures: a JPKI card signs nothing else through
+# OpenSC (offered RSA-PSS, which OpenSSL prefers, the card's CKM_RSA_PKCS_PSS is "Mechanism
+# invalid"). curl reaches the card through OpenSSL's pkcs11 engine (libp11) and OpenSC.
+engine=$(find /usr/lib -path '*engines-3/pkcs11.so' | head -1)
+[ -n "$engine" ] || fail "libengine-pkcs11-openssl missing (scripts/install-deps.sh)"
+tls_port=
+for try in $(seq 0 40); do
+  candidate=$(( 19600 + ($$ + try * 97) % 300 ))
+  ss -Htan "( sport = :$candidate )" | grep -q . || { tls_port=$candidate; break; }
+done
+[ -n "$tls_port" ] || fail "no free port for nginx"
+mkdir -p "$work/nginx"
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$work/nginx/server.key" -out "$work/nginx/server.crt" -days 2 \
+  -subj /CN=127.0.0.1 -addext "subjectAltName=IP:127.0.0.1" 2>/dev/null
+cat > "$work/nginx/nginx.conf" <<CONF
+daemon off;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/error.log info;
+events {}
+http {
+  access_log off;
+  client_body_temp_path $work/nginx/body;
+  proxy_temp_path $work/nginx/proxy;
+  fastcgi_temp_path $work/nginx/fastcgi;
+  uwsgi_temp_path $work/nginx/uwsgi;
+  scgi_temp_path $work/nginx/scgi;
+  server {
+    listen 127.0.0.1:$tls_port ssl;
+    ssl_certificate $work/nginx/server.crt;
+    ssl_certificate_key $work/nginx/server.key;
+    ssl_protocols TLSv1.2;
+    ssl_client_certificate $work/auth-ca.pem;
+    ssl_verify_client on;
+    ssl_verify_depth 1;
+    ssl_ocsp on;
+    ssl_ocsp_responder $base/ocsp;
+    ssl_conf_command ClientSignatureAlgorithms RSA+SHA256:RSA+SHA384:RSA+SHA512;
+    location / {
+      default_type text/plain;
+      return 200 "verify=\$ssl_client_verify serial=\$ssl_client_serial\n";
+    }
+  }
+}
+CONF
+nginx -c "$work/nginx/nginx.conf" > "$work/nginx/out.log" 2>&1 &
+nginx_pid=$!
+for _ in $(seq 50); do ss -Htln "( sport = :$tls_port )" | grep -q . && break; sleep 0.1; done
+printf 'openssl_conf = init\n[init]\nengines = engines\n[engines]\npkcs11 = pkcs11\n[pkcs11]\nengine_id = pkcs11\ndynamic_path = %s\nMODULE_PATH = %s\ninit = 0\n' \
+  "$engine" "$module" > "$work/openssl-pkcs11.cnf"
+tls_login() {  # <state>: curl through the card of that row (its auth key, PIN 1234)
+  local slot
+  slot=$(( $(auth_slot "$(jq -r --arg s "$1" '.cards[] | select(.state == $s) | .reader' "$table")") ))
+  OPENSSL_CONF="$work/openssl-pkcs11.cnf" curl -sS --engine pkcs11 --cert-type ENG --cert "slot_$slot-id_01" \
+    --key-type ENG --key "slot_$slot-id_01" --pass 1234 --cacert "$work/nginx/server.crt" --tls-max 1.2 \
+    "https://127.0.0.1:$tls_port/" 2>&1
+}
+out=$(tls_login valid)
+grep -q "verify=SUCCESS serial=$(jq -r '.cards[] | select(.state == "valid") | .auth_serial' "$table")" <<<"$out" \
+  || fail "TLS with the valid card: $out $(tail -3 "$work/nginx/error.log")"
+echo "   valid card: $out"
+out=$(tls_login held_lost)
+grep -q "verify=SUCCESS" <<<"$out" && fail "a held card logged in: $out"
+grep -q "certificate revoked" "$work/nginx/error.log" || fail "held card: $out $(tail -3 "$work/nginx/error.log")"
+echo "   held card: refused (nginx: certificate revoked)"
+kill "$nginx_pid"
+wait "$nginx_pid" 2>/dev/null || true
+nginx_pid=
 step "the verifier API answers the sandbox's key, and refuses another"
 [ "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $(cat "$dir/verifier-key.txt")" "$base/api/verifier/v1/me")" = 200 ] \
   || fail "verifier key"
