@@ -28,12 +28,15 @@ trap cleanup EXIT
 fail() { echo "$name: FAIL: $*"; [ -f "$work/sandbox.log" ] && tail -20 "$work/sandbox.log"; exit 1; }
 step() { echo "== $*"; }
 
-port=
-for try in $(seq 0 40); do
-  candidate=$(( 18000 + ($$ + try * 131) % 1500 ))
-  ss -Htan "( sport = :$candidate )" | grep -q . || { port=$candidate; break; }
-done
-[ -n "$port" ] || fail "no free port"
+free_port() {  # <lowest> <span>: a port nobody uses, below the ephemeral range
+  local try candidate
+  for try in $(seq 0 40); do
+    candidate=$(( $1 + ($$ + try * 131) % $2 ))
+    ss -Htan "( sport = :$candidate )" | grep -q . || { echo "$candidate"; return 0; }
+  done
+  return 1
+}
+port=$(free_port 18000 1500) || fail "no free port"
 dir="$work/sb"
 base="http://127.0.0.1:$port"
 
@@ -121,12 +124,7 @@ step "TLS client authentication with the card through nginx (TLS 1.2, PKCS#1 v1.
 # invalid"). curl reaches the card through OpenSSL's pkcs11 engine (libp11) and OpenSC.
 engine=$(find /usr/lib -path '*engines-3/pkcs11.so' | head -1)
 [ -n "$engine" ] || fail "libengine-pkcs11-openssl missing (scripts/install-deps.sh)"
-tls_port=
-for try in $(seq 0 40); do
-  candidate=$(( 19600 + ($$ + try * 97) % 300 ))
-  ss -Htan "( sport = :$candidate )" | grep -q . || { tls_port=$candidate; break; }
-done
-[ -n "$tls_port" ] || fail "no free port for nginx"
+tls_port=$(free_port 19600 300) || fail "no free port for nginx"
 mkdir -p "$work/nginx"
 openssl req -x509 -newkey rsa:2048 -nodes -keyout "$work/nginx/server.key" -out "$work/nginx/server.crt" -days 2 \
   -subj /CN=127.0.0.1 -addext "subjectAltName=IP:127.0.0.1" 2>/dev/null

@@ -4,93 +4,23 @@
 #include "pki/cms.h"
 
 #include <gtest/gtest.h>
-#include <openssl/evp.h>
-#include <openssl/rsa.h>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
-#include "cli/shell_test_util.h"
 #include "core/clock.h"
 #include "pki/ca_directory.h"
 #include "pki/certificate.h"
-#include "pki/signer.h"
+#include "pki/testing_holder.h"
 
 namespace mynacert::pki {
 namespace {
 
 constexpr auto D = Date::Ymd;
-TimePoint At(Date d) { return TimePoint(d.sys_days()); }
-int64_t Unix(Date d) { return std::chrono::duration_cast<std::chrono::seconds>(At(d).time_since_epoch()).count(); }
+using testing_holder::Sh;
+using testing_holder::Unix;
 
-// The exit code and stdout + stderr of a shell command (the CLI tests' helper).
-std::pair<int, std::string> Sh(const std::string& cmd) {
-  const cli::testing_util::Outcome o = cli::testing_util::Sh(cmd);
-  return {o.code, o.out};
-}
-
-class CmsTest : public testing::Test {
+class CmsTest : public testing_holder::SignedDocumentTest {
  protected:
-  static void SetUpTestSuite() {
-    auto ca_key = GenerateRsaKey();
-    auto holder = GenerateRsaKey();
-    ASSERT_TRUE(ca_key.ok() && holder.ok());
-    auto ca = CreateRootCa(CaKind::kSign, 1, MakeKeySigner(std::move(ca_key).value(), "test"), At(D(2026, 1, 1)), 10);
-    ASSERT_TRUE(ca.ok());
-    ca_ = new CaGeneration(std::move(ca).value());
-    holder_key_ = holder->release();
-    CertRequest r;
-    r.kind = CaKind::kSign;
-    r.public_key = holder_key_;
-    r.not_before = At(D(2026, 7, 7));
-    r.last_valid_day = D(2030, 7, 7);
-    r.subject_cn = "20260707090000000011410000000";
-    SignHolder h;
-    h.name = "横浜　花子";
-    h.sex = 2;
-    h.birth = D(1985, 7, 7);
-    h.address = "神奈川県横浜市中区港町１－１";
-    h.prefecture_en = "Kanagawa-ken";
-    h.municipality_en = "Yokohama-shi";
-    r.holder = h;
-    auto cert = IssueCertificate(*ca_, r);
-    ASSERT_TRUE(cert.ok()) << cert.error().ToString();
-    cert_ = cert->release();
-  }
-  static void TearDownTestSuite() {
-    delete ca_;
-    EVP_PKEY_free(holder_key_);
-    X509_free(cert_);
-  }
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("mynacert-cms-" + std::to_string(getpid()) + "-" + testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
-  // The card's operation: PKCS#1 v1.5 over the DigestInfo as given.
-  static Result<std::string> CardSign(std::string_view digest_info) {
-    EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new(holder_key_, nullptr));
-    size_t len = 0;
-    if (!ctx || EVP_PKEY_sign_init(ctx.get()) != 1 || EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_PADDING) != 1 ||
-        EVP_PKEY_sign(ctx.get(), nullptr, &len, reinterpret_cast<const unsigned char*>(digest_info.data()),
-                      digest_info.size()) != 1) {
-      return Error{ErrorCode::kInternal, "card", "sign", ""};
-    }
-    std::string sig(len, '\0');
-    if (EVP_PKEY_sign(ctx.get(), reinterpret_cast<unsigned char*>(sig.data()), &len,
-                      reinterpret_cast<const unsigned char*>(digest_info.data()), digest_info.size()) != 1) {
-      return Error{ErrorCode::kInternal, "card", "sign", ""};
-    }
-    sig.resize(len);
-    return sig;
-  }
-  std::string Write(const std::string& name, const std::string& bytes) {
-    const std::string path = (dir_ / name).string();
-    std::ofstream(path, std::ios::binary) << bytes;
-    return path;
-  }
   std::string Sign(const std::string& content, bool detached) {
     CmsSignOptions o;
     o.detached = detached;
@@ -99,15 +29,7 @@ class CmsTest : public testing::Test {
     EXPECT_TRUE(signed_data.ok()) << signed_data.error().ToString();
     return signed_data.ok() ? *signed_data : std::string();
   }
-
-  static CaGeneration* ca_;
-  static EVP_PKEY* holder_key_;
-  static X509* cert_;
-  std::filesystem::path dir_;
 };
-CaGeneration* CmsTest::ca_ = nullptr;
-EVP_PKEY* CmsTest::holder_key_ = nullptr;
-X509* CmsTest::cert_ = nullptr;
 
 // OpenSSL's cms -verify accepts both forms against the CA alone (the chain checked at the
 // signing time: the certificate is from 2026-07-07); a changed byte of the content is refused.
@@ -190,7 +112,7 @@ TEST_F(CmsTest, VerifyNamesEachCheck) {
   EXPECT_EQ(altered->checks[0].name, "content");
 
   auto other_key = GenerateRsaKey();
-  auto other = CreateRootCa(CaKind::kSign, 1, MakeKeySigner(std::move(other_key).value(), "test"), At(D(2026, 1, 1)), 10);
+  auto other = CreateRootCa(CaKind::kSign, 1, MakeKeySigner(std::move(other_key).value(), "test"), TimePoint(D(2026, 1, 1).sys_days()), 10);
   ASSERT_TRUE(other.ok());
   const std::pair<CaKind, X509*> wrong[] = {{CaKind::kSign, other->cert.get()}};
   auto untrusted = VerifyCms(p7s, std::string_view(content), wrong, nullptr, 0, "--in");

@@ -6,97 +6,25 @@
 #include "pki/pades.h"
 
 #include <gtest/gtest.h>
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-#include <openssl/rsa.h>
 #include <podofo/podofo.h>
 
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
-#include "cli/shell_test_util.h"
 #include "core/clock.h"
 #include "pki/certificate.h"
-#include "pki/signer.h"
+#include "pki/testing_holder.h"
 #include "pki/testing_pdf.h"
 
 namespace mynacert::pki {
 namespace {
 
 constexpr auto D = Date::Ymd;
-TimePoint At(Date d) { return TimePoint(d.sys_days()); }
-int64_t Unix(Date d) { return std::chrono::duration_cast<std::chrono::seconds>(At(d).time_since_epoch()).count(); }
+using testing_holder::Sh;
+using testing_holder::Unix;
 
-std::pair<int, std::string> Sh(const std::string& cmd) {
-  const cli::testing_util::Outcome o = cli::testing_util::Sh(cmd);
-  return {o.code, o.out};
-}
-
-class PadesTest : public testing::Test {
+class PadesTest : public testing_holder::SignedDocumentTest {
  protected:
-  static void SetUpTestSuite() {
-    auto ca_key = GenerateRsaKey();
-    auto holder = GenerateRsaKey();
-    ASSERT_TRUE(ca_key.ok() && holder.ok());
-    BioPtr pem(BIO_new(BIO_s_mem()));
-    PEM_write_bio_PrivateKey(pem.get(), ca_key->get(), nullptr, nullptr, 0, nullptr, nullptr);
-    char* p = nullptr;
-    ca_key_pem_ = new std::string(p, static_cast<size_t>(BIO_get_mem_data(pem.get(), &p)));
-    auto ca = CreateRootCa(CaKind::kSign, 1, MakeKeySigner(std::move(ca_key).value(), "test"), At(D(2026, 1, 1)), 10);
-    ASSERT_TRUE(ca.ok());
-    ca_ = new CaGeneration(std::move(ca).value());
-    holder_key_ = holder->release();
-    CertRequest r;
-    r.kind = CaKind::kSign;
-    r.public_key = holder_key_;
-    r.not_before = At(D(2026, 7, 7));
-    r.last_valid_day = D(2030, 7, 7);
-    r.subject_cn = "20260707090000000011410000000";
-    SignHolder h;
-    h.name = "横浜　花子";
-    h.sex = 2;
-    h.birth = D(1985, 7, 7);
-    h.address = "神奈川県横浜市中区港町１－１";
-    h.prefecture_en = "Kanagawa-ken";
-    h.municipality_en = "Yokohama-shi";
-    r.holder = h;
-    auto cert = IssueCertificate(*ca_, r);
-    ASSERT_TRUE(cert.ok()) << cert.error().ToString();
-    cert_ = cert->release();
-  }
-  static void TearDownTestSuite() {
-    delete ca_;
-    delete ca_key_pem_;
-    EVP_PKEY_free(holder_key_);
-    X509_free(cert_);
-  }
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("mynacert-pades-" + std::to_string(getpid()) + "-" + testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
-  static Result<std::string> CardSign(std::string_view digest_info) {
-    EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new(holder_key_, nullptr));
-    size_t len = 0;
-    if (!ctx || EVP_PKEY_sign_init(ctx.get()) != 1 || EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_PADDING) != 1 ||
-        EVP_PKEY_sign(ctx.get(), nullptr, &len, reinterpret_cast<const unsigned char*>(digest_info.data()),
-                      digest_info.size()) != 1) {
-      return Error{ErrorCode::kInternal, "card", "sign", ""};
-    }
-    std::string sig(len, '\0');
-    EVP_PKEY_sign(ctx.get(), reinterpret_cast<unsigned char*>(sig.data()), &len,
-                  reinterpret_cast<const unsigned char*>(digest_info.data()), digest_info.size());
-    sig.resize(len);
-    return sig;
-  }
-  std::string Write(const std::string& name, const std::string& bytes) {
-    const std::string path = (dir_ / name).string();
-    std::ofstream(path, std::ios::binary) << bytes;
-    return path;
-  }
   std::string SignedPdf() {
     PadesSignOptions o;
     o.signing_time = Unix(D(2027, 1, 10));
@@ -110,7 +38,7 @@ class PadesTest : public testing::Test {
   // with an index file), signed by the CA: "good", or "revoked" with a reason.
   std::string OpenSslOcsp(const std::string& entry_state) {
     const std::string ca = Write("ca.pem", CertificatePem(ca_->cert.get()));
-    const std::string key = Write("ca.key", *ca_key_pem_);
+    const std::string key = Write("ca.key", holder_->ca_key_pem);
     const std::string holder = Write("holder.pem", CertificatePem(cert_));
     const std::string serial = SerialHex(X509_get0_serialNumber(cert_));
     const std::string line = entry_state + "\t301231000000Z\t" +
@@ -129,17 +57,8 @@ class PadesTest : public testing::Test {
     return trust_;
   }
 
-  static CaGeneration* ca_;
-  static std::string* ca_key_pem_;
-  static EVP_PKEY* holder_key_;
-  static X509* cert_;
-  std::filesystem::path dir_;
   std::pair<CaKind, X509*> trust_[1];
 };
-CaGeneration* PadesTest::ca_ = nullptr;
-std::string* PadesTest::ca_key_pem_ = nullptr;
-EVP_PKEY* PadesTest::holder_key_ = nullptr;
-X509* PadesTest::cert_ = nullptr;
 
 // poppler's pdfsig reads the signature as PAdES (ETSI.CAdES.detached), finds it valid over the
 // whole document and names the signer; the page still reads as before; OpenSSL verifies the
