@@ -733,7 +733,7 @@ Status RunSignPdf(const ClientFlags& f, CliContext& ctx) {
                      },
                      "ocsp"));
     if (verdict.unknown || verdict.state != pki::CertState::kGood) {
-      return Error{ErrorCode::kFailedPrecondition, "--pin",
+      return Error{ErrorCode::kFailedPrecondition, "card",
                    verdict.state == pki::CertState::kOnHold
                        ? "署名用電子証明書は一時保留中です。署名しません (the certificate is on hold: nothing signed)"
                        : "署名用電子証明書は有効ではありません。署名しません (the certificate is not valid: nothing signed)",
