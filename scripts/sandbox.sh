@@ -45,7 +45,6 @@ bin=$(readlink -f "$bin")
 for tool in pcscd opensc-tool jq curl openssl unshare ss; do
   command -v "$tool" >/dev/null || { echo "sandbox: $tool missing (scripts/install-deps.sh)" >&2; exit 1; }
 done
-[ -f /usr/lib/pcsc/drivers/serial/libifdvpcd.so ] || { echo "sandbox: vpcd missing (vsmartcard-vpcd)" >&2; exit 1; }
 case "$port" in ''|*[!0-9]*) echo "sandbox: --port: a number" >&2; exit 2 ;; esac
 port_busy() { ss -Htan "( sport = :$1 )" 2>/dev/null | grep -q .; }
 port_busy "$port" && { echo "sandbox: --port: $port is in use" >&2; exit 2; }
