@@ -811,41 +811,25 @@ Status RunVerify(const VerifyFlags& f, CliContext& ctx) {
     };
   }
   const int64_t now = std::chrono::duration_cast<std::chrono::seconds>(RealClock().Now().time_since_epoch()).count();
-  std::vector<pki::CmsReport> reports;
-  const bool pdf = pki::LooksLikePdf(signed_data);
-  if (pdf) {
-    if (content) return InvalidArgument("--content", "PDF の署名は文書の中にあります (a PDF carries its own content)");
-    MYNACERT_ASSIGN_OR_RETURN(reports, pki::VerifyPdf(signed_data, trust, ocsp, now, "--in"));
-  } else {
-    MYNACERT_ASSIGN_OR_RETURN(
-        pki::CmsReport report,
-        pki::VerifyCms(signed_data, content ? std::optional<std::string_view>(*content) : std::nullopt, trust, ocsp, now, "--in"));
-    reports.push_back(std::move(report));
-  }
-  bool valid = true;
-  for (const pki::CmsReport& report : reports) valid = valid && report.valid;
+  MYNACERT_ASSIGN_OR_RETURN(
+      pki::DocumentReport report,
+      pki::VerifyDocument(signed_data, content ? std::optional<std::string_view>(*content) : std::nullopt, trust, ocsp,
+                          now, "--in", "--content"));
   if (f.json) {
-    nlohmann::json out;
-    if (pdf) {
-      out = {{"format", "pdf"}, {"valid", valid}, {"signatures", nlohmann::json::array()}};
-      for (const pki::CmsReport& report : reports) out["signatures"].push_back(pki::CmsReportJson(report));
-    } else {
-      out = pki::CmsReportJson(reports[0]);
-      out["format"] = "cms";
-    }
-    ctx.out << out.dump(2) << "\n";
+    ctx.out << pki::DocumentReportJson(report).dump(2) << "\n";
   } else {
-    ctx.out << (valid ? "有効な電子署名です (valid signature)" : "有効な電子署名ではありません (not a valid signature)") << "\n";
-    for (size_t i = 0; i < reports.size(); ++i) {
-      const pki::CmsReport& report = reports[i];
-      if (pdf) ctx.out << "署名 " << i + 1 << " / signature " << i + 1 << "\n";
-      ctx.out << "署名者 (signer): " << report.signer_subject << " (" << report.signer_serial << ")\n";
-      for (const pki::CmsCheck& c : report.checks) {
+    ctx.out << (report.valid ? "有効な電子署名です (valid signature)" : "有効な電子署名ではありません (not a valid signature)")
+            << "\n";
+    for (size_t i = 0; i < report.signatures.size(); ++i) {
+      const pki::CmsReport& one = report.signatures[i];
+      if (report.pdf) ctx.out << "署名 " << i + 1 << " / signature " << i + 1 << "\n";
+      ctx.out << "署名者 (signer): " << one.signer_subject << " (" << one.signer_serial << ")\n";
+      for (const pki::CmsCheck& c : one.checks) {
         ctx.out << (c.ok ? "  ✓ " : "  ✗ ") << c.ja << " (" << c.en << ")\n";
       }
     }
   }
-  if (!valid) ctx.exit_code = 3;
+  if (!report.valid) ctx.exit_code = 3;
   return {};
 }
 

@@ -525,4 +525,39 @@ Result<std::vector<CmsReport>> VerifyPdf(std::string_view pdf, std::span<const s
   return reports;
 }
 
+Result<DocumentReport> VerifyDocument(std::string_view bytes, std::optional<std::string_view> content,
+                                      std::span<const std::pair<CaKind, X509*>> trust, const OcspAt& ocsp, int64_t now,
+                                      std::string_view field, std::string_view content_field) {
+  DocumentReport out;
+  out.pdf = LooksLikePdf(bytes);
+  if (out.pdf) {
+    if (content) {
+      return InvalidArgument(std::string(content_field), "PDF の署名は文書の中にあります (a PDF carries its own content)");
+    }
+    MYNACERT_ASSIGN_OR_RETURN(out.signatures, VerifyPdf(bytes, trust, ocsp, now, field));
+  } else {
+    auto report = VerifyCms(bytes, content, trust, ocsp, now, field);
+    if (!report.ok()) {
+      Error e = report.error();
+      if (e.field == "content") e.field = std::string(content_field);
+      return e;
+    }
+    out.signatures.push_back(std::move(report).value());
+  }
+  out.valid = true;
+  for (const CmsReport& r : out.signatures) out.valid = out.valid && r.valid;
+  return out;
+}
+
+nlohmann::json DocumentReportJson(const DocumentReport& report) {
+  if (!report.pdf) {
+    nlohmann::json j = CmsReportJson(report.signatures.at(0));
+    j["format"] = "cms";
+    return j;
+  }
+  nlohmann::json signatures = nlohmann::json::array();
+  for (const CmsReport& r : report.signatures) signatures.push_back(CmsReportJson(r));
+  return {{"format", "pdf"}, {"valid", report.valid}, {"signatures", signatures}};
+}
+
 }  // namespace mynacert::pki

@@ -29,6 +29,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -96,6 +97,20 @@ Result<PdfSignatures> ReadPdfSignaturesIsolated(std::string_view pdf, std::strin
 // answers stand for it. kInvalidArgument naming `field` when the PDF has no signature.
 Result<std::vector<CmsReport>> VerifyPdf(std::string_view pdf, std::span<const std::pair<CaKind, X509*>> trust,
                                          const OcspAt& ocsp, int64_t now, std::string_view field);
+
+// A signed document as `mynacert verify` and /api/verify take it: a signed PDF (by its header:
+// VerifyPdf, and then `content` must be absent) or a CMS SignedData (VerifyCms, `content` the
+// detached content). Errors name `field`, or `content_field` for the content.
+struct DocumentReport {
+  bool pdf = false;
+  bool valid = false;  // every signature valid
+  std::vector<CmsReport> signatures;
+};
+Result<DocumentReport> VerifyDocument(std::string_view bytes, std::optional<std::string_view> content,
+                                      std::span<const std::pair<CaKind, X509*>> trust, const OcspAt& ocsp, int64_t now,
+                                      std::string_view field, std::string_view content_field);
+// CMS: CmsReportJson plus {format: "cms"}; PDF: {format: "pdf", valid, signatures: [CmsReportJson…]}.
+nlohmann::json DocumentReportJson(const DocumentReport& report);
 
 }  // namespace mynacert::pki
 

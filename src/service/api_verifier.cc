@@ -21,7 +21,6 @@
 
 #include "core/hex.h"
 #include "counter/verifiers.h"
-#include "pki/cms.h"
 #include "pki/openssl.h"
 #include "pki/pades.h"
 #include "service/api_util.h"
@@ -145,28 +144,10 @@ Status Service::AddVerifierRoutes() {
     pki::OcspAt ocsp = [this](const std::string&, const std::string& request) -> Result<std::string> {
       return ocsp_->Respond(request);
     };
-    if (pki::LooksLikePdf(*signed_data)) {
-      if (content) return Fail(InvalidArgument("content_hex", "PDF の署名は文書の中にあります (a PDF carries its own content)"));
-      auto reports = pki::VerifyPdf(*signed_data, trust, ocsp, c.now, "signed_hex");
-      if (!reports.ok()) return Fail(reports.error());
-      json signatures = json::array();
-      bool valid = true;
-      for (const pki::CmsReport& report : *reports) {
-        signatures.push_back(pki::CmsReportJson(report));
-        valid = valid && report.valid;
-      }
-      return Json(200, {{"format", "pdf"}, {"valid", valid}, {"signatures", signatures}});
-    }
-    auto report = pki::VerifyCms(*signed_data, content ? std::optional<std::string_view>(*content) : std::nullopt,
-                                 trust, ocsp, c.now, "signed_hex");
-    if (!report.ok()) {
-      Error e = report.error();
-      if (e.field == "content") e.field = "content_hex";
-      return Fail(e);
-    }
-    json j = pki::CmsReportJson(*report);
-    j["format"] = "cms";
-    return Json(200, j);
+    auto report = pki::VerifyDocument(*signed_data, content ? std::optional<std::string_view>(*content) : std::nullopt,
+                                      trust, ocsp, c.now, "signed_hex", "content_hex");
+    if (!report.ok()) return Fail(report.error());
+    return Json(200, pki::DocumentReportJson(*report));
   }}));
 
   // ---- the registry, for supervisors ----
