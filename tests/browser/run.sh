@@ -99,9 +99,18 @@ export MYNACERT_DEMO_STAFF_PASSWORD="browser-test staff password $$"
 # Under ASan: the leak reports of cairo's and fontconfig's own caches are suppressed (tests/lsan.supp).
 export LSAN_OPTIONS="${LSAN_OPTIONS:+$LSAN_OPTIONS:}suppressions=$here/../lsan.supp"
 
+# The seed's day, and the server's: the first day on or after today (JST) on which Kanazawa City
+# Hall's counter is open, so that the congestion test can issue tickets whatever the day CI runs
+# on (on a Saturday it could not: CI went red once on it). The server's clock starts at 10:00 of
+# that day, below; the residents' situations are built around it.
+today=$("$bin" calendar --municipality kanazawa --counter kanazawa-cityhall --days 14 --json 2>/dev/null |
+  jq -r '[.days[] | select(.open)][0].date // empty' 2>/dev/null || true)
+seed_day=()
+[ -n "$today" ] && seed_day=(--today "$today")
+
 t0=$(date +%s.%N)
 if "$bin" --help 2>/dev/null | grep -qE '^ +demo +'; then
-  "$bin" demo seed --home "$home" --staff-password env:MYNACERT_DEMO_STAFF_PASSWORD --json \
+  "$bin" demo seed --home "$home" "${seed_day[@]}" --staff-password env:MYNACERT_DEMO_STAFF_PASSWORD --json \
     >"$work/seed.json" 2>"$work/seed.log" || { cat "$work/seed.log" >&2; echo "run.sh: demo seed failed" >&2; exit 1; }
 else
   echo "run.sh: this mynacert has no 'demo seed'; seeding with tests/browser/seed-fallback.sh"
@@ -112,8 +121,9 @@ jq -e . "$work/seed.json" >/dev/null || { echo "run.sh: the seed printed no JSON
 t1=$(date +%s.%N)
 
 # ---- the server ----
-# The clock runs from 10:00 JST of the seed's day: every counter is open whatever the hour CI
-# runs at (the congestion test issues tickets, which a closed counter refuses).
+# The clock runs from 10:00 JST of the seed's day (an open day, above): the counters are open
+# whatever the hour and the day CI runs at (the congestion test issues tickets, which a closed
+# counter refuses).
 clock_start=()
 if "$bin" serve --help 2>/dev/null | grep -q -- '--clock-start'; then
   clock_start=(--clock-start "$(jq -r .today "$work/seed.json")T10:00")
