@@ -80,8 +80,17 @@ export async function staffQueuePage(main) {
     <div id="sq-state" aria-live="polite"></div>
     <p><a id="sq-public" href="#/queue">${t('公開の混雑状況ページ', 'The public page')}</a></p></section>`;
   const counter = () => $('#sq-counter').value;
+  // The clerk's own page is refreshed by each action, and the answers can arrive out of order: the
+  // page's first read, the read after choosing a counter and an issue run at once. An answer for
+  // another counter, or older (a lower version: issued + called, per counter and day) than the one
+  // shown, is dropped, so a slow read never puts back a count an issue already moved on.
+  let shown = { counter: '', date: '', version: -1 };
   const showState = (q) => {
-    show($('#sq-state'), stateHtml(q, 0, false));  // the clerk's own page: refreshed by each action
+    if (q.counter !== counter()) return;
+    if (q.counter === shown.counter && q.date === shown.date && q.version < shown.version) return;
+    shown = { counter: q.counter, date: q.date, version: q.version };
+    show($('#sq-state'), stateHtml(q, 0, false));
+    $('#sq-state .queue-board').dataset.counter = q.counter;
     $('#sq-public').href = `#/queue/${encodeURIComponent(counter())}`;
   };
   const refresh = async () => {
