@@ -189,6 +189,8 @@ $upstreams    keepalive 64;
     proxy_set_header Host \$host;
     proxy_set_header X-Real-IP \$remote_addr;
     proxy_set_header X-Forwarded-Proto https;
+    proxy_set_header X-SSL-Client-Verify "";  # no mTLS here: a client's own header never passes
+    proxy_set_header X-SSL-Client-Cert "";
     # A refused connection or a dead instance: the next one (passive health checks). A POST
     # is never sent twice (nginx retries only idempotent methods).
     proxy_next_upstream error timeout http_502 http_503;

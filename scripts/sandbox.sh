@@ -5,7 +5,13 @@
 # its own reader of a private pcscd. It checks every card through PC/SC and OCSP, prints
 # reader → state → PINs, and waits; Ctrl-C (or SIGTERM) stops everything it started.
 #
-#   scripts/sandbox.sh [--dir DIR] [--port PORT] [--bin PATH/TO/mynacert]
+#   scripts/sandbox.sh [--dir DIR] [--port PORT] [--bin PATH/TO/mynacert] [--trusted-proxy ADDR]
+#
+# --trusted-proxy: the address of a TLS proxy in front (nginx; `serve --trusted-proxy
+# --forwarded-client-cert`), whose X-Real-IP, X-Forwarded-Proto and verified client
+# certificates (a verifier's mTLS) serve believes. Give nginx an address of its own (proxy_bind
+# 127.0.0.2) so that a local client calling serve directly cannot claim a certificate, and have
+# it set X-SSL-Client-Verify and X-SSL-Client-Cert on every request (docs/relying-parties.md).
 #
 # DIR (default ./mynacert-sandbox) is made afresh on every start: the cards' dates are placed
 # around today (the demo plan of Yokohama, docs/demo.md), so a sandbox is not kept. A DIR that
@@ -25,13 +31,15 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 dir=./mynacert-sandbox
 port=8480
 bin=
+proxies=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --dir) dir=$2; shift 2 ;;
     --port) port=$2; shift 2 ;;
     --bin) bin=$2; shift 2 ;;
-    -h|--help) sed -n "2,23p" "$0"; exit 0 ;;
-    *) echo "sandbox: unknown argument $1 (--dir, --port, --bin)" >&2; exit 2 ;;
+    --trusted-proxy) proxies+=(--trusted-proxy "$2"); shift 2 ;;
+    -h|--help) sed -n "2,28p" "$0"; exit 0 ;;
+    *) echo "sandbox: unknown argument $1 (--dir, --port, --bin, --trusted-proxy)" >&2; exit 2 ;;
   esac
 done
 if [ -z "$bin" ]; then
@@ -124,7 +132,8 @@ new_card="$MYNACERT_HOME/cards/application-$application.card"
 m verifier add --name "sandbox verifier" --kinds sign,auth --by sandbox --json | jq -r .api_key > "$dir/verifier-key.txt"
 
 # ---- serve: OCSP, CRLs, CA certificates, the verifier API, the UI ----
-"$bin" serve --home "$MYNACERT_HOME" --port "$port" > "$dir/serve.log" 2>&1 &  # not `m`: $! must be its PID
+[ ${#proxies[@]} -gt 0 ] && proxies+=(--forwarded-client-cert)
+"$bin" serve --home "$MYNACERT_HOME" --port "$port" "${proxies[@]}" > "$dir/serve.log" 2>&1 &  # not `m`: $! must be its PID
 pids+=($!)
 for _ in $(seq 200); do curl -fsS "$base/api/health" >/dev/null 2>&1 && break; sleep 0.1; done
 curl -fsS "$base/api/health" >/dev/null || fail "serve did not start: $(tail -5 "$dir/serve.log")"

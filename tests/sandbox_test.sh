@@ -5,7 +5,8 @@
 # the certificate names (good, certificateHold after a loss, superseded for a returned card);
 # pkcs11-tool meets the locked auth PIN and signs with a valid card; curl logs in to nginx with
 # the card (TLS 1.2 client authentication through OpenSSL's pkcs11 engine and OpenSC), and
-# nginx refuses the held card by OCSP; the verifier key opens the verifier API; SIGTERM stops
+# nginx refuses the held card by OCSP; a verifier's registered client certificate opens the
+# verifier API through nginx (mTLS) and nothing else does; the verifier key opens it; SIGTERM stops
 # every process the sandbox started.
 #
 #   tests/sandbox_test.sh <path to mynacert>
@@ -41,7 +42,10 @@ dir="$work/sb"
 base="http://127.0.0.1:$port"
 
 step "scripts/sandbox.sh up: residents, cards, serve, the private pcscd"
-"$repo/scripts/sandbox.sh" --bin "$bin" --dir "$dir" --port "$port" > "$work/sandbox.log" 2>&1 &
+# nginx reaches serve from 127.0.0.2 (proxy_bind), the one address serve trusts: this test's
+# own direct calls from 127.0.0.1 are a client's, whatever headers they carry.
+"$repo/scripts/sandbox.sh" --bin "$bin" --dir "$dir" --port "$port" --trusted-proxy 127.0.0.2 \
+  > "$work/sandbox.log" 2>&1 &
 sandbox_pid=$!
 for _ in $(seq 600); do
   [ -f "$dir/ready" ] && break
@@ -125,9 +129,32 @@ step "TLS client authentication with the card through nginx (TLS 1.2, PKCS#1 v1.
 engine=$(find /usr/lib -path '*engines-3/pkcs11.so' | head -1)
 [ -n "$engine" ] || fail "libengine-pkcs11-openssl missing (scripts/install-deps.sh)"
 tls_port=$(free_port 19600 300) || fail "no free port for nginx"
-mkdir -p "$work/nginx"
+mtls_port=$(free_port 19900 300) || fail "no free port for nginx"
+[ "$mtls_port" != "$tls_port" ] || mtls_port=$((tls_port + 1))
+mkdir -p "$work/nginx" "$work/vca"
 openssl req -x509 -newkey rsa:2048 -nodes -keyout "$work/nginx/server.key" -out "$work/nginx/server.crt" -days 2 \
   -subj /CN=127.0.0.1 -addext "subjectAltName=IP:127.0.0.1" 2>/dev/null
+# A verifier CA of the operator's (not JPKI's), two client certificates it issues, and one of a
+# stranger's CA.
+vcert() {  # <name> <issuer name or ""> : vca/<name>.pem and .key
+  local ext=(-addext basicConstraints=critical,CA:FALSE -addext extendedKeyUsage=clientAuth)
+  if [ -z "$2" ]; then
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$work/vca/$1.key" \
+      -out "$work/vca/$1.pem" -days 2 -subj "/O=mynacert test/CN=$1" \
+      -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign 2>/dev/null
+  else
+    openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$work/vca/$1.key" \
+      -subj "/O=mynacert test/CN=$1" 2>/dev/null |
+      openssl x509 -req -CA "$work/vca/$2.pem" -CAkey "$work/vca/$2.key" -CAcreateserial -days 2 \
+        -extfile <(printf 'basicConstraints=critical,CA:FALSE\nextendedKeyUsage=clientAuth\n') \
+        -out "$work/vca/$1.pem" 2>/dev/null
+  fi
+}
+vcert verifier-ca ""
+vcert login.example verifier-ca
+vcert other.example verifier-ca
+vcert stranger-ca ""
+vcert stranger.example stranger-ca
 cat > "$work/nginx/nginx.conf" <<CONF
 daemon off;
 pid $work/nginx/nginx.pid;
@@ -156,6 +183,23 @@ http {
       return 200 "verify=\$ssl_client_verify serial=\$ssl_client_serial\n";
     }
   }
+  # A verifier's mTLS (R-VER-1): nginx checks the chain to the verifier CA and forwards the
+  # verified certificate; serve accepts exactly a registered one, from 127.0.0.2 only.
+  server {
+    listen 127.0.0.1:$mtls_port ssl;
+    ssl_certificate $work/nginx/server.crt;
+    ssl_certificate_key $work/nginx/server.key;
+    ssl_client_certificate $work/vca/verifier-ca.pem;
+    ssl_verify_client optional;
+    location / {
+      proxy_pass $base;
+      proxy_bind 127.0.0.2;
+      proxy_set_header X-Real-IP \$remote_addr;
+      proxy_set_header X-Forwarded-Proto https;
+      proxy_set_header X-SSL-Client-Verify \$ssl_client_verify;
+      proxy_set_header X-SSL-Client-Cert \$ssl_client_escaped_cert;
+    }
+  }
 }
 CONF
 nginx -c "$work/nginx/nginx.conf" > "$work/nginx/out.log" 2>&1 &
@@ -178,6 +222,35 @@ out=$(tls_login held_lost)
 grep -q "verify=SUCCESS" <<<"$out" && fail "a held card logged in: $out"
 grep -q "certificate revoked" "$work/nginx/error.log" || fail "held card: $out $(tail -3 "$work/nginx/error.log")"
 echo "   held card: refused (nginx: certificate revoked)"
+
+step "a verifier calls with its TLS client certificate through nginx (mTLS), and only with its own"
+vid=$("$bin" verifier add --home "$dir/home" --name "mTLS verifier" --kinds auth --by sandbox-test \
+  --client-cert "$work/vca/login.example.pem" --json | jq -r .id)
+[ -n "$vid" ] && [ "$vid" != null ] || fail "verifier add --client-cert"
+mtls() {  # <client name or ""> [curl args…]: the HTTP status and body of /api/verifier/v1/me through nginx
+  local who=$1; shift
+  local cert=()
+  [ -n "$who" ] && cert=(--cert "$work/vca/$who.pem" --key "$work/vca/$who.key")
+  curl -sS --cacert "$work/nginx/server.crt" "${cert[@]}" -w ' %{http_code}' "$@" \
+    "https://127.0.0.1:$mtls_port/api/verifier/v1/me" 2>&1
+}
+out=$(mtls login.example)
+grep -q "\"id\":\"$vid\".* 200$" <<<"$out" || fail "the registered certificate: $out $(tail -3 "$work/nginx/error.log")"
+echo "   registered certificate: 200 $vid"
+out=$(mtls other.example)
+grep -q '"field":"client_certificate".* 401$' <<<"$out" || fail "the CA's other certificate: $out"
+echo "   the verifier CA's other certificate: 401 client_certificate"
+out=$(mtls "")
+grep -q ' 401$' <<<"$out" || fail "no certificate: $out"
+out=$(mtls stranger.example)
+grep -q ' 400$' <<<"$out" || fail "another CA's certificate: $out"
+echo "   no certificate: 401; another CA's: 400 from nginx"
+# The same headers sent straight to serve, from an address it does not trust, are ignored.
+escaped=$(jq -sRr @uri < "$work/vca/login.example.pem")
+out=$(curl -sS -w ' %{http_code}' -H "X-SSL-Client-Verify: SUCCESS" -H "X-SSL-Client-Cert: $escaped" \
+  "$base/api/verifier/v1/me")
+grep -q '"field":"Authorization".* 401$' <<<"$out" || fail "forged headers straight to serve: $out"
+echo "   forged headers straight to serve: 401"
 kill "$nginx_pid"
 wait "$nginx_pid" 2>/dev/null || true
 nginx_pid=

@@ -329,9 +329,7 @@ Status RunSign(const ClientFlags& f, CliContext& ctx) {
   } else {
     return InvalidArgument("--slot", "auth か sign (expected auth or sign)");
   }
-  std::ifstream in(f.in, std::ios::binary);
-  if (!in) return NotFound("--in", "ファイルが読めません (cannot read " + f.in + ")");
-  const std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  MYNACERT_ASSIGN_OR_RETURN(const std::string data, ReadFileNamed(f.in, "--in"));
   const std::string digest_info = pki::Sha256DigestInfo(data);
 
   const card::PinId pin_id = slot == card::KeySlot::kAuth ? card::PinId::kAuth : card::PinId::kSign;
@@ -672,12 +670,6 @@ Status RunKioskBooking(const ClientFlags& f, CliContext& ctx) {
   return {};
 }
 
-Result<std::string> ReadFileNamed(const std::string& path, const std::string& flag) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return NotFound(flag, "ファイルが読めません (cannot read " + path + ")");
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
-
 // A signed document: CMS SignedData around the card's signature (pki/cms.h), detached (.p7s)
 // or attached (.p7m), with the sign key by default (the PIN: the sign password).
 Status RunSignFile(const ClientFlags& f, CliContext& ctx) {
@@ -773,14 +765,8 @@ struct VerifyFlags {
 // A CA certificate file, DER or PEM.
 Result<pki::X509Ptr> ReadCaFile(const std::string& path) {
   MYNACERT_ASSIGN_OR_RETURN(std::string bytes, ReadFileNamed(path, "--ca"));
-  if (bytes.rfind("-----BEGIN", 0) == 0) {
-    pki::BioPtr bio(BIO_new_mem_buf(bytes.data(), static_cast<int>(bytes.size())));
-    pki::X509Ptr cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
-    if (cert) return cert;
-  } else if (auto cert = pki::ParseCertificateDer(bytes); cert.ok()) {
-    return std::move(cert).value();
-  }
-  pki::TakeOpenSslErrors();
+  auto cert = pki::ParseCertificatePemOrDer(bytes, "--ca");
+  if (cert.ok()) return cert;
   return InvalidArgument("--ca", path + ": 証明書 (DER か PEM) ではありません (not a certificate)");
 }
 

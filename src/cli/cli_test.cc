@@ -147,6 +147,8 @@ TEST(CliBadInput, OneLineNamingTheFlagAndExitCode2) {
        "--profiles-dir"},
       // Behind nginx: a name would never equal the peer's address (issue 15).
       {"serve --home /nonexistent-home --port 0 --trusted-proxy localhost", "--trusted-proxy"},
+      // A verifier's forwarded certificate only from a proxy named (issue 18, R-VER-1).
+      {"serve --home /nonexistent-home --port 0 --forwarded-client-cert", "--forwarded-client-cert"},
       {"serve --home /nonexistent-home --port 0 --public-url ftp://x/", "--public-url"},
       {"serve --home /nonexistent-home --port 0 --public-url https://x.example", "--public-url"},
       {"serve --home /nonexistent-home --port 0 --smtp-url http://mail", "--smtp-url"},

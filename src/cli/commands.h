@@ -59,6 +59,8 @@ struct CliContext {
 std::string HomeDir(const std::string& home_flag);
 // Adds --home, read by HomeDir, to `command`.
 CLI::Option* AddHomeOption(CLI::App& command, std::string& home_flag);
+// The whole of the file at `path`; NotFound naming `flag` when it cannot be read.
+Result<std::string> ReadFileNamed(const std::string& path, const std::string& flag);
 
 // Runs a sub-command body returning Status and reports its error (one line, exit code) via
 // ctx.Fail.

@@ -457,6 +457,28 @@ TEST_F(CounterCli, VerifierRegistryConsentAndCurrentStateOverServe) {
   ASSERT_EQ(listed.code, 0);
   EXPECT_NE(listed.out.find(id), std::string::npos) << listed.out;
   EXPECT_EQ(listed.out.find(key), std::string::npos);  // shown once, by add only
+  // A client certificate (mTLS): a file that is not one, or a CA's, is refused by its flag and
+  // changes nothing; one made by OpenSSL's command line is registered by its SHA-256.
+  const std::string pem = (home_ / "client.pem").string(), ca_pem = (home_ / "ca.pem").string();
+  ASSERT_EQ(Sh("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout /dev/null -out " + pem +
+               " -days 30 -subj /CN=login.example -addext basicConstraints=critical,CA:FALSE"
+               " -addext extendedKeyUsage=clientAuth 2>&1").code, 0);
+  ASSERT_EQ(Sh("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout /dev/null -out " + ca_pem +
+               " -days 30 -subj /CN=ca.example -addext basicConstraints=critical,CA:TRUE 2>&1").code, 0);
+  for (const std::string& bad_cert : {ca_pem, (home_ / "sign.der").string() + ".missing"}) {
+    auto refused = M("verifier set-client-cert --id " + id + " --client-cert " + bad_cert);
+    EXPECT_EQ(refused.code, 2) << refused.out;
+    EXPECT_NE(refused.out.find("--client-cert"), std::string::npos) << refused.out;
+  }
+  auto set = M("verifier set-client-cert --by supervisor-1 --id " + id + " --client-cert " + pem + " --json");
+  ASSERT_EQ(set.code, 0) << set.out;
+  const std::string fingerprint =
+      Sh("openssl x509 -in " + pem + " -noout -fingerprint -sha256 | sed 's/.*=//; s/://g' | tr A-F a-f").out;
+  EXPECT_EQ(nlohmann::json::parse(set.out)["client_certificate"]["sha256"].get<std::string>() + "\n", fingerprint);
+  EXPECT_NE(M("verifier list").out.find("[mTLS CN=login.example]"), std::string::npos);
+  auto taken = M("verifier add --name 別の事業者 --kinds auth --client-cert " + pem);
+  EXPECT_EQ(taken.code, 2) << taken.out;
+  EXPECT_NE(taken.out.find(id), std::string::npos) << taken.out;
 
   ASSERT_EQ(Sh(env_ + "MYNACERT_SIGN=ABC123 " + MYNACERT_BINARY + " card export --slot sign --pin env:MYNACERT_SIGN --out " +
                (home_ / "sign.der").string() + access).code,

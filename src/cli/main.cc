@@ -3,6 +3,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <string>
 
@@ -76,6 +77,12 @@ std::string HomeDir(const std::string& home_flag) {
 
 CLI::Option* AddHomeOption(CLI::App& command, std::string& home_flag) {
   return command.add_option("--home", home_flag, "データの場所 (既定 $MYNACERT_HOME または ./mynacert-home)");
+}
+
+Result<std::string> ReadFileNamed(const std::string& path, const std::string& flag) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return NotFound(flag, "ファイルが読めません (cannot read " + path + ")");
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 
 namespace {

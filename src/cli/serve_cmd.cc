@@ -31,6 +31,7 @@ struct ServeFlags {
   std::vector<std::string> trusted_proxies;
   std::string public_url, smtp_url, mail_from, clock_start;
   bool smtp_starttls = false;
+  bool forwarded_client_cert = false;
   int kiosk_booking_hours = 24;  // R-KIOSK-1 (medium confidence)
 
   std::string Dir() const { return HomeDir(home); }
@@ -48,6 +49,11 @@ Status RunServe(const ServeFlags& f, CliContext& ctx) {
       return InvalidArgument("--trusted-proxy", proxy + ": IP アドレスで指定してください (an IP address, as the "
                                                          "proxy connects from: 127.0.0.1)");
     }
+  }
+  if (f.forwarded_client_cert && f.trusted_proxies.empty()) {
+    return InvalidArgument("--forwarded-client-cert",
+                           "--trusted-proxy と一緒に指定してください: 証明書を転送する前段のアドレスです (needs "
+                           "--trusted-proxy: the address of the proxy that forwards the certificates)");
   }
   if (!f.public_url.empty() &&
       ((f.public_url.rfind("https://", 0) != 0 && f.public_url.rfind("http://", 0) != 0) ||
@@ -110,6 +116,7 @@ Status RunServe(const ServeFlags& f, CliContext& ctx) {
   http.threads = f.threads;
   http.max_connections = static_cast<size_t>(f.max_connections);
   http.trusted_proxies = f.trusted_proxies;
+  http.forwarded_client_cert = f.forwarded_client_cert;
   // The logins' scrypt runs on the slow pool, as many at once as the staff store allows.
   http.slow_threads = staff::DefaultParallelHashes();
   service::Service* s = svc.get();
@@ -177,6 +184,10 @@ void AddServeCommands(CLI::App& app, CliContext& ctx) {
                 "TLS を終端する前段 (nginx) のアドレス: X-Real-IP と X-Forwarded-Proto を信じる / a proxy "
                 "in front (nginx): its X-Real-IP names the client, X-Forwarded-Proto https makes "
                 "cookies Secure");
+  s->add_flag("--forwarded-client-cert", f->forwarded_client_cert,
+              "前段が検証した TLS クライアント証明書 (X-SSL-Client-Verify, X-SSL-Client-Cert) を検証者の資格情報とし"
+              "て信じる。前段は両方のヘッダーを毎回設定すること / trust the client certificate a --trusted-proxy "
+              "verified and forwards (a verifier's mTLS); the proxy must set both headers on every request");
   s->add_option("--public-url", f->public_url,
                 "住民のページの公開 URL: 予約の控え・カレンダー・通知書の QR コード / the residents' page's "
                 "public address for receipts, calendar files and QR codes (既定: ブラウザが使ったアドレス)");

@@ -1,5 +1,6 @@
-// `mynacert verifier add|list|revoke`: the registry of verifiers (R-VER-1; counter/verifiers.h).
-// The API key is printed once, by `add`, and stored only as its SHA-256.
+// `mynacert verifier add|list|set-client-cert|revoke`: the registry of verifiers (R-VER-1;
+// counter/verifiers.h). The API key is printed once, by `add`, and stored only as its SHA-256;
+// a TLS client certificate (mTLS through the proxy in front) is registered by its SHA-256.
 #include <chrono>
 #include <filesystem>
 #include <memory>
@@ -17,7 +18,7 @@ namespace {
 
 struct VerifierFlags {
   std::string home;
-  std::string name, kinds, id;
+  std::string name, kinds, id, client_cert;
   std::string by = "cli";
   std::string audit_key;
   bool json = false;
@@ -42,9 +43,30 @@ std::string KindsJa(const std::string& kinds) {
   return "署名検証者・利用者証明検証者 (both)";
 }
 
+// The client certificate file's bytes (PEM or DER); "" without --client-cert.
+Result<std::string> ReadClientCert(const VerifierFlags& f) {
+  if (f.client_cert.empty()) return std::string();
+  return ReadFileNamed(f.client_cert, "--client-cert");
+}
+
+// Errors about the certificate's content name the flag the operator typed.
+Error AsFlag(Error e) {
+  if (e.field == "client_certificate") e.field = "--client-cert";
+  return e;
+}
+
+void PrintClientCert(const counter::Verifier& v, CliContext& ctx) {
+  if (v.client_cert_sha256.empty()) return;
+  ctx.out << "クライアント証明書 (TLS client certificate): " << v.client_cert_subject << "\n"
+          << "  SHA-256 " << v.client_cert_sha256 << "\n";
+}
+
 Status RunAdd(const VerifierFlags& f, CliContext& ctx) {
+  MYNACERT_ASSIGN_OR_RETURN(std::string cert, ReadClientCert(f));
   MYNACERT_ASSIGN_OR_RETURN(auto ws, OpenHome(f, ctx));
-  MYNACERT_ASSIGN_OR_RETURN(counter::NewVerifier added, counter::AddVerifier(*ws->store, f.name, f.kinds, f.by, Now()));
+  auto made = counter::AddVerifier(*ws->store, f.name, f.kinds, f.by, Now(), cert);
+  if (!made.ok()) return AsFlag(made.error());
+  counter::NewVerifier& added = *made;
   if (f.json) {
     nlohmann::json j = nlohmann::json::parse(counter::VerifierJson(added.verifier));
     j["api_key"] = added.api_key;
@@ -54,6 +76,24 @@ Status RunAdd(const VerifierFlags& f, CliContext& ctx) {
   ctx.out << "検証者を登録しました (verifier registered, R-VER-1): " << added.verifier.id << " "
           << added.verifier.name << " — " << KindsJa(added.verifier.kinds) << "\n"
           << "API キー (shown once; give it to the verifier, it is not stored): " << added.api_key << "\n";
+  PrintClientCert(added.verifier, ctx);
+  return {};
+}
+
+Status RunSetClientCert(const VerifierFlags& f, CliContext& ctx) {
+  MYNACERT_ASSIGN_OR_RETURN(std::string cert, ReadClientCert(f));
+  MYNACERT_ASSIGN_OR_RETURN(auto ws, OpenHome(f, ctx));
+  Status set = counter::SetVerifierClientCertificate(*ws->store, f.id, cert, f.by, Now());
+  if (!set.ok()) return AsFlag(set.error());
+  MYNACERT_ASSIGN_OR_RETURN(counter::Verifier v, counter::GetVerifier(*ws->store, f.id));
+  if (f.json) {
+    ctx.out << nlohmann::json::parse(counter::VerifierJson(v)).dump(2) << "\n";
+    return {};
+  }
+  ctx.out << "クライアント証明書を登録しました。前の証明書は使えません (client certificate registered; the previous one "
+             "no longer works): "
+          << v.id << "\n";
+  PrintClientCert(v, ctx);
   return {};
 }
 
@@ -72,7 +112,7 @@ Status RunList(const VerifierFlags& f, CliContext& ctx) {
   }
   for (const counter::Verifier& v : list) {
     ctx.out << v.id << "  " << (v.state == "active" ? "有効 (active)  " : "取消 (revoked) ") << "  " << KindsJa(v.kinds)
-            << "  " << v.name << "\n";
+            << "  " << v.name << (v.client_cert_sha256.empty() ? "" : "  [mTLS " + v.client_cert_subject + "]") << "\n";
   }
   return {};
 }
@@ -99,8 +139,21 @@ void AddVerifierCommands(CLI::App& app, CliContext& ctx) {
                   "sign (署名検証者) | auth (利用者証明検証者) | sign,auth")->required();
   add->add_option("--by", a->by, "登録した職員 (監査ログ) / who registers it, for the audit log");
   add->add_option("--audit-key", a->audit_key, "監査ログの鍵 (env:/file:; 既定 <home>/audit.key)");
+  add->add_option("--client-cert", a->client_cert,
+                  "検証者の TLS クライアント証明書 (PEM か DER; mTLS) / the verifier's TLS client certificate");
   add->add_flag("--json", a->json, "JSON で出力 / JSON output");
   add->callback([a, &ctx] { RunCommand(ctx, [&] { return RunAdd(*a, ctx); }); });
+
+  auto c = std::make_shared<VerifierFlags>();
+  CLI::App* cert = verifier->add_subcommand(
+      "set-client-cert", "検証者の TLS クライアント証明書を登録 (更新) / register a verifier's (renewed) TLS client certificate");
+  AddHomeOption(*cert, c->home);
+  cert->add_option("--id", c->id, "検証者 ID (V…)")->required();
+  cert->add_option("--client-cert", c->client_cert, "証明書ファイル (PEM か DER) / the certificate file")->required();
+  cert->add_option("--by", c->by, "登録した職員 (監査ログ) / who registers it");
+  cert->add_option("--audit-key", c->audit_key, "監査ログの鍵 (env:/file:; 既定 <home>/audit.key)");
+  cert->add_flag("--json", c->json, "JSON で出力 / JSON output");
+  cert->callback([c, &ctx] { RunCommand(ctx, [&] { return RunSetClientCert(*c, ctx); }); });
 
   auto l = std::make_shared<VerifierFlags>();
   CLI::App* list = verifier->add_subcommand("list", "登録された検証者の一覧 / list the verifiers");

@@ -3,6 +3,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/x509v3.h>
 
 #include <cctype>
 
@@ -11,6 +12,7 @@
 #include "core/hex.h"
 #include "counter/internal.h"
 #include "counter/lifecycle.h"
+#include "pki/certificate.h"
 #include "pki/openssl.h"
 
 namespace mynacert::counter {
@@ -21,7 +23,8 @@ using nlohmann::json;
 
 constexpr std::string_view kKeyPrefix = "mvk_";
 constexpr std::string_view kColumns =
-    "id, name, kinds, state, created_at, created_by, revoked_at, pairwise_salt";
+    "id, name, kinds, state, created_at, created_by, revoked_at, pairwise_salt, client_cert_sha256, "
+    "client_cert_subject, client_cert_not_after";
 
 Verifier ReadVerifier(store::Statement& s) {
   Verifier v;
@@ -33,7 +36,59 @@ Verifier ReadVerifier(store::Statement& s) {
   v.created_by = store::ColumnString(s, 5);
   v.revoked_at = s.ColumnIsNull(6) ? 0 : s.ColumnInt(6);
   v.pairwise_salt = store::ColumnString(s, 7);
+  if (!s.ColumnIsNull(8)) {
+    v.client_cert_sha256 = store::ColumnString(s, 8);
+    v.client_cert_subject = store::ColumnString(s, 9);
+    v.client_cert_not_after = s.ColumnIsNull(10) ? 0 : s.ColumnInt(10);
+  }
   return v;
+}
+
+struct ClientCertificate {
+  std::string sha256, subject;
+  int64_t not_after = 0;
+};
+
+// A certificate a verifier may log in with: one end-entity certificate, for TLS clients when it
+// says what it is for, and valid now. The chain is the TLS proxy's to check, at each handshake.
+Result<ClientCertificate> ReadClientCertificate(std::string_view bytes, int64_t now) {
+  const std::string kField = "client_certificate";
+  MYNACERT_ASSIGN_OR_RETURN(pki::X509Ptr cert, pki::ParseCertificatePemOrDer(bytes, kField));
+  if (X509_check_ca(cert.get()) != 0) {
+    return InvalidArgument(kField, "CA の証明書です。検証者自身のクライアント証明書を登録してください (a CA certificate: "
+                                   "register the verifier's own client certificate)", "R-VER-1");
+  }
+  if ((X509_get_extension_flags(cert.get()) & EXFLAG_XKUSAGE) != 0 &&
+      (X509_get_extended_key_usage(cert.get()) & XKU_SSL_CLIENT) == 0) {
+    return InvalidArgument(kField, "拡張キー使用法に clientAuth がありません (its extendedKeyUsage has no clientAuth)",
+                           "R-VER-1");
+  }
+  ClientCertificate out;
+  out.not_after = pki::Asn1Seconds(X509_get0_notAfter(cert.get()));
+  if (out.not_after <= now) {
+    return InvalidArgument(kField, "有効期限が過ぎています (expired)", "R-VER-1");
+  }
+  out.sha256 = pki::Sha256Hex(pki::CertificateDer(cert.get()));
+  out.subject = pki::NameText(X509_get_subject_name(cert.get()));
+  return out;
+}
+
+// The verifier that has `sha256` as its certificate, other than `except`, if any.
+Result<std::optional<std::string>> CertificateHolder(CounterStore& store, const std::string& sha256,
+                                                     std::string_view except) {
+  MYNACERT_ASSIGN_OR_RETURN(auto s, store::Query(store.db(), "SELECT id FROM verifiers WHERE client_cert_sha256 = $1",
+                                                 {sha256}));
+  MYNACERT_ASSIGN_OR_RETURN(bool row, s->Step());
+  if (!row) return std::optional<std::string>();
+  std::string id = store::ColumnString(*s, 0);
+  if (id == except) return std::optional<std::string>();
+  return std::optional<std::string>(std::move(id));
+}
+
+Error CertificateTaken(const std::string& holder) {
+  return Error{ErrorCode::kFailedPrecondition, "client_certificate",
+               "この証明書は検証者 " + holder + " に登録済みです (already registered to verifier " + holder + ")",
+               "R-VER-1"};
 }
 
 // 1–100 characters of valid UTF-8, no control characters.
@@ -130,13 +185,22 @@ std::string VerifierJson(const Verifier& v) {
   json j{{"id", v.id},         {"name", v.name},         {"kinds", v.kinds},
          {"state", v.state},   {"created_at", v.created_at}, {"created_by", v.created_by}};
   if (v.revoked_at != 0) j["revoked_at"] = v.revoked_at;
+  if (!v.client_cert_sha256.empty()) {
+    j["client_certificate"] = json{{"sha256", v.client_cert_sha256},
+                                   {"subject", v.client_cert_subject},
+                                   {"not_after", v.client_cert_not_after}};
+  }
   return j.dump();
 }
 
 Result<NewVerifier> AddVerifier(CounterStore& store, std::string_view name, std::string_view kinds,
-                                std::string_view by, int64_t now) {
+                                std::string_view by, int64_t now, std::string_view client_cert) {
   MYNACERT_RETURN_IF_ERROR(CheckName(name));
   MYNACERT_ASSIGN_OR_RETURN(std::string normalized, NormalizeKinds(kinds));
+  std::optional<ClientCertificate> cert;
+  if (!client_cert.empty()) {
+    MYNACERT_ASSIGN_OR_RETURN(cert, ReadClientCertificate(client_cert, now));
+  }
   NewVerifier out;
   Verifier& v = out.verifier;
   MYNACERT_ASSIGN_OR_RETURN(std::string id_hex, internal::RandomHex(6));
@@ -155,9 +219,20 @@ Result<NewVerifier> AddVerifier(CounterStore& store, std::string_view name, std:
       "INSERT INTO verifiers (id, name, kinds, key_hash, pairwise_salt, state, created_at, created_by) "
       "VALUES ($1, $2, $3, $4, $5, 'active', $6, $7)",
       {v.id, v.name, v.kinds, KeyHash(out.api_key), v.pairwise_salt, now, v.created_by}));
-  MYNACERT_RETURN_IF_ERROR(internal::Audit(
-      store, by, 0, 0, "verifier_added",
-      json{{"verifier", v.id}, {"name", v.name}, {"kinds", v.kinds}, {"rule", "R-VER-1"}}.dump(), now));
+  json detail{{"verifier", v.id}, {"name", v.name}, {"kinds", v.kinds}, {"rule", "R-VER-1"}};
+  if (cert) {
+    MYNACERT_ASSIGN_OR_RETURN(auto holder, CertificateHolder(store, cert->sha256, v.id));
+    if (holder) return CertificateTaken(*holder);
+    MYNACERT_RETURN_IF_ERROR(store::Run(store.db(),
+                                        "UPDATE verifiers SET client_cert_sha256 = $2, client_cert_subject = $3, "
+                                        "client_cert_not_after = $4 WHERE id = $1",
+                                        {v.id, cert->sha256, cert->subject, cert->not_after}));
+    v.client_cert_sha256 = cert->sha256;
+    v.client_cert_subject = cert->subject;
+    v.client_cert_not_after = cert->not_after;
+    detail["client_cert_sha256"] = cert->sha256;
+  }
+  MYNACERT_RETURN_IF_ERROR(internal::Audit(store, by, 0, 0, "verifier_added", detail.dump(), now));
   MYNACERT_RETURN_IF_ERROR(tx.Commit());
   return out;
 }
@@ -196,6 +271,43 @@ Status RevokeVerifier(CounterStore& store, std::string_view id, std::string_view
       store, by, 0, 0, "verifier_revoked", json{{"verifier", v.id}, {"name", v.name}, {"rule", "R-VER-1"}}.dump(),
       now));
   return tx.Commit();
+}
+
+Status SetVerifierClientCertificate(CounterStore& store, std::string_view id, std::string_view client_cert,
+                                    std::string_view by, int64_t now) {
+  MYNACERT_ASSIGN_OR_RETURN(ClientCertificate cert, ReadClientCertificate(client_cert, now));
+  MYNACERT_ASSIGN_OR_RETURN(store::Transaction tx, store::Transaction::Begin(store.db()));
+  MYNACERT_ASSIGN_OR_RETURN(Verifier v, GetVerifier(store, id));
+  if (v.state != "active") {
+    return Error{ErrorCode::kFailedPrecondition, "verifier", "この検証者の登録は取り消されています (revoked)", "R-VER-1"};
+  }
+  MYNACERT_ASSIGN_OR_RETURN(auto holder, CertificateHolder(store, cert.sha256, v.id));
+  if (holder) return CertificateTaken(*holder);
+  MYNACERT_RETURN_IF_ERROR(store::Run(store.db(),
+                                      "UPDATE verifiers SET client_cert_sha256 = $2, client_cert_subject = $3, "
+                                      "client_cert_not_after = $4 WHERE id = $1",
+                                      {v.id, cert.sha256, cert.subject, cert.not_after}));
+  json detail{{"verifier", v.id}, {"client_cert_sha256", cert.sha256}, {"rule", "R-VER-1"}};
+  if (!v.client_cert_sha256.empty()) detail["replaced"] = v.client_cert_sha256;
+  MYNACERT_RETURN_IF_ERROR(internal::Audit(store, by, 0, 0, "verifier_client_cert_set", detail.dump(), now));
+  return tx.Commit();
+}
+
+Result<Verifier> AuthenticateVerifierByCertificate(CounterStore& store, std::string_view client_cert_pem) {
+  const Error unauthenticated{ErrorCode::kUnauthenticated, "client_certificate",
+                              "登録された検証者のクライアント証明書ではありません (not the client certificate of a "
+                              "registered verifier)",
+                              "R-VER-1"};
+  auto cert = pki::ParseCertificatePemOrDer(client_cert_pem, "client_certificate");
+  if (!cert.ok()) return unauthenticated;
+  MYNACERT_ASSIGN_OR_RETURN(
+      auto s, store::Query(store.db(),
+                           "SELECT " + std::string(kColumns) +
+                               " FROM verifiers WHERE client_cert_sha256 = $1 AND state = 'active'",
+                           {pki::Sha256Hex(pki::CertificateDer(cert->get()))}));
+  MYNACERT_ASSIGN_OR_RETURN(bool row, s->Step());
+  if (!row) return unauthenticated;
+  return ReadVerifier(*s);
 }
 
 Result<Verifier> AuthenticateVerifier(CounterStore& store, std::string_view api_key) {

@@ -3,8 +3,10 @@
 //
 //   R-VER-1  A verifier is registered in advance as 署名検証者 (`sign`), 利用者証明検証者
 //            (`auth`) or both, and calls with an API key it is given once (stored only as its
-//            SHA-256). It asks only about certificates of its kind(s). Revoked, its key stops
-//            working at the next request.
+//            SHA-256), or with a TLS client certificate registered for it (mTLS: the proxy in
+//            front verifies the chain and forwards the certificate; the service accepts exactly
+//            the registered one, by its SHA-256). It asks only about certificates of its
+//            kind(s). Revoked, its key and its certificate stop working at the next request.
 //   R-VER-4  Each answer about a certificate the counter issued carries a pairwise holder ID:
 //            HMAC-SHA256 over the resident's record id, keyed with the verifier's own random
 //            salt. The same person gets the same ID from one verifier across certificate
@@ -54,6 +56,10 @@ struct Verifier {
   std::string created_by;
   int64_t revoked_at = 0;  // 0 while active
   std::string pairwise_salt;  // never leaves the store's callers
+  // Its TLS client certificate, when one is registered: SHA-256 of the DER (64 lower-case hex
+  // digits), subject (OpenSSL's one-line form) and notAfter. Empty / 0 otherwise.
+  std::string client_cert_sha256, client_cert_subject;
+  int64_t client_cert_not_after = 0;
 
   bool May(std::string_view kind) const;  // registered for "sign" / "auth"
 };
@@ -66,10 +72,19 @@ struct NewVerifier {
   std::string api_key;  // "mvk_" + 64 hex digits: shown once, never stored
 };
 
-// Registers a verifier (audited `verifier_added` by `by`). Errors: `name` (1–100 characters,
-// no control characters), `kinds` (sign | auth | sign,auth).
+// Registers a verifier (audited `verifier_added` by `by`), with its TLS client certificate when
+// `client_cert` (PEM or DER) is not empty. Errors: `name` (1–100 characters, no control
+// characters), `kinds` (sign | auth | sign,auth), `client_certificate` (as
+// SetVerifierClientCertificate).
 Result<NewVerifier> AddVerifier(CounterStore& store, std::string_view name, std::string_view kinds,
-                                std::string_view by, int64_t now);
+                                std::string_view by, int64_t now, std::string_view client_cert = {});
+// Registers `client_cert` (PEM or DER) as the verifier's TLS client certificate, in place of the
+// one it had (a renewed certificate); audited `verifier_client_cert_set`. Errors:
+// `client_certificate` — not one certificate (400), a CA certificate, no clientAuth in an
+// extendedKeyUsage that is there, expired at `now` (400), already another verifier's (409);
+// `verifier` (unknown: 404; revoked: 409).
+Status SetVerifierClientCertificate(CounterStore& store, std::string_view id, std::string_view client_cert,
+                                    std::string_view by, int64_t now);
 Result<std::vector<Verifier>> ListVerifiers(CounterStore& store);  // oldest first
 // NotFound names `verifier`.
 Result<Verifier> GetVerifier(CounterStore& store, std::string_view id);
@@ -80,6 +95,10 @@ Status RevokeVerifier(CounterStore& store, std::string_view id, std::string_view
 // The active verifier holding `api_key`; an unknown, malformed or revoked key is the same
 // kUnauthenticated naming `Authorization` (nothing tells a revoked key from a wrong one).
 Result<Verifier> AuthenticateVerifier(CounterStore& store, std::string_view api_key);
+// The active verifier whose registered client certificate is `client_cert_pem` (as the TLS
+// proxy forwarded it, already verified there); kUnauthenticated naming `client_certificate`
+// otherwise, alike for unknown, unparsable and revoked.
+Result<Verifier> AuthenticateVerifierByCertificate(CounterStore& store, std::string_view client_cert_pem);
 
 // R-VER-1: kPermissionDenied naming `kind`: the verifier is not registered for `kind`.
 Error NotRegisteredForKind(std::string_view kind);

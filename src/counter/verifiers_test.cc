@@ -9,6 +9,8 @@
 #include "core/hex.h"
 #include "counter/lifecycle.h"
 #include "counter/testing.h"
+#include "pki/certificate.h"
+#include "pki/testing_x509.h"
 
 namespace mynacert::counter {
 namespace {
@@ -109,6 +111,84 @@ TEST_P(Verifiers, RegisteredWithAKeyThatStopsWorkingWhenRevoked) {
   EXPECT_EQ((*listed)[0].revoked_at, env_.now + 5);
   EXPECT_EQ(AuditCount("verifier_added"), 1u);
   EXPECT_EQ(AuditCount("verifier_revoked"), 1u);
+}
+
+// R-VER-1: a TLS client certificate is the other credential. Only an end-entity certificate for
+// TLS clients, valid now, is registered; it belongs to one verifier; exactly it (not its CA's
+// other certificates) authenticates; a renewed one replaces it; revoking the verifier stops it.
+TEST_P(Verifiers, AClientCertificateIsTheCredentialOfExactlyOneVerifier) {
+  using pki::testing_x509::MakeTestCert;
+  const int64_t now = env_.now, day = 86400;
+  const auto certs = pki::testing_x509::MakeVerifierPki(now);
+  const auto& ca = certs.ca;
+  const auto& leaf = certs.login;
+  const auto& sibling = certs.other;
+  const auto& renewed = certs.renewed;
+  const auto server_only = MakeTestCert({.common_name = "www.example", .not_before = now - day,
+                                         .not_after = now + 90 * day, .extended_key_usage = "serverAuth",
+                                         .serial = 5}, &ca);
+  const auto expired = MakeTestCert({.common_name = "old.example", .not_before = now - 100 * day,
+                                     .not_after = now - day, .serial = 6}, &ca);
+  for (const std::string& bad : {std::string("not a certificate"), ca.Pem(), server_only.Pem(), expired.Pem(),
+                                 pki::CertificateDer(leaf.cert.get()) + "x"}) {
+    auto refused = AddVerifier(*store_, "ログイン事業者", "auth", "supervisor-1", now, bad);
+    ASSERT_FALSE(refused.ok());
+    EXPECT_EQ(refused.error().field, "client_certificate");
+    EXPECT_EQ(refused.error().code, ErrorCode::kInvalidArgument);
+  }
+  EXPECT_TRUE(ListVerifiers(*store_)->empty());
+  EXPECT_EQ(AuditCount("verifier_added"), 0u);
+
+  auto login = AddVerifier(*store_, "ログイン事業者", "auth", "supervisor-1", now, leaf.Pem());
+  ASSERT_TRUE(login.ok()) << login.error().ToString();
+  EXPECT_EQ(login->verifier.client_cert_sha256, pki::Sha256Hex(pki::CertificateDer(leaf.cert.get())));
+  EXPECT_NE(login->verifier.client_cert_subject.find("login.example"), std::string::npos);
+  EXPECT_NE(VerifierJson(login->verifier).find(login->verifier.client_cert_sha256), std::string::npos);
+  auto who = AuthenticateVerifierByCertificate(*store_, leaf.Pem());
+  ASSERT_TRUE(who.ok()) << who.error().ToString();
+  EXPECT_EQ(who->id, login->verifier.id);
+  EXPECT_EQ(who->client_cert_sha256, login->verifier.client_cert_sha256);
+  // The API key it was given works too: two credentials of one verifier.
+  EXPECT_EQ(AuthenticateVerifier(*store_, login->api_key)->id, login->verifier.id);
+  // The CA's other certificate, and anything that is no certificate, open nothing.
+  for (const std::string& other : {sibling.Pem(), std::string(), std::string("-----BEGIN CERTIFICATE-----\nAAAA")}) {
+    auto refused = AuthenticateVerifierByCertificate(*store_, other);
+    ASSERT_FALSE(refused.ok());
+    EXPECT_EQ(refused.error().code, ErrorCode::kUnauthenticated);
+    EXPECT_EQ(refused.error().field, "client_certificate");
+  }
+
+  // One certificate, one verifier: a second registration of it is refused and writes nothing.
+  auto twice = AddVerifier(*store_, "別の事業者", "sign", "supervisor-1", now, pki::CertificateDer(leaf.cert.get()));
+  ASSERT_FALSE(twice.ok());
+  EXPECT_EQ(twice.error().code, ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(twice.error().field, "client_certificate");
+  EXPECT_NE(twice.error().message.find(login->verifier.id), std::string::npos);
+  EXPECT_EQ(ListVerifiers(*store_)->size(), 1u);
+  auto other = AddVerifier(*store_, "別の事業者", "sign", "supervisor-1", now, pki::CertificateDer(sibling.cert.get()));
+  ASSERT_TRUE(other.ok()) << other.error().ToString();  // DER is accepted as well as PEM
+  EXPECT_EQ(AuthenticateVerifierByCertificate(*store_, sibling.Pem())->id, other->verifier.id);
+  EXPECT_EQ(SetVerifierClientCertificate(*store_, other->verifier.id, leaf.Pem(), "supervisor-1", now).error().code,
+            ErrorCode::kFailedPrecondition);
+
+  // A renewed certificate replaces the old one, which stops working.
+  EXPECT_EQ(SetVerifierClientCertificate(*store_, login->verifier.id, expired.Pem(), "supervisor-1", now).error().field,
+            "client_certificate");
+  EXPECT_EQ(SetVerifierClientCertificate(*store_, "V000000000000", renewed.Pem(), "supervisor-1", now).error().code,
+            ErrorCode::kNotFound);
+  ASSERT_TRUE(SetVerifierClientCertificate(*store_, login->verifier.id, renewed.Pem(), "supervisor-1", now).ok());
+  EXPECT_FALSE(AuthenticateVerifierByCertificate(*store_, leaf.Pem()).ok());
+  EXPECT_EQ(AuthenticateVerifierByCertificate(*store_, renewed.Pem())->id, login->verifier.id);
+  EXPECT_EQ(AuditCount("verifier_client_cert_set"), 1u);
+
+  // Revoked: the certificate stops with the key.
+  ASSERT_TRUE(RevokeVerifier(*store_, login->verifier.id, "supervisor-1", now).ok());
+  EXPECT_EQ(AuthenticateVerifierByCertificate(*store_, renewed.Pem()).error().code, ErrorCode::kUnauthenticated);
+  EXPECT_EQ(SetVerifierClientCertificate(*store_, login->verifier.id, leaf.Pem(), "supervisor-1", now).error().field,
+            "verifier");
+  auto verified = store_->audit().Verify();
+  ASSERT_TRUE(verified.ok());
+  EXPECT_TRUE(verified->ok) << verified->problem;
 }
 
 // R-VER-1: a verifier asks only about certificates of its kind; R-VER-4: the holder ID is the

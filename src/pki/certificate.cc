@@ -1,6 +1,7 @@
 #include "pki/certificate.h"
 
 #include <openssl/err.h>
+#include <openssl/pem.h>
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 
@@ -270,6 +271,20 @@ Result<X509Ptr> ParseCertificateDer(std::string_view der) {
   X509Ptr cert(d2i_X509(nullptr, &p, static_cast<long>(der.size())));
   if (!cert) return OpenSslFailure("parsing the signed certificate");
   return cert;
+}
+
+Result<X509Ptr> ParseCertificatePemOrDer(std::string_view bytes, std::string_view field) {
+  if (bytes.find("-----BEGIN CERTIFICATE-----") != std::string_view::npos) {
+    BioPtr bio(BIO_new_mem_buf(bytes.data(), static_cast<int>(bytes.size())));
+    X509Ptr cert(bio ? PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr) : nullptr);
+    if (cert) return cert;
+  } else if (!bytes.empty()) {
+    const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
+    X509Ptr cert(d2i_X509(nullptr, &p, static_cast<long>(bytes.size())));
+    if (cert && p == reinterpret_cast<const unsigned char*>(bytes.data()) + bytes.size()) return cert;
+  }
+  TakeOpenSslErrors();
+  return InvalidArgument(std::string(field), "証明書 (PEM か DER) ではありません (not a certificate, PEM or DER)");
 }
 
 namespace {

@@ -163,6 +163,9 @@ Result<IssuedDer> IssueCertificateDer(const CaGeneration& ca, const CertRequest&
 // auth), then the URL.
 void AppendDistributionPointNames(std::string& out, const SignHolder* holder, std::string_view url);
 Result<X509Ptr> ParseCertificateDer(std::string_view der);
+// One certificate as a file or a form holds it: PEM (the first CERTIFICATE block) or DER (with
+// nothing after it). kInvalidArgument naming `field` otherwise.
+Result<X509Ptr> ParseCertificatePemOrDer(std::string_view bytes, std::string_view field);
 
 // The serial and the issuer of a DER certificate read without parsing it whole: OpenSSL 3.0's
 // d2i_X509 decodes the public key through its provider framework (tens of microseconds, under

@@ -199,7 +199,8 @@ HttpRequest HeadOf(const http::request_header<>& msg, const std::string& remote)
 
 }  // namespace
 
-void ApplyTrustedProxy(HttpRequest& req, const std::vector<std::string>& trusted_proxies) {
+void ApplyTrustedProxy(HttpRequest& req, const std::vector<std::string>& trusted_proxies,
+                       bool forwarded_client_cert) {
   if (std::find(trusted_proxies.begin(), trusted_proxies.end(), req.remote) == trusted_proxies.end()) {
     return;
   }
@@ -208,6 +209,13 @@ void ApplyTrustedProxy(HttpRequest& req, const std::vector<std::string>& trusted
   const auto address = boost::asio::ip::make_address(real, ec);
   if (!real.empty() && !ec) req.remote = address.to_string();
   req.secure = req.Header("x-forwarded-proto") == "https";
+  // nginx: proxy_set_header X-SSL-Client-Verify $ssl_client_verify and X-SSL-Client-Cert
+  // $ssl_client_escaped_cert (the PEM, percent-encoded). Anything but a verified certificate
+  // that decodes to a PEM block is no certificate.
+  if (forwarded_client_cert && req.Header("x-ssl-client-verify") == "SUCCESS") {
+    auto pem = PercentDecode(req.Header("x-ssl-client-cert"), false);
+    if (pem.ok() && pem->rfind("-----BEGIN CERTIFICATE-----", 0) == 0) req.client_cert = std::move(*pem);
+  }
 }
 
 Result<HttpRequest> ParseHttpRequest(std::string_view bytes, const std::string& remote) {
@@ -400,7 +408,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void MakeHead() {
     const auto& msg = parser_->get();
     req_ = HeadOf(msg, remote_);
-    ApplyTrustedProxy(req_, options_.trusted_proxies);
+    ApplyTrustedProxy(req_, options_.trusted_proxies, options_.forwarded_client_cert);
     head_only_ = msg.method() == http::verb::head;
   }
 

@@ -60,6 +60,9 @@ struct HttpRequest {
   std::string remote;       // the client's address: the peer's, or the one a trusted proxy
                             // names (HttpOptions::trusted_proxies)
   bool secure = false;      // reached over TLS: a trusted proxy said X-Forwarded-Proto: https
+  std::string client_cert;  // the TLS client certificate (PEM) a trusted proxy verified:
+                            // X-SSL-Client-Verify: SUCCESS with X-SSL-Client-Cert (nginx's
+                            // $ssl_client_escaped_cert, percent-encoded); "" otherwise
   bool bad_target = false;  // the path or query did not percent-decode (path/query left raw)
                             // or was not well-formed UTF-8 / held a NUL
   std::string bad_field;    // when bad_target: "path", "query" (a bad key), or the query key
@@ -107,9 +110,15 @@ struct HttpOptions {
   size_t slow_queue = 16;
   // The peers that terminate TLS and balance load in front of this server (nginx on
   // 127.0.0.1): from them, the client's address is X-Real-IP (rate limits and lockouts count
-  // per client, not per proxy) and HttpRequest::secure is X-Forwarded-Proto = https. From any
-  // other peer those headers are ignored.
+  // per client, not per proxy), HttpRequest::secure is X-Forwarded-Proto = https and
+  // HttpRequest::client_cert the certificate it verified (ApplyTrustedProxy). From any other
+  // peer those headers are ignored.
   std::vector<std::string> trusted_proxies;
+  // Whether a trusted proxy's X-SSL-Client-Verify / X-SSL-Client-Cert name the TLS client
+  // certificate it verified (HttpRequest::client_cert; a verifier's mTLS). Off by default: a
+  // proxy that does not set both headers on every request passes a client's own through, so
+  // this is on only where the proxy is configured to (docs/relying-parties.md).
+  bool forwarded_client_cert = false;
   // The answer to a request whose body is over its limit (the connection closes after it).
   // Null: 413 with a JSON error {"error":{"code":"payload_too_large",…}}.
   std::function<HttpResponse(const HttpRequest& head)> too_large;
@@ -151,8 +160,12 @@ Result<std::map<std::string, std::string>> ParseQuery(std::string_view query);
 Result<HttpRequest> ParseHttpRequest(std::string_view bytes, const std::string& remote);
 
 // What HttpServer does with a head from a trusted proxy (HttpOptions::trusted_proxies): the
-// client's address from a well-formed X-Real-IP, `secure` from X-Forwarded-Proto.
-void ApplyTrustedProxy(HttpRequest& req, const std::vector<std::string>& trusted_proxies);
+// client's address from a well-formed X-Real-IP, `secure` from X-Forwarded-Proto, and, with
+// `forwarded_client_cert`, `client_cert` from X-SSL-Client-Cert when X-SSL-Client-Verify is
+// exactly SUCCESS (the proxy checked the chain; NONE or FAILED:… leave it empty). From any other
+// peer all of them are ignored: a client cannot name its own certificate.
+void ApplyTrustedProxy(HttpRequest& req, const std::vector<std::string>& trusted_proxies,
+                       bool forwarded_client_cert = false);
 // Well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing over U+10FFFF) with no
 // NUL byte.
 bool ValidUtf8(std::string_view s);

@@ -654,5 +654,38 @@ TEST(TrustedProxy, NamesTheClientOnlyForTrustedPeers) {
   EXPECT_EQ(r.remote, "127.0.0.1");
 }
 
+// A verifier's TLS client certificate (R-VER-1): nginx verifies it and forwards it
+// percent-encoded; only a trusted proxy's SUCCESS carries it, only where forwarded certificates
+// are turned on, and a client's own headers never do.
+TEST(TrustedProxy, CarriesTheClientCertificateOnlyWhenTheProxyVerifiedIt) {
+  const std::vector<std::string> trusted{"127.0.0.1"};
+  const std::string escaped = "-----BEGIN%20CERTIFICATE-----%0AMIIB%2Bzz%3D%3D%0A-----END%20CERTIFICATE-----%0A";
+  const std::string pem = "-----BEGIN CERTIFICATE-----\nMIIB+zz==\n-----END CERTIFICATE-----\n";
+  auto head = [&](const std::string& remote, const std::string& verify, const std::string& cert) {
+    HttpRequest r;
+    r.remote = remote;
+    if (!verify.empty()) r.headers["x-ssl-client-verify"] = verify;
+    if (!cert.empty()) r.headers["x-ssl-client-cert"] = cert;
+    ApplyTrustedProxy(r, trusted, /*forwarded_client_cert=*/true);
+    return r.client_cert;
+  };
+  EXPECT_EQ(head("127.0.0.1", "SUCCESS", escaped), pem);
+  EXPECT_EQ(head("198.51.100.1", "SUCCESS", escaped), "");  // a client naming its own certificate
+  EXPECT_EQ(head("127.0.0.1", "FAILED:certificate has expired", escaped), "");
+  EXPECT_EQ(head("127.0.0.1", "NONE", ""), "");
+  EXPECT_EQ(head("127.0.0.1", "success", escaped), "");  // exactly nginx's word
+  EXPECT_EQ(head("127.0.0.1", "SUCCESS", "not a certificate"), "");
+  EXPECT_EQ(head("127.0.0.1", "SUCCESS", "-----BEGIN%ZZ"), "");  // bad escape
+  HttpRequest r;
+  r.remote = "127.0.0.1";
+  r.headers["x-ssl-client-verify"] = "SUCCESS";
+  r.headers["x-ssl-client-cert"] = escaped;
+  ApplyTrustedProxy(r, {}, true);  // no proxy configured
+  EXPECT_EQ(r.client_cert, "");
+  ApplyTrustedProxy(r, trusted);  // the proxy trusted for addresses only: its headers may be a client's
+  EXPECT_EQ(r.client_cert, "");
+  EXPECT_EQ(r.remote, "127.0.0.1");
+}
+
 }  // namespace
 }  // namespace mynacert::server

@@ -168,12 +168,28 @@ Status Service::AddVerifierRoutes() {
     if (!name.ok()) return Fail(name.error());
     auto kinds = Str(*body, "kinds", true);
     if (!kinds.ok()) return Fail(kinds.error());
+    auto cert = Str(*body, "client_certificate", false);  // PEM, optional (mTLS)
+    if (!cert.ok()) return Fail(cert.error());
     std::lock_guard lock(counter_mu_);
-    auto added = counter::AddVerifier(*ws_->store, *name, *kinds, c.who->name, c.now);
+    auto added = counter::AddVerifier(*ws_->store, *name, *kinds, c.who->name, c.now, *cert);
     if (!added.ok()) return Fail(added.error());
     json j = json::parse(counter::VerifierJson(added->verifier));
     j["api_key"] = added->api_key;
     return Json(201, j);
+  }}));
+  // A verifier's (renewed) TLS client certificate, in place of the one it had.
+  MYNACERT_RETURN_IF_ERROR(r.Add({"POST", "/api/verifiers/{verifier}/client-certificate", Access::kSupervisor,
+                                  kSmallBody, "", true, [this](RequestContext& c) {
+    auto body = BodyJson(c.http);
+    if (!body.ok()) return Fail(body.error());
+    auto cert = Str(*body, "client_certificate", true);
+    if (!cert.ok()) return Fail(cert.error());
+    std::lock_guard lock(counter_mu_);
+    Status set = counter::SetVerifierClientCertificate(*ws_->store, c.params[0], *cert, c.who->name, c.now);
+    if (!set.ok()) return Fail(set.error());
+    auto v = counter::GetVerifier(*ws_->store, c.params[0]);
+    if (!v.ok()) return Fail(v.error());
+    return Json(200, json::parse(counter::VerifierJson(*v)));
   }}));
   MYNACERT_RETURN_IF_ERROR(r.Add({"POST", "/api/verifiers/{verifier}/revoke", Access::kSupervisor, kSmallBody, "",
                                   true, [this](RequestContext& c) {

@@ -99,12 +99,26 @@ Result<std::unique_ptr<Service>> Service::Open(const ServiceConfig& config, cons
   s->router_->SetLimit("hotline", config.limits.hotline);
   s->router_->SetLimit("holder", config.limits.holder);
   s->router_->SetLimit("verifier", config.limits.verifier);
-  // R-VER-1: a registered verifier's API key.
+  // R-VER-1: a registered verifier's API key, or its TLS client certificate as the trusted
+  // proxy verified and forwarded it (HttpRequest::client_cert). Every credential presented must
+  // be a registered verifier's, and the same one's: a key with another verifier's (or an
+  // unregistered) certificate is refused, so neither credential can lend the other its rights.
   s->router_->SetVerifierAuthenticator([raw = s.get()](const HttpRequest& req, int64_t) -> Result<server::Principal> {
     const std::string header = req.Header("authorization");
-    const std::string key = header.rfind("Bearer ", 0) == 0 ? header.substr(7) : std::string();
     std::lock_guard lock(raw->counter_mu_);
+    std::optional<counter::Verifier> by_cert;
+    if (!req.client_cert.empty()) {
+      MYNACERT_ASSIGN_OR_RETURN(by_cert, counter::AuthenticateVerifierByCertificate(*raw->ws_->store, req.client_cert));
+      if (header.empty()) return server::Principal{by_cert->id, "verifier", "", by_cert->kinds};
+    }
+    const std::string key = header.rfind("Bearer ", 0) == 0 ? header.substr(7) : std::string();
     MYNACERT_ASSIGN_OR_RETURN(counter::Verifier v, counter::AuthenticateVerifier(*raw->ws_->store, key));
+    if (by_cert && by_cert->id != v.id) {
+      return Error{ErrorCode::kUnauthenticated, "client_certificate",
+                   "API キーとクライアント証明書が別の検証者のものです (the API key and the client certificate belong "
+                   "to different verifiers)",
+                   "R-VER-1"};
+    }
     return server::Principal{v.id, "verifier", "", v.kinds};
   });
   MYNACERT_RETURN_IF_ERROR(s->AddStaffRoutes());

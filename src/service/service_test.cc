@@ -30,6 +30,7 @@
 #include "pki/ca_directory.h"
 #include "pki/ca_store.h"
 #include "pki/testing_pdf.h"
+#include "pki/testing_x509.h"
 #include "reservations/reservations.h"
 #include "server/http.h"
 #include "server/ocsp_http.h"
@@ -154,12 +155,16 @@ class ServiceTest : public ::testing::Test {
     options.threads = 4;
     options.plan = [this](const server::HttpRequest& head) { return svc_->Plan(head); };
     options.too_large = [this](const server::HttpRequest& head) { return svc_->TooLarge(head); };
+    options.trusted_proxies = trusted_proxies_;
+    options.forwarded_client_cert = forwarded_client_cert_;
     server_ = std::make_unique<server::HttpServer>(options, [this](const server::HttpRequest& r) { return svc_->Handle(r); });
     auto port = server_->Start();
     ASSERT_TRUE(port.ok());
     port_ = *port;
   }
   std::string smtp_url_;    // "" = no e-mail
+  std::vector<std::string> trusted_proxies_;  // {"127.0.0.1"}: the test plays nginx in front
+  bool forwarded_client_cert_ = false;         // serve --forwarded-client-cert
   std::string public_url_;  // "" = the Host of each request
   // Bookings and lookups without the per-address limits (tests that book many times from one
   // address; the limits have tests of their own).
@@ -1303,6 +1308,104 @@ TEST_F(ServiceTest, RestrictedStatusOnlyForRegisteredVerifiersOfTheirKind) {
   EXPECT_EQ(listed.body.find(login->api_key), std::string::npos);
   cookie_.clear();
   ExpectJsonError(Send(http::verb::get, "/api/verifiers", "", as(login->api_key)), 401, "session");
+}
+
+// R-VER-1 with mTLS: nginx in front verifies a verifier's TLS client certificate against the
+// verifier CA and forwards it (X-SSL-Client-Verify, X-SSL-Client-Cert); the service accepts
+// exactly the certificate registered to an active verifier, from a trusted proxy only.
+TEST_F(ServiceTest, AVerifierCallsWithItsClientCertificateThroughTheTrustedProxy) {
+  const int64_t now = clock_.UnixSeconds();
+  const auto certs = pki::testing_x509::MakeVerifierPki(now);
+  const auto& ca = certs.ca;
+  const auto& leaf = certs.login;
+  const auto& sibling = certs.other;
+  const auto& renewed = certs.renewed;
+  // What nginx sends: $ssl_client_verify and $ssl_client_escaped_cert (the PEM, percent-encoded).
+  auto proxied = [](const std::string& verify, const std::string& pem) {
+    std::string escaped;
+    for (unsigned char ch : pem) {
+      if (std::isalnum(ch) || ch == '-' || ch == '.' || ch == '_' || ch == '~') {
+        escaped += static_cast<char>(ch);
+      } else {
+        char hex[4];
+        std::snprintf(hex, sizeof hex, "%%%02X", ch);
+        escaped += hex;
+      }
+    }
+    return std::map<std::string, std::string>{{"X-SSL-Client-Verify", verify}, {"X-SSL-Client-Cert", escaped}};
+  };
+
+  trusted_proxies_ = {"127.0.0.1"};
+  forwarded_client_cert_ = true;
+  Start(ServiceLimits{});
+  counter::Workspace& ws = svc_->workspace();
+  const int64_t r = AddHolder(ws, "yamagata", "山形　五郎", "山形県山形市旅篭町二丁目3番25号", Date::Ymd(2021, 7, 7));
+  auto card = *ws.store->ActiveCard(r);
+  const std::string auth_der =
+      (*ws.ca_store->Find(pki::CaKind::kAuth, (*ws.store->ActiveCert(card->id, "auth"))->serial))->der;
+  const json status_body = {{"certificate_hex", HexLower(auth_der)}};
+
+  // A supervisor registers the verifier with its certificate; a bad one is refused by name.
+  Login("supervisor");
+  const std::map<std::string, std::string> csrf{{"X-CSRF-Token", csrf_}, {"Content-Type", "application/json"}};
+  ExpectJsonError(Send(http::verb::post, "/api/verifiers",
+                       json{{"name", "ログイン事業者"}, {"kinds", "auth"}, {"client_certificate", ca.Pem()}}.dump(), csrf),
+                  400, "client_certificate");
+  Reply added = Send(http::verb::post, "/api/verifiers",
+                     json{{"name", "ログイン事業者"}, {"kinds", "auth"}, {"client_certificate", leaf.Pem()}}.dump(), csrf);
+  ASSERT_EQ(added.status, 201) << added.body;
+  const std::string id = added.Json()["id"];
+  const std::string key = added.Json()["api_key"];
+  EXPECT_EQ(added.Json()["client_certificate"]["sha256"], pki::Sha256Hex(pki::CertificateDer(leaf.cert.get())));
+  auto other = counter::AddVerifier(*ws.store, "電子契約事業者", "sign", "test", now);
+  ASSERT_TRUE(other.ok());
+  cookie_.clear();
+
+  Reply me = Send(http::verb::get, "/api/verifier/v1/me", "", proxied("SUCCESS", leaf.Pem()));
+  ASSERT_EQ(me.status, 200) << me.body;
+  EXPECT_EQ(me.Json()["id"], id);
+  Reply status = Send(http::verb::post, "/api/verifier/v1/status", status_body.dump(),
+                      [&] { auto h = proxied("SUCCESS", leaf.Pem()); h["Content-Type"] = "application/json"; return h; }());
+  ASSERT_EQ(status.status, 200) << status.body;
+  EXPECT_EQ(status.Json()["state"], "good");
+  // The verifier CA's other certificate is no verifier's; a certificate nginx did not verify is none.
+  ExpectJsonError(Send(http::verb::get, "/api/verifier/v1/me", "", proxied("SUCCESS", sibling.Pem())), 401,
+                  "client_certificate");
+  ExpectJsonError(Send(http::verb::get, "/api/verifier/v1/me", "",
+                       proxied("FAILED:certificate has expired", leaf.Pem())), 401, "Authorization");
+  // Both credentials must be the same verifier's.
+  auto with_key = [&](const std::string& k) {
+    auto h = proxied("SUCCESS", leaf.Pem());
+    h["Authorization"] = "Bearer " + k;
+    return h;
+  };
+  EXPECT_EQ(Send(http::verb::get, "/api/verifier/v1/me", "", with_key(key)).status, 200);
+  ExpectJsonError(Send(http::verb::get, "/api/verifier/v1/me", "", with_key(other->api_key)), 401, "client_certificate");
+
+  // A renewed certificate replaces the old one.
+  Login("supervisor");
+  ExpectJsonError(Send(http::verb::post, "/api/verifiers/" + id + "/client-certificate",
+                       json{{"client_certificate", "junk"}}.dump(), {{"X-CSRF-Token", csrf_}, {"Content-Type", "application/json"}}),
+                  400, "client_certificate");
+  Reply set = Send(http::verb::post, "/api/verifiers/" + id + "/client-certificate",
+                   json{{"client_certificate", renewed.Pem()}}.dump(), {{"X-CSRF-Token", csrf_}, {"Content-Type", "application/json"}});
+  ASSERT_EQ(set.status, 200) << set.body;
+  cookie_.clear();
+  ExpectJsonError(Send(http::verb::get, "/api/verifier/v1/me", "", proxied("SUCCESS", leaf.Pem())), 401,
+                  "client_certificate");
+  EXPECT_EQ(Send(http::verb::get, "/api/verifier/v1/me", "", proxied("SUCCESS", renewed.Pem())).status, 200);
+
+  // Without the proxy trusted, the same headers are a client's own: no certificate at all. Nor
+  // with the proxy trusted for addresses only (a proxy that may pass a client's headers on).
+  trusted_proxies_ = {};
+  Start(ServiceLimits{});
+  ExpectJsonError(Send(http::verb::get, "/api/verifier/v1/me", "", proxied("SUCCESS", renewed.Pem())), 401,
+                  "Authorization");
+  trusted_proxies_ = {"127.0.0.1"};
+  forwarded_client_cert_ = false;
+  Start(ServiceLimits{});
+  ExpectJsonError(Send(http::verb::get, "/api/verifier/v1/me", "", proxied("SUCCESS", renewed.Pem())), 401,
+                  "Authorization");
 }
 
 // The route table (issue 14): every route declares who may call it, and a staff route called
