@@ -164,6 +164,38 @@ grep -q "4A 50 4B 49 41 50 49 43 43 54 4F 4B 45 4E 32" <<<"$replay" || fail "tok
 [ "$(grep -c '< 63 C3 : ' <<<"$replay")" -ge 5 ] || fail "PIN status: $replay"
 grep -q '< 63 C5 : ' <<<"$replay" || fail "sign PIN status: $replay"
 
+step "scriptor replays a MyNa Portal login by short EF (the myna-browser-extension's APDUs)"
+# SELECT the JPKI AP, VERIFY 00 20 00 98, READ BINARY 00 B0 8A (a 4-byte probe, then the rest
+# with an extended Le), COMPUTE DIGITAL SIGNATURE 80 2A 00 97: no EF selected, as the extension
+# sends them to real cards (docs/card.md "Short EF addressing"); the signature checked by openssl.
+answer() {  # <command as scriptor echoes it> <replay>: the answer's bytes, status word included
+  awk -v cmd="> $1" '$0 == cmd {f = 1; next}
+       f {last = / : /; sub(/^< /, ""); sub(/ : .*/, ""); printf "%s ", $0; if (last) exit}' <<<"$2"
+}
+auth_len=$(openssl x509 -in "$work/auth.pem" -outform DER | wc -c)
+digest=$(printf 'short EF login' | openssl dgst -sha256 -binary | xxd -p -c 64)
+cat > "$work/login.apdu" <<APDU
+00 A4 04 0C 0A D3 92 F0 00 26 01 00 00 00 01
+00 20 00 98 04$(printf %s "$AUTH_PIN" | xxd -p | tr a-f A-F | sed 's/../ &/g')
+00 B0 8A 00 04
+00 B0 8A 04 00 $(printf '%02X %02X' $(((auth_len - 4) >> 8)) $(((auth_len - 4) & 255)))
+80 2A 00 97 33 30 31 30 0D 06 09 60 86 48 01 65 03 04 02 01 05 00 04 20$(tr a-f A-F <<<"$digest" | sed 's/../ &/g') 00
+APDU
+replay=$(scriptor -r "$reader" "$work/login.apdu" 2>&1)
+[ "$(answer "$(sed -n 2p "$work/login.apdu")" "$replay")" = "90 00 " ] || fail "VERIFY 00 20 00 98: $replay"
+head=$(answer "00 B0 8A 00 04" "$replay")
+tail=$(answer "$(sed -n 4p "$work/login.apdu")" "$replay")
+[ "${head% 90 00 }" != "$head" ] && [ "${tail% 90 00 }" != "$tail" ] || fail "READ BINARY by SFI: $replay"
+cert_hex=$(tr -d ' ' <<<"${head% 90 00 }${tail% 90 00 }")
+[ "$cert_hex" = "$(openssl x509 -in "$work/auth.pem" -outform DER | xxd -p | tr -d '\n' | tr a-f A-F)" ] \
+  || fail "the auth certificate by SFI 0A: $replay"
+sig=$(answer "$(sed -n 5p "$work/login.apdu")" "$replay")
+[ "$(wc -w <<<"$sig")" = 258 ] && [ "${sig% 90 00 }" != "$sig" ] || fail "80 2A 00 97: $replay"
+xxd -r -p <<<"${sig% 90 00 }" > "$work/login.sig"
+printf 'short EF login' > "$work/login.txt"
+openssl dgst -sha256 -verify <(openssl x509 -in "$work/auth.pem" -pubkey -noout) -signature "$work/login.sig" \
+  "$work/login.txt" | grep -q "Verified OK" || fail "the short-EF signature does not verify"
+
 step "three wrong auth PINs lock it; the right one is refused afterwards"
 for i in 1 2 3; do
   out=$(pkcs11-tool --module "$module" --slot 0 --login --pin 9999 --sign --id 01 -m SHA256-RSA-PKCS \

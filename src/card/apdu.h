@@ -30,6 +30,7 @@ enum StatusWord : uint16_t {
   kSwCommandNotAllowed = 0x6986,  // no current EF, or not this kind of EF
   kSwWrongData = 0x6A80,
   kSwFileNotFound = 0x6A82,
+  kSwReferenceNotFound = 0x6A88,  // a PIN or key named by short EF that this AP does not have
   kSwWrongP1P2 = 0x6A86,
   kSwWrongOffset = 0x6B00,
   kSwInsNotSupported = 0x6D00,

@@ -71,7 +71,7 @@ bool IsFaceRefusal(const Error& e) {
 bool AuthOrSign(PinId id) { return id == PinId::kAuth || id == PinId::kSign; }
 // VERIFY of a PIN that has no reference data: 69 84 on a face card (it has no such PIN), 6A 88
 // on a PIN card whose PIN the counter has not set yet.
-uint16_t UnsetPinSw(bool face) { return face ? 0x6984 : 0x6A88; }
+uint16_t UnsetPinSw(bool face) { return face ? 0x6984 : kSwReferenceNotFound; }
 
 Error Damaged(const std::string& path, const std::string& why) {
   return Error{ErrorCode::kFailedPrecondition, "card",
@@ -649,20 +649,33 @@ std::string Card::Select(const Command& c) {
     if (!Refresh().ok()) return Response(0x6581);
     const uint16_t ef = static_cast<uint16_t>(static_cast<uint8_t>(c.data[0]) << 8 |
                                               static_cast<uint8_t>(c.data[1]));
-    const bool known =
-        FindPinEf(app_, ef) != nullptr ||
-        (app_ == App::kJpki &&
-         (state_.files.count(ef) != 0 || ef == kEfAuthKey || ef == kEfSignKey || ef == kEfAuthCert ||
-          ef == kEfSignCert || ef == kEfAuthCa || ef == kEfSignCa));
-    if (!known) return Response(kSwFileNotFound);
+    if (!Knows(ef)) return Response(kSwFileNotFound);
     ef_ = ef;
     return Response(kSwOk);
   }
   return Response(kSwWrongP1P2);
 }
 
+bool Card::Knows(uint16_t ef) const {
+  return FindPinEf(app_, ef) != nullptr ||
+         (app_ == App::kJpki && (state_.files.count(ef) != 0 || ef == kEfAuthKey || ef == kEfSignKey ||
+                                 ef == kEfAuthCert || ef == kEfSignCert || ef == kEfAuthCa || ef == kEfSignCa));
+}
+
 std::string Card::ReadBinary(const Command& c) {
-  if (c.p1 & 0x80) return Response(kSwWrongP1P2);  // short EF identifiers are not used
+  size_t offset = static_cast<size_t>(c.p1) << 8 | c.p2;
+  if (c.p1 & 0x80) {
+    // P1 = 80 | SFI: the EF by its short identifier, P2 the offset (ISO 7816-4 7.2.2), and the
+    // EF becomes the current one. A real card reads so (the myna-browser-extension's
+    // 00 B0 8A 00 04 in its MyNa Portal login; docs/card.md "Short EF addressing"). This card's
+    // EF ids are 00 01–00 1F, so the short identifier is the id itself.
+    if (c.p1 & 0x60) return Response(kSwWrongP1P2);
+    const uint16_t sfi = c.p1 & 0x1F;
+    if (!Refresh().ok()) return Response(0x6581);
+    if (sfi == 0 || !Knows(sfi)) return Response(kSwFileNotFound);
+    ef_ = sfi;
+    offset = c.p2;
+  }
   if (app_ != App::kJpki || ef_ == 0) return Response(kSwCommandNotAllowed);
   const auto it = state_.files.find(ef_);
   if (it == state_.files.end()) {
@@ -675,16 +688,31 @@ std::string Card::ReadBinary(const Command& c) {
     return Response(kSwSecurityNotSatisfied);
   }
   if (!c.has_le) return Response(kSwWrongLength);
-  const size_t offset = static_cast<size_t>(c.p1) << 8 | c.p2;
   const std::string& data = it->second;
   if (offset >= data.size()) return Response(kSwWrongOffset);
   return Response(kSwOk, std::string_view(data).substr(offset, c.ne));
 }
 
+// The PIN a VERIFY or CHANGE REFERENCE DATA names in P2: 80 = the current EF; 80 | EF = that
+// PIN EF of the current AP without selecting it (short EF addressing; a real card accepts
+// 00 20 00 98 in the JPKI AP and 00 20 00 91 in the 券面事項入力補助 AP, docs/card.md).
+// Answers the status word of a refusal through `sw`.
+const PinEf* Card::PinOf(uint8_t p2, uint16_t* sw) const {
+  if ((p2 & 0xE0) != 0x80) {
+    *sw = kSwWrongP1P2;
+    return nullptr;
+  }
+  const uint16_t ref = p2 & 0x1F;
+  const PinEf* ef = FindPinEf(app_, ref == 0 ? ef_ : ref);
+  if (!ef) *sw = ref == 0 ? kSwCommandNotAllowed : kSwReferenceNotFound;
+  return ef;
+}
+
 std::string Card::Verify(const Command& c) {
-  if (c.p1 != 0x00 || c.p2 != 0x80) return Response(kSwWrongP1P2);
-  const PinEf* ef = FindPinEf(app_, ef_);
-  if (!ef) return Response(kSwCommandNotAllowed);
+  if (c.p1 != 0x00) return Response(kSwWrongP1P2);
+  uint16_t refused = 0;
+  const PinEf* ef = PinOf(c.p2, &refused);
+  if (!ef) return Response(refused);
   const int id = static_cast<int>(ef->id);
   // The status query: 63 Cx in every state — verified, blocked (63 C0) — as OpenSC needs; the
   // count as the card file holds it now.
@@ -716,9 +744,10 @@ std::string Card::Verify(const Command& c) {
 }
 
 std::string Card::ChangePin(const Command& c) {
-  if (c.p1 != 0x01 || c.p2 != 0x80) return Response(kSwWrongP1P2);
-  const PinEf* ef = FindPinEf(app_, ef_);
-  if (!ef) return Response(kSwCommandNotAllowed);
+  if (c.p1 != 0x01) return Response(kSwWrongP1P2);
+  uint16_t refused = 0;
+  const PinEf* ef = PinOf(c.p2, &refused);
+  if (!ef) return Response(refused);
   if (!verified_[static_cast<int>(ef->id)]) return Response(kSwSecurityNotSatisfied);
   const Status set = SetPin(ef->id, c.data);
   if (!set.ok())
@@ -728,11 +757,16 @@ std::string Card::ChangePin(const Command& c) {
 }
 
 std::string Card::Sign(const Command& c) {
-  if (c.p1 != 0x00 || c.p2 != 0x80) return Response(kSwWrongP1P2);
-  if (app_ != App::kJpki || (ef_ != kEfAuthKey && ef_ != kEfSignKey)) {
-    return Response(kSwCommandNotAllowed);
+  // P2 = 80: the current key EF; 80 | EF: that key EF without selecting it, as a real card
+  // takes it (80 2A 00 97 in the myna-browser-extension's MyNa Portal login; soltia48/myna-card
+  // src/ap/jpki.rs: "the card produces a byte-identical signature either way").
+  if (c.p1 != 0x00 || (c.p2 & 0xE0) != 0x80) return Response(kSwWrongP1P2);
+  const uint16_t ref = c.p2 & 0x1F;
+  const uint16_t key_ef = ref == 0 ? ef_ : ref;
+  if (app_ != App::kJpki || (key_ef != kEfAuthKey && key_ef != kEfSignKey)) {
+    return Response(ref == 0 ? kSwCommandNotAllowed : kSwReferenceNotFound);
   }
-  const KeySlot slot = ef_ == kEfAuthKey ? KeySlot::kAuth : KeySlot::kSign;
+  const KeySlot slot = key_ef == kEfAuthKey ? KeySlot::kAuth : KeySlot::kSign;
   const PinId pin = slot == KeySlot::kAuth ? PinId::kAuth : PinId::kSign;
   if (!Refresh().ok()) return Response(0x6581);  // a key renewed through another process
   // On a face card the auth key answers to a matched face check, not to a PIN (R-FACE-1).

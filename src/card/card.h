@@ -7,6 +7,10 @@
 // SIGNATURE (80 2A 00 80: PKCS#1 v1.5 type 1 over the DigestInfo the host sends, RSA-2048)
 // and GET CHALLENGE (00 84 00 00 Le: Le random bytes, 1–256, any AP or none, no PIN; extended
 // Le 69 85, as a real card).
+// Short EF addressing, as a real card takes it (docs/card.md): VERIFY and CHANGE REFERENCE DATA
+// with P2 = 80 | PIN EF, COMPUTE DIGITAL SIGNATURE with P2 = 80 | key EF (no SELECT of the EF;
+// one this AP lacks: 6A 88), READ BINARY with P1 = 80 | SFI and P2 the offset (the EF becomes
+// current; unknown: 6A 82). An extended Le reads up to 65 536 bytes (00 00: to the file's end).
 // Selecting an application clears every PIN-verified flag (OpenSC's logout).
 //
 // Issuer side over APDUs = the issuer channel (secure_channel.h): INITIALIZE UPDATE (80 50) and
@@ -192,6 +196,8 @@ class Card {
   Status Store(const State& s);
   std::string Dispatch(std::string_view command);
   std::string Select(const Command& c);
+  bool Knows(uint16_t ef) const;  // an EF of the current AP (SELECT by id, READ BINARY by SFI)
+  const PinEf* PinOf(uint8_t p2, uint16_t* sw) const;
   std::string ReadBinary(const Command& c);
   std::string Verify(const Command& c);
   std::string ChangePin(const Command& c);

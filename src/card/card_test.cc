@@ -214,6 +214,73 @@ TEST_F(CardTest, SignatureRows14To17VerifiesWithTheCertificateKey) {
   EXPECT_EQ(Sw(card_->Transmit(apdu)), "6982");
 }
 
+// Short EF addressing (ISO 7816-4), as real cards take it (docs/card.md "Short EF addressing"):
+// the myna-browser-extension's MyNa Portal login, byte for byte — SELECT the JPKI AP, VERIFY
+// 00 20 00 98, read the auth certificate with READ BINARY 00 B0 8A (a 4-byte probe, then the
+// rest with an extended Le), sign with 80 2A 00 97 — no SELECT of any EF; and jsapdu's whole-file
+// read (00 B0 8A 00 00 00 00) and VERIFY 00 20 00 91 in the 券面事項入力補助 AP.
+TEST_F(CardTest, ShortEfAddressingAsARealCardTakesIt) {
+  const std::string digest_info = H("3031300D060960864801650304020105000420") + std::string(32, '\x33');
+  const std::string sign_97 = H("802A0097") + std::string(1, static_cast<char>(digest_info.size())) + digest_info + H("00");
+  EXPECT_EQ(Sw(SelectJpki()), "9000");
+  EXPECT_EQ(Sw(card_->Transmit(sign_97)), "6982");  // no PIN yet
+  EXPECT_EQ(Sw(T("0020009804 31323334")), "9000");
+  const std::string probe = T("00B08A0004");
+  ASSERT_EQ(Sw(probe), "9000");
+  ASSERT_EQ(probe.substr(0, 4), auth_der_.substr(0, 4));
+  const size_t total = 4 + ((static_cast<uint8_t>(probe[2]) << 8) | static_cast<uint8_t>(probe[3]));
+  ASSERT_EQ(total, auth_der_.size());
+  char rest[32];
+  std::snprintf(rest, sizeof rest, "00B08A0400%04X", static_cast<unsigned>(total - 4));
+  const std::string tail = T(rest);  // extended Le: more than 256 bytes in one answer
+  ASSERT_EQ(Sw(tail), "9000");
+  EXPECT_EQ(probe.substr(0, 4) + tail.substr(0, tail.size() - 2), auth_der_);
+  const std::string whole = T("00B08A00000000");  // Le 00 00 = 65 536: to the end of the file
+  ASSERT_EQ(Sw(whole), "9000");
+  EXPECT_EQ(whole.substr(0, whole.size() - 2), auth_der_);
+  EXPECT_EQ(Sw(T("00B0000004")), "9000");  // the SFI read made 000A the current EF
+  const std::string signature = card_->Transmit(sign_97);
+  ASSERT_EQ(Sw(signature), "9000");
+  pki::EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new(auth_pub_.get(), nullptr));
+  ASSERT_EQ(EVP_PKEY_verify_init(ctx.get()), 1);
+  ASSERT_EQ(EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_PADDING), 1);
+  EXPECT_EQ(EVP_PKEY_verify(ctx.get(), reinterpret_cast<const unsigned char*>(signature.data()), 256,
+                            reinterpret_cast<const unsigned char*>(digest_info.data()), digest_info.size()),
+            1);
+  // The sign key by short EF wants the sign PIN, named the same way; the sign certificate by
+  // SFI 01 wants it too.
+  const std::string sign_9a = H("802A009A") + std::string(1, static_cast<char>(digest_info.size())) + digest_info + H("00");
+  EXPECT_EQ(Sw(card_->Transmit(sign_9a)), "6982");
+  EXPECT_EQ(Sw(T("00B0810004")), "6982");
+  EXPECT_EQ(Sw(T("0020009B")), "63C5");  // the status query by short EF
+  EXPECT_EQ(Sw(T("0020009B06 414243313233")), "9000");
+  EXPECT_EQ(Sw(card_->Transmit(sign_9a)), "9000");
+  EXPECT_EQ(Sw(T("00B0810004")), "9000");
+  // Wrong PINs by short EF count down and lock as by the selected EF (R-CERT-6).
+  for (const char* expect : {"63C2", "63C1", "63C0"}) EXPECT_EQ(Sw(T("0020009804 39393939")), expect);
+  EXPECT_EQ(Sw(T("0020009804 31323334")), "6983");
+  EXPECT_EQ(card_->TriesLeft(PinId::kAuth), 0);
+  // What this AP does not have: a PIN or key by short EF is 6A 88, an SFI 6A 82; P1/P2 that are
+  // no short EF form 6A 86.
+  EXPECT_EQ(Sw(T("0020009104 35363738")), "6A88");  // 0011 is the 券面事項入力補助 AP's
+  EXPECT_EQ(Sw(card_->Transmit(H("802A0098") + std::string(1, static_cast<char>(digest_info.size())) + digest_info + H("00"))),
+            "6A88");                                // 0018 is a PIN, not a key
+  EXPECT_EQ(Sw(T("00B09F0004")), "6A82");
+  EXPECT_EQ(Sw(T("00B0800004")), "6A82");
+  EXPECT_EQ(Sw(T("00B0CA0004")), "6A86");
+  EXPECT_EQ(Sw(T("002000A804 31323334")), "6A86");
+  // jsapdu and the myna-browser-extension in the 券面事項入力補助 AP: VERIFY 00 20 00 91 with the
+  // 4-digit PIN, and its status query, without selecting 0011.
+  EXPECT_EQ(Sw(T("00A4040C0AD3921000310001010408")), "9000");
+  EXPECT_EQ(Sw(T("00200091")), "63C3");
+  EXPECT_EQ(Sw(T("0020009104 30303030")), "63C2");
+  EXPECT_EQ(Sw(T("0020009104 35363738")), "9000");
+  EXPECT_EQ(Sw(T("00200091")), "63C3");
+  EXPECT_EQ(Sw(T("0020009804 31323334")), "6A88");  // the auth PIN is the JPKI AP's
+  card_->Reset();
+  EXPECT_EQ(Sw(T("00B08A0004")), "6A82");  // no AP selected
+}
+
 TEST_F(CardTest, OtherInstructionsRow18) {
   SelectJpki();
   EXPECT_EQ(Sw(T("00CADF3005")), "6D00");
