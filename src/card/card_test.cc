@@ -221,7 +221,11 @@ TEST_F(CardTest, SignatureRows14To17VerifiesWithTheCertificateKey) {
 // read (00 B0 8A 00 00 00 00) and VERIFY 00 20 00 91 in the 券面事項入力補助 AP.
 TEST_F(CardTest, ShortEfAddressingAsARealCardTakesIt) {
   const std::string digest_info = H("3031300D060960864801650304020105000420") + std::string(32, '\x33');
-  const std::string sign_97 = H("802A0097") + std::string(1, static_cast<char>(digest_info.size())) + digest_info + H("00");
+  auto sign_by = [&](const char* p2) {  // 80 2A 00 <p2> Lc DigestInfo 00
+    return H(std::string("802A00") + p2) + std::string(1, static_cast<char>(digest_info.size())) + digest_info +
+           H("00");
+  };
+  const std::string sign_97 = sign_by("97");
   EXPECT_EQ(Sw(SelectJpki()), "9000");
   EXPECT_EQ(Sw(card_->Transmit(sign_97)), "6982");  // no PIN yet
   EXPECT_EQ(Sw(T("0020009804 31323334")), "9000");
@@ -249,7 +253,7 @@ TEST_F(CardTest, ShortEfAddressingAsARealCardTakesIt) {
             1);
   // The sign key by short EF wants the sign PIN, named the same way; the sign certificate by
   // SFI 01 wants it too.
-  const std::string sign_9a = H("802A009A") + std::string(1, static_cast<char>(digest_info.size())) + digest_info + H("00");
+  const std::string sign_9a = sign_by("9A");
   EXPECT_EQ(Sw(card_->Transmit(sign_9a)), "6982");
   EXPECT_EQ(Sw(T("00B0810004")), "6982");
   EXPECT_EQ(Sw(T("0020009B")), "63C5");  // the status query by short EF
@@ -263,8 +267,7 @@ TEST_F(CardTest, ShortEfAddressingAsARealCardTakesIt) {
   // What this AP does not have: a PIN or key by short EF is 6A 88, an SFI 6A 82; P1/P2 that are
   // no short EF form 6A 86.
   EXPECT_EQ(Sw(T("0020009104 35363738")), "6A88");  // 0011 is the 券面事項入力補助 AP's
-  EXPECT_EQ(Sw(card_->Transmit(H("802A0098") + std::string(1, static_cast<char>(digest_info.size())) + digest_info + H("00"))),
-            "6A88");                                // 0018 is a PIN, not a key
+  EXPECT_EQ(Sw(card_->Transmit(sign_by("98"))), "6A88");  // 0018 is a PIN, not a key
   EXPECT_EQ(Sw(T("00B09F0004")), "6A82");
   EXPECT_EQ(Sw(T("00B0800004")), "6A82");
   EXPECT_EQ(Sw(T("00B0CA0004")), "6A86");
