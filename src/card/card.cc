@@ -22,8 +22,12 @@ namespace {
 
 constexpr int kPbkdf2PinIterations = 2000;
 constexpr int kPbkdf2KeyIterations = 200000;
-// /2: the issuer key. /3: the PIN records, counters, EFs and keys sealed as one state.
-constexpr char kFormat[] = "mynacert-card/3";
+// /2: the issuer key. /3: the PIN records, counters, EFs and keys sealed as one state. /4: the
+// same, with the data EFs of the 券面事項入力補助 and 券面 APs in the state; a /3 file is read
+// (those APs have no data yet) and written back as /4, so that a program that knows only /3
+// refuses the file rather than writing it back without the data.
+constexpr char kFormat[] = "mynacert-card/4";
+constexpr char kFormatPrevious[] = "mynacert-card/3";
 constexpr char kFormatUnsealed[] = "mynacert-card/2";
 
 std::string Pbkdf2(std::string_view secret, std::string_view salt, int iterations) {
@@ -126,7 +130,7 @@ Result<nlohmann::json> ReadCardFile(const std::string& path, struct stat* st) {
                      "the demo home)",
                  ""};
   }
-  if (format != kFormat) {
+  if (format != kFormat && format != kFormatPrevious) {
     return InvalidArgument("card", "カードファイルではありません (not a card file: " + path + ")");
   }
   return j;
@@ -205,6 +209,17 @@ Result<Card::State> Card::Load(Stamp* stamp) const {
     for (const auto& [ef, value] : sj.at("files").items()) {
       s.files[static_cast<uint16_t>(std::stoul(ef, nullptr, 16))] = Unhex(value.get<std::string>());
     }
+    if (sj.contains("data_files")) {  // absent in a /3 file: no data on the other APs yet
+      for (const auto& [app, files] : sj.at("data_files").items()) {
+        const App a = app == "text" ? App::kText : app == "visual" ? App::kVisual : App::kNone;
+        if (a == App::kNone) return Damaged(path_, "data_files: " + app);
+        for (const auto& [ef, value] : files.items()) {
+          const uint16_t id = static_cast<uint16_t>(std::stoul(ef, nullptr, 16));
+          if (!FindDataEf(a, id)) return Damaged(path_, "data_files: " + app + " " + ef);
+          s.data_files[a][id] = Unhex(value.get<std::string>());
+        }
+      }
+    }
     for (int k = 0; k < 2; ++k) s.sealed_keys[k] = Unhex(sj.at("keys").at(k).get<std::string>());
     for (const PinEf& p : kPinEfs) {
       const auto& pj = sj.at("pins").at(static_cast<int>(p.id));
@@ -235,6 +250,17 @@ Status Card::Store(const State& s) {
     files[name] = HexUpper(value);
   }
   sj["files"] = files;
+  nlohmann::json data_files = nlohmann::json::object();
+  for (const auto& [app, ap_files] : s.data_files) {
+    nlohmann::json fj = nlohmann::json::object();
+    for (const auto& [ef, value] : ap_files) {
+      char name[5];
+      std::snprintf(name, sizeof name, "%04X", ef);
+      fj[name] = HexUpper(value);
+    }
+    data_files[app == App::kText ? "text" : "visual"] = fj;
+  }
+  sj["data_files"] = data_files;
   sj["keys"] = {HexUpper(s.sealed_keys[0]), HexUpper(s.sealed_keys[1])};
   nlohmann::json pins = nlohmann::json::array();
   for (const Pin& p : s.pins) {
@@ -456,6 +482,20 @@ Status Card::WriteCertificate(CertSlot slot, std::string_view der) {
   return Commit(u);
 }
 
+Status Card::WriteDataFile(App app, uint16_t ef, std::string_view data) {
+  if (!FindDataEf(app, ef)) {
+    return InvalidArgument("ef", "そのアプリケーションにこの EF はありません (no such data EF in this AP)");
+  }
+  if (data.empty() || data.size() > kMaxDataFile) {
+    return InvalidArgument("data", "EF の内容は1〜" + std::to_string(kMaxDataFile) +
+                                       "バイトです (1 to " + std::to_string(kMaxDataFile) +
+                                       " bytes)");
+  }
+  MYNACERT_ASSIGN_OR_RETURN(Update u, Begin());
+  u.state.data_files[app][ef] = std::string(data);
+  return Commit(u);
+}
+
 Status Card::SetPin(PinId id, std::string_view new_pin) {
   const PinEf& ef = PinEfOf(id);
   std::string value(new_pin);
@@ -657,6 +697,10 @@ std::string Card::Select(const Command& c) {
 }
 
 bool Card::Knows(uint16_t ef) const {
+  if (FindDataEf(app_, ef)) {  // a data EF exists once the issuer has written it
+    const auto ap = state_.data_files.find(app_);
+    return ap != state_.data_files.end() && ap->second.count(ef) != 0;
+  }
   return FindPinEf(app_, ef) != nullptr ||
          (app_ == App::kJpki && (state_.files.count(ef) != 0 || ef == kEfAuthKey || ef == kEfSignKey ||
                                  ef == kEfAuthCert || ef == kEfSignCert || ef == kEfAuthCa || ef == kEfSignCa));
@@ -676,7 +720,9 @@ std::string Card::ReadBinary(const Command& c) {
     ef_ = sfi;
     offset = c.p2;
   }
-  if (app_ != App::kJpki || ef_ == 0) return Response(kSwCommandNotAllowed);
+  if (ef_ == 0) return Response(kSwCommandNotAllowed);
+  if (app_ == App::kText || app_ == App::kVisual) return ReadDataFile(c, offset);
+  if (app_ != App::kJpki) return Response(kSwCommandNotAllowed);
   const auto it = state_.files.find(ef_);
   if (it == state_.files.end()) {
     // A key or PIN EF, or a certificate EF not written yet.
@@ -689,6 +735,24 @@ std::string Card::ReadBinary(const Command& c) {
   }
   if (!c.has_le) return Response(kSwWrongLength);
   const std::string& data = it->second;
+  if (offset >= data.size()) return Response(kSwWrongOffset);
+  return Response(kSwOk, std::string_view(data).substr(offset, c.ne));
+}
+
+// READ BINARY of the current EF of the 券面事項入力補助 or 券面 AP: a PIN EF is no file to read
+// (69 86); a data EF answers once one of the PINs that open it is verified in this session
+// (69 82 before: the status a real card gives, docs/card-evidence.md Q3), from `offset`.
+std::string Card::ReadDataFile(const Command& c, size_t offset) {
+  const DataEfRule* rule = FindDataEf(app_, ef_);
+  const auto ap = state_.data_files.find(app_);
+  if (!rule || ap == state_.data_files.end() || ap->second.count(ef_) == 0) {
+    return Response(kSwCommandNotAllowed);
+  }
+  bool open = rule->count == 0;
+  for (int i = 0; i < rule->count; ++i) open = open || verified_[static_cast<int>(rule->opened_by[i])];
+  if (!open) return Response(kSwSecurityNotSatisfied);
+  if (!c.has_le) return Response(kSwWrongLength);
+  const std::string& data = ap->second.at(ef_);
   if (offset >= data.size()) return Response(kSwWrongOffset);
   return Response(kSwOk, std::string_view(data).substr(offset, c.ne));
 }
@@ -890,6 +954,10 @@ std::string Card::IssuerCommand(const Command& c) {
     case 0xD6: {  // UPDATE BINARY by short EF identifier at offset 0: the whole file
       if (!(c.p1 & 0x80) || c.p2 != 0x00) return Response(kSwWrongP1P2);
       const uint16_t ef = c.p1 & 0x1F;
+      if (app_ == App::kText || app_ == App::kVisual) {  // a data EF of the current AP
+        if (!FindDataEf(app_, ef)) return Response(kSwFileNotFound);
+        return status_of(WriteDataFile(app_, ef, c.data));
+      }
       for (CertSlot slot :
            {CertSlot::kAuth, CertSlot::kSign, CertSlot::kAuthCa, CertSlot::kSignCa}) {
         if (CertEf(slot) == ef) return status_of(WriteCertificate(slot, c.data));

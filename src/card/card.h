@@ -1,7 +1,8 @@
 // The IC chip of a My Number Card, as a state machine over ISO 7816-4 APDUs (jpki-card.md §7).
 // The applications, files and PINs are in layout.h.
 //
-// Holder side = Transmit(): SELECT (A4), READ BINARY (B0), VERIFY (20, also the empty status
+// Holder side = Transmit(): SELECT (A4), READ BINARY (B0; the data EFs of the 券面事項入力補助
+// and 券面 APs once a PIN that opens them is verified, layout.h kDataEfRules, else 69 82), VERIFY (20, also the empty status
 // query answering 63 Cx in every state of a PIN that is set; 69 84 / 6A 88 for one that is not,
 // see face-authentication cards below), CHANGE REFERENCE DATA (24), COMPUTE DIGITAL
 // SIGNATURE (80 2A 00 80: PKCS#1 v1.5 type 1 over the DigestInfo the host sends, RSA-2048)
@@ -18,7 +19,9 @@
 // sealed with the session key:
 //   GENERATE ASYMMETRIC KEY PAIR 84 47 00 <17|1A>          → SubjectPublicKeyInfo (DER)
 //   UPDATE BINARY               84 D6 <80|SFI> 00 <DER>    → replaces the whole certificate EF
-//                                   (SFI 0A auth, 01 sign, 0B auth CA, 02 sign CA)
+//                                   (SFI 0A auth, 01 sign, 0B auth CA, 02 sign CA) with the
+//                                   JPKI AP (or none) current; with the 券面事項入力補助 or
+//                                   券面 AP current, the whole data EF of that AP (kDataEfRules)
 //   RESET RETRY COUNTER         84 2C 02 <80|EF> <new PIN> → sets the PIN and its counter
 //                               84 2C 03 <80|EF>           → resets the counter (ロック解除)
 //   SET CARD TYPE               84 F0 <00 PIN card|01 face card> 00           (R-FACE-3)
@@ -30,7 +33,7 @@
 // The C++ issuer methods below do the same in-process (manufacture, and tests); whoever calls
 // them holds the card file and its secret already.
 //
-// State lives in a card file (the EEPROM), format "mynacert-card/3", rewritten atomically
+// State lives in a card file (the EEPROM), format "mynacert-card/4", rewritten atomically
 // (temp file, fsync, rename) after every change. Several Cards may hold one file at once — a
 // `card serve`, the counter's execution, one-shot `card …` processes — so the file, not the
 // object, is the card:
@@ -141,6 +144,10 @@ class Card {
   // slot's key (a renewal), so the matching certificate must be written next.
   Result<pki::EvpPkeyPtr> GenerateKeyPair(KeySlot slot);
   Status WriteCertificate(CertSlot slot, std::string_view der);
+  // A data EF of the 券面事項入力補助 or 券面 AP (layout.h kDataEfRules), the whole file
+  // replaced: the holder's data as the registry has it (card_data.h).
+  static constexpr size_t kMaxDataFile = 32768;
+  Status WriteDataFile(App app, uint16_t ef, std::string_view data);
   Status SetPin(PinId pin, std::string_view new_pin);  // also resets its counter (初期化)
   Status ResetPinCounter(PinId pin);                   // ロック解除
   // R-FACE-3: to a face card, the auth and sign PINs cleared (unset), the sign key and the sign
@@ -173,6 +180,7 @@ class Card {
   // What the card file holds under its seal: everything that changes.
   struct State {
     std::map<uint16_t, std::string> files;   // JPKI transparent EFs: 0006, 000A, 0001, 000B, 0002
+    std::map<App, std::map<uint16_t, std::string>> data_files;  // 券面事項入力補助, 券面 APs
     std::array<std::string, 2> sealed_keys;  // AES-256-GCM(PKCS#8 DER) per KeySlot
     std::array<Pin, kPinCount> pins;
     bool face = false;  // a face-authentication card (absent in older files: a PIN card)
@@ -199,6 +207,7 @@ class Card {
   bool Knows(uint16_t ef) const;  // an EF of the current AP (SELECT by id, READ BINARY by SFI)
   const PinEf* PinOf(uint8_t p2, uint16_t* sw) const;
   std::string ReadBinary(const Command& c);
+  std::string ReadDataFile(const Command& c, size_t offset);
   std::string Verify(const Command& c);
   std::string ChangePin(const Command& c);
   std::string Sign(const Command& c);

@@ -397,16 +397,16 @@ TEST_F(CardTest, MynaPinStatusSequence) {
       {"00B0000020", "9000"},
       {"00A4040C0AD3921000310001010402", "9000"},
       {"00A4020C020013", "9000"},
-      {"00200080", "63C3"},
+      {"00200080", "63CA"},  // 照合番号 A and B: 10 tries
       {"00A4020C020012", "9000"},
-      {"00200080", "63C3"},
+      {"00200080", "63CA"},
       {"00A4040C0AD3921000310001010408", "9000"},
       {"00A4020C020011", "9000"},
       {"00200080", "63C3"},
       {"00A4020C020014", "9000"},
-      {"00200080", "63C3"},
+      {"00200080", "63CA"},
       {"00A4020C020015", "9000"},
-      {"00200080", "63C3"},
+      {"00200080", "63CA"},
   };
   for (const auto& [apdu, sw] : trace) EXPECT_EQ(Sw(T(apdu)), sw) << apdu;
   // The 券面事項入力補助 PIN A is the My Number.
@@ -1201,13 +1201,14 @@ TEST_F(FaceCardTest, AFailedFaceCheckIsOnDiskBeforeTheAnswer) {
   EXPECT_EQ(card_->FaceTriesLeft(), 8);
 }
 
-// A "mynacert-card/3" file written before face-authentication cards: its sealed state has no
-// "face" and no "face_tries_left". Made here by opening the seal (the test knows the secret),
-// taking the two fields out and sealing it again.
+// A "mynacert-card/3" file written before face-authentication cards and the data EFs: its
+// sealed state has no "face", no "face_tries_left" and no "data_files". Made here by opening
+// the seal (the test knows the secret), taking the fields out and sealing it again.
 TEST_F(CardTest, AnOlderFormatThreeFileOpensAsAPinCard) {
   card_.reset();
   nlohmann::json j = nlohmann::json::parse(ReadAll(path_));
-  ASSERT_EQ(j["format"], "mynacert-card/3");
+  ASSERT_EQ(j["format"], "mynacert-card/4");
+  j["format"] = "mynacert-card/3";
   const std::string card_id = j["card_id"].get<std::string>();
   std::string derived(32, '\0');
   PKCS5_PBKDF2_HMAC(kSecret, static_cast<int>(strlen(kSecret)),
@@ -1224,6 +1225,7 @@ TEST_F(CardTest, AnOlderFormatThreeFileOpensAsAPinCard) {
   ASSERT_TRUE(state.contains("face"));
   state.erase("face");
   state.erase("face_tries_left");
+  state.erase("data_files");
   const std::string nonce = sc::RandomBytes(12);
   j["state"] = HexUpper(nonce + sc::GcmSeal(key, nonce, aad, state.dump()));
   WriteAll(path_, j.dump(1));
@@ -1235,8 +1237,12 @@ TEST_F(CardTest, AnOlderFormatThreeFileOpensAsAPinCard) {
   SelectAuthPin(**card);
   EXPECT_EQ(Sw((*card)->Transmit(H("0020008004 31323334"))), "9000");
   EXPECT_FALSE((*card)->RecordFaceCheck(true).ok());
+  // The 券面事項入力補助 AP is there with its PINs and without data: its files are not found.
+  EXPECT_EQ(Sw((*card)->Transmit(H("00A4040C0AD3921000310001010408"))), "9000");
+  EXPECT_EQ(Sw((*card)->Transmit(H("00A4020C020001"))), "6A82");
   // It is written in the new form at its next change, and can become a face card.
   ASSERT_TRUE((*card)->SetFaceCard(true).ok());
+  EXPECT_EQ(nlohmann::json::parse(ReadAll(path_))["format"], "mynacert-card/4");
   auto again = Card::Open(path_, kSecret);
   ASSERT_TRUE(again.ok());
   EXPECT_TRUE((*again)->FaceCard());

@@ -7,8 +7,12 @@
 //     0017 auth key + 0018 auth PIN (4 digits, 3 tries)
 //     001A sign key + 001B sign PIN (6–16 of A–Z 0–9, 5 tries)          R-CERT-2, R-CERT-6
 //   券面事項入力補助 AP    D3 92 10 00 31 00 01 01 04 08: 0011 PIN (4 digits, 3 tries),
-//                         0014 PIN A (the My Number), 0015 PIN B
-//   券面 AP               D3 92 10 00 31 00 01 01 04 02: 0013 PIN A, 0012 PIN B
+//                         0014 照合番号A (the My Number), 0015 照合番号B (10 tries each)
+//     0001 個人番号 (PIN or A)   0002 基本4情報 (PIN or B)   0003 their digests, signed (any)
+//     0004 CV certificate (free) 0005 AP basic data (free)            (kDataEfRules below)
+//   券面 AP               D3 92 10 00 31 00 01 01 04 02: 0013 照合番号A, 0012 照合番号B
+//     0002 券面 (card face: birth, sex, the name, address and face images, signed; A or B)
+// Those APs' data EFs are written by the issuer (card_data.h) and exist once written.
 //   住基 AP               D3 92 10 00 31 00 01 01 04 01: 001C PIN (4 digits, 3 tries) — the AID
 //                         is not documented by J-LIS; public sources disagree (jpki-card.md §2.1)
 // The PIN EF numbers are unique across the APs, which lets the issuer channel name a PIN by
@@ -59,18 +63,46 @@ struct PinEf {
   rules::PinKind kind;
   const char* name;  // as the CLI and the counter name it
 };
-// In PinId order. PIN A/B of the 券面 and 券面事項入力補助 APs are not in rules.md: they
-// count like the 4-digit PINs (3 tries) here.
+// In PinId order. 照合番号 A/B of the 券面 and 券面事項入力補助 APs are not in rules.md: they
+// lock after 10 consecutive failures (rules::PinKind::kCollation, docs/card-evidence.md).
 inline constexpr PinEf kPinEfs[] = {
     {App::kJpki, kEfAuthPin, PinId::kAuth, rules::PinKind::kAuth, "auth"},
     {App::kJpki, kEfSignPin, PinId::kSign, rules::PinKind::kSign, "sign"},
     {App::kText, 0x0011, PinId::kText, rules::PinKind::kKenmenHojo, "text"},
-    {App::kText, 0x0014, PinId::kTextA, rules::PinKind::kKenmenHojo, "text-a"},
-    {App::kText, 0x0015, PinId::kTextB, rules::PinKind::kKenmenHojo, "text-b"},
-    {App::kVisual, 0x0013, PinId::kVisualA, rules::PinKind::kKenmenHojo, "visual-a"},
-    {App::kVisual, 0x0012, PinId::kVisualB, rules::PinKind::kKenmenHojo, "visual-b"},
+    {App::kText, 0x0014, PinId::kTextA, rules::PinKind::kCollation, "text-a"},
+    {App::kText, 0x0015, PinId::kTextB, rules::PinKind::kCollation, "text-b"},
+    {App::kVisual, 0x0013, PinId::kVisualA, rules::PinKind::kCollation, "visual-a"},
+    {App::kVisual, 0x0012, PinId::kVisualB, rules::PinKind::kCollation, "visual-b"},
     {App::kJuki, 0x001C, PinId::kJuki, rules::PinKind::kJuki, "juki"},
 };
+
+// The data EFs of the 券面事項入力補助 and 券面 APs, and which verified PIN opens each (any
+// one of `opened_by`; none listed = free to read). docs/card-evidence.md, Q3: 照合番号A opens
+// the My Number and not the basic four, B the other way round, the PIN both.
+inline constexpr uint16_t kEfMyNumber = 0x0001, kEfBasicFour = 0x0002, kEfTextDigests = 0x0003,
+                          kEfApCertificate = 0x0004, kEfApBasicData = 0x0005;
+inline constexpr uint16_t kEfCardFace = 0x0002;  // 券面 AP
+struct DataEfRule {
+  App app;
+  uint16_t ef;
+  PinId opened_by[3];
+  int count;  // how many of opened_by apply
+  const char* name;
+};
+inline constexpr DataEfRule kDataEfRules[] = {
+    {App::kText, kEfMyNumber, {PinId::kText, PinId::kTextA}, 2, "my_number"},
+    {App::kText, kEfBasicFour, {PinId::kText, PinId::kTextB}, 2, "basic_four"},
+    {App::kText, kEfTextDigests, {PinId::kText, PinId::kTextA, PinId::kTextB}, 3, "digests"},
+    {App::kText, kEfApCertificate, {}, 0, "certificate"},
+    {App::kText, kEfApBasicData, {}, 0, "basic_data"},
+    {App::kVisual, kEfCardFace, {PinId::kVisualA, PinId::kVisualB}, 2, "card_face"},
+};
+constexpr const DataEfRule* FindDataEf(App app, uint16_t ef) {
+  for (const DataEfRule& r : kDataEfRules) {
+    if (r.app == app && r.ef == ef) return &r;
+  }
+  return nullptr;
+}
 
 constexpr const PinEf& PinEfOf(PinId id) { return kPinEfs[static_cast<int>(id)]; }
 constexpr const PinEf* FindPinEf(App app, uint16_t ef) {

@@ -1,8 +1,12 @@
 #include "pki/ca_directory.h"
 
+#include <fcntl.h>
 #include <openssl/pem.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -223,6 +227,51 @@ Result<OcspResponderKey> LoadOcspResponder(const std::string& dir, CaKind kind, 
   }
   out.signer = MakeKeySigner(std::move(key), "key file " + base + ".key.pem");
   return out;
+}
+
+Result<OcspResponderKey> LoadOrCreateCardDataKey(const std::string& dir, const KeySecrets& secrets,
+                                                 TimePoint now) {
+  const std::string base = (fs::path(dir) / "card-data").string();
+  const std::string lock_path = base + ".lock";
+  const int fd = open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0) return InvalidArgument("ca_dir", "認証局のフォルダに書けません (cannot write " + lock_path + ")");
+  struct Closer {
+    int fd;
+    ~Closer() { close(fd); }  // releases the lock
+  } closer{fd};
+  int r;
+  do {
+    r = flock(fd, LOCK_EX);
+  } while (r != 0 && errno == EINTR);
+  std::error_code ec;
+  if (!fs::exists(base + ".crt.pem", ec)) {
+    MYNACERT_ASSIGN_OR_RETURN(EvpPkeyPtr key, GenerateRsaKey(2048));
+    MYNACERT_RETURN_IF_ERROR(SaveEncryptedPrivateKey(key.get(), base + ".key.pem", secrets.passphrase));
+    std::unique_ptr<Signer> signer = MakeKeySigner(std::move(key), "key file " + base + ".key.pem");
+    MYNACERT_ASSIGN_OR_RETURN(X509Ptr cert, CreateCardDataCertificate(*signer, now));
+    // The certificate last: its presence says the pair is complete.
+    MYNACERT_RETURN_IF_ERROR(WriteFileAtomically(base + ".crt.pem", CertificatePem(cert.get()), 0644));
+  }
+  OcspResponderKey out;
+  MYNACERT_ASSIGN_OR_RETURN(out.cert, ReadCertificate(base + ".crt.pem"));
+  MYNACERT_ASSIGN_OR_RETURN(EvpPkeyPtr key,
+                            LoadEncryptedPrivateKey(base + ".key.pem", secrets.passphrase));
+  if (EVP_PKEY_eq(X509_get0_pubkey(out.cert.get()), key.get()) != 1) {
+    TakeOpenSslErrors();
+    return InvalidArgument(base + ".key.pem",
+                           "鍵が証明書と一致しません (the key does not match the certificate)");
+  }
+  out.signer = MakeKeySigner(std::move(key), "key file " + base + ".key.pem");
+  return out;
+}
+
+Result<X509Ptr> LoadCardDataCertificate(const std::string& dir) {
+  const std::string path = (fs::path(dir) / "card-data.crt.pem").string();
+  std::error_code ec;
+  if (!fs::exists(path, ec)) {
+    return NotFound("ca_dir", "券面事項の署名鍵はまだありません (no card data key yet: " + path + ")");
+  }
+  return ReadCertificate(path);
 }
 
 Result<X509Ptr> LoadOcspResponderCertificate(const std::string& dir, CaKind kind, int generation) {

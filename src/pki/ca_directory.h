@@ -92,6 +92,16 @@ Result<OcspResponderKey> LoadOcspResponder(const std::string& dir, CaKind kind, 
 // The delegated responder's certificate of one generation (its file, no key).
 Result<X509Ptr> LoadOcspResponderCertificate(const std::string& dir, CaKind kind, int generation);
 
+// The sandbox's "J-LIS" key that signs the 券面事項 data on the cards (card/card_data.h): an
+// RSA-2048 key in card-data.key.pem (encrypted like the CA keys, also when the CA keys are in an
+// HSM) and its self-signed certificate card-data.crt.pem, which the service publishes
+// (/ca/card-data.crt). Made at the first use, under a lock (card-data.lock) so that two
+// processes make one key; a folder from before this key gets it then.
+Result<OcspResponderKey> LoadOrCreateCardDataKey(const std::string& dir, const KeySecrets& secrets,
+                                                 TimePoint now);
+// Its certificate without the key; NotFound before the first card was written.
+Result<X509Ptr> LoadCardDataCertificate(const std::string& dir);
+
 // Short-lived responder certificates (Publication::ocsp_responder_days): for every generation
 // whose CA is still valid and whose responder certificate has less than half its lifetime left
 // (or has expired), issues a new one for the same responder key, valid from `now` for the

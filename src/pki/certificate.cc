@@ -380,6 +380,35 @@ Result<CaGeneration> CreateRootCa(CaKind kind, int generation, std::shared_ptr<S
   return ca;
 }
 
+Result<X509Ptr> CreateCardDataCertificate(Signer& signer, TimePoint not_before, int years) {
+  X509Ptr cert(X509_new());
+  X509NamePtr name(X509_NAME_new());
+  if (!cert || !name) return OpenSslFailure("X509_new");
+  X509* c = cert.get();
+  const std::pair<const char*, const char*> rdns[] = {
+      {"C", "JP"},
+      {"O", "mynacert TEST - not J-LIS"},
+      {"OU", "券面事項入力補助AP 9000033"},
+      {"CN", "mynacert TEST card data signing key (券面事項 署名鍵, テスト用)"}};
+  for (const auto& [field, value] : rdns) {
+    if (X509_NAME_add_entry_by_txt(name.get(), field, MBSTRING_UTF8,
+                                   reinterpret_cast<const unsigned char*>(value), -1, -1, 0) != 1) {
+      return OpenSslFailure("card data key name");
+    }
+  }
+  if (X509_set_version(c, 2) != 1 || X509_set_subject_name(c, name.get()) != 1 ||
+      X509_set_issuer_name(c, name.get()) != 1 || X509_set_pubkey(c, signer.public_key()) != 1) {
+    return OpenSslFailure("card data key certificate");
+  }
+  MYNACERT_RETURN_IF_ERROR(SetRandomSerial(c));
+  MYNACERT_RETURN_IF_ERROR(SetValidity(
+      c, not_before, not_before + std::chrono::hours(24 * 365 * years + 24 * (years / 4))));
+  MYNACERT_RETURN_IF_ERROR(AddConfExtension(c, c, NID_basic_constraints, "critical,CA:FALSE"));
+  MYNACERT_RETURN_IF_ERROR(AddConfExtension(c, c, NID_key_usage, "critical,digitalSignature"));
+  MYNACERT_RETURN_IF_ERROR(AddConfExtension(c, c, NID_subject_key_identifier, "hash"));
+  return SignX509(c, signer);
+}
+
 namespace {
 
 // --- The TBSCertificate of a holder's certificate, written as DER ---------------------------

@@ -75,6 +75,10 @@ Result<EvpPkeyPtr> GenerateRsaKey(int bits = 2048);
 Result<CaGeneration> CreateRootCa(CaKind kind, int generation, std::shared_ptr<Signer> signer,
                                   TimePoint not_before, int years);
 
+// The self-signed certificate that publishes the sandbox's key for the card's 券面事項 data
+// (card/card_data.h): "mynacert TEST - not J-LIS", digitalSignature only, not a CA.
+Result<X509Ptr> CreateCardDataCertificate(Signer& signer, TimePoint not_before, int years = 20);
+
 // Signs an X509 object whose other fields are all set (roots and OCSP responder certificates):
 // sets the signature algorithm, sends the TBSCertificate to `signer`, parses the result back.
 // Not the glossary's SignCertificate (署名用電子証明書).

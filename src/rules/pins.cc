@@ -12,6 +12,8 @@ std::string_view PinKindJa(PinKind k) {
       return "住民基本台帳用暗証番号";
     case PinKind::kKenmenHojo:
       return "券面事項入力補助用暗証番号";
+    case PinKind::kCollation:
+      return "照合番号";
   }
   return "";
 }
@@ -26,6 +28,8 @@ std::string_view PinKindName(PinKind k) {
       return "juki";
     case PinKind::kKenmenHojo:
       return "kenmen_hojo";
+    case PinKind::kCollation:
+      return "collation";
   }
   return "";
 }
@@ -33,6 +37,15 @@ std::string_view PinKindName(PinKind k) {
 Result<std::string> NormalizePin(PinKind kind, std::string_view input, std::string_view field) {
   const std::string f(field);
   const std::string name(PinKindJa(kind));
+  if (kind == PinKind::kCollation) {  // A: the 12-digit My Number; B: 14 digits
+    bool ok = input.size() == 12 || input.size() == 14;
+    for (char c : input) ok = ok && c >= '0' && c <= '9';
+    if (!ok) {
+      return InvalidArgument(f, name + "は数字12桁(A)または14桁(B)です (12 digits for A, 14 for B)",
+                             "R-CERT-2");
+    }
+    return std::string(input);
+  }
   if (kind != PinKind::kSign) {
     bool ok = input.size() == 4;
     for (char c : input) ok = ok && c >= '0' && c <= '9';
@@ -73,6 +86,8 @@ int MaxPinTries(PinKind kind, bool face_authentication) {
     case PinKind::kJuki:
     case PinKind::kKenmenHojo:
       return 3;  // R-CERT-6, jpki-facts B5
+    case PinKind::kCollation:
+      return 10;  // docs/card-evidence.md "Retry counts"
   }
   return 3;
 }

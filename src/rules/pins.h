@@ -22,9 +22,11 @@ enum class PinKind : uint8_t {
   kAuth,        // 利用者証明用電子証明書の暗証番号: 4 digits
   kJuki,        // 住民基本台帳用暗証番号: 4 digits
   kKenmenHojo,  // 券面事項入力補助用暗証番号: 4 digits
+  kCollation,   // 照合番号 A (the My Number, 12 digits) / B (14 digits) of the 券面 and
+                // 券面事項入力補助 APs: not a PIN the holder chose, read off the card's face
 };
 std::string_view PinKindJa(PinKind k);
-std::string_view PinKindName(PinKind k);  // "sign", "auth", "juki", "kenmen_hojo"
+std::string_view PinKindName(PinKind k);  // "sign", "auth", "juki", "kenmen_hojo", "collation"
 
 // R-CERT-2 (jpki-facts B5): validates `input` for `kind` and returns the PIN as the card
 // compares it: the sign PIN upper-cased (lowercase input is accepted and converted, for that
@@ -33,7 +35,8 @@ std::string_view PinKindName(PinKind k);  // "sign", "auth", "juki", "kenmen_hoj
 Result<std::string> NormalizePin(PinKind kind, std::string_view input, std::string_view field);
 
 // R-CERT-6: consecutive wrong entries allowed before the PIN locks. auth 3 (10 with face
-// authentication on a 顔認証 card), sign 5, 住基 and 券面事項入力補助 3.
+// authentication on a 顔認証 card), sign 5, 住基 and 券面事項入力補助 3; a 照合番号 10
+// (docs/card-evidence.md, "Retry counts": デジタル庁 "続けて10回間違えるとカードがロック").
 int MaxPinTries(PinKind kind, bool face_authentication = false);
 
 // The retry counter of one PIN, as the card keeps it. A correct entry resets it; a wrong entry

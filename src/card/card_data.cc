@@ -1,0 +1,322 @@
+#include "card/card_data.h"
+
+#include <openssl/core_names.h>
+#include <openssl/evp.h>
+#include <openssl/param_build.h>
+
+#include <vector>
+
+namespace mynacert::card {
+namespace {
+
+constexpr size_t kMyNumberFileSize = 17, kDigestsFileSize = 336, kCvCertificateSize = 568,
+                 kBasicDataFileSize = 256;
+
+std::string Length(size_t n) {
+  if (n < 128) return std::string(1, static_cast<char>(n));
+  return std::string{'\x82', static_cast<char>(n >> 8), static_cast<char>(n & 0xFF)};
+}
+
+std::string Tlv(uint16_t tag, std::string_view value) {
+  std::string out;
+  if (tag > 0xFF) out.push_back(static_cast<char>(tag >> 8));
+  out.push_back(static_cast<char>(tag & 0xFF));
+  return out + Length(value.size()) + std::string(value);
+}
+
+std::string Sha256(std::string_view data) {
+  std::string out(32, '\0');
+  unsigned int n = 0;
+  EVP_Digest(data.data(), data.size(), reinterpret_cast<unsigned char*>(out.data()), &n,
+             EVP_sha256(), nullptr);
+  return out;
+}
+
+Error Malformed(std::string_view file, const std::string& what) {
+  return InvalidArgument(std::string(file),
+                         "カードのデータの形が違います (malformed " + std::string(file) + ": " +
+                             what + ")");
+}
+
+struct Object {
+  uint16_t tag = 0;
+  std::string_view value;
+  std::string_view raw;  // header and value, as written
+};
+
+// One BER object at the start of `in`: a one- or two-byte tag, a length of one byte, 81 xx or
+// 82 xx xx.
+Result<Object> ParseObject(std::string_view in, std::string_view file) {
+  auto byte = [&](size_t i) { return static_cast<uint8_t>(in[i]); };
+  if (in.size() < 2) return Malformed(file, "truncated object");
+  size_t pos = 1;
+  uint16_t tag = byte(0);
+  if ((tag & 0x1F) == 0x1F) {
+    tag = static_cast<uint16_t>(tag << 8 | byte(1));
+    pos = 2;
+  }
+  if (pos >= in.size()) return Malformed(file, "truncated object");
+  size_t len = byte(pos++);
+  if (len == 0x81 || len == 0x82) {
+    const size_t n = len - 0x80;
+    if (pos + n > in.size()) return Malformed(file, "truncated length");
+    len = 0;
+    for (size_t i = 0; i < n; ++i) len = len << 8 | byte(pos++);
+  } else if (len > 0x7F) {
+    return Malformed(file, "unsupported length form");
+  }
+  if (pos + len > in.size()) return Malformed(file, "an object runs past the end of the file");
+  return Object{tag, in.substr(pos, len), in.substr(0, pos + len)};
+}
+
+// The objects inside a constructed value, up to the filler (00 or FF) after the last one.
+Result<std::vector<Object>> ParseObjects(std::string_view value, std::string_view file) {
+  std::vector<Object> out;
+  while (!value.empty() && value[0] != '\x00' && value[0] != '\xFF') {
+    MYNACERT_ASSIGN_OR_RETURN(Object o, ParseObject(value, file));
+    out.push_back(o);
+    value.remove_prefix(o.raw.size());
+  }
+  return out;
+}
+
+const Object* Find(const std::vector<Object>& objects, uint16_t tag) {
+  for (const Object& o : objects) {
+    if (o.tag == tag) return &o;
+  }
+  return nullptr;
+}
+
+Result<std::string> BigEndian(EVP_PKEY* key, const char* name) {
+  BIGNUM* bn = nullptr;
+  if (EVP_PKEY_get_bn_param(key, name, &bn) != 1) {
+    pki::TakeOpenSslErrors();
+    return InvalidArgument("key", "RSA の鍵ではありません (not an RSA key)");
+  }
+  std::string out(static_cast<size_t>(BN_num_bytes(bn)), '\0');
+  BN_bn2bin(bn, reinterpret_cast<unsigned char*>(out.data()));
+  BN_free(bn);
+  return out;
+}
+
+// 90 <e> 91 82 01 00 <n>: an RSA-2048 public key as the card's CV certificates hold it.
+Result<std::string> CardPublicKey(EVP_PKEY* key) {
+  MYNACERT_ASSIGN_OR_RETURN(std::string e, BigEndian(key, OSSL_PKEY_PARAM_RSA_E));
+  MYNACERT_ASSIGN_OR_RETURN(std::string n, BigEndian(key, OSSL_PKEY_PARAM_RSA_N));
+  if (n.size() != 256) return InvalidArgument("key", "RSA-2048 の鍵が必要です (RSA-2048 needed)");
+  return Tlv(0x90, e) + Tlv(0x91, n);
+}
+
+Result<pki::EvpPkeyPtr> KeyFromCard(std::string_view encoded, std::string_view file) {
+  MYNACERT_ASSIGN_OR_RETURN(std::vector<Object> parts, ParseObjects(encoded, file));
+  const Object* e = Find(parts, 0x90);
+  const Object* n = Find(parts, 0x91);
+  if (!e || !n) return Malformed(file, "no RSA public key (90, 91)");
+  BIGNUM* bn_n = BN_bin2bn(reinterpret_cast<const unsigned char*>(n->value.data()),
+                           static_cast<int>(n->value.size()), nullptr);
+  BIGNUM* bn_e = BN_bin2bn(reinterpret_cast<const unsigned char*>(e->value.data()),
+                           static_cast<int>(e->value.size()), nullptr);
+  OSSL_PARAM_BLD* bld = OSSL_PARAM_BLD_new();
+  OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, bn_n);
+  OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, bn_e);
+  OSSL_PARAM* params = OSSL_PARAM_BLD_to_param(bld);
+  EVP_PKEY_CTX* ctx = EVP_PKEY_CTX_new_from_name(nullptr, "RSA", nullptr);
+  EVP_PKEY* key = nullptr;
+  const bool ok = ctx && params && EVP_PKEY_fromdata_init(ctx) == 1 &&
+                  EVP_PKEY_fromdata(ctx, &key, EVP_PKEY_PUBLIC_KEY, params) == 1;
+  EVP_PKEY_CTX_free(ctx);
+  OSSL_PARAM_free(params);
+  OSSL_PARAM_BLD_free(bld);
+  BN_free(bn_n);
+  BN_free(bn_e);
+  if (!ok) {
+    pki::TakeOpenSslErrors();
+    return Malformed(file, "the RSA public key");
+  }
+  return pki::EvpPkeyPtr(key);
+}
+
+bool VerifySha256(EVP_PKEY* key, std::string_view data, std::string_view signature) {
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  const bool ok =
+      ctx && EVP_DigestVerifyInit(ctx, nullptr, EVP_sha256(), nullptr, key) == 1 &&
+      EVP_DigestVerify(ctx, reinterpret_cast<const unsigned char*>(signature.data()),
+                       signature.size(), reinterpret_cast<const unsigned char*>(data.data()),
+                       data.size()) == 1;
+  EVP_MD_CTX_free(ctx);
+  pki::TakeOpenSslErrors();
+  return ok;
+}
+
+bool Digits(std::string_view s, size_t n) {
+  return s.size() == n && s.find_first_not_of("0123456789") == std::string_view::npos;
+}
+
+// ASCII digits and '-' full-width, as the card writes an address (１２－７－２０２).
+std::string FullWidthDigits(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    if (c >= '0' && c <= '9') {
+      out += "\xEF\xBC";  // U+FF10..U+FF19
+      out.push_back(static_cast<char>(0x90 + (c - '0')));
+    } else if (c == '-') {
+      out += "\xEF\xBC\x8D";  // U+FF0D
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string TextName(std::string_view name, std::string_view kyuuji, std::string_view tsusho) {
+  std::string out(name);
+  if (!kyuuji.empty()) out += "［" + std::string(kyuuji) + "］";
+  if (!tsusho.empty()) out += "（" + std::string(tsusho) + "）";
+  return out;
+}
+
+std::string SandboxKeyId() { return std::string("9000033\x08\x05" "001\0\0\0\0", 16); }
+
+Result<std::map<uint16_t, std::string>> TextApFiles(const HolderData& holder, pki::Signer& signer) {
+  if (!Digits(holder.my_number, 12)) {
+    return InvalidArgument("my_number", "個人番号は12桁の数字です (12 digits)");
+  }
+  if (!Digits(holder.birth, 8)) return InvalidArgument("birth", "生年月日は YYYYMMDD です");
+  if (holder.sex != '1' && holder.sex != '2' && holder.sex != '9') {
+    return InvalidArgument("sex", "1 (男), 2 (女), 9 (適用不能) のいずれか (JIS X 0303)");
+  }
+  if (holder.name.empty()) return InvalidArgument("name", "氏名が必要です (required)");
+  if (holder.address.empty()) return InvalidArgument("address", "住所が必要です (required)");
+  std::map<uint16_t, std::string> files;
+  // EF 0001: the object and two bytes of filler, 17 in all; the digest covers all 17.
+  files[0x0001] = Tlv(0xFF10, holder.my_number) + "\xFF\xFF";
+  // EF 0002: the offset table first, then the four fields; offsets count from the file's start.
+  const std::string fields[4] = {Tlv(0xDF22, holder.name),
+                                 Tlv(0xDF23, FullWidthDigits(holder.address)),
+                                 Tlv(0xDF24, holder.birth), Tlv(0xDF25, std::string(1, holder.sex))};
+  std::string body;
+  for (const std::string& f : fields) body += f;
+  const size_t table_size = 3 + 8;  // DF21 08 + four offsets
+  const size_t value_size = table_size + body.size();
+  if (value_size > 0xFFFF - 8) return InvalidArgument("address", "長すぎます (too long)");
+  const size_t header = 2 + Length(value_size).size();
+  std::string table;
+  size_t at = header + table_size;
+  for (const std::string& f : fields) {
+    table.push_back(static_cast<char>(at >> 8));
+    table.push_back(static_cast<char>(at & 0xFF));
+    at += f.size();
+  }
+  files[0x0002] = Tlv(0xFF20, Tlv(0xDF21, table) + body);
+  // EF 0003: the digests and the signature over them.
+  const std::string digests = Tlv(0xDF31, Sha256(files[0x0001])) + Tlv(0xDF32, Sha256(body));
+  MYNACERT_ASSIGN_OR_RETURN(const std::string signature, signer.Sign(digests));
+  if (signature.size() != 256) return InvalidArgument("key", "RSA-2048 の鍵が必要です (RSA-2048 needed)");
+  files[0x0003] = Tlv(0xFF30, digests + Tlv(0xDF33, signature));
+  // EF 0004: the CV certificate of the signing key (self-certified: the sandbox has one key).
+  MYNACERT_ASSIGN_OR_RETURN(const std::string key, CardPublicKey(signer.public_key()));
+  const std::string cv_body = SandboxKeyId() + SandboxKeyId() + key;
+  MYNACERT_ASSIGN_OR_RETURN(const std::string cv_signature, signer.Sign(cv_body));
+  files[0x0004] = Tlv(0x7F21, Tlv(0x5F4E, cv_body) + Tlv(0x5F37, cv_signature));
+  // EF 0005: the AP's basic data (DF43's meaning is not known; 32 bytes and FF, as on cards).
+  std::string trailing = Sha256(key);
+  trailing.append(96, '\xFF');
+  std::string basic = Tlv(0xDF41, std::string("\x01\x03\x0E\x01", 4)) +
+                      Tlv(0xDF42, SandboxKeyId()) + Tlv(0xDF43, trailing);
+  basic = Tlv(0xFF40, basic);
+  basic.resize(kBasicDataFileSize, '\xFF');
+  files[0x0005] = basic;
+  if (files[0x0001].size() != kMyNumberFileSize || files[0x0003].size() != kDigestsFileSize ||
+      files[0x0004].size() != kCvCertificateSize) {
+    return Error{ErrorCode::kInternal, "card", "card data layout", ""};
+  }
+  return files;
+}
+
+Result<std::string> ParseMyNumberFile(std::string_view file) {
+  MYNACERT_ASSIGN_OR_RETURN(Object o, ParseObject(file, "ef0001"));
+  if (o.tag != 0xFF10 || !Digits(o.value, 12)) return Malformed("ef0001", "not FF10 + 12 digits");
+  return std::string(o.value);
+}
+
+Result<HolderData> ParseBasicFourFile(std::string_view file) {
+  MYNACERT_ASSIGN_OR_RETURN(Object outer, ParseObject(file, "ef0002"));
+  if (outer.tag != 0xFF20) return Malformed("ef0002", "not FF20");
+  MYNACERT_ASSIGN_OR_RETURN(std::vector<Object> objects, ParseObjects(outer.value, "ef0002"));
+  const Object* table = Find(objects, 0xDF21);
+  HolderData h;
+  const struct {
+    uint16_t tag;
+    std::string* out;
+  } wanted[] = {{0xDF22, &h.name}, {0xDF23, &h.address}, {0xDF24, &h.birth}};
+  for (const auto& w : wanted) {
+    const Object* o = Find(objects, w.tag);
+    if (!o) return Malformed("ef0002", "a field is missing");
+    *w.out = std::string(o->value);
+  }
+  const Object* sex = Find(objects, 0xDF25);
+  if (!sex || sex->value.size() != 1 || !Digits(h.birth, 8)) {
+    return Malformed("ef0002", "birth or sex");
+  }
+  h.sex = sex->value[0];
+  if (table) {  // each offset must be where its field starts
+    const uint16_t tags[4] = {0xDF22, 0xDF23, 0xDF24, 0xDF25};
+    if (table->value.size() != 8) return Malformed("ef0002", "the offset table");
+    for (int i = 0; i < 4; ++i) {
+      const size_t declared = static_cast<uint8_t>(table->value[2 * i]) << 8 |
+                              static_cast<uint8_t>(table->value[2 * i + 1]);
+      const size_t actual = static_cast<size_t>(Find(objects, tags[i])->raw.data() - file.data());
+      if (declared != actual) return Malformed("ef0002", "an offset does not match its field");
+    }
+  }
+  return h;
+}
+
+Status VerifyTextApFiles(std::string_view ef0001, std::string_view ef0002, std::string_view ef0003,
+                         std::string_view ef0004, EVP_PKEY* trusted) {
+  // EF 0004 under the trusted key.
+  MYNACERT_ASSIGN_OR_RETURN(Object cv, ParseObject(ef0004, "ef0004"));
+  MYNACERT_ASSIGN_OR_RETURN(std::vector<Object> cv_parts, ParseObjects(cv.value, "ef0004"));
+  const Object* cv_body = Find(cv_parts, 0x5F4E);
+  const Object* cv_sig = Find(cv_parts, 0x5F37);
+  if (cv.tag != 0x7F21 || !cv_body || !cv_sig || cv_body->value.size() != 297) {
+    return Malformed("ef0004", "not a 7F21 certificate of an RSA-2048 key");
+  }
+  if (!VerifySha256(trusted, cv_body->value, cv_sig->value)) {
+    return InvalidArgument("ef0004",
+                           "券面事項入力補助APの証明書の署名が検証できません (EF 0004's signature "
+                           "does not verify under the published key)");
+  }
+  MYNACERT_ASSIGN_OR_RETURN(pki::EvpPkeyPtr key, KeyFromCard(cv_body->value.substr(32), "ef0004"));
+  // EF 0003 under the key EF 0004 certifies.
+  MYNACERT_ASSIGN_OR_RETURN(Object rec, ParseObject(ef0003, "ef0003"));
+  MYNACERT_ASSIGN_OR_RETURN(std::vector<Object> parts, ParseObjects(rec.value, "ef0003"));
+  const Object* d1 = Find(parts, 0xDF31);
+  const Object* d2 = Find(parts, 0xDF32);
+  const Object* sig = Find(parts, 0xDF33);
+  if (rec.tag != 0xFF30 || !d1 || !d2 || !sig || parts.size() != 3 || parts[2].tag != 0xDF33) {
+    return Malformed("ef0003", "not FF30 DF31 DF32 DF33");
+  }
+  const std::string signed_part = std::string(parts[0].raw) + std::string(parts[1].raw);
+  if (!VerifySha256(key.get(), signed_part, sig->value)) {
+    return InvalidArgument("ef0003", "券面事項の署名が検証できません (EF 0003's signature does not "
+                                     "verify under the key of EF 0004)");
+  }
+  // The digests against the files as read: EF 0001 whole, EF 0002 after its offset table.
+  if (Sha256(ef0001) != d1->value) {
+    return InvalidArgument("ef0001", "個人番号が署名されたものと違います (EF 0001 does not match "
+                                     "its digest)");
+  }
+  MYNACERT_ASSIGN_OR_RETURN(Object outer, ParseObject(ef0002, "ef0002"));
+  MYNACERT_ASSIGN_OR_RETURN(Object table, ParseObject(outer.value, "ef0002"));
+  if (outer.tag != 0xFF20 || table.tag != 0xDF21) return Malformed("ef0002", "no offset table");
+  if (Sha256(outer.value.substr(table.raw.size())) != d2->value) {
+    return InvalidArgument("ef0002", "基本4情報が署名されたものと違います (EF 0002 does not "
+                                     "match its digest)");
+  }
+  return {};
+}
+
+}  // namespace mynacert::card
