@@ -4,7 +4,10 @@
 #include <openssl/evp.h>
 #include <openssl/param_build.h>
 
+#include <cstdio>
 #include <vector>
+
+#include "core/date_text.h"
 
 namespace mynacert::card {
 namespace {
@@ -175,6 +178,13 @@ std::string TextName(std::string_view name, std::string_view kyuuji, std::string
   if (!kyuuji.empty()) out += "［" + std::string(kyuuji) + "］";
   if (!tsusho.empty()) out += "（" + std::string(tsusho) + "）";
   return out;
+}
+
+std::string CollationNumberB(Date birth, int expiry_year, std::string_view security_code) {
+  char out[15];
+  std::snprintf(out, sizeof out, "%02d%02d%02d%04d", JapaneseEraYearNumber(birth) % 100,
+                birth.month(), birth.day(), expiry_year % 10000);
+  return std::string(out, 10) + std::string(security_code);
 }
 
 std::string SandboxKeyId() { return std::string("9000033\x08\x05" "001\0\0\0\0", 16); }

@@ -31,6 +31,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/date.h"
 #include "core/result.h"
 #include "pki/openssl.h"
 #include "pki/signer.h"
@@ -49,6 +50,11 @@ struct HolderData {
 // The 氏名 of DF22: the registered name, with the 旧氏 in ［］ and the 通称 in （） after it, as
 // the card's face prints them (a choice: no public dump of such a card; docs/card.md).
 std::string TextName(std::string_view name, std::string_view kyuuji, std::string_view tsusho);
+
+// 照合番号B: the birth date as YYMMDD with the year in its Japanese era (昭和55 = 55), the card's
+// expiry year and its 4-digit security code — 14 digits (soltia48/myna-card, confirmed on a card:
+// 1980-02-17, 2035, 2285 → 55021720352285).
+std::string CollationNumberB(Date birth, int expiry_year, std::string_view security_code);
 
 // The sandbox key's 16-byte key id: "9000033" 08 05 "001" 00 00 00 00.
 std::string SandboxKeyId();

@@ -7,6 +7,7 @@
 
 #include "card/apdu.h"
 #include "card/card.h"
+#include "card/card_data.h"
 #include "core/hex.h"
 
 namespace mynacert::card {
@@ -219,6 +220,60 @@ Result<std::string> JpkiClient::ReadCertificate(CertSlot slot) {
   return der;
 }
 
+Result<std::string> JpkiClient::ReadDataFile(App app, uint16_t ef) {
+  if (app_ != app) MYNACERT_RETURN_IF_ERROR(Select(app));
+  MYNACERT_RETURN_IF_ERROR(SelectEf(ef));
+  // To the end of the file in 256-byte pieces: a short answer, or 6B 00 at the end.
+  std::string data;
+  for (;;) {
+    const size_t offset = data.size();
+    if (offset > 0x7FFF) return CardError(kSwWrongOffset, "READ BINARY");
+    MYNACERT_ASSIGN_OR_RETURN(
+        Answer a, Exchange(t_, EncodeCommand(0x00, 0xB0, static_cast<uint8_t>(offset >> 8),
+                                             static_cast<uint8_t>(offset & 0xff), {}, 256)));
+    if (a.sw == kSwWrongOffset && offset > 0) break;
+    if (a.sw != kSwOk) return CardError(a.sw, "READ BINARY EF " + SwHex(ef));
+    data.append(a.data);
+    if (a.data.size() < 256) break;
+  }
+  return data;
+}
+
+Result<TextApData> JpkiClient::ReadTextAp(PinId pin, std::string_view value, EVP_PKEY* trusted) {
+  if (pin != PinId::kText && pin != PinId::kTextA && pin != PinId::kTextB) {
+    return InvalidArgument("pin", "券面事項入力補助APの暗証番号か照合番号A/Bです (text, text-a or text-b)");
+  }
+  MYNACERT_ASSIGN_OR_RETURN(PinCheck check, Verify(pin, value));
+  TextApData out;
+  out.check = check;
+  if (!check.verified) return out;
+  const bool number = pin != PinId::kTextB, four = pin != PinId::kTextA;
+  std::string files[5];
+  for (uint16_t ef = 1; ef <= 5; ++ef) {
+    if ((ef == kEfMyNumber && !number) || (ef == kEfBasicFour && !four)) continue;
+    MYNACERT_ASSIGN_OR_RETURN(files[ef - 1], ReadDataFile(App::kText, ef));
+  }
+  if (number) {
+    MYNACERT_ASSIGN_OR_RETURN(out.holder.my_number, ParseMyNumberFile(files[0]));
+  }
+  if (four) {
+    MYNACERT_ASSIGN_OR_RETURN(HolderData h, ParseBasicFourFile(files[1]));
+    h.my_number = out.holder.my_number;
+    out.holder = h;
+  }
+  // The signature covers both files; with one of them unread only EF 0004 can be checked.
+  if (trusted && number && four) {
+    const Status s = VerifyTextApFiles(files[0], files[1], files[2], files[3], trusted);
+    out.signature_verified = s.ok();
+    if (!s.ok()) out.signature_problem = s.error().field + ": " + s.error().message;
+  } else {
+    out.signature_problem =
+        "署名は暗証番号で両方を読んだときに確かめます (checked when both files are read, with the "
+        "PIN)";
+  }
+  return out;
+}
+
 Result<std::string> JpkiClient::Sign(KeySlot slot, std::string_view digest_info) {
   if (app_ != App::kJpki) MYNACERT_RETURN_IF_ERROR(Select(App::kJpki));
   MYNACERT_RETURN_IF_ERROR(SelectEf(KeyEf(slot)));
@@ -297,6 +352,21 @@ Status IssuerSession::WriteCertificate(CertSlot slot, std::string_view der) {
   MYNACERT_ASSIGN_OR_RETURN(
       Answer a, Send(0xD6, static_cast<uint8_t>(0x80 | CertEf(slot)), 0x00, der, false));
   if (a.sw != kSwOk) return IssuerError(a.sw, "UPDATE BINARY");
+  return {};
+}
+
+Status IssuerSession::WriteDataFile(App app, uint16_t ef, std::string_view data) {
+  // UPDATE BINARY writes into the current AP: select it with a plain SELECT (the session
+  // stays open), write, and leave the JPKI AP current again for the certificate writes.
+  MYNACERT_ASSIGN_OR_RETURN(Answer sel,
+                            Exchange(t_, EncodeCommand(0x00, 0xA4, 0x04, 0x0C, AidOf(app))));
+  if (sel.sw != kSwOk) return CardError(sel.sw, "SELECT AP");
+  MYNACERT_ASSIGN_OR_RETURN(Answer a,
+                            Send(0xD6, static_cast<uint8_t>(0x80 | ef), 0x00, data, false));
+  MYNACERT_ASSIGN_OR_RETURN(Answer back,
+                            Exchange(t_, EncodeCommand(0x00, 0xA4, 0x04, 0x0C, kAidJpki)));
+  if (a.sw != kSwOk) return IssuerError(a.sw, "UPDATE BINARY EF " + SwHex(ef));
+  if (back.sw != kSwOk) return CardError(back.sw, "SELECT AP");
   return {};
 }
 

@@ -18,6 +18,7 @@
 #include <string>
 #include <string_view>
 
+#include "card/card_data.h"
 #include "card/layout.h"
 #include "card/secure_channel.h"
 #include "core/result.h"
@@ -70,6 +71,15 @@ struct FaceCheck {
   bool locked = false;
 };
 
+// The 券面事項入力補助 AP read with its PIN (both files) or 照合番号 A (the My Number) or B
+// (the basic four), as an eKYC client reads it.
+struct TextApData {
+  PinCheck check;       // the VERIFY; nothing read unless verified
+  HolderData holder;    // the fields the PIN opened
+  bool signature_verified = false;  // EF 0003/0004 under the published key (card_data.h)
+  std::string signature_problem;    // why not, when not (the field and the reason)
+};
+
 class JpkiClient {
  public:
   explicit JpkiClient(Transport& t) : t_(t) {}
@@ -83,6 +93,12 @@ class JpkiClient {
   // The DER of a certificate EF; the sign certificate needs the sign PIN verified first.
   // NotFound when the EF is empty.
   Result<std::string> ReadCertificate(CertSlot slot);
+  // A whole data EF of the 券面事項入力補助 or 券面 AP (layout.h kDataEfRules; a PIN that
+  // opens it verified first): SELECT, then READ BINARY in 256-byte pieces to the end.
+  Result<std::string> ReadDataFile(App app, uint16_t ef);
+  // VERIFY `pin` (text, text-a or text-b) and read what it opens, parsed; the signature chain
+  // checked under `trusted` (the sandbox's card data key) when both files were read.
+  Result<TextApData> ReadTextAp(PinId pin, std::string_view value, EVP_PKEY* trusted);
   // PKCS#1 v1.5 over `digest_info` with the key of `slot` (its PIN verified first).
   Result<std::string> Sign(KeySlot slot, std::string_view digest_info);
   // The holder changes a PIN knowing the current one (R-HOLDER-1): VERIFY with `current`, then
@@ -112,6 +128,9 @@ class IssuerSession {
   // The SubjectPublicKeyInfo (DER) of a new key pair made on the card.
   Result<std::string> GenerateKeyPair(KeySlot slot);
   Status WriteCertificate(CertSlot slot, std::string_view der);
+  // A data EF of the 券面事項入力補助 or 券面 AP, replaced whole (card_data.h has the files).
+  // Leaves the JPKI AP current.
+  Status WriteDataFile(App app, uint16_t ef, std::string_view data);
   Status SetPin(PinId pin, std::string_view value);        // also resets its counter (初期化)
   Status ResetPinCounter(PinId pin);                       // ロック解除
   // R-FACE-3: to a face card (true) the auth and sign PINs are cleared and the sign key and

@@ -5,7 +5,12 @@
 
 namespace mynacert {
 
-std::string JapaneseEraYear(Date d) {
+namespace {
+struct EraOf {
+  std::string_view name;
+  int year = 0;
+};
+EraOf FindEra(Date d) {
   struct Era {
     Date first;
     std::string_view name;
@@ -18,10 +23,18 @@ std::string JapaneseEraYear(Date d) {
   if (d.year() < 1873) return {};
   for (const Era& e : kEras) {
     if (d < e.first) continue;
-    const int n = d.year() - e.first.year() + 1;
-    return std::string(e.name) + (n == 1 ? std::string("元") : std::to_string(n)) + "年";
+    return {e.name, d.year() - e.first.year() + 1};
   }
   return {};
+}
+}  // namespace
+
+int JapaneseEraYearNumber(Date d) { return FindEra(d).year; }
+
+std::string JapaneseEraYear(Date d) {
+  const EraOf e = FindEra(d);
+  if (e.year == 0) return {};
+  return std::string(e.name) + (e.year == 1 ? std::string("元") : std::to_string(e.year)) + "年";
 }
 
 std::string JapaneseLongDate(Date d) {

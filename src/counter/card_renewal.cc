@@ -7,6 +7,7 @@
 #include <system_error>
 
 #include "card/card.h"
+#include "card/card_data.h"
 #include "counter/card_files.h"
 #include "counter/internal.h"
 #include "rules/validity.h"
@@ -159,9 +160,7 @@ Result<CardApplication> Produce(CounterStore& store, const profiles::Registry& p
   init.text_pin = RandomDigits(4);
   init.juki_pin = RandomDigits(4);
   init.my_number = r.my_number;
-  const std::string birth = r.birth.ToString();
-  init.pin_b = birth.substr(2, 2) + birth.substr(5, 2) + birth.substr(8, 2) +
-               cv.expires.ToString().substr(0, 4) + RandomDigits(4);
+  init.pin_b = card::CollationNumberB(r.birth, cv.expires.year(), RandomDigits(4));
   init.issuer_master = env.issuer_master;
   auto made = card::Card::Create(path.string(), env.card_secret, init);
   for (std::string* p : {&init.auth_pin, &init.sign_pin, &init.text_pin, &init.juki_pin, &init.issuer_master}) {

@@ -125,7 +125,7 @@ TEST_P(CardRenewal, FromTheNoticeToThePickUpTheOldCardsCertificatesAreSuperseded
   EXPECT_EQ(StepIds(d),
             (std::vector<std::string>{"reset_pin:auth", "reset_pin:sign", "reset_pin:text", "reset_pin:juki",
                                       "adopt_card", "keygen:auth", "keygen:sign", "issue:auth", "issue:sign",
-                                      "write_ca", "write:auth", "write:sign", "revoke_old:auth",
+                                      "write_ca", "write_data", "write:auth", "write:sign", "revoke_old:auth",
                                       "revoke_old:sign", "close"}));
   NewPins();
   auto run = counter_->Execute(c, env_);
@@ -157,6 +157,10 @@ TEST_P(CardRenewal, FromTheNoticeToThePickUpTheOldCardsCertificatesAreSuperseded
   ASSERT_FALSE(new_auth_der.empty());
   EXPECT_EQ(OcspStatus(*ocsp, new_auth_der, auth_ca_->cert.get()), "good");
   EXPECT_FALSE(CardCert(r, card::CertSlot::kSign, "NEWPIN99").empty());
+  // And the registry's data on its 券面事項入力補助 AP, under the new text PIN.
+  const card::TextApData text = ReadTextAp(r, card::PinId::kText, "4321");
+  EXPECT_EQ(text.holder.my_number, store_->GetResident(r)->my_number);
+  EXPECT_TRUE(text.signature_verified) << text.signature_problem;
   auto link = OpenFileCard(new_card, dir_);
   ASSERT_TRUE(link.ok());
   card::JpkiClient client((*link)->transport());
@@ -285,7 +289,7 @@ TEST_P(CardRenewal, AFaceCardAppliedForIsHandedOverWithoutASignCertificate) {
   EXPECT_TRUE(Cites(d.reasons, "R-FACE-1"));
   EXPECT_FALSE(d.sign_expiry);
   EXPECT_EQ(StepIds(d), (std::vector<std::string>{"reset_pin:text", "reset_pin:juki", "adopt_card", "keygen:auth",
-                                                  "issue:auth", "write_ca", "write:auth", "revoke_old:auth",
+                                                  "issue:auth", "write_ca", "write_data", "write:auth", "revoke_old:auth",
                                                   "revoke_old:sign", "close"}));
   NewPins();
   auto run = counter_->Execute(c, env_);

@@ -47,6 +47,9 @@ PlannedStep StepOf(const StepName& step) {
       return {id, "カードを作成 (暗証番号を設定)", "make the card (PINs set)"};
     case StepKind::kWriteCa:
       return {id, "認証局の証明書をカードに書き込み", "write the CA certificates to the card"};
+    case StepKind::kWriteData:
+      return {id, "券面事項 (個人番号・基本4情報) をカードに書き込み",
+              "write the My Number and the basic four data to the card"};
     case StepKind::kRevoke:
       return {id, cert_ja + "を失効", "revoke the " + cert_en};
     case StepKind::kResumeCard:
@@ -405,6 +408,7 @@ Result<Decision> Decide(const DecisionInput& in) {
     steps.push_back(MakeStep(StepKind::kIssue, pki::CaKind::kAuth));
     if (sign) steps.push_back(MakeStep(StepKind::kIssue, pki::CaKind::kSign));
     steps.push_back(MakeStep(StepKind::kWriteCa));
+    steps.push_back(MakeStep(StepKind::kWriteData));
     steps.push_back(MakeStep(StepKind::kWrite, pki::CaKind::kAuth));
     if (sign) steps.push_back(MakeStep(StepKind::kWrite, pki::CaKind::kSign));
     if (in.has_active_auth) steps.push_back(MakeStep(StepKind::kRevokeOld, pki::CaKind::kAuth));

@@ -14,6 +14,7 @@
 #include <tuple>
 
 #include "card/card.h"
+#include "card/card_data.h"
 #include "core/hex.h"
 #include "counter/internal.h"
 #include "pki/openssl.h"
@@ -73,6 +74,7 @@ bool TouchesCardOrCa(const StepName& s) {
     case StepKind::kRevoke:
     case StepKind::kFaceOn:
       return true;
+    case StepKind::kWriteData:  // the same data written again: redone after a crash
     case StepKind::kFaceCheck:
     case StepKind::kFaceOff:
     case StepKind::kAdoptCard:
@@ -95,6 +97,7 @@ bool TouchesCard(const StepName& s) {
     case StepKind::kKeygen:
     case StepKind::kWrite:
     case StepKind::kWriteCa:
+    case StepKind::kWriteData:
     case StepKind::kCreateCard:
     case StepKind::kFaceCheck:
     case StepKind::kFaceOn:
@@ -641,9 +644,7 @@ Result<ExecutionReport> Execution::RunSteps(int64_t case_id, ExecutionEnv& env, 
       init.my_number = resident.my_number;
       MYNACERT_ASSIGN_OR_RETURN(const Date expires,
                                 Date::Parse(data.value("expires", ""), "expires"));
-      const std::string birth = resident.birth.ToString();
-      init.pin_b = birth.substr(2, 2) + birth.substr(5, 2) + birth.substr(8, 2) +
-                   expires.ToString().substr(0, 4) + SecurityCode();
+      init.pin_b = card::CollationNumberB(resident.birth, expires.year(), SecurityCode());
       init.issuer_master = env.issuer_master;
       auto made = card::Card::Create(path, env.card_secret, init);
       for (std::string* p :
@@ -673,6 +674,26 @@ Result<ExecutionReport> Execution::RunSteps(int64_t case_id, ExecutionEnv& env, 
         MYNACERT_RETURN_IF_ERROR(
             session->WriteCertificate(CaCertSlotOf(ca->kind), pki::CertificateDer(ca->cert.get())));
       }
+    } else if (name.kind == StepKind::kWriteData) {
+      // The registry's data as they are now (a move re-writes them: R-CERT-5's case).
+      if (!env.card_data_signer) {
+        return Error{ErrorCode::kFailedPrecondition, "ca_dir",
+                     "券面事項の署名鍵がありません (no card data key)", ""};
+      }
+      MYNACERT_ASSIGN_OR_RETURN(pki::Signer * signer, env.card_data_signer());
+      card::HolderData holder;
+      holder.my_number = resident.my_number;
+      holder.name = card::TextName(resident.name, resident.kyuuji, resident.tsusho);
+      holder.address = resident.address;
+      const std::string birth = resident.birth.ToString();
+      holder.birth = birth.substr(0, 4) + birth.substr(5, 2) + birth.substr(8, 2);
+      holder.sex = static_cast<char>('0' + resident.sex);
+      MYNACERT_ASSIGN_OR_RETURN(auto files, card::TextApFiles(holder, *signer));
+      MYNACERT_RETURN_IF_ERROR(need_session());
+      for (const auto& [ef, bytes] : files) {
+        MYNACERT_RETURN_IF_ERROR(session->WriteDataFile(card::App::kText, ef, bytes));
+      }
+      data["address"] = resident.address;  // what the chip says now (no My Number in the journal)
     } else if (name.kind == StepKind::kClose) {
       record = [this, case_id, &env]() -> Status {
         MYNACERT_ASSIGN_OR_RETURN(Case fresh, store_.GetCase(case_id));
@@ -840,6 +861,7 @@ Result<ExecutionReport> Execution::IssueCard(int64_t resident_id, Date applied, 
       plan(MakeStep(StepKind::kIssue, kSign),
            json{{"last_valid_day", signv.expires.ToString()}, {"renewal", false}}.dump());
     plan(MakeStep(StepKind::kWriteCa), "{}");
+    plan(MakeStep(StepKind::kWriteData), "{}");
     plan(MakeStep(StepKind::kWrite, kAuth), "{}");
     if (sign) plan(MakeStep(StepKind::kWrite, kSign), "{}");
     if (old_card) {

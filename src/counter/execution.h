@@ -72,6 +72,9 @@ struct ExecutionEnv {
   // Where a new card file goes (card issuance with the card model): relative to `home`.
   std::function<std::string(const Resident& r, int64_t case_id)> new_card_path;
   std::string card_secret;  // encrypts a new card file (the card model)
+  // The sandbox's key for the 券面事項 data (write_data; pki LoadOrCreateCardDataKey), asked for
+  // at the first write: made then in a CA folder that has none.
+  std::function<Result<pki::Signer*>()> card_data_signer;
   std::string clerk = "system";
   int64_t now = 0;  // Unix seconds
   Date today;

@@ -151,7 +151,8 @@ TEST_P(Recovery, RecoveryLeavesACaseWhoseExecutionIsAliveElsewhere) {
 
 TEST_P(Recovery, KillNineDuringCardIssuance) {
   for (const char* point :
-       {"create_card:started", "create_card:done", "write_ca:acted", "write:sign:acted"}) {
+       {"create_card:started", "create_card:done", "write_ca:acted", "write_data:started",
+        "write_data:acted", "write:sign:acted"}) {
     SCOPED_TRACE(point);
     Resident res;
     res.municipality = "suzuka";
@@ -179,6 +180,10 @@ TEST_P(Recovery, KillNineDuringCardIssuance) {
       EXPECT_EQ(recovered->finished.size(), 1u);
     }
     ExpectConsistent(*r);
+    // The chip's data were written (again, after a crash inside write_data) and verify.
+    const card::TextApData text = ReadTextAp(*r, card::PinId::kText, "1234");
+    EXPECT_EQ(text.holder.name, "鈴鹿　一郎");
+    EXPECT_TRUE(text.signature_verified) << text.signature_problem;
   }
 }
 
@@ -188,7 +193,7 @@ TEST(ExecutionStepNames, StoredNamesRoundTrip) {
   for (const char* text :
        {"check_pins", "reset_pin:auth", "reset_pin:sign", "reset_pin:text", "reset_pin:juki",
         "keygen:auth", "keygen:sign", "issue:auth", "issue:sign", "write:auth", "write:sign",
-        "revoke_old:auth", "revoke_old:sign", "create_card", "write_ca", "close"}) {
+        "revoke_old:auth", "revoke_old:sign", "create_card", "write_ca", "write_data", "close"}) {
     auto step = ParseStep(text, "case_steps.step");
     ASSERT_TRUE(step.ok()) << text;
     EXPECT_EQ(FormatStep(*step), text);

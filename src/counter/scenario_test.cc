@@ -477,6 +477,30 @@ TEST_P(Scenario, AddressChangeRevokesTheSignCertThenNewIssuance) {
   EXPECT_EQ(OcspStatus(ocsp, der, sign_ca_->cert.get()), "good");
 }
 
+// A new card carries the registry's data on its 券面事項入力補助 AP, signed by the sandbox key.
+TEST_P(Scenario, IssuanceWritesTheRegistrysDataOntoTheChip) {
+  const int64_t r = ResidentWithCard("yamagata", kBirth, kCardIssued);
+  const Resident resident = *store_->GetResident(r);
+  card::TextApData read = ReadTextAp(r, card::PinId::kText, "1234");
+  ASSERT_TRUE(read.check.verified);
+  EXPECT_EQ(read.holder.my_number, resident.my_number);
+  EXPECT_EQ(read.holder.name, "山田　花子");
+  EXPECT_EQ(read.holder.address, "山形県山形市旅篭町二丁目３番２５号");
+  EXPECT_EQ(read.holder.sex, '2');
+  const std::string birth = kBirth.ToString();
+  EXPECT_EQ(read.holder.birth, birth.substr(0, 4) + birth.substr(5, 2) + birth.substr(8, 2));
+  EXPECT_TRUE(read.signature_verified) << read.signature_problem;
+  // 照合番号A (the My Number) opens the number only, and counts down from 10.
+  read = ReadTextAp(r, card::PinId::kTextA, resident.my_number);
+  ASSERT_TRUE(read.check.verified);
+  EXPECT_EQ(read.holder.my_number, resident.my_number);
+  EXPECT_TRUE(read.holder.name.empty());
+  read = ReadTextAp(r, card::PinId::kTextA, "000000000000");
+  EXPECT_FALSE(read.check.verified);
+  EXPECT_EQ(read.check.tries_left, 9);
+  EXPECT_TRUE(read.holder.my_number.empty());
+}
+
 // A card in a reader may be anyone's: the execution proves the chip ID under the issuer key
 // before the first PIN, so another resident's card loses no PIN try and nothing is issued.
 TEST_P(Scenario, SomeoneElsesCardIsRefusedBeforeAnyPin) {

@@ -21,6 +21,7 @@ constexpr StepKindName kStepKinds[] = {
     {StepKind::kRevokeOld, "revoke_old", StepTarget::kKey},
     {StepKind::kCreateCard, "create_card", StepTarget::kNone},
     {StepKind::kWriteCa, "write_ca", StepTarget::kNone},
+    {StepKind::kWriteData, "write_data", StepTarget::kNone},
     {StepKind::kRevoke, "revoke", StepTarget::kKey},
     {StepKind::kResumeCard, "resume_card", StepTarget::kNone},
     {StepKind::kAbolishCard, "abolish_card", StepTarget::kNone},

@@ -26,6 +26,7 @@ enum class StepKind {
   kRevokeOld,   // revoke_old:<key>
   kCreateCard,  // create_card
   kWriteCa,     // write_ca
+  kWriteData,   // write_data     the registry's data onto the 券面事項入力補助 AP (card_data.h)
   kRevoke,       // revoke:<key>   a certificate ended with the case's reason (R-LOST-2/4)
   kResumeCard,   // resume_card    一時停止解除: the card in force again (R-LOST-2)
   kAbolishCard,  // abolish_card   廃止 (R-LOST-4)
@@ -47,7 +48,7 @@ StepName MakeStep(StepKind kind, pki::CaKind key);
 StepName MakeResetPin(card::PinId pin);
 // The stored text, as the journal has always written it: "check_pins", "reset_pin:auth",
 // "keygen:sign", "issue:auth", "write:auth", "revoke_old:sign", "create_card", "write_ca",
-// "revoke:auth", "resume_card", "abolish_card", "face_check", "face_on", "face_off",
+// "write_data", "revoke:auth", "resume_card", "abolish_card", "face_check", "face_on", "face_off",
 // "adopt_card", "close".
 std::string FormatStep(const StepName& step);
 // The inverse of FormatStep; an unknown name is an error naming `field`.

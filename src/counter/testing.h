@@ -52,11 +52,15 @@ class CounterTest : public ::testing::Test {
     ASSERT_TRUE(sign.ok() && auth.ok());
     sign_ca_ = new pki::CaGeneration(std::move(sign).value());
     auth_ca_ = new pki::CaGeneration(std::move(auth).value());
+    auto data_key = pki::LoadOrCreateCardDataKey(*ca_dir_, secrets, RealClock().Now());
+    ASSERT_TRUE(data_key.ok()) << data_key.error().ToString();
+    card_data_key_ = new pki::OcspResponderKey(std::move(data_key).value());
   }
   static void TearDownTestSuite() {
     std::filesystem::remove_all(*ca_dir_);
     delete sign_ca_;
     delete auth_ca_;
+    delete card_data_key_;
     delete ca_dir_;
   }
 
@@ -103,6 +107,7 @@ class CounterTest : public ::testing::Test {
     env_.sign_ca = sign_ca_;
     env_.auth_ca = auth_ca_;
     env_.issuer_master = kIssuerMaster;
+    env_.card_data_signer = []() -> Result<pki::Signer*> { return card_data_key_->signer.get(); };
     env_.card_secret = kCardSecret;
     env_.home = dir_;
     env_.open_card = [this](const CardRecord& r) { return OpenFileCard(r, dir_); };
@@ -245,9 +250,21 @@ class CounterTest : public ::testing::Test {
     return der.ok() ? *der : std::string();
   }
 
+  // The 券面事項入力補助 AP of the resident's card, read with `pin` as an eKYC client does.
+  card::TextApData ReadTextAp(int64_t resident, card::PinId pin, const std::string& value) {
+    auto link = OpenFileCard(**store_->ActiveCard(resident), dir_);
+    EXPECT_TRUE(link.ok());
+    if (!link.ok()) return {};
+    card::JpkiClient client((*link)->transport());
+    auto read = client.ReadTextAp(pin, value, X509_get0_pubkey(card_data_key_->cert.get()));
+    EXPECT_TRUE(read.ok()) << read.error().ToString();
+    return read.ok() ? *read : card::TextApData{};
+  }
+
   static std::string* ca_dir_;
   static pki::CaGeneration* sign_ca_;
   static pki::CaGeneration* auth_ca_;
+  static pki::OcspResponderKey* card_data_key_;
 
   std::filesystem::path dir_;
   std::string database_;  // the PostgreSQL database; "" on SQLite
@@ -323,6 +340,7 @@ inline std::vector<std::string> StepIds(const Decision& d) {
 inline std::string* CounterTest::ca_dir_ = nullptr;
 inline pki::CaGeneration* CounterTest::sign_ca_ = nullptr;
 inline pki::CaGeneration* CounterTest::auth_ca_ = nullptr;
+inline pki::OcspResponderKey* CounterTest::card_data_key_ = nullptr;
 
 }  // namespace mynacert::counter::testing
 

@@ -117,6 +117,14 @@ Result<std::unique_ptr<Workspace>> OpenWorkspace(const std::filesystem::path& di
   w->env.ca_store = w->ca_store.get();
   w->env.sign_ca = &w->sign_ca;
   w->env.auth_ca = &w->auth_ca;
+  Workspace* ws = w.get();
+  w->env.card_data_signer = [ws, ca_dir, keys]() -> Result<pki::Signer*> {
+    if (!ws->card_data_key.signer) {
+      MYNACERT_ASSIGN_OR_RETURN(ws->card_data_key,
+                                pki::LoadOrCreateCardDataKey(ca_dir, keys, RealClock().Now()));
+    }
+    return ws->card_data_key.signer.get();
+  };
   const std::string secret = w->env.card_secret;
   w->env.open_card = [secret, dir](const CardRecord& r) { return OpenCardFile(r, secret, dir); };
   // Relative to the home (ExecutionEnv::home): a copied home writes its own cards.

@@ -36,6 +36,7 @@ struct Workspace {
   // With the secrets only:
   std::unique_ptr<pki::CaStore> ca_store;
   pki::CaGeneration sign_ca, auth_ca;
+  pki::OcspResponderKey card_data_key;  // loaded at the first write_data (env.card_data_signer)
   ExecutionEnv env;  // open_card = the card files; pin unset (the caller asks)
   std::vector<std::string> notes;  // "CA created: …" for the caller to print
 
