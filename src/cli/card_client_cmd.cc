@@ -26,6 +26,7 @@
 #include "pki/ocsp.h"
 #include "pki/pades.h"
 #include "core/clock.h"
+#include "core/date_text.h"
 #include "core/hex.h"
 #include "pki/ca_store.h"
 #include "pki/certificate.h"
@@ -38,7 +39,8 @@ namespace {
 
 struct ClientFlags {
   CardAccess access;
-  std::string sign_pin, pin_kind, pin, new_pin, slot, in, out, url, verifier, reason;
+  std::string sign_pin, text_pin, card_data_cert, pin_kind, pin, new_pin, slot, in, out, url,
+      verifier, reason;
   std::optional<std::string> today;
   bool json = false, pem = false, withdraw = false, attached = false, no_ltv = false;
 };
@@ -164,11 +166,45 @@ Status RunReaders(const ClientFlags& f, CliContext& ctx) {
   return {};
 }
 
+// The 券面事項入力補助 AP read with the text PIN: the My Number and the basic four data, and
+// whether their signature verifies under the published card data key (--card-data-cert).
+Result<nlohmann::json> ReadCardData(card::JpkiClient& client, const ClientFlags& f) {
+  MYNACERT_ASSIGN_OR_RETURN(std::string pin, ReadPin(f.text_pin, "--text-pin", card::PinId::kText));
+  pki::X509Ptr trusted;
+  if (!f.card_data_cert.empty()) {
+    MYNACERT_ASSIGN_OR_RETURN(const std::string bytes,
+                              ReadFileNamed(f.card_data_cert, "--card-data-cert"));
+    MYNACERT_ASSIGN_OR_RETURN(trusted, pki::ParseCertificatePemOrDer(bytes, "--card-data-cert"));
+  }
+  auto read = client.ReadTextAp(card::PinId::kText, pin,
+                                trusted ? X509_get0_pubkey(trusted.get()) : nullptr);
+  OPENSSL_cleanse(pin.data(), pin.size());
+  if (!read.ok()) return read.error();
+  nlohmann::json j;
+  j["verified_pin"] = read->check.verified;
+  j["tries_left"] = read->check.tries_left;
+  if (!read->check.verified) return j;
+  j["my_number"] = read->holder.my_number;
+  j["name"] = read->holder.name;
+  j["address"] = read->holder.address;
+  j["birth"] = read->holder.birth.substr(0, 4) + "-" + read->holder.birth.substr(4, 2) + "-" +
+               read->holder.birth.substr(6, 2);
+  j["sex"] = std::string(1, read->holder.sex);
+  j["signature"] = !trusted                    ? "not_checked"
+                   : read->signature_verified ? "verified"
+                                              : "invalid";
+  if (trusted && !read->signature_verified) j["signature_problem"] = read->signature_problem;
+  return j;
+}
+
 Status RunShow(const ClientFlags& f, CliContext& ctx) {
   MYNACERT_ASSIGN_OR_RETURN(Date today, TodayOf(f));
   std::string sign_pin;
   if (!f.sign_pin.empty()) {
     MYNACERT_ASSIGN_OR_RETURN(sign_pin, ReadPin(f.sign_pin, "--sign-pin", card::PinId::kSign));
+  }
+  if (!f.card_data_cert.empty() && f.text_pin.empty()) {
+    return InvalidArgument("--card-data-cert", "--text-pin と一緒に使います (used with --text-pin)");
   }
   MYNACERT_ASSIGN_OR_RETURN(auto connection, ConnectCard(f.access));
   card::JpkiClient client(connection->transport());
@@ -213,6 +249,10 @@ Status RunShow(const ClientFlags& f, CliContext& ctx) {
     tries[card::PinEfOf(id).name] = left.ok() ? nlohmann::json(*left) : nlohmann::json(nullptr);
   }
   j["pin_tries_left"] = tries;
+  if (!f.text_pin.empty()) {
+    MYNACERT_ASSIGN_OR_RETURN(j["card_data"], ReadCardData(client, f));
+    j["pin_tries_left"]["text"] = j["card_data"]["tries_left"];
+  }
   std::optional<card::PinCheck> check;
   if (!sign_pin.empty()) {
     auto verified = client.Verify(card::PinId::kSign, sign_pin);
@@ -271,6 +311,26 @@ Status RunShow(const ClientFlags& f, CliContext& ctx) {
       }
     }
     o << "\n";
+    if (j.contains("card_data") && j["card_data"]["verified_pin"].get<bool>()) {
+      const auto& d = j["card_data"];
+      const std::string number = d["my_number"].get<std::string>();
+      const char* sex = d["sex"] == "1" ? "男 (male)" : d["sex"] == "2" ? "女 (female)" : "—";
+      o << "券面事項入力補助AP (card data, read with the text PIN)\n"
+        << "  個人番号 (My Number): ******** " << number.substr(8) << " (--json で全桁 / all digits with --json)\n"
+        << "  氏名 (name): " << d["name"].get<std::string>() << "\n"
+        << "  住所 (address): " << d["address"].get<std::string>() << "\n"
+        << "  生年月日 (birth): "
+        << JapaneseLongDate(*Date::Parse(d["birth"].get<std::string>())) << "\n"
+        << "  性別 (sex): " << sex << "\n"
+        << "  署名 (signature): "
+        << (d["signature"] == "verified"
+                ? "検証できました (verified under --card-data-cert)"
+                : d["signature"] == "invalid"
+                      ? "検証できません — 改ざんの可能性 (does not verify: " +
+                            d["signature_problem"].get<std::string>() + ")"
+                      : "未確認 — --card-data-cert で確かめます (not checked; give --card-data-cert)")
+        << "\n\n";
+    }
     if (j.contains("sign_certificate")) {
       PrintCertificate(o, "署名用電子証明書 (sign certificate)", j["sign_certificate"]);
     } else if (face) {
@@ -282,6 +342,20 @@ Status RunShow(const ClientFlags& f, CliContext& ctx) {
     } else if (check->verified) {
       o << "署名用電子証明書 (sign certificate): 書き込まれていません (none on the card)\n";
     }
+  }
+  if (j.contains("card_data") && !j["card_data"]["verified_pin"].get<bool>()) {
+    const int left = j["card_data"]["tries_left"].get<int>();
+    return InvalidArgument("--text-pin",
+                           left == 0 ? "券面事項入力補助用暗証番号はロックされています。窓口で初期化して"
+                                       "ください (text PIN locked; reset at a counter, R-PIN-1)"
+                                     : "券面事項入力補助用暗証番号が違います。残り " +
+                                           std::to_string(left) + " 回 (wrong text PIN; tries left)",
+                           "R-CERT-6");
+  }
+  if (j.contains("card_data") && j["card_data"]["signature"] == "invalid") {
+    return InvalidArgument("--card-data-cert", "券面事項の署名が検証できません (the card data do not "
+                                               "verify: " +
+                                                   j["card_data"]["signature_problem"].get<std::string>() + ")");
   }
   if (check && !check->verified) {
     return InvalidArgument(
@@ -911,6 +985,12 @@ void AddCardClientCommands(CLI::App& card, CliContext& ctx) {
   s->add_option("--sign-pin", sf->sign_pin,
                 "署名用パスワードの場所 (env:/file:): 署名用電子証明書も表示 / also show the "
                 "sign certificate (a wrong one costs a try)");
+  s->add_option("--text-pin", sf->text_pin,
+                "券面事項入力補助用 PIN の場所 (env:/file:): 個人番号と基本4情報も表示 / also read the "
+                "My Number and the basic four data (a wrong one costs a try)");
+  s->add_option("--card-data-cert", sf->card_data_cert,
+                "券面事項の署名鍵の証明書 (サービスの /ca/card-data.crt) で署名を確かめる / verify the "
+                "card data under this certificate");
   s->add_option("--today", sf->today, "基準日 YYYY-MM-DD (既定: 今日 JST)");
   s->add_flag("--json", sf->json, "JSON で出力 / print JSON");
   s->callback([sf, &ctx] { RunCommand(ctx, [&] { return RunShow(*sf, ctx); }); });

@@ -200,6 +200,50 @@ namespace {
 // R-LOST-1..4 from the command line: `hotline call` holds both certificates (the CA says
 // hold), `ca release` refuses (holds are final), a refused call exits 2 and writes nothing,
 // and `counter open --procedure abolish_card` abolishes the card.
+// The holder's client reads the 券面事項入力補助 AP the counter wrote at issuance (issue 19),
+// and checks its signature with the key the service publishes.
+TEST_F(CounterCli, TheCardDataWrittenAtIssuanceReadBackWithTheTextPin) {
+  ASSERT_NO_FATAL_FAILURE(HolderWithCard());
+  ServeProcess serve;
+  ASSERT_NO_FATAL_FAILURE(StartServe(serve));
+  const std::string cert = (home_ / "card-data.crt").string();
+  auto got = Sh("curl -sf -o " + cert + " " + serve.base + "/ca/card-data.crt");
+  ASSERT_EQ(got.code, 0) << got.out;
+  EXPECT_NE(Sh("openssl x509 -inform DER -in " + cert + " -noout -subject").out.find("not J-LIS"),
+            std::string::npos);
+  auto show = M("card show --json --text-pin env:T_TEXT --card-data-cert " + cert + CardAccess());
+  ASSERT_EQ(show.code, 2) << show.out;  // T_TEXT is not set: the source named
+  EXPECT_NE(show.out.find("--text-pin"), std::string::npos) << show.out;
+  env_ += "T_TEXT=1234 T_WRONG=9999 ";
+  show = M("card show --json --text-pin env:T_TEXT --card-data-cert " + cert + CardAccess());
+  ASSERT_EQ(show.code, 0) << show.out;
+  auto j = nlohmann::json::parse(show.out);
+  const auto& d = j["card_data"];
+  EXPECT_EQ(d["name"], "山形　花子");
+  EXPECT_EQ(d["address"], "山形県山形市旅篭町二丁目３番２５号");
+  EXPECT_EQ(d["birth"], "1980-07-07");
+  EXPECT_EQ(d["sex"], "2");
+  EXPECT_EQ(d["my_number"].get<std::string>().size(), 12u);
+  EXPECT_EQ(d["signature"], "verified");
+  // The text form hides all but the last four digits, and writes the date as residents read it.
+  show = M("card show --text-pin env:T_TEXT" + CardAccess());
+  ASSERT_EQ(show.code, 0) << show.out;
+  EXPECT_EQ(show.out.find(d["my_number"].get<std::string>()), std::string::npos) << show.out;
+  EXPECT_NE(show.out.find("1980年(昭和55年)7月7日(月)"), std::string::npos) << show.out;
+  EXPECT_NE(show.out.find("未確認"), std::string::npos) << show.out;
+  // A wrong PIN costs a try and reads nothing.
+  show = M("card show --json --text-pin env:T_WRONG" + CardAccess());
+  EXPECT_EQ(show.code, 2) << show.out;
+  EXPECT_NE(show.out.find("残り 2 回"), std::string::npos) << show.out;
+  EXPECT_EQ(show.out.find("山形　花子"), std::string::npos) << show.out;
+  // Another key's certificate: the data do not verify under it.
+  const std::string other = (home_ / "other.crt").string();
+  ASSERT_EQ(Sh("cp " + (home_ / "ca" / "auth-ca-1.crt.pem").string() + " " + other).code, 0);
+  show = M("card show --json --text-pin env:T_TEXT --card-data-cert " + other + CardAccess());
+  EXPECT_EQ(show.code, 2) << show.out;
+  EXPECT_NE(show.out.find("ef0004"), std::string::npos) << show.out;
+}
+
 TEST_F(CounterCli, HotlineCallThenAbolition) {
   ASSERT_NO_FATAL_FAILURE(HolderWithCard());
   auto wrong = M("hotline call --clerk line --name '山形 花子' --birth 1980-07-07 --address '山形市' --json");

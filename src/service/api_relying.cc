@@ -171,7 +171,22 @@ Status Service::AddRelyingRoutes() {
                "<li>失効理由 / reasons: affiliationChanged = 記載事項の変更, superseded = 更新, cessationOfOperation = 不要・廃止, "
                "keyCompromise = 鍵の危殆化, certificateHold = 一時保留.</li></ul>"
                "<h2>認証局証明書 / CA certificates</h2><ul><li><a href=\"/ca/sign.crt\">署名用 / signature</a></li>"
-               "<li><a href=\"/ca/auth.crt\">利用者証明用 / user authentication</a></li></ul></body></html>";
+               "<li><a href=\"/ca/auth.crt\">利用者証明用 / user authentication</a></li>"
+               "<li><a href=\"/ca/card-data.crt\">券面事項入力補助AP の署名鍵 (テスト用、J-LIS のものではありません) / "
+               "the key that signs the cards' 券面事項 data (a test key, not J-LIS's)</a></li></ul></body></html>";
+    return res;
+  }}));
+
+  // The sandbox's card data key (card/card_data.h): EF 0004 of every card's 券面事項入力補助 AP
+  // verifies under it. 404 until the first card was written.
+  MYNACERT_RETURN_IF_ERROR(r.Add({"GET", "/ca/card-data.crt", Access::kPublic, kNoBody, "", false,
+                                  [this](RequestContext&) {
+    auto cert = pki::LoadCardDataCertificate(ws_->CaDir());
+    if (!cert.ok()) return Fail(NotFound("path", cert.error().message));
+    HttpResponse res;
+    res.content_type = "application/pkix-cert";
+    res.headers.emplace_back("Content-Disposition", "attachment; filename=\"card-data.crt\"");
+    res.body = pki::CertificateDer(cert->get());
     return res;
   }}));
 
