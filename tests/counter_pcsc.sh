@@ -60,6 +60,35 @@ end=$(openssl x509 -in "$work/auth.pem" -noout -enddate | cut -d= -f2)
 m resident show --resident 1 --json | jq -e '.certificates[] | select(.kind == "auth" and .state == "active" and .last_valid_day == "2031-07-07")' >/dev/null \
   || fail "the new auth certificate is not on record until the card's expiry (R-VAL-1a)"
 
+step "the holder's client reads the 券面事項入力補助 AP the counter wrote, and its signature verifies (issue 19)"
+export TEXT_PIN=1234
+data=$(m card show --reader "$reader" --json --text-pin env:TEXT_PIN \
+         --card-data-cert "$MYNACERT_HOME/ca/card-data.crt.pem") || fail "card show --text-pin: $data"
+[ "$(jq -r .card_data.name <<<"$data")" = '山形　花子1' ] || fail "name on the chip: $data"
+[ "$(jq -r .card_data.address <<<"$data")" = '山形県山形市旅篭町二丁目３番２５号' ] || fail "address: $data"
+[ "$(jq -r .card_data.signature <<<"$data")" = verified ] || fail "signature: $data"
+number=$(jq -r .card_data.my_number <<<"$data")
+
+step "scriptor replays jsapdu's reads through pcscd: VERIFY 00 20 00 91, READ BINARY by SFI, Le 00 00 00"
+cat > "$work/kenhojo.apdu" <<APDU
+00 A4 04 0C 0A D3 92 10 00 31 00 01 01 04 08
+00 20 00 91 04 31 32 33 34
+00 B0 81 00 00 00 00
+00 B0 82 00 00 00 00
+APDU
+replay=$(scriptor -r "$reader" "$work/kenhojo.apdu" 2>&1)
+answer() {  # <command as scriptor echoes it>: the answer's bytes, status word included
+  awk -v cmd="> $1" '$0 == cmd {f = 1; next}
+       f {last = / : /; sub(/^< /, ""); sub(/ : .*/, ""); printf "%s ", $0; if (last) exit}' <<<"$replay"
+}
+[ "$(answer "00 20 00 91 04 31 32 33 34")" = "90 00 " ] || fail "VERIFY 00 20 00 91: $replay"
+ef1=$(answer "00 B0 81 00 00 00 00" | tr -s " ")  # scriptor wraps at 16 bytes
+expected="FF 10 0C $(printf %s "$number" | xxd -p | tr a-f A-F | sed 's/../& /g')FF FF 90 00 "
+[ "$ef1" = "$expected" ] || fail "EF 0001 by SFI: got '$ef1', want '$expected'"
+ef2=$(answer "00 B0 82 00 00 00 00")
+[ "${ef2:0:6}" = "FF 20 " ] || fail "EF 0002 by SFI: $replay"
+[ "${ef2% 90 00 }" != "$ef2" ] || fail "EF 0002 status: $replay"
+
 step "a hotline call holds both certificates; the found card, still in the reader, gets new ones (R-LOST-1/2)"
 m hotline call --clerk line --name '山形 花子1' --birth 1980-07-07 --address '山形県山形市旅篭町二丁目3番25号' \
   --event lost --json >/dev/null || fail "hotline call"

@@ -119,6 +119,7 @@ Result<std::unique_ptr<Workspace>> OpenWorkspace(const std::filesystem::path& di
   w->env.auth_ca = &w->auth_ca;
   Workspace* ws = w.get();
   w->env.card_data_signer = [ws, ca_dir, keys]() -> Result<pki::Signer*> {
+    std::lock_guard lock(ws->card_data_mu);
     if (!ws->card_data_key.signer) {
       MYNACERT_ASSIGN_OR_RETURN(ws->card_data_key,
                                 pki::LoadOrCreateCardDataKey(ca_dir, keys, RealClock().Now()));

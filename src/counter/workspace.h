@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,7 @@ struct Workspace {
   std::unique_ptr<pki::CaStore> ca_store;
   pki::CaGeneration sign_ca, auth_ca;
   pki::OcspResponderKey card_data_key;  // loaded at the first write_data (env.card_data_signer)
+  std::mutex card_data_mu;              // guards card_data_key's loading (serve's threads)
   ExecutionEnv env;  // open_card = the card files; pin unset (the caller asks)
   std::vector<std::string> notes;  // "CA created: …" for the caller to print
 

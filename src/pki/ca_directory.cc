@@ -213,9 +213,9 @@ Result<CaGeneration> LoadCa(const std::string& dir, CaKind kind, int generation,
   return ca;
 }
 
-Result<OcspResponderKey> LoadOcspResponder(const std::string& dir, CaKind kind, int generation,
-                                           const KeySecrets& secrets) {
-  const std::string base = (fs::path(dir) / OcspBaseName(kind, generation)).string();
+namespace {
+// A key file and its certificate (<base>.key.pem, <base>.crt.pem), checked to match.
+Result<OcspResponderKey> LoadKeyPair(const std::string& base, const KeySecrets& secrets) {
   OcspResponderKey out;
   MYNACERT_ASSIGN_OR_RETURN(out.cert, ReadCertificate(base + ".crt.pem"));
   MYNACERT_ASSIGN_OR_RETURN(EvpPkeyPtr key,
@@ -227,6 +227,12 @@ Result<OcspResponderKey> LoadOcspResponder(const std::string& dir, CaKind kind, 
   }
   out.signer = MakeKeySigner(std::move(key), "key file " + base + ".key.pem");
   return out;
+}
+}  // namespace
+
+Result<OcspResponderKey> LoadOcspResponder(const std::string& dir, CaKind kind, int generation,
+                                           const KeySecrets& secrets) {
+  return LoadKeyPair((fs::path(dir) / OcspBaseName(kind, generation)).string(), secrets);
 }
 
 Result<OcspResponderKey> LoadOrCreateCardDataKey(const std::string& dir, const KeySecrets& secrets,
@@ -252,17 +258,7 @@ Result<OcspResponderKey> LoadOrCreateCardDataKey(const std::string& dir, const K
     // The certificate last: its presence says the pair is complete.
     MYNACERT_RETURN_IF_ERROR(WriteFileAtomically(base + ".crt.pem", CertificatePem(cert.get()), 0644));
   }
-  OcspResponderKey out;
-  MYNACERT_ASSIGN_OR_RETURN(out.cert, ReadCertificate(base + ".crt.pem"));
-  MYNACERT_ASSIGN_OR_RETURN(EvpPkeyPtr key,
-                            LoadEncryptedPrivateKey(base + ".key.pem", secrets.passphrase));
-  if (EVP_PKEY_eq(X509_get0_pubkey(out.cert.get()), key.get()) != 1) {
-    TakeOpenSslErrors();
-    return InvalidArgument(base + ".key.pem",
-                           "鍵が証明書と一致しません (the key does not match the certificate)");
-  }
-  out.signer = MakeKeySigner(std::move(key), "key file " + base + ".key.pem");
-  return out;
+  return LoadKeyPair(base, secrets);
 }
 
 Result<X509Ptr> LoadCardDataCertificate(const std::string& dir) {
