@@ -29,6 +29,7 @@
 #include "counter/verifiers.h"
 #include "pki/ca_directory.h"
 #include "pki/ca_store.h"
+#include "pki/certificate.h"
 #include "pki/testing_pdf.h"
 #include "pki/testing_x509.h"
 #include "reservations/reservations.h"
@@ -1103,6 +1104,14 @@ TEST_F(ServiceTest, SupervisorRunsTheNoticeBatch) {
 // revocation and not before.
 TEST_F(ServiceTest, CrlAndCaCertificate) {
   counter::Workspace& ws = svc_->workspace();
+  // The card data key (issue 19) exists once a card was written, and is published then.
+  ExpectJsonError(Get("/ca/card-data.crt"), 404, "path");
+  AddHolder(ws, "yamagata", "山形　一子", "山形県山形市旅篭町二丁目3番25号", Date::Ymd(2021, 7, 7));
+  Reply data_key = Get("/ca/card-data.crt");
+  ASSERT_EQ(data_key.status, 200) << data_key.body;
+  auto published = pki::ParseCertificateDer(data_key.body);
+  ASSERT_TRUE(published.ok());
+  EXPECT_EQ(X509_check_ca(published->get()), 0);  // a signing key, not a CA
   Reply cert = Get("/ca/auth.crt");
   ASSERT_EQ(cert.status, 200);
   EXPECT_EQ(cert.headers["Content-Type"], "application/pkix-cert");
