@@ -105,5 +105,16 @@ got=$(openssl x509 -in "$work/auth-found.pem" -noout -serial | cut -d= -f2)
 [ "${got,,}" = "${new_serial,,}" ] || fail "after the found card the card holds $got, the counter issued $new_serial"
 [ "$(m ca get --dir "$MYNACERT_HOME/ca" --kind auth --serial "$auth_serial" --json | jq -r .state)" = revoked ] \
   || fail "the held certificate is not revoked (a hold is final, R-LOST-2)"
+step "a move at the counter with the card in the reader: the sign certificate revoked and the new address on the chip, one case (R-CERT-5, issue 19)"
+moved=$(m resident change --clerk c1 --resident 1 --address '山形県山形市七日町一丁目1番1号' --date 2026-05-11 \
+          --with-card --reader "$reader" --json) || fail "resident change --with-card: $moved"
+sign_serial=$(jq -r '.revoked[0]' <<<"$moved")
+[ "$(m ca get --dir "$MYNACERT_HOME/ca" --kind sign --serial "$sign_serial" --json | jq -r .state)" = revoked ] \
+  || fail "sign certificate $sign_serial not revoked: $moved"
+[ "$(m counter show --case "$(jq -r .case <<<"$moved")" | jq -r .state)" = done ] || fail "case: $moved"
+data=$(m card show --reader "$reader" --json --text-pin env:TEXT_PIN \
+         --card-data-cert "$MYNACERT_HOME/ca/card-data.crt.pem") || fail "card show after the move: $data"
+[ "$(jq -r .card_data.address <<<"$data")" = '山形県山形市七日町一丁目１番１号' ] || fail "the chip's address: $data"
+[ "$(jq -r .card_data.signature <<<"$data")" = verified ] || fail "signature after the move: $data"
 m audit verify >/dev/null || fail "audit chain"
 echo "$name: all checks passed"

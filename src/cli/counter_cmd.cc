@@ -182,6 +182,7 @@ struct Flags {
   // abolish_card (R-LOST-4); the hotline (R-LOST-1).
   std::string card_event, caller = "holder", caller_name, police_receipt, note;
   bool at_fault = false, not_at_fault = false;
+  bool with_card = false;  // resident change: the card is at the counter (written, issue 19)
   // --holder-at-fault / --not-at-fault, unset when neither is given.
   std::optional<bool> AtFault() const {
     if (at_fault) return true;
@@ -303,9 +304,20 @@ Status RunResidentChange(const Flags& f, CliContext& ctx) {
   ch.abroad = f.set_abroad;
   ch.forwarding = f.set_forwarding;
   MYNACERT_ASSIGN_OR_RETURN(Date on, DateFlag(f.date, "--date"));
-  MYNACERT_ASSIGN_OR_RETURN(auto report, s->counter->ChangeResident(f.resident, ch, on, f.home.clerk, Now(), s->ca_store.get()));
+  counter::ChangeReport report;
+  if (f.with_card) {  // revoked and written onto the chip in one journaled case
+    s->env.clerk = f.home.clerk;
+    s->env.now = Now();
+    MYNACERT_ASSIGN_OR_RETURN(report, s->counter->ChangeResidentWithCard(f.resident, ch, on, s->env));
+  } else {
+    MYNACERT_ASSIGN_OR_RETURN(report, s->counter->ChangeResident(f.resident, ch, on, f.home.clerk, Now(), s->ca_store.get()));
+  }
   if (f.home.json) {
-    ctx.out << json{{"fields", report.fields}, {"revoked", report.revoked_serials}}.dump(2) << "\n";
+    ctx.out << json{{"fields", report.fields},
+                    {"revoked", report.revoked_serials},
+                    {"case", report.case_id == 0 ? json(nullptr) : json(report.case_id)}}
+                   .dump(2)
+            << "\n";
     return {};
   }
   ctx.out << "変更しました (changed): ";
@@ -313,6 +325,10 @@ Status RunResidentChange(const Flags& f, CliContext& ctx) {
   ctx.out << "\n";
   for (const auto& serial : report.revoked_serials) {
     ctx.out << "  署名用電子証明書 " << serial << " を失効しました (affiliationChanged, R-CERT-5)\n";
+  }
+  if (report.case_id != 0) {
+    ctx.out << "  新しい券面事項をカードに書き込みました (the new data written onto the card), 案件 (case) "
+            << report.case_id << "\n";
   }
   return {};
 }
@@ -798,6 +814,10 @@ void AddCounterCommands(CLI::App& app, CliContext& ctx) {
     c->add_option("--abroad", fl->set_abroad, "国外転出 true|false");
     c->add_option("--forwarding", fl->set_forwarding, "転送届 true|false");
     c->add_option("--date", fl->date, "異動日 (既定 今日)");
+    AddReaderFlag(c, fl->home);
+    c->add_flag("--with-card", fl->with_card,
+                "カードを窓口で預かっている: 券面事項 (券面事項入力補助AP) も書き換える / the card is at the "
+                "counter: its chip data are rewritten in the same case (--reader for a card in a reader)");
     c->callback(run(RunResidentChange, fl));
   }
 

@@ -50,6 +50,13 @@ class Counter {
                                       std::string_view clerk, int64_t at, pki::CaStore* ca) {
     return registry_.ChangeResident(id, change, on, clerk, at, ca);
   }
+  // The same at the counter with the card there: revoked and written onto the chip in one
+  // journaled case (Execution::ChangeResidentWithCard).
+  Result<ChangeReport> ChangeResidentWithCard(int64_t id, const ResidentChange& change, Date on,
+                                              ExecutionEnv& env,
+                                              ExecutionReport* execution = nullptr) {
+    return execution_.ChangeResidentWithCard(id, change, on, env, execution);
+  }
 
   // ---- cases ----
   // The case, its first visit and the documents presented at it, all or nothing.

@@ -757,6 +757,8 @@ Result<RecoveryReport> Execution::Recover(ExecutionEnv& env) {
       }
       if (name->kind != StepKind::kClose && s.state != "done") all_but_close = false;
     }
+    // The record changed with the case's plan: what it planned must follow.
+    if (c.procedure == "resident_change") forward = true;
     if (unknown) {  // neither finished nor rolled back: the journal is not understood
       report.problems.push_back("case " + std::to_string(id) + ": " + unknown->ToString());
       continue;
@@ -788,6 +790,72 @@ Result<RecoveryReport> Execution::Recover(ExecutionEnv& env) {
     MYNACERT_RETURN_IF_ERROR(tx.Commit());
     report.rolled_back.push_back(id);
   }
+  return report;
+}
+
+Result<ChangeReport> Execution::ChangeResidentWithCard(int64_t resident_id,
+                                                      const ResidentChange& change, Date on,
+                                                      ExecutionEnv& env, ExecutionReport* execution) {
+  MYNACERT_ASSIGN_OR_RETURN(Resident r, store_.GetResident(resident_id));
+  MYNACERT_ASSIGN_OR_RETURN(auto card, store_.ActiveCard(resident_id));
+  if (!card || card->suspended()) {
+    return registry_.ChangeResident(resident_id, change, on, env.clerk, env.now, env.ca_store);
+  }
+  ChangeReport report;
+  int64_t id = 0;
+  std::optional<FileLock> lease;
+  std::string serial;
+  {
+    MYNACERT_ASSIGN_OR_RETURN(store::Transaction tx, store::Transaction::Begin(store_.db()));
+    MYNACERT_ASSIGN_OR_RETURN(report.fields,
+                              store_.ChangeResident(resident_id, change, on, env.clerk, env.now));
+    const bool chip = std::any_of(report.fields.begin(), report.fields.end(),
+                                  [](const std::string& f) { return RevokesSignCert(f); });
+    if (!chip) {  // nothing the chip or a certificate holds: the record alone
+      MYNACERT_RETURN_IF_ERROR(Audit(store_, env.clerk, 0, resident_id, "resident_change",
+                                     json{{"fields", report.fields}, {"on", on.ToString()}}.dump(),
+                                     env.now));
+      MYNACERT_RETURN_IF_ERROR(tx.Commit());
+      return report;
+    }
+    MYNACERT_ASSIGN_OR_RETURN(auto sign, store_.ActiveCert(card->id, "sign"));
+    if (sign) serial = sign->serial;
+    Case c;
+    c.resident_id = r.id;
+    c.municipality = r.municipality;
+    c.procedure = "resident_change";
+    c.applicant = "self";
+    c.state = "executing";
+    c.decision = json{{"outcome", "accepted"}, {"rules", "R-CERT-5"}}.dump();
+    Visit v;
+    v.on = env.today;
+    v.clerk = env.clerk;
+    v.holder_present = true;
+    MYNACERT_ASSIGN_OR_RETURN(id, store_.OpenCase(c, v, env.now));
+    MYNACERT_ASSIGN_OR_RETURN(lease, TryLease(env, id));
+    if (!lease) return RunningElsewhere();
+    std::vector<std::pair<std::string, std::string>> steps;
+    if (sign) {
+      steps.emplace_back(FormatStep(MakeStep(StepKind::kRevoke, pki::CaKind::kSign)),
+                         json{{"serial", serial}, {"reason", "affiliationChanged"}}.dump());
+    }
+    steps.emplace_back(FormatStep(MakeStep(StepKind::kWriteData)), "{}");
+    steps.emplace_back(FormatStep(MakeStep(StepKind::kClose)), "{}");
+    MYNACERT_RETURN_IF_ERROR(store_.PlanSteps(id, steps));
+    MYNACERT_RETURN_IF_ERROR(Audit(store_, env.clerk, id, resident_id, "resident_change",
+                                   json{{"fields", report.fields},
+                                        {"on", on.ToString()},
+                                        {"sign_revoked", serial},
+                                        {"rule", serial.empty() ? "" : "R-CERT-5"},
+                                        {"case", id}}
+                                       .dump(),
+                                   env.now));
+    MYNACERT_RETURN_IF_ERROR(tx.Commit());
+  }
+  if (!serial.empty()) report.revoked_serials.push_back(serial);
+  report.case_id = id;
+  MYNACERT_ASSIGN_OR_RETURN(ExecutionReport run, RunSteps(id, env, false));
+  if (execution) *execution = std::move(run);
   return report;
 }
 

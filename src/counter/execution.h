@@ -136,6 +136,15 @@ class Execution {
   // certificates revoked `superseded`.
   Result<ExecutionReport> IssueCard(int64_t resident_id, Date applied, ExecutionEnv& env,
                                     int64_t* case_id_out = nullptr);
+  // A change of the record made at the counter with the holder's card there (a move, a new
+  // name: 転入届 with the card, R-CERT-5): the record changed and a case "resident_change"
+  // planned in one transaction — revoke:sign (affiliationChanged) when a R-CERT-5 field
+  // changed, write_data (the new data onto the chip's 券面事項入力補助 AP), close — then
+  // executed. Killed at any point, Recover() finishes it (the record cannot go back). Without
+  // an active card, or with no R-CERT-5 field changed, it is Registry::ChangeResident.
+  Result<ChangeReport> ChangeResidentWithCard(int64_t resident_id, const ResidentChange& change,
+                                              Date on, ExecutionEnv& env,
+                                              ExecutionReport* execution = nullptr);
 
  private:
   // `link`: the card already reached (Execute reaches it before journaling anything).

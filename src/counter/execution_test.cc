@@ -187,6 +187,50 @@ TEST_P(Recovery, KillNineDuringCardIssuance) {
   }
 }
 
+// A move at the counter with the card there (issue 19, R-CERT-5): the record, the sign
+// certificate's revocation and the chip's new address in one journaled case; killed at every
+// step, recovery brings all three to the same end.
+TEST_P(Recovery, KillNineAtEveryStepOfAMoveWrittenOntoTheCard) {
+  for (const char* point :
+       {"revoke:sign:started", "revoke:sign:acted", "revoke:sign:done", "write_data:started",
+        "write_data:acted", "write_data:done", "close:started", "close:acted", ""}) {
+    SCOPED_TRACE(point);
+    const int64_t r = ResidentWithCard("yokohama", kBirth, kCardIssued);
+    auto card = *store_->ActiveCard(r);
+    const std::string serial = (*store_->ActiveCert(card->id, "sign"))->serial;
+    ResidentChange move;
+    move.address = "神奈川県横浜市中区港町一丁目1番地";
+    env_.today = Date::Ymd(2025, 3, 1);
+    if (*point) {
+      CrashAt(point, [&] {
+        (void)counter_->ChangeResidentWithCard(r, move, env_.today, env_);
+      });
+      auto recovered = counter_->Recover(env_);
+      ASSERT_TRUE(recovered.ok()) << recovered.error().ToString();
+      EXPECT_TRUE(recovered->problems.empty()) << recovered->problems.front();
+      EXPECT_EQ(recovered->finished.size(), 1u);
+    } else {
+      ExecutionReport run;
+      auto changed = counter_->ChangeResidentWithCard(r, move, env_.today, env_, &run);
+      ASSERT_TRUE(changed.ok()) << changed.error().ToString();
+      EXPECT_EQ(changed->revoked_serials, std::vector<std::string>{serial});
+      EXPECT_EQ(run.steps_done, (std::vector<std::string>{"revoke:sign", "write_data", "close"}));
+      EXPECT_TRUE(run.completed);
+    }
+    EXPECT_EQ((*store_->GetResident(r)).address, "神奈川県横浜市中区港町一丁目1番地");
+    auto in_ca = *ca_store_->Find(pki::CaKind::kSign, serial);
+    EXPECT_EQ(in_ca->state, pki::CertState::kRevoked);
+    EXPECT_EQ(in_ca->reason, pki::RevocationReason::kAffiliationChanged);
+    EXPECT_EQ((*store_->ActiveCert(card->id, "sign")), std::nullopt);
+    const card::TextApData text = ReadTextAp(r, card::PinId::kText, "1234");
+    EXPECT_EQ(text.holder.address, "神奈川県横浜市中区港町一丁目１番地");
+    EXPECT_TRUE(text.signature_verified) << text.signature_problem;
+    auto verified = store_->audit().Verify();
+    ASSERT_TRUE(verified.ok());
+    EXPECT_TRUE(verified->ok) << verified->problem;
+  }
+}
+
 // The journal's step names as stored (case_steps.step): each parses to its kind and back to
 // the same text; a name the journal never wrote is an error naming the field.
 TEST(ExecutionStepNames, StoredNamesRoundTrip) {

@@ -25,6 +25,7 @@ namespace mynacert::counter {
 struct ChangeReport {
   std::vector<std::string> fields;
   std::vector<std::string> revoked_serials;  // R-CERT-5
+  int64_t case_id = 0;  // the resident_change case that revoked and wrote the chip (0: none)
 };
 
 class Registry {
