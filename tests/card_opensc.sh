@@ -161,7 +161,9 @@ cat > "$work/pin_status.apdu" <<'APDU'
 APDU
 replay=$(scriptor -r "Virtual PCD 00 00" "$work/pin_status.apdu" 2>&1)
 grep -q "4A 50 4B 49 41 50 49 43 43 54 4F 4B 45 4E 32" <<<"$replay" || fail "token: $replay"
-[ "$(grep -c '< 63 C3 : ' <<<"$replay")" -ge 5 ] || fail "PIN status: $replay"
+# 3 tries: the auth and text PINs; 10: the four 照合番号 (A and B of both APs, docs/card.md).
+[ "$(grep -c '< 63 C3 : ' <<<"$replay")" = 2 ] || fail "PIN status: $replay"
+[ "$(grep -c '< 63 CA : ' <<<"$replay")" = 4 ] || fail "照合番号 status (10 tries): $replay"
 grep -q '< 63 C5 : ' <<<"$replay" || fail "sign PIN status: $replay"
 
 step "scriptor replays a MyNa Portal login by short EF (the myna-browser-extension's APDUs)"
