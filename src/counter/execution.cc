@@ -677,8 +677,11 @@ Result<ExecutionReport> Execution::RunSteps(int64_t case_id, ExecutionEnv& env, 
     } else if (name.kind == StepKind::kWriteData) {
       // The registry's data as they are now (a move re-writes them: R-CERT-5's case).
       if (!env.card_data_signer) {
-        return Error{ErrorCode::kFailedPrecondition, "ca_dir",
-                     "券面事項の署名鍵がありません (no card data key)", ""};
+        return Error{ErrorCode::kFailedPrecondition, "passphrase",
+                     "カードに券面事項を書き込むには認証局のパスフレーズが必要です。--passphrase "
+                     "(または MYNACERT_CA_PASSPHRASE) を指定してください (the CA passphrase is "
+                     "needed to sign the card data: give --passphrase)",
+                     ""};
       }
       MYNACERT_ASSIGN_OR_RETURN(pki::Signer * signer, env.card_data_signer());
       card::HolderData holder;
@@ -793,6 +796,32 @@ Result<RecoveryReport> Execution::Recover(ExecutionEnv& env) {
   return report;
 }
 
+namespace {
+// A case the counter runs at once, with no decision visit of its own (a card issuance, a change
+// with the card there): opened in the caller's transaction in state "executing", its visit
+// today with the holder present, and its lease taken before the caller commits. A lease already
+// held means a case number reused from one rolled back elsewhere: RunningElsewhere.
+Result<int64_t> OpenRunningCase(CounterStore& store, const Resident& r, std::string procedure,
+                                std::string decision, const ExecutionEnv& env,
+                                std::optional<FileLock>* lease) {
+  Case c;
+  c.resident_id = r.id;
+  c.municipality = r.municipality;
+  c.procedure = std::move(procedure);
+  c.applicant = "self";
+  c.state = "executing";
+  c.decision = std::move(decision);
+  Visit v;
+  v.on = env.today;
+  v.clerk = env.clerk;
+  v.holder_present = true;
+  MYNACERT_ASSIGN_OR_RETURN(const int64_t id, store.OpenCase(c, v, env.now));
+  MYNACERT_ASSIGN_OR_RETURN(*lease, TryLease(env, id));
+  if (!*lease) return RunningElsewhere();
+  return id;
+}
+}  // namespace
+
 Result<ChangeReport> Execution::ChangeResidentWithCard(int64_t resident_id,
                                                       const ResidentChange& change, Date on,
                                                       ExecutionEnv& env, ExecutionReport* execution) {
@@ -820,20 +849,9 @@ Result<ChangeReport> Execution::ChangeResidentWithCard(int64_t resident_id,
     }
     MYNACERT_ASSIGN_OR_RETURN(auto sign, store_.ActiveCert(card->id, "sign"));
     if (sign) serial = sign->serial;
-    Case c;
-    c.resident_id = r.id;
-    c.municipality = r.municipality;
-    c.procedure = "resident_change";
-    c.applicant = "self";
-    c.state = "executing";
-    c.decision = json{{"outcome", "accepted"}, {"rules", "R-CERT-5"}}.dump();
-    Visit v;
-    v.on = env.today;
-    v.clerk = env.clerk;
-    v.holder_present = true;
-    MYNACERT_ASSIGN_OR_RETURN(id, store_.OpenCase(c, v, env.now));
-    MYNACERT_ASSIGN_OR_RETURN(lease, TryLease(env, id));
-    if (!lease) return RunningElsewhere();
+    MYNACERT_ASSIGN_OR_RETURN(
+        id, OpenRunningCase(store_, r, "resident_change",
+                            json{{"outcome", "accepted"}, {"rules", "R-CERT-5"}}.dump(), env, &lease));
     std::vector<std::pair<std::string, std::string>> steps;
     if (sign) {
       steps.emplace_back(FormatStep(MakeStep(StepKind::kRevoke, pki::CaKind::kSign)),
@@ -884,33 +902,18 @@ Result<ExecutionReport> Execution::IssueCard(int64_t resident_id, Date applied, 
   const rules::CertValidity signv =
       rules::ComputeCertValidity(r.birth, env.today, false, cv.expires, auth.expires, m->rules);
 
-  Case c;
-  c.resident_id = r.id;
-  c.municipality = r.municipality;
-  c.procedure = "card_issuance";
-  c.applicant = "self";
-  c.state = "executing";
-  c.decision = json{{"outcome", "accepted"},
-                    {"card_expiry", cv.expires.ToString()},
-                    {"auth_expiry", auth.expires.ToString()},
-                    {"sign_expiry", sign ? json(signv.expires.ToString()) : json()},
-                    {"rules", "R-WIN-6,R-VAL-2,R-VAL-1,R-VAL-5,R-CERT-4"}}
-                   .dump();
-  Visit v;
-  v.on = env.today;
-  v.counter_id = "";
-  v.clerk = env.clerk;
-  v.holder_present = true;
+  const std::string decision = json{{"outcome", "accepted"},
+                                    {"card_expiry", cv.expires.ToString()},
+                                    {"auth_expiry", auth.expires.ToString()},
+                                    {"sign_expiry", sign ? json(signv.expires.ToString()) : json()},
+                                    {"rules", "R-WIN-6,R-VAL-2,R-VAL-1,R-VAL-5,R-CERT-4"}}
+                                   .dump();
   MYNACERT_ASSIGN_OR_RETURN(auto old_card, store_.ActiveCard(r.id));
   int64_t id = 0;
   std::optional<FileLock> lease;  // taken before the executing case is committed
   {
     MYNACERT_ASSIGN_OR_RETURN(store::Transaction tx, store::Transaction::Begin(store_.db()));
-    MYNACERT_ASSIGN_OR_RETURN(id, store_.OpenCase(c, v, env.now));
-    MYNACERT_ASSIGN_OR_RETURN(lease, TryLease(env, id));
-    if (!lease) {  // a new case's lease held: a number reused from a rolled-back one elsewhere
-      return RunningElsewhere();
-    }
+    MYNACERT_ASSIGN_OR_RETURN(id, OpenRunningCase(store_, r, "card_issuance", decision, env, &lease));
     std::vector<std::pair<std::string, std::string>> steps;
     auto plan = [&steps](const StepName& name, std::string data) {
       steps.emplace_back(FormatStep(name), std::move(data));
