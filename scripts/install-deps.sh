@@ -12,6 +12,7 @@ packages=(
   pcscd vsmartcard-vpcd opensc pcsc-tools libpcsclite-dev jq iproute2  # ss: the vpcd port check
   libcairo2-dev libpango1.0-dev fonts-noto-cjk poppler-utils
   libpodofo-dev  # PDF signatures (pki/pades.cc); pdfsig of poppler-utils checks them
+  libopenjp2-7-dev libopenjp2-tools libpng-dev  # the 1-bit images and the face image of the card's 券面 AP, JPEG 2000 as on a real card (card/card_face.h)
   libqrencode-dev  # QR codes on the letters and the booking print (core/qr.h)
   libcurl4-openssl-dev python3-aiosmtpd  # booking e-mails over SMTP (service/mailer.h); the test's SMTP server
   zbar-tools  # reads the QR codes back (core/qr_test.cc, notices_test.cc)

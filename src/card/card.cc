@@ -220,7 +220,12 @@ Result<Card::State> Card::Load(Stamp* stamp) const {
         }
       }
     }
-    for (int k = 0; k < 2; ++k) s.sealed_keys[k] = Unhex(sj.at("keys").at(k).get<std::string>());
+    // Two keys before the 券面 AP had its own (an older "/4" file): that slot empty.
+    const auto& keys = sj.at("keys");
+    if (keys.size() < 2 || keys.size() > static_cast<size_t>(kKeyCount)) {
+      return Damaged(path_, "keys");
+    }
+    for (size_t k = 0; k < keys.size(); ++k) s.sealed_keys[k] = Unhex(keys.at(k).get<std::string>());
     for (const PinEf& p : kPinEfs) {
       const auto& pj = sj.at("pins").at(static_cast<int>(p.id));
       Pin& pin = s.pins[static_cast<int>(p.id)];
@@ -261,7 +266,9 @@ Status Card::Store(const State& s) {
     data_files[app == App::kText ? "text" : "visual"] = fj;
   }
   sj["data_files"] = data_files;
-  sj["keys"] = {HexUpper(s.sealed_keys[0]), HexUpper(s.sealed_keys[1])};
+  nlohmann::json keys = nlohmann::json::array();
+  for (const std::string& k : s.sealed_keys) keys.push_back(HexUpper(k));
+  sj["keys"] = keys;
   nlohmann::json pins = nlohmann::json::array();
   for (const Pin& p : s.pins) {
     pins.push_back(
@@ -284,7 +291,7 @@ Status Card::Store(const State& s) {
 }
 
 void Card::Adopt(State s) {
-  for (int k = 0; k < 2; ++k) {
+  for (int k = 0; k < kKeyCount; ++k) {
     if (s.sealed_keys[k] != state_.sealed_keys[k]) keys_[k].reset();  // a new key pair
   }
   for (int i = 0; i < kPinCount; ++i) {
@@ -322,7 +329,7 @@ Status Card::Commit(const Update& u) {
 // --- making and opening ---------------------------------------------------------------------
 
 Result<std::unique_ptr<Card>> Card::Create(const std::string& path, const std::string& secret,
-                                           const CardInit& init) {
+                                           const CardInit& init, std::string_view card_id) {
   std::error_code ec;
   if (std::filesystem::exists(path, ec)) {
     return Error{ErrorCode::kFailedPrecondition, "card",
@@ -332,7 +339,14 @@ Result<std::unique_ptr<Card>> Card::Create(const std::string& path, const std::s
   }
   std::unique_ptr<Card> card(new Card());
   card->path_ = path;
-  card->card_id_ = HexUpper(RandomBytes(16));
+  if (card_id.empty()) {
+    card->card_id_ = NewCardId();
+  } else if (card_id.size() != 32 ||
+             card_id.find_first_not_of("0123456789ABCDEF") != std::string::npos) {
+    return InvalidArgument("card_id", "カードIDは16進32桁です (32 upper-case hex digits)");
+  } else {
+    card->card_id_ = std::string(card_id);
+  }
   const std::string key = Pbkdf2(secret, card->card_id_, kPbkdf2KeyIterations);
   std::copy(key.begin(), key.end(), card->key_.begin());
   card->state_.files[kEfToken] = std::string("JPKIAPICCTOKEN2") + std::string(17, ' ');
@@ -398,6 +412,8 @@ Result<std::unique_ptr<Card>> Card::Create(const std::string& path, const std::s
   return card;
 }
 
+std::string NewCardId() { return HexUpper(RandomBytes(16)); }
+
 Result<std::unique_ptr<Card>> Card::Open(const std::string& path, const std::string& secret) {
   struct stat st {};
   MYNACERT_ASSIGN_OR_RETURN(nlohmann::json j, ReadCardFile(path, &st));
@@ -422,7 +438,7 @@ Result<std::unique_ptr<Card>> Card::Open(const std::string& path, const std::str
   std::copy(issuer_key->begin(), issuer_key->end(), card->issuer_key_.begin());
   OPENSSL_cleanse(issuer_key->data(), issuer_key->size());
   MYNACERT_RETURN_IF_ERROR(card->Refresh());
-  for (int k = 0; k < 2; ++k) {
+  for (int k = 0; k < kKeyCount; ++k) {
     if (!card->state_.sealed_keys[k].empty()) {
       MYNACERT_RETURN_IF_ERROR(card->LoadKey(static_cast<KeySlot>(k)));
     }
@@ -824,6 +840,7 @@ std::string Card::Sign(const Command& c) {
   // P2 = 80: the current key EF; 80 | EF: that key EF without selecting it, as a real card
   // takes it (80 2A 00 97 in the myna-browser-extension's MyNa Portal login; soltia48/myna-card
   // src/ap/jpki.rs: "the card produces a byte-identical signature either way").
+  if (app_ == App::kVisual) return SignWithApKey(c);
   if (c.p1 != 0x00 || (c.p2 & 0xE0) != 0x80) return Response(kSwWrongP1P2);
   const uint16_t ref = c.p2 & 0x1F;
   const uint16_t key_ef = ref == 0 ? ef_ : ref;
@@ -838,7 +855,20 @@ std::string Card::Sign(const Command& c) {
                            ? face_match_ == FaceMatch::kActive
                            : verified_[static_cast<int>(pin)];
   if (!allowed) return Response(kSwSecurityNotSatisfied);
-  if (c.data.empty() || c.data.size() > 245) return Response(kSwWrongLength);  // k - 11
+  return SignWith(slot, c.data);
+}
+
+// The 券面 AP's own key: 80 2A 00 00 (the AP's default key), no PIN — what proves that the chip
+// holding the card-face records is present (soltia48/myna-card src/ap/surface.rs SurfaceAp::sign:
+// "the one whose public half travels inside the signed records, and which needs no credential").
+std::string Card::SignWithApKey(const Command& c) {
+  if (c.p1 != 0x00 || c.p2 != 0x00) return Response(kSwWrongP1P2);
+  if (!Refresh().ok()) return Response(0x6581);
+  return SignWith(KeySlot::kVisual, c.data);
+}
+
+std::string Card::SignWith(KeySlot slot, std::string_view digest_info) {
+  if (digest_info.empty() || digest_info.size() > 245) return Response(kSwWrongLength);  // k - 11
   if (state_.sealed_keys[static_cast<int>(slot)].empty()) return Response(kSwConditionsNotSatisfied);
   if (!LoadKey(slot).ok()) return Response(0x6F00);
   pki::EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new(keys_[static_cast<int>(slot)].get(), nullptr));
@@ -848,7 +878,7 @@ std::string Card::Sign(const Command& c) {
   if (!ctx || EVP_PKEY_sign_init(ctx.get()) != 1 ||
       EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_PADDING) != 1 ||
       EVP_PKEY_sign(ctx.get(), reinterpret_cast<unsigned char*>(signature.data()), &length,
-                    reinterpret_cast<const unsigned char*>(c.data.data()), c.data.size()) != 1) {
+                    reinterpret_cast<const unsigned char*>(digest_info.data()), digest_info.size()) != 1) {
     pki::TakeOpenSslErrors();
     return Response(0x6F00);
   }
@@ -938,11 +968,15 @@ std::string Card::IssuerCommand(const Command& c) {
   };
   switch (c.ins) {
     case 0x47: {  // GENERATE ASYMMETRIC KEY PAIR, P2 = the key EF
-      if (c.p1 != 0x00 || (c.p2 != kEfAuthKey && c.p2 != kEfSignKey)) {
+      // With the 券面 AP current, P2 = 00: that AP's own key.
+      const bool visual = app_ == App::kVisual && c.p2 == 0x00;
+      if (c.p1 != 0x00 || (!visual && c.p2 != kEfAuthKey && c.p2 != kEfSignKey)) {
         return Response(kSwWrongP1P2);
       }
       if (!c.data.empty()) return Response(kSwWrongLength);
-      auto pub = GenerateKeyPair(c.p2 == kEfAuthKey ? KeySlot::kAuth : KeySlot::kSign);
+      auto pub = GenerateKeyPair(visual                 ? KeySlot::kVisual
+                                 : c.p2 == kEfAuthKey ? KeySlot::kAuth
+                                                      : KeySlot::kSign);
       if (!pub.ok()) return status_of(pub.error());
       unsigned char* der = nullptr;
       const int len = i2d_PUBKEY(pub->get(), &der);

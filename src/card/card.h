@@ -5,7 +5,8 @@
 // and 券面 APs once a PIN that opens them is verified, layout.h kDataEfRules, else 69 82), VERIFY (20, also the empty status
 // query answering 63 Cx in every state of a PIN that is set; 69 84 / 6A 88 for one that is not,
 // see face-authentication cards below), CHANGE REFERENCE DATA (24), COMPUTE DIGITAL
-// SIGNATURE (80 2A 00 80: PKCS#1 v1.5 type 1 over the DigestInfo the host sends, RSA-2048)
+// SIGNATURE (80 2A 00 80: PKCS#1 v1.5 type 1 over the DigestInfo the host sends, RSA-2048;
+// in the 券面 AP 80 2A 00 00 with its own key and no PIN)
 // and GET CHALLENGE (00 84 00 00 Le: Le random bytes, 1–256, any AP or none, no PIN; extended
 // Le 69 85, as a real card).
 // Short EF addressing, as a real card takes it (docs/card.md): VERIFY and CHANGE REFERENCE DATA
@@ -18,6 +19,7 @@
 // EXTERNAL AUTHENTICATE (84 82) open a session under the card's issuer key; then, CLA 84 only,
 // sealed with the session key:
 //   GENERATE ASYMMETRIC KEY PAIR 84 47 00 <17|1A>          → SubjectPublicKeyInfo (DER)
+//                                84 47 00 00 with the 券面 AP current: that AP's own key
 //   UPDATE BINARY               84 D6 <80|SFI> 00 <DER>    → replaces the whole certificate EF
 //                                   (SFI 0A auth, 01 sign, 0B auth CA, 02 sign CA) with the
 //                                   JPKI AP (or none) current; with the 券面事項入力補助 or
@@ -127,11 +129,16 @@ struct CardInit {
                               // no sign key or certificate; auth_pin and sign_pin must be empty
 };
 
+// A new chip id: 16 random bytes as 32 upper-case hex digits.
+std::string NewCardId();
+
 class Card {
  public:
-  // A new card file (refuses to overwrite one). `secret` encrypts the keys at rest.
+  // A new card file (refuses to overwrite one). `secret` encrypts the keys at rest. `card_id`:
+  // 32 upper-case hex digits, or empty for a random one (NewCardId); the issuer chooses it first
+  // when it derives what it prints from it (the security code, card_face.h).
   static Result<std::unique_ptr<Card>> Create(const std::string& path, const std::string& secret,
-                                              const CardInit& init);
+                                              const CardInit& init, std::string_view card_id = {});
   static Result<std::unique_ptr<Card>> Open(const std::string& path, const std::string& secret);
 
   // One command APDU in, one response APDU out (data + SW1 SW2). Never throws.
@@ -181,7 +188,7 @@ class Card {
   struct State {
     std::map<uint16_t, std::string> files;   // JPKI transparent EFs: 0006, 000A, 0001, 000B, 0002
     std::map<App, std::map<uint16_t, std::string>> data_files;  // 券面事項入力補助, 券面 APs
-    std::array<std::string, 2> sealed_keys;  // AES-256-GCM(PKCS#8 DER) per KeySlot
+    std::array<std::string, kKeyCount> sealed_keys;  // AES-256-GCM(PKCS#8 DER) per KeySlot
     std::array<Pin, kPinCount> pins;
     bool face = false;  // a face-authentication card (absent in older files: a PIN card)
     rules::PinRetryState face_tries{rules::PinKind::kAuth, /*face_authentication=*/true};
@@ -211,6 +218,8 @@ class Card {
   std::string Verify(const Command& c);
   std::string ChangePin(const Command& c);
   std::string Sign(const Command& c);
+  std::string SignWithApKey(const Command& c);
+  std::string SignWith(KeySlot slot, std::string_view digest_info);
   std::string GetChallenge(const Command& c);
   std::string InitializeUpdate(const Command& c);
   std::string ExternalAuthenticate(const Command& c);
@@ -224,7 +233,7 @@ class Card {
   std::array<uint8_t, 32> key_{};  // derived from the secret; seals the state in the file
   State state_;                    // as last read from or written to the file
   Stamp stamp_;
-  std::array<pki::EvpPkeyPtr, 2> keys_;  // decrypted on first use; dropped when a key changes
+  std::array<pki::EvpPkeyPtr, kKeyCount> keys_;  // decrypted on first use; dropped when a key changes
   std::string sealed_issuer_key_;        // AES-256-GCM(K_card)
   sc::Key issuer_key_{};
 

@@ -151,6 +151,98 @@ bool VerifySha256(EVP_PKEY* key, std::string_view data, std::string_view signatu
   return ok;
 }
 
+// <outer> L | <table tag> <2 × n> <offsets> | the n fields: each offset counts from the file's
+// start to its field, as the 券面 APs' files carry them.
+Result<std::string> WithOffsets(uint16_t outer, uint16_t table_tag, const std::vector<std::string>& fields,
+                                std::string_view too_long_field) {
+  std::string body;
+  for (const std::string& f : fields) body += f;
+  const size_t table_size = 3 + 2 * fields.size();  // the table's tag and length: 3 bytes
+  const size_t value_size = table_size + body.size();
+  if (value_size > 0xFFFF - 8) return InvalidArgument(std::string(too_long_field), "長すぎます (too long)");
+  const size_t header = 2 + Length(value_size).size();
+  std::string table;
+  size_t at = header + table_size;
+  for (const std::string& f : fields) {
+    table.push_back(static_cast<char>(at >> 8));
+    table.push_back(static_cast<char>(at & 0xFF));
+    at += f.size();
+  }
+  return Tlv(outer, Tlv(table_tag, table) + body);
+}
+
+// Each offset of the table must be where its field starts (the objects after the table, in order).
+Status CheckOffsets(std::string_view file, const std::vector<Object>& objects, uint16_t table_tag,
+                    std::string_view name) {
+  const Object* table = Find(objects, table_tag);
+  if (!table) return {};
+  const size_t fields = objects.size() - 1;
+  if (table->value.size() != 2 * fields) return Malformed(name, "the offset table");
+  size_t i = 0;
+  for (const Object& o : objects) {
+    if (o.tag == table_tag) continue;
+    const size_t declared = static_cast<uint8_t>(table->value[2 * i]) << 8 |
+                            static_cast<uint8_t>(table->value[2 * i + 1]);
+    if (declared != static_cast<size_t>(o.raw.data() - file.data())) {
+      return Malformed(name, "an offset does not match its field");
+    }
+    ++i;
+  }
+  return {};
+}
+
+// A card-verifiable certificate of the signer's key, self-certified (the sandbox has one key).
+Result<std::string> CvCertificate(pki::Signer& signer) {
+  MYNACERT_ASSIGN_OR_RETURN(const std::string key, CardPublicKey(signer.public_key()));
+  const std::string body = SandboxKeyId() + SandboxKeyId() + key;
+  MYNACERT_ASSIGN_OR_RETURN(const std::string signature, signer.Sign(body));
+  return Tlv(0x7F21, Tlv(0x5F4E, body) + Tlv(0x5F37, signature));
+}
+
+// The key a CV certificate (EF 0004 of either AP) certifies, once its signature verifies under
+// `trusted`.
+Result<pki::EvpPkeyPtr> CertifiedKey(std::string_view ef0004, EVP_PKEY* trusted, std::string_view ap) {
+  MYNACERT_ASSIGN_OR_RETURN(Object cv, ParseObject(ef0004, "ef0004"));
+  MYNACERT_ASSIGN_OR_RETURN(std::vector<Object> cv_parts, ParseObjects(cv.value, "ef0004"));
+  const Object* cv_body = Find(cv_parts, 0x5F4E);
+  const Object* cv_sig = Find(cv_parts, 0x5F37);
+  if (cv.tag != 0x7F21 || !cv_body || !cv_sig || cv_body->value.size() != 297) {
+    return Malformed("ef0004", "not a 7F21 certificate of an RSA-2048 key");
+  }
+  if (!VerifySha256(trusted, cv_body->value, cv_sig->value)) {
+    return InvalidArgument("ef0004", std::string(ap) +
+                                         "の証明書の署名が検証できません (EF 0004's signature "
+                                         "does not verify under the published key)");
+  }
+  return KeyFromCard(cv_body->value.substr(32), "ef0004");
+}
+
+// DigestInfo { sha256, OCTET STRING digest } for a digest of any length below 100 bytes (the card
+// face puts three SHA-256 digests in one: soltia48/myna-card src/data.rs sha256_digest_info).
+std::string Sha256DigestInfo(std::string_view digest) {
+  const std::string inner = std::string("\x30\x0D\x06\x09\x60\x86\x48\x01\x65\x03\x04\x02\x01\x05\x00", 15) +
+                            Tlv(0x04, digest);
+  return Tlv(0x30, inner);
+}
+
+// PKCS#1 v1.5 type 1 under `key` recovers exactly `digest_info`.
+bool VerifyDigestInfo(EVP_PKEY* key, std::string_view digest_info, std::string_view signature) {
+  pki::EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new(key, nullptr));
+  const bool ok = ctx && EVP_PKEY_verify_init(ctx.get()) == 1 &&
+                  EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_PADDING) == 1 &&
+                  EVP_PKEY_verify(ctx.get(), reinterpret_cast<const unsigned char*>(signature.data()),
+                                  signature.size(),
+                                  reinterpret_cast<const unsigned char*>(digest_info.data()),
+                                  digest_info.size()) == 1;
+  pki::TakeOpenSslErrors();
+  return ok;
+}
+
+bool IsPng(std::string_view s) { return s.substr(0, 8) == std::string_view("\x89PNG\r\n\x1a\n", 8); }
+bool IsJp2(std::string_view s) {
+  return s.substr(0, 12) == std::string_view("\x00\x00\x00\x0CjP  \r\n\x87\n", 12);
+}
+
 bool Digits(std::string_view s, size_t n) {
   return s.size() == n && s.find_first_not_of("0123456789") == std::string_view::npos;
 }
@@ -203,33 +295,21 @@ Result<std::map<uint16_t, std::string>> TextApFiles(const HolderData& holder, pk
   // EF 0001: the object and two bytes of filler, 17 in all; the digest covers all 17.
   files[0x0001] = Tlv(0xFF10, holder.my_number) + "\xFF\xFF";
   // EF 0002: the offset table first, then the four fields; offsets count from the file's start.
-  const std::string fields[4] = {Tlv(0xDF22, holder.name),
-                                 Tlv(0xDF23, FullWidthDigits(holder.address)),
-                                 Tlv(0xDF24, holder.birth), Tlv(0xDF25, std::string(1, holder.sex))};
+  const std::vector<std::string> fields = {Tlv(0xDF22, holder.name),
+                                            Tlv(0xDF23, FullWidthDigits(holder.address)),
+                                            Tlv(0xDF24, holder.birth),
+                                            Tlv(0xDF25, std::string(1, holder.sex))};
   std::string body;
   for (const std::string& f : fields) body += f;
-  const size_t table_size = 3 + 8;  // DF21 08 + four offsets
-  const size_t value_size = table_size + body.size();
-  if (value_size > 0xFFFF - 8) return InvalidArgument("address", "長すぎます (too long)");
-  const size_t header = 2 + Length(value_size).size();
-  std::string table;
-  size_t at = header + table_size;
-  for (const std::string& f : fields) {
-    table.push_back(static_cast<char>(at >> 8));
-    table.push_back(static_cast<char>(at & 0xFF));
-    at += f.size();
-  }
-  files[0x0002] = Tlv(0xFF20, Tlv(0xDF21, table) + body);
+  MYNACERT_ASSIGN_OR_RETURN(files[0x0002], WithOffsets(0xFF20, 0xDF21, fields, "address"));
   // EF 0003: the digests and the signature over them.
   const std::string digests = Tlv(0xDF31, Sha256(files[0x0001])) + Tlv(0xDF32, Sha256(body));
   MYNACERT_ASSIGN_OR_RETURN(const std::string signature, signer.Sign(digests));
   if (signature.size() != 256) return InvalidArgument("key", "RSA-2048 の鍵が必要です (RSA-2048 needed)");
   files[0x0003] = Tlv(0xFF30, digests + Tlv(0xDF33, signature));
   // EF 0004: the CV certificate of the signing key (self-certified: the sandbox has one key).
+  MYNACERT_ASSIGN_OR_RETURN(files[0x0004], CvCertificate(signer));
   MYNACERT_ASSIGN_OR_RETURN(const std::string key, CardPublicKey(signer.public_key()));
-  const std::string cv_body = SandboxKeyId() + SandboxKeyId() + key;
-  MYNACERT_ASSIGN_OR_RETURN(const std::string cv_signature, signer.Sign(cv_body));
-  files[0x0004] = Tlv(0x7F21, Tlv(0x5F4E, cv_body) + Tlv(0x5F37, cv_signature));
   // EF 0005: the AP's basic data (DF43's meaning is not known; 32 bytes and FF, as on cards).
   std::string trailing = Sha256(key);
   trailing.append(96, '\xFF');
@@ -271,35 +351,14 @@ Result<HolderData> ParseBasicFourFile(std::string_view file) {
     return Malformed("ef0002", "birth or sex");
   }
   h.sex = sex->value[0];
-  if (table) {  // each offset must be where its field starts
-    const uint16_t tags[4] = {0xDF22, 0xDF23, 0xDF24, 0xDF25};
-    if (table->value.size() != 8) return Malformed("ef0002", "the offset table");
-    for (int i = 0; i < 4; ++i) {
-      const size_t declared = static_cast<uint8_t>(table->value[2 * i]) << 8 |
-                              static_cast<uint8_t>(table->value[2 * i + 1]);
-      const size_t actual = static_cast<size_t>(Find(objects, tags[i])->raw.data() - file.data());
-      if (declared != actual) return Malformed("ef0002", "an offset does not match its field");
-    }
-  }
+  if (table && objects.size() != 5) return Malformed("ef0002", "the offset table");
+  MYNACERT_RETURN_IF_ERROR(CheckOffsets(file, objects, 0xDF21, "ef0002"));
   return h;
 }
 
 Status VerifyTextApFiles(std::string_view ef0001, std::string_view ef0002, std::string_view ef0003,
                          std::string_view ef0004, EVP_PKEY* trusted) {
-  // EF 0004 under the trusted key.
-  MYNACERT_ASSIGN_OR_RETURN(Object cv, ParseObject(ef0004, "ef0004"));
-  MYNACERT_ASSIGN_OR_RETURN(std::vector<Object> cv_parts, ParseObjects(cv.value, "ef0004"));
-  const Object* cv_body = Find(cv_parts, 0x5F4E);
-  const Object* cv_sig = Find(cv_parts, 0x5F37);
-  if (cv.tag != 0x7F21 || !cv_body || !cv_sig || cv_body->value.size() != 297) {
-    return Malformed("ef0004", "not a 7F21 certificate of an RSA-2048 key");
-  }
-  if (!VerifySha256(trusted, cv_body->value, cv_sig->value)) {
-    return InvalidArgument("ef0004",
-                           "券面事項入力補助APの証明書の署名が検証できません (EF 0004's signature "
-                           "does not verify under the published key)");
-  }
-  MYNACERT_ASSIGN_OR_RETURN(pki::EvpPkeyPtr key, KeyFromCard(cv_body->value.substr(32), "ef0004"));
+  MYNACERT_ASSIGN_OR_RETURN(pki::EvpPkeyPtr key, CertifiedKey(ef0004, trusted, "券面事項入力補助AP"));
   // EF 0003 under the key EF 0004 certifies.
   MYNACERT_ASSIGN_OR_RETURN(Object rec, ParseObject(ef0003, "ef0003"));
   MYNACERT_ASSIGN_OR_RETURN(std::vector<Object> parts, ParseObjects(rec.value, "ef0003"));
@@ -325,6 +384,125 @@ Status VerifyTextApFiles(std::string_view ef0001, std::string_view ef0002, std::
   if (Sha256(outer.value.substr(table.raw.size())) != d2->value) {
     return InvalidArgument("ef0002", "基本4情報が署名されたものと違います (EF 0002 does not "
                                      "match its digest)");
+  }
+  return {};
+}
+
+// --- the 券面 AP ------------------------------------------------------------------------------
+
+Result<std::map<uint16_t, std::string>> VisualApFiles(const CardFaceData& face,
+                                                      const CardFaceImages& images,
+                                                      EVP_PKEY* ap_key, pki::Signer& signer) {
+  if (!Digits(face.birth, 8)) return InvalidArgument("birth", "生年月日は YYYYMMDD です");
+  if (!Digits(face.expiry, 8)) return InvalidArgument("expiry", "有効期限は YYYYMMDD です");
+  if (face.sex != '1' && face.sex != '2' && face.sex != '9') {
+    return InvalidArgument("sex", "1 (男), 2 (女), 9 (適用不能) のいずれか (JIS X 0303)");
+  }
+  const struct {
+    const std::string* image;
+    const char* field;
+  } pngs[] = {{&images.name_png, "name_png"},
+              {&images.address_png, "address_png"},
+              {&images.number_png, "number_png"},
+              {&images.security_code_png, "security_code_png"}};
+  for (const auto& p : pngs) {
+    if (!IsPng(*p.image)) return InvalidArgument(p.field, "PNG ではありません (not a PNG)");
+  }
+  if (!IsJp2(images.photo)) return InvalidArgument("photo", "JPEG 2000 (JP2) ではありません");
+  MYNACERT_ASSIGN_OR_RETURN(const std::string key, CardPublicKey(ap_key));
+  std::vector<std::string> fields = {
+      Tlv(0xDF22, face.birth),         Tlv(0xDF23, std::string(1, face.sex)),
+      Tlv(0xDF24, key),                Tlv(0xDF25, images.name_png),
+      Tlv(0xDF26, images.address_png), Tlv(0xDF27, images.photo)};
+  const std::string digests = Sha256(fields[0] + fields[1] + fields[2]) +
+                              Sha256(fields[3] + fields[4]) + Sha256(fields[5]);
+  MYNACERT_ASSIGN_OR_RETURN(const std::string signature,
+                            signer.SignDigestInfo(Sha256DigestInfo(digests)));
+  if (signature.size() != 256) return InvalidArgument("key", "RSA-2048 の鍵が必要です (RSA-2048 needed)");
+  fields.push_back(Tlv(0xDF28, signature));
+  fields.push_back(Tlv(0xDF29, face.expiry));
+  fields.push_back(Tlv(0xDF2A, images.security_code_png));
+  std::map<uint16_t, std::string> files;
+  MYNACERT_ASSIGN_OR_RETURN(files[0x0002], WithOffsets(0xFF20, 0xDF21, fields, "photo"));
+  if (files[0x0002].size() > 32768) return InvalidArgument("photo", "券面のデータが大きすぎます (over 32 KiB)");
+  MYNACERT_ASSIGN_OR_RETURN(files[0x0004], CvCertificate(signer));
+  const std::string number = Tlv(0xDF41, images.number_png) + Tlv(0xDF42, key);
+  MYNACERT_ASSIGN_OR_RETURN(const std::string number_signature, signer.Sign(number));
+  files[0x0005] = Tlv(0xFF40, number + Tlv(0xDF43, number_signature));
+  return files;
+}
+
+Result<CardFace> ParseCardFaceFile(std::string_view file) {
+  MYNACERT_ASSIGN_OR_RETURN(Object outer, ParseObject(file, "ef0002"));
+  if (outer.tag != 0xFF20) return Malformed("ef0002", "not FF20");
+  MYNACERT_ASSIGN_OR_RETURN(std::vector<Object> objects, ParseObjects(outer.value, "ef0002"));
+  if (objects.size() != 10 || objects[0].tag != 0xDF21) {
+    return Malformed("ef0002", "not DF21 and the nine fields of the card face");
+  }
+  MYNACERT_RETURN_IF_ERROR(CheckOffsets(file, objects, 0xDF21, "ef0002"));
+  CardFace f;
+  const struct {
+    uint16_t tag;
+    std::string* out;
+  } wanted[] = {{0xDF22, &f.data.birth},          {0xDF24, &f.public_key},
+                {0xDF25, &f.images.name_png},     {0xDF26, &f.images.address_png},
+                {0xDF27, &f.images.photo},        {0xDF29, &f.data.expiry},
+                {0xDF2A, &f.images.security_code_png}};
+  for (const auto& w : wanted) {
+    const Object* o = Find(objects, w.tag);
+    if (!o) return Malformed("ef0002", "a field is missing");
+    *w.out = std::string(o->value);
+  }
+  const Object* sex = Find(objects, 0xDF23);
+  if (!sex || sex->value.size() != 1 || !Digits(f.data.birth, 8) || !Digits(f.data.expiry, 8)) {
+    return Malformed("ef0002", "birth, sex or expiry");
+  }
+  f.data.sex = sex->value[0];
+  return f;
+}
+
+Result<std::string> ParseNumberImageFile(std::string_view file) {
+  MYNACERT_ASSIGN_OR_RETURN(Object outer, ParseObject(file, "ef0005"));
+  MYNACERT_ASSIGN_OR_RETURN(std::vector<Object> objects, ParseObjects(outer.value, "ef0005"));
+  if (outer.tag != 0xFF40 || objects.size() != 3 || objects[0].tag != 0xDF41) {
+    return Malformed("ef0005", "not FF40 DF41 DF42 DF43");
+  }
+  return std::string(objects[0].value);
+}
+
+Result<pki::EvpPkeyPtr> CardFaceKey(const CardFace& face) { return KeyFromCard(face.public_key, "ef0002"); }
+
+Status VerifyVisualApFiles(std::string_view ef0002, std::string_view ef0005,
+                           std::string_view ef0004, EVP_PKEY* trusted) {
+  MYNACERT_ASSIGN_OR_RETURN(pki::EvpPkeyPtr key, CertifiedKey(ef0004, trusted, "券面AP"));
+  MYNACERT_ASSIGN_OR_RETURN(Object outer, ParseObject(ef0002, "ef0002"));
+  MYNACERT_ASSIGN_OR_RETURN(std::vector<Object> o, ParseObjects(outer.value, "ef0002"));
+  const uint16_t order[] = {0xDF21, 0xDF22, 0xDF23, 0xDF24, 0xDF25, 0xDF26, 0xDF27, 0xDF28};
+  if (outer.tag != 0xFF20 || o.size() < 8) return Malformed("ef0002", "not the card face");
+  for (size_t i = 0; i < 8; ++i) {
+    if (o[i].tag != order[i]) return Malformed("ef0002", "not the card face");
+  }
+  const std::string digests = Sha256(std::string(o[1].raw) + std::string(o[2].raw) + std::string(o[3].raw)) +
+                              Sha256(std::string(o[4].raw) + std::string(o[5].raw)) +
+                              Sha256(o[6].raw);
+  if (!VerifyDigestInfo(key.get(), Sha256DigestInfo(digests), o[7].value)) {
+    return InvalidArgument("ef0002", "券面の署名が検証できません (EF 0002's signature does not "
+                                     "verify under the key of EF 0004)");
+  }
+  if (ef0005.empty()) return {};
+  MYNACERT_ASSIGN_OR_RETURN(Object number, ParseObject(ef0005, "ef0005"));
+  MYNACERT_ASSIGN_OR_RETURN(std::vector<Object> n, ParseObjects(number.value, "ef0005"));
+  if (number.tag != 0xFF40 || n.size() != 3 || n[0].tag != 0xDF41 || n[1].tag != 0xDF42 ||
+      n[2].tag != 0xDF43) {
+    return Malformed("ef0005", "not FF40 DF41 DF42 DF43");
+  }
+  if (!VerifySha256(key.get(), std::string(n[0].raw) + std::string(n[1].raw), n[2].value)) {
+    return InvalidArgument("ef0005", "個人番号の画像の署名が検証できません (EF 0005's signature does "
+                                     "not verify under the key of EF 0004)");
+  }
+  if (n[1].value != o[3].value) {
+    return InvalidArgument("ef0005", "EF 0005 の鍵が券面の鍵と違います (EF 0005 carries another key "
+                                     "than EF 0002)");
   }
   return {};
 }

@@ -75,6 +75,53 @@ Result<HolderData> ParseBasicFourFile(std::string_view file);
 Status VerifyTextApFiles(std::string_view ef0001, std::string_view ef0002, std::string_view ef0003,
                          std::string_view ef0004, EVP_PKEY* trusted);
 
+// --- the 券面 AP (the card face; layout.h) ---------------------------------------------------
+//
+//   EF 0002  FF 20 82 HH LL | DF21 12 <9 offsets> | DF22 08 生年月日 YYYYMMDD | DF23 01 性別 |
+//            DF24 <90 03 e 91 82 01 00 n: the AP's own public key> | DF25 氏名 PNG |
+//            DF26 住所 PNG | DF27 顔写真 (JPEG 2000) | DF28 82 01 00 <signature> |
+//            DF29 08 有効期限 YYYYMMDD | DF2A セキュリティコード PNG
+//            DF28 signs, PKCS#1 v1.5, the DigestInfo (SHA-256 OID) whose OCTET STRING holds three
+//            SHA-256 digests, 96 bytes: of DF22‖DF23‖DF24, of DF25‖DF26 and of DF27, each object
+//            as written. DF29 and DF2A come after it and are not covered.
+//   EF 0004  the CV certificate of the signing key, as the 券面事項入力補助 AP's
+//   EF 0005  FF 40 82 HH LL | DF41 個人番号 PNG | DF42 <the AP's public key> |
+//            DF43 82 01 00 <PKCS#1 v1.5 SHA-256 over the DF41 and DF42 objects as written>
+// soltia48/myna-card src/ap/surface.rs and src/data.rs (parsed and verified on cards). The images
+// are ours (card_face.h renders them); a real card's photo is a greyscale JPEG 2000 as ours.
+struct CardFaceImages {
+  std::string name_png, address_png, number_png, security_code_png;
+  std::string photo;  // JPEG 2000 (JP2)
+};
+struct CardFaceData {
+  std::string birth;   // YYYYMMDD
+  char sex = '9';      // JIS X 0303
+  std::string expiry;  // YYYYMMDD: the card's (R-VAL)
+};
+// EFs 0002, 0004 and 0005, signed with `signer`; `ap_key` is the public half of the 券面 AP's own
+// key (made on the card: KeySlot::kVisual). Refuses data that does not fit (field named).
+Result<std::map<uint16_t, std::string>> VisualApFiles(const CardFaceData& face,
+                                                      const CardFaceImages& images,
+                                                      EVP_PKEY* ap_key, pki::Signer& signer);
+
+// EF 0002 as a reader finds it; the offset table checked.
+struct CardFace {
+  CardFaceData data;
+  std::string public_key;  // DF24 as written: 90 <e> 91 82 01 00 <n>
+  CardFaceImages images;   // number_png empty: it is EF 0005's
+};
+Result<CardFace> ParseCardFaceFile(std::string_view file);
+// EF 0005 → the My Number's image.
+Result<std::string> ParseNumberImageFile(std::string_view file);
+// The 券面 AP's key from DF24 / DF42: what a challenge signed by the card (80 2A 00 00) verifies
+// under.
+Result<pki::EvpPkeyPtr> CardFaceKey(const CardFace& face);
+// EF 0004 under `trusted`, EF 0002's DF28 under the key EF 0004 certifies, and, when `ef0005` is
+// not empty (it opens to 照合番号A only), EF 0005's DF43 and its key being EF 0002's. An error
+// names the file.
+Status VerifyVisualApFiles(std::string_view ef0002, std::string_view ef0005,
+                           std::string_view ef0004, EVP_PKEY* trusted);
+
 }  // namespace mynacert::card
 
 #endif  // MYNACERT_CARD_CARD_DATA_H_

@@ -20,6 +20,9 @@
 #include <thread>
 #include <vector>
 
+#include "card/card_data.h"
+#include "card/card_face.h"
+#include "card/host.h"
 #include "card/secure_channel.h"
 #include "core/hex.h"
 #include "pki/certificate.h"
@@ -1470,6 +1473,87 @@ TEST_F(TextApTest, PyjpkiReselectsTheApBetweenVerifyAndRead) {
   EXPECT_EQ(Sw(T("0020008004 35363738")), "9000");
   EXPECT_EQ(Sw(T("00A4020C020002")), "9000");
   EXPECT_EQ(Data("00B00000FF"), files_[2]);
+}
+
+// The 券面 AP: the card face written over the issuer channel with a key the card made for that
+// AP, opened by 照合番号A (the card face and the My Number's image) or B (the card face only);
+// its key signs a challenge with no PIN (soltia48/myna-card src/ap/surface.rs, measured on a
+// card). PIN A is the My Number, PIN B 85070731205599 (CardTest's card).
+TEST_F(TextApTest, TheCardFaceOpensToAOrBAndItsKeyProvesTheChip) {
+  LocalTransport t(*card_);
+  std::map<uint16_t, std::string> face;
+  {
+    auto session = IssuerSession::Open(t, kIssuer);
+    ASSERT_TRUE(session.ok());
+    // A holder-side client cannot make that key: 84 47 exists only in a session.
+    auto spki = (*session)->GenerateKeyPair(KeySlot::kVisual);
+    ASSERT_TRUE(spki.ok()) << spki.error().ToString();
+    const auto* p = reinterpret_cast<const unsigned char*>(spki->data());
+    pki::EvpPkeyPtr ap_key(d2i_PUBKEY(nullptr, &p, static_cast<long>(spki->size())));
+    ASSERT_TRUE(ap_key);
+    HolderData h;
+    h.my_number = "123456789012";
+    h.name = "番号　花子";
+    h.address = "東京都千代田区永田町1-10-1";
+    auto images = RenderCardFace(h, "5599");
+    ASSERT_TRUE(images.ok());
+    auto files = VisualApFiles({"19850707", '2', "20350707"}, *images, ap_key.get(), *signer_);
+    ASSERT_TRUE(files.ok()) << files.error().ToString();
+    face = *files;
+    for (const auto& [ef, data] : face) {
+      ASSERT_TRUE((*session)->WriteDataFile(App::kVisual, ef, data).ok()) << ef;
+    }
+  }
+  card_->Reset();
+  EXPECT_EQ(Sw(T("00A4040C0AD3921000310001010402")), "9000");
+  // Nothing verified: the card face and the number image answer 69 82, the certificate is free.
+  for (const char* ef : {"0002", "0005"}) {
+    EXPECT_EQ(Sw(T(std::string("00A4020C02") + ef)), "9000") << ef;
+    EXPECT_EQ(Sw(T("00B0000004")), "6982") << ef;
+  }
+  EXPECT_EQ(Sw(T("00A4020C020004")), "9000");
+  EXPECT_EQ(Data("00B00000000000"), face[0x0004]);
+  // The AP's key signs with nothing verified; P2 other than 00 is refused.
+  const std::string info = H("3031300D060960864801650304020105000420") + std::string(32, '\x5A');
+  const std::string signed_challenge = Data("802A0000" + std::string("33") + HexUpper(info) + "00");
+  EXPECT_EQ(Sw(T("802A008033" + HexUpper(info) + "00")), "6A86");
+  auto parsed = ParseCardFaceFile(face[0x0002]);
+  ASSERT_TRUE(parsed.ok());
+  auto key = CardFaceKey(*parsed);
+  ASSERT_TRUE(key.ok());
+  pki::EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new(key->get(), nullptr));
+  ASSERT_EQ(EVP_PKEY_verify_init(ctx.get()), 1);
+  ASSERT_EQ(EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_PADDING), 1);
+  EXPECT_EQ(EVP_PKEY_verify(ctx.get(), reinterpret_cast<const unsigned char*>(signed_challenge.data()),
+                            signed_challenge.size(), reinterpret_cast<const unsigned char*>(info.data()),
+                            info.size()),
+            1);
+  // 照合番号B (0012): the card face, not the number image.
+  EXPECT_EQ(Sw(T("00A4020C020012")), "9000");
+  EXPECT_EQ(Sw(T("002000800E" + HexUpper("85070731205599"))), "9000");
+  EXPECT_EQ(Sw(T("00A4020C020002")), "9000");
+  EXPECT_EQ(Data("00B00000000000"), face[0x0002]);
+  EXPECT_EQ(Sw(T("00A4020C020005")), "9000");
+  EXPECT_EQ(Sw(T("00B0000004")), "6982");
+  // 照合番号A (0013, the My Number): both, read by the host side with the chain and the chip
+  // checked.
+  card_->Reset();
+  JpkiClient client(t);
+  auto read = client.ReadCardFace(PinId::kVisualA, "123456789012", signer_->public_key());
+  ASSERT_TRUE(read.ok()) << read.error().ToString();
+  EXPECT_TRUE(read->check.verified);
+  EXPECT_TRUE(read->signature_verified) << read->signature_problem;
+  EXPECT_TRUE(read->chip_present);
+  EXPECT_EQ(read->face.data.expiry, "20350707");
+  EXPECT_FALSE(read->number_png.empty());
+  // A wrong 照合番号B costs one of its ten tries and reads nothing.
+  auto wrong = client.ReadCardFace(PinId::kVisualB, "85070731200000", signer_->public_key());
+  ASSERT_TRUE(wrong.ok());
+  EXPECT_FALSE(wrong->check.verified);
+  EXPECT_EQ(wrong->check.tries_left, 9);
+  EXPECT_TRUE(wrong->face.data.birth.empty());
+  // The key sealed in the card file like the JPKI keys: the file does not hold it in clear.
+  EXPECT_EQ(ReadAll(path_).find(HexUpper(face[0x0002].substr(0, 64))), std::string::npos);
 }
 
 }  // namespace

@@ -274,7 +274,60 @@ Result<TextApData> JpkiClient::ReadTextAp(PinId pin, std::string_view value, EVP
   return out;
 }
 
+Result<CardFaceRead> JpkiClient::ReadCardFace(PinId pin, std::string_view value, EVP_PKEY* trusted) {
+  if (pin != PinId::kVisualA && pin != PinId::kVisualB) {
+    return InvalidArgument("pin", "券面APの照合番号A/Bです (visual-a or visual-b)");
+  }
+  MYNACERT_ASSIGN_OR_RETURN(PinCheck check, Verify(pin, value));
+  CardFaceRead out;
+  out.check = check;
+  if (!check.verified) return out;
+  MYNACERT_ASSIGN_OR_RETURN(const std::string ef0002, ReadDataFile(App::kVisual, kEfCardFace));
+  MYNACERT_ASSIGN_OR_RETURN(out.face, ParseCardFaceFile(ef0002));
+  std::string ef0005;
+  if (pin == PinId::kVisualA) {
+    MYNACERT_ASSIGN_OR_RETURN(ef0005, ReadDataFile(App::kVisual, kEfNumberImage));
+    MYNACERT_ASSIGN_OR_RETURN(out.number_png, ParseNumberImageFile(ef0005));
+  }
+  MYNACERT_ASSIGN_OR_RETURN(const std::string ef0004, ReadDataFile(App::kVisual, kEfFaceCertificate));
+  if (trusted) {
+    const Status s = VerifyVisualApFiles(ef0002, ef0005, ef0004, trusted);
+    out.signature_verified = s.ok();
+    if (!s.ok()) out.signature_problem = s.error().field + ": " + s.error().message;
+  } else {
+    out.signature_problem = "公開鍵が指定されていません (no published key given)";
+  }
+  // The records prove nothing about the chip in the reader unless it signs a fresh challenge
+  // with the key they carry (soltia48/myna-card surface.rs: "or the key being challenged is one
+  // the attacker chose" — hence the records verified first).
+  MYNACERT_ASSIGN_OR_RETURN(const std::string nonce, pki::RandomBytes(32));
+  std::string digest(32, '\0');
+  unsigned int n = 0;
+  EVP_Digest(nonce.data(), nonce.size(), reinterpret_cast<unsigned char*>(digest.data()), &n,
+             EVP_sha256(), nullptr);
+  const std::string digest_info =
+      std::string("\x30\x31\x30\x0D\x06\x09\x60\x86\x48\x01\x65\x03\x04\x02\x01\x05\x00\x04\x20", 19) + digest;
+  MYNACERT_ASSIGN_OR_RETURN(const std::string signature, Sign(KeySlot::kVisual, digest_info));
+  MYNACERT_ASSIGN_OR_RETURN(pki::EvpPkeyPtr key, CardFaceKey(out.face));
+  pki::EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new(key.get(), nullptr));
+  out.chip_present =
+      ctx && EVP_PKEY_verify_init(ctx.get()) == 1 &&
+      EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_PADDING) == 1 &&
+      EVP_PKEY_verify(ctx.get(), reinterpret_cast<const unsigned char*>(signature.data()),
+                      signature.size(), reinterpret_cast<const unsigned char*>(digest_info.data()),
+                      digest_info.size()) == 1;
+  pki::TakeOpenSslErrors();
+  return out;
+}
+
 Result<std::string> JpkiClient::Sign(KeySlot slot, std::string_view digest_info) {
+  if (slot == KeySlot::kVisual) {  // the 券面 AP's own key: 80 2A 00 00, no PIN
+    if (app_ != App::kVisual) MYNACERT_RETURN_IF_ERROR(Select(App::kVisual));
+    MYNACERT_ASSIGN_OR_RETURN(Answer a,
+                              Exchange(t_, EncodeCommand(0x80, 0x2A, 0x00, 0x00, digest_info, 256)));
+    if (a.sw != kSwOk) return CardError(a.sw, "COMPUTE DIGITAL SIGNATURE");
+    return a.data;
+  }
   if (app_ != App::kJpki) MYNACERT_RETURN_IF_ERROR(Select(App::kJpki));
   MYNACERT_RETURN_IF_ERROR(SelectEf(KeyEf(slot)));
   MYNACERT_ASSIGN_OR_RETURN(Answer a,
@@ -342,10 +395,20 @@ Result<Answer> IssuerSession::Send(uint8_t ins, uint8_t p1, uint8_t p2, std::str
 }
 
 Result<std::string> IssuerSession::GenerateKeyPair(KeySlot slot) {
+  // The 券面 AP's key: made with that AP current (P2 00), then the JPKI AP current again.
+  const bool visual = slot == KeySlot::kVisual;
+  if (visual) MYNACERT_RETURN_IF_ERROR(SelectPlain(App::kVisual));
   MYNACERT_ASSIGN_OR_RETURN(
       Answer a, Send(0x47, 0x00, static_cast<uint8_t>(KeyEf(slot)), {}, /*long_answer=*/true));
+  if (visual) MYNACERT_RETURN_IF_ERROR(SelectPlain(App::kJpki));
   if (a.sw != kSwOk) return IssuerError(a.sw, "GENERATE ASYMMETRIC KEY PAIR");
   return a.data;
+}
+
+Status IssuerSession::SelectPlain(App app) {
+  MYNACERT_ASSIGN_OR_RETURN(Answer sel, Exchange(t_, EncodeCommand(0x00, 0xA4, 0x04, 0x0C, AidOf(app))));
+  if (sel.sw != kSwOk) return CardError(sel.sw, "SELECT AP");
+  return {};
 }
 
 Status IssuerSession::WriteCertificate(CertSlot slot, std::string_view der) {
@@ -358,15 +421,11 @@ Status IssuerSession::WriteCertificate(CertSlot slot, std::string_view der) {
 Status IssuerSession::WriteDataFile(App app, uint16_t ef, std::string_view data) {
   // UPDATE BINARY writes into the current AP: select it with a plain SELECT (the session
   // stays open), write, and leave the JPKI AP current again for the certificate writes.
-  MYNACERT_ASSIGN_OR_RETURN(Answer sel,
-                            Exchange(t_, EncodeCommand(0x00, 0xA4, 0x04, 0x0C, AidOf(app))));
-  if (sel.sw != kSwOk) return CardError(sel.sw, "SELECT AP");
+  MYNACERT_RETURN_IF_ERROR(SelectPlain(app));
   MYNACERT_ASSIGN_OR_RETURN(Answer a,
                             Send(0xD6, static_cast<uint8_t>(0x80 | ef), 0x00, data, false));
-  MYNACERT_ASSIGN_OR_RETURN(Answer back,
-                            Exchange(t_, EncodeCommand(0x00, 0xA4, 0x04, 0x0C, kAidJpki)));
+  MYNACERT_RETURN_IF_ERROR(SelectPlain(App::kJpki));
   if (a.sw != kSwOk) return IssuerError(a.sw, "UPDATE BINARY EF " + SwHex(ef));
-  if (back.sw != kSwOk) return CardError(back.sw, "SELECT AP");
   return {};
 }
 

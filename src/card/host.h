@@ -80,6 +80,17 @@ struct TextApData {
   std::string signature_problem;    // why not, when not (the field and the reason)
 };
 
+// The 券面 AP read with 照合番号 A (the card face and the My Number's image) or B (the card face),
+// as a card-face check reads it, and whether the card holding them is present.
+struct CardFaceRead {
+  PinCheck check;               // the VERIFY; nothing read unless verified
+  CardFace face;                // EF 0002
+  std::string number_png;       // EF 0005 (照合番号A only)
+  bool signature_verified = false;  // EF 0002 (and 0005) under the published key (card_data.h)
+  std::string signature_problem;    // why not, when not
+  bool chip_present = false;  // a fresh challenge signed by the AP's key verifies under DF24
+};
+
 class JpkiClient {
  public:
   explicit JpkiClient(Transport& t) : t_(t) {}
@@ -99,7 +110,11 @@ class JpkiClient {
   // VERIFY `pin` (text, text-a or text-b) and read what it opens, parsed; the signature chain
   // checked under `trusted` (the sandbox's card data key) when both files were read.
   Result<TextApData> ReadTextAp(PinId pin, std::string_view value, EVP_PKEY* trusted);
-  // PKCS#1 v1.5 over `digest_info` with the key of `slot` (its PIN verified first).
+  // VERIFY `pin` (visual-a or visual-b) and read the 券面 AP; EF 0004 checked under `trusted`
+  // when given; then the AP's key challenged with a random SHA-256 DigestInfo (80 2A 00 00).
+  Result<CardFaceRead> ReadCardFace(PinId pin, std::string_view value, EVP_PKEY* trusted);
+  // PKCS#1 v1.5 over `digest_info` with the key of `slot` (its PIN verified first; the 券面
+  // AP's key, kVisual, needs none).
   Result<std::string> Sign(KeySlot slot, std::string_view digest_info);
   // The holder changes a PIN knowing the current one (R-HOLDER-1): VERIFY with `current`, then
   // CHANGE REFERENCE DATA (00 24 01 80, the new PIN as data) on the same PIN EF. The check of
@@ -145,6 +160,7 @@ class IssuerSession {
 
  private:
   explicit IssuerSession(Transport& t) : t_(t) {}
+  Status SelectPlain(App app);  // SELECT an AP in clear; the session stays open
   Result<Answer> Send(uint8_t ins, uint8_t p1, uint8_t p2, std::string_view payload,
                       bool long_answer);
   Transport& t_;

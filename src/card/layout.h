@@ -11,7 +11,10 @@
 //     0001 個人番号 (PIN or A)   0002 基本4情報 (PIN or B)   0003 their digests, signed (any)
 //     0004 CV certificate (free) 0005 AP basic data (free)            (kDataEfRules below)
 //   券面 AP               D3 92 10 00 31 00 01 01 04 02: 0013 照合番号A, 0012 照合番号B
-//     0002 券面 (card face: birth, sex, the name, address and face images, signed; A or B)
+//     0002 券面 (card face: birth, sex, the AP's public key, the name, address and face images,
+//          signed, then the expiry and the security code; A or B)
+//     0004 CV certificate (free)   0005 the My Number as printed, signed (A only)
+//     the AP's own key (no EF: 80 2A 00 00, no PIN; issuer 84 47 00 00)   card_face.h
 // Those APs' data EFs are written by the issuer (card_data.h) and exist once written.
 //   住基 AP               D3 92 10 00 31 00 01 01 04 01: 001C PIN (4 digits, 3 tries) — the AID
 //                         is not documented by J-LIS; public sources disagree (jpki-card.md §2.1)
@@ -42,7 +45,10 @@ enum class PinId : uint8_t {
 };
 inline constexpr int kPinCount = 8;
 
-enum class KeySlot : uint8_t { kAuth, kSign };                     // EF 0017, 001A
+// kVisual: the 券面 AP's own key, whose public half the card-face records carry; it signs a
+// challenge with no PIN, which proves the chip holding those records is present (card_face.h).
+enum class KeySlot : uint8_t { kAuth, kSign, kVisual };            // EF 0017, 001A, —
+inline constexpr int kKeyCount = 3;
 enum class CertSlot : uint8_t { kAuth, kSign, kAuthCa, kSignCa };  // EF 000A, 0001, 000B, 0002
 
 inline constexpr std::string_view kAidJpki("\xD3\x92\xF0\x00\x26\x01\x00\x00\x00\x01", 10);
@@ -81,7 +87,8 @@ inline constexpr PinEf kPinEfs[] = {
 // the My Number and not the basic four, B the other way round, the PIN both.
 inline constexpr uint16_t kEfMyNumber = 0x0001, kEfBasicFour = 0x0002, kEfTextDigests = 0x0003,
                           kEfApCertificate = 0x0004, kEfApBasicData = 0x0005;
-inline constexpr uint16_t kEfCardFace = 0x0002;  // 券面 AP
+inline constexpr uint16_t kEfCardFace = 0x0002, kEfFaceCertificate = 0x0004,
+                          kEfNumberImage = 0x0005;  // 券面 AP
 struct DataEfRule {
   App app;
   uint16_t ef;
@@ -95,7 +102,11 @@ inline constexpr DataEfRule kDataEfRules[] = {
     {App::kText, kEfTextDigests, {PinId::kText, PinId::kTextA, PinId::kTextB}, 3, "digests"},
     {App::kText, kEfApCertificate, {}, 0, "certificate"},
     {App::kText, kEfApBasicData, {}, 0, "basic_data"},
+    // soltia48/myna-card src/ap/surface.rs, measured on a card: A opens 0002–0006, B the same
+    // without 0005; 0004 opens with nothing presented.
     {App::kVisual, kEfCardFace, {PinId::kVisualA, PinId::kVisualB}, 2, "card_face"},
+    {App::kVisual, kEfFaceCertificate, {}, 0, "face_certificate"},
+    {App::kVisual, kEfNumberImage, {PinId::kVisualA}, 1, "number_image"},
 };
 constexpr const DataEfRule* FindDataEf(App app, uint16_t ef) {
   for (const DataEfRule& r : kDataEfRules) {
@@ -121,7 +132,10 @@ constexpr uint16_t CertEf(CertSlot slot) {
   constexpr uint16_t kEfs[] = {kEfAuthCert, kEfSignCert, kEfAuthCa, kEfSignCa};
   return kEfs[static_cast<int>(slot)];
 }
-constexpr uint16_t KeyEf(KeySlot slot) { return slot == KeySlot::kAuth ? kEfAuthKey : kEfSignKey; }
+// The JPKI key EFs; the 券面 AP's key has none (0: the AP's default key).
+constexpr uint16_t KeyEf(KeySlot slot) {
+  return slot == KeySlot::kAuth ? kEfAuthKey : slot == KeySlot::kSign ? kEfSignKey : 0;
+}
 constexpr std::string_view AidOf(App app) {
   switch (app) {
     case App::kJpki:

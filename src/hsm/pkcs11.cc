@@ -335,8 +335,11 @@ class Pkcs11Signer final : public pki::Signer {
         description_(std::move(description)) {}
 
   Result<std::string> Sign(std::string_view data) override {
+    return SignWith(CKM_SHA256_RSA_PKCS, data);
+  }
+  Result<std::string> SignWith(CK_MECHANISM_TYPE type, std::string_view data) {
     std::lock_guard lock(mu_);
-    CK_MECHANISM mechanism{CKM_SHA256_RSA_PKCS, nullptr, 0};
+    CK_MECHANISM mechanism{type, nullptr, 0};
     CK_RV rv = session_->f()->C_SignInit(session_->h(), &mechanism, key_);
     if (rv != CKR_OK) return Failure("key", "HSM で署名を開始できません", "C_SignInit", rv);
     std::string signature(512, '\0');
@@ -347,6 +350,10 @@ class Pkcs11Signer final : public pki::Signer {
     if (rv != CKR_OK) return Failure("key", "HSM で署名できません", "C_Sign", rv);
     signature.resize(length);
     return signature;
+  }
+  Result<std::string> SignDigestInfo(std::string_view digest_info) override {
+    // CKM_RSA_PKCS: PKCS#1 v1.5 type 1 over the DigestInfo as given (PKCS#11 2.40 §2.1.6).
+    return SignWith(CKM_RSA_PKCS, digest_info);
   }
   EVP_PKEY* public_key() const override { return public_key_.get(); }
   std::string Describe() const override { return description_; }

@@ -1,5 +1,7 @@
 #include "pki/signer.h"
 
+#include <openssl/rsa.h>
+
 #include <utility>
 
 namespace mynacert::pki {
@@ -36,6 +38,24 @@ class KeySigner final : public Signer {
     if (EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(signature.data()), &length, in,
                        data.size()) != 1) {
       return Error{ErrorCode::kInternal, "signer", "EVP_DigestSign: " + TakeOpenSslErrors(), {}};
+    }
+    signature.resize(length);
+    return signature;
+  }
+
+  Result<std::string> SignDigestInfo(std::string_view digest_info) override {
+    EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new(key_.get(), nullptr));
+    size_t length = 0;
+    const auto* in = reinterpret_cast<const unsigned char*>(digest_info.data());
+    if (!ctx || EVP_PKEY_sign_init(ctx.get()) != 1 ||
+        EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_PADDING) != 1 ||
+        EVP_PKEY_sign(ctx.get(), nullptr, &length, in, digest_info.size()) != 1) {
+      return Error{ErrorCode::kInternal, "signer", "EVP_PKEY_sign: " + TakeOpenSslErrors(), {}};
+    }
+    std::string signature(length, '\0');
+    if (EVP_PKEY_sign(ctx.get(), reinterpret_cast<unsigned char*>(signature.data()), &length, in,
+                      digest_info.size()) != 1) {
+      return Error{ErrorCode::kInternal, "signer", "EVP_PKEY_sign: " + TakeOpenSslErrors(), {}};
     }
     signature.resize(length);
     return signature;

@@ -28,6 +28,9 @@ class Signer {
   // The RSA signature (PKCS#1 v1.5, SHA-256) over `data` — the whole to-be-signed DER, the
   // signer hashes it.
   virtual Result<std::string> Sign(std::string_view data) = 0;
+  // PKCS#1 v1.5 type 1 over a DigestInfo the caller built (nothing hashed here): for records
+  // whose DigestInfo is not one digest of the data, as the card face's (card/card_face.h).
+  virtual Result<std::string> SignDigestInfo(std::string_view digest_info) = 0;
   // The public half (owned by the signer, valid as long as it lives).
   virtual EVP_PKEY* public_key() const = 0;
   // "key file", "PKCS#11 token 'mynacert' key 'sign-ca-1'": for logs, never secret.
