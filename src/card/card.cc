@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -23,11 +24,12 @@ namespace {
 constexpr int kPbkdf2PinIterations = 2000;
 constexpr int kPbkdf2KeyIterations = 200000;
 // /2: the issuer key. /3: the PIN records, counters, EFs and keys sealed as one state. /4: the
-// same, with the data EFs of the 券面事項入力補助 and 券面 APs in the state; a /3 file is read
-// (those APs have no data yet) and written back as /4, so that a program that knows only /3
-// refuses the file rather than writing it back without the data.
-constexpr char kFormat[] = "mynacert-card/4";
-constexpr char kFormatPrevious[] = "mynacert-card/3";
+// same, with the data EFs of the 券面事項入力補助 and 券面 APs in the state. /5: a third key, the
+// 券面 AP's own. A /3 or /4 file is read (no data, no third key yet) and written back as /5, so
+// that a program that knows only an older form refuses the file rather than writing it back
+// without what it does not know.
+constexpr char kFormat[] = "mynacert-card/5";
+constexpr const char* kFormatsRead[] = {"mynacert-card/5", "mynacert-card/4", "mynacert-card/3"};
 constexpr char kFormatUnsealed[] = "mynacert-card/2";
 
 std::string Pbkdf2(std::string_view secret, std::string_view salt, int iterations) {
@@ -130,7 +132,7 @@ Result<nlohmann::json> ReadCardFile(const std::string& path, struct stat* st) {
                      "the demo home)",
                  ""};
   }
-  if (format != kFormat && format != kFormatPrevious) {
+  if (std::find(std::begin(kFormatsRead), std::end(kFormatsRead), format) == std::end(kFormatsRead)) {
     return InvalidArgument("card", "カードファイルではありません (not a card file: " + path + ")");
   }
   return j;

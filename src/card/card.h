@@ -35,7 +35,7 @@
 // The C++ issuer methods below do the same in-process (manufacture, and tests); whoever calls
 // them holds the card file and its secret already.
 //
-// State lives in a card file (the EEPROM), format "mynacert-card/4", rewritten atomically
+// State lives in a card file (the EEPROM), format "mynacert-card/5", rewritten atomically
 // (temp file, fsync, rename) after every change. Several Cards may hold one file at once — a
 // `card serve`, the counter's execution, one-shot `card …` processes — so the file, not the
 // object, is the card:

@@ -1205,12 +1205,13 @@ TEST_F(FaceCardTest, AFailedFaceCheckIsOnDiskBeforeTheAnswer) {
 }
 
 // A "mynacert-card/3" file written before face-authentication cards and the data EFs: its
-// sealed state has no "face", no "face_tries_left" and no "data_files". Made here by opening
+// sealed state has no "face", no "face_tries_left" and no "data_files", and two keys (as a /4
+// file's, before the 券面 AP's own). Made here by opening
 // the seal (the test knows the secret), taking the fields out and sealing it again.
 TEST_F(CardTest, AnOlderFormatThreeFileOpensAsAPinCard) {
   card_.reset();
   nlohmann::json j = nlohmann::json::parse(ReadAll(path_));
-  ASSERT_EQ(j["format"], "mynacert-card/4");
+  ASSERT_EQ(j["format"], "mynacert-card/5");
   j["format"] = "mynacert-card/3";
   const std::string card_id = j["card_id"].get<std::string>();
   std::string derived(32, '\0');
@@ -1229,6 +1230,8 @@ TEST_F(CardTest, AnOlderFormatThreeFileOpensAsAPinCard) {
   state.erase("face");
   state.erase("face_tries_left");
   state.erase("data_files");
+  ASSERT_EQ(state["keys"].size(), 3u);
+  state["keys"].erase(2);
   const std::string nonce = sc::RandomBytes(12);
   j["state"] = HexUpper(nonce + sc::GcmSeal(key, nonce, aad, state.dump()));
   WriteAll(path_, j.dump(1));
@@ -1245,7 +1248,7 @@ TEST_F(CardTest, AnOlderFormatThreeFileOpensAsAPinCard) {
   EXPECT_EQ(Sw((*card)->Transmit(H("00A4020C020001"))), "6A82");
   // It is written in the new form at its next change, and can become a face card.
   ASSERT_TRUE((*card)->SetFaceCard(true).ok());
-  EXPECT_EQ(nlohmann::json::parse(ReadAll(path_))["format"], "mynacert-card/4");
+  EXPECT_EQ(nlohmann::json::parse(ReadAll(path_))["format"], "mynacert-card/5");
   auto again = Card::Open(path_, kSecret);
   ASSERT_TRUE(again.ok());
   EXPECT_TRUE((*again)->FaceCard());
