@@ -8,6 +8,7 @@
 
 #include "card/card.h"
 #include "card/card_data.h"
+#include "card/card_face.h"
 #include "counter/card_files.h"
 #include "counter/internal.h"
 #include "rules/validity.h"
@@ -160,9 +161,12 @@ Result<CardApplication> Produce(CounterStore& store, const profiles::Registry& p
   init.text_pin = RandomDigits(4);
   init.juki_pin = RandomDigits(4);
   init.my_number = r.my_number;
-  init.pin_b = card::CollationNumberB(r.birth, cv.expires.year(), RandomDigits(4));
+  // The chip id first: the security code printed on the card is derived from it (card_face.h).
+  const std::string chip_id = card::NewCardId();
+  init.pin_b = card::CollationNumberB(r.birth, cv.expires.year(),
+                                      card::SecurityCode(env.issuer_master, chip_id));
   init.issuer_master = env.issuer_master;
-  auto made = card::Card::Create(path.string(), env.card_secret, init);
+  auto made = card::Card::Create(path.string(), env.card_secret, init, chip_id);
   for (std::string* p : {&init.auth_pin, &init.sign_pin, &init.text_pin, &init.juki_pin, &init.issuer_master}) {
     OPENSSL_cleanse(p->data(), p->size());
   }

@@ -161,6 +161,12 @@ TEST_P(CardRenewal, FromTheNoticeToThePickUpTheOldCardsCertificatesAreSuperseded
   const card::TextApData text = ReadTextAp(r, card::PinId::kText, "4321");
   EXPECT_EQ(text.holder.my_number, store_->GetResident(r)->my_number);
   EXPECT_TRUE(text.signature_verified) << text.signature_problem;
+  // Its card face carries the new card's expiry, and its 照合番号B is the new card's.
+  const card::CardFaceRead face = ReadCardFace(r, card::PinId::kVisualB, PinB(r));
+  ASSERT_TRUE(face.check.verified);
+  EXPECT_TRUE(face.signature_verified) << face.signature_problem;
+  const std::string expires = new_card.expires.ToString();
+  EXPECT_EQ(face.face.data.expiry, expires.substr(0, 4) + expires.substr(5, 2) + expires.substr(8, 2));
   auto link = OpenFileCard(new_card, dir_);
   ASSERT_TRUE(link.ok());
   card::JpkiClient client((*link)->transport());

@@ -15,6 +15,7 @@
 
 #include "card/card.h"
 #include "card/card_data.h"
+#include "card/card_face.h"
 #include "core/hex.h"
 #include "counter/internal.h"
 #include "pki/openssl.h"
@@ -29,17 +30,6 @@ namespace {
 
 using internal::Audit;
 using nlohmann::json;
-
-// The card's 4-digit security code (part of PIN B), uniform over 0000–9999.
-std::string SecurityCode() {
-  uint32_t v = 0;
-  do {
-    RAND_bytes(reinterpret_cast<unsigned char*>(&v), sizeof v);
-  } while (v >= 4294960000u);  // 4294960000 = 429496 × 10000: no modulo bias
-  char out[5];
-  std::snprintf(out, sizeof out, "%04u", static_cast<unsigned>(v % 10000));
-  return out;
-}
 
 std::string Unhex(std::string_view hex) {
   std::string out;
@@ -644,9 +634,12 @@ Result<ExecutionReport> Execution::RunSteps(int64_t case_id, ExecutionEnv& env, 
       init.my_number = resident.my_number;
       MYNACERT_ASSIGN_OR_RETURN(const Date expires,
                                 Date::Parse(data.value("expires", ""), "expires"));
-      init.pin_b = card::CollationNumberB(resident.birth, expires.year(), SecurityCode());
+      // The chip id first: the security code printed on the card is derived from it (card_face.h).
+      const std::string chip_id = card::NewCardId();
+      init.pin_b = card::CollationNumberB(resident.birth, expires.year(),
+                                          card::SecurityCode(env.issuer_master, chip_id));
       init.issuer_master = env.issuer_master;
-      auto made = card::Card::Create(path, env.card_secret, init);
+      auto made = card::Card::Create(path, env.card_secret, init, chip_id);
       for (std::string* p :
            {&init.auth_pin, &init.sign_pin, &init.text_pin, &init.juki_pin, &init.issuer_master}) {
         OPENSSL_cleanse(p->data(), p->size());
@@ -695,6 +688,36 @@ Result<ExecutionReport> Execution::RunSteps(int64_t case_id, ExecutionEnv& env, 
       MYNACERT_RETURN_IF_ERROR(need_session());
       for (const auto& [ef, bytes] : files) {
         MYNACERT_RETURN_IF_ERROR(session->WriteDataFile(card::App::kText, ef, bytes));
+      }
+      // The 券面 AP holds the card as printed: written with a new card (issuance, the card's
+      // renewal), not at a move — the move goes on the face's 追記欄 and into the 券面事項入力補助
+      // AP above (docs/card.md). A redo makes the AP's key again and rewrites the three files.
+      if (!data.value("text_only", false)) {
+        MYNACERT_ASSIGN_OR_RETURN(auto card_record, store_.ActiveCard(resident.id));
+        if (!card_record || card_record->chip_id != session->card_id()) {
+          return Error{ErrorCode::kFailedPrecondition, "card",
+                       "読み取り機のカードがこの住民の交付中のカードではありません (the card in the "
+                       "reader is not this resident's card)",
+                       ""};
+        }
+        MYNACERT_ASSIGN_OR_RETURN(const std::string spki,
+                                  session->GenerateKeyPair(card::KeySlot::kVisual));
+        pki::EvpPkeyPtr ap_key = pki::ParseSpkiDer(spki);
+        if (!ap_key) {
+          return Error{ErrorCode::kInternal, "card", "カードの公開鍵が読めません (bad public key)", ""};
+        }
+        MYNACERT_ASSIGN_OR_RETURN(
+            const card::CardFaceImages images,
+            card::RenderCardFace(holder, card::SecurityCode(env.issuer_master, session->card_id())));
+        const std::string expiry = card_record->expires.ToString();
+        const card::CardFaceData face{holder.birth, holder.sex,
+                                      expiry.substr(0, 4) + expiry.substr(5, 2) + expiry.substr(8, 2)};
+        MYNACERT_ASSIGN_OR_RETURN(auto face_files,
+                                  card::VisualApFiles(face, images, ap_key.get(), *signer));
+        for (const auto& [ef, bytes] : face_files) {
+          MYNACERT_RETURN_IF_ERROR(session->WriteDataFile(card::App::kVisual, ef, bytes));
+        }
+        data["card_face"] = true;
       }
       data["address"] = resident.address;  // what the chip says now (no My Number in the journal)
     } else if (name.kind == StepKind::kClose) {
@@ -857,7 +880,7 @@ Result<ChangeReport> Execution::ChangeResidentWithCard(int64_t resident_id,
       steps.emplace_back(FormatStep(MakeStep(StepKind::kRevoke, pki::CaKind::kSign)),
                          json{{"serial", serial}, {"reason", "affiliationChanged"}}.dump());
     }
-    steps.emplace_back(FormatStep(MakeStep(StepKind::kWriteData)), "{}");
+    steps.emplace_back(FormatStep(MakeStep(StepKind::kWriteData)), json{{"text_only", true}}.dump());
     steps.emplace_back(FormatStep(MakeStep(StepKind::kClose)), "{}");
     MYNACERT_RETURN_IF_ERROR(store_.PlanSteps(id, steps));
     MYNACERT_RETURN_IF_ERROR(Audit(store_, env.clerk, id, resident_id, "resident_change",

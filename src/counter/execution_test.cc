@@ -184,6 +184,10 @@ TEST_P(Recovery, KillNineDuringCardIssuance) {
     const card::TextApData text = ReadTextAp(*r, card::PinId::kText, "1234");
     EXPECT_EQ(text.holder.name, "鈴鹿　一郎");
     EXPECT_TRUE(text.signature_verified) << text.signature_problem;
+    // The card face too, its key made again if write_data was redone: it answers for the records.
+    const card::CardFaceRead face = ReadCardFace(*r, card::PinId::kVisualB, PinB(*r));
+    EXPECT_TRUE(face.signature_verified) << face.signature_problem;
+    EXPECT_TRUE(face.chip_present);
   }
 }
 
@@ -198,6 +202,8 @@ TEST_P(Recovery, KillNineAtEveryStepOfAMoveWrittenOntoTheCard) {
     const int64_t r = ResidentWithCard("yokohama", kBirth, kCardIssued);
     auto card = *store_->ActiveCard(r);
     const std::string serial = (*store_->ActiveCert(card->id, "sign"))->serial;
+    const card::CardFaceRead before = ReadCardFace(r, card::PinId::kVisualB, PinB(r));
+    ASSERT_FALSE(before.face.images.address_png.empty());
     ResidentChange move;
     move.address = "神奈川県横浜市中区港町一丁目1番地";
     env_.today = Date::Ymd(2025, 3, 1);
@@ -225,6 +231,10 @@ TEST_P(Recovery, KillNineAtEveryStepOfAMoveWrittenOntoTheCard) {
     const card::TextApData text = ReadTextAp(r, card::PinId::kText, "1234");
     EXPECT_EQ(text.holder.address, "神奈川県横浜市中区港町一丁目１番地");
     EXPECT_TRUE(text.signature_verified) << text.signature_problem;
+    // The card face stays as printed (the move goes on its 追記欄), still signed.
+    const card::CardFaceRead after = ReadCardFace(r, card::PinId::kVisualB, PinB(r));
+    EXPECT_EQ(after.face.images.address_png, before.face.images.address_png);
+    EXPECT_TRUE(after.signature_verified) << after.signature_problem;
     auto verified = store_->audit().Verify();
     ASSERT_TRUE(verified.ok());
     EXPECT_TRUE(verified->ok) << verified->problem;

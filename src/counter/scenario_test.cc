@@ -499,6 +499,27 @@ TEST_P(Scenario, IssuanceWritesTheRegistrysDataOntoTheChip) {
   EXPECT_FALSE(read.check.verified);
   EXPECT_EQ(read.check.tries_left, 9);
   EXPECT_TRUE(read.holder.my_number.empty());
+  // And the card face on its 券面 AP: with 照合番号A the face and the number's image, signed, and
+  // the AP's key answers a challenge; with 照合番号B — the birth date, the expiry year and the
+  // security code the issuer printed — the face.
+  const CardRecord card = **store_->ActiveCard(r);
+  card::CardFaceRead face = ReadCardFace(r, card::PinId::kVisualA, resident.my_number);
+  ASSERT_TRUE(face.check.verified);
+  EXPECT_TRUE(face.signature_verified) << face.signature_problem;
+  EXPECT_TRUE(face.chip_present);
+  EXPECT_EQ(face.face.data.birth, birth.substr(0, 4) + birth.substr(5, 2) + birth.substr(8, 2));
+  EXPECT_EQ(face.face.data.sex, '2');
+  const std::string expires = card.expires.ToString();
+  EXPECT_EQ(face.face.data.expiry, expires.substr(0, 4) + expires.substr(5, 2) + expires.substr(8, 2));
+  EXPECT_FALSE(face.number_png.empty());
+  face = ReadCardFace(r, card::PinId::kVisualB, PinB(r));
+  ASSERT_TRUE(face.check.verified);
+  EXPECT_TRUE(face.signature_verified) << face.signature_problem;
+  EXPECT_TRUE(face.number_png.empty());
+  // 照合番号B of the 券面事項入力補助 AP is the same number.
+  read = ReadTextAp(r, card::PinId::kTextB, PinB(r));
+  ASSERT_TRUE(read.check.verified);
+  EXPECT_EQ(read.holder.name, "山田　花子");
 }
 
 // A card in a reader may be anyone's: the execution proves the chip ID under the issuer key

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "card/card.h"
+#include "card/card_face.h"
 #include "card/host.h"
 #include "core/clock.h"
 #include "core/hex.h"
@@ -259,6 +260,23 @@ class CounterTest : public ::testing::Test {
     auto read = client.ReadTextAp(pin, value, X509_get0_pubkey(card_data_key_->cert.get()));
     EXPECT_TRUE(read.ok()) << read.error().ToString();
     return read.ok() ? *read : card::TextApData{};
+  }
+
+  // The 券面 AP of the resident's card, read with 照合番号 A or B as a card-face check does.
+  card::CardFaceRead ReadCardFace(int64_t resident, card::PinId pin, const std::string& value) {
+    auto link = OpenFileCard(**store_->ActiveCard(resident), dir_);
+    EXPECT_TRUE(link.ok());
+    if (!link.ok()) return {};
+    card::JpkiClient client((*link)->transport());
+    auto read = client.ReadCardFace(pin, value, X509_get0_pubkey(card_data_key_->cert.get()));
+    EXPECT_TRUE(read.ok()) << read.error().ToString();
+    return read.ok() ? *read : card::CardFaceRead{};
+  }
+  // 照合番号B of the resident's card as printed on it: birth, expiry year, security code.
+  std::string PinB(int64_t resident) {
+    const CardRecord card = **store_->ActiveCard(resident);
+    return card::CollationNumberB(store_->GetResident(resident)->birth, card.expires.year(),
+                                  card::SecurityCode(env_.issuer_master, card.chip_id));
   }
 
   static std::string* ca_dir_;
