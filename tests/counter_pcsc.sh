@@ -77,8 +77,8 @@ cat > "$work/kenhojo.apdu" <<APDU
 00 B0 82 00 00 00 00
 APDU
 replay=$(scriptor -r "$reader" "$work/kenhojo.apdu" 2>&1)
-answer() {  # <command as scriptor echoes it>: the answer's bytes, status word included
-  awk -v cmd="> $1" '$0 == cmd {f = 1; next}
+answer() {  # <command as scriptor echoes it> [n: its nth time, 1 unless told]: the answer's bytes, status word included
+  awk -v cmd="> $1" -v n="${2:-1}" '$0 == cmd && ++seen == n {f = 1; next}
        f {last = / : /; sub(/^< /, ""); sub(/ : .*/, ""); printf "%s ", $0; if (last) exit}' <<<"$replay"
 }
 [ "$(answer "00 20 00 91 04 31 32 33 34")" = "90 00 " ] || fail "VERIFY 00 20 00 91: $replay"
@@ -88,6 +88,85 @@ expected="FF 10 0C $(printf %s "$number" | xxd -p | tr a-f A-F | sed 's/../& /g'
 ef2=$(answer "00 B0 82 00 00 00 00")
 [ "${ef2:0:6}" = "FF 20 " ] || fail "EF 0002 by SFI: $replay"
 [ "${ef2% 90 00 }" != "$ef2" ] || fail "EF 0002 status: $replay"
+ef2=$(tr -s " " <<<"$ef2")
+len2=$(cut -d" " -f3 <<<"$ef2")  # EF 0002 is FF 20 <length>
+data_bytes() { echo $(( $(wc -w <<<"$1") - 2 )); }  # <answer>: its length without the status word
+select_ap="00 A4 04 0C 0A D3 92 10 00 31 00 01 01 04 08"
+
+step "scriptor replays mnbcard's reads: SELECT EF 0011, VERIFY 00 20 00 80, SELECT EF, READ BINARY Le 00"
+cat > "$work/mnbcard.apdu" <<APDU
+$select_ap
+00 A4 02 0C 02 00 11
+00 20 00 80 04 31 32 33 34
+00 A4 02 0C 02 00 01
+00 B0 00 00 00
+00 A4 02 0C 02 00 02
+00 B0 00 00 00
+APDU
+replay=$(scriptor -r "$reader" "$work/mnbcard.apdu" 2>&1)
+for c in "$select_ap" "00 A4 02 0C 02 00 11" "00 20 00 80 04 31 32 33 34" "00 A4 02 0C 02 00 01" \
+         "00 A4 02 0C 02 00 02"; do
+  [ "$(answer "$c")" = "90 00 " ] || fail "mnbcard: $c: $replay"
+done
+ef1=$(answer "00 B0 00 00 00" | tr -s " ")
+[ "$ef1" = "$expected" ] || fail "mnbcard EF 0001: got '$ef1', want '$expected'"
+four=$(answer "00 B0 00 00 00" 2 | tr -s " ")
+[ "$four" = "$ef2" ] || fail "mnbcard EF 0002: got '$four', want '$ef2'"
+
+step "scriptor replays pymyna's reads: Le 11, EF 0002 sized by its byte 2 (0x$len2), extended Le 01 50 / 02 38 / 01 00"
+cat > "$work/pymyna.apdu" <<APDU
+$select_ap
+00 A4 02 0C 02 00 11
+00 20 00 80 04 31 32 33 34
+00 A4 02 0C 02 00 01
+00 B0 00 00 11
+00 A4 02 0C 02 00 02
+00 B0 00 00 03
+00 B0 00 03 $len2
+00 A4 02 0C 02 00 03
+00 B0 00 00 00 01 50
+00 A4 02 0C 02 00 04
+00 B0 00 00 00 02 38
+00 A4 02 0C 02 00 05
+00 B0 00 00 00 01 00
+APDU
+replay=$(scriptor -r "$reader" "$work/pymyna.apdu" 2>&1)
+[ "$(answer "00 20 00 80 04 31 32 33 34")" = "90 00 " ] || fail "pymyna VERIFY: $replay"
+ef1=$(answer "00 B0 00 00 11" | tr -s " ")
+[ "$ef1" = "$expected" ] || fail "pymyna EF 0001: got '$ef1', want '$expected'"
+[ "$(data_bytes "$ef1")" = 17 ] || fail "pymyna EF 0001 length: $ef1"
+ef2_head=$(answer "00 B0 00 00 03")
+[ "$ef2_head" = "FF 20 $len2 90 00 " ] || fail "pymyna EF 0002 head: '$ef2_head', want 'FF 20 $len2 90 00 '"
+rest=$(answer "00 B0 00 03 $len2" | tr -s " ")
+[ "$(data_bytes "$rest")" = $((16#$len2)) ] || fail "pymyna EF 0002 length: $rest"
+[ "${ef2_head% 90 00 } $rest" = "$ef2" ] || fail "pymyna EF 0002: got '${ef2_head% 90 00 } $rest', want '$ef2'"
+for r in "00 B0 00 00 00 01 50:336" "00 B0 00 00 00 02 38:568" "00 B0 00 00 00 01 00:256"; do
+  got=$(answer "${r%:*}" | tr -s " ")
+  [ "${got% 90 00 }" != "$got" ] || fail "pymyna ${r%:*} status: $got"
+  [ "$(data_bytes "$got")" = "${r#*:}" ] || fail "pymyna ${r%:*}: $(data_bytes "$got") bytes, want ${r#*:}"
+done
+
+step "scriptor replays pyjpki's reads: its re-SELECT of the AP after VERIFY answers 69 82, its fallback reads"
+cat > "$work/pyjpki.apdu" <<APDU
+$select_ap
+00 A4 02 0C 02 00 11
+00 20 00 80 04 31 32 33 34
+$select_ap
+00 A4 02 0C 02 00 02
+00 B0 00 00 FF
+00 A4 02 0C 02 00 11
+00 20 00 80 04 31 32 33 34
+00 A4 02 0C 02 00 02
+00 B0 00 00 FF
+APDU
+replay=$(scriptor -r "$reader" "$work/pyjpki.apdu" 2>&1)
+for c in "$select_ap:1" "00 A4 02 0C 02 00 11:1" "00 20 00 80 04 31 32 33 34:1" "$select_ap:2" \
+         "00 A4 02 0C 02 00 02:1" "00 A4 02 0C 02 00 11:2" "00 20 00 80 04 31 32 33 34:2" "00 A4 02 0C 02 00 02:2"; do
+  [ "$(answer "${c%:*}" "${c##*:}")" = "90 00 " ] || fail "pyjpki: ${c%:*} (#${c##*:}): $replay"
+done
+[ "$(answer "00 B0 00 00 FF")" = "69 82 " ] || fail "pyjpki's read after its re-SELECT is not 69 82: $replay"
+got=$(answer "00 B0 00 00 FF" 2 | tr -s " ")
+[ "$got" = "$ef2" ] || fail "pyjpki's fallback read: got '$got', want '$ef2'"
 
 step "a hotline call holds both certificates; the found card, still in the reader, gets new ones (R-LOST-1/2)"
 m hotline call --clerk line --name '山形 花子1' --birth 1980-07-07 --address '山形県山形市旅篭町二丁目3番25号' \
