@@ -25,7 +25,9 @@ enum StatusWord : uint16_t {
   kSwOk = 0x9000,
   kSwWrongLength = 0x6700,
   kSwSecurityNotSatisfied = 0x6982,
-  kSwPinBlocked = 0x6983,
+  kSwPinBlocked = 0x6983,        // our issuer channel's face counter; older cards of ours
+  kSwRefDataNotUsable = 0x6984,  // a VERIFY of a blocked PIN (as real cards answer), or of a
+                                 // face card's unset PIN
   kSwConditionsNotSatisfied = 0x6985,
   kSwCommandNotAllowed = 0x6986,  // no current EF, or not this kind of EF
   kSwWrongData = 0x6A80,

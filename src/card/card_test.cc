@@ -147,7 +147,7 @@ TEST_F(CardTest, VerifyRows9To12AndTheCountPersists) {
     EXPECT_EQ(Sw(T("0020008004 39393939")), expect);
   }
   EXPECT_EQ(Sw(T("00200080")), "63C0");             // 9: blocked, not 6983
-  EXPECT_EQ(Sw(T("0020008004 31323334")), "6983");  // 12
+  EXPECT_EQ(Sw(T("0020008004 31323334")), "6984");  // 12: blocked; 69 84 as real cards (myna-card)
   EXPECT_EQ(card_->TriesLeft(PinId::kAuth), 0);
   // Across a power cycle and a reopen of the card file.
   card_.reset();
@@ -265,7 +265,7 @@ TEST_F(CardTest, ShortEfAddressingAsARealCardTakesIt) {
   EXPECT_EQ(Sw(T("00B0810004")), "9000");
   // Wrong PINs by short EF count down and lock as by the selected EF (R-CERT-6).
   for (const char* expect : {"63C2", "63C1", "63C0"}) EXPECT_EQ(Sw(T("0020009804 39393939")), expect);
-  EXPECT_EQ(Sw(T("0020009804 31323334")), "6983");
+  EXPECT_EQ(Sw(T("0020009804 31323334")), "6984");
   EXPECT_EQ(card_->TriesLeft(PinId::kAuth), 0);
   // What this AP does not have: a PIN or key by short EF is 6A 88, an SFI 6A 82; P1/P2 that are
   // no short EF form 6A 86.
@@ -499,18 +499,18 @@ TEST_F(CardTest, TenCardsOnOneFileShareOneRetryCounter) {
   std::map<std::string, int> n;
   for (int i = 1; i < 10; ++i) {
     EXPECT_TRUE(answers[i] == "63C2" || answers[i] == "63C1" || answers[i] == "63C0" ||
-                answers[i] == "6983")
+                answers[i] == "6984")
         << answers[i];
     ++n[answers[i]];
   }
-  EXPECT_TRUE(answers[0] == "9000" || answers[0] == "6983") << answers[0];
+  EXPECT_TRUE(answers[0] == "9000" || answers[0] == "6984") << answers[0];
   // One history: at most two runs of wrong tries (before and after the right PIN resets the
   // count), the last one ending blocked; without the right PIN's reset, exactly 3 counted.
   EXPECT_LE(n["63C2"], answers[0] == "9000" ? 2 : 1);
   EXPECT_LE(n["63C1"], answers[0] == "9000" ? 2 : 1);
   EXPECT_EQ(n["63C0"], 1);
   EXPECT_EQ(card_->TriesLeft(PinId::kAuth), 0);
-  EXPECT_EQ(Sw(cards[3]->Transmit(H("0020008004 31323334"))), "6983");
+  EXPECT_EQ(Sw(cards[3]->Transmit(H("0020008004 31323334"))), "6984");
   auto reopened = Card::Open(path_, kSecret);
   ASSERT_TRUE(reopened.ok()) << reopened.error().ToString();
   EXPECT_EQ((*reopened)->TriesLeft(PinId::kAuth), 0);
@@ -528,7 +528,7 @@ TEST_F(CardTest, ALongLivedCardSeesTriesCountedByAnother) {
   }
   EXPECT_EQ(Sw(T("00200080")), "63C0");
   EXPECT_EQ(card_->TriesLeft(PinId::kAuth), 0);
-  EXPECT_EQ(Sw(T("0020008004 31323334")), "6983");
+  EXPECT_EQ(Sw(T("0020008004 31323334")), "6984");
   // And the unlock by the issuer through one is seen by the other.
   ASSERT_TRUE((*other)->ResetPinCounter(PinId::kAuth).ok());
   EXPECT_EQ(Sw(T("0020008004 31323334")), "9000");
@@ -617,7 +617,7 @@ TEST_F(CardTest, AnEditedTriesLeftDoesNotUnlock) {
   if (card.ok()) {
     EXPECT_EQ((*card)->TriesLeft(PinId::kAuth), 0) << "unlocked by an edit";
     SelectAuthPin(**card);
-    EXPECT_EQ(Sw((*card)->Transmit(H("0020008004 31323334"))), "6983");
+    EXPECT_EQ(Sw((*card)->Transmit(H("0020008004 31323334"))), "6984");
   }
 }
 
@@ -816,7 +816,7 @@ TEST_F(IssuerChannelTest, KeyPairCertificateAndPinsThroughTheChannel) {
   SelectJpki();
   T("00A4020C020018");
   for (int i = 0; i < 3; ++i) T("0020008004 39393939");
-  EXPECT_EQ(Sw(T("0020008004 31323334")), "6983");
+  EXPECT_EQ(Sw(T("0020008004 31323334")), "6984");
   EXPECT_EQ(Sw(card_->Transmit(s->Wrap(0x2C, 0x03, 0x80 | 0x18, ""))), "9000");
   EXPECT_EQ(card_->TriesLeft(PinId::kAuth), 3);
   EXPECT_EQ(Sw(T("0020008004 31323334")), "9000");
@@ -1348,7 +1348,7 @@ TEST_F(TextApTest, TheCollationNumbersLockAfterTenWrongTriesAndThePinAfterThree)
     EXPECT_EQ(Sw(T("002000800E3030303030303030303030303030")), sw);
   }
   EXPECT_EQ(Sw(T("002000800E3030303030303030303030303030")), "63C0");
-  EXPECT_EQ(Sw(T("002000800E3835303730373331323035353939")), "6983");  // locked, right one too
+  EXPECT_EQ(Sw(T("002000800E3835303730373331323035353939")), "6984");  // locked, right one too
   EXPECT_EQ(card_->TriesLeft(PinId::kTextB), 0);
   EXPECT_EQ(card_->TriesLeft(PinId::kTextA), 10);  // A counts on its own
   T("00A4020C020011");

@@ -156,9 +156,18 @@ Result<PinCheck> JpkiClient::Verify(PinId pin, std::string_view value) {
     check.locked = check.tries_left == 0;
     return check;
   }
-  if (answer->sw == kSwPinBlocked) {
+  if (answer->sw == kSwPinBlocked) {  // a card of ours before it answered as real ones
     check.locked = true;
     return check;
+  }
+  // 69 84: a blocked PIN (a real card's answer after the try that exhausted it) or a face
+  // card's unset one. The status query tells them apart: 63 C0 blocked, 69 84 no PIN.
+  if (answer->sw == kSwRefDataNotUsable) {
+    MYNACERT_ASSIGN_OR_RETURN(Answer status, Exchange(t_, EncodeCommand(0x00, 0x20, 0x00, 0x80)));
+    if (status.sw == 0x63C0) {
+      check.locked = true;
+      return check;
+    }
   }
   return CardError(answer->sw, "VERIFY");
 }
