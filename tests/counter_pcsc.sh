@@ -168,6 +168,33 @@ done
 got=$(answer "00 B0 00 00 FF" 2 | tr -s " ")
 [ "$got" = "$ef2" ] || fail "pyjpki's fallback read: got '$got', want '$ef2'"
 
+step "the 券面 AP through pcscd: card show --face-pin (照合番号A) verifies the face and challenges the chip; scriptor reads EF 0002 as jpki/myna does"
+export FACE_A="$number"
+face=$(m card show --reader "$reader" --json --face-pin env:FACE_A --face-out "$work/face" \
+         --card-data-cert "$MYNACERT_HOME/ca/card-data.crt.pem") || fail "card show --face-pin: $face"
+[ "$(jq -r .card_face.signature <<<"$face")" = verified ] || fail "card face signature: $face"
+[ "$(jq -r .card_face.chip_present <<<"$face")" = true ] || fail "the chip's key: $face"
+[ "$(jq -r .card_face.birth <<<"$face")" = 1980-07-07 ] || fail "birth on the face: $face"
+[ "$(head -c 12 "$work/face/photo.jp2" | xxd -p)" = 0000000c6a5020200d0a870a ] || fail "photo.jp2 is not a JP2 file"
+digits=$(printf %s "$number" | xxd -p | tr a-f A-F | sed 's/../& /g')
+cat > "$work/kenmen.apdu" <<APDU
+00 A4 04 0C 0A D3 92 10 00 31 00 01 01 04 02
+00 A4 02 0C 02 00 02
+00 B0 00 00 05
+00 A4 02 0C 02 00 13
+00 20 00 80 0C ${digits% }
+00 A4 02 0C 02 00 02
+00 B0 00 00 05
+80 2A 00 00 33 30 31 30 0D 06 09 60 86 48 01 65 03 04 02 01 05 00 04 20 5A 5A 5A 5A 5A 5A 5A 5A 5A 5A 5A 5A 5A 5A 5A 5A 5A 5A 5A 5A 5A 5A 5A 5A 5A 5A 5A 5A 5A 5A 5A 5A 00
+APDU
+replay=$(scriptor -r "$reader" "$work/kenmen.apdu" 2>&1)
+[ "$(answer "00 B0 00 00 05")" = "69 82 " ] || fail "EF 0002 before 照合番号A is not 69 82: $replay"
+[ "$(answer "00 20 00 80 0C ${digits% }")" = "90 00 " ] || fail "VERIFY 照合番号A: $replay"
+head5=$(answer "00 B0 00 00 05" 2)
+[ "${head5:0:9}" = "FF 20 82 " ] && [ "${head5% 90 00 }" != "$head5" ] || fail "EF 0002 head: '$head5'"
+challenge=$(answer "80 2A 00 00 33 30 31 30 0D 06 09 60 86 48 01 65 03 04 02 01 05 00 04 20 5A 5A 5A 5A 5A 5A 5A 5A 5A 5A 5A 5A 5A 5A 5A 5A 5A 5A 5A 5A 5A 5A 5A 5A 5A 5A 5A 5A 5A 5A 5A 5A 00" | tr -s " ")
+[ "$(data_bytes "$challenge")" = 256 ] && [ "${challenge% 90 00 }" != "$challenge" ] || fail "the AP key's signature, no PIN: '$challenge'"
+
 step "a hotline call holds both certificates; the found card, still in the reader, gets new ones (R-LOST-1/2)"
 m hotline call --clerk line --name '山形 花子1' --birth 1980-07-07 --address '山形県山形市旅篭町二丁目3番25号' \
   --event lost --json >/dev/null || fail "hotline call"

@@ -39,7 +39,7 @@ namespace {
 
 struct ClientFlags {
   CardAccess access;
-  std::string sign_pin, text_pin, card_data_cert, pin_kind, pin, new_pin, slot, in, out, url,
+  std::string sign_pin, text_pin, face_pin, face_out, card_data_cert, pin_kind, pin, new_pin, slot, in, out, url,
       verifier, reason;
   std::optional<std::string> today;
   bool json = false, pem = false, withdraw = false, attached = false, no_ltv = false;
@@ -197,14 +197,66 @@ Result<nlohmann::json> ReadCardData(card::JpkiClient& client, const ClientFlags&
   return j;
 }
 
+// The 券面 AP read with 照合番号A (12 digits: the My Number) or B (14: birth, expiry year,
+// security code): the card face, its signature under --card-data-cert, and whether the chip in
+// the reader holds the key the face names (a fresh challenge). --face-out writes the images.
+Result<nlohmann::json> ReadFace(card::JpkiClient& client, const ClientFlags& f, EVP_PKEY* trusted) {
+  MYNACERT_ASSIGN_OR_RETURN(std::string pin, ReadPin(f.face_pin, "--face-pin", card::PinId::kVisualA));
+  const card::PinId id = pin.size() == 12 ? card::PinId::kVisualA : card::PinId::kVisualB;
+  auto read = client.ReadCardFace(id, pin, trusted);
+  OPENSSL_cleanse(pin.data(), pin.size());
+  if (!read.ok()) return read.error();
+  nlohmann::json j;
+  j["pin"] = id == card::PinId::kVisualA ? "a" : "b";
+  j["verified_pin"] = read->check.verified;
+  j["tries_left"] = read->check.tries_left;
+  if (!read->check.verified) return j;
+  const card::CardFace& face = read->face;
+  auto date = [](const std::string& d) { return d.substr(0, 4) + "-" + d.substr(4, 2) + "-" + d.substr(6, 2); };
+  j["birth"] = date(face.data.birth);
+  j["sex"] = std::string(1, face.data.sex);
+  j["expiry"] = date(face.data.expiry);
+  j["signature"] = !trusted                    ? "not_checked"
+                   : read->signature_verified ? "verified"
+                                              : "invalid";
+  if (trusted && !read->signature_verified) j["signature_problem"] = read->signature_problem;
+  j["chip_present"] = read->chip_present;
+  const std::pair<const char*, const std::string*> images[] = {
+      {"name.png", &face.images.name_png},
+      {"address.png", &face.images.address_png},
+      {"photo.jp2", &face.images.photo},
+      {"security-code.png", &face.images.security_code_png},
+      {"my-number.png", &read->number_png}};
+  nlohmann::json sizes = nlohmann::json::object();
+  for (const auto& [name, bytes] : images) {
+    if (!bytes->empty()) sizes[name] = bytes->size();
+  }
+  j["images"] = sizes;
+  if (!f.face_out.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(f.face_out, ec);
+    for (const auto& [name, bytes] : images) {
+      if (bytes->empty()) continue;
+      MYNACERT_RETURN_IF_ERROR(
+          pki::WriteFileAtomically((std::filesystem::path(f.face_out) / name).string(), *bytes, 0600));
+    }
+    j["written_to"] = f.face_out;
+  }
+  return j;
+}
+
 Status RunShow(const ClientFlags& f, CliContext& ctx) {
   MYNACERT_ASSIGN_OR_RETURN(Date today, TodayOf(f));
   std::string sign_pin;
   if (!f.sign_pin.empty()) {
     MYNACERT_ASSIGN_OR_RETURN(sign_pin, ReadPin(f.sign_pin, "--sign-pin", card::PinId::kSign));
   }
-  if (!f.card_data_cert.empty() && f.text_pin.empty()) {
-    return InvalidArgument("--card-data-cert", "--text-pin と一緒に使います (used with --text-pin)");
+  if (!f.card_data_cert.empty() && f.text_pin.empty() && f.face_pin.empty()) {
+    return InvalidArgument("--card-data-cert",
+                           "--text-pin か --face-pin と一緒に使います (used with --text-pin or --face-pin)");
+  }
+  if (!f.face_out.empty() && f.face_pin.empty()) {
+    return InvalidArgument("--face-out", "--face-pin と一緒に使います (used with --face-pin)");
   }
   MYNACERT_ASSIGN_OR_RETURN(auto connection, ConnectCard(f.access));
   card::JpkiClient client(connection->transport());
@@ -252,6 +304,16 @@ Status RunShow(const ClientFlags& f, CliContext& ctx) {
   if (!f.text_pin.empty()) {
     MYNACERT_ASSIGN_OR_RETURN(j["card_data"], ReadCardData(client, f));
     j["pin_tries_left"]["text"] = j["card_data"]["tries_left"];
+  }
+  if (!f.face_pin.empty()) {
+    pki::X509Ptr trusted;
+    if (!f.card_data_cert.empty()) {
+      MYNACERT_ASSIGN_OR_RETURN(const std::string bytes,
+                                ReadFileNamed(f.card_data_cert, "--card-data-cert"));
+      MYNACERT_ASSIGN_OR_RETURN(trusted, pki::ParseCertificatePemOrDer(bytes, "--card-data-cert"));
+    }
+    MYNACERT_ASSIGN_OR_RETURN(j["card_face"],
+                              ReadFace(client, f, trusted ? X509_get0_pubkey(trusted.get()) : nullptr));
   }
   std::optional<card::PinCheck> check;
   if (!sign_pin.empty()) {
@@ -331,6 +393,30 @@ Status RunShow(const ClientFlags& f, CliContext& ctx) {
                       : "未確認 — --card-data-cert で確かめます (not checked; give --card-data-cert)")
         << "\n\n";
     }
+    if (j.contains("card_face") && j["card_face"]["verified_pin"].get<bool>()) {
+      const auto& d = j["card_face"];
+      const char* sex = d["sex"] == "1" ? "男 (male)" : d["sex"] == "2" ? "女 (female)" : "—";
+      o << "券面AP (card face, read with 照合番号" << (d["pin"] == "a" ? "A" : "B") << ")\n"
+        << "  生年月日 (birth): " << JapaneseLongDate(*Date::Parse(d["birth"].get<std::string>())) << "\n"
+        << "  性別 (sex): " << sex << "\n"
+        << "  カードの有効期限 (card expiry, not covered by the signature): "
+        << JapaneseLongDate(*Date::Parse(d["expiry"].get<std::string>())) << "\n"
+        << "  画像 (images):";
+      for (const auto& [name, size] : d["images"].items()) o << " " << name << " " << size.get<int>() << "B";
+      o << "\n  署名 (signature): "
+        << (d["signature"] == "verified"
+                ? "検証できました (verified under --card-data-cert)"
+                : d["signature"] == "invalid"
+                      ? "検証できません — 改ざんの可能性 (does not verify: " +
+                            d["signature_problem"].get<std::string>() + ")"
+                      : "未確認 — --card-data-cert で確かめます (not checked; give --card-data-cert)")
+        << "\n  このICチップの鍵 (the chip's key): "
+        << (d["chip_present"].get<bool>() ? "券面の鍵で署名できました (the chip signs with the key the face names)"
+                                          : "券面の鍵と一致しません — 複製の疑い (the chip does not hold the face's key)")
+        << "\n";
+      if (d.contains("written_to")) o << "  画像の保存先 (images written to): " << d["written_to"].get<std::string>() << "\n";
+      o << "\n";
+    }
     if (j.contains("sign_certificate")) {
       PrintCertificate(o, "署名用電子証明書 (sign certificate)", j["sign_certificate"]);
     } else if (face) {
@@ -351,6 +437,21 @@ Status RunShow(const ClientFlags& f, CliContext& ctx) {
                                      : "券面事項入力補助用暗証番号が違います。残り " +
                                            std::to_string(left) + " 回 (wrong text PIN; tries left)",
                            "R-CERT-6");
+  }
+  if (j.contains("card_face") && !j["card_face"]["verified_pin"].get<bool>()) {
+    const int left = j["card_face"]["tries_left"].get<int>();
+    return InvalidArgument("--face-pin",
+                           left == 0 ? "照合番号はロックされています。窓口で解除してください (locked; "
+                                       "unlock at a counter)"
+                                     : "照合番号が違います。残り " + std::to_string(left) +
+                                           " 回 (wrong collation number; tries left)");
+  }
+  if (j.contains("card_face") &&
+      (j["card_face"]["signature"] == "invalid" || !j["card_face"]["chip_present"].get<bool>())) {
+    return InvalidArgument("--card-data-cert",
+                           "券面の署名かICチップの鍵が確かめられません (the card face does not verify, or the "
+                           "chip does not hold its key: " +
+                               j["card_face"].value("signature_problem", std::string("chip")) + ")");
   }
   if (j.contains("card_data") && j["card_data"]["signature"] == "invalid") {
     return InvalidArgument("--card-data-cert", "券面事項の署名が検証できません (the card data do not "
@@ -988,6 +1089,12 @@ void AddCardClientCommands(CLI::App& card, CliContext& ctx) {
   s->add_option("--text-pin", sf->text_pin,
                 "券面事項入力補助用 PIN の場所 (env:/file:): 個人番号と基本4情報も表示 / also read the "
                 "My Number and the basic four data (a wrong one costs a try)");
+  s->add_option("--face-pin", sf->face_pin,
+                "券面APの照合番号の場所 (env:/file:): A (個人番号12桁) か B (14桁) で券面も表示 / also read "
+                "the card face with collation number A (12 digits) or B (14); a wrong one costs a try");
+  s->add_option("--face-out", sf->face_out,
+                "券面の画像 (氏名・住所・顔写真 JPEG 2000・セキュリティコード) を書き出すディレクトリ / write the "
+                "card face's images into this directory");
   s->add_option("--card-data-cert", sf->card_data_cert,
                 "券面事項の署名鍵の証明書 (サービスの /ca/card-data.crt) で署名を確かめる / verify the "
                 "card data under this certificate");

@@ -244,6 +244,51 @@ TEST_F(CounterCli, TheCardDataWrittenAtIssuanceReadBackWithTheTextPin) {
   EXPECT_NE(show.out.find("ef0004"), std::string::npos) << show.out;
 }
 
+// The 券面 AP the counter wrote at issuance, read with 照合番号A (the My Number) and written out
+// as files: the photo decodes as JPEG 2000; the chip answers the challenge with the face's key.
+TEST_F(CounterCli, TheCardFaceReadsWithTheCollationNumberAndItsImagesAreWrittenOut) {
+  ASSERT_NO_FATAL_FAILURE(HolderWithCard());
+  ServeProcess serve;
+  ASSERT_NO_FATAL_FAILURE(StartServe(serve));
+  const std::string cert = (home_ / "card-data.crt").string();
+  ASSERT_EQ(Sh("curl -sf -o " + cert + " " + serve.base + "/ca/card-data.crt").code, 0);
+  env_ += "T_TEXT=1234 ";
+  auto data = M("card show --json --text-pin env:T_TEXT" + CardAccess());
+  ASSERT_EQ(data.code, 0) << data.out;
+  const std::string number = nlohmann::json::parse(data.out)["card_data"]["my_number"];
+  env_ += "T_A=" + number + " T_A_WRONG=000000000000 ";
+  const std::string out = (home_ / "face").string();
+  auto show = M("card show --json --face-pin env:T_A --face-out " + out + " --card-data-cert " + cert +
+                CardAccess());
+  ASSERT_EQ(show.code, 0) << show.out;
+  const auto face = nlohmann::json::parse(show.out)["card_face"];
+  EXPECT_EQ(face["pin"], "a");
+  EXPECT_EQ(face["birth"], "1980-07-07");
+  EXPECT_EQ(face["sex"], "2");
+  EXPECT_EQ(face["signature"], "verified");
+  EXPECT_EQ(face["chip_present"], true);
+  for (const char* f : {"name.png", "address.png", "photo.jp2", "security-code.png", "my-number.png"}) {
+    EXPECT_TRUE(std::filesystem::exists(home_ / "face" / f)) << f;
+    EXPECT_EQ(std::filesystem::status(home_ / "face" / f).permissions() & std::filesystem::perms::others_read,
+              std::filesystem::perms::none) << f;
+  }
+  auto decoded = Sh("opj_decompress -i " + out + "/photo.jp2 -o " + out + "/photo.pgm >/dev/null 2>&1 && head -c 2 " +
+                    out + "/photo.pgm");
+  EXPECT_EQ(decoded.out, "P5") << decoded.out;
+  // The text form: the expiry as residents read it, and what the chip proved.
+  show = M("card show --face-pin env:T_A" + CardAccess());
+  ASSERT_EQ(show.code, 0) << show.out;
+  EXPECT_NE(show.out.find("券面AP"), std::string::npos) << show.out;
+  EXPECT_NE(show.out.find("券面の鍵で署名できました"), std::string::npos) << show.out;
+  // A wrong 照合番号A costs one of its ten tries and reads nothing; --face-out alone is refused.
+  show = M("card show --json --face-pin env:T_A_WRONG" + CardAccess());
+  EXPECT_EQ(show.code, 2) << show.out;
+  EXPECT_NE(show.out.find("残り 9 回"), std::string::npos) << show.out;
+  show = M("card show --face-out " + out + CardAccess());
+  EXPECT_EQ(show.code, 2) << show.out;
+  EXPECT_NE(show.out.find("--face-out"), std::string::npos) << show.out;
+}
+
 TEST_F(CounterCli, HotlineCallThenAbolition) {
   ASSERT_NO_FATAL_FAILURE(HolderWithCard());
   auto wrong = M("hotline call --clerk line --name '山形 花子' --birth 1980-07-07 --address '山形市' --json");
