@@ -37,8 +37,9 @@ Png Decode(const std::string& png) {
   Png out;
   if (png.size() < 33) return out;
   auto be32 = [&](size_t at) {
-    return static_cast<int>(static_cast<uint8_t>(png[at]) << 24 | static_cast<uint8_t>(png[at + 1]) << 16 |
-                            static_cast<uint8_t>(png[at + 2]) << 8 | static_cast<uint8_t>(png[at + 3]));
+    uint32_t v = 0;
+    for (size_t i = 0; i < 4; ++i) v = v << 8 | static_cast<uint8_t>(png[at + i]);
+    return static_cast<int>(v);
   };
   out.width = be32(16);
   out.height = be32(20);

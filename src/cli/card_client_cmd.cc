@@ -166,16 +166,32 @@ Status RunReaders(const ClientFlags& f, CliContext& ctx) {
   return {};
 }
 
+// --card-data-cert: the published certificate of the card data key (the service's
+// /ca/card-data.crt); null when not given.
+Result<pki::X509Ptr> CardDataCertificate(const ClientFlags& f) {
+  if (f.card_data_cert.empty()) return pki::X509Ptr();
+  MYNACERT_ASSIGN_OR_RETURN(const std::string bytes, ReadFileNamed(f.card_data_cert, "--card-data-cert"));
+  return pki::ParseCertificatePemOrDer(bytes, "--card-data-cert");
+}
+
+const char* SexLabel(const nlohmann::json& sex) {
+  return sex == "1" ? "男 (male)" : sex == "2" ? "女 (female)" : "—";
+}
+
+// What the card_data / card_face "signature" field says, for a resident to read.
+std::string SignatureLabel(const nlohmann::json& d) {
+  if (d["signature"] == "verified") return "検証できました (verified under --card-data-cert)";
+  if (d["signature"] == "invalid") {
+    return "検証できません — 改ざんの可能性 (does not verify: " + d["signature_problem"].get<std::string>() + ")";
+  }
+  return "未確認 — --card-data-cert で確かめます (not checked; give --card-data-cert)";
+}
+
 // The 券面事項入力補助 AP read with the text PIN: the My Number and the basic four data, and
 // whether their signature verifies under the published card data key (--card-data-cert).
 Result<nlohmann::json> ReadCardData(card::JpkiClient& client, const ClientFlags& f) {
   MYNACERT_ASSIGN_OR_RETURN(std::string pin, ReadPin(f.text_pin, "--text-pin", card::PinId::kText));
-  pki::X509Ptr trusted;
-  if (!f.card_data_cert.empty()) {
-    MYNACERT_ASSIGN_OR_RETURN(const std::string bytes,
-                              ReadFileNamed(f.card_data_cert, "--card-data-cert"));
-    MYNACERT_ASSIGN_OR_RETURN(trusted, pki::ParseCertificatePemOrDer(bytes, "--card-data-cert"));
-  }
+  MYNACERT_ASSIGN_OR_RETURN(const pki::X509Ptr trusted, CardDataCertificate(f));
   auto read = client.ReadTextAp(card::PinId::kText, pin,
                                 trusted ? X509_get0_pubkey(trusted.get()) : nullptr);
   OPENSSL_cleanse(pin.data(), pin.size());
@@ -306,12 +322,7 @@ Status RunShow(const ClientFlags& f, CliContext& ctx) {
     j["pin_tries_left"]["text"] = j["card_data"]["tries_left"];
   }
   if (!f.face_pin.empty()) {
-    pki::X509Ptr trusted;
-    if (!f.card_data_cert.empty()) {
-      MYNACERT_ASSIGN_OR_RETURN(const std::string bytes,
-                                ReadFileNamed(f.card_data_cert, "--card-data-cert"));
-      MYNACERT_ASSIGN_OR_RETURN(trusted, pki::ParseCertificatePemOrDer(bytes, "--card-data-cert"));
-    }
+    MYNACERT_ASSIGN_OR_RETURN(const pki::X509Ptr trusted, CardDataCertificate(f));
     MYNACERT_ASSIGN_OR_RETURN(j["card_face"],
                               ReadFace(client, f, trusted ? X509_get0_pubkey(trusted.get()) : nullptr));
   }
@@ -376,7 +387,7 @@ Status RunShow(const ClientFlags& f, CliContext& ctx) {
     if (j.contains("card_data") && j["card_data"]["verified_pin"].get<bool>()) {
       const auto& d = j["card_data"];
       const std::string number = d["my_number"].get<std::string>();
-      const char* sex = d["sex"] == "1" ? "男 (male)" : d["sex"] == "2" ? "女 (female)" : "—";
+      const char* sex = SexLabel(d["sex"]);
       o << "券面事項入力補助AP (card data, read with the text PIN)\n"
         << "  個人番号 (My Number): ******** " << number.substr(8) << " (--json で全桁 / all digits with --json)\n"
         << "  氏名 (name): " << d["name"].get<std::string>() << "\n"
@@ -385,17 +396,12 @@ Status RunShow(const ClientFlags& f, CliContext& ctx) {
         << JapaneseLongDate(*Date::Parse(d["birth"].get<std::string>())) << "\n"
         << "  性別 (sex): " << sex << "\n"
         << "  署名 (signature): "
-        << (d["signature"] == "verified"
-                ? "検証できました (verified under --card-data-cert)"
-                : d["signature"] == "invalid"
-                      ? "検証できません — 改ざんの可能性 (does not verify: " +
-                            d["signature_problem"].get<std::string>() + ")"
-                      : "未確認 — --card-data-cert で確かめます (not checked; give --card-data-cert)")
+        << SignatureLabel(d)
         << "\n\n";
     }
     if (j.contains("card_face") && j["card_face"]["verified_pin"].get<bool>()) {
       const auto& d = j["card_face"];
-      const char* sex = d["sex"] == "1" ? "男 (male)" : d["sex"] == "2" ? "女 (female)" : "—";
+      const char* sex = SexLabel(d["sex"]);
       o << "券面AP (card face, read with 照合番号" << (d["pin"] == "a" ? "A" : "B") << ")\n"
         << "  生年月日 (birth): " << JapaneseLongDate(*Date::Parse(d["birth"].get<std::string>())) << "\n"
         << "  性別 (sex): " << sex << "\n"
@@ -404,12 +410,7 @@ Status RunShow(const ClientFlags& f, CliContext& ctx) {
         << "  画像 (images):";
       for (const auto& [name, size] : d["images"].items()) o << " " << name << " " << size.get<int>() << "B";
       o << "\n  署名 (signature): "
-        << (d["signature"] == "verified"
-                ? "検証できました (verified under --card-data-cert)"
-                : d["signature"] == "invalid"
-                      ? "検証できません — 改ざんの可能性 (does not verify: " +
-                            d["signature_problem"].get<std::string>() + ")"
-                      : "未確認 — --card-data-cert で確かめます (not checked; give --card-data-cert)")
+        << SignatureLabel(d)
         << "\n  このICチップの鍵 (the chip's key): "
         << (d["chip_present"].get<bool>() ? "券面の鍵で署名できました (the chip signs with the key the face names)"
                                           : "券面の鍵と一致しません — 複製の疑い (the chip does not hold the face's key)")
