@@ -1288,6 +1288,36 @@ class TextApTest : public CardTest {
     }
     card_->Reset();
   }
+  // The 券面 AP written as the counter writes it: a key made on the card for that AP, the face
+  // rendered and signed. Returns the files.
+  std::map<uint16_t, std::string> WriteCardFace() {
+    LocalTransport t(*card_);
+    std::map<uint16_t, std::string> face;
+    auto session = IssuerSession::Open(t, kIssuer);
+    EXPECT_TRUE(session.ok());
+    if (!session.ok()) return face;
+    // A holder-side client cannot make that key: 84 47 exists only in a session.
+    auto spki = (*session)->GenerateKeyPair(KeySlot::kVisual);
+    EXPECT_TRUE(spki.ok()) << spki.error().ToString();
+    if (!spki.ok()) return face;
+    const auto* p = reinterpret_cast<const unsigned char*>(spki->data());
+    pki::EvpPkeyPtr ap_key(d2i_PUBKEY(nullptr, &p, static_cast<long>(spki->size())));
+    HolderData h;
+    h.my_number = "123456789012";
+    h.name = "番号　花子";
+    h.address = "東京都千代田区永田町1-10-1";
+    auto images = RenderCardFace(h, "5599");
+    EXPECT_TRUE(ap_key && images.ok());
+    if (!ap_key || !images.ok()) return face;
+    auto files = VisualApFiles({"19850707", '2', "20350707"}, *images, ap_key.get(), *signer_);
+    EXPECT_TRUE(files.ok()) << files.error().ToString();
+    if (!files.ok()) return face;
+    for (const auto& [ef, data] : *files) {
+      EXPECT_TRUE((*session)->WriteDataFile(App::kVisual, ef, data).ok()) << ef;
+    }
+    card_->Reset();
+    return *files;
+  }
   std::string SelectText() { return T("00A4040C0AD3921000310001010408"); }
   // The data of an answer whose status word must be `sw`.
   std::string Data(std::string_view apdu, const char* sw = "9000") {
@@ -1484,29 +1514,7 @@ TEST_F(TextApTest, PyjpkiReselectsTheApBetweenVerifyAndRead) {
 // card). PIN A is the My Number, PIN B 85070731205599 (CardTest's card).
 TEST_F(TextApTest, TheCardFaceOpensToAOrBAndItsKeyProvesTheChip) {
   LocalTransport t(*card_);
-  std::map<uint16_t, std::string> face;
-  {
-    auto session = IssuerSession::Open(t, kIssuer);
-    ASSERT_TRUE(session.ok());
-    // A holder-side client cannot make that key: 84 47 exists only in a session.
-    auto spki = (*session)->GenerateKeyPair(KeySlot::kVisual);
-    ASSERT_TRUE(spki.ok()) << spki.error().ToString();
-    const auto* p = reinterpret_cast<const unsigned char*>(spki->data());
-    pki::EvpPkeyPtr ap_key(d2i_PUBKEY(nullptr, &p, static_cast<long>(spki->size())));
-    ASSERT_TRUE(ap_key);
-    HolderData h;
-    h.my_number = "123456789012";
-    h.name = "番号　花子";
-    h.address = "東京都千代田区永田町1-10-1";
-    auto images = RenderCardFace(h, "5599");
-    ASSERT_TRUE(images.ok());
-    auto files = VisualApFiles({"19850707", '2', "20350707"}, *images, ap_key.get(), *signer_);
-    ASSERT_TRUE(files.ok()) << files.error().ToString();
-    face = *files;
-    for (const auto& [ef, data] : face) {
-      ASSERT_TRUE((*session)->WriteDataFile(App::kVisual, ef, data).ok()) << ef;
-    }
-  }
+  std::map<uint16_t, std::string> face = WriteCardFace();
   card_->Reset();
   EXPECT_EQ(Sw(T("00A4040C0AD3921000310001010402")), "9000");
   // Nothing verified: the card face and the number image answer 69 82, the certificate is free.
@@ -1557,6 +1565,25 @@ TEST_F(TextApTest, TheCardFaceOpensToAOrBAndItsKeyProvesTheChip) {
   EXPECT_TRUE(wrong->face.data.birth.empty());
   // The key sealed in the card file like the JPKI keys: the file does not hold it in clear.
   EXPECT_EQ(ReadAll(path_).find(HexUpper(face[0x0002].substr(0, 64))), std::string::npos);
+}
+
+// jsapdu's 券面 AP (KENKAKU_AP) reads: VERIFY by short EF (00 20 00 93: 照合番号A, 00 20 00 92: B),
+// then each file whole by SFI with extended Le (readEfBinaryFull: 00 B0 8x 00 00 00 00).
+TEST_F(TextApTest, JsapduReadsTheCardFaceByShortEfIdentifier) {
+  std::map<uint16_t, std::string> face = WriteCardFace();
+  ASSERT_EQ(face.size(), 3u);
+  EXPECT_EQ(Sw(T("00A4040C0AD3921000310001010402")), "9000");
+  EXPECT_EQ(Sw(T("00B08200000000")), "6982");  // nothing verified yet
+  EXPECT_EQ(Data("00B08400000000"), face[0x0004]);  // the certificate is free
+  EXPECT_EQ(Sw(T("002000930C" + HexUpper("123456789012"))), "9000");
+  EXPECT_EQ(Data("00B08200000000"), face[0x0002]);
+  EXPECT_EQ(Data("00B08500000000"), face[0x0005]);
+  // With 照合番号B instead (after a reset): the face, not the number's image.
+  card_->Reset();
+  EXPECT_EQ(Sw(T("00A4040C0AD3921000310001010402")), "9000");
+  EXPECT_EQ(Sw(T("002000920E" + HexUpper("85070731205599"))), "9000");
+  EXPECT_EQ(Data("00B08200000000"), face[0x0002]);
+  EXPECT_EQ(Sw(T("00B08500000000")), "6982");
 }
 
 }  // namespace
