@@ -9,6 +9,8 @@
 #include <string>
 
 #include "card/card.h"
+#include "card/card_data.h"
+#include "card/card_face.h"
 #include "card/host.h"
 #include "card/pcsc.h"
 #include "core/hex.h"
@@ -140,6 +142,46 @@ BENCHMARK_CAPTURE(BM_VerifyAndSign, in_process, false)
     ->Unit(benchmark::kMicrosecond)
     ->UseRealTime();
 BENCHMARK_CAPTURE(BM_VerifyAndSign, pcscd_vpcd, true)->Unit(benchmark::kMicrosecond)->UseRealTime();
+
+// What the counter's write_data builds for one card (issue 19), in-process: the 券面事項入力補助
+// AP's five files (two RSA-2048 signatures) — the baseline, what write_data did before the card
+// face — against the 券面 AP's images (pango/cairo, OpenJPEG) and its three files (two more
+// signatures). No card I/O: the files as bytes.
+card::HolderData BenchHolder() {
+  card::HolderData h;
+  h.my_number = "123456789012";
+  h.name = "番号　花子";
+  h.address = "東京都千代田区永田町1-10-1";
+  h.birth = "19850707";
+  h.sex = '2';
+  return h;
+}
+pki::Signer& BenchSigner() {
+  static pki::Signer* s = pki::MakeKeySigner(pki::GenerateRsaKey().value(), "bench").release();
+  return *s;
+}
+
+void BM_TextApFiles(benchmark::State& state) {
+  const card::HolderData h = BenchHolder();
+  for (auto _ : state) benchmark::DoNotOptimize(card::TextApFiles(h, BenchSigner()));
+}
+BENCHMARK(BM_TextApFiles)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+void BM_CardFaceImages(benchmark::State& state) {
+  const card::HolderData h = BenchHolder();
+  for (auto _ : state) benchmark::DoNotOptimize(card::RenderCardFace(h, "5599"));
+}
+BENCHMARK(BM_CardFaceImages)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+void BM_CardFaceFiles(benchmark::State& state) {
+  const card::CardFaceImages images = card::RenderCardFace(BenchHolder(), "5599").value();
+  static pki::EvpPkeyPtr ap_key = pki::GenerateRsaKey().value();
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(
+        card::VisualApFiles({"19850707", '2', "20350707"}, images, ap_key.get(), BenchSigner()));
+  }
+}
+BENCHMARK(BM_CardFaceFiles)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace
 
