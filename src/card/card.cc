@@ -809,8 +809,8 @@ std::string Card::Verify(const Command& c) {
   if (!u.ok()) return Response(0x6581);
   Pin& pin = u->state.pins[id];
   if (pin.hash.empty()) return Response(UnsetPinSw(u->state.face));  // nothing to compare
-  // Blocked: 69 84 to every VERIFY after the one that exhausted it (63 C0), as a real card
-  // answers (soltia48/myna-card README "Retry counters"; docs/card-evidence.md Q3).
+  // Blocked (R-CERT-6): 69 84 to every VERIFY after the one that exhausted it (63 C0), as a
+  // real card answers (soltia48/myna-card README "Retry counters"; docs/card-evidence.md Q3).
   if (pin.state.locked()) return Response(kSwRefDataNotUsable);
   // The try is on the card before the PIN is compared: if it cannot be written (a full or
   // read-only disk) there is no comparison at all, and pulling the card (kill -9) at any

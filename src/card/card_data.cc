@@ -217,14 +217,6 @@ Result<pki::EvpPkeyPtr> CertifiedKey(std::string_view ef0004, EVP_PKEY* trusted,
   return KeyFromCard(cv_body->value.substr(32), "ef0004");
 }
 
-// DigestInfo { sha256, OCTET STRING digest } for a digest of any length below 100 bytes (the card
-// face puts three SHA-256 digests in one: soltia48/myna-card src/data.rs sha256_digest_info).
-std::string Sha256DigestInfo(std::string_view digest) {
-  const std::string inner = std::string("\x30\x0D\x06\x09\x60\x86\x48\x01\x65\x03\x04\x02\x01\x05\x00", 15) +
-                            Tlv(0x04, digest);
-  return Tlv(0x30, inner);
-}
-
 // PKCS#1 v1.5 type 1 under `key` recovers exactly `digest_info`.
 bool VerifyDigestInfo(EVP_PKEY* key, std::string_view digest_info, std::string_view signature) {
   pki::EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new(key, nullptr));
@@ -277,6 +269,21 @@ std::string CollationNumberB(Date birth, int expiry_year, std::string_view secur
   std::snprintf(out, sizeof out, "%02d%02d%02d%04d", JapaneseEraYearNumber(birth) % 100,
                 birth.month(), birth.day(), expiry_year % 10000);
   return std::string(out, 10) + std::string(security_code);
+}
+
+std::string CardDate(Date d) {
+  const std::string iso = d.ToString();
+  return iso.substr(0, 4) + iso.substr(5, 2) + iso.substr(8, 2);
+}
+
+std::string CardDateIso(std::string_view d) {
+  return std::string(d.substr(0, 4)) + "-" + std::string(d.substr(4, 2)) + "-" + std::string(d.substr(6, 2));
+}
+
+std::string Sha256DigestInfo(std::string_view digest) {
+  const std::string inner =
+      std::string("\x30\x0D\x06\x09\x60\x86\x48\x01\x65\x03\x04\x02\x01\x05\x00", 15) + Tlv(0x04, digest);
+  return Tlv(0x30, inner);
 }
 
 std::string SandboxKeyId() { return std::string("9000033\x08\x05" "001\0\0\0\0", 16); }
@@ -471,6 +478,11 @@ Result<std::string> ParseNumberImageFile(std::string_view file) {
 }
 
 Result<pki::EvpPkeyPtr> CardFaceKey(const CardFace& face) { return KeyFromCard(face.public_key, "ef0002"); }
+
+bool ChipSignedChallenge(const CardFace& face, std::string_view digest_info, std::string_view signature) {
+  auto key = CardFaceKey(face);
+  return key.ok() && VerifyDigestInfo(key->get(), digest_info, signature);
+}
 
 Status VerifyVisualApFiles(std::string_view ef0002, std::string_view ef0005,
                            std::string_view ef0004, EVP_PKEY* trusted) {

@@ -56,6 +56,15 @@ std::string TextName(std::string_view name, std::string_view kyuuji, std::string
 // 1980-02-17, 2035, 2285 → 55021720352285).
 std::string CollationNumberB(Date birth, int expiry_year, std::string_view security_code);
 
+// Dates as the card's files write them, YYYYMMDD (DF24 of the basic four, DF22/DF29 of the card
+// face), and back to YYYY-MM-DD. CardDateIso expects the 8 digits a parse has checked.
+std::string CardDate(Date d);
+std::string CardDateIso(std::string_view yyyymmdd);
+
+// DigestInfo { sha256, OCTET STRING digest }: the ordinary one for a 32-byte digest, and the
+// card face's for its three digests (96 bytes; soltia48/myna-card src/data.rs sha256_digest_info).
+std::string Sha256DigestInfo(std::string_view digest);
+
 // The sandbox key's 16-byte key id: "9000033" 08 05 "001" 00 00 00 00.
 std::string SandboxKeyId();
 
@@ -116,6 +125,9 @@ Result<std::string> ParseNumberImageFile(std::string_view file);
 // The 券面 AP's key from DF24 / DF42: what a challenge signed by the card (80 2A 00 00) verifies
 // under.
 Result<pki::EvpPkeyPtr> CardFaceKey(const CardFace& face);
+// Whether `signature` (the card's answer to 80 2A 00 00 over `digest_info`) is PKCS#1 v1.5 under
+// the key the face names: the chip in the reader is the one the face was written for.
+bool ChipSignedChallenge(const CardFace& face, std::string_view digest_info, std::string_view signature);
 // EF 0004 under `trusted`, EF 0002's DF28 under the key EF 0004 certifies, and, when `ef0005` is
 // not empty (it opens to 照合番号A only), EF 0005's DF43 and its key being EF 0002's. An error
 // names the file.

@@ -163,3 +163,22 @@ TEST_F(CardDataTest, DataThatDoesNotFitIsRefusedByField) {
 
 }  // namespace
 }  // namespace mynacert::card
+
+namespace mynacert::card {
+namespace {
+
+// The files' dates and DigestInfo: YYYYMMDD both ways; the ordinary SHA-256 DigestInfo is the
+// canonical 51 bytes (RFC 8017 §9.2 note 1), the card face's three-digest one 115.
+TEST(CardDataFormats, DatesAndDigestInfos) {
+  EXPECT_EQ(CardDate(Date::Ymd(1980, 2, 17)), "19800217");
+  EXPECT_EQ(CardDateIso("20350217"), "2035-02-17");
+  const std::string one = Sha256DigestInfo(std::string(32, '\xAA'));
+  EXPECT_EQ(one.size(), 51u);
+  EXPECT_EQ(HexUpper(one.substr(0, 19)), "3031300D060960864801650304020105000420");
+  const std::string three = Sha256DigestInfo(std::string(96, '\xAA'));
+  EXPECT_EQ(three.size(), 115u);
+  EXPECT_EQ(HexUpper(three.substr(0, 2)), "3071");
+}
+
+}  // namespace
+}  // namespace mynacert::card

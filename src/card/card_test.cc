@@ -147,7 +147,7 @@ TEST_F(CardTest, VerifyRows9To12AndTheCountPersists) {
     EXPECT_EQ(Sw(T("0020008004 39393939")), expect);
   }
   EXPECT_EQ(Sw(T("00200080")), "63C0");             // 9: blocked, not 6983
-  EXPECT_EQ(Sw(T("0020008004 31323334")), "6984");  // 12: blocked; 69 84 as real cards (myna-card)
+  EXPECT_EQ(Sw(T("0020008004 31323334")), "6984");  // 12: blocked (R-CERT-6); 69 84 as real cards (myna-card)
   EXPECT_EQ(card_->TriesLeft(PinId::kAuth), 0);
   // Across a power cycle and a reopen of the card file.
   card_.reset();

@@ -314,18 +314,9 @@ Result<CardFaceRead> JpkiClient::ReadCardFace(PinId pin, std::string_view value,
   unsigned int n = 0;
   EVP_Digest(nonce.data(), nonce.size(), reinterpret_cast<unsigned char*>(digest.data()), &n,
              EVP_sha256(), nullptr);
-  const std::string digest_info =
-      std::string("\x30\x31\x30\x0D\x06\x09\x60\x86\x48\x01\x65\x03\x04\x02\x01\x05\x00\x04\x20", 19) + digest;
+  const std::string digest_info = Sha256DigestInfo(digest);
   MYNACERT_ASSIGN_OR_RETURN(const std::string signature, Sign(KeySlot::kVisual, digest_info));
-  MYNACERT_ASSIGN_OR_RETURN(pki::EvpPkeyPtr key, CardFaceKey(out.face));
-  pki::EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new(key.get(), nullptr));
-  out.chip_present =
-      ctx && EVP_PKEY_verify_init(ctx.get()) == 1 &&
-      EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_PADDING) == 1 &&
-      EVP_PKEY_verify(ctx.get(), reinterpret_cast<const unsigned char*>(signature.data()),
-                      signature.size(), reinterpret_cast<const unsigned char*>(digest_info.data()),
-                      digest_info.size()) == 1;
-  pki::TakeOpenSslErrors();
+  out.chip_present = ChipSignedChallenge(out.face, digest_info, signature);
   return out;
 }
 

@@ -203,8 +203,7 @@ Result<nlohmann::json> ReadCardData(card::JpkiClient& client, const ClientFlags&
   j["my_number"] = read->holder.my_number;
   j["name"] = read->holder.name;
   j["address"] = read->holder.address;
-  j["birth"] = read->holder.birth.substr(0, 4) + "-" + read->holder.birth.substr(4, 2) + "-" +
-               read->holder.birth.substr(6, 2);
+  j["birth"] = card::CardDateIso(read->holder.birth);
   j["sex"] = std::string(1, read->holder.sex);
   j["signature"] = !trusted                    ? "not_checked"
                    : read->signature_verified ? "verified"
@@ -228,10 +227,9 @@ Result<nlohmann::json> ReadFace(card::JpkiClient& client, const ClientFlags& f, 
   j["tries_left"] = read->check.tries_left;
   if (!read->check.verified) return j;
   const card::CardFace& face = read->face;
-  auto date = [](const std::string& d) { return d.substr(0, 4) + "-" + d.substr(4, 2) + "-" + d.substr(6, 2); };
-  j["birth"] = date(face.data.birth);
+  j["birth"] = card::CardDateIso(face.data.birth);
   j["sex"] = std::string(1, face.data.sex);
-  j["expiry"] = date(face.data.expiry);
+  j["expiry"] = card::CardDateIso(face.data.expiry);
   j["signature"] = !trusted                    ? "not_checked"
                    : read->signature_verified ? "verified"
                                               : "invalid";

@@ -165,8 +165,7 @@ TEST_P(CardRenewal, FromTheNoticeToThePickUpTheOldCardsCertificatesAreSuperseded
   const card::CardFaceRead face = ReadCardFace(r, card::PinId::kVisualB, PinB(r));
   ASSERT_TRUE(face.check.verified);
   EXPECT_TRUE(face.signature_verified) << face.signature_problem;
-  const std::string expires = new_card.expires.ToString();
-  EXPECT_EQ(face.face.data.expiry, expires.substr(0, 4) + expires.substr(5, 2) + expires.substr(8, 2));
+  EXPECT_EQ(face.face.data.expiry, card::CardDate(new_card.expires));
   auto link = OpenFileCard(new_card, dir_);
   ASSERT_TRUE(link.ok());
   card::JpkiClient client((*link)->transport());

@@ -681,8 +681,7 @@ Result<ExecutionReport> Execution::RunSteps(int64_t case_id, ExecutionEnv& env, 
       holder.my_number = resident.my_number;
       holder.name = card::TextName(resident.name, resident.kyuuji, resident.tsusho);
       holder.address = resident.address;
-      const std::string birth = resident.birth.ToString();
-      holder.birth = birth.substr(0, 4) + birth.substr(5, 2) + birth.substr(8, 2);
+      holder.birth = card::CardDate(resident.birth);
       holder.sex = static_cast<char>('0' + resident.sex);
       MYNACERT_ASSIGN_OR_RETURN(auto files, card::TextApFiles(holder, *signer));
       MYNACERT_RETURN_IF_ERROR(need_session());
@@ -696,8 +695,9 @@ Result<ExecutionReport> Execution::RunSteps(int64_t case_id, ExecutionEnv& env, 
         MYNACERT_ASSIGN_OR_RETURN(auto card_record, store_.ActiveCard(resident.id));
         if (!card_record || card_record->chip_id != session->card_id()) {
           return Error{ErrorCode::kFailedPrecondition, "card",
-                       "読み取り機のカードがこの住民の交付中のカードではありません (the card in the "
-                       "reader is not this resident's card)",
+                       "読み取り機のカードがこの住民の交付中のカードではありません。この住民のカードを"
+                       "置いて、もう一度実行してください (the card in the reader is not this "
+                       "resident's card: put theirs in the reader and run the case again)",
                        ""};
         }
         MYNACERT_ASSIGN_OR_RETURN(const std::string spki,
@@ -709,9 +709,7 @@ Result<ExecutionReport> Execution::RunSteps(int64_t case_id, ExecutionEnv& env, 
         MYNACERT_ASSIGN_OR_RETURN(
             const card::CardFaceImages images,
             card::RenderCardFace(holder, card::SecurityCode(env.issuer_master, session->card_id())));
-        const std::string expiry = card_record->expires.ToString();
-        const card::CardFaceData face{holder.birth, holder.sex,
-                                      expiry.substr(0, 4) + expiry.substr(5, 2) + expiry.substr(8, 2)};
+        const card::CardFaceData face{holder.birth, holder.sex, card::CardDate(card_record->expires)};
         MYNACERT_ASSIGN_OR_RETURN(auto face_files,
                                   card::VisualApFiles(face, images, ap_key.get(), *signer));
         for (const auto& [ef, bytes] : face_files) {

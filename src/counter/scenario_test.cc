@@ -507,10 +507,9 @@ TEST_P(Scenario, IssuanceWritesTheRegistrysDataOntoTheChip) {
   ASSERT_TRUE(face.check.verified);
   EXPECT_TRUE(face.signature_verified) << face.signature_problem;
   EXPECT_TRUE(face.chip_present);
-  EXPECT_EQ(face.face.data.birth, birth.substr(0, 4) + birth.substr(5, 2) + birth.substr(8, 2));
+  EXPECT_EQ(face.face.data.birth, card::CardDate(kBirth));
   EXPECT_EQ(face.face.data.sex, '2');
-  const std::string expires = card.expires.ToString();
-  EXPECT_EQ(face.face.data.expiry, expires.substr(0, 4) + expires.substr(5, 2) + expires.substr(8, 2));
+  EXPECT_EQ(face.face.data.expiry, card::CardDate(card.expires));
   EXPECT_FALSE(face.number_png.empty());
   face = ReadCardFace(r, card::PinId::kVisualB, PinB(r));
   ASSERT_TRUE(face.check.verified);
